@@ -1,0 +1,147 @@
+# kith - see README.md.  Plain make, pkg-config, Debian 12 packages.
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+PKGS := sqlite3 libsodium
+TEST_PKGS := cmocka
+DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
+	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-Wno-unused-parameter -fno-strict-aliasing -MMD -MP -I. $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS)
+
+BUILD ?= build
+CRDT_SRC := $(wildcard crdt/*.c)
+PEER_SRC := $(wildcard peer/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+LIB_SRC := $(CRDT_SRC) $(PEER_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+PROP_BIN := $(BUILD)/tests/prop_converge
+TESTLIB_OBJ := $(BUILD)/tests/testlib.o
+KITH := $(BUILD)/kith
+
+PROP_SEEDS ?= 1000
+
+.PHONY: all test check bench fuzz install clean deps demo unit prop e2e
+
+all: $(KITH)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libkith.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(KITH): $(CLI_OBJ) $(BUILD)/libkith.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/testlib.o: tests/testlib.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+
+# The whole suite: unit tests, the convergence property, CLI end to end.
+# Ends with one "N passed, N failed" line.
+test: $(KITH) $(UNIT_BIN) $(PROP_BIN)
+	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
+
+# ASan + UBSan build of everything, with more seeds.
+check:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san PROP_SEEDS=3000 \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build-san/fuzz/%-replay)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+build-san/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -I. $(PKG_CFLAGS) \
+		-fsanitize=address,undefined -fno-sanitize-recover=all \
+		-o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(LDLIBS)
+
+.PHONY: fuzz-replay
+fuzz-replay: $(FUZZ_REPLAY)
+	$(Q)for f in $(FUZZ_REPLAY); do \
+		n=$$(basename $$f -replay); \
+		$$f tests/fuzz/corpus/$$n/* || exit 1; \
+	done
+
+# libFuzzer targets (clang); run each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -I. $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-$$n \
+			tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+bench: $(KITH) $(BUILD)/bench/bench
+	$(Q)sh bench/run.sh $(BUILD)
+
+$(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+demo: $(KITH)
+	$(Q)sh cli/demo.sh $(KITH)
+
+install: $(KITH)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
+
+# Installs the Debian 12 packages kith needs; a no-op when all are present.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+			grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "kith: missing packages:$$missing (run 'sudo make deps')" >&2; \
+			exit 1; \
+		fi; \
+		echo "installing:$$missing"; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,317 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "err.h"
+
+struct ent {
+	struct crdt_change c;
+	const uint8_t *p;
+	size_t len;
+	int ok; /* 1 verified, 0 unchecked, -1 rejected */
+};
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+	int d = memcmp(x->c.author, y->c.author, CRDT_PK_LEN);
+
+	if (d)
+		return d;
+	if (x->c.seq != y->c.seq)
+		return x->c.seq < y->c.seq ? -1 : 1;
+	return memcmp(x->c.hash, y->c.hash, CRDT_HASH_LEN);
+}
+
+/* Store and materialize e as the author's next change. */
+static int append(struct crdt_store *s, struct crdt_author *a, struct ent *e,
+		  struct crdt_apply_stats *st)
+{
+	int rc = crdt_store_put_change(s, a->n, e->c.seq, e->c.hlc, e->p, e->len);
+
+	if (!rc)
+		rc = crdt_store_materialize(s, &e->c);
+	if (rc)
+		return rc;
+	a->head = e->c.seq;
+	memcpy(a->head_hash, e->c.hash, CRDT_HASH_LEN);
+	st->applied++;
+	if (e->c.hlc > st->max_hlc)
+		st->max_hlc = e->c.hlc;
+	return 0;
+}
+
+/* After the head moved, apply held changes that now continue it. */
+static int drain_pending(struct crdt_store *s, struct crdt_author *a,
+			 struct crdt_apply_stats *st)
+{
+	struct crdt_buf buf;
+	int rc = 0;
+
+	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
+	for (;;) {
+		struct ent e;
+
+		rc = crdt_store_take_pending(s, a->n, a->head + 1, &buf);
+		if (rc == KITH_ENOTFOUND) {
+			rc = 0;
+			break;
+		}
+		if (rc)
+			break;
+		memset(&e, 0, sizeof e);
+		if (crdt_change_decode(&e.c, buf.data, buf.len))
+			break; /* cannot happen: it was decoded before */
+		e.p = buf.data;
+		e.len = buf.len;
+		if (!crdt_equal(e.c.prev, a->head_hash, CRDT_HASH_LEN)) {
+			crdt_change_release(&e.c);
+			break; /* from a losing fork branch: dropped */
+		}
+		st->held--;
+		rc = append(s, a, &e, st);
+		crdt_change_release(&e.c);
+		if (rc)
+			break;
+	}
+	crdt_buf_release(&buf);
+	return rc;
+}
+
+/* The stored change (a, seq) hashed; KITH_ENOTFOUND if not stored. */
+static int stored_hash(struct crdt_store *s, const struct crdt_author *a,
+		       uint64_t seq, uint8_t hash[CRDT_HASH_LEN],
+		       struct crdt_buf *buf)
+{
+	int rc;
+
+	if (seq == a->head) {
+		memcpy(hash, a->head_hash, CRDT_HASH_LEN);
+		return 0;
+	}
+	rc = crdt_store_get_change(s, a->n, seq, buf);
+	if (rc)
+		return rc;
+	if (buf->len < CRDT_SIG_LEN)
+		return KITH_EDECODE;
+	crdt_hash(hash, CRDT_HASH_LEN, buf->data, buf->len - CRDT_SIG_LEN);
+	return 0;
+}
+
+/*
+ * e (verified) differs from our stored change at e->c.seq.  Lower hash
+ * wins.  If e wins, our changes from that seq on are dropped (the first is
+ * kept as evidence) and the view rebuilt; the caller then appends e.
+ */
+static int resolve_fork(struct crdt_store *s, struct crdt_author *a,
+			struct ent *e, struct crdt_buf *buf, int *e_wins)
+{
+	uint8_t ours[CRDT_HASH_LEN];
+	uint64_t seq = e->c.seq, k;
+	int rc;
+
+	rc = stored_hash(s, a, seq, ours, buf);
+	if (rc)
+		return rc;
+	a->forked = 1;
+	*e_wins = memcmp(e->c.hash, ours, CRDT_HASH_LEN) < 0;
+	if (!*e_wins)
+		return crdt_store_put_fork(s, a->n, seq, e->c.hash, e->p, e->len);
+	rc = crdt_store_get_change(s, a->n, seq, buf);
+	if (!rc)
+		rc = crdt_store_put_fork(s, a->n, seq, ours, buf->data, buf->len);
+	if (rc)
+		return rc;
+	{
+		sqlite3 *db = crdt_store_db(s);
+		sqlite3_stmt *q = NULL;
+
+		if (sqlite3_prepare_v2(db,
+				       "DELETE FROM changes WHERE k >= ?1 AND k < ?2",
+				       -1, &q, NULL))
+			return crdt_store_err(s, sqlite3_errcode(db));
+		sqlite3_bind_int64(q, 1, CRDT_KEY(a->n, seq));
+		sqlite3_bind_int64(q, 2, CRDT_KEY(a->n + 1, 0));
+		rc = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE)
+			return crdt_store_err(s, rc);
+	}
+	/* new head: seq - 1 */
+	a->head = seq - 1;
+	memset(a->head_hash, 0, CRDT_HASH_LEN);
+	if (a->head) {
+		rc = crdt_store_get_change(s, a->n, a->head, buf);
+		if (rc)
+			return rc;
+		crdt_hash(a->head_hash, CRDT_HASH_LEN, buf->data,
+			  buf->len - CRDT_SIG_LEN);
+	}
+	rc = crdt_store_rebuild(s);
+	(void)k;
+	return rc;
+}
+
+/* One verified run r[0..m) of author a, ascending seq, chained. */
+static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
+		     size_t m, struct crdt_apply_stats *st, struct crdt_buf *buf)
+{
+	size_t i = 0;
+	int rc;
+
+	/* overlap with what we hold: one hash comparison covers the prefix
+	 * thanks to the chain */
+	if (r[0].c.seq <= a->head) {
+		size_t last = 0;
+		uint8_t h[CRDT_HASH_LEN];
+
+		while (last + 1 < m && r[last + 1].c.seq <= a->head)
+			last++;
+		rc = stored_hash(s, a, r[last].c.seq, h, buf);
+		if (rc)
+			return rc;
+		if (crdt_equal(h, r[last].c.hash, CRDT_HASH_LEN)) {
+			st->duplicate += last + 1;
+			i = last + 1;
+		} else {
+			/* find the first differing change */
+			for (i = 0; i <= last; i++) {
+				int e_wins;
+
+				rc = stored_hash(s, a, r[i].c.seq, h, buf);
+				if (rc)
+					return rc;
+				if (crdt_equal(h, r[i].c.hash, CRDT_HASH_LEN)) {
+					st->duplicate++;
+					continue;
+				}
+				if (crdt_store_is_fork(s, a->n, r[i].c.seq,
+						       r[i].c.hash)) {
+					st->duplicate += m - i;
+					return 0;
+				}
+				rc = resolve_fork(s, a, &r[i], buf, &e_wins);
+				if (rc)
+					return rc;
+				st->forked++;
+				if (!e_wins) {
+					st->rejected += m - i - 1;
+					return 0;
+				}
+				break;
+			}
+		}
+	}
+	for (; i < m; i++) {
+		struct ent *e = &r[i];
+
+		if (e->c.seq == a->head + 1) {
+			if (!crdt_equal(e->c.prev, a->head_hash, CRDT_HASH_LEN)) {
+				/* continues a branch we do not hold */
+				st->rejected += m - i;
+				return 0;
+			}
+			rc = append(s, a, e, st);
+			if (rc)
+				return rc;
+			continue;
+		}
+		rc = crdt_store_put_pending(s, a->n, e->c.seq, e->p, e->len);
+		if (rc)
+			return rc;
+		st->held++;
+	}
+	return drain_pending(s, a, st);
+}
+
+static int apply_author(struct crdt_store *s, struct ent *g, size_t m,
+			struct crdt_apply_stats *st, struct crdt_buf *buf)
+{
+	struct crdt_author a;
+	uint64_t head0;
+	int forked0, rc;
+	size_t i = 0;
+
+	rc = crdt_store_author(s, g[0].c.author, 1, &a);
+	if (rc)
+		return rc;
+	head0 = a.head;
+	forked0 = a.forked;
+	while (i < m) {
+		size_t j = i + 1, k;
+
+		while (j < m && g[j].c.seq == g[j - 1].c.seq + 1 &&
+		       crdt_equal(g[j].c.prev, g[j - 1].c.hash, CRDT_HASH_LEN))
+			j++;
+		/* authenticate the run by its newest signature */
+		if (crdt_change_verify(&g[j - 1].c) == 0) {
+			rc = apply_run(s, &a, &g[i], j - i, st, buf);
+		} else {
+			/* check one by one; apply the good ones singly */
+			for (k = i; !rc && k < j; k++) {
+				if (crdt_change_verify(&g[k].c)) {
+					st->rejected++;
+					continue;
+				}
+				rc = apply_run(s, &a, &g[k], 1, st, buf);
+			}
+		}
+		if (rc)
+			return rc;
+		i = j;
+	}
+	if (a.head != head0 || a.forked != forked0)
+		rc = crdt_store_set_head(s, &a);
+	return rc;
+}
+
+int crdt_apply(struct crdt_store *s, const struct crdt_raw *in, size_t n,
+	       struct crdt_apply_stats *st)
+{
+	struct ent *e;
+	struct crdt_buf buf;
+	size_t i, m = 0, g;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	e = calloc(n, sizeof *e);
+	if (!e)
+		return KITH_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (crdt_change_decode(&e[m].c, in[i].p, in[i].len)) {
+			st->rejected++;
+			continue;
+		}
+		e[m].p = in[i].p;
+		e[m].len = in[i].len;
+		m++;
+	}
+	qsort(e, m, sizeof *e, ent_cmp);
+	/* identical copies within the input are duplicates */
+	for (i = 1, g = m ? 1 : 0; i < m; i++) {
+		if (e[i].c.seq == e[g - 1].c.seq &&
+		    !memcmp(e[i].c.author, e[g - 1].c.author, CRDT_PK_LEN) &&
+		    !memcmp(e[i].c.hash, e[g - 1].c.hash, CRDT_HASH_LEN)) {
+			st->duplicate++;
+			crdt_change_release(&e[i].c);
+			continue;
+		}
+		e[g++] = e[i];
+	}
+	m = g;
+	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
+	for (i = 0; !rc && i < m;) {
+		size_t j = i + 1;
+
+		while (j < m && !memcmp(e[j].c.author, e[i].c.author, CRDT_PK_LEN))
+			j++;
+		rc = apply_author(s, &e[i], j - i, st, &buf);
+		i = j;
+	}
+	crdt_buf_release(&buf);
+	for (i = 0; i < m; i++)
+		crdt_change_release(&e[i].c);
+	free(e);
+	return rc;
+}

@@ -1,0 +1,653 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "err.h"
+
+#define MAGIC "KITHBNDL"
+#define MAGIC_LEN 8
+#define BUNDLE_VERSION 1
+#define HEAD_LEN (MAGIC_LEN + 1 + CRDT_TAG_LEN + CRDT_STREAM_HEADER_LEN)
+#define CHUNK (64u * 1024)
+#define ENT_END 0
+#define ENT_RUN 1
+#define ENT_RAW 2
+#define BATCH 8192
+
+/* ---- version vectors -------------------------------------------------- */
+
+int crdt_vector_load(struct crdt_store *s, struct crdt_vector *vv)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	size_t cap = 0;
+	int rc;
+
+	vv->v = NULL;
+	vv->n = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT pk, head FROM authors WHERE head > 0"
+			       " ORDER BY pk",
+			       -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (vv->n == cap) {
+			struct crdt_vv_entry *p;
+
+			cap = cap ? 2 * cap : 64;
+			p = realloc(vv->v, cap * sizeof *p);
+			if (!p) {
+				sqlite3_finalize(q);
+				crdt_vector_release(vv);
+				return KITH_ENOMEM;
+			}
+			vv->v = p;
+		}
+		memcpy(vv->v[vv->n].pk, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
+		vv->v[vv->n].seq = (uint64_t)sqlite3_column_int64(q, 1);
+		vv->n++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		crdt_vector_release(vv);
+		return crdt_store_err(s, rc);
+	}
+	return 0;
+}
+
+static int vv_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CRDT_PK_LEN);
+}
+
+uint64_t crdt_vector_get(const struct crdt_vector *vv, const uint8_t pk[32])
+{
+	const struct crdt_vv_entry *e;
+
+	if (!vv || !vv->n)
+		return 0;
+	e = bsearch(pk, vv->v, vv->n, sizeof *vv->v, vv_cmp);
+	return e ? e->seq : 0;
+}
+
+void crdt_vector_release(struct crdt_vector *vv)
+{
+	free(vv->v);
+	vv->v = NULL;
+	vv->n = 0;
+}
+
+/* Write a file atomically: path.tmp, fsync, rename. */
+static int write_atomic_begin(const char *path, char *tmp, size_t tmplen,
+			      FILE **f)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, tmplen, "%s.tmp", path) >= tmplen)
+		return KITH_EINVAL;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	*f = fdopen(fd, "wb");
+	if (!*f) {
+		int e = -errno;
+
+		close(fd);
+		unlink(tmp);
+		return e;
+	}
+	return 0;
+}
+
+static int write_atomic_end(FILE *f, const char *tmp, const char *path, int rc)
+{
+	if (!rc && fflush(f))
+		rc = errno == ENOSPC ? KITH_EFULL : -errno;
+	if (!rc && fsync(fileno(f)))
+		rc = errno == ENOSPC ? KITH_EFULL : -errno;
+	if (fclose(f) && !rc)
+		rc = errno == ENOSPC ? KITH_EFULL : -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+int crdt_vector_write(const struct crdt_vector *vv, const char *path)
+{
+	char tmp[4096], hex[2 * CRDT_PK_LEN + 1];
+	FILE *f;
+	size_t i;
+	int rc = write_atomic_begin(path, tmp, sizeof tmp, &f);
+
+	if (rc)
+		return rc;
+	if (fprintf(f, "kith-vector 1\n") < 0)
+		rc = KITH_EIO;
+	for (i = 0; !rc && i < vv->n; i++) {
+		crdt_hex(hex, vv->v[i].pk, CRDT_PK_LEN);
+		if (fprintf(f, "%s %llu\n", hex,
+			    (unsigned long long)vv->v[i].seq) < 0)
+			rc = KITH_EIO;
+	}
+	return write_atomic_end(f, tmp, path, rc);
+}
+
+int crdt_vector_read(struct crdt_vector *vv, const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+	size_t cap = 0;
+	int rc = 0;
+
+	vv->v = NULL;
+	vv->n = 0;
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof line, f) || strcmp(line, "kith-vector 1\n")) {
+		fclose(f);
+		return KITH_EDECODE;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char hex[2 * CRDT_PK_LEN + 2];
+		unsigned long long seq;
+		char extra;
+
+		if (sscanf(line, "%65s %llu %c", hex, &seq, &extra) != 2 ||
+		    !seq || seq >= (1ull << CRDT_SEQ_BITS)) {
+			rc = KITH_EDECODE;
+			break;
+		}
+		if (vv->n == cap) {
+			struct crdt_vv_entry *p;
+
+			if (cap >= (1u << 24)) {
+				rc = KITH_ETOOBIG;
+				break;
+			}
+			cap = cap ? 2 * cap : 64;
+			p = realloc(vv->v, cap * sizeof *p);
+			if (!p) {
+				rc = KITH_ENOMEM;
+				break;
+			}
+			vv->v = p;
+		}
+		if (crdt_unhex(vv->v[vv->n].pk, CRDT_PK_LEN, hex)) {
+			rc = KITH_EDECODE;
+			break;
+		}
+		vv->v[vv->n++].seq = seq;
+	}
+	fclose(f);
+	if (!rc)
+		qsort(vv->v, vv->n, sizeof *vv->v, vv_cmp);
+	if (rc)
+		crdt_vector_release(vv);
+	return rc;
+}
+
+/* ---- export ------------------------------------------------------------ */
+
+struct writer {
+	FILE *f;
+	struct crdt_stream ss;
+	struct crdt_buf plain;
+	uint8_t *ct;
+	uint64_t bytes;
+};
+
+static int flush_chunk(struct writer *w, int final)
+{
+	uint8_t len[4];
+	size_t n = w->plain.len + CRDT_STREAM_ABYTES;
+
+	crdt_stream_push(&w->ss, w->ct, w->plain.data, w->plain.len, final);
+	len[0] = (uint8_t)n;
+	len[1] = (uint8_t)(n >> 8);
+	len[2] = (uint8_t)(n >> 16);
+	len[3] = (uint8_t)(n >> 24);
+	if (fwrite(len, 1, 4, w->f) != 4 || fwrite(w->ct, 1, n, w->f) != n)
+		return errno == ENOSPC ? KITH_EFULL : KITH_EIO;
+	w->bytes += 4 + n;
+	crdt_buf_reset(&w->plain);
+	return 0;
+}
+
+/* Append bytes to the plaintext, sealing full chunks as they fill. */
+static int wput(struct writer *w, const void *p, size_t n)
+{
+	const uint8_t *q = p;
+	int rc;
+
+	while (n) {
+		size_t room = CHUNK - w->plain.len, k = n < room ? n : room;
+
+		rc = crdt_buf_put(&w->plain, q, k);
+		if (rc)
+			return rc;
+		q += k;
+		n -= k;
+		if (w->plain.len == CHUNK) {
+			rc = flush_chunk(w, 0);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int wvarint(struct writer *w, uint64_t v, int zigzag)
+{
+	struct crdt_buf b;
+	uint8_t tmp[16];
+	int rc;
+
+	b.data = tmp;
+	b.len = 0;
+	b.cap = sizeof tmp;
+	b.limit = sizeof tmp;
+	rc = zigzag ? crdt_buf_put_svarint(&b, (int64_t)v)
+		    : crdt_buf_put_varint(&b, v);
+	return rc ? rc : wput(w, tmp, b.len);
+}
+
+/* One author's changes from seq `from` to `to` as a RUN entry. */
+static int export_run(struct writer *w, struct crdt_store *s, int64_t n,
+		      uint64_t from, uint64_t to)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	uint64_t prev_hlc = 0, seq = from;
+	uint8_t op = ENT_RUN;
+	int rc = 0, step;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT data FROM changes WHERE k >= ?1 AND k <= ?2"
+			       " ORDER BY k",
+			       -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, from));
+	sqlite3_bind_int64(q, 2, CRDT_KEY(n, to));
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct crdt_change c;
+		const uint8_t *p = sqlite3_column_blob(q, 0);
+		size_t len = (size_t)sqlite3_column_bytes(q, 0);
+
+		rc = crdt_change_decode(&c, p, len);
+		if (rc)
+			break;
+		if (c.seq != seq) {
+			rc = KITH_EDB; /* the log has a hole: never expected */
+		} else if (seq == from) {
+			rc = wput(w, &op, 1);
+			if (!rc)
+				rc = wput(w, c.author, CRDT_PK_LEN);
+			if (!rc)
+				rc = wvarint(w, c.seq, 0);
+			if (!rc && c.seq > 1)
+				rc = wput(w, c.prev, CRDT_HASH_LEN);
+			if (!rc)
+				rc = wvarint(w, to - from + 1, 0);
+		}
+		if (!rc)
+			rc = wvarint(w, c.hlc - prev_hlc, 1);
+		if (!rc)
+			rc = wvarint(w, c.body_len - c.ops_off, 0);
+		if (!rc)
+			rc = wput(w, c.body + c.ops_off, c.body_len - c.ops_off);
+		if (!rc)
+			rc = wput(w, c.sig, CRDT_SIG_LEN);
+		prev_hlc = c.hlc;
+		seq++;
+		crdt_change_release(&c);
+	}
+	sqlite3_finalize(q);
+	if (!rc && seq != to + 1)
+		rc = KITH_EDB;
+	return rc;
+}
+
+static int export_forks(struct writer *w, struct crdt_store *s, uint64_t *count)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	uint8_t op = ENT_RAW;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT data FROM forks ORDER BY n, seq, hash",
+			       -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(q, 0);
+
+		rc = wput(w, &op, 1);
+		if (!rc)
+			rc = wvarint(w, len, 0);
+		if (!rc)
+			rc = wput(w, sqlite3_column_blob(q, 0), len);
+		(*count)++;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
+		       const struct crdt_vector *since, const char *path,
+		       struct crdt_export_stats *st)
+{
+	struct crdt_store *s = r->store;
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	struct writer w;
+	uint8_t head[HEAD_LEN], key[CRDT_KEY_LEN];
+	char tmp[4096];
+	uint64_t total = 0;
+	uint8_t end = ENT_END;
+	int rc, step;
+
+	memset(&w, 0, sizeof w);
+	crdt_buf_init(&w.plain, CHUNK);
+	w.ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
+	if (!w.ct) {
+		crdt_buf_release(&w.plain);
+		return KITH_ENOMEM;
+	}
+	rc = write_atomic_begin(path, tmp, sizeof tmp, &w.f);
+	if (rc) {
+		free(w.ct);
+		crdt_buf_release(&w.plain);
+		return rc;
+	}
+	memcpy(head, MAGIC, MAGIC_LEN);
+	head[MAGIC_LEN] = BUNDLE_VERSION;
+	crdt_community_tag(head + MAGIC_LEN + 1, community);
+	crdt_community_subkey(key, community, CRDT_SUBKEY_BUNDLE);
+	rc = crdt_stream_push_init(&w.ss, head + MAGIC_LEN + 1 + CRDT_TAG_LEN,
+				   key);
+	crdt_wipe(key, sizeof key);
+	if (!rc && fwrite(head, 1, HEAD_LEN, w.f) != HEAD_LEN)
+		rc = KITH_EIO;
+	w.bytes = HEAD_LEN;
+	/* one read transaction: a consistent snapshot of the log */
+	if (!rc && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
+		rc = crdt_store_err(s, sqlite3_errcode(db));
+	if (!rc && sqlite3_prepare_v2(db,
+				      "SELECT n, pk, head FROM authors"
+				      " WHERE head > 0 ORDER BY pk",
+				      -1, &q, NULL))
+		rc = crdt_store_err(s, sqlite3_errcode(db));
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		uint64_t headseq = (uint64_t)sqlite3_column_int64(q, 2);
+		uint64_t have = crdt_vector_get(since, sqlite3_column_blob(q, 1));
+
+		if (have >= headseq)
+			continue;
+		rc = export_run(&w, s, sqlite3_column_int64(q, 0), have + 1,
+				headseq);
+		total += headseq - have;
+	}
+	sqlite3_finalize(q);
+	if (!rc)
+		rc = export_forks(&w, s, &total);
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (!rc)
+		rc = wput(&w, &end, 1);
+	if (!rc)
+		rc = wvarint(&w, total, 0);
+	if (!rc)
+		rc = flush_chunk(&w, 1);
+	crdt_stream_release(&w.ss);
+	rc = write_atomic_end(w.f, tmp, path, rc);
+	if (!rc && st) {
+		st->changes = total;
+		st->bytes = w.bytes;
+	}
+	free(w.ct);
+	crdt_buf_release(&w.plain);
+	return rc;
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+/* Read and decrypt the whole file into plain; checks magic, community,
+ * every chunk's tag and the final tag. */
+static int bundle_open(const uint8_t community[32], const char *path,
+		       struct crdt_buf *plain)
+{
+	uint8_t head[HEAD_LEN], tag[CRDT_TAG_LEN], key[CRDT_KEY_LEN];
+	uint8_t *ct = NULL, *pt = NULL;
+	struct crdt_stream ss;
+	struct stat sb;
+	FILE *f = fopen(path, "rb");
+	int rc = 0, final = 0;
+
+	if (!f)
+		return -errno;
+	if (fstat(fileno(f), &sb) == 0 &&
+	    (uint64_t)sb.st_size > CRDT_BUNDLE_MAX_FILE) {
+		fclose(f);
+		return KITH_ETOOBIG;
+	}
+	if (fread(head, 1, HEAD_LEN, f) != HEAD_LEN ||
+	    memcmp(head, MAGIC, MAGIC_LEN) || head[MAGIC_LEN] != BUNDLE_VERSION) {
+		fclose(f);
+		return KITH_EDECODE;
+	}
+	crdt_community_tag(tag, community);
+	if (!crdt_equal(tag, head + MAGIC_LEN + 1, CRDT_TAG_LEN)) {
+		fclose(f);
+		return KITH_ECOMMUNITY;
+	}
+	crdt_community_subkey(key, community, CRDT_SUBKEY_BUNDLE);
+	rc = crdt_stream_pull_init(&ss, head + MAGIC_LEN + 1 + CRDT_TAG_LEN, key);
+	crdt_wipe(key, sizeof key);
+	ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
+	pt = malloc(CHUNK);
+	if (!ct || !pt)
+		rc = KITH_ENOMEM;
+	while (!rc && !final) {
+		uint8_t l[4];
+		size_t n, got = fread(l, 1, 4, f);
+
+		if (got != 4) {
+			rc = KITH_ETRUNCATED;
+			break;
+		}
+		n = (size_t)l[0] | (size_t)l[1] << 8 | (size_t)l[2] << 16 |
+		    (size_t)l[3] << 24;
+		if (n < CRDT_STREAM_ABYTES || n > CHUNK + CRDT_STREAM_ABYTES) {
+			rc = KITH_ECRYPT;
+			break;
+		}
+		if (fread(ct, 1, n, f) != n) {
+			rc = KITH_ETRUNCATED;
+			break;
+		}
+		rc = crdt_stream_pull(&ss, pt, ct, n, &final);
+		if (!rc)
+			rc = crdt_buf_put(plain, pt, n - CRDT_STREAM_ABYTES);
+	}
+	if (!rc && fgetc(f) != EOF)
+		rc = KITH_ECRYPT; /* data after the final chunk */
+	crdt_stream_release(&ss);
+	free(ct);
+	free(pt);
+	fclose(f);
+	return rc;
+}
+
+struct batch {
+	struct crdt_buf arena;
+	size_t *off, *len, n;
+	struct crdt_raw *raw;
+};
+
+static int batch_flush(struct crdt_replica *r, struct batch *b,
+		       struct crdt_apply_stats *st)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->n; i++) {
+		b->raw[i].p = b->arena.data + b->off[i];
+		b->raw[i].len = b->len[i];
+	}
+	rc = crdt_apply(r->store, b->raw, b->n, st);
+	b->n = 0;
+	crdt_buf_reset(&b->arena);
+	return rc;
+}
+
+static int batch_add(struct crdt_replica *r, struct batch *b,
+		     struct crdt_apply_stats *st)
+{
+	if (b->n == BATCH)
+		return batch_flush(r, b, st);
+	return 0;
+}
+
+/* Parse the plaintext and apply it (inside the caller's transaction). */
+static int import_plain(struct crdt_replica *r, const struct crdt_buf *plain,
+			struct crdt_apply_stats *st)
+{
+	struct crdt_rd rd;
+	struct batch b;
+	uint64_t total = 0;
+	int rc = 0, done = 0;
+
+	memset(&b, 0, sizeof b);
+	crdt_buf_init(&b.arena, SIZE_MAX);
+	b.off = malloc(BATCH * sizeof *b.off);
+	b.len = malloc(BATCH * sizeof *b.len);
+	b.raw = malloc(BATCH * sizeof *b.raw);
+	if (!b.off || !b.len || !b.raw)
+		rc = KITH_ENOMEM;
+	crdt_rd_init(&rd, plain->data, plain->len);
+	while (!rc && !done) {
+		uint8_t t = crdt_rd_u8(&rd);
+		const uint8_t *author, *prev = NULL, *p;
+		uint8_t hash[CRDT_HASH_LEN], prevbuf[CRDT_HASH_LEN];
+		uint64_t seq, count, hlc = 0, i;
+		size_t len;
+
+		if (rd.err)
+			break;
+		switch (t) {
+		case ENT_END:
+			if (crdt_rd_varint(&rd) != total || crdt_rd_left(&rd))
+				rc = KITH_EDECODE;
+			done = 1;
+			break;
+		case ENT_RAW:
+			p = crdt_rd_lbytes(&rd, CRDT_MAX_BODY + CRDT_SIG_LEN,
+					   &len);
+			if (!p)
+				break;
+			rc = batch_add(r, &b, st);
+			b.off[b.n] = b.arena.len;
+			b.len[b.n++] = len;
+			if (!rc)
+				rc = crdt_buf_put(&b.arena, p, len);
+			total++;
+			break;
+		case ENT_RUN:
+			author = crdt_rd_bytes(&rd, CRDT_PK_LEN);
+			seq = crdt_rd_varint(&rd);
+			if (!rd.err && (seq < 1 || seq >= (1ull << CRDT_SEQ_BITS)))
+				rd.err = KITH_EDECODE;
+			if (seq > 1)
+				prev = crdt_rd_bytes(&rd, CRDT_HASH_LEN);
+			count = crdt_rd_varint(&rd);
+			if (!rd.err && count > crdt_rd_left(&rd) / (CRDT_SIG_LEN + 3))
+				rd.err = KITH_EDECODE;
+			for (i = 0; !rc && !rd.err && i < count; i++, seq++) {
+				size_t start;
+
+				hlc += (uint64_t)crdt_rd_svarint(&rd);
+				p = crdt_rd_lbytes(&rd, CRDT_MAX_BODY, &len);
+				if (!p)
+					break;
+				rc = batch_add(r, &b, st);
+				start = b.arena.len;
+				if (!rc)
+					rc = crdt_buf_put_u8(&b.arena, CRDT_VERSION);
+				if (!rc)
+					rc = crdt_buf_put(&b.arena, author,
+							  CRDT_PK_LEN);
+				if (!rc)
+					rc = crdt_buf_put_varint(&b.arena, seq);
+				if (!rc && seq > 1)
+					rc = crdt_buf_put(&b.arena, prev,
+							  CRDT_HASH_LEN);
+				if (!rc)
+					rc = crdt_buf_put_varint(&b.arena, hlc);
+				if (!rc)
+					rc = crdt_buf_put(&b.arena, p, len);
+				if (rc)
+					break;
+				crdt_hash(hash, CRDT_HASH_LEN,
+					  b.arena.data + start,
+					  b.arena.len - start);
+				p = crdt_rd_bytes(&rd, CRDT_SIG_LEN);
+				if (!p)
+					break;
+				rc = crdt_buf_put(&b.arena, p, CRDT_SIG_LEN);
+				b.off[b.n] = start;
+				b.len[b.n++] = b.arena.len - start;
+				/* the next change's prev is this hash */
+				memcpy(prevbuf, hash, CRDT_HASH_LEN);
+				prev = prevbuf;
+				total++;
+			}
+			break;
+		default:
+			rc = KITH_EDECODE;
+		}
+	}
+	if (!rc && rd.err)
+		rc = KITH_EDECODE;
+	if (!rc && !done)
+		rc = KITH_EDECODE;
+	if (!rc)
+		rc = batch_flush(r, &b, st);
+	crdt_buf_release(&b.arena);
+	free(b.off);
+	free(b.len);
+	free(b.raw);
+	return rc;
+}
+
+int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
+		       const char *path, struct crdt_apply_stats *st)
+{
+	struct crdt_buf plain;
+	int rc;
+
+	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
+	rc = bundle_open(community, path, &plain);
+	if (!rc)
+		rc = crdt_store_begin(r->store);
+	if (!rc) {
+		struct crdt_apply_stats tmp = *st;
+
+		rc = import_plain(r, &plain, &tmp);
+		if (!rc && tmp.max_hlc)
+			rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
+		if (!rc)
+			rc = crdt_store_commit(r->store);
+		else
+			crdt_store_rollback(r->store);
+		if (!rc)
+			*st = tmp;
+	}
+	crdt_buf_release(&plain);
+	return rc;
+}

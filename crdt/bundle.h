@@ -1,0 +1,74 @@
+/*
+ * bundle.h - changes carried as files (USB sticks, SD cards, e-mail), and
+ * version vectors written to files so a carrier can ask for "what I lack".
+ *
+ * File layout:
+ *   "KITHBNDL" version:u8(1) community_tag:8 stream_header:24
+ *   chunk*   chunk = len:u32le ciphertext(len)   (plaintext <= 64 KiB)
+ * Chunks are crypto_secretstream_xchacha20poly1305 under a subkey of the
+ * community key; the last one carries TAG_FINAL, so a truncated, reordered
+ * or altered file fails as a whole.  The tag in the clear only lets us say
+ * "another community" instead of "damaged".
+ *
+ * Plaintext: a sequence of entries
+ *   RUN  = 1 author:32 seq:varint [prev:32 if seq > 1] count:varint
+ *          { hlc_delta:svarint ops_len:varint ops sig:64 } * count
+ *   RAW  = 2 len:varint "body sig"      (fork evidence)
+ *   END  = 0 total:varint
+ * A run is one author's consecutive changes: author, seq and prev are
+ * implied for all but the first, which is what makes a signed single-field
+ * edit cost about 90 bytes.
+ *
+ * Import decrypts and checks the whole file before touching the replica,
+ * then applies everything in one transaction: the replica is either
+ * updated with every good change or left exactly as it was.
+ */
+#ifndef KITH_BUNDLE_H
+#define KITH_BUNDLE_H
+
+#include <stdint.h>
+
+#include "replica.h"
+
+#define CRDT_BUNDLE_MAX_FILE (1ull << 31)
+
+/* A version vector: author -> highest contiguous seq. */
+struct crdt_vv_entry {
+	uint8_t pk[CRDT_PK_LEN];
+	uint64_t seq;
+};
+struct crdt_vector {
+	struct crdt_vv_entry *v; /* sorted by pk */
+	size_t n;
+};
+
+__attribute__((warn_unused_result)) int
+crdt_vector_load(struct crdt_store *s, struct crdt_vector *vv);
+uint64_t crdt_vector_get(const struct crdt_vector *vv, const uint8_t pk[32]);
+void crdt_vector_release(struct crdt_vector *vv);
+/* Text file: "kith-vector 1" then "<pk hex> <seq>" lines. */
+__attribute__((warn_unused_result)) int
+crdt_vector_write(const struct crdt_vector *vv, const char *path);
+__attribute__((warn_unused_result)) int
+crdt_vector_read(struct crdt_vector *vv, const char *path);
+
+struct crdt_export_stats {
+	uint64_t changes;
+	uint64_t bytes;
+};
+
+/*
+ * Write every change that `since` lacks (all when since == NULL) to path,
+ * atomically (temp file, fsync, rename).
+ */
+__attribute__((warn_unused_result)) int
+crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
+		   const struct crdt_vector *since, const char *path,
+		   struct crdt_export_stats *st);
+
+/* Decrypt, check and apply a bundle file. */
+__attribute__((warn_unused_result)) int
+crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
+		   const char *path, struct crdt_apply_stats *st);
+
+#endif

@@ -1,0 +1,139 @@
+#include <sodium.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "err.h"
+
+_Static_assert(sizeof(((struct crdt_stream *)0)->state) >=
+		       sizeof(crypto_secretstream_xchacha20poly1305_state),
+	       "secretstream state fits");
+_Static_assert(CRDT_STREAM_HEADER_LEN ==
+		       crypto_secretstream_xchacha20poly1305_HEADERBYTES,
+	       "header size");
+_Static_assert(CRDT_STREAM_ABYTES ==
+		       crypto_secretstream_xchacha20poly1305_ABYTES,
+	       "abytes");
+
+int crdt_crypto_init(void)
+{
+	return sodium_init() < 0 ? KITH_EIO : 0;
+}
+
+int crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32])
+{
+	id->sk = sodium_malloc(CRDT_SK_LEN);
+	if (!id->sk)
+		return KITH_ENOMEM;
+	crypto_sign_seed_keypair(id->pk, id->sk, seed);
+	return 0;
+}
+
+int crdt_identity_from_sk(struct crdt_identity *id, const uint8_t sk[64])
+{
+	id->sk = sodium_malloc(CRDT_SK_LEN);
+	if (!id->sk)
+		return KITH_ENOMEM;
+	memcpy(id->sk, sk, CRDT_SK_LEN);
+	crypto_sign_ed25519_sk_to_pk(id->pk, id->sk);
+	return 0;
+}
+
+void crdt_identity_release(struct crdt_identity *id)
+{
+	if (id->sk)
+		sodium_free(id->sk);
+	id->sk = NULL;
+}
+
+void crdt_sign(uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
+	       const struct crdt_identity *id)
+{
+	crypto_sign_detached(sig, NULL, msg, len, id->sk);
+}
+
+int crdt_verify(const uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
+		const uint8_t pk[CRDT_PK_LEN])
+{
+	return crypto_sign_verify_detached(sig, msg, len, pk) ? KITH_ESIG : 0;
+}
+
+void crdt_hash(uint8_t *out, size_t out_len, const void *msg, size_t len)
+{
+	crypto_generichash(out, out_len, msg, len, NULL, 0);
+}
+
+int crdt_equal(const void *a, const void *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}
+
+void crdt_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
+void crdt_community_subkey(uint8_t out[CRDT_KEY_LEN],
+			   const uint8_t community[CRDT_KEY_LEN],
+			   enum crdt_subkey which)
+{
+	crypto_kdf_derive_from_key(out, CRDT_KEY_LEN, (uint64_t)which,
+				   "kith-com", community);
+}
+
+void crdt_community_tag(uint8_t tag[CRDT_TAG_LEN],
+			const uint8_t community[CRDT_KEY_LEN])
+{
+	uint8_t k[CRDT_KEY_LEN];
+
+	crdt_community_subkey(k, community, CRDT_SUBKEY_TAG);
+	crypto_generichash(tag, CRDT_TAG_LEN, (const uint8_t *)"kith tag", 8, k,
+			   sizeof k);
+	sodium_memzero(k, sizeof k);
+}
+
+int crdt_stream_push_init(struct crdt_stream *s,
+			  uint8_t header[CRDT_STREAM_HEADER_LEN],
+			  const uint8_t key[CRDT_KEY_LEN])
+{
+	return crypto_secretstream_xchacha20poly1305_init_push(
+		       (void *)s->state, header, key)
+		       ? KITH_ECRYPT
+		       : 0;
+}
+
+void crdt_stream_push(struct crdt_stream *s, uint8_t *out, const uint8_t *in,
+		      size_t len, int final)
+{
+	crypto_secretstream_xchacha20poly1305_push(
+		(void *)s->state, out, NULL, in, len, NULL, 0,
+		final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+}
+
+int crdt_stream_pull_init(struct crdt_stream *s,
+			  const uint8_t header[CRDT_STREAM_HEADER_LEN],
+			  const uint8_t key[CRDT_KEY_LEN])
+{
+	return crypto_secretstream_xchacha20poly1305_init_pull(
+		       (void *)s->state, header, key)
+		       ? KITH_ECRYPT
+		       : 0;
+}
+
+int crdt_stream_pull(struct crdt_stream *s, uint8_t *out, const uint8_t *in,
+		     size_t in_len, int *final)
+{
+	unsigned char tag = 0;
+
+	if (in_len < CRDT_STREAM_ABYTES)
+		return KITH_ECRYPT;
+	if (crypto_secretstream_xchacha20poly1305_pull(
+		    (void *)s->state, out, NULL, &tag, in, in_len, NULL, 0))
+		return KITH_ECRYPT;
+	*final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+	return 0;
+}
+
+void crdt_stream_release(struct crdt_stream *s)
+{
+	sodium_memzero(s->state, sizeof s->state);
+}

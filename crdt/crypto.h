@@ -1,0 +1,94 @@
+/*
+ * crypto.h - the only module that calls libsodium primitives directly.
+ *
+ * Everything else in kith asks this module to sign, verify, hash, derive keys
+ * and encrypt bundle streams, so key handling is in one place: secret keys
+ * live in sodium_malloc'd memory (guarded, locked, wiped on free), and secrets
+ * copied onto the stack are wiped with sodium_memzero on every path.
+ *
+ * Randomness is injected (struct crdt_env in replica.h); functions here that
+ * need it take the random bytes as input, so tests are deterministic.
+ */
+#ifndef KITH_CRYPTO_H
+#define KITH_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRDT_PK_LEN 32
+#define CRDT_SK_LEN 64
+#define CRDT_SEED_LEN 32
+#define CRDT_SIG_LEN 64
+#define CRDT_HASH_LEN 32
+#define CRDT_KEY_LEN 32
+#define CRDT_TAG_LEN 8
+
+/* sodium_init(); 0 or KITH_EIO. */
+__attribute__((warn_unused_result)) int crdt_crypto_init(void);
+
+/* An Ed25519 identity; sk is sodium_malloc'd and owned by the struct. */
+struct crdt_identity {
+	uint8_t pk[CRDT_PK_LEN];
+	uint8_t *sk;
+};
+
+/* Derive the keypair from a 32-byte seed (the caller's random bytes). */
+__attribute__((warn_unused_result)) int
+crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32]);
+/* Load from a 64-byte secret key (seed || pk) as stored on disk. */
+__attribute__((warn_unused_result)) int
+crdt_identity_from_sk(struct crdt_identity *id, const uint8_t sk[64]);
+void crdt_identity_release(struct crdt_identity *id);
+
+void crdt_sign(uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
+	       const struct crdt_identity *id);
+__attribute__((warn_unused_result)) int
+crdt_verify(const uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
+	    const uint8_t pk[CRDT_PK_LEN]);
+
+/* BLAKE2b of msg, out_len bytes (16..64). */
+void crdt_hash(uint8_t *out, size_t out_len, const void *msg, size_t len);
+
+/* Constant-time equality of secrets, MACs, keys and tags. */
+int crdt_equal(const void *a, const void *b, size_t n);
+
+void crdt_wipe(void *p, size_t n);
+
+/* Subkeys of the community key, one per purpose (crypto_kdf). */
+enum crdt_subkey { CRDT_SUBKEY_BUNDLE = 1, CRDT_SUBKEY_TAG = 2 };
+void crdt_community_subkey(uint8_t out[CRDT_KEY_LEN],
+			   const uint8_t community[CRDT_KEY_LEN],
+			   enum crdt_subkey which);
+/* Public 8-byte tag naming a community without revealing its key. */
+void crdt_community_tag(uint8_t tag[CRDT_TAG_LEN],
+			const uint8_t community[CRDT_KEY_LEN]);
+
+/*
+ * Authenticated encryption of a stream of chunks (bundles), with
+ * crypto_secretstream_xchacha20poly1305: reordering, truncation and tampering
+ * are all detected; the last chunk carries the FINAL tag.
+ */
+#define CRDT_STREAM_HEADER_LEN 24
+#define CRDT_STREAM_ABYTES 17
+struct crdt_stream {
+	unsigned char state[64] __attribute__((aligned(16)));
+};
+__attribute__((warn_unused_result)) int
+crdt_stream_push_init(struct crdt_stream *s,
+		      uint8_t header[CRDT_STREAM_HEADER_LEN],
+		      const uint8_t key[CRDT_KEY_LEN]);
+/* out must hold len + CRDT_STREAM_ABYTES bytes. */
+void crdt_stream_push(struct crdt_stream *s, uint8_t *out, const uint8_t *in,
+		      size_t len, int final);
+__attribute__((warn_unused_result)) int
+crdt_stream_pull_init(struct crdt_stream *s,
+		      const uint8_t header[CRDT_STREAM_HEADER_LEN],
+		      const uint8_t key[CRDT_KEY_LEN]);
+/* in_len >= CRDT_STREAM_ABYTES; out gets in_len - ABYTES bytes; *final set
+ * when this was the last chunk.  0 or KITH_ECRYPT. */
+__attribute__((warn_unused_result)) int
+crdt_stream_pull(struct crdt_stream *s, uint8_t *out, const uint8_t *in,
+		 size_t in_len, int *final);
+void crdt_stream_release(struct crdt_stream *s);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * query.h - read side of the replica: lists, single records, derived
+ * status, members and hours, id-prefix resolution, and the state digest.
+ *
+ * Status words are derived here (in SQL, one place) from facts, never
+ * stored (DESIGN s2):
+ *   item:  withdrawn > expired (until passed) > on_loan (a loan by the
+ *          item's owner not returned) > requested (an active claim by
+ *          someone else) > available
+ *   wish:  withdrawn > confirmed > expired (needed_by passed) > delivered
+ *          (an active claim says delivered) > claimed (the accepted claim
+ *          is active, or exactly one active claim) > contested (several,
+ *          none accepted) > open
+ *   claim: cancelled > confirmed (accepted + wish confirmed) > delivered >
+ *          accepted > active
+ * A claim is active while not cancelled and not by the target's author.
+ * Hours: each confirmed wish credits hours_q / 4 hours to the author of its
+ * accepted claim, never to the wish's own author.
+ *
+ * Rows are handed to a callback as named columns; callers print them as
+ * text or JSON without knowing SQL.  Column values point into SQLite memory
+ * valid only during the callback.
+ */
+#ifndef KITH_QUERY_H
+#define KITH_QUERY_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+enum crdt_col_type {
+	CRDT_COL_NULL,
+	CRDT_COL_INT,
+	CRDT_COL_REAL,
+	CRDT_COL_TEXT,
+	CRDT_COL_JSON, /* text that is already JSON (arrays of claims) */
+};
+
+struct crdt_col {
+	const char *name;
+	enum crdt_col_type type;
+	int64_t i;
+	double d;
+	const char *s;
+};
+
+#define CRDT_MAX_COLS 32
+struct crdt_row {
+	int n;
+	struct crdt_col c[CRDT_MAX_COLS];
+};
+
+/* Return non-zero to stop the iteration (that value is returned). */
+typedef int (*crdt_row_fn)(void *ctx, const struct crdt_row *row);
+
+/* Column by name, or NULL. */
+const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name);
+
+struct crdt_item_filter {
+	const uint8_t *author; /* --mine: 32-byte key, or NULL */
+	int kind;	       /* -1 for any */
+	const char *category;  /* NULL for any */
+	const char *search;    /* FTS words, NULL for none */
+	const uint8_t *id;     /* one record (show), or NULL */
+	int all;	       /* include withdrawn and expired */
+	int overdue;	       /* only items on loan past due */
+};
+
+struct crdt_wish_filter {
+	const uint8_t *author;
+	const char *status;  /* one status word, or NULL */
+	int urgency;	     /* -1 for any */
+	const char *search;
+	const uint8_t *id;
+	int all;
+};
+
+/* now: unix seconds, for expiry. */
+__attribute__((warn_unused_result)) int
+crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
+		 int64_t now, crdt_row_fn fn, void *ctx);
+__attribute__((warn_unused_result)) int
+crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
+		  int64_t now, crdt_row_fn fn, void *ctx);
+/* Claims on one wish or item (id), oldest first. */
+__attribute__((warn_unused_result)) int
+crdt_query_claims(struct crdt_store *s, const uint8_t id[16], crdt_row_fn fn,
+		  void *ctx);
+/* Members with hours; one member when pk != NULL. */
+__attribute__((warn_unused_result)) int
+crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
+		   void *ctx);
+
+/* Facts the CLI checks before writing (authorization, targets). */
+struct crdt_record_info {
+	uint8_t rtype;
+	uint8_t id[CRDT_ID_LEN];
+	uint8_t author[CRDT_PK_LEN];
+	uint8_t target[CRDT_ID_LEN]; /* claim: its wish/item; loan: its item */
+	int target_rtype;	     /* claim: CRDT_R_WISH or CRDT_R_ITEM */
+	int closed;		     /* withdrawn / cancelled / returned */
+	int confirmed;		     /* wish confirmed, claim delivered */
+	uint8_t accepted[CRDT_ID_LEN]; /* wish: accepted claim */
+	int has_accepted;
+	int active_claims;	       /* wish/item: active claims */
+	uint8_t one_claim[CRDT_ID_LEN]; /* the oldest active claim */
+	uint8_t active_loan[CRDT_ID_LEN]; /* item: loan not returned */
+	int has_loan;
+};
+__attribute__((warn_unused_result)) int
+crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
+		 struct crdt_record_info *info);
+
+/*
+ * Resolve a hex id prefix (>= 6 chars) of a record of type rtype; for
+ * CRDT_R_MEMBER also an exact name (case-insensitive) when unique.
+ * out gets 16 bytes (32 for members).  KITH_ENOTFOUND, KITH_EAMBIGUOUS,
+ * KITH_EINVAL (too short / not hex).
+ */
+__attribute__((warn_unused_result)) int
+crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
+	     uint8_t *out);
+
+/* Hash of the materialized state (64 hex chars + NUL). */
+__attribute__((warn_unused_result)) int crdt_digest(struct crdt_store *s,
+						    char out[65]);
+
+/* Counts for status lines. */
+struct crdt_counts {
+	int64_t members, items, wishes, changes, authors, open_wishes;
+};
+__attribute__((warn_unused_result)) int
+crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c);
+
+#endif

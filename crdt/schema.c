@@ -1,0 +1,100 @@
+#include <string.h>
+
+#include "schema.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct crdt_field member_fields[] = {
+	{ F_MEMBER_NAME, CRDT_V_BYTES, 0, "name" },
+	{ F_MEMBER_BUILDING, CRDT_V_BYTES, 0, "building" },
+	{ F_MEMBER_UNIT, CRDT_V_BYTES, 0, "unit" },
+	{ F_MEMBER_SKILLS, CRDT_V_BYTES, 0, "skills" },
+	{ F_MEMBER_LANGUAGES, CRDT_V_BYTES, 0, "languages" },
+	{ F_MEMBER_HOUSEHOLD, CRDT_V_BYTES, 0, "household" },
+};
+
+static const struct crdt_field item_fields[] = {
+	{ F_ITEM_KIND, CRDT_V_INT, 0, "kind" },
+	{ F_ITEM_TITLE, CRDT_V_BYTES, 0, "title" },
+	{ F_ITEM_DESCRIPTION, CRDT_V_BYTES, 0, "description" },
+	{ F_ITEM_CATEGORY, CRDT_V_BYTES, 0, "category" },
+	{ F_ITEM_QUANTITY, CRDT_V_INT, 0, "quantity" },
+	{ F_ITEM_UNIT, CRDT_V_BYTES, 0, "unit" },
+	{ F_ITEM_CONDITION, CRDT_V_BYTES, 0, "condition" },
+	{ F_ITEM_LOCATION, CRDT_V_BYTES, 0, "location" },
+	{ F_ITEM_UNTIL, CRDT_V_INT, 0, "until" },
+	{ F_ITEM_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY, "withdrawn" },
+};
+
+static const struct crdt_field wish_fields[] = {
+	{ F_WISH_KIND, CRDT_V_INT, 0, "kind" },
+	{ F_WISH_TITLE, CRDT_V_BYTES, 0, "title" },
+	{ F_WISH_DESCRIPTION, CRDT_V_BYTES, 0, "description" },
+	{ F_WISH_CATEGORY, CRDT_V_BYTES, 0, "category" },
+	{ F_WISH_URGENCY, CRDT_V_INT, 0, "urgency" },
+	{ F_WISH_QUANTITY, CRDT_V_INT, 0, "quantity" },
+	{ F_WISH_NEEDED_BY, CRDT_V_INT, 0, "needed_by" },
+	{ F_WISH_LOCATION, CRDT_V_BYTES, 0, "location" },
+	{ F_WISH_FOR, CRDT_V_BYTES, 0, "on_behalf_of" },
+	{ F_WISH_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY, "withdrawn" },
+	{ F_WISH_ACCEPTED, CRDT_V_BYTES, CRDT_F_REF, "accepted_claim" },
+	{ F_WISH_CONFIRMED, CRDT_V_INT, CRDT_F_STICKY, "confirmed" },
+	{ F_WISH_HOURS, CRDT_V_INT, 0, "hours_q" },
+};
+
+static const struct crdt_field claim_fields[] = {
+	{ F_CLAIM_TARGET, CRDT_V_BYTES, CRDT_F_REF, "target" },
+	{ F_CLAIM_QUANTITY, CRDT_V_INT, 0, "quantity" },
+	{ F_CLAIM_NOTE, CRDT_V_BYTES, 0, "note" },
+	{ F_CLAIM_CANCELLED, CRDT_V_INT, CRDT_F_STICKY, "cancelled" },
+	{ F_CLAIM_DELIVERED, CRDT_V_INT, CRDT_F_STICKY, "delivered" },
+};
+
+static const struct crdt_field loan_fields[] = {
+	{ F_LOAN_ITEM, CRDT_V_BYTES, CRDT_F_REF, "item" },
+	{ F_LOAN_BORROWER, CRDT_V_BYTES, CRDT_F_REF, "borrower" },
+	{ F_LOAN_DUE, CRDT_V_INT, 0, "due" },
+	{ F_LOAN_RETURNED, CRDT_V_INT, CRDT_F_STICKY, "returned" },
+};
+
+static const struct crdt_rschema schemas[] = {
+	{ CRDT_R_MEMBER, "members", "member", member_fields,
+	  ARRAY_SIZE(member_fields) },
+	{ CRDT_R_ITEM, "items", "item", item_fields, ARRAY_SIZE(item_fields) },
+	{ CRDT_R_WISH, "wishes", "wish", wish_fields, ARRAY_SIZE(wish_fields) },
+	{ CRDT_R_CLAIM, "claims", "claim", claim_fields,
+	  ARRAY_SIZE(claim_fields) },
+	{ CRDT_R_LOAN, "loans", "loan", loan_fields, ARRAY_SIZE(loan_fields) },
+};
+
+const struct crdt_rschema *crdt_schema(unsigned rtype)
+{
+	if (rtype < 1 || rtype > ARRAY_SIZE(schemas))
+		return NULL;
+	return &schemas[rtype - 1];
+}
+
+const struct crdt_field *crdt_schema_field(const struct crdt_rschema *s,
+					   unsigned field)
+{
+	/* fields are numbered 1..n in order */
+	if (!s || field < 1 || field > s->nfields)
+		return NULL;
+	return &s->fields[field - 1];
+}
+
+const char *const crdt_item_kinds[] = { "give",	   "lend",  "share",
+					"skill",   "service", "space",
+					"resource" };
+const char *const crdt_wish_kinds[] = { "material", "service" };
+const char *const crdt_urgencies[] = { "critical", "urgent", "normal", "low" };
+
+int crdt_enum_lookup(const char *const *words, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(words[i], word))
+			return i;
+	return -1;
+}

@@ -1,0 +1,78 @@
+/*
+ * schema.h - the record types of the data model (DESIGN.md section 2) and
+ * their fields, shared by the change codec, the materializer and queries.
+ *
+ * Field ids are part of the signed wire format: never renumber, only add.
+ * A field's value is either an integer or a byte string (text or a record
+ * reference); the type travels in the encoded tag, so replicas of an older
+ * version keep changes with fields they do not know in the log and ignore
+ * those fields when materializing.
+ */
+#ifndef KITH_SCHEMA_H
+#define KITH_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum crdt_rtype {
+	CRDT_R_MEMBER = 1,
+	CRDT_R_ITEM = 2,
+	CRDT_R_WISH = 3,
+	CRDT_R_CLAIM = 4,
+	CRDT_R_LOAN = 5,
+};
+#define CRDT_R_MAX 5
+
+enum crdt_vtype { CRDT_V_INT = 0, CRDT_V_BYTES = 1 };
+
+enum crdt_field_flags {
+	CRDT_F_STICKY = 1, /* terminal fact: once non-zero it stays (max) */
+	CRDT_F_REF = 2,	   /* a record id (16 bytes) or member key (32) */
+};
+
+enum { F_MEMBER_NAME = 1, F_MEMBER_BUILDING, F_MEMBER_UNIT, F_MEMBER_SKILLS,
+       F_MEMBER_LANGUAGES, F_MEMBER_HOUSEHOLD };
+enum { F_ITEM_KIND = 1, F_ITEM_TITLE, F_ITEM_DESCRIPTION, F_ITEM_CATEGORY,
+       F_ITEM_QUANTITY, F_ITEM_UNIT, F_ITEM_CONDITION, F_ITEM_LOCATION,
+       F_ITEM_UNTIL, F_ITEM_WITHDRAWN };
+enum { F_WISH_KIND = 1, F_WISH_TITLE, F_WISH_DESCRIPTION, F_WISH_CATEGORY,
+       F_WISH_URGENCY, F_WISH_QUANTITY, F_WISH_NEEDED_BY, F_WISH_LOCATION,
+       F_WISH_FOR, F_WISH_WITHDRAWN, F_WISH_ACCEPTED, F_WISH_CONFIRMED,
+       F_WISH_HOURS };
+enum { F_CLAIM_TARGET = 1, F_CLAIM_QUANTITY, F_CLAIM_NOTE, F_CLAIM_CANCELLED,
+       F_CLAIM_DELIVERED };
+enum { F_LOAN_ITEM = 1, F_LOAN_BORROWER, F_LOAN_DUE, F_LOAN_RETURNED };
+
+struct crdt_field {
+	uint8_t id;
+	uint8_t vtype;
+	uint8_t flags;
+	const char *column; /* materialized column and CLI/JSON name */
+};
+
+struct crdt_rschema {
+	uint8_t rtype;
+	const char *table;
+	const char *name; /* "item", "wish", ... */
+	const struct crdt_field *fields;
+	size_t nfields;
+};
+
+/* NULL for an unknown record type. */
+const struct crdt_rschema *crdt_schema(unsigned rtype);
+/* NULL for an unknown field of that type. */
+const struct crdt_field *crdt_schema_field(const struct crdt_rschema *s,
+					   unsigned field);
+
+/* Enumerations stored as small integers. */
+extern const char *const crdt_item_kinds[];  /* index 0..6 */
+extern const char *const crdt_wish_kinds[];  /* index 0..1 */
+extern const char *const crdt_urgencies[];   /* 0 critical .. 3 low */
+#define CRDT_ITEM_KINDS 7
+#define CRDT_WISH_KINDS 2
+#define CRDT_URGENCIES 4
+#define CRDT_URGENCY_NORMAL 2
+/* Index of word in a NULL-free table of n words, or -1. */
+int crdt_enum_lookup(const char *const *words, int n, const char *word);
+
+#endif

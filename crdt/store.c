@@ -1,0 +1,695 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "schema.h"
+#include "store.h"
+
+/* Numbered migrations keyed on PRAGMA user_version; only ever append. */
+static const char *const migrations[] = {
+	/* 1: the change log and the materialized view */
+	"CREATE TABLE meta(k TEXT PRIMARY KEY, v) WITHOUT ROWID;"
+	"CREATE TABLE authors(n INTEGER PRIMARY KEY, pk BLOB NOT NULL UNIQUE,"
+	" head INTEGER NOT NULL DEFAULT 0, head_hash BLOB,"
+	" forked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE changes(k INTEGER PRIMARY KEY, hlc INTEGER NOT NULL,"
+	" data BLOB NOT NULL);"
+	"CREATE TABLE pending(n INTEGER, seq INTEGER, data BLOB NOT NULL,"
+	" PRIMARY KEY(n, seq)) WITHOUT ROWID;"
+	"CREATE TABLE forks(n INTEGER, seq INTEGER, hash BLOB, data BLOB NOT NULL,"
+	" PRIMARY KEY(n, seq, hash)) WITHOUT ROWID;"
+	"CREATE TABLE members(id BLOB PRIMARY KEY, updated INTEGER, name TEXT,"
+	" building TEXT, unit TEXT, skills TEXT, languages TEXT, household TEXT)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE items(id BLOB NOT NULL UNIQUE, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, kind INTEGER, title TEXT,"
+	" description TEXT, category TEXT, quantity INTEGER, unit TEXT,"
+	" condition TEXT, location TEXT, until INTEGER,"
+	" withdrawn INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE wishes(id BLOB NOT NULL UNIQUE, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, kind INTEGER, title TEXT,"
+	" description TEXT, category TEXT, urgency INTEGER, quantity INTEGER,"
+	" needed_by INTEGER, location TEXT, on_behalf_of TEXT,"
+	" withdrawn INTEGER NOT NULL DEFAULT 0, accepted_claim BLOB,"
+	" confirmed INTEGER NOT NULL DEFAULT 0, hours_q INTEGER);"
+	"CREATE TABLE claims(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, target BLOB, quantity INTEGER,"
+	" note TEXT, cancelled INTEGER NOT NULL DEFAULT 0,"
+	" delivered INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX claims_target ON claims(target);"
+	"CREATE TABLE loans(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, item BLOB, borrower BLOB, due INTEGER,"
+	" returned INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE INDEX loans_item ON loans(item);"
+	"CREATE VIRTUAL TABLE items_fts USING fts5(title, description,"
+	" content='items', content_rowid='rowid');"
+	"CREATE VIRTUAL TABLE wishes_fts USING fts5(title, description,"
+	" content='wishes', content_rowid='rowid');"
+	"CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN"
+	" INSERT INTO items_fts(rowid, title, description)"
+	" VALUES (new.rowid, new.title, new.description); END;"
+	"CREATE TRIGGER items_au AFTER UPDATE OF title, description ON items BEGIN"
+	" INSERT INTO items_fts(items_fts, rowid, title, description)"
+	" VALUES ('delete', old.rowid, old.title, old.description);"
+	" INSERT INTO items_fts(rowid, title, description)"
+	" VALUES (new.rowid, new.title, new.description); END;"
+	"CREATE TRIGGER wishes_ai AFTER INSERT ON wishes BEGIN"
+	" INSERT INTO wishes_fts(rowid, title, description)"
+	" VALUES (new.rowid, new.title, new.description); END;"
+	"CREATE TRIGGER wishes_au AFTER UPDATE OF title, description ON wishes"
+	" BEGIN INSERT INTO wishes_fts(wishes_fts, rowid, title, description)"
+	" VALUES ('delete', old.rowid, old.title, old.description);"
+	" INSERT INTO wishes_fts(rowid, title, description)"
+	" VALUES (new.rowid, new.title, new.description); END;",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+enum stmt_id {
+	ST_AUTHOR_GET,
+	ST_AUTHOR_ADD,
+	ST_AUTHOR_SET,
+	ST_CHANGE_PUT,
+	ST_CHANGE_GET,
+	ST_PENDING_PUT,
+	ST_PENDING_GET,
+	ST_PENDING_DEL,
+	ST_FORK_PUT,
+	ST_FORK_HAS,
+	ST_META_GET,
+	ST_META_SET,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_AUTHOR_GET] = "SELECT n, head, head_hash, forked FROM authors"
+			  " WHERE pk = ?1",
+	[ST_AUTHOR_ADD] = "INSERT INTO authors(pk) VALUES (?1)",
+	[ST_AUTHOR_SET] = "UPDATE authors SET head = ?2, head_hash = ?3,"
+			  " forked = ?4 WHERE n = ?1",
+	[ST_CHANGE_PUT] = "INSERT INTO changes(k, hlc, data) VALUES (?1, ?2, ?3)",
+	[ST_CHANGE_GET] = "SELECT data FROM changes WHERE k = ?1",
+	[ST_PENDING_PUT] = "INSERT OR IGNORE INTO pending(n, seq, data)"
+			   " VALUES (?1, ?2, ?3)",
+	[ST_PENDING_GET] = "SELECT data FROM pending WHERE n = ?1 AND seq = ?2",
+	[ST_PENDING_DEL] = "DELETE FROM pending WHERE n = ?1 AND seq <= ?2",
+	[ST_FORK_PUT] = "INSERT OR IGNORE INTO forks(n, seq, hash, data)"
+			" VALUES (?1, ?2, ?3, ?4)",
+	[ST_FORK_HAS] = "SELECT 1 FROM forks WHERE n = ?1 AND seq = ?2"
+			" AND hash = ?3",
+	[ST_META_GET] = "SELECT v FROM meta WHERE k = ?1",
+	[ST_META_SET] = "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)",
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct crdt_store {
+	sqlite3 *db;
+	sqlite3_stmt *st[ST_COUNT];
+	/* view statements: insert per record type, update per field */
+	sqlite3_stmt *ins[CRDT_R_MAX + 1];
+	sqlite3_stmt *upd[CRDT_R_MAX + 1][16];
+	sqlite3_stmt *query[CRDT_STORE_QUERY_SLOTS];
+	char errmsg[256];
+};
+
+int crdt_store_err(struct crdt_store *s, int rc)
+{
+	snprintf(s->errmsg, sizeof s->errmsg, "%s", sqlite3_errmsg(s->db));
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return KITH_EBUSY;
+	case SQLITE_FULL:
+		return KITH_EFULL;
+	case SQLITE_NOMEM:
+		return KITH_ENOMEM;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return KITH_EIO;
+	default:
+		return KITH_EDB;
+	}
+}
+
+const char *crdt_store_errmsg(struct crdt_store *s)
+{
+	return s->errmsg;
+}
+
+sqlite3 *crdt_store_db(struct crdt_store *s)
+{
+	return s->db;
+}
+
+static sqlite3_stmt *prep(struct crdt_store *s, sqlite3_stmt **slot,
+			  const char *sql)
+{
+	if (!*slot && sqlite3_prepare_v3(s->db, sql, -1,
+					 SQLITE_PREPARE_PERSISTENT, slot,
+					 NULL) != SQLITE_OK) {
+		crdt_store_err(s, sqlite3_errcode(s->db));
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+static sqlite3_stmt *stmt(struct crdt_store *s, enum stmt_id id)
+{
+	return prep(s, &s->st[id], stmt_sql[id]);
+}
+
+sqlite3_stmt *crdt_store_stmt(struct crdt_store *s, int slot, const char *sql)
+{
+	if (slot < 0 || slot >= CRDT_STORE_QUERY_SLOTS)
+		return NULL;
+	return prep(s, &s->query[slot], sql);
+}
+
+/* Step a write statement to completion and reset it. */
+static int run(struct crdt_store *s, sqlite3_stmt *q)
+{
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crdt_store_err(s, rc);
+	return 0;
+}
+
+static int migrate(struct crdt_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int version = 0, rc, i;
+	char *err = NULL;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(s->db));
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version > NMIGRATIONS) {
+		snprintf(s->errmsg, sizeof s->errmsg,
+			 "replica was written by a newer kith (schema %d)",
+			 version);
+		return KITH_EDB;
+	}
+	for (i = version; i < NMIGRATIONS; i++) {
+		char sql[64];
+
+		rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (!rc)
+			rc = sqlite3_exec(s->db, migrations[i], NULL, NULL, &err);
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
+		if (!rc)
+			rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+		if (!rc)
+			rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, &err);
+		if (rc) {
+			int e = crdt_store_err(s, rc);
+
+			sqlite3_free(err);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return e;
+		}
+	}
+	return 0;
+}
+
+int crdt_store_open(struct crdt_store **out, const char *path)
+{
+	struct crdt_store *s;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return KITH_ENOMEM;
+	rc = sqlite3_open_v2(path, &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				     SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		rc = s->db ? crdt_store_err(s, rc) : KITH_ENOMEM;
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	rc = sqlite3_exec(s->db,
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			  "PRAGMA foreign_keys=OFF;",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = crdt_store_err(s, rc);
+		goto fail;
+	}
+	rc = migrate(s);
+	if (rc)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	if (s->errmsg[0] == 0 && s->db)
+		snprintf(s->errmsg, sizeof s->errmsg, "%s",
+			 sqlite3_errmsg(s->db));
+	fprintf(stderr, "kith: cannot open replica '%s': %s\n", path,
+		s->errmsg[0] ? s->errmsg : kith_strerror(rc));
+	crdt_store_close(s);
+	return rc;
+}
+
+void crdt_store_close(struct crdt_store *s)
+{
+	int i, j;
+
+	if (!s)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	for (i = 0; i <= CRDT_R_MAX; i++) {
+		sqlite3_finalize(s->ins[i]);
+		for (j = 0; j < 16; j++)
+			sqlite3_finalize(s->upd[i][j]);
+	}
+	for (i = 0; i < CRDT_STORE_QUERY_SLOTS; i++)
+		sqlite3_finalize(s->query[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int crdt_store_begin(struct crdt_store *s)
+{
+	return run(s, stmt(s, ST_BEGIN));
+}
+
+int crdt_store_commit(struct crdt_store *s)
+{
+	int rc = run(s, stmt(s, ST_COMMIT));
+
+	if (rc)
+		crdt_store_rollback(s);
+	return rc;
+}
+
+void crdt_store_rollback(struct crdt_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)run(s, stmt(s, ST_ROLLBACK));
+}
+
+int crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,
+		      struct crdt_author *a)
+{
+	sqlite3_stmt *q = stmt(s, ST_AUTHOR_GET);
+	int rc;
+
+	memset(a, 0, sizeof *a);
+	memcpy(a->pk, pk, CRDT_PK_LEN);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		a->n = sqlite3_column_int64(q, 0);
+		a->head = (uint64_t)sqlite3_column_int64(q, 1);
+		if (sqlite3_column_bytes(q, 2) == CRDT_HASH_LEN)
+			memcpy(a->head_hash, sqlite3_column_blob(q, 2),
+			       CRDT_HASH_LEN);
+		a->forked = sqlite3_column_int(q, 3);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crdt_store_err(s, rc);
+	if (rc == SQLITE_DONE && create) {
+		q = stmt(s, ST_AUTHOR_ADD);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+		rc = run(s, q);
+		if (rc)
+			return rc;
+		a->n = sqlite3_last_insert_rowid(s->db);
+	}
+	return 0;
+}
+
+int crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a)
+{
+	sqlite3_stmt *q = stmt(s, ST_AUTHOR_SET);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, a->n);
+	sqlite3_bind_int64(q, 2, (int64_t)a->head);
+	if (a->head)
+		sqlite3_bind_blob(q, 3, a->head_hash, CRDT_HASH_LEN,
+				  SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, a->forked);
+	return run(s, q);
+}
+
+int crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
+			  uint64_t hlc, const uint8_t *data, size_t len)
+{
+	sqlite3_stmt *q = stmt(s, ST_CHANGE_PUT);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
+	sqlite3_bind_int64(q, 2, (int64_t)hlc);
+	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
+	return run(s, q);
+}
+
+static int get_blob(struct crdt_store *s, sqlite3_stmt *q,
+		    struct crdt_buf *buf)
+{
+	int rc = sqlite3_step(q);
+
+	crdt_buf_reset(buf);
+	if (rc == SQLITE_ROW)
+		rc = crdt_buf_put(buf, sqlite3_column_blob(q, 0),
+				  (size_t)sqlite3_column_bytes(q, 0));
+	else if (rc == SQLITE_DONE)
+		rc = KITH_ENOTFOUND;
+	else
+		rc = crdt_store_err(s, rc);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+int crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,
+			  struct crdt_buf *buf)
+{
+	sqlite3_stmt *q = stmt(s, ST_CHANGE_GET);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
+	return get_blob(s, q, buf);
+}
+
+int crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
+			   const uint8_t *data, size_t len)
+{
+	sqlite3_stmt *q = stmt(s, ST_PENDING_PUT);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_int64(q, 2, (int64_t)seq);
+	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
+	return run(s, q);
+}
+
+/* Fetch pending (n, seq) and drop every pending change up to seq. */
+int crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
+			    struct crdt_buf *buf)
+{
+	sqlite3_stmt *q = stmt(s, ST_PENDING_GET);
+	int rc, rc2;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_int64(q, 2, (int64_t)seq);
+	rc = get_blob(s, q, buf);
+	if (rc && rc != KITH_ENOTFOUND)
+		return rc;
+	q = stmt(s, ST_PENDING_DEL);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_int64(q, 2, (int64_t)seq);
+	rc2 = run(s, q);
+	return rc2 ? rc2 : rc;
+}
+
+int crdt_store_put_fork(struct crdt_store *s, int64_t n, uint64_t seq,
+			const uint8_t hash[32], const uint8_t *data, size_t len)
+{
+	sqlite3_stmt *q = stmt(s, ST_FORK_PUT);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_int64(q, 2, (int64_t)seq);
+	sqlite3_bind_blob(q, 3, hash, CRDT_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, data, (int)len, SQLITE_STATIC);
+	return run(s, q);
+}
+
+int crdt_store_is_fork(struct crdt_store *s, int64_t n, uint64_t seq,
+		       const uint8_t hash[32])
+{
+	sqlite3_stmt *q = stmt(s, ST_FORK_HAS);
+	int rc;
+
+	if (!q)
+		return 0;
+	sqlite3_bind_int64(q, 1, n);
+	sqlite3_bind_int64(q, 2, (int64_t)seq);
+	sqlite3_bind_blob(q, 3, hash, CRDT_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW;
+}
+
+int crdt_store_meta_get_int(struct crdt_store *s, const char *key, int64_t *v)
+{
+	sqlite3_stmt *q = stmt(s, ST_META_GET);
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0
+						       : crdt_store_err(s, rc);
+}
+
+int crdt_store_meta_set_int(struct crdt_store *s, const char *key, int64_t v)
+{
+	sqlite3_stmt *q = stmt(s, ST_META_SET);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, v);
+	return run(s, q);
+}
+
+/* ---- materialized view ------------------------------------------------ */
+
+/* INSERT for a record type: id, author, created, updated, then every field
+ * column in schema order. */
+static sqlite3_stmt *ins_stmt(struct crdt_store *s, const struct crdt_rschema *r)
+{
+	char sql[1024], *p = sql;
+	size_t i;
+
+	if (s->ins[r->rtype])
+		return s->ins[r->rtype];
+	p += sprintf(p, "INSERT OR IGNORE INTO %s(id, author, created, updated",
+		     r->table);
+	for (i = 0; i < r->nfields; i++)
+		p += sprintf(p, ", %s", r->fields[i].column);
+	p += sprintf(p, ") VALUES (?, ?, ?, ?");
+	for (i = 0; i < r->nfields; i++)
+		p += sprintf(p, r->fields[i].flags & CRDT_F_STICKY
+					? ", coalesce(?, 0)"
+					: ", ?");
+	sprintf(p, ")");
+	return prep(s, &s->ins[r->rtype], sql);
+}
+
+/* UPDATE of one field of a record, only by the record's writer.  Members
+ * are keyed by their author key and upserted. */
+static sqlite3_stmt *upd_stmt(struct crdt_store *s, const struct crdt_rschema *r,
+			      const struct crdt_field *f)
+{
+	char sql[512];
+	const char *c = f->column;
+
+	if (s->upd[r->rtype][f->id])
+		return s->upd[r->rtype][f->id];
+	if (r->rtype == CRDT_R_MEMBER)
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO members(id, updated, %s) VALUES (?3, ?2, ?1)"
+			 " ON CONFLICT(id) DO UPDATE SET %s = excluded.%s,"
+			 " updated = excluded.updated",
+			 c, c, c);
+	else if (f->flags & CRDT_F_STICKY)
+		snprintf(sql, sizeof sql,
+			 "UPDATE %s SET %s = max(%s, ?1), updated = ?2"
+			 " WHERE id = ?3 AND author = ?4",
+			 r->table, c, c);
+	else
+		snprintf(sql, sizeof sql,
+			 "UPDATE %s SET %s = ?1, updated = ?2"
+			 " WHERE id = ?3 AND author = ?4",
+			 r->table, c);
+	return prep(s, &s->upd[r->rtype][f->id], sql);
+}
+
+static void bind_val(sqlite3_stmt *q, int col, const struct crdt_field *f,
+		     const struct crdt_val *v)
+{
+	if (v->type != f->vtype)
+		sqlite3_bind_null(q, col); /* wrong type: field ignored */
+	else if (v->type == CRDT_V_INT)
+		sqlite3_bind_int64(q, col, v->i);
+	else if (f->flags & CRDT_F_REF)
+		sqlite3_bind_blob(q, col, v->p, (int)v->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(q, col, (const char *)v->p, (int)v->len,
+				  SQLITE_STATIC);
+}
+
+static int mat_create(struct crdt_store *s, const struct crdt_change *c,
+		      const struct crdt_op *op, const struct crdt_rschema *r,
+		      uint32_t idx)
+{
+	uint8_t id[CRDT_ID_LEN];
+	sqlite3_stmt *q = ins_stmt(s, r);
+	uint32_t i;
+
+	if (!q)
+		return KITH_EDB;
+	crdt_record_id(id, c->author, c->seq, idx);
+	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(q, 2, c->author, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, (int64_t)c->hlc);
+	sqlite3_bind_int64(q, 4, (int64_t)c->hlc);
+	for (i = 0; i < op->nvals; i++) {
+		const struct crdt_field *f = crdt_schema_field(r, op->vals[i].field);
+
+		if (f)
+			bind_val(q, 4 + f->id, f, &op->vals[i]);
+	}
+	return run(s, q);
+}
+
+static int mat_update(struct crdt_store *s, const struct crdt_change *c,
+		      const struct crdt_op *op, const struct crdt_rschema *r,
+		      const uint8_t *id, size_t id_len)
+{
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < op->nvals; i++) {
+		const struct crdt_field *f = crdt_schema_field(r, op->vals[i].field);
+		sqlite3_stmt *q;
+
+		if (!f || op->vals[i].type != f->vtype)
+			continue;
+		q = upd_stmt(s, r, f);
+		if (!q)
+			return KITH_EDB;
+		bind_val(q, 1, f, &op->vals[i]);
+		sqlite3_bind_int64(q, 2, (int64_t)c->hlc);
+		sqlite3_bind_blob(q, 3, id, (int)id_len, SQLITE_STATIC);
+		if (r->rtype != CRDT_R_MEMBER)
+			sqlite3_bind_blob(q, 4, c->author, CRDT_PK_LEN,
+					  SQLITE_STATIC);
+		rc = run(s, q);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
+{
+	uint32_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < c->nops; i++) {
+		const struct crdt_op *op = &c->ops[i];
+		const struct crdt_rschema *r = crdt_schema(op->rtype);
+		uint8_t id[CRDT_ID_LEN];
+
+		if (!r)
+			continue; /* a newer record type: kept, not shown */
+		switch (op->kind) {
+		case CRDT_OP_CREATE:
+			if (r->rtype != CRDT_R_MEMBER)
+				rc = mat_create(s, c, op, r, i);
+			break;
+		case CRDT_OP_OWN:
+			if (r->rtype == CRDT_R_MEMBER || op->tseq > c->seq)
+				break;
+			crdt_record_id(id, c->author, op->tseq, op->tidx);
+			rc = mat_update(s, c, op, r, id, CRDT_ID_LEN);
+			break;
+		case CRDT_OP_REF:
+			/* only the writer's own ops count: the WHERE author = ?
+			 * clause ignores everyone else's, on every replica */
+			if (r->rtype == CRDT_R_MEMBER) {
+				if (op->target_len == CRDT_PK_LEN &&
+				    !memcmp(op->target, c->author, CRDT_PK_LEN))
+					rc = mat_update(s, c, op, r, c->author,
+							CRDT_PK_LEN);
+				break;
+			}
+			rc = mat_update(s, c, op, r, op->target, op->target_len);
+			break;
+		case CRDT_OP_SELF:
+			if (r->rtype == CRDT_R_MEMBER)
+				rc = mat_update(s, c, op, r, c->author,
+						CRDT_PK_LEN);
+			break;
+		}
+	}
+	return rc;
+}
+
+int crdt_store_rebuild(struct crdt_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	struct crdt_change c;
+	int rc, i;
+
+	for (i = 1; i <= CRDT_R_MAX; i++) {
+		char sql[64];
+
+		snprintf(sql, sizeof sql, "DELETE FROM %s", crdt_schema(i)->table);
+		rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		if (rc)
+			return crdt_store_err(s, rc);
+	}
+	rc = sqlite3_exec(s->db,
+			  "INSERT INTO items_fts(items_fts) VALUES('rebuild');"
+			  "INSERT INTO wishes_fts(wishes_fts) VALUES('rebuild');",
+			  NULL, NULL, NULL);
+	if (rc)
+		return crdt_store_err(s, rc);
+	if (sqlite3_prepare_v2(s->db, "SELECT data FROM changes ORDER BY k", -1,
+			       &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(s->db));
+	rc = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		rc = crdt_change_decode(&c, sqlite3_column_blob(q, 0),
+					(size_t)sqlite3_column_bytes(q, 0));
+		if (rc)
+			break;
+		rc = crdt_store_materialize(s, &c);
+		crdt_change_release(&c);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -1,0 +1,101 @@
+/*
+ * store.h - the SQLite file behind a replica.
+ *
+ * Owns the connection and every prepared statement (prepared once, finalized
+ * in crdt_store_close).  Tables:
+ *
+ *   meta      key/value settings (last HLC, schema notes)
+ *   authors   pk -> small integer n, head seq, head hash, forked flag.
+ *             (pk, head) over all authors is the version vector.
+ *   changes   every applied change as "body sig", keyed n << 40 | seq
+ *   pending   verified changes held until the gap before them is filled
+ *   forks     the losing side of each detected fork (evidence, re-sent)
+ *   members items wishes claims loans   the materialized view (DESIGN s2),
+ *             with FTS5 indexes items_fts and wishes_fts kept by triggers
+ *
+ * The materialized tables are a pure function of the set of changes held:
+ * crdt_store_rebuild() recomputes them from the change log.
+ *
+ * Writers use crdt_store_begin() (BEGIN IMMEDIATE) so two processes never
+ * take the same seq; readers see consistent snapshots through WAL.
+ */
+#ifndef KITH_STORE_H
+#define KITH_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "change.h"
+
+#define CRDT_SEQ_BITS 40
+#define CRDT_KEY(n, seq) (((int64_t)(n) << CRDT_SEQ_BITS) | (int64_t)(seq))
+
+struct crdt_store;
+
+struct crdt_author {
+	int64_t n; /* 0 when unknown */
+	uint8_t pk[CRDT_PK_LEN];
+	uint64_t head;
+	uint8_t head_hash[CRDT_HASH_LEN];
+	int forked;
+};
+
+__attribute__((warn_unused_result)) int
+crdt_store_open(struct crdt_store **out, const char *path);
+void crdt_store_close(struct crdt_store *s);
+sqlite3 *crdt_store_db(struct crdt_store *s);
+/* Human-readable reason for the last KITH_EDB from this store. */
+const char *crdt_store_errmsg(struct crdt_store *s);
+
+__attribute__((warn_unused_result)) int crdt_store_begin(struct crdt_store *s);
+__attribute__((warn_unused_result)) int crdt_store_commit(struct crdt_store *s);
+void crdt_store_rollback(struct crdt_store *s);
+
+/* Look up an author; a.n == 0 and head == 0 when unknown.  With create,
+ * unknown authors are inserted. */
+__attribute__((warn_unused_result)) int
+crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,
+		  struct crdt_author *a);
+__attribute__((warn_unused_result)) int
+crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a);
+
+/* Append an applied change (body||sig). */
+__attribute__((warn_unused_result)) int
+crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
+		      uint64_t hlc, const uint8_t *data, size_t len);
+/* Read change (n, seq) into buf (reset first); KITH_ENOTFOUND if absent. */
+__attribute__((warn_unused_result)) int
+crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,
+		      struct crdt_buf *buf);
+
+__attribute__((warn_unused_result)) int
+crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
+		       const uint8_t *data, size_t len);
+__attribute__((warn_unused_result)) int
+crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
+			struct crdt_buf *buf);
+__attribute__((warn_unused_result)) int
+crdt_store_put_fork(struct crdt_store *s, int64_t n, uint64_t seq,
+		    const uint8_t hash[32], const uint8_t *data, size_t len);
+/* 1 if this exact change is known fork evidence, else 0 */
+int crdt_store_is_fork(struct crdt_store *s, int64_t n, uint64_t seq,
+		       const uint8_t hash[32]);
+
+/* Materialize one applied change (its ops) into the view tables. */
+__attribute__((warn_unused_result)) int
+crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c);
+/* Clear the view tables and re-materialize every applied change. */
+__attribute__((warn_unused_result)) int crdt_store_rebuild(struct crdt_store *s);
+
+__attribute__((warn_unused_result)) int
+crdt_store_meta_get_int(struct crdt_store *s, const char *key, int64_t *v);
+__attribute__((warn_unused_result)) int
+crdt_store_meta_set_int(struct crdt_store *s, const char *key, int64_t v);
+
+/* Prepared-once statement for a query module; NULL on error. */
+sqlite3_stmt *crdt_store_stmt(struct crdt_store *s, int slot, const char *sql);
+#define CRDT_STORE_QUERY_SLOTS 64
+/* Map an SQLite result code to a KITH_E* code. */
+int crdt_store_err(struct crdt_store *s, int sqlite_rc);
+
+#endif
