@@ -62,6 +62,24 @@ void crdt_hash(uint8_t *out, size_t out_len, const void *msg, size_t len)
 	crypto_generichash(out, out_len, msg, len, NULL, 0);
 }
 
+_Static_assert(sizeof(struct crdt_hasher) >= sizeof(crypto_generichash_state),
+	       "hasher state fits");
+
+void crdt_hasher_init(struct crdt_hasher *h)
+{
+	crypto_generichash_init((void *)h->state, NULL, 0, CRDT_HASH_LEN);
+}
+
+void crdt_hasher_update(struct crdt_hasher *h, const void *p, size_t n)
+{
+	crypto_generichash_update((void *)h->state, p, n);
+}
+
+void crdt_hasher_final(struct crdt_hasher *h, uint8_t out[CRDT_HASH_LEN])
+{
+	crypto_generichash_final((void *)h->state, out, CRDT_HASH_LEN);
+}
+
 int crdt_equal(const void *a, const void *b, size_t n)
 {
 	return sodium_memcmp(a, b, n) == 0;

@@ -49,6 +49,14 @@ crdt_verify(const uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
 /* BLAKE2b of msg, out_len bytes (16..64). */
 void crdt_hash(uint8_t *out, size_t out_len, const void *msg, size_t len);
 
+/* Incremental BLAKE2b-256. */
+struct crdt_hasher {
+	unsigned char state[384] __attribute__((aligned(64)));
+};
+void crdt_hasher_init(struct crdt_hasher *h);
+void crdt_hasher_update(struct crdt_hasher *h, const void *p, size_t n);
+void crdt_hasher_final(struct crdt_hasher *h, uint8_t out[CRDT_HASH_LEN]);
+
 /* Constant-time equality of secrets, MACs, keys and tags. */
 int crdt_equal(const void *a, const void *b, size_t n);
 

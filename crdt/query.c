@@ -1,0 +1,546 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "query.h"
+#include "schema.h"
+
+/* Prepared-statement slots in the store. */
+enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
+       Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS };
+
+#define HEX(x) "lower(hex(" x "))"
+
+/* A claim c on target t (alias) is active. */
+#define ACTIVE_CLAIM(t) "NOT c.cancelled AND c.author <> " t ".author"
+
+static const char *const item_sql =
+	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"
+	" CASE i.kind WHEN 0 THEN 'give' WHEN 1 THEN 'lend' WHEN 2 THEN 'share'"
+	"  WHEN 3 THEN 'skill' WHEN 4 THEN 'service' WHEN 5 THEN 'space'"
+	"  WHEN 6 THEN 'resource' ELSE 'give' END AS kind,"
+	" i.category, i.quantity,"
+	" CASE WHEN i.withdrawn THEN 'withdrawn'"
+	"  WHEN i.until IS NOT NULL AND i.until < ?7 THEN 'expired'"
+	"  WHEN EXISTS (SELECT 1 FROM loans l WHERE l.item = i.id"
+	"   AND l.author = i.author AND NOT l.returned) THEN 'on_loan'"
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = i.id AND "
+	ACTIVE_CLAIM("i") " AND NOT c.delivered AND NOT EXISTS (SELECT 1 FROM"
+	"   loans l WHERE l.item = i.id AND l.author = i.author"
+	"   AND l.borrower = c.author AND l.created > c.created))"
+	"   THEN 'requested'"
+	"  ELSE 'available' END AS status,"
+	" " HEX("i.author") " AS author, i.location, i.unit, i.condition,"
+	" i.description, i.until, i.created >> 16 AS created_ms,"
+	" (SELECT name FROM members m WHERE m.id = i.author) AS author_name,"
+	" (SELECT " HEX("l.borrower") " FROM loans l WHERE l.item = i.id"
+	"   AND l.author = i.author AND NOT l.returned"
+	"   ORDER BY l.created DESC LIMIT 1) AS borrower,"
+	" (SELECT l.due FROM loans l WHERE l.item = i.id"
+	"   AND l.author = i.author AND NOT l.returned"
+	"   ORDER BY l.created DESC LIMIT 1) AS due"
+	" FROM items i"
+	" WHERE (?1 IS NULL OR i.author = ?1) AND (?2 IS NULL OR i.kind = ?2)"
+	"  AND (?3 IS NULL OR i.category = ?3 COLLATE NOCASE)"
+	"  AND (?4 IS NULL OR i.rowid IN"
+	"   (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))"
+	"  AND (?5 IS NULL OR i.id = ?5)"
+	" ORDER BY i.created DESC, i.id)"
+	" WHERE (?6 OR status IN ('available', 'requested', 'on_loan'))"
+	"  AND (NOT ?8 OR (status = 'on_loan' AND due IS NOT NULL AND due < ?7))";
+
+#define CLAIM_STATUS                                                          \
+	"CASE WHEN c.cancelled THEN 'cancelled'"                              \
+	" WHEN w.confirmed AND w.accepted_claim = c.id THEN 'confirmed'"     \
+	" WHEN c.delivered THEN 'delivered'"                                 \
+	" WHEN w.accepted_claim = c.id THEN 'accepted' ELSE 'active' END"
+
+static const char *const wish_sql =
+	"SELECT * FROM (SELECT " HEX("w.id") " AS id, w.title,"
+	" CASE w.urgency WHEN 0 THEN 'critical' WHEN 1 THEN 'urgent'"
+	"  WHEN 3 THEN 'low' ELSE 'normal' END AS urgency,"
+	" CASE WHEN w.withdrawn THEN 'withdrawn'"
+	"  WHEN w.confirmed THEN 'confirmed'"
+	"  WHEN w.needed_by IS NOT NULL AND w.needed_by < ?7 THEN 'expired'"
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = w.id AND "
+	ACTIVE_CLAIM("w") " AND c.delivered) THEN 'delivered'"
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.id = w.accepted_claim"
+	"   AND c.target = w.id AND " ACTIVE_CLAIM("w") ") THEN 'claimed'"
+	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
+	ACTIVE_CLAIM("w") ") = 1 THEN 'claimed'"
+	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
+	ACTIVE_CLAIM("w") ") > 1 THEN 'contested'"
+	"  ELSE 'open' END AS status,"
+	" " HEX("w.author") " AS author,"
+	" (SELECT json_group_array(json_object('id', cid, 'claimant', who,"
+	"   'quantity', qty, 'status', st)) FROM (SELECT " HEX("c.id") " AS cid,"
+	"   " HEX("c.author") " AS who, c.quantity AS qty, " CLAIM_STATUS
+	"   AS st FROM claims c WHERE c.target = w.id AND c.author <> w.author"
+	"   ORDER BY c.created, c.id)) AS claims,"
+	" CASE w.kind WHEN 1 THEN 'service' ELSE 'material' END AS kind,"
+	" w.category, w.quantity, w.needed_by, w.location,"
+	" w.on_behalf_of AS for_name, w.description,"
+	" w.created >> 16 AS created_ms,"
+	" (SELECT name FROM members m WHERE m.id = w.author) AS author_name,"
+	" w.hours_q / 4.0 AS hours, w.urgency AS urgency_rank"
+	" FROM wishes w"
+	" WHERE (?1 IS NULL OR w.author = ?1) AND (?2 IS NULL OR w.urgency = ?2)"
+	"  AND (?4 IS NULL OR w.rowid IN"
+	"   (SELECT rowid FROM wishes_fts WHERE wishes_fts MATCH ?4))"
+	"  AND (?5 IS NULL OR w.id = ?5)"
+	" ORDER BY coalesce(w.urgency, 2), w.created, w.id)"
+	" WHERE CASE WHEN ?3 IS NOT NULL THEN status = ?3"
+	"  WHEN ?6 THEN 1"
+	"  ELSE status NOT IN ('confirmed', 'withdrawn', 'expired') END";
+
+static const char *const claims_sql =
+	"SELECT " HEX("c.id") " AS id, " HEX("c.author") " AS claimant,"
+	" c.quantity, " CLAIM_STATUS " AS status, c.note,"
+	" (SELECT name FROM members m WHERE m.id = c.author) AS claimant_name"
+	" FROM claims c LEFT JOIN wishes w ON w.id = c.target"
+	" WHERE c.target = ?1 ORDER BY c.created, c.id";
+
+static const char *const members_sql =
+	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
+	" coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"
+	"  ON c.id = w.accepted_claim AND c.target = w.id"
+	"  WHERE w.confirmed AND c.author = m.id AND w.author <> m.id), 0)"
+	"  / 4.0 AS hours"
+	" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
+	" ORDER BY m.name COLLATE NOCASE, m.id";
+
+const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->c[i].name, name))
+			return &r->c[i];
+	return NULL;
+}
+
+static int each_row(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn,
+		    void *ctx)
+{
+	struct crdt_row row;
+	int rc, cb = 0, i;
+
+	while (!cb && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		row.n = sqlite3_column_count(q);
+		if (row.n > CRDT_MAX_COLS)
+			row.n = CRDT_MAX_COLS;
+		for (i = 0; i < row.n; i++) {
+			struct crdt_col *c = &row.c[i];
+
+			c->name = sqlite3_column_name(q, i);
+			c->i = 0;
+			c->d = 0;
+			c->s = NULL;
+			switch (sqlite3_column_type(q, i)) {
+			case SQLITE_INTEGER:
+				c->type = CRDT_COL_INT;
+				c->i = sqlite3_column_int64(q, i);
+				c->d = (double)c->i;
+				break;
+			case SQLITE_FLOAT:
+				c->type = CRDT_COL_REAL;
+				c->d = sqlite3_column_double(q, i);
+				break;
+			case SQLITE_NULL:
+				c->type = CRDT_COL_NULL;
+				break;
+			default:
+				c->type = strcmp(c->name, "claims")
+						  ? CRDT_COL_TEXT
+						  : CRDT_COL_JSON;
+				c->s = (const char *)sqlite3_column_text(q, i);
+				break;
+			}
+		}
+		cb = fn(ctx, &row);
+	}
+	if (!cb && rc != SQLITE_DONE)
+		cb = crdt_store_err(s, rc);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return cb;
+}
+
+/* FTS5 query from user words: each word quoted, prefix-matched, ANDed. */
+static int fts_query(char *out, size_t cap, const char *in)
+{
+	size_t n = 0;
+	const char *p = in;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (n + 2 >= cap)
+			return KITH_ETOOBIG;
+		if (n)
+			out[n++] = ' ';
+		out[n++] = '"';
+		while (*p && *p != ' ' && *p != '\t') {
+			if (n + 4 >= cap)
+				return KITH_ETOOBIG;
+			if (*p == '"')
+				out[n++] = '"';
+			out[n++] = *p++;
+		}
+		out[n++] = '"';
+		out[n++] = '*';
+	}
+	out[n] = 0;
+	return 0;
+}
+
+static int bind_search(sqlite3_stmt *q, int col, const char *search,
+		       char *buf, size_t cap)
+{
+	int rc;
+
+	if (!search)
+		return 0;
+	rc = fts_query(buf, cap, search);
+	if (rc)
+		return rc;
+	if (buf[0])
+		sqlite3_bind_text(q, col, buf, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
+		     int64_t now, crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_ITEMS, item_sql);
+	char fts[1024];
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
+	if (f->author)
+		sqlite3_bind_blob(q, 1, f->author, CRDT_PK_LEN, SQLITE_STATIC);
+	if (f->kind >= 0)
+		sqlite3_bind_int(q, 2, f->kind);
+	if (f->category)
+		sqlite3_bind_text(q, 3, f->category, -1, SQLITE_STATIC);
+	rc = bind_search(q, 4, f->search, fts, sizeof fts);
+	if (rc) {
+		sqlite3_clear_bindings(q);
+		return rc;
+	}
+	if (f->id)
+		sqlite3_bind_blob(q, 5, f->id, CRDT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, f->all || f->id);
+	sqlite3_bind_int64(q, 7, now);
+	sqlite3_bind_int(q, 8, f->overdue);
+	return each_row(s, q, fn, ctx);
+}
+
+int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
+		      int64_t now, crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_WISHES, wish_sql);
+	char fts[1024];
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
+	if (f->author)
+		sqlite3_bind_blob(q, 1, f->author, CRDT_PK_LEN, SQLITE_STATIC);
+	if (f->urgency >= 0)
+		sqlite3_bind_int(q, 2, f->urgency);
+	if (f->status)
+		sqlite3_bind_text(q, 3, f->status, -1, SQLITE_STATIC);
+	rc = bind_search(q, 4, f->search, fts, sizeof fts);
+	if (rc) {
+		sqlite3_clear_bindings(q);
+		return rc;
+	}
+	if (f->id)
+		sqlite3_bind_blob(q, 5, f->id, CRDT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, f->all || f->id);
+	sqlite3_bind_int64(q, 7, now);
+	return each_row(s, q, fn, ctx);
+}
+
+int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
+		      crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_CLAIMS, claims_sql);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
+	return each_row(s, q, fn, ctx);
+}
+
+int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
+		       void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_MEMBERS, members_sql);
+
+	if (!q)
+		return KITH_EDB;
+	if (pk)
+		sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+	return each_row(s, q, fn, ctx);
+}
+
+/* ---- record facts ------------------------------------------------------ */
+
+static const char *const info_sql[] = {
+	[CRDT_R_ITEM] =
+		"SELECT i.author, NULL, i.withdrawn, 0, NULL,"
+		" (SELECT count(*) FROM claims c WHERE c.target = i.id AND "
+		ACTIVE_CLAIM("i") "),"
+		" (SELECT c.id FROM claims c WHERE c.target = i.id AND "
+		ACTIVE_CLAIM("i") " ORDER BY c.created, c.id LIMIT 1),"
+		" (SELECT l.id FROM loans l WHERE l.item = i.id"
+		"  AND l.author = i.author AND NOT l.returned"
+		"  ORDER BY l.created DESC LIMIT 1)"
+		" FROM items i WHERE i.id = ?1",
+	[CRDT_R_WISH] =
+		"SELECT w.author, NULL, w.withdrawn, w.confirmed, w.accepted_claim,"
+		" (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
+		ACTIVE_CLAIM("w") "),"
+		" (SELECT c.id FROM claims c WHERE c.target = w.id AND "
+		ACTIVE_CLAIM("w") " ORDER BY c.created, c.id LIMIT 1), NULL"
+		" FROM wishes w WHERE w.id = ?1",
+	[CRDT_R_CLAIM] =
+		"SELECT c.author, c.target, c.cancelled, c.delivered, NULL, 0,"
+		" NULL, NULL FROM claims c WHERE c.id = ?1",
+	[CRDT_R_LOAN] =
+		"SELECT l.author, l.item, l.returned, 0, NULL, 0, NULL, NULL"
+		" FROM loans l WHERE l.id = ?1",
+};
+
+static void copy_id(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, int *has)
+{
+	if (sqlite3_column_type(q, col) == SQLITE_BLOB &&
+	    (size_t)sqlite3_column_bytes(q, col) == n) {
+		memcpy(dst, sqlite3_column_blob(q, col), n);
+		if (has)
+			*has = 1;
+	}
+}
+
+int crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
+		     struct crdt_record_info *info)
+{
+	static const int slot[] = { [CRDT_R_ITEM] = Q_INFO_ITEM,
+				    [CRDT_R_WISH] = Q_INFO_WISH,
+				    [CRDT_R_CLAIM] = Q_INFO_CLAIM,
+				    [CRDT_R_LOAN] = Q_INFO_LOAN };
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	if (rtype < CRDT_R_ITEM || rtype > CRDT_R_LOAN)
+		return KITH_EINVAL;
+	q = crdt_store_stmt(s, slot[rtype], info_sql[rtype]);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		info->rtype = (uint8_t)rtype;
+		memcpy(info->id, id, CRDT_ID_LEN);
+		copy_id(info->author, CRDT_PK_LEN, q, 0, NULL);
+		copy_id(info->target, CRDT_ID_LEN, q, 1, NULL);
+		info->closed = sqlite3_column_int(q, 2);
+		info->confirmed = sqlite3_column_int(q, 3);
+		copy_id(info->accepted, CRDT_ID_LEN, q, 4, &info->has_accepted);
+		info->active_claims = sqlite3_column_int(q, 5);
+		copy_id(info->one_claim, CRDT_ID_LEN, q, 6, NULL);
+		copy_id(info->active_loan, CRDT_ID_LEN, q, 7, &info->has_loan);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = KITH_ENOTFOUND;
+	} else {
+		rc = crdt_store_err(s, rc);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (!rc && rtype == CRDT_R_CLAIM) {
+		struct crdt_record_info t;
+
+		info->target_rtype = 0;
+		if (crdt_record_info(s, CRDT_R_WISH, info->target, &t) == 0)
+			info->target_rtype = CRDT_R_WISH;
+		else if (crdt_record_info(s, CRDT_R_ITEM, info->target, &t) == 0)
+			info->target_rtype = CRDT_R_ITEM;
+	}
+	return rc;
+}
+
+/* ---- id resolution ----------------------------------------------------- */
+
+static int resolve_name(struct crdt_store *s, const char *name, uint8_t *out)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	int rc, found = 0;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id FROM members WHERE name = ?1"
+			       " COLLATE NOCASE LIMIT 2",
+			       -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (found++ == 0)
+			memcpy(out, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return crdt_store_err(s, rc);
+	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
+}
+
+int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
+		 uint8_t *out)
+{
+	const struct crdt_rschema *r = crdt_schema((unsigned)rtype);
+	size_t len = strlen(prefix), idlen, i;
+	uint8_t lo[CRDT_PK_LEN], hi[CRDT_PK_LEN];
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	char sql[128];
+	int rc, found = 0, ishex = 1;
+
+	if (!r)
+		return KITH_EINVAL;
+	idlen = rtype == CRDT_R_MEMBER ? CRDT_PK_LEN : CRDT_ID_LEN;
+	for (i = 0; i < len; i++)
+		if (!strchr("0123456789abcdefABCDEF", prefix[i]))
+			ishex = 0;
+	if (!ishex || len < 6 || len > 2 * idlen) {
+		if (rtype == CRDT_R_MEMBER)
+			return resolve_name(s, prefix, out);
+		return len && len < 6 && ishex ? KITH_EINVAL : KITH_ENOTFOUND;
+	}
+	/* the ids starting with prefix form the blob range [lo, hi] */
+	memset(lo, 0, sizeof lo);
+	memset(hi, 0xff, sizeof hi);
+	for (i = 0; i < len; i++) {
+		char c = prefix[i];
+		int v = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+
+		if (i % 2 == 0) {
+			lo[i / 2] = (uint8_t)(v << 4);
+			hi[i / 2] = (uint8_t)(v << 4 | 0x0f);
+		} else {
+			lo[i / 2] |= (uint8_t)v;
+			hi[i / 2] = (uint8_t)((hi[i / 2] & 0xf0) | v);
+		}
+	}
+	snprintf(sql, sizeof sql,
+		 "SELECT id FROM %s WHERE id BETWEEN ?1 AND ?2 LIMIT 2",
+		 r->table);
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	sqlite3_bind_blob(q, 1, lo, (int)idlen, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, hi, (int)idlen, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (found++ == 0 &&
+		    (size_t)sqlite3_column_bytes(q, 0) == idlen)
+			memcpy(out, sqlite3_column_blob(q, 0), idlen);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return crdt_store_err(s, rc);
+	if (!found && rtype == CRDT_R_MEMBER)
+		return resolve_name(s, prefix, out);
+	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
+}
+
+/* ---- digest ------------------------------------------------------------ */
+
+int crdt_digest(struct crdt_store *s, char out[65])
+{
+	sqlite3 *db = crdt_store_db(s);
+	struct crdt_hasher hs;
+	uint8_t h[CRDT_HASH_LEN];
+	struct crdt_buf b;
+	int rc = 0, t;
+
+	/* every view row, every column, tables and rows in a fixed order;
+	 * rowids (arrival order) are not part of the state */
+	crdt_hasher_init(&hs);
+	crdt_buf_init(&b, 1u << 20);
+	for (t = 1; !rc && t <= CRDT_R_MAX; t++) {
+		const struct crdt_rschema *r = crdt_schema((unsigned)t);
+		sqlite3_stmt *q = NULL;
+		char sql[128];
+		int i, n;
+
+		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY id",
+			 r->table);
+		if (sqlite3_prepare_v2(db, sql, -1, &q, NULL)) {
+			rc = crdt_store_err(s, sqlite3_errcode(db));
+			break;
+		}
+		crdt_hasher_update(&hs, r->table, strlen(r->table) + 1);
+		n = sqlite3_column_count(q);
+		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+			crdt_buf_reset(&b);
+			for (i = 0; !rc && i < n; i++) {
+				int ty = sqlite3_column_type(q, i);
+
+				rc = crdt_buf_put_u8(&b, (uint8_t)ty);
+				if (rc)
+					break;
+				if (ty == SQLITE_INTEGER)
+					rc = crdt_buf_put_svarint(
+						&b, sqlite3_column_int64(q, i));
+				else if (ty != SQLITE_NULL)
+					rc = crdt_buf_put_lbytes(
+						&b, sqlite3_column_blob(q, i),
+						(size_t)sqlite3_column_bytes(q, i));
+			}
+			if (!rc)
+				crdt_hasher_update(&hs, b.data, b.len);
+		}
+		sqlite3_finalize(q);
+	}
+	crdt_hasher_final(&hs, h);
+	if (!rc)
+		crdt_hex(out, h, sizeof h);
+	crdt_buf_release(&b);
+	return rc;
+}
+
+int crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c)
+{
+	sqlite3_stmt *q = crdt_store_stmt(
+		s, Q_COUNTS,
+		"SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM items"
+		" WHERE NOT withdrawn), (SELECT count(*) FROM wishes),"
+		" (SELECT count(*) FROM changes), (SELECT count(*) FROM authors),"
+		" (SELECT count(*) FROM wishes WHERE NOT withdrawn AND NOT confirmed"
+		"  AND (needed_by IS NULL OR needed_by >= ?1))");
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, now);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		c->members = sqlite3_column_int64(q, 0);
+		c->items = sqlite3_column_int64(q, 1);
+		c->wishes = sqlite3_column_int64(q, 2);
+		c->changes = sqlite3_column_int64(q, 3);
+		c->authors = sqlite3_column_int64(q, 4);
+		c->open_wishes = sqlite3_column_int64(q, 5);
+		rc = 0;
+	} else {
+		rc = crdt_store_err(s, rc);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}

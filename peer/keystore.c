@@ -1,0 +1,319 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crdt/codec.h"
+#include "crdt/err.h"
+#include "keystore.h"
+
+int peer_home(const char *arg, char *out, size_t cap)
+{
+	const char *e;
+	int n;
+
+	if (arg && *arg)
+		n = snprintf(out, cap, "%s", arg);
+	else if ((e = getenv("KITH_HOME")) && *e)
+		n = snprintf(out, cap, "%s", e);
+	else if ((e = getenv("XDG_DATA_HOME")) && *e)
+		n = snprintf(out, cap, "%s/kith", e);
+	else if ((e = getenv("HOME")) && *e)
+		n = snprintf(out, cap, "%s/.local/share/kith", e);
+	else
+		return KITH_EINVAL;
+	return n < 0 || (size_t)n >= cap ? KITH_ETOOBIG : 0;
+}
+
+int peer_home_ensure(const char *dir)
+{
+	char tmp[PEER_PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof tmp)
+		return KITH_ETOOBIG;
+	memcpy(tmp, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != 0)
+			continue;
+		tmp[i] = 0;
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		tmp[i] = dir[i];
+	}
+	return 0;
+}
+
+int peer_path(char *out, size_t cap, const char *dir, const char *name)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= cap ? KITH_ETOOBIG : 0;
+}
+
+/* Write a secret file 0600: temp, fsync, then link (no overwrite) or
+ * rename (overwrite). */
+static int write_secret(const char *dir, const char *name, const void *p,
+			size_t n, int overwrite)
+{
+	char path[PEER_PATH_MAX], tmp[PEER_PATH_MAX];
+	int fd, rc = 0;
+
+	if (peer_path(path, sizeof path, dir, name) ||
+	    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >=
+		    (int)sizeof tmp)
+		return KITH_ETOOBIG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, p, n) != (ssize_t)n || fsync(fd))
+		rc = errno == ENOSPC ? KITH_EFULL : -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc) {
+		if (overwrite)
+			rc = rename(tmp, path) ? -errno : 0;
+		else if (link(tmp, path))
+			rc = errno == EEXIST ? KITH_EEXISTS : -errno;
+	}
+	unlink(tmp);
+	return rc;
+}
+
+static int read_file(const char *dir, const char *name, uint8_t *buf,
+		     size_t cap, size_t *len)
+{
+	char path[PEER_PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if (peer_path(path, sizeof path, dir, name))
+		return KITH_ETOOBIG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? KITH_ENOTFOUND : -errno;
+	n = read(fd, buf, cap);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	*len = (size_t)n;
+	return 0;
+}
+
+int peer_identity_create(const char *dir, const struct crdt_env *env,
+			 struct crdt_identity *id)
+{
+	uint8_t seed[CRDT_SEED_LEN];
+	char path[PEER_PATH_MAX];
+	int rc;
+
+	if (peer_path(path, sizeof path, dir, "identity"))
+		return KITH_ETOOBIG;
+	if (access(path, F_OK) == 0)
+		return KITH_EEXISTS;
+	env->random(env->ctx, seed, sizeof seed);
+	rc = crdt_identity_from_seed(id, seed);
+	crdt_wipe(seed, sizeof seed);
+	if (rc)
+		return rc;
+	rc = write_secret(dir, "identity", id->sk, CRDT_SK_LEN, 0);
+	if (rc)
+		crdt_identity_release(id);
+	return rc;
+}
+
+int peer_identity_load(const char *dir, struct crdt_identity *id)
+{
+	uint8_t sk[CRDT_SK_LEN + 1];
+	size_t n = 0;
+	int rc = read_file(dir, "identity", sk, sizeof sk, &n);
+
+	if (rc == KITH_ENOTFOUND)
+		return KITH_ENOIDENT;
+	if (!rc && n != CRDT_SK_LEN)
+		rc = KITH_EDECODE;
+	if (!rc)
+		rc = crdt_identity_from_sk(id, sk);
+	crdt_wipe(sk, sizeof sk);
+	return rc;
+}
+
+void peer_community_wipe(struct peer_community *c)
+{
+	crdt_wipe(c, sizeof *c);
+}
+
+int peer_community_load(const char *dir, struct peer_community *c)
+{
+	char buf[1024], *line, *save = NULL;
+	char keyhex[2 * CRDT_KEY_LEN + 1] = "", creatorhex[2 * CRDT_PK_LEN + 1] = "";
+	size_t n = 0;
+	int rc, fields = 0;
+
+	memset(c, 0, sizeof *c);
+	rc = read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
+	if (rc == KITH_ENOTFOUND)
+		return KITH_ENOCOMMUNITY;
+	if (rc)
+		return rc;
+	buf[n] = 0;
+	line = strtok_r(buf, "\n", &save);
+	if (!line || strcmp(line, "kith-community 1"))
+		rc = KITH_EDECODE;
+	while (!rc && (line = strtok_r(NULL, "\n", &save))) {
+		if (!strncmp(line, "name ", 5) &&
+		    strlen(line + 5) <= PEER_NAME_MAX) {
+			strcpy(c->name, line + 5);
+			fields |= 1;
+		} else if (!strncmp(line, "key ", 4) &&
+			   strlen(line + 4) == 2 * CRDT_KEY_LEN) {
+			strcpy(keyhex, line + 4);
+			fields |= 2;
+		} else if (!strncmp(line, "creator ", 8) &&
+			   strlen(line + 8) == 2 * CRDT_PK_LEN) {
+			strcpy(creatorhex, line + 8);
+			fields |= 4;
+		}
+	}
+	if (!rc && (fields != 7 || crdt_unhex(c->key, CRDT_KEY_LEN, keyhex) ||
+		    crdt_unhex(c->creator, CRDT_PK_LEN, creatorhex)))
+		rc = KITH_EDECODE;
+	crdt_wipe(buf, sizeof buf);
+	crdt_wipe(keyhex, sizeof keyhex);
+	if (rc)
+		peer_community_wipe(c);
+	return rc;
+}
+
+int peer_community_save(const char *dir, const struct peer_community *c)
+{
+	char buf[512], keyhex[2 * CRDT_KEY_LEN + 1], creatorhex[2 * CRDT_PK_LEN + 1];
+	int n, rc;
+
+	crdt_hex(keyhex, c->key, CRDT_KEY_LEN);
+	crdt_hex(creatorhex, c->creator, CRDT_PK_LEN);
+	n = snprintf(buf, sizeof buf,
+		     "kith-community 1\nname %s\nkey %s\ncreator %s\n", c->name,
+		     keyhex, creatorhex);
+	rc = n > 0 && (size_t)n < sizeof buf
+		     ? write_secret(dir, "community", buf, (size_t)n, 0)
+		     : KITH_ETOOBIG;
+	crdt_wipe(buf, sizeof buf);
+	crdt_wipe(keyhex, sizeof keyhex);
+	return rc;
+}
+
+/* ---- invite codes ------------------------------------------------------ */
+
+static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+#define INVITE_PREFIX "kith1"
+#define INVITE_SUM 4
+
+int peer_invite_encode(const struct peer_community *c, char *out, size_t cap)
+{
+	uint8_t raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + PEER_NAME_MAX +
+		    INVITE_SUM];
+	size_t nl = strlen(c->name), n = 0, i, o;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	if (nl > PEER_NAME_MAX)
+		return KITH_EINVAL;
+	raw[n++] = 1;
+	memcpy(raw + n, c->key, CRDT_KEY_LEN);
+	n += CRDT_KEY_LEN;
+	memcpy(raw + n, c->creator, CRDT_PK_LEN);
+	n += CRDT_PK_LEN;
+	raw[n++] = (uint8_t)nl;
+	memcpy(raw + n, c->name, nl);
+	n += nl;
+	crdt_hash(raw + n, INVITE_SUM, raw, n);
+	n += INVITE_SUM;
+	if (cap < strlen(INVITE_PREFIX) + (n * 8 + 4) / 5 + 1)
+		return KITH_ETOOBIG;
+	o = (size_t)sprintf(out, INVITE_PREFIX);
+	for (i = 0; i < n; i++) {
+		acc = acc << 8 | raw[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = b32[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits)
+		out[o++] = b32[(acc << (5 - bits)) & 31];
+	out[o] = 0;
+	crdt_wipe(raw, sizeof raw);
+	return 0;
+}
+
+int peer_invite_decode(const char *code, struct peer_community *c)
+{
+	uint8_t raw[PEER_INVITE_MAX], sum[INVITE_SUM];
+	char norm[PEER_INVITE_MAX * 2];
+	size_t n = 0, m = 0, i, nl;
+	uint32_t acc = 0;
+	int bits = 0, rc = 0;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; code[i]; i++) {
+		char ch = code[i];
+
+		if (ch == ' ' || ch == '-' || ch == '\n' || ch == '\t')
+			continue;
+		if (m + 1 >= sizeof norm)
+			return KITH_EDECODE;
+		norm[m++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+	}
+	norm[m] = 0;
+	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5))
+		return KITH_EDECODE;
+	for (i = strlen(INVITE_PREFIX); i < m; i++) {
+		const char *p = strchr(b32, norm[i]);
+
+		if (!p || !norm[i]) {
+			rc = KITH_ECHECKSUM; /* a typo, e.g. '1' or '8' */
+			goto out;
+		}
+		acc = acc << 5 | (uint32_t)(p - b32);
+		bits += 5;
+		if (bits >= 8) {
+			if (n >= sizeof raw) {
+				rc = KITH_EDECODE;
+				goto out;
+			}
+			raw[n++] = (uint8_t)(acc >> (bits - 8));
+			bits -= 8;
+		}
+	}
+	if (n < 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + INVITE_SUM) {
+		rc = KITH_ECHECKSUM;
+		goto out;
+	}
+	crdt_hash(sum, INVITE_SUM, raw, n - INVITE_SUM);
+	if (!crdt_equal(sum, raw + n - INVITE_SUM, INVITE_SUM)) {
+		rc = KITH_ECHECKSUM;
+		goto out;
+	}
+	nl = raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN];
+	if (raw[0] != 1 || nl > PEER_NAME_MAX ||
+	    1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + nl + INVITE_SUM != n) {
+		rc = KITH_EDECODE;
+		goto out;
+	}
+	memcpy(c->key, raw + 1, CRDT_KEY_LEN);
+	memcpy(c->creator, raw + 1 + CRDT_KEY_LEN, CRDT_PK_LEN);
+	memcpy(c->name, raw + 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, nl);
+	c->name[nl] = 0;
+	if (strlen(c->name) != nl)
+		rc = KITH_EDECODE;
+out:
+	crdt_wipe(raw, sizeof raw);
+	crdt_wipe(norm, sizeof norm);
+	if (rc)
+		peer_community_wipe(c);
+	return rc;
+}

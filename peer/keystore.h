@@ -1,0 +1,70 @@
+/*
+ * keystore.h - the data directory: where it is, the member's identity, the
+ * community key, and invite codes.
+ *
+ *   DIR/identity     Ed25519 secret key, 64 bytes, mode 0600
+ *   DIR/community    "kith-community 1", name, key (hex), creator (hex), 0600
+ *   DIR/replica.db   the replica (crdt/store.h)
+ *
+ * Key files are written to a temp file, fsync'd and renamed into place; an
+ * identity is never overwritten.  Secrets read from disk are wiped from the
+ * stack buffers they pass through.
+ *
+ * Invite code: "kith1" + base32 (RFC 4648, lowercase, no padding) of
+ *   version:u8(1) key:32 creator:32 name_len:u8 name checksum:4
+ * where checksum = BLAKE2b-32 of what precedes it, so a mistyped code is
+ * rejected instead of joining a community that does not exist.  Spaces,
+ * dashes and case are ignored when reading a code.
+ */
+#ifndef KITH_KEYSTORE_H
+#define KITH_KEYSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crdt/crypto.h"
+#include "crdt/replica.h"
+
+#define PEER_NAME_MAX 64
+#define PEER_PATH_MAX 4096
+#define PEER_INVITE_MAX 256
+
+struct peer_community {
+	char name[PEER_NAME_MAX + 1];
+	uint8_t key[CRDT_KEY_LEN];
+	uint8_t creator[CRDT_PK_LEN];
+};
+
+/* --home, else $KITH_HOME, else $XDG_DATA_HOME/kith, else
+ * ~/.local/share/kith. */
+__attribute__((warn_unused_result)) int
+peer_home(const char *arg, char *out, size_t cap);
+/* Create DIR (and parents) with mode 0700 if missing. */
+__attribute__((warn_unused_result)) int peer_home_ensure(const char *dir);
+/* DIR/name into out. */
+__attribute__((warn_unused_result)) int
+peer_path(char *out, size_t cap, const char *dir, const char *name);
+
+/* Make a new identity from env randomness; KITH_EEXISTS if one exists. */
+__attribute__((warn_unused_result)) int
+peer_identity_create(const char *dir, const struct crdt_env *env,
+		     struct crdt_identity *id);
+/* KITH_ENOIDENT when there is none. */
+__attribute__((warn_unused_result)) int
+peer_identity_load(const char *dir, struct crdt_identity *id);
+
+/* KITH_ENOCOMMUNITY when there is none. */
+__attribute__((warn_unused_result)) int
+peer_community_load(const char *dir, struct peer_community *c);
+/* KITH_EEXISTS if one is already joined. */
+__attribute__((warn_unused_result)) int
+peer_community_save(const char *dir, const struct peer_community *c);
+void peer_community_wipe(struct peer_community *c);
+
+__attribute__((warn_unused_result)) int
+peer_invite_encode(const struct peer_community *c, char *out, size_t cap);
+/* KITH_ECHECKSUM on a mistyped code, KITH_EDECODE if not a code at all. */
+__attribute__((warn_unused_result)) int
+peer_invite_decode(const char *code, struct peer_community *c);
+
+#endif
