@@ -1,1 +1,118 @@
-int main(void){return 0;}
+/*
+ * main.c - kith [--home DIR] [--json] COMMAND ...
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "crdt/crypto.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct cli_cmd commands[] = {
+	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S]",
+	  "create your identity in the data directory" },
+	{ "whoami", cli_whoami, "whoami", "show your id, name and community" },
+	{ "profile", cli_profile,
+	  "profile [--name N] [--building B] [--unit U] [--skills S]",
+	  "publish changes to your member profile" },
+	{ "community", cli_community, "community create NAME | invite | join CODE",
+	  "create, share or join a community" },
+	{ "item", cli_item, "item add|list|show|edit|withdraw|lend|return|request ...",
+	  "things to lend or give, skills, rooms, resources" },
+	{ "wish", cli_wish,
+	  "wish add|list|show|edit|withdraw|claim|unclaim|deliver|accept|confirm ...",
+	  "needs of neighbours, and help offered for them" },
+	{ "members", cli_members, "members", "list members with their time-bank hours" },
+	{ "digest", cli_digest, "digest",
+	  "print a hash of the replica's state (equal on replicas that agree)" },
+	{ "vector", cli_vector, "vector FILE",
+	  "write what this replica holds, for 'export --since'" },
+	{ "export", cli_export, "export FILE [--since VECTOR_FILE]",
+	  "write an encrypted bundle of changes" },
+	{ "import", cli_import, "import FILE", "apply an encrypted bundle" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: kith [--home DIR] [--json] COMMAND [ARGS]\n\n"
+		   "kith keeps your neighbourhood's shared items and wishes on "
+		   "your own machine\nand shares them with neighbours, with "
+		   "or without the internet.\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nData directory: --home DIR, else $KITH_HOME, else "
+		   "$XDG_DATA_HOME/kith,\nelse ~/.local/share/kith.  "
+		   "'kith COMMAND --help' tells more.\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	const char *now;
+	int i, j, rc;
+
+	if (crdt_crypto_init()) {
+		fprintf(stderr, "kith: cannot initialise libsodium\n");
+		return 1;
+	}
+	memset(&c, 0, sizeof c);
+	c.env = crdt_env_system;
+	/* --json may appear anywhere; --home before the command */
+	for (i = j = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--json"))
+			c.json = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	argc = j;
+	argv[argc] = NULL;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--home") && i + 1 < argc) {
+			c.home_arg = argv[++i];
+		} else if (!strncmp(argv[i], "--home=", 7)) {
+			c.home_arg = argv[i] + 7;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "kith: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return 2;
+		} else {
+			break;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	now = getenv("KITH_NOW");
+	if (now && *now) {
+		char *end;
+		long long t = strtoll(now, &end, 10);
+
+		if (*end || t <= 0) {
+			fprintf(stderr, "kith: KITH_NOW must be unix seconds\n");
+			return 2;
+		}
+		c.fixed_ms = (uint64_t)t * 1000;
+	}
+	rc = cli_dispatch(&c, NULL, commands, ARRAY_SIZE(commands), argc - i + 1,
+			  argv + i - 1);
+	cli_close(&c);
+	fflush(stdout);
+	if (ferror(stdout)) {
+		fprintf(stderr, "kith: cannot write output\n");
+		return 1;
+	}
+	return rc;
+}

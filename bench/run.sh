@@ -1,0 +1,46 @@
+#!/bin/sh
+# run.sh [BUILD [bench options]] - run kith's benchmark and print its table.
+#
+# Gets Automerge's and Yjs's bytes per single-field edit from
+# bench/peers/edits.mjs (installing the packages first when npm is there)
+# and hands them to the C bench; without node or the packages the peer
+# columns say n/a and everything else still runs.  Extra arguments go to
+# the bench (e.g. --quick, --strict); see `BUILD/bench/bench --help`.
+build=${1:-build}
+[ $# -gt 0 ] && shift
+here=$(dirname "$0")
+bench=$build/bench/bench
+
+if [ ! -x "$bench" ]; then
+	echo "bench: '$bench' not found (run 'make bench')" >&2
+	exit 1
+fi
+
+# the edits count must match the bench's --edits
+edits=1000
+prev=
+for a in "$@"; do
+	[ "$prev" = --edits ] && edits=$a
+	prev=$a
+done
+
+peers=
+if command -v node >/dev/null 2>&1; then
+	sh "$here/peers/setup.sh" || true
+	peers=$(node "$here/peers/edits.mjs" "$edits" 2>/dev/null | tail -n 1) ||
+		peers=
+	case $peers in
+	'{'*) ;;
+	*)
+		echo "bench: no Automerge/Yjs figures (bench/peers/edits.mjs failed)" >&2
+		peers=
+		;;
+	esac
+else
+	echo "bench: node not found; skipping the Automerge/Yjs comparison" >&2
+fi
+
+if [ -n "$peers" ]; then
+	exec "$bench" --peers "$peers" "$@"
+fi
+exec "$bench" "$@"

@@ -1,0 +1,110 @@
+/*
+ * cli.h - shared state and helpers of the kith command.
+ *
+ * One file per command group (identity.c, item.c, wish.c, replica.c),
+ * dispatched from tables of {name, fn, usage, help} (main.c).  Conventions
+ * (DESIGN s6): text for people, --json for scripts; errors are one line on
+ * stderr starting "kith: "; exit 0 ok, 1 failure, 2 usage error.
+ *
+ * The clock can be pinned with KITH_NOW=<unix seconds> (tests and demos);
+ * everything else uses the real clock and libsodium's randomness.
+ */
+#ifndef KITH_CLI_H
+#define KITH_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "crdt/query.h"
+#include "crdt/replica.h"
+#include "peer/keystore.h"
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+
+struct cli {
+	const char *home_arg;
+	char home[PEER_PATH_MAX];
+	int json;
+	struct crdt_replica r;
+	int open;
+	int64_t now; /* unix seconds */
+	uint64_t fixed_ms; /* KITH_NOW * 1000, or 0 */
+	struct crdt_env env;
+};
+
+struct cli_cmd {
+	const char *name;
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *usage; /* "item add --title T [...]" */
+	const char *help;  /* one line */
+};
+
+/* Groups, defined in their files. */
+int cli_init(struct cli *c, int argc, char **argv);
+int cli_whoami(struct cli *c, int argc, char **argv);
+int cli_community(struct cli *c, int argc, char **argv);
+int cli_profile(struct cli *c, int argc, char **argv);
+int cli_item(struct cli *c, int argc, char **argv);
+int cli_wish(struct cli *c, int argc, char **argv);
+int cli_members(struct cli *c, int argc, char **argv);
+int cli_digest(struct cli *c, int argc, char **argv);
+int cli_vector(struct cli *c, int argc, char **argv);
+int cli_export(struct cli *c, int argc, char **argv);
+int cli_import(struct cli *c, int argc, char **argv);
+
+/* Dispatch argv[1] (argv[0] is the group name) through a table. */
+int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
+		 size_t n, int argc, char **argv);
+/* Print usage of a command (to stdout for --help, stderr otherwise). */
+void cli_print_usage(FILE *f, const struct cli_cmd *cmd);
+/* 1 if argv has -h/--help (before a "--"). */
+int cli_wants_help(int argc, char **argv);
+
+/* "kith: ..." on stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "kith: ..." plus usage on stderr; returns CLI_USAGE. */
+int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Failure message for a kith error code; returns CLI_FAIL. */
+int cli_fail_rc(struct cli *c, int rc, const char *what);
+
+/* Open the replica (creating the data dir); with need_identity, load the
+ * identity too and fail with advice when there is none. */
+int cli_open(struct cli *c, int need_identity);
+void cli_close(struct cli *c);
+
+/* Parsing of option values; 0 or -1 (message printed by caller). */
+int cli_parse_qty(const char *s, int64_t *out);
+int cli_parse_date(const char *s, int64_t *out); /* end of that day */
+int cli_parse_hours(const char *s, int64_t *quarters);
+void cli_format_date(char *out, size_t cap, int64_t t);
+
+/* Resolve an id argument of a record type; prints the error itself. */
+int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out);
+
+/* 1 if op sets field. */
+int cli_has_field(const struct crdt_op *op, unsigned field);
+/* Print the id of the record created by op idx of our change seq. */
+void cli_print_new_id(struct cli *c, uint64_t seq, uint32_t idx);
+/* Exactly one positional id argument. */
+int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
+		   const char **id);
+/* Finish op as an edit of record id and commit it. */
+int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
+		   const char *what);
+
+/* Output. */
+void cli_json_str(FILE *f, const char *s);
+void cli_json_row(FILE *f, const struct crdt_row *r);
+/* Collects rows into a JSON array on stdout. */
+struct cli_json_list {
+	int n;
+};
+int cli_json_list_row(void *ctx, const struct crdt_row *r);
+const char *cli_col_text(const struct crdt_row *r, const char *name);
+int64_t cli_col_int(const struct crdt_row *r, const char *name);
+void cli_short_id(char *out, const char *hex); /* first 8 chars */
+
+#endif

@@ -1,0 +1,347 @@
+/*
+ * identity.c - kith init, whoami, profile, community.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "crdt/err.h"
+#include "crdt/schema.h"
+
+static const struct cli_cmd init_cmd = {
+	"init", cli_init,
+	"init --name NAME [--building B] [--unit U] [--skills S]",
+	"create your identity (a signing key) in the data directory"
+};
+static const struct cli_cmd profile_cmd = {
+	"profile", cli_profile,
+	"profile [--name N] [--building B] [--unit U] [--skills S]",
+	"publish changes to your member profile"
+};
+
+static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
+			struct crdt_op *op)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "building", required_argument, NULL, 'b' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ "skills", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, field, rc = 0;
+
+	crdt_op_init(op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			field = F_MEMBER_NAME;
+			if (!*optarg)
+				return cli_usage(cmd, "--name cannot be empty");
+			break;
+		case 'b':
+			field = F_MEMBER_BUILDING;
+			break;
+		case 'u':
+			field = F_MEMBER_UNIT;
+			break;
+		case 's':
+			field = F_MEMBER_SKILLS;
+			break;
+		default:
+			return cli_usage(cmd, "invalid option");
+		}
+		if (strlen(optarg) > CRDT_MAX_TEXT)
+			return cli_usage(cmd, "text is too long (at most %d bytes)",
+					 CRDT_MAX_TEXT);
+		rc = crdt_op_set_text(op, (unsigned)field, optarg);
+		if (rc)
+			return cli_usage(cmd, "invalid value");
+	}
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	return crdt_op_finish(op) ? CLI_USAGE : 0;
+}
+
+int cli_init(struct cli *c, int argc, char **argv)
+{
+	struct crdt_op op;
+	char hex[2 * CRDT_PK_LEN + 1];
+	int rc;
+
+	rc = profile_opts(&init_cmd, argc, argv, &op);
+	if (rc)
+		return rc;
+	if (!op.nvals || op.vals[0].field != F_MEMBER_NAME)
+		return cli_usage(&init_cmd, "--name is required");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	rc = peer_identity_create(c->home, &c->env, &c->r.id);
+	if (rc == KITH_EEXISTS)
+		return cli_fail("an identity already exists in '%s'; refusing to "
+				"overwrite it",
+				c->home);
+	if (rc)
+		return cli_fail("cannot create identity in '%s': %s", c->home,
+				kith_strerror(rc));
+	rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot publish your profile");
+	crdt_hex(hex, c->r.id.pk, CRDT_PK_LEN);
+	if (c->json) {
+		printf("{\"id\":\"%s\",\"home\":", hex);
+		cli_json_str(stdout, c->home);
+		printf("}\n");
+	} else {
+		printf("%s\n", hex);
+		fprintf(stderr,
+			"created your identity in '%s'.\nnext: 'kith community "
+			"create NAME' to start a community, or\n      'kith "
+			"community join CODE' with an invite code from a "
+			"neighbour\n",
+			c->home);
+	}
+	return CLI_OK;
+}
+
+int cli_profile(struct cli *c, int argc, char **argv)
+{
+	struct crdt_op op;
+	int rc = profile_opts(&profile_cmd, argc, argv, &op);
+
+	if (rc)
+		return rc;
+	if (!op.nvals)
+		return cli_usage(&profile_cmd, "nothing to change");
+	rc = cli_open(c, 1);
+	if (rc)
+		return rc;
+	rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot publish your profile");
+	if (!c->json)
+		fprintf(stderr, "profile updated\n");
+	return CLI_OK;
+}
+
+struct whoami_ctx {
+	struct cli *c;
+	const struct peer_community *com;
+	int found;
+};
+
+static int whoami_row(void *ctx, const struct crdt_row *r)
+{
+	struct whoami_ctx *w = ctx;
+	const char *com = w->com ? w->com->name : NULL;
+
+	w->found = 1;
+	if (w->c->json) {
+		printf("{\"id\":\"%s\",\"name\":", cli_col_text(r, "id"));
+		cli_json_str(stdout, cli_col_text(r, "name"));
+		printf(",\"building\":");
+		cli_json_str(stdout, cli_col_text(r, "building"));
+		printf(",\"unit\":");
+		cli_json_str(stdout, cli_col_text(r, "unit"));
+		printf(",\"community\":");
+		if (com)
+			cli_json_str(stdout, com);
+		else
+			printf("null");
+		printf("}\n");
+	} else {
+		printf("id:        %s\nname:      %s\n", cli_col_text(r, "id"),
+		       cli_col_text(r, "name"));
+		if (*cli_col_text(r, "building") || *cli_col_text(r, "unit"))
+			printf("home:      %s %s\n", cli_col_text(r, "building"),
+			       cli_col_text(r, "unit"));
+		printf("community: %s\n", com ? com : "(none yet)");
+	}
+	return 0;
+}
+
+int cli_whoami(struct cli *c, int argc, char **argv)
+{
+	struct peer_community com;
+	struct whoami_ctx w = { c, NULL, 0 };
+	int rc;
+
+	if (argc > 1)
+		return cli_fail("whoami takes no arguments");
+	rc = cli_open(c, 1);
+	if (rc)
+		return rc;
+	if (peer_community_load(c->home, &com) == 0)
+		w.com = &com;
+	rc = crdt_query_members(c->r.store, c->r.id.pk, whoami_row, &w);
+	peer_community_wipe(&com);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot read your profile");
+	if (!w.found)
+		return cli_fail("your profile is missing; run 'kith profile "
+				"--name NAME'");
+	return CLI_OK;
+}
+
+/* ---- community --------------------------------------------------------- */
+
+static int load_community(struct cli *c, struct peer_community *com)
+{
+	int rc = peer_community_load(c->home, com);
+
+	if (rc == KITH_ENOCOMMUNITY)
+		return cli_fail("you have not joined a community; use 'kith "
+				"community create NAME' or 'kith community "
+				"join CODE'");
+	if (rc)
+		return cli_fail("cannot read community key in '%s': %s", c->home,
+				kith_strerror(rc));
+	return 0;
+}
+
+static int print_invite(struct cli *c, const struct peer_community *com,
+			int fresh)
+{
+	char code[PEER_INVITE_MAX];
+
+	if (peer_invite_encode(com, code, sizeof code))
+		return cli_fail("cannot make an invite code");
+	if (c->json) {
+		printf("{\"name\":");
+		cli_json_str(stdout, com->name);
+		printf(",\"invite\":\"%s\"}\n", code);
+	} else {
+		printf("%s\n", code);
+		fprintf(stderr,
+			"%s'%s'. Give this invite code to neighbours in person;\n"
+			"anyone holding it can read and post in the "
+			"community.\n",
+			fresh ? "created community " : "invite code for ",
+			com->name);
+	}
+	crdt_wipe(code, sizeof code);
+	return CLI_OK;
+}
+
+static int community_create(struct cli *c, int argc, char **argv)
+{
+	struct peer_community com;
+	int rc;
+
+	if (argc != 2 || !*argv[1])
+		return cli_usage(NULL, "usage: kith community create NAME");
+	if (strlen(argv[1]) > PEER_NAME_MAX)
+		return cli_fail("community name is too long (at most %d bytes)",
+				PEER_NAME_MAX);
+	rc = cli_open(c, 1);
+	if (rc)
+		return rc;
+	memset(&com, 0, sizeof com);
+	strcpy(com.name, argv[1]);
+	c->env.random(c->env.ctx, com.key, sizeof com.key);
+	memcpy(com.creator, c->r.id.pk, CRDT_PK_LEN);
+	rc = peer_community_save(c->home, &com);
+	if (rc == KITH_EEXISTS) {
+		peer_community_wipe(&com);
+		return cli_fail("this data directory already belongs to a "
+				"community; see 'kith community invite'");
+	}
+	if (rc) {
+		peer_community_wipe(&com);
+		return cli_fail("cannot save community key: %s",
+				kith_strerror(rc));
+	}
+	rc = print_invite(c, &com, 1);
+	peer_community_wipe(&com);
+	return rc;
+}
+
+static int community_invite(struct cli *c, int argc, char **argv)
+{
+	struct peer_community com;
+	int rc;
+
+	if (argc != 1)
+		return cli_usage(NULL, "usage: kith community invite");
+	rc = cli_open(c, 0);
+	if (!rc)
+		rc = load_community(c, &com);
+	if (rc)
+		return rc;
+	rc = print_invite(c, &com, 0);
+	peer_community_wipe(&com);
+	return rc;
+}
+
+static int community_join(struct cli *c, int argc, char **argv)
+{
+	struct peer_community com, old;
+	char code[PEER_INVITE_MAX * 2] = "";
+	int rc, i;
+
+	if (argc < 2)
+		return cli_usage(NULL, "usage: kith community join CODE");
+	/* the code may arrive split in several words */
+	for (i = 1; i < argc; i++)
+		if (strlen(code) + strlen(argv[i]) + 1 < sizeof code)
+			strcat(code, argv[i]);
+	rc = peer_invite_decode(code, &com);
+	crdt_wipe(code, sizeof code);
+	if (rc == KITH_ECHECKSUM)
+		return cli_fail("invite code is mistyped (its checksum does not "
+				"match); check it letter by letter");
+	if (rc)
+		return cli_fail("that is not a kith invite code (they start "
+				"with 'kith1')");
+	rc = cli_open(c, 1);
+	if (rc) {
+		peer_community_wipe(&com);
+		return rc;
+	}
+	if (peer_community_load(c->home, &old) == 0) {
+		int same = crdt_equal(old.key, com.key, CRDT_KEY_LEN);
+
+		peer_community_wipe(&old);
+		peer_community_wipe(&com);
+		if (same) {
+			if (!c->json)
+				fprintf(stderr, "already a member of this "
+						"community\n");
+			return CLI_OK;
+		}
+		return cli_fail("this data directory already belongs to another "
+				"community");
+	}
+	rc = peer_community_save(c->home, &com);
+	if (rc) {
+		peer_community_wipe(&com);
+		return cli_fail("cannot save community key: %s",
+				kith_strerror(rc));
+	}
+	if (c->json) {
+		printf("{\"name\":");
+		cli_json_str(stdout, com.name);
+		printf("}\n");
+	} else {
+		printf("joined community '%s'\n", com.name);
+	}
+	peer_community_wipe(&com);
+	return CLI_OK;
+}
+
+int cli_community(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_cmd t[] = {
+		{ "create", community_create, "create NAME",
+		  "start a community and print its invite code" },
+		{ "invite", community_invite, "invite",
+		  "print the invite code again" },
+		{ "join", community_join, "join CODE",
+		  "join the community of an invite code" },
+	};
+
+	return cli_dispatch(c, "community", t, sizeof t / sizeof t[0], argc,
+			    argv);
+}

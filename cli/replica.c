@@ -1,0 +1,242 @@
+/*
+ * replica.c - kith members, digest, vector, export, import.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "crdt/bundle.h"
+#include "crdt/err.h"
+
+struct members_ctx {
+	struct cli *c;
+	struct cli_json_list json;
+	int n;
+};
+
+static int member_text_row(void *ctx, const struct crdt_row *r)
+{
+	struct members_ctx *m = ctx;
+	char sid[9];
+
+	if (!m->n++)
+		printf("%-8s  %-24s  %-12s  %-8s  %6s  %s\n", "ID", "NAME",
+		       "BUILDING", "UNIT", "HOURS", "SKILLS");
+	cli_short_id(sid, cli_col_text(r, "id"));
+	printf("%-8s  %-24.24s  %-12.12s  %-8.8s  %6.2f  %s\n", sid,
+	       cli_col_text(r, "name"), cli_col_text(r, "building"),
+	       cli_col_text(r, "unit"), crdt_row_get(r, "hours")->d,
+	       cli_col_text(r, "skills"));
+	return 0;
+}
+
+int cli_members(struct cli *c, int argc, char **argv)
+{
+	struct members_ctx m = { c, { 0 }, 0 };
+	int rc;
+
+	if (argc > 1)
+		return cli_fail("members takes no arguments");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	rc = crdt_query_members(c->r.store, NULL,
+				c->json ? cli_json_list_row : member_text_row,
+				c->json ? (void *)&m.json : (void *)&m);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot list members");
+	if (c->json)
+		printf(m.json.n ? "]\n" : "[]\n");
+	else if (!m.n)
+		fprintf(stderr, "no members yet\n");
+	return CLI_OK;
+}
+
+int cli_digest(struct cli *c, int argc, char **argv)
+{
+	char hex[65];
+	int rc;
+
+	if (argc > 1)
+		return cli_fail("digest takes no arguments");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	rc = crdt_digest(c->r.store, hex);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot compute digest");
+	if (c->json)
+		printf("{\"digest\":\"%s\"}\n", hex);
+	else
+		printf("%s\n", hex);
+	return CLI_OK;
+}
+
+int cli_vector(struct cli *c, int argc, char **argv)
+{
+	struct crdt_vector vv;
+	int rc;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage(NULL, "usage: kith vector FILE");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	rc = crdt_vector_load(c->r.store, &vv);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot read version vector");
+	rc = crdt_vector_write(&vv, argv[1]);
+	if (!rc && c->json)
+		printf("{\"authors\":%zu}\n", vv.n);
+	else if (!rc)
+		fprintf(stderr, "wrote what this replica holds (%zu authors) to "
+				"'%s'\n",
+			vv.n, argv[1]);
+	crdt_vector_release(&vv);
+	if (rc)
+		return cli_fail("cannot write '%s': %s", argv[1],
+				kith_strerror(rc));
+	return CLI_OK;
+}
+
+static int community(struct cli *c, struct peer_community *com)
+{
+	int rc = peer_community_load(c->home, com);
+
+	if (rc == KITH_ENOCOMMUNITY)
+		return cli_fail("you have not joined a community; bundles are "
+				"encrypted with its key ('kith community join "
+				"CODE')");
+	if (rc)
+		return cli_fail("cannot read community key: %s",
+				kith_strerror(rc));
+	return 0;
+}
+
+int cli_export(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct cli_cmd cmd = { "export", cli_export,
+					    "export FILE [--since VECTOR_FILE]",
+					    NULL };
+	struct peer_community com;
+	struct crdt_vector vv = { NULL, 0 };
+	struct crdt_export_stats st = { 0, 0 };
+	const char *file = NULL, *since = NULL;
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+		if (ch == 1 && !file)
+			file = optarg;
+		else if (ch == 's')
+			since = optarg;
+		else
+			return cli_usage(&cmd, ch == 1 ? "unexpected argument"
+						       : "invalid option");
+	}
+	if (!file)
+		return cli_usage(&cmd, "a file name is required");
+	rc = cli_open(c, 0);
+	if (!rc)
+		rc = community(c, &com);
+	if (rc)
+		return rc;
+	if (since) {
+		rc = crdt_vector_read(&vv, since);
+		if (rc) {
+			peer_community_wipe(&com);
+			return cli_fail("cannot read version vector '%s': %s",
+					since,
+					rc == KITH_EDECODE
+						? "not a file from 'kith vector'"
+						: kith_strerror(rc));
+		}
+	}
+	rc = crdt_bundle_export(&c->r, com.key, since ? &vv : NULL, file, &st);
+	peer_community_wipe(&com);
+	crdt_vector_release(&vv);
+	if (rc)
+		return cli_fail("cannot write bundle '%s': %s", file,
+				kith_strerror(rc));
+	if (c->json)
+		printf("{\"changes\":%llu,\"bytes\":%llu}\n",
+		       (unsigned long long)st.changes,
+		       (unsigned long long)st.bytes);
+	else
+		printf("exported %llu changes (%llu bytes) to '%s'\n",
+		       (unsigned long long)st.changes,
+		       (unsigned long long)st.bytes, file);
+	return CLI_OK;
+}
+
+int cli_import(struct cli *c, int argc, char **argv)
+{
+	struct peer_community com;
+	struct crdt_apply_stats st;
+	const char *why;
+	int rc;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage(NULL, "usage: kith import FILE");
+	rc = cli_open(c, 0);
+	if (!rc)
+		rc = community(c, &com);
+	if (rc)
+		return rc;
+	memset(&st, 0, sizeof st);
+	rc = crdt_bundle_import(&c->r, com.key, argv[1], &st);
+	peer_community_wipe(&com);
+	switch (rc) {
+	case 0:
+		break;
+	case KITH_ECOMMUNITY:
+		return cli_fail("bundle '%s' belongs to another community; "
+				"nothing was imported",
+				argv[1]);
+	case KITH_EDECODE:
+		return cli_fail("'%s' is not a kith bundle; nothing was imported",
+				argv[1]);
+	case KITH_ETRUNCATED:
+		return cli_fail("bundle '%s' is truncated (was the copy "
+				"interrupted?); nothing was imported",
+				argv[1]);
+	case KITH_ECRYPT:
+		return cli_fail("bundle '%s' is damaged or was tampered with; "
+				"nothing was imported",
+				argv[1]);
+	default:
+		why = rc == KITH_EDB || rc == KITH_EFULL || rc == KITH_EBUSY
+			      ? crdt_store_errmsg(c->r.store)
+			      : kith_strerror(rc);
+		return cli_fail("cannot import '%s': %s; nothing was imported",
+				argv[1], why);
+	}
+	if (c->json) {
+		printf("{\"applied\":%llu,\"duplicate\":%llu,\"rejected\":%llu",
+		       (unsigned long long)st.applied,
+		       (unsigned long long)st.duplicate,
+		       (unsigned long long)st.rejected);
+		if (st.held)
+			printf(",\"held\":%llu", (unsigned long long)st.held);
+		printf("}\n");
+	} else {
+		printf("applied %llu new changes, %llu already known, %llu "
+		       "rejected\n",
+		       (unsigned long long)st.applied,
+		       (unsigned long long)st.duplicate,
+		       (unsigned long long)st.rejected);
+		if (st.held)
+			printf("%llu changes wait for older ones from another "
+			       "bundle\n",
+			       (unsigned long long)st.held);
+		if (st.forked)
+			printf("warning: %llu changes show a copied identity "
+			       "(fork); see 'kith members'\n",
+			       (unsigned long long)st.forked);
+	}
+	return CLI_OK;
+}

@@ -1,0 +1,302 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "crdt/err.h"
+#include "crdt/schema.h"
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kith: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+void cli_print_usage(FILE *f, const struct cli_cmd *cmd)
+{
+	fprintf(f, "usage: kith %s\n", cmd->usage);
+	if (cmd->help)
+		fprintf(f, "%s\n", cmd->help);
+}
+
+int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kith: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "usage: kith %s\n", cmd->usage);
+	return CLI_USAGE;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	}
+	return 0;
+}
+
+int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
+		 size_t n, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		FILE *f = argc < 2 ? stderr : stdout;
+
+		fprintf(f, "usage: kith %s COMMAND ...\n\ncommands:\n",
+			group ? group : "");
+		for (i = 0; i < n; i++)
+			fprintf(f, "  kith %s%s%s\n      %s\n", group ? group : "",
+				group ? " " : "", t[i].usage, t[i].help);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[1], t[i].name))
+			continue;
+		if (cli_wants_help(argc - 1, argv + 1)) {
+			printf("usage: kith %s%s%s\n%s\n", group ? group : "",
+			       group ? " " : "", t[i].usage, t[i].help);
+			return CLI_OK;
+		}
+		return t[i].fn(c, argc - 1, argv + 1);
+	}
+	fprintf(stderr, "kith: unknown command '%s%s%s'; see 'kith %s%s--help'\n",
+		group ? group : "", group ? " " : "", argv[1], group ? group : "",
+		group ? " " : "");
+	return CLI_USAGE;
+}
+
+static uint64_t cli_now_ms(void *ctx)
+{
+	struct cli *c = ctx;
+
+	return c->fixed_ms ? c->fixed_ms : crdt_env_system.now_ms(NULL);
+}
+
+int cli_open(struct cli *c, int need_identity)
+{
+	char path[PEER_PATH_MAX];
+	struct crdt_env env = c->env;
+	int rc;
+
+	if (c->open)
+		goto identity;
+	if (peer_home(c->home_arg, c->home, sizeof c->home))
+		return cli_fail("cannot find a data directory; use --home DIR");
+	rc = peer_home_ensure(c->home);
+	if (rc)
+		return cli_fail("cannot create data directory '%s': %s", c->home,
+				kith_strerror(rc));
+	if (peer_path(path, sizeof path, c->home, "replica.db"))
+		return cli_fail("data directory path is too long");
+	env.now_ms = cli_now_ms;
+	env.ctx = c;
+	c->env = env;
+	c->now = (int64_t)(cli_now_ms(c) / 1000);
+	/* crdt_store_open prints "kith: cannot open replica ..." itself */
+	rc = crdt_replica_open(&c->r, path, &env);
+	if (rc)
+		return CLI_FAIL;
+	c->open = 1;
+identity:
+	if (!need_identity || c->r.id.sk)
+		return CLI_OK;
+	rc = peer_identity_load(c->home, &c->r.id);
+	if (rc == KITH_ENOIDENT)
+		return cli_fail("no identity in '%s'; run 'kith init --name "
+				"YOUR_NAME' first",
+				c->home);
+	if (rc)
+		return cli_fail("cannot read identity in '%s': %s", c->home,
+				kith_strerror(rc));
+	return CLI_OK;
+}
+
+void cli_close(struct cli *c)
+{
+	if (c->open)
+		crdt_replica_close(&c->r);
+	c->open = 0;
+}
+
+int cli_fail_rc(struct cli *c, int rc, const char *what)
+{
+	if (rc == KITH_EDB || rc == KITH_EBUSY || rc == KITH_EFULL ||
+	    rc == KITH_EIO)
+		return cli_fail("%s: %s (%s)", what, kith_strerror(rc),
+				crdt_store_errmsg(c->r.store));
+	return cli_fail("%s: %s", what, kith_strerror(rc));
+}
+
+int cli_parse_qty(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || v < 1 || v > 1000000000)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_hours(const char *s, int64_t *quarters)
+{
+	char *end;
+	double h;
+
+	errno = 0;
+	h = strtod(s, &end);
+	if (errno || *end || end == s || !(h >= 0) || h > 1000)
+		return -1;
+	*quarters = (int64_t)(h * 4 + 0.5);
+	return 0;
+}
+
+/* YYYY-MM-DD (end of that local day) or YYYY-MM-DDTHH:MM / "YYYY-MM-DD
+ * HH:MM" (that local minute). */
+int cli_parse_date(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0;
+	char sep;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+		return -1;
+	if (s[n]) {
+		int m = 0;
+
+		if (sscanf(s + n, "%c%2d:%2d%n", &sep, &h, &mi, &m) != 3 ||
+		    (sep != 'T' && sep != ' ') || s[n + m])
+			return -1;
+		sec = 0;
+	}
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != d)
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+void cli_format_date(char *out, size_t cap, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(out, cap, "%Y-%m-%d", &tm))
+		snprintf(out, cap, "?");
+}
+
+int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out)
+{
+	const struct crdt_rschema *r = crdt_schema((unsigned)rtype);
+	int rc = crdt_resolve(c->r.store, rtype, arg, out);
+
+	switch (rc) {
+	case 0:
+		return 0;
+	case KITH_EINVAL:
+		return cli_fail("id '%s' is too short; give at least 6 characters",
+				arg);
+	case KITH_EAMBIGUOUS:
+		if (rtype == CRDT_R_MEMBER)
+			return cli_fail("'%s' matches several members; use their "
+					"id (see 'kith members')",
+					arg);
+		return cli_fail("id '%s' matches several %ss; give more "
+				"characters",
+				arg, r->name);
+	case KITH_ENOTFOUND:
+		if (rtype == CRDT_R_MEMBER)
+			return cli_fail("no member '%s' (see 'kith members')", arg);
+		return cli_fail("no %s with id '%s'", r->name, arg);
+	default:
+		return cli_fail_rc(c, rc, "cannot look up id");
+	}
+}
+
+int cli_has_field(const struct crdt_op *op, unsigned field)
+{
+	uint32_t i;
+
+	for (i = 0; i < op->nvals; i++)
+		if (op->vals[i].field == field)
+			return 1;
+	return 0;
+}
+
+
+/* Print a new record's id. */
+void cli_print_new_id(struct cli *c, uint64_t seq, uint32_t idx)
+{
+	uint8_t id[CRDT_ID_LEN];
+	char hex[2 * CRDT_ID_LEN + 1];
+
+	crdt_record_id(id, c->r.id.pk, seq, idx);
+	crdt_hex(hex, id, CRDT_ID_LEN);
+	if (c->json)
+		printf("{\"id\":\"%s\"}\n", hex);
+	else
+		printf("%s\n", hex);
+}
+
+
+int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
+		      const char **id)
+{
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage(cmd, argc < 2 ? "an id is required"
+					       : "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
+	*id = argv[1];
+	return 0;
+}
+
+
+int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
+		      const char *what)
+{
+	int rc;
+
+	memcpy(op->target, id, CRDT_ID_LEN);
+	op->target_len = CRDT_ID_LEN;
+	rc = crdt_op_finish(op);
+	if (!rc)
+		rc = crdt_replica_commit(&c->r, op, 1, NULL);
+	if (rc)
+		return cli_fail_rc(c, rc, what);
+	return CLI_OK;
+}
+

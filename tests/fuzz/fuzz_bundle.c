@@ -1,0 +1,298 @@
+/*
+ * fuzz_bundle.c - bundle import (crdt_bundle_import) into a replica.
+ *
+ * Two kinds of input, told apart by the first bytes:
+ *   - "KITHBNDL..." is a whole bundle file, imported as it is.  This covers
+ *     the header, the chunk framing and the AEAD; a mutated chunk almost
+ *     never decrypts, so it stops there.
+ *   - anything else is bundle plaintext (RUN / RAW / END entries).  The
+ *     target seals it under the fixed community key first, so the entry
+ *     parser and the apply path see the fuzzer's bytes.  (A plaintext
+ *     never starts with 'K': that is not an entry type.)
+ * gen_corpus writes both kinds from real exported bundles.
+ *
+ * Every input gets a fresh in-memory replica with a fixed clock, so the
+ * outcome depends on the input alone and any failure replays from one
+ * file.  Checked after every import:
+ *   - a failed import left the replica exactly as it was;
+ *   - every author's log is seq 1..head, each change decodes, is signed by
+ *     that author, chains to the one before, and head_hash is the hash of
+ *     the head; no pending change sits at or below head + 1;
+ *   - importing the same file again applies nothing and changes nothing;
+ *   - the view equals a rebuild from the log (the materialized tables are
+ *     a pure function of the changes held) and the FTS indexes agree with
+ *     their tables.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "crdt/bundle.h"
+#include "crdt/crypto.h"
+#include "crdt/err.h"
+#include "crdt/store.h"
+
+#define MAGIC "KITHBNDL"
+#define MAGIC_LEN 8
+#define CHUNK (64u * 1024)
+
+static char path[512];
+
+static const char *const log_tables[] = { "meta",    "authors", "changes",
+					   "pending", "forks",	 NULL };
+static const char *const view_tables[] = { "members", "items", "wishes",
+					    "claims",  "loans", NULL };
+
+#define FAIL(...)                                                             \
+	do {                                                                  \
+		fprintf(stderr, "fuzz_bundle: " __VA_ARGS__);                 \
+		fputc('\n', stderr);                                          \
+		abort();                                                      \
+	} while (0)
+
+static void teardown(void)
+{
+	unlink(path);
+}
+
+static void setup(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
+	if (crdt_crypto_init())
+		FAIL("crdt_crypto_init failed");
+	fuzz_tmp_path(path, sizeof path, "bundle");
+	atexit(teardown);
+}
+
+/* Seal plaintext as a bundle file under fuzz_community. */
+static void seal(const uint8_t *pt, size_t len)
+{
+	uint8_t head[MAGIC_LEN + 1 + CRDT_TAG_LEN + CRDT_STREAM_HEADER_LEN];
+	uint8_t key[CRDT_KEY_LEN], *ct;
+	struct crdt_stream ss;
+	FILE *f = fopen(path, "wb");
+	size_t off = 0;
+
+	ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
+	if (!f || !ct)
+		FAIL("cannot write '%s'", path);
+	memcpy(head, MAGIC, MAGIC_LEN);
+	head[MAGIC_LEN] = 1;
+	crdt_community_tag(head + MAGIC_LEN + 1, fuzz_community);
+	crdt_community_subkey(key, fuzz_community, CRDT_SUBKEY_BUNDLE);
+	if (crdt_stream_push_init(&ss, head + MAGIC_LEN + 1 + CRDT_TAG_LEN,
+				  key))
+		FAIL("crdt_stream_push_init failed");
+	if (fwrite(head, 1, sizeof head, f) != sizeof head)
+		FAIL("cannot write '%s'", path);
+	do {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+		size_t c = n + CRDT_STREAM_ABYTES;
+		uint8_t l[4] = { (uint8_t)c, (uint8_t)(c >> 8),
+				 (uint8_t)(c >> 16), (uint8_t)(c >> 24) };
+
+		crdt_stream_push(&ss, ct, pt + off, n, off + n == len);
+		if (fwrite(l, 1, 4, f) != 4 || fwrite(ct, 1, c, f) != c)
+			FAIL("cannot write '%s'", path);
+		off += n;
+	} while (off < len);
+	crdt_stream_release(&ss);
+	if (fclose(f))
+		FAIL("cannot write '%s'", path);
+	free(ct);
+}
+
+/* Append every row of table, in a canonical order, to out. */
+static void dump_table(sqlite3 *db, const char *table, struct crdt_buf *out)
+{
+	char sql[256];
+	sqlite3_stmt *q = NULL;
+	int i, n, len;
+
+	len = snprintf(sql, sizeof sql, "SELECT * FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
+		FAIL("cannot read '%s': %s", table, sqlite3_errmsg(db));
+	n = sqlite3_column_count(q);
+	sqlite3_finalize(q);
+	for (i = 1; i <= n; i++)
+		len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%d",
+				i == 1 ? " ORDER BY " : ", ", i);
+	if ((size_t)len >= sizeof sql ||
+	    sqlite3_prepare_v2(db, sql, -1, &q, NULL))
+		FAIL("cannot read '%s': %s", table, sqlite3_errmsg(db));
+	if (crdt_buf_put(out, table, strlen(table) + 1))
+		FAIL("out of memory");
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
+			int t = sqlite3_column_type(q, i);
+			int64_t v = sqlite3_column_int64(q, i);
+			const void *p = sqlite3_column_blob(q, i);
+			size_t m = (size_t)sqlite3_column_bytes(q, i);
+
+			if (crdt_buf_put_u8(out, (uint8_t)t) ||
+			    crdt_buf_put_svarint(out, v) ||
+			    crdt_buf_put_lbytes(out, p, m))
+				FAIL("out of memory");
+		}
+	}
+	if (sqlite3_finalize(q))
+		FAIL("cannot read '%s': %s", table, sqlite3_errmsg(db));
+}
+
+static void dump(sqlite3 *db, const char *const *tables, struct crdt_buf *out)
+{
+	crdt_buf_reset(out);
+	for (; *tables; tables++)
+		dump_table(db, *tables, out);
+}
+
+static int same(const struct crdt_buf *a, const struct crdt_buf *b)
+{
+	return a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len));
+}
+
+static void check_fts(sqlite3 *db)
+{
+	if (sqlite3_exec(db,
+			 "INSERT INTO items_fts(items_fts) VALUES('integrity-check');"
+			 "INSERT INTO wishes_fts(wishes_fts)"
+			 " VALUES('integrity-check');",
+			 NULL, NULL, NULL))
+		FAIL("fts index disagrees with its table: %s",
+		     sqlite3_errmsg(db));
+}
+
+/* Every author's log is 1..head, signed and chained; head_hash matches. */
+static void check_logs(struct crdt_store *s)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *a = NULL, *c = NULL, *p = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT n, pk, head, head_hash FROM authors",
+			       -1, &a, NULL) ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT k, data FROM changes WHERE k >= ?1 AND"
+			       " k < ?2 ORDER BY k",
+			       -1, &c, NULL) ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT count(*) FROM pending WHERE n = ?1 AND"
+			       " seq <= ?2",
+			       -1, &p, NULL))
+		FAIL("cannot prepare: %s", sqlite3_errmsg(db));
+	while (sqlite3_step(a) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(a, 0);
+		uint64_t head = (uint64_t)sqlite3_column_int64(a, 2), seq = 0;
+		uint8_t pk[CRDT_PK_LEN], hash[CRDT_HASH_LEN] = { 0 };
+
+		if (sqlite3_column_bytes(a, 1) != CRDT_PK_LEN)
+			FAIL("author %lld: bad key", (long long)n);
+		memcpy(pk, sqlite3_column_blob(a, 1), CRDT_PK_LEN);
+		sqlite3_bind_int64(c, 1, CRDT_KEY(n, 0));
+		sqlite3_bind_int64(c, 2, CRDT_KEY(n + 1, 0));
+		while (sqlite3_step(c) == SQLITE_ROW) {
+			struct crdt_change ch;
+			const uint8_t *d = sqlite3_column_blob(c, 1);
+			size_t len = (size_t)sqlite3_column_bytes(c, 1);
+
+			seq++;
+			if (sqlite3_column_int64(c, 0) != CRDT_KEY(n, seq))
+				FAIL("author %lld: hole before seq %llu",
+				     (long long)n, (unsigned long long)seq);
+			if (crdt_change_decode(&ch, d, len))
+				FAIL("author %lld seq %llu: stored change does"
+				     " not decode",
+				     (long long)n, (unsigned long long)seq);
+			if (ch.seq != seq || memcmp(ch.author, pk, CRDT_PK_LEN) ||
+			    (seq > 1 && memcmp(ch.prev, hash, CRDT_HASH_LEN)) ||
+			    crdt_change_verify(&ch))
+				FAIL("author %lld seq %llu: stored change is not"
+				     " the signed successor of seq %llu",
+				     (long long)n, (unsigned long long)seq,
+				     (unsigned long long)seq - 1);
+			memcpy(hash, ch.hash, CRDT_HASH_LEN);
+			crdt_change_release(&ch);
+		}
+		sqlite3_reset(c);
+		if (seq != head)
+			FAIL("author %lld: head %llu but %llu changes stored",
+			     (long long)n, (unsigned long long)head,
+			     (unsigned long long)seq);
+		if (head && (sqlite3_column_bytes(a, 3) != CRDT_HASH_LEN ||
+			     memcmp(sqlite3_column_blob(a, 3), hash,
+				    CRDT_HASH_LEN)))
+			FAIL("author %lld: head_hash is not the hash of seq %llu",
+			     (long long)n, (unsigned long long)head);
+		sqlite3_bind_int64(p, 1, n);
+		sqlite3_bind_int64(p, 2, (int64_t)head + 1);
+		if (sqlite3_step(p) != SQLITE_ROW || sqlite3_column_int64(p, 0))
+			FAIL("author %lld: pending change at or below head + 1",
+			     (long long)n);
+		sqlite3_reset(p);
+	}
+	sqlite3_finalize(a);
+	sqlite3_finalize(c);
+	sqlite3_finalize(p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct crdt_replica r;
+	struct crdt_apply_stats st, st2;
+	struct crdt_buf before, after;
+	sqlite3 *db;
+	int rc;
+
+	setup();
+	if (size >= MAGIC_LEN && !memcmp(data, MAGIC, MAGIC_LEN)) {
+		if (fuzz_write_file(path, data, size))
+			FAIL("cannot write '%s'", path);
+	} else {
+		seal(data, size);
+	}
+	if (crdt_replica_open(&r, ":memory:", &fuzz_env))
+		FAIL("cannot open a replica");
+	db = crdt_store_db(r.store);
+	crdt_buf_init(&before, SIZE_MAX);
+	crdt_buf_init(&after, SIZE_MAX);
+
+	dump(db, log_tables, &before);
+	memset(&st, 0, sizeof st);
+	rc = crdt_bundle_import(&r, fuzz_community, path, &st);
+	dump(db, log_tables, &after);
+	if (rc) {
+		if (!same(&before, &after))
+			FAIL("failed import (%s) changed the replica",
+			     kith_strerror(rc));
+		goto out;
+	}
+	check_logs(r.store);
+
+	/* idempotent: a second import is all duplicates */
+	memset(&st2, 0, sizeof st2);
+	if (crdt_bundle_import(&r, fuzz_community, path, &st2))
+		FAIL("second import of the same bundle failed");
+	dump(db, log_tables, &before);
+	if (st2.applied || !same(&before, &after))
+		FAIL("second import changed the replica (%llu applied)",
+		     (unsigned long long)st2.applied);
+
+	/* the view is a pure function of the log */
+	check_fts(db);
+	dump(db, view_tables, &before);
+	if (crdt_store_rebuild(r.store))
+		FAIL("rebuild failed: %s", crdt_store_errmsg(r.store));
+	dump(db, view_tables, &after);
+	if (!same(&before, &after))
+		FAIL("view differs from a rebuild of the log");
+	check_fts(db);
+out:
+	crdt_buf_release(&before);
+	crdt_buf_release(&after);
+	crdt_replica_close(&r);
+	return 0;
+}
