@@ -118,7 +118,11 @@ bench: $(KITH) $(BUILD)/bench/bench
 $(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-demo: $(KITH)
+# The quick start: install what is missing, build, run the demo community.
+# Sub-makes so that pkg-config is asked again after the packages arrive.
+demo:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh cli/demo.sh $(KITH)
 
 install: $(KITH)

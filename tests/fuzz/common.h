@@ -71,4 +71,15 @@ static inline int fuzz_write_file(const char *path, const void *data,
 	return rc;
 }
 
+/*
+ * The Makefile's clang build of the targets leaves UBSan recoverable: it
+ * would print a report and carry on, and libFuzzer would not count it as a
+ * crash.  Make every report fatal, in the replay build too.
+ */
+const char *__ubsan_default_options(void);
+__attribute__((used)) const char *__ubsan_default_options(void)
+{
+	return "halt_on_error=1:abort_on_error=1:print_stacktrace=1";
+}
+
 #endif

@@ -38,6 +38,7 @@
 #define CHUNK (64u * 1024)
 
 static char path[512];
+static int verbose; /* FUZZ_VERBOSE=1: print each import's outcome */
 
 static const char *const log_tables[] = { "meta",    "authors", "changes",
 					   "pending", "forks",	 NULL };
@@ -66,6 +67,7 @@ static void setup(void)
 	if (crdt_crypto_init())
 		FAIL("crdt_crypto_init failed");
 	fuzz_tmp_path(path, sizeof path, "bundle");
+	verbose = getenv("FUZZ_VERBOSE") != NULL;
 	atexit(teardown);
 }
 
@@ -264,6 +266,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&st, 0, sizeof st);
 	rc = crdt_bundle_import(&r, fuzz_community, path, &st);
 	dump(db, log_tables, &after);
+	if (verbose)
+		fprintf(stderr,
+			"fuzz_bundle: %s: applied %llu duplicate %llu rejected"
+			" %llu held %llu forked %llu\n",
+			rc ? kith_strerror(rc) : "ok",
+			(unsigned long long)st.applied,
+			(unsigned long long)st.duplicate,
+			(unsigned long long)st.rejected,
+			(unsigned long long)st.held,
+			(unsigned long long)st.forked);
 	if (rc) {
 		if (!same(&before, &after))
 			FAIL("failed import (%s) changed the replica",
