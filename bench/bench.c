@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -495,7 +496,24 @@ struct result {
 	int64_t items;
 	struct crdt_apply_stats st;
 	long rss_start_kb;
+	int64_t db_bytes, wal_bytes; /* files after the import, before close */
 };
+
+static int64_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) ? 0 : (int64_t)sb.st_size;
+}
+
+static void db_sizes(const char *db, struct result *res)
+{
+	char wal[4300];
+
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	res->db_bytes = file_size(db);
+	res->wal_bytes = file_size(wal);
+}
 
 struct worker {
 	pid_t pid;
@@ -601,6 +619,7 @@ static void work_import(const char *arg, struct result *res)
 	CHECK(crdt_bundle_import(&r, community, arg, &res->st));
 	res->secs = now_s() - t0;
 	res->items = count_items(crdt_store_db(r.store));
+	db_sizes(path, res);
 	crdt_replica_close(&r);
 }
 
@@ -672,6 +691,7 @@ static void work_import_base(const char *arg, struct result *res)
 	res->secs = now_s() - t0;
 	res->st.applied = done;
 	res->items = count_items(b.db);
+	db_sizes(arg, res);
 	base_close(&b);
 }
 
@@ -1066,7 +1086,7 @@ int main(int argc, char **argv)
 	       sysconf(_SC_NPROCESSORS_ONLN), cpu, sqlite3_libversion(),
 	       sodium_version_string());
 	printf("items %ld (batch %ld), bundle %ld changes by %ld authors"
-	       " (%ld%% edits), %ld single-field edits %s\n\n",
+	       " (%ld%% edits), %ld single-field edits %s\n",
 	       opt.items, opt.batch, opt.changes, opt.authors, opt.edit_pct,
 	       opt.edits, opt.interval ? "spaced by the clock" : "(real clock)");
 	fflush(stdout);
@@ -1093,7 +1113,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: single-field edits...\n");
 	per_edit = bench_edits(&ebytes);
 
-	printf("%-36s %22s %22s %7s %8s  %s\n", "", "kith", "baseline",
+	fflush(stderr);
+	printf("\n%-36s %22s %22s %7s %8s  %s\n", "", "kith", "baseline",
 	       "ratio", "target", "");
 	snprintf(name, sizeof name, "local writes, %ldk items", opt.items / 1000);
 	row_out(name, fmt_s(a, sizeof a, lr.ours),
@@ -1113,6 +1134,11 @@ int main(int argc, char **argv)
 	snprintf(b, sizeof b, "%.1f B/change",
 		 (double)br.bytes / (double)br.changes);
 	row_out("  bundle size", a, b, -1, 0);
+	snprintf(a, sizeof a, "%.1f+%.1f MB", (double)ri.db_bytes / 1e6,
+		 (double)ri.wal_bytes / 1e6);
+	snprintf(b, sizeof b, "%.1f+%.1f MB", (double)rb.db_bytes / 1e6,
+		 (double)rb.wal_bytes / 1e6);
+	row_out("  files after import (db+wal)", a, b, -1, 0);
 	snprintf(a, sizeof a, "%.2f s", br.build);
 	snprintf(b, sizeof b, "export %.2f s", br.export);
 	row_out("  (source build, one change each)", a, b, -1, 0);

@@ -209,13 +209,18 @@ static void check_logs(struct crdt_store *s)
 				FAIL("author %lld seq %llu: stored change does"
 				     " not decode",
 				     (long long)n, (unsigned long long)seq);
-			if (ch.seq != seq || memcmp(ch.author, pk, CRDT_PK_LEN) ||
-			    (seq > 1 && memcmp(ch.prev, hash, CRDT_HASH_LEN)) ||
-			    crdt_change_verify(&ch))
-				FAIL("author %lld seq %llu: stored change is not"
-				     " the signed successor of seq %llu",
+			if (ch.seq != seq || memcmp(ch.author, pk, CRDT_PK_LEN))
+				FAIL("author %lld seq %llu: stored under the"
+				     " wrong key",
+				     (long long)n, (unsigned long long)seq);
+			if (seq > 1 && memcmp(ch.prev, hash, CRDT_HASH_LEN))
+				FAIL("author %lld seq %llu: does not chain to"
+				     " seq %llu",
 				     (long long)n, (unsigned long long)seq,
 				     (unsigned long long)seq - 1);
+			if (crdt_change_verify(&ch))
+				FAIL("author %lld seq %llu: bad signature",
+				     (long long)n, (unsigned long long)seq);
 			memcpy(hash, ch.hash, CRDT_HASH_LEN);
 			crdt_change_release(&ch);
 		}

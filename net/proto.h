@@ -1,0 +1,33 @@
+/*
+ * proto.h - frame types of a kith session (after the handshake, inside
+ * net/frame.h framing).  Payload formats are given where each is built.
+ *
+ *   HELLO      both sides, first: protocol version, vector fingerprint
+ *              (net/recon.h); equal fingerprints mean in sync
+ *   RECON1..4  range-based reconciliation rounds (net/recon.h)
+ *   CHANGES    one or more RUN entries in the bundle encoding
+ *              (crdt/bundle.h), applied through the replica's apply path
+ *   ACK        receiver -> sender: changes applied up to here (varint
+ *              count), the sender's flow-control credit
+ *   PING/PONG  keep-alive
+ *   BYE        orderly end (varint reason)
+ */
+#ifndef KITH_PROTO_H
+#define KITH_PROTO_H
+
+#define NET_PROTO_VERSION 1
+
+enum net_msg {
+	NET_MSG_HELLO = 1,
+	NET_MSG_RECON1 = 2,
+	NET_MSG_RECON2 = 3,
+	NET_MSG_RECON3 = 4,
+	NET_MSG_RECON4 = 5,
+	NET_MSG_CHANGES = 6,
+	NET_MSG_ACK = 7,
+	NET_MSG_PING = 8,
+	NET_MSG_PONG = 9,
+	NET_MSG_BYE = 10,
+};
+
+#endif
