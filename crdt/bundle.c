@@ -221,8 +221,9 @@ static int flush_chunk(struct writer *w, int final)
 }
 
 /* Append bytes to the plaintext, sealing full chunks as they fill. */
-static int wput(struct writer *w, const void *p, size_t n)
+static int writer_put(void *ctx, const void *p, size_t n)
 {
+	struct writer *w = ctx;
 	const uint8_t *q = p;
 	int rc;
 
@@ -243,7 +244,12 @@ static int wput(struct writer *w, const void *p, size_t n)
 	return 0;
 }
 
-static int wvarint(struct writer *w, uint64_t v, int zigzag)
+static int wput(struct crdt_sink *k, const void *p, size_t n)
+{
+	return k->put(k->ctx, p, n);
+}
+
+static int wvarint(struct crdt_sink *k, uint64_t v, int zigzag)
 {
 	struct crdt_buf b;
 	uint8_t tmp[16];
@@ -255,11 +261,11 @@ static int wvarint(struct writer *w, uint64_t v, int zigzag)
 	b.limit = sizeof tmp;
 	rc = zigzag ? crdt_buf_put_svarint(&b, (int64_t)v)
 		    : crdt_buf_put_varint(&b, v);
-	return rc ? rc : wput(w, tmp, b.len);
+	return rc ? rc : wput(k, tmp, b.len);
 }
 
 /* One author's changes from seq `from` to `to` as a RUN entry. */
-static int export_run(struct writer *w, struct crdt_store *s, int64_t n,
+static int export_run(struct crdt_sink *w, struct crdt_store *s, int64_t n,
 		      uint64_t from, uint64_t to)
 {
 	sqlite3 *db = crdt_store_db(s);
@@ -314,7 +320,8 @@ static int export_run(struct writer *w, struct crdt_store *s, int64_t n,
 	return rc;
 }
 
-static int export_forks(struct writer *w, struct crdt_store *s, uint64_t *count)
+static int export_forks(struct crdt_sink *w, struct crdt_store *s,
+			uint64_t *count)
 {
 	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
@@ -338,6 +345,27 @@ static int export_forks(struct writer *w, struct crdt_store *s, uint64_t *count)
 	return rc;
 }
 
+int crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
+		    uint64_t to, struct crdt_sink *k)
+{
+	struct crdt_author a;
+	int rc = crdt_store_author(s, pk, 0, &a);
+
+	if (rc)
+		return rc;
+	if (!a.n || to > a.head || from < 1 || from > to)
+		return KITH_ENOTFOUND;
+	return export_run(k, s, a.n, from, to);
+}
+
+int crdt_runs_end(struct crdt_sink *k, uint64_t total)
+{
+	uint8_t end = ENT_END;
+	int rc = wput(k, &end, 1);
+
+	return rc ? rc : wvarint(k, total, 0);
+}
+
 int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 		       const struct crdt_vector *since, const char *path,
 		       struct crdt_export_stats *st)
@@ -346,10 +374,10 @@ int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
 	struct writer w;
+	struct crdt_sink k = { writer_put, &w };
 	uint8_t head[HEAD_LEN], key[CRDT_KEY_LEN];
 	char tmp[4096];
 	uint64_t total = 0;
-	uint8_t end = ENT_END;
 	int rc, step;
 
 	memset(&w, 0, sizeof w);
@@ -389,19 +417,17 @@ int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 
 		if (have >= headseq)
 			continue;
-		rc = export_run(&w, s, sqlite3_column_int64(q, 0), have + 1,
+		rc = export_run(&k, s, sqlite3_column_int64(q, 0), have + 1,
 				headseq);
 		total += headseq - have;
 	}
 	sqlite3_finalize(q);
 	if (!rc)
-		rc = export_forks(&w, s, &total);
+		rc = export_forks(&k, s, &total);
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (!rc)
-		rc = wput(&w, &end, 1);
-	if (!rc)
-		rc = wvarint(&w, total, 0);
+		rc = crdt_runs_end(&k, total);
 	if (!rc)
 		rc = flush_chunk(&w, 1);
 	crdt_stream_release(&w.ss);
@@ -515,7 +541,7 @@ static int batch_add(struct crdt_replica *r, struct batch *b,
 }
 
 /* Parse the plaintext and apply it (inside the caller's transaction). */
-static int import_plain(struct crdt_replica *r, const struct crdt_buf *plain,
+static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 			struct crdt_apply_stats *st)
 {
 	struct crdt_rd rd;
@@ -530,7 +556,7 @@ static int import_plain(struct crdt_replica *r, const struct crdt_buf *plain,
 	b.raw = malloc(BATCH * sizeof *b.raw);
 	if (!b.off || !b.len || !b.raw)
 		rc = KITH_ENOMEM;
-	crdt_rd_init(&rd, plain->data, plain->len);
+	crdt_rd_init(&rd, data, len);
 	while (!rc && !done) {
 		uint8_t t = crdt_rd_u8(&rd);
 		const uint8_t *author, *prev = NULL, *p;
@@ -625,6 +651,26 @@ static int import_plain(struct crdt_replica *r, const struct crdt_buf *plain,
 	return rc;
 }
 
+int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
+		    struct crdt_apply_stats *st)
+{
+	struct crdt_apply_stats tmp = *st;
+	int rc = crdt_store_begin(r->store);
+
+	if (rc)
+		return rc;
+	rc = import_plain(r, p, n, &tmp);
+	if (!rc && tmp.max_hlc)
+		rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
+	if (!rc)
+		rc = crdt_store_commit(r->store);
+	else
+		crdt_store_rollback(r->store);
+	if (!rc)
+		*st = tmp;
+	return rc;
+}
+
 int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 		       const char *path, struct crdt_apply_stats *st)
 {
@@ -634,20 +680,7 @@ int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
 	rc = bundle_open(community, path, &plain);
 	if (!rc)
-		rc = crdt_store_begin(r->store);
-	if (!rc) {
-		struct crdt_apply_stats tmp = *st;
-
-		rc = import_plain(r, &plain, &tmp);
-		if (!rc && tmp.max_hlc)
-			rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
-		if (!rc)
-			rc = crdt_store_commit(r->store);
-		else
-			crdt_store_rollback(r->store);
-		if (!rc)
-			*st = tmp;
-	}
+		rc = crdt_runs_apply(r, plain.data, plain.len, st);
 	crdt_buf_release(&plain);
 	return rc;
 }

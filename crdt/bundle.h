@@ -66,6 +66,26 @@ crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 		   const struct crdt_vector *since, const char *path,
 		   struct crdt_export_stats *st);
 
+/*
+ * The plaintext entries (RUN, END) on their own, for sessions (net/): a
+ * sink receives the bytes.  crdt_runs_write appends one RUN of the author's
+ * changes from..to (KITH_ENOTFOUND if not all held); crdt_runs_end appends
+ * END with the number of changes written.  crdt_runs_apply checks and
+ * applies such a sequence in one transaction, all or nothing.
+ */
+struct crdt_sink {
+	int (*put)(void *ctx, const void *p, size_t n);
+	void *ctx;
+};
+__attribute__((warn_unused_result)) int
+crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
+		uint64_t to, struct crdt_sink *k);
+__attribute__((warn_unused_result)) int crdt_runs_end(struct crdt_sink *k,
+						      uint64_t total);
+__attribute__((warn_unused_result)) int
+crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
+		struct crdt_apply_stats *st);
+
 /* Decrypt, check and apply a bundle file. */
 __attribute__((warn_unused_result)) int
 crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
