@@ -542,7 +542,8 @@ static int batch_add(struct crdt_replica *r, struct batch *b,
 
 /* Parse the plaintext and apply it (inside the caller's transaction). */
 static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
-			struct crdt_apply_stats *st)
+			struct crdt_apply_stats *st, crdt_run_fn on_run,
+			void *ctx)
 {
 	struct crdt_rd rd;
 	struct batch b;
@@ -594,6 +595,8 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 			count = crdt_rd_varint(&rd);
 			if (!rd.err && count > crdt_rd_left(&rd) / (CRDT_SIG_LEN + 3))
 				rd.err = KITH_EDECODE;
+			if (!rd.err && on_run && count)
+				on_run(ctx, author, seq, count);
 			for (i = 0; !rc && !rd.err && i < count; i++, seq++) {
 				size_t start;
 
@@ -652,14 +655,14 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 }
 
 int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
-		    struct crdt_apply_stats *st)
+		    struct crdt_apply_stats *st, crdt_run_fn on_run, void *ctx)
 {
 	struct crdt_apply_stats tmp = *st;
 	int rc = crdt_store_begin(r->store);
 
 	if (rc)
 		return rc;
-	rc = import_plain(r, p, n, &tmp);
+	rc = import_plain(r, p, n, &tmp, on_run, ctx);
 	if (!rc && tmp.max_hlc)
 		rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
 	if (!rc)
@@ -680,7 +683,7 @@ int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
 	rc = bundle_open(community, path, &plain);
 	if (!rc)
-		rc = crdt_runs_apply(r, plain.data, plain.len, st);
+		rc = crdt_runs_apply(r, plain.data, plain.len, st, NULL, NULL);
 	crdt_buf_release(&plain);
 	return rc;
 }

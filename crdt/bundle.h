@@ -82,9 +82,12 @@ crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 		uint64_t to, struct crdt_sink *k);
 __attribute__((warn_unused_result)) int crdt_runs_end(struct crdt_sink *k,
 						      uint64_t total);
+/* on_run (optional) is told each RUN's author, first seq and count. */
+typedef void (*crdt_run_fn)(void *ctx, const uint8_t pk[32], uint64_t first,
+			    uint64_t count);
 __attribute__((warn_unused_result)) int
 crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
-		struct crdt_apply_stats *st);
+		struct crdt_apply_stats *st, crdt_run_fn on_run, void *ctx);
 
 /* Decrypt, check and apply a bundle file. */
 __attribute__((warn_unused_result)) int

@@ -1,0 +1,408 @@
+# lib.sh - shared helpers of the kith end-to-end scripts (POSIX sh).
+#
+# A script starts with
+#	. "$(dirname "$0")/lib.sh"
+# while its own "$@" is still the runner's arguments: $1 is the kith binary
+# (tests/run.sh runs `sh tests/e2e/NAME.sh /abs/path/to/build/kith`).
+#
+# Every check prints one TAP-style line, "ok N - what" or "not ok N - what"
+# followed by "#   " lines that show the command, its exit code and its
+# output.  `finish` prints the totals and exits 0 when every check passed,
+# 1 otherwise; `skip REASON` exits 77.  All data directories live under
+# $TMP_E2E (mktemp -d), removed on exit.
+
+E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+E2E_NAME=$(basename "$0" .sh)
+E2E_N=0
+E2E_FAILED=0
+
+skip() {
+	echo "# SKIP $E2E_NAME: $*"
+	exit 77
+}
+
+KITH=${1:-}
+if [ -z "$KITH" ]; then
+	echo "usage: sh $0 /path/to/kith" >&2
+	exit 2
+fi
+case $KITH in
+/*) ;;
+*) KITH=$(pwd)/$KITH ;;
+esac
+if [ ! -x "$KITH" ]; then
+	echo "not ok 1 - kith binary '$KITH' exists and is executable"
+	exit 1
+fi
+command -v python3 >/dev/null 2>&1 || skip "python3 is needed to check JSON output"
+HAVE_SQLITE3=0
+command -v sqlite3 >/dev/null 2>&1 && HAVE_SQLITE3=1
+
+TMP_E2E=$(mktemp -d "${TMPDIR:-/tmp}/kith-e2e-$E2E_NAME.XXXXXX") || exit 1
+trap 'rm -rf "$TMP_E2E"' EXIT
+trap 'exit 130' INT HUP TERM
+# never touch the user's own data directory by accident
+KITH_HOME=$TMP_E2E/default-home
+XDG_DATA_HOME=$TMP_E2E/xdg-unused
+HOME=$TMP_E2E/home-unused
+export KITH_HOME XDG_DATA_HOME HOME
+unset KITH_NOW
+
+# When NOW is set, commands run with KITH_NOW=$NOW (a fixed clock).
+NOW=
+
+# ---- reporting ---------------------------------------------------------
+
+pass() {
+	E2E_N=$((E2E_N + 1))
+	echo "ok $E2E_N - $*"
+}
+
+# fail DESC [DETAIL...]: each DETAIL is printed as a "#   " line.
+fail() {
+	E2E_N=$((E2E_N + 1))
+	E2E_FAILED=$((E2E_FAILED + 1))
+	echo "not ok $E2E_N - $1"
+	shift
+	for _l in "$@"; do
+		printf '%s\n' "$_l" | sed 's/^/#   /'
+	done
+}
+
+# Details of the last kith command, for failure reports.
+last() {
+	printf '%s\n' "command: $LAST" "exit: $RC"
+	[ -s "$TMP_E2E/out" ] && { echo "stdout:"; head -n 8 "$TMP_E2E/out"; }
+	[ -s "$TMP_E2E/err" ] && { echo "stderr:"; head -n 8 "$TMP_E2E/err"; }
+	return 0
+}
+
+finish() {
+	if [ "$E2E_FAILED" -eq 0 ]; then
+		echo "# $E2E_NAME: all $E2E_N checks passed"
+		exit 0
+	fi
+	echo "# $E2E_NAME: $E2E_FAILED of $E2E_N checks failed"
+	exit 1
+}
+
+# ---- running kith ------------------------------------------------------
+
+# k HOME ARGS...: run `kith --home HOME ARGS...`; sets RC, OUT, ERR (and the
+# files $TMP_E2E/out, $TMP_E2E/err).  HOME "-" runs without --home.
+k() {
+	_h=$1
+	shift
+	if [ "$_h" = - ]; then
+		set -- "$KITH" "$@"
+	else
+		set -- "$KITH" --home "$_h" "$@"
+	fi
+	LAST="${NOW:+KITH_NOW=$NOW }$*"
+	if [ -n "$NOW" ]; then
+		KITH_NOW=$NOW "$@" >"$TMP_E2E/out" 2>"$TMP_E2E/err" </dev/null
+	else
+		"$@" >"$TMP_E2E/out" 2>"$TMP_E2E/err" </dev/null
+	fi
+	RC=$?
+	OUT=$(cat "$TMP_E2E/out")
+	ERR=$(cat "$TMP_E2E/err")
+	return 0
+}
+
+# err_shape RC: empty when stderr has the shape the contract asks for, else
+# why not.  Failures (1): exactly one line, "kith: ...".  Usage errors (2):
+# the first line is "kith: ..." and it is the only "kith: " line (a usage
+# synopsis may follow).
+err_shape() {
+	_lines=$(wc -l <"$TMP_E2E/err" | tr -d ' ')
+	_first=$(head -n 1 "$TMP_E2E/err")
+	case $_first in
+	"kith: "?*) ;;
+	*)
+		echo "first stderr line does not start with 'kith: ': '$_first'"
+		return 0
+		;;
+	esac
+	if [ "$1" = 1 ] && [ "$_lines" != 1 ]; then
+		echo "a failure must print exactly one stderr line, got $_lines"
+	elif [ "$1" = 2 ] &&
+		[ "$(grep -c '^kith: ' "$TMP_E2E/err")" != 1 ]; then
+		echo "a usage error must print exactly one 'kith: ' line"
+	fi
+	return 0
+}
+
+# run_ok DESC HOME ARGS...: the command exits 0.
+run_ok() {
+	_d=$1
+	shift
+	k "$@"
+	if [ "$RC" = 0 ]; then
+		pass "$_d"
+	else
+		fail "$_d" "$(last)"
+	fi
+}
+
+# run_rc CODE DESC HOME ARGS...: exits CODE, and errors have the right
+# shape (see err_shape).
+run_rc() {
+	_want=$1
+	_d=$2
+	shift 2
+	k "$@"
+	if [ "$RC" != "$_want" ]; then
+		fail "$_d" "expected exit $_want" "$(last)"
+		return 0
+	fi
+	_why=
+	[ "$_want" != 0 ] && _why=$(err_shape "$_want")
+	if [ -n "$_why" ]; then
+		fail "$_d" "$_why" "$(last)"
+	else
+		pass "$_d"
+	fi
+}
+
+# run_err CODE ERE DESC HOME ARGS...: like run_rc, and the first stderr
+# line matches the extended regular expression ERE (case-insensitive).
+run_err() {
+	_want=$1
+	_re=$2
+	_d=$3
+	shift 3
+	k "$@"
+	if [ "$RC" != "$_want" ]; then
+		fail "$_d" "expected exit $_want" "$(last)"
+		return 0
+	fi
+	_why=$(err_shape "$_want")
+	if [ -z "$_why" ] &&
+		! head -n 1 "$TMP_E2E/err" | grep -Eiq -- "$_re"; then
+		_why="first stderr line does not match /$_re/"
+	fi
+	if [ -n "$_why" ]; then
+		fail "$_d" "$_why" "$(last)"
+	else
+		pass "$_d"
+	fi
+}
+
+# ---- plain checks ------------------------------------------------------
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	_d=$1
+	shift
+	if "$@"; then
+		pass "$_d"
+	else
+		fail "$_d" "failed: $*"
+	fi
+}
+
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "got:      '$2'" "expected: '$3'"
+	fi
+}
+
+check_ne() {
+	if [ "$2" != "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "both are '$2'"
+	fi
+}
+
+# check_match DESC TEXT ERE
+check_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		pass "$1"
+	else
+		fail "$1" "text does not match /$3/:" "$2"
+	fi
+}
+
+check_nomatch() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		fail "$1" "text matches /$3/:" "$2"
+	else
+		pass "$1"
+	fi
+}
+
+# ---- JSON --------------------------------------------------------------
+
+# json EXPR [FILE]: evaluate a Python expression over d = the JSON in FILE
+# (default: stdout of the last command); prints strings raw, other values
+# as JSON.  Prints "JSON-ERROR: ..." when the text is not JSON.
+json() {
+	python3 -c '
+import json, sys
+try:
+    d = json.load(open(sys.argv[2]))
+except Exception as e:
+    print("JSON-ERROR: %s" % e)
+    sys.exit(0)
+try:
+    r = eval(sys.argv[1], {"d": d, "json": json})
+except Exception as e:
+    print("EXPR-ERROR: %s: %s" % (type(e).__name__, e))
+    sys.exit(0)
+print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
+' "$1" "${2:-$TMP_E2E/out}"
+}
+
+# check_json DESC EXPR: EXPR (over d, the last stdout) is true.
+check_json() {
+	_r=$(json "bool($2)")
+	if [ "$_r" = true ]; then
+		pass "$1"
+	else
+		fail "$1" "not true: $2 ($_r)" "$(last)"
+	fi
+}
+
+# ---- replicas ----------------------------------------------------------
+
+HEX32='^[0-9a-f]{32}$'
+HEX64='^[0-9a-f]{64}$'
+
+# member DIR NAME: a data directory with an identity (no community yet).
+member() {
+	mkdir -p "$1"
+	k "$1" init --name "$2"
+	if [ "$RC" != 0 ]; then
+		fail "set up member $2 in $1" "$(last)"
+		return 1
+	fi
+	return 0
+}
+
+# community DIR NAME: create a community in DIR; sets CODE.
+community() {
+	k "$1" community create "$2"
+	CODE=$OUT
+	if [ "$RC" != 0 ]; then
+		fail "create community $2" "$(last)"
+		return 1
+	fi
+	return 0
+}
+
+# join DIR: join the community of $CODE.
+join() {
+	k "$1" community join "$CODE"
+	if [ "$RC" != 0 ]; then
+		fail "join community from $1" "$(last)"
+		return 1
+	fi
+	return 0
+}
+
+E2E_BUNDLES=0
+# carry FROM TO: export everything FROM holds and import it into TO (a
+# data mule).  Fails the script's check count only when something breaks.
+carry() {
+	E2E_BUNDLES=$((E2E_BUNDLES + 1))
+	_b=$TMP_E2E/carry-$E2E_BUNDLES.kb
+	k "$1" export "$_b"
+	if [ "$RC" != 0 ]; then
+		fail "export from $1" "$(last)"
+		return 1
+	fi
+	k "$2" import "$_b"
+	if [ "$RC" != 0 ]; then
+		fail "import into $2" "$(last)"
+		return 1
+	fi
+	return 0
+}
+
+digest() {
+	k "$1" digest
+	printf '%s\n' "$OUT"
+}
+
+# snapshot DIR FILE: everything observable about a replica: digest, lists,
+# members, version vector and (with sqlite3) the complete database dump.
+snapshot() {
+	{
+		k "$1" digest
+		echo "digest: $OUT ($RC)"
+		k "$1" --json item list --all
+		echo "items: $OUT"
+		k "$1" --json wish list --all
+		echo "wishes: $OUT"
+		k "$1" --json members
+		echo "members: $OUT"
+		k "$1" vector "$TMP_E2E/snap.vec"
+		echo "vector:"
+		cat "$TMP_E2E/snap.vec" 2>/dev/null
+		if [ "$HAVE_SQLITE3" = 1 ]; then
+			echo "changes: $(sqlite3 "$1/replica.db" \
+				'select count(*) from changes')"
+			echo "pending: $(sqlite3 "$1/replica.db" \
+				'select count(*) from pending')"
+			echo "dump: $(sqlite3 "$1/replica.db" .dump | cksum)"
+		fi
+	} >"$2"
+	return 0
+}
+
+# same_state DESC DIR SNAPFILE: the replica is exactly as snapshotted.
+same_state() {
+	snapshot "$2" "$TMP_E2E/snap.now"
+	if cmp -s "$3" "$TMP_E2E/snap.now"; then
+		pass "$1"
+	else
+		fail "$1" "replica changed:" \
+			"$(diff "$3" "$TMP_E2E/snap.now" | head -n 12)"
+	fi
+}
+
+# refused DESC DIR ERE ARGS...: a write that must be refused: exit 1, one
+# "kith: " line matching ERE, and nothing written to DIR's replica.
+refused() {
+	_rd=$1
+	_rh=$2
+	_re=$3
+	shift 3
+	snapshot "$_rh" "$TMP_E2E/snap.before"
+	run_err 1 "$_re" "$_rd: refused" "$_rh" "$@"
+	same_state "$_rd: nothing written" "$_rh" "$TMP_E2E/snap.before"
+}
+
+# Random numbers without $RANDOM (dash has none): E2E_SEED drives awk.
+E2E_SEED=${KITH_E2E_SEED:-$(date +%s)}
+E2E_RAND=0
+# shuffle WORDS...: prints the words in a random order, one per line.
+shuffle() {
+	E2E_RAND=$((E2E_RAND + 1))
+	printf '%s\n' "$@" | awk -v s="$E2E_SEED" -v n="$E2E_RAND" '
+		BEGIN { srand(s * 1000 + n) }
+		{ w[NR] = $0 }
+		END {
+			for (i = NR; i > 1; i--) {
+				j = int(rand() * i) + 1
+				t = w[i]; w[i] = w[j]; w[j] = t
+			}
+			for (i = 1; i <= NR; i++) print w[i]
+		}'
+}
+
+# pick N: a random number in 0..N-1.
+pick() {
+	E2E_RAND=$((E2E_RAND + 1))
+	awk -v s="$E2E_SEED" -v n="$E2E_RAND" -v m="$1" \
+		'BEGIN { srand(s * 1000 + n); print int(rand() * m) }'
+}
+
+# mode FILE: "-rw-------" and the like.
+mode() {
+	ls -ld "$1" | cut -c1-10
+}
