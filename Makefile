@@ -5,7 +5,7 @@ CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-PKGS := sqlite3 libsodium
+PKGS := sqlite3 libsodium libuv avahi-client
 TEST_PKGS := cmocka
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang
@@ -28,7 +28,8 @@ BUILD ?= build
 CRDT_SRC := $(wildcard crdt/*.c)
 PEER_SRC := $(wildcard peer/*.c)
 CLI_SRC := $(wildcard cli/*.c)
-LIB_SRC := $(CRDT_SRC) $(PEER_SRC)
+NET_SRC := $(wildcard net/*.c)
+LIB_SRC := $(CRDT_SRC) $(NET_SRC) $(PEER_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

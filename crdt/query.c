@@ -119,8 +119,7 @@ const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
 	return NULL;
 }
 
-static int each_row(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn,
-		    void *ctx)
+int crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx)
 {
 	struct crdt_row row;
 	int rc, cb = 0, i;
@@ -236,7 +235,7 @@ int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 	sqlite3_bind_int(q, 6, f->all || f->id);
 	sqlite3_bind_int64(q, 7, now);
 	sqlite3_bind_int(q, 8, f->overdue);
-	return each_row(s, q, fn, ctx);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
@@ -263,7 +262,7 @@ int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 		sqlite3_bind_blob(q, 5, f->id, CRDT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(q, 6, f->all || f->id);
 	sqlite3_bind_int64(q, 7, now);
-	return each_row(s, q, fn, ctx);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
@@ -274,7 +273,7 @@ int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
-	return each_row(s, q, fn, ctx);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
@@ -286,7 +285,7 @@ int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
 		return KITH_EDB;
 	if (pk)
 		sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
-	return each_row(s, q, fn, ctx);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 /* ---- record facts ------------------------------------------------------ */

@@ -62,6 +62,11 @@ static const char *const migrations[] = {
 	" VALUES ('delete', old.rowid, old.title, old.description);"
 	" INSERT INTO wishes_fts(rowid, title, description)"
 	" VALUES (new.rowid, new.title, new.description); END;",
+	/* 2: peers this node synced with (local, never synced itself) */
+	"CREATE TABLE peers(addr TEXT PRIMARY KEY, node BLOB, how TEXT,"
+	" last_sync INTEGER, sent INTEGER NOT NULL DEFAULT 0,"
+	" received INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" updated INTEGER) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -283,6 +288,21 @@ void crdt_store_close(struct crdt_store *s)
 		sqlite3_finalize(s->query[i]);
 	sqlite3_close(s->db);
 	free(s);
+}
+
+int crdt_store_data_version(struct crdt_store *s, int64_t *v)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	*v = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(s->db));
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : crdt_store_err(s, rc);
 }
 
 int crdt_store_begin(struct crdt_store *s)

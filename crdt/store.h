@@ -10,6 +10,7 @@
  *   changes   every applied change as "body sig", keyed n << 40 | seq
  *   pending   verified changes held until the gap before them is filled
  *   forks     the losing side of each detected fork (evidence, re-sent)
+ *   peers     sessions this node had (peer/; local, not part of the state)
  *   members items wishes claims loans   the materialized view (DESIGN s2),
  *             with FTS5 indexes items_fts and wishes_fts kept by triggers
  *
@@ -48,6 +49,9 @@ sqlite3 *crdt_store_db(struct crdt_store *s);
 const char *crdt_store_errmsg(struct crdt_store *s);
 
 __attribute__((warn_unused_result)) int crdt_store_begin(struct crdt_store *s);
+/* Changes when another connection (another kith process) wrote. */
+__attribute__((warn_unused_result)) int
+crdt_store_data_version(struct crdt_store *s, int64_t *v);
 __attribute__((warn_unused_result)) int crdt_store_commit(struct crdt_store *s);
 void crdt_store_rollback(struct crdt_store *s);
 

@@ -58,7 +58,7 @@ void net_frame_rx_release(struct net_frame_rx *rx);
 __attribute__((warn_unused_result)) int
 net_frame_feed(struct net_frame_rx *rx, const uint8_t *p, size_t n);
 /*
- * Next complete frame: 1 and *type/*payload/*len set (payload valid until
+ * Next complete frame: 1 with type, payload and len set (payload valid until
  * the next call), 0 if more bytes are needed, or a negative error:
  * KITH_ETOOBIG (length over the cap), KITH_ECRYPT (forged, reordered,
  * replayed or after the final frame).

@@ -11,6 +11,8 @@
  *              count), the sender's flow-control credit
  *   PING/PONG  keep-alive
  *   BYE        orderly end (varint reason)
+ *   SYNCED     the sender has sent everything reconciliation found the
+ *              receiver lacks (varint count); live pushes follow
  */
 #ifndef KITH_PROTO_H
 #define KITH_PROTO_H
@@ -28,6 +30,7 @@ enum net_msg {
 	NET_MSG_PING = 8,
 	NET_MSG_PONG = 9,
 	NET_MSG_BYE = 10,
+	NET_MSG_SYNCED = 11,
 };
 
 #endif

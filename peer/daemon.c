@@ -1,0 +1,889 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crdt/err.h"
+#include "crdt/log.h"
+#include "daemon.h"
+#include "keystore.h"
+#include "net/mdns.h"
+#include "peers.h"
+
+#define BACKOFF_MIN_MS 1000
+
+struct peer_daemon;
+
+struct target {
+	struct peer_daemon *d;
+	char addr[80];
+	struct sockaddr_storage sa;
+	const char *how; /* "static" or "mdns" */
+	uint8_t node[32];
+	int have_node;
+	int self; /* it was us: never dial again */
+	int busy; /* connecting or in a session */
+	uv_timer_t retry;
+	uint64_t backoff_ms;
+};
+
+/* Per-session context (net_session's data). */
+struct sctx {
+	struct peer_daemon *d;
+	struct target *t; /* NULL for accepted sessions */
+	uv_connect_t connect;
+	struct net_session *s;
+	int synced_logged;
+};
+
+struct peer_daemon {
+	const struct peer_daemon_cfg *cfg;
+	uv_loop_t loop;
+	uv_tcp_t listener;
+	uv_pipe_t control;
+	uv_timer_t poll;
+	uv_signal_t sigint, sigterm;
+	struct net_mdns *mdns;
+	char listen_addr[80];
+	int64_t data_version;
+	int stopping;
+	struct net_session *sessions[PEER_MAX_SESSIONS];
+	int nsessions;
+	struct target targets[PEER_MAX_TARGETS];
+	int ntargets;
+	struct net_session_cb cb;
+	int lockfd;
+};
+
+/* ---- addresses ---------------------------------------------------------- */
+
+int peer_parse_addr(const char *s, struct sockaddr_storage *ss, int dflt_port)
+{
+	char host[256];
+	const char *colon, *port = NULL;
+	struct addrinfo hints, *res = NULL;
+	size_t hl;
+	long p;
+	char *end;
+
+	memset(ss, 0, sizeof *ss);
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb)
+			return KITH_EINVAL;
+		hl = (size_t)(rb - s - 1);
+		if (hl >= sizeof host)
+			return KITH_EINVAL;
+		memcpy(host, s + 1, hl);
+		host[hl] = 0;
+		if (rb[1] == ':')
+			port = rb + 2;
+		else if (rb[1])
+			return KITH_EINVAL;
+	} else {
+		colon = strrchr(s, ':');
+		hl = colon ? (size_t)(colon - s) : strlen(s);
+		if (hl >= sizeof host)
+			return KITH_EINVAL;
+		memcpy(host, s, hl);
+		host[hl] = 0;
+		if (colon)
+			port = colon + 1;
+	}
+	if (port) {
+		p = strtol(port, &end, 10);
+		if (!*port || *end || p < 0 || p > 65535)
+			return KITH_EINVAL;
+	} else {
+		if (dflt_port < 0)
+			return KITH_EINVAL;
+		p = dflt_port;
+	}
+	if (uv_ip4_addr(host, (int)p, (struct sockaddr_in *)ss) == 0 ||
+	    uv_ip6_addr(host, (int)p, (struct sockaddr_in6 *)ss) == 0)
+		return 0;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (!*host || getaddrinfo(host, NULL, &hints, &res) || !res)
+		return KITH_EINVAL;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)p);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)p);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void addr_str(const struct sockaddr *sa, char *out, size_t cap)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)sa;
+
+		uv_ip6_name(a, ip, sizeof ip);
+		snprintf(out, cap, "[%s]:%u", ip, ntohs(a->sin6_port));
+	} else {
+		const struct sockaddr_in *a = (const void *)sa;
+
+		uv_ip4_name(a, ip, sizeof ip);
+		snprintf(out, cap, "%s:%u", ip, ntohs(a->sin_port));
+	}
+}
+
+static int64_t wall_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void hex8(char out[17], const uint8_t *pk)
+{
+	crdt_hex(out, pk, 8);
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static void target_schedule(struct target *t, uint64_t ms);
+
+static const uint8_t *dialer_of(struct peer_daemon *d, struct net_session *s)
+{
+	return net_session_dialer(s) ? d->cfg->replica->id.pk
+				     : net_session_peer(s);
+}
+
+static int on_ready(struct net_session *s)
+{
+	struct sctx *c = net_session_data(s);
+	struct peer_daemon *d = c->d;
+	const uint8_t *peer = net_session_peer(s);
+	char h[17];
+	int i;
+
+	hex8(h, peer);
+	if (crdt_equal(peer, d->cfg->replica->id.pk, 32)) {
+		log_info("session %s: that is this node itself", net_session_addr(s));
+		if (c->t)
+			c->t->self = 1;
+		return 1;
+	}
+	if (c->t) {
+		memcpy(c->t->node, peer, 32);
+		c->t->have_node = 1;
+	}
+	for (i = 0; i < d->nsessions; i++) {
+		struct net_session *o = d->sessions[i];
+		const uint8_t *op = net_session_peer(o);
+
+		if (o == s || !op || !crdt_equal(op, peer, 32))
+			continue;
+		/* both dialed: the lower dialer id wins, on both nodes */
+		if (memcmp(dialer_of(d, s), dialer_of(d, o), 32) < 0) {
+			log_debug("session %s: replaces a duplicate to %s",
+				  net_session_addr(s), h);
+			net_session_close(o, KITH_EEXISTS);
+			break;
+		}
+		log_debug("session %s: duplicate of a session with %s",
+			  net_session_addr(s), h);
+		return 1;
+	}
+	log_info("session %s: peer %s authenticated", net_session_addr(s), h);
+	return 0;
+}
+
+static void on_synced(struct net_session *s)
+{
+	struct sctx *c = net_session_data(s);
+	const struct net_session_stats *st = net_session_stats(s);
+	char h[17];
+
+	hex8(h, net_session_peer(s));
+	log_info("synced with %s at %s: sent %llu, received %llu changes", h,
+		 net_session_addr(s), (unsigned long long)st->sent,
+		 (unsigned long long)st->received);
+	if (c->t)
+		c->t->backoff_ms = 0;
+	if (peer_db_result(c->d->cfg->replica->store, net_session_addr(s),
+			   net_session_peer(s), 0, 0, NULL, wall_s()))
+		log_warnx("cannot record peer %s", net_session_addr(s));
+}
+
+static void push_all(struct peer_daemon *d, struct net_session *except)
+{
+	int i;
+
+	for (i = 0; i < d->nsessions; i++)
+		if (d->sessions[i] != except)
+			net_session_push(d->sessions[i]);
+}
+
+static void on_applied(struct net_session *s)
+{
+	struct sctx *c = net_session_data(s);
+
+	push_all(c->d, s);
+}
+
+static void on_close(struct net_session *s, int err)
+{
+	struct sctx *c = net_session_data(s);
+	struct peer_daemon *d;
+	const struct net_session_stats *st = net_session_stats(s);
+	int i;
+
+	if (!c)
+		return;
+	d = c->d;
+	for (i = 0; i < d->nsessions; i++)
+		if (d->sessions[i] == s) {
+			d->sessions[i] = d->sessions[--d->nsessions];
+			break;
+		}
+	if (net_session_peer(s) && err != KITH_EEXISTS &&
+	    peer_db_result(d->cfg->replica->store, net_session_addr(s),
+			   net_session_peer(s), st->sent, st->received,
+			   err ? kith_strerror(err) : NULL, wall_s()))
+		log_warnx("cannot record peer %s", net_session_addr(s));
+	if (c->t) {
+		c->t->busy = 0;
+		if (!d->stopping && !c->t->self)
+			target_schedule(c->t, 0);
+	}
+	/* a target whose node this was may dial again */
+	for (i = 0; !d->stopping && i < d->ntargets; i++)
+		if (&d->targets[i] != c->t && d->targets[i].have_node &&
+		    net_session_peer(s) &&
+		    crdt_equal(d->targets[i].node, net_session_peer(s), 32) &&
+		    !d->targets[i].busy)
+			target_schedule(&d->targets[i], 200);
+	free(c);
+}
+
+static struct net_session_cfg session_cfg(struct peer_daemon *d, struct sctx *c)
+{
+	struct net_session_cfg cfg;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.replica = d->cfg->replica;
+	cfg.me = &d->cfg->replica->id;
+	cfg.community = d->cfg->community;
+	cfg.cb = d->cb;
+	cfg.data = c;
+	return cfg;
+}
+
+static void close_unstarted(uv_handle_t *h)
+{
+	net_session_close(h->data, 0);
+}
+
+/* ---- dialing ------------------------------------------------------------ */
+
+static int node_connected(struct peer_daemon *d, const uint8_t node[32])
+{
+	int i;
+
+	for (i = 0; i < d->nsessions; i++) {
+		const uint8_t *p = net_session_peer(d->sessions[i]);
+
+		if (p && crdt_equal(p, node, 32))
+			return 1;
+	}
+	return 0;
+}
+
+static void on_connect(uv_connect_t *req, int status)
+{
+	struct sctx *c = req->data;
+	struct peer_daemon *d = c->d;
+	struct net_session_cfg cfg;
+	uv_tcp_t *tcp = net_session_tcp(c->s);
+
+	if (status < 0 || d->stopping || d->nsessions >= PEER_MAX_SESSIONS) {
+		if (status < 0)
+			log_debug("cannot reach %s: %s", c->t->addr,
+				  uv_strerror(status));
+		if (status < 0 &&
+		    peer_db_result(d->cfg->replica->store, c->t->addr, NULL, 0, 0,
+				   uv_strerror(status), wall_s()))
+			log_warnx("cannot record peer %s", c->t->addr);
+		c->t->busy = 0;
+		if (!d->stopping)
+			target_schedule(c->t, 0);
+		tcp->data = c->s;
+		uv_close((uv_handle_t *)tcp, close_unstarted);
+		free(c);
+		return;
+	}
+	d->sessions[d->nsessions++] = c->s;
+	cfg = session_cfg(d, c);
+	net_session_start(c->s, &cfg, 1, c->t->addr);
+}
+
+static void target_dial(struct target *t)
+{
+	struct peer_daemon *d = t->d;
+	struct sctx *c;
+	uv_tcp_t *tcp;
+	int rc;
+
+	if (d->stopping || t->busy || t->self ||
+	    (t->have_node && node_connected(d, t->node)))
+		return;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	c->d = d;
+	c->t = t;
+	c->s = net_session_alloc();
+	if (!c->s) {
+		free(c);
+		return;
+	}
+	tcp = net_session_tcp(c->s);
+	uv_tcp_init(&d->loop, tcp);
+	c->connect.data = c;
+	t->busy = 1;
+	rc = uv_tcp_connect(&c->connect, tcp, (struct sockaddr *)&t->sa,
+			    on_connect);
+	if (rc) {
+		t->busy = 0;
+		tcp->data = c->s;
+		uv_close((uv_handle_t *)tcp, close_unstarted);
+		free(c);
+		target_schedule(t, 0);
+	}
+}
+
+static void on_retry(uv_timer_t *timer)
+{
+	target_dial(timer->data);
+}
+
+/* ms == 0: the next backoff step. */
+static void target_schedule(struct target *t, uint64_t ms)
+{
+	uint64_t max = (uint64_t)t->d->cfg->interval_s * 1000;
+
+	if (!ms) {
+		t->backoff_ms = t->backoff_ms ? t->backoff_ms * 2 : BACKOFF_MIN_MS;
+		if (t->backoff_ms > max)
+			t->backoff_ms = max;
+		ms = t->backoff_ms;
+	}
+	uv_timer_start(&t->retry, on_retry, ms, 0);
+}
+
+static struct target *target_add(struct peer_daemon *d, const char *addr,
+				 const struct sockaddr_storage *sa,
+				 const char *how)
+{
+	struct target *t;
+	int i;
+
+	for (i = 0; i < d->ntargets; i++)
+		if (!strcmp(d->targets[i].addr, addr))
+			return &d->targets[i];
+	if (d->ntargets == PEER_MAX_TARGETS)
+		return NULL;
+	t = &d->targets[d->ntargets++];
+	memset(t, 0, sizeof *t);
+	t->d = d;
+	snprintf(t->addr, sizeof t->addr, "%s", addr);
+	t->sa = *sa;
+	t->how = how;
+	uv_timer_init(&d->loop, &t->retry);
+	t->retry.data = t;
+	return t;
+}
+
+static void on_found(void *data, const char *addr, const uint8_t node[32])
+{
+	struct peer_daemon *d = data;
+	struct sockaddr_storage sa;
+	struct target *t;
+	char h[17];
+
+	if (d->stopping || peer_parse_addr(addr, &sa, -1))
+		return;
+	t = target_add(d, addr, &sa, "mdns");
+	if (!t)
+		return;
+	memcpy(t->node, node, 32);
+	t->have_node = 1;
+	hex8(h, node);
+	log_info("found %s at %s on the LAN", h, addr);
+	if (peer_db_seen(d->cfg->replica->store, addr, node, "mdns", wall_s()))
+		log_warnx("cannot record peer %s", addr);
+	/* the lower id dials, so two nodes that find each other make one
+	 * connection; the other waits (and dials later if nothing comes) */
+	if (memcmp(d->cfg->replica->id.pk, node, 32) < 0)
+		target_dial(t);
+	else if (!t->busy)
+		target_schedule(t, 3000);
+}
+
+/* ---- accepting ---------------------------------------------------------- */
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	struct peer_daemon *d = server->data;
+	struct net_session *s;
+	struct net_session_cfg cfg;
+	struct sockaddr_storage sa;
+	struct sctx *c;
+	char addr[80] = "?";
+	int len = sizeof sa;
+	uv_tcp_t *tcp;
+
+	if (status < 0 || d->stopping)
+		return;
+	s = net_session_alloc();
+	c = calloc(1, sizeof *c);
+	if (!s || !c) {
+		free(s);
+		free(c);
+		return;
+	}
+	tcp = net_session_tcp(s);
+	uv_tcp_init(&d->loop, tcp);
+	tcp->data = s;
+	if (uv_accept(server, (uv_stream_t *)tcp) ||
+	    d->nsessions >= PEER_MAX_SESSIONS) {
+		if (d->nsessions >= PEER_MAX_SESSIONS)
+			log_warnx("too many sessions; refusing a connection");
+		uv_close((uv_handle_t *)tcp, close_unstarted);
+		free(c);
+		return;
+	}
+	if (uv_tcp_getpeername(tcp, (struct sockaddr *)&sa, &len) == 0)
+		addr_str((struct sockaddr *)&sa, addr, sizeof addr);
+	c->d = d;
+	c->s = s;
+	d->sessions[d->nsessions++] = s;
+	cfg = session_cfg(d, c);
+	net_session_start(s, &cfg, 0, addr);
+}
+
+/* ---- control socket ----------------------------------------------------- */
+
+struct ctl {
+	uv_pipe_t pipe;
+	uv_write_t req;
+	char buf[16384];
+};
+
+static void ctl_closed(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+static void ctl_written(uv_write_t *req, int status)
+{
+	struct ctl *c = req->data;
+
+	(void)status;
+	uv_close((uv_handle_t *)&c->pipe, ctl_closed);
+}
+
+static size_t status_json(struct peer_daemon *d, char *out, size_t cap)
+{
+	char node[65];
+	size_t n;
+	int i;
+
+	crdt_hex(node, d->cfg->replica->id.pk, 32);
+	n = (size_t)snprintf(out, cap,
+			     "{\"pid\":%ld,\"node\":\"%s\",\"listen\":\"%s\","
+			     "\"mdns\":%s,\"sessions\":[",
+			     (long)getpid(), node, d->listen_addr,
+			     d->mdns ? "true" : "false");
+	for (i = 0; i < d->nsessions && n < cap; i++) {
+		struct net_session *s = d->sessions[i];
+		const struct net_session_stats *st = net_session_stats(s);
+		char peer[65] = "";
+
+		if (net_session_peer(s))
+			crdt_hex(peer, net_session_peer(s), 32);
+		n += (size_t)snprintf(out + n, cap - n,
+				      "%s{\"peer\":\"%s\",\"addr\":\"%s\","
+				      "\"synced\":%s,\"sent\":%llu,"
+				      "\"received\":%llu}",
+				      i ? "," : "", peer, net_session_addr(s),
+				      net_session_synced(s) ? "true" : "false",
+				      (unsigned long long)st->sent,
+				      (unsigned long long)st->received);
+	}
+	if (n < cap)
+		n += (size_t)snprintf(out + n, cap - n, "]}\n");
+	return n < cap ? n : cap - 1;
+}
+
+static void on_control(uv_stream_t *server, int status)
+{
+	struct peer_daemon *d = server->data;
+	struct ctl *c;
+	uv_buf_t b;
+	size_t n;
+
+	if (status < 0)
+		return;
+	c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	uv_pipe_init(&d->loop, &c->pipe, 0);
+	c->pipe.data = c;
+	if (uv_accept(server, (uv_stream_t *)&c->pipe)) {
+		uv_close((uv_handle_t *)&c->pipe, ctl_closed);
+		return;
+	}
+	n = status_json(d, c->buf, sizeof c->buf);
+	b = uv_buf_init(c->buf, (unsigned)n);
+	c->req.data = c;
+	if (uv_write(&c->req, (uv_stream_t *)&c->pipe, &b, 1, ctl_written))
+		uv_close((uv_handle_t *)&c->pipe, ctl_closed);
+}
+
+int peer_daemon_status(const char *home, char *out, size_t cap)
+{
+	char path[PEER_PATH_MAX];
+	struct sockaddr_un {
+		sa_family_t sun_family;
+		char sun_path[108];
+	} sun;
+	size_t n = 0;
+	ssize_t k;
+	int fd;
+
+	if (peer_path(path, sizeof path, home, "control.sock") ||
+	    strlen(path) >= sizeof sun.sun_path)
+		return KITH_ETOOBIG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun)) {
+		close(fd);
+		return KITH_ENOTFOUND;
+	}
+	while (n + 1 < cap && (k = read(fd, out + n, cap - n - 1)) > 0)
+		n += (size_t)k;
+	close(fd);
+	out[n] = 0;
+	return n ? 0 : KITH_ENOTFOUND;
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void on_poll(uv_timer_t *t)
+{
+	struct peer_daemon *d = t->data;
+	int64_t v;
+
+	if (crdt_store_data_version(d->cfg->replica->store, &v))
+		return;
+	if (v != d->data_version) {
+		d->data_version = v;
+		push_all(d, NULL);
+	}
+}
+
+static void stop(struct peer_daemon *d)
+{
+	int i;
+
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	log_info("stopping");
+	uv_close((uv_handle_t *)&d->listener, NULL);
+	uv_close((uv_handle_t *)&d->control, NULL);
+	uv_close((uv_handle_t *)&d->poll, NULL);
+	uv_close((uv_handle_t *)&d->sigint, NULL);
+	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	for (i = 0; i < d->ntargets; i++)
+		uv_close((uv_handle_t *)&d->targets[i].retry, NULL);
+	while (d->nsessions)
+		net_session_close(d->sessions[0], 0); /* on_close removes it */
+	if (d->mdns)
+		net_mdns_stop(d->mdns);
+	d->mdns = NULL;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	(void)signum;
+	stop(h->data);
+}
+
+static int lock_home(struct peer_daemon *d, const char *home)
+{
+	char path[PEER_PATH_MAX], pid[32];
+	int n;
+
+	if (peer_path(path, sizeof path, home, "daemon.lock"))
+		return KITH_ETOOBIG;
+	d->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d->lockfd < 0)
+		return -errno;
+	if (flock(d->lockfd, LOCK_EX | LOCK_NB)) {
+		close(d->lockfd);
+		d->lockfd = -1;
+		return KITH_EBUSY;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(d->lockfd, 0) || write(d->lockfd, pid, (size_t)n) != n)
+		log_warn("cannot write '%s'", path);
+	return 0;
+}
+
+int peer_daemon_run(const struct peer_daemon_cfg *cfg)
+{
+	struct peer_daemon *d = calloc(1, sizeof *d);
+	struct sockaddr_storage sa;
+	char path[PEER_PATH_MAX];
+	int rc, i, len;
+
+	if (!d)
+		return KITH_ENOMEM;
+	d->cfg = cfg;
+	d->lockfd = -1;
+	d->cb.on_ready = on_ready;
+	d->cb.on_synced = on_synced;
+	d->cb.on_applied = on_applied;
+	d->cb.on_close = on_close;
+	signal(SIGPIPE, SIG_IGN);
+	rc = lock_home(d, cfg->home);
+	if (rc == KITH_EBUSY) {
+		log_warnx("another kith daemon is already running for '%s'",
+			  cfg->home);
+		free(d);
+		return rc;
+	}
+	if (rc) {
+		log_warnx("cannot lock '%s': %s", cfg->home, kith_strerror(rc));
+		free(d);
+		return rc;
+	}
+	rc = peer_parse_addr(cfg->listen ? cfg->listen : "0.0.0.0", &sa,
+			     PEER_DEFAULT_PORT);
+	if (rc) {
+		log_warnx("cannot understand listen address '%s'", cfg->listen);
+		goto out_noloop;
+	}
+	uv_loop_init(&d->loop);
+	uv_tcp_init(&d->loop, &d->listener);
+	d->listener.data = d;
+	rc = uv_tcp_bind(&d->listener, (struct sockaddr *)&sa, 0);
+	if (!rc)
+		rc = uv_listen((uv_stream_t *)&d->listener, 64, on_connection);
+	if (rc) {
+		log_warnx("cannot listen on '%s': %s",
+			  cfg->listen ? cfg->listen : "default port",
+			  uv_strerror(rc));
+		uv_close((uv_handle_t *)&d->listener, NULL);
+		uv_run(&d->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&d->loop);
+		goto out_noloop;
+	}
+	len = sizeof sa;
+	uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
+	addr_str((struct sockaddr *)&sa, d->listen_addr, sizeof d->listen_addr);
+	log_warnx("listening on %s", d->listen_addr);
+
+	uv_pipe_init(&d->loop, &d->control, 0);
+	d->control.data = d;
+	if (peer_path(path, sizeof path, cfg->home, "control.sock") == 0) {
+		unlink(path);
+		if (uv_pipe_bind(&d->control, path) ||
+		    chmod(path, 0600) ||
+		    uv_listen((uv_stream_t *)&d->control, 8, on_control))
+			log_warnx("control socket '%s' unavailable", path);
+	}
+	uv_timer_init(&d->loop, &d->poll);
+	d->poll.data = d;
+	if (crdt_store_data_version(cfg->replica->store, &d->data_version))
+		d->data_version = -1;
+	uv_timer_start(&d->poll, on_poll, PEER_POLL_MS, PEER_POLL_MS);
+	uv_signal_init(&d->loop, &d->sigint);
+	uv_signal_init(&d->loop, &d->sigterm);
+	d->sigint.data = d->sigterm.data = d;
+	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+
+	for (i = 0; i < cfg->npeers; i++) {
+		struct target *t;
+
+		if (peer_parse_addr(cfg->peers[i], &sa, PEER_DEFAULT_PORT)) {
+			log_warnx("cannot understand peer address '%s'",
+				  cfg->peers[i]);
+			continue;
+		}
+		t = target_add(d, cfg->peers[i], &sa, "static");
+		if (t && peer_db_seen(cfg->replica->store, t->addr, NULL, "static",
+				      wall_s()))
+			log_warnx("cannot record peer %s", t->addr);
+		if (t)
+			target_dial(t);
+	}
+	if (cfg->mdns) {
+		struct net_mdns_cb mcb = { on_found, d };
+		uint8_t tag[CRDT_TAG_LEN];
+		int port = sa.ss_family == AF_INET6
+				   ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+				   : ntohs(((struct sockaddr_in *)&sa)->sin_port);
+
+		len = sizeof sa;
+		uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
+		port = sa.ss_family == AF_INET6
+			       ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
+			       : ntohs(((struct sockaddr_in *)&sa)->sin_port);
+		crdt_community_tag(tag, cfg->community);
+		if (net_mdns_start(&d->mdns, &d->loop, cfg->replica->id.pk, tag,
+				   (uint16_t)port, &mcb))
+			log_warnx("LAN discovery unavailable; static peers only");
+	}
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	if (peer_path(path, sizeof path, cfg->home, "control.sock") == 0)
+		unlink(path);
+	rc = uv_loop_close(&d->loop);
+	if (rc)
+		log_warnx("event loop did not close cleanly: %s", uv_strerror(rc));
+out_noloop:
+	if (d->lockfd >= 0)
+		close(d->lockfd);
+	free(d);
+	return rc;
+}
+
+/* ---- one-shot sync ------------------------------------------------------ */
+
+struct once {
+	uv_loop_t loop;
+	uv_timer_t timer;
+	uv_connect_t req;
+	struct net_session *s;
+	struct peer_sync_result *res;
+	const char *addr;
+	struct crdt_replica *r;
+	const uint8_t *community;
+	int done;
+};
+
+static void once_close(struct net_session *s, int err)
+{
+	struct once *o = net_session_data(s);
+
+	o->res->st = *net_session_stats(s);
+	o->res->err = err;
+	if (net_session_peer(s)) {
+		memcpy(o->res->peer, net_session_peer(s), 32);
+		o->res->have_peer = 1;
+	}
+	o->s = NULL;
+	o->done = 1;
+	uv_timer_stop(&o->timer);
+	uv_close((uv_handle_t *)&o->timer, NULL);
+}
+
+static int once_ready(struct net_session *s)
+{
+	struct once *o = net_session_data(s);
+
+	if (crdt_equal(net_session_peer(s), o->r->id.pk, 32)) {
+		log_warnx("%s is this node itself", o->addr);
+		return 1;
+	}
+	return 0;
+}
+
+static void once_timeout(uv_timer_t *t)
+{
+	struct once *o = t->data;
+
+	if (o->s)
+		net_session_close(o->s, UV_ETIMEDOUT);
+}
+
+static void once_connected(uv_connect_t *req, int status)
+{
+	struct once *o = req->data;
+	struct net_session_cfg cfg;
+
+	if (status < 0) {
+		o->res->err = status;
+		net_session_tcp(o->s)->data = o->s;
+		uv_close((uv_handle_t *)net_session_tcp(o->s), close_unstarted);
+		o->s = NULL;
+		uv_close((uv_handle_t *)&o->timer, NULL);
+		return;
+	}
+	memset(&cfg, 0, sizeof cfg);
+	cfg.replica = o->r;
+	cfg.me = &o->r->id;
+	cfg.community = o->community;
+	cfg.cb.on_ready = once_ready;
+	cfg.cb.on_close = once_close;
+	cfg.data = o;
+	cfg.one_shot = 1;
+	net_session_start(o->s, &cfg, 1, o->addr);
+}
+
+int peer_sync_once(struct crdt_replica *r, const uint8_t community[32],
+		   const char *addr, unsigned timeout_ms,
+		   struct peer_sync_result *res)
+{
+	struct sockaddr_storage sa;
+	struct once o;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	memset(&o, 0, sizeof o);
+	signal(SIGPIPE, SIG_IGN);
+	rc = peer_parse_addr(addr, &sa, PEER_DEFAULT_PORT);
+	if (rc)
+		return rc;
+	o.res = res;
+	o.addr = addr;
+	o.r = r;
+	uv_loop_init(&o.loop);
+	o.community = community;
+	uv_timer_init(&o.loop, &o.timer);
+	o.timer.data = &o;
+	uv_timer_start(&o.timer, once_timeout, timeout_ms, 0);
+	o.s = net_session_alloc();
+	if (!o.s) {
+		uv_close((uv_handle_t *)&o.timer, NULL);
+		uv_run(&o.loop, UV_RUN_DEFAULT);
+		uv_loop_close(&o.loop);
+		return KITH_ENOMEM;
+	}
+	uv_tcp_init(&o.loop, net_session_tcp(o.s));
+	o.req.data = &o;
+	rc = uv_tcp_connect(&o.req, net_session_tcp(o.s), (struct sockaddr *)&sa,
+			    once_connected);
+	if (rc) {
+		res->err = rc;
+		net_session_tcp(o.s)->data = o.s;
+		uv_close((uv_handle_t *)net_session_tcp(o.s), close_unstarted);
+		uv_close((uv_handle_t *)&o.timer, NULL);
+	}
+	uv_run(&o.loop, UV_RUN_DEFAULT);
+	rc = uv_loop_close(&o.loop);
+	if (peer_db_result(r->store, addr, res->have_peer ? res->peer : NULL,
+			   res->st.sent, res->st.received,
+			   res->err ? kith_strerror(res->err) : NULL, wall_s()))
+		log_warnx("cannot record peer %s", addr);
+	return res->err ? res->err : rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * daemon.h - the peer: one libuv loop that listens, dials static and
+ * discovered peers, runs sessions (net/session.h), pushes local writes and
+ * answers `kith status` on a control socket.
+ *
+ * Rules it keeps:
+ * - one session per pair of nodes: when both dial at once, the connection
+ *   dialed by the node with the lower id survives, on both sides;
+ * - at most PEER_MAX_SESSIONS sessions; sessions to ourselves are refused;
+ * - a lost peer is redialed with exponential backoff (1 s doubling up to
+ *   the --interval, default 60 s);
+ * - local writes by the CLI are noticed through PRAGMA data_version (polled
+ *   every PEER_POLL_MS) and pushed to every synced session; changes
+ *   received from one peer are pushed to the others;
+ * - SIGINT/SIGTERM close every handle; the current transaction finishes
+ *   first (transactions never span loop iterations), and uv_loop_close()
+ *   must succeed.
+ *
+ * The data directory holds control.sock (0600) and daemon.lock (flock: one
+ * daemon per data directory).
+ */
+#ifndef KITH_DAEMON_H
+#define KITH_DAEMON_H
+
+#include <stdint.h>
+
+#include "crdt/replica.h"
+#include "net/session.h"
+
+#define PEER_DEFAULT_PORT 7473
+#define PEER_MAX_SESSIONS 32
+#define PEER_MAX_TARGETS 256
+#define PEER_POLL_MS 50
+
+struct peer_daemon_cfg {
+	const char *home;
+	struct crdt_replica *replica; /* with identity */
+	const uint8_t *community;     /* 32 bytes */
+	const char *listen;	      /* "ADDR:PORT", NULL for the default */
+	const char **peers;	      /* static "ADDR:PORT" */
+	int npeers;
+	int mdns;
+	unsigned interval_s; /* max redial backoff */
+};
+
+/* Run until SIGINT/SIGTERM.  0 on a clean stop. */
+int peer_daemon_run(const struct peer_daemon_cfg *cfg);
+
+struct peer_sync_result {
+	struct net_session_stats st;
+	int err;
+	uint8_t peer[32];
+	int have_peer;
+};
+
+/* One session with addr as dialer: reconcile both ways, then close.
+ * timeout_ms bounds the whole exchange. */
+int peer_sync_once(struct crdt_replica *r, const uint8_t community[32],
+		   const char *addr, unsigned timeout_ms,
+		   struct peer_sync_result *res);
+
+/* Parse "1.2.3.4:5", "[::1]:5" or "host:5" (port 0 allowed for listen). */
+int peer_parse_addr(const char *s, struct sockaddr_storage *ss, int dflt_port);
+
+/* Ask a running daemon for its status line (JSON); KITH_ENOTFOUND when
+ * none runs on this data directory. */
+int peer_daemon_status(const char *home, char *out, size_t cap);
+
+#endif
