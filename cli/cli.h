@@ -106,5 +106,7 @@ int cli_json_list_row(void *ctx, const struct crdt_row *r);
 const char *cli_col_text(const struct crdt_row *r, const char *name);
 int64_t cli_col_int(const struct crdt_row *r, const char *name);
 void cli_short_id(char *out, const char *hex); /* first 8 chars */
+/* s cut or padded to width columns (UTF-8 aware), then sep. */
+void cli_cell(const char *s, int width, const char *sep);
 
 #endif

@@ -176,10 +176,10 @@ static int item_text_row(void *ctx, const struct crdt_row *r)
 		printf("%-8s  %-9s  %-8s  %4s  %-30s  %s\n", "ID", "STATUS", "KIND",
 		       "QTY", "TITLE", "WHERE / WHO");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-9s  %-8s  %4lld  %-30.30s  %s%s%s\n", sid,
-	       cli_col_text(r, "status"), cli_col_text(r, "kind"),
-	       (long long)cli_col_int(r, "quantity"), cli_col_text(r, "title"),
-	       cli_col_text(r, "location"), *who ? " / " : "", who);
+	printf("%-8s  %-9s  %-8s  %4lld  ", sid, cli_col_text(r, "status"),
+	       cli_col_text(r, "kind"), (long long)cli_col_int(r, "quantity"));
+	cli_cell(cli_col_text(r, "title"), 30, "  ");
+	printf("%s%s%s\n", cli_col_text(r, "location"), *who ? " / " : "", who);
 	return 0;
 }
 

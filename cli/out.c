@@ -95,3 +95,24 @@ void cli_short_id(char *out, const char *hex)
 {
 	snprintf(out, 9, "%s", hex);
 }
+
+/* Print s in exactly width columns (counting UTF-8 code points, not bytes),
+ * cut or padded with spaces, then sep. */
+void cli_cell(const char *s, int width, const char *sep)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	int cols = 0;
+
+	while (*p && cols < width) {
+		const unsigned char *q = p + 1;
+
+		while ((*q & 0xc0) == 0x80)
+			q++;
+		fwrite(p, 1, (size_t)(q - p), stdout);
+		p = q;
+		cols++;
+	}
+	for (; cols < width; cols++)
+		fputc(' ', stdout);
+	fputs(sep, stdout);
+}

@@ -23,9 +23,11 @@ static int member_text_row(void *ctx, const struct crdt_row *r)
 		printf("%-8s  %-24s  %-12s  %-8s  %6s  %s\n", "ID", "NAME",
 		       "BUILDING", "UNIT", "HOURS", "SKILLS");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-24.24s  %-12.12s  %-8.8s  %6.2f  %s\n", sid,
-	       cli_col_text(r, "name"), cli_col_text(r, "building"),
-	       cli_col_text(r, "unit"), crdt_row_get(r, "hours")->d,
+	cli_cell(sid, 8, "  ");
+	cli_cell(cli_col_text(r, "name"), 24, "  ");
+	cli_cell(cli_col_text(r, "building"), 12, "  ");
+	cli_cell(cli_col_text(r, "unit"), 8, "  ");
+	printf("%6.2f  %s\n", crdt_row_get(r, "hours")->d,
 	       cli_col_text(r, "skills"));
 	return 0;
 }

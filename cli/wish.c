@@ -195,12 +195,11 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 		printf("%-8s  %-8s  %-9s  %-30s  %s\n", "ID", "URGENCY", "STATUS",
 		       "TITLE", "WHO / WHERE");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-8s  %-9s  %-30.30s  %s%s%s%s%s\n", sid,
-	       cli_col_text(r, "urgency"), cli_col_text(r, "status"),
-	       cli_col_text(r, "title"), *forname ? forname : who,
-	       *forname ? " (via " : "", *forname ? who : "",
-	       *forname ? ")" : "",
-	       *cli_col_text(r, "location") ? "" : "");
+	printf("%-8s  %-8s  %-9s  ", sid, cli_col_text(r, "urgency"),
+	       cli_col_text(r, "status"));
+	cli_cell(cli_col_text(r, "title"), 30, "  ");
+	printf("%s%s%s%s\n", *forname ? forname : who, *forname ? " (via " : "",
+	       *forname ? who : "", *forname ? ")" : "");
 	return 0;
 }
 
