@@ -249,7 +249,7 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
 	rc = sqlite3_exec(s->db,
-			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 			  "PRAGMA foreign_keys=OFF;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
