@@ -70,9 +70,13 @@ $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
 
-# The whole suite: unit tests, the convergence property, CLI end to end.
+$(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The whole suite: unit tests, the convergence property, CLI end to end,
+# daemons on loopback, buildings in network namespaces (root only).
 # Ends with one "N passed, N failed" line.
-test: $(KITH) $(UNIT_BIN) $(PROP_BIN)
+test: $(KITH) $(UNIT_BIN) $(PROP_BIN) $(BUILD)/tests/mkchanges
 	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
 
 # ASan + UBSan build of everything, with more seeds.
