@@ -39,6 +39,7 @@ struct cli_cmd {
 	int (*fn)(struct cli *c, int argc, char **argv);
 	const char *usage; /* "item add --title T [...]" */
 	const char *help;  /* one line */
+	int group;	   /* has subcommands: they answer --help */
 };
 
 /* Groups, defined in their files. */
@@ -53,6 +54,10 @@ int cli_digest(struct cli *c, int argc, char **argv);
 int cli_vector(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_import(struct cli *c, int argc, char **argv);
+int cli_daemon(struct cli *c, int argc, char **argv);
+int cli_sync(struct cli *c, int argc, char **argv);
+int cli_peers(struct cli *c, int argc, char **argv);
+int cli_status(struct cli *c, int argc, char **argv);
 
 /* Dispatch argv[1] (argv[0] is the group name) through a table. */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
@@ -67,6 +72,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "kith: ..." plus usage on stderr; returns CLI_USAGE. */
 int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The usage error for what getopt_long returned ('?', ':' or 1). */
+int cli_bad_option(const struct cli_cmd *cmd, char **argv, int ch);
 /* Failure message for a kith error code; returns CLI_FAIL. */
 int cli_fail_rc(struct cli *c, int rc, const char *what);
 

@@ -11,12 +11,12 @@
 static const struct cli_cmd init_cmd = {
 	"init", cli_init,
 	"init --name NAME [--building B] [--unit U] [--skills S]",
-	"create your identity (a signing key) in the data directory"
+	"create your identity (a signing key) in the data directory", 0
 };
 static const struct cli_cmd profile_cmd = {
 	"profile", cli_profile,
 	"profile [--name N] [--building B] [--unit U] [--skills S]",
-	"publish changes to your member profile"
+	"publish changes to your member profile", 0
 };
 
 static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
@@ -33,7 +33,7 @@ static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
 
 	crdt_op_init(op, CRDT_OP_SELF, CRDT_R_MEMBER);
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
 			field = F_MEMBER_NAME;
@@ -50,7 +50,7 @@ static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
 			field = F_MEMBER_SKILLS;
 			break;
 		default:
-			return cli_usage(cmd, "invalid option");
+			return cli_bad_option(cmd, argv, ch);
 		}
 		if (strlen(optarg) > CRDT_MAX_TEXT)
 			return cli_usage(cmd, "text is too long (at most %d bytes)",
@@ -169,7 +169,7 @@ int cli_whoami(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc > 1)
-		return cli_fail("whoami takes no arguments");
+		return cli_usage(NULL, "whoami takes no arguments");
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
@@ -303,14 +303,20 @@ static int community_join(struct cli *c, int argc, char **argv)
 	if (peer_community_load(c->home, &old) == 0) {
 		int same = crdt_equal(old.key, com.key, CRDT_KEY_LEN);
 
-		peer_community_wipe(&old);
 		peer_community_wipe(&com);
 		if (same) {
-			if (!c->json)
+			if (c->json) {
+				printf("{\"name\":");
+				cli_json_str(stdout, old.name);
+				printf("}\n");
+			} else {
 				fprintf(stderr, "already a member of this "
 						"community\n");
+			}
+			peer_community_wipe(&old);
 			return CLI_OK;
 		}
+		peer_community_wipe(&old);
 		return cli_fail("this data directory already belongs to another "
 				"community");
 	}
@@ -334,12 +340,12 @@ static int community_join(struct cli *c, int argc, char **argv)
 int cli_community(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_cmd t[] = {
-		{ "create", community_create, "create NAME",
-		  "start a community and print its invite code" },
-		{ "invite", community_invite, "invite",
-		  "print the invite code again" },
-		{ "join", community_join, "join CODE",
-		  "join the community of an invite code" },
+		{ "create", community_create, "community create NAME",
+		  "start a community and print its invite code", 0 },
+		{ "invite", community_invite, "community invite",
+		  "print the invite code again", 0 },
+		{ "join", community_join, "community join CODE",
+		  "join the community of an invite code", 0 },
 	};
 
 	return cli_dispatch(c, "community", t, sizeof t / sizeof t[0], argc,

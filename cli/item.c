@@ -28,22 +28,22 @@ static int item_request(struct cli *c, int argc, char **argv);
 
 static const struct cli_cmd cmds[] = {
 	{ "add", item_add, "item add --title T " ITEM_FLAGS,
-	  "offer something; prints its id" },
+	  "offer something; prints its id", 0 },
 	{ "list", item_list,
 	  "item list [--mine] [--kind K] [--category C] [--search Q] [--all] "
 	  "[--overdue]",
-	  "list items (available, requested and on loan; --all for every one)" },
-	{ "show", item_show, "item show ID", "show one item with its requests" },
+	  "list items (available, requested and on loan; --all for every one)", 0 },
+	{ "show", item_show, "item show ID", "show one item with its requests", 0 },
 	{ "edit", item_edit, "item edit ID [--title T] " ITEM_FLAGS,
-	  "change your item" },
+	  "change your item", 0 },
 	{ "withdraw", item_withdraw, "item withdraw ID",
-	  "take your item off the lists for good" },
+	  "take your item off the lists for good", 0 },
 	{ "lend", item_lend, "item lend ID --to MEMBER [--due DATE]",
-	  "record that you lent your item to a member" },
+	  "record that you lent your item to a member", 0 },
 	{ "return", item_return, "item return ID",
-	  "record that your lent item came back" },
+	  "record that your lent item came back", 0 },
 	{ "request", item_request, "item request ID [--note N]",
-	  "ask the owner for an item" },
+	  "ask the owner for an item", 0 },
 };
 
 int cli_item(struct cli *c, int argc, char **argv)
@@ -74,7 +74,7 @@ static int parse_item(const struct cli_cmd *cmd, int argc, char **argv,
 
 	*pos = NULL;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", item_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", item_opts, NULL)) != -1) {
 		if (ch == 1) {
 			if (*pos)
 				return cli_usage(cmd, "unexpected argument '%s'",
@@ -121,7 +121,7 @@ static int parse_item(const struct cli_cmd *cmd, int argc, char **argv,
 						 CRDT_MAX_TEXT);
 			break;
 		default:
-			return cli_usage(cmd, "invalid option");
+			return cli_bad_option(cmd, argv, ch);
 		}
 	}
 	return crdt_op_finish(op) ? CLI_USAGE : 0;
@@ -199,7 +199,7 @@ static int item_list(struct cli *c, int argc, char **argv)
 	int ch, rc, mine = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
 			mine = 1;
@@ -224,7 +224,7 @@ static int item_list(struct cli *c, int argc, char **argv)
 			f.overdue = 1;
 			break;
 		default:
-			return cli_usage(&cmds[1], "invalid option");
+			return cli_bad_option(&cmds[1], argv, ch);
 		}
 	}
 	if (optind < argc)
@@ -289,8 +289,9 @@ static int item_show_row(void *ctx, const struct crdt_row *r)
 	print_field("title", cli_col_text(r, "title"));
 	print_field("status", cli_col_text(r, "status"));
 	print_field("kind", cli_col_text(r, "kind"));
-	printf("%-12s %lld %s\n", "quantity", (long long)cli_col_int(r, "quantity"),
-	       cli_col_text(r, "unit"));
+	printf("%-12s %lld%s%s\n", "quantity",
+	       (long long)cli_col_int(r, "quantity"),
+	       *cli_col_text(r, "unit") ? " " : "", cli_col_text(r, "unit"));
 	print_field("category", cli_col_text(r, "category"));
 	print_field("condition", cli_col_text(r, "condition"));
 	print_field("location", cli_col_text(r, "location"));
@@ -423,7 +424,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
 		else if (ch == 't')
@@ -435,8 +436,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 						   "2026-12-31, not '%s'",
 					 optarg);
 		else
-			return cli_usage(&cmds[5], ch == 1 ? "unexpected argument"
-							   : "invalid option");
+			return cli_bad_option(&cmds[5], argv, ch);
 	}
 	if (!arg || !to)
 		return cli_usage(&cmds[5], !arg ? "an id is required"
@@ -503,14 +503,13 @@ static int item_request(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
 		else if (ch == 'n')
 			note = optarg;
 		else
-			return cli_usage(&cmds[7], ch == 1 ? "unexpected argument"
-							   : "invalid option");
+			return cli_bad_option(&cmds[7], argv, ch);
 	}
 	if (!arg)
 		return cli_usage(&cmds[7], "an id is required");

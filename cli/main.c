@@ -1,6 +1,7 @@
 /*
  * main.c - kith [--home DIR] [--json] COMMAND ...
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,26 +13,35 @@
 
 static const struct cli_cmd commands[] = {
 	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S]",
-	  "create your identity in the data directory" },
-	{ "whoami", cli_whoami, "whoami", "show your id, name and community" },
+	  "create your identity in the data directory", 0 },
+	{ "whoami", cli_whoami, "whoami", "show your id, name and community", 0 },
 	{ "profile", cli_profile,
 	  "profile [--name N] [--building B] [--unit U] [--skills S]",
-	  "publish changes to your member profile" },
+	  "publish changes to your member profile", 0 },
 	{ "community", cli_community, "community create NAME | invite | join CODE",
-	  "create, share or join a community" },
+	  "create, share or join a community", 1 },
 	{ "item", cli_item, "item add|list|show|edit|withdraw|lend|return|request ...",
-	  "things to lend or give, skills, rooms, resources" },
+	  "things to lend or give, skills, rooms, resources", 1 },
 	{ "wish", cli_wish,
 	  "wish add|list|show|edit|withdraw|claim|unclaim|deliver|accept|confirm ...",
-	  "needs of neighbours, and help offered for them" },
-	{ "members", cli_members, "members", "list members with their time-bank hours" },
+	  "needs of neighbours, and help offered for them", 1 },
+	{ "members", cli_members, "members", "list members with their time-bank hours", 0 },
 	{ "digest", cli_digest, "digest",
-	  "print a hash of the replica's state (equal on replicas that agree)" },
+	  "print a hash of the replica's state (equal on replicas that agree)", 0 },
 	{ "vector", cli_vector, "vector FILE",
-	  "write what this replica holds, for 'export --since'" },
+	  "write what this replica holds, for 'export --since'", 0 },
 	{ "export", cli_export, "export FILE [--since VECTOR_FILE]",
-	  "write an encrypted bundle of changes" },
-	{ "import", cli_import, "import FILE", "apply an encrypted bundle" },
+	  "write an encrypted bundle of changes", 0 },
+	{ "import", cli_import, "import FILE", "apply an encrypted bundle", 0 },
+	{ "daemon", cli_daemon,
+	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
+	  "[--interval SECS] [-v]",
+	  "run in the foreground: find neighbours and keep in sync", 0 },
+	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS]",
+	  "sync once with a peer, both ways, then exit", 0 },
+	{ "peers", cli_peers, "peers", "peers this node knows and synced with", 0 },
+	{ "status", cli_status, "status",
+	  "this node, its replica, and whether the daemon runs", 0 },
 };
 
 static void usage(FILE *f)
@@ -76,7 +86,10 @@ int main(int argc, char **argv)
 	argc = j;
 	argv[argc] = NULL;
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--home") && i + 1 < argc) {
+		if (!strcmp(argv[i], "--home") && i + 1 >= argc) {
+			fprintf(stderr, "kith: --home needs a directory\n");
+			return 2;
+		} else if (!strcmp(argv[i], "--home")) {
 			c.home_arg = argv[++i];
 		} else if (!strncmp(argv[i], "--home=", 7)) {
 			c.home_arg = argv[i] + 7;
@@ -92,9 +105,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
+		fprintf(stderr, "kith: a command is required\n");
 		usage(stderr);
 		return 2;
 	}
+	opterr = 0; /* commands report bad options themselves */
 	now = getenv("KITH_NOW");
 	if (now && *now) {
 		char *end;

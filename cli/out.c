@@ -108,7 +108,10 @@ void cli_cell(const char *s, int width, const char *sep)
 
 		while ((*q & 0xc0) == 0x80)
 			q++;
-		fwrite(p, 1, (size_t)(q - p), stdout);
+		if (*p < 0x20 || *p == 0x7f)
+			fputc(' ', stdout); /* a newline in a title */
+		else
+			fwrite(p, 1, (size_t)(q - p), stdout);
 		p = q;
 		cols++;
 	}

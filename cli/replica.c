@@ -27,7 +27,8 @@ static int member_text_row(void *ctx, const struct crdt_row *r)
 	cli_cell(cli_col_text(r, "name"), 24, "  ");
 	cli_cell(cli_col_text(r, "building"), 12, "  ");
 	cli_cell(cli_col_text(r, "unit"), 8, "  ");
-	printf("%6.2f  %s\n", crdt_row_get(r, "hours")->d,
+	printf("%6.2f  %s%s\n", crdt_row_get(r, "hours")->d,
+	       cli_col_int(r, "forked") ? "FORKED  " : "",
 	       cli_col_text(r, "skills"));
 	return 0;
 }
@@ -38,7 +39,7 @@ int cli_members(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc > 1)
-		return cli_fail("members takes no arguments");
+		return cli_usage(NULL, "members takes no arguments");
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
@@ -60,7 +61,7 @@ int cli_digest(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc > 1)
-		return cli_fail("digest takes no arguments");
+		return cli_usage(NULL, "digest takes no arguments");
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
@@ -123,7 +124,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	};
 	static const struct cli_cmd cmd = { "export", cli_export,
 					    "export FILE [--since VECTOR_FILE]",
-					    NULL };
+					    NULL, 0 };
 	struct peer_community com;
 	struct crdt_vector vv = { NULL, 0 };
 	struct crdt_export_stats st = { 0, 0 };
@@ -131,14 +132,13 @@ int cli_export(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !file)
 			file = optarg;
 		else if (ch == 's')
 			since = optarg;
 		else
-			return cli_usage(&cmd, ch == 1 ? "unexpected argument"
-						       : "invalid option");
+			return cli_bad_option(&cmd, argv, ch);
 	}
 	if (!file)
 		return cli_usage(&cmd, "a file name is required");
@@ -199,6 +199,10 @@ int cli_import(struct cli *c, int argc, char **argv)
 		return cli_fail("bundle '%s' belongs to another community; "
 				"nothing was imported",
 				argv[1]);
+	case KITH_EVERSION:
+		return cli_fail("bundle '%s' was made by a newer version of kith; "
+				"update kith to read it; nothing was imported",
+				argv[1]);
 	case KITH_EDECODE:
 		return cli_fail("'%s' is not a kith bundle; nothing was imported",
 				argv[1]);
@@ -236,9 +240,11 @@ int cli_import(struct cli *c, int argc, char **argv)
 			       "bundle\n",
 			       (unsigned long long)st.held);
 		if (st.forked)
-			printf("warning: %llu changes show a copied identity "
-			       "(fork); see 'kith members'\n",
-			       (unsigned long long)st.forked);
+			printf("warning: %llu change%s show%s that someone's "
+			       "identity was copied to two machines (a fork); "
+			       "see FORKED in 'kith members'\n",
+			       (unsigned long long)st.forked,
+			       st.forked == 1 ? "" : "s", st.forked == 1 ? "s" : "");
 	}
 	return CLI_OK;
 }

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,19 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+int cli_bad_option(const struct cli_cmd *cmd, char **argv, int ch)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (ch == 1)
+		return cli_usage(cmd, "unexpected argument '%s'", optarg);
+	if (ch == ':')
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+	if (optopt && optopt != '?')
+		return cli_usage(cmd, "unknown option '-%c'", optopt);
+	return cli_usage(cmd, "unknown option '%s'", arg);
+}
+
 int cli_wants_help(int argc, char **argv)
 {
 	int i;
@@ -62,19 +76,20 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		FILE *f = argc < 2 ? stderr : stdout;
 
+		if (argc < 2)
+			fprintf(stderr, "kith: 'kith %s' needs a command\n",
+				group ? group : "");
 		fprintf(f, "usage: kith %s COMMAND ...\n\ncommands:\n",
 			group ? group : "");
 		for (i = 0; i < n; i++)
-			fprintf(f, "  kith %s%s%s\n      %s\n", group ? group : "",
-				group ? " " : "", t[i].usage, t[i].help);
+			fprintf(f, "  kith %s\n      %s\n", t[i].usage, t[i].help);
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	for (i = 0; i < n; i++) {
 		if (strcmp(argv[1], t[i].name))
 			continue;
-		if (cli_wants_help(argc - 1, argv + 1)) {
-			printf("usage: kith %s%s%s\n%s\n", group ? group : "",
-			       group ? " " : "", t[i].usage, t[i].help);
+		if (!t[i].group && cli_wants_help(argc - 1, argv + 1)) {
+			printf("usage: kith %s\n%s\n", t[i].usage, t[i].help);
 			return CLI_OK;
 		}
 		return t[i].fn(c, argc - 1, argv + 1);

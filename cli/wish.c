@@ -34,28 +34,28 @@ enum { C_ADD, C_LIST, C_SHOW, C_EDIT, C_WITHDRAW, C_CLAIM, C_UNCLAIM,
 
 static const struct cli_cmd cmds[] = {
 	[C_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
-		    "ask neighbours for something; prints its id" },
+		    "ask neighbours for something; prints its id", 0 },
 	[C_LIST] = { "list", wish_list,
 		     "wish list [--status S] [--urgency U] [--search Q] [--mine] "
 		     "[--all]",
-		     "list wishes, most urgent first, then oldest" },
+		     "list wishes, most urgent first, then oldest", 0 },
 	[C_SHOW] = { "show", wish_show, "wish show ID",
-		     "show one wish with its claims" },
+		     "show one wish with its claims", 0 },
 	[C_EDIT] = { "edit", wish_edit, "wish edit ID [--title T] " WISH_FLAGS,
-		     "change your wish" },
+		     "change your wish", 0 },
 	[C_WITHDRAW] = { "withdraw", wish_withdraw, "wish withdraw ID",
-			 "take back your wish for good" },
+			 "take back your wish for good", 0 },
 	[C_CLAIM] = { "claim", wish_claim, "wish claim ID [--qty N] [--note N]",
-		      "offer to fulfil a wish; prints the claim id" },
+		      "offer to fulfil a wish; prints the claim id", 0 },
 	[C_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim CLAIM",
-			"take back your offer" },
+			"take back your offer", 0 },
 	[C_DELIVER] = { "deliver", wish_deliver, "wish deliver CLAIM",
-			"say that you have done what you offered" },
+			"say that you have done what you offered", 0 },
 	[C_ACCEPT] = { "accept", wish_accept, "wish accept CLAIM",
-		       "choose whose offer you take (your wish)" },
+		       "choose whose offer you take (your wish)", 0 },
 	[C_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
 			"say your wish was fulfilled; credits the helper's "
-			"hours" },
+			"hours", 0 },
 };
 
 int cli_wish(struct cli *c, int argc, char **argv)
@@ -84,7 +84,7 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 
 	*pos = NULL;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", wish_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", wish_opts, NULL)) != -1) {
 		switch (ch) {
 		case 1:
 			if (*pos)
@@ -137,7 +137,7 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 						 CRDT_MAX_TEXT);
 			break;
 		default:
-			return cli_usage(cmd, "invalid option");
+			return cli_bad_option(cmd, argv, ch);
 		}
 	}
 	return crdt_op_finish(op) ? CLI_USAGE : 0;
@@ -222,7 +222,7 @@ static int wish_list(struct cli *c, int argc, char **argv)
 	int ch, rc, mine = 0;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			if (crdt_enum_lookup(statuses, ARRAY_SIZE(statuses),
@@ -251,7 +251,7 @@ static int wish_list(struct cli *c, int argc, char **argv)
 			f.all = 1;
 			break;
 		default:
-			return cli_usage(&cmds[C_LIST], "invalid option");
+			return cli_bad_option(&cmds[C_LIST], argv, ch);
 		}
 	}
 	if (optind < argc)
@@ -467,7 +467,7 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
 		else if (ch == 'n')
@@ -478,9 +478,7 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 					 "not '%s'",
 					 optarg);
 		else if (ch != 'q')
-			return cli_usage(&cmds[C_CLAIM],
-					 ch == 1 ? "unexpected argument"
-						 : "invalid option");
+			return cli_bad_option(&cmds[C_CLAIM], argv, ch);
 	}
 	if (!arg)
 		return cli_usage(&cmds[C_CLAIM], "an id is required");
@@ -584,7 +582,7 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 	int ch, rc;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
 		else if (ch == 'h' && cli_parse_hours(optarg, &quarters))
@@ -593,17 +591,26 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 					 "like 1.5, not '%s'",
 					 optarg);
 		else if (ch != 'h')
-			return cli_usage(&cmds[C_CONFIRM],
-					 ch == 1 ? "unexpected argument"
-						 : "invalid option");
+			return cli_bad_option(&cmds[C_CONFIRM], argv, ch);
 	}
 	if (!arg)
 		return cli_usage(&cmds[C_CONFIRM], "an id is required");
 	rc = own_wish(c, arg, "confirm", &info);
 	if (rc)
 		return rc;
-	if (info.has_accepted)
-		claim = info.accepted;
+	if (info.has_accepted) {
+		struct crdt_record_info ci;
+
+		/* an accepted claim its helper took back credits nobody */
+		if (crdt_record_info(c->r.store, CRDT_R_CLAIM, info.accepted,
+				     &ci) == 0 &&
+		    !ci.closed)
+			claim = info.accepted;
+		else
+			info.has_accepted = 0;
+	}
+	if (claim)
+		;
 	else if (info.active_claims == 1)
 		claim = info.one_claim;
 	else if (info.active_claims > 1)

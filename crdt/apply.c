@@ -68,7 +68,9 @@ static int drain_pending(struct crdt_store *s, struct crdt_author *a,
 			crdt_change_release(&e.c);
 			break; /* from a losing fork branch: dropped */
 		}
-		st->held--;
+		/* held by this call, or by an earlier one with other stats */
+		if (st->held)
+			st->held--;
 		rc = append(s, a, &e, st);
 		crdt_change_release(&e.c);
 		if (rc)
@@ -178,6 +180,24 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 			for (i = 0; i <= last; i++) {
 				int e_wins;
 
+				if (i == 0 && r[0].c.seq > 1) {
+					uint8_t p[CRDT_HASH_LEN];
+
+					/* does the run part from our log at
+					 * r[0] itself, or earlier? */
+					rc = stored_hash(s, a, r[0].c.seq - 1, p,
+							 buf);
+					if (rc)
+						return rc;
+					if (!crdt_equal(p, r[0].c.prev,
+							CRDT_HASH_LEN)) {
+						/* earlier: the change that
+						 * decides is not in this
+						 * input, so judge nothing */
+						st->rejected += m;
+						return 0;
+					}
+				}
 				rc = stored_hash(s, a, r[i].c.seq, h, buf);
 				if (rc)
 					return rc;

@@ -186,8 +186,14 @@ int crdt_vector_read(struct crdt_vector *vv, const char *path)
 		vv->v[vv->n++].seq = seq;
 	}
 	fclose(f);
-	if (!rc)
+	if (!rc && vv->n) {
+		size_t i;
+
 		qsort(vv->v, vv->n, sizeof *vv->v, vv_cmp);
+		for (i = 1; !rc && i < vv->n; i++)
+			if (!memcmp(vv->v[i - 1].pk, vv->v[i].pk, CRDT_PK_LEN))
+				rc = KITH_EDECODE; /* an author named twice */
+	}
 	if (rc)
 		crdt_vector_release(vv);
 	return rc;
@@ -454,6 +460,7 @@ static int bundle_open(const uint8_t community[32], const char *path,
 	struct stat sb;
 	FILE *f = fopen(path, "rb");
 	int rc = 0, final = 0;
+	size_t got;
 
 	if (!f)
 		return -errno;
@@ -462,10 +469,18 @@ static int bundle_open(const uint8_t community[32], const char *path,
 		fclose(f);
 		return KITH_ETOOBIG;
 	}
-	if (fread(head, 1, HEAD_LEN, f) != HEAD_LEN ||
-	    memcmp(head, MAGIC, MAGIC_LEN) || head[MAGIC_LEN] != BUNDLE_VERSION) {
+	got = fread(head, 1, HEAD_LEN, f);
+	if (got < MAGIC_LEN || memcmp(head, MAGIC, MAGIC_LEN)) {
 		fclose(f);
 		return KITH_EDECODE;
+	}
+	if (got < HEAD_LEN) {
+		fclose(f);
+		return KITH_ETRUNCATED;
+	}
+	if (head[MAGIC_LEN] != BUNDLE_VERSION) {
+		fclose(f);
+		return KITH_EVERSION;
 	}
 	crdt_community_tag(tag, community);
 	if (!crdt_equal(tag, head + MAGIC_LEN + 1, CRDT_TAG_LEN)) {
@@ -682,8 +697,11 @@ int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 
 	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
 	rc = bundle_open(community, path, &plain);
-	if (!rc)
+	if (!rc) {
 		rc = crdt_runs_apply(r, plain.data, plain.len, st, NULL, NULL);
+		if (rc == KITH_EDECODE) /* sealed by a member, but malformed */
+			rc = KITH_ECRYPT;
+	}
 	crdt_buf_release(&plain);
 	return rc;
 }

@@ -87,9 +87,14 @@ int crdt_buf_put_svarint(struct crdt_buf *b, int64_t v)
 
 int crdt_buf_put_lbytes(struct crdt_buf *b, const void *p, size_t n)
 {
+	size_t len0 = b->len;
 	int rc = crdt_buf_put_varint(b, n);
 
-	return rc ? rc : crdt_buf_put(b, p, n);
+	if (!rc)
+		rc = crdt_buf_put(b, p, n);
+	if (rc)
+		b->len = len0; /* all or nothing, as codec.h promises */
+	return rc;
 }
 
 size_t crdt_varint_len(uint64_t v)

@@ -29,7 +29,8 @@
 	X(INVAL, "invalid argument")                                          \
 	X(NOIDENT, "no identity")                                             \
 	X(NOCOMMUNITY, "no community")                                        \
-	X(CHECKSUM, "checksum mismatch")
+	X(CHECKSUM, "checksum mismatch")                                      \
+	X(VERSION, "made by a newer version of kith")
 
 enum {
 	KITH_EBASE = -10000,

@@ -103,9 +103,11 @@ static const char *const claims_sql =
 static const char *const members_sql =
 	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
 	" coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"
-	"  ON c.id = w.accepted_claim AND c.target = w.id"
+	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled"
 	"  WHERE w.confirmed AND c.author = m.id AND w.author <> m.id), 0)"
-	"  / 4.0 AS hours"
+	"  / 4.0 AS hours,"
+	" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"
+	"  AS forked"
 	" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
 	" ORDER BY m.name COLLATE NOCASE, m.id";
 

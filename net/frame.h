@@ -8,8 +8,8 @@
  *   frame = len:u32be ciphertext(len)  len = plaintext + 17
  *   plaintext = type:u8 payload
  *
- * len is checked against a hard cap (NET_FRAME_MAX plaintext) before any
- * buffering; a frame that fails authentication, is oversized, out of order
+ * len is checked against a hard cap (NET_FRAME_MAX payload bytes) before
+ * any buffering; a frame that fails authentication, is oversized, out of order
  * or replayed (secretstream's counter) ends the session.
  *
  * net_frame_rx is incremental: feed it whatever bytes arrived, then pull
@@ -25,7 +25,7 @@
 #include "crdt/codec.h"
 #include "crdt/crypto.h"
 
-#define NET_FRAME_MAX (1u << 20) /* plaintext bytes of one frame */
+#define NET_FRAME_MAX (1u << 20) /* payload bytes of one frame (+ type) */
 #define NET_FRAME_OVERHEAD (4 + CRDT_STREAM_ABYTES)
 
 struct net_frame_tx {
@@ -36,7 +36,9 @@ struct net_frame_tx {
 __attribute__((warn_unused_result)) int
 net_frame_tx_init(struct net_frame_tx *tx, const uint8_t key[CRDT_KEY_LEN],
 		  uint8_t header[CRDT_STREAM_HEADER_LEN]);
-/* Append one sealed frame (type + payload) to out. */
+/* Append one sealed frame (type + payload) to out: KITH_EINVAL for type 0,
+ * KITH_ETOOBIG for len > NET_FRAME_MAX or when out is full (out is then
+ * unchanged). */
 __attribute__((warn_unused_result)) int
 net_frame_seal(struct net_frame_tx *tx, uint8_t type, const void *payload,
 	       size_t len, struct crdt_buf *out);
@@ -47,7 +49,7 @@ struct net_frame_rx {
 	int have_header;
 	struct crdt_stream ss;
 	struct crdt_buf in; /* bytes received, not yet a whole frame */
-	uint8_t *plain;	    /* NET_FRAME_MAX bytes, for the last frame */
+	uint8_t *plain;	    /* NET_FRAME_MAX + 1 bytes, the last frame */
 };
 
 __attribute__((warn_unused_result)) int
@@ -60,8 +62,9 @@ net_frame_feed(struct net_frame_rx *rx, const uint8_t *p, size_t n);
 /*
  * Next complete frame: 1 with type, payload and len set (payload valid until
  * the next call), 0 if more bytes are needed, or a negative error:
- * KITH_ETOOBIG (length over the cap), KITH_ECRYPT (forged, reordered,
- * replayed or after the final frame).
+ * KITH_ETOOBIG (length over the cap), KITH_EDECODE (length too short for a
+ * type byte, or type 0), KITH_ECRYPT (forged, reordered, replayed or after
+ * the final frame).  After an error every call fails: end the session.
  */
 __attribute__((warn_unused_result)) int
 net_frame_next(struct net_frame_rx *rx, uint8_t *type, const uint8_t **payload,

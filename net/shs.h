@@ -20,7 +20,10 @@
  *                          || sig_C)
  *           x2 = X25519(a, curve(S_pk)) = X25519(curve(s), A)
  *   keys    m = H(K || ab || x1 || x2 || H(transcript 1..4))
- *           c2s = H(m || S_pk), s2c = H(m || C_pk)
+ *           c2s = H(m || "kith-c2s" || S_pk)
+ *           s2c = H(m || "kith-s2c" || C_pk)
+ *           (the labels keep the two directions apart when both ends are
+ *           the same identity, so frames cannot be reflected)
  *
  * auth = crypto_auth (HMAC-SHA-512-256), H = BLAKE2b-256, secretbox with a
  * zero nonce (each key is used once).  Without K, message 1 or 2 fails

@@ -242,12 +242,43 @@ void tl_fixture_free(struct tl_fixture *f)
 
 	if (!f)
 		return;
+	while (f->ndefer > 0) {
+		f->ndefer--;
+		f->defer[f->ndefer].fn(f->defer[f->ndefer].arg);
+	}
 	for (i = 0; i < TL_MAX_REPLICAS; i++)
 		if (f->slot[i].used)
 			tl_close(f, &f->slot[i].r);
 	if (f->dir[0] && tl_rmtree(f->dir))
 		fprintf(stderr, "testlib: cannot remove '%s'\n", f->dir);
 	free(f);
+}
+
+void tl_defer(struct tl_fixture *f, void (*fn)(void *), void *arg)
+{
+	if (f->ndefer == TL_MAX_DEFER) {
+		fn(arg);
+		fail_msg("testlib: more than %d deferred cleanups", TL_MAX_DEFER);
+	}
+	f->defer[f->ndefer].fn = fn;
+	f->defer[f->ndefer].arg = arg;
+	f->ndefer++;
+}
+
+static void changes_destroy(void *arg)
+{
+	tl_changes_free(arg);
+	free(arg);
+}
+
+struct tl_changes *tl_changes_new(struct tl_fixture *f)
+{
+	struct tl_changes *c = calloc(1, sizeof *c);
+
+	if (!c)
+		fail_msg("testlib: out of memory");
+	tl_defer(f, changes_destroy, c);
+	return c;
 }
 
 const char *tl_path(struct tl_fixture *f, const char *name, char *out,
@@ -282,6 +313,12 @@ struct crdt_replica *tl_open(struct tl_fixture *f, const char *name,
 			kith_strerror(rc));
 		return NULL;
 	}
+	/* unit tests never pull the plug: skip the fsyncs (store.c asks for
+	 * synchronous=FULL) so the suite stays fast on slow disks */
+	if (sqlite3_exec(crdt_store_db(s->r.store), "PRAGMA synchronous=OFF",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		fprintf(stderr, "testlib: cannot turn off fsync for '%s'\n",
+			path);
 	if (id_seed) {
 		rc = tl_identity(&s->r.id, id_seed);
 		if (rc) {

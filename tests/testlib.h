@@ -137,16 +137,32 @@ struct tl_slot {
 	int used;
 };
 
+#define TL_MAX_DEFER 32
+
 struct tl_fixture {
 	char dir[TL_PATH_MAX];
 	uint64_t seed;
 	struct tl_slot slot[TL_MAX_REPLICAS];
+	struct {
+		void (*fn)(void *);
+		void *arg;
+	} defer[TL_MAX_DEFER];
+	int ndefer;
 };
 
 /* A fresh temporary directory and no replicas; NULL on failure. */
 struct tl_fixture *tl_fixture_new(uint64_t seed);
 /* Close every replica, remove the directory, free f (NULL is fine). */
 void tl_fixture_free(struct tl_fixture *f);
+/*
+ * Run fn(arg) when the fixture is freed (last registered first, before the
+ * replicas close): memory a test would leak when an assertion jumps out of
+ * it.  Fails the test when more than TL_MAX_DEFER are registered.
+ */
+void tl_defer(struct tl_fixture *f, void (*fn)(void *), void *arg);
+/* A change list freed with the fixture. */
+struct tl_changes *tl_changes_new(struct tl_fixture *f);
+
 /* "DIR/name" into out (for bundles, vectors, ...). */
 const char *tl_path(struct tl_fixture *f, const char *name, char *out,
 		    size_t n);
@@ -155,8 +171,9 @@ const char *tl_path(struct tl_fixture *f, const char *name, char *out,
  * Open DIR/name.db with its own tl_env (clock at TL_EPOCH_MS, step 1 ms, rng
  * seeded from the fixture seed and the slot) and, unless id_seed is 0, the
  * identity tl_identity(id_seed).  Several replicas may share an id_seed:
- * that is a copied identity, which is how forks are made.  NULL on failure
- * (the reason is printed).
+ * that is a copied identity, which is how forks are made.  The connection
+ * runs with PRAGMA synchronous=OFF (no fsync: tests do not test power
+ * loss).  NULL on failure (the reason is printed).
  */
 struct crdt_replica *tl_open(struct tl_fixture *f, const char *name,
 			     uint64_t id_seed);

@@ -18,6 +18,8 @@ usage:
   bundle_tool.py seal PLAIN COMMUNITY OUT [--no-final]
   bundle_tool.py replace BUNDLE COMMUNITY OUT OLD NEW
         decrypt, replace the text OLD by NEW (same length) once, re-seal
+  bundle_tool.py poke BUNDLE COMMUNITY OUT OFFSET VALUE
+        decrypt, set plaintext byte OFFSET (negative: from the end), re-seal
 COMMUNITY is the data directory's 'community' file.  Exit 2 on misuse,
 3 when libsodium is missing, 1 on any other failure.
 """
@@ -159,6 +161,13 @@ def main(argv):
             final = not (len(argv) == 6 and argv[5] == "--no-final")
             out = na.seal(plain, community_key(argv[3]), final)
             open(argv[4], "wb").write(out)
+            return 0
+        if cmd == "poke" and len(argv) == 7:
+            key = community_key(argv[3])
+            plain = bytearray(na.decrypt(open(argv[2], "rb").read(), key))
+            off, val = int(argv[5]), int(argv[6], 0)
+            plain[off] = val & 0xff
+            open(argv[4], "wb").write(na.seal(bytes(plain), key))
             return 0
         if cmd == "replace" and len(argv) == 7:
             key = community_key(argv[3])

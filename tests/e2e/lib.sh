@@ -7,14 +7,16 @@
 #
 # Every check prints one TAP-style line, "ok N - what" or "not ok N - what"
 # followed by "#   " lines that show the command, its exit code and its
-# output.  `finish` prints the totals and exits 0 when every check passed,
-# 1 otherwise; `skip REASON` exits 77.  All data directories live under
-# $TMP_E2E (mktemp -d), removed on exit.
+# output.  `finish` prints the totals, ending with the line "N passed,
+# N failed" that tests/run.sh counts, and exits 0 when every check passed,
+# 1 otherwise; `skip REASON` exits 77 (its last line says why).  All data
+# directories live under $TMP_E2E (mktemp -d), removed on exit.
 
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 E2E_NAME=$(basename "$0" .sh)
 E2E_N=0
 E2E_FAILED=0
+E2E_SAN=0
 
 skip() {
 	echo "# SKIP $E2E_NAME: $*"
@@ -35,6 +37,10 @@ if [ ! -x "$KITH" ]; then
 	exit 1
 fi
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed to check JSON output"
+# the interpreter itself, not a wrapper (pyenv shims cost ~0.3 s a call);
+# -S -E: no site packages or environment, only the standard library
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+[ -x "$PY" ] || PY=$(command -v python3)
 HAVE_SQLITE3=0
 command -v sqlite3 >/dev/null 2>&1 && HAVE_SQLITE3=1
 
@@ -77,12 +83,17 @@ last() {
 	return 0
 }
 
+# finish: the totals, last line "N passed, N failed" (tests/run.sh counts
+# it), exit 0 when all passed, else 1.
 finish() {
+	check_eq "no sanitizer reports from any kith run" "$E2E_SAN" 0
 	if [ "$E2E_FAILED" -eq 0 ]; then
 		echo "# $E2E_NAME: all $E2E_N checks passed"
-		exit 0
+	else
+		echo "# $E2E_NAME: $E2E_FAILED of $E2E_N checks failed"
 	fi
-	echo "# $E2E_NAME: $E2E_FAILED of $E2E_N checks failed"
+	echo "$((E2E_N - E2E_FAILED)) passed, $E2E_FAILED failed"
+	[ "$E2E_FAILED" -eq 0 ] && exit 0
 	exit 1
 }
 
@@ -107,13 +118,19 @@ k() {
 	RC=$?
 	OUT=$(cat "$TMP_E2E/out")
 	ERR=$(cat "$TMP_E2E/err")
+	# a sanitizer build (make check) reports on stderr; count every report
+	if grep -Eq 'Sanitizer|runtime error:' "$TMP_E2E/err"; then
+		E2E_SAN=$((E2E_SAN + 1))
+		echo "# sanitizer report from: $LAST"
+		head -n 20 "$TMP_E2E/err" | sed 's/^/#   /'
+	fi
 	return 0
 }
 
-# err_shape RC: empty when stderr has the shape the contract asks for, else
-# why not.  Failures (1): exactly one line, "kith: ...".  Usage errors (2):
-# the first line is "kith: ..." and it is the only "kith: " line (a usage
-# synopsis may follow).
+# err_shape RC: empty when the output has the shape the contract asks for,
+# else why not.  Nothing on stdout.  Failures (1): exactly one stderr line,
+# "kith: ...".  Usage errors (2): the first line is "kith: ..." and it is
+# the only "kith: " line (a usage synopsis may follow).
 err_shape() {
 	_lines=$(wc -l <"$TMP_E2E/err" | tr -d ' ')
 	_first=$(head -n 1 "$TMP_E2E/err")
@@ -124,7 +141,9 @@ err_shape() {
 		return 0
 		;;
 	esac
-	if [ "$1" = 1 ] && [ "$_lines" != 1 ]; then
+	if [ -s "$TMP_E2E/out" ]; then
+		echo "an error must leave stdout empty"
+	elif [ "$1" = 1 ] && [ "$_lines" != 1 ]; then
 		echo "a failure must print exactly one stderr line, got $_lines"
 	elif [ "$1" = 2 ] &&
 		[ "$(grep -c '^kith: ' "$TMP_E2E/err")" != 1 ]; then
@@ -241,7 +260,7 @@ check_nomatch() {
 # (default: stdout of the last command); prints strings raw, other values
 # as JSON.  Prints "JSON-ERROR: ..." when the text is not JSON.
 json() {
-	python3 -c '
+	"$PY" -S -E -c '
 import json, sys
 try:
     d = json.load(open(sys.argv[2]))
@@ -377,14 +396,21 @@ refused() {
 	same_state "$_rd: nothing written" "$_rh" "$TMP_E2E/snap.before"
 }
 
-# Random numbers without $RANDOM (dash has none): E2E_SEED drives awk.
+# Random numbers without $RANDOM (dash has none): awk seeded from
+# E2E_SEED and a counter kept in a file, so that calls inside $(...)
+# subshells still advance it.
 E2E_SEED=${KITH_E2E_SEED:-$(date +%s)}
-E2E_RAND=0
+echo 0 >"$TMP_E2E/rand.count"
+rand_next() {
+	_c=$(($(cat "$TMP_E2E/rand.count") + 1))
+	echo "$_c" >"$TMP_E2E/rand.count"
+	echo "$_c"
+}
 # shuffle WORDS...: prints the words in a random order, one per line.
 shuffle() {
-	E2E_RAND=$((E2E_RAND + 1))
-	printf '%s\n' "$@" | awk -v s="$E2E_SEED" -v n="$E2E_RAND" '
-		BEGIN { srand(s * 1000 + n) }
+	_rn=$(rand_next)
+	printf '%s\n' "$@" | awk -v s="$E2E_SEED" -v n="$_rn" '
+		BEGIN { srand((s % 1000000) * 1000 + n) }
 		{ w[NR] = $0 }
 		END {
 			for (i = NR; i > 1; i--) {
@@ -397,9 +423,9 @@ shuffle() {
 
 # pick N: a random number in 0..N-1.
 pick() {
-	E2E_RAND=$((E2E_RAND + 1))
-	awk -v s="$E2E_SEED" -v n="$E2E_RAND" -v m="$1" \
-		'BEGIN { srand(s * 1000 + n); print int(rand() * m) }'
+	_rn=$(rand_next)
+	awk -v s="$E2E_SEED" -v n="$_rn" -v m="$1" \
+		'BEGIN { srand((s % 1000000) * 1000 + n); print int(rand() * m) }'
 }
 
 # mode FILE: "-rw-------" and the like.

@@ -320,6 +320,8 @@ static void buf_lbytes_past_limit_unchanged(void **state)
 {
 	static const uint8_t junk[16] = "0123456789abcde";
 	struct crdt_buf b;
+	size_t len;
+	int rc;
 
 	(void)state;
 	crdt_buf_init(&b, 10);
@@ -328,11 +330,14 @@ static void buf_lbytes_past_limit_unchanged(void **state)
 		 b.len);
 	crdt_buf_reset(&b);
 	TL_OK(crdt_buf_put_u8(&b, 0x55));
-	TL_RC(crdt_buf_put_lbytes(&b, junk, 9), KITH_ETOOBIG);
-	TL_CHECK(b.len == 1,
-		 "lbytes past the limit: expected the buffer unchanged (len 1), "
-		 "got len %zu (the length prefix was left behind)", b.len);
+	rc = crdt_buf_put_lbytes(&b, junk, 9);
+	len = b.len;
 	crdt_buf_release(&b);
+	TL_CHECK(rc == KITH_ETOOBIG, "lbytes past the limit: expected ETOOBIG, "
+		 "got %d", rc);
+	TL_CHECK(len == 1,
+		 "lbytes past the limit: expected the buffer unchanged (len 1), "
+		 "got len %zu (the length prefix was left behind)", len);
 }
 
 static void hex_round_trip(void **state)

@@ -1,0 +1,271 @@
+/*
+ * net.c - kith daemon, sync, peers, status.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "crdt/err.h"
+#include "crdt/log.h"
+#include "peer/daemon.h"
+#include "peer/peers.h"
+
+static int need_community(struct cli *c, struct peer_community *com)
+{
+	int rc = peer_community_load(c->home, com);
+
+	if (rc == KITH_ENOCOMMUNITY)
+		return cli_fail("you have not joined a community; sessions are "
+				"encrypted with its key ('kith community join "
+				"CODE')");
+	if (rc)
+		return cli_fail("cannot read community key: %s",
+				kith_strerror(rc));
+	return 0;
+}
+
+int cli_daemon(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "no-mdns", no_argument, NULL, 'n' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct cli_cmd cmd = {
+		"daemon", cli_daemon,
+		"daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
+		"[--interval SECS] [-v]",
+		NULL, 0
+	};
+	struct peer_daemon_cfg cfg;
+	struct peer_community com;
+	const char *peers[64];
+	char *end;
+	int ch, rc;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.mdns = 1;
+	cfg.interval_s = 60;
+	cfg.peers = peers;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "+:v", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			cfg.listen = optarg;
+			break;
+		case 'p':
+			if (cfg.npeers == 64)
+				return cli_usage(&cmd, "at most 64 --peer");
+			peers[cfg.npeers++] = optarg;
+			break;
+		case 'n':
+			cfg.mdns = 0;
+			break;
+		case 'i':
+			cfg.interval_s = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !cfg.interval_s || cfg.interval_s > 86400)
+				return cli_usage(&cmd, "--interval needs seconds "
+						       "(1..86400)");
+			break;
+		case 'v':
+			log_verbose++;
+			break;
+		default:
+			return cli_bad_option(&cmd, argv, ch);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
+	rc = cli_open(c, 1);
+	if (!rc)
+		rc = need_community(c, &com);
+	if (rc)
+		return rc;
+	cfg.home = c->home;
+	cfg.replica = &c->r;
+	cfg.community = com.key;
+	rc = peer_daemon_run(&cfg);
+	peer_community_wipe(&com);
+	return rc ? CLI_FAIL : CLI_OK;
+}
+
+int cli_sync(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct cli_cmd cmd = {
+		"sync", cli_sync, "sync ADDR:PORT [--timeout SECS]", NULL, 0
+	};
+	struct peer_sync_result res;
+	struct peer_community com;
+	const char *addr = NULL;
+	unsigned long timeout = 120;
+	char *end, peer[65] = "";
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
+		if (ch == 1 && !addr) {
+			addr = optarg;
+		} else if (ch == 't') {
+			timeout = strtoul(optarg, &end, 10);
+			if (*end || !timeout || timeout > 86400)
+				return cli_usage(&cmd, "--timeout needs seconds");
+		} else {
+			return cli_bad_option(&cmd, argv, ch);
+		}
+	}
+	if (!addr)
+		return cli_usage(&cmd, "an address is required");
+	rc = cli_open(c, 1);
+	if (!rc)
+		rc = need_community(c, &com);
+	if (rc)
+		return rc;
+	rc = peer_sync_once(&c->r, com.key, addr, (unsigned)timeout * 1000, &res);
+	peer_community_wipe(&com);
+	if (res.have_peer)
+		crdt_hex(peer, res.peer, 32);
+	if (rc == KITH_EINVAL)
+		return cli_usage(&cmd, "cannot understand address '%s'", addr);
+	if (rc)
+		return cli_fail("sync with %s failed: %s%s", addr,
+				rc == KITH_EDENIED || rc == UV_ECONNRESET ||
+						rc == UV_EOF
+					? "the peer hung up (is it of another "
+					  "community?)"
+					: kith_strerror(rc),
+				res.st.applied ? " (what arrived was kept)" : "");
+	if (c->json)
+		printf("{\"peer\":\"%s\",\"sent\":%llu,\"received\":%llu,"
+		       "\"applied\":%llu,\"duplicate\":%llu,\"rejected\":%llu,"
+		       "\"bytes_in\":%llu,\"bytes_out\":%llu}\n",
+		       peer, (unsigned long long)res.st.sent,
+		       (unsigned long long)res.st.received,
+		       (unsigned long long)res.st.applied,
+		       (unsigned long long)res.st.duplicate,
+		       (unsigned long long)res.st.rejected,
+		       (unsigned long long)res.st.bytes_in,
+		       (unsigned long long)res.st.bytes_out);
+	else
+		printf("synced with %.16s at %s: sent %llu changes, received %llu "
+		       "(%llu new)\n",
+		       peer, addr, (unsigned long long)res.st.sent,
+		       (unsigned long long)res.st.received,
+		       (unsigned long long)res.st.applied);
+	return CLI_OK;
+}
+
+struct peers_ctx {
+	struct cli *c;
+	struct cli_json_list json;
+	int n;
+};
+
+static int peer_text_row(void *ctx, const struct crdt_row *r)
+{
+	struct peers_ctx *p = ctx;
+	const struct crdt_col *last = crdt_row_get(r, "last_sync");
+	char when[32] = "never";
+
+	if (!p->n++)
+		printf("%-16s  %-22s  %-6s  %-19s  %6s  %8s  %s\n", "NODE",
+		       "ADDRESS", "FOUND", "LAST SYNC", "SENT", "RECEIVED",
+		       "LAST ERROR");
+	if (last && last->type == CRDT_COL_INT) {
+		time_t t = (time_t)last->i;
+		struct tm tm;
+
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+	}
+	printf("%-16.16s  %-22s  %-6s  %-19s  %6lld  %8lld  %s\n",
+	       *cli_col_text(r, "node") ? cli_col_text(r, "node") : "?",
+	       cli_col_text(r, "addr"), cli_col_text(r, "how"), when,
+	       (long long)cli_col_int(r, "sent"),
+	       (long long)cli_col_int(r, "received"),
+	       cli_col_text(r, "last_error"));
+	return 0;
+}
+
+int cli_peers(struct cli *c, int argc, char **argv)
+{
+	struct peers_ctx p = { c, { 0 }, 0 };
+	int rc;
+
+	if (argc > 1)
+		return cli_usage(NULL, "peers takes no arguments");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	rc = peer_db_list(c->r.store, c->json ? cli_json_list_row : peer_text_row,
+			  c->json ? (void *)&p.json : (void *)&p);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot list peers");
+	if (c->json)
+		printf(p.json.n ? "]\n" : "[]\n");
+	else if (!p.n)
+		fprintf(stderr, "no peers yet (start 'kith daemon', or 'kith "
+				"sync ADDR:PORT')\n");
+	return CLI_OK;
+}
+
+int cli_status(struct cli *c, int argc, char **argv)
+{
+	struct crdt_counts n;
+	char daemon[16384], id[65] = "";
+	int rc, running;
+
+	if (argc > 1)
+		return cli_usage(NULL, "status takes no arguments");
+	rc = cli_open(c, 0);
+	if (rc)
+		return rc;
+	if (peer_identity_load(c->home, &c->r.id) == 0)
+		crdt_hex(id, c->r.id.pk, 32);
+	rc = crdt_counts(c->r.store, c->now, &n);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot read replica");
+	running = peer_daemon_status(c->home, daemon, sizeof daemon) == 0;
+	if (running) {
+		size_t l = strlen(daemon);
+
+		while (l && (daemon[l - 1] == '\n'))
+			daemon[--l] = 0;
+	}
+	if (c->json) {
+		printf("{\"node\":\"%s\",\"members\":%lld,\"items\":%lld,"
+		       "\"wishes\":%lld,\"open_wishes\":%lld,\"changes\":%lld,"
+		       "\"daemon\":%s}\n",
+		       id, (long long)n.members, (long long)n.items,
+		       (long long)n.wishes, (long long)n.open_wishes,
+		       (long long)n.changes, running ? daemon : "null");
+		return CLI_OK;
+	}
+	printf("node:      %s\n", *id ? id : "(no identity yet: kith init)");
+	printf("members:   %lld\nitems:     %lld\nwishes:    %lld (%lld open)\n"
+	       "changes:   %lld\n",
+	       (long long)n.members, (long long)n.items, (long long)n.wishes,
+	       (long long)n.open_wishes, (long long)n.changes);
+	if (running) {
+		const char *l = strstr(daemon, "\"listen\":\"");
+		const char *sess = strstr(daemon, "\"sessions\":[");
+		int peers = 0;
+
+		for (; sess && (sess = strstr(sess + 1, "\"peer\":")); peers++)
+			;
+		printf("daemon:    running, listening on %.*s, %d session%s\n",
+		       l ? (int)strcspn(l + 10, "\"") : 1, l ? l + 10 : "?",
+		       peers, peers == 1 ? "" : "s");
+	} else {
+		printf("daemon:    not running (start it with 'kith daemon')\n");
+	}
+	return CLI_OK;
+}

@@ -1,0 +1,855 @@
+/*
+ * mdns.c - LAN discovery with avahi-client, driven from the libuv loop.
+ *
+ * The AvahiPoll adapter:
+ *   - libuv allows one uv_poll_t per file descriptor and loop (a second
+ *     uv_poll_init on the same fd fails with UV_EEXIST), while libdbus keeps
+ *     a read and a write watch on the same socket.  So every fd gets one
+ *     struct mdns_fd holding the uv_poll_t, polling for the union of the
+ *     events of the AvahiWatches on it; a poll event is handed to each watch
+ *     that asked for it.
+ *   - a watch freed while watches are being dispatched is only marked dead
+ *     and freed after the dispatch (the loop walking the list still holds
+ *     it); otherwise at once.  An mdns_fd is closed when its last watch
+ *     goes and freed in the close callback.
+ *   - every AvahiTimeout owns a uv_timer_t, freed in its close callback.
+ *
+ * The client: avahi_client_new(AVAHI_CLIENT_NO_FAIL).  In S_RUNNING we
+ * publish (entry group) and browse; every new service is resolved and its
+ * TXT record checked.  When the daemon goes away avahi reports FAILURE with
+ * AVAHI_ERR_DISCONNECTED; the client cannot be freed from inside its own
+ * callback, so the `retry` timer frees it and makes a new one (which waits
+ * in CONNECTING until the daemon is back).  The same timer retries with a
+ * backoff when there is no system bus at all, and runs a net_mdns_stop()
+ * that was called from inside an avahi callback.
+ *
+ * Lifetime: m->handles counts open uv handles (retry timer, fd polls,
+ * timeouts).  net_mdns_stop frees every avahi object, which frees its
+ * watches and timeouts through the adapter, then closes the retry timer;
+ * the struct is freed by whichever close callback brings the count to 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <avahi-client/client.h>
+#include <avahi-client/lookup.h>
+#include <avahi-client/publish.h>
+#include <avahi-common/alternative.h>
+#include <avahi-common/error.h>
+#include <avahi-common/malloc.h>
+#include <avahi-common/timeval.h>
+#include <avahi-common/watch.h>
+
+#include "crdt/err.h"
+#include "crdt/log.h"
+#include "mdns.h"
+#include "proto.h"
+
+#define SERVICE_TYPE "_kith._tcp"
+#define MAX_RESOLVERS 64     /* concurrent resolutions; more are dropped */
+#define MAX_RENAMES 16       /* alternative names tried per publication */
+#define RETRY_MIN_MS 1000
+#define RETRY_MAX_MS 30000
+
+struct net_mdns;
+
+struct mdns_fd {
+	uv_poll_t poll;
+	struct net_mdns *m;
+	int fd;
+	int nwatch;  /* live watches on this fd */
+	int uv_events; /* what the poll handle is started with (0: stopped) */
+	struct mdns_fd *next;
+};
+
+struct AvahiWatch {
+	struct net_mdns *m;
+	struct mdns_fd *f;
+	AvahiWatchEvent events;	 /* asked for */
+	AvahiWatchEvent revents; /* seen in the last dispatch */
+	AvahiWatchCallback cb;
+	void *userdata;
+	int dead;
+	struct AvahiWatch *next;
+};
+
+struct AvahiTimeout {
+	uv_timer_t timer;
+	struct net_mdns *m;
+	AvahiTimeoutCallback cb;
+	void *userdata;
+};
+
+struct net_mdns {
+	uv_loop_t *loop;
+	AvahiPoll api;
+	uv_timer_t retry;
+	struct net_mdns_cb cb;
+	uint8_t node[32];
+	uint8_t tag[8];
+	uint16_t port;
+	char txt_v[16], txt_id[3 + 65], txt_c[2 + 17];
+	char *name; /* avahi_malloc'd service name */
+
+	AvahiClient *client;
+	AvahiEntryGroup *group;
+	AvahiServiceBrowser *browser;
+	int nresolvers;
+	int rebrowse; /* renamed after a collision: browse afresh */
+
+	struct mdns_fd *fds;
+	struct AvahiWatch *watches;
+	int in_avahi;  /* > 0 while an avahi callback runs */
+	int handles;   /* open uv handles */
+	int stopping;
+	int torn_down;
+	int warned;    /* the "not running" warning was given this outage */
+	uint64_t backoff_ms;
+};
+
+static void client_connect(struct net_mdns *m);
+static void browse(struct net_mdns *m, AvahiClient *c);
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly 2n hex digits into out; 0 or -1. */
+static int unhex(uint8_t *out, size_t n, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Equality without an early exit (house rule for ids and tags, although
+ * both are public in the TXT record). */
+static int same(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+static void maybe_free(struct net_mdns *m)
+{
+	if (m->stopping && m->torn_down && m->handles == 0) {
+		avahi_free(m->name);
+		free(m);
+	}
+}
+
+/* ---- AvahiPoll on libuv: watches ---------------------------------------- */
+
+static void on_fd_close(uv_handle_t *h)
+{
+	struct mdns_fd *f = h->data;
+	struct net_mdns *m = f->m;
+
+	free(f);
+	m->handles--;
+	maybe_free(m);
+}
+
+/* Free dead watches; not while a dispatch may still walk the list. */
+static void sweep(struct net_mdns *m)
+{
+	struct AvahiWatch **pp = &m->watches, *w;
+
+	if (m->in_avahi)
+		return;
+	while ((w = *pp)) {
+		if (w->dead) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+}
+
+static void on_poll(uv_poll_t *h, int status, int events)
+{
+	struct mdns_fd *f = h->data;
+	struct net_mdns *m = f->m;
+	AvahiWatchEvent ev = 0;
+	struct AvahiWatch *w;
+
+	if (status < 0) {
+		/* libuv has stopped the handle: start it again on update */
+		f->uv_events = 0;
+		ev = AVAHI_WATCH_ERR;
+	} else {
+		if (events & UV_READABLE)
+			ev |= AVAHI_WATCH_IN;
+		if (events & UV_WRITABLE)
+			ev |= AVAHI_WATCH_OUT;
+		if (events & UV_DISCONNECT)
+			ev |= AVAHI_WATCH_HUP;
+	}
+	m->in_avahi++;
+	for (w = m->watches; w; w = w->next) {
+		AvahiWatchEvent got;
+
+		if (w->dead || w->f != f)
+			continue;
+		got = ev & (w->events | AVAHI_WATCH_ERR | AVAHI_WATCH_HUP);
+		if (!got)
+			continue;
+		w->revents = got;
+		w->cb(w, f->fd, got, w->userdata);
+	}
+	m->in_avahi--;
+	sweep(m);
+}
+
+/* Start the fd's poll handle with the union of its live watches' events. */
+static void fd_update(struct mdns_fd *f)
+{
+	struct AvahiWatch *w;
+	int want = 0, rc;
+
+	if (uv_is_closing((uv_handle_t *)&f->poll))
+		return;
+	for (w = f->m->watches; w; w = w->next) {
+		if (w->dead || w->f != f)
+			continue;
+		if (w->events & AVAHI_WATCH_IN)
+			want |= UV_READABLE;
+		if (w->events & AVAHI_WATCH_OUT)
+			want |= UV_WRITABLE;
+	}
+	if (want == f->uv_events)
+		return;
+	if (want)
+		rc = uv_poll_start(&f->poll, want, on_poll);
+	else
+		rc = uv_poll_stop(&f->poll);
+	if (rc)
+		log_warnx("cannot poll avahi socket %d: %s", f->fd,
+			  uv_strerror(rc));
+	else
+		f->uv_events = want;
+}
+
+static AvahiWatch *watch_new(const AvahiPoll *api, int fd,
+			     AvahiWatchEvent event, AvahiWatchCallback cb,
+			     void *userdata)
+{
+	struct net_mdns *m = api->userdata;
+	struct mdns_fd *f;
+	struct AvahiWatch *w;
+	int rc;
+
+	for (f = m->fds; f; f = f->next)
+		if (f->fd == fd)
+			break;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	if (!f) {
+		f = calloc(1, sizeof *f);
+		if (!f)
+			goto fail;
+		rc = uv_poll_init(m->loop, &f->poll, fd);
+		if (rc) {
+			log_warnx("cannot poll avahi socket %d: %s", fd,
+				  uv_strerror(rc));
+			free(f);
+			goto fail;
+		}
+		f->poll.data = f;
+		f->m = m;
+		f->fd = fd;
+		f->next = m->fds;
+		m->fds = f;
+		m->handles++;
+	}
+	w->m = m;
+	w->f = f;
+	w->events = event;
+	w->cb = cb;
+	w->userdata = userdata;
+	w->next = m->watches;
+	m->watches = w;
+	f->nwatch++;
+	fd_update(f);
+	return w;
+fail:
+	free(w);
+	return NULL;
+}
+
+static void watch_update(AvahiWatch *w, AvahiWatchEvent event)
+{
+	w->events = event;
+	fd_update(w->f);
+}
+
+static AvahiWatchEvent watch_get_events(AvahiWatch *w)
+{
+	return w->revents;
+}
+
+static void watch_free(AvahiWatch *w)
+{
+	struct net_mdns *m = w->m;
+	struct mdns_fd *f = w->f, **pp;
+
+	w->dead = 1;
+	if (--f->nwatch == 0) {
+		for (pp = &m->fds; *pp; pp = &(*pp)->next) {
+			if (*pp == f) {
+				*pp = f->next;
+				break;
+			}
+		}
+		uv_close((uv_handle_t *)&f->poll, on_fd_close);
+	} else {
+		fd_update(f);
+	}
+	sweep(m);
+}
+
+/* ---- AvahiPoll on libuv: timeouts --------------------------------------- */
+
+static void on_timer(uv_timer_t *h)
+{
+	struct AvahiTimeout *t = h->data;
+	struct net_mdns *m = t->m;
+
+	m->in_avahi++;
+	t->cb(t, t->userdata);
+	m->in_avahi--;
+	sweep(m);
+}
+
+/* NULL: disabled; else an absolute gettimeofday() time, maybe past. */
+static void timeout_arm(struct AvahiTimeout *t, const struct timeval *tv)
+{
+	AvahiUsec age;
+	uint64_t ms = 0;
+
+	uv_timer_stop(&t->timer);
+	if (!tv)
+		return;
+	age = avahi_age(tv); /* > 0 when tv is in the past */
+	if (age < 0)
+		ms = ((uint64_t)-age + 999) / 1000;
+	uv_update_time(t->m->loop);
+	uv_timer_start(&t->timer, on_timer, ms, 0);
+}
+
+static AvahiTimeout *timeout_new(const AvahiPoll *api,
+				 const struct timeval *tv,
+				 AvahiTimeoutCallback cb, void *userdata)
+{
+	struct net_mdns *m = api->userdata;
+	struct AvahiTimeout *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	if (uv_timer_init(m->loop, &t->timer)) {
+		free(t);
+		return NULL;
+	}
+	t->timer.data = t;
+	t->m = m;
+	t->cb = cb;
+	t->userdata = userdata;
+	m->handles++;
+	timeout_arm(t, tv);
+	return t;
+}
+
+static void timeout_update(AvahiTimeout *t, const struct timeval *tv)
+{
+	timeout_arm(t, tv);
+}
+
+static void on_timeout_close(uv_handle_t *h)
+{
+	struct AvahiTimeout *t = h->data;
+	struct net_mdns *m = t->m;
+
+	free(t);
+	m->handles--;
+	maybe_free(m);
+}
+
+static void timeout_free(AvahiTimeout *t)
+{
+	if (!uv_is_closing((uv_handle_t *)&t->timer))
+		uv_close((uv_handle_t *)&t->timer, on_timeout_close);
+}
+
+/* ---- publishing ---------------------------------------------------------- */
+
+static int rename_service(struct net_mdns *m)
+{
+	char *alt = avahi_alternative_service_name(m->name);
+
+	if (!alt)
+		return -1;
+	avahi_free(m->name);
+	m->name = alt;
+	return 0;
+}
+
+/* Add our service to an empty group and commit it. */
+static void publish(struct net_mdns *m, AvahiEntryGroup *g)
+{
+	int i, r = AVAHI_ERR_COLLISION;
+
+	if (!avahi_entry_group_is_empty(g))
+		return;
+	for (i = 0; i < MAX_RENAMES && r == AVAHI_ERR_COLLISION; i++) {
+		r = avahi_entry_group_add_service(
+			g, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, m->name,
+			SERVICE_TYPE, NULL, NULL, m->port, m->txt_v, m->txt_id,
+			m->txt_c, NULL);
+		/* a local collision: another service here has the name */
+		if (r == AVAHI_ERR_COLLISION && rename_service(m))
+			break;
+	}
+	if (r >= 0)
+		r = avahi_entry_group_commit(g);
+	if (r < 0)
+		log_warnx("cannot publish '%s' on the LAN: %s", m->name,
+			  avahi_strerror(r));
+}
+
+static void on_group(AvahiEntryGroup *g, AvahiEntryGroupState state,
+		     void *userdata)
+{
+	struct net_mdns *m = userdata;
+
+	switch (state) {
+	case AVAHI_ENTRY_GROUP_ESTABLISHED:
+		log_info("published '%s' on the LAN", m->name);
+		/* While we held the other node's name, its PTR record was
+		 * identical to ours and the browser folded the two into one
+		 * item (ours, which we ignore); nothing tells us again that
+		 * the other one is still there.  Browse afresh. */
+		if (m->rebrowse && m->browser) {
+			m->rebrowse = 0;
+			avahi_service_browser_free(m->browser);
+			m->browser = NULL;
+			browse(m, avahi_entry_group_get_client(g));
+		}
+		break;
+	case AVAHI_ENTRY_GROUP_COLLISION:
+		/* someone else on the LAN has the name: take the next one */
+		if (rename_service(m))
+			break;
+		log_info("service name taken on the LAN, trying '%s'",
+			 m->name);
+		m->rebrowse = 1;
+		avahi_entry_group_reset(g);
+		publish(m, g);
+		break;
+	case AVAHI_ENTRY_GROUP_FAILURE:
+		log_warnx("cannot publish '%s' on the LAN: %s", m->name,
+			  avahi_strerror(avahi_client_errno(
+				  avahi_entry_group_get_client(g))));
+		break;
+	case AVAHI_ENTRY_GROUP_UNCOMMITED:
+	case AVAHI_ENTRY_GROUP_REGISTERING:
+		break;
+	}
+}
+
+/* ---- browsing ----------------------------------------------------------- */
+
+/* The value of "key=value" in txt into out (NUL-terminated); 0 or -1. */
+static int txt_value(AvahiStringList *txt, const char *key, char *out,
+		     size_t cap)
+{
+	AvahiStringList *l = avahi_string_list_find(txt, key);
+	size_t klen = strlen(key), size, vlen;
+	const char *text;
+
+	if (!l)
+		return -1;
+	text = (const char *)avahi_string_list_get_text(l);
+	size = avahi_string_list_get_size(l);
+	if (size <= klen || text[klen] != '=')
+		return -1;
+	vlen = size - klen - 1;
+	if (vlen >= cap || memchr(text + klen + 1, '\0', vlen))
+		return -1;
+	memcpy(out, text + klen + 1, vlen);
+	out[vlen] = '\0';
+	return 0;
+}
+
+/* "ip:port" or "[ip]:port"; -1 for link-local IPv6 (no scope to dial). */
+static int format_addr(char *out, size_t cap, const AvahiAddress *a,
+		       uint16_t port)
+{
+	char ip[AVAHI_ADDRESS_STR_MAX];
+
+	if (!avahi_address_snprint(ip, sizeof ip, a))
+		return -1;
+	if (a->proto == AVAHI_PROTO_INET6) {
+		if (a->data.ipv6.address[0] == 0xfe &&
+		    (a->data.ipv6.address[1] & 0xc0) == 0x80)
+			return -1;
+		snprintf(out, cap, "[%s]:%u", ip, (unsigned)port);
+	} else {
+		snprintf(out, cap, "%s:%u", ip, (unsigned)port);
+	}
+	return 0;
+}
+
+static void on_resolve(AvahiServiceResolver *r, AvahiIfIndex iface,
+		       AvahiProtocol proto, AvahiResolverEvent event,
+		       const char *name, const char *type, const char *domain,
+		       const char *host, const AvahiAddress *a, uint16_t port,
+		       AvahiStringList *txt, AvahiLookupResultFlags flags,
+		       void *userdata)
+{
+	struct net_mdns *m = userdata;
+	char v[16], id[65], c[17], addr[AVAHI_ADDRESS_STR_MAX + 8];
+	uint8_t node[32], tag[8];
+
+	(void)iface, (void)proto, (void)type, (void)domain, (void)flags;
+	m->nresolvers--;
+	if (event != AVAHI_RESOLVER_FOUND) {
+		log_debug("cannot resolve '%s' on the LAN: %s", name,
+			  avahi_strerror(avahi_client_errno(
+				  avahi_service_resolver_get_client(r))));
+		goto out;
+	}
+	if (m->stopping)
+		goto out;
+	if (txt_value(txt, "v", v, sizeof v) || strcmp(v, m->txt_v + 2)) {
+		log_debug("ignoring '%s': not protocol version %s", name,
+			  m->txt_v + 2);
+		goto out;
+	}
+	if (txt_value(txt, "id", id, sizeof id) ||
+	    unhex(node, sizeof node, id, strlen(id)) ||
+	    txt_value(txt, "c", c, sizeof c) ||
+	    unhex(tag, sizeof tag, c, strlen(c))) {
+		log_debug("ignoring '%s': malformed TXT record", name);
+		goto out;
+	}
+	if (same(node, m->node, sizeof node))
+		goto out; /* ourselves */
+	if (!same(tag, m->tag, sizeof tag)) {
+		log_debug("ignoring '%s': another community", name);
+		goto out;
+	}
+	if (format_addr(addr, sizeof addr, a, port))
+		goto out;
+	log_debug("resolved '%s' at %s (%s)", name, addr, host);
+	if (m->cb.found)
+		m->cb.found(m->cb.data, addr, node);
+out:
+	avahi_service_resolver_free(r);
+}
+
+static void on_browse(AvahiServiceBrowser *b, AvahiIfIndex iface,
+		      AvahiProtocol proto, AvahiBrowserEvent event,
+		      const char *name, const char *type, const char *domain,
+		      AvahiLookupResultFlags flags, void *userdata)
+{
+	struct net_mdns *m = userdata;
+	AvahiClient *c = avahi_service_browser_get_client(b);
+
+	(void)flags;
+	switch (event) {
+	case AVAHI_BROWSER_NEW:
+		/* not skipped when flagged OUR_OWN: a colliding name can
+		 * carry the flag for the other node's record; our own are
+		 * recognised by id after resolving */
+		if (m->nresolvers >= MAX_RESOLVERS) {
+			log_debug("ignoring '%s': too many services at once",
+				  name);
+			break;
+		}
+		if (avahi_service_resolver_new(c, iface, proto, name, type,
+					       domain, AVAHI_PROTO_INET, 0,
+					       on_resolve, m))
+			m->nresolvers++;
+		else
+			log_debug("cannot resolve '%s': %s", name,
+				  avahi_strerror(avahi_client_errno(c)));
+		break;
+	case AVAHI_BROWSER_REMOVE:
+		log_debug("'%s' left the LAN", name);
+		break;
+	case AVAHI_BROWSER_FAILURE:
+		log_warnx("cannot browse the LAN: %s",
+			  avahi_strerror(avahi_client_errno(c)));
+		break;
+	case AVAHI_BROWSER_ALL_FOR_NOW:
+	case AVAHI_BROWSER_CACHE_EXHAUSTED:
+		break;
+	}
+}
+
+/* ---- the client --------------------------------------------------------- */
+
+static void warn_not_running(struct net_mdns *m)
+{
+	if (m->warned)
+		return;
+	m->warned = 1;
+	log_warnx("avahi-daemon is not running; LAN discovery is off until "
+		  "it starts, static peers still work");
+}
+
+static void on_retry(uv_timer_t *h);
+
+static void schedule_retry(struct net_mdns *m, uint64_t ms)
+{
+	if (!uv_is_closing((uv_handle_t *)&m->retry))
+		uv_timer_start(&m->retry, on_retry, ms, 0);
+}
+
+static void browse(struct net_mdns *m, AvahiClient *c)
+{
+	if (m->browser)
+		return;
+	m->browser = avahi_service_browser_new(c, AVAHI_IF_UNSPEC,
+					       AVAHI_PROTO_INET, SERVICE_TYPE,
+					       NULL, 0, on_browse, m);
+	if (!m->browser)
+		log_warnx("cannot browse the LAN: %s",
+			  avahi_strerror(avahi_client_errno(c)));
+}
+
+static void client_running(struct net_mdns *m, AvahiClient *c)
+{
+	m->client = c;
+	m->backoff_ms = 0;
+	if (m->warned)
+		log_info("avahi-daemon is running; LAN discovery is on");
+	m->warned = 0;
+	if (!m->group)
+		m->group = avahi_entry_group_new(c, on_group, m);
+	if (m->group)
+		publish(m, m->group);
+	else
+		log_warnx("cannot publish on the LAN: %s",
+			  avahi_strerror(avahi_client_errno(c)));
+	browse(m, c);
+}
+
+/* Called with the client being made, from inside avahi_client_new too
+ * (m->client is not set yet then). */
+static void on_client(AvahiClient *c, AvahiClientState state, void *userdata)
+{
+	struct net_mdns *m = userdata;
+	int e;
+
+	if (m->stopping)
+		return;
+	switch (state) {
+	case AVAHI_CLIENT_S_RUNNING:
+		client_running(m, c);
+		break;
+	case AVAHI_CLIENT_S_COLLISION:
+	case AVAHI_CLIENT_S_REGISTERING:
+		/* the host name is changing: records come back in RUNNING */
+		if (m->group)
+			avahi_entry_group_reset(m->group);
+		break;
+	case AVAHI_CLIENT_CONNECTING:
+		warn_not_running(m);
+		break;
+	case AVAHI_CLIENT_FAILURE:
+		/* not from inside the client: a fresh one on the next tick */
+		e = avahi_client_errno(c);
+		if (e == AVAHI_ERR_DISCONNECTED) {
+			log_info("lost avahi-daemon, reconnecting");
+			schedule_retry(m, 0);
+		} else {
+			log_warnx("avahi client failed: %s",
+				  avahi_strerror(e));
+			if (m->backoff_ms < RETRY_MIN_MS)
+				m->backoff_ms = RETRY_MIN_MS;
+			schedule_retry(m, m->backoff_ms);
+		}
+		break;
+	}
+}
+
+/* Free the client and everything made from it (avahi frees the browser,
+ * the group and the resolvers along with the client). */
+static void client_drop(struct net_mdns *m)
+{
+	if (m->browser)
+		avahi_service_browser_free(m->browser);
+	if (m->group)
+		avahi_entry_group_free(m->group);
+	if (m->client)
+		avahi_client_free(m->client);
+	m->browser = NULL;
+	m->group = NULL;
+	m->client = NULL;
+	m->nresolvers = 0;
+}
+
+static void client_connect(struct net_mdns *m)
+{
+	AvahiClient *c;
+	int err = 0;
+
+	client_drop(m);
+	c = avahi_client_new(&m->api, AVAHI_CLIENT_NO_FAIL, on_client, m,
+			     &err);
+	if (c) {
+		m->client = c;
+		return;
+	}
+	/* no system bus (or worse): whatever the callback saw is freed */
+	m->client = NULL;
+	m->group = NULL;
+	m->browser = NULL;
+	m->nresolvers = 0;
+	if (err == AVAHI_ERR_NO_DAEMON || err == AVAHI_ERR_DBUS_ERROR)
+		warn_not_running(m);
+	else
+		log_warnx("cannot start LAN discovery: %s",
+			  avahi_strerror(err));
+	m->backoff_ms = m->backoff_ms ? m->backoff_ms * 2 : RETRY_MIN_MS;
+	if (m->backoff_ms > RETRY_MAX_MS)
+		m->backoff_ms = RETRY_MAX_MS;
+	log_debug("cannot reach avahi: %s; retrying in %llu ms",
+		  avahi_strerror(err), (unsigned long long)m->backoff_ms);
+	schedule_retry(m, m->backoff_ms);
+}
+
+static void on_retry_close(uv_handle_t *h)
+{
+	struct net_mdns *m = h->data;
+
+	m->handles--;
+	maybe_free(m);
+}
+
+static void teardown(struct net_mdns *m)
+{
+	client_drop(m);
+	sweep(m);
+	m->torn_down = 1;
+	if (!uv_is_closing((uv_handle_t *)&m->retry))
+		uv_close((uv_handle_t *)&m->retry, on_retry_close);
+	if (m->fds || m->watches)
+		log_warnx("avahi left watches behind after the client was "
+			  "freed");
+	maybe_free(m);
+}
+
+static void on_retry(uv_timer_t *h)
+{
+	struct net_mdns *m = h->data;
+
+	if (m->stopping)
+		teardown(m);
+	else
+		client_connect(m);
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+int net_mdns_start(struct net_mdns **out, uv_loop_t *loop,
+		   const uint8_t node[32], const uint8_t tag[8], uint16_t port,
+		   const struct net_mdns_cb *cb)
+{
+	struct net_mdns *m;
+	char id[65], c[17];
+	int rc;
+
+	*out = NULL;
+	if (!loop || !node || !tag || !cb)
+		return KITH_EINVAL;
+	m = calloc(1, sizeof *m);
+	if (!m)
+		return KITH_ENOMEM;
+	rc = uv_timer_init(loop, &m->retry);
+	if (rc) {
+		free(m);
+		return rc;
+	}
+	m->retry.data = m;
+	m->handles = 1;
+	m->loop = loop;
+	m->cb = *cb;
+	memcpy(m->node, node, sizeof m->node);
+	memcpy(m->tag, tag, sizeof m->tag);
+	m->port = port;
+	hex(id, node, 32);
+	hex(c, tag, 8);
+	snprintf(m->txt_v, sizeof m->txt_v, "v=%d", NET_PROTO_VERSION);
+	snprintf(m->txt_id, sizeof m->txt_id, "id=%s", id);
+	snprintf(m->txt_c, sizeof m->txt_c, "c=%s", c);
+	id[8] = '\0';
+	m->name = avahi_strdup_printf("kith-%s", id);
+	if (!m->name) {
+		m->stopping = 1;
+		m->torn_down = 1;
+		uv_close((uv_handle_t *)&m->retry, on_retry_close);
+		return KITH_ENOMEM;
+	}
+	m->api.userdata = m;
+	m->api.watch_new = watch_new;
+	m->api.watch_update = watch_update;
+	m->api.watch_get_events = watch_get_events;
+	m->api.watch_free = watch_free;
+	m->api.timeout_new = timeout_new;
+	m->api.timeout_update = timeout_update;
+	m->api.timeout_free = timeout_free;
+	client_connect(m);
+	*out = m;
+	return 0;
+}
+
+void net_mdns_stop(struct net_mdns *m)
+{
+	if (!m || m->stopping)
+		return;
+	m->stopping = 1;
+	if (m->in_avahi) /* from inside an avahi callback: next tick */
+		schedule_retry(m, 0);
+	else
+		teardown(m);
+}

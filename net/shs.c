@@ -1,0 +1,386 @@
+/*
+ * shs.c - the session handshake (see shs.h for the protocol).
+ *
+ * With net/frame.c this is the session-crypto module: the only net/ file
+ * that calls libsodium primitives directly (X25519, HMAC, secretbox and the
+ * Ed25519 -> Curve25519 conversions that crdt/crypto.h does not offer).
+ *
+ * The state machine is strict: each call checks the role and the number of
+ * messages processed so far.  Any failure (bad MAC, box, signature or key,
+ * or a call out of order) wipes every secret in the state and marks it dead
+ * (step -1), so the only thing left to do with it is net_shs_release().
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "crdt/err.h"
+#include "net/shs.h"
+
+#define STEP_DEAD (-1)
+
+_Static_assert(crypto_auth_BYTES == 32 && crypto_auth_KEYBYTES == CRDT_KEY_LEN,
+	       "msg1/msg2 are 32-byte key || 32-byte HMAC-SHA-512-256");
+_Static_assert(crypto_secretbox_KEYBYTES == CRDT_KEY_LEN, "box key");
+_Static_assert(NET_SHS_MSG3 ==
+		       CRDT_PK_LEN + CRDT_SIG_LEN + crypto_secretbox_MACBYTES,
+	       "msg3 is a boxed key and signature");
+_Static_assert(NET_SHS_MSG4 == NET_SHS_MSG3, "msg4 has msg3's shape");
+_Static_assert(crypto_scalarmult_BYTES == 32 &&
+		       crypto_scalarmult_SCALARBYTES == 32,
+	       "X25519 sizes");
+
+static const uint8_t label3[10] = "kith-shs-3";
+static const uint8_t label4[10] = "kith-shs-4";
+/* Without these, one identity at both ends would get one key both ways. */
+static const uint8_t label_c2s[8] = "kith-c2s";
+static const uint8_t label_s2c[8] = "kith-s2c";
+
+/* The boxed body of messages 3 and 4. */
+#define BODY_LEN (CRDT_PK_LEN + CRDT_SIG_LEN)
+
+/* What message 3's signature covers: label || K || A || B || H(ab). */
+#define SIG3_LEN (sizeof label3 + CRDT_KEY_LEN + 32 + 32 + CRDT_HASH_LEN)
+/* ... and message 4's: label || K || A || B || H(ab) || C_pk || sig_C. */
+#define SIG4_LEN                                                              \
+	(sizeof label4 + CRDT_KEY_LEN + 32 + 32 + CRDT_HASH_LEN +            \
+	 CRDT_PK_LEN + CRDT_SIG_LEN)
+
+/* A is the client's ephemeral key, B the server's. */
+static const uint8_t *eph_client(const struct net_shs *h)
+{
+	return h->role == NET_SHS_CLIENT ? h->eph_pk : h->peer_eph;
+}
+
+static const uint8_t *eph_server(const struct net_shs *h)
+{
+	return h->role == NET_SHS_SERVER ? h->eph_pk : h->peer_eph;
+}
+
+/* Wipe every secret and mark the state unusable. */
+static void shs_kill(struct net_shs *h)
+{
+	sodium_memzero(h->K, sizeof h->K);
+	sodium_memzero(h->eph_sk, sizeof h->eph_sk);
+	sodium_memzero(h->ab, sizeof h->ab);
+	sodium_memzero(h->x1, sizeof h->x1);
+	sodium_memzero(h->x2, sizeof h->x2);
+	sodium_memzero(&h->transcript, sizeof h->transcript);
+	h->step = STEP_DEAD;
+}
+
+static int shs_fail(struct net_shs *h, int rc)
+{
+	shs_kill(h);
+	return rc;
+}
+
+static int expect(const struct net_shs *h, enum net_shs_role role, int step)
+{
+	return h->role == role && h->step == step;
+}
+
+/* H(K || ab [|| x1]): the box keys of messages 3 and 4. */
+static void box_key(uint8_t out[CRDT_KEY_LEN], const struct net_shs *h,
+		    int with_x1)
+{
+	struct crdt_hasher s;
+
+	crdt_hasher_init(&s);
+	crdt_hasher_update(&s, h->K, sizeof h->K);
+	crdt_hasher_update(&s, h->ab, sizeof h->ab);
+	if (with_x1)
+		crdt_hasher_update(&s, h->x1, sizeof h->x1);
+	crdt_hasher_final(&s, out);
+	sodium_memzero(&s, sizeof s);
+}
+
+/* label || K || A || B || H(ab) into out (SIG3_LEN bytes). */
+static void sig3_msg(uint8_t out[SIG3_LEN], const uint8_t label[10],
+		     const struct net_shs *h)
+{
+	uint8_t *p = out;
+
+	memcpy(p, label, 10);
+	p += 10;
+	memcpy(p, h->K, CRDT_KEY_LEN);
+	p += CRDT_KEY_LEN;
+	memcpy(p, eph_client(h), 32);
+	p += 32;
+	memcpy(p, eph_server(h), 32);
+	p += 32;
+	crdt_hash(p, CRDT_HASH_LEN, h->ab, sizeof h->ab);
+}
+
+/* sig4's message: the same prefix, then C_pk || sig_C. */
+static void sig4_msg(uint8_t out[SIG4_LEN], const struct net_shs *h,
+		     const uint8_t c_pk[CRDT_PK_LEN])
+{
+	sig3_msg(out, label4, h);
+	memcpy(out + SIG3_LEN, c_pk, CRDT_PK_LEN);
+	memcpy(out + SIG3_LEN + CRDT_PK_LEN, h->sig_c, CRDT_SIG_LEN);
+}
+
+/* 0, or -1 if the key is not a usable Curve25519 point. */
+static int x25519(uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
+{
+	return crypto_scalarmult(out, sk, pk) ? -1 : 0;
+}
+
+/* X25519 of our long-term secret key (converted) and the peer's ephemeral. */
+static int x25519_longterm(uint8_t out[32], const struct net_shs *h)
+{
+	uint8_t csk[32];
+	int rc;
+
+	crypto_sign_ed25519_sk_to_curve25519(csk, h->me->sk);
+	rc = x25519(out, csk, h->peer_eph);
+	sodium_memzero(csk, sizeof csk);
+	return rc;
+}
+
+/* X25519 of our ephemeral secret and the peer's long-term key. */
+static int x25519_peer_longterm(uint8_t out[32], const struct net_shs *h,
+				const uint8_t ed_pk[CRDT_PK_LEN])
+{
+	uint8_t cpk[32];
+
+	if (crypto_sign_ed25519_pk_to_curve25519(cpk, ed_pk))
+		return -1;
+	return x25519(out, h->eph_sk, cpk);
+}
+
+/* Check a hello (eph || auth_K(eph)), remember eph and compute ab. */
+static int check_hello(struct net_shs *h, const uint8_t in[64])
+{
+	if (crypto_auth_verify(in + 32, in, 32, h->K))
+		return KITH_EDENIED;
+	/* Our own hello reflected back: refuse (it would also fail later). */
+	if (sodium_memcmp(in, h->eph_pk, 32) == 0)
+		return KITH_EDENIED;
+	memcpy(h->peer_eph, in, 32);
+	if (x25519(h->ab, h->eph_sk, h->peer_eph))
+		return KITH_EDENIED;
+	return 0;
+}
+
+static void write_hello(const struct net_shs *h, uint8_t out[64])
+{
+	memcpy(out, h->eph_pk, 32);
+	crypto_auth(out + 32, h->eph_pk, 32, h->K);
+}
+
+/* m = H(K || ab || x1 || x2 || H(transcript)); c2s/s2c from it. */
+static void derive(struct net_shs *h, const uint8_t c_pk[CRDT_PK_LEN],
+		   const uint8_t s_pk[CRDT_PK_LEN], struct net_shs_result *res)
+{
+	uint8_t th[CRDT_HASH_LEN], m[CRDT_HASH_LEN];
+	uint8_t *c2s = h->role == NET_SHS_CLIENT ? res->tx_key : res->rx_key;
+	uint8_t *s2c = h->role == NET_SHS_CLIENT ? res->rx_key : res->tx_key;
+	struct crdt_hasher s;
+
+	crdt_hasher_final(&h->transcript, th);
+	crdt_hasher_init(&s);
+	crdt_hasher_update(&s, h->K, sizeof h->K);
+	crdt_hasher_update(&s, h->ab, sizeof h->ab);
+	crdt_hasher_update(&s, h->x1, sizeof h->x1);
+	crdt_hasher_update(&s, h->x2, sizeof h->x2);
+	crdt_hasher_update(&s, th, sizeof th);
+	crdt_hasher_final(&s, m);
+
+	crdt_hasher_init(&s);
+	crdt_hasher_update(&s, m, sizeof m);
+	crdt_hasher_update(&s, label_c2s, sizeof label_c2s);
+	crdt_hasher_update(&s, s_pk, CRDT_PK_LEN);
+	crdt_hasher_final(&s, c2s);
+
+	crdt_hasher_init(&s);
+	crdt_hasher_update(&s, m, sizeof m);
+	crdt_hasher_update(&s, label_s2c, sizeof label_s2c);
+	crdt_hasher_update(&s, c_pk, CRDT_PK_LEN);
+	crdt_hasher_final(&s, s2c);
+
+	sodium_memzero(m, sizeof m);
+	sodium_memzero(&s, sizeof s);
+}
+
+void net_shs_init(struct net_shs *h, enum net_shs_role role,
+		  const uint8_t K[CRDT_KEY_LEN], const struct crdt_identity *me,
+		  const uint8_t eph_seed[32])
+{
+	memset(h, 0, sizeof *h);
+	h->role = role;
+	h->step = 0;
+	memcpy(h->K, K, CRDT_KEY_LEN);
+	h->me = me;
+	/* crypto_scalarmult clamps the scalar, so any 32 bytes will do. */
+	memcpy(h->eph_sk, eph_seed, 32);
+	crypto_scalarmult_base(h->eph_pk, h->eph_sk);
+	crdt_hasher_init(&h->transcript);
+}
+
+void net_shs_release(struct net_shs *h)
+{
+	sodium_memzero(h, sizeof *h);
+	h->me = NULL;
+	h->step = STEP_DEAD;
+}
+
+/*
+ * A void function cannot report misuse: called out of order it writes
+ * zeros (which no server accepts) and kills the state, so the next step
+ * fails with KITH_EINVAL.
+ */
+void net_shs_client_hello(struct net_shs *h, uint8_t out[NET_SHS_MSG1])
+{
+	if (!expect(h, NET_SHS_CLIENT, 0)) {
+		memset(out, 0, NET_SHS_MSG1);
+		shs_kill(h);
+		return;
+	}
+	write_hello(h, out);
+	crdt_hasher_update(&h->transcript, out, NET_SHS_MSG1);
+	h->step = 1;
+}
+
+int net_shs_server_hello(struct net_shs *h, const uint8_t in[NET_SHS_MSG1],
+			 uint8_t out[NET_SHS_MSG2])
+{
+	int rc;
+
+	if (!expect(h, NET_SHS_SERVER, 0))
+		return shs_fail(h, KITH_EINVAL);
+	rc = check_hello(h, in);
+	if (rc)
+		return shs_fail(h, rc);
+	write_hello(h, out);
+	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG1);
+	crdt_hasher_update(&h->transcript, out, NET_SHS_MSG2);
+	h->step = 2;
+	return 0;
+}
+
+int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
+			uint8_t out[NET_SHS_MSG3])
+{
+	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t k3[CRDT_KEY_LEN], sm[SIG3_LEN], body[BODY_LEN];
+	uint8_t box[NET_SHS_MSG3];
+	int rc;
+
+	if (!expect(h, NET_SHS_CLIENT, 1))
+		return shs_fail(h, KITH_EINVAL);
+	rc = check_hello(h, in);
+	if (rc)
+		goto out;
+	rc = KITH_EDENIED;
+	if (x25519_longterm(h->x1, h))
+		goto out;
+
+	sig3_msg(sm, label3, h);
+	crdt_sign(h->sig_c, sm, sizeof sm, h->me);
+	memcpy(body, h->me->pk, CRDT_PK_LEN);
+	memcpy(body + CRDT_PK_LEN, h->sig_c, CRDT_SIG_LEN);
+	box_key(k3, h, 0);
+	if (crypto_secretbox_easy(box, body, sizeof body, nonce, k3))
+		goto out;
+	memcpy(out, box, sizeof box);
+	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG2);
+	crdt_hasher_update(&h->transcript, out, NET_SHS_MSG3);
+	h->step = 3;
+	rc = 0;
+out:
+	sodium_memzero(k3, sizeof k3);
+	sodium_memzero(sm, sizeof sm);
+	if (rc)
+		shs_kill(h);
+	return rc;
+}
+
+int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
+			  uint8_t out[NET_SHS_MSG4], struct net_shs_result *res)
+{
+	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t k3[CRDT_KEY_LEN], k4[CRDT_KEY_LEN], body[BODY_LEN];
+	uint8_t sm[SIG4_LEN], box[NET_SHS_MSG4], c_pk[CRDT_PK_LEN];
+	int rc;
+
+	if (!expect(h, NET_SHS_SERVER, 2))
+		return shs_fail(h, KITH_EINVAL);
+	rc = KITH_EDENIED;
+	box_key(k3, h, 0);
+	if (crypto_secretbox_open_easy(body, in, NET_SHS_MSG3, nonce, k3))
+		goto out;
+	memcpy(c_pk, body, CRDT_PK_LEN);
+	memcpy(h->sig_c, body + CRDT_PK_LEN, CRDT_SIG_LEN);
+	sig3_msg(sm, label3, h);
+	if (crdt_verify(h->sig_c, sm, SIG3_LEN, c_pk))
+		goto out;
+	if (x25519_peer_longterm(h->x1, h, c_pk))
+		goto out;
+	memcpy(h->peer_pk, c_pk, CRDT_PK_LEN);
+
+	sig4_msg(sm, h, c_pk);
+	memcpy(body, h->me->pk, CRDT_PK_LEN);
+	crdt_sign(body + CRDT_PK_LEN, sm, sizeof sm, h->me);
+	box_key(k4, h, 1);
+	if (crypto_secretbox_easy(box, body, sizeof body, nonce, k4))
+		goto out;
+	if (x25519_longterm(h->x2, h))
+		goto out;
+
+	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG3);
+	crdt_hasher_update(&h->transcript, box, NET_SHS_MSG4);
+	derive(h, c_pk, h->me->pk, res);
+	memcpy(res->peer_pk, c_pk, CRDT_PK_LEN);
+	memcpy(out, box, sizeof box);
+	shs_kill(h); /* done: nothing secret is needed any more */
+	h->step = 4;
+	rc = 0;
+out:
+	sodium_memzero(k3, sizeof k3);
+	sodium_memzero(k4, sizeof k4);
+	sodium_memzero(sm, sizeof sm);
+	if (rc) {
+		sodium_memzero(res, sizeof *res);
+		shs_kill(h);
+	}
+	return rc;
+}
+
+int net_shs_client_finish(struct net_shs *h, const uint8_t in[NET_SHS_MSG4],
+			  struct net_shs_result *res)
+{
+	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	uint8_t k4[CRDT_KEY_LEN], body[BODY_LEN], sm[SIG4_LEN];
+	uint8_t s_pk[CRDT_PK_LEN];
+	int rc;
+
+	if (!expect(h, NET_SHS_CLIENT, 3))
+		return shs_fail(h, KITH_EINVAL);
+	rc = KITH_EDENIED;
+	box_key(k4, h, 1);
+	if (crypto_secretbox_open_easy(body, in, NET_SHS_MSG4, nonce, k4))
+		goto out;
+	memcpy(s_pk, body, CRDT_PK_LEN);
+	sig4_msg(sm, h, h->me->pk);
+	if (crdt_verify(body + CRDT_PK_LEN, sm, sizeof sm, s_pk))
+		goto out;
+	if (x25519_peer_longterm(h->x2, h, s_pk))
+		goto out;
+	memcpy(h->peer_pk, s_pk, CRDT_PK_LEN);
+
+	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG4);
+	derive(h, h->me->pk, s_pk, res);
+	memcpy(res->peer_pk, s_pk, CRDT_PK_LEN);
+	shs_kill(h);
+	h->step = 4;
+	rc = 0;
+out:
+	sodium_memzero(k4, sizeof k4);
+	sodium_memzero(sm, sizeof sm);
+	if (rc) {
+		sodium_memzero(res, sizeof *res);
+		shs_kill(h);
+	}
+	return rc;
+}
