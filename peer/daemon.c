@@ -614,8 +614,16 @@ static void stop(struct peer_daemon *d)
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	for (i = 0; i < d->ntargets; i++)
 		uv_close((uv_handle_t *)&d->targets[i].retry, NULL);
-	while (d->nsessions)
-		net_session_close(d->sessions[0], 0); /* on_close removes it */
+	/* on_close removes each from the list later, when its handles are
+	 * closed; close them all from a copy */
+	{
+		struct net_session *all[PEER_MAX_SESSIONS];
+		int n = d->nsessions;
+
+		memcpy(all, d->sessions, sizeof(all[0]) * (size_t)n);
+		for (i = 0; i < n; i++)
+			net_session_close(all[i], 0);
+	}
 	if (d->mdns)
 		net_mdns_stop(d->mdns);
 	d->mdns = NULL;

@@ -7,7 +7,9 @@
 #   1. every $BUILD/tests/test_* program (the cmocka unit tests);
 #   2. $BUILD/tests/prop_converge, if it was built, with PROP_SEEDS in its
 #      environment;
-#   3. every tests/e2e/*.sh script as `sh SCRIPT /abs/path/to/$BUILD/kith`:
+#   3. every tests/e2e/*.sh, tests/integration/*.sh (daemons on loopback)
+#      and tests/netns/*.sh (network namespaces; root) script as
+#      `sh SCRIPT /abs/path/to/$BUILD/kith`:
 #      exit 0 passes, 77 is skipped (its last line of output says why),
 #      anything else fails.  lib.sh and lib_*.sh are helpers the scripts
 #      source, not tests.
@@ -128,11 +130,12 @@ if [ -d "$BUILD" ]; then
 else
 	kith="$PWD/$BUILD/kith"
 fi
-for t in tests/e2e/*.sh; do
+for t in tests/e2e/*.sh tests/integration/*.sh tests/netns/*.sh; do
 	[ -f "$t" ] || continue
 	case $(basename "$t") in lib.sh | lib_*.sh) continue ;; esac
-	name="e2e/$(basename "$t" .sh)"
-	log="$work/e2e-$(basename "$t").log"
+	dir=$(basename "$(dirname "$t")")
+	name="$dir/$(basename "$t" .sh)"
+	log="$work/$dir-$(basename "$t").log"
 	echo "== $name"
 	# shellcheck disable=SC2086
 	TMPDIR="$work/tmp" $timeout_cmd sh "$t" "$kith" >"$log" 2>&1

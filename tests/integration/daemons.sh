@@ -37,8 +37,8 @@ community_code=$(k n1 community invite 2>/dev/null)
 k n5 init --name n5 >/dev/null 2>&1
 k n5 community join "$community_code" >/dev/null
 start_daemon n5 --peer "127.0.0.1:$PORT_n1"
-sleep 0.4
-kill -9 "$(pid_of n5)"
+sleep 0.2
+kill9 n5
 partial=$(k n5 --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')
 echo "# n5 held $partial changes when killed"
 if command -v sqlite3 >/dev/null 2>&1; then
@@ -51,7 +51,7 @@ check "every node converges on the large sync" converged 60 n1 n2 n3 n4 n5
 
 # acknowledged writes survive a SIGKILL of their node's daemon
 ack=$(k n3 item add --title "written just before the crash")
-kill -9 "$(pid_of n3)"
+kill9 n3
 start_daemon n3 --peer "127.0.0.1:$PORT_n2"
 check "acknowledged write reaches the others after SIGKILL" converged 30 n1 n2 n3 n4 n5
 check "n1 has the acknowledged item" sh -c "'$KITH' --home '$WORK/n1' item show $ack >/dev/null"

@@ -19,9 +19,9 @@ trap 'exit 130' INT TERM
 ok() { npass=$((npass + 1)); echo "ok - $*"; }
 notok() { nfail=$((nfail + 1)); echo "not ok - $*"; }
 check() { # check DESC CMD...
-	d=$1
+	_desc=$1
 	shift
-	if "$@"; then ok "$d"; else notok "$d"; fi
+	if "$@"; then ok "$_desc"; else notok "$_desc"; fi
 }
 finish() {
 	echo "$npass passed, $nfail failed"
@@ -74,6 +74,12 @@ start_daemon() {
 }
 
 port_of() { eval "echo \$PORT_$1"; }
+# kill9 NODE: SIGKILL its daemon and reap it (so its lock is free)
+kill9() {
+	p=$(pid_of "$1")
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+}
 pid_of() { eval "echo \$PID_$1"; }
 
 # converged SECS NODES...: all digests equal within SECS
