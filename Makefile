@@ -8,7 +8,8 @@ DESTDIR ?=
 PKGS := sqlite3 libsodium libuv avahi-client
 TEST_PKGS := cmocka
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
-	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang
+	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
+	avahi-daemon dbus tcpdump iproute2 util-linux
 
 ifeq ($(V),1)
 Q :=
@@ -73,10 +74,15 @@ $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith
 $(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe
+
 # The whole suite: unit tests, the convergence property, CLI end to end,
 # daemons on loopback, buildings in network namespaces (root only).
 # Ends with one "N passed, N failed" line.
-test: $(KITH) $(UNIT_BIN) $(PROP_BIN) $(BUILD)/tests/mkchanges
+test: $(KITH) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
 	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
 
 # ASan + UBSan build of everything, with more seeds.
