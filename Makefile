@@ -160,3 +160,4 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -122,20 +122,31 @@ void net_frame_rx_release(struct net_frame_rx *rx)
 	rx->have_header = RX_DEAD;
 }
 
+/* Drop the first n unread bytes: just move the read offset; the buffer is
+ * compacted once per batch of frames (compact), so many small frames in
+ * one read cost linear, not quadratic, time. */
+static void consume(struct net_frame_rx *rx, size_t n)
+{
+	rx->off += n;
+}
+
+static void compact(struct net_frame_rx *rx)
+{
+	if (!rx->off)
+		return;
+	memmove(rx->in.data, rx->in.data + rx->off, rx->in.len - rx->off);
+	rx->in.len -= rx->off;
+	rx->off = 0;
+}
+
 int net_frame_feed(struct net_frame_rx *rx, const uint8_t *p, size_t n)
 {
 	if (rx->have_header == RX_DEAD)
 		return KITH_ECRYPT;
+	compact(rx);
 	/* over the limit: KITH_ETOOBIG and nothing buffered; the caller may
 	 * pull frames and feed again */
 	return crdt_buf_put(&rx->in, p, n);
-}
-
-/* Drop the first n buffered bytes. */
-static void consume(struct net_frame_rx *rx, size_t n)
-{
-	memmove(rx->in.data, rx->in.data + n, rx->in.len - n);
-	rx->in.len -= n;
 }
 
 static int rx_fail(struct net_frame_rx *rx, int rc)
@@ -146,41 +157,45 @@ static int rx_fail(struct net_frame_rx *rx, int rc)
 	return rc;
 }
 
-int net_frame_next(struct net_frame_rx *rx, uint8_t *type,
-		   const uint8_t **payload, size_t *len)
+static int frame_next(struct net_frame_rx *rx, uint8_t *type,
+		      const uint8_t **payload, size_t *len)
 {
+	const uint8_t *in = rx->in.data + rx->off;
+	size_t avail = rx->in.len - rx->off;
 	uint32_t clen;
 	int final = 0;
 
 	switch (rx->have_header) {
 	case RX_HEADER:
-		if (rx->in.len < CRDT_STREAM_HEADER_LEN)
+		if (avail < CRDT_STREAM_HEADER_LEN)
 			return 0;
-		if (crdt_stream_pull_init(&rx->ss, rx->in.data, rx->key))
+		if (crdt_stream_pull_init(&rx->ss, in, rx->key))
 			return rx_fail(rx, KITH_ECRYPT);
 		crdt_wipe(rx->key, sizeof rx->key);
 		consume(rx, CRDT_STREAM_HEADER_LEN);
+		in += CRDT_STREAM_HEADER_LEN;
+		avail -= CRDT_STREAM_HEADER_LEN;
 		rx->have_header = RX_FRAMES;
 		break;
 	case RX_FRAMES:
 		break;
 	case RX_ENDED:
-		return rx->in.len ? rx_fail(rx, KITH_ECRYPT) : 0;
+		return avail ? rx_fail(rx, KITH_ECRYPT) : 0;
 	default:
 		return KITH_ECRYPT;
 	}
 
-	if (rx->in.len < 4)
+	if (avail < 4)
 		return 0;
-	clen = get_be32(rx->in.data);
+	clen = get_be32(in);
 	/* checked before waiting for (and buffering) the body */
 	if (clen > CT_MAX)
 		return rx_fail(rx, KITH_ETOOBIG);
 	if (clen < CT_MIN)
 		return rx_fail(rx, KITH_EDECODE);
-	if (rx->in.len - 4 < clen)
+	if (avail - 4 < clen)
 		return 0;
-	if (crdt_stream_pull(&rx->ss, rx->plain, rx->in.data + 4, clen, &final))
+	if (crdt_stream_pull(&rx->ss, rx->plain, in + 4, clen, &final))
 		return rx_fail(rx, KITH_ECRYPT);
 	consume(rx, 4 + (size_t)clen);
 	if (rx->plain[0] == 0)
@@ -191,4 +206,14 @@ int net_frame_next(struct net_frame_rx *rx, uint8_t *type,
 	*payload = rx->plain + 1;
 	*len = clen - CT_MIN;
 	return 1;
+}
+
+int net_frame_next(struct net_frame_rx *rx, uint8_t *type,
+		   const uint8_t **payload, size_t *len)
+{
+	int rc = frame_next(rx, type, payload, len);
+
+	if (rc == 0)
+		compact(rx); /* every complete frame taken */
+	return rc;
 }

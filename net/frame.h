@@ -49,6 +49,7 @@ struct net_frame_rx {
 	int have_header;
 	struct crdt_stream ss;
 	struct crdt_buf in; /* bytes received, not yet a whole frame */
+	size_t off;	    /* in.data[0..off) already consumed */
 	uint8_t *plain;	    /* NET_FRAME_MAX + 1 bytes, the last frame */
 };
 
