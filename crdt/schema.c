@@ -11,6 +11,8 @@ static const struct crdt_field member_fields[] = {
 	{ F_MEMBER_SKILLS, CRDT_V_BYTES, 0, "skills" },
 	{ F_MEMBER_LANGUAGES, CRDT_V_BYTES, 0, "languages" },
 	{ F_MEMBER_HOUSEHOLD, CRDT_V_BYTES, 0, "household" },
+	{ F_MEMBER_AVAILABLE, CRDT_V_BYTES, 0, "available" },
+	{ F_MEMBER_PRIVATE, CRDT_V_BYTES, CRDT_F_BLOB, "private" },
 };
 
 static const struct crdt_field item_fields[] = {
@@ -40,6 +42,7 @@ static const struct crdt_field wish_fields[] = {
 	{ F_WISH_ACCEPTED, CRDT_V_BYTES, CRDT_F_REF, "accepted_claim" },
 	{ F_WISH_CONFIRMED, CRDT_V_INT, CRDT_F_STICKY, "confirmed" },
 	{ F_WISH_HOURS, CRDT_V_INT, 0, "hours_q" },
+	{ F_WISH_PRIVATE, CRDT_V_BYTES, CRDT_F_BLOB, "private" },
 };
 
 static const struct crdt_field claim_fields[] = {
@@ -57,6 +60,29 @@ static const struct crdt_field loan_fields[] = {
 	{ F_LOAN_RETURNED, CRDT_V_INT, CRDT_F_STICKY, "returned" },
 };
 
+static const struct crdt_field role_fields[] = {
+	{ F_ROLE_MEMBER, CRDT_V_BYTES, CRDT_F_REF, "member" },
+	{ F_ROLE_ROLE, CRDT_V_INT, 0, "role" },
+	{ F_ROLE_GRANT, CRDT_V_INT, 0, "grant_" },
+};
+
+static const struct crdt_field moderation_fields[] = {
+	{ F_MOD_TARGET, CRDT_V_BYTES, CRDT_F_REF, "target" },
+	{ F_MOD_REASON, CRDT_V_BYTES, 0, "reason" },
+	{ F_MOD_HIDDEN, CRDT_V_INT, 0, "hidden" },
+};
+
+static const struct crdt_field emergency_fields[] = {
+	{ F_EMERGENCY_ACTIVE, CRDT_V_INT, 0, "active" },
+	{ F_EMERGENCY_REASON, CRDT_V_BYTES, 0, "reason" },
+};
+
+static const struct crdt_field checkin_fields[] = {
+	{ F_CHECKIN_MEMBER, CRDT_V_BYTES, CRDT_F_REF, "member" },
+	{ F_CHECKIN_STATUS, CRDT_V_INT, 0, "status" },
+	{ F_CHECKIN_NOTE, CRDT_V_BYTES, 0, "note" },
+};
+
 static const struct crdt_rschema schemas[] = {
 	{ CRDT_R_MEMBER, "members", "member", member_fields,
 	  ARRAY_SIZE(member_fields) },
@@ -65,6 +91,14 @@ static const struct crdt_rschema schemas[] = {
 	{ CRDT_R_CLAIM, "claims", "claim", claim_fields,
 	  ARRAY_SIZE(claim_fields) },
 	{ CRDT_R_LOAN, "loans", "loan", loan_fields, ARRAY_SIZE(loan_fields) },
+	{ CRDT_R_ROLE, "role_facts", "role record", role_fields,
+	  ARRAY_SIZE(role_fields) },
+	{ CRDT_R_MODERATION, "moderation", "moderation record",
+	  moderation_fields, ARRAY_SIZE(moderation_fields) },
+	{ CRDT_R_EMERGENCY, "emergencies", "emergency record",
+	  emergency_fields, ARRAY_SIZE(emergency_fields) },
+	{ CRDT_R_CHECKIN, "checkins", "check-in", checkin_fields,
+	  ARRAY_SIZE(checkin_fields) },
 };
 
 const struct crdt_rschema *crdt_schema(unsigned rtype)
@@ -88,6 +122,8 @@ const char *const crdt_item_kinds[] = { "give",	   "lend",  "share",
 					"resource" };
 const char *const crdt_wish_kinds[] = { "material", "service" };
 const char *const crdt_urgencies[] = { "critical", "urgent", "normal", "low" };
+const char *const crdt_roles[] = { "coordinator", "building-head" };
+const char *const crdt_checkins[] = { "safe", "need-help" };
 
 int crdt_enum_lookup(const char *const *words, int n, const char *word)
 {

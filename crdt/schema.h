@@ -20,28 +20,45 @@ enum crdt_rtype {
 	CRDT_R_WISH = 3,
 	CRDT_R_CLAIM = 4,
 	CRDT_R_LOAN = 5,
+	CRDT_R_ROLE = 6,       /* a coordinator grants or revokes a role */
+	CRDT_R_MODERATION = 7, /* a coordinator hides or shows a post */
+	CRDT_R_EMERGENCY = 8,  /* a coordinator starts or ends emergency mode */
+	CRDT_R_CHECKIN = 9,    /* a household says safe / needs help */
 };
-#define CRDT_R_MAX 5
+#define CRDT_R_MAX 9
 
 enum crdt_vtype { CRDT_V_INT = 0, CRDT_V_BYTES = 1 };
 
 enum crdt_field_flags {
 	CRDT_F_STICKY = 1, /* terminal fact: once non-zero it stays (max) */
 	CRDT_F_REF = 2,	   /* a record id (16 bytes) or member key (32) */
+	CRDT_F_BLOB = 4,   /* opaque bytes (sealed private parts) */
 };
 
 enum { F_MEMBER_NAME = 1, F_MEMBER_BUILDING, F_MEMBER_UNIT, F_MEMBER_SKILLS,
-       F_MEMBER_LANGUAGES, F_MEMBER_HOUSEHOLD };
+       F_MEMBER_LANGUAGES, F_MEMBER_HOUSEHOLD, F_MEMBER_AVAILABLE,
+       F_MEMBER_PRIVATE };
 enum { F_ITEM_KIND = 1, F_ITEM_TITLE, F_ITEM_DESCRIPTION, F_ITEM_CATEGORY,
        F_ITEM_QUANTITY, F_ITEM_UNIT, F_ITEM_CONDITION, F_ITEM_LOCATION,
        F_ITEM_UNTIL, F_ITEM_WITHDRAWN };
 enum { F_WISH_KIND = 1, F_WISH_TITLE, F_WISH_DESCRIPTION, F_WISH_CATEGORY,
        F_WISH_URGENCY, F_WISH_QUANTITY, F_WISH_NEEDED_BY, F_WISH_LOCATION,
        F_WISH_FOR, F_WISH_WITHDRAWN, F_WISH_ACCEPTED, F_WISH_CONFIRMED,
-       F_WISH_HOURS };
+       F_WISH_HOURS, F_WISH_PRIVATE };
 enum { F_CLAIM_TARGET = 1, F_CLAIM_QUANTITY, F_CLAIM_NOTE, F_CLAIM_CANCELLED,
        F_CLAIM_DELIVERED };
 enum { F_LOAN_ITEM = 1, F_LOAN_BORROWER, F_LOAN_DUE, F_LOAN_RETURNED };
+enum { F_ROLE_MEMBER = 1, F_ROLE_ROLE, F_ROLE_GRANT };
+enum { F_MOD_TARGET = 1, F_MOD_REASON, F_MOD_HIDDEN };
+enum { F_EMERGENCY_ACTIVE = 1, F_EMERGENCY_REASON };
+enum { F_CHECKIN_MEMBER = 1, F_CHECKIN_STATUS, F_CHECKIN_NOTE };
+
+/* roles and check-in states, stored as small integers */
+enum { CRDT_ROLE_COORDINATOR = 0, CRDT_ROLE_BUILDING_HEAD = 1 };
+#define CRDT_ROLES 2
+extern const char *const crdt_roles[];	   /* "coordinator", "building-head" */
+enum { CRDT_CHECKIN_SAFE = 0, CRDT_CHECKIN_NEED_HELP = 1 };
+extern const char *const crdt_checkins[];  /* "safe", "need-help" */
 
 struct crdt_field {
 	uint8_t id;

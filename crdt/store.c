@@ -67,6 +67,27 @@ static const char *const migrations[] = {
 	" last_sync INTEGER, sent INTEGER NOT NULL DEFAULT 0,"
 	" received INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
 	" updated INTEGER) WITHOUT ROWID;",
+	/* 3: community operations (roles, moderation, emergencies, check-ins),
+	 * availability and sealed private parts */
+	"ALTER TABLE members ADD COLUMN available TEXT;"
+	"ALTER TABLE members ADD COLUMN private BLOB;"
+	"ALTER TABLE wishes ADD COLUMN private BLOB;"
+	"CREATE TABLE role_facts(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, member BLOB, role INTEGER,"
+	" grant_ INTEGER) WITHOUT ROWID;"
+	"CREATE TABLE moderation(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, target BLOB, reason TEXT,"
+	" hidden INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX moderation_target ON moderation(target);"
+	"CREATE TABLE emergencies(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, active INTEGER, reason TEXT)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE checkins(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, member BLOB, status INTEGER,"
+	" note TEXT) WITHOUT ROWID;"
+	"CREATE INDEX checkins_member ON checkins(member, created);"
+	"CREATE INDEX items_author ON items(author);"
+	"CREATE INDEX wishes_author ON wishes(author);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -545,6 +566,8 @@ static sqlite3_stmt *upd_stmt(struct crdt_store *s, const struct crdt_rschema *r
 	char sql[512];
 	const char *c = f->column;
 
+	if (f->id >= 16)
+		return NULL;
 	if (s->upd[r->rtype][f->id])
 		return s->upd[r->rtype][f->id];
 	if (r->rtype == CRDT_R_MEMBER)
@@ -573,7 +596,7 @@ static void bind_val(sqlite3_stmt *q, int col, const struct crdt_field *f,
 		sqlite3_bind_null(q, col); /* wrong type: field ignored */
 	else if (v->type == CRDT_V_INT)
 		sqlite3_bind_int64(q, col, v->i);
-	else if (f->flags & CRDT_F_REF)
+	else if (f->flags & (CRDT_F_REF | CRDT_F_BLOB))
 		sqlite3_bind_blob(q, col, v->p, (int)v->len, SQLITE_STATIC);
 	else
 		sqlite3_bind_text(q, col, (const char *)v->p, (int)v->len,
@@ -645,6 +668,10 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
 
 		if (!r)
 			continue; /* a newer record type: kept, not shown */
+		/* roles, moderation, emergencies and check-ins are facts:
+		 * created once, never edited (their order derives state) */
+		if (r->rtype >= CRDT_R_ROLE && op->kind != CRDT_OP_CREATE)
+			continue;
 		switch (op->kind) {
 		case CRDT_OP_CREATE:
 			if (r->rtype != CRDT_R_MEMBER)
