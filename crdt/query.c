@@ -11,6 +11,19 @@ enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
 
 #define HEX(x) "lower(hex(" x "))"
 
+/* Posts expire (derived, never deleted): items 90 days after their last
+ * edit or renewal, wishes 30 days after theirs (or at needed_by). */
+#define ITEM_TTL "7776000"
+#define WISH_TTL "2592000"
+#define LAST_EDIT(t) "(" t ".updated >> 16) / 1000"
+
+/* Hidden by a current coordinator's latest moderation record. */
+#define HIDDEN(t)                                                             \
+	"coalesce((SELECT m.hidden FROM moderation m WHERE m.target = " t    \
+	".id AND m.author IN (SELECT member FROM temp.coord)"                \
+	" ORDER BY m.created DESC, m.author DESC, m.id DESC LIMIT 1), 0)"
+#define BLOCKED(t) "EXISTS (SELECT 1 FROM blocked b WHERE b.member = " t ".author)"
+
 /* A claim c on target t (alias) is active. */
 #define ACTIVE_CLAIM(t) "NOT c.cancelled AND c.author <> " t ".author"
 
@@ -22,6 +35,7 @@ static const char *const item_sql =
 	" i.category, i.quantity,"
 	" CASE WHEN i.withdrawn THEN 'withdrawn'"
 	"  WHEN i.until IS NOT NULL AND i.until < ?7 THEN 'expired'"
+	"  WHEN " LAST_EDIT("i") " + " ITEM_TTL " < ?7 THEN 'expired'"
 	"  WHEN EXISTS (SELECT 1 FROM loans l WHERE l.item = i.id"
 	"   AND l.author = i.author AND NOT l.returned) THEN 'on_loan'"
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = i.id AND "
@@ -38,7 +52,8 @@ static const char *const item_sql =
 	"   ORDER BY l.created DESC LIMIT 1) AS borrower,"
 	" (SELECT l.due FROM loans l WHERE l.item = i.id"
 	"   AND l.author = i.author AND NOT l.returned"
-	"   ORDER BY l.created DESC LIMIT 1) AS due"
+	"   ORDER BY l.created DESC LIMIT 1) AS due,"
+	" " HIDDEN("i") " AS hidden, " BLOCKED("i") " AS blocked"
 	" FROM items i"
 	" WHERE (?1 IS NULL OR i.author = ?1) AND (?2 IS NULL OR i.kind = ?2)"
 	"  AND (?3 IS NULL OR i.category = ?3 COLLATE NOCASE)"
@@ -46,7 +61,8 @@ static const char *const item_sql =
 	"   (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))"
 	"  AND (?5 IS NULL OR i.id = ?5)"
 	" ORDER BY i.created DESC, i.id)"
-	" WHERE (?6 OR status IN ('available', 'requested', 'on_loan'))"
+	" WHERE (?6 OR (status IN ('available', 'requested', 'on_loan')"
+	"  AND NOT hidden AND NOT blocked))"
 	"  AND (NOT ?8 OR (status = 'on_loan' AND due IS NOT NULL AND due < ?7))";
 
 #define CLAIM_STATUS                                                          \
@@ -62,6 +78,7 @@ static const char *const wish_sql =
 	" CASE WHEN w.withdrawn THEN 'withdrawn'"
 	"  WHEN w.confirmed THEN 'confirmed'"
 	"  WHEN w.needed_by IS NOT NULL AND w.needed_by < ?7 THEN 'expired'"
+	"  WHEN " LAST_EDIT("w") " + " WISH_TTL " < ?7 THEN 'expired'"
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = w.id AND "
 	ACTIVE_CLAIM("w") " AND c.delivered) THEN 'delivered'"
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.id = w.accepted_claim"
@@ -82,16 +99,18 @@ static const char *const wish_sql =
 	" w.on_behalf_of AS for_name, w.description,"
 	" w.created >> 16 AS created_ms,"
 	" (SELECT name FROM members m WHERE m.id = w.author) AS author_name,"
-	" w.hours_q / 4.0 AS hours, w.urgency AS urgency_rank"
+	" w.hours_q / 4.0 AS hours, w.urgency AS urgency_rank,"
+	" " HIDDEN("w") " AS hidden, " BLOCKED("w") " AS blocked"
 	" FROM wishes w"
 	" WHERE (?1 IS NULL OR w.author = ?1) AND (?2 IS NULL OR w.urgency = ?2)"
 	"  AND (?4 IS NULL OR w.rowid IN"
 	"   (SELECT rowid FROM wishes_fts WHERE wishes_fts MATCH ?4))"
 	"  AND (?5 IS NULL OR w.id = ?5)"
 	" ORDER BY coalesce(w.urgency, 2), w.created, w.id)"
-	" WHERE CASE WHEN ?3 IS NOT NULL THEN status = ?3"
-	"  WHEN ?6 THEN 1"
-	"  ELSE status NOT IN ('confirmed', 'withdrawn', 'expired') END";
+	" WHERE CASE WHEN ?6 THEN 1 WHEN hidden OR blocked THEN 0"
+	"  WHEN ?3 IS NOT NULL THEN status = ?3"
+	"  ELSE status NOT IN ('confirmed', 'withdrawn', 'expired') END"
+	"  AND (?3 IS NULL OR status = ?3)";
 
 static const char *const claims_sql =
 	"SELECT " HEX("c.id") " AS id, " HEX("c.author") " AS claimant,"
@@ -521,8 +540,9 @@ int crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c)
 		"SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM items"
 		" WHERE NOT withdrawn), (SELECT count(*) FROM wishes),"
 		" (SELECT count(*) FROM changes), (SELECT count(*) FROM authors),"
-		" (SELECT count(*) FROM wishes WHERE NOT withdrawn AND NOT confirmed"
-		"  AND (needed_by IS NULL OR needed_by >= ?1))");
+		" (SELECT count(*) FROM wishes w WHERE NOT withdrawn AND NOT confirmed"
+		"  AND (needed_by IS NULL OR needed_by >= ?1)"
+		"  AND " LAST_EDIT("w") " + " WISH_TTL " >= ?1)");
 	int rc;
 
 	memset(c, 0, sizeof *c);

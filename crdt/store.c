@@ -88,6 +88,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX checkins_member ON checkins(member, created);"
 	"CREATE INDEX items_author ON items(author);"
 	"CREATE INDEX wishes_author ON wishes(author);",
+	/* 4: members this replica's user blocked (local, never synced) */
+	"CREATE TABLE blocked(member BLOB PRIMARY KEY) WITHOUT ROWID;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -280,6 +282,13 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 	rc = migrate(s);
 	if (rc)
 		goto fail;
+	/* this connection's current coordinators (crdt/community.h) */
+	rc = sqlite3_exec(s->db, "CREATE TEMP TABLE coord(member BLOB PRIMARY KEY)"
+			  " WITHOUT ROWID", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = crdt_store_err(s, rc);
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
