@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "crdt/community.h"
 #include "crdt/query.h"
 #include "crdt/replica.h"
 #include "peer/keystore.h"
@@ -32,6 +33,9 @@ struct cli {
 	int64_t now; /* unix seconds */
 	uint64_t fixed_ms; /* KITH_NOW * 1000, or 0 */
 	struct crdt_env env;
+	int have_community;
+	uint8_t creator[32];	 /* the community's first coordinator */
+	struct crdt_roles roles; /* derived at open (crdt/community.h) */
 };
 
 struct cli_cmd {
@@ -58,6 +62,15 @@ int cli_daemon(struct cli *c, int argc, char **argv);
 int cli_sync(struct cli *c, int argc, char **argv);
 int cli_peers(struct cli *c, int argc, char **argv);
 int cli_status(struct cli *c, int argc, char **argv);
+int cli_roles(struct cli *c, int argc, char **argv);
+int cli_role(struct cli *c, int argc, char **argv);
+int cli_hide(struct cli *c, int argc, char **argv);
+int cli_unhide(struct cli *c, int argc, char **argv);
+int cli_block(struct cli *c, int argc, char **argv);
+int cli_unblock(struct cli *c, int argc, char **argv);
+int cli_emergency(struct cli *c, int argc, char **argv);
+int cli_checkin(struct cli *c, int argc, char **argv);
+int cli_checkins(struct cli *c, int argc, char **argv);
 
 /* Dispatch argv[1] (argv[0] is the group name) through a table. */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
@@ -101,6 +114,11 @@ int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 /* Finish op as an edit of record id and commit it. */
 int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
 		   const char *what);
+
+/* The emergency banner (text mode, when emergency mode is on). */
+void cli_banner(struct cli *c);
+/* 1 if we hold role now; else prints why not and returns 0. */
+int cli_require_role(struct cli *c, int role, const char *what);
 
 /* Output. */
 void cli_json_str(FILE *f, const char *s);

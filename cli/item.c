@@ -233,6 +233,7 @@ static int item_list(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, mine);
 	if (rc)
 		return rc;
+	cli_banner(c);
 	if (mine)
 		f.author = c->r.id.pk;
 	rc = crdt_query_items(c->r.store, &f, c->now,

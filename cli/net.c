@@ -241,14 +241,17 @@ int cli_status(struct cli *c, int argc, char **argv)
 			daemon[--l] = 0;
 	}
 	if (c->json) {
-		printf("{\"node\":\"%s\",\"members\":%lld,\"items\":%lld,"
+		printf("{\"node\":\"%s\",\"emergency\":%s,\"members\":%lld,"
+		       "\"items\":%lld,"
 		       "\"wishes\":%lld,\"open_wishes\":%lld,\"changes\":%lld,"
 		       "\"daemon\":%s}\n",
-		       id, (long long)n.members, (long long)n.items,
+		       id, c->roles.emergency ? "true" : "false",
+		       (long long)n.members, (long long)n.items,
 		       (long long)n.wishes, (long long)n.open_wishes,
 		       (long long)n.changes, running ? daemon : "null");
 		return CLI_OK;
 	}
+	cli_banner(c);
 	printf("node:      %s\n", *id ? id : "(no identity yet: kith init)");
 	printf("members:   %lld\nitems:     %lld\nwishes:    %lld (%lld open)\n"
 	       "changes:   %lld\n",

@@ -132,6 +132,20 @@ int cli_open(struct cli *c, int need_identity)
 	if (rc)
 		return CLI_FAIL;
 	c->open = 1;
+	{
+		struct peer_community com;
+
+		if (peer_community_load(c->home, &com) == 0) {
+			memcpy(c->creator, com.creator, 32);
+			c->have_community = 1;
+			peer_community_wipe(&com);
+		}
+	}
+	rc = crdt_community_refresh(c->r.store,
+				    c->have_community ? c->creator : NULL,
+				    &c->roles);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot read roles");
 identity:
 	if (!need_identity || c->r.id.sk)
 		return CLI_OK;
@@ -151,6 +165,35 @@ void cli_close(struct cli *c)
 	if (c->open)
 		crdt_replica_close(&c->r);
 	c->open = 0;
+	crdt_roles_release(&c->roles);
+}
+
+void cli_banner(struct cli *c)
+{
+	char when[32];
+
+	if (c->json || !c->roles.emergency)
+		return;
+	{
+		time_t t = (time_t)(c->roles.since_ms / 1000);
+		struct tm tm;
+
+		if (!localtime_r(&t, &tm) ||
+		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
+			snprintf(when, sizeof when, "?");
+	}
+	printf("*** EMERGENCY since %s: %s ***\n", when,
+	       c->roles.reason[0] ? c->roles.reason : "(no reason given)");
+	printf("*** critical and urgent needs are listed first; check in with "
+	       "'kith checkin safe' ***\n\n");
+}
+
+int cli_require_role(struct cli *c, int role, const char *what)
+{
+	if (c->r.id.sk && crdt_roles_has(&c->roles, c->r.id.pk, role))
+		return 1;
+	cli_fail("only %ss can %s", crdt_roles[role], what);
+	return 0;
 }
 
 int cli_fail_rc(struct cli *c, int rc, const char *what)

@@ -153,3 +153,39 @@ int crdt_block(struct crdt_store *s, const uint8_t member[32], int block)
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
 }
+
+int crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
+		  crdt_row_fn fn, void *ctx)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	/* the latest check-in of each member since since_ms */
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT lower(hex(m.id)) AS member, m.name,"
+		    " coalesce(m.building, '') AS building,"
+		    " coalesce(m.unit, '') AS unit,"
+		    " CASE c.status WHEN 0 THEN 'safe' WHEN 1 THEN 'need-help'"
+		    "  ELSE 'unknown' END AS status,"
+		    " (SELECT name FROM members r WHERE r.id = c.author)"
+		    "  AS reported_by,"
+		    " lower(hex(c.author)) AS reporter,"
+		    " c.created >> 16 AS at_ms, c.note"
+		    " FROM members m LEFT JOIN checkins c ON c.id ="
+		    "  (SELECT x.id FROM checkins x WHERE x.member = m.id"
+		    "   AND x.created >= ?2 ORDER BY x.created DESC, x.id DESC"
+		    "   LIMIT 1)"
+		    " WHERE (?1 IS NULL OR m.building = ?1 COLLATE NOCASE)"
+		    " ORDER BY building COLLATE NOCASE, unit COLLATE NOCASE,"
+		    "  m.name COLLATE NOCASE, m.id",
+		    -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	if (building)
+		sqlite3_bind_text(q, 1, building, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, since_ms << 16);
+	rc = crdt_rows(s, q, fn, ctx);
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "query.h"
 #include "store.h"
 
 struct crdt_role {
@@ -57,5 +58,14 @@ crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 /* Local blocking (not synced). */
 __attribute__((warn_unused_result)) int
 crdt_block(struct crdt_store *s, const uint8_t member[32], int block);
+
+/*
+ * Roll call: every member (of one building, or all), with their latest
+ * check-in at or after since_ms (status "safe", "need-help", or "unknown"
+ * when none), who reported it and when.  Sorted by building, unit, name.
+ */
+__attribute__((warn_unused_result)) int
+crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
+	      crdt_row_fn fn, void *ctx);
 
 #endif

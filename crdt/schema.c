@@ -123,7 +123,7 @@ const char *const crdt_item_kinds[] = { "give",	   "lend",  "share",
 const char *const crdt_wish_kinds[] = { "material", "service" };
 const char *const crdt_urgencies[] = { "critical", "urgent", "normal", "low" };
 const char *const crdt_roles[] = { "coordinator", "building-head" };
-const char *const crdt_checkins[] = { "safe", "need-help" };
+const char *const crdt_checkin_states[] = { "safe", "need-help" };
 
 int crdt_enum_lookup(const char *const *words, int n, const char *word)
 {

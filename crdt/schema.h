@@ -58,7 +58,7 @@ enum { CRDT_ROLE_COORDINATOR = 0, CRDT_ROLE_BUILDING_HEAD = 1 };
 #define CRDT_ROLES 2
 extern const char *const crdt_roles[];	   /* "coordinator", "building-head" */
 enum { CRDT_CHECKIN_SAFE = 0, CRDT_CHECKIN_NEED_HELP = 1 };
-extern const char *const crdt_checkins[];  /* "safe", "need-help" */
+extern const char *const crdt_checkin_states[]; /* "safe", "need-help" */
 
 struct crdt_field {
 	uint8_t id;
