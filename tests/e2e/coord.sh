@@ -1,0 +1,131 @@
+#!/bin/sh
+# Community operations: roles, moderation, blocking, emergency mode and
+# check-ins, across three members who exchange bundles, with every refusal.
+. "$(dirname "$0")/lib.sh"
+
+A=$TMP_E2E/amira B=$TMP_E2E/ben C=$TMP_E2E/chloe
+member "$A" Amira && member "$B" Ben && member "$C" Chloe || finish
+k "$A" profile --building Elm --unit 1
+k "$B" profile --building Elm --unit 4
+k "$C" profile --building Oak --unit 2
+community "$A" "Elm and Oak" && join "$B" && join "$C" || finish
+everyone() { carry "$A" "$B"; carry "$B" "$C"; carry "$C" "$A"; carry "$A" "$B"; }
+everyone
+
+# ---- roles --------------------------------------------------------------
+k "$B" --json roles
+check_json "the creator is the first coordinator (as Ben sees it)" \
+	"[(r['name'], r['role']) for r in d] == [('Amira', 'coordinator')]"
+refused "a non-coordinator granting a role" "$B" "only coordinators" \
+	role grant Chloe building-head
+run_ok "Amira makes Ben a building head" "$A" role grant Ben building-head
+run_err 1 "already" "granting twice is refused" "$A" role grant Ben building-head
+run_rc 2 "an unknown role is a usage error" "$A" role grant Ben mayor
+run_rc 2 "neither grant nor revoke" "$A" role give Ben coordinator
+run_err 1 "no member" "an unknown member is refused" "$A" role grant Zed coordinator
+run_ok "Amira makes Chloe a coordinator" "$A" role grant Chloe coordinator
+everyone
+k "$B" --json roles
+check_json "every replica derives the same roles" \
+	"sorted((r['name'], r['role']) for r in d) == [('Amira', 'coordinator'), ('Ben', 'building-head'), ('Chloe', 'coordinator')]"
+refused "a building head cannot appoint coordinators" "$B" "only coordinators" \
+	role grant Ben coordinator
+
+# concurrent, partitioned: Amira and Chloe revoke each other offline
+run_ok "Amira revokes Chloe (partitioned)" "$A" role revoke Chloe coordinator
+run_ok "Chloe revokes Amira (partitioned)" "$C" role revoke Amira coordinator
+everyone
+everyone
+ra=$(k "$A" --json roles; echo "$OUT")
+rb=$(k "$B" --json roles; echo "$OUT")
+rc=$(k "$C" --json roles; echo "$OUT")
+check_eq "Amira and Ben agree on roles after concurrent revocations" "$ra" "$rb"
+check_eq "Ben and Chloe agree on roles after concurrent revocations" "$rb" "$rc"
+k "$A" --json roles
+check_json "exactly one of the two coordinators remains" \
+	"sorted(r['name'] for r in d if r['role'] == 'coordinator') in (['Amira'], ['Chloe'])"
+check_eq "digests agree" "$(digest "$A")" "$(digest "$C")"
+# whoever is left leads from here
+k "$A" --json roles
+if echo "$OUT" | grep -q '"name":"Amira","role":"coordinator"'; then
+	L=$A O=$C
+else
+	L=$C O=$A
+fi
+
+# ---- moderation ------------------------------------------------------------
+k "$B" item add --title "Cheap watches, message me"
+SPAM=$OUT
+k "$B" item add --title "Folding table"
+TABLE=$OUT
+everyone
+run_rc 2 "hide without --reason is a usage error" "$L" hide "$SPAM"
+refused "a non-coordinator hiding a post" "$B" "only coordinators" hide "$SPAM" --reason spam
+run_err 1 "no item or wish" "hiding an unknown id" "$L" hide 00000000ffff --reason x
+run_ok "the coordinator hides the spam" "$L" hide "$(echo "$SPAM" | cut -c1-8)" --reason "spam"
+everyone
+k "$O" --json item list
+check_json "the hidden post is gone from everyone's list" \
+	"'$SPAM' not in [i['id'] for i in d] and '$TABLE' in [i['id'] for i in d]"
+k "$O" --json item list --all
+check_json "--all still shows it, marked hidden" \
+	"[i['hidden'] for i in d if i['id'] == '$SPAM'] == [1]"
+run_ok "the coordinator shows it again" "$L" unhide "$SPAM"
+everyone
+k "$O" --json item list
+check_json "unhidden, it is back" "'$SPAM' in [i['id'] for i in d]"
+
+# ---- blocking (local) -------------------------------------------------------
+run_ok "Chloe blocks Ben" "$C" block Ben
+k "$C" --json item list
+check_json "Ben's posts are hidden from Chloe" "'$TABLE' not in [i['id'] for i in d]"
+k "$A" --json item list
+check_json "... and only from Chloe" "'$TABLE' in [i['id'] for i in d]"
+run_err 1 "yourself" "blocking yourself is refused" "$C" block Chloe
+run_ok "Chloe unblocks Ben" "$C" unblock Ben
+k "$C" --json item list
+check_json "Ben's posts are back for Chloe" "'$TABLE' in [i['id'] for i in d]"
+
+# ---- emergency ---------------------------------------------------------------
+refused "a non-coordinator starting an emergency" "$B" "only coordinators" \
+	emergency start "flood"
+run_rc 2 "emergency start needs a reason" "$L" emergency start
+run_err 1 "not on" "ending an emergency that is not on" "$L" emergency end
+run_ok "the coordinator starts an emergency" "$L" emergency start "Flood in Elm Street"
+everyone
+k "$B" status
+check_match "status shows the banner" "$OUT" "EMERGENCY since .*Flood in Elm Street"
+k "$B" wish list
+check_match "wish lists show the banner" "$OUT" "EMERGENCY"
+k "$B" item list
+check_match "item lists show the banner" "$OUT" "EMERGENCY"
+k "$B" --json status
+check_json "status --json says emergency" "d['emergency'] is True"
+
+# ---- check-ins -----------------------------------------------------------------
+run_ok "Ben checks in as needing help" "$B" checkin need-help --note "water in the cellar"
+run_ok "Ben checks in for Amira" "$B" checkin safe --for Amira
+run_err 1 "no member" "checking in for an unknown member" "$B" checkin safe --for "Mrs Nobody"
+run_rc 2 "an unknown state is a usage error" "$B" checkin fine
+run_rc 2 "a state is required" "$B" checkin
+everyone
+k "$O" --json checkins
+check_json "roll call: Ben needs help" \
+	"[c['status'] for c in d if c['name'] == 'Ben'] == ['need-help']"
+check_json "roll call: Amira safe, reported by Ben" \
+	"[(c['status'], c['reported_by']) for c in d if c['name'] == 'Amira'] == [('safe', 'Ben')]"
+check_json "roll call: Chloe has not checked in" \
+	"[c['status'] for c in d if c['name'] == 'Chloe'] == ['unknown']"
+k "$O" --json checkins --building Oak
+check_json "--building filters" "[c['name'] for c in d] == ['Chloe']"
+k "$O" checkins
+check_match "text roll call has per-building totals" "$OUT" "safe 1, need help 1, not checked in 0"
+
+run_ok "the coordinator ends the emergency" "$L" emergency end
+everyone
+k "$B" status
+check_nomatch "no banner after the end" "$OUT" "EMERGENCY"
+k "$B" --json emergency
+check_json "emergency shows it is off" "d['emergency'] is False"
+check_eq "all replicas agree at the end" "$(digest "$A")" "$(digest "$B")"
+finish
