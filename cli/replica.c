@@ -2,6 +2,7 @@
  * replica.c - kith members, digest, vector, export, import.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -120,15 +121,17 @@ int cli_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "since", required_argument, NULL, 's' },
+		{ "max-bytes", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct cli_cmd cmd = { "export", cli_export,
-					    "export FILE [--since VECTOR_FILE]",
+					    "export FILE [--since VECTOR_FILE] [--max-bytes N]",
 					    NULL, 0 };
 	struct peer_community com;
 	struct crdt_vector vv = { NULL, 0 };
-	struct crdt_export_stats st = { 0, 0 };
+	struct crdt_export_stats st = { 0, 0, 0 };
 	const char *file = NULL, *since = NULL;
+	unsigned long long max = 0;
 	int ch, rc;
 
 	optind = 0;
@@ -137,7 +140,18 @@ int cli_export(struct cli *c, int argc, char **argv)
 			file = optarg;
 		else if (ch == 's')
 			since = optarg;
-		else
+		else if (ch == 'm') {
+			char *end;
+
+			max = strtoull(optarg, &end, 10);
+			if (*end == 'k' || *end == 'K')
+				max *= 1024, end++;
+			else if (*end == 'M')
+				max *= 1024 * 1024, end++;
+			if (*end || !max)
+				return cli_usage(&cmd, "--max-bytes needs a size "
+						       "like 65536, 64k or 2M");
+		} else
 			return cli_bad_option(&cmd, argv, ch);
 	}
 	if (!file)
@@ -158,20 +172,28 @@ int cli_export(struct cli *c, int argc, char **argv)
 						: kith_strerror(rc));
 		}
 	}
-	rc = crdt_bundle_export(&c->r, com.key, since ? &vv : NULL, file, &st);
+	rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL, max,
+				    file, &st);
 	peer_community_wipe(&com);
 	crdt_vector_release(&vv);
+	if (rc == KITH_ETOOBIG && max)
+		return cli_fail("--max-bytes %llu is too small for any bundle",
+				max);
 	if (rc)
 		return cli_fail("cannot write bundle '%s': %s", file,
 				kith_strerror(rc));
 	if (c->json)
-		printf("{\"changes\":%llu,\"bytes\":%llu}\n",
+		printf("{\"changes\":%llu,\"bytes\":%llu,\"left\":%llu}\n",
 		       (unsigned long long)st.changes,
-		       (unsigned long long)st.bytes);
+		       (unsigned long long)st.bytes,
+		       (unsigned long long)st.left);
 	else
 		printf("exported %llu changes (%llu bytes) to '%s'\n",
 		       (unsigned long long)st.changes,
 		       (unsigned long long)st.bytes, file);
+	if (!c->json && st.left)
+		printf("%llu changes did not fit; the most urgent went first\n",
+		       (unsigned long long)st.left);
 	return CLI_OK;
 }
 

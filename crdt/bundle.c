@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "community.h"
 #include "err.h"
 
 #define MAGIC "KITHBNDL"
@@ -372,20 +373,45 @@ int crdt_runs_end(struct crdt_sink *k, uint64_t total)
 	return rc ? rc : wvarint(k, total, 0);
 }
 
+/* File size of a bundle with plain bytes of plaintext. */
+static uint64_t bundle_size(uint64_t plain)
+{
+	return HEAD_LEN + plain + (plain / CHUNK + 1) * (4 + CRDT_STREAM_ABYTES);
+}
+
+static int buf_put(void *ctx, const void *p, size_t n)
+{
+	return crdt_buf_put(ctx, p, n);
+}
+
 int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 		       const struct crdt_vector *since, const char *path,
 		       struct crdt_export_stats *st)
+{
+	return crdt_bundle_export_max(r, community, since, 0, path, st);
+}
+
+int crdt_bundle_export_max(struct crdt_replica *r,
+			   const uint8_t community[32],
+			   const struct crdt_vector *since, uint64_t max_bytes,
+			   const char *path, struct crdt_export_stats *st)
 {
 	struct crdt_store *s = r->store;
 	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
 	struct writer w;
 	struct crdt_sink k = { writer_put, &w };
+	struct crdt_buf run;
+	struct crdt_sink rk = { buf_put, &run };
+	struct crdt_vector urgent = { NULL, 0 };
 	uint8_t head[HEAD_LEN], key[CRDT_KEY_LEN];
 	char tmp[4096];
-	uint64_t total = 0;
-	int rc, step;
+	uint64_t total = 0, left = 0, plain_total = 0;
+	int rc, step, pass;
 
+	if (max_bytes && bundle_size(16) > max_bytes)
+		return KITH_ETOOBIG;
+	crdt_buf_init(&run, CRDT_BUNDLE_MAX_FILE);
 	memset(&w, 0, sizeof w);
 	crdt_buf_init(&w.plain, CHUNK);
 	w.ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
@@ -412,23 +438,47 @@ int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 	/* one read transaction: a consistent snapshot of the log */
 	if (!rc && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
 		rc = crdt_store_err(s, sqlite3_errcode(db));
+	if (!rc)
+		rc = crdt_urgent_authors(s, &urgent);
 	if (!rc && sqlite3_prepare_v2(db,
 				      "SELECT n, pk, head FROM authors"
 				      " WHERE head > 0 ORDER BY pk",
 				      -1, &q, NULL))
 		rc = crdt_store_err(s, sqlite3_errcode(db));
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		uint64_t headseq = (uint64_t)sqlite3_column_int64(q, 2);
-		uint64_t have = crdt_vector_get(since, sqlite3_column_blob(q, 1));
+	/* two passes: authors carrying urgent needs first, then the rest */
+	for (pass = 0; !rc && pass < 2; pass++) {
+		while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+			const uint8_t *pk = sqlite3_column_blob(q, 1);
+			uint64_t headseq = (uint64_t)sqlite3_column_int64(q, 2);
+			uint64_t have = crdt_vector_get(since, pk);
 
-		if (have >= headseq)
-			continue;
-		rc = export_run(&k, s, sqlite3_column_int64(q, 0), have + 1,
-				headseq);
-		total += headseq - have;
+			if (have >= headseq ||
+			    (crdt_vector_get(&urgent, pk) != 0) != (pass == 0))
+				continue;
+			if (!max_bytes) {
+				rc = export_run(&k, s, sqlite3_column_int64(q, 0),
+						have + 1, headseq);
+				total += headseq - have;
+				continue;
+			}
+			/* whole runs only, while they fit */
+			crdt_buf_reset(&run);
+			rc = export_run(&rk, s, sqlite3_column_int64(q, 0),
+					have + 1, headseq);
+			if (rc)
+				break;
+			if (bundle_size(plain_total + run.len + 16) > max_bytes) {
+				left += headseq - have;
+				continue;
+			}
+			rc = writer_put(&w, run.data, run.len);
+			plain_total += run.len;
+			total += headseq - have;
+		}
+		sqlite3_reset(q);
 	}
 	sqlite3_finalize(q);
-	if (!rc)
+	if (!rc && !max_bytes)
 		rc = export_forks(&k, s, &total);
 	if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
@@ -441,9 +491,12 @@ int crdt_bundle_export(struct crdt_replica *r, const uint8_t community[32],
 	if (!rc && st) {
 		st->changes = total;
 		st->bytes = w.bytes;
+		st->left = left;
 	}
 	free(w.ct);
 	crdt_buf_release(&w.plain);
+	crdt_buf_release(&run);
+	crdt_vector_release(&urgent);
 	return rc;
 }
 

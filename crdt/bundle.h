@@ -55,6 +55,7 @@ crdt_vector_read(struct crdt_vector *vv, const char *path);
 struct crdt_export_stats {
 	uint64_t changes;
 	uint64_t bytes;
+	uint64_t left; /* changes that did not fit under max_bytes */
 };
 
 /*
@@ -88,6 +89,18 @@ typedef void (*crdt_run_fn)(void *ctx, const uint8_t pk[32], uint64_t first,
 __attribute__((warn_unused_result)) int
 crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
 		struct crdt_apply_stats *st, crdt_run_fn on_run, void *ctx);
+
+/*
+ * The same with a size limit for small carriers: authors whose logs hold
+ * open critical/urgent wishes or need-help check-ins go first
+ * (crdt/community.h), then the others; only whole runs are written, while
+ * they fit under max_bytes (file size); fork evidence is left out.
+ * KITH_ETOOBIG if not even an empty bundle fits.
+ */
+__attribute__((warn_unused_result)) int
+crdt_bundle_export_max(struct crdt_replica *r, const uint8_t community[32],
+		       const struct crdt_vector *since, uint64_t max_bytes,
+		       const char *path, struct crdt_export_stats *st);
 
 /* Decrypt, check and apply a bundle file. */
 __attribute__((warn_unused_result)) int

@@ -189,3 +189,45 @@ int crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
 	sqlite3_finalize(q);
 	return rc;
 }
+
+int crdt_urgent_authors(struct crdt_store *s, struct crdt_vector *out)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	if (sqlite3_prepare_v2(
+		    db,
+		    "SELECT author FROM wishes WHERE NOT withdrawn AND NOT confirmed"
+		    " AND urgency <= 1 UNION"
+		    " SELECT author FROM checkins WHERE status = 1 ORDER BY 1",
+		    -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(q, 0) != 32)
+			continue;
+		if (out->n == cap) {
+			struct crdt_vv_entry *p;
+
+			cap = cap ? 2 * cap : 16;
+			p = realloc(out->v, cap * sizeof *p);
+			if (!p) {
+				sqlite3_finalize(q);
+				crdt_vector_release(out);
+				return KITH_ENOMEM;
+			}
+			out->v = p;
+		}
+		memcpy(out->v[out->n].pk, sqlite3_column_blob(q, 0), 32);
+		out->v[out->n++].seq = 1;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		crdt_vector_release(out);
+		return crdt_store_err(s, rc);
+	}
+	return 0;
+}

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "bundle.h"
 #include "query.h"
 #include "store.h"
 
@@ -67,5 +68,13 @@ crdt_block(struct crdt_store *s, const uint8_t member[32], int block);
 __attribute__((warn_unused_result)) int
 crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
 	      crdt_row_fn fn, void *ctx);
+
+/*
+ * Authors whose logs carry what must travel first on a short contact: open
+ * critical or urgent wishes, and need-help check-ins.  A vector sorted by
+ * key (seq 1 for each; crdt_vector_get(out, pk) != 0 means urgent).
+ */
+__attribute__((warn_unused_result)) int
+crdt_urgent_authors(struct crdt_store *s, struct crdt_vector *out);
 
 #endif

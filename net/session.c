@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "crdt/bundle.h"
+#include "crdt/community.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "frame.h"
@@ -313,15 +314,50 @@ static int enqueue(struct net_session *s, const uint8_t pk[32], uint64_t from,
 	return vv_raise(&s->believed, pk, to);
 }
 
+/* Urgent first on short contacts: queued runs of authors holding open
+ * critical/urgent wishes or need-help check-ins move to the front (stable,
+ * so each author's runs keep their order). */
+static int urgent_first(struct net_session *s)
+{
+	struct crdt_vector urgent;
+	struct net_recon_send *tmp;
+	size_t n = s->qlen - s->qhead, i, k = 0, pass;
+	int rc;
+
+	if (n < 2)
+		return 0;
+	rc = crdt_urgent_authors(s->cfg.replica->store, &urgent);
+	if (rc || !urgent.n) {
+		crdt_vector_release(&urgent);
+		return rc;
+	}
+	tmp = malloc(n * sizeof *tmp);
+	if (!tmp) {
+		crdt_vector_release(&urgent);
+		return KITH_ENOMEM;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = s->qhead; i < s->qlen; i++)
+			if ((crdt_vector_get(&urgent, s->q[i].pk) != 0) ==
+			    (pass == 0))
+				tmp[k++] = s->q[i];
+	memcpy(&s->q[s->qhead], tmp, n * sizeof *tmp);
+	free(tmp);
+	crdt_vector_release(&urgent);
+	return 0;
+}
+
 static int take_recon_sends(struct net_session *s)
 {
 	struct net_recon_send tmp[64];
-	size_t n, i;
+	size_t n, i, before = s->qlen - s->qhead;
 	int rc = 0;
 
 	while (!rc && (n = net_recon_take_sends(&s->recon, tmp, 64)))
 		for (i = 0; !rc && i < n; i++)
 			rc = enqueue(s, tmp[i].pk, tmp[i].from, tmp[i].to);
+	if (!rc && s->qlen - s->qhead != before)
+		rc = urgent_first(s);
 	return rc;
 }
 

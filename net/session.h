@@ -4,7 +4,8 @@
  * Lifecycle: net_session_new() on a connected (dialer) or accepted
  * (listener) TCP handle -> handshake (net/shs.h, 10 s limit) -> framing
  * (net/frame.h) -> HELLO / reconciliation (net/recon.h) -> the changes each
- * side lacks, in per-author runs, with backpressure (no more than
+ * side lacks, in per-author runs, urgent first (authors holding open
+ * critical/urgent wishes or need-help check-ins), with backpressure (no more than
  * NET_SESSION_HIGH_WATER bytes queued on the socket) -> SYNCED both ways ->
  * live: net_session_push() sends what the peer lacks whenever the replica
  * changed; PING after 15 s of quiet, closed after 60 s without a frame.

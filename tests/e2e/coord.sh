@@ -121,6 +121,29 @@ check_json "--building filters" "[c['name'] for c in d] == ['Chloe']"
 k "$O" checkins
 check_match "text roll call has per-building totals" "$OUT" "safe 1, need help 1, not checked in 0"
 
+# ---- urgent first in a small bundle --------------------------------------------
+D=$TMP_E2E/dana
+member "$D" Dana && join "$D"
+i=0
+while [ $i -lt 60 ]; do
+	k "$A" item add --title "spare part $i" --description "$(printf '%0200d' 0)"
+	i=$((i + 1))
+done
+k "$B" wish add --title "Oxygen for Mr K" --urgency critical
+everyone
+k "$O" export "$TMP_E2E/small.kb" --max-bytes 3k
+check_match "a small bundle says what did not fit" "$OUT" "did not fit"
+k "$D" import "$TMP_E2E/small.kb"
+k "$D" --json wish list
+check_json "the critical wish travels in the small bundle" \
+	"'Oxygen for Mr K' in [w['title'] for w in d]"
+k "$D" --json item list
+check_json "the bulk did not" "len(d) < 60"
+check "the small bundle is within --max-bytes" \
+	test "$(wc -c <"$TMP_E2E/small.kb")" -le 3072
+run_rc 2 "--max-bytes needs a size" "$O" export "$TMP_E2E/x.kb" --max-bytes lots
+run_err 1 "too small" "a --max-bytes too small for any bundle" "$O" export "$TMP_E2E/x.kb" --max-bytes 10
+
 run_ok "the coordinator ends the emergency" "$L" emergency end
 everyone
 k "$B" status
