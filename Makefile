@@ -77,7 +77,11 @@ $(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o $(BUILD)/libkit
 $(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe
+$(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
+	$(BUILD)/tests/hostile
 
 # The whole suite: unit tests, the convergence property, CLI end to end,
 # daemons on loopback, buildings in network namespaces (root only).

@@ -137,10 +137,11 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "cannot understand address '%s'", addr);
 	if (rc)
 		return cli_fail("sync with %s failed: %s%s", addr,
-				rc == KITH_EDENIED || rc == UV_ECONNRESET ||
-						rc == UV_EOF
-					? "the peer hung up (is it of another "
-					  "community?)"
+				!res.have_peer && (rc == KITH_EDENIED ||
+						   rc == UV_ECONNRESET ||
+						   rc == UV_EOF)
+					? "the peer hung up during the handshake "
+					  "(is it of another community?)"
 					: kith_strerror(rc),
 				res.st.applied ? " (what arrived was kept)" : "");
 	if (c->json)

@@ -154,6 +154,18 @@ static int resolve_fork(struct crdt_store *s, struct crdt_author *a,
 	return rc;
 }
 
+/* n changes of a continue another branch of a's log than ours: a fork we
+ * cannot judge without the changes where the branches part. */
+static void unchained(struct crdt_apply_stats *st, const struct crdt_author *a,
+		      size_t n)
+{
+	st->unchained += n;
+	if (!st->has_unchained) {
+		st->has_unchained = 1;
+		memcpy(st->unchained_pk, a->pk, CRDT_PK_LEN);
+	}
+}
+
 /* One verified run r[0..m) of author a, ascending seq, chained. */
 static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 		     size_t m, struct crdt_apply_stats *st, struct crdt_buf *buf)
@@ -194,7 +206,7 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 						/* earlier: the change that
 						 * decides is not in this
 						 * input, so judge nothing */
-						st->rejected += m;
+						unchained(st, a, m);
 						return 0;
 					}
 				}
@@ -210,12 +222,25 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 					st->duplicate += m - i;
 					return 0;
 				}
+				/* fork evidence is kept and sent on, and will
+				 * be checked alone: its own signature must be
+				 * good (the run's vouches only for bodies) */
+				if (crdt_change_verify(&r[i].c)) {
+					st->rejected += m - i;
+					return 0;
+				}
 				rc = resolve_fork(s, a, &r[i], buf, &e_wins);
 				if (rc)
 					return rc;
 				st->forked++;
 				if (!e_wins) {
-					st->rejected += m - i - 1;
+					/* ours stays: the rest of theirs is
+					 * the losing branch, and whoever sent
+					 * it should get ours from here */
+					st->superseded += m - i - 1;
+					st->has_fork_won = 1;
+					memcpy(st->fork_pk, a->pk, CRDT_PK_LEN);
+					st->fork_seq = r[i].c.seq;
 					return 0;
 				}
 				break;
@@ -228,7 +253,7 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 		if (e->c.seq == a->head + 1) {
 			if (!crdt_equal(e->c.prev, a->head_hash, CRDT_HASH_LEN)) {
 				/* continues a branch we do not hold */
-				st->rejected += m - i;
+				unchained(st, a, m - i);
 				return 0;
 			}
 			rc = append(s, a, e, st);

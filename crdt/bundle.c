@@ -365,6 +365,25 @@ int crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 	return export_run(k, s, a.n, from, to);
 }
 
+int crdt_runs_sig_ok(struct crdt_store *s, const uint8_t pk[32], uint64_t seq)
+{
+	struct crdt_author a;
+	struct crdt_change c;
+	struct crdt_buf buf;
+	int ok = 0;
+
+	if (crdt_store_author(s, pk, 0, &a) || !a.n)
+		return 0;
+	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
+	if (crdt_store_get_change(s, a.n, seq, &buf) == 0 &&
+	    crdt_change_decode(&c, buf.data, buf.len) == 0) {
+		ok = crdt_change_verify(&c) == 0;
+		crdt_change_release(&c);
+	}
+	crdt_buf_release(&buf);
+	return ok;
+}
+
 int crdt_runs_end(struct crdt_sink *k, uint64_t total)
 {
 	uint8_t end = ENT_END;
@@ -578,9 +597,13 @@ static int bundle_open(const uint8_t community[32], const char *path,
 	return rc;
 }
 
+/* Changes decoded from the plaintext, applied in batches of about BATCH;
+ * a batch ends only between entries, never inside a RUN, so every run
+ * reaches the apply path whole and is checked by the signature of the
+ * change its sender chose to end it with. */
 struct batch {
 	struct crdt_buf arena;
-	size_t *off, *len, n;
+	size_t *off, *len, n, cap;
 	struct crdt_raw *raw;
 };
 
@@ -600,11 +623,26 @@ static int batch_flush(struct crdt_replica *r, struct batch *b,
 	return rc;
 }
 
-static int batch_add(struct crdt_replica *r, struct batch *b,
-		     struct crdt_apply_stats *st)
+/* Room for one more change. */
+static int batch_add(struct batch *b)
 {
-	if (b->n == BATCH)
-		return batch_flush(r, b, st);
+	size_t cap = b->cap ? 2 * b->cap : BATCH;
+	void *o, *l, *w;
+
+	if (b->n < b->cap)
+		return 0;
+	o = realloc(b->off, cap * sizeof *b->off);
+	if (o)
+		b->off = o;
+	l = realloc(b->len, cap * sizeof *b->len);
+	if (l)
+		b->len = l;
+	w = realloc(b->raw, cap * sizeof *b->raw);
+	if (w)
+		b->raw = w;
+	if (!o || !l || !w)
+		return KITH_ENOMEM;
+	b->cap = cap;
 	return 0;
 }
 
@@ -620,14 +658,16 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 
 	memset(&b, 0, sizeof b);
 	crdt_buf_init(&b.arena, SIZE_MAX);
-	b.off = malloc(BATCH * sizeof *b.off);
-	b.len = malloc(BATCH * sizeof *b.len);
-	b.raw = malloc(BATCH * sizeof *b.raw);
-	if (!b.off || !b.len || !b.raw)
-		rc = KITH_ENOMEM;
 	crdt_rd_init(&rd, data, len);
 	while (!rc && !done) {
-		uint8_t t = crdt_rd_u8(&rd);
+		uint8_t t;
+
+		if (b.n >= BATCH) {
+			rc = batch_flush(r, &b, st);
+			if (rc)
+				break;
+		}
+		t = crdt_rd_u8(&rd);
 		const uint8_t *author, *prev = NULL, *p;
 		uint8_t hash[CRDT_HASH_LEN], prevbuf[CRDT_HASH_LEN];
 		uint64_t seq, count, hlc = 0, i;
@@ -646,7 +686,9 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 					   &len);
 			if (!p)
 				break;
-			rc = batch_add(r, &b, st);
+			rc = batch_add(&b);
+			if (rc)
+				break;
 			b.off[b.n] = b.arena.len;
 			b.len[b.n++] = len;
 			if (!rc)
@@ -672,7 +714,7 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 				p = crdt_rd_lbytes(&rd, CRDT_MAX_BODY, &len);
 				if (!p)
 					break;
-				rc = batch_add(r, &b, st);
+				rc = batch_add(&b);
 				start = b.arena.len;
 				if (!rc)
 					rc = crdt_buf_put_u8(&b.arena, CRDT_VERSION);
@@ -723,7 +765,8 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 }
 
 int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
-		    struct crdt_apply_stats *st, crdt_run_fn on_run, void *ctx)
+		    int strict, struct crdt_apply_stats *st, crdt_run_fn on_run,
+		    void *ctx)
 {
 	struct crdt_apply_stats tmp = *st;
 	int rc = crdt_store_begin(r->store);
@@ -731,6 +774,11 @@ int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
 	if (rc)
 		return rc;
 	rc = import_plain(r, p, n, &tmp, on_run, ctx);
+	if (!rc && strict && tmp.rejected > st->rejected) {
+		*st = tmp; /* say what was wrong; keep nothing */
+		crdt_store_rollback(r->store);
+		return KITH_ESIG;
+	}
 	if (!rc && tmp.max_hlc)
 		rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
 	if (!rc)
@@ -751,7 +799,8 @@ int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
 	rc = bundle_open(community, path, &plain);
 	if (!rc) {
-		rc = crdt_runs_apply(r, plain.data, plain.len, st, NULL, NULL);
+		rc = crdt_runs_apply(r, plain.data, plain.len, 0, st, NULL,
+				     NULL);
 		if (rc == KITH_EDECODE) /* sealed by a member, but malformed */
 			rc = KITH_ECRYPT;
 	}

@@ -83,11 +83,18 @@ crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 		uint64_t to, struct crdt_sink *k);
 __attribute__((warn_unused_result)) int crdt_runs_end(struct crdt_sink *k,
 						      uint64_t total);
-/* on_run (optional) is told each RUN's author, first seq and count. */
+/* 1 if the stored change (pk, seq) carries a good signature of its own: a
+ * sender cutting a run checks the change it ends the run with (see
+ * crdt/apply.h on what a run's signature vouches for). */
+int crdt_runs_sig_ok(struct crdt_store *s, const uint8_t pk[32], uint64_t seq);
+/* on_run (optional) is told each RUN's author, first seq and count.
+ * strict: if any change is rejected, keep nothing and return KITH_ESIG
+ * (sessions: a frame is applied whole or not at all); otherwise the good
+ * changes are kept and the bad ones counted (bundles). */
 typedef void (*crdt_run_fn)(void *ctx, const uint8_t pk[32], uint64_t first,
 			    uint64_t count);
 __attribute__((warn_unused_result)) int
-crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
+crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n, int strict,
 		struct crdt_apply_stats *st, crdt_run_fn on_run, void *ctx);
 
 /*

@@ -15,6 +15,8 @@ const char *kith_strerror(int err)
 	default:
 		break;
 	}
+	if (err == -4095) /* libuv's UV_EOF */
+		return "connection closed by the peer";
 	if (err < 0 && err > KITH_EBASE)
 		return strerror(-err);
 	return "unknown error";

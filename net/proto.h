@@ -11,6 +11,9 @@
  *              count), the sender's flow-control credit
  *   PING/PONG  keep-alive
  *   BYE        orderly end (varint reason)
+ *   RESEND     author:32 from:varint - send me this author's log from that
+ *              seq: what you sent continues a branch I do not hold (a
+ *              copied identity); with the overlap I can judge the fork
  *   SYNCED     the sender has sent everything reconciliation found the
  *              receiver lacks (varint count); live pushes follow
  */
@@ -31,6 +34,7 @@ enum net_msg {
 	NET_MSG_PONG = 9,
 	NET_MSG_BYE = 10,
 	NET_MSG_SYNCED = 11,
+	NET_MSG_RESEND = 12,
 };
 
 #endif

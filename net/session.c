@@ -12,9 +12,12 @@
 #include "session.h"
 #include "shs.h"
 
-#define CHUNK_CHANGES 512      /* changes per RUN entry */
-#define FRAME_TARGET (256u << 10) /* CHANGES payload we aim for */
+#define CHUNK_CHANGES 256      /* changes per RUN entry */
+/* CHANGES payload we aim for: small enough that a flaky link that breaks
+ * every few hundred kilobytes still gets whole frames (applied) through */
+#define FRAME_TARGET (64u << 10)
 #define MAX_SENDS (1u << 24)
+#define NET_MAX_RESENDS 8
 
 enum state { S_HANDSHAKE, S_RECON, S_LIVE, S_CLOSING };
 
@@ -50,6 +53,7 @@ struct net_session {
 	struct net_recon_send *q;    /* queued sends */
 	size_t qhead, qlen, qcap;
 	int recon_done, sent_synced, peer_synced, synced_reported;
+	int resends; /* RESEND asked or answered, bounded */
 	struct crdt_buf payload;
 	struct net_session_stats st;
 };
@@ -380,8 +384,15 @@ static int build_changes(struct net_session *s, uint64_t *n)
 		struct net_recon_send *q = &s->q[s->qhead];
 		uint64_t to = q->to;
 
-		if (to - q->from + 1 > CHUNK_CHANGES)
+		if (to - q->from + 1 > CHUNK_CHANGES) {
 			to = q->from + CHUNK_CHANGES - 1;
+			/* the receiver checks the run by the change we end it
+			 * with: end on one whose own signature is good */
+			while (to < q->to &&
+			       to - q->from < 2 * CHUNK_CHANGES &&
+			       !crdt_runs_sig_ok(s->cfg.replica->store, q->pk, to))
+				to++;
+		}
 		rc = crdt_runs_write(s->cfg.replica->store, q->pk, q->from, to,
 				     &k);
 		if (rc == KITH_ENOTFOUND) { /* no longer held (a fork) */
@@ -484,14 +495,31 @@ static void on_run(void *ctx, const uint8_t pk[32], uint64_t first,
 		s->err = KITH_ENOMEM;
 }
 
+/* Our log of pk from seq `from` to our head goes to the peer. */
+static int send_log_from(struct net_session *s, const uint8_t pk[32],
+			 uint64_t from)
+{
+	struct crdt_author a;
+	int rc = crdt_store_author(s->cfg.replica->store, pk, 0, &a);
+
+	if (rc || !a.n || a.head < from)
+		return rc;
+	return enqueue(s, pk, from, a.head);
+}
+
 static int handle_changes(struct net_session *s, const uint8_t *p, size_t n)
 {
 	struct crdt_apply_stats st;
-	uint64_t got;
+	uint8_t msg[CRDT_PK_LEN + 1];
 	int rc;
 
 	memset(&st, 0, sizeof st);
-	rc = crdt_runs_apply(s->cfg.replica, p, n, &st, on_run, s);
+	rc = crdt_runs_apply(s->cfg.replica, p, n, 1, &st, on_run, s);
+	if (rc == KITH_ESIG) {
+		fail(s, rc, "peer sent changes with bad signatures; nothing of "
+			    "that frame was kept, session dropped");
+		return rc;
+	}
 	if (rc == KITH_EDECODE) {
 		fail(s, rc, "peer sent a malformed CHANGES frame; nothing of it "
 			    "was applied");
@@ -501,22 +529,28 @@ static int handle_changes(struct net_session *s, const uint8_t *p, size_t n)
 		fail(s, rc, "cannot apply changes");
 		return rc;
 	}
-	got = st.applied + st.duplicate + st.rejected + st.held;
-	s->st.received += got;
+	s->st.received += st.applied + st.duplicate + st.held + st.forked +
+			  st.superseded + st.unchained;
 	s->st.applied += st.applied;
 	s->st.duplicate += st.duplicate;
-	s->st.rejected += st.rejected;
-	if (st.rejected) {
-		char hex[17];
+	if (st.has_unchained && s->resends < NET_MAX_RESENDS) {
+		/* a copied identity: ask for the whole log so the fork can be
+		 * judged here (crdt/apply.h) */
+		char h[17];
 
-		crdt_hex(hex, s->peer, 8);
-		fail(s, KITH_ESIG,
-		     "peer sent changes with bad signatures or chains (rejected, "
-		     "session dropped)");
-		(void)hex;
-		return KITH_ESIG;
+		crdt_hex(h, st.unchained_pk, 8);
+		log_warnx("session %s: %s's log has two branches (a copied "
+			  "identity?); asking for all of it",
+			  s->addr, h);
+		memcpy(msg, st.unchained_pk, CRDT_PK_LEN);
+		msg[CRDT_PK_LEN] = 1; /* from seq 1 */
+		s->resends++;
+		rc = send_frame(s, NET_MSG_RESEND, msg, sizeof msg);
 	}
-	rc = send_varint(s, NET_MSG_ACK, s->st.received);
+	if (!rc && st.has_fork_won)
+		rc = send_log_from(s, st.fork_pk, st.fork_seq);
+	if (!rc)
+		rc = send_varint(s, NET_MSG_ACK, s->st.received);
 	if (rc) {
 		fail(s, rc, "cannot send");
 		return rc;
@@ -590,6 +624,24 @@ static void handle_frame(struct net_session *s, uint8_t type, const uint8_t *p,
 		maybe_synced(s);
 		maybe_finish(s);
 		return;
+	case NET_MSG_RESEND: {
+		struct crdt_rd r;
+		const uint8_t *pk;
+
+		crdt_rd_init(&r, p, n);
+		pk = crdt_rd_bytes(&r, CRDT_PK_LEN);
+		v = crdt_rd_varint(&r);
+		if (r.err || crdt_rd_left(&r) || !pk || v < 1 ||
+		    ++s->resends > 4 * NET_MAX_RESENDS) {
+			fail(s, KITH_EDECODE, "bad RESEND");
+			return;
+		}
+		if (send_log_from(s, pk, v))
+			fail(s, KITH_EIO, "cannot read the log to resend");
+		else
+			net_session_push(s);
+		return;
+	}
 	case NET_MSG_PING:
 		if (send_frame(s, NET_MSG_PONG, NULL, 0))
 			fail(s, KITH_EIO, "cannot send");
@@ -721,7 +773,10 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	s->st.bytes_in += n;
-	s->last_rx_ms = now_ms(s);
+	/* quiet means no whole frame: bytes that never complete one (a
+	 * corrupted length) must not keep a deaf session alive */
+	if (s->state == S_HANDSHAKE)
+		s->last_rx_ms = now_ms(s);
 	while (n && s->state == S_HANDSHAKE) {
 		size_t k = handshake_input(s, p, n);
 
@@ -741,6 +796,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 		while (!rc && s->state != S_CLOSING &&
 		       (rc = net_frame_next(&s->rx, &type, &payload, &len)) > 0) {
 			rc = 0;
+			s->last_rx_ms = now_ms(s);
 			handle_frame(s, type, payload, len);
 		}
 		if (rc < 0) {
