@@ -120,8 +120,20 @@ static int resolve_fork(struct crdt_store *s, struct crdt_author *a,
 	if (!*e_wins)
 		return crdt_store_put_fork(s, a->n, seq, e->c.hash, e->p, e->len);
 	rc = crdt_store_get_change(s, a->n, seq, buf);
-	if (!rc)
-		rc = crdt_store_put_fork(s, a->n, seq, ours, buf->data, buf->len);
+	if (rc)
+		return rc;
+	{
+		/* ours becomes evidence, forwarded and checked alone: keep it
+		 * only with a good signature of its own */
+		struct crdt_change c;
+
+		if (crdt_change_decode(&c, buf->data, buf->len) == 0) {
+			if (crdt_change_verify(&c) == 0)
+				rc = crdt_store_put_fork(s, a->n, seq, ours,
+							 buf->data, buf->len);
+			crdt_change_release(&c);
+		}
+	}
 	if (rc)
 		return rc;
 	{

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crdt/replica.h"
@@ -46,13 +47,24 @@ static inline void fuzz_random(void *ctx, void *buf, size_t n)
 
 static const struct crdt_env fuzz_env = { fuzz_now_ms, fuzz_random, NULL };
 
-/* "/tmp/kith-fuzz-<what>-<pid>" into out; the same path for the whole run. */
+/*
+ * "<dir>/kith-fuzz-<what>-<pid>" into out: one path per process, reused for
+ * every input.  dir is $TMPDIR, else /dev/shm (tmpfs: writing the input to
+ * a disk-backed /tmp on every run costs more than the run itself), else
+ * /tmp.
+ */
 static inline void fuzz_tmp_path(char *out, size_t n, const char *what)
 {
 	const char *dir = getenv("TMPDIR");
+	struct stat sb;
 
-	snprintf(out, n, "%s/kith-fuzz-%s-%ld", dir && *dir ? dir : "/tmp",
-		 what, (long)getpid());
+	if (!dir || !*dir) {
+		dir = "/tmp";
+		if (stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    access("/dev/shm", W_OK) == 0)
+			dir = "/dev/shm";
+	}
+	snprintf(out, n, "%s/kith-fuzz-%s-%ld", dir, what, (long)getpid());
 }
 
 /* Write data to path (truncating); 0 or -1. */

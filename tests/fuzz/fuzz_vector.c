@@ -33,8 +33,8 @@ static void setup(void)
 	atexit(teardown);
 }
 
-/* Duplicate keys are accepted, and qsort need not be stable: compare the
- * vectors as multisets. */
+/* Compare vectors as multisets: the reader sorts by key only, and qsort
+ * need not be stable. */
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct crdt_vv_entry *x = a, *y = b;

@@ -15,12 +15,16 @@
  *     evidence; an incremental one (a run that starts past seq 1); one
  *     under another community; a damaged and a truncated one;
  *   - the same bundles' plaintext, which fuzz_bundle seals itself, so
- *     mutations reach the entry parser and the apply path;
+ *     mutations reach the entry parser and the apply path, and inputs of
+ *     several segments imported one after another (forks against stored
+ *     changes, gaps filled later);
  *   - version-vector files, good and bad.
- * Bundle headers carry a random stream nonce, so bundles differ from run to
- * run; everything else is deterministic.
+ * libsodium's randomness is replaced by a fixed sequence (bundle stream
+ * headers are random), so the output is the same on every run and
+ * regenerating does not churn the committed files.
  */
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,37 @@ static void put(const char *dir, const char *name, const void *p, size_t n)
 	if (fuzz_write_file(path, p, n))
 		die(path, -errno);
 }
+
+/* ---- deterministic randomness (test data only) -------------------------- */
+
+static uint64_t rng_state = 0x6b6974682d66757aull;
+
+static uint32_t rng_random(void)
+{
+	/* splitmix64 */
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)(z ^ (z >> 31));
+}
+
+static void rng_buf(void *const buf, const size_t size)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = (uint8_t)rng_random();
+}
+
+static const char *rng_name(void)
+{
+	return "gen_corpus-fixed";
+}
+
+static randombytes_implementation rng = { rng_name, rng_random, NULL, NULL,
+					  rng_buf, NULL };
 
 /* ---- changes ----------------------------------------------------------- */
 
@@ -257,6 +292,52 @@ static void put_plain(const char *bundle, const char *name)
 	free(p);
 }
 
+/* Corpus files a and b joined by fuzz_bundle's segment separator. */
+static void join(const char *name, const char *a, const char *b)
+{
+	char pa[512], pb[512];
+	size_t la, lb;
+	uint8_t *x, *y, *out;
+
+	snprintf(pa, sizeof pa, DIR "fuzz_bundle/%s", a);
+	snprintf(pb, sizeof pb, DIR "fuzz_bundle/%s", b);
+	x = slurp(pa, &la);
+	y = slurp(pb, &lb);
+	out = malloc(la + 8 + lb);
+	if (!out)
+		die(name, KITH_ENOMEM);
+	memcpy(out, x, la);
+	memcpy(out + la, "KITHNEXT", 8);
+	memcpy(out + la + 8, y, lb);
+	put("fuzz_bundle", name, out, la + 8 + lb);
+	free(out);
+	free(x);
+	free(y);
+}
+
+static int sink_put(void *ctx, const void *p, size_t n)
+{
+	return crdt_buf_put(ctx, p, n);
+}
+
+/* Plaintext of one RUN, author's from..to, as a session would send it. */
+static void put_run(struct crdt_replica *r, uint64_t from, uint64_t to,
+		    const char *name)
+{
+	struct crdt_buf b;
+	struct crdt_sink k = { sink_put, &b };
+	int rc;
+
+	crdt_buf_init(&b, 1u << 20);
+	rc = crdt_runs_write(r->store, r->id.pk, from, to, &k);
+	if (!rc)
+		rc = crdt_runs_end(&k, to - from + 1);
+	if (rc)
+		die(name, rc);
+	put("fuzz_bundle", name, b.data, b.len);
+	crdt_buf_release(&b);
+}
+
 static void export(struct crdt_replica *r, const uint8_t community[32],
 		   const struct crdt_vector *since, const char *name)
 {
@@ -348,6 +429,7 @@ static void gen_bundles(struct crdt_vector *vv_out)
 	(void)crdt_op_set_text(&ops[0], F_ITEM_TITLE, "saw");
 	commit(&a2, ops, 1);
 	export(&a2, fuzz_community, NULL, "bundle-fork-side");
+	put_plain(DIR "fuzz_bundle/bundle-fork-side", "plain-fork-side");
 	import(&b, "bundle-fork-side");
 	export(&b, fuzz_community, NULL, "bundle-two-authors-fork");
 	put_plain(DIR "fuzz_bundle/bundle-two-authors-fork",
@@ -360,6 +442,15 @@ static void gen_bundles(struct crdt_vector *vv_out)
 	since.n = 1;
 	export(&a, fuzz_community, &since, "bundle-since");
 	put_plain(DIR "fuzz_bundle/bundle-since", "plain-since");
+	put_run(&a, 1, 1, "plain-run-first");
+
+	/* several imports into one replica: a fork judged against a stored
+	 * change (one order or the other makes the newcomer win), and a gap
+	 * filled after the changes beyond it were held */
+	join("multi-fork-stored-first", "plain-one-author", "plain-fork-side");
+	join("multi-fork-newcomer-first", "plain-fork-side", "plain-one-author");
+	join("multi-gap-then-fill", "plain-since", "plain-run-first");
+	join("multi-bundles", "bundle-fork-side", "bundle-two-authors-fork");
 
 	/* damaged and truncated copies, and the smallest plaintexts */
 	p = slurp(DIR "fuzz_bundle/bundle-one-author", &len);
@@ -425,6 +516,8 @@ int main(void)
 	uint8_t seed[CRDT_SEED_LEN];
 	int rc;
 
+	/* before sodium_init, as libsodium requires */
+	randombytes_set_implementation(&rng);
 	rc = crdt_crypto_init();
 	if (rc)
 		die("crdt_crypto_init", rc);

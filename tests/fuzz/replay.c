@@ -6,7 +6,7 @@
  * corpus: every argument that is a regular file is one input, a directory
  * stands for the regular files directly inside it.  A path that does not
  * exist is skipped, so an unexpanded shell glob over an empty corpus
- * directory ("corpus/fuzz_x/*") is not an error.
+ * directory (corpus/fuzz_x/ followed by a star) is not an error.
  *
  * Finding bugs is the sanitizers' job (they abort); this program only
  * reports how many inputs it fed and fails on inputs it cannot read.
