@@ -90,6 +90,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX wishes_author ON wishes(author);",
 	/* 4: members this replica's user blocked (local, never synced) */
 	"CREATE TABLE blocked(member BLOB PRIMARY KEY) WITHOUT ROWID;",
+	/* 5: mat_create writes the full-text row of a new item or wish
+	 * itself.  With an AFTER INSERT trigger every INSERT runs inside a
+	 * statement savepoint, and FTS5 flushes its pending terms to a new
+	 * segment at every savepoint: one segment (and merge work) per
+	 * record, 60 % of the CPU of applying a large sync. */
+	"DROP TRIGGER items_ai; DROP TRIGGER wishes_ai;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -140,6 +146,7 @@ struct crdt_store {
 	sqlite3_stmt *st[ST_COUNT];
 	/* view statements: insert per record type, update per field */
 	sqlite3_stmt *ins[CRDT_R_MAX + 1];
+	sqlite3_stmt *fts[CRDT_R_MAX + 1]; /* items and wishes only */
 	sqlite3_stmt *upd[CRDT_R_MAX + 1][16];
 	sqlite3_stmt *query[CRDT_STORE_QUERY_SLOTS];
 	char errmsg[256];
@@ -311,6 +318,7 @@ void crdt_store_close(struct crdt_store *s)
 		sqlite3_finalize(s->st[i]);
 	for (i = 0; i <= CRDT_R_MAX; i++) {
 		sqlite3_finalize(s->ins[i]);
+		sqlite3_finalize(s->fts[i]);
 		for (j = 0; j < 16; j++)
 			sqlite3_finalize(s->upd[i][j]);
 	}
@@ -612,6 +620,32 @@ static void bind_val(sqlite3_stmt *q, int col, const struct crdt_field *f,
 				  SQLITE_STATIC);
 }
 
+/* The full-text row of the item or wish just inserted. */
+static int fts_insert(struct crdt_store *s, const struct crdt_op *op,
+		      const struct crdt_rschema *r)
+{
+	char sql[128];
+	sqlite3_stmt *q;
+	uint32_t i;
+
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO %s_fts(rowid, title, description)"
+		 " VALUES (last_insert_rowid(), ?, ?)",
+		 r->table);
+	q = prep(s, &s->fts[r->rtype], sql);
+	if (!q)
+		return KITH_EDB;
+	for (i = 0; i < op->nvals; i++) {
+		const struct crdt_field *f = crdt_schema_field(r, op->vals[i].field);
+
+		if (f && !strcmp(f->column, "title"))
+			bind_val(q, 1, f, &op->vals[i]);
+		else if (f && !strcmp(f->column, "description"))
+			bind_val(q, 2, f, &op->vals[i]);
+	}
+	return run(s, q);
+}
+
 static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 		      const struct crdt_op *op, const struct crdt_rschema *r,
 		      uint32_t idx)
@@ -619,6 +653,7 @@ static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 	uint8_t id[CRDT_ID_LEN];
 	sqlite3_stmt *q = ins_stmt(s, r);
 	uint32_t i;
+	int rc;
 
 	if (!q)
 		return KITH_EDB;
@@ -633,7 +668,11 @@ static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 		if (f)
 			bind_val(q, 4 + f->id, f, &op->vals[i]);
 	}
-	return run(s, q);
+	rc = run(s, q);
+	if (rc || sqlite3_changes(s->db) != 1 ||
+	    (r->rtype != CRDT_R_ITEM && r->rtype != CRDT_R_WISH))
+		return rc;
+	return fts_insert(s, op, r);
 }
 
 static int mat_update(struct crdt_store *s, const struct crdt_change *c,

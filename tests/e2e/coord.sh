@@ -137,6 +137,9 @@ k "$D" import "$TMP_E2E/small.kb"
 k "$D" --json wish list
 check_json "the critical wish travels in the small bundle" \
 	"'Oxygen for Mr K' in [w['title'] for w in d]"
+k "$D" --json wish list --search oxygen
+check_json "search finds a wish that arrived by bundle" \
+	"[w['title'] for w in d] == ['Oxygen for Mr K']"
 k "$D" --json item list
 check_json "the bulk did not" "len(d) < 60"
 check "the small bundle is within --max-bytes" \

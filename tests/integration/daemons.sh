@@ -30,6 +30,8 @@ check "four daemons converge after random writes" converged 30 n1 n2 n3 n4
 w=$(k n4 wish add --title "pushed across two hops" --urgency critical)
 check "a new wish propagates to every node" converged 10 n1 n2 n3 n4
 check "n2 sees the pushed wish" sh -c "'$KITH' --home '$WORK/n2' wish show $w >/dev/null"
+check "search finds the wish that arrived by session" \
+	sh -c "'$KITH' --home '$WORK/n2' --json wish list --search 'pushed hops' | grep -q $w"
 
 # a large sync interrupted by SIGKILL
 "$MKCHANGES" "$WORK/n1" 20000 >/dev/null || notok "mkchanges"
