@@ -115,6 +115,7 @@ enum stmt_id {
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
+	ST_DATA_VERSION,
 	ST_COUNT
 };
 
@@ -139,6 +140,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 struct crdt_store {
@@ -330,16 +332,16 @@ void crdt_store_close(struct crdt_store *s)
 
 int crdt_store_data_version(struct crdt_store *s, int64_t *v)
 {
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = stmt(s, ST_DATA_VERSION);
 	int rc;
 
 	*v = 0;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(s->db));
+	if (!q)
+		return KITH_EDB;
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc == SQLITE_ROW ? 0 : crdt_store_err(s, rc);
 }
 
