@@ -8,7 +8,7 @@ struct ent {
 	struct crdt_change c;
 	const uint8_t *p;
 	size_t len;
-	int ok; /* 1 verified, 0 unchecked, -1 rejected */
+	int ok; /* 2: put in pending by this call */
 };
 
 static int ent_cmp(const void *a, const void *b)
@@ -68,9 +68,6 @@ static int drain_pending(struct crdt_store *s, struct crdt_author *a,
 			crdt_change_release(&e.c);
 			break; /* from a losing fork branch: dropped */
 		}
-		/* held by this call, or by an earlier one with other stats */
-		if (st->held)
-			st->held--;
 		rc = append(s, a, &e, st);
 		crdt_change_release(&e.c);
 		if (rc)
@@ -276,7 +273,7 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 		rc = crdt_store_put_pending(s, a->n, e->c.seq, e->p, e->len);
 		if (rc)
 			return rc;
-		st->held++;
+		e->ok = 2; /* held; counted in apply_author if still waiting */
 	}
 	return drain_pending(s, a, st);
 }
@@ -317,6 +314,10 @@ static int apply_author(struct crdt_store *s, struct ent *g, size_t m,
 			return rc;
 		i = j;
 	}
+	/* held: what this call put aside and is still waiting for a gap */
+	for (i = 0; i < m; i++)
+		if (g[i].ok == 2 && g[i].c.seq > a.head)
+			st->held++;
 	if (a.head != head0 || a.forked != forked0)
 		rc = crdt_store_set_head(s, &a);
 	return rc;

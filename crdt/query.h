@@ -14,8 +14,15 @@
  *   claim: cancelled > confirmed (accepted + wish confirmed) > delivered >
  *          accepted > active
  * A claim is active while not cancelled and not by the target's author.
+ * An item request stops counting once delivered, or once the owner lent
+ * the item to the requester after it (by HLC).
  * Hours: each confirmed wish credits hours_q / 4 hours to the author of its
- * accepted claim, never to the wish's own author.
+ * accepted claim, never to the wish's own author, and not when the helper
+ * took that claim back.
+ * Posts expire: items 90 days after their last edit, wishes 30 days after
+ * theirs (or past needed_by).  Lists leave out posts hidden by a
+ * coordinator (crdt/community.h) and posts of members blocked locally,
+ * unless asked for all.
  *
  * Rows are handed to a callback as named columns; callers print them as
  * text or JSON without knowing SQL.  Column values point into SQLite memory
@@ -126,6 +133,16 @@ crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 __attribute__((warn_unused_result)) int
 crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 	     uint8_t *out);
+
+/*
+ * The sealed private part (crdt/seal.h) of a wish (id: 16 bytes) or member
+ * (id: 32-byte key) as stored, copied into out (cap bytes); *len = 0 when
+ * it has none.  KITH_ENOTFOUND (no such record), KITH_ETOOBIG, KITH_EINVAL
+ * (another record type).
+ */
+__attribute__((warn_unused_result)) int
+crdt_query_private(struct crdt_store *s, int rtype, const uint8_t *id,
+		   uint8_t *out, size_t cap, size_t *len);
 
 /* Hash of the materialized state (64 hex chars + NUL). */
 __attribute__((warn_unused_result)) int crdt_digest(struct crdt_store *s,
