@@ -127,8 +127,12 @@ fuzz: $(FUZZ_BIN)
 			tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-bench: $(KITH) $(BUILD)/bench/bench
+bench: $(KITH) $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
+		$(BUILD)/tests/mkchanges
 	$(Q)sh bench/run.sh $(BUILD)
+
+$(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -40,7 +40,20 @@ else
 	echo "bench: node not found; skipping the Automerge/Yjs comparison" >&2
 fi
 
+status=0
 if [ -n "$peers" ]; then
-	exec "$bench" --peers "$peers" "$@"
+	"$bench" --peers "$peers" "$@" || status=1
+else
+	"$bench" "$@" || status=1
 fi
-exec "$bench" "$@"
+
+# the network: reconciliation cost against negentropy, then daemons on
+# loopback (initial sync, propagation, memory)
+echo
+if command -v node >/dev/null 2>&1; then
+	sh "$here/recon/setup.sh" || true
+fi
+"$build/bench/recon_bench" || status=1
+echo
+sh "$here/net/netbench.sh" "$build" || echo "bench: network bench could not run" >&2
+exit $status
