@@ -7,33 +7,56 @@
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "private.h"
 
 static const struct cli_cmd init_cmd = {
 	"init", cli_init,
-	"init --name NAME [--building B] [--unit U] [--skills S]",
+	"init --name NAME [--building B] [--unit U] [--skills S] "
+	"[--available WHEN]",
 	"create your identity (a signing key) in the data directory", 0
 };
 static const struct cli_cmd profile_cmd = {
 	"profile", cli_profile,
-	"profile [--name N] [--building B] [--unit U] [--skills S]",
-	"publish changes to your member profile", 0
+	"profile [--name N] [--building B] [--unit U] [--skills S] "
+	"[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
+	"publish changes to your member profile (--private: only you, the "
+	"coordinators and members you name can read it)", 0
 };
 
+/* priv: where --private / --private-to go (NULL: not accepted) */
 static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
-			struct crdt_op *op)
+			struct crdt_op *op, struct cli_private *priv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "building", required_argument, NULL, 'b' },
 		{ "unit", required_argument, NULL, 'u' },
 		{ "skills", required_argument, NULL, 's' },
+		{ "available", required_argument, NULL, 'a' },
+		{ "private", required_argument, NULL, 'p' },
+		{ "private-to", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, field, rc = 0;
 
 	crdt_op_init(op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	if (priv)
+		memset(priv, 0, sizeof *priv);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if ((ch == 'p' || ch == 't') && !priv)
+			return cli_usage(cmd, "--private and --private-to "
+					      "belong to 'kith profile'");
+		if (ch == 'p') {
+			priv->text = optarg; /* sealed once the replica is open */
+			continue;
+		}
+		if (ch == 't') {
+			rc = cli_private_add_to(cmd, priv, optarg);
+			if (rc)
+				return rc;
+			continue;
+		}
 		switch (ch) {
 		case 'n':
 			field = F_MEMBER_NAME;
@@ -49,6 +72,9 @@ static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
 		case 's':
 			field = F_MEMBER_SKILLS;
 			break;
+		case 'a': /* when one can help: "evenings, weekends" */
+			field = F_MEMBER_AVAILABLE;
+			break;
 		default:
 			return cli_bad_option(cmd, argv, ch);
 		}
@@ -61,6 +87,11 @@ static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (priv) {
+		rc = cli_private_check(cmd, priv);
+		if (rc)
+			return rc;
+	}
 	return crdt_op_finish(op) ? CLI_USAGE : 0;
 }
 
@@ -70,7 +101,7 @@ int cli_init(struct cli *c, int argc, char **argv)
 	char hex[2 * CRDT_PK_LEN + 1];
 	int rc;
 
-	rc = profile_opts(&init_cmd, argc, argv, &op);
+	rc = profile_opts(&init_cmd, argc, argv, &op, NULL);
 	if (rc)
 		return rc;
 	if (!op.nvals || op.vals[0].field != F_MEMBER_NAME)
@@ -108,16 +139,26 @@ int cli_init(struct cli *c, int argc, char **argv)
 
 int cli_profile(struct cli *c, int argc, char **argv)
 {
+	struct cli_private priv;
 	struct crdt_op op;
-	int rc = profile_opts(&profile_cmd, argc, argv, &op);
+	uint8_t sealed[CRDT_SEAL_MAX];
+	size_t slen = 0;
+	int rc = profile_opts(&profile_cmd, argc, argv, &op, &priv);
 
 	if (rc)
 		return rc;
-	if (!op.nvals)
+	if (!op.nvals && !priv.text)
 		return cli_usage(&profile_cmd, "nothing to change");
 	rc = cli_open(c, 1);
+	if (!rc && priv.text && *priv.text)
+		rc = cli_private_seal(c, &priv, NULL, sealed, &slen);
 	if (rc)
 		return rc;
+	if (priv.text) { /* "" removes the private part */
+		(void)crdt_op_set_bytes(&op, F_MEMBER_PRIVATE, sealed, slen);
+		if (crdt_op_finish(&op))
+			return CLI_USAGE;
+	}
 	rc = crdt_replica_commit(&c->r, &op, 1, NULL);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot publish your profile");
@@ -129,6 +170,7 @@ int cli_profile(struct cli *c, int argc, char **argv)
 struct whoami_ctx {
 	struct cli *c;
 	const struct peer_community *com;
+	const struct cli_private_view *priv; /* our own private part */
 	int found;
 };
 
@@ -150,6 +192,7 @@ static int whoami_row(void *ctx, const struct crdt_row *r)
 			cli_json_str(stdout, com);
 		else
 			printf("null");
+		cli_private_json(stdout, w->priv);
 		printf("}\n");
 	} else {
 		printf("id:        %s\nname:      %s\n", cli_col_text(r, "id"),
@@ -158,6 +201,7 @@ static int whoami_row(void *ctx, const struct crdt_row *r)
 			printf("home:      %s %s\n", cli_col_text(r, "building"),
 			       cli_col_text(r, "unit"));
 		printf("community: %s\n", com ? com : "(none yet)");
+		cli_private_print(stdout, "private:   ", w->priv);
 	}
 	return 0;
 }
@@ -165,17 +209,22 @@ static int whoami_row(void *ctx, const struct crdt_row *r)
 int cli_whoami(struct cli *c, int argc, char **argv)
 {
 	struct peer_community com;
-	struct whoami_ctx w = { c, NULL, 0 };
+	struct cli_private_view priv;
+	struct whoami_ctx w = { c, NULL, &priv, 0 };
 	int rc;
 
 	if (argc > 1)
 		return cli_usage(NULL, "whoami takes no arguments");
 	rc = cli_open(c, 1);
+	if (!rc)
+		rc = cli_private_read(c, CRDT_R_MEMBER, c->r.id.pk, c->r.id.pk,
+				      &priv);
 	if (rc)
 		return rc;
 	if (peer_community_load(c->home, &com) == 0)
 		w.com = &com;
 	rc = crdt_query_members(c->r.store, c->r.id.pk, whoami_row, &w);
+	cli_private_view_wipe(&priv);
 	peer_community_wipe(&com);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read your profile");

@@ -3,15 +3,18 @@
  * accept|confirm
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "private.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* option values: field ids moved clear of getopt's 1 for positionals */
 #define OPT_BASE 100
+#define OPT_PRIVATE_TO 200
 
 static int wish_add(struct cli *c, int argc, char **argv);
 static int wish_list(struct cli *c, int argc, char **argv);
@@ -27,7 +30,8 @@ static int wish_confirm(struct cli *c, int argc, char **argv);
 #define WISH_FLAGS                                                            \
 	"[--kind material|service] [--category C] "                           \
 	"[--urgency critical|urgent|normal|low] [--qty N] "                   \
-	"[--needed-by DATE] [--location L] [--for NAME] [--description D]"
+	"[--needed-by DATE] [--location L] [--for NAME] [--description D] "   \
+	"[--private TEXT [--private-to MEMBER]...]"
 
 enum { C_ADD, C_LIST, C_SHOW, C_EDIT, C_WITHDRAW, C_CLAIM, C_UNCLAIM,
        C_DELIVER, C_ACCEPT, C_CONFIRM };
@@ -73,16 +77,20 @@ static const struct option wish_opts[] = {
 	{ "location", required_argument, NULL, OPT_BASE + F_WISH_LOCATION },
 	{ "for", required_argument, NULL, OPT_BASE + F_WISH_FOR },
 	{ "description", required_argument, NULL, OPT_BASE + F_WISH_DESCRIPTION },
+	{ "private", required_argument, NULL, OPT_BASE + F_WISH_PRIVATE },
+	{ "private-to", required_argument, NULL, OPT_PRIVATE_TO },
 	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
-		      struct crdt_op *op, const char **pos)
+		      struct crdt_op *op, const char **pos,
+		      struct cli_private *priv)
 {
-	int ch, k;
+	int ch, k, rc;
 	int64_t v;
 
 	*pos = NULL;
+	memset(priv, 0, sizeof *priv);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "-:", wish_opts, NULL)) != -1) {
 		switch (ch) {
@@ -136,28 +144,75 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 						      "%d bytes)",
 						 CRDT_MAX_TEXT);
 			break;
+		case OPT_BASE + F_WISH_PRIVATE:
+			priv->text = optarg; /* sealed once the replica is open */
+			break;
+		case OPT_PRIVATE_TO:
+			rc = cli_private_add_to(cmd, priv, optarg);
+			if (rc)
+				return rc;
+			break;
 		default:
 			return cli_bad_option(cmd, argv, ch);
 		}
 	}
+	rc = cli_private_check(cmd, priv);
+	if (rc)
+		return rc;
+	return crdt_op_finish(op) ? CLI_USAGE : 0;
+}
+
+/* The author of the accepted claim of a wish, if it still stands. */
+static const uint8_t *accepted_helper(struct cli *c,
+				      const struct crdt_record_info *wish,
+				      struct crdt_record_info *claim)
+{
+	if (!wish->has_accepted ||
+	    crdt_record_info(c->r.store, CRDT_R_CLAIM, wish->accepted, claim) ||
+	    claim->closed)
+		return NULL;
+	return claim->author;
+}
+
+/* Seal --private into the op (sealed: CRDT_SEAL_MAX bytes, alive until the
+ * commit); "" removes the private part. */
+static int set_private(struct cli *c, struct crdt_op *op,
+		       const struct cli_private *priv, const uint8_t *helper,
+		       uint8_t *sealed)
+{
+	size_t len = 0;
+	int rc;
+
+	if (!priv->text)
+		return 0;
+	if (*priv->text) {
+		rc = cli_private_seal(c, priv, helper, sealed, &len);
+		if (rc)
+			return rc;
+	}
+	(void)crdt_op_set_bytes(op, F_WISH_PRIVATE, sealed, len);
 	return crdt_op_finish(op) ? CLI_USAGE : 0;
 }
 
 static int wish_add(struct cli *c, int argc, char **argv)
 {
+	struct cli_private priv;
 	struct crdt_op op;
+	uint8_t sealed[CRDT_SEAL_MAX];
 	const char *pos;
 	uint64_t seq;
 	int rc;
 
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_WISH);
-	rc = parse_wish(&cmds[C_ADD], argc, argv, &op, &pos);
+	rc = parse_wish(&cmds[C_ADD], argc, argv, &op, &pos, &priv);
 	if (rc)
 		return rc;
 	if (pos)
 		return cli_usage(&cmds[C_ADD], "unexpected argument '%s'", pos);
 	if (!cli_has_field(&op, F_WISH_TITLE))
 		return cli_usage(&cmds[C_ADD], "--title is required");
+	if (priv.text && !*priv.text)
+		return cli_usage(&cmds[C_ADD], "--private cannot be empty");
 	if (!cli_has_field(&op, F_WISH_URGENCY))
 		(void)crdt_op_set_int(&op, F_WISH_URGENCY, CRDT_URGENCY_NORMAL);
 	if (!cli_has_field(&op, F_WISH_KIND))
@@ -167,6 +222,8 @@ static int wish_add(struct cli *c, int argc, char **argv)
 	if (crdt_op_finish(&op))
 		return CLI_USAGE;
 	rc = cli_open(c, 1);
+	if (!rc)
+		rc = set_private(c, &op, &priv, NULL, sealed);
 	if (rc)
 		return rc;
 	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
@@ -182,6 +239,7 @@ struct list_ctx {
 	struct cli *c;
 	struct cli_json_list json;
 	int n;
+	const struct cli_private_view *priv; /* show: the private part */
 };
 
 static int wish_text_row(void *ctx, const struct crdt_row *r)
@@ -218,7 +276,7 @@ static int wish_list(struct cli *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct crdt_wish_filter f = { .urgency = -1 };
-	struct list_ctx l = { c, { 0 }, 0 };
+	struct list_ctx l = { c, { 0 }, 0, NULL };
 	int ch, rc, mine = 0;
 
 	optind = 0;
@@ -299,8 +357,22 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 
 	l->n = 1;
 	if (l->c->json) {
-		cli_json_row(stdout, r);
-		printf("\n");
+		char *buf = NULL;
+		size_t n = 0;
+		FILE *m = open_memstream(&buf, &n);
+
+		/* the row's object, with the private fields added inside */
+		if (!m)
+			return KITH_ENOMEM;
+		cli_json_row(m, r);
+		if (fclose(m) || n < 1) {
+			free(buf);
+			return KITH_ENOMEM;
+		}
+		fwrite(buf, 1, n - 1, stdout);
+		free(buf);
+		cli_private_json(stdout, l->priv);
+		printf("}\n");
 		return 0;
 	}
 	printf("%-12s %s\n%-12s %s\n%-12s %s\n%-12s %s\n", "id",
@@ -322,6 +394,7 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	if (*cli_col_text(r, "description"))
 		printf("%-12s %s\n", "description",
 		       cli_col_text(r, "description"));
+	cli_private_print(stdout, "private      ", l->priv);
 	printf("%-12s %s\n%-12s %s\n", "posted by",
 	       cli_col_text(r, "author_name"), "author id",
 	       cli_col_text(r, "author"));
@@ -331,7 +404,9 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 static int wish_show(struct cli *c, int argc, char **argv)
 {
 	struct crdt_wish_filter f = { .urgency = -1 };
-	struct list_ctx l = { c, { 0 }, 0 }, lc = { c, { 0 }, 0 };
+	struct list_ctx l = { c, { 0 }, 0, NULL }, lc = { c, { 0 }, 0, NULL };
+	struct crdt_record_info info;
+	struct cli_private_view priv;
 	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
 	int rc;
@@ -343,8 +418,16 @@ static int wish_show(struct cli *c, int argc, char **argv)
 		rc = cli_resolve(c, CRDT_R_WISH, arg, id);
 	if (rc)
 		return rc;
+	rc = crdt_record_info(c->r.store, CRDT_R_WISH, id, &info);
+	if (rc)
+		return cli_fail_rc(c, rc, "cannot show wish");
+	rc = cli_private_read(c, CRDT_R_WISH, id, info.author, &priv);
+	if (rc)
+		return rc;
+	l.priv = &priv;
 	f.id = id;
 	rc = crdt_query_wishes(c->r.store, &f, c->now, wish_show_row, &l);
+	cli_private_view_wipe(&priv);
 	if (!rc && !c->json)
 		rc = crdt_query_claims(c->r.store, id, claim_text_row, &lc);
 	if (rc)
@@ -413,20 +496,25 @@ static int own_claim(struct cli *c, const char *arg, const char *verb,
 
 static int wish_edit(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info;
+	struct crdt_record_info info, claim;
+	struct cli_private priv;
 	struct crdt_op op;
+	uint8_t sealed[CRDT_SEAL_MAX];
 	const char *pos;
 	int rc;
 
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	rc = parse_wish(&cmds[C_EDIT], argc, argv, &op, &pos);
+	rc = parse_wish(&cmds[C_EDIT], argc, argv, &op, &pos, &priv);
 	if (rc)
 		return rc;
 	if (!pos)
 		return cli_usage(&cmds[C_EDIT], "an id is required");
-	if (!op.nvals)
+	if (!op.nvals && !priv.text)
 		return cli_usage(&cmds[C_EDIT], "nothing to change");
 	rc = own_wish(c, pos, "edit", &info);
+	if (!rc)
+		rc = set_private(c, &op, &priv,
+				 accepted_helper(c, &info, &claim), sealed);
 	if (!rc)
 		rc = cli_commit_ref(c, &op, info.id, "cannot save the edit");
 	if (!rc && !c->json)
@@ -544,6 +632,8 @@ static int wish_accept(struct cli *c, int argc, char **argv)
 {
 	struct crdt_record_info claim, wish;
 	struct crdt_op op;
+	uint8_t sealed[CRDT_SEAL_MAX];
+	size_t slen = 0;
 	char hex[2 * CRDT_ID_LEN + 1];
 	const char *arg = NULL;
 	int rc = cli_one_id_arg(&cmds[C_ACCEPT], argc, argv, &arg);
@@ -561,8 +651,15 @@ static int wish_accept(struct cli *c, int argc, char **argv)
 		return rc;
 	if (claim.closed)
 		return cli_fail("claim '%s' was taken back by its helper", arg);
+	/* the helper may now read the private part: seal it to them too */
+	rc = cli_private_reseal(c, CRDT_R_WISH, wish.id, claim.author, sealed,
+				&slen);
+	if (rc)
+		return rc;
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
 	(void)crdt_op_set_bytes(&op, F_WISH_ACCEPTED, claim.id, CRDT_ID_LEN);
+	if (slen)
+		(void)crdt_op_set_bytes(&op, F_WISH_PRIVATE, sealed, slen);
 	rc = cli_commit_ref(c, &op, wish.id, "cannot accept the claim");
 	if (!rc && !c->json)
 		fprintf(stderr, "claim accepted\n");

@@ -155,3 +155,75 @@ void crdt_stream_release(struct crdt_stream *s)
 {
 	sodium_memzero(s->state, sizeof s->state);
 }
+
+_Static_assert(CRDT_BOX_SEALBYTES == crypto_box_SEALBYTES, "sealbytes");
+_Static_assert(CRDT_AEAD_NONCE_LEN ==
+		       crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+	       "aead nonce");
+_Static_assert(CRDT_AEAD_ABYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES,
+	       "aead abytes");
+_Static_assert(CRDT_KEY_LEN == crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+	       "aead key");
+
+int crdt_box_seal(uint8_t *out, const uint8_t *in, size_t len,
+		  const uint8_t pk[CRDT_PK_LEN],
+		  const uint8_t eseed[CRDT_SEED_LEN])
+{
+	/* crypto_box_seal, but with the ephemeral key from eseed */
+	uint8_t xpk[crypto_box_PUBLICKEYBYTES], esk[crypto_box_SECRETKEYBYTES];
+	uint8_t nonce[crypto_box_NONCEBYTES];
+	crypto_generichash_state st;
+	int rc = 0;
+
+	if (crypto_sign_ed25519_pk_to_curve25519(xpk, pk))
+		return KITH_EINVAL;
+	crypto_box_seed_keypair(out, esk, eseed);
+	crypto_generichash_init(&st, NULL, 0, sizeof nonce);
+	crypto_generichash_update(&st, out, crypto_box_PUBLICKEYBYTES);
+	crypto_generichash_update(&st, xpk, sizeof xpk);
+	crypto_generichash_final(&st, nonce, sizeof nonce);
+	if (crypto_box_easy(out + crypto_box_PUBLICKEYBYTES, in, len, nonce, xpk,
+			    esk))
+		rc = KITH_EINVAL; /* a low-order key: no shared secret */
+	sodium_memzero(esk, sizeof esk);
+	sodium_memzero(&st, sizeof st);
+	return rc;
+}
+
+int crdt_box_seal_open(uint8_t *out, const uint8_t *in, size_t in_len,
+		       const struct crdt_identity *id)
+{
+	uint8_t xpk[crypto_box_PUBLICKEYBYTES], xsk[crypto_box_SECRETKEYBYTES];
+	int rc = KITH_ECRYPT;
+
+	if (in_len < crypto_box_SEALBYTES || !id->sk ||
+	    crypto_sign_ed25519_pk_to_curve25519(xpk, id->pk))
+		return KITH_ECRYPT;
+	if (crypto_sign_ed25519_sk_to_curve25519(xsk, id->sk) == 0 &&
+	    crypto_box_seal_open(out, in, in_len, xpk, xsk) == 0)
+		rc = 0;
+	sodium_memzero(xsk, sizeof xsk);
+	return rc;
+}
+
+void crdt_aead_seal(uint8_t *out, const uint8_t *in, size_t len,
+		    const uint8_t *ad, size_t ad_len,
+		    const uint8_t nonce[CRDT_AEAD_NONCE_LEN],
+		    const uint8_t key[CRDT_KEY_LEN])
+{
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out, NULL, in, len, ad,
+						   ad_len, NULL, nonce, key);
+}
+
+int crdt_aead_open(uint8_t *out, const uint8_t *in, size_t in_len,
+		   const uint8_t *ad, size_t ad_len,
+		   const uint8_t nonce[CRDT_AEAD_NONCE_LEN],
+		   const uint8_t key[CRDT_KEY_LEN])
+{
+	if (in_len < crypto_aead_xchacha20poly1305_ietf_ABYTES)
+		return KITH_ECRYPT;
+	return crypto_aead_xchacha20poly1305_ietf_decrypt(
+		       out, NULL, NULL, in, in_len, ad, ad_len, nonce, key)
+		       ? KITH_ECRYPT
+		       : 0;
+}

@@ -99,4 +99,42 @@ crdt_stream_pull(struct crdt_stream *s, uint8_t *out, const uint8_t *in,
 		 size_t in_len, int *final);
 void crdt_stream_release(struct crdt_stream *s);
 
+/*
+ * Sealed boxes to a member (crdt/seal.h uses them for private parts).  The
+ * recipient's Ed25519 identity key is converted to X25519
+ * (crypto_sign_ed25519_pk_to_curve25519); the output is libsodium's
+ * crypto_box_seal format, ephemeral pk:32 || crypto_box_easy(in) with nonce
+ * BLAKE2b-192(ephemeral pk || recipient pk), CRDT_BOX_SEALBYTES longer than
+ * the input.  The ephemeral key pair is derived from eseed, the caller's
+ * random bytes (so tests are deterministic); never reuse an eseed.
+ * Seal: 0, or KITH_EINVAL when pk is not a usable Ed25519 key.
+ * Open with our identity (its secret key is converted for the call and the
+ * copy wiped): out gets in_len - CRDT_BOX_SEALBYTES bytes; 0 or KITH_ECRYPT.
+ */
+#define CRDT_BOX_SEALBYTES 48
+__attribute__((warn_unused_result)) int
+crdt_box_seal(uint8_t *out, const uint8_t *in, size_t len,
+	      const uint8_t pk[CRDT_PK_LEN], const uint8_t eseed[CRDT_SEED_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_box_seal_open(uint8_t *out, const uint8_t *in, size_t in_len,
+		   const struct crdt_identity *id);
+
+/*
+ * Authenticated encryption of one message under a secret key with an
+ * explicit 24-byte nonce and associated data (XChaCha20-Poly1305, IETF).
+ * out holds len + CRDT_AEAD_ABYTES bytes; open gives in_len - ABYTES bytes,
+ * 0 or KITH_ECRYPT (also when in_len < ABYTES).
+ */
+#define CRDT_AEAD_NONCE_LEN 24
+#define CRDT_AEAD_ABYTES 16
+void crdt_aead_seal(uint8_t *out, const uint8_t *in, size_t len,
+		    const uint8_t *ad, size_t ad_len,
+		    const uint8_t nonce[CRDT_AEAD_NONCE_LEN],
+		    const uint8_t key[CRDT_KEY_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_aead_open(uint8_t *out, const uint8_t *in, size_t in_len,
+	       const uint8_t *ad, size_t ad_len,
+	       const uint8_t nonce[CRDT_AEAD_NONCE_LEN],
+	       const uint8_t key[CRDT_KEY_LEN]);
+
 #endif

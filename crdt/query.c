@@ -3,47 +3,18 @@
 
 #include "err.h"
 #include "query.h"
+#include "query_sql.h"
 #include "schema.h"
 
 /* Prepared-statement slots in the store. */
 enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
-       Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS };
-
-#define HEX(x) "lower(hex(" x "))"
-
-/* Posts expire (derived, never deleted): items 90 days after their last
- * edit or renewal, wishes 30 days after theirs (or at needed_by). */
-#define ITEM_TTL "7776000"
-#define WISH_TTL "2592000"
-#define LAST_EDIT(t) "(" t ".updated >> 16) / 1000"
-
-/* Hidden by a current coordinator's latest moderation record. */
-#define HIDDEN(t)                                                             \
-	"coalesce((SELECT m.hidden FROM moderation m WHERE m.target = " t    \
-	".id AND m.author IN (SELECT member FROM temp.coord)"                \
-	" ORDER BY m.created DESC, m.author DESC, m.id DESC LIMIT 1), 0)"
-#define BLOCKED(t) "EXISTS (SELECT 1 FROM blocked b WHERE b.member = " t ".author)"
-
-/* A claim c on target t (alias) is active. */
-#define ACTIVE_CLAIM(t) "NOT c.cancelled AND c.author <> " t ".author"
+       Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER };
 
 static const char *const item_sql =
 	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"
-	" CASE i.kind WHEN 0 THEN 'give' WHEN 1 THEN 'lend' WHEN 2 THEN 'share'"
-	"  WHEN 3 THEN 'skill' WHEN 4 THEN 'service' WHEN 5 THEN 'space'"
-	"  WHEN 6 THEN 'resource' ELSE 'give' END AS kind,"
+	" " ITEM_KIND("i") " AS kind,"
 	" i.category, i.quantity,"
-	" CASE WHEN i.withdrawn THEN 'withdrawn'"
-	"  WHEN i.until IS NOT NULL AND i.until < ?7 THEN 'expired'"
-	"  WHEN " LAST_EDIT("i") " + " ITEM_TTL " < ?7 THEN 'expired'"
-	"  WHEN EXISTS (SELECT 1 FROM loans l WHERE l.item = i.id"
-	"   AND l.author = i.author AND NOT l.returned) THEN 'on_loan'"
-	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = i.id AND "
-	ACTIVE_CLAIM("i") " AND NOT c.delivered AND NOT EXISTS (SELECT 1 FROM"
-	"   loans l WHERE l.item = i.id AND l.author = i.author"
-	"   AND l.borrower = c.author AND l.created > c.created))"
-	"   THEN 'requested'"
-	"  ELSE 'available' END AS status,"
+	" " ITEM_STATUS("i", "?7") " AS status,"
 	" " HEX("i.author") " AS author, i.location, i.unit, i.condition,"
 	" i.description, i.until, i.created >> 16 AS created_ms,"
 	" (SELECT name FROM members m WHERE m.id = i.author) AS author_name,"
@@ -73,21 +44,8 @@ static const char *const item_sql =
 
 static const char *const wish_sql =
 	"SELECT * FROM (SELECT " HEX("w.id") " AS id, w.title,"
-	" CASE w.urgency WHEN 0 THEN 'critical' WHEN 1 THEN 'urgent'"
-	"  WHEN 3 THEN 'low' ELSE 'normal' END AS urgency,"
-	" CASE WHEN w.withdrawn THEN 'withdrawn'"
-	"  WHEN w.confirmed THEN 'confirmed'"
-	"  WHEN w.needed_by IS NOT NULL AND w.needed_by < ?7 THEN 'expired'"
-	"  WHEN " LAST_EDIT("w") " + " WISH_TTL " < ?7 THEN 'expired'"
-	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = w.id AND "
-	ACTIVE_CLAIM("w") " AND c.delivered) THEN 'delivered'"
-	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.id = w.accepted_claim"
-	"   AND c.target = w.id AND " ACTIVE_CLAIM("w") ") THEN 'claimed'"
-	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
-	ACTIVE_CLAIM("w") ") = 1 THEN 'claimed'"
-	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
-	ACTIVE_CLAIM("w") ") > 1 THEN 'contested'"
-	"  ELSE 'open' END AS status,"
+	" " URGENCY("w") " AS urgency,"
+	" " WISH_STATUS("w", "?7") " AS status,"
 	" " HEX("w.author") " AS author,"
 	" (SELECT json_group_array(json_object('id', cid, 'claimant', who,"
 	"   'quantity', qty, 'status', st)) FROM (SELECT " HEX("c.id") " AS cid,"
@@ -121,10 +79,7 @@ static const char *const claims_sql =
 
 static const char *const members_sql =
 	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
-	" coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"
-	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled"
-	"  WHERE w.confirmed AND c.author = m.id AND w.author <> m.id), 0)"
-	"  / 4.0 AS hours,"
+	" " EARNED_Q("m") " / 4.0 AS hours,"
 	" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"
 	"  AS forked"
 	" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
@@ -558,6 +513,46 @@ int crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c)
 		c->authors = sqlite3_column_int64(q, 4);
 		c->open_wishes = sqlite3_column_int64(q, 5);
 		rc = 0;
+	} else {
+		rc = crdt_store_err(s, rc);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+/* ---- sealed private parts --------------------------------------------- */
+
+int crdt_query_private(struct crdt_store *s, int rtype, const uint8_t *id,
+		       uint8_t *out, size_t cap, size_t *len)
+{
+	int member = rtype == CRDT_R_MEMBER;
+	sqlite3_stmt *q;
+	int rc;
+
+	*len = 0;
+	if (rtype != CRDT_R_WISH && !member)
+		return KITH_EINVAL;
+	q = crdt_store_stmt(s, member ? Q_PRIV_MEMBER : Q_PRIV_WISH,
+			    member ? "SELECT private FROM members WHERE id = ?1"
+				   : "SELECT private FROM wishes WHERE id = ?1");
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, id, member ? CRDT_PK_LEN : CRDT_ID_LEN,
+			  SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(q, 0);
+
+		rc = 0;
+		if (n > cap)
+			rc = KITH_ETOOBIG;
+		else if (n)
+			memcpy(out, sqlite3_column_blob(q, 0), n);
+		if (!rc)
+			*len = n;
+	} else if (rc == SQLITE_DONE) {
+		rc = KITH_ENOTFOUND;
 	} else {
 		rc = crdt_store_err(s, rc);
 	}

@@ -1,0 +1,90 @@
+/*
+ * query_sql.h - SQL fragments shared by the read-side modules (query.c,
+ * ops.c).  Internal to crdt/: not part of any public API.
+ *
+ * The status rules of DESIGN s2 are written once, here, as string macros
+ * over a table alias t and a bound parameter now (unix seconds), so every
+ * query that needs "is this item available?" or "is this wish open?" uses
+ * the very same expression as `kith item list` and `kith wish list`.
+ *
+ * Inner subqueries use the aliases c (claims), l (loans) and m
+ * (moderation, members); callers must not use those for t.
+ *
+ * Prepared-statement slots (crdt_store_stmt) are split between modules:
+ * query.c uses 0..31, ops.c 32..47.
+ */
+#ifndef KITH_QUERY_SQL_H
+#define KITH_QUERY_SQL_H
+
+#define CRDT_QSLOT_OPS 32
+
+#define HEX(x) "lower(hex(" x "))"
+
+/* Posts expire (derived, never deleted): items 90 days after their last
+ * edit or renewal, wishes 30 days after theirs (or at needed_by). */
+#define ITEM_TTL "7776000"
+#define WISH_TTL "2592000"
+#define LAST_EDIT(t) "(" t ".updated >> 16) / 1000"
+
+/* Hidden by a current coordinator's latest moderation record. */
+#define HIDDEN(t)                                                             \
+	"coalesce((SELECT m.hidden FROM moderation m WHERE m.target = " t    \
+	".id AND m.author IN (SELECT member FROM temp.coord)"                \
+	" ORDER BY m.created DESC, m.author DESC, m.id DESC LIMIT 1), 0)"
+#define BLOCKED(t) "EXISTS (SELECT 1 FROM blocked b WHERE b.member = " t ".author)"
+
+/* A claim c on target t (alias) is active. */
+#define ACTIVE_CLAIM(t) "NOT c.cancelled AND c.author <> " t ".author"
+
+/* withdrawn > expired > on_loan > requested > available */
+#define ITEM_STATUS(t, now)                                                   \
+	"CASE WHEN " t ".withdrawn THEN 'withdrawn'"                         \
+	"  WHEN " t ".until IS NOT NULL AND " t ".until < " now              \
+	" THEN 'expired'"                                                     \
+	"  WHEN " LAST_EDIT(t) " + " ITEM_TTL " < " now " THEN 'expired'"    \
+	"  WHEN EXISTS (SELECT 1 FROM loans l WHERE l.item = " t ".id"       \
+	"   AND l.author = " t ".author AND NOT l.returned) THEN 'on_loan'"  \
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = " t ".id AND " \
+	ACTIVE_CLAIM(t) " AND NOT c.delivered AND NOT EXISTS (SELECT 1 FROM" \
+	"   loans l WHERE l.item = " t ".id AND l.author = " t ".author"     \
+	"   AND l.borrower = c.author AND l.created > c.created))"           \
+	"   THEN 'requested'"                                                 \
+	"  ELSE 'available' END"
+
+/* withdrawn > confirmed > expired > delivered > claimed > contested >
+ * open */
+#define WISH_STATUS(t, now)                                                   \
+	"CASE WHEN " t ".withdrawn THEN 'withdrawn'"                         \
+	"  WHEN " t ".confirmed THEN 'confirmed'"                            \
+	"  WHEN " t ".needed_by IS NOT NULL AND " t ".needed_by < " now      \
+	" THEN 'expired'"                                                     \
+	"  WHEN " LAST_EDIT(t) " + " WISH_TTL " < " now " THEN 'expired'"    \
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = " t ".id AND " \
+	ACTIVE_CLAIM(t) " AND c.delivered) THEN 'delivered'"                 \
+	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.id = " t              \
+	".accepted_claim AND c.target = " t ".id AND " ACTIVE_CLAIM(t)       \
+	") THEN 'claimed'"                                                    \
+	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = " t ".id AND " \
+	ACTIVE_CLAIM(t) ") = 1 THEN 'claimed'"                               \
+	"  WHEN (SELECT count(*) FROM claims c WHERE c.target = " t ".id AND " \
+	ACTIVE_CLAIM(t) ") > 1 THEN 'contested'"                             \
+	"  ELSE 'open' END"
+
+/* Kind and urgency words (crdt_item_kinds, crdt_urgencies). */
+#define ITEM_KIND(t)                                                          \
+	"CASE " t ".kind WHEN 0 THEN 'give' WHEN 1 THEN 'lend'"              \
+	" WHEN 2 THEN 'share' WHEN 3 THEN 'skill' WHEN 4 THEN 'service'"     \
+	" WHEN 5 THEN 'space' WHEN 6 THEN 'resource' ELSE 'give' END"
+#define URGENCY(t)                                                            \
+	"CASE " t ".urgency WHEN 0 THEN 'critical' WHEN 1 THEN 'urgent'"     \
+	" WHEN 3 THEN 'low' ELSE 'normal' END"
+
+/* Hours a member earned: confirmed wishes of others whose accepted claim
+ * (not taken back) is the member's, in quarters.  m is the member row. */
+#define EARNED_Q(m)                                                           \
+	"coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"        \
+	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled" \
+	"  WHERE w.confirmed AND c.author = " m ".id AND w.author <> " m     \
+	".id), 0)"
+
+#endif
