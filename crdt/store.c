@@ -96,6 +96,16 @@ static const char *const migrations[] = {
 	 * segment at every savepoint: one segment (and merge work) per
 	 * record, 60 % of the CPU of applying a large sync. */
 	"DROP TRIGGER items_ai; DROP TRIGGER wishes_ai;",
+	/* 6: indexes for kith match, inventory and hours (crdt/ops.c):
+	 * open wishes in urgency order, the newest items of a category,
+	 * members of a building, resources, a member's claims (hours) */
+	"CREATE INDEX wishes_urgency ON wishes(coalesce(urgency, 2), created,"
+	" id);"
+	"CREATE INDEX items_category ON items(category COLLATE NOCASE,"
+	" created);"
+	"CREATE INDEX members_building ON members(lower(building));"
+	"CREATE INDEX items_kind ON items(kind);"
+	"CREATE INDEX claims_author ON claims(author);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -282,6 +292,7 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 	sqlite3_busy_timeout(s->db, 10000);
 	rc = sqlite3_exec(s->db,
 			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  "PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-8000;"
 			  "PRAGMA foreign_keys=OFF;",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {

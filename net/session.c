@@ -13,9 +13,12 @@
 #include "shs.h"
 
 #define CHUNK_CHANGES 256      /* changes per RUN entry */
-/* CHANGES payload we aim for: small enough that a flaky link that breaks
- * every few hundred kilobytes still gets whole frames (applied) through */
-#define FRAME_TARGET (64u << 10)
+/* CHANGES payload we aim for: a session starts small, so a flaky link that
+ * breaks every few hundred kilobytes still gets whole frames (applied)
+ * through, and doubles the size with every acknowledged frame up to
+ * FRAME_TARGET_MAX (fewer commits, each an fsync, on a good link) */
+#define FRAME_TARGET_MIN (64u << 10)
+#define FRAME_TARGET_MAX (512u << 10)
 #define MAX_SENDS (1u << 24)
 #define NET_MAX_RESENDS 8
 
@@ -54,6 +57,7 @@ struct net_session {
 	size_t qhead, qlen, qcap;
 	int recon_done, sent_synced, peer_synced, synced_reported;
 	int resends; /* RESEND asked or answered, bounded */
+	size_t frame_target; /* grows with acknowledged frames */
 	struct crdt_buf payload;
 	struct net_session_stats st;
 };
@@ -380,7 +384,7 @@ static int build_changes(struct net_session *s, uint64_t *n)
 
 	*n = 0;
 	crdt_buf_reset(&s->payload);
-	while (!rc && s->qhead < s->qlen && s->payload.len < FRAME_TARGET) {
+	while (!rc && s->qhead < s->qlen && s->payload.len < s->frame_target) {
 		struct net_recon_send *q = &s->q[s->qhead];
 		uint64_t to = q->to;
 
@@ -612,6 +616,8 @@ static void handle_frame(struct net_session *s, uint8_t type, const uint8_t *p,
 			fail(s, KITH_EDECODE, "bad ACK");
 			return;
 		}
+		if (v > s->st.acked && s->frame_target < FRAME_TARGET_MAX)
+			s->frame_target *= 2; /* the link carries whole frames */
 		s->st.acked = v;
 		maybe_finish(s);
 		return;
@@ -841,7 +847,8 @@ void net_session_start(struct net_session *s, const struct net_session_cfg *cfg,
 	s->dialer = dialer;
 	s->state = S_HANDSHAKE;
 	snprintf(s->addr, sizeof s->addr, "%s", addr ? addr : "?");
-	crdt_buf_init(&s->payload, FRAME_TARGET + (CRDT_MAX_BODY + 256));
+	s->frame_target = FRAME_TARGET_MIN;
+	crdt_buf_init(&s->payload, FRAME_TARGET_MAX + (CRDT_MAX_BODY + 256));
 	s->tcp.data = s;
 	s->handles = 1;
 	uv_timer_init(s->tcp.loop, &s->timer);
