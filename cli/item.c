@@ -20,6 +20,7 @@ static int item_withdraw(struct cli *c, int argc, char **argv);
 static int item_lend(struct cli *c, int argc, char **argv);
 static int item_return(struct cli *c, int argc, char **argv);
 static int item_request(struct cli *c, int argc, char **argv);
+static int item_renew(struct cli *c, int argc, char **argv);
 
 #define ITEM_FLAGS                                                           \
 	"[--kind give|lend|share|skill|service|space|resource] "             \
@@ -44,6 +45,9 @@ static const struct cli_cmd cmds[] = {
 	  "record that your lent item came back", 0 },
 	{ "request", item_request, "item request ID [--note N]",
 	  "ask the owner for an item", 0 },
+	{ "renew", item_renew, "item renew ID",
+	  "keep your item listed (items expire 90 days after their last "
+	  "change)", 0 },
 };
 
 int cli_item(struct cli *c, int argc, char **argv)
@@ -538,4 +542,26 @@ static int item_request(struct cli *c, int argc, char **argv)
 		return cli_fail_rc(c, rc, "cannot save the request");
 	cli_print_new_id(c, seq, 0);
 	return CLI_OK;
+}
+
+static int item_renew(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_cmd cmd = { "renew", item_renew, "item renew ID",
+					    NULL, 0 };
+	struct crdt_record_info info;
+	struct crdt_op op;
+	const char *arg = NULL;
+	int rc = cli_one_id_arg(&cmd, argc, argv, &arg);
+
+	if (!rc)
+		rc = own_item(c, arg, "renew", &info);
+	if (rc)
+		return rc;
+	if (info.closed)
+		return cli_fail("item '%s' was withdrawn", arg);
+	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM); /* no fields: renew */
+	rc = cli_commit_ref(c, &op, info.id, "cannot renew the item");
+	if (!rc && !c->json)
+		fprintf(stderr, "item renewed for another 90 days\n");
+	return rc;
 }

@@ -26,6 +26,7 @@ static int wish_unclaim(struct cli *c, int argc, char **argv);
 static int wish_deliver(struct cli *c, int argc, char **argv);
 static int wish_accept(struct cli *c, int argc, char **argv);
 static int wish_confirm(struct cli *c, int argc, char **argv);
+static int wish_renew(struct cli *c, int argc, char **argv);
 
 #define WISH_FLAGS                                                            \
 	"[--kind material|service] [--category C] "                           \
@@ -34,7 +35,7 @@ static int wish_confirm(struct cli *c, int argc, char **argv);
 	"[--private TEXT [--private-to MEMBER]...]"
 
 enum { C_ADD, C_LIST, C_SHOW, C_EDIT, C_WITHDRAW, C_CLAIM, C_UNCLAIM,
-       C_DELIVER, C_ACCEPT, C_CONFIRM };
+       C_DELIVER, C_ACCEPT, C_CONFIRM, C_RENEW };
 
 static const struct cli_cmd cmds[] = {
 	[C_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
@@ -60,6 +61,9 @@ static const struct cli_cmd cmds[] = {
 	[C_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
 			"say your wish was fulfilled; credits the helper's "
 			"hours", 0 },
+	[C_RENEW] = { "renew", wish_renew, "wish renew ID",
+		      "keep your wish listed (wishes expire 30 days after their "
+		      "last change)", 0 },
 };
 
 int cli_wish(struct cli *c, int argc, char **argv)
@@ -730,5 +734,23 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 	if (!rc && !c->json)
 		fprintf(stderr, "wish confirmed as fulfilled%s\n",
 			quarters > 0 ? "; hours credited to the helper" : "");
+	return rc;
+}
+
+static int wish_renew(struct cli *c, int argc, char **argv)
+{
+	struct crdt_record_info info;
+	struct crdt_op op;
+	const char *arg = NULL;
+	int rc = cli_one_id_arg(&cmds[C_RENEW], argc, argv, &arg);
+
+	if (!rc)
+		rc = own_wish(c, arg, "renew", &info);
+	if (rc)
+		return rc;
+	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH); /* no fields: renew */
+	rc = cli_commit_ref(c, &op, info.id, "cannot renew the wish");
+	if (!rc && !c->json)
+		fprintf(stderr, "wish renewed for another 30 days\n");
 	return rc;
 }

@@ -159,6 +159,7 @@ struct crdt_store {
 	/* view statements: insert per record type, update per field */
 	sqlite3_stmt *ins[CRDT_R_MAX + 1];
 	sqlite3_stmt *fts[CRDT_R_MAX + 1]; /* items and wishes only */
+	sqlite3_stmt *touch[CRDT_R_MAX + 1];
 	sqlite3_stmt *upd[CRDT_R_MAX + 1][16];
 	sqlite3_stmt *query[CRDT_STORE_QUERY_SLOTS];
 	char errmsg[256];
@@ -332,6 +333,7 @@ void crdt_store_close(struct crdt_store *s)
 	for (i = 0; i <= CRDT_R_MAX; i++) {
 		sqlite3_finalize(s->ins[i]);
 		sqlite3_finalize(s->fts[i]);
+		sqlite3_finalize(s->touch[i]);
 		for (j = 0; j < 16; j++)
 			sqlite3_finalize(s->upd[i][j]);
 	}
@@ -688,12 +690,37 @@ static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 	return fts_insert(s, op, r);
 }
 
+/* An edit with no fields renews a post (its expiry counts from now). */
+static int mat_touch(struct crdt_store *s, const struct crdt_change *c,
+		     const struct crdt_rschema *r, const uint8_t *id,
+		     size_t id_len)
+{
+	char sql[128];
+	sqlite3_stmt *q;
+
+	if (r->rtype != CRDT_R_ITEM && r->rtype != CRDT_R_WISH)
+		return 0;
+	snprintf(sql, sizeof sql,
+		 "UPDATE %s SET updated = ?1 WHERE id = ?2 AND author = ?3",
+		 r->table);
+	q = prep(s, &s->touch[r->rtype], sql);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, (int64_t)c->hlc);
+	sqlite3_bind_blob(q, 2, id, (int)id_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, c->author, CRDT_PK_LEN, SQLITE_STATIC);
+	return run(s, q);
+}
+
 static int mat_update(struct crdt_store *s, const struct crdt_change *c,
 		      const struct crdt_op *op, const struct crdt_rschema *r,
 		      const uint8_t *id, size_t id_len)
 {
 	uint32_t i;
 	int rc;
+
+	if (!op->nvals)
+		return mat_touch(s, c, r, id, id_len);
 
 	for (i = 0; i < op->nvals; i++) {
 		const struct crdt_field *f = crdt_schema_field(r, op->vals[i].field);

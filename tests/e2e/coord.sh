@@ -147,6 +147,29 @@ check "the small bundle is within --max-bytes" \
 run_rc 2 "--max-bytes needs a size" "$O" export "$TMP_E2E/x.kb" --max-bytes lots
 run_err 1 "too small" "a --max-bytes too small for any bundle" "$O" export "$TMP_E2E/x.kb" --max-bytes 10
 
+# ---- expiry and renewal -----------------------------------------------------------
+k "$B" item add --title "Old bike"
+BIKE=$OUT
+k "$B" wish add --title "Old wish"
+OLDW=$OUT
+LATER=$(($(date +%s) + 40 * 86400))
+KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_E2E/w.json"
+check "a wish untouched for 30 days is expired" \
+	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"expired\"" "$TMP_E2E/w.json"
+KITH_NOW=$((LATER - 20 * 86400)) "$KITH" --home "$B" wish renew "$OLDW" 2>/dev/null
+KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_E2E/w.json"
+check "a renewed wish is open again" \
+	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"open\"" "$TMP_E2E/w.json"
+MUCH_LATER=$(($(date +%s) + 100 * 86400))
+KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list --all >"$TMP_E2E/i.json"
+check "an item untouched for 90 days is expired" \
+	grep -q "\"id\":\"$BIKE\",[^}]*\"status\":\"expired\"" "$TMP_E2E/i.json"
+KITH_NOW=$((MUCH_LATER - 30 * 86400)) "$KITH" --home "$B" item renew "$BIKE" 2>/dev/null
+KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list >"$TMP_E2E/i.json"
+check "a renewed item is listed again" grep -q "\"id\":\"$BIKE\"" "$TMP_E2E/i.json"
+carry "$B" "$A"
+refused "renewing someone else's item" "$A" "another member" item renew "$BIKE"
+
 run_ok "the coordinator ends the emergency" "$L" emergency end
 everyone
 k "$B" status
