@@ -128,8 +128,11 @@ fuzz: $(FUZZ_BIN)
 	done
 
 bench: $(KITH) $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
-		$(BUILD)/tests/mkchanges
+		$(BUILD)/tests/mkchanges $(BUILD)/bench/ops_bench
 	$(Q)sh bench/run.sh $(BUILD)
+
+$(BUILD)/bench/ops_bench: $(BUILD)/bench/ops/ops_bench.o $(BUILD)/bench/ops/town.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -56,4 +56,7 @@ fi
 "$build/bench/recon_bench" || status=1
 echo
 sh "$here/net/netbench.sh" "$build" || echo "bench: network bench could not run" >&2
+# community operations on an old-town-sized replica
+echo
+"$build/bench/ops_bench" --kith "$build/kith" || status=1
 exit $status

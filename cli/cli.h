@@ -71,6 +71,16 @@ int cli_unblock(struct cli *c, int argc, char **argv);
 int cli_emergency(struct cli *c, int argc, char **argv);
 int cli_checkin(struct cli *c, int argc, char **argv);
 int cli_checkins(struct cli *c, int argc, char **argv);
+int cli_inventory(struct cli *c, int argc, char **argv);
+int cli_volunteers(struct cli *c, int argc, char **argv);
+int cli_match(struct cli *c, int argc, char **argv);
+int cli_hours(struct cli *c, int argc, char **argv);
+/* kith status: loans due within 3 days or overdue where you borrow or
+ * lend (cli/ops.c); text lines, or a JSON array with --json.  Needs
+ * c->r.id loaded (prints nothing / [] without an identity). */
+int cli_loans_due(struct cli *c);
+int cli_print(struct cli *c, int argc, char **argv);
+int cli_report(struct cli *c, int argc, char **argv);
 
 /* Dispatch argv[1] (argv[0] is the group name) through a table. */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,

@@ -12,11 +12,13 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct cli_cmd commands[] = {
-	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S]",
+	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S] "
+	  "[--available WHEN]",
 	  "create your identity in the data directory", 0 },
 	{ "whoami", cli_whoami, "whoami", "show your id, name and community", 0 },
 	{ "profile", cli_profile,
-	  "profile [--name N] [--building B] [--unit U] [--skills S]",
+	  "profile [--name N] [--building B] [--unit U] [--skills S] "
+	  "[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
 	  "publish changes to your member profile", 0 },
 	{ "community", cli_community, "community create NAME | invite | join CODE",
 	  "create, share or join a community", 1 },
@@ -61,6 +63,19 @@ static const struct cli_cmd commands[] = {
 	  "say how a household is (yours, or a neighbour's)", 0 },
 	{ "checkins", cli_checkins, "checkins [--building B]",
 	  "roll call: who is safe, who needs help, who has not checked in", 0 },
+	{ "inventory", cli_inventory, "inventory [--building B]",
+	  "emergency resources totalled by building and category", 0 },
+	{ "volunteers", cli_volunteers, "volunteers [--skill S] [--building B]",
+	  "members who offer skills or time, your building first", 0 },
+	{ "match", cli_match, "match [WISH] [--limit N]",
+	  "propose items and volunteers for the N (20) most urgent open "
+	  "wishes, or one WISH", 0 },
+	{ "hours", cli_hours, "hours [MEMBER]",
+	  "a member's time-bank ledger and balance (default: yours)", 0 },
+	{ "print", cli_print, "print [--building B] [--out FILE.html]",
+	  "a notice sheet to print, one page per building", 0 },
+	{ "report", cli_report, "report --csv DIR",
+	  "CSV files of items, wishes, claims, check-ins, hours", 0 },
 };
 
 static void usage(FILE *f)

@@ -245,12 +245,14 @@ int cli_status(struct cli *c, int argc, char **argv)
 		printf("{\"node\":\"%s\",\"emergency\":%s,\"members\":%lld,"
 		       "\"items\":%lld,"
 		       "\"wishes\":%lld,\"open_wishes\":%lld,\"changes\":%lld,"
-		       "\"daemon\":%s}\n",
+		       "\"daemon\":%s,\"loans\":",
 		       id, c->roles.emergency ? "true" : "false",
 		       (long long)n.members, (long long)n.items,
 		       (long long)n.wishes, (long long)n.open_wishes,
 		       (long long)n.changes, running ? daemon : "null");
-		return CLI_OK;
+		rc = cli_loans_due(c);
+		printf("}\n");
+		return rc;
 	}
 	cli_banner(c);
 	printf("node:      %s\n", *id ? id : "(no identity yet: kith init)");
@@ -258,6 +260,9 @@ int cli_status(struct cli *c, int argc, char **argv)
 	       "changes:   %lld\n",
 	       (long long)n.members, (long long)n.items, (long long)n.wishes,
 	       (long long)n.open_wishes, (long long)n.changes);
+	rc = cli_loans_due(c);
+	if (rc)
+		return rc;
 	if (running) {
 		const char *l = strstr(daemon, "\"listen\":\"");
 		const char *sess = strstr(daemon, "\"sessions\":[");

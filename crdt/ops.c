@@ -1,0 +1,798 @@
+/*
+ * ops.c - inventory, volunteers, matching, hours ledger, loans due (see
+ * ops.h).  All SQL of these features lives here; status rules come from
+ * query_sql.h so they cannot drift from `kith item list` / `wish list`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "ops.h"
+#include "query_sql.h"
+#include "schema.h"
+
+/* Prepared-statement slots (query_sql.h gives ops.c 32..47). */
+enum { S_INVENTORY = CRDT_QSLOT_OPS, S_INVENTORY_ALL, S_VOLUNTEERS,
+       S_TOP_WISHES, S_ONE_WISH, S_WISH_ROW, S_WISH_FACTS, S_ITEMS_FTS,
+       S_ITEMS_CAT, S_ITEM_OK, S_VOL_MATCH, S_TERM_DOCS, S_HOURS, S_LEDGER,
+       S_LOANS };
+
+#define POOL_STR "60" /* CRDT_MATCH_POOL */
+_Static_assert(CRDT_MATCH_POOL == 60, "POOL_STR must match CRDT_MATCH_POOL");
+
+/* A member's or post author's building, "(no building)" when none. */
+#define BUILDING(m) "coalesce(nullif(trim(" m ".building), ''), '(no building)')"
+
+/* ---- inventory ---------------------------------------------------------- */
+
+/* Resources that count: available, requested or on loan; not hidden or
+ * blocked.  Grouped case-insensitively, and each building, category and
+ * unit spelled the same on every row and every replica: a building as the
+ * smallest spelling of any member in it, a category or unit as the
+ * smallest among the resources counted. */
+#define INVENTORY_SQL(by_building)                                            \
+	"WITH r AS MATERIALIZED (SELECT " by_building " AS bld,"             \
+	" coalesce(nullif(trim(i.category), ''), '(none)') AS cat,"          \
+	" coalesce(trim(i.unit), '') AS unt,"                                 \
+	" coalesce(i.quantity, 1) AS qty"                                     \
+	" FROM items i LEFT JOIN members m ON m.id = i.author"               \
+	" WHERE i.kind = 6 AND NOT i.withdrawn"                               \
+	"  AND (?1 IS NULL OR " BUILDING("m") " = ?1 COLLATE NOCASE)"        \
+	"  AND " ITEM_STATUS("i", "?2")                                       \
+	"   IN ('available', 'requested', 'on_loan')"                         \
+	"  AND NOT " HIDDEN("i") " AND NOT " BLOCKED("i") "),"               \
+	" c AS MATERIALIZED (SELECT lower(cat) AS k, min(cat) AS v FROM r"    \
+	"  GROUP BY 1),"                                                      \
+	" u AS MATERIALIZED (SELECT lower(unt) AS k, min(unt) AS v FROM r"    \
+	"  GROUP BY 1)"                                                       \
+	" SELECT coalesce((SELECT min(trim(b.building)) FROM members b"       \
+	"  WHERE lower(b.building) = lower(g.bld)), g.bld) AS building,"      \
+	" (SELECT v FROM c WHERE c.k = lower(g.cat)) AS category,"            \
+	" (SELECT v FROM u WHERE u.k = lower(g.unt)) AS unit,"                \
+	" g.quantity, g.items"                                                \
+	" FROM (SELECT min(bld) AS bld, min(cat) AS cat, min(unt) AS unt,"    \
+	"  sum(qty) AS quantity, count(*) AS items FROM r"                    \
+	"  GROUP BY bld COLLATE NOCASE, cat COLLATE NOCASE,"                  \
+	"  unt COLLATE NOCASE) g"                                             \
+	" ORDER BY building COLLATE NOCASE, category COLLATE NOCASE,"        \
+	" unit COLLATE NOCASE"
+
+static int inventory(struct crdt_store *s, int slot, const char *sql,
+		     const char *building, int64_t now, crdt_row_fn fn,
+		     void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, slot, sql);
+
+	if (!q)
+		return KITH_EDB;
+	if (building)
+		sqlite3_bind_text(q, 1, building, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	return crdt_rows(s, q, fn, ctx);
+}
+
+int crdt_inventory(struct crdt_store *s, const char *building, int64_t now,
+		   crdt_row_fn fn, void *ctx)
+{
+	return inventory(s, S_INVENTORY, INVENTORY_SQL(BUILDING("m")),
+			 building, now, fn, ctx);
+}
+
+int crdt_inventory_totals(struct crdt_store *s, const char *building,
+			  int64_t now, crdt_row_fn fn, void *ctx)
+{
+	return inventory(s, S_INVENTORY_ALL, INVENTORY_SQL("'(all)'"), building,
+			 now, fn, ctx);
+}
+
+/* ---- words -------------------------------------------------------------- */
+
+/* Filler words that say nothing about what is needed or offered. */
+static const char *const stopwords[] = {
+	"about", "also", "and", "any", "anyone", "are", "asap", "but", "can",
+	"could", "does", "for", "from", "get", "give", "got", "has", "have",
+	"help", "her", "him", "his", "into", "its", "just", "like", "looking",
+	"lot", "more", "much", "must", "need", "needed", "needs", "not", "our",
+	"please", "some", "someone", "something", "thank", "thanks", "that",
+	"the", "their", "them", "then", "there", "these", "they", "thing",
+	"things", "this", "too", "urgent", "urgently", "use", "very", "want",
+	"was", "week", "were", "what", "when", "who", "will", "with", "would",
+	"you", "your",
+};
+
+static int is_stopword(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
+		if (!strcmp(stopwords[i], w))
+			return 1;
+	return 0;
+}
+
+static int is_word_byte(unsigned char ch)
+{
+	return ch >= 0x80 || (ch >= '0' && ch <= '9') ||
+	       (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* Cut one ending off an ASCII word, keeping at least 4 letters (5 for
+ * -er, so "mother" and "winter" stay): what is left matches as a prefix
+ * ("plumber", "plumbing" -> "plumb"). */
+static void stem(char *w)
+{
+	static const struct {
+		const char *s;
+		size_t keep;
+	} endings[] = { { "ings", 4 }, { "ing", 4 }, { "ers", 5 }, { "ies", 4 },
+			{ "es", 4 },   { "er", 5 },  { "ed", 4 },  { "s", 4 } };
+	size_t n = strlen(w), i, k;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)w[i] >= 0x80)
+			return;
+	for (i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+		k = strlen(endings[i].s);
+		if (n >= k + endings[i].keep &&
+		    !strcmp(w + n - k, endings[i].s)) {
+			/* "glass", "cordless": no plural to cut */
+			if (k == 1 && w[n - 2] == 's')
+				return;
+			w[n - k] = 0;
+			return;
+		}
+	}
+}
+
+#define TERM_MAX 64
+struct terms {
+	int n;
+	char v[CRDT_MATCH_TERMS][TERM_MAX];
+};
+
+static void terms_add(struct terms *t, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+
+	while (*p && t->n < CRDT_MATCH_TERMS) {
+		char w[TERM_MAX];
+		size_t n = 0;
+		int digits = 1, i, dup = 0;
+
+		while (*p && !is_word_byte(*p))
+			p++;
+		for (; *p && is_word_byte(*p); p++) {
+			unsigned char ch = *p;
+
+			if (ch >= 'A' && ch <= 'Z')
+				ch = (unsigned char)(ch - 'A' + 'a');
+			if (ch < '0' || ch > '9')
+				digits = 0;
+			if (n < TERM_MAX - 1)
+				w[n++] = (char)ch;
+		}
+		w[n] = 0;
+		/* too short, a number, filler, or cut mid-character */
+		if (n < 3 || digits || n == TERM_MAX - 1 || is_stopword(w))
+			continue;
+		stem(w);
+		for (i = 0; i < t->n; i++)
+			dup |= !strcmp(t->v[i], w);
+		if (!dup)
+			memcpy(t->v[t->n++], w, strlen(w) + 1);
+	}
+}
+
+/* FTS5 query: every term as a quoted prefix, ORed. */
+static void terms_fts(const struct terms *t, char *out, size_t cap)
+{
+	size_t n = 0;
+	int i;
+
+	out[0] = 0;
+	for (i = 0; i < t->n; i++) {
+		/* terms hold no '"' (only word bytes): quoting is plain */
+		int k = snprintf(out + n, cap - n, "%s\"%s\"*", i ? " OR " : "",
+				 t->v[i]);
+
+		if (k < 0 || (size_t)k >= cap - n)
+			break;
+		n += (size_t)k;
+	}
+}
+
+/* ---- volunteers --------------------------------------------------------- */
+
+/* JSON array of the words of s (for json_each); 0 or KITH_ETOOBIG. */
+static int words_json(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	int first = 1;
+
+	if (cap < 3)
+		return KITH_ETOOBIG;
+	out[n++] = '[';
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == ',')
+			s++;
+		if (!*s)
+			break;
+		if (n + 4 >= cap)
+			return KITH_ETOOBIG;
+		if (!first)
+			out[n++] = ',';
+		first = 0;
+		out[n++] = '"';
+		for (; *s && *s != ' ' && *s != '\t' && *s != ','; s++) {
+			unsigned char ch = (unsigned char)*s;
+
+			if (n + 8 >= cap)
+				return KITH_ETOOBIG;
+			if (ch == '"' || ch == '\\') {
+				out[n++] = '\\';
+				out[n++] = (char)ch;
+			} else if (ch < 0x20) {
+				n += (size_t)snprintf(out + n, cap - n,
+						      "\\u%04x", ch);
+			} else {
+				out[n++] = (char)ch;
+			}
+		}
+		out[n++] = '"';
+	}
+	if (n + 2 > cap)
+		return KITH_ETOOBIG;
+	out[n++] = ']';
+	out[n] = 0;
+	return 0;
+}
+
+static const char *const volunteers_sql =
+	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
+	" m.available, " EARNED_Q("m") " / 4.0 AS hours"
+	" FROM members m"
+	" WHERE (coalesce(trim(m.skills), '') <> ''"
+	"   OR coalesce(trim(m.available), '') <> '')"
+	"  AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.member = m.id)"
+	"  AND (?1 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?1) k"
+	"   WHERE instr(lower(coalesce(m.skills, '')), lower(k.value)) = 0))"
+	"  AND (?2 IS NULL OR " BUILDING("m") " = ?2 COLLATE NOCASE)"
+	" ORDER BY coalesce(" BUILDING("m") " = ?3 COLLATE NOCASE, 0) DESC,"
+	" " BUILDING("m") " COLLATE NOCASE, m.name COLLATE NOCASE, m.id";
+
+int crdt_volunteers(struct crdt_store *s, const char *skill,
+		    const char *building, const char *near, crdt_row_fn fn,
+		    void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, S_VOLUNTEERS, volunteers_sql);
+	char words[2 * CRDT_MAX_TEXT + 16];
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
+	if (skill) {
+		rc = words_json(skill, words, sizeof words);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(q, 1, words, -1, SQLITE_STATIC);
+	}
+	if (building)
+		sqlite3_bind_text(q, 2, building, -1, SQLITE_STATIC);
+	if (near)
+		sqlite3_bind_text(q, 3, near, -1, SQLITE_STATIC);
+	return crdt_rows(s, q, fn, ctx);
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+/* The most urgent open wishes, in the order of `kith wish list`.  The
+ * cheap conditions come first so the status is worked out only for
+ * wishes that can still be open; the wishes_urgency index hands rows over
+ * in order, so this stops after ?2 of them. */
+static const char *const top_wishes_sql =
+	"SELECT w.rowid FROM wishes w"
+	" WHERE NOT w.withdrawn AND NOT w.confirmed"
+	"  AND (w.needed_by IS NULL OR w.needed_by >= ?1)"
+	"  AND " LAST_EDIT("w") " + " WISH_TTL " >= ?1"
+	"  AND " WISH_STATUS("w", "?1") " = 'open'"
+	"  AND NOT " HIDDEN("w") " AND NOT " BLOCKED("w")
+	" ORDER BY coalesce(w.urgency, 2), w.created, w.id LIMIT ?2";
+
+static const char *const one_wish_sql =
+	"SELECT w.rowid FROM wishes w WHERE w.id = ?1";
+
+static const char *const wish_row_sql =
+	"SELECT " HEX("w.id") " AS id, w.title, " URGENCY("w") " AS urgency,"
+	" " WISH_STATUS("w", "?2") " AS status,"
+	" CASE w.kind WHEN 1 THEN 'service' ELSE 'material' END AS kind,"
+	" w.category, " HEX("w.author") " AS author, p.name AS author_name,"
+	" p.building AS building, w.location, w.on_behalf_of AS for_name,"
+	" w.needed_by, w.created >> 16 AS created_ms"
+	" FROM wishes w LEFT JOIN members p ON p.id = w.author"
+	" WHERE w.rowid = ?1";
+
+static const char *const wish_facts_sql =
+	"SELECT w.author, w.title, w.category, w.description,"
+	" nullif(p.building, '')"
+	" FROM wishes w LEFT JOIN members p ON p.id = w.author"
+	" WHERE w.rowid = ?1";
+
+/*
+ * Candidate items, from three bounded sources so that a popular category
+ * or a common word costs no more than a rare one:
+ *   - the TEXT_STR best matches of the words (FTS5 bm25; fts may be "");
+ *   - every item of the category posted in the wish author's building
+ *     (members of the building by members_building, then their items by
+ *     items_author: CROSS JOIN keeps that order, and the unary + keeps
+ *     SQLite from walking the whole category by items_category instead);
+ *   - the CAT_STR newest items of the category.
+ * Together they hold the top of every score tier (within a tier, words
+ * matches first, by bm25, then the others newest first).  They are scored on a
+ * few columns, the best POOL kept, and only those joined to what is
+ * shown.  Availability is checked afterwards, row by row in this order,
+ * until enough are found (item_ok).  The last column, rid, is for that
+ * check and is not shown.
+ * ?1 wish author, ?2 category, ?3 building, ?4 words.
+ */
+#define TEXT_STR "150"
+#define CAT_STR "100"
+#define ITEMS_SQL(fts)                                                        \
+	"SELECT " HEX("i.id") " AS id, i.title, " ITEM_KIND("i") " AS kind," \
+	" i.category, i.quantity, i.unit, i.location,"                        \
+	" " HEX("i.author") " AS author, p.name AS author_name,"             \
+	" p.building AS building, x.same_category, x.words, x.same_building," \
+	" x.score, x.rid"                                                     \
+	" FROM (SELECT *, 3 * same_category + 2 * words + same_building"     \
+	"  AS score FROM (SELECT b.rid AS rid,"                               \
+	"  coalesce(i.category = ?2 COLLATE NOCASE, 0) AS same_category,"    \
+	"  b.r IS NOT NULL AS words,"                                         \
+	"  coalesce(p.building = ?3 COLLATE NOCASE, 0) AS same_building,"    \
+	"  b.r AS r, i.created AS created, i.id AS iid"                       \
+	"  FROM (SELECT rid, min(r) AS r FROM (" fts                          \
+	"   SELECT i.rowid AS rid, NULL AS r FROM members p CROSS JOIN items i" \
+	"    ON i.author = p.id WHERE lower(p.building) = lower(?3)"          \
+	"    AND +i.category = ?2 COLLATE NOCASE"                             \
+	"   UNION ALL SELECT * FROM (SELECT rowid AS rid, NULL AS r"          \
+	"    FROM items WHERE category = ?2 COLLATE NOCASE AND author <> ?1"  \
+	"    AND NOT withdrawn ORDER BY created DESC LIMIT " CAT_STR "))"     \
+	"   GROUP BY rid) b"                                                  \
+	"  JOIN items i ON i.rowid = b.rid"                                   \
+	"  LEFT JOIN members p ON p.id = i.author"                            \
+	"  WHERE i.author <> ?1 AND NOT i.withdrawn)"                         \
+	"  ORDER BY score DESC, words DESC, r, created DESC, iid"            \
+	"  LIMIT " POOL_STR ") x"                                             \
+	" JOIN items i ON i.rowid = x.rid LEFT JOIN members p"               \
+	"  ON p.id = i.author"                                                \
+	" ORDER BY x.score DESC, x.words DESC, x.r, x.created DESC, x.iid"
+
+static const char *const items_fts_sql = ITEMS_SQL(
+	"SELECT * FROM (SELECT rowid AS rid, rank AS r FROM items_fts"
+	"   WHERE items_fts MATCH ?4 ORDER BY rank LIMIT " TEXT_STR ")"
+	"   UNION ALL");
+static const char *const items_cat_sql = ITEMS_SQL("");
+
+/* Is candidate item ?1 (rowid) available, as `kith item list` says, and
+ * neither hidden nor blocked?  ?2 now. */
+static const char *const item_ok_sql =
+	"SELECT CASE WHEN " HIDDEN("i") " OR " BLOCKED("i") " THEN ''"
+	" ELSE " ITEM_STATUS("i", "?2") " END = 'available'"
+	" FROM items i WHERE i.rowid = ?1";
+
+/* Members with skills, indexed for word matching, for this connection and
+ * this call: rebuilt by every crdt_match (never stale), in the temp
+ * schema (nothing is written to the replica).  Also a view of the items'
+ * full-text vocabulary, to tell rare words from common ones. */
+static const char *const vol_index_sql =
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_items_vocab USING"
+	" fts5vocab(main, items_fts, row);"
+	"CREATE TEMP TABLE IF NOT EXISTS ops_vol(n INTEGER PRIMARY KEY,"
+	" id BLOB NOT NULL);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_vol_fts USING"
+	" fts5(skills, content='');"
+	"DELETE FROM temp.ops_vol;"
+	"INSERT INTO temp.ops_vol_fts(ops_vol_fts) VALUES ('delete-all');"
+	"INSERT INTO temp.ops_vol(id) SELECT m.id FROM members m"
+	" WHERE coalesce(trim(m.skills), '') <> ''"
+	" AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.member = m.id);"
+	"INSERT INTO temp.ops_vol_fts(rowid, skills) SELECT v.n, m.skills"
+	" FROM temp.ops_vol v JOIN members m ON m.id = v.id;";
+
+/* ?1 words, ?2 building, ?3 wish author, ?4 how many.  The inner query
+ * ranks; hours are worked out only for the few rows kept. */
+static const char *const vol_match_sql =
+	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
+	" m.available, " EARNED_Q("m") " / 4.0 AS hours, x.same_building"
+	" FROM (SELECT v.id AS id,"
+	"  coalesce(p.building = ?2 COLLATE NOCASE, 0) AS same_building,"
+	"  f.r AS r, p.name AS name"
+	"  FROM (SELECT rowid AS n, rank AS r FROM temp.ops_vol_fts"
+	"   WHERE ops_vol_fts MATCH ?1) f"
+	"  JOIN temp.ops_vol v ON v.n = f.n JOIN members p ON p.id = v.id"
+	"  WHERE v.id <> ?3"
+	"  ORDER BY same_building DESC, r, name COLLATE NOCASE, v.id"
+	"  LIMIT ?4) x JOIN members m ON m.id = x.id"
+	" ORDER BY x.same_building DESC, x.r, x.name COLLATE NOCASE, x.id";
+
+/* How many items hold a word starting with ?1 (an upper bound: a post
+ * with two such words counts twice). */
+static const char *const term_docs_sql =
+	"SELECT coalesce(sum(doc), 0) FROM temp.ops_items_vocab"
+	" WHERE term >= ?1 AND term < ?1 || char(1114111)";
+
+/* A word in more items than this is too common to say what is wanted
+ * ("after", "door"): matching it would rank thousands of posts for
+ * nothing.  Never fewer than TERM_DOCS_MIN. */
+#define TERM_DOCS_SHARE 40 /* 1/40 = 2.5 % */
+#define TERM_DOCS_MIN 500
+
+struct wish_facts {
+	uint8_t author[CRDT_PK_LEN];
+	char category[CRDT_MAX_TEXT + 1];
+	char building[CRDT_MAX_TEXT + 1];
+	int has_category, has_building;
+	struct terms terms;
+};
+
+static void copy_text(char *dst, size_t cap, sqlite3_stmt *q, int col,
+		      int *has)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+
+	*has = t && *t;
+	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+static int wish_facts(struct crdt_store *s, int64_t rid, struct wish_facts *f)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, S_WISH_FACTS, wish_facts_sql);
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, rid);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(q, 0) == CRDT_PK_LEN)
+			memcpy(f->author, sqlite3_column_blob(q, 0),
+			       CRDT_PK_LEN);
+		/* the title's words first: they say most */
+		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 1));
+		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 2));
+		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 3));
+		copy_text(f->category, sizeof f->category, q, 2,
+			  &f->has_category);
+		copy_text(f->building, sizeof f->building, q, 4,
+			  &f->has_building);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+struct matcher {
+	struct crdt_store *s;
+	int64_t now;
+	int per_wish;
+	int indexed; /* temp.ops_vol_fts and temp.ops_items_vocab are ready */
+	int64_t max_docs; /* words in more items than this are dropped */
+	int found;   /* items passed on for this wish */
+	int enough;  /* item_ok stopped the candidates: not an error */
+	const struct crdt_match_out *out;
+};
+
+#define STOP_ITEMS 1 /* with m->enough: per_wish items found */
+
+/* Pass a candidate on if it is available; stop after per_wish. */
+static int item_ok(void *ctx, const struct crdt_row *row)
+{
+	struct matcher *m = ctx;
+	sqlite3_stmt *q = crdt_store_stmt(m->s, S_ITEM_OK, item_ok_sql);
+	const struct crdt_col *rid = &row->c[row->n - 1];
+	struct crdt_row shown;
+	int rc, ok;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, rid->i);
+	sqlite3_bind_int64(q, 2, m->now);
+	rc = sqlite3_step(q);
+	ok = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = crdt_store_err(m->s, rc);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc || !ok)
+		return rc;
+	shown = *row;
+	shown.n--; /* without rid */
+	rc = m->out->item(m->out->ctx, &shown);
+	if (!rc && ++m->found >= m->per_wish) {
+		m->enough = 1;
+		rc = STOP_ITEMS;
+	}
+	return rc;
+}
+
+/* The temp objects of one crdt_match call (vol_index_sql), and the limit
+ * on common words. */
+static int match_prepare(struct matcher *m)
+{
+	sqlite3 *db = crdt_store_db(m->s);
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (m->indexed)
+		return 0;
+	rc = sqlite3_exec(db, vol_index_sql, NULL, NULL, NULL);
+	if (!rc)
+		rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &q,
+					NULL);
+	if (!rc && sqlite3_step(q) == SQLITE_ROW)
+		m->max_docs = sqlite3_column_int64(q, 0) / TERM_DOCS_SHARE;
+	sqlite3_finalize(q);
+	if (rc)
+		return crdt_store_err(m->s, rc);
+	if (m->max_docs < TERM_DOCS_MIN)
+		m->max_docs = TERM_DOCS_MIN;
+	m->indexed = 1;
+	return 0;
+}
+
+/* The words worth looking for among items: all but the too common ones
+ * (the rarest is kept if that would leave none). */
+static int item_terms(struct matcher *m, const struct terms *in,
+		      struct terms *out)
+{
+	sqlite3_stmt *q = crdt_store_stmt(m->s, S_TERM_DOCS, term_docs_sql);
+	int64_t docs, min_docs = -1;
+	int i, rarest = -1, rc = 0;
+
+	out->n = 0;
+	if (!q)
+		return KITH_EDB;
+	for (i = 0; !rc && i < in->n; i++) {
+		sqlite3_bind_text(q, 1, in->v[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		docs = sqlite3_column_int64(q, 0);
+		rc = rc == SQLITE_ROW ? 0 : crdt_store_err(m->s, rc);
+		sqlite3_reset(q);
+		if (rc)
+			break;
+		if (docs <= m->max_docs)
+			memcpy(out->v[out->n++], in->v[i], TERM_MAX);
+		if (min_docs < 0 || docs < min_docs) {
+			min_docs = docs;
+			rarest = i;
+		}
+	}
+	sqlite3_clear_bindings(q);
+	if (!rc && !out->n && rarest >= 0)
+		memcpy(out->v[out->n++], in->v[rarest], TERM_MAX);
+	return rc;
+}
+
+static int match_one(struct matcher *m, int64_t rid)
+{
+	struct crdt_store *s = m->s;
+	struct wish_facts f;
+	struct terms it;
+	char fts[CRDT_MATCH_TERMS * (TERM_MAX + 8)];
+	sqlite3_stmt *q;
+	int rc;
+
+	rc = wish_facts(s, rid, &f);
+	if (rc)
+		return rc;
+	q = crdt_store_stmt(s, S_WISH_ROW, wish_row_sql);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, rid);
+	sqlite3_bind_int64(q, 2, m->now);
+	rc = crdt_rows(s, q, m->out->wish, m->out->ctx);
+	if (!rc && f.terms.n)
+		rc = match_prepare(m);
+	if (!rc)
+		rc = item_terms(m, &f.terms, &it);
+	if (rc)
+		return rc;
+
+	/* items */
+	terms_fts(&it, fts, sizeof fts);
+	q = fts[0] ? crdt_store_stmt(s, S_ITEMS_FTS, items_fts_sql)
+		   : crdt_store_stmt(s, S_ITEMS_CAT, items_cat_sql);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, f.author, CRDT_PK_LEN, SQLITE_STATIC);
+	if (f.has_category)
+		sqlite3_bind_text(q, 2, f.category, -1, SQLITE_STATIC);
+	if (f.has_building)
+		sqlite3_bind_text(q, 3, f.building, -1, SQLITE_STATIC);
+	if (fts[0])
+		sqlite3_bind_text(q, 4, fts, -1, SQLITE_STATIC);
+	m->found = m->enough = 0;
+	rc = crdt_rows(s, q, item_ok, m);
+	if (rc && !(rc == STOP_ITEMS && m->enough))
+		return rc;
+
+	/* volunteers: every word (skills are few and short) */
+	terms_fts(&f.terms, fts, sizeof fts);
+	if (fts[0]) {
+		q = crdt_store_stmt(s, S_VOL_MATCH, vol_match_sql);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_text(q, 1, fts, -1, SQLITE_STATIC);
+		if (f.has_building)
+			sqlite3_bind_text(q, 2, f.building, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 3, f.author, CRDT_PK_LEN, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, m->per_wish);
+		rc = crdt_rows(s, q, m->out->volunteer, m->out->ctx);
+		if (rc)
+			return rc;
+	}
+	return m->out->end ? m->out->end(m->out->ctx) : 0;
+}
+
+/* The rowids of the wishes to match, collected before any proposal is
+ * looked up (the callbacks may take their time). */
+static int wish_rowids(struct crdt_store *s, const uint8_t *wish, int nwishes,
+		       int64_t now, int64_t *rids, int *n)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*n = 0;
+	if (wish) {
+		q = crdt_store_stmt(s, S_ONE_WISH, one_wish_sql);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_blob(q, 1, wish, CRDT_ID_LEN, SQLITE_STATIC);
+	} else {
+		q = crdt_store_stmt(s, S_TOP_WISHES, top_wishes_sql);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_int64(q, 1, now);
+		sqlite3_bind_int(q, 2, nwishes);
+	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < nwishes)
+		rids[(*n)++] = sqlite3_column_int64(q, 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = crdt_store_err(s, rc);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (!rc && wish && !*n)
+		rc = KITH_ENOTFOUND;
+	return rc;
+}
+
+#define MATCH_MAX_WISHES 1000
+
+int crdt_match(struct crdt_store *s, const uint8_t *wish, int nwishes,
+	       int per_wish, int64_t now, const struct crdt_match_out *out)
+{
+	sqlite3 *db = crdt_store_db(s);
+	struct matcher m = { s, now, per_wish, 0, 0, 0, 0, out };
+	int64_t rids[MATCH_MAX_WISHES];
+	int own_tx = sqlite3_get_autocommit(db);
+	int rc, n, i;
+
+	if (wish)
+		nwishes = 1;
+	if (nwishes < 1 || nwishes > MATCH_MAX_WISHES || per_wish < 1)
+		return KITH_EINVAL;
+	/* one read snapshot for the whole answer */
+	if (own_tx && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	rc = wish_rowids(s, wish, nwishes, now, rids, &n);
+	for (i = 0; !rc && i < n; i++)
+		rc = match_one(&m, rids[i]);
+	if (own_tx)
+		sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- hours -------------------------------------------------------------- */
+
+/* Help a member received and confirmed, in quarters (the mirror image of
+ * EARNED_Q: the member wrote the wish, someone else the claim). */
+#define GIVEN_Q(m)                                                            \
+	"coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"        \
+	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled" \
+	"  WHERE w.confirmed AND w.author = " m ".id AND c.author <> " m     \
+	".id), 0)"
+
+static const char *const hours_sql =
+	"SELECT " EARNED_Q("m") ", " GIVEN_Q("m") " FROM (SELECT ?1 AS id) m";
+
+int crdt_hours_totals(struct crdt_store *s, const uint8_t pk[32],
+		      struct crdt_hours *out)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, S_HOURS, hours_sql);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->earned_q = sqlite3_column_int64(q, 0);
+		out->given_q = sqlite3_column_int64(q, 1);
+		rc = 0;
+	} else {
+		rc = crdt_store_err(s, rc);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+/* The same joins as EARNED_Q and GIVEN_Q, row by row. */
+#define LEDGER_PART(dir, sign, who, other)                                    \
+	"SELECT " HEX("w.id") " AS wish, w.title, w.updated >> 16 AS at_ms,"  \
+	" w.updated AS hlc,"                                                  \
+	" '" dir "' AS direction, " HEX(other) " AS counterpart,"             \
+	" (SELECT name FROM members p WHERE p.id = " other ")"               \
+	"  AS counterpart_name,"                                              \
+	" " sign "w.hours_q AS quarters, " sign "w.hours_q / 4.0 AS hours"   \
+	" FROM wishes w JOIN claims c ON c.id = w.accepted_claim"             \
+	"  AND c.target = w.id AND NOT c.cancelled"                           \
+	" WHERE w.confirmed AND w.hours_q > 0 AND " who " = ?1"               \
+	"  AND " other " <> ?1"
+
+/* In the order of the confirmations' clocks (HLC, finer than at_ms). */
+static const char *const ledger_sql =
+	"SELECT wish, title, at_ms, direction, counterpart, counterpart_name,"
+	" quarters, hours FROM ("
+	LEDGER_PART("earned", "", "c.author", "w.author")
+	" UNION ALL "
+	LEDGER_PART("given", "-", "w.author", "c.author")
+	") ORDER BY hlc, wish, direction";
+
+int crdt_hours_ledger(struct crdt_store *s, const uint8_t pk[32],
+		      crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, S_LEDGER, ledger_sql);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+	return crdt_rows(s, q, fn, ctx);
+}
+
+/* ---- loans -------------------------------------------------------------- */
+
+/* A loan counts when the item's owner recorded it (as in ITEM_STATUS). */
+static const char *const loans_sql =
+	"SELECT " HEX("l.id") " AS loan, " HEX("i.id") " AS item, i.title,"
+	" CASE WHEN l.borrower = ?1 THEN 'borrowed' ELSE 'lent' END AS role,"
+	" " HEX("CASE WHEN l.borrower = ?1 THEN l.author ELSE l.borrower END")
+	" AS counterpart,"
+	" (SELECT name FROM members p WHERE p.id ="
+	"  CASE WHEN l.borrower = ?1 THEN l.author ELSE l.borrower END)"
+	"  AS counterpart_name,"
+	" l.due, l.due < ?2 AS overdue"
+	" FROM loans l JOIN items i ON i.id = l.item AND i.author = l.author"
+	" WHERE NOT l.returned AND l.due IS NOT NULL AND l.due < ?2 + ?3"
+	"  AND (l.borrower = ?1 OR l.author = ?1)"
+	" ORDER BY l.due, l.id";
+
+int crdt_loans_due(struct crdt_store *s, const uint8_t pk[32], int64_t now,
+		   int64_t within_s, crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, S_LOANS, loans_sql);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int64(q, 3, within_s);
+	return crdt_rows(s, q, fn, ctx);
+}
