@@ -125,6 +125,10 @@ int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
 		   const char *what);
 
+/* Load the community key for what ("bundles", "sessions"), or say how to
+ * join one. */
+int cli_community_key(struct cli *c, struct peer_community *com,
+		      const char *what);
 /* The emergency banner (text mode, when emergency mode is on). */
 void cli_banner(struct cli *c);
 /* 1 if we hold role now; else prints why not and returns 0. */

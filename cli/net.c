@@ -12,20 +12,6 @@
 #include "peer/daemon.h"
 #include "peer/peers.h"
 
-static int need_community(struct cli *c, struct peer_community *com)
-{
-	int rc = peer_community_load(c->home, com);
-
-	if (rc == KITH_ENOCOMMUNITY)
-		return cli_fail("you have not joined a community; sessions are "
-				"encrypted with its key ('kith community join "
-				"CODE')");
-	if (rc)
-		return cli_fail("cannot read community key: %s",
-				kith_strerror(rc));
-	return 0;
-}
-
 int cli_daemon(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -83,7 +69,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
 	rc = cli_open(c, 1);
 	if (!rc)
-		rc = need_community(c, &com);
+		rc = cli_community_key(c, &com, "sessions");
 	if (rc)
 		return rc;
 	cfg.home = c->home;
@@ -126,7 +112,7 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "an address is required");
 	rc = cli_open(c, 1);
 	if (!rc)
-		rc = need_community(c, &com);
+		rc = cli_community_key(c, &com, "sessions");
 	if (rc)
 		return rc;
 	rc = peer_sync_once(&c->r, com.key, addr, (unsigned)timeout * 1000, &res);

@@ -103,20 +103,6 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int community(struct cli *c, struct peer_community *com)
-{
-	int rc = peer_community_load(c->home, com);
-
-	if (rc == KITH_ENOCOMMUNITY)
-		return cli_fail("you have not joined a community; bundles are "
-				"encrypted with its key ('kith community join "
-				"CODE')");
-	if (rc)
-		return cli_fail("cannot read community key: %s",
-				kith_strerror(rc));
-	return 0;
-}
-
 int cli_export(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -158,7 +144,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "a file name is required");
 	rc = cli_open(c, 0);
 	if (!rc)
-		rc = community(c, &com);
+		rc = cli_community_key(c, &com, "bundles");
 	if (rc)
 		return rc;
 	if (since) {
@@ -208,7 +194,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 		return cli_usage(NULL, "usage: kith import FILE");
 	rc = cli_open(c, 0);
 	if (!rc)
-		rc = community(c, &com);
+		rc = cli_community_key(c, &com, "bundles");
 	if (rc)
 		return rc;
 	memset(&st, 0, sizeof st);

@@ -358,3 +358,19 @@ int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
 	return CLI_OK;
 }
 
+
+int cli_community_key(struct cli *c, struct peer_community *com,
+		      const char *what)
+{
+	int rc = peer_community_load(c->home, com);
+
+	if (rc == KITH_ENOCOMMUNITY)
+		return cli_fail("you have not joined a community; %s are "
+				"encrypted with its key ('kith community join "
+				"CODE')",
+				what);
+	if (rc)
+		return cli_fail("cannot read community key: %s",
+				kith_strerror(rc));
+	return 0;
+}
