@@ -413,6 +413,38 @@ static int item_withdraw(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+struct req_ctx {
+	char who[2 * CRDT_PK_LEN + 1];
+	uint8_t *claim;
+	int found;
+};
+
+static int req_row(void *ctx, const struct crdt_row *r)
+{
+	struct req_ctx *q = ctx;
+
+	if (q->found || strcmp(cli_col_text(r, "claimant"), q->who) ||
+	    strcmp(cli_col_text(r, "status"), "active") ||
+	    crdt_unhex(q->claim, CRDT_ID_LEN, cli_col_text(r, "id")))
+		return 0;
+	q->found = 1;
+	return 0;
+}
+
+/* The borrower's open request on the item, answered by this loan. */
+static int request_of(struct cli *c, const uint8_t item[CRDT_ID_LEN],
+		      const uint8_t who[CRDT_PK_LEN], uint8_t claim[CRDT_ID_LEN])
+{
+	struct req_ctx q;
+
+	memset(&q, 0, sizeof q);
+	crdt_hex(q.who, who, CRDT_PK_LEN);
+	q.claim = claim;
+	if (crdt_query_claims(c->r.store, item, req_row, &q) || !q.found)
+		return KITH_ENOTFOUND;
+	return 0;
+}
+
 static int item_lend(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -422,7 +454,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	};
 	struct crdt_record_info info;
 	struct crdt_op op;
-	uint8_t who[CRDT_PK_LEN];
+	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
 	const char *arg = NULL, *to = NULL;
 	int64_t due = 0;
 	uint64_t seq;
@@ -464,6 +496,8 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	(void)crdt_op_set_bytes(&op, F_LOAN_BORROWER, who, CRDT_PK_LEN);
 	if (due)
 		(void)crdt_op_set_int(&op, F_LOAN_DUE, due);
+	if (request_of(c, info.id, who, claim) == 0)
+		(void)crdt_op_set_bytes(&op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
 	if (crdt_op_finish(&op))
 		return CLI_USAGE;
 	rc = crdt_replica_commit(&c->r, &op, 1, &seq);

@@ -15,7 +15,8 @@
  *          accepted > active
  * A claim is active while not cancelled and not by the target's author.
  * An item request stops counting once delivered, or once the owner lent
- * the item to the requester after it (by HLC).
+ * the item answering it (a loan names its request; older loans without
+ * one count when made to the requester after the request, by HLC).
  * Hours: each confirmed wish credits hours_q / 4 hours to the author of its
  * accepted claim, never to the wish's own author, and not when the helper
  * took that claim back.

@@ -47,7 +47,8 @@
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = " t ".id AND " \
 	ACTIVE_CLAIM(t) " AND NOT c.delivered AND NOT EXISTS (SELECT 1 FROM" \
 	"   loans l WHERE l.item = " t ".id AND l.author = " t ".author"     \
-	"   AND l.borrower = c.author AND l.created > c.created))"           \
+	"   AND (l.claim = c.id OR (l.claim IS NULL"                          \
+	"   AND l.borrower = c.author AND l.created > c.created))))"          \
 	"   THEN 'requested'"                                                 \
 	"  ELSE 'available' END"
 

@@ -58,6 +58,7 @@ static const struct crdt_field loan_fields[] = {
 	{ F_LOAN_BORROWER, CRDT_V_BYTES, CRDT_F_REF, "borrower" },
 	{ F_LOAN_DUE, CRDT_V_INT, 0, "due" },
 	{ F_LOAN_RETURNED, CRDT_V_INT, CRDT_F_STICKY, "returned" },
+	{ F_LOAN_CLAIM, CRDT_V_BYTES, CRDT_F_REF, "claim" },
 };
 
 static const struct crdt_field role_fields[] = {

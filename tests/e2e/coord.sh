@@ -170,6 +170,18 @@ check "a renewed item is listed again" grep -q "\"id\":\"$BIKE\"" "$TMP_E2E/i.js
 carry "$B" "$A"
 refused "renewing someone else's item" "$A" "another member" item renew "$BIKE"
 
+# ---- a loan answers the request it names, whatever the clocks say -----------------
+k "$A" item add --title "Step ladder"
+STEP=$OUT
+carry "$A" "$B"
+AHEAD=$(($(date +%s) + 7200))
+KITH_NOW=$AHEAD "$KITH" --home "$B" item request "$STEP" >/dev/null 2>&1
+carry "$B" "$A"
+run_ok "Amira lends the ladder to Ben (whose clock is 2 h ahead)" "$A" item lend "$STEP" --to Ben
+run_ok "... and gets it back" "$A" item return "$STEP"
+k "$A" --json item show "$STEP"
+check_json "the answered request does not reopen (clock skew)" "d['status'] == 'available'"
+
 run_ok "the coordinator ends the emergency" "$L" emergency end
 everyone
 k "$B" status
