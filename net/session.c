@@ -264,6 +264,7 @@ static struct crdt_vv_entry *vv_find(struct crdt_vector *vv,
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
+		/* public keys, ordered: not a secret comparison */
 		int c = memcmp(vv->v[mid].pk, pk, CRDT_PK_LEN);
 
 		if (!c)

@@ -185,7 +185,8 @@ static int on_ready(struct net_session *s)
 
 		if (o == s || !op || !crdt_equal(op, peer, 32))
 			continue;
-		/* both dialed: the lower dialer id wins, on both nodes */
+		/* both dialed: the lower dialer id wins, on both nodes (an
+		 * order of public keys, not a secret comparison) */
 		if (memcmp(dialer_of(d, s), dialer_of(d, o), 32) < 0) {
 			log_debug("session %s: replaces a duplicate to %s",
 				  net_session_addr(s), h);
@@ -426,7 +427,7 @@ static void on_found(void *data, const char *addr, const uint8_t node[32])
 		log_warnx("cannot record peer %s", addr);
 	/* the lower id dials, so two nodes that find each other make one
 	 * connection; the other waits (and dials later if nothing comes) */
-	if (memcmp(d->cfg->replica->id.pk, node, 32) < 0)
+	if (memcmp(d->cfg->replica->id.pk, node, 32) < 0) /* public keys */
 		target_dial(t);
 	else if (!t->busy)
 		target_schedule(t, 3000);

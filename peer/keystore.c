@@ -269,7 +269,7 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 		norm[m++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 	}
 	norm[m] = 0;
-	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5))
+	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5)) /* the public prefix */
 		return KITH_EDECODE;
 	for (i = strlen(INVITE_PREFIX); i < m; i++) {
 		const char *p = strchr(b32, norm[i]);
