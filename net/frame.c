@@ -73,7 +73,7 @@ int net_frame_seal(struct net_frame_tx *tx, uint8_t type, const void *payload,
 	put_be32(hdr, (uint32_t)(1 + len + CRDT_STREAM_ABYTES));
 
 	/*
-	 * Reserve the frame in out (the plaintext is only a placeholder of
+	 * Reserve the frame in out (the plaintext only reserves room, of
 	 * the right size), then encrypt into it: secretstream does not
 	 * promise that in-place encryption works.
 	 */
