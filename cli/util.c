@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "peer/daemon.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
 
@@ -162,6 +163,8 @@ identity:
 
 void cli_close(struct cli *c)
 {
+	if (c->open && sqlite3_total_changes(crdt_store_db(c->r.store)) > 0)
+		peer_daemon_notify(c->home); /* we wrote: a daemon pushes now */
 	if (c->open)
 		crdt_replica_close(&c->r);
 	c->open = 0;

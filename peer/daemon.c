@@ -529,6 +529,8 @@ static size_t status_json(struct peer_daemon *d, char *out, size_t cap)
 	return n < cap ? n : cap - 1;
 }
 
+static void on_poll(uv_timer_t *t);
+
 static void on_control(uv_stream_t *server, int status)
 {
 	struct peer_daemon *d = server->data;
@@ -538,6 +540,8 @@ static void on_control(uv_stream_t *server, int status)
 
 	if (status < 0)
 		return;
+	/* a CLI that just wrote knocks here: push now, not at the next poll */
+	on_poll(&d->poll);
 	c = calloc(1, sizeof *c);
 	if (!c)
 		return;
@@ -552,6 +556,12 @@ static void on_control(uv_stream_t *server, int status)
 	c->req.data = c;
 	if (uv_write(&c->req, (uv_stream_t *)&c->pipe, &b, 1, ctl_written))
 		uv_close((uv_handle_t *)&c->pipe, ctl_closed);
+}
+
+void peer_daemon_notify(const char *home)
+{
+	/* connecting is the message; the status sent back is not read */
+	(void)peer_daemon_status(home, NULL, 0);
 }
 
 int peer_daemon_status(const char *home, char *out, size_t cap)
@@ -577,6 +587,10 @@ int peer_daemon_status(const char *home, char *out, size_t cap)
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun)) {
 		close(fd);
 		return KITH_ENOTFOUND;
+	}
+	if (!cap) {
+		close(fd);
+		return 0;
 	}
 	while (n + 1 < cap && (k = read(fd, out + n, cap - n - 1)) > 0)
 		n += (size_t)k;

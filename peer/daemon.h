@@ -63,7 +63,10 @@ int peer_sync_once(struct crdt_replica *r, const uint8_t community[32],
 int peer_parse_addr(const char *s, struct sockaddr_storage *ss, int dflt_port);
 
 /* Ask a running daemon for its status line (JSON); KITH_ENOTFOUND when
- * none runs on this data directory. */
+ * none runs on this data directory.  cap 0: only knock (see notify). */
 int peer_daemon_status(const char *home, char *out, size_t cap);
+/* Tell a running daemon (if any) that the replica changed, so it pushes
+ * at once instead of at its next poll. */
+void peer_daemon_notify(const char *home);
 
 #endif
