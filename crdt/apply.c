@@ -228,7 +228,12 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 				}
 				if (crdt_store_is_fork(s, a->n, r[i].c.seq,
 						       r[i].c.hash)) {
+					/* a loser we judged before: the sender
+					 * still holds it and needs ours */
 					st->duplicate += m - i;
+					st->has_fork_won = 1;
+					memcpy(st->fork_pk, a->pk, CRDT_PK_LEN);
+					st->fork_seq = r[i].c.seq;
 					return 0;
 				}
 				/* fork evidence is kept and sent on, and will

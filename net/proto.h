@@ -14,6 +14,8 @@
  *   RESEND     author:32 from:varint - send me this author's log from that
  *              seq: what you sent continues a branch I do not hold (a
  *              copied identity); with the overlap I can judge the fork
+ *   RESENT     everything asked for by one RESEND has been sent (a one-shot
+ *              sync waits for it before it ends)
  *   SYNCED     the sender has sent everything reconciliation found the
  *              receiver lacks (varint count); live pushes follow
  */
@@ -35,6 +37,7 @@ enum net_msg {
 	NET_MSG_BYE = 10,
 	NET_MSG_SYNCED = 11,
 	NET_MSG_RESEND = 12,
+	NET_MSG_RESENT = 13,
 };
 
 #endif

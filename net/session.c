@@ -57,6 +57,8 @@ struct net_session {
 	size_t qhead, qlen, qcap;
 	int recon_done, sent_synced, peer_synced, synced_reported;
 	int resends; /* RESEND asked or answered, bounded */
+	int resends_waiting; /* RESEND we sent, RESENT not yet back */
+	int resent_owed;     /* RESEND we answer: RESENT once sent */
 	size_t frame_target; /* grows with acknowledged frames */
 	struct crdt_buf payload;
 	struct net_session_stats st;
@@ -430,7 +432,7 @@ static void maybe_finish(struct net_session *s)
 {
 	if (s->cfg.one_shot && s->dialer && s->synced_reported &&
 	    s->st.acked >= s->st.sent && s->qhead == s->qlen &&
-	    s->state == S_LIVE) {
+	    !s->resends_waiting && s->state == S_LIVE) {
 		(void)send_varint(s, NET_MSG_BYE, 0);
 		shutdown_gracefully(s);
 	}
@@ -475,6 +477,14 @@ void net_session_push(struct net_session *s)
 	if (rc) {
 		fail(s, rc, "cannot send changes");
 		return;
+	}
+	if (s->resent_owed && s->qhead == s->qlen) {
+		for (; s->resent_owed > 0 && !rc; s->resent_owed--)
+			rc = send_frame(s, NET_MSG_RESENT, NULL, 0);
+		if (rc) {
+			fail(s, rc, "cannot send");
+			return;
+		}
 	}
 	if (s->recon_done && !s->sent_synced && s->qhead == s->qlen) {
 		s->sent_synced = 1;
@@ -550,10 +560,13 @@ static int handle_changes(struct net_session *s, const uint8_t *p, size_t n)
 		memcpy(msg, st.unchained_pk, CRDT_PK_LEN);
 		msg[CRDT_PK_LEN] = 1; /* from seq 1 */
 		s->resends++;
+		s->resends_waiting++;
 		rc = send_frame(s, NET_MSG_RESEND, msg, sizeof msg);
 	}
 	if (!rc && st.has_fork_won)
 		rc = send_log_from(s, st.fork_pk, st.fork_seq);
+	if (!rc && st.has_fork_won) /* before our ACK can end a one-shot */
+		net_session_push(s);
 	if (!rc)
 		rc = send_varint(s, NET_MSG_ACK, s->st.received);
 	if (rc) {
@@ -643,12 +656,19 @@ static void handle_frame(struct net_session *s, uint8_t type, const uint8_t *p,
 			fail(s, KITH_EDECODE, "bad RESEND");
 			return;
 		}
-		if (send_log_from(s, pk, v))
+		if (send_log_from(s, pk, v)) {
 			fail(s, KITH_EIO, "cannot read the log to resend");
-		else
-			net_session_push(s);
+			return;
+		}
+		s->resent_owed++;
+		net_session_push(s);
 		return;
 	}
+	case NET_MSG_RESENT:
+		if (s->resends_waiting > 0)
+			s->resends_waiting--;
+		maybe_finish(s);
+		return;
 	case NET_MSG_PING:
 		if (send_frame(s, NET_MSG_PONG, NULL, 0))
 			fail(s, KITH_EIO, "cannot send");
