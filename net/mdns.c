@@ -51,7 +51,7 @@
 #define MAX_RESOLVERS 64     /* concurrent resolutions; more are dropped */
 #define MAX_RENAMES 16       /* alternative names tried per publication */
 #define RETRY_MIN_MS 1000
-#define RETRY_MAX_MS 30000
+#define RETRY_MAX_MS 5000   /* a neighbour back on the LAN is found fast */
 
 struct net_mdns;
 
