@@ -29,7 +29,7 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 fi
 PROXY=$(cd "$(dirname "$PROXY")" && pwd)/proxy.py
 N=${FAULTS_CHANGES:-10000}
-WINDOW=${FAULTS_WINDOW:-25}
+WINDOW=${FAULTS_WINDOW:-40}
 SEED=${FAULTS_SEED:-$$}
 echo "# proxy seed $SEED (FAULTS_SEED=$SEED repeats its choices)"
 
