@@ -1,14 +1,17 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apply.h"
 #include "err.h"
+#include "schema.h"
 
 struct ent {
 	struct crdt_change c;
 	const uint8_t *p;
 	size_t len;
-	int ok; /* 2: put in pending by this call */
+	int ok;	    /* 2: put in pending by this call */
+	int sig_ok; /* its own signature was checked and is good */
 };
 
 static int ent_cmp(const void *a, const void *b)
@@ -27,7 +30,8 @@ static int ent_cmp(const void *a, const void *b)
 static int append(struct crdt_store *s, struct crdt_author *a, struct ent *e,
 		  struct crdt_apply_stats *st)
 {
-	int rc = crdt_store_put_change(s, a->n, e->c.seq, e->c.hlc, e->p, e->len);
+	int rc = crdt_store_put_change(s, a->n, e->c.seq, e->c.hlc, e->p, e->len,
+				       e->sig_ok);
 
 	if (!rc)
 		rc = crdt_store_materialize(s, &e->c);
@@ -50,16 +54,17 @@ static int drain_pending(struct crdt_store *s, struct crdt_author *a,
 
 	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
 	for (;;) {
-		struct ent e;
+		struct ent e = { 0 };
 
-		rc = crdt_store_take_pending(s, a->n, a->head + 1, &buf);
+		rc = crdt_store_take_pending(s, a->n, a->head + 1, &buf,
+					     &e.sig_ok);
 		if (rc == KITH_ENOTFOUND) {
 			rc = 0;
 			break;
 		}
 		if (rc)
 			break;
-		memset(&e, 0, sizeof e);
+		e.ok = 0;
 		if (crdt_change_decode(&e.c, buf.data, buf.len))
 			break; /* cannot happen: it was decoded before */
 		e.p = buf.data;
@@ -175,6 +180,42 @@ static void unchained(struct crdt_apply_stats *st, const struct crdt_author *a,
 	}
 }
 
+/*
+ * Hold r[i..m) (beyond a gap) in pending, whole or not at all: a held
+ * stretch always ends on the run's last change, whose signature was
+ * checked, so the log never ends on an unchecked one.  Bounded per author
+ * and in all (what is not held is counted in st->dropped and comes again
+ * with the changes before it).
+ */
+static int hold(struct crdt_store *s, struct crdt_author *a, struct ent *r,
+		size_t m, size_t i, struct crdt_apply_stats *st)
+{
+	uint64_t mine, all;
+	size_t k;
+	int rc;
+
+	if (r[m - 1].c.seq - a->head > CRDT_PENDING_MAX_GAP) {
+		st->dropped += m - i;
+		return 0;
+	}
+	rc = crdt_store_pending_count(s, a->n, &mine, &all);
+	if (rc)
+		return rc;
+	if (mine + (m - i) > CRDT_PENDING_MAX_AUTHOR ||
+	    all + (m - i) > CRDT_PENDING_MAX) {
+		st->dropped += m - i;
+		return 0;
+	}
+	for (k = i; k < m; k++) {
+		rc = crdt_store_put_pending(s, a->n, r[k].c.seq, r[k].p,
+					    r[k].len, r[k].sig_ok);
+		if (rc)
+			return rc;
+		r[k].ok = 2; /* held; counted in apply_author if still waiting */
+	}
+	return 0;
+}
+
 /* One verified run r[0..m) of author a, ascending seq, chained. */
 static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 		     size_t m, struct crdt_apply_stats *st, struct crdt_buf *buf)
@@ -275,12 +316,53 @@ static int apply_run(struct crdt_store *s, struct crdt_author *a, struct ent *r,
 				return rc;
 			continue;
 		}
-		rc = crdt_store_put_pending(s, a->n, e->c.seq, e->p, e->len);
+		rc = hold(s, a, r, m, i, st);
 		if (rc)
 			return rc;
-		e->ok = 2; /* held; counted in apply_author if still waiting */
+		break;
 	}
 	return drain_pending(s, a, st);
+}
+
+int crdt_is_checkpoint(const struct crdt_change *c)
+{
+	return c->seq % CRDT_SIG_EVERY == 0 || c->body_len > CRDT_SIG_BIG;
+}
+
+/*
+ * r[0..m) is a run whose last signature is good.  Check the signature of
+ * every checkpoint in it (crdt/apply.h); at the first bad one the author's
+ * log ends, on every replica alike, at the last change before it whose own
+ * signature is good.  Returns how many changes of the run may be applied
+ * (the rest are counted refused).
+ */
+static size_t checkpoints(struct ent *r, size_t m, const struct crdt_author *a,
+			  struct crdt_apply_stats *st)
+{
+	size_t k, b;
+
+	for (b = 0; b + 1 < m; b++) {
+		if (r[b].c.seq <= a->head || !crdt_is_checkpoint(&r[b].c))
+			continue;
+		if (crdt_change_verify(&r[b].c) == 0) {
+			r[b].sig_ok = 1;
+			continue;
+		}
+		break;
+	}
+	if (b + 1 >= m)
+		return m;
+	/* back to the last good signature after what we hold */
+	for (k = b; k > 0; k--) {
+		if (r[k - 1].c.seq <= a->head)
+			break;
+		if (r[k - 1].sig_ok || crdt_change_verify(&r[k - 1].c) == 0) {
+			r[k - 1].sig_ok = 1;
+			break;
+		}
+	}
+	st->refused += m - k;
+	return k;
 }
 
 static int apply_author(struct crdt_store *s, struct ent *g, size_t m,
@@ -304,7 +386,10 @@ static int apply_author(struct crdt_store *s, struct ent *g, size_t m,
 			j++;
 		/* authenticate the run by its newest signature */
 		if (crdt_change_verify(&g[j - 1].c) == 0) {
-			rc = apply_run(s, &a, &g[i], j - i, st, buf);
+			g[j - 1].sig_ok = 1;
+			k = checkpoints(&g[i], j - i, &a, st);
+			if (k)
+				rc = apply_run(s, &a, &g[i], k, st, buf);
 		} else {
 			/* check one by one; apply the good ones singly */
 			for (k = i; !rc && k < j; k++) {
@@ -312,6 +397,7 @@ static int apply_author(struct crdt_store *s, struct ent *g, size_t m,
 					st->rejected++;
 					continue;
 				}
+				g[k].sig_ok = 1;
 				rc = apply_run(s, &a, &g[k], 1, st, buf);
 			}
 		}
@@ -376,5 +462,152 @@ int crdt_apply(struct crdt_store *s, const struct crdt_raw *in, size_t n,
 	for (i = 0; i < m; i++)
 		crdt_change_release(&e[i].c);
 	free(e);
+	return rc;
+}
+
+/* ---- migration: the checkpoint rule over logs an older kith kept ------- */
+
+static int mark_sig_ok(sqlite3 *db, int64_t n, uint64_t seq)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof sql, "UPDATE changes SET sig_ok = 1 WHERE k = %lld",
+		 (long long)CRDT_KEY(n, seq));
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Is the stored change (a, seq) signed well?  Marks it when it is. */
+static int stored_sig_ok(struct crdt_store *s, const struct crdt_author *a,
+			 uint64_t seq, struct crdt_buf *buf, int *ok,
+			 int *checkpoint)
+{
+	struct crdt_change c;
+	int rc = crdt_store_get_change_sig(s, a->n, seq, buf, ok);
+
+	*checkpoint = 0;
+	if (rc)
+		return rc;
+	if (crdt_change_decode(&c, buf->data, buf->len))
+		return KITH_EDECODE;
+	*checkpoint = crdt_is_checkpoint(&c);
+	if (!*ok && (*checkpoint || seq == a->head) &&
+	    crdt_change_verify(&c) == 0)
+		*ok = 1;
+	crdt_change_release(&c);
+	if (*ok && mark_sig_ok(crdt_store_db(s), a->n, seq))
+		return crdt_store_err(s, sqlite3_errcode(crdt_store_db(s)));
+	return 0;
+}
+
+static int recheck_author(struct crdt_store *s, struct crdt_author *a,
+			  struct crdt_buf *buf, int *cut)
+{
+	sqlite3 *db = crdt_store_db(s);
+	uint64_t seq, good = 0, end = a->head;
+	int rc = 0, ok, cp;
+
+	*cut = 0;
+	for (seq = 1; seq <= a->head; seq++) {
+		rc = stored_sig_ok(s, a, seq, buf, &ok, &cp);
+		if (rc)
+			return rc;
+		if (ok) {
+			good = seq;
+			continue;
+		}
+		if (!cp && seq != a->head)
+			continue;
+		/* a bad checkpoint (or head): the log ends at the last good
+		 * signature before it */
+		for (end = seq - 1; end > good; end--) {
+			struct crdt_change c;
+			int v = 1;
+
+			rc = crdt_store_get_change(s, a->n, end, buf);
+			if (rc)
+				return rc;
+			if (crdt_change_decode(&c, buf->data, buf->len))
+				return KITH_EDECODE;
+			v = crdt_change_verify(&c);
+			crdt_change_release(&c);
+			if (v == 0) {
+				if (mark_sig_ok(db, a->n, end))
+					return crdt_store_err(
+						s, sqlite3_errcode(db));
+				break;
+			}
+		}
+		break;
+	}
+	if (end >= a->head)
+		return 0;
+	{
+		char sql[160];
+
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM changes WHERE k > %lld AND k < %lld;"
+			 "DELETE FROM pending WHERE n = %lld",
+			 (long long)CRDT_KEY(a->n, end),
+			 (long long)CRDT_KEY(a->n + 1, 0), (long long)a->n);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL))
+			return crdt_store_err(s, sqlite3_errcode(db));
+	}
+	a->head = end;
+	memset(a->head_hash, 0, CRDT_HASH_LEN);
+	if (end) {
+		rc = crdt_store_get_change(s, a->n, end, buf);
+		if (rc)
+			return rc;
+		crdt_hash(a->head_hash, CRDT_HASH_LEN, buf->data,
+			  buf->len - CRDT_SIG_LEN);
+	}
+	*cut = 1;
+	return crdt_store_set_head(s, a);
+}
+
+int crdt_apply_recheck(struct crdt_store *s)
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	struct crdt_buf buf;
+	int64_t need = 0;
+	int rc, step;
+
+	rc = crdt_store_meta_get_int(s, "recheck", &need);
+	if (rc || !need)
+		return rc;
+	rc = crdt_store_begin(s);
+	if (rc)
+		return rc;
+	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
+	if (sqlite3_prepare_v2(db, "SELECT pk FROM authors ORDER BY n", -1, &q,
+			       NULL)) {
+		rc = crdt_store_err(s, sqlite3_errcode(db));
+		goto out;
+	}
+	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct crdt_author a;
+		int cut;
+
+		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
+			continue;
+		rc = crdt_store_author(s, sqlite3_column_blob(q, 0), 0, &a);
+		if (!rc && a.n)
+			rc = recheck_author(s, &a, &buf, &cut);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = crdt_store_err(s, step);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!rc)
+		rc = crdt_store_rebuild(s);
+	if (!rc)
+		rc = crdt_store_meta_set_int(s, "recheck", 0);
+out:
+	crdt_buf_release(&buf);
+	if (!rc)
+		rc = crdt_store_commit(s);
+	else
+		crdt_store_rollback(s);
 	return rc;
 }

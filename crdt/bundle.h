@@ -83,9 +83,10 @@ crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 		uint64_t to, struct crdt_sink *k);
 __attribute__((warn_unused_result)) int crdt_runs_end(struct crdt_sink *k,
 						      uint64_t total);
-/* 1 if the stored change (pk, seq) carries a good signature of its own: a
- * sender cutting a run checks the change it ends the run with (see
- * crdt/apply.h on what a run's signature vouches for). */
+/* 1 if the stored change (pk, seq) carries a signature of its own that was
+ * checked good on apply: a sender ends a run only on such a change (see
+ * crdt/apply.h on what a run's signature vouches for).  No verification
+ * here: a stretch without one is shorter than CRDT_SIG_EVERY changes. */
 int crdt_runs_sig_ok(struct crdt_store *s, const uint8_t pk[32], uint64_t seq);
 /* on_run (optional) is told each RUN's author, first seq and count.
  * strict: if any change is rejected, keep nothing and return KITH_ESIG

@@ -293,7 +293,7 @@ static const char *const top_wishes_sql =
 	"SELECT w.rowid FROM wishes w"
 	" WHERE NOT w.withdrawn AND NOT w.confirmed"
 	"  AND (w.needed_by IS NULL OR w.needed_by >= ?1)"
-	"  AND " LAST_EDIT("w") " + " WISH_TTL " >= ?1"
+	"  AND " LAST_EDIT("w", "?1") " + " WISH_TTL " >= ?1"
 	"  AND " WISH_STATUS("w", "?1") " = 'open'"
 	"  AND NOT " HIDDEN("w") " AND NOT " BLOCKED("w")
 	" ORDER BY coalesce(w.urgency, 2), w.created, w.id LIMIT ?2";

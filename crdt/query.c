@@ -497,7 +497,7 @@ int crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c)
 		" (SELECT count(*) FROM changes), (SELECT count(*) FROM authors),"
 		" (SELECT count(*) FROM wishes w WHERE NOT withdrawn AND NOT confirmed"
 		"  AND (needed_by IS NULL OR needed_by >= ?1)"
-		"  AND " LAST_EDIT("w") " + " WISH_TTL " >= ?1)");
+		"  AND " LAST_EDIT("w", "?1") " + " WISH_TTL " >= ?1)");
 	int rc;
 
 	memset(c, 0, sizeof *c);

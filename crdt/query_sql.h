@@ -24,7 +24,12 @@
  * edit or renewal, wishes 30 days after theirs (or at needed_by). */
 #define ITEM_TTL "7776000"
 #define WISH_TTL "2592000"
-#define LAST_EDIT(t) "(" t ".updated >> 16) / 1000"
+/* A stamp more than a day ahead of the viewer's clock gains nothing: the
+ * post reads as last edited at the epoch (so expired), never as fresh for
+ * years.  Only views use the viewer's clock; the replica never does. */
+#define LAST_EDIT(t, now)                                                     \
+	"(CASE WHEN (" t ".updated >> 16) / 1000 > " now " + 86400 THEN 0"   \
+	" ELSE (" t ".updated >> 16) / 1000 END)"
 
 /* Hidden by a current coordinator's latest moderation record. */
 #define HIDDEN(t)                                                             \
@@ -41,7 +46,7 @@
 	"CASE WHEN " t ".withdrawn THEN 'withdrawn'"                         \
 	"  WHEN " t ".until IS NOT NULL AND " t ".until < " now              \
 	" THEN 'expired'"                                                     \
-	"  WHEN " LAST_EDIT(t) " + " ITEM_TTL " < " now " THEN 'expired'"    \
+	"  WHEN " LAST_EDIT(t, now) " + " ITEM_TTL " < " now " THEN 'expired'"    \
 	"  WHEN EXISTS (SELECT 1 FROM loans l WHERE l.item = " t ".id"       \
 	"   AND l.author = " t ".author AND NOT l.returned) THEN 'on_loan'"  \
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = " t ".id AND " \
@@ -59,7 +64,7 @@
 	"  WHEN " t ".confirmed THEN 'confirmed'"                            \
 	"  WHEN " t ".needed_by IS NOT NULL AND " t ".needed_by < " now      \
 	" THEN 'expired'"                                                     \
-	"  WHEN " LAST_EDIT(t) " + " WISH_TTL " < " now " THEN 'expired'"    \
+	"  WHEN " LAST_EDIT(t, now) " + " WISH_TTL " < " now " THEN 'expired'"    \
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.target = " t ".id AND " \
 	ACTIVE_CLAIM(t) " AND c.delivered) THEN 'delivered'"                 \
 	"  WHEN EXISTS (SELECT 1 FROM claims c WHERE c.id = " t              \

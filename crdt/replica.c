@@ -25,9 +25,21 @@ const struct crdt_env crdt_env_system = { system_now_ms, system_random, NULL };
 int crdt_replica_open(struct crdt_replica *r, const char *path,
 		      const struct crdt_env *env)
 {
+	int rc;
+
 	memset(r, 0, sizeof *r);
+
 	r->env = env ? *env : crdt_env_system;
-	return crdt_store_open(&r->store, path);
+	rc = crdt_store_open(&r->store, path);
+	if (rc)
+		return rc;
+	/* logs kept by an older kith meet today's signature rules */
+	rc = crdt_apply_recheck(r->store);
+	if (rc) {
+		crdt_store_close(r->store);
+		r->store = NULL;
+	}
+	return rc;
 }
 
 void crdt_replica_close(struct crdt_replica *r)
@@ -105,7 +117,7 @@ int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 		goto out;
 	c.body = buf.data; /* may have moved */
 	rc = crdt_store_put_change(r->store, a.n, c.seq, c.hlc, buf.data,
-				   buf.len);
+				   buf.len, 1 /* we signed it */);
 	if (!rc)
 		rc = crdt_store_materialize(r->store, &c);
 	if (rc)

@@ -25,7 +25,7 @@ static const struct crdt_field item_fields[] = {
 	{ F_ITEM_CONDITION, CRDT_V_BYTES, 0, "condition" },
 	{ F_ITEM_LOCATION, CRDT_V_BYTES, 0, "location" },
 	{ F_ITEM_UNTIL, CRDT_V_INT, 0, "until" },
-	{ F_ITEM_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY, "withdrawn" },
+	{ F_ITEM_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL, "withdrawn" },
 };
 
 static const struct crdt_field wish_fields[] = {
@@ -38,50 +38,66 @@ static const struct crdt_field wish_fields[] = {
 	{ F_WISH_NEEDED_BY, CRDT_V_INT, 0, "needed_by" },
 	{ F_WISH_LOCATION, CRDT_V_BYTES, 0, "location" },
 	{ F_WISH_FOR, CRDT_V_BYTES, 0, "on_behalf_of" },
-	{ F_WISH_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY, "withdrawn" },
-	{ F_WISH_ACCEPTED, CRDT_V_BYTES, CRDT_F_REF, "accepted_claim" },
-	{ F_WISH_CONFIRMED, CRDT_V_INT, CRDT_F_STICKY, "confirmed" },
+	{ F_WISH_WITHDRAWN, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL, "withdrawn" },
+	{ F_WISH_ACCEPTED, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_RECORD,
+	  "accepted_claim" },
+	{ F_WISH_CONFIRMED, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL, "confirmed" },
 	{ F_WISH_HOURS, CRDT_V_INT, 0, "hours_q" },
 	{ F_WISH_PRIVATE, CRDT_V_BYTES, CRDT_F_BLOB, "private" },
 };
 
 static const struct crdt_field claim_fields[] = {
-	{ F_CLAIM_TARGET, CRDT_V_BYTES, CRDT_F_REF, "target" },
+	{ F_CLAIM_TARGET, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_RECORD, "target" },
 	{ F_CLAIM_QUANTITY, CRDT_V_INT, 0, "quantity" },
 	{ F_CLAIM_NOTE, CRDT_V_BYTES, 0, "note" },
-	{ F_CLAIM_CANCELLED, CRDT_V_INT, CRDT_F_STICKY, "cancelled" },
-	{ F_CLAIM_DELIVERED, CRDT_V_INT, CRDT_F_STICKY, "delivered" },
+	{ F_CLAIM_CANCELLED, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL,
+	  "cancelled" },
+	{ F_CLAIM_DELIVERED, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL,
+	  "delivered" },
 };
 
 static const struct crdt_field loan_fields[] = {
-	{ F_LOAN_ITEM, CRDT_V_BYTES, CRDT_F_REF, "item" },
-	{ F_LOAN_BORROWER, CRDT_V_BYTES, CRDT_F_REF, "borrower" },
+	{ F_LOAN_ITEM, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_RECORD, "item" },
+	{ F_LOAN_BORROWER, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "borrower" },
 	{ F_LOAN_DUE, CRDT_V_INT, 0, "due" },
-	{ F_LOAN_RETURNED, CRDT_V_INT, CRDT_F_STICKY, "returned" },
-	{ F_LOAN_CLAIM, CRDT_V_BYTES, CRDT_F_REF, "claim" },
+	{ F_LOAN_RETURNED, CRDT_V_INT, CRDT_F_STICKY | CRDT_F_BOOL, "returned" },
+	{ F_LOAN_CLAIM, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_RECORD, "claim" },
 };
 
 static const struct crdt_field role_fields[] = {
-	{ F_ROLE_MEMBER, CRDT_V_BYTES, CRDT_F_REF, "member" },
+	{ F_ROLE_MEMBER, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "member" },
 	{ F_ROLE_ROLE, CRDT_V_INT, 0, "role" },
-	{ F_ROLE_GRANT, CRDT_V_INT, 0, "grant_" },
+	{ F_ROLE_GRANT, CRDT_V_INT, CRDT_F_BOOL, "grant_" },
+	{ F_ROLE_BUILDING, CRDT_V_BYTES, 0, "building" },
+	{ F_ROLE_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
 static const struct crdt_field moderation_fields[] = {
-	{ F_MOD_TARGET, CRDT_V_BYTES, CRDT_F_REF, "target" },
+	{ F_MOD_TARGET, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_RECORD, "target" },
 	{ F_MOD_REASON, CRDT_V_BYTES, 0, "reason" },
-	{ F_MOD_HIDDEN, CRDT_V_INT, 0, "hidden" },
+	{ F_MOD_HIDDEN, CRDT_V_INT, CRDT_F_BOOL, "hidden" },
+	{ F_MOD_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
 static const struct crdt_field emergency_fields[] = {
-	{ F_EMERGENCY_ACTIVE, CRDT_V_INT, 0, "active" },
+	{ F_EMERGENCY_ACTIVE, CRDT_V_INT, CRDT_F_BOOL, "active" },
 	{ F_EMERGENCY_REASON, CRDT_V_BYTES, 0, "reason" },
+	{ F_EMERGENCY_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
 static const struct crdt_field checkin_fields[] = {
-	{ F_CHECKIN_MEMBER, CRDT_V_BYTES, CRDT_F_REF, "member" },
+	{ F_CHECKIN_MEMBER, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "member" },
 	{ F_CHECKIN_STATUS, CRDT_V_INT, 0, "status" },
 	{ F_CHECKIN_NOTE, CRDT_V_BYTES, 0, "note" },
+	{ F_CHECKIN_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
+};
+
+static const struct crdt_field verify_fields[] = {
+	{ F_VERIFY_MEMBER, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "member" },
+	{ F_VERIFY_BUILDING, CRDT_V_BYTES, 0, "building" },
+	{ F_VERIFY_UNIT, CRDT_V_BYTES, 0, "unit" },
+	{ F_VERIFY_GRANT, CRDT_V_INT, CRDT_F_BOOL, "grant_" },
+	{ F_VERIFY_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
 static const struct crdt_rschema schemas[] = {
@@ -100,6 +116,8 @@ static const struct crdt_rschema schemas[] = {
 	  emergency_fields, ARRAY_SIZE(emergency_fields) },
 	{ CRDT_R_CHECKIN, "checkins", "check-in", checkin_fields,
 	  ARRAY_SIZE(checkin_fields) },
+	{ CRDT_R_VERIFY, "verifications", "verification", verify_fields,
+	  ARRAY_SIZE(verify_fields) },
 };
 
 const struct crdt_rschema *crdt_schema(unsigned rtype)

@@ -24,8 +24,13 @@ enum crdt_rtype {
 	CRDT_R_MODERATION = 7, /* a coordinator hides or shows a post */
 	CRDT_R_EMERGENCY = 8,  /* a coordinator starts or ends emergency mode */
 	CRDT_R_CHECKIN = 9,    /* a household says safe / needs help */
+	CRDT_R_VERIFY = 10,    /* a coordinator or building head vouches
+				* for a member met in person */
 };
-#define CRDT_R_MAX 9
+#define CRDT_R_MAX 10
+/* Record types from CRDT_R_ROLE on are facts: created once, never edited,
+ * ordered by what their signer had seen (crdt/facts.h). */
+#define CRDT_R_FIRST_FACT CRDT_R_ROLE
 
 enum crdt_vtype { CRDT_V_INT = 0, CRDT_V_BYTES = 1 };
 
@@ -33,6 +38,11 @@ enum crdt_field_flags {
 	CRDT_F_STICKY = 1, /* terminal fact: once non-zero it stays (max) */
 	CRDT_F_REF = 2,	   /* a record id (16 bytes) or member key (32) */
 	CRDT_F_BLOB = 4,   /* opaque bytes (sealed private parts) */
+	CRDT_F_SEEN = 8,   /* hashes (32 bytes each) of the changes holding
+			    * the facts its signer had seen (crdt/facts.h) */
+	CRDT_F_MEMBER = 16, /* a member key: exactly 32 bytes */
+	CRDT_F_RECORD = 32, /* a record id: exactly 16 bytes */
+	CRDT_F_BOOL = 64,   /* 0 or 1 */
 };
 
 enum { F_MEMBER_NAME = 1, F_MEMBER_BUILDING, F_MEMBER_UNIT, F_MEMBER_SKILLS,
@@ -49,10 +59,14 @@ enum { F_CLAIM_TARGET = 1, F_CLAIM_QUANTITY, F_CLAIM_NOTE, F_CLAIM_CANCELLED,
        F_CLAIM_DELIVERED };
 enum { F_LOAN_ITEM = 1, F_LOAN_BORROWER, F_LOAN_DUE, F_LOAN_RETURNED,
        F_LOAN_CLAIM };
-enum { F_ROLE_MEMBER = 1, F_ROLE_ROLE, F_ROLE_GRANT };
-enum { F_MOD_TARGET = 1, F_MOD_REASON, F_MOD_HIDDEN };
-enum { F_EMERGENCY_ACTIVE = 1, F_EMERGENCY_REASON };
-enum { F_CHECKIN_MEMBER = 1, F_CHECKIN_STATUS, F_CHECKIN_NOTE };
+enum { F_ROLE_MEMBER = 1, F_ROLE_ROLE, F_ROLE_GRANT, F_ROLE_BUILDING,
+       F_ROLE_SEEN };
+enum { F_MOD_TARGET = 1, F_MOD_REASON, F_MOD_HIDDEN, F_MOD_SEEN };
+enum { F_EMERGENCY_ACTIVE = 1, F_EMERGENCY_REASON, F_EMERGENCY_SEEN };
+enum { F_CHECKIN_MEMBER = 1, F_CHECKIN_STATUS, F_CHECKIN_NOTE,
+       F_CHECKIN_SEEN };
+enum { F_VERIFY_MEMBER = 1, F_VERIFY_BUILDING, F_VERIFY_UNIT, F_VERIFY_GRANT,
+       F_VERIFY_SEEN };
 
 /* roles and check-in states, stored as small integers */
 enum { CRDT_ROLE_COORDINATOR = 0, CRDT_ROLE_BUILDING_HEAD = 1 };

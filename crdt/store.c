@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "rules.h"
 #include "schema.h"
 #include "store.h"
 
@@ -108,6 +109,38 @@ static const char *const migrations[] = {
 	"CREATE INDEX claims_author ON claims(author);",
 	/* 7: a loan names the request it answers (no clock comparison) */
 	"ALTER TABLE loans ADD COLUMN claim BLOB;",
+	/* 8: facts are ordered by what their signer had seen (crdt/facts.h):
+	 * each fact keeps the hash and seq of its change and the hashes it
+	 * names (fact_seen); building heads carry their building;
+	 * verifications of members met in person; which stored signatures
+	 * were checked (sig_ok: 1 checked good, NULL not checked).  The
+	 * view is rebuilt and held logs re-checked after this migration
+	 * (meta 'recheck'). */
+	"ALTER TABLE role_facts ADD COLUMN building TEXT;"
+	"ALTER TABLE role_facts ADD COLUMN seen BLOB;"
+	"ALTER TABLE role_facts ADD COLUMN chash BLOB;"
+	"ALTER TABLE role_facts ADD COLUMN aseq INTEGER;"
+	"ALTER TABLE moderation ADD COLUMN seen BLOB;"
+	"ALTER TABLE moderation ADD COLUMN chash BLOB;"
+	"ALTER TABLE moderation ADD COLUMN aseq INTEGER;"
+	"ALTER TABLE emergencies ADD COLUMN seen BLOB;"
+	"ALTER TABLE emergencies ADD COLUMN chash BLOB;"
+	"ALTER TABLE emergencies ADD COLUMN aseq INTEGER;"
+	"ALTER TABLE checkins ADD COLUMN seen BLOB;"
+	"ALTER TABLE checkins ADD COLUMN chash BLOB;"
+	"ALTER TABLE checkins ADD COLUMN aseq INTEGER;"
+	"CREATE TABLE verifications(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, member BLOB, building TEXT,"
+	" unit TEXT, grant_ INTEGER, seen BLOB, chash BLOB, aseq INTEGER)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE fact_seen(fact BLOB NOT NULL, hash BLOB NOT NULL,"
+	" PRIMARY KEY(fact, hash)) WITHOUT ROWID;"
+	"CREATE INDEX fact_seen_hash ON fact_seen(hash);"
+	"CREATE INDEX checkins_chash ON checkins(chash);"
+	"CREATE INDEX moderation_chash ON moderation(chash);"
+	"ALTER TABLE changes ADD COLUMN sig_ok INTEGER;"
+	"ALTER TABLE pending ADD COLUMN sig_ok INTEGER;"
+	"INSERT OR REPLACE INTO meta(k, v) VALUES ('recheck', 1);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -120,6 +153,8 @@ enum stmt_id {
 	ST_PENDING_PUT,
 	ST_PENDING_GET,
 	ST_PENDING_DEL,
+	ST_PENDING_COUNT,
+	ST_SEEN_PUT,
 	ST_FORK_PUT,
 	ST_FORK_HAS,
 	ST_META_GET,
@@ -137,11 +172,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_AUTHOR_ADD] = "INSERT INTO authors(pk) VALUES (?1)",
 	[ST_AUTHOR_SET] = "UPDATE authors SET head = ?2, head_hash = ?3,"
 			  " forked = ?4 WHERE n = ?1",
-	[ST_CHANGE_PUT] = "INSERT INTO changes(k, hlc, data) VALUES (?1, ?2, ?3)",
-	[ST_CHANGE_GET] = "SELECT data FROM changes WHERE k = ?1",
-	[ST_PENDING_PUT] = "INSERT OR IGNORE INTO pending(n, seq, data)"
-			   " VALUES (?1, ?2, ?3)",
-	[ST_PENDING_GET] = "SELECT data FROM pending WHERE n = ?1 AND seq = ?2",
+	[ST_CHANGE_PUT] = "INSERT INTO changes(k, hlc, data, sig_ok)"
+			  " VALUES (?1, ?2, ?3, ?4)",
+	[ST_CHANGE_GET] = "SELECT data, sig_ok FROM changes WHERE k = ?1",
+	[ST_PENDING_PUT] = "INSERT OR IGNORE INTO pending(n, seq, data, sig_ok)"
+			   " VALUES (?1, ?2, ?3, ?4)",
+	[ST_PENDING_GET] = "SELECT data, sig_ok FROM pending"
+			   " WHERE n = ?1 AND seq = ?2",
+	[ST_PENDING_COUNT] = "SELECT (SELECT count(*) FROM pending WHERE n = ?1),"
+			     " (SELECT count(*) FROM pending)",
+	[ST_SEEN_PUT] = "INSERT OR IGNORE INTO fact_seen(fact, hash)"
+			" VALUES (?1, ?2)",
 	[ST_PENDING_DEL] = "DELETE FROM pending WHERE n = ?1 AND seq <= ?2",
 	[ST_FORK_PUT] = "INSERT OR IGNORE INTO forks(n, seq, hash, data)"
 			" VALUES (?1, ?2, ?3, ?4)",
@@ -433,7 +474,8 @@ int crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a)
 }
 
 int crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
-			  uint64_t hlc, const uint8_t *data, size_t len)
+			  uint64_t hlc, const uint8_t *data, size_t len,
+			  int sig_ok)
 {
 	sqlite3_stmt *q = stmt(s, ST_CHANGE_PUT);
 
@@ -442,40 +484,54 @@ int crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
 	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
 	sqlite3_bind_int64(q, 2, (int64_t)hlc);
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
+	if (sig_ok)
+		sqlite3_bind_int(q, 4, 1);
 	return run(s, q);
 }
 
+/* Column 0 into buf; column 1 (sig_ok) into *sig_ok when asked. */
 static int get_blob(struct crdt_store *s, sqlite3_stmt *q,
-		    struct crdt_buf *buf)
+		    struct crdt_buf *buf, int *sig_ok)
 {
 	int rc = sqlite3_step(q);
 
 	crdt_buf_reset(buf);
-	if (rc == SQLITE_ROW)
+	if (sig_ok)
+		*sig_ok = 0;
+	if (rc == SQLITE_ROW) {
 		rc = crdt_buf_put(buf, sqlite3_column_blob(q, 0),
 				  (size_t)sqlite3_column_bytes(q, 0));
-	else if (rc == SQLITE_DONE)
+		if (sig_ok)
+			*sig_ok = sqlite3_column_int(q, 1) == 1;
+	} else if (rc == SQLITE_DONE) {
 		rc = KITH_ENOTFOUND;
-	else
+	} else {
 		rc = crdt_store_err(s, rc);
+	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return rc;
 }
 
-int crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,
-			  struct crdt_buf *buf)
+int crdt_store_get_change_sig(struct crdt_store *s, int64_t n, uint64_t seq,
+			      struct crdt_buf *buf, int *sig_ok)
 {
 	sqlite3_stmt *q = stmt(s, ST_CHANGE_GET);
 
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
-	return get_blob(s, q, buf);
+	return get_blob(s, q, buf, sig_ok);
+}
+
+int crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,
+			  struct crdt_buf *buf)
+{
+	return crdt_store_get_change_sig(s, n, seq, buf, NULL);
 }
 
 int crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
-			   const uint8_t *data, size_t len)
+			   const uint8_t *data, size_t len, int sig_ok)
 {
 	sqlite3_stmt *q = stmt(s, ST_PENDING_PUT);
 
@@ -484,12 +540,34 @@ int crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
 	sqlite3_bind_int64(q, 1, n);
 	sqlite3_bind_int64(q, 2, (int64_t)seq);
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
+	if (sig_ok)
+		sqlite3_bind_int(q, 4, 1);
 	return run(s, q);
+}
+
+int crdt_store_pending_count(struct crdt_store *s, int64_t n,
+			     uint64_t *author, uint64_t *total)
+{
+	sqlite3_stmt *q = stmt(s, ST_PENDING_COUNT);
+	int rc;
+
+	*author = *total = 0;
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, n);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*author = (uint64_t)sqlite3_column_int64(q, 0);
+		*total = (uint64_t)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW ? 0 : crdt_store_err(s, rc);
 }
 
 /* Fetch pending (n, seq) and drop every pending change up to seq. */
 int crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
-			    struct crdt_buf *buf)
+			    struct crdt_buf *buf, int *sig_ok)
 {
 	sqlite3_stmt *q = stmt(s, ST_PENDING_GET);
 	int rc, rc2;
@@ -498,7 +576,7 @@ int crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, n);
 	sqlite3_bind_int64(q, 2, (int64_t)seq);
-	rc = get_blob(s, q, buf);
+	rc = get_blob(s, q, buf, sig_ok);
 	if (rc && rc != KITH_ENOTFOUND)
 		return rc;
 	q = stmt(s, ST_PENDING_DEL);
@@ -583,11 +661,15 @@ static sqlite3_stmt *ins_stmt(struct crdt_store *s, const struct crdt_rschema *r
 		     r->table);
 	for (i = 0; i < r->nfields; i++)
 		p += sprintf(p, ", %s", r->fields[i].column);
+	if (r->rtype >= CRDT_R_FIRST_FACT)
+		p += sprintf(p, ", chash, aseq");
 	p += sprintf(p, ") VALUES (?, ?, ?, ?");
 	for (i = 0; i < r->nfields; i++)
 		p += sprintf(p, r->fields[i].flags & CRDT_F_STICKY
 					? ", coalesce(?, 0)"
 					: ", ?");
+	if (r->rtype >= CRDT_R_FIRST_FACT)
+		p += sprintf(p, ", ?, ?");
 	sprintf(p, ")");
 	return prep(s, &s->ins[r->rtype], sql);
 }
@@ -663,6 +745,35 @@ static int fts_insert(struct crdt_store *s, const struct crdt_op *op,
 	return run(s, q);
 }
 
+/* One fact_seen row for each hash the fact names. */
+static int seen_insert(struct crdt_store *s, const struct crdt_op *op,
+		       const struct crdt_rschema *r, const uint8_t id[CRDT_ID_LEN])
+{
+	uint32_t i;
+	size_t k;
+	int rc = 0;
+
+	for (i = 0; !rc && i < op->nvals; i++) {
+		const struct crdt_val *v = &op->vals[i];
+		const struct crdt_field *f = crdt_schema_field(r, v->field);
+
+		if (!f || !(f->flags & CRDT_F_SEEN) || v->type != CRDT_V_BYTES)
+			continue;
+		for (k = 0; !rc && k + CRDT_HASH_LEN <= v->len;
+		     k += CRDT_HASH_LEN) {
+			sqlite3_stmt *q = stmt(s, ST_SEEN_PUT);
+
+			if (!q)
+				return KITH_EDB;
+			sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
+			sqlite3_bind_blob(q, 2, v->p + k, CRDT_HASH_LEN,
+					  SQLITE_STATIC);
+			rc = run(s, q);
+		}
+	}
+	return rc;
+}
+
 static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 		      const struct crdt_op *op, const struct crdt_rschema *r,
 		      uint32_t idx)
@@ -685,10 +796,18 @@ static int mat_create(struct crdt_store *s, const struct crdt_change *c,
 		if (f)
 			bind_val(q, 4 + f->id, f, &op->vals[i]);
 	}
+	if (r->rtype >= CRDT_R_FIRST_FACT) {
+		sqlite3_bind_blob(q, 5 + (int)r->nfields, c->hash,
+				  CRDT_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6 + (int)r->nfields, (int64_t)c->seq);
+	}
 	rc = run(s, q);
-	if (rc || sqlite3_changes(s->db) != 1 ||
-	    (r->rtype != CRDT_R_ITEM && r->rtype != CRDT_R_WISH))
+	if (rc || sqlite3_changes(s->db) != 1)
 		return rc;
+	if (r->rtype >= CRDT_R_FIRST_FACT)
+		return seen_insert(s, op, r, id);
+	if (r->rtype != CRDT_R_ITEM && r->rtype != CRDT_R_WISH)
+		return 0;
 	return fts_insert(s, op, r);
 }
 
@@ -758,9 +877,11 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
 
 		if (!r)
 			continue; /* a newer record type: kept, not shown */
+		if (!crdt_rules_op_ok(r, op))
+			continue; /* breaks a rule: kept, not shown */
 		/* roles, moderation, emergencies and check-ins are facts:
 		 * created once, never edited (their order derives state) */
-		if (r->rtype >= CRDT_R_ROLE && op->kind != CRDT_OP_CREATE)
+		if (r->rtype >= CRDT_R_FIRST_FACT && op->kind != CRDT_OP_CREATE)
 			continue;
 		switch (op->kind) {
 		case CRDT_OP_CREATE:
@@ -810,6 +931,7 @@ int crdt_store_rebuild(struct crdt_store *s)
 			return crdt_store_err(s, rc);
 	}
 	rc = sqlite3_exec(s->db,
+			  "DELETE FROM fact_seen;"
 			  "INSERT INTO items_fts(items_fts) VALUES('rebuild');"
 			  "INSERT INTO wishes_fts(wishes_fts) VALUES('rebuild');",
 			  NULL, NULL, NULL);

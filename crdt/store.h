@@ -9,10 +9,17 @@
  *             (pk, head) over all authors is the version vector.
  *   changes   every applied change as "body sig", keyed n << 40 | seq
  *   pending   verified changes held until the gap before them is filled
+ *             (bounded: CRDT_PENDING_MAX_AUTHOR, CRDT_PENDING_MAX)
  *   forks     the losing side of each detected fork (evidence, re-sent)
  *   peers     sessions this node had (peer/; local, not part of the state)
  *   members items wishes claims loans   the materialized view (DESIGN s2),
  *             with FTS5 indexes items_fts and wishes_fts kept by triggers
+ *   role_facts moderation emergencies checkins verifications   facts, with
+ *             the hash (chash) and seq (aseq) of the change holding them;
+ *             fact_seen: the hashes each fact names (crdt/facts.h)
+ *
+ * Ops that break a rule of crdt/rules.h are kept in the log and left out
+ * of the view.
  *
  * The materialized tables are a pure function of the set of changes held:
  * crdt_store_rebuild() recomputes them from the change log.
@@ -65,21 +72,31 @@ crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,
 __attribute__((warn_unused_result)) int
 crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a);
 
-/* Append an applied change (body||sig). */
+/* Append an applied change (body||sig); sig_ok: its own signature was
+ * checked and is good (crdt/apply.h: where a run may be cut). */
 __attribute__((warn_unused_result)) int
 crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
-		      uint64_t hlc, const uint8_t *data, size_t len);
+		      uint64_t hlc, const uint8_t *data, size_t len,
+		      int sig_ok);
 /* Read change (n, seq) into buf (reset first); KITH_ENOTFOUND if absent. */
 __attribute__((warn_unused_result)) int
 crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,
 		      struct crdt_buf *buf);
+/* The same, and whether its signature was checked good. */
+__attribute__((warn_unused_result)) int
+crdt_store_get_change_sig(struct crdt_store *s, int64_t n, uint64_t seq,
+			  struct crdt_buf *buf, int *sig_ok);
 
 __attribute__((warn_unused_result)) int
 crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
-		       const uint8_t *data, size_t len);
+		       const uint8_t *data, size_t len, int sig_ok);
 __attribute__((warn_unused_result)) int
 crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
-			struct crdt_buf *buf);
+			struct crdt_buf *buf, int *sig_ok);
+/* How many changes are held in pending for author n, and in all. */
+__attribute__((warn_unused_result)) int
+crdt_store_pending_count(struct crdt_store *s, int64_t n, uint64_t *author,
+			 uint64_t *total);
 __attribute__((warn_unused_result)) int
 crdt_store_put_fork(struct crdt_store *s, int64_t n, uint64_t seq,
 		    const uint8_t hash[32], const uint8_t *data, size_t len);
