@@ -64,6 +64,7 @@ int cli_peers(struct cli *c, int argc, char **argv);
 int cli_status(struct cli *c, int argc, char **argv);
 int cli_roles(struct cli *c, int argc, char **argv);
 int cli_role(struct cli *c, int argc, char **argv);
+int cli_member(struct cli *c, int argc, char **argv);
 int cli_hide(struct cli *c, int argc, char **argv);
 int cli_unhide(struct cli *c, int argc, char **argv);
 int cli_block(struct cli *c, int argc, char **argv);

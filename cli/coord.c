@@ -11,14 +11,37 @@
 
 #include "cli.h"
 #include "crdt/err.h"
+#include "crdt/rules.h"
 #include "crdt/schema.h"
 
-static int commit1(struct cli *c, struct crdt_op *op, const char *what)
+/*
+ * Commit a fact, naming in its seen field (crdt/facts.h) the facts of its
+ * kind this replica holds: that, not the clock, orders it.  key: the
+ * member (check-ins) or post (moderation); NULL for roles, emergencies
+ * and verifications.
+ */
+static int commit_fact(struct cli *c, struct crdt_op *op, unsigned seen_field,
+		       enum crdt_seen_kind kind, const uint8_t *key,
+		       const char *what)
 {
-	int rc = crdt_op_finish(op);
+	struct crdt_buf seen;
+	int rc;
 
+	crdt_buf_init(&seen, CRDT_SEEN_MAX * CRDT_HASH_LEN);
+	rc = crdt_store_begin(c->r.store);
+	if (!rc)
+		rc = crdt_facts_seen(c->r.store, kind, key, &seen);
+	if (!rc && seen.len)
+		rc = crdt_op_set_bytes(op, seen_field, seen.data, seen.len);
+	if (!rc)
+		rc = crdt_op_finish(op);
 	if (!rc)
 		rc = crdt_replica_commit(&c->r, op, 1, NULL);
+	if (!rc)
+		rc = crdt_store_commit(c->r.store);
+	else
+		crdt_store_rollback(c->r.store);
+	crdt_buf_release(&seen);
 	if (rc)
 		return cli_fail_rc(c, rc, what);
 	return CLI_OK;
@@ -72,13 +95,17 @@ int cli_roles(struct cli *c, int argc, char **argv)
 			printf("%s{\"member\":\"%s\",\"name\":", i ? "," : "",
 			       hex);
 			cli_json_str(stdout, name);
-			printf(",\"role\":\"%s\"}", crdt_roles[c->roles.v[i].role]);
+			printf(",\"role\":\"%s\",\"building\":",
+			       crdt_roles[c->roles.v[i].role]);
+			cli_json_str(stdout, c->roles.v[i].building);
+			printf("}");
 		} else {
 			if (!i)
-				printf("%-14s  %-16s  %s\n", "ROLE", "MEMBER",
-				       "NAME");
-			printf("%-14s  %-16.16s  %s\n",
-			       crdt_roles[c->roles.v[i].role], hex, name);
+				printf("%-14s  %-16s  %-20s  %s\n", "ROLE",
+				       "MEMBER", "NAME", "BUILDING");
+			printf("%-14s  %-16.16s  %-20s  %s\n",
+			       crdt_roles[c->roles.v[i].role], hex, name,
+			       c->roles.v[i].building);
 		}
 	}
 	if (c->json)
@@ -90,48 +117,169 @@ int cli_roles(struct cli *c, int argc, char **argv)
 
 int cli_role(struct cli *c, int argc, char **argv)
 {
-	static const struct cli_cmd cmd = {
-		"role", cli_role, "role grant|revoke MEMBER ROLE",
-		"appoint or remove a coordinator or building head", 0
+	static const struct option opts[] = {
+		{ "building", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
 	};
+	static const struct cli_cmd cmd = {
+		"role", cli_role,
+		"role grant|revoke MEMBER ROLE [--building B]",
+		"appoint or remove a coordinator or building head (a building "
+		"head heads --building B)", 0
+	};
+	const char *pos[3] = { NULL, NULL, NULL }, *building = NULL;
 	uint8_t who[32];
 	struct crdt_op op;
-	int grant, role, rc;
+	int grant, role, rc, ch, npos = 0;
 
-	if (argc != 4)
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
+		if (ch == 1 && npos < 3)
+			pos[npos++] = optarg;
+		else if (ch == 'b')
+			building = optarg;
+		else
+			return cli_bad_option(&cmd, argv, ch);
+	}
+	if (npos != 3)
 		return cli_usage(&cmd, "grant or revoke, a member and a role "
 				       "are required");
-	if (!strcmp(argv[1], "grant"))
+	if (!strcmp(pos[0], "grant"))
 		grant = 1;
-	else if (!strcmp(argv[1], "revoke"))
+	else if (!strcmp(pos[0], "revoke"))
 		grant = 0;
 	else
 		return cli_usage(&cmd, "'%s' is neither grant nor revoke",
-				 argv[1]);
-	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES, argv[3]);
+				 pos[0]);
+	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES, pos[2]);
 	if (role < 0)
 		return cli_usage(&cmd, "unknown role '%s' (coordinator, "
 				       "building-head)",
-				 argv[3]);
+				 pos[2]);
+	if (role == CRDT_ROLE_BUILDING_HEAD && grant &&
+	    (!building || !*building))
+		return cli_usage(&cmd, "say which building they head: "
+				       "--building B");
+	if (role == CRDT_ROLE_COORDINATOR && building)
+		return cli_usage(&cmd, "coordinators serve every building: "
+				       "leave out --building");
 	rc = cli_open(c, 1);
 	if (!rc)
-		rc = cli_resolve(c, CRDT_R_MEMBER, argv[2], who);
+		rc = cli_resolve(c, CRDT_R_MEMBER, pos[1], who);
 	if (rc)
 		return rc;
 	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR, "grant or revoke roles"))
 		return CLI_FAIL;
-	if (grant && crdt_roles_has(&c->roles, who, role))
-		return cli_fail("'%s' is already a %s", argv[2], crdt_roles[role]);
-	if (!grant && !crdt_roles_has(&c->roles, who, role))
-		return cli_fail("'%s' is not a %s", argv[2], crdt_roles[role]);
+	if (grant && (role == CRDT_ROLE_BUILDING_HEAD
+			      ? crdt_roles_heads(&c->roles, who, building)
+			      : crdt_roles_has(&c->roles, who, role)))
+		return cli_fail("'%s' is already a %s", pos[1], crdt_roles[role]);
+	if (!grant && (building ? !crdt_roles_heads(&c->roles, who, building)
+				: !crdt_roles_has(&c->roles, who, role)))
+		return cli_fail("'%s' is not a %s", pos[1], crdt_roles[role]);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ROLE);
 	(void)crdt_op_set_bytes(&op, F_ROLE_MEMBER, who, 32);
 	(void)crdt_op_set_int(&op, F_ROLE_ROLE, role);
 	(void)crdt_op_set_int(&op, F_ROLE_GRANT, grant);
-	rc = commit1(c, &op, "cannot save the role");
-	if (!rc && !c->json)
-		fprintf(stderr, "%s %s %s\n", argv[2],
-			grant ? "is now a" : "is no longer a", crdt_roles[role]);
+	if (building && crdt_op_set_text(&op, F_ROLE_BUILDING, building))
+		return cli_usage(&cmd, "--building is too long");
+	rc = commit_fact(c, &op, F_ROLE_SEEN, CRDT_SEEN_AUTHORITY, NULL,
+			 "cannot save the role");
+	if (!rc && !c->json) {
+		if (building)
+			fprintf(stderr, "%s %s %s of %s\n", pos[1],
+				grant ? "is now a" : "is no longer a",
+				crdt_roles[role], building);
+		else
+			fprintf(stderr, "%s %s %s\n", pos[1],
+				grant ? "is now a" : "is no longer a",
+				crdt_roles[role]);
+	}
+	return rc;
+}
+
+/* ---- verification in person --------------------------------------------- */
+
+int cli_member(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "building", required_argument, NULL, 'b' },
+		{ "unit", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct cli_cmd cmd = {
+		"member", cli_member,
+		"member verify MEMBER --building B --unit U | "
+		"member unverify MEMBER",
+		"vouch for a member you met in person (coordinators, and "
+		"building heads for their building)", 0
+	};
+	const char *pos[2] = { NULL, NULL }, *building = NULL, *unit = NULL;
+	const struct crdt_verified *v;
+	uint8_t who[32];
+	struct crdt_op op;
+	int verify, rc, ch, npos = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
+		if (ch == 1 && npos < 2)
+			pos[npos++] = optarg;
+		else if (ch == 'b')
+			building = optarg;
+		else if (ch == 'u')
+			unit = optarg;
+		else
+			return cli_bad_option(&cmd, argv, ch);
+	}
+	if (npos != 2)
+		return cli_usage(&cmd, "verify or unverify, and a member, are "
+				       "required");
+	if (!strcmp(pos[0], "verify"))
+		verify = 1;
+	else if (!strcmp(pos[0], "unverify"))
+		verify = 0;
+	else
+		return cli_usage(&cmd, "unknown member command '%s'", pos[0]);
+	if (verify && (!building || !*building || !unit || !*unit))
+		return cli_usage(&cmd, "say where they live: --building B "
+				       "--unit U");
+	if (!verify && (building || unit))
+		return cli_usage(&cmd, "'member unverify' takes only a member");
+	rc = cli_open(c, 1);
+	if (!rc)
+		rc = cli_resolve(c, CRDT_R_MEMBER, pos[1], who);
+	if (rc)
+		return rc;
+	v = crdt_roles_verified(&c->roles, who);
+	if (!verify && !v)
+		return cli_fail("'%s' is not verified", pos[1]);
+	if (!verify)
+		building = v->building;
+	if (!c->r.id.sk ||
+	    (!crdt_roles_has(&c->roles, c->r.id.pk, CRDT_ROLE_COORDINATOR) &&
+	     !crdt_roles_heads(&c->roles, c->r.id.pk, building)))
+		return cli_fail("only coordinators, and the building head of "
+				"'%s', can %s members there",
+				building, verify ? "verify" : "unverify");
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_VERIFY);
+	(void)crdt_op_set_bytes(&op, F_VERIFY_MEMBER, who, 32);
+	(void)crdt_op_set_int(&op, F_VERIFY_GRANT, verify);
+	if (crdt_op_set_text(&op, F_VERIFY_BUILDING, building) ||
+	    (unit && crdt_op_set_text(&op, F_VERIFY_UNIT, unit)))
+		return cli_usage(&cmd, "--building or --unit is too long");
+	rc = commit_fact(c, &op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL,
+			 "cannot save the verification");
+	if (!rc && !c->json) {
+		if (verify)
+			fprintf(stderr, "%s is verified as living in %s, unit "
+					"%s; hours they give and receive count "
+					"from now on\n",
+				pos[1], building, unit);
+		else
+			fprintf(stderr, "%s is no longer verified; their hours "
+					"stop counting\n",
+				pos[1]);
+	}
 	return rc;
 }
 
@@ -185,7 +333,8 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	(void)crdt_op_set_int(&op, F_MOD_HIDDEN, hide);
 	if (reason && crdt_op_set_text(&op, F_MOD_REASON, reason))
 		return cli_usage(cmd, "--reason is too long");
-	rc = commit1(c, &op, "cannot save the moderation record");
+	rc = commit_fact(c, &op, F_MOD_SEEN, CRDT_SEEN_MODERATION, id,
+			 "cannot save the moderation record");
 	if (!rc && !c->json)
 		fprintf(stderr, "%s\n", hide ? "hidden from the shared lists"
 					     : "shown again");
@@ -306,7 +455,8 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 	(void)crdt_op_set_int(&op, F_EMERGENCY_ACTIVE, start);
 	if (start && crdt_op_set_text(&op, F_EMERGENCY_REASON, argv[2]))
 		return cli_usage(&cmd, "the reason is too long");
-	rc = commit1(c, &op, "cannot save");
+	rc = commit_fact(c, &op, F_EMERGENCY_SEEN, CRDT_SEEN_AUTHORITY, NULL,
+			 "cannot save");
 	if (rc)
 		return rc;
 	crdt_roles_release(&c->roles);
@@ -367,7 +517,8 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 	(void)crdt_op_set_int(&op, F_CHECKIN_STATUS, st);
 	if (note && crdt_op_set_text(&op, F_CHECKIN_NOTE, note))
 		return cli_usage(&cmd, "--note is too long");
-	rc = commit1(c, &op, "cannot save the check-in");
+	rc = commit_fact(c, &op, F_CHECKIN_SEEN, CRDT_SEEN_CHECKIN, member,
+			 "cannot save the check-in");
 	if (!rc && !c->json)
 		fprintf(stderr, "checked in %s as %s\n", who ? who : "yourself",
 			st ? "NEEDING HELP" : "safe");

@@ -7,106 +7,6 @@
 #include "err.h"
 #include "schema.h"
 
-static size_t find(const struct crdt_roles *r, const uint8_t m[32], int role)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (r->v[i].role == role && !memcmp(r->v[i].member, m, 32))
-			return i;
-	return (size_t)-1;
-}
-
-int crdt_roles_has(const struct crdt_roles *r, const uint8_t member[32],
-		   int role)
-{
-	return find(r, member, role) != (size_t)-1;
-}
-
-static int add(struct crdt_roles *r, const uint8_t m[32], int role)
-{
-	struct crdt_role *p;
-
-	if (crdt_roles_has(r, m, role))
-		return 0;
-	p = realloc(r->v, (r->n + 1) * sizeof *p);
-	if (!p)
-		return KITH_ENOMEM;
-	r->v = p;
-	memcpy(p[r->n].member, m, 32);
-	p[r->n].role = (uint8_t)role;
-	r->n++;
-	return 0;
-}
-
-static void drop(struct crdt_roles *r, const uint8_t m[32], int role)
-{
-	size_t i = find(r, m, role);
-
-	if (i != (size_t)-1)
-		r->v[i] = r->v[--r->n];
-}
-
-void crdt_roles_release(struct crdt_roles *r)
-{
-	free(r->v);
-	memset(r, 0, sizeof *r);
-}
-
-int crdt_roles_derive(struct crdt_store *s, const uint8_t *creator,
-		      struct crdt_roles *out)
-{
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
-	int rc = 0, step;
-
-	memset(out, 0, sizeof *out);
-	if (creator)
-		rc = add(out, creator, CRDT_ROLE_COORDINATOR);
-	if (rc)
-		return rc;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT 0, created, author, id, member, role, grant_,"
-			       " NULL, NULL FROM role_facts UNION ALL"
-			       " SELECT 1, created, author, id, NULL, NULL, NULL,"
-			       " active, reason FROM emergencies"
-			       " ORDER BY 2, 3, 4",
-			       -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-		const uint8_t *author = sqlite3_column_blob(q, 2);
-		const uint8_t *member = sqlite3_column_blob(q, 4);
-		int role = sqlite3_column_int(q, 5);
-
-		if (sqlite3_column_bytes(q, 2) != 32 ||
-		    !crdt_roles_has(out, author, CRDT_ROLE_COORDINATOR))
-			continue; /* not (or no longer) a coordinator */
-		if (sqlite3_column_int(q, 0) == 1) {
-			const char *why = (const char *)sqlite3_column_text(q, 8);
-
-			out->emergency = sqlite3_column_int(q, 7) != 0;
-			snprintf(out->reason, sizeof out->reason, "%s",
-				 out->emergency && why ? why : "");
-			out->since_ms = sqlite3_column_int64(q, 1) >> 16;
-			memcpy(out->started_by, author, 32);
-			continue;
-		}
-		if (sqlite3_column_bytes(q, 4) != 32 || role < 0 ||
-		    role >= CRDT_ROLES)
-			continue;
-		if (sqlite3_column_int(q, 6))
-			rc = add(out, member, role);
-		else
-			drop(out, member, role);
-	}
-	sqlite3_finalize(q);
-	if (!rc && step != SQLITE_DONE)
-		rc = crdt_store_err(s, step);
-	if (rc)
-		crdt_roles_release(out);
-	return rc;
-}
-
 int crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 			   struct crdt_roles *out)
 {
@@ -127,6 +27,21 @@ int crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 		if (out->v[i].role != CRDT_ROLE_COORDINATOR)
 			continue;
 		sqlite3_bind_blob(q, 1, out->v[i].member, 32, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = crdt_store_err(s, sqlite3_errcode(db));
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!rc && (sqlite3_exec(db, "DELETE FROM temp.verified", NULL, NULL,
+				 NULL) ||
+		    sqlite3_prepare_v2(db,
+				       "INSERT OR IGNORE INTO temp.verified"
+				       " VALUES (?1)",
+				       -1, &q, NULL)))
+		rc = crdt_store_err(s, sqlite3_errcode(db));
+	for (i = 0; !rc && i < out->nver; i++) {
+		sqlite3_bind_blob(q, 1, out->ver[i].member, 32, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = crdt_store_err(s, sqlite3_errcode(db));
 		sqlite3_reset(q);
@@ -175,7 +90,12 @@ int crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
 		    " c.created >> 16 AS at_ms, c.note"
 		    " FROM members m LEFT JOIN checkins c ON c.id ="
 		    "  (SELECT x.id FROM checkins x WHERE x.member = m.id"
-		    "   AND x.created >= ?2 ORDER BY x.created DESC, x.id DESC"
+		    "   AND x.created >= ?2 AND NOT EXISTS (SELECT 1"
+		    "    FROM fact_seen s JOIN checkins y ON y.id = s.fact"
+		    "    WHERE s.hash = x.chash AND y.member = x.member"
+		    "    AND (x.author <> x.member OR y.author = x.member"
+		    "     OR y.author IN (SELECT member FROM temp.coord)))"
+		    "   ORDER BY x.status = 1 DESC, x.created DESC, x.id DESC"
 		    "   LIMIT 1)"
 		    " WHERE (?1 IS NULL OR m.building = ?1 COLLATE NOCASE)"
 		    " ORDER BY building COLLATE NOCASE, unit COLLATE NOCASE,"

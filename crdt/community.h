@@ -1,20 +1,22 @@
 /*
- * community.h - state derived from coordinators' facts: who holds which
- * role, whether emergency mode is on.
+ * community.h - the community's state as people see it: current
+ * coordinators and verified members published to this connection (for
+ * the list queries), local blocking, the roll call of check-ins, and what
+ * must travel first on a short contact.
  *
- * Role and emergency records are immutable facts (crdt/store.c).  They are
- * replayed in one total order, (created HLC, author, id), which every
- * replica computes the same from the same set of changes.  The community's
- * creator (from the invite code) starts as the only coordinator; a fact
- * counts only if its author is a coordinator at that point of the replay.
- * So when two coordinators act concurrently while partitioned, the earlier
- * fact in that order wins everywhere (e.g. two coordinators revoking each
- * other: the first revocation stands, the second author was no longer a
- * coordinator).  A coordinator can revoke any role, the creator's too.
+ * Roles, emergencies and verifications are ordered facts (crdt/facts.h).
  *
- * Moderation: a post is hidden while the latest moderation record about it
- * by a current coordinator says hidden.  Blocking is local: the `blocked`
- * table of this replica, never synced.
+ * Moderation: a post is hidden while a hide by a current coordinator
+ * stands, i.e. no later moderation record of a current coordinator about
+ * the same post names it (crdt/query_sql.h HIDDEN).  Blocking is local:
+ * the `blocked` table of this replica, never synced.
+ *
+ * Check-ins: a report about a member stands until a report about the same
+ * member names it (causally follows it).  A member's own report is
+ * superseded only by their own later report or a coordinator's.  The roll
+ * call shows "need-help" while any standing report since since_ms says
+ * so, else "safe" if one does, else "unknown".  A stamp decides nothing
+ * but which standing report is shown and the since_ms filter.
  */
 #ifndef KITH_COMMUNITY_H
 #define KITH_COMMUNITY_H
@@ -22,35 +24,16 @@
 #include <stdint.h>
 
 #include "bundle.h"
+#include "facts.h"
 #include "query.h"
 #include "store.h"
 
-struct crdt_role {
-	uint8_t member[32];
-	uint8_t role; /* CRDT_ROLE_* */
-};
-
-struct crdt_roles {
-	struct crdt_role *v;
-	size_t n;
-	int emergency;		/* on? */
-	char reason[512];	/* why, when on */
-	int64_t since_ms;	/* when it started (HLC physical ms) */
-	uint8_t started_by[32];
-};
-
-/* Replay the facts (creator may be NULL when unknown: no coordinator). */
-__attribute__((warn_unused_result)) int
-crdt_roles_derive(struct crdt_store *s, const uint8_t *creator,
-		  struct crdt_roles *out);
-int crdt_roles_has(const struct crdt_roles *r, const uint8_t member[32],
-		   int role);
-void crdt_roles_release(struct crdt_roles *r);
-
 /*
- * Derive and publish the current coordinators to this connection's
- * temp.coord table, which the list queries use to hide moderated posts.
- * Call once after opening (and after applying changes, to refresh).
+ * Derive (crdt_roles_derive) and publish the current coordinators and
+ * verified members to this connection's temp.coord and temp.verified
+ * tables, which the list queries use (moderation; hours count only
+ * between verified members).  Call once after opening (and after applying
+ * changes, to refresh).
  */
 __attribute__((warn_unused_result)) int
 crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
@@ -61,9 +44,10 @@ __attribute__((warn_unused_result)) int
 crdt_block(struct crdt_store *s, const uint8_t member[32], int block);
 
 /*
- * Roll call: every member (of one building, or all), with their latest
- * check-in at or after since_ms (status "safe", "need-help", or "unknown"
- * when none), who reported it and when.  Sorted by building, unit, name.
+ * Roll call: every member (of one building, or all), with their status
+ * from the standing check-ins at or after since_ms (see above: "safe",
+ * "need-help", or "unknown" when none), who reported the one shown and
+ * when.  Sorted by building, unit, name.
  */
 __attribute__((warn_unused_result)) int
 crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,

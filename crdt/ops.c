@@ -706,7 +706,7 @@ int crdt_match(struct crdt_store *s, const uint8_t *wish, int nwishes,
 	"coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"        \
 	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled" \
 	"  WHERE w.confirmed AND w.author = " m ".id AND c.author <> " m     \
-	".id), 0)"
+	".id AND " VERIFIED("c.author") " AND " VERIFIED("w.author") "), 0)"
 
 static const char *const hours_sql =
 	"SELECT " EARNED_Q("m") ", " GIVEN_Q("m") " FROM (SELECT ?1 AS id) m";
@@ -745,7 +745,8 @@ int crdt_hours_totals(struct crdt_store *s, const uint8_t pk[32],
 	" FROM wishes w JOIN claims c ON c.id = w.accepted_claim"             \
 	"  AND c.target = w.id AND NOT c.cancelled"                           \
 	" WHERE w.confirmed AND w.hours_q > 0 AND " who " = ?1"               \
-	"  AND " other " <> ?1"
+	"  AND " other " <> ?1 AND " VERIFIED("c.author") " AND "            \
+	VERIFIED("w.author")
 
 /* In the order of the confirmations' clocks (HLC, finer than at_ms). */
 static const char *const ledger_sql =

@@ -7,8 +7,9 @@
  * query that needs "is this item available?" or "is this wish open?" uses
  * the very same expression as `kith item list` and `kith wish list`.
  *
- * Inner subqueries use the aliases c (claims), l (loans) and m
- * (moderation, members); callers must not use those for t.
+ * Inner subqueries use the aliases c (claims), l (loans), m and m2
+ * (moderation, members) and s (fact_seen); callers must not use those
+ * for t.
  *
  * Prepared-statement slots (crdt_store_stmt) are split between modules:
  * query.c uses 0..31, ops.c 32..47.
@@ -31,11 +32,15 @@
 	"(CASE WHEN (" t ".updated >> 16) / 1000 > " now " + 86400 THEN 0"   \
 	" ELSE (" t ".updated >> 16) / 1000 END)"
 
-/* Hidden by a current coordinator's latest moderation record. */
+/* Hidden while a hide by a current coordinator stands: no moderation
+ * record of a current coordinator about the same post names it
+ * (crdt/facts.h: ordered by naming, not by stamps). */
 #define HIDDEN(t)                                                             \
-	"coalesce((SELECT m.hidden FROM moderation m WHERE m.target = " t    \
-	".id AND m.author IN (SELECT member FROM temp.coord)"                \
-	" ORDER BY m.created DESC, m.author DESC, m.id DESC LIMIT 1), 0)"
+	"EXISTS (SELECT 1 FROM moderation m WHERE m.target = " t ".id"       \
+	" AND m.hidden AND m.author IN (SELECT member FROM temp.coord)"      \
+	" AND NOT EXISTS (SELECT 1 FROM fact_seen s JOIN moderation m2"      \
+	"  ON m2.id = s.fact WHERE s.hash = m.chash AND m2.target = m.target" \
+	"  AND m2.author IN (SELECT member FROM temp.coord)))"
 #define BLOCKED(t) "EXISTS (SELECT 1 FROM blocked b WHERE b.member = " t ".author)"
 
 /* A claim c on target t (alias) is active. */
@@ -85,12 +90,17 @@
 	"CASE " t ".urgency WHEN 0 THEN 'critical' WHEN 1 THEN 'urgent'"     \
 	" WHEN 3 THEN 'low' ELSE 'normal' END"
 
+/* Credit counts only between members verified in person (crdt/facts.h;
+ * this connection's temp.verified). */
+#define VERIFIED(x) x " IN (SELECT member FROM temp.verified)"
+
 /* Hours a member earned: confirmed wishes of others whose accepted claim
- * (not taken back) is the member's, in quarters.  m is the member row. */
+ * (not taken back) is the member's, in quarters, when both the member and
+ * the wish's author are verified.  m is the member row. */
 #define EARNED_Q(m)                                                           \
 	"coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"        \
 	"  ON c.id = w.accepted_claim AND c.target = w.id AND NOT c.cancelled" \
 	"  WHERE w.confirmed AND c.author = " m ".id AND w.author <> " m     \
-	".id), 0)"
+	".id AND " VERIFIED("c.author") " AND " VERIFIED("w.author") "), 0)"
 
 #endif

@@ -8,6 +8,7 @@
 #include "codec.h"
 #include "community.h"
 #include "err.h"
+#include "query_sql.h"
 #include "report.h"
 #include "schema.h"
 
@@ -144,7 +145,8 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 		" coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"
 		"  ON c.id = w.accepted_claim AND c.target = w.id"
 		"  AND NOT c.cancelled"
-		"  WHERE w.confirmed AND w.author = m.id AND c.author <> m.id),"
+		"  WHERE w.confirmed AND w.author = m.id AND c.author <> m.id"
+		"  AND " VERIFIED("c.author") " AND " VERIFIED("w.author") "),"
 		"  0) / 4.0 AS hours_given"
 		" FROM members m LEFT JOIN temp.report_derived d ON d.id = m.id"
 		" ORDER BY m.name COLLATE NOCASE, m.id",

@@ -348,6 +348,8 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 		goto fail;
 	/* this connection's current coordinators (crdt/community.h) */
 	rc = sqlite3_exec(s->db, "CREATE TEMP TABLE coord(member BLOB PRIMARY KEY)"
+			  " WITHOUT ROWID;"
+			  "CREATE TEMP TABLE verified(member BLOB PRIMARY KEY)"
 			  " WITHOUT ROWID", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		rc = crdt_store_err(s, rc);
