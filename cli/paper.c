@@ -464,6 +464,9 @@ static int load_contacts(struct sheet *sh)
 		if (!k->name[0])
 			continue; /* no profile: nobody to name */
 		k->role = ro->v[i].role;
+		if (k->role == CRDT_ROLE_BUILDING_HEAD)
+			snprintf(k->building, sizeof k->building, "%s",
+				 ro->v[i].building); /* the one they head */
 		memcpy(k->member, ro->v[i].member, 32);
 		sh->ncontacts++;
 	}

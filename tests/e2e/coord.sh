@@ -17,9 +17,13 @@ k "$B" --json roles
 check_json "the creator is the first coordinator (as Ben sees it)" \
 	"[(r['name'], r['role']) for r in d] == [('Amira', 'coordinator')]"
 refused "a non-coordinator granting a role" "$B" "only coordinators" \
-	role grant Chloe building-head
-run_ok "Amira makes Ben a building head" "$A" role grant Ben building-head
-run_err 1 "already" "granting twice is refused" "$A" role grant Ben building-head
+	role grant Chloe building-head --building Oak
+run_rc 2 "a building head heads a building: --building is required" "$A" \
+	role grant Ben building-head
+run_ok "Amira makes Ben the building head of Elm" "$A" role grant Ben \
+	building-head --building Elm
+run_err 1 "already" "granting twice is refused" "$A" role grant Ben \
+	building-head --building elm
 run_rc 2 "an unknown role is a usage error" "$A" role grant Ben mayor
 run_rc 2 "neither grant nor revoke" "$A" role give Ben coordinator
 run_err 1 "no member" "an unknown member is refused" "$A" role grant Zed coordinator
@@ -30,6 +34,18 @@ check_json "every replica derives the same roles" \
 	"sorted((r['name'], r['role']) for r in d) == [('Amira', 'coordinator'), ('Ben', 'building-head'), ('Chloe', 'coordinator')]"
 refused "a building head cannot appoint coordinators" "$B" "only coordinators" \
 	role grant Ben coordinator
+
+# ---- verification in person (issue 7) ------------------------------------
+refused "a building head cannot verify in another building" "$B" \
+	"only coordinators" member verify Chloe --building Oak --unit 2
+run_ok "the building head verifies a neighbour of Elm" "$B" member verify \
+	Ben --building Elm --unit 4
+run_rc 2 "verify needs a building and a unit" "$A" member verify Chloe
+run_ok "a coordinator verifies anyone" "$A" member verify Chloe \
+	--building Oak --unit 2
+run_err 1 "not verified" "unverifying an unverified member is refused" \
+	"$A" member unverify Amira
+everyone
 
 # concurrent, partitioned: Amira and Chloe revoke each other offline
 run_ok "Amira revokes Chloe (partitioned)" "$A" role revoke Chloe coordinator

@@ -29,6 +29,13 @@ everyone() {
 	carry "$A" "$B"; carry "$B" "$C"
 }
 everyone
+# credit counts between members verified in person (issue 7)
+for m in "Amira Elm-12 1" "Ben Elm-12 4" "Chloe Oak-3 2" "Dara Elm-12 7"; do
+	set -- $m
+	k "$A" member verify "$1" --building "$2" --unit "$3"
+	[ "$RC" = 0 ] || fail "Amira verifies $1" "$(last)"
+done
+everyone
 
 # ---- volunteers ------------------------------------------------------------
 k "$D" --json volunteers

@@ -40,6 +40,9 @@ everyone() {
 	carry "$E" "$A"; carry "$A" "$B"; carry "$A" "$C"; carry "$A" "$D"
 }
 everyone
+# credit counts between members verified in person (issue 7)
+k "$A" member verify Amira --building "Elm 12" --unit 1
+k "$A" member verify Ben --building "Elm 12" --unit 4
 
 # id TITLE: the id of the wish or item the last command created
 SECRET="door code 4711, key under the mat"
@@ -92,7 +95,7 @@ k "$B" wish deliver "$CLAIM"
 carry "$B" "$A"
 k "$A" wish confirm "$W_BOXES" --hours 1.5
 k "$A" hide "$SPAM" --reason "advertising"
-k "$A" role grant Ben building-head
+k "$A" role grant Ben building-head --building "Elm 12"
 k "$A" emergency start "Flood in the lower streets"
 everyone
 k "$B" checkin safe

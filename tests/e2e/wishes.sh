@@ -113,6 +113,11 @@ run_err 1 "your own" "claiming your own wish is refused" "$A" wish claim "$W_CRI
 
 carry "$B" "$A"
 carry "$C" "$A"
+# credit counts between members verified in person (issue 7): Alice, the
+# coordinator, met them
+k "$A" member verify "$ALICE" --building Elm --unit 1
+k "$A" member verify "$BOB" --building Elm --unit 2
+k "$A" member verify "$CAROL" --building Elm --unit 3
 check_eq "Alice's replica: two claims -> 'contested'" "$(wstatus "$A" "$W_CRIT")" contested
 k "$A" --json wish show "$W_CRIT"
 check_json "claims[] lists both claims with claimant and quantity" \

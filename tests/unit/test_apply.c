@@ -4,11 +4,14 @@
  * idempotence, out-of-order delivery, signature and chain checks,
  * single-writer materialization, forks, and the hybrid logical clock.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crdt/bundle.h"
 #include "crdt/query.h"
+#include "crdt/rules.h"
 #include "tests/testlib.h"
 
 #define F(state) ((struct tl_fixture *)*(state))
@@ -455,6 +458,188 @@ static void tampered_middle_change_splits_run(void **state)
 	expect_title(r3, CRDT_R_ITEM, rec[4].id, "", "the forged newest item");
 	tl_changes_free(&c);
 	tl_changes_free(&bad);
+}
+
+
+/* ---- issue 7: a member signing crafted changes -------------------------- */
+
+/* A run of n changes by id whose own signatures are garbage except where
+ * good(seq) says; appended to out. */
+static void poison_run(const struct crdt_identity *id, uint64_t n,
+		       int (*good)(uint64_t), struct tl_changes *out)
+{
+	uint8_t prev[32], hash[32];
+	uint64_t seq;
+
+	for (seq = 1; seq <= n; seq++) {
+		char title[32];
+		struct tl_changes one = { 0 };
+
+		snprintf(title, sizeof title, "spam %llu", (unsigned long long)seq);
+		craft(id, seq, seq > 1 ? prev : NULL, title, &one, hash);
+		if (!good(seq))
+			((uint8_t *)one.v[0].p)[one.v[0].len - 5] ^= 0x41;
+		TL_OK(tl_changes_add(out, one.v[0].p, one.v[0].len));
+		memcpy(prev, hash, 32);
+		tl_changes_free(&one);
+	}
+}
+
+static int only_last(uint64_t seq)
+{
+	return seq == 200;
+}
+
+static int checkpoints_and_last(uint64_t seq)
+{
+	return seq % CRDT_SIG_EVERY == 0 || seq == 200;
+}
+
+/* Finding 1: a run whose inner signatures are garbage must not make any
+ * later sync fail.  Poison at a checkpoint is refused where it arrives
+ * (the same on every replica, and not the sender's fault); poison between
+ * checkpoints is accepted, and a sender can always end a run on a change
+ * whose signature was checked, so every cut applies elsewhere. */
+static void poisoned_run_cannot_block_sync(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *a = tl_open(f, "a", 1), *b = tl_open(f, "b", 2);
+	struct crdt_identity evil;
+	struct tl_changes c = { 0 }, d = { 0 };
+	struct crdt_apply_stats st;
+	struct crdt_author h;
+	uint8_t seed[32];
+	uint64_t seq, last_cut = 0;
+
+	tl_seed32(seed, 666);
+	TL_OK(crdt_identity_from_seed(&evil, seed));
+	TL_OK(tl_item(a, "honest ladder", NULL));
+	TL_OK(tl_changes_read(a, &c)); /* the honest change rides along */
+	poison_run(&evil, 200, only_last, &c);
+	TL_OK(tl_apply(b, c.v, c.n, &st));
+	TL_EQ(st.rejected, 0, "nothing is the sender's fault");
+	TL_EQ(st.refused, 200, "the log ends before its first bad checkpoint");
+	TL_EQ(st.applied, 1, "the honest change applies");
+	head_of(b, evil.pk, &h);
+	TL_EQ(h.head, 0, "nothing of the poisoned log is kept");
+
+	/* good checkpoints, garbage between them: kept, and cut safely */
+	poison_run(&evil, 200, checkpoints_and_last, &d);
+	TL_OK(tl_apply(a, d.v, d.n, &st));
+	TL_EQ(st.applied, 200, "a log with good checkpoints is kept");
+	for (seq = 1; seq <= 200; seq++) {
+		if (!crdt_runs_sig_ok(a->store, evil.pk, seq))
+			continue;
+		TL_CHECK(seq - last_cut <= CRDT_SIG_EVERY,
+			 "a cut point at least every %d changes (%llu..%llu)",
+			 CRDT_SIG_EVERY, (unsigned long long)last_cut,
+			 (unsigned long long)seq);
+		/* what a sender cutting here sends applies on a fresh replica */
+		{
+			struct crdt_replica *x;
+			char name[32];
+
+			snprintf(name, sizeof name, "x%llu",
+				 (unsigned long long)seq);
+			x = tl_open(f, name, 0);
+			TL_OK(tl_apply(x, d.v, (size_t)seq, &st));
+			TL_EQ(st.rejected, 0, "a run cut at a checked change");
+			TL_EQ(st.applied, seq, "applies whole");
+			tl_close(f, x);
+		}
+		last_cut = seq;
+	}
+	TL_EQ(last_cut, 200, "the head is a cut point");
+	crdt_identity_release(&evil);
+	tl_changes_free(&c);
+	tl_changes_free(&d);
+}
+
+/* Sign one change of ops by id at seq (chained to prev). */
+static void craft_ops(const struct crdt_identity *id, uint64_t seq,
+		      uint8_t prev[32], struct crdt_op *ops, uint32_t n,
+		      struct tl_changes *out)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		TL_OK(crdt_op_finish(&ops[i]));
+	TL_OK(tl_make_change(id, seq, seq > 1 ? prev : NULL,
+			     (TL_EPOCH_MS + seq) << 16, ops, n, out, prev));
+}
+
+/* Finding 4: forged numbers and bytes are ignored by the view, the same on
+ * every replica, and never break a query. */
+static void forged_values_are_ignored(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *r = tl_open(f, "r", 1);
+	struct crdt_identity evil, twin;
+	struct tl_changes c = { 0 };
+	struct crdt_apply_stats st;
+	struct crdt_op op[2];
+	uint8_t seed[32], prev[32], prev2[32], wid[16], cid[16];
+	char sql[256];
+	int i;
+
+	tl_seed32(seed, 7);
+	TL_OK(crdt_identity_from_seed(&evil, seed));
+	tl_seed32(seed, 8);
+	TL_OK(crdt_identity_from_seed(&twin, seed));
+	/* urgency -100, quantity 0, a date in year 300000, bad UTF-8 */
+	crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_WISH);
+	TL_OK(crdt_op_set_text(&op[0], F_WISH_TITLE, "above critical"));
+	TL_OK(crdt_op_set_int(&op[0], F_WISH_URGENCY, -100));
+	craft_ops(&evil, 1, prev, op, 1, &c);
+	crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_ITEM);
+	TL_OK(crdt_op_set_text(&op[0], F_ITEM_TITLE, "zero"));
+	TL_OK(crdt_op_set_int(&op[0], F_ITEM_QUANTITY, 0));
+	craft_ops(&evil, 2, prev, op, 1, &c);
+	crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_ITEM);
+	TL_OK(crdt_op_set_bytes(&op[0], F_ITEM_TITLE, "bad \xc3\x28 utf8", 12));
+	craft_ops(&evil, 3, prev, op, 1, &c);
+	crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_ITEM);
+	TL_OK(crdt_op_set_text(&op[0], F_ITEM_TITLE, "forever"));
+	TL_OK(crdt_op_set_int(&op[0], F_ITEM_UNTIL, 9466848000000LL));
+	craft_ops(&evil, 4, prev, op, 1, &c);
+	/* two identities mint 2^63-1 hours, twice, and -5 hours */
+	for (i = 0; i < 3; i++) {
+		int64_t hours = i < 2 ? INT64_MAX : -5;
+		uint64_t es = 5 + 2 * (uint64_t)i, ts = 1 + (uint64_t)i;
+
+		crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_WISH);
+		TL_OK(crdt_op_set_text(&op[0], F_WISH_TITLE, "minted"));
+		craft_ops(&evil, es, prev, op, 1, &c);
+		crdt_record_id(wid, evil.pk, es, 0);
+		crdt_op_init(&op[0], CRDT_OP_CREATE, CRDT_R_CLAIM);
+		TL_OK(crdt_op_set_bytes(&op[0], F_CLAIM_TARGET, wid, 16));
+		craft_ops(&twin, ts, prev2, op, 1, &c);
+		crdt_record_id(cid, twin.pk, ts, 0);
+		crdt_op_init(&op[0], CRDT_OP_OWN, CRDT_R_WISH);
+		op[0].tseq = es;
+		TL_OK(crdt_op_set_bytes(&op[0], F_WISH_ACCEPTED, cid, 16));
+		TL_OK(crdt_op_set_int(&op[0], F_WISH_CONFIRMED, 1));
+		TL_OK(crdt_op_set_int(&op[0], F_WISH_HOURS, hours));
+		craft_ops(&evil, es + 1, prev, op, 1, &c);
+	}
+	TL_OK(tl_apply(r, c.v, c.n, &st));
+	TL_EQ(st.applied, c.n, "every change is kept in the log");
+	TL_EQ(tl_int(r, "SELECT count(*) FROM wishes WHERE urgency < 0"), 0,
+	      "no wish above critical");
+	TL_EQ(tl_int(r, "SELECT count(*) FROM items WHERE title = 'zero'"), 0,
+	      "no item of quantity 0");
+	TL_EQ(tl_int(r, "SELECT count(*) FROM items WHERE title = 'forever'"), 0,
+	      "no date past year 9999");
+	TL_EQ(tl_int(r, "SELECT count(*) FROM items WHERE title LIKE 'bad%'"), 0,
+	      "no invalid UTF-8");
+	TL_EQ(tl_int(r, "SELECT count(*) FROM wishes WHERE confirmed"), 0,
+	      "no confirmation with impossible hours");
+	snprintf(sql, sizeof sql,
+		 "SELECT coalesce(max(hours_q), 0) FROM wishes");
+	TL_EQ(tl_int(r, sql), 0, "no hours stored");
+	crdt_identity_release(&evil);
+	crdt_identity_release(&twin);
+	tl_changes_free(&c);
 }
 
 /* ---- (d) single writer ------------------------------------------------------ */
@@ -992,6 +1177,8 @@ int main(void)
 		T(every_delivery_order_converges),
 		T(forged_signature_rejected),
 		T(tampered_middle_change_splits_run),
+		T(poisoned_run_cannot_block_sync),
+		T(forged_values_are_ignored),
 		T(only_the_writer_edits),
 		T(sticky_fields_never_reset),
 		T(read_only_replica_cannot_commit),

@@ -42,13 +42,28 @@ static struct crdt_replica *member(struct tl_fixture *f, const char *name,
 }
 
 /* Everything every member wrote, into the observer. */
+/* Everyone's changes into obs.  who[0], the community's creator, has met
+ * everyone in person and verified them (hours count only between
+ * verified members), and obs publishes what it derives. */
 static void gather(struct crdt_replica *obs, struct crdt_replica **who, int n)
 {
 	struct crdt_apply_stats st;
+	struct crdt_roles roles;
 	int i;
 
+	for (i = 0; i < n; i++) {
+		struct crdt_op op;
+
+		crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_VERIFY);
+		TL_OK(crdt_op_set_bytes(&op, F_VERIFY_MEMBER, who[i]->id.pk, 32));
+		TL_OK(crdt_op_set_text(&op, F_VERIFY_BUILDING, "Elm 12"));
+		TL_OK(crdt_op_set_int(&op, F_VERIFY_GRANT, 1));
+		TL_OK(tl_commit(who[0], &op, 1, NULL));
+	}
 	for (i = 0; i < n; i++)
 		TL_OK(tl_sync(obs, who[i], &st));
+	TL_OK(crdt_community_refresh(obs->store, who[0]->id.pk, &roles));
+	crdt_roles_release(&roles);
 }
 
 /* Create an item with these fields; kind 6 (resource) when unit != NULL. */
