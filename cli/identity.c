@@ -262,6 +262,12 @@ static int print_invite(struct cli *c, const struct peer_community *com,
 		cli_json_str(stdout, com->name);
 		printf(",\"invite\":\"%s\"}\n", code);
 	} else {
+		if (com->version == 2) {
+			char id[17];
+
+			crdt_hex(id, com->genesis, 8);
+			fprintf(stderr, "community id %s\n", id);
+		}
 		printf("%s\n", code);
 		fprintf(stderr,
 			"%s'%s'. Give this invite code to neighbours in person;\n"
@@ -289,8 +295,35 @@ static int community_create(struct cli *c, int argc, char **argv)
 		return rc;
 	memset(&com, 0, sizeof com);
 	strcpy(com.name, argv[1]);
+	rc = peer_community_load(c->home, &com);
+	if (rc != KITH_ENOCOMMUNITY) {
+		peer_community_wipe(&com);
+		return cli_fail("this data directory already belongs to a "
+				"community; see 'kith community invite'");
+	}
+	strcpy(com.name, argv[1]);
 	c->env.random(c->env.ctx, com.key, sizeof com.key);
-	memcpy(com.creator, c->r.id.pk, CRDT_PK_LEN);
+	com.version = 2;
+	/* the genesis record: its change's hash names the community, and
+	 * only we could sign it (crdt/community.h) */
+	{
+		struct crdt_op op;
+		struct crdt_author a;
+
+		crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_COMMUNITY);
+		rc = crdt_op_set_text(&op, F_COMMUNITY_NAME, com.name);
+		if (!rc)
+			rc = crdt_op_finish(&op);
+		if (!rc)
+			rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+		if (!rc)
+			rc = crdt_store_author(c->r.store, c->r.id.pk, 0, &a);
+		if (rc) {
+			peer_community_wipe(&com);
+			return cli_fail_rc(c, rc, "cannot found the community");
+		}
+		memcpy(com.genesis, a.head_hash, CRDT_HASH_LEN);
+	}
 	rc = peer_community_save(c->home, &com);
 	if (rc == KITH_EEXISTS) {
 		peer_community_wipe(&com);
@@ -341,6 +374,9 @@ static int community_join(struct cli *c, int argc, char **argv)
 	if (rc == KITH_ECHECKSUM)
 		return cli_fail("invite code is mistyped (its checksum does not "
 				"match); check it letter by letter");
+	if (rc == KITH_EVERSION)
+		return cli_fail("this invite code was made by a newer kith; "
+				"upgrade kith, then join again");
 	if (rc)
 		return cli_fail("that is not a kith invite code (they start "
 				"with 'kith1')");
@@ -350,7 +386,9 @@ static int community_join(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (peer_community_load(c->home, &old) == 0) {
-		int same = crdt_equal(old.key, com.key, CRDT_KEY_LEN);
+		int same = crdt_equal(old.key, com.key, CRDT_KEY_LEN) &&
+			   old.version == com.version &&
+			   crdt_equal(old.genesis, com.genesis, CRDT_HASH_LEN);
 
 		peer_community_wipe(&com);
 		if (same) {
@@ -381,6 +419,16 @@ static int community_join(struct cli *c, int argc, char **argv)
 		printf("}\n");
 	} else {
 		printf("joined community '%s'\n", com.name);
+		if (com.version == 2) {
+			char id[17];
+
+			crdt_hex(id, com.genesis, 8);
+			fprintf(stderr,
+				"community id %s: 'kith digest' shows it; "
+				"check with a neighbour that theirs is the "
+				"same\n",
+				id);
+		}
 	}
 	peer_community_wipe(&com);
 	return CLI_OK;

@@ -69,10 +69,31 @@ int cli_digest(struct cli *c, int argc, char **argv)
 	rc = crdt_digest(c->r.store, hex);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot compute digest");
-	if (c->json)
-		printf("{\"digest\":\"%s\"}\n", hex);
-	else
-		printf("%s\n", hex);
+	{
+		/* which community, and who founded it: equal digests of
+		 * different communities would mean nothing (issue 7, 6) */
+		struct peer_community com;
+		char id[65] = "", creator[65] = "";
+
+		if (peer_community_load(c->home, &com) == 0) {
+			if (com.version == 2)
+				crdt_hex(id, com.genesis, CRDT_HASH_LEN);
+			peer_community_wipe(&com);
+		}
+		if (c->have_community)
+			crdt_hex(creator, c->creator, CRDT_PK_LEN);
+		if (c->json) {
+			printf("{\"digest\":\"%s\",\"community\":\"%s\","
+			       "\"creator\":\"%s\"}\n",
+			       hex, id, creator);
+		} else {
+			printf("%s\n", hex);
+			if (*id)
+				fprintf(stderr, "community %.16s, founded by "
+						"%.16s\n",
+					id, *creator ? creator : "(not yet known)");
+		}
+	}
 	return CLI_OK;
 }
 

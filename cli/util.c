@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "crdt/rules.h"
 #include "peer/daemon.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
@@ -137,8 +138,15 @@ int cli_open(struct cli *c, int need_identity)
 		struct peer_community com;
 
 		if (peer_community_load(c->home, &com) == 0) {
-			memcpy(c->creator, com.creator, 32);
-			c->have_community = 1;
+			/* version 2: the creator signed the genesis change
+			 * the code names; unknown until the replica holds it */
+			if (com.version == 1) {
+				memcpy(c->creator, com.creator, 32);
+				c->have_community = 1;
+			} else if (crdt_genesis_author(c->r.store, com.genesis,
+						       c->creator) == 0) {
+				c->have_community = 1;
+			}
 			peer_community_wipe(&com);
 		}
 	}
@@ -228,7 +236,7 @@ int cli_parse_hours(const char *s, int64_t *quarters)
 
 	errno = 0;
 	h = strtod(s, &end);
-	if (errno || *end || end == s || !(h >= 0) || h > 1000)
+	if (errno || *end || end == s || !(h >= 0) || h > CRDT_MAX_HOURS)
 		return -1;
 	*quarters = (int64_t)(h * 4 + 0.5);
 	return 0;
@@ -375,5 +383,7 @@ int cli_community_key(struct cli *c, struct peer_community *com,
 	if (rc)
 		return cli_fail("cannot read community key: %s",
 				kith_strerror(rc));
+	/* what bundles and sessions use: bound to the genesis id */
+	peer_community_wire_key(com, com->key);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "crdt/rules.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
 #include "private.h"
@@ -690,8 +691,8 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 		else if (ch == 'h' && cli_parse_hours(optarg, &quarters))
 			return cli_usage(&cmds[C_CONFIRM],
 					 "--hours must be a number of hours "
-					 "like 1.5, not '%s'",
-					 optarg);
+					 "from 0 to %d, like 1.5, not '%s'",
+					 CRDT_MAX_HOURS, optarg);
 		else if (ch != 'h')
 			return cli_bad_option(&cmds[C_CONFIRM], argv, ch);
 	}

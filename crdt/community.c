@@ -52,6 +52,32 @@ int crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 	return rc;
 }
 
+int crdt_genesis_author(struct crdt_store *s, const uint8_t id[32],
+			uint8_t author[32])
+{
+	sqlite3 *db = crdt_store_db(s);
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT author FROM communities WHERE chash = ?1"
+			       " ORDER BY author LIMIT 1",
+			       -1, &q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	sqlite3_bind_blob(q, 1, id, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(q, 0) == 32) {
+		memcpy(author, sqlite3_column_blob(q, 0), 32);
+		rc = 0;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		rc = KITH_ENOTFOUND;
+	} else {
+		rc = crdt_store_err(s, rc);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 int crdt_block(struct crdt_store *s, const uint8_t member[32], int block)
 {
 	sqlite3 *db = crdt_store_db(s);

@@ -39,6 +39,18 @@ __attribute__((warn_unused_result)) int
 crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 		       struct crdt_roles *out);
 
+/*
+ * The community's identity: its creator signs a genesis record
+ * (CRDT_R_COMMUNITY) as a change of their log, and the hash of that change
+ * is the community id, carried by invite codes.  Nobody else can sign a
+ * change with that hash, so the creator derived here cannot be forged by
+ * re-encoding an invite code.  author gets the genesis change's author;
+ * KITH_ENOTFOUND while the replica does not hold it (yet).
+ */
+__attribute__((warn_unused_result)) int
+crdt_genesis_author(struct crdt_store *s, const uint8_t id[32],
+		    uint8_t author[32]);
+
 /* Local blocking (not synced). */
 __attribute__((warn_unused_result)) int
 crdt_block(struct crdt_store *s, const uint8_t member[32], int block);

@@ -98,6 +98,18 @@ void crdt_community_subkey(uint8_t out[CRDT_KEY_LEN],
 				   "kith-com", community);
 }
 
+void crdt_community_bind(uint8_t out[CRDT_KEY_LEN],
+			 const uint8_t key[CRDT_KEY_LEN],
+			 const uint8_t genesis[CRDT_HASH_LEN])
+{
+	uint8_t msg[16 + CRDT_HASH_LEN];
+
+	memcpy(msg, "kith community\x02", 16);
+	memcpy(msg + 16, genesis, CRDT_HASH_LEN);
+	crypto_generichash(out, CRDT_KEY_LEN, msg, sizeof msg, key,
+			   CRDT_KEY_LEN);
+}
+
 void crdt_community_tag(uint8_t tag[CRDT_TAG_LEN],
 			const uint8_t community[CRDT_KEY_LEN])
 {

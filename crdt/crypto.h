@@ -68,6 +68,12 @@ void crdt_community_subkey(uint8_t out[CRDT_KEY_LEN],
 			   const uint8_t community[CRDT_KEY_LEN],
 			   enum crdt_subkey which);
 /* Public 8-byte tag naming a community without revealing its key. */
+/* The key a community of version 2 uses on the wire: its invite key bound
+ * to its genesis id (crdt/community.h), so a code re-encoded with another
+ * id opens nothing of the real community. */
+void crdt_community_bind(uint8_t out[CRDT_KEY_LEN],
+			 const uint8_t key[CRDT_KEY_LEN],
+			 const uint8_t genesis[CRDT_HASH_LEN]);
 void crdt_community_tag(uint8_t tag[CRDT_TAG_LEN],
 			const uint8_t community[CRDT_KEY_LEN]);
 

@@ -100,6 +100,10 @@ static const struct crdt_field verify_fields[] = {
 	{ F_VERIFY_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
+static const struct crdt_field community_fields[] = {
+	{ F_COMMUNITY_NAME, CRDT_V_BYTES, 0, "name" },
+};
+
 static const struct crdt_rschema schemas[] = {
 	{ CRDT_R_MEMBER, "members", "member", member_fields,
 	  ARRAY_SIZE(member_fields) },
@@ -118,6 +122,8 @@ static const struct crdt_rschema schemas[] = {
 	  ARRAY_SIZE(checkin_fields) },
 	{ CRDT_R_VERIFY, "verifications", "verification", verify_fields,
 	  ARRAY_SIZE(verify_fields) },
+	{ CRDT_R_COMMUNITY, "communities", "community", community_fields,
+	  ARRAY_SIZE(community_fields) },
 };
 
 const struct crdt_rschema *crdt_schema(unsigned rtype)

@@ -26,8 +26,10 @@ enum crdt_rtype {
 	CRDT_R_CHECKIN = 9,    /* a household says safe / needs help */
 	CRDT_R_VERIFY = 10,    /* a coordinator or building head vouches
 				* for a member met in person */
+	CRDT_R_COMMUNITY = 11, /* genesis: the creator founds the community;
+				* the hash of its change names it */
 };
-#define CRDT_R_MAX 10
+#define CRDT_R_MAX 11
 /* Record types from CRDT_R_ROLE on are facts: created once, never edited,
  * ordered by what their signer had seen (crdt/facts.h). */
 #define CRDT_R_FIRST_FACT CRDT_R_ROLE
@@ -65,6 +67,7 @@ enum { F_MOD_TARGET = 1, F_MOD_REASON, F_MOD_HIDDEN, F_MOD_SEEN };
 enum { F_EMERGENCY_ACTIVE = 1, F_EMERGENCY_REASON, F_EMERGENCY_SEEN };
 enum { F_CHECKIN_MEMBER = 1, F_CHECKIN_STATUS, F_CHECKIN_NOTE,
        F_CHECKIN_SEEN };
+enum { F_COMMUNITY_NAME = 1 };
 enum { F_VERIFY_MEMBER = 1, F_VERIFY_BUILDING, F_VERIFY_UNIT, F_VERIFY_GRANT,
        F_VERIFY_SEEN };
 

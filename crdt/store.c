@@ -141,6 +141,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE changes ADD COLUMN sig_ok INTEGER;"
 	"ALTER TABLE pending ADD COLUMN sig_ok INTEGER;"
 	"INSERT OR REPLACE INTO meta(k, v) VALUES ('recheck', 1);",
+	/* 9: genesis records: the hash of the change holding one names a
+	 * community (crdt/community.h crdt_genesis_author) */
+	"CREATE TABLE communities(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, name TEXT, chash BLOB,"
+	" aseq INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX communities_chash ON communities(chash);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -141,6 +141,15 @@ int peer_identity_load(const char *dir, struct crdt_identity *id)
 	return rc;
 }
 
+void peer_community_wire_key(const struct peer_community *c,
+			     uint8_t out[CRDT_KEY_LEN])
+{
+	if (c->version == 2)
+		crdt_community_bind(out, c->key, c->genesis);
+	else
+		memcpy(out, c->key, CRDT_KEY_LEN);
+}
+
 void peer_community_wipe(struct peer_community *c)
 {
 	crdt_wipe(c, sizeof *c);
@@ -176,10 +185,17 @@ int peer_community_load(const char *dir, struct peer_community *c)
 			   strlen(line + 8) == 2 * CRDT_PK_LEN) {
 			strcpy(creatorhex, line + 8);
 			fields |= 4;
+		} else if (!strncmp(line, "genesis ", 8) &&
+			   strlen(line + 8) == 2 * CRDT_HASH_LEN) {
+			strcpy(creatorhex, line + 8);
+			fields |= 8;
 		}
 	}
-	if (!rc && (fields != 7 || crdt_unhex(c->key, CRDT_KEY_LEN, keyhex) ||
-		    crdt_unhex(c->creator, CRDT_PK_LEN, creatorhex)))
+	c->version = fields & 8 ? 2 : 1;
+	if (!rc && ((fields != 7 && fields != 11) ||
+		    crdt_unhex(c->key, CRDT_KEY_LEN, keyhex) ||
+		    crdt_unhex(c->version == 2 ? c->genesis : c->creator,
+			       CRDT_PK_LEN, creatorhex)))
 		rc = KITH_EDECODE;
 	crdt_wipe(buf, sizeof buf);
 	crdt_wipe(keyhex, sizeof keyhex);
@@ -194,10 +210,12 @@ int peer_community_save(const char *dir, const struct peer_community *c)
 	int n, rc;
 
 	crdt_hex(keyhex, c->key, CRDT_KEY_LEN);
-	crdt_hex(creatorhex, c->creator, CRDT_PK_LEN);
+	crdt_hex(creatorhex, c->version == 2 ? c->genesis : c->creator,
+		 CRDT_PK_LEN);
 	n = snprintf(buf, sizeof buf,
-		     "kith-community 1\nname %s\nkey %s\ncreator %s\n", c->name,
-		     keyhex, creatorhex);
+		     "kith-community 1\nname %s\nkey %s\n%s %s\n", c->name,
+		     keyhex, c->version == 2 ? "genesis" : "creator",
+		     creatorhex);
 	rc = n > 0 && (size_t)n < sizeof buf
 		     ? write_secret(dir, "community", buf, (size_t)n, 0)
 		     : KITH_ETOOBIG;
@@ -222,10 +240,10 @@ int peer_invite_encode(const struct peer_community *c, char *out, size_t cap)
 
 	if (nl > PEER_NAME_MAX)
 		return KITH_EINVAL;
-	raw[n++] = 1;
+	raw[n++] = c->version == 2 ? 2 : 1;
 	memcpy(raw + n, c->key, CRDT_KEY_LEN);
 	n += CRDT_KEY_LEN;
-	memcpy(raw + n, c->creator, CRDT_PK_LEN);
+	memcpy(raw + n, c->version == 2 ? c->genesis : c->creator, CRDT_PK_LEN);
 	n += CRDT_PK_LEN;
 	raw[n++] = (uint8_t)nl;
 	memcpy(raw + n, c->name, nl);
@@ -298,14 +316,20 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 		rc = KITH_ECHECKSUM;
 		goto out;
 	}
+	if (raw[0] > 2) {
+		rc = KITH_EVERSION; /* a later kith made it */
+		goto out;
+	}
 	nl = raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN];
-	if (raw[0] != 1 || nl > PEER_NAME_MAX ||
+	if (raw[0] < 1 || nl > PEER_NAME_MAX ||
 	    1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + nl + INVITE_SUM != n) {
 		rc = KITH_EDECODE;
 		goto out;
 	}
 	memcpy(c->key, raw + 1, CRDT_KEY_LEN);
-	memcpy(c->creator, raw + 1 + CRDT_KEY_LEN, CRDT_PK_LEN);
+	c->version = raw[0];
+	memcpy(c->version == 2 ? c->genesis : c->creator,
+	       raw + 1 + CRDT_KEY_LEN, CRDT_PK_LEN);
 	memcpy(c->name, raw + 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, nl);
 	c->name[nl] = 0;
 	if (strlen(c->name) != nl)

@@ -3,7 +3,9 @@
  * community key, and invite codes.
  *
  *   DIR/identity     Ed25519 secret key, 64 bytes, mode 0600
- *   DIR/community    "kith-community 1", name, key (hex), creator (hex), 0600
+ *   DIR/community    "kith-community 1", name, key (hex), then creator (hex;
+ *                    communities created before genesis records) or
+ *                    genesis (hex: the community id), 0600
  *   DIR/replica.db   the replica (crdt/store.h)
  *
  * Key files are written to a temp file, fsync'd and renamed into place; an
@@ -11,10 +13,18 @@
  * stack buffers they pass through.
  *
  * Invite code: "kith1" + base32 (RFC 4648, lowercase, no padding) of
- *   version:u8(1) key:32 creator:32 name_len:u8 name checksum:4
+ *   version:u8 key:32 id:32 name_len:u8 name checksum:4
  * where checksum = BLAKE2b-32 of what precedes it, so a mistyped code is
  * rejected instead of joining a community that does not exist.  Spaces,
  * dashes and case are ignored when reading a code.
+ *   version 2: id is the community's genesis id (crdt/community.h).  The
+ *     creator is whoever signed the genesis change, learnt from the
+ *     replica, never from the code; and the key used on the wire is the
+ *     key bound to the id (crdt_community_bind), so a member who re-encodes
+ *     a code with an id of their own gets a newcomer nowhere but to them.
+ *   version 1 (older communities): id is the creator's key, taken on
+ *     trust.
+ * A code of a later version gets KITH_EVERSION ("upgrade kith").
  */
 #ifndef KITH_KEYSTORE_H
 #define KITH_KEYSTORE_H
@@ -32,8 +42,14 @@
 struct peer_community {
 	char name[PEER_NAME_MAX + 1];
 	uint8_t key[CRDT_KEY_LEN];
-	uint8_t creator[CRDT_PK_LEN];
+	uint8_t creator[CRDT_PK_LEN]; /* version 1 only */
+	uint8_t genesis[CRDT_HASH_LEN]; /* version 2: the community id */
+	int version;		       /* 1 or 2 */
 };
+
+/* The key bundles and sessions use (version 2: bound to the genesis). */
+void peer_community_wire_key(const struct peer_community *c,
+			     uint8_t out[CRDT_KEY_LEN]);
 
 /* --home, else $KITH_HOME, else $XDG_DATA_HOME/kith, else
  * ~/.local/share/kith. */
