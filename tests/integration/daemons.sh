@@ -93,8 +93,8 @@ while [ $i -lt 40 ]; do
 	esac
 	i=$((i + 1))
 done
-sort -o "$WORK/want.items" "$WORK/want.items"
-sort -o "$WORK/want.wishes" "$WORK/want.wishes"
+LC_ALL=C sort -o "$WORK/want.items" "$WORK/want.items"
+LC_ALL=C sort -o "$WORK/want.wishes" "$WORK/want.wishes"
 check "all 40 random writes exited 0 with an id ($wfail did not)" \
 	test "$wfail" -eq 0
 check "the random writes made items, wishes and profiles" \
@@ -110,7 +110,7 @@ for n in n1 n2 n3 n4; do
 		"$WORK/want.wishes" "$WORK/$n.wishes"
 	sq "$n" "SELECT name || ' ' || coalesce(skills, '') FROM members
 		WHERE skills LIKE 'skill %' ORDER BY 1" >"$WORK/$n.skills"
-	sort "$WORK/want.skills" >"$WORK/want.sorted"
+	LC_ALL=C sort "$WORK/want.skills" >"$WORK/want.sorted"
 	same_file "$n holds each member's latest skills" \
 		"$WORK/want.sorted" "$WORK/$n.skills"
 done
@@ -180,7 +180,7 @@ check "every CLI write on n5 during the sync and the kill exited 0" \
 check "replica intact after SIGKILL" \
 	test "$(sq n5 'PRAGMA integrity_check')" = ok
 check "after SIGKILL every log n5 holds is whole" whole n5
-sort -o "$WORK/n5.acked" "$WORK/n5.acked"
+LC_ALL=C sort -o "$WORK/n5.acked" "$WORK/n5.acked"
 ids_of n5 items 'crash write %' >"$WORK/n5.crash"
 same_file "n5 holds exactly the $acked acknowledged writes after SIGKILL" \
 	"$WORK/n5.acked" "$WORK/n5.crash"
