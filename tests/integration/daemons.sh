@@ -1,9 +1,53 @@
 #!/bin/sh
-# Daemons on loopback with static peers: random writes through the CLI on
-# all of them converge; a daemon killed with SIGKILL during a large sync
-# restarts, converges, and its replica passes integrity_check; nothing a
-# CLI acknowledged is lost; SIGTERM stops a daemon cleanly.
+# Daemons on loopback with static peers:
+#   - random writes through the CLI on all of them (each must exit 0 and
+#     print its id) converge, and every node then holds exactly those items
+#     and wishes, by id and title, and each member's latest skills;
+#   - a daemon killed with SIGKILL in the middle of a large sync (the kill
+#     must land after some of n1's log arrived and before all of it did),
+#     while the CLI writes on the same replica:
+#       * the replica passes integrity_check, every author's log it holds
+#         is whole (head = changes held), and its tables equal what its
+#         own log rebuilds to (exported, imported into a fresh node);
+#       * every CLI write exits 0; every acknowledged one is on n5 after
+#         the restart and on n1 after the resync, and nothing else is;
+#       * n5 ends with all of n1's log and the same digest as everyone;
+#   - an acknowledged write survives a SIGKILL of its node's daemon;
+#   - SIGTERM stops a daemon cleanly.
 . "$(dirname "$0")/lib.sh" "$1"
+
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	echo "skipped: sqlite3 is needed to read the replicas"
+	exit 77
+fi
+
+# sq NODE SQL: run SQL on NODE's replica
+sq() { sqlite3 "$WORK/$1/replica.db" "$2"; }
+pk_of() { k "$1" --json whoami | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/'; }
+# head_of NODE PK: NODE's head seq for author PK (0 if none)
+head_of() {
+	sq "$1" "SELECT coalesce(max(head), 0) FROM authors WHERE hex(pk) = upper('$2')"
+}
+# ids_of NODE KIND TITLE_LIKE: sorted "id title" of NODE's items or wishes
+# whose title matches the LIKE pattern
+ids_of() {
+	sq "$1" "SELECT lower(hex(id)) || ' ' || title FROM $2
+		WHERE title LIKE '$3' ORDER BY 1"
+}
+# whole NODE: every author's log held is contiguous (head = changes held)
+whole() {
+	test "$(sq "$1" "SELECT count(*) FROM authors a WHERE a.head !=
+		(SELECT count(*) FROM changes WHERE k >> 40 = a.n)")" = 0
+}
+# same_file DESC A B: check that two files are equal, show the difference
+same_file() {
+	if cmp -s "$2" "$3"; then
+		ok "$1"
+	else
+		notok "$1"
+		diff "$2" "$3" | head -n 10 | sed 's/^/  # /'
+	fi
+}
 
 community n1 n2 n3 n4
 start_daemon n1
@@ -11,48 +55,168 @@ start_daemon n2 --peer "127.0.0.1:$PORT_n1"
 start_daemon n3 --peer "127.0.0.1:$PORT_n2"
 start_daemon n4 --peer "127.0.0.1:$PORT_n3" --peer "127.0.0.1:$PORT_n1"
 
-# random writes on every node while the daemons run
+# random writes on every node while the daemons run; every one must be
+# acknowledged (exit 0, an id printed), and the acknowledged ones are what
+# every node must hold afterwards
 i=0
 seed=7
+wfail=0
+: >"$WORK/want.items"
+: >"$WORK/want.wishes"
+: >"$WORK/want.skills"
 while [ $i -lt 40 ]; do
 	seed=$(((seed * 1103515245 + 12345) % 2147483648))
 	n=n$((seed % 4 + 1))
 	case $((seed / 7 % 3)) in
-	0) k "$n" item add --title "thing $i from $n" --kind lend >/dev/null ;;
-	1) k "$n" wish add --title "need $i from $n" --urgency urgent >/dev/null ;;
-	2) k "$n" profile --skills "skill $i" 2>/dev/null ;;
+	0)
+		id=$(k "$n" item add --title "thing $i from $n" --kind lend) &&
+			[ -n "$id" ] || wfail=$((wfail + 1))
+		echo "$id thing $i from $n" >>"$WORK/want.items"
+		;;
+	1)
+		id=$(k "$n" wish add --title "need $i from $n" --urgency urgent) &&
+			[ -n "$id" ] || wfail=$((wfail + 1))
+		echo "$id need $i from $n" >>"$WORK/want.wishes"
+		;;
+	2)
+		# (it says "profile updated" on stderr: shown only on failure)
+		if ! k "$n" profile --skills "skill $i" >/dev/null \
+			2>"$WORK/profile.err"; then
+			wfail=$((wfail + 1))
+			cat "$WORK/profile.err"
+		fi
+		# the latest skills of each member win
+		grep -v "^$n " "$WORK/want.skills" >"$WORK/want.tmp"
+		echo "$n skill $i" >>"$WORK/want.tmp"
+		mv "$WORK/want.tmp" "$WORK/want.skills"
+		;;
 	esac
 	i=$((i + 1))
 done
+LC_ALL=C sort -o "$WORK/want.items" "$WORK/want.items"
+LC_ALL=C sort -o "$WORK/want.wishes" "$WORK/want.wishes"
+check "all 40 random writes exited 0 with an id ($wfail did not)" \
+	test "$wfail" -eq 0
+check "the random writes made items, wishes and profiles" \
+	test -s "$WORK/want.items" -a -s "$WORK/want.wishes" -a \
+	-s "$WORK/want.skills"
 check "four daemons converge after random writes" converged 30 n1 n2 n3 n4
+for n in n1 n2 n3 n4; do
+	ids_of "$n" items 'thing % from n_' >"$WORK/$n.items"
+	ids_of "$n" wishes 'need % from n_' >"$WORK/$n.wishes"
+	same_file "$n holds exactly the $(wc -l <"$WORK/want.items") items written" \
+		"$WORK/want.items" "$WORK/$n.items"
+	same_file "$n holds exactly the $(wc -l <"$WORK/want.wishes") wishes written" \
+		"$WORK/want.wishes" "$WORK/$n.wishes"
+	sq "$n" "SELECT name || ' ' || coalesce(skills, '') FROM members
+		WHERE skills LIKE 'skill %' ORDER BY 1" >"$WORK/$n.skills"
+	LC_ALL=C sort "$WORK/want.skills" >"$WORK/want.sorted"
+	same_file "$n holds each member's latest skills" \
+		"$WORK/want.sorted" "$WORK/$n.skills"
+done
 
 # a write on n4 reaches n2 (two hops) through pushes
 w=$(k n4 wish add --title "pushed across two hops" --urgency critical)
+check "the wish on n4 is acknowledged" test $? -eq 0 -a -n "$w"
 check "a new wish propagates to every node" converged 10 n1 n2 n3 n4
 check "n2 sees the pushed wish" sh -c "'$KITH' --home '$WORK/n2' wish show $w >/dev/null"
 check "search finds the wish that arrived by session" \
 	sh -c "'$KITH' --home '$WORK/n2' --json wish list --search 'pushed hops' | grep -q $w"
 
-# a large sync interrupted by SIGKILL
-"$MKCHANGES" "$WORK/n1" 20000 >/dev/null || notok "mkchanges"
-community_code=$(k n1 community invite 2>/dev/null)
-k n5 init --name n5 >/dev/null 2>&1
-k n5 community join "$community_code" >/dev/null
-start_daemon n5 --peer "127.0.0.1:$PORT_n1"
-sleep 0.2
-kill9 n5
-partial=$(k n5 --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')
-echo "# n5 held $partial changes when killed"
-if command -v sqlite3 >/dev/null 2>&1; then
-	check "replica intact after SIGKILL" \
-		test "$(sqlite3 "$WORK/n5/replica.db" 'PRAGMA integrity_check')" = ok
+# a large sync interrupted by SIGKILL, while the CLI writes on the same
+# replica
+if "$MKCHANGES" "$WORK/n1" 20000 >/dev/null; then
+	ok "mkchanges wrote 20000 changes on n1"
+else
+	notok "mkchanges wrote 20000 changes on n1"
 fi
+pk_n1=$(pk_of n1)
+head_n1=$(head_of n1 "$pk_n1")
+community_code=$(k n1 community invite 2>/dev/null)
+k n5 init --name n5 >/dev/null 2>&1 &&
+	k n5 community join "$community_code" >/dev/null
+check "n5 joins the community" test $? -eq 0
+
+# the writer: items on n5, one after another, until told to stop (at most
+# 300); "ID TITLE" of each acknowledged one in n5.acked, each failure in
+# n5.failed
+: >"$WORK/n5.acked"
+: >"$WORK/n5.failed"
+(
+	j=0
+	while [ $j -lt 300 ] && [ ! -e "$WORK/n5.stop" ]; do
+		if id=$(k n5 item add --title "crash write $j" --kind give) &&
+			[ -n "$id" ]; then
+			echo "$id crash write $j" >>"$WORK/n5.acked"
+		else
+			echo "crash write $j" >>"$WORK/n5.failed"
+		fi
+		j=$((j + 1))
+	done
+) &
+writer=$!
+PIDS="$PIDS $writer"
+
+start_daemon n5 --peer "127.0.0.1:$PORT_n1"
+# SIGKILL as soon as some of n1's log has arrived (bounded: 60 s)
+partial=0
+end=$(($(date +%s) + 60))
+while [ "$(date +%s)" -le "$end" ]; do
+	partial=$(head_of n5 "$pk_n1")
+	[ "$partial" -gt 0 ] && break
+	sleep 0.005
+done
+kill9 n5
+touch "$WORK/n5.stop"
+wait "$writer"
+acked=$(wc -l <"$WORK/n5.acked")
+echo "# n5 held $partial of n1's $head_n1 changes when killed;" \
+	"$acked writes acknowledged meanwhile"
+check "the SIGKILL landed mid-sync (0 < $partial < $head_n1)" \
+	test "$partial" -gt 0 -a "$partial" -lt "$head_n1"
+check "the CLI wrote on n5 during the sync" test "$acked" -ge 1
+check "every CLI write on n5 during the sync and the kill exited 0" \
+	test ! -s "$WORK/n5.failed"
+check "replica intact after SIGKILL" \
+	test "$(sq n5 'PRAGMA integrity_check')" = ok
+check "after SIGKILL every log n5 holds is whole" whole n5
+LC_ALL=C sort -o "$WORK/n5.acked" "$WORK/n5.acked"
+ids_of n5 items 'crash write %' >"$WORK/n5.crash"
+same_file "n5 holds exactly the $acked acknowledged writes after SIGKILL" \
+	"$WORK/n5.acked" "$WORK/n5.crash"
+# what n5 held rebuilds, from its own log, to exactly its tables
+k n5 export "$WORK/n5.bundle" >/dev/null &&
+	k n6 init --name n6 >/dev/null 2>&1 &&
+	k n6 community join "$community_code" >/dev/null &&
+	k n6 import "$WORK/n5.bundle" >/dev/null
+check "n5's log after SIGKILL exports and imports into a fresh node" \
+	test $? -eq 0
+for t in items wishes; do
+	q="SELECT lower(hex(id)), lower(hex(author)), title, quantity FROM $t ORDER BY 1"
+	sq n5 "$q" >"$WORK/n5.$t"
+	sq n6 "$q" >"$WORK/n6.$t"
+	same_file "n5's $t after SIGKILL are what its log rebuilds to ($(wc -l <"$WORK/n5.$t") rows)" \
+		"$WORK/n5.$t" "$WORK/n6.$t"
+done
+
 start_daemon n5 --peer "127.0.0.1:$PORT_n1"
 check "restarted node converges after SIGKILL" converged 60 n1 n5
+check "n5 holds all of n1's $head_n1 changes" \
+	test "$(head_of n5 "$pk_n1")" -eq "$head_n1"
 check "every node converges on the large sync" converged 60 n1 n2 n3 n4 n5
+ids_of n5 items 'crash write %' >"$WORK/n5.crash"
+same_file "n5 still holds exactly its $acked acknowledged writes" \
+	"$WORK/n5.acked" "$WORK/n5.crash"
+ids_of n1 items 'crash write %' >"$WORK/n1.crash"
+same_file "n1 received exactly n5's $acked acknowledged writes" \
+	"$WORK/n5.acked" "$WORK/n1.crash"
+check "every log n5 holds is whole, nothing pending, no forks" \
+	test "$(whole n5 && sq n5 'SELECT count(*) FROM pending;
+		SELECT count(*) FROM forks;' | tr '\n' ' ')" = "0 0 "
 
 # acknowledged writes survive a SIGKILL of their node's daemon
 ack=$(k n3 item add --title "written just before the crash")
+check "the write on n3 is acknowledged" test $? -eq 0 -a -n "$ack"
 kill9 n3
 start_daemon n3 --peer "127.0.0.1:$PORT_n2"
 check "acknowledged write reaches the others after SIGKILL" converged 30 n1 n2 n3 n4 n5
