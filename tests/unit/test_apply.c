@@ -642,6 +642,32 @@ static void forged_values_are_ignored(void **state)
 	tl_changes_free(&c);
 }
 
+
+/* Held changes are bounded: a run far beyond the author's head is not
+ * held (it comes again with the changes before it). */
+static void held_changes_are_bounded(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *r = tl_open(f, "r", 1);
+	struct crdt_identity evil;
+	struct tl_changes c = { 0 };
+	struct crdt_apply_stats st;
+	uint8_t seed[32], prev[32];
+
+	tl_seed32(seed, 99);
+	TL_OK(crdt_identity_from_seed(&evil, seed));
+	memset(prev, 7, sizeof prev);
+	craft(&evil, (uint64_t)CRDT_PENDING_MAX_GAP + 2, prev, "far away", &c,
+	      NULL);
+	craft(&evil, 5, prev, "near", &c, NULL);
+	TL_OK(tl_apply(r, c.v, c.n, &st));
+	TL_EQ(st.dropped, 1, "the far one is not held");
+	TL_EQ(st.held, 1, "the near one waits");
+	TL_EQ(count(r, "pending"), 1, "one held change");
+	crdt_identity_release(&evil);
+	tl_changes_free(&c);
+}
+
 /* ---- (d) single writer ------------------------------------------------------ */
 
 static void only_the_writer_edits(void **state)
@@ -1179,6 +1205,7 @@ int main(void)
 		T(tampered_middle_change_splits_run),
 		T(poisoned_run_cannot_block_sync),
 		T(forged_values_are_ignored),
+		T(held_changes_are_bounded),
 		T(only_the_writer_edits),
 		T(sticky_fields_never_reset),
 		T(read_only_replica_cannot_commit),
