@@ -24,6 +24,7 @@ COMMUNITY is the data directory's 'community' file.  Exit 2 on misuse,
 3 when libsodium is missing, 1 on any other failure.
 """
 import ctypes
+import hashlib
 import ctypes.util
 import os
 import struct
@@ -131,11 +132,22 @@ class Sodium:
 
 
 def community_key(path):
+    """The key bundles use: a community with a genesis id (version 2)
+    binds its key to it (crdt_community_bind: keyed BLAKE2b-256 of
+    "kith community\\x02\\0" + id)."""
+    key = genesis = None
     with open(path) as f:
         for line in f:
             if line.startswith("key "):
-                return bytes.fromhex(line.split()[1])
-    raise RuntimeError("no key in %s" % path)
+                key = bytes.fromhex(line.split()[1])
+            elif line.startswith("genesis "):
+                genesis = bytes.fromhex(line.split()[1])
+    if key is None:
+        raise RuntimeError("no key in %s" % path)
+    if genesis is not None:
+        key = hashlib.blake2b(b"kith community\x02\x00" + genesis,
+                              digest_size=32, key=key).digest()
+    return key
 
 
 def main(argv):

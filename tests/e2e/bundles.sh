@@ -36,20 +36,21 @@ check "the bundle file exists" test -s "$T/a1.kb"
 check_eq "the bundle starts with KITHBNDL" "$(dd if="$T/a1.kb" bs=8 count=1 2>/dev/null)" KITHBNDL
 check "export leaves no temporary file behind" test ! -e "$T/a1.kb.tmp"
 k "$A" --json export "$T/a1j.kb"
-check_json "export --json: {changes, bytes}" "d['changes'] == 3 and d['bytes'] > 0"
+# Alice's log: the community's genesis record, her profile, the item, the wish
+check_json "export --json: {changes, bytes}" "d['changes'] == 4 and d['bytes'] > 0"
 check_eq "export --json bytes is the file size" "$(json "d['bytes']")" "$(size "$T/a1j.kb")"
 
 k "$B" --json import "$T/a1.kb"
 check_eq "import exits 0" "$RC" 0
-check_json "import --json: 3 applied, 0 duplicate, 0 rejected" \
-	"(d['applied'], d['duplicate'], d['rejected']) == (3, 0, 0)"
+check_json "import --json: 4 applied, 0 duplicate, 0 rejected" \
+	"(d['applied'], d['duplicate'], d['rejected']) == (4, 0, 0)"
 DB=$(digest "$B")
 k "$B" --json import "$T/a1.kb"
-check_json "the same bundle again: 0 applied, 3 duplicate, 0 rejected" \
-	"(d['applied'], d['duplicate'], d['rejected']) == (0, 3, 0)"
+check_json "the same bundle again: 0 applied, 4 duplicate, 0 rejected" \
+	"(d['applied'], d['duplicate'], d['rejected']) == (0, 4, 0)"
 check_eq "a duplicate import changes nothing" "$(digest "$B")" "$DB"
 k "$B" import "$T/a1j.kb"
-check_match "import text says what happened" "$OUT" "applied 0 new changes, 3 already known, 0 rejected"
+check_match "import text says what happened" "$OUT" "applied 0 new changes, 4 already known, 0 rejected"
 k "$B" --json item list
 check_json "Bob's replica shows Alice's item" "[i['title'] for i in d] == ['Ladder']"
 
@@ -61,7 +62,7 @@ check_eq "after a bundle each way, digests agree" "$(digest "$A")" "$(digest "$B
 run_ok "vector FILE" "$B" vector "$T/b.vec"
 check_eq "a vector file starts with 'kith-vector 1'" "$(head -n 1 "$T/b.vec")" "kith-vector 1"
 check_eq "a vector file has one line per author" "$(grep -Ec '^[0-9a-f]{64} [0-9]+$' "$T/b.vec")" 2
-check_match "Alice is at seq 3 in Bob's vector" "$(cat "$T/b.vec")" "^$ALICE 3\$"
+check_match "Alice is at seq 4 in Bob's vector (genesis, profile, item, wish)" "$(cat "$T/b.vec")" "^$ALICE 4\$"
 k "$B" --json vector "$T/b2.vec"
 check_json "vector --json: {authors}" "d['authors'] == 2"
 check "vector leaves no temporary file behind" test ! -e "$T/b.vec.tmp"
