@@ -1,0 +1,139 @@
+#!/bin/sh
+# Lockout by connection exhaustion (issue 7, finding 7): someone on the LAN
+# without the community key opens many TCP connections to a daemon and
+# never finishes the handshake.  tests/integration/flood.py is that
+# attacker; it reopens every connection the daemon closes.  Two floods run
+# at once against daemon a, 80 connections in all:
+#   - 40 idle connections from 127.0.0.1, the very address the honest
+#     `kith sync` below comes from (so a per-address limit alone is no
+#     defence);
+#   - 40 slow-loris connections from 127.0.0.10-127.0.0.49, each sending a
+#     byte a second, never a whole handshake message.
+# While they run:
+#   - an honest one-shot `kith sync` from b succeeds, at once and again
+#     after every idle connection has been through a handshake deadline;
+#   - a's own outgoing dial works: its static peer c is killed, written
+#     to, restarted on the same port, and a redials it and converges;
+#   - a new daemon d with a as its static peer connects and converges;
+#   - a's log is not flooded: at most a few lines about the unauthenticated
+#     connections for the whole attack, but at least one that says what is
+#     going on.
+# Checks that the attack was real: each flood held its 40 connections open
+# at once and saw the daemon hang up on some.  At the end a stops cleanly.
+. "$(dirname "$0")/lib.sh" "$1"
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "skipped: python3 is needed for the attacker (flood.py)"
+	exit 77
+fi
+FLOOD="python3 $(dirname "$0")/flood.py"
+if ! python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.10", 0))' \
+	2>/dev/null; then
+	echo "skipped: cannot bind to 127.0.0.10 (loopback is only 127.0.0.1 here)"
+	exit 77
+fi
+
+NCONN=40
+
+community a b c d
+k a item add --title "ladder" --kind lend >/dev/null
+k b item add --title "drill" --kind lend >/dev/null
+k c item add --title "wheelbarrow" --kind lend >/dev/null
+k d item add --title "sewing machine" --kind lend >/dev/null
+
+start_daemon c
+start_daemon a --peer "127.0.0.1:$PORT_c"
+check "before the attack: a dials c and they converge" converged 15 a c
+
+# flood NAME ARGS...: start an attacker in the background
+flood() {
+	_n=$1
+	shift
+	$FLOOD "$PORT_a" --max-seconds 150 "$@" >"$WORK/$_n.out" 2>"$WORK/$_n.err" &
+	eval "PID_$_n=$!"
+	PIDS="$PIDS $!"
+}
+# ready NAME: the attacker has all its connections open (10 s at most)
+ready() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		grep -q '^ready' "$WORK/$1.out" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "  $1 never had all its connections open:"
+	sed 's/^/  /' "$WORK/$1.out" "$WORK/$1.err"
+	return 1
+}
+
+log_before=$(wc -l <"$WORK/a.log")
+attack_start=$(date +%s)
+flood idle --conns $NCONN --from 127.0.0.1 --mode idle
+flood loris --conns $NCONN --from 127.0.0.10-127.0.0.49 --mode loris
+check "the idle flood has $NCONN connections open" ready idle
+check "the slow-loris flood has $NCONN connections open" ready loris
+sleep 1
+
+sync_b() { k b sync "127.0.0.1:$PORT_a" --timeout 10 >/dev/null; }
+
+k b item add --title "written by b during the attack" >/dev/null
+check "under attack: an honest kith sync succeeds" sync_b
+check "under attack: a and b converge" converged 10 a b
+
+# a's outgoing dial: c goes away, gets a write, comes back on its port
+kill9 c
+k c item add --title "written on c while a is under attack" >/dev/null
+start_daemon c --listen "127.0.0.1:$PORT_c"
+check "under attack: a redials c and they converge" converged 20 a c
+
+# an incoming daemon session
+start_daemon d --peer "127.0.0.1:$PORT_a"
+check "under attack: a new daemon connects to a and converges" converged 20 a d
+
+# every idle connection has now met a handshake deadline at least once
+while [ $(($(date +%s) - attack_start)) -lt 13 ]; do sleep 0.5; done
+k b item add --title "written by b later in the attack" >/dev/null
+check "under attack, later: an honest kith sync still succeeds" sync_b
+check "under attack, later: everyone converges" converged 20 a b c d
+check "the daemon is still running" kill -0 "$PID_a"
+
+attack_secs=$(($(date +%s) - attack_start))
+for f in idle loris; do
+	kill -TERM "$(eval echo \$PID_$f)"
+	wait "$(eval echo \$PID_$f)"
+done
+log_after=$(wc -l <"$WORK/a.log")
+sed -n "$((log_before + 1)),${log_after}p" "$WORK/a.log" >"$WORK/attack.log"
+
+for f in idle loris; do
+	stats=$(tail -n 1 "$WORK/$f.out")
+	echo "# $f: $stats"
+	max_open=$(echo "$stats" | sed -n 's/.*max-open \([0-9]*\).*/\1/p')
+	closed=$(echo "$stats" | sed -n 's/.*closed-by-daemon \([0-9]*\).*/\1/p')
+	check "$f: the attack was real ($NCONN connections open at once)" \
+		test "${max_open:-0}" -ge $NCONN
+	check "$f: the daemon closed some of them" test "${closed:-0}" -ge 1
+done
+
+# the log: nothing per connection, but the situation is reported
+nlines=$(wc -l <"$WORK/attack.log")
+nrefuse=$(grep -c 'too many sessions' "$WORK/attack.log")
+nhs=$(grep -c -e 'handshake' -e 'connection lost' "$WORK/attack.log")
+echo "# $attack_secs s of attack: $nlines log lines ($nrefuse 'too many sessions', $nhs about handshakes)"
+grep -v -e 'authenticated' -e 'synced with' -e 'found' "$WORK/attack.log" |
+	head -n 20 | sed 's/^/#   /'
+check "the log is not flooded (at most 60 lines in ${attack_secs} s)" \
+	test "$nlines" -le 60
+check "no line per refused connection" test "$nrefuse" -le 2
+check "few lines about failed handshakes" test "$nhs" -le 12
+check "the pressure is reported" \
+	grep -q 'have not finished the handshake' "$WORK/attack.log"
+
+k b item add --title "written by b after the attack" >/dev/null
+check "after the attack: an honest kith sync succeeds" sync_b
+kill -TERM "$PID_a"
+wait "$PID_a"
+check "the daemon exits 0 on SIGTERM after the attack" test $? -eq 0
+check "and its event loop closed cleanly" \
+	test "$(grep -c 'did not close cleanly' "$WORK/a.log")" -eq 0
+finish
