@@ -22,7 +22,9 @@ only 127.0.0.0/8 is allowed, for sources and the target alike.
 
 stdout: "ready OPEN" once N connections were established for the first
 time, then at the end (SIGTERM, SIGINT or --max-seconds, default 120)
-one line "opened A closed-by-daemon C max-open M bytes B".  Python 3
+one line "opened A closed-by-daemon C max-open M bytes B max-life L": L is
+the longest any connection stayed open (until the daemon closed it, or
+until the end), in seconds.  Python 3
 standard library only; every loop is bounded by the deadline.
 """
 import argparse
@@ -58,6 +60,7 @@ class Flood:
         self.sel = selectors.DefaultSelector()
         self.conns = {}  # socket -> {"up": bool, "sent": int, "next": t}
         self.opened = self.closed = self.max_open = self.bytes = 0
+        self.max_life = 0.0
         self.next_src = 0
         self.tokens = float(rate)
         self.last_refill = time.monotonic()
@@ -77,7 +80,7 @@ class Flood:
         except OSError:
             s.close()
             return
-        self.conns[s] = {"up": False, "sent": 0, "next": 0.0}
+        self.conns[s] = {"up": False, "sent": 0, "next": 0.0, "t": 0.0}
         self.sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
         self.opened += 1
 
@@ -87,6 +90,7 @@ class Flood:
         s.close()
         if by_daemon and c["up"]:
             self.closed += 1
+            self.max_life = max(self.max_life, time.monotonic() - c["t"])
 
     def refill(self, now):
         self.tokens = min(float(self.rate),
@@ -109,6 +113,7 @@ class Flood:
                     self.drop(s, False)
                     continue
                 c["up"] = True
+                c["t"] = now
                 c["next"] = now + 1.0
                 self.sel.modify(s, selectors.EVENT_READ)
             if ev & selectors.EVENT_READ:
@@ -155,8 +160,12 @@ def main():
     end = time.monotonic() + a.max_seconds
     while not stop and time.monotonic() < end:
         f.step(time.monotonic())
-    print("opened %d closed-by-daemon %d max-open %d bytes %d" %
-          (f.opened, f.closed, f.max_open, f.bytes), flush=True)
+    now = time.monotonic()
+    for c in f.conns.values():  # still open: as long as they lasted so far
+        if c["up"]:
+            f.max_life = max(f.max_life, now - c["t"])
+    print("opened %d closed-by-daemon %d max-open %d bytes %d max-life %.1f"
+          % (f.opened, f.closed, f.max_open, f.bytes, f.max_life), flush=True)
     for s in list(f.conns):
         s.close()
 

@@ -1,0 +1,173 @@
+#include <netinet/in.h>
+#include <string.h>
+
+#include "admit.h"
+
+/* The source a connection is counted under (see admit.h). */
+static void src_key(uint8_t key[16], const struct sockaddr *sa)
+{
+	memset(key, 0, 16);
+	if (sa && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const void *)sa;
+
+		key[10] = key[11] = 0xff; /* ::ffff:a.b.c.d, as v4-mapped */
+		memcpy(key + 12, &a->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const void *)sa;
+		const uint8_t *b = a->sin6_addr.s6_addr;
+		int v4mapped = IN6_IS_ADDR_V4MAPPED(&a->sin6_addr);
+		int linklocal = b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+
+		memcpy(key, b, v4mapped || linklocal ? 16 : 8);
+	} else {
+		key[0] = 0xff; /* unknown: one source, outside both ranges */
+		key[15] = 0x01;
+	}
+}
+
+void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src)
+{
+	memset(a, 0, sizeof *a);
+	a->max = max > NET_ADMIT_MAX ? NET_ADMIT_MAX : max ? max : 1;
+	a->per_src = per_src ? per_src : 1;
+}
+
+static unsigned count_key(const struct net_admit *a, const uint8_t key[16])
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < a->n; i++)
+		n += !memcmp(a->e[i].src, key, 16); /* addresses, not secrets */
+	return n;
+}
+
+static void remove_at(struct net_admit *a, unsigned i)
+{
+	a->e[i] = a->e[--a->n];
+	memset(&a->e[a->n], 0, sizeof a->e[0]);
+}
+
+/* The entry to evict among those from key (or all when key is NULL). */
+static int victim(const struct net_admit *a, const uint8_t *key)
+{
+	int best = -1;
+	unsigned i, best_count = 0;
+
+	for (i = 0; i < a->n; i++) {
+		const struct net_admit_entry *e = &a->e[i];
+		unsigned cnt;
+
+		if (key && memcmp(e->src, key, 16))
+			continue;
+		cnt = key ? 0 : count_key(a, e->src);
+		if (best >= 0) {
+			const struct net_admit_entry *b = &a->e[best];
+
+			if (e->proven != b->proven) {
+				if (e->proven)
+					continue;
+			} else if (cnt != best_count) {
+				if (cnt < best_count)
+					continue;
+			} else if (e->seq > b->seq) {
+				continue;
+			}
+		}
+		best = (int)i;
+		best_count = cnt;
+	}
+	return best;
+}
+
+void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
+{
+	uint8_t key[16];
+	void *out = NULL;
+	int v = -1;
+
+	src_key(key, src);
+	if (count_key(a, key) >= a->per_src)
+		v = victim(a, key);
+	else if (a->n >= a->max)
+		v = victim(a, NULL);
+	if (v >= 0) {
+		out = a->e[v].conn;
+		remove_at(a, (unsigned)v);
+	}
+	/* cannot happen with max <= NET_ADMIT_MAX, but never write past */
+	if (a->n >= NET_ADMIT_MAX)
+		return conn;
+	a->e[a->n].conn = conn;
+	memcpy(a->e[a->n].src, key, 16);
+	a->e[a->n].seq = a->next_seq++;
+	a->e[a->n].proven = 0;
+	a->n++;
+	return out;
+}
+
+void net_admit_proven(struct net_admit *a, void *conn)
+{
+	unsigned i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->e[i].conn == conn)
+			a->e[i].proven = 1;
+}
+
+int net_admit_remove(struct net_admit *a, void *conn)
+{
+	unsigned i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->e[i].conn == conn) {
+			remove_at(a, i);
+			return 1;
+		}
+	return 0;
+}
+
+unsigned net_admit_count(const struct net_admit *a)
+{
+	return a->n;
+}
+
+unsigned net_admit_count_src(const struct net_admit *a,
+			     const struct sockaddr *src)
+{
+	uint8_t key[16];
+
+	src_key(key, src);
+	return count_key(a, key);
+}
+
+/* ---- log limit ---------------------------------------------------------- */
+
+void net_loglimit_init(struct net_loglimit *l, uint64_t interval_ms,
+		       unsigned burst)
+{
+	memset(l, 0, sizeof *l);
+	l->interval_ms = interval_ms;
+	l->burst = burst;
+}
+
+int net_loglimit_take(struct net_loglimit *l, uint64_t now_ms)
+{
+	if (!l->used || now_ms - l->window_start >= l->interval_ms) {
+		l->window_start = now_ms;
+		l->used = 0;
+	}
+	if (l->used < l->burst) {
+		l->used++;
+		return 1;
+	}
+	l->suppressed++;
+	return 0;
+}
+
+uint64_t net_loglimit_flush(struct net_loglimit *l)
+{
+	uint64_t n = l->suppressed;
+
+	l->suppressed = 0;
+	return n;
+}

@@ -1,0 +1,91 @@
+/*
+ * admit.h - the budget for connections that have not finished the
+ * handshake, and a limit on how often we complain about them.
+ *
+ * Anyone on the LAN can open TCP connections to a daemon; only a holder of
+ * the community key can finish the handshake (net/shs.h).  So accepted
+ * connections are held in a pool of their own until the handshake is done,
+ * and nothing in that pool ever counts against authenticated sessions or
+ * outgoing dials (peer/daemon.h).  The pool (after OpenSSH's MaxStartups,
+ * but evicting instead of refusing):
+ *
+ * - holds at most `max` connections, and at most `per_src` from one source
+ *   (an IPv4 address; an IPv6 /64, where one host has many addresses; but
+ *   a whole link-local address, as fe80::/64 is every host on the LAN);
+ * - always admits a new connection: when that breaks a limit, one held
+ *   connection is evicted, so a real peer always gets in, and a stalled
+ *   attacker cannot keep a slot for longer than it takes others to arrive;
+ * - the one evicted is chosen among the new connection's own source when
+ *   that source is over its limit, else among all; within those, a
+ *   connection whose first handshake message has not passed its MAC under
+ *   the community key ("unproven") goes before a proven one, then one of
+ *   the source holding the most, then the oldest.  A member's dialer sends
+ *   message 1 at once and is proven a round trip after connecting, so
+ *   keyless connections, however many, evict only each other;
+ * - connections leave when their handshake ends (either way) or when they
+ *   close.
+ *
+ * A connection is an opaque pointer owned by the caller; the pool never
+ * frees or closes one, it names the one to close.  No I/O, no clock: pure
+ * logic, unit-tested in tests/unit/test_admit.c.
+ *
+ * struct net_loglimit: at most `burst` lines per `interval_ms` window;
+ * what it holds back is counted, for one summary line per interval.
+ */
+#ifndef KITH_ADMIT_H
+#define KITH_ADMIT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define NET_ADMIT_MAX 64 /* the largest pool */
+
+struct net_admit_entry {
+	void *conn;
+	uint8_t src[16]; /* IPv4 as ::ffff:a.b.c.d; IPv6 /64, rest zero */
+	uint64_t seq;	 /* arrival order */
+	int proven;
+};
+
+struct net_admit {
+	unsigned max, per_src;
+	unsigned n;
+	uint64_t next_seq;
+	struct net_admit_entry e[NET_ADMIT_MAX];
+};
+
+/* max is capped at NET_ADMIT_MAX; both at least 1. */
+void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src);
+
+/*
+ * Admit conn, which came from src (AF_INET or AF_INET6; anything else
+ * counts as one unknown source).  Returns the connection the caller must
+ * now close (already out of the pool), or NULL when everything fits.
+ */
+void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
+	__attribute__((warn_unused_result));
+/* Its first handshake message was good: evict it only after the rest. */
+void net_admit_proven(struct net_admit *a, void *conn);
+/* 1 when conn was in the pool (and is no longer), else 0. */
+int net_admit_remove(struct net_admit *a, void *conn);
+/* How many are held: all, or from the source of src. */
+unsigned net_admit_count(const struct net_admit *a);
+unsigned net_admit_count_src(const struct net_admit *a,
+			     const struct sockaddr *src);
+
+struct net_loglimit {
+	uint64_t interval_ms;
+	unsigned burst;
+	uint64_t window_start;
+	unsigned used;	     /* lines let through in this window */
+	uint64_t suppressed; /* held back since the last net_loglimit_flush */
+};
+
+void net_loglimit_init(struct net_loglimit *l, uint64_t interval_ms,
+		       unsigned burst);
+/* 1: log this line now; 0: stay quiet (counted as suppressed). */
+int net_loglimit_take(struct net_loglimit *l, uint64_t now_ms);
+/* How many lines were held back since the last call; resets the count. */
+uint64_t net_loglimit_flush(struct net_loglimit *l);
+
+#endif
