@@ -192,8 +192,8 @@ static void fail(struct net_session *s, int err, const char *why)
 	 * may want that quieter */
 	if (s->state != S_HANDSHAKE || !s->cfg.hs_log ||
 	    net_loglimit_take(s->cfg.hs_log, now_ms(s)))
-		log_warnx("session %s: %s%s%s", s->addr, why, err ? ": " : "",
-		  err ? kith_strerror(err) : "");
+		log_warnx("session %s: %s%s%s", s->addr, why,
+			  err ? ": " : "", err ? kith_strerror(err) : "");
 	net_session_close(s, err ? err : KITH_EDENIED);
 }
 

@@ -568,8 +568,6 @@ static void on_connection(uv_stream_t *server, int status)
 		vc->pending = 0; /* out of the pool already */
 		vc->evicted = 1;
 		d->pool_evicted++;
-		log_debug("session %s: closed to make room for %s",
-			  net_session_addr(victim), addr);
 		net_session_close(victim, KITH_EBUSY);
 		pool_report(d);
 	}
