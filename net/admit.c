@@ -25,9 +25,11 @@ static void src_key(uint8_t key[16], const struct sockaddr *sa)
 	}
 }
 
-void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src)
+void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src,
+		    int (*waiting)(void *conn))
 {
 	memset(a, 0, sizeof *a);
+	a->waiting = waiting;
 	a->max = max > NET_ADMIT_MAX ? NET_ADMIT_MAX : max ? max : 1;
 	a->per_src = per_src ? per_src : 1;
 }
@@ -47,8 +49,9 @@ static void remove_at(struct net_admit *a, unsigned i)
 	memset(&a->e[a->n], 0, sizeof a->e[0]);
 }
 
-/* The entry to evict among those from key (or all when key is NULL). */
-static int victim(const struct net_admit *a, const uint8_t *key)
+/* The entry to evict among those from key (or all when key is NULL),
+ * by rank alone. */
+static int pick(const struct net_admit *a, const uint8_t *key)
 {
 	int best = -1;
 	unsigned i, best_count = 0;
@@ -63,8 +66,8 @@ static int victim(const struct net_admit *a, const uint8_t *key)
 		if (best >= 0) {
 			const struct net_admit_entry *b = &a->e[best];
 
-			if (e->proven != b->proven) {
-				if (e->proven)
+			if (e->rank != b->rank) {
+				if (e->rank > b->rank)
 					continue;
 			} else if (cnt != best_count) {
 				if (cnt < best_count)
@@ -77,6 +80,23 @@ static int victim(const struct net_admit *a, const uint8_t *key)
 		best_count = cnt;
 	}
 	return best;
+}
+
+/* pick(), after asking the hook about unproven ones it would choose:
+ * each is asked once at most, so this ends within n rounds. */
+static int victim(struct net_admit *a, const uint8_t *key)
+{
+	unsigned round;
+	int v = -1;
+
+	for (round = 0; round <= a->n; round++) {
+		v = pick(a, key);
+		if (v < 0 || a->e[v].rank || !a->waiting ||
+		    !a->waiting(a->e[v].conn))
+			break;
+		a->e[v].rank = 1;
+	}
+	return v;
 }
 
 void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
@@ -100,7 +120,7 @@ void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
 	a->e[a->n].conn = conn;
 	memcpy(a->e[a->n].src, key, 16);
 	a->e[a->n].seq = a->next_seq++;
-	a->e[a->n].proven = 0;
+	a->e[a->n].rank = 0;
 	a->n++;
 	return out;
 }
@@ -111,7 +131,7 @@ void net_admit_proven(struct net_admit *a, void *conn)
 
 	for (i = 0; i < a->n; i++)
 		if (a->e[i].conn == conn)
-			a->e[i].proven = 1;
+			a->e[i].rank = 2;
 }
 
 int net_admit_remove(struct net_admit *a, void *conn)

@@ -22,6 +22,12 @@
  *   the source holding the most, then the oldest.  A member's dialer sends
  *   message 1 at once and is proven a round trip after connecting, so
  *   keyless connections, however many, evict only each other;
+ * - a busy loop may accept many connections in one go before it reads any
+ *   of them: so before an unproven connection is evicted, the caller's
+ *   `waiting` hook is asked whether a whole message 1 already sits unread
+ *   in its socket; if so it is ranked between unproven and proven (it is
+ *   read, and proven or closed, on the loop's next turn) and another is
+ *   chosen;
  * - connections leave when their handshake ends (either way) or when they
  *   close.
  *
@@ -44,18 +50,21 @@ struct net_admit_entry {
 	void *conn;
 	uint8_t src[16]; /* IPv4 as ::ffff:a.b.c.d; IPv6 /64, rest zero */
 	uint64_t seq;	 /* arrival order */
-	int proven;
+	int rank;	 /* 0 unproven, 1 message 1 waiting unread, 2 proven */
 };
 
 struct net_admit {
 	unsigned max, per_src;
+	/* may be NULL: 1 when a whole first message is waiting unread */
+	int (*waiting)(void *conn);
 	unsigned n;
 	uint64_t next_seq;
 	struct net_admit_entry e[NET_ADMIT_MAX];
 };
 
-/* max is capped at NET_ADMIT_MAX; both at least 1. */
-void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src);
+/* max is capped at NET_ADMIT_MAX; both at least 1.  waiting may be NULL. */
+void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src,
+		    int (*waiting)(void *conn));
 
 /*
  * Admit conn, which came from src (AF_INET or AF_INET6; anything else

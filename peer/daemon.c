@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "keystore.h"
 #include "net/admit.h"
 #include "net/mdns.h"
+#include "net/shs.h"
 #include "peers.h"
 
 #define BACKOFF_MIN_MS 1000
@@ -216,6 +218,19 @@ static void pool_report(struct peer_daemon *d)
 		  PEER_POOL_LOG_MS / 1000);
 	d->pool_evicted = d->pool_failed = 0;
 	d->report_ms = now;
+}
+
+/* The pool's hook (net/admit.h): a whole message 1 sits unread in the
+ * socket of this accepted session (the loop has not read it yet). */
+static int hello_waiting(void *conn)
+{
+	uv_os_fd_t fd;
+	int n = 0;
+
+	if (uv_fileno((uv_handle_t *)net_session_tcp(conn), &fd) ||
+	    ioctl(fd, FIONREAD, &n))
+		return 0;
+	return n >= NET_SHS_MSG1;
 }
 
 static int on_ready(struct net_session *s)
@@ -790,7 +805,8 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 		return KITH_ENOMEM;
 	d->cfg = cfg;
 	d->lockfd = -1;
-	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR);
+	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
+		       hello_waiting);
 	net_loglimit_init(&d->hs_log, PEER_POOL_LOG_MS, PEER_POOL_LOG_BURST);
 	net_loglimit_init(&d->busy_log, PEER_POOL_LOG_MS, 1);
 	d->cb.on_ready = on_ready;

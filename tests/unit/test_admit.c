@@ -71,7 +71,7 @@ static void fills_up_without_eviction(void **state)
 	int i;
 
 	(void)state;
-	net_admit_init(&a, 32, 8);
+	net_admit_init(&a, 32, 8, NULL);
 	for (i = 0; i < 32; i++) {
 		snprintf(ip, sizeof ip, "10.0.0.%d", i / 4 + 1);
 		add4(&a, i, ip, -1);
@@ -91,7 +91,7 @@ static void per_source_limit_evicts_own_oldest(void **state)
 	int i;
 
 	(void)state;
-	net_admit_init(&a, 32, 4);
+	net_admit_init(&a, 32, 4, NULL);
 	add4(&a, 100, "10.0.0.2", -1); /* older than all, other source */
 	for (i = 0; i < 4; i++)
 		add4(&a, i, "10.0.0.1", -1);
@@ -109,7 +109,7 @@ static void full_pool_evicts_from_the_busiest_source(void **state)
 	struct net_admit a;
 
 	(void)state;
-	net_admit_init(&a, 6, 4);
+	net_admit_init(&a, 6, 4, NULL);
 	add4(&a, 0, "10.0.0.1", -1); /* a lone member, oldest of all */
 	add4(&a, 1, "10.0.0.2", -1);
 	add4(&a, 2, "10.0.0.3", -1);
@@ -132,7 +132,7 @@ static void proven_go_last(void **state)
 	int i;
 
 	(void)state;
-	net_admit_init(&a, 4, 4);
+	net_admit_init(&a, 4, 4, NULL);
 	add4(&a, 0, "10.0.0.1", -1);
 	net_admit_proven(&a, C(0)); /* a member, oldest, same source */
 	for (i = 1; i < 4; i++)
@@ -141,7 +141,7 @@ static void proven_go_last(void **state)
 	for (i = 4; i < 40; i++)
 		add4(&a, i, "10.0.0.1", i - 3);
 	/* a proven one at a busier source is spared too */
-	net_admit_init(&a, 4, 4);
+	net_admit_init(&a, 4, 4, NULL);
 	add4(&a, 0, "10.0.0.1", -1);
 	add4(&a, 1, "10.0.0.1", -1);
 	add4(&a, 2, "10.0.0.1", -1);
@@ -156,6 +156,57 @@ static void proven_go_last(void **state)
 	TL_EQ(net_admit_count(&a), 4, "held at the limit");
 }
 
+/* The hook: which connections have a message 1 waiting unread, and how
+ * often each was asked. */
+static int waiting_set[200], asked[200];
+
+static int waiting_hook(void *c)
+{
+	int i = (int)((char *)c - conn);
+
+	asked[i]++;
+	return waiting_set[i];
+}
+
+static void unread_hello_is_spared(void **state)
+{
+	struct net_admit a;
+	int i;
+
+	(void)state;
+	memset(waiting_set, 0, sizeof waiting_set);
+	memset(asked, 0, sizeof asked);
+	net_admit_init(&a, 32, 4, waiting_hook);
+	/* 0 is a member whose message 1 the loop has not read yet; 1-3 are
+	 * keyless, and one of them (2) sent 64 bytes too */
+	for (i = 0; i < 4; i++)
+		add4(&a, i, "10.0.0.1", -1);
+	waiting_set[0] = waiting_set[2] = 1;
+	add4(&a, 4, "10.0.0.1", 1);
+	TL_EQ(asked[0], 1, "the member's socket asked about once");
+	add4(&a, 5, "10.0.0.1", 3);
+	add4(&a, 6, "10.0.0.1", 4);
+	TL_EQ(asked[0], 1, "an entry found waiting is not asked again");
+	TL_EQ(asked[2], 1, "the other waiting one asked once");
+	add4(&a, 7, "10.0.0.1", 5);
+	add4(&a, 8, "10.0.0.1", 6);
+	/* a proven one outranks one still waiting: 0 stays */
+	net_admit_proven(&a, C(0));
+	add4(&a, 9, "10.0.0.1", 7);
+	add4(&a, 10, "10.0.0.1", 8);
+	add4(&a, 11, "10.0.0.1", 9);
+	/* held: 0 (proven), 2 (waiting), 10, 11: the unproven go, oldest
+	 * first, however many arrive */
+	add4(&a, 12, "10.0.0.1", 10);
+	add4(&a, 13, "10.0.0.1", 11);
+	add4(&a, 14, "10.0.0.1", 12);
+	TL_EQ(net_admit_count(&a), 4, "held: the per-source limit");
+	/* when every one has a rank: waiting (2) before proven (0) */
+	waiting_set[14] = 1;
+	net_admit_proven(&a, C(13));
+	add4(&a, 15, "10.0.0.1", 2);
+}
+
 static void sources_v6_and_mapped(void **state)
 {
 	struct net_admit a;
@@ -167,7 +218,7 @@ static void sources_v6_and_mapped(void **state)
 				lo = v4("127.0.0.1", 8), lo2 = v4("127.0.0.2", 9);
 
 	(void)state;
-	net_admit_init(&a, 32, 8);
+	net_admit_init(&a, 32, 8, NULL);
 	TL_CHECK(!net_admit_add(&a, C(0), SA(s1)), "s1 fits");
 	TL_CHECK(!net_admit_add(&a, C(1), SA(ll1)), "ll1 fits");
 	TL_CHECK(!net_admit_add(&a, C(2), SA(m)), "mapped fits");
@@ -191,7 +242,7 @@ static void init_limits(void **state)
 	int i;
 
 	(void)state;
-	net_admit_init(&a, 1000, 1000);
+	net_admit_init(&a, 1000, 1000, NULL);
 	TL_EQ(a.max, NET_ADMIT_MAX, "max capped at NET_ADMIT_MAX");
 	for (i = 0; i < NET_ADMIT_MAX; i++) {
 		snprintf(ip, sizeof ip, "10.1.%d.%d", i / 200, i % 200 + 1);
@@ -199,7 +250,7 @@ static void init_limits(void **state)
 	}
 	add4(&a, NET_ADMIT_MAX, "10.9.9.9", 0);
 	TL_EQ(net_admit_count(&a), NET_ADMIT_MAX, "never past NET_ADMIT_MAX");
-	net_admit_init(&a, 0, 0);
+	net_admit_init(&a, 0, 0, NULL);
 	add4(&a, 0, "10.0.0.1", -1);
 	add4(&a, 1, "10.0.0.2", 0);
 }
@@ -237,6 +288,7 @@ int main(void)
 		cmocka_unit_test(per_source_limit_evicts_own_oldest),
 		cmocka_unit_test(full_pool_evicts_from_the_busiest_source),
 		cmocka_unit_test(proven_go_last),
+		cmocka_unit_test(unread_hello_is_spared),
 		cmocka_unit_test(sources_v6_and_mapped),
 		cmocka_unit_test(init_limits),
 		cmocka_unit_test(loglimit),
