@@ -26,9 +26,10 @@ static void src_key(uint8_t key[16], const struct sockaddr *sa)
 }
 
 void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src,
-		    int (*waiting)(void *conn))
+		    uint64_t grace_ms, int (*waiting)(void *conn))
 {
 	memset(a, 0, sizeof *a);
+	a->grace_ms = grace_ms;
 	a->waiting = waiting;
 	a->max = max > NET_ADMIT_MAX ? NET_ADMIT_MAX : max ? max : 1;
 	a->per_src = per_src ? per_src : 1;
@@ -49,9 +50,15 @@ static void remove_at(struct net_admit *a, unsigned i)
 	memset(&a->e[a->n], 0, sizeof a->e[0]);
 }
 
-/* The entry to evict among those from key (or all when key is NULL),
- * by rank alone. */
-static int pick(const struct net_admit *a, const uint8_t *key)
+static int young(const struct net_admit *a, const struct net_admit_entry *e,
+		 uint64_t now)
+{
+	return now - e->since_ms < a->grace_ms;
+}
+
+/* The first candidate to evict among those from key (or all when key is
+ * NULL), in the order admit.h gives. */
+static int pick(const struct net_admit *a, const uint8_t *key, uint64_t now)
 {
 	int best = -1;
 	unsigned i, best_count = 0;
@@ -69,6 +76,9 @@ static int pick(const struct net_admit *a, const uint8_t *key)
 			if (e->rank != b->rank) {
 				if (e->rank > b->rank)
 					continue;
+			} else if (young(a, e, now) != young(a, b, now)) {
+				if (young(a, e, now))
+					continue;
 			} else if (cnt != best_count) {
 				if (cnt < best_count)
 					continue;
@@ -83,23 +93,28 @@ static int pick(const struct net_admit *a, const uint8_t *key)
 }
 
 /* pick(), after asking the hook about unproven ones it would choose:
- * each is asked once at most, so this ends within n rounds. */
-static int victim(struct net_admit *a, const uint8_t *key)
+ * each is asked once at most, so this ends within n rounds.  With
+ * any == 0, only an unproven connection past its grace, else -1. */
+static int victim(struct net_admit *a, const uint8_t *key, uint64_t now,
+		  int any)
 {
 	unsigned round;
 	int v = -1;
 
 	for (round = 0; round <= a->n; round++) {
-		v = pick(a, key);
+		v = pick(a, key, now);
 		if (v < 0 || a->e[v].rank || !a->waiting ||
 		    !a->waiting(a->e[v].conn))
 			break;
 		a->e[v].rank = 1;
 	}
+	if (v >= 0 && !any && (a->e[v].rank || young(a, &a->e[v], now)))
+		return -1;
 	return v;
 }
 
-void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
+void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src,
+		    uint64_t now_ms)
 {
 	uint8_t key[16];
 	void *out = NULL;
@@ -107,21 +122,41 @@ void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
 
 	src_key(key, src);
 	if (count_key(a, key) >= a->per_src)
-		v = victim(a, key);
-	else if (a->n >= a->max)
-		v = victim(a, NULL);
+		v = victim(a, key, now_ms, 0);
+	if (v < 0 && a->n >= a->max)
+		v = victim(a, NULL, now_ms, 0);
+	if (v < 0 && a->n >= NET_ADMIT_MAX)
+		v = victim(a, NULL, now_ms, 1);
 	if (v >= 0) {
 		out = a->e[v].conn;
 		remove_at(a, (unsigned)v);
 	}
-	/* cannot happen with max <= NET_ADMIT_MAX, but never write past */
-	if (a->n >= NET_ADMIT_MAX)
+	if (a->n >= NET_ADMIT_MAX) /* cannot happen; never write past */
 		return conn;
 	a->e[a->n].conn = conn;
 	memcpy(a->e[a->n].src, key, 16);
 	a->e[a->n].seq = a->next_seq++;
+	a->e[a->n].since_ms = now_ms;
 	a->e[a->n].rank = 0;
 	a->n++;
+	return out;
+}
+
+void *net_admit_trim(struct net_admit *a, uint64_t now_ms)
+{
+	void *out;
+	unsigned i;
+	int v = -1;
+
+	for (i = 0; v < 0 && i < a->n; i++)
+		if (count_key(a, a->e[i].src) > a->per_src)
+			v = victim(a, a->e[i].src, now_ms, 0);
+	if (v < 0 && a->n > a->max)
+		v = victim(a, NULL, now_ms, 0);
+	if (v < 0)
+		return NULL;
+	out = a->e[v].conn;
+	remove_at(a, (unsigned)v);
 	return out;
 }
 

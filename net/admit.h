@@ -15,11 +15,19 @@
  * - always admits a new connection: when that breaks a limit, one held
  *   connection is evicted, so a real peer always gets in, and a stalled
  *   attacker cannot keep a slot for longer than it takes others to arrive;
+ * - but a connection younger than `grace_ms` is not evicted to make room
+ *   (a member's message 1 may need a moment to come, or to be read):
+ *   when every candidate is that young, the newcomer is held beyond the
+ *   limits instead, up to NET_ADMIT_MAX in all; only at NET_ADMIT_MAX is
+ *   a young one evicted.  So an attacker who reconnects as fast as it is
+ *   evicted makes the pool grow, not a member's connection die young;
  * - the one evicted is chosen among the new connection's own source when
  *   that source is over its limit, else among all; within those, a
  *   connection whose first handshake message has not passed its MAC under
- *   the community key ("unproven") goes before a proven one, then one of
- *   the source holding the most, then the oldest.  A member's dialer sends
+ *   the community key ("unproven") goes before a proven one, then one
+ *   past its grace, then one of the source holding the most, then the
+ *   oldest.  Only an unproven one past its grace is evicted below
+ *   NET_ADMIT_MAX.  A member's dialer sends
  *   message 1 at once and is proven a round trip after connecting, so
  *   keyless connections, however many, evict only each other;
  * - a busy loop may accept many connections in one go before it reads any
@@ -44,17 +52,19 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define NET_ADMIT_MAX 64 /* the largest pool */
+#define NET_ADMIT_MAX 256 /* the hard limit of a pool */
 
 struct net_admit_entry {
 	void *conn;
 	uint8_t src[16]; /* IPv4 as ::ffff:a.b.c.d; IPv6 /64, rest zero */
 	uint64_t seq;	 /* arrival order */
+	uint64_t since_ms;
 	int rank;	 /* 0 unproven, 1 message 1 waiting unread, 2 proven */
 };
 
 struct net_admit {
 	unsigned max, per_src;
+	uint64_t grace_ms;
 	/* may be NULL: 1 when a whole first message is waiting unread */
 	int (*waiting)(void *conn);
 	unsigned n;
@@ -64,14 +74,21 @@ struct net_admit {
 
 /* max is capped at NET_ADMIT_MAX; both at least 1.  waiting may be NULL. */
 void net_admit_init(struct net_admit *a, unsigned max, unsigned per_src,
-		    int (*waiting)(void *conn));
+		    uint64_t grace_ms, int (*waiting)(void *conn));
 
 /*
  * Admit conn, which came from src (AF_INET or AF_INET6; anything else
- * counts as one unknown source).  Returns the connection the caller must
- * now close (already out of the pool), or NULL when everything fits.
+ * counts as one unknown source) at now_ms (a monotonic clock).  Returns
+ * the connection the caller must now close (already out of the pool), or
+ * NULL when nothing has to go.
  */
-void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src)
+void *net_admit_add(struct net_admit *a, void *conn, const struct sockaddr *src,
+		    uint64_t now_ms) __attribute__((warn_unused_result));
+/* Back to the limits once the young have aged: one connection the caller
+ * must close (out of the pool already) while the pool or a source is over
+ * its limit and holds an unproven one past its grace; NULL when none.
+ * Call it now and then (the daemon: every PEER_POLL_MS) until NULL. */
+void *net_admit_trim(struct net_admit *a, uint64_t now_ms)
 	__attribute__((warn_unused_result));
 /* Its first handshake message was good: evict it only after the rest. */
 void net_admit_proven(struct net_admit *a, void *conn);

@@ -208,10 +208,9 @@ static void pool_report(struct peer_daemon *d)
 	}
 	held = net_loglimit_flush(&d->hs_log) + net_loglimit_flush(&d->busy_log);
 	log_warnx("connections that have not finished the handshake: %llu "
-		  "closed to make room for newer ones (at most %d held, %d "
-		  "from one address), %llu failed or timed out, %u held now; "
-		  "%llu warnings not shown (this report comes at most every "
-		  "%d s)",
+		  "closed to make room for newer ones (%d kept, %d from one "
+		  "address), %llu failed or timed out, %u held now; %llu "
+		  "warnings not shown (this report comes at most every %d s)",
 		  (unsigned long long)d->pool_evicted, PEER_MAX_PENDING,
 		  PEER_MAX_PENDING_PER_ADDR, (unsigned long long)d->pool_failed,
 		  net_admit_count(&d->admit), (unsigned long long)held,
@@ -231,6 +230,18 @@ static int hello_waiting(void *conn)
 	    ioctl(fd, FIONREAD, &n))
 		return 0;
 	return n >= NET_SHS_MSG1;
+}
+
+/* Close a session the pool let go (net_admit_add or _trim). */
+static void evict(struct peer_daemon *d, struct net_session *victim)
+{
+	struct sctx *vc = net_session_data(victim);
+
+	vc->pending = 0; /* out of the pool already */
+	vc->evicted = 1;
+	d->pool_evicted++;
+	net_session_close(victim, KITH_EBUSY);
+	pool_report(d);
 }
 
 static int on_ready(struct net_session *s)
@@ -574,18 +585,12 @@ static void on_connection(uv_stream_t *server, int status)
 	 * pressure (net/admit.h) */
 	c->pending = 1;
 	victim = net_admit_add(&d->admit, s,
-			       have_sa ? (struct sockaddr *)&sa : NULL);
+			       have_sa ? (struct sockaddr *)&sa : NULL,
+			       uv_now(&d->loop));
 	cfg = session_cfg(d, c);
 	net_session_start(s, &cfg, 0, addr);
-	if (victim) {
-		struct sctx *vc = net_session_data(victim);
-
-		vc->pending = 0; /* out of the pool already */
-		vc->evicted = 1;
-		d->pool_evicted++;
-		net_session_close(victim, KITH_EBUSY);
-		pool_report(d);
-	}
+	if (victim)
+		evict(d, victim);
 }
 
 /* ---- control socket ----------------------------------------------------- */
@@ -718,7 +723,16 @@ static void on_poll(uv_timer_t *t)
 {
 	struct peer_daemon *d = t->data;
 	int64_t v;
+	void *victim;
+	int i;
 
+	/* back to the pool's limits once the young have aged; bounded */
+	for (i = 0; !d->stopping && i < NET_ADMIT_MAX; i++) {
+		victim = net_admit_trim(&d->admit, uv_now(&d->loop));
+		if (!victim)
+			break;
+		evict(d, victim);
+	}
 	pool_report(d);
 	if (crdt_store_data_version(d->cfg->replica->store, &v))
 		return;
@@ -806,7 +820,7 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	d->cfg = cfg;
 	d->lockfd = -1;
 	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
-		       hello_waiting);
+		       PEER_PENDING_GRACE_MS, hello_waiting);
 	net_loglimit_init(&d->hs_log, PEER_POOL_LOG_MS, PEER_POOL_LOG_BURST);
 	net_loglimit_init(&d->busy_log, PEER_POOL_LOG_MS, 1);
 	d->cb.on_ready = on_ready;

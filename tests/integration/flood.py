@@ -3,16 +3,16 @@
 for tests/integration/lockout.sh.
 
     flood.py PORT --conns N [--from ADDR[-LAST]] [--mode idle|loris]
-             [--rate R] [--max-seconds S]
+             [--every SECS] [--rate R] [--max-seconds S]
 
 Opens N TCP connections to 127.0.0.1:PORT and keeps them open for as long
 as it runs, the way someone on the LAN without the key would try to lock
 a daemon out:
 
   idle    connect and never send a byte
-  loris   send one random byte per connection about once a second, but
-          never 64 (a whole handshake message 1), so the daemon always
-          waits for more
+  loris   send one random byte per connection at once and then every
+          --every seconds (default 1), but never 64 (a whole handshake
+          message 1), so the daemon always waits for more
 
 Whenever the daemon closes one of them, it is opened again at once (a real
 attacker keeps the pressure on), at most R new connections a second in
@@ -54,8 +54,9 @@ def sources(spec):
 
 
 class Flood:
-    def __init__(self, port, n, srcs, mode, rate):
+    def __init__(self, port, n, srcs, mode, rate, every):
         self.port, self.n, self.srcs, self.mode = port, n, srcs, mode
+        self.every = every
         self.rate = rate
         self.sel = selectors.DefaultSelector()
         self.conns = {}  # socket -> {"up": bool, "sent": int, "next": t}
@@ -114,7 +115,7 @@ class Flood:
                     continue
                 c["up"] = True
                 c["t"] = now
-                c["next"] = now + 1.0
+                c["next"] = now
                 self.sel.modify(s, selectors.EVENT_READ)
             if ev & selectors.EVENT_READ:
                 try:
@@ -134,7 +135,7 @@ class Flood:
                         if e.errno not in (errno.EAGAIN, errno.EWOULDBLOCK):
                             self.drop(s, True)
                             continue
-                    c["next"] = now + 1.0
+                    c["next"] = now + self.every
         up = self.established()
         self.max_open = max(self.max_open, up)
         if not self.ready_said and up >= self.n:
@@ -149,11 +150,13 @@ def main():
     ap.add_argument("--from", dest="src", default="127.0.0.1")
     ap.add_argument("--mode", choices=("idle", "loris"), default="idle")
     ap.add_argument("--rate", type=int, default=200)
+    ap.add_argument("--every", type=float, default=1.0)
     ap.add_argument("--max-seconds", type=float, default=120)
     a = ap.parse_args()
-    if not 1 <= a.conns <= 2000 or not 1 <= a.rate <= 5000:
-        sys.exit("flood.py: --conns 1..2000, --rate 1..5000")
-    f = Flood(a.port, a.conns, sources(a.src), a.mode, a.rate)
+    if not 1 <= a.conns <= 2000 or not 1 <= a.rate <= 5000 or \
+            not 0.05 <= a.every <= 60:
+        sys.exit("flood.py: --conns 1..2000, --rate 1..5000, --every 0.05..60")
+    f = Flood(a.port, a.conns, sources(a.src), a.mode, a.rate, a.every)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))

@@ -7,8 +7,8 @@
 #   1. 40 idle connections from 127.0.0.1, the very address the honest
 #      `kith sync` and daemon d below come from (so a per-address limit
 #      alone is no defence), and 24 slow-loris connections from
-#      127.0.0.10-127.0.0.33, each sending a byte a second, never a whole
-#      handshake message;
+#      127.0.0.10-127.0.0.33, each sending a byte every 0.2 s, never a
+#      whole handshake message;
 #   2. also 40 idle connections from 40 more addresses, 127.0.0.50-89
 #      (104 in all, so the daemon's whole pool is under pressure).
 # While they run:
@@ -72,7 +72,7 @@ ready() {
 log_before=$(wc -l <"$WORK/a.log")
 attack_start=$(date +%s)
 flood idle --conns $NCONN --from 127.0.0.1 --mode idle
-flood loris --conns 24 --from 127.0.0.10-127.0.0.33 --mode loris
+flood loris --conns 24 --from 127.0.0.10-127.0.0.33 --mode loris --every 0.2
 check "the idle flood has $NCONN connections open" ready idle
 check "the slow-loris flood has 24 connections open" ready loris
 sleep 1
