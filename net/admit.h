@@ -9,7 +9,7 @@
  * outgoing dials (peer/daemon.h).  The pool (after OpenSSH's MaxStartups,
  * but evicting instead of refusing):
  *
- * - holds at most `max` connections, and at most `per_src` from one source
+ * - keeps `max` connections, and `per_src` from one source
  *   (an IPv4 address; an IPv6 /64, where one host has many addresses; but
  *   a whole link-local address, as fe80::/64 is every host on the LAN);
  * - always admits a new connection: when that breaks a limit, one held
@@ -27,21 +27,25 @@
  *   the community key ("unproven") goes before a proven one, then one
  *   past its grace, then one of the source holding the most, then the
  *   oldest.  Only an unproven one past its grace is evicted below
- *   NET_ADMIT_MAX.  A member's dialer sends
- *   message 1 at once and is proven a round trip after connecting, so
- *   keyless connections, however many, evict only each other;
+ *   NET_ADMIT_MAX.  A member's dialer sends message 1 at once and is
+ *   proven a round trip after connecting, so keyless connections, however
+ *   many, evict only each other;
  * - a busy loop may accept many connections in one go before it reads any
  *   of them: so before an unproven connection is evicted, the caller's
  *   `waiting` hook is asked whether a whole message 1 already sits unread
  *   in its socket; if so it is ranked between unproven and proven (it is
  *   read, and proven or closed, on the loop's next turn) and another is
  *   chosen;
+ * - net_admit_trim() takes the pool back to its limits once the young
+ *   have aged (the same order, unproven ones past their grace only);
  * - connections leave when their handshake ends (either way) or when they
  *   close.
  *
  * A connection is an opaque pointer owned by the caller; the pool never
- * frees or closes one, it names the one to close.  No I/O, no clock: pure
- * logic, unit-tested in tests/unit/test_admit.c.
+ * frees or closes one, it names the one to close.  No I/O and no clock of
+ * its own (callers pass the time; the one I/O question is the caller's
+ * hook): pure logic, unit-tested in tests/unit/test_admit.c.  Choosing
+ * costs O(n^2) small compares at most, n <= NET_ADMIT_MAX.
  *
  * struct net_loglimit: at most `burst` lines per `interval_ms` window;
  * what it holds back is counted, for one summary line per interval.
