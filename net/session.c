@@ -6,6 +6,7 @@
 #include "crdt/community.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "admit.h"
 #include "frame.h"
 #include "proto.h"
 #include "recon.h"
@@ -187,8 +188,12 @@ static void fail(struct net_session *s, int err, const char *why)
 {
 	if (s->state == S_CLOSING)
 		return;
-	log_warnx("session %s: %s%s%s", s->addr, why, err ? ": " : "",
-		  err ? kith_strerror(err) : "");
+	/* before the handshake is done anyone can make us fail: the caller
+	 * may want that quieter */
+	if (s->state != S_HANDSHAKE || !s->cfg.hs_log ||
+	    net_loglimit_take(s->cfg.hs_log, now_ms(s)))
+		log_warnx("session %s: %s%s%s", s->addr, why,
+			  err ? ": " : "", err ? kith_strerror(err) : "");
 	net_session_close(s, err ? err : KITH_EDENIED);
 }
 
@@ -748,12 +753,16 @@ static size_t handshake_input(struct net_session *s, const uint8_t *p, size_t n)
 		rc = net_shs_client_auth(&s->shs, s->hs, out);
 		if (!rc)
 			rc = write_raw(s, out, NET_SHS_MSG3);
+		if (!rc && s->cfg.cb.on_hello)
+			s->cfg.cb.on_hello(s);
 	} else if (s->dialer) {
 		rc = net_shs_client_finish(&s->shs, s->hs, &res);
 	} else if (step == 0) {
 		rc = net_shs_server_hello(&s->shs, s->hs, out);
 		if (!rc)
 			rc = write_raw(s, out, NET_SHS_MSG2);
+		if (!rc && s->cfg.cb.on_hello)
+			s->cfg.cb.on_hello(s);
 	} else {
 		rc = net_shs_server_accept(&s->shs, s->hs, out, &res);
 		if (!rc)
@@ -844,8 +853,7 @@ static void on_tick(uv_timer_t *t)
 
 	if (s->state == S_CLOSING)
 		return;
-	if (s->state == S_HANDSHAKE &&
-	    now - s->started_ms > NET_HANDSHAKE_TIMEOUT_MS) {
+	if (s->state == S_HANDSHAKE && now - s->started_ms > s->cfg.handshake_ms) {
 		fail(s, UV_ETIMEDOUT, "handshake timed out");
 		return;
 	}
@@ -865,6 +873,8 @@ void net_session_start(struct net_session *s, const struct net_session_cfg *cfg,
 	int rc;
 
 	s->cfg = *cfg;
+	if (!s->cfg.handshake_ms)
+		s->cfg.handshake_ms = NET_HANDSHAKE_TIMEOUT_MS;
 	s->dialer = dialer;
 	s->state = S_HANDSHAKE;
 	snprintf(s->addr, sizeof s->addr, "%s", addr ? addr : "?");

@@ -2,7 +2,9 @@
  * session.h - one encrypted sync session with one peer over TCP (libuv).
  *
  * Lifecycle: net_session_new() on a connected (dialer) or accepted
- * (listener) TCP handle -> handshake (net/shs.h, 10 s limit) -> framing
+ * (listener) TCP handle -> handshake (net/shs.h, 10 s limit unless the
+ * caller sets a shorter one; the limit counts from the start, so bytes
+ * trickling in do not extend it) -> framing
  * (net/frame.h) -> HELLO / reconciliation (net/recon.h) -> the changes each
  * side lacks, in per-author runs, urgent first (authors holding open
  * critical/urgent wishes or need-help check-ins), with backpressure (no more than
@@ -36,6 +38,7 @@
 #define NET_IDLE_TIMEOUT_MS 60000
 
 struct net_session;
+struct net_loglimit; /* net/admit.h */
 
 struct net_session_stats {
 	uint64_t sent;	   /* changes sent */
@@ -48,6 +51,10 @@ struct net_session_stats {
 };
 
 struct net_session_cb {
+	/* the peer's first handshake message passed its MAC under the
+	 * community key (it holds the key, or replays one who does); may be
+	 * NULL */
+	void (*on_hello)(struct net_session *s);
 	/* handshake done: the peer is authenticated.  Return non-zero to
 	 * refuse the session (duplicate, self, too many). */
 	int (*on_ready)(struct net_session *s);
@@ -66,6 +73,11 @@ struct net_session_cfg {
 	struct net_session_cb cb;
 	void *data;	/* for the callbacks */
 	int one_shot;	/* dialer: close once synced both ways */
+	unsigned handshake_ms; /* 0: NET_HANDSHAKE_TIMEOUT_MS */
+	/* when set, warnings about a handshake that failed go through this
+	 * limit (the caller reports what it held back); the limit is the
+	 * caller's and must outlive the session */
+	struct net_loglimit *hs_log;
 };
 
 /*

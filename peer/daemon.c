@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,7 +15,9 @@
 #include "crdt/log.h"
 #include "daemon.h"
 #include "keystore.h"
+#include "net/admit.h"
 #include "net/mdns.h"
+#include "net/shs.h"
 #include "peers.h"
 
 #define BACKOFF_MIN_MS 1000
@@ -34,13 +37,18 @@ struct target {
 	uint64_t backoff_ms;
 };
 
-/* Per-session context (net_session's data). */
+/* Per-session context (net_session's data).  A session is on exactly
+ * one list: accepted ones wait in the pre-handshake pool (d->admit) until
+ * they are authenticated, then move to d->sessions; our own dials are on
+ * d->sessions from the moment they connect. */
 struct sctx {
 	struct peer_daemon *d;
 	struct target *t; /* NULL for accepted sessions */
 	uv_connect_t connect;
 	struct net_session *s;
 	int synced_logged;
+	int pending; /* in d->admit, not (yet) in d->sessions */
+	int evicted; /* closed to make room in the pool */
 };
 
 struct peer_daemon {
@@ -56,6 +64,12 @@ struct peer_daemon {
 	int stopping;
 	struct net_session *sessions[PEER_MAX_SESSIONS];
 	int nsessions;
+	/* accepted connections before their handshake is done (admit.h) */
+	struct net_admit admit;
+	struct net_loglimit hs_log;   /* their failures, per session */
+	struct net_loglimit busy_log; /* "too many", once per interval */
+	uint64_t pool_evicted, pool_failed; /* since report_ms */
+	uint64_t report_ms;
 	struct target targets[PEER_MAX_TARGETS];
 	int ntargets;
 	struct net_session_cb cb;
@@ -160,6 +174,76 @@ static const uint8_t *dialer_of(struct peer_daemon *d, struct net_session *s)
 				     : net_session_peer(s);
 }
 
+/* Take s off d->sessions or out of the pool, wherever it is. */
+static void list_remove(struct peer_daemon *d, struct net_session *s)
+{
+	struct sctx *c = net_session_data(s);
+	int i;
+
+	if (c && c->pending) {
+		net_admit_remove(&d->admit, s);
+		c->pending = 0;
+		return;
+	}
+	for (i = 0; i < d->nsessions; i++)
+		if (d->sessions[i] == s) {
+			d->sessions[i] = d->sessions[--d->nsessions];
+			break;
+		}
+}
+
+/* Connections closed before their handshake was done, and warnings held
+ * back: one line per PEER_POOL_LOG_MS at most, at once when the last one
+ * was longer ago than that. */
+static void pool_report(struct peer_daemon *d)
+{
+	uint64_t now = uv_now(&d->loop), held;
+
+	if (d->report_ms && now - d->report_ms < PEER_POOL_LOG_MS)
+		return;
+	if (!d->pool_evicted && !d->hs_log.suppressed &&
+	    !d->busy_log.suppressed) {
+		d->pool_failed = 0;
+		return;
+	}
+	held = net_loglimit_flush(&d->hs_log) + net_loglimit_flush(&d->busy_log);
+	log_warnx("connections that have not finished the handshake: %llu "
+		  "closed to make room for newer ones (%d kept, %d from one "
+		  "address), %llu failed or timed out, %u held now; %llu "
+		  "warnings not shown (this report comes at most every %d s)",
+		  (unsigned long long)d->pool_evicted, PEER_MAX_PENDING,
+		  PEER_MAX_PENDING_PER_ADDR, (unsigned long long)d->pool_failed,
+		  net_admit_count(&d->admit), (unsigned long long)held,
+		  PEER_POOL_LOG_MS / 1000);
+	d->pool_evicted = d->pool_failed = 0;
+	d->report_ms = now;
+}
+
+/* The pool's hook (net/admit.h): a whole message 1 sits unread in the
+ * socket of this accepted session (the loop has not read it yet). */
+static int hello_waiting(void *conn)
+{
+	uv_os_fd_t fd;
+	int n = 0;
+
+	if (uv_fileno((uv_handle_t *)net_session_tcp(conn), &fd) ||
+	    ioctl(fd, FIONREAD, &n))
+		return 0;
+	return n >= NET_SHS_MSG1;
+}
+
+/* Close a session the pool let go (net_admit_add or _trim). */
+static void evict(struct peer_daemon *d, struct net_session *victim)
+{
+	struct sctx *vc = net_session_data(victim);
+
+	vc->pending = 0; /* out of the pool already */
+	vc->evicted = 1;
+	d->pool_evicted++;
+	net_session_close(victim, KITH_EBUSY);
+	pool_report(d);
+}
+
 static int on_ready(struct net_session *s)
 {
 	struct sctx *c = net_session_data(s);
@@ -190,6 +274,8 @@ static int on_ready(struct net_session *s)
 		if (memcmp(dialer_of(d, s), dialer_of(d, o), 32) < 0) {
 			log_debug("session %s: replaces a duplicate to %s",
 				  net_session_addr(s), h);
+			/* off the list now: its place is s's */
+			list_remove(d, o);
 			net_session_close(o, KITH_EEXISTS);
 			break;
 		}
@@ -197,8 +283,29 @@ static int on_ready(struct net_session *s)
 			  net_session_addr(s), h);
 		return 1;
 	}
+	if (c->pending) {
+		/* authenticated: from the pool to the sessions */
+		if (d->nsessions >= PEER_MAX_SESSIONS) {
+			if (net_loglimit_take(&d->busy_log, uv_now(&d->loop)))
+				log_warnx("too many sessions (%d); refusing %s "
+					  "at %s",
+					  d->nsessions, h, net_session_addr(s));
+			return 1;
+		}
+		net_admit_remove(&d->admit, s);
+		c->pending = 0;
+		d->sessions[d->nsessions++] = s;
+	}
 	log_info("session %s: peer %s authenticated", net_session_addr(s), h);
 	return 0;
+}
+
+static void on_hello(struct net_session *s)
+{
+	struct sctx *c = net_session_data(s);
+
+	if (c->pending)
+		net_admit_proven(&c->d->admit, s);
 }
 
 static void on_synced(struct net_session *s)
@@ -244,11 +351,9 @@ static void on_close(struct net_session *s, int err)
 	if (!c)
 		return;
 	d = c->d;
-	for (i = 0; i < d->nsessions; i++)
-		if (d->sessions[i] == s) {
-			d->sessions[i] = d->sessions[--d->nsessions];
-			break;
-		}
+	if (c->pending && !c->evicted && err && err != KITH_EEXISTS)
+		d->pool_failed++;
+	list_remove(d, s);
 	if (net_session_peer(s) && err != KITH_EEXISTS &&
 	    peer_db_result(d->cfg->replica->store, net_session_addr(s),
 			   net_session_peer(s), st->sent, st->received,
@@ -279,6 +384,10 @@ static struct net_session_cfg session_cfg(struct peer_daemon *d, struct sctx *c)
 	cfg.community = d->cfg->community;
 	cfg.cb = d->cb;
 	cfg.data = c;
+	if (!c->t) { /* accepted: anyone may have connected */
+		cfg.handshake_ms = PEER_HANDSHAKE_MS;
+		cfg.hs_log = &d->hs_log;
+	}
 	return cfg;
 }
 
@@ -443,8 +552,9 @@ static void on_connection(uv_stream_t *server, int status)
 	struct sockaddr_storage sa;
 	struct sctx *c;
 	char addr[80] = "?";
-	int len = sizeof sa;
+	int len = sizeof sa, have_sa = 0;
 	uv_tcp_t *tcp;
+	void *victim;
 
 	if (status < 0 || d->stopping)
 		return;
@@ -458,21 +568,29 @@ static void on_connection(uv_stream_t *server, int status)
 	tcp = net_session_tcp(s);
 	uv_tcp_init(&d->loop, tcp);
 	tcp->data = s;
-	if (uv_accept(server, (uv_stream_t *)tcp) ||
-	    d->nsessions >= PEER_MAX_SESSIONS) {
-		if (d->nsessions >= PEER_MAX_SESSIONS)
-			log_warnx("too many sessions; refusing a connection");
+	if (uv_accept(server, (uv_stream_t *)tcp)) {
 		uv_close((uv_handle_t *)tcp, close_unstarted);
 		free(c);
 		return;
 	}
-	if (uv_tcp_getpeername(tcp, (struct sockaddr *)&sa, &len) == 0)
+	if (uv_tcp_getpeername(tcp, (struct sockaddr *)&sa, &len) == 0) {
 		addr_str((struct sockaddr *)&sa, addr, sizeof addr);
+		have_sa = 1;
+	}
 	c->d = d;
 	c->s = s;
-	d->sessions[d->nsessions++] = s;
+	/* not a session yet: it waits in the pool, where it can only ever
+	 * push out another connection that has not finished its handshake
+	 * (never a session, never our dials), and is let in whatever the
+	 * pressure (net/admit.h) */
+	c->pending = 1;
+	victim = net_admit_add(&d->admit, s,
+			       have_sa ? (struct sockaddr *)&sa : NULL,
+			       uv_now(&d->loop));
 	cfg = session_cfg(d, c);
 	net_session_start(s, &cfg, 0, addr);
+	if (victim)
+		evict(d, victim);
 }
 
 /* ---- control socket ----------------------------------------------------- */
@@ -505,9 +623,9 @@ static size_t status_json(struct peer_daemon *d, char *out, size_t cap)
 	crdt_hex(node, d->cfg->replica->id.pk, 32);
 	n = (size_t)snprintf(out, cap,
 			     "{\"pid\":%ld,\"node\":\"%s\",\"listen\":\"%s\","
-			     "\"mdns\":%s,\"sessions\":[",
+			     "\"mdns\":%s,\"handshaking\":%u,\"sessions\":[",
 			     (long)getpid(), node, d->listen_addr,
-			     d->mdns ? "true" : "false");
+			     d->mdns ? "true" : "false", net_admit_count(&d->admit));
 	for (i = 0; i < d->nsessions && n < cap; i++) {
 		struct net_session *s = d->sessions[i];
 		const struct net_session_stats *st = net_session_stats(s);
@@ -605,7 +723,17 @@ static void on_poll(uv_timer_t *t)
 {
 	struct peer_daemon *d = t->data;
 	int64_t v;
+	void *victim;
+	int i;
 
+	/* back to the pool's limits once the young have aged; bounded */
+	for (i = 0; !d->stopping && i < NET_ADMIT_MAX; i++) {
+		victim = net_admit_trim(&d->admit, uv_now(&d->loop));
+		if (!victim)
+			break;
+		evict(d, victim);
+	}
+	pool_report(d);
 	if (crdt_store_data_version(d->cfg->replica->store, &v))
 		return;
 	if (v != d->data_version) {
@@ -638,6 +766,15 @@ static void stop(struct peer_daemon *d)
 		memcpy(all, d->sessions, sizeof(all[0]) * (size_t)n);
 		for (i = 0; i < n; i++)
 			net_session_close(all[i], 0);
+	}
+	{
+		void *all[NET_ADMIT_MAX];
+		unsigned k, n = net_admit_count(&d->admit);
+
+		for (k = 0; k < n; k++)
+			all[k] = d->admit.e[k].conn;
+		for (k = 0; k < n; k++)
+			net_session_close(all[k], 0);
 	}
 	if (d->mdns)
 		net_mdns_stop(d->mdns);
@@ -682,7 +819,12 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 		return KITH_ENOMEM;
 	d->cfg = cfg;
 	d->lockfd = -1;
+	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
+		       PEER_PENDING_GRACE_MS, hello_waiting);
+	net_loglimit_init(&d->hs_log, PEER_POOL_LOG_MS, PEER_POOL_LOG_BURST);
+	net_loglimit_init(&d->busy_log, PEER_POOL_LOG_MS, 1);
 	d->cb.on_ready = on_ready;
+	d->cb.on_hello = on_hello;
 	d->cb.on_synced = on_synced;
 	d->cb.on_applied = on_applied;
 	d->cb.on_close = on_close;

@@ -6,7 +6,20 @@
  * Rules it keeps:
  * - one session per pair of nodes: when both dial at once, the connection
  *   dialed by the node with the lower id survives, on both sides;
- * - at most PEER_MAX_SESSIONS sessions; sessions to ourselves are refused;
+ * - at most PEER_MAX_SESSIONS sessions; sessions to ourselves are refused.
+ *   A session counts from the moment we dial it, or, when accepted, from
+ *   the moment its peer is authenticated (it holds the community key);
+ * - accepted connections that have not finished the handshake wait in a
+ *   pool of their own (net/admit.h): PEER_MAX_PENDING are kept, at most
+ *   PEER_MAX_PENDING_PER_ADDR from one address, PEER_HANDSHAKE_MS to
+ *   finish.  A new connection is always taken; when the pool is full the
+ *   oldest connection that has not even sent a valid first message (one
+ *   made without the key) is closed to make room, but none younger than
+ *   PEER_PENDING_GRACE_MS (the pool grows instead, up to NET_ADMIT_MAX).
+ *   So nobody without the key can keep members, or our own dials, out:
+ *   they can only push out each other.  What happens in the pool is logged at most
+ *   PEER_POOL_LOG_BURST lines per PEER_POOL_LOG_MS and summed up in one
+ *   line per PEER_POOL_LOG_MS, never a line per connection;
  * - a lost peer is redialed with exponential backoff (1 s doubling up to
  *   the --interval, default 60 s);
  * - local writes by the CLI are noticed through PRAGMA data_version (polled
@@ -29,6 +42,12 @@
 
 #define PEER_DEFAULT_PORT 7473
 #define PEER_MAX_SESSIONS 32
+#define PEER_MAX_PENDING 32	     /* not yet authenticated (<= NET_ADMIT_MAX) */
+#define PEER_MAX_PENDING_PER_ADDR 8
+#define PEER_PENDING_GRACE_MS 500
+#define PEER_HANDSHAKE_MS 5000	     /* for accepted connections */
+#define PEER_POOL_LOG_MS 10000
+#define PEER_POOL_LOG_BURST 3
 #define PEER_MAX_TARGETS 256
 #define PEER_POLL_MS 50
 

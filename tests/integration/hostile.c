@@ -23,7 +23,8 @@
  *   badrun          a CHANGES frame that does not decode: a good change
  *                   followed by a truncated one and no END
  *   stall           a good message 1, then silence: the daemon must give
- *                   up on the handshake by itself (10 s) and hang up
+ *                   up on the handshake by itself (PEER_HANDSHAKE_MS,
+ *                   5 s for accepted connections) and hang up
  *   honest          handshake, HELLO, reconciliation, one good change;
  *                   the daemon must ACK it (the control case: proves the
  *                   client can make a daemon accept a change at all)
@@ -61,7 +62,7 @@
 #include "peer/keystore.h"
 
 #define WAIT_MS 5000	 /* how long the daemon may take to hang up */
-#define STALL_MS 15000	 /* the handshake timeout (10 s) and some */
+#define STALL_MS 15000	 /* the handshake timeout (5 s; 10 s for dials) and some */
 #define RECON_MS 10000	 /* bound on the whole reconciliation */
 #define ALARM_S 30
 
