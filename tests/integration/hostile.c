@@ -657,6 +657,8 @@ int main(int argc, char **argv)
 				argv[3], kith_strerror(rc));
 			return 2;
 		}
+		/* the key sessions use (bound to the genesis id) */
+		peer_community_wire_key(&com, com.key);
 	}
 	rc = run_mode(argv[1], argv[2], com.key);
 	peer_community_wipe(&com);
