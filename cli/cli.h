@@ -105,7 +105,10 @@ int cli_fail_rc(struct cli *c, int rc, const char *what);
 int cli_open(struct cli *c, int need_identity);
 void cli_close(struct cli *c);
 
-/* Parsing of option values; 0 or -1 (message printed by caller). */
+/* Parsing of option values; 0 or -1 (message printed by caller).  Numbers
+ * are strictly decimal: ASCII digits only (no sign, spaces, hex, octal,
+ * exponent or trailing characters), checked for overflow. */
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_qty(const char *s, int64_t *out);
 int cli_parse_date(const char *s, int64_t *out); /* end of that day */
 int cli_parse_hours(const char *s, int64_t *quarters);
@@ -134,8 +137,27 @@ void cli_banner(struct cli *c);
 /* 1 if we hold role now; else prints why not and returns 0. */
 int cli_require_role(struct cli *c, int role, const char *what);
 
-/* Output. */
+/* Output (cli/out.c).  Every text value from the replica that is printed
+ * goes through one of these; never printf("%s") it directly. */
+/* One UTF-8 sequence at s: its length (1..4) and code point, or 0 when the
+ * byte at s does not start valid UTF-8. */
+int cli_utf8_next(const char *s, uint32_t *cp);
+/* Text for a terminal: controls, C1 and invalid UTF-8 replaced by U+FFFD,
+ * a tab or newline by a space. */
+void cli_txt_write(FILE *f, const char *s);
+/* The same, but newlines are kept, each followed by indent. */
+void cli_txt_write_ml(FILE *f, const char *s, const char *indent);
+/* s sanitised as cli_txt_write into one of 8 rotating buffers, for printf
+ * arguments ("" for NULL). */
+const char *cli_txt(const char *s);
+/* "LABEL        value" for show pages (nothing when v is empty); the value
+ * may span lines, indented under itself. */
+void cli_show_field(const char *label, const char *v);
+/* JSON string, quoted; controls escaped, invalid UTF-8 as \ufffd. */
 void cli_json_str(FILE *f, const char *s);
+/* JSON text made by kith or SQLite, with invalid UTF-8 and C1 controls in
+ * its strings escaped. */
+void cli_json_raw(FILE *f, const char *json);
 void cli_json_row(FILE *f, const struct crdt_row *r);
 /* Collects rows into a JSON array on stdout. */
 struct cli_json_list {

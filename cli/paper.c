@@ -51,18 +51,27 @@ static void fmt_time(char *out, size_t cap, const char *fmt, int64_t t)
 /* ---- HTML ---------------------------------------------------------------- */
 
 /* Escape s for HTML text and attributes; at most max bytes (cut on a
- * character boundary, then an ellipsis); newlines become <br> when br. */
+ * character boundary, then an ellipsis); newlines become <br> when br.
+ * Controls (C0, DEL, C1) and invalid UTF-8 never pass: the sheet may go to
+ * a terminal (no --out) as well as to a browser (see cli/out.c). */
 static void esc_n(FILE *f, const char *s, size_t max, int br)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = 0;
+	const char *p = s ? s : "", *start = p;
+	uint32_t cp;
+	int n;
 
-	for (; *p; p++, n++) {
-		if (n >= max && (*p & 0xc0) != 0x80) {
+	while (*p) {
+		if ((size_t)(p - start) >= max) {
 			fputs("\xe2\x80\xa6", f); /* … */
 			return;
 		}
-		switch (*p) {
+		n = cli_utf8_next(p, &cp);
+		if (!n) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			p++;
+			continue;
+		}
+		switch (cp) {
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -82,11 +91,14 @@ static void esc_n(FILE *f, const char *s, size_t max, int br)
 			fputs(br ? "<br>" : " ", f);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (cp < 0x20 || cp == 0x7f)
 				fputc(' ', f);
+			else if (cp >= 0x80 && cp <= 0x9f)
+				fputs("\xef\xbf\xbd", f);
 			else
-				fputc(*p, f);
+				fwrite(p, 1, (size_t)n, f);
 		}
+		p += n;
 	}
 }
 
@@ -613,13 +625,26 @@ struct csv {
 	long rows;
 };
 
-static void csv_field(FILE *f, const char *s)
+/*
+ * One cell.  A committee opens these files in a spreadsheet, which runs a
+ * cell that starts with = + - @ (or a tab or carriage return before one)
+ * as a formula: =HYPERLINK(...) leaks data, =cmd|... runs programs.  Any
+ * text cell starting so is written with a leading apostrophe, which the
+ * spreadsheet shows as plain text (OWASP, "CSV Injection").  Only text
+ * columns come here: numbers (quantity, hours) are written as numbers by
+ * csv_line, so a negative number stays a number.
+ */
+static void csv_field(FILE *f, const char *s, int text)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = text && *s && strchr("=+-@\t\r", *s);
+
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -639,7 +664,7 @@ static void csv_line(FILE *f, const struct crdt_row *r, int names)
 		if (i)
 			fputc(',', f);
 		if (names) {
-			csv_field(f, c->name);
+			csv_field(f, c->name, 0);
 			continue;
 		}
 		switch (c->type) {
@@ -661,7 +686,7 @@ static void csv_line(FILE *f, const struct crdt_row *r, int names)
 		}
 		case CRDT_COL_TEXT:
 		case CRDT_COL_JSON:
-			csv_field(f, c->s ? c->s : "");
+			csv_field(f, c->s ? c->s : "", 1);
 			break;
 		case CRDT_COL_NULL:
 			break;

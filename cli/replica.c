@@ -30,7 +30,7 @@ static int member_text_row(void *ctx, const struct crdt_row *r)
 	cli_cell(cli_col_text(r, "unit"), 8, "  ");
 	printf("%6.2f  %s%s\n", crdt_row_get(r, "hours")->d,
 	       cli_col_int(r, "forked") ? "FORKED  " : "",
-	       cli_col_text(r, "skills"));
+	       cli_txt(cli_col_text(r, "skills")));
 	return 0;
 }
 
@@ -82,7 +82,9 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage(NULL, "usage: kith vector FILE");
+		return cli_usage(NULL, argc < 2 ? "a file name is required"
+						: "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
@@ -117,7 +119,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	struct crdt_vector vv = { NULL, 0 };
 	struct crdt_export_stats st = { 0, 0, 0 };
 	const char *file = NULL, *since = NULL;
-	unsigned long long max = 0;
+	uint64_t max = 0;
 	int ch, rc;
 
 	optind = 0;
@@ -127,16 +129,27 @@ int cli_export(struct cli *c, int argc, char **argv)
 		else if (ch == 's')
 			since = optarg;
 		else if (ch == 'm') {
-			char *end;
+			char num[32];
+			size_t n = strlen(optarg);
+			uint64_t unit = 1;
 
-			max = strtoull(optarg, &end, 10);
-			if (*end == 'k' || *end == 'K')
-				max *= 1024, end++;
-			else if (*end == 'M')
-				max *= 1024 * 1024, end++;
-			if (*end || !max)
+			/* N, Nk or NM: decimal digits, one optional suffix */
+			if (n && (optarg[n - 1] == 'k' || optarg[n - 1] == 'K'))
+				unit = 1024;
+			else if (n && optarg[n - 1] == 'M')
+				unit = 1024 * 1024;
+			n -= unit > 1;
+			if (n < sizeof num) {
+				memcpy(num, optarg, n);
+				num[n] = 0;
+			}
+			if (n >= sizeof num ||
+			    cli_parse_uint(num, 1, UINT64_MAX / unit, &max))
 				return cli_usage(&cmd, "--max-bytes needs a size "
-						       "like 65536, 64k or 2M");
+						       "like 65536, 64k or 2M, "
+						       "not '%s'",
+						 optarg);
+			max *= unit;
 		} else
 			return cli_bad_option(&cmd, argv, ch);
 	}
@@ -164,7 +177,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	crdt_vector_release(&vv);
 	if (rc == KITH_ETOOBIG && max)
 		return cli_fail("--max-bytes %llu is too small for any bundle",
-				max);
+				(unsigned long long)max);
 	if (rc)
 		return cli_fail("cannot write bundle '%s': %s", file,
 				kith_strerror(rc));
@@ -191,7 +204,9 @@ int cli_import(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage(NULL, "usage: kith import FILE");
+		return cli_usage(NULL, argc < 2 ? "a file name is required"
+						: "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = cli_community_key(c, &com, "bundles");

@@ -22,6 +22,10 @@ int cli_fail(const char *fmt, ...)
 	return CLI_FAIL;
 }
 
+/* The command being run (set by cli_dispatch): the synopsis of a usage
+ * error when the caller passes no command of its own. */
+static const struct cli_cmd *current;
+
 void cli_print_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	fprintf(f, "usage: kith %s\n", cmd->usage);
@@ -38,6 +42,9 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (!cmd)
+		cmd = current;
+	/* exactly one synopsis line after the one "kith: " line */
 	if (cmd)
 		fprintf(stderr, "usage: kith %s\n", cmd->usage);
 	return CLI_USAGE;
@@ -93,11 +100,14 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
 			printf("usage: kith %s\n%s\n", t[i].usage, t[i].help);
 			return CLI_OK;
 		}
+		current = &t[i];
 		return t[i].fn(c, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "kith: unknown command '%s%s%s'; see 'kith %s%s--help'\n",
 		group ? group : "", group ? " " : "", argv[1], group ? group : "",
 		group ? " " : "");
+	if (group && current) /* the group's synopsis */
+		fprintf(stderr, "usage: kith %s\n", current->usage);
 	return CLI_USAGE;
 }
 
@@ -186,7 +196,8 @@ void cli_banner(struct cli *c)
 			snprintf(when, sizeof when, "?");
 	}
 	printf("*** EMERGENCY since %s: %s ***\n", when,
-	       c->roles.reason[0] ? c->roles.reason : "(no reason given)");
+	       c->roles.reason[0] ? cli_txt(c->roles.reason)
+				  : "(no reason given)");
 	printf("*** critical and urgent needs are listed first; check in with "
 	       "'kith checkin safe' ***\n\n");
 }
@@ -208,49 +219,104 @@ int cli_fail_rc(struct cli *c, int rc, const char *what)
 	return cli_fail("%s: %s", what, kith_strerror(rc));
 }
 
-int cli_parse_qty(const char *s, int64_t *out)
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	long long v;
+	uint64_t v = 0;
+	const char *p;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || end == s || v < 1 || v > 1000000000)
+	/* no strtoul: it skips spaces, takes a sign ("-1" wraps) and, with
+	 * base 0, hex and octal; here only ASCII digits, read as decimal */
+	if (!s || !*s)
+		return -1;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1; /* overflow */
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
 }
 
+int cli_parse_qty(const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (cli_parse_uint(s, 1, 1000000000, &v))
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* Decimal hours, "2", "1.5", ".25": digits with at most one '.', nothing
+ * else (no sign, exponent, hex float, inf); rounded to quarters. */
 int cli_parse_hours(const char *s, int64_t *quarters)
 {
-	char *end;
-	double h;
+	uint64_t whole = 0, frac = 0, scale = 1;
+	int digits = 0, dot = 0;
+	const char *p;
 
-	errno = 0;
-	h = strtod(s, &end);
-	if (errno || *end || end == s || !(h >= 0) || h > 1000)
+	for (p = s; *p; p++) {
+		if (*p == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return -1;
+		digits++;
+		if (!dot) {
+			whole = whole * 10 + (uint64_t)(*p - '0');
+			if (whole > 1000)
+				return -1;
+		} else if (scale < 1000000000) { /* later digits cannot matter */
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+	}
+	if (!digits)
 		return -1;
-	*quarters = (int64_t)(h * 4 + 0.5);
+	/* quarters, rounding half up: whole*4 + round(frac/scale * 4) */
+	*quarters = (int64_t)(whole * 4 + (frac * 8 + scale) / (2 * scale));
+	if (*quarters > 4000)
+		return -1;
+	return 0;
+}
+
+/* n decimal digits at s into *v; 0 or -1 */
+static int fixed_digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
 	return 0;
 }
 
 /* YYYY-MM-DD (end of that local day) or YYYY-MM-DDTHH:MM / "YYYY-MM-DD
- * HH:MM" (that local minute). */
+ * HH:MM" (that local minute); decimal digits only, exactly as shown. */
 int cli_parse_date(const char *s, int64_t *out)
 {
 	struct tm tm;
-	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0;
-	char sep;
+	int y, mo, d, h = 23, mi = 59, sec = 59;
+	size_t len = strlen(s);
 	time_t t;
 
 	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+	if ((len != 10 && len != 16) || fixed_digits(s, 4, &y) ||
+	    s[4] != '-' || fixed_digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    fixed_digits(s + 8, 2, &d))
 		return -1;
-	if (s[n]) {
-		int m = 0;
-
-		if (sscanf(s + n, "%c%2d:%2d%n", &sep, &h, &mi, &m) != 3 ||
-		    (sep != 'T' && sep != ' ') || s[n + m])
+	if (len == 16) {
+		if ((s[10] != 'T' && s[10] != ' ') ||
+		    fixed_digits(s + 11, 2, &h) || s[13] != ':' ||
+		    fixed_digits(s + 14, 2, &mi))
 			return -1;
 		sec = 0;
 	}
