@@ -114,6 +114,20 @@ int cli_parse_date(const char *s, int64_t *out); /* end of that day */
 int cli_parse_hours(const char *s, int64_t *quarters);
 void cli_format_date(char *out, size_t cap, int64_t t);
 
+/* Output files (cli/outfile.c): see there for the rules. */
+/* CLI_OK if path may be written by a command whose files start with magic
+ * (how an earlier output is recognised); else CLI_FAIL, message printed. */
+int cli_output_check(struct cli *c, const char *path, const void *magic,
+		     size_t magic_len);
+/* An empty 0600 temp file next to path (tmp: its name); 0 or an error. */
+int cli_output_tmp(const char *path, char *tmp, size_t cap);
+/* fsync tmp and rename it to path; tmp is removed on failure. */
+int cli_output_place(const char *tmp, const char *path);
+/* buf to path through a temp file and rename; 0 or an error. */
+int cli_output_write(const char *path, const void *buf, size_t len);
+/* Message for an error of the three above. */
+const char *cli_output_strerror(int rc);
+
 /* Resolve an id argument of a record type; prints the error itself. */
 int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "crdt/crypto.h"
@@ -104,6 +105,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kith: cannot initialise libsodium\n");
 		return 1;
 	}
+	/* everything kith creates (replica, its -wal and -shm, keys, the
+	 * daemon's socket and lock, bundles, reports) is for this user only,
+	 * whatever the mode of the directory it lands in */
+	umask(077);
 	memset(&c, 0, sizeof c);
 	c.env = crdt_env_system;
 	/* --json may appear anywhere; --home before the command */

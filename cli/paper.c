@@ -522,27 +522,24 @@ static int render(struct sheet *sh, const char *building)
 	return rc;
 }
 
-/* Write buf to path (NULL: stdout). */
-static int write_out(const char *path, const char *buf, size_t len)
+/* Write buf to path (NULL: stdout): through a temp file, never over
+ * kith's own files (cli/outfile.c). */
+static int write_out(struct cli *c, const char *path, const char *buf,
+		     size_t len)
 {
-	FILE *f;
-	int e = 0;
+	static const char magic[] = "<!DOCTYPE html>";
+	int rc;
 
 	if (!path) {
 		fwrite(buf, 1, len, stdout);
 		return CLI_OK;
 	}
-	f = fopen(path, "w");
-	if (!f)
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
-	if (fwrite(buf, 1, len, f) != len)
-		e = errno ? errno : EIO;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	if (e) {
-		unlink(path);
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
-	}
+	if (cli_output_check(c, path, magic, sizeof magic - 1))
+		return CLI_FAIL;
+	rc = cli_output_write(path, buf, len);
+	if (rc)
+		return cli_fail("cannot write '%s': %s", path,
+				cli_output_strerror(rc));
 	return CLI_OK;
 }
 
@@ -603,7 +600,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	else if (!sh.sections)
 		rc = cli_fail("no building '%s' (see 'kith members')", building);
 	else
-		rc = write_out(out, buf, len);
+		rc = write_out(c, out, buf, len);
 	free(buf);
 	if (rc || !out)
 		return rc;
@@ -710,33 +707,52 @@ static int csv_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
-/* Write one table to path; files may hold personal data: 0600. */
-static int csv_write(struct cli *c, enum crdt_report_table t,
-		     const char *path, long *rows)
+/* One table, rendered in memory (buf, len: free buf), rows counted. */
+static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
+		      size_t *len, long *rows)
 {
 	struct csv w = { NULL, 0 };
-	int fd, rc, e = 0;
+	int rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
-	w.f = fdopen(fd, "w");
-	if (!w.f) {
-		e = errno;
-		close(fd);
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
-	}
+	*buf = NULL;
+	w.f = open_memstream(buf, len);
+	if (!w.f)
+		return KITH_ENOMEM;
 	rc = crdt_report_table(c->r.store, t, csv_header, csv_row, &w);
-	if (ferror(w.f))
-		e = errno ? errno : EIO;
-	if (fclose(w.f) && !e)
-		e = errno ? errno : EIO;
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read the replica");
-	if (e)
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
+	if (fclose(w.f) && !rc)
+		rc = KITH_ENOMEM;
 	*rows = w.rows;
-	return CLI_OK;
+	return rc;
+}
+
+/* Every table in memory first, every path checked, then the files
+ * written, each through a temp file (0600: they hold personal data). */
+static int csv_write_all(struct cli *c,
+			 char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX],
+			 long *rows)
+{
+	char *buf[CRDT_REPORT_NTABLES] = { NULL };
+	size_t len[CRDT_REPORT_NTABLES];
+	int i, rc = 0;
+
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
+		rc = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
+				&rows[i]);
+	if (rc)
+		rc = cli_fail_rc(c, rc, "cannot read the replica");
+	/* an earlier report is known by its header line */
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
+		rc = cli_output_check(c, path[i], buf[i],
+				      strcspn(buf[i], "\n") + 1);
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++) {
+		rc = cli_output_write(path[i], buf[i], len[i]);
+		if (rc)
+			rc = cli_fail("cannot write '%s': %s", path[i],
+				      cli_output_strerror(rc));
+	}
+	for (i = 0; i < CRDT_REPORT_NTABLES; i++)
+		free(buf[i]);
+	return rc;
 }
 
 int cli_report(struct cli *c, int argc, char **argv)
@@ -789,8 +805,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 	rc = crdt_report_begin(c->r.store, c->now);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read the replica");
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = csv_write(c, (enum crdt_report_table)i, path[i], &rows[i]);
+	rc = csv_write_all(c, path, rows);
 	crdt_report_end(c->r.store);
 	if (rc)
 		return rc;

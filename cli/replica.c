@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "crdt/bundle.h"
@@ -78,6 +79,7 @@ int cli_digest(struct cli *c, int argc, char **argv)
 
 int cli_vector(struct cli *c, int argc, char **argv)
 {
+	char tmp[PEER_PATH_MAX];
 	struct crdt_vector vv;
 	int rc;
 
@@ -88,10 +90,20 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
+	if (cli_output_check(c, argv[1], "kith-vector 1\n", 14))
+		return CLI_FAIL;
 	rc = crdt_vector_load(c->r.store, &vv);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read version vector");
-	rc = crdt_vector_write(&vv, argv[1]);
+	/* written next to the file, then renamed over it */
+	rc = cli_output_tmp(argv[1], tmp, sizeof tmp);
+	if (!rc) {
+		rc = crdt_vector_write(&vv, tmp);
+		if (rc)
+			unlink(tmp);
+		else
+			rc = cli_output_place(tmp, argv[1]);
+	}
 	if (!rc && c->json)
 		printf("{\"authors\":%zu}\n", vv.n);
 	else if (!rc)
@@ -101,7 +113,7 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	crdt_vector_release(&vv);
 	if (rc)
 		return cli_fail("cannot write '%s': %s", argv[1],
-				kith_strerror(rc));
+				cli_output_strerror(rc));
 	return CLI_OK;
 }
 
@@ -119,6 +131,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	struct crdt_vector vv = { NULL, 0 };
 	struct crdt_export_stats st = { 0, 0, 0 };
 	const char *file = NULL, *since = NULL;
+	char tmp[PEER_PATH_MAX];
 	uint64_t max = 0;
 	int ch, rc;
 
@@ -157,6 +170,8 @@ int cli_export(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "a file name is required");
 	rc = cli_open(c, 0);
 	if (!rc)
+		rc = cli_output_check(c, file, "KITHBNDL", 8);
+	if (!rc)
 		rc = cli_community_key(c, &com, "bundles");
 	if (rc)
 		return rc;
@@ -171,8 +186,15 @@ int cli_export(struct cli *c, int argc, char **argv)
 						: kith_strerror(rc));
 		}
 	}
-	rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL, max,
-				    file, &st);
+	rc = cli_output_tmp(file, tmp, sizeof tmp);
+	if (!rc) {
+		rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL,
+					    max, tmp, &st);
+		if (rc)
+			unlink(tmp);
+		else
+			rc = cli_output_place(tmp, file);
+	}
 	peer_community_wipe(&com);
 	crdt_vector_release(&vv);
 	if (rc == KITH_ETOOBIG && max)
@@ -180,7 +202,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 				(unsigned long long)max);
 	if (rc)
 		return cli_fail("cannot write bundle '%s': %s", file,
-				kith_strerror(rc));
+				cli_output_strerror(rc));
 	if (c->json)
 		printf("{\"changes\":%llu,\"bytes\":%llu,\"left\":%llu}\n",
 		       (unsigned long long)st.changes,

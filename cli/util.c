@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "peer/daemon.h"
@@ -122,7 +124,7 @@ int cli_open(struct cli *c, int need_identity)
 {
 	char path[PEER_PATH_MAX];
 	struct crdt_env env = c->env;
-	int rc;
+	int rc, fd;
 
 	if (c->open)
 		goto identity;
@@ -134,6 +136,11 @@ int cli_open(struct cli *c, int need_identity)
 				kith_strerror(rc));
 	if (peer_path(path, sizeof path, c->home, "replica.db"))
 		return cli_fail("data directory path is too long");
+	/* a new replica is created 0600 here, whatever the umask; SQLite
+	 * gives its -wal and -shm the mode of the database file */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
 	env.now_ms = cli_now_ms;
 	env.ctx = c;
 	c->env = env;
