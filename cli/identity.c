@@ -395,9 +395,10 @@ static int community_join(struct cli *c, int argc, char **argv)
 			crdt_wipe(code, sizeof code);
 			return rc;
 		}
+		argc = 1; /* no words to add */
 	}
 	/* the code may arrive split in several words */
-	for (i = 1; i < argc && !code[0]; i++)
+	for (i = 1; i < argc; i++)
 		if (strlen(code) + strlen(argv[i]) + 1 < sizeof code)
 			strcat(code, argv[i]);
 	rc = peer_invite_decode(code, &com);

@@ -264,5 +264,7 @@ int cli_output_write(const char *path, const void *buf, size_t len)
 
 const char *cli_output_strerror(int rc)
 {
-	return rc < 0 && rc > KITH_EBASE ? oserr(-rc) : kith_strerror(rc);
+	if (rc > KITH_EBASE && rc < KITH_ELAST)
+		return kith_strerror(rc);
+	return rc < 0 && rc > -4095 ? oserr(-rc) : kith_strerror(rc);
 }

@@ -796,8 +796,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 	rc = peer_home_ensure(dir);
 	if (rc)
 		return cli_fail("cannot write '%s': %s", dir,
-				rc < 0 && rc > KITH_EBASE ? oserr(-rc)
-							  : kith_strerror(rc));
+				cli_output_strerror(rc));
 	if (stat(dir, &st))
 		return cli_fail("cannot write '%s': %s", dir, oserr(errno));
 	if (!S_ISDIR(st.st_mode))
