@@ -106,11 +106,28 @@ int cli_fail_rc(struct cli *c, int rc, const char *what);
 int cli_open(struct cli *c, int need_identity);
 void cli_close(struct cli *c);
 
-/* Parsing of option values; 0 or -1 (message printed by caller). */
+/* Parsing of option values; 0 or -1 (message printed by caller).  Numbers
+ * are strictly decimal: ASCII digits only (no sign, spaces, hex, octal,
+ * exponent or trailing characters), checked for overflow. */
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_qty(const char *s, int64_t *out);
 int cli_parse_date(const char *s, int64_t *out); /* end of that day */
 int cli_parse_hours(const char *s, int64_t *quarters);
 void cli_format_date(char *out, size_t cap, int64_t t);
+
+/* Output files (cli/outfile.c): see there for the rules. */
+/* CLI_OK if path may be written by a command whose files start with magic
+ * (how an earlier output is recognised); else CLI_FAIL, message printed. */
+int cli_output_check(struct cli *c, const char *path, const void *magic,
+		     size_t magic_len);
+/* An empty 0600 temp file next to path (tmp: its name); 0 or an error. */
+int cli_output_tmp(const char *path, char *tmp, size_t cap);
+/* fsync tmp and rename it to path; tmp is removed on failure. */
+int cli_output_place(const char *tmp, const char *path);
+/* buf to path through a temp file and rename; 0 or an error. */
+int cli_output_write(const char *path, const void *buf, size_t len);
+/* Message for an error of the three above. */
+const char *cli_output_strerror(int rc);
 
 /* Resolve an id argument of a record type; prints the error itself. */
 int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out);
@@ -135,8 +152,27 @@ void cli_banner(struct cli *c);
 /* 1 if we hold role now; else prints why not and returns 0. */
 int cli_require_role(struct cli *c, int role, const char *what);
 
-/* Output. */
+/* Output (cli/out.c).  Every text value from the replica that is printed
+ * goes through one of these; never printf("%s") it directly. */
+/* One UTF-8 sequence at s: its length (1..4) and code point, or 0 when the
+ * byte at s does not start valid UTF-8. */
+int cli_utf8_next(const char *s, uint32_t *cp);
+/* Text for a terminal: controls, C1 and invalid UTF-8 replaced by U+FFFD,
+ * a tab or newline by a space. */
+void cli_txt_write(FILE *f, const char *s);
+/* The same, but newlines are kept, each followed by indent. */
+void cli_txt_write_ml(FILE *f, const char *s, const char *indent);
+/* s sanitised as cli_txt_write into one of 8 rotating buffers, for printf
+ * arguments ("" for NULL). */
+const char *cli_txt(const char *s);
+/* "LABEL        value" for show pages (nothing when v is empty); the value
+ * may span lines, indented under itself. */
+void cli_show_field(const char *label, const char *v);
+/* JSON string, quoted; controls escaped, invalid UTF-8 as \ufffd. */
 void cli_json_str(FILE *f, const char *s);
+/* JSON text made by kith or SQLite, with invalid UTF-8 and C1 controls in
+ * its strings escaped. */
+void cli_json_raw(FILE *f, const char *json);
 void cli_json_row(FILE *f, const struct crdt_row *r);
 /* Collects rows into a JSON array on stdout. */
 struct cli_json_list {

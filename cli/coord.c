@@ -104,8 +104,8 @@ int cli_roles(struct cli *c, int argc, char **argv)
 				printf("%-14s  %-16s  %-20s  %s\n", "ROLE",
 				       "MEMBER", "NAME", "BUILDING");
 			printf("%-14s  %-16.16s  %-20s  %s\n",
-			       crdt_roles[c->roles.v[i].role], hex, name,
-			       c->roles.v[i].building);
+			       crdt_roles[c->roles.v[i].role], hex, cli_txt(name),
+			       cli_txt(c->roles.v[i].building));
 		}
 	}
 	if (c->json)
@@ -357,8 +357,9 @@ static int block_member(struct cli *c, int argc, char **argv, int block)
 	int rc;
 
 	if (argc != 2)
-		return cli_usage(NULL, block ? "usage: kith block MEMBER"
-					     : "usage: kith unblock MEMBER");
+		return cli_usage(NULL, argc < 2 ? "a member is required"
+						: "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 1);
 	if (!rc)
 		rc = cli_resolve(c, CRDT_R_MEMBER, argv[1], who);
@@ -409,8 +410,8 @@ static void print_emergency(struct cli *c)
 	}
 	cli_format_date(when, sizeof when, c->roles.since_ms / 1000);
 	member_name(c, c->roles.started_by, by, sizeof by);
-	printf("EMERGENCY since %s (started by %s): %s\n", when, by,
-	       c->roles.reason);
+	printf("EMERGENCY since %s (started by %s): %s\n", when, cli_txt(by),
+	       cli_txt(c->roles.reason));
 }
 
 int cli_emergency(struct cli *c, int argc, char **argv)
@@ -550,7 +551,7 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 	if (!r->n || strcmp(b, r->building)) {
 		roll_totals(r);
 		snprintf(r->building, sizeof r->building, "%s", b);
-		printf("%s\n", *b ? b : "(no building)");
+		printf("%s\n", *b ? cli_txt(b) : "(no building)");
 	}
 	r->n++;
 	if (!strcmp(st, "safe"))
@@ -564,11 +565,12 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 	printf("  ");
 	cli_cell(cli_col_text(row, "unit"), 6, "  ");
 	cli_cell(cli_col_text(row, "name"), 22, "  ");
-	printf("%-10s", !strcmp(st, "unknown") ? "-" : st);
+	printf("%-10s", !strcmp(st, "unknown") ? "-" : cli_txt(st));
 	if (*when)
-		printf("  %s by %s", when, cli_col_text(row, "reported_by"));
+		printf("  %s by %s", when,
+		       cli_txt(cli_col_text(row, "reported_by")));
 	if (*cli_col_text(row, "note"))
-		printf(": %s", cli_col_text(row, "note"));
+		printf(": %s", cli_txt(cli_col_text(row, "note")));
 	printf("\n");
 	return 0;
 }

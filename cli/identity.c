@@ -3,6 +3,8 @@
  */
 #include <getopt.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "crdt/err.h"
@@ -195,12 +197,14 @@ static int whoami_row(void *ctx, const struct crdt_row *r)
 		cli_private_json(stdout, w->priv);
 		printf("}\n");
 	} else {
-		printf("id:        %s\nname:      %s\n", cli_col_text(r, "id"),
-		       cli_col_text(r, "name"));
+		printf("id:        %s\nname:      %s\n",
+		       cli_txt(cli_col_text(r, "id")),
+		       cli_txt(cli_col_text(r, "name")));
 		if (*cli_col_text(r, "building") || *cli_col_text(r, "unit"))
-			printf("home:      %s %s\n", cli_col_text(r, "building"),
-			       cli_col_text(r, "unit"));
-		printf("community: %s\n", com ? com : "(none yet)");
+			printf("home:      %s %s\n",
+			       cli_txt(cli_col_text(r, "building")),
+			       cli_txt(cli_col_text(r, "unit")));
+		printf("community: %s\n", com ? cli_txt(com) : "(none yet)");
 		cli_private_print(stdout, "private:   ", w->priv);
 	}
 	return 0;
@@ -274,7 +278,7 @@ static int print_invite(struct cli *c, const struct peer_community *com,
 			"anyone holding it can read and post in the "
 			"community.\n",
 			fresh ? "created community " : "invite code for ",
-			com->name);
+			cli_txt(com->name));
 	}
 	crdt_wipe(code, sizeof code);
 	return CLI_OK;
@@ -285,8 +289,12 @@ static int community_create(struct cli *c, int argc, char **argv)
 	struct peer_community com;
 	int rc;
 
-	if (argc != 2 || !*argv[1])
-		return cli_usage(NULL, "usage: kith community create NAME");
+	if (argc < 2 || !*argv[1])
+		return cli_usage(NULL, "a community name is required");
+	if (argc > 2)
+		return cli_usage(NULL, "unexpected argument '%s' (quote a name "
+				       "with spaces)",
+				 argv[2]);
 	if (strlen(argv[1]) > PEER_NAME_MAX)
 		return cli_fail("community name is too long (at most %d bytes)",
 				PEER_NAME_MAX);
@@ -346,7 +354,7 @@ static int community_invite(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return cli_usage(NULL, "usage: kith community invite");
+		return cli_usage(NULL, "unexpected argument '%s'", argv[1]);
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = load_community(c, &com);
@@ -357,14 +365,71 @@ static int community_invite(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Read an invite code from standard input into code (cap bytes, wiped by
+ * the caller): the code is a secret, and on the command line it lands in
+ * the shell's history and in every user's 'ps'.  On a terminal we prompt
+ * and turn echo off; otherwise (a pipe, a file) we read it all.  Line
+ * breaks and spaces are dropped (the decoder ignores spaces and dashes
+ * anyway).  0, or CLI_FAIL / CLI_USAGE (nothing there) with the message
+ * printed.
+ */
+static int read_code(char *code, size_t cap)
+{
+	struct termios old, quiet;
+	int tty = isatty(STDIN_FILENO), echo_off = 0, ch;
+	size_t n = 0;
+
+	if (tty) {
+		fputs("invite code: ", stderr);
+		fflush(stderr);
+		if (tcgetattr(STDIN_FILENO, &old) == 0) {
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	while ((ch = getchar()) != EOF) {
+		if (tty && ch == '\n')
+			break;
+		if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t')
+			continue;
+		if (n + 1 >= cap) {
+			n = cap; /* too long: not a code */
+			break;
+		}
+		code[n++] = (char)ch;
+	}
+	if (echo_off)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (tty)
+		fputc('\n', stderr);
+	if (n >= cap) {
+		code[0] = 0;
+		return cli_fail("that is not a kith invite code (too long)");
+	}
+	code[n] = 0;
+	if (!n)
+		return cli_usage(NULL, "an invite code is required: give CODE, "
+				       "or pass it on standard input");
+	return 0;
+}
+
 static int community_join(struct cli *c, int argc, char **argv)
 {
 	struct peer_community com, old;
 	char code[PEER_INVITE_MAX * 2] = "";
 	int rc, i;
 
-	if (argc < 2)
-		return cli_usage(NULL, "usage: kith community join CODE");
+	if (argc < 2 || (argc == 2 && !strcmp(argv[1], "-"))) {
+		/* from standard input, so it stays out of history and ps */
+		rc = read_code(code, sizeof code);
+		if (rc) {
+			crdt_wipe(code, sizeof code);
+			return rc;
+		}
+		argc = 1; /* no words to add */
+	}
 	/* the code may arrive split in several words */
 	for (i = 1; i < argc; i++)
 		if (strlen(code) + strlen(argv[i]) + 1 < sizeof code)
@@ -418,7 +483,7 @@ static int community_join(struct cli *c, int argc, char **argv)
 		cli_json_str(stdout, com.name);
 		printf("}\n");
 	} else {
-		printf("joined community '%s'\n", com.name);
+		printf("joined community '%s'\n", cli_txt(com.name));
 		if (com.version == 2) {
 			char id[17];
 
@@ -441,8 +506,10 @@ int cli_community(struct cli *c, int argc, char **argv)
 		  "start a community and print its invite code", 0 },
 		{ "invite", community_invite, "community invite",
 		  "print the invite code again", 0 },
-		{ "join", community_join, "community join CODE",
-		  "join the community of an invite code", 0 },
+		{ "join", community_join, "community join [CODE | -]",
+		  "join the community of an invite code (without CODE, or with "
+		  "'-': read it from standard input, which keeps it out of "
+		  "shell history and ps)", 0 },
 	};
 
 	return cli_dispatch(c, "community", t, sizeof t / sizeof t[0], argc,

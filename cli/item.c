@@ -180,10 +180,12 @@ static int item_text_row(void *ctx, const struct crdt_row *r)
 		printf("%-8s  %-9s  %-8s  %4s  %-30s  %s\n", "ID", "STATUS", "KIND",
 		       "QTY", "TITLE", "WHERE / WHO");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-9s  %-8s  %4lld  ", sid, cli_col_text(r, "status"),
-	       cli_col_text(r, "kind"), (long long)cli_col_int(r, "quantity"));
+	printf("%-8s  %-9s  %-8s  %4lld  ", cli_txt(sid),
+	       cli_txt(cli_col_text(r, "status")), cli_txt(cli_col_text(r, "kind")),
+	       (long long)cli_col_int(r, "quantity"));
 	cli_cell(cli_col_text(r, "title"), 30, "  ");
-	printf("%s%s%s\n", cli_col_text(r, "location"), *who ? " / " : "", who);
+	printf("%s%s%s\n", cli_txt(cli_col_text(r, "location")),
+	       *who ? " / " : "", cli_txt(who));
 	return 0;
 }
 
@@ -260,10 +262,13 @@ static int claim_text_row(void *ctx, const struct crdt_row *r)
 	if (!l->n++)
 		printf("requests:\n");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("  %s  %-9s  %s%s%s\n", sid, cli_col_text(r, "status"),
-	       *cli_col_text(r, "claimant_name") ? cli_col_text(r, "claimant_name")
-						 : cli_col_text(r, "claimant"),
-	       *cli_col_text(r, "note") ? ": " : "", cli_col_text(r, "note"));
+	printf("  %s  %-9s  %s%s%s\n", cli_txt(sid),
+	       cli_txt(cli_col_text(r, "status")),
+	       cli_txt(*cli_col_text(r, "claimant_name")
+			       ? cli_col_text(r, "claimant_name")
+			       : cli_col_text(r, "claimant")),
+	       *cli_col_text(r, "note") ? ": " : "",
+	       cli_txt(cli_col_text(r, "note")));
 	return 0;
 }
 
@@ -274,8 +279,7 @@ struct show_ctx {
 
 static void print_field(const char *label, const char *v)
 {
-	if (v && *v)
-		printf("%-12s %s\n", label, v);
+	cli_show_field(label, v);
 }
 
 static int item_show_row(void *ctx, const struct crdt_row *r)
@@ -296,7 +300,8 @@ static int item_show_row(void *ctx, const struct crdt_row *r)
 	print_field("kind", cli_col_text(r, "kind"));
 	printf("%-12s %lld%s%s\n", "quantity",
 	       (long long)cli_col_int(r, "quantity"),
-	       *cli_col_text(r, "unit") ? " " : "", cli_col_text(r, "unit"));
+	       *cli_col_text(r, "unit") ? " " : "",
+	       cli_txt(cli_col_text(r, "unit")));
 	print_field("category", cli_col_text(r, "category"));
 	print_field("condition", cli_col_text(r, "condition"));
 	print_field("location", cli_col_text(r, "location"));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "crdt/crypto.h"
@@ -20,7 +21,8 @@ static const struct cli_cmd commands[] = {
 	  "profile [--name N] [--building B] [--unit U] [--skills S] "
 	  "[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
 	  "publish changes to your member profile", 0 },
-	{ "community", cli_community, "community create NAME | invite | join CODE",
+	{ "community", cli_community,
+	  "community create NAME | invite | join [CODE | -]",
 	  "create, share or join a community", 1 },
 	{ "item", cli_item, "item add|list|show|edit|withdraw|lend|return|request ...",
 	  "things to lend or give, skills, rooms, resources", 1 },
@@ -39,7 +41,7 @@ static const struct cli_cmd commands[] = {
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
 	  "[--interval SECS] [-v]",
 	  "run in the foreground: find neighbours and keep in sync", 0 },
-	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS]",
+	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v]",
 	  "sync once with a peer, both ways, then exit", 0 },
 	{ "peers", cli_peers, "peers", "peers this node knows and synced with", 0 },
 	{ "status", cli_status, "status",
@@ -105,6 +107,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kith: cannot initialise libsodium\n");
 		return 1;
 	}
+	/* everything kith creates (replica, its -wal and -shm, keys, the
+	 * daemon's socket and lock, bundles, reports) is for this user only,
+	 * whatever the mode of the directory it lands in */
+	umask(077);
 	memset(&c, 0, sizeof c);
 	c.env = crdt_env_system;
 	/* --json may appear anywhere; --home before the command */
@@ -148,14 +154,13 @@ int main(int argc, char **argv)
 	opterr = 0; /* commands report bad options themselves */
 	now = getenv("KITH_NOW");
 	if (now && *now) {
-		char *end;
-		long long t = strtoll(now, &end, 10);
+		uint64_t t;
 
-		if (*end || t <= 0) {
+		if (cli_parse_uint(now, 1, UINT64_MAX / 1000, &t)) {
 			fprintf(stderr, "kith: KITH_NOW must be unix seconds\n");
 			return 2;
 		}
-		c.fixed_ms = (uint64_t)t * 1000;
+		c.fixed_ms = t * 1000;
 	}
 	rc = cli_dispatch(&c, NULL, commands, ARRAY_SIZE(commands), argc - i + 1,
 			  argv + i - 1);

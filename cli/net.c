@@ -1,8 +1,10 @@
 /*
  * net.c - kith daemon, sync, peers, status.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,7 +33,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	struct peer_daemon_cfg cfg;
 	struct peer_community com;
 	const char *peers[64];
-	char *end;
+	uint64_t v;
 	int ch, rc;
 
 	memset(&cfg, 0, sizeof cfg);
@@ -53,10 +55,11 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 			cfg.mdns = 0;
 			break;
 		case 'i':
-			cfg.interval_s = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || !cfg.interval_s || cfg.interval_s > 86400)
+			if (cli_parse_uint(optarg, 1, 86400, &v))
 				return cli_usage(&cmd, "--interval needs seconds "
-						       "(1..86400)");
+						       "(1..86400), not '%s'",
+						 optarg);
+			cfg.interval_s = (unsigned)v;
 			break;
 		case 'v':
 			log_verbose++;
@@ -80,30 +83,66 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	return rc ? CLI_FAIL : CLI_OK;
 }
 
+/*
+ * The session code logs to stderr as a daemon does (a time, then "kith:
+ * ..."); a one-shot sync reports its outcome in one line of its own, so
+ * that log is kept out of the way unless -v asks for it.  Returns the
+ * saved stderr to give to log_restore, or -1 (nothing to restore).
+ */
+static int log_hide(void)
+{
+	int saved, null;
+
+	fflush(stderr);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0)
+		return -1;
+	saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (saved >= 0 && dup2(null, STDERR_FILENO) < 0) {
+		close(saved);
+		saved = -1;
+	}
+	close(null);
+	return saved;
+}
+
+static void log_restore(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	(void)dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 int cli_sync(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct cli_cmd cmd = {
-		"sync", cli_sync, "sync ADDR:PORT [--timeout SECS]", NULL, 0
+		"sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v]", NULL, 0
 	};
 	struct peer_sync_result res;
 	struct peer_community com;
 	const char *addr = NULL;
-	unsigned long timeout = 120;
-	char *end, peer[65] = "";
-	int ch, rc;
+	uint64_t timeout = 120;
+	char peer[65] = "";
+	int ch, rc, saved = -1;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !addr) {
+	while ((ch = getopt_long(argc, argv, "-:v", opts, NULL)) != -1) {
+		if (ch == 'v') {
+			log_verbose++;
+		} else if (ch == 1 && !addr) {
 			addr = optarg;
 		} else if (ch == 't') {
-			timeout = strtoul(optarg, &end, 10);
-			if (*end || !timeout || timeout > 86400)
-				return cli_usage(&cmd, "--timeout needs seconds");
+			if (cli_parse_uint(optarg, 1, 86400, &timeout))
+				return cli_usage(&cmd, "--timeout needs seconds "
+						       "(1..86400), not '%s'",
+						 optarg);
 		} else {
 			return cli_bad_option(&cmd, argv, ch);
 		}
@@ -115,7 +154,10 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		rc = cli_community_key(c, &com, "sessions");
 	if (rc)
 		return rc;
+	if (!log_verbose)
+		saved = log_hide();
 	rc = peer_sync_once(&c->r, com.key, addr, (unsigned)timeout * 1000, &res);
+	log_restore(saved);
 	peer_community_wipe(&com);
 	if (res.have_peer)
 		crdt_hex(peer, res.peer, 32);
@@ -174,11 +216,11 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	}
 	printf("%-16.16s  %-22s  %-6s  %-19s  %6lld  %8lld  %s\n",
-	       *cli_col_text(r, "node") ? cli_col_text(r, "node") : "?",
-	       cli_col_text(r, "addr"), cli_col_text(r, "how"), when,
-	       (long long)cli_col_int(r, "sent"),
+	       *cli_col_text(r, "node") ? cli_txt(cli_col_text(r, "node")) : "?",
+	       cli_txt(cli_col_text(r, "addr")), cli_txt(cli_col_text(r, "how")),
+	       when, (long long)cli_col_int(r, "sent"),
 	       (long long)cli_col_int(r, "received"),
-	       cli_col_text(r, "last_error"));
+	       cli_txt(cli_col_text(r, "last_error")));
 	return 0;
 }
 
@@ -231,11 +273,13 @@ int cli_status(struct cli *c, int argc, char **argv)
 		printf("{\"node\":\"%s\",\"emergency\":%s,\"members\":%lld,"
 		       "\"items\":%lld,"
 		       "\"wishes\":%lld,\"open_wishes\":%lld,\"changes\":%lld,"
-		       "\"daemon\":%s,\"loans\":",
+		       "\"daemon\":",
 		       id, c->roles.emergency ? "true" : "false",
 		       (long long)n.members, (long long)n.items,
 		       (long long)n.wishes, (long long)n.open_wishes,
-		       (long long)n.changes, running ? daemon : "null");
+		       (long long)n.changes);
+		cli_json_raw(stdout, running ? daemon : NULL);
+		printf(",\"loans\":");
 		rc = cli_loans_due(c);
 		printf("}\n");
 		return rc;

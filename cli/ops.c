@@ -193,10 +193,10 @@ static int vol_row(void *ctx, const struct crdt_row *r)
 	cli_cell(*b ? b : "-", 14, "  ");
 	cli_cell(cli_col_text(r, "unit"), 6, "  ");
 	printf("%6.2f  %s", crdt_row_get(r, "hours")->d,
-	       cli_col_text(r, "skills"));
+	       cli_txt(cli_col_text(r, "skills")));
 	if (*cli_col_text(r, "available"))
 		printf("%s(%s)", *cli_col_text(r, "skills") ? " " : "",
-		       cli_col_text(r, "available"));
+		       cli_txt(cli_col_text(r, "available")));
 	printf("\n");
 	return 0;
 }
@@ -234,8 +234,8 @@ int cli_volunteers(struct cli *c, int argc, char **argv)
 	else if (!v.n)
 		fprintf(stderr, "no volunteers%s%s%s%s (members add skills with "
 				"'kith profile --skills S --available WHEN')\n",
-			vals[0] ? " with skill " : "", vals[0] ? vals[0] : "",
-			vals[1] ? " in " : "", vals[1] ? vals[1] : "");
+			vals[0] ? " with skill " : "", cli_txt(vals[0]),
+			vals[1] ? " in " : "", cli_txt(vals[1]));
 	return CLI_OK;
 }
 
@@ -264,13 +264,15 @@ static int m_wish(void *ctx, const struct crdt_row *r)
 	if (m->wishes++)
 		printf("\n");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("[%s] %s  (%s, %s)\n", cli_col_text(r, "urgency"),
-	       cli_col_text(r, "title"), sid, cli_col_text(r, "status"));
-	printf("  asked by %s%s%s", *who ? who : "?", *b ? ", " : "", b);
+	printf("[%s] %s  (%s, %s)\n", cli_txt(cli_col_text(r, "urgency")),
+	       cli_txt(cli_col_text(r, "title")), cli_txt(sid),
+	       cli_txt(cli_col_text(r, "status")));
+	printf("  asked by %s%s%s", *who ? cli_txt(who) : "?", *b ? ", " : "",
+	       cli_txt(b));
 	if (*cli_col_text(r, "for_name"))
-		printf(" for %s", cli_col_text(r, "for_name"));
+		printf(" for %s", cli_txt(cli_col_text(r, "for_name")));
 	if (*cli_col_text(r, "category"))
-		printf("; category %s", cli_col_text(r, "category"));
+		printf("; category %s", cli_txt(cli_col_text(r, "category")));
 	printf("\n");
 	return 0;
 }
@@ -291,13 +293,13 @@ static int m_item(void *ctx, const struct crdt_row *r)
 	if (!m->items++)
 		printf("  items:\n");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("    %s  %s", sid, cli_col_text(r, "title"));
+	printf("    %s  %s", cli_txt(sid), cli_txt(cli_col_text(r, "title")));
 	if (cli_col_int(r, "quantity") > 1 || *cli_col_text(r, "unit"))
 		printf(" (%lld%s%s)", (long long)cli_col_int(r, "quantity"),
 		       *cli_col_text(r, "unit") ? " " : "",
-		       cli_col_text(r, "unit"));
-	printf(", from %s%s%s%s%s  [", cli_col_text(r, "author_name"),
-	       *b ? ", " : "", b, *loc ? ", at " : "", loc);
+		       cli_txt(cli_col_text(r, "unit")));
+	printf(", from %s%s%s%s%s  [", cli_txt(cli_col_text(r, "author_name")),
+	       *b ? ", " : "", cli_txt(b), *loc ? ", at " : "", cli_txt(loc));
 	if (cli_col_int(r, "same_category"))
 		sep = printf("same category");
 	if (cli_col_int(r, "words"))
@@ -327,13 +329,13 @@ static int m_vol(void *ctx, const struct crdt_row *r)
 		printf("%s  volunteers:\n",
 		       m->items ? "" : "  items: none found\n");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("    %s  %s", sid, cli_col_text(r, "name"));
+	printf("    %s  %s", cli_txt(sid), cli_txt(cli_col_text(r, "name")));
 	if (*b || *unit)
-		printf(" (%s%s%s)", b, !*unit ? "" : *b ? ", unit " : "unit ",
-		       unit);
-	printf(": %s", cli_col_text(r, "skills"));
+		printf(" (%s%s%s)", cli_txt(b),
+		       !*unit ? "" : *b ? ", unit " : "unit ", cli_txt(unit));
+	printf(": %s", cli_txt(cli_col_text(r, "skills")));
 	if (*cli_col_text(r, "available"))
-		printf("; available %s", cli_col_text(r, "available"));
+		printf("; available %s", cli_txt(cli_col_text(r, "available")));
 	printf("\n");
 	return 0;
 }
@@ -375,8 +377,7 @@ int cli_match(struct cli *c, int argc, char **argv)
 	struct match_ctx m;
 	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
-	long limit = MATCH_DEFAULT_WISHES;
-	char *end;
+	uint64_t limit = MATCH_DEFAULT_WISHES;
 	int ch, rc;
 
 	optind = 0;
@@ -384,9 +385,7 @@ int cli_match(struct cli *c, int argc, char **argv)
 		if (ch == 1 && !arg) {
 			arg = optarg;
 		} else if (ch == 'n') {
-			limit = strtol(optarg, &end, 10);
-			if (*end || end == optarg || limit < 1 ||
-			    limit > MATCH_MAX_WISHES)
+			if (cli_parse_uint(optarg, 1, MATCH_MAX_WISHES, &limit))
 				return cli_usage(&match_cmd,
 						 "--limit must be a number of "
 						 "wishes from 1 to %d, not '%s'",
@@ -459,9 +458,9 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 	printf("%-10s  %8s  ", date, amount);
 	cli_cell(cli_col_text(r, "title"), 32, "  ");
 	if (*who)
-		printf("%s\n", who);
+		printf("%s\n", cli_txt(who));
 	else
-		printf("%.8s\n", cli_col_text(r, "counterpart"));
+		printf("%.8s\n", cli_txt(cli_col_text(r, "counterpart")));
 	return 0;
 }
 
@@ -508,7 +507,7 @@ int cli_hours(struct cli *c, int argc, char **argv)
 		       (t.earned_q - t.given_q) / 4.0);
 	} else {
 		printf("time bank of %s (%.8s)\n\n",
-		       *name.name ? name.name : "?", hex);
+		       *name.name ? cli_txt(name.name) : "?", hex);
 	}
 	rc = crdt_hours_ledger(c->r.store, pk, hours_row, &h);
 	if (c->json) {
@@ -549,8 +548,9 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 	cli_format_date(date, sizeof date, cli_col_int(r, "due"));
 	printf("  %-8s %s  %s, %s %s\n",
 	       cli_col_int(r, "overdue") ? "OVERDUE" : "due", date,
-	       cli_col_text(r, "title"), lent ? "lent to" : "borrowed from",
-	       *who ? who : cli_col_text(r, "counterpart"));
+	       cli_txt(cli_col_text(r, "title")),
+	       lent ? "lent to" : "borrowed from",
+	       cli_txt(*who ? who : cli_col_text(r, "counterpart")));
 	return 0;
 }
 

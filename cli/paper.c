@@ -51,18 +51,27 @@ static void fmt_time(char *out, size_t cap, const char *fmt, int64_t t)
 /* ---- HTML ---------------------------------------------------------------- */
 
 /* Escape s for HTML text and attributes; at most max bytes (cut on a
- * character boundary, then an ellipsis); newlines become <br> when br. */
+ * character boundary, then an ellipsis); newlines become <br> when br.
+ * Controls (C0, DEL, C1) and invalid UTF-8 never pass: the sheet may go to
+ * a terminal (no --out) as well as to a browser (see cli/out.c). */
 static void esc_n(FILE *f, const char *s, size_t max, int br)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = 0;
+	const char *p = s ? s : "", *start = p;
+	uint32_t cp;
+	int n;
 
-	for (; *p; p++, n++) {
-		if (n >= max && (*p & 0xc0) != 0x80) {
+	while (*p) {
+		if ((size_t)(p - start) >= max) {
 			fputs("\xe2\x80\xa6", f); /* … */
 			return;
 		}
-		switch (*p) {
+		n = cli_utf8_next(p, &cp);
+		if (!n) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD */
+			p++;
+			continue;
+		}
+		switch (cp) {
 		case '&':
 			fputs("&amp;", f);
 			break;
@@ -82,11 +91,14 @@ static void esc_n(FILE *f, const char *s, size_t max, int br)
 			fputs(br ? "<br>" : " ", f);
 			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
+			if (cp < 0x20 || cp == 0x7f)
 				fputc(' ', f);
+			else if (cp >= 0x80 && cp <= 0x9f)
+				fputs("\xef\xbf\xbd", f);
 			else
-				fputc(*p, f);
+				fwrite(p, 1, (size_t)n, f);
 		}
+		p += n;
 	}
 }
 
@@ -513,27 +525,24 @@ static int render(struct sheet *sh, const char *building)
 	return rc;
 }
 
-/* Write buf to path (NULL: stdout). */
-static int write_out(const char *path, const char *buf, size_t len)
+/* Write buf to path (NULL: stdout): through a temp file, never over
+ * kith's own files (cli/outfile.c). */
+static int write_out(struct cli *c, const char *path, const char *buf,
+		     size_t len)
 {
-	FILE *f;
-	int e = 0;
+	static const char magic[] = "<!DOCTYPE html>";
+	int rc;
 
 	if (!path) {
 		fwrite(buf, 1, len, stdout);
 		return CLI_OK;
 	}
-	f = fopen(path, "w");
-	if (!f)
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
-	if (fwrite(buf, 1, len, f) != len)
-		e = errno ? errno : EIO;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	if (e) {
-		unlink(path);
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
-	}
+	if (cli_output_check(c, path, magic, sizeof magic - 1))
+		return CLI_FAIL;
+	rc = cli_output_write(path, buf, len);
+	if (rc)
+		return cli_fail("cannot write '%s': %s", path,
+				cli_output_strerror(rc));
 	return CLI_OK;
 }
 
@@ -594,7 +603,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	else if (!sh.sections)
 		rc = cli_fail("no building '%s' (see 'kith members')", building);
 	else
-		rc = write_out(out, buf, len);
+		rc = write_out(c, out, buf, len);
 	free(buf);
 	if (rc || !out)
 		return rc;
@@ -616,13 +625,26 @@ struct csv {
 	long rows;
 };
 
-static void csv_field(FILE *f, const char *s)
+/*
+ * One cell.  A committee opens these files in a spreadsheet, which runs a
+ * cell that starts with = + - @ (or a tab or carriage return before one)
+ * as a formula: =HYPERLINK(...) leaks data, =cmd|... runs programs.  Any
+ * text cell starting so is written with a leading apostrophe, which the
+ * spreadsheet shows as plain text (OWASP, "CSV Injection").  Only text
+ * columns come here: numbers (quantity, hours) are written as numbers by
+ * csv_line, so a negative number stays a number.
+ */
+static void csv_field(FILE *f, const char *s, int text)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	int formula = text && *s && strchr("=+-@\t\r", *s);
+
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -642,7 +664,7 @@ static void csv_line(FILE *f, const struct crdt_row *r, int names)
 		if (i)
 			fputc(',', f);
 		if (names) {
-			csv_field(f, c->name);
+			csv_field(f, c->name, 0);
 			continue;
 		}
 		switch (c->type) {
@@ -664,7 +686,7 @@ static void csv_line(FILE *f, const struct crdt_row *r, int names)
 		}
 		case CRDT_COL_TEXT:
 		case CRDT_COL_JSON:
-			csv_field(f, c->s ? c->s : "");
+			csv_field(f, c->s ? c->s : "", 1);
 			break;
 		case CRDT_COL_NULL:
 			break;
@@ -688,33 +710,52 @@ static int csv_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
-/* Write one table to path; files may hold personal data: 0600. */
-static int csv_write(struct cli *c, enum crdt_report_table t,
-		     const char *path, long *rows)
+/* One table, rendered in memory (buf, len: free buf), rows counted. */
+static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
+		      size_t *len, long *rows)
 {
 	struct csv w = { NULL, 0 };
-	int fd, rc, e = 0;
+	int rc;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
-	w.f = fdopen(fd, "w");
-	if (!w.f) {
-		e = errno;
-		close(fd);
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
-	}
+	*buf = NULL;
+	w.f = open_memstream(buf, len);
+	if (!w.f)
+		return KITH_ENOMEM;
 	rc = crdt_report_table(c->r.store, t, csv_header, csv_row, &w);
-	if (ferror(w.f))
-		e = errno ? errno : EIO;
-	if (fclose(w.f) && !e)
-		e = errno ? errno : EIO;
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read the replica");
-	if (e)
-		return cli_fail("cannot write '%s': %s", path, oserr(e));
+	if (fclose(w.f) && !rc)
+		rc = KITH_ENOMEM;
 	*rows = w.rows;
-	return CLI_OK;
+	return rc;
+}
+
+/* Every table in memory first, every path checked, then the files
+ * written, each through a temp file (0600: they hold personal data). */
+static int csv_write_all(struct cli *c,
+			 char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX],
+			 long *rows)
+{
+	char *buf[CRDT_REPORT_NTABLES] = { NULL };
+	size_t len[CRDT_REPORT_NTABLES];
+	int i, rc = 0;
+
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
+		rc = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
+				&rows[i]);
+	if (rc)
+		rc = cli_fail_rc(c, rc, "cannot read the replica");
+	/* an earlier report is known by its header line */
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
+		rc = cli_output_check(c, path[i], buf[i],
+				      strcspn(buf[i], "\n") + 1);
+	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++) {
+		rc = cli_output_write(path[i], buf[i], len[i]);
+		if (rc)
+			rc = cli_fail("cannot write '%s': %s", path[i],
+				      cli_output_strerror(rc));
+	}
+	for (i = 0; i < CRDT_REPORT_NTABLES; i++)
+		free(buf[i]);
+	return rc;
 }
 
 int cli_report(struct cli *c, int argc, char **argv)
@@ -758,8 +799,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 	rc = peer_home_ensure(dir);
 	if (rc)
 		return cli_fail("cannot write '%s': %s", dir,
-				rc < 0 && rc > KITH_EBASE ? oserr(-rc)
-							  : kith_strerror(rc));
+				cli_output_strerror(rc));
 	if (stat(dir, &st))
 		return cli_fail("cannot write '%s': %s", dir, oserr(errno));
 	if (!S_ISDIR(st.st_mode))
@@ -767,8 +807,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 	rc = crdt_report_begin(c->r.store, c->now);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read the replica");
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = csv_write(c, (enum crdt_report_table)i, path[i], &rows[i]);
+	rc = csv_write_all(c, path, rows);
 	crdt_report_end(c->r.store);
 	if (rc)
 		return rc;

@@ -202,8 +202,17 @@ void cli_private_view_wipe(struct cli_private_view *v)
 void cli_private_print(FILE *f, const char *key,
 		       const struct cli_private_view *v)
 {
-	if (v->state == CLI_PRIV_OPEN)
-		fprintf(f, "%s%s\n", key, v->text);
+	if (v->state == CLI_PRIV_OPEN) {
+		char indent[32];
+		size_t n = strlen(key) < sizeof indent ? strlen(key)
+						       : sizeof indent - 1;
+
+		memset(indent, ' ', n); /* more lines start under the first */
+		indent[n] = 0;
+		fputs(key, f);
+		cli_txt_write_ml(f, v->text, indent);
+		fputc('\n', f);
+	}
 	else if (v->state == CLI_PRIV_SEALED && v->why == KITH_EDENIED)
 		fprintf(f, "%s(sealed for %zu member%s)\n", key, v->readers,
 			v->readers == 1 ? "" : "s");

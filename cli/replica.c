@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "crdt/bundle.h"
@@ -30,7 +31,7 @@ static int member_text_row(void *ctx, const struct crdt_row *r)
 	cli_cell(cli_col_text(r, "unit"), 8, "  ");
 	printf("%6.2f  %s%s\n", crdt_row_get(r, "hours")->d,
 	       cli_col_int(r, "forked") ? "FORKED  " : "",
-	       cli_col_text(r, "skills"));
+	       cli_txt(cli_col_text(r, "skills")));
 	return 0;
 }
 
@@ -99,18 +100,31 @@ int cli_digest(struct cli *c, int argc, char **argv)
 
 int cli_vector(struct cli *c, int argc, char **argv)
 {
+	char tmp[PEER_PATH_MAX];
 	struct crdt_vector vv;
 	int rc;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage(NULL, "usage: kith vector FILE");
+		return cli_usage(NULL, argc < 2 ? "a file name is required"
+						: "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
+	if (cli_output_check(c, argv[1], "kith-vector 1\n", 14))
+		return CLI_FAIL;
 	rc = crdt_vector_load(c->r.store, &vv);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read version vector");
-	rc = crdt_vector_write(&vv, argv[1]);
+	/* written next to the file, then renamed over it */
+	rc = cli_output_tmp(argv[1], tmp, sizeof tmp);
+	if (!rc) {
+		rc = crdt_vector_write(&vv, tmp);
+		if (rc)
+			unlink(tmp);
+		else
+			rc = cli_output_place(tmp, argv[1]);
+	}
 	if (!rc && c->json)
 		printf("{\"authors\":%zu}\n", vv.n);
 	else if (!rc)
@@ -120,7 +134,7 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	crdt_vector_release(&vv);
 	if (rc)
 		return cli_fail("cannot write '%s': %s", argv[1],
-				kith_strerror(rc));
+				cli_output_strerror(rc));
 	return CLI_OK;
 }
 
@@ -138,7 +152,8 @@ int cli_export(struct cli *c, int argc, char **argv)
 	struct crdt_vector vv = { NULL, 0 };
 	struct crdt_export_stats st = { 0, 0, 0 };
 	const char *file = NULL, *since = NULL;
-	unsigned long long max = 0;
+	char tmp[PEER_PATH_MAX];
+	uint64_t max = 0;
 	int ch, rc;
 
 	optind = 0;
@@ -148,22 +163,35 @@ int cli_export(struct cli *c, int argc, char **argv)
 		else if (ch == 's')
 			since = optarg;
 		else if (ch == 'm') {
-			char *end;
+			char num[32];
+			size_t n = strlen(optarg);
+			uint64_t unit = 1;
 
-			max = strtoull(optarg, &end, 10);
-			if (*end == 'k' || *end == 'K')
-				max *= 1024, end++;
-			else if (*end == 'M')
-				max *= 1024 * 1024, end++;
-			if (*end || !max)
+			/* N, Nk or NM: decimal digits, one optional suffix */
+			if (n && (optarg[n - 1] == 'k' || optarg[n - 1] == 'K'))
+				unit = 1024;
+			else if (n && optarg[n - 1] == 'M')
+				unit = 1024 * 1024;
+			n -= unit > 1;
+			if (n < sizeof num) {
+				memcpy(num, optarg, n);
+				num[n] = 0;
+			}
+			if (n >= sizeof num ||
+			    cli_parse_uint(num, 1, UINT64_MAX / unit, &max))
 				return cli_usage(&cmd, "--max-bytes needs a size "
-						       "like 65536, 64k or 2M");
+						       "like 65536, 64k or 2M, "
+						       "not '%s'",
+						 optarg);
+			max *= unit;
 		} else
 			return cli_bad_option(&cmd, argv, ch);
 	}
 	if (!file)
 		return cli_usage(&cmd, "a file name is required");
 	rc = cli_open(c, 0);
+	if (!rc)
+		rc = cli_output_check(c, file, "KITHBNDL", 8);
 	if (!rc)
 		rc = cli_community_key(c, &com, "bundles");
 	if (rc)
@@ -179,16 +207,23 @@ int cli_export(struct cli *c, int argc, char **argv)
 						: kith_strerror(rc));
 		}
 	}
-	rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL, max,
-				    file, &st);
+	rc = cli_output_tmp(file, tmp, sizeof tmp);
+	if (!rc) {
+		rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL,
+					    max, tmp, &st);
+		if (rc)
+			unlink(tmp);
+		else
+			rc = cli_output_place(tmp, file);
+	}
 	peer_community_wipe(&com);
 	crdt_vector_release(&vv);
 	if (rc == KITH_ETOOBIG && max)
 		return cli_fail("--max-bytes %llu is too small for any bundle",
-				max);
+				(unsigned long long)max);
 	if (rc)
 		return cli_fail("cannot write bundle '%s': %s", file,
-				kith_strerror(rc));
+				cli_output_strerror(rc));
 	if (c->json)
 		printf("{\"changes\":%llu,\"bytes\":%llu,\"left\":%llu}\n",
 		       (unsigned long long)st.changes,
@@ -212,7 +247,9 @@ int cli_import(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2 || argv[1][0] == '-')
-		return cli_usage(NULL, "usage: kith import FILE");
+		return cli_usage(NULL, argc < 2 ? "a file name is required"
+						: "unexpected argument '%s'",
+				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = cli_community_key(c, &com, "bundles");

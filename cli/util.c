@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "crdt/rules.h"
@@ -23,6 +25,10 @@ int cli_fail(const char *fmt, ...)
 	return CLI_FAIL;
 }
 
+/* The command being run (set by cli_dispatch): the synopsis of a usage
+ * error when the caller passes no command of its own. */
+static const struct cli_cmd *current;
+
 void cli_print_usage(FILE *f, const struct cli_cmd *cmd)
 {
 	fprintf(f, "usage: kith %s\n", cmd->usage);
@@ -39,6 +45,9 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (!cmd)
+		cmd = current;
+	/* exactly one synopsis line after the one "kith: " line */
 	if (cmd)
 		fprintf(stderr, "usage: kith %s\n", cmd->usage);
 	return CLI_USAGE;
@@ -94,11 +103,14 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
 			printf("usage: kith %s\n%s\n", t[i].usage, t[i].help);
 			return CLI_OK;
 		}
+		current = &t[i];
 		return t[i].fn(c, argc - 1, argv + 1);
 	}
 	fprintf(stderr, "kith: unknown command '%s%s%s'; see 'kith %s%s--help'\n",
 		group ? group : "", group ? " " : "", argv[1], group ? group : "",
 		group ? " " : "");
+	if (group && current) /* the group's synopsis */
+		fprintf(stderr, "usage: kith %s\n", current->usage);
 	return CLI_USAGE;
 }
 
@@ -113,7 +125,7 @@ int cli_open(struct cli *c, int need_identity)
 {
 	char path[PEER_PATH_MAX];
 	struct crdt_env env = c->env;
-	int rc;
+	int rc, fd;
 
 	if (c->open)
 		goto identity;
@@ -125,6 +137,11 @@ int cli_open(struct cli *c, int need_identity)
 				kith_strerror(rc));
 	if (peer_path(path, sizeof path, c->home, "replica.db"))
 		return cli_fail("data directory path is too long");
+	/* a new replica is created 0600 here, whatever the umask; SQLite
+	 * gives its -wal and -shm the mode of the database file */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
 	env.now_ms = cli_now_ms;
 	env.ctx = c;
 	c->env = env;
@@ -194,7 +211,8 @@ void cli_banner(struct cli *c)
 			snprintf(when, sizeof when, "?");
 	}
 	printf("*** EMERGENCY since %s: %s ***\n", when,
-	       c->roles.reason[0] ? c->roles.reason : "(no reason given)");
+	       c->roles.reason[0] ? cli_txt(c->roles.reason)
+				  : "(no reason given)");
 	printf("*** critical and urgent needs are listed first; check in with "
 	       "'kith checkin safe' ***\n\n");
 }
@@ -216,49 +234,104 @@ int cli_fail_rc(struct cli *c, int rc, const char *what)
 	return cli_fail("%s: %s", what, kith_strerror(rc));
 }
 
-int cli_parse_qty(const char *s, int64_t *out)
+int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	long long v;
+	uint64_t v = 0;
+	const char *p;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || end == s || v < 1 || v > 1000000000)
+	/* no strtoul: it skips spaces, takes a sign ("-1" wraps) and, with
+	 * base 0, hex and octal; here only ASCII digits, read as decimal */
+	if (!s || !*s)
+		return -1;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1; /* overflow */
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
 }
 
+int cli_parse_qty(const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (cli_parse_uint(s, 1, 1000000000, &v))
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* Decimal hours, "2", "1.5", ".25": digits with at most one '.', nothing
+ * else (no sign, exponent, hex float, inf); rounded to quarters. */
 int cli_parse_hours(const char *s, int64_t *quarters)
 {
-	char *end;
-	double h;
+	uint64_t whole = 0, frac = 0, scale = 1;
+	int digits = 0, dot = 0;
+	const char *p;
 
-	errno = 0;
-	h = strtod(s, &end);
-	if (errno || *end || end == s || !(h >= 0) || h > CRDT_MAX_HOURS)
+	for (p = s; *p; p++) {
+		if (*p == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return -1;
+		digits++;
+		if (!dot) {
+			whole = whole * 10 + (uint64_t)(*p - '0');
+			if (whole > CRDT_MAX_HOURS)
+				return -1;
+		} else if (scale < 1000000000) { /* later digits cannot matter */
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+	}
+	if (!digits)
 		return -1;
-	*quarters = (int64_t)(h * 4 + 0.5);
+	/* quarters, rounding half up: whole*4 + round(frac/scale * 4) */
+	*quarters = (int64_t)(whole * 4 + (frac * 8 + scale) / (2 * scale));
+	if (*quarters > CRDT_MAX_HOURS_Q)
+		return -1;
+	return 0;
+}
+
+/* n decimal digits at s into *v; 0 or -1 */
+static int fixed_digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
 	return 0;
 }
 
 /* YYYY-MM-DD (end of that local day) or YYYY-MM-DDTHH:MM / "YYYY-MM-DD
- * HH:MM" (that local minute). */
+ * HH:MM" (that local minute); decimal digits only, exactly as shown. */
 int cli_parse_date(const char *s, int64_t *out)
 {
 	struct tm tm;
-	int y, mo, d, h = 23, mi = 59, sec = 59, n = 0;
-	char sep;
+	int y, mo, d, h = 23, mi = 59, sec = 59;
+	size_t len = strlen(s);
 	time_t t;
 
 	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3)
+	if ((len != 10 && len != 16) || fixed_digits(s, 4, &y) ||
+	    s[4] != '-' || fixed_digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    fixed_digits(s + 8, 2, &d))
 		return -1;
-	if (s[n]) {
-		int m = 0;
-
-		if (sscanf(s + n, "%c%2d:%2d%n", &sep, &h, &mi, &m) != 3 ||
-		    (sep != 'T' && sep != ' ') || s[n + m])
+	if (len == 16) {
+		if ((s[10] != 'T' && s[10] != ' ') ||
+		    fixed_digits(s + 11, 2, &h) || s[13] != ':' ||
+		    fixed_digits(s + 14, 2, &mi))
 			return -1;
 		sec = 0;
 	}

@@ -258,11 +258,13 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 		printf("%-8s  %-8s  %-9s  %-30s  %s\n", "ID", "URGENCY", "STATUS",
 		       "TITLE", "WHO / WHERE");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-8s  %-9s  ", sid, cli_col_text(r, "urgency"),
-	       cli_col_text(r, "status"));
+	printf("%-8s  %-8s  %-9s  ", cli_txt(sid),
+	       cli_txt(cli_col_text(r, "urgency")),
+	       cli_txt(cli_col_text(r, "status")));
 	cli_cell(cli_col_text(r, "title"), 30, "  ");
-	printf("%s%s%s%s\n", *forname ? forname : who, *forname ? " (via " : "",
-	       *forname ? who : "", *forname ? ")" : "");
+	printf("%s%s%s%s\n", cli_txt(*forname ? forname : who),
+	       *forname ? " (via " : "", cli_txt(*forname ? who : ""),
+	       *forname ? ")" : "");
 	return 0;
 }
 
@@ -347,10 +349,12 @@ static int claim_text_row(void *ctx, const struct crdt_row *r)
 	if (!l->n++)
 		printf("claims:\n");
 	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("  %s  %-9s  %lld  %s%s%s\n", sid, cli_col_text(r, "status"),
+	printf("  %s  %-9s  %lld  %s%s%s\n", cli_txt(sid),
+	       cli_txt(cli_col_text(r, "status")),
 	       (long long)cli_col_int(r, "quantity"),
-	       *name ? name : cli_col_text(r, "claimant"),
-	       *cli_col_text(r, "note") ? ": " : "", cli_col_text(r, "note"));
+	       cli_txt(*name ? name : cli_col_text(r, "claimant")),
+	       *cli_col_text(r, "note") ? ": " : "",
+	       cli_txt(cli_col_text(r, "note")));
 	return 0;
 }
 
@@ -380,29 +384,23 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 		printf("}\n");
 		return 0;
 	}
-	printf("%-12s %s\n%-12s %s\n%-12s %s\n%-12s %s\n", "id",
-	       cli_col_text(r, "id"), "title", cli_col_text(r, "title"),
-	       "status", cli_col_text(r, "status"), "urgency",
-	       cli_col_text(r, "urgency"));
-	printf("%-12s %s, %lld\n", "kind", cli_col_text(r, "kind"),
+	cli_show_field("id", cli_col_text(r, "id"));
+	cli_show_field("title", cli_col_text(r, "title"));
+	cli_show_field("status", cli_col_text(r, "status"));
+	cli_show_field("urgency", cli_col_text(r, "urgency"));
+	printf("%-12s %s, %lld\n", "kind", cli_txt(cli_col_text(r, "kind")),
 	       (long long)cli_col_int(r, "quantity"));
-	if (*cli_col_text(r, "category"))
-		printf("%-12s %s\n", "category", cli_col_text(r, "category"));
+	cli_show_field("category", cli_col_text(r, "category"));
 	if (nb && nb->type == CRDT_COL_INT) {
 		cli_format_date(d, sizeof d, nb->i);
-		printf("%-12s %s\n", "needed by", d);
+		cli_show_field("needed by", d);
 	}
-	if (*cli_col_text(r, "location"))
-		printf("%-12s %s\n", "location", cli_col_text(r, "location"));
-	if (*cli_col_text(r, "for_name"))
-		printf("%-12s %s\n", "for", cli_col_text(r, "for_name"));
-	if (*cli_col_text(r, "description"))
-		printf("%-12s %s\n", "description",
-		       cli_col_text(r, "description"));
+	cli_show_field("location", cli_col_text(r, "location"));
+	cli_show_field("for", cli_col_text(r, "for_name"));
+	cli_show_field("description", cli_col_text(r, "description"));
 	cli_private_print(stdout, "private      ", l->priv);
-	printf("%-12s %s\n%-12s %s\n", "posted by",
-	       cli_col_text(r, "author_name"), "author id",
-	       cli_col_text(r, "author"));
+	printf("%-12s %s\n", "posted by", cli_txt(cli_col_text(r, "author_name")));
+	cli_show_field("author id", cli_col_text(r, "author"));
 	return 0;
 }
 

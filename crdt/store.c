@@ -324,12 +324,13 @@ static int migrate(struct crdt_store *s)
 int crdt_store_open(struct crdt_store **out, const char *path)
 {
 	struct crdt_store *s;
-	int rc;
+	int rc, full = 0;
 
 	*out = NULL;
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return KITH_ENOMEM;
+again:
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_NOMUTEX,
@@ -340,11 +341,26 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	rc = sqlite3_exec(s->db,
-			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-			  "PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-8000;"
-			  "PRAGMA foreign_keys=OFF;",
-			  NULL, NULL, NULL);
+	/* A full disk has no room for the -shm index a WAL reader needs:
+	 * then keep that index in this process's memory (exclusive locking
+	 * mode, set before the first read), so that reading still works.
+	 * Temp tables and sorts stay in memory always. */
+	if (full)
+		rc = sqlite3_exec(s->db, "PRAGMA locking_mode=EXCLUSIVE", NULL,
+				  NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				  "PRAGMA wal_autocheckpoint=4000;"
+				  "PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY;"
+				  "PRAGMA foreign_keys=OFF;",
+				  NULL, NULL, NULL);
+	if (!full && ((rc & 0xff) == SQLITE_IOERR || rc == SQLITE_FULL)) {
+		sqlite3_close(s->db);
+		s->db = NULL;
+		full = 1;
+		goto again;
+	}
 	if (rc != SQLITE_OK) {
 		rc = crdt_store_err(s, rc);
 		goto fail;

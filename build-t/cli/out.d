@@ -1,0 +1,19 @@
+build-t/cli/out.o: cli/out.c cli/cli.h crdt/community.h crdt/bundle.h \
+ crdt/replica.h crdt/apply.h crdt/store.h crdt/change.h crdt/codec.h \
+ crdt/crypto.h crdt/facts.h crdt/query.h crdt/query.h crdt/replica.h \
+ peer/keystore.h crdt/crypto.h
+cli/cli.h:
+crdt/community.h:
+crdt/bundle.h:
+crdt/replica.h:
+crdt/apply.h:
+crdt/store.h:
+crdt/change.h:
+crdt/codec.h:
+crdt/crypto.h:
+crdt/facts.h:
+crdt/query.h:
+crdt/query.h:
+crdt/replica.h:
+peer/keystore.h:
+crdt/crypto.h:

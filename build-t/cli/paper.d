@@ -1,0 +1,22 @@
+build-t/cli/paper.o: cli/paper.c cli/cli.h crdt/community.h crdt/bundle.h \
+ crdt/replica.h crdt/apply.h crdt/store.h crdt/change.h crdt/codec.h \
+ crdt/crypto.h crdt/facts.h crdt/query.h crdt/query.h crdt/replica.h \
+ peer/keystore.h crdt/crypto.h crdt/err.h crdt/report.h crdt/schema.h
+cli/cli.h:
+crdt/community.h:
+crdt/bundle.h:
+crdt/replica.h:
+crdt/apply.h:
+crdt/store.h:
+crdt/change.h:
+crdt/codec.h:
+crdt/crypto.h:
+crdt/facts.h:
+crdt/query.h:
+crdt/query.h:
+crdt/replica.h:
+peer/keystore.h:
+crdt/crypto.h:
+crdt/err.h:
+crdt/report.h:
+crdt/schema.h:

@@ -1,0 +1,21 @@
+build-t/cli/replica.o: cli/replica.c cli/cli.h crdt/community.h \
+ crdt/bundle.h crdt/replica.h crdt/apply.h crdt/store.h crdt/change.h \
+ crdt/codec.h crdt/crypto.h crdt/facts.h crdt/query.h crdt/query.h \
+ crdt/replica.h peer/keystore.h crdt/crypto.h crdt/bundle.h crdt/err.h
+cli/cli.h:
+crdt/community.h:
+crdt/bundle.h:
+crdt/replica.h:
+crdt/apply.h:
+crdt/store.h:
+crdt/change.h:
+crdt/codec.h:
+crdt/crypto.h:
+crdt/facts.h:
+crdt/query.h:
+crdt/query.h:
+crdt/replica.h:
+peer/keystore.h:
+crdt/crypto.h:
+crdt/bundle.h:
+crdt/err.h:

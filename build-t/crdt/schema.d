@@ -1,0 +1,2 @@
+build-t/crdt/schema.o: crdt/schema.c crdt/schema.h
+crdt/schema.h:

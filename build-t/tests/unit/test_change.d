@@ -1,0 +1,17 @@
+build-t/tests/unit/test_change.o: tests/unit/test_change.c crdt/change.h \
+ crdt/codec.h crdt/crypto.h tests/testlib.h crdt/apply.h crdt/store.h \
+ crdt/change.h crdt/crypto.h crdt/err.h crdt/replica.h crdt/apply.h \
+ crdt/schema.h crdt/store.h
+crdt/change.h:
+crdt/codec.h:
+crdt/crypto.h:
+tests/testlib.h:
+crdt/apply.h:
+crdt/store.h:
+crdt/change.h:
+crdt/crypto.h:
+crdt/err.h:
+crdt/replica.h:
+crdt/apply.h:
+crdt/schema.h:
+crdt/store.h:
