@@ -36,6 +36,8 @@ struct cli {
 	int have_community;
 	uint8_t creator[32];	 /* the community's first coordinator */
 	struct crdt_roles roles; /* derived at open (crdt/community.h) */
+	struct crdt_head head;	 /* our head as DIR/head last said */
+	int head_warned;	 /* a DIR/head warning was printed */
 };
 
 struct cli_cmd {

@@ -121,6 +121,84 @@ static uint64_t cli_now_ms(void *ctx)
 	return c->fixed_ms ? c->fixed_ms : crdt_env_system.now_ms(NULL);
 }
 
+/* The keeper of DIR/head (crdt/replica.h, peer/keystore.h). */
+static int cli_head_load(void *ctx, const uint8_t pk[CRDT_PK_LEN],
+			 struct crdt_head *h)
+{
+	struct cli *c = ctx;
+	int rc = peer_head_load(c->home, pk, h);
+
+	if (rc == KITH_EDECODE) {
+		/* the replica is the truth then; a new file follows */
+		if (!c->head_warned)
+			fprintf(stderr, "kith: warning: '%s/head' is damaged; "
+					"taking this replica as the truth\n",
+				c->home);
+		c->head_warned = 1;
+		rc = KITH_ENOTFOUND;
+	}
+	c->head = rc ? (struct crdt_head){ 0 } : *h;
+	return rc;
+}
+
+static int cli_head_save(void *ctx, const uint8_t pk[CRDT_PK_LEN],
+			 const struct crdt_head *h)
+{
+	struct cli *c = ctx;
+	int rc = peer_head_save(c->home, pk, h);
+
+	if (rc && !c->head_warned)
+		fprintf(stderr, "kith: warning: cannot record your change #%llu "
+				"in '%s/head': %s\n",
+			(unsigned long long)h->seq, c->home, kith_strerror(rc));
+	if (rc)
+		c->head_warned = 1;
+	return rc;
+}
+
+/* The refusal of a write while the replica lacks our own head. */
+static int cli_fail_behind(struct cli *c)
+{
+	struct crdt_head h;
+
+	if (crdt_replica_own_head(&c->r, &h, NULL, NULL) == 0 &&
+	    h.seq >= c->head.seq)
+		return cli_fail("this replica holds another change #%llu of "
+				"yours than this machine made (a copied "
+				"identity?); sync with a neighbour (kith sync "
+				"ADDR) or import a bundle before writing",
+				(unsigned long long)c->head.seq);
+	return cli_fail("this replica is missing your own earlier changes "
+			"(up to #%llu); sync with a neighbour (kith sync ADDR), "
+			"import a bundle or restore a backup before writing",
+			(unsigned long long)c->head.seq);
+}
+
+/* Days are enough: a clock that far behind is wrong, not skewed. */
+#define CLI_CLOCK_BEHIND_MS (86400ull * 1000)
+
+/* Warn when the clock is far behind the newest stamp this replica has
+ * seen (a Raspberry Pi without a real-time clock after a power cut):
+ * crdt/replica.h stamps from that newest stamp on. */
+static void cli_check_clock(struct cli *c)
+{
+	uint64_t newest, now_ms = cli_now_ms(c);
+	char now_s[32], seen_s[32];
+
+	if (crdt_replica_newest_hlc(&c->r, &newest))
+		return;
+	newest >>= 16;
+	if (newest <= now_ms + CLI_CLOCK_BEHIND_MS)
+		return;
+	cli_format_date(now_s, sizeof now_s, (int64_t)(now_ms / 1000));
+	cli_format_date(seen_s, sizeof seen_s, (int64_t)(newest / 1000));
+	fprintf(stderr, "kith: warning: this computer's clock says %s, %llu "
+			"days behind the newest change seen (%s); posts are "
+			"stamped just after that change; set the clock\n",
+		now_s, (unsigned long long)((newest - now_ms) / 86400000),
+		seen_s);
+}
+
 int cli_open(struct cli *c, int need_identity)
 {
 	char path[PEER_PATH_MAX];
@@ -151,6 +229,10 @@ int cli_open(struct cli *c, int need_identity)
 	if (rc)
 		return CLI_FAIL;
 	c->open = 1;
+	c->r.keeper.load = cli_head_load;
+	c->r.keeper.save = cli_head_save;
+	c->r.keeper.ctx = c;
+	cli_check_clock(c);
 	{
 		struct peer_community com;
 
@@ -183,6 +265,11 @@ identity:
 	if (rc)
 		return cli_fail("cannot read identity in '%s': %s", c->home,
 				kith_strerror(rc));
+	/* first open of an identity without DIR/head, or after a crash
+	 * between a commit and its record: record the replica's head (never
+	 * over a record this replica does not hold) */
+	rc = crdt_replica_keep_head(&c->r);
+	(void)rc; /* a failed save warned; reads and refusals still work */
 	return CLI_OK;
 }
 
@@ -227,6 +314,8 @@ int cli_require_role(struct cli *c, int role, const char *what)
 
 int cli_fail_rc(struct cli *c, int rc, const char *what)
 {
+	if (rc == KITH_EBEHIND)
+		return cli_fail_behind(c);
 	if (rc == KITH_EDB || rc == KITH_EBUSY || rc == KITH_EFULL ||
 	    rc == KITH_EIO)
 		return cli_fail("%s: %s (%s)", what, kith_strerror(rc),

@@ -30,7 +30,8 @@
 	X(NOIDENT, "no identity")                                             \
 	X(NOCOMMUNITY, "no community")                                        \
 	X(CHECKSUM, "checksum mismatch")                                      \
-	X(VERSION, "made by a newer version of kith")
+	X(VERSION, "made by a newer version of kith")                         \
+	X(BEHIND, "replica is missing your own earlier changes")
 
 enum {
 	KITH_EBASE = -10000,

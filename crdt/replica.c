@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "codec.h"
 #include "err.h"
 #include "replica.h"
 
@@ -76,9 +77,170 @@ int crdt_replica_observe_hlc(struct crdt_replica *r, uint64_t hlc)
 	return crdt_store_meta_set_int(r->store, "hlc", (int64_t)hlc);
 }
 
+int crdt_replica_newest_hlc(struct crdt_replica *r, uint64_t *hlc)
+{
+	int64_t last = 0;
+	int rc = crdt_store_meta_get_int(r->store, "hlc", &last);
+
+	*hlc = rc ? 0 : (uint64_t)last;
+	return rc;
+}
+
+/* Hash (may be NULL) and stamp (may be NULL) of stored change (n, seq).
+ * The stamp is read from the body's header (change.h), which precedes the
+ * ops: no need to decode them. */
+static int stored_change(struct crdt_replica *r, int64_t n, uint64_t seq,
+			 uint8_t hash[CRDT_HASH_LEN], uint64_t *hlc)
+{
+	struct crdt_buf buf;
+	struct crdt_rd rd;
+	int rc;
+
+	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
+	rc = crdt_store_get_change(r->store, n, seq, &buf);
+	if (!rc && buf.len <= CRDT_SIG_LEN)
+		rc = KITH_EDECODE;
+	if (rc)
+		goto out;
+	if (hash)
+		crdt_hash(hash, CRDT_HASH_LEN, buf.data, buf.len - CRDT_SIG_LEN);
+	if (hlc) {
+		crdt_rd_init(&rd, buf.data, buf.len - CRDT_SIG_LEN);
+		(void)crdt_rd_u8(&rd);
+		(void)crdt_rd_bytes(&rd, CRDT_PK_LEN);
+		if (crdt_rd_varint(&rd) > 1)
+			(void)crdt_rd_bytes(&rd, CRDT_HASH_LEN);
+		*hlc = crdt_rd_varint(&rd);
+		rc = rd.err;
+	}
+out:
+	crdt_buf_release(&buf);
+	return rc;
+}
+
+/* 1 if the replica, where this identity is author a, holds record rec:
+ * rec.seq is 0, or a's log here reaches rec.seq with the same change there
+ * (or a is forked here: see replica.h).  0 if not; < 0 on error. */
+static int holds(struct crdt_replica *r, const struct crdt_author *a,
+		 const struct crdt_head *rec)
+{
+	uint8_t hash[CRDT_HASH_LEN];
+	int rc;
+
+	if (!rec->seq || a->forked)
+		return 1;
+	if (a->head < rec->seq)
+		return 0;
+	if (a->head == rec->seq)
+		return crdt_equal(a->head_hash, rec->hash, CRDT_HASH_LEN);
+	rc = stored_change(r, a->n, rec->seq, hash, NULL);
+	if (rc == KITH_ENOTFOUND) /* a gap below the head: cannot be */
+		return 0;
+	return rc ? rc : crdt_equal(hash, rec->hash, CRDT_HASH_LEN);
+}
+
+/* The keeper's record into *rec; *kept = 0 (and rec->seq = 0) when it
+ * keeps none. */
+static int load_record(struct crdt_replica *r, struct crdt_head *rec,
+		       int *kept)
+{
+	int rc;
+
+	memset(rec, 0, sizeof *rec);
+	*kept = 0;
+	if (!r->keeper.load || !r->id.sk)
+		return 0;
+	rc = r->keeper.load(r->keeper.ctx, r->id.pk, rec);
+	if (rc == KITH_ENOTFOUND) {
+		memset(rec, 0, sizeof *rec);
+		return 0;
+	}
+	*kept = !rc;
+	return rc;
+}
+
+int crdt_replica_own_head(struct crdt_replica *r, struct crdt_head *h,
+			  struct crdt_head *rec, int *held)
+{
+	struct crdt_author a;
+	struct crdt_head tmp;
+	int rc, kept;
+
+	memset(h, 0, sizeof *h);
+	if (!r->id.sk)
+		return KITH_ENOIDENT;
+	rc = crdt_store_author(r->store, r->id.pk, 0, &a);
+	if (rc)
+		return rc;
+	h->seq = a.head;
+	memcpy(h->hash, a.head_hash, CRDT_HASH_LEN);
+	if (!rec && !held)
+		return 0;
+	if (!rec)
+		rec = &tmp;
+	rc = load_record(r, rec, &kept);
+	if (!rc && held) {
+		rc = holds(r, &a, rec);
+		*held = rc > 0;
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
+/* What keep_head would record: 1 and *h when the replica holds the record
+ * (or none is kept) and its head differs from it, else 0. */
+static int head_to_record(struct crdt_replica *r, struct crdt_head *h)
+{
+	struct crdt_author a;
+	struct crdt_head rec;
+	int rc, kept;
+
+	rc = crdt_store_author(r->store, r->id.pk, 0, &a);
+	if (!rc)
+		rc = load_record(r, &rec, &kept);
+	if (!rc)
+		rc = holds(r, &a, &rec);
+	if (rc <= 0)
+		return rc;
+	if (kept && rec.seq == a.head &&
+	    crdt_equal(rec.hash, a.head_hash, CRDT_HASH_LEN))
+		return 0;
+	h->seq = a.head;
+	memcpy(h->hash, a.head_hash, CRDT_HASH_LEN);
+	return 1;
+}
+
+int crdt_replica_keep_head(struct crdt_replica *r)
+{
+	struct crdt_head h;
+	int own_tx, rc;
+
+	if (!r->id.sk || !r->keeper.load || !r->keeper.save)
+		return 0;
+	/* the common case, nothing to record, without taking the lock */
+	rc = head_to_record(r, &h);
+	if (rc <= 0)
+		return rc;
+	own_tx = sqlite3_get_autocommit(crdt_store_db(r->store));
+	if (own_tx) {
+		rc = crdt_store_begin(r->store);
+		if (rc)
+			return rc;
+	}
+	rc = head_to_record(r, &h); /* again, under the write lock */
+	if (rc > 0)
+		rc = r->keeper.save(r->keeper.ctx, r->id.pk, &h);
+	if (own_tx)
+		crdt_store_rollback(r->store); /* nothing was written */
+	return rc < 0 ? rc : 0;
+}
+
 int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 			uint32_t nops, uint64_t *seq)
 {
+	struct crdt_head rec;
+	uint64_t prev_hlc = 0;
+	int kept;
 	struct crdt_change c;
 	struct crdt_author a;
 	struct crdt_buf buf;
@@ -94,6 +256,17 @@ int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 			goto out;
 	}
 	rc = crdt_store_author(r->store, r->id.pk, 1, &a);
+	if (!rc)
+		rc = load_record(r, &rec, &kept);
+	if (!rc) {
+		rc = holds(r, &a, &rec);
+		if (!rc)
+			rc = KITH_EBEHIND;
+		else if (rc > 0)
+			rc = 0;
+	}
+	if (!rc && a.head)
+		rc = stored_change(r, a.n, a.head, NULL, &prev_hlc);
 	if (rc)
 		goto out;
 	memset(&c, 0, sizeof c);
@@ -103,6 +276,10 @@ int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 	c.ops = ops;
 	c.nops = nops;
 	rc = crdt_replica_hlc(r, &c.hlc);
+	if (!rc && c.hlc <= prev_hlc) { /* our own log came back capped */
+		c.hlc = prev_hlc + 1;
+		rc = crdt_store_meta_set_int(r->store, "hlc", (int64_t)c.hlc);
+	}
 	if (rc)
 		goto out;
 	rc = crdt_change_encode_body(&c, &buf);
@@ -133,6 +310,13 @@ out:
 	if (rc && own_tx)
 		crdt_store_rollback(r->store);
 	crdt_buf_release(&buf);
+	/* committed (on disk): now the record, before we report success; its
+	 * failure is the keeper's to report, the change stays (replica.h) */
+	if (!rc && own_tx) {
+		int kept_rc = crdt_replica_keep_head(r);
+
+		(void)kept_rc;
+	}
 	return rc;
 }
 

@@ -54,8 +54,21 @@ int peer_path(char *out, size_t cap, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= cap ? KITH_ETOOBIG : 0;
 }
 
+/* fsync a directory, so that a rename or link in it is on disk. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) && errno != EINVAL) /* some filesystems cannot */
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
 /* Write a secret file 0600: temp, fsync, then link (no overwrite) or
- * rename (overwrite). */
+ * rename (overwrite), then fsync the directory. */
 static int write_secret(const char *dir, const char *name, const void *p,
 			size_t n, int overwrite)
 {
@@ -80,6 +93,8 @@ static int write_secret(const char *dir, const char *name, const void *p,
 			rc = errno == EEXIST ? KITH_EEXISTS : -errno;
 	}
 	unlink(tmp);
+	if (!rc)
+		rc = sync_dir(dir);
 	return rc;
 }
 
@@ -148,6 +163,57 @@ void peer_community_wire_key(const struct peer_community *c,
 		crdt_community_bind(out, c->key, c->genesis);
 	else
 		memcpy(out, c->key, CRDT_KEY_LEN);
+}
+
+#define HEAD_MAGIC "kith-head 1"
+
+int peer_head_load(const char *dir, const uint8_t pk[CRDT_PK_LEN],
+		   struct crdt_head *h)
+{
+	char buf[512], author[2 * CRDT_PK_LEN + 1], hash[2 * CRDT_HASH_LEN + 1];
+	uint8_t who[CRDT_PK_LEN];
+	unsigned long long seq;
+	size_t n = 0;
+	int rc, end = 0;
+
+	memset(h, 0, sizeof *h);
+	rc = read_file(dir, "head", (uint8_t *)buf, sizeof buf - 1, &n);
+	if (rc)
+		return rc; /* KITH_ENOTFOUND when there is none */
+	buf[n] = 0;
+	/* exactly the four lines peer_head_save writes */
+	if (sscanf(buf,
+		   HEAD_MAGIC "\nauthor %64[0-9a-f]\nseq %20llu\nhash "
+			      "%64[0-9a-f]\n%n",
+		   author, &seq, hash, &end) != 3 ||
+	    (size_t)end != n || strlen(author) != 2 * CRDT_PK_LEN ||
+	    strlen(hash) != 2 * CRDT_HASH_LEN ||
+	    crdt_unhex(who, CRDT_PK_LEN, author) ||
+	    crdt_unhex(h->hash, CRDT_HASH_LEN, hash) || seq >= (1ull << 40)) {
+		memset(h, 0, sizeof *h);
+		return KITH_EDECODE;
+	}
+	if (!crdt_equal(who, pk, CRDT_PK_LEN)) {
+		memset(h, 0, sizeof *h);
+		return KITH_ENOTFOUND;
+	}
+	h->seq = seq;
+	return 0;
+}
+
+int peer_head_save(const char *dir, const uint8_t pk[CRDT_PK_LEN],
+		   const struct crdt_head *h)
+{
+	char buf[512], author[2 * CRDT_PK_LEN + 1], hash[2 * CRDT_HASH_LEN + 1];
+	int n;
+
+	crdt_hex(author, pk, CRDT_PK_LEN);
+	crdt_hex(hash, h->hash, CRDT_HASH_LEN);
+	n = snprintf(buf, sizeof buf, HEAD_MAGIC "\nauthor %s\nseq %llu\nhash %s\n",
+		     author, (unsigned long long)h->seq, hash);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		return KITH_ETOOBIG;
+	return write_secret(dir, "head", buf, (size_t)n, 1);
 }
 
 void peer_community_wipe(struct peer_community *c)

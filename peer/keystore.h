@@ -7,10 +7,23 @@
  *                    communities created before genesis records) or
  *                    genesis (hex: the community id), 0600
  *   DIR/replica.db   the replica (crdt/store.h)
+ *   DIR/head         "kith-head 1", author (hex), seq, hash (hex), 0600:
+ *                    the identity's newest change committed on this
+ *                    machine, kept next to the identity so that a lost,
+ *                    damaged or rolled-back replica.db is noticed before
+ *                    the author writes over its own published log
+ *                    (crdt/replica.h has the rules and crash windows)
  *
- * Key files are written to a temp file, fsync'd and renamed into place; an
- * identity is never overwritten.  Secrets read from disk are wiped from the
- * stack buffers they pass through.
+ * Key files are written to a temp file, fsync'd and renamed into place,
+ * then the directory is fsync'd (so the rename itself survives a power
+ * cut); an identity is never overwritten.  Secrets read from disk are
+ * wiped from the stack buffers they pass through.
+ *
+ * The head file is not secret, but 0600 like its neighbours.  Losing it
+ * only loses the protection: the replica is the truth then and the next
+ * open writes a new one.  Deleting it is also the way out for a member
+ * who knows the missing changes are gone for good (no neighbour, bundle
+ * or backup holds them): the next write reuses their seqs.
  *
  * Invite code: "kith1" + base32 (RFC 4648, lowercase, no padding) of
  *   version:u8 key:32 id:32 name_len:u8 name checksum:4
@@ -68,6 +81,16 @@ peer_identity_create(const char *dir, const struct crdt_env *env,
 /* KITH_ENOIDENT when there is none. */
 __attribute__((warn_unused_result)) int
 peer_identity_load(const char *dir, struct crdt_identity *id);
+
+/* The head recorded for author pk; KITH_ENOTFOUND when there is no head
+ * file or it belongs to another identity, KITH_EDECODE when damaged. */
+__attribute__((warn_unused_result)) int
+peer_head_load(const char *dir, const uint8_t pk[CRDT_PK_LEN],
+	       struct crdt_head *h);
+/* Replace the head file (temp, fsync, rename, fsync of DIR). */
+__attribute__((warn_unused_result)) int
+peer_head_save(const char *dir, const uint8_t pk[CRDT_PK_LEN],
+	       const struct crdt_head *h);
 
 /* KITH_ENOCOMMUNITY when there is none. */
 __attribute__((warn_unused_result)) int
