@@ -1980,7 +1980,14 @@ static int a_confirm(struct world *w, int a, const struct mstate *S,
 	const struct mrec *wi, *one;
 	const uint8_t *claim = NULL;
 	struct crdt_op *op;
-	int64_t quarters = chance(w, 25) ? -1 : (int64_t)below(w, 13);
+	/* kith wish confirm --hours H takes up to 1000 hours, but rules.h
+	 * credits at most CRDT_MAX_HOURS_Q quarters per confirmation: beyond
+	 * that the whole confirmation is ignored */
+	int64_t quarters = chance(w, 20)   ? -1
+			   : chance(w, 90) ? 1 + (int64_t)below(w, 12)
+			   : chance(w, 80) ? (int64_t)below(w, CRDT_MAX_HOURS_Q + 1)
+					   : CRDT_MAX_HOURS_Q + 1 +
+						     (int64_t)below(w, 3600);
 	int i, n, has_acc;
 
 	/* kith wish confirm, by its rules; mostly a wish someone helped with */
@@ -2258,63 +2265,221 @@ static int a_odd(struct world *w, int a, const struct mstate *S,
 	}
 }
 
-/* Roles, moderation, emergencies and check-ins: facts nobody can edit, not
- * even their author; sometimes an attempt to edit one. */
-static int a_fact(struct world *w, int a, const struct mstate *S,
+/* ---- facts, as `kith role|member|emergency|hide|checkin` write them ---- */
+
+/* The seen list of a new fact, as cli/coord.c commit_fact makes it:
+ * crdt_facts_seen on the acting replica (its coordinators refreshed). */
+static int b_seen(struct world *w, int a, struct build *b, struct crdt_op *op,
+		  unsigned field, enum crdt_seen_kind kind, const uint8_t *key)
+{
+	struct crdt_store *st = w->rep[a].r.store;
+	struct crdt_roles ro;
+	struct crdt_buf seen;
+	int rc;
+
+	crdt_buf_init(&seen, CRDT_SEEN_MAX * CRDT_HASH_LEN);
+	rc = crdt_community_refresh(st, w->au[0].pk, &ro);
+	if (!rc) {
+		crdt_roles_release(&ro);
+		rc = crdt_facts_seen(st, kind, key, &seen);
+	}
+	if (!rc && seen.len)
+		b_bytes(b, op, field, seen.data, seen.len);
+	crdt_buf_release(&seen);
+	if (rc)
+		return fail(w, "replica %d: facts seen: %s", a, kith_strerror(rc));
+	return 0;
+}
+
+/* A member to act on: any author (the hostile too). */
+static int any_member(struct world *w)
+{
+	return (int)below(w, (uint64_t)w->na);
+}
+
+/* The CLI refuses what the acting member may not do; a buggy or stale
+ * client sometimes signs it anyway (it must count for nothing). */
+#define MAY(w, ok) ((ok) || chance((w), 10))
+
+static int a_role(struct world *w, int a, const struct mstate *S,
 		  struct build *b)
+{
+	const struct mauth *A = &S->A;
+	int coord = auth_coord(A, w->au[a].pk), x, role, grant, k;
+	char bld[16];
+	size_t bn = 0;
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	grant = A->nrole < 2 || chance(w, 55);
+	if (grant) {
+		x = any_member(w);
+		role = chance(w, 50) ? CRDT_ROLE_COORDINATOR
+				     : CRDT_ROLE_BUILDING_HEAD;
+		if (role == CRDT_ROLE_BUILDING_HEAD)
+			bn = (size_t)snprintf(bld, sizeof bld, "%s %u",
+					      chance(w, 20) ? "BLOCK" : "block",
+					      (unsigned)below(w, 3));
+		if (coord && (role == CRDT_ROLE_COORDINATOR
+				      ? auth_coord(A, w->au[x].pk)
+				      : auth_heads(A, w->au[x].pk,
+						   (const uint8_t *)bld, bn)))
+			return 1; /* "is already a ..." */
+	} else {
+		const struct mrole *r = &A->role[below(w, (uint64_t)A->nrole)];
+
+		for (x = 0; x < w->na; x++)
+			if (!memcmp(w->au[x].pk, r->pk, CRDT_PK_LEN))
+				break;
+		if (x == w->na)
+			return 1;
+		role = r->role;
+		if (role == CRDT_ROLE_BUILDING_HEAD && chance(w, 60) &&
+		    r->blen < sizeof bld) {
+			memcpy(bld, r->bld, r->blen);
+			bn = r->blen;
+		}
+	}
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+	b_bytes(b, op, F_ROLE_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_ROLE_ROLE, role);
+	(void)crdt_op_set_int(op, F_ROLE_GRANT, grant);
+	if (bn)
+		b_bytes(b, op, F_ROLE_BUILDING, bld, bn);
+	k = b_seen(w, a, b, op, F_ROLE_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+	b_note(b, "%s%s %s r%d %.*s", coord ? "" : "NOT A COORDINATOR: ",
+	       grant ? "grant" : "revoke",
+	       role ? "building head" : "coordinator", x, (int)bn, bld);
+	return k;
+}
+
+static int a_emergency(struct world *w, int a, const struct mstate *S,
+		       struct build *b)
+{
+	int coord = auth_coord(&S->A, w->au[a].pk);
+	int start = !S->A.emergency || chance(w, 20);
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
+	(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, start);
+	if (start)
+		b_text(b, op, F_EMERGENCY_REASON, "storm %u",
+		       (unsigned)below(w, 9));
+	b_note(b, "%semergency %s", coord ? "" : "NOT A COORDINATOR: ",
+	       start ? "start" : "end");
+	return b_seen(w, a, b, op, F_EMERGENCY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+}
+
+/* kith member verify / unverify: coordinators, and building heads for
+ * their building. */
+static int a_verify(struct world *w, int a, const struct mstate *S,
+		    struct build *b)
+{
+	const struct mauth *A = &S->A;
+	const uint8_t *me = w->au[a].pk;
+	int coord = auth_coord(A, me), x = any_member(w), verify, k;
+	char bld[16];
+	size_t bn;
+	struct crdt_op *op;
+
+	verify = !A->nver || chance(w, 80);
+	if (verify) {
+		/* a head verifies in a building they head */
+		for (k = 0; !coord && k < A->nrole; k++)
+			if (A->role[k].role == CRDT_ROLE_BUILDING_HEAD &&
+			    !memcmp(A->role[k].pk, me, CRDT_PK_LEN) &&
+			    A->role[k].blen < sizeof bld)
+				break;
+		if (!coord && k < A->nrole) {
+			memcpy(bld, A->role[k].bld, A->role[k].blen);
+			bn = A->role[k].blen;
+		} else {
+			bn = (size_t)snprintf(bld, sizeof bld, "block %u",
+					      (unsigned)below(w, 3));
+		}
+	} else {
+		const struct mver *v = &A->ver[below(w, (uint64_t)A->nver)];
+
+		for (x = 0; x < w->na; x++)
+			if (!memcmp(w->au[x].pk, v->pk, CRDT_PK_LEN))
+				break;
+		if (x == w->na || v->blen >= sizeof bld)
+			return 1;
+		memcpy(bld, v->bld, v->blen);
+		bn = v->blen;
+	}
+	if (!MAY(w, coord || auth_heads(A, me, (const uint8_t *)bld, bn)))
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+	b_bytes(b, op, F_VERIFY_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_VERIFY_GRANT, verify);
+	b_bytes(b, op, F_VERIFY_BUILDING, bld, bn);
+	if (verify)
+		b_text(b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 40));
+	b_note(b, "%s r%d in %.*s", verify ? "verify" : "unverify", x, (int)bn,
+	       bld);
+	return b_seen(w, a, b, op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+}
+
+/* kith hide / unhide (coordinators). */
+static int a_hide(struct world *w, int a, const struct mstate *S,
+		  struct build *b)
+{
+	int coord = auth_coord(&S->A, w->au[a].pk), i, hide = chance(w, 60);
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
+	if (i < 0)
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
+	b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
+	(void)crdt_op_set_int(op, F_MOD_HIDDEN, hide);
+	if (hide || chance(w, 50))
+		b_text(b, op, F_MOD_REASON, "reason %u", (unsigned)below(w, 9));
+	b_note(b, "%s%s %s", coord ? "" : "NOT A COORDINATOR: ",
+	       hide ? "hide" : "unhide", hex8(S->rec[i].id));
+	return b_seen(w, a, b, op, F_MOD_SEEN, CRDT_SEEN_MODERATION,
+		      S->rec[i].id);
+}
+
+/* kith checkin safe|need-help [--for MEMBER]: anyone. */
+static int a_checkin(struct world *w, int a, const struct mstate *S,
+		     struct build *b)
+{
+	int x = chance(w, 65) ? a : any_member(w), st = chance(w, 40);
+	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
+
+	b_bytes(b, op, F_CHECKIN_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_CHECKIN_STATUS, st);
+	if (chance(w, 50))
+		b_text(b, op, F_CHECKIN_NOTE, "note %u", (unsigned)below(w, 9));
+	b_note(b, "check in r%d as %s", x, st ? "need-help" : "safe");
+	return b_seen(w, a, b, op, F_CHECKIN_SEEN, CRDT_SEEN_CHECKIN, w->au[x].pk);
+}
+
+/* An edit of a fact: facts are never edited, not even by their author. */
+static int a_fact_edit(struct world *w, int a, const struct mstate *S,
+		       struct build *b)
 {
 	const struct mrec *r;
 	struct crdt_op *op;
-	int x = (int)below(w, (uint64_t)w->nr), i;
+	int i;
 
-	if (chance(w, 25)) {
-		PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
-		if (i < 0)
-			return 1;
-		r = &S->rec[i];
-		op = r->author == a ? b_edit(w, b, r)
-				    : b_op(b, CRDT_OP_REF, r->rtype);
-		if (op->kind == CRDT_OP_REF)
-			b_ref(op, r->id, CRDT_ID_LEN);
-		(void)crdt_op_set_int(op, 2, 1);
-		b_text(b, op, 3, "edited by %d", a);
-		b_note(b, "edit of r%d's fact %s", r->author, hex8(r->id));
-		return 0;
-	}
-	switch (below(w, 4)) {
-	case 0:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
-		b_bytes(b, op, F_ROLE_MEMBER, w->au[x].pk, CRDT_PK_LEN);
-		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
-		(void)crdt_op_set_int(op, F_ROLE_GRANT, (int64_t)below(w, 2));
-		b_note(b, "role fact about r%d", x);
-		break;
-	case 1:
-		PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
-		if (i < 0)
-			return 1;
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
-		b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
-		b_text(b, op, F_MOD_REASON, "reason %u", (unsigned)below(w, 9));
-		(void)crdt_op_set_int(op, F_MOD_HIDDEN, (int64_t)below(w, 2));
-		b_note(b, "moderation of %s", hex8(S->rec[i].id));
-		break;
-	case 2:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
-		(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, (int64_t)below(w, 2));
-		b_text(b, op, F_EMERGENCY_REASON, "storm %u", (unsigned)below(w, 9));
-		b_note(b, "emergency fact");
-		break;
-	default:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
-		b_bytes(b, op, F_CHECKIN_MEMBER, w->au[chance(w, 70) ? a : x].pk,
-			CRDT_PK_LEN);
-		(void)crdt_op_set_int(op, F_CHECKIN_STATUS, (int64_t)below(w, 2));
-		if (chance(w, 50))
-			b_text(b, op, F_CHECKIN_NOTE, "note %u", (unsigned)below(w, 9));
-		b_note(b, "check-in");
-		break;
-	}
+	PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
+	if (i < 0)
+		return 1;
+	r = &S->rec[i];
+	op = r->author == a ? b_edit(w, b, r) : b_op(b, CRDT_OP_REF, r->rtype);
+	if (op->kind == CRDT_OP_REF)
+		b_ref(op, r->id, CRDT_ID_LEN);
+	(void)crdt_op_set_int(op, r->rtype == CRDT_R_EMERGENCY ? 1 : 3, 1);
+	b_text(b, op, 2, "edited by %d", a);
+	b_note(b, "edit of r%d's fact %s", r->author, hex8(r->id));
 	return 0;
 }
 
@@ -2330,7 +2495,9 @@ static const struct action actions[] = {
 	{ a_accept, 5 },     { a_confirm, 10 },	  { a_bad_confirm, 3 },
 	{ a_self_claim, 2 }, { a_cross_accept, 2 }, { a_lend, 5 },	  { a_return, 4 },
 	{ a_bad_loan, 2 },   { a_profile, 5 },	  { a_bad_profile, 2 },
-	{ a_reopen, 2 },     { a_odd, 2 },	  { a_fact, 3 },
+	{ a_reopen, 2 },     { a_odd, 2 },	  { a_role, 5 },
+	{ a_emergency, 2 },  { a_verify, 10 },	  { a_hide, 2 },
+	{ a_checkin, 3 },    { a_fact_edit, 1 },
 };
 #define NACTIONS ((int)(sizeof actions / sizeof actions[0]))
 
@@ -3391,9 +3558,29 @@ static void tally_all(struct world *w, const struct mstate *S)
 		else if (r->rtype == CRDT_R_CLAIM)
 			tally(w, "claim", claim_status(S, r));
 	}
-	for (i = 0; i < w->na; i++)
+	for (i = 0; i < w->na; i++) {
 		if (S->member[i] && hours_q(w, S, i))
 			tally(w, "member", "with hours");
+		if (S->member[i] && rollcall(w, S, w->au[i].pk, 0) == 2)
+			tally(w, "member", "need-help");
+		if (auth_verified(&S->A, w->au[i].pk))
+			tally(w, "member", "verified");
+	}
+	for (i = 0; i < S->nrec; i++) {
+		const struct mrec *r = &S->rec[i];
+
+		if ((r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH) &&
+		    hidden(w, S, r))
+			tally(w, "post", "hidden");
+	}
+	if (auth_ncoord(&S->A) > 1)
+		tally(w, "seed", "coordinators > 1");
+	if (S->A.emergency)
+		tally(w, "seed", "emergency");
+	if (S->A.voided)
+		tally(w, "seed", "void facts");
+	if (S->A.waiting)
+		tally(w, "seed", "waiting facts");
 }
 
 /* ---- roles, emergency, verifications, check-ins ------------------------ */
@@ -3741,6 +3928,27 @@ static int run_seed(struct world *w, uint64_t seed)
 		b.seq = 1;
 		a_profile(w, r, &w->S, &b);
 		rc = commit(w, r, &b);
+	}
+	/* the creator verifies some members it met (kith member verify), so
+	 * hours count between some pairs and not between others */
+	for (r = 0; !rc && r < w->na; r++) {
+		struct build b;
+		struct crdt_op *op;
+		uint64_t vv[MAXR];
+
+		if (chance(w, 35) || heads(w, 0, vv) || model_eval(w, vv, &w->S))
+			continue;
+		memset(&b, 0, sizeof b);
+		b.seq = (uint64_t)w->au[0].n + 1;
+		op = b_op(&b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+		b_bytes(&b, op, F_VERIFY_MEMBER, w->au[r].pk, CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_VERIFY_GRANT, 1);
+		b_text(&b, op, F_VERIFY_BUILDING, "block %u", (unsigned)below(w, 3));
+		b_text(&b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 40));
+		b_note(&b, "verify r%d", r);
+		rc = b_seen(w, 0, &b, op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+		if (!rc)
+			rc = commit(w, 0, &b);
 	}
 	steps = 50 + (int)below(w, 60);
 	for (step = 0; !rc && step < steps; step++) {
