@@ -2793,6 +2793,492 @@ static int deliver(struct world *w)
 	return deliver_bundle(w, s, t);
 }
 
+/* ==== the hostile member ================================================ */
+
+/*
+ * An author without a replica that signs crafted changes with its own key
+ * (tl_make_change): values out of range, text that is not UTF-8, wrong
+ * lengths, seen lists naming what nobody holds or naming too much, facts
+ * stamped to win under stamp ordering, check-ins for others from the far
+ * future, self-verification, confirmations with huge hours; stamps
+ * back-dated or far ahead; bad signatures inside its runs and at
+ * checkpoints; a change it never sends (a gap never filled).
+ */
+
+/* A stamp: HLC is physical ms << 16 | a counter. */
+static uint64_t hostile_hlc(struct world *w)
+{
+	int64_t ms = (int64_t)EPOCH_MS;
+	uint64_t y = 365ull * DAY * 1000;
+
+	switch (below(w, 8)) {
+	case 0: /* back-dated by years */
+		ms -= (int64_t)(y * (1 + below(w, 20)));
+		break;
+	case 1: /* the dawn of time */
+		return below(w, 1000);
+	case 2: /* years ahead */
+		ms += (int64_t)(y * (1 + below(w, 300)));
+		break;
+	case 3: /* hours ahead: less than a day gains nothing either */
+		ms += (int64_t)(3600000 * (2 + below(w, 21)));
+		break;
+	case 4: /* days ahead */
+		ms += (int64_t)(DAY * 1000ull * (1 + below(w, 60)));
+		break;
+	default:
+		ms += (int64_t)below(w, 7200000) - 3600000;
+		break;
+	}
+	return ((uint64_t)ms << 16) | below(w, 1000);
+}
+
+/* Has the hostile held a change back already? */
+static int hostile_gap(const struct world *w)
+{
+	int s;
+
+	for (s = 0; s < w->au[w->hostile].n; s++)
+		if (w->au[w->hostile].ch[s].withheld)
+			return 1;
+	return 0;
+}
+
+/* Sign b as the hostile's next change and keep it. */
+static int hostile_commit(struct world *w, struct build *b, uint64_t hlc)
+{
+	int h = w->hostile;
+	struct author *au = &w->au[h];
+	struct tl_changes out = { NULL, 0, 0 };
+	struct mchange *mc;
+	uint32_t i;
+	int rc;
+
+	if (au->n >= MAXSEQ)
+		return 0;
+	for (i = 0; i < b->n; i++)
+		if (crdt_op_finish(&b->ops[i]))
+			return fail(w, "test bug: bad hostile op %u", i);
+	rc = tl_make_change(&w->hid, (uint64_t)au->n + 1,
+			    au->n ? au->ch[au->n - 1].hash : NULL, hlc, b->ops,
+			    b->n, &out, NULL);
+	if (rc) {
+		tl_changes_free(&out);
+		return fail(w, "hostile: signing: %s", kith_strerror(rc));
+	}
+	rc = record(w, h, out.v[0].p, out.v[0].len);
+	tl_changes_free(&out);
+	if (rc)
+		return -1;
+	mc = &au->ch[au->n - 1];
+	/* bad signatures: now and then inside a run, more rarely at a
+	 * checkpoint (which ends the log there on every replica) */
+	if (chance(w, checkpoint(mc, (uint64_t)au->n) ? 20 : 12)) {
+		mc->bad_sig = 1;
+		mc->raw[mc->len - 1 - below(w, CRDT_SIG_LEN)] ^=
+			(uint8_t)(1 + below(w, 255));
+	}
+	/* once in a while a change that is never sent */
+	if (au->n > 10 && chance(w, 1) && !hostile_gap(w))
+		mc->withheld = 1;
+	trace(w, "  HOSTILE #%d%s%s hlc %llu: %s", au->n,
+	      mc->bad_sig ? " (bad signature)" : "",
+	      mc->withheld ? " (never sent)" : "",
+	      (unsigned long long)(hlc >> 16), b->desc);
+	return 0;
+}
+
+/* A crafted seen list: the facts it names are the hashes of changes. */
+static void h_seen(struct world *w, struct build *b, struct crdt_op *op,
+		   unsigned field, const struct mstate *S)
+{
+	uint8_t buf[(CRDT_SEEN_MAX + 2) * CRDT_HASH_LEN];
+	size_t n = 0, k, want;
+	int i;
+
+	switch (below(w, 8)) {
+	case 0: /* none */
+		return;
+	case 1: /* a hash nobody holds */
+		for (k = 0; k < CRDT_HASH_LEN; k++)
+			buf[k] = (uint8_t)below(w, 256);
+		n = CRDT_HASH_LEN;
+		break;
+	case 2: /* too many hashes: breaks rules.h */
+		want = CRDT_SEEN_MAX + 1;
+		for (n = 0; n < want * CRDT_HASH_LEN; n++)
+			buf[n] = (uint8_t)below(w, 256);
+		break;
+	case 3: /* not a whole number of hashes */
+		n = CRDT_HASH_LEN + 1 + below(w, 30);
+		memset(buf, 7, n);
+		break;
+	case 4: /* the hash of a change that is never sent */
+		for (i = 0; i < w->au[w->hostile].n; i++)
+			if (w->au[w->hostile].ch[i].withheld) {
+				memcpy(buf, w->au[w->hostile].ch[i].hash,
+				       CRDT_HASH_LEN);
+				n = CRDT_HASH_LEN;
+			}
+		if (!n)
+			return;
+		break;
+	default: /* facts it knows of: a random handful */
+		want = 1 + below(w, 6);
+		for (k = 0; k < want; k++) {
+			PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
+			if (i < 0)
+				break;
+			memcpy(buf + n, chash_of(w, &S->rec[i]), CRDT_HASH_LEN);
+			n += CRDT_HASH_LEN;
+		}
+		if (!n)
+			return;
+		break;
+	}
+	b_bytes(b, op, field, buf, n);
+}
+
+/* One value that breaks a rule of rules.h, added to op (the whole op is
+ * then ignored). */
+static void h_break(struct world *w, struct build *b, struct crdt_op *op)
+{
+	static const uint8_t bad_utf8[][4] = {
+		{ 0xc0, 0x80 },	      /* overlong NUL */
+		{ 0xed, 0xa0, 0x80 }, /* a surrogate */
+		{ 0xf5, 0x80, 0x80, 0x80 }, /* above U+10FFFF */
+		{ 0x80 },	      /* a lone continuation byte */
+		{ 'a', 0, 'b' },      /* NUL */
+		{ 0xe2, 0x82 },	      /* truncated */
+	};
+	static const uint8_t lens[] = { 2, 3, 4, 1, 3, 2 };
+	int k = (int)below(w, 6);
+	uint8_t junk[CRDT_PK_LEN + 1];
+
+	memset(junk, 0x5a, sizeof junk);
+	switch (op->rtype) {
+	case CRDT_R_ITEM:
+		switch (below(w, 5)) {
+		case 0:
+			(void)crdt_op_set_int(op, F_ITEM_KIND, chance(w, 50) ? 7 : -1);
+			return;
+		case 1:
+			(void)crdt_op_set_int(op, F_ITEM_QUANTITY,
+					      chance(w, 50) ? 0 : CRDT_MAX_QTY + 1);
+			return;
+		case 2:
+			(void)crdt_op_set_int(op, F_ITEM_UNTIL,
+					      chance(w, 50) ? -1 : CRDT_MAX_DATE + 1);
+			return;
+		case 3:
+			(void)crdt_op_set_int(op, F_ITEM_WITHDRAWN, 2);
+			return;
+		default:
+			b_bytes(b, op, F_ITEM_DESCRIPTION, bad_utf8[k], lens[k]);
+			return;
+		}
+	case CRDT_R_WISH:
+		switch (below(w, 5)) {
+		case 0:
+			(void)crdt_op_set_int(op, F_WISH_URGENCY, 4 + (int64_t)below(w, 9));
+			return;
+		case 1:
+			(void)crdt_op_set_int(op, F_WISH_KIND, 2);
+			return;
+		case 2:
+			(void)crdt_op_set_int(op, F_WISH_NEEDED_BY, INT64_MAX);
+			return;
+		case 3: /* a wrong type */
+			b_text(b, op, F_WISH_QUANTITY, "many");
+			return;
+		default:
+			b_bytes(b, op, F_WISH_LOCATION, bad_utf8[k], lens[k]);
+			return;
+		}
+	case CRDT_R_CLAIM:
+		if (chance(w, 50))
+			(void)crdt_op_set_int(op, F_CLAIM_QUANTITY, 0);
+		else
+			b_bytes(b, op, F_CLAIM_NOTE, bad_utf8[k], lens[k]);
+		return;
+	case CRDT_R_ROLE:
+		(void)crdt_op_set_int(op, chance(w, 50) ? F_ROLE_ROLE : F_ROLE_GRANT,
+				      2 + (int64_t)below(w, 5));
+		return;
+	case CRDT_R_CHECKIN:
+		if (chance(w, 50))
+			(void)crdt_op_set_int(op, F_CHECKIN_STATUS, 2);
+		else
+			b_bytes(b, op, F_CHECKIN_MEMBER, junk, CRDT_PK_LEN - 1);
+		return;
+	case CRDT_R_VERIFY:
+		b_bytes(b, op, F_VERIFY_MEMBER, junk, CRDT_PK_LEN + 1);
+		return;
+	default:
+		(void)crdt_op_set_int(op, 1, INT64_MIN);
+		return;
+	}
+}
+
+/* A member key: someone real mostly, else one nobody has. */
+static const uint8_t *h_member(struct world *w)
+{
+	static uint8_t nobody[CRDT_PK_LEN];
+
+	if (chance(w, 85))
+		return w->au[below(w, (uint64_t)w->na)].pk;
+	memset(nobody, 0x42, sizeof nobody);
+	return nobody;
+}
+
+/* One crafted op (or two) from what everyone has made (S). */
+static int h_op(struct world *w, const struct mstate *S, struct build *b)
+{
+	const uint8_t *me = w->au[w->hostile].pk;
+	struct crdt_op *op;
+	int i, c, h = w->hostile;
+
+	switch (below(w, 12)) {
+	case 0: /* a post, sometimes with a broken value */
+		op = b_op(b, CRDT_OP_CREATE,
+			  chance(w, 50) ? CRDT_R_ITEM : CRDT_R_WISH);
+		b_text(b, op, F_ITEM_TITLE, "bargain %u", w->ctr++);
+		if (op->rtype == CRDT_R_WISH)
+			(void)crdt_op_set_int(op, F_WISH_URGENCY,
+					      (int64_t)below(w, 4));
+		if (chance(w, 40))
+			h_break(w, b, op);
+		b_note(b, "post%s", op->nvals > 2 ? " (maybe broken)" : "");
+		return 0;
+	case 1: /* claim a neighbour's wish or item, sometimes broken */
+		PICK(w, S, i,
+		     (r->rtype == CRDT_R_WISH || r->rtype == CRDT_R_ITEM) &&
+			     r->author != h);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CLAIM);
+		b_bytes(b, op, F_CLAIM_TARGET, S->rec[i].id,
+			chance(w, 90) ? CRDT_ID_LEN : CRDT_ID_LEN - 1);
+		(void)crdt_op_set_int(op, F_CLAIM_QUANTITY, 1);
+		if (chance(w, 20))
+			h_break(w, b, op);
+		b_note(b, "claim %s", hex8(S->rec[i].id));
+		return 0;
+	case 2: /* accept a claim on its own wish and confirm with hours, at
+		 * most 100 (counts when both are verified) or far more
+		 * (ignored) */
+		PICK(w, S, c, r->rtype == CRDT_R_CLAIM && r->author != h &&
+				      claim_wish(S, r) &&
+				      claim_wish(S, r)->author == h);
+		if (c < 0) {
+			PICK(w, S, i, r->rtype == CRDT_R_WISH && r->author == h);
+			if (i < 0)
+				return 1;
+		} else {
+			i = rec_find(S, S->rec[c].f[F_CLAIM_TARGET].p, CRDT_ID_LEN);
+		}
+		op = b_op(b, CRDT_OP_REF, CRDT_R_WISH);
+		b_ref(op, S->rec[i].id, CRDT_ID_LEN);
+		if (c >= 0)
+			b_bytes(b, op, F_WISH_ACCEPTED, S->rec[c].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, F_WISH_CONFIRMED, 1);
+		(void)crdt_op_set_int(op, F_WISH_HOURS,
+				      chance(w, 50) ? (int64_t)below(w, CRDT_MAX_HOURS_Q + 1)
+				      : chance(w, 50) ? CRDT_MAX_HOURS_Q + 1
+				      : chance(w, 50) ? -4
+						      : (int64_t)1 << 40);
+		b_note(b, "confirm own wish %s", hex8(S->rec[i].id));
+		return 0;
+	case 3: /* grant itself (or a friend) a role */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+		b_bytes(b, op, F_ROLE_MEMBER, chance(w, 70) ? me : h_member(w),
+			CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
+		(void)crdt_op_set_int(op, F_ROLE_GRANT, 1);
+		if (chance(w, 60))
+			b_text(b, op, F_ROLE_BUILDING, "block %u", (unsigned)below(w, 3));
+		h_seen(w, b, op, F_ROLE_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "role grant");
+		return 0;
+	case 4: /* revoke a coordinator (the creator, mostly) */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+		b_bytes(b, op, F_ROLE_MEMBER,
+			chance(w, 60) ? w->au[0].pk : h_member(w), CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
+		(void)crdt_op_set_int(op, F_ROLE_GRANT, 0);
+		h_seen(w, b, op, F_ROLE_SEEN, S);
+		b_note(b, "role revoke");
+		return 0;
+	case 5: /* emergency */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
+		(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, (int64_t)below(w, 2));
+		b_text(b, op, F_EMERGENCY_REASON, "panic %u", w->ctr++);
+		h_seen(w, b, op, F_EMERGENCY_SEEN, S);
+		b_note(b, "emergency");
+		return 0;
+	case 6: /* verify itself (or someone) */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+		b_bytes(b, op, F_VERIFY_MEMBER, chance(w, 70) ? me : h_member(w),
+			CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_VERIFY_GRANT, chance(w, 80));
+		if (chance(w, 85))
+			b_text(b, op, F_VERIFY_BUILDING, "block %u",
+			       (unsigned)below(w, 3));
+		b_text(b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 9));
+		h_seen(w, b, op, F_VERIFY_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "verification");
+		return 0;
+	case 7: /* hide or unhide a neighbour's post */
+		PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
+		b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, F_MOD_HIDDEN, (int64_t)below(w, 2));
+		h_seen(w, b, op, F_MOD_SEEN, S);
+		b_note(b, "moderation of %s", hex8(S->rec[i].id));
+		return 0;
+	case 8: /* a check-in for someone else, naming their reports */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
+		b_bytes(b, op, F_CHECKIN_MEMBER, h_member(w), CRDT_PK_LEN);
+		if (chance(w, 90))
+			(void)crdt_op_set_int(op, F_CHECKIN_STATUS, chance(w, 70));
+		h_seen(w, b, op, F_CHECKIN_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "check-in for someone");
+		return 0;
+	case 9: /* an edit of its own post with a broken value, or renewal */
+		PICK(w, S, i,
+		     (r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH) &&
+			     r->author == h);
+		if (i < 0)
+			return 1;
+		op = b_edit(w, b, &S->rec[i]);
+		if (chance(w, 70))
+			h_break(w, b, op);
+		b_note(b, "edit own %s", hex8(S->rec[i].id));
+		return 0;
+	case 10: /* a profile */
+		op = b_op(b, CRDT_OP_SELF, CRDT_R_MEMBER);
+		b_text(b, op, F_MEMBER_NAME, "mallory %u", w->ctr++);
+		if (chance(w, 20))
+			b_bytes(b, op, F_MEMBER_SKILLS, "\xff\xfe", 2);
+		b_note(b, "profile");
+		return 0;
+	default: /* an edit of someone else's record */
+		PICK(w, S, i, r->author != h && r->rtype <= CRDT_R_LOAN);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_REF, S->rec[i].rtype);
+		b_ref(op, S->rec[i].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, S->rec[i].rtype == CRDT_R_WISH
+						  ? F_WISH_WITHDRAWN
+						  : 4,
+				      1);
+		b_note(b, "edit of r%d's %s", S->rec[i].author, hex8(S->rec[i].id));
+		return 0;
+	}
+}
+
+/* A change whose body is over CRDT_SIG_BIG bytes (a checkpoint at any
+ * seq): padding in a record type from the future. */
+static void h_big(struct world *w, struct build *b)
+{
+	static uint8_t pad[CRDT_MAX_TEXT];
+	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, UNKNOWN_RTYPE);
+
+	memset(pad, 'x', sizeof pad);
+	(void)crdt_op_set_bytes(op, 1, pad, 3000);
+	(void)crdt_op_set_bytes(op, 2, pad, 1500);
+	b_note(b, "big");
+}
+
+/* The hostile makes one change, or a run of them. */
+static int hostile_act(struct world *w)
+{
+	uint64_t vv[MAXR];
+	int k, n, tries;
+
+	made(w, vv);
+	if (model_eval(w, vv, &w->S))
+		return -1;
+	n = chance(w, 15) ? 5 + (int)below(w, 25) : 1;
+	for (k = 0; k < n && w->au[w->hostile].n < MAXSEQ; k++) {
+		struct build b;
+		int rc = 1;
+
+		memset(&b, 0, sizeof b);
+		b.seq = (uint64_t)w->au[w->hostile].n + 1;
+		if (chance(w, 6))
+			h_big(w, &b);
+		else
+			for (tries = 0; rc == 1 && tries < 5; tries++)
+				rc = h_op(w, &w->S, &b);
+		if (rc < 0)
+			return rc;
+		if (b.n && b.n < MAXOPS && chance(w, 15) && h_op(w, &w->S, &b) < 0)
+			return -1;
+		if (b.n && hostile_commit(w, &b, hostile_hlc(w)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Some of the hostile's changes reach replica t: a random subset,
+ * shuffled, some twice, or the first ones in order, or newest first. */
+static int hostile_send(struct world *w, int t, int all)
+{
+	static struct crdt_raw v[2 * MAXSEQ];
+	const struct author *au = &w->au[w->hostile];
+	uint64_t end = hostile_end(w);
+	size_t m = 0;
+	int s, mode = all ? 3 : (int)below(w, 3);
+
+	for (s = 0; s < au->n; s++) {
+		const struct mchange *c = &au->ch[s];
+
+		if (c->withheld)
+			continue;
+		if (mode == 1 && (uint64_t)s >= end)
+			break;
+		if (mode == 0 && !chance(w, 60))
+			continue;
+		v[m].p = c->raw;
+		v[m++].len = c->len;
+		if (mode == 0 && chance(w, 10)) {
+			v[m] = v[m - 1];
+			m++;
+		}
+	}
+	trace(w, "hostile sends %zu changes to r%d (%s)", m, t,
+	      (const char *[]){ "some", "in order", "newest first", "all" }[mode]);
+	if (mode == 0) {
+		shuffle(w, v, m);
+		return apply_raw(w, t, v, m, "from the hostile");
+	}
+	if (mode == 2) {
+		for (; m > 0 && chance(w, 80); m--)
+			if (apply_raw(w, t, &v[m - 1], 1, "hostile, newest first"))
+				return -1;
+		return 0;
+	}
+	if (mode == 1)
+		return apply_raw(w, t, v, m, "hostile, in order");
+	/* everything: what the signature rules let through, in one run,
+	 * then the rest */
+	for (s = 0; s < (int)m && (uint64_t)s < end; s++)
+		;
+	if (apply_raw(w, t, v, (size_t)s, "hostile, all") ||
+	    apply_raw(w, t, v + s, m - (size_t)s, "hostile, the rest"))
+		return -1;
+	return 0;
+}
+
 /* ==== comparing a replica with the model ================================ */
 
 /* A column of a query row that shows a field as written (no derivation). */
@@ -3814,10 +4300,15 @@ static int check_replica(struct world *w, int t, const char *when, int full)
 static int sync_all(struct world *w)
 {
 	static struct crdt_raw v[MAXR * MAXSEQ];
-	uint64_t vv[MAXR];
+	uint64_t vv[MAXR], all[MAXR];
 	int s, t, x, round;
 	size_t n;
 
+	/* the hostile sends everything once more, to everyone */
+	for (t = 0; w->hostile >= 0 && t < w->nr; t++)
+		if (hostile_send(w, t, 1))
+			return -1;
+	made(w, all);
 	for (round = 0; round < 3; round++) {
 		int done = 1;
 
@@ -3825,7 +4316,7 @@ static int sync_all(struct world *w)
 			if (heads(w, t, vv))
 				return -1;
 			for (x = 0; x < w->na; x++)
-				done &= vv[x] == (uint64_t)w->au[x].n;
+				done &= vv[x] == all[x];
 		}
 		if (done)
 			return 0;
@@ -3851,16 +4342,40 @@ static int sync_all(struct world *w)
 
 static int final_checks(struct world *w)
 {
-	char d0[65], d[65];
+	char d0[65], d[65], sql[256], hex[2 * CRDT_PK_LEN + 1];
 	struct crdt_counts c;
+	uint64_t all[MAXR], vv[MAXR];
 	int64_t total = 0;
 	int t, x, rc;
 
+	made(w, all);
 	for (x = 0; x < w->na; x++)
-		total += w->au[x].n;
+		total += (int64_t)all[x];
+	crdt_hex(hex, w->hostile >= 0 ? w->au[w->hostile].pk : w->au[0].pk,
+		 CRDT_PK_LEN);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM pending p JOIN authors a ON a.n = p.n"
+		 " WHERE %s lower(hex(a.pk)) <> '%s'",
+		 w->hostile >= 0 ? "" : "1 OR", hex);
 	for (t = 0; t < w->nr; t++) {
 		struct crdt_replica *r = &w->rep[t].r;
-		int64_t pending = sql_int(w, t, "SELECT count(*) FROM pending");
+		/* only the hostile's changes beyond its gap may wait */
+		int64_t pending = sql_int(w, t, sql);
+
+		/* every honest member's changes arrived, all of them; the
+		 * hostile's as far as the signature rules let them */
+		if (heads(w, t, vv))
+			return -1;
+		for (x = 0; x < w->na; x++)
+			if (vv[x] != all[x])
+				return fail(w, "replica %d holds r%d's log up to "
+					       "#%llu, %s #%llu",
+					    t, x, (unsigned long long)vv[x],
+					    x == w->hostile ? "the hostile's may "
+							      "reach"
+							    : "its author's head "
+							      "is",
+					    (unsigned long long)all[x]);
 
 		rc = crdt_digest(r->store, t ? d : d0);
 		if (!rc)
@@ -3877,8 +4392,8 @@ static int final_checks(struct world *w)
 				       "made",
 				    t, (long long)c.changes, (long long)total);
 		if (pending != 0)
-			return fail(w, "replica %d still has %lld changes pending "
-				       "with nothing missing",
+			return fail(w, "replica %d still has %lld honest changes "
+				       "pending with nothing missing",
 				    t, (long long)pending);
 	}
 	/* the view is a function of the log: rebuilding it changes nothing */
@@ -3957,8 +4472,12 @@ static int run_seed(struct world *w, uint64_t seed)
 			rc = act(w, (int)below(w, (uint64_t)w->nr));
 		else if (r < 64)
 			rc = burst(w);
-		else if (r < 94)
+		else if (r < 80 || (r < 94 && w->hostile < 0))
 			rc = deliver(w);
+		else if (r < 88)
+			rc = hostile_act(w);
+		else if (r < 94)
+			rc = hostile_send(w, (int)below(w, (uint64_t)w->nr), 0);
 		else
 			rc = check_replica(w, (int)below(w, (uint64_t)w->nr),
 					   "mid-run", 0);
@@ -4005,6 +4524,7 @@ int main(void)
 	w->verbose = env_u64("PROP_VERBOSE", 0) != 0;
 	w->memory = env_u64("PROP_MEMORY", 0) != 0;
 	w->stats = env_u64("PROP_STATS", 0) != 0;
+	w->header = env_u64("PROP_HEADER", 0) != 0;
 	for (i = 0; i < 3; i++) {
 		const char *base = bases[i] ? bases[i] : getenv("TMPDIR");
 		struct stat sb;
