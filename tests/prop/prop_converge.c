@@ -24,16 +24,30 @@
  * Replicas are also compared with the model in the middle of a run, at the
  * prefix of each author's log they hold at that moment.
  *
- * The model is plain C over arrays: records with one writer (edits by
- * anyone else ignored), fields last-written by seq, sticky terminal facts
- * (max), and the derived statuses as query.h's header comment states them.
- * Where query.c does more than that comment says, the model follows query.c
- * and says so (item_status(), hours_q()).
+ * In most seeds a hostile member (an author without a replica) signs
+ * crafted changes with its own key: values that break rules.h, seen lists
+ * naming hashes nobody holds or too many, facts stamped to win under stamp
+ * ordering, check-ins for others from the far future, self-verification,
+ * confirmations with huge hours, back-dated and far-future stamps, bad
+ * signatures inside runs and at checkpoints, a gap it never fills.  At the
+ * end every honest member's head on every replica is its own head, and
+ * the hostile's reaches exactly as far as crdt/apply.h allows.
+ *
+ * The model is plain C over arrays, written from the headers: records with
+ * one writer (edits by anyone else ignored), fields last-written by seq,
+ * sticky terminal facts (max), ops breaking a value rule ignored whole
+ * (rules.h), the derived statuses as query.h's header comment states them,
+ * the replay of roles, emergencies and verifications (facts.h), the roll
+ * call (community.h), HIDDEN, LAST_EDIT and hours between verified members
+ * (query_sql.h).  Where a header leaves a case open the model follows the
+ * code and says so (NOT IN THE HEADER).
  *
  * Environment: PROP_SEEDS=N runs seeds 1..N (default 100), PROP_SEED=N runs
  * seed N only, PROP_VERBOSE=1 traces every step, PROP_MEMORY=1 keeps the
  * replicas in ":memory:" instead of files under /dev/shm (or $TMPDIR, /tmp),
- * PROP_STATS=1 counts the final statuses (is every status still reached?).
+ * PROP_STATS=1 counts the final statuses (is every status still reached?),
+ * PROP_HEADER=1 reads facts.h rule 1 literally (a fact waits only for the
+ * hashes it names itself; facts.c also waits for its past).
  * A failing seed prints "prop_converge: seed N failed: WHY"; the last line
  * is "N passed, N failed" (seeds) and the exit status is 1 on any failure.
  */
