@@ -24,16 +24,30 @@
  * Replicas are also compared with the model in the middle of a run, at the
  * prefix of each author's log they hold at that moment.
  *
- * The model is plain C over arrays: records with one writer (edits by
- * anyone else ignored), fields last-written by seq, sticky terminal facts
- * (max), and the derived statuses as query.h's header comment states them.
- * Where query.c does more than that comment says, the model follows query.c
- * and says so (item_status(), hours_q()).
+ * In most seeds a hostile member (an author without a replica) signs
+ * crafted changes with its own key: values that break rules.h, seen lists
+ * naming hashes nobody holds or too many, facts stamped to win under stamp
+ * ordering, check-ins for others from the far future, self-verification,
+ * confirmations with huge hours, back-dated and far-future stamps, bad
+ * signatures inside runs and at checkpoints, a gap it never fills.  At the
+ * end every honest member's head on every replica is its own head, and
+ * the hostile's reaches exactly as far as crdt/apply.h allows.
+ *
+ * The model is plain C over arrays, written from the headers: records with
+ * one writer (edits by anyone else ignored), fields last-written by seq,
+ * sticky terminal facts (max), ops breaking a value rule ignored whole
+ * (rules.h), the derived statuses as query.h's header comment states them,
+ * the replay of roles, emergencies and verifications (facts.h), the roll
+ * call (community.h), HIDDEN, LAST_EDIT and hours between verified members
+ * (query_sql.h).  Where a header leaves a case open the model follows the
+ * code and says so (NOT IN THE HEADER).
  *
  * Environment: PROP_SEEDS=N runs seeds 1..N (default 100), PROP_SEED=N runs
  * seed N only, PROP_VERBOSE=1 traces every step, PROP_MEMORY=1 keeps the
  * replicas in ":memory:" instead of files under /dev/shm (or $TMPDIR, /tmp),
- * PROP_STATS=1 counts the final statuses (is every status still reached?).
+ * PROP_STATS=1 counts the final statuses (is every status still reached?),
+ * PROP_HEADER=1 reads facts.h rule 1 literally (a fact waits only for the
+ * hashes it names itself; facts.c also waits for its past).
  * A failing seed prints "prop_converge: seed N failed: WHY"; the last line
  * is "N passed, N failed" (seeds) and the exit status is 1 on any failure.
  */
@@ -47,20 +61,28 @@
 
 #include <sqlite3.h>
 
+#include "crdt/apply.h"
 #include "crdt/bundle.h"
+#include "crdt/community.h"
 #include "crdt/err.h"
+#include "crdt/facts.h"
 #include "crdt/query.h"
 #include "crdt/replica.h"
+#include "crdt/rules.h"
 #include "crdt/schema.h"
+#include "tests/testlib.h" /* tl_make_change: the hostile signs by hand */
+#undef fail			  /* cmocka's; this file has its own */
 
-#define MAXR 5	      /* replicas (= authors) per seed */
-#define MAXSEQ 96     /* changes per author per seed */
+#define MAXR 6	      /* authors per seed: up to 5 replicas + the hostile */
+#define MAXSEQ 128    /* changes per author per seed */
+#define HONEST_SEQ 96 /* changes per honest author per seed */
 #define MAXOPS 4      /* ops per change */
-#define MAXVALS 12    /* values per op */
-#define MAXB 40	      /* longest byte value we write */
-#define MAXREC 2048   /* records per seed (> MAXR * MAXSEQ * MAXOPS) */
+#define MAXVALS 16    /* values per op */
+#define MAXB 40	      /* longest byte value kept inline (longer: heap) */
+#define MAXREC 3072   /* records per seed (>= MAXR * MAXSEQ * MAXOPS) */
 #define NFIELD 16     /* field ids 1..15 */
-#define HT 4096	      /* id hash table slots (power of two > MAXREC) */
+#define HT 8192	      /* id hash table slots (power of two > MAXREC) */
+#define MAXFACT 1024  /* authority facts per seed */
 #define NOW 1704067200 /* "now" for expiry, unix seconds (2024-01-01) */
 #define DAY 86400
 #define EPOCH_MS ((uint64_t)NOW * 1000)
@@ -71,10 +93,13 @@ _Static_assert(MAXREC >= MAXR * MAXSEQ * MAXOPS && HT > MAXREC &&
 /* ---- the log as the test wrote it ------------------------------------- */
 
 struct mval {
-	uint8_t field, type, len;
+	uint8_t field, type;
+	uint16_t len;
 	int64_t i;
 	uint8_t b[MAXB];
+	uint8_t *heap; /* the bytes when len > MAXB */
 };
+#define VB(v) ((v)->heap ? (const uint8_t *)(v)->heap : (v)->b)
 
 struct mop {
 	uint8_t kind, rtype, tlen, nvals;
@@ -90,6 +115,9 @@ struct mchange {
 	struct mop op[MAXOPS];
 	uint8_t *raw; /* "body sig" as the author's replica stored it */
 	size_t len;
+	uint8_t hash[CRDT_HASH_LEN]; /* of the body: what seen lists name */
+	uint8_t bad_sig;	     /* the hostile signed it badly */
+	uint8_t withheld;	     /* the hostile never sends it (a gap) */
 };
 
 struct author {
@@ -101,9 +129,10 @@ struct author {
 /* ---- the reference model ---------------------------------------------- */
 
 struct mfield {
-	uint8_t set, type, len;
+	uint8_t set, type;
+	uint16_t len;
 	int64_t i;
-	uint8_t b[MAXB];
+	const uint8_t *p; /* the value's bytes, in the log (struct mval) */
 };
 
 struct mrec {
@@ -111,8 +140,35 @@ struct mrec {
 	uint8_t rtype;
 	int author;
 	uint64_t seq, created; /* created: the HLC of the creating change */
+	uint64_t updated;      /* HLC of its writer's last edit (expiry) */
 	uint32_t idx;
 	struct mfield f[NFIELD];
+};
+
+/* What the replay of the authority facts derives (crdt/facts.h). */
+struct mrole {
+	uint8_t pk[CRDT_PK_LEN];
+	uint8_t role;
+	const uint8_t *bld; /* building heads: the building they head */
+	uint16_t blen;
+};
+
+struct mver {
+	uint8_t pk[CRDT_PK_LEN], by[CRDT_PK_LEN];
+	const uint8_t *bld, *unit;
+	uint16_t blen, ulen;
+};
+
+struct mauth {
+	int nrole, nver;
+	struct mrole role[MAXFACT + 1];
+	struct mver ver[MAXFACT];
+	int emergency, has_em;	 /* has_em: some emergency fact counted */
+	const uint8_t *reason;	 /* when on */
+	uint16_t rlen;
+	uint64_t em_created;	 /* HLC of the last counting emergency fact */
+	uint8_t started_by[CRDT_PK_LEN];
+	int waiting, voided;	 /* facts waiting (rule 1), void (rule 4) */
 };
 
 struct mstate {
@@ -121,6 +177,7 @@ struct mstate {
 	struct mrec rec[MAXREC];
 	int member[MAXR];
 	struct mfield mf[MAXR][NFIELD];
+	struct mauth A; /* derived by model_eval */
 };
 
 struct qrows;
@@ -137,6 +194,10 @@ struct rep {
 struct world {
 	uint64_t seed, rng;
 	int nr, verbose, memory;
+	int na;	     /* authors: the replicas, then the hostile if any */
+	int hostile; /* its author index (== nr), or -1 */
+	int header;  /* PROP_HEADER=1: rule 1 of facts.h read literally */
+	struct crdt_identity hid; /* the hostile's identity */
 	unsigned ctr; /* for unique titles */
 	uint8_t community[32];
 	char dir[256];
@@ -213,24 +274,28 @@ static const char *hex8(const uint8_t *p)
 /* ==== the model ========================================================= */
 
 /*
- * Field types, from the table in DESIGN s2 and the field lists of schema.h
- * (not read from schema.c, so a wrong type or a missing sticky flag there
- * shows up): I integer, T text, R reference, B opaque bytes, S sticky
- * integer.  Types from CRDT_R_ROLE on are facts: created, never edited.
- * Record types above MODEL_R_MAX are unknown to the model (and to this
- * version of kith: kept, not shown).
+ * Field types, from the table in DESIGN s2, the field lists of schema.h
+ * and the value rules of rules.h (not read from schema.c, so a wrong type,
+ * flag or range there shows up):
+ *   I integer           S sticky flag (0/1, only grows)   b flag (0/1)
+ *   T text (UTF-8)      R record reference (16 bytes)
+ *   M member reference (32 bytes)   B opaque bytes   H seen list
+ * Types from CRDT_R_ROLE on are facts: created, never edited.  Record types
+ * above MODEL_R_MAX are unknown to the model (and to this version of kith:
+ * kept, not shown).
  */
-#define MODEL_R_MAX 9
+#define MODEL_R_MAX 10
 static const char *const ftypes[MODEL_R_MAX + 1] = {
 	[CRDT_R_MEMBER] = "TTTTTTTB",
 	[CRDT_R_ITEM] = "ITTTITTTIS",
 	[CRDT_R_WISH] = "ITTTIIITTSRSIB",
 	[CRDT_R_CLAIM] = "RITSS",
-	[CRDT_R_LOAN] = "RRIS",
-	[CRDT_R_ROLE] = "RII",
-	[CRDT_R_MODERATION] = "RTI",
-	[CRDT_R_EMERGENCY] = "IT",
-	[CRDT_R_CHECKIN] = "RIT",
+	[CRDT_R_LOAN] = "RMISR",
+	[CRDT_R_ROLE] = "MIbTH",
+	[CRDT_R_MODERATION] = "RTbH",
+	[CRDT_R_EMERGENCY] = "bTH",
+	[CRDT_R_CHECKIN] = "MITH",
+	[CRDT_R_VERIFY] = "MTTbH",
 };
 #define UNKNOWN_RTYPE 250
 
@@ -240,6 +305,114 @@ static char ftype(unsigned rtype, unsigned field)
 	    field > strlen(ftypes[rtype]))
 		return 0;
 	return ftypes[rtype][field - 1];
+}
+
+static int int_type(char t)
+{
+	return t == 'I' || t == 'S' || t == 'b';
+}
+
+/* rules.h: valid UTF-8 (no overlong forms, no surrogates, nothing above
+ * U+10FFFF) without NUL. */
+static int utf8_ok(const uint8_t *s, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t cp, min;
+
+	while (i < n) {
+		if (!s[i])
+			return 0;
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0)
+			len = 2, cp = s[i] & 0x1f, min = 0x80;
+		else if ((s[i] & 0xf0) == 0xe0)
+			len = 3, cp = s[i] & 0x0f, min = 0x800;
+		else if ((s[i] & 0xf8) == 0xf0)
+			len = 4, cp = s[i] & 0x07, min = 0x10000;
+		else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+static int within(int64_t v, int64_t lo, int64_t hi)
+{
+	return v >= lo && v <= hi;
+}
+
+/* rules.h: flags are 0 or 1; enumerations, quantities, dates and hours in
+ * range. */
+static int int_ok(unsigned rtype, unsigned field, char t, int64_t v)
+{
+	if (t == 'S' || t == 'b')
+		return within(v, 0, 1);
+	switch (rtype) {
+	case CRDT_R_ITEM:
+		return field == F_ITEM_KIND	  ? within(v, 0, CRDT_ITEM_KINDS - 1)
+		       : field == F_ITEM_QUANTITY ? within(v, 1, CRDT_MAX_QTY)
+		       : field == F_ITEM_UNTIL	  ? within(v, 0, CRDT_MAX_DATE)
+						  : 1;
+	case CRDT_R_WISH:
+		return field == F_WISH_KIND	   ? within(v, 0, CRDT_WISH_KINDS - 1)
+		       : field == F_WISH_URGENCY   ? within(v, 0, CRDT_URGENCIES - 1)
+		       : field == F_WISH_QUANTITY  ? within(v, 1, CRDT_MAX_QTY)
+		       : field == F_WISH_NEEDED_BY ? within(v, 0, CRDT_MAX_DATE)
+		       : field == F_WISH_HOURS	   ? within(v, 0, CRDT_MAX_HOURS_Q)
+						   : 1;
+	case CRDT_R_CLAIM:
+		return field != F_CLAIM_QUANTITY || within(v, 1, CRDT_MAX_QTY);
+	case CRDT_R_LOAN:
+		return field != F_LOAN_DUE || within(v, 0, CRDT_MAX_DATE);
+	case CRDT_R_ROLE:
+		return field != F_ROLE_ROLE || within(v, 0, CRDT_ROLES - 1);
+	case CRDT_R_CHECKIN:
+		return field != F_CHECKIN_STATUS || within(v, 0, 1);
+	}
+	return 1;
+}
+
+/* rules.h: an op with a value that breaks a rule is ignored by the view
+ * (unknown fields are ignored, not refused). */
+static int op_ok(unsigned rtype, const struct mop *op)
+{
+	int k;
+
+	for (k = 0; k < op->nvals; k++) {
+		const struct mval *v = &op->v[k];
+		char t = ftype(rtype, v->field);
+
+		if (!t)
+			continue;
+		if (int_type(t) != (v->type == CRDT_V_INT))
+			return 0;
+		if (v->type == CRDT_V_INT) {
+			if (!int_ok(rtype, v->field, t, v->i))
+				return 0;
+			continue;
+		}
+		if (v->len > CRDT_MAX_TEXT)
+			return 0;
+		if ((t == 'R' && v->len != CRDT_ID_LEN) ||
+		    (t == 'M' && v->len != CRDT_PK_LEN) ||
+		    (t == 'H' && (v->len % CRDT_HASH_LEN ||
+				  v->len / CRDT_HASH_LEN > CRDT_SEEN_MAX)) ||
+		    (t == 'T' && !utf8_ok(VB(v), v->len)))
+			return 0;
+	}
+	return 1;
 }
 
 static unsigned ht_slot(const uint8_t *id)
@@ -259,9 +432,9 @@ static int rec_find(const struct mstate *S, const uint8_t *id, size_t len)
 	return -1;
 }
 
-/* Apply op's values to fields f; returns how many were taken.  A value of
- * the wrong type or for an unknown field is ignored; sticky fields only
- * grow after creation. */
+/* Apply op's values (which keep the rules) to fields f; returns how many
+ * were taken.  Unknown fields are ignored; sticky fields only grow after
+ * creation. */
 static int set_fields(struct mfield *f, unsigned rtype, const struct mop *op,
 		      int create)
 {
@@ -272,7 +445,7 @@ static int set_fields(struct mfield *f, unsigned rtype, const struct mop *op,
 		char t = ftype(rtype, v->field);
 		struct mfield *m;
 
-		if (!t || (t == 'I' || t == 'S') != (v->type == CRDT_V_INT))
+		if (!t)
 			continue;
 		m = &f[v->field];
 		if (t == 'S' && !create) {
@@ -282,7 +455,7 @@ static int set_fields(struct mfield *f, unsigned rtype, const struct mop *op,
 		} else {
 			m->i = v->i;
 			m->len = v->len;
-			memcpy(m->b, v->b, v->len);
+			m->p = VB(v);
 		}
 		m->set = 1;
 		m->type = v->type;
@@ -301,6 +474,8 @@ static int model_apply(struct world *w, struct mstate *S, int a, uint64_t seq,
 
 	if (op->rtype < 1 || op->rtype > MODEL_R_MAX)
 		return 0; /* a newer record type: kept, not shown */
+	if (!op_ok(op->rtype, op))
+		return 0; /* breaks a rule of rules.h: kept, not shown */
 	if (op->rtype == CRDT_R_MEMBER) {
 		/* a profile is written only by its member, about itself */
 		if (op->kind == CRDT_OP_SELF ||
@@ -323,7 +498,7 @@ static int model_apply(struct world *w, struct mstate *S, int a, uint64_t seq,
 		r->author = a;
 		r->seq = seq;
 		r->idx = k;
-		r->created = hlc;
+		r->created = r->updated = hlc;
 		set_fields(r->f, op->rtype, op, 1);
 		for (j = ht_slot(r->id); S->ht[j]; j = (j + 1) & (HT - 1))
 			;
@@ -344,7 +519,420 @@ static int model_apply(struct world *w, struct mstate *S, int a, uint64_t seq,
 	/* single writer: only the record's author changes it */
 	if (i < 0 || S->rec[i].rtype != op->rtype || S->rec[i].author != a)
 		return 0;
-	set_fields(S->rec[i].f, op->rtype, op, 0);
+	/* an edit (or an empty one: a renewal) counts from its stamp for
+	 * expiry (query.h "90 days after their last edit") */
+	if (set_fields(S->rec[i].f, op->rtype, op, 0) || !op->nvals)
+		S->rec[i].updated = hlc;
+	return 0;
+}
+
+static int64_t fi(const struct mrec *r, int f)
+{
+	return r->f[f].set ? r->f[f].i : 0;
+}
+
+static int f_is(const struct mrec *r, int f, const uint8_t *p, size_t n)
+{
+	return r->f[f].set && r->f[f].len == n && !memcmp(r->f[f].p, p, n);
+}
+
+static const uint8_t *pk_of(const struct world *w, const struct mrec *r)
+{
+	return w->au[r->author].pk;
+}
+
+/* The hash of the change that holds record r (what seen lists name). */
+static const uint8_t *chash_of(const struct world *w, const struct mrec *r)
+{
+	return w->au[r->author].ch[r->seq - 1].hash;
+}
+
+/* Does y's seen list (field sf) name the change holding x? */
+static int names(const struct world *w, const struct mrec *y, int sf,
+		 const struct mrec *x)
+{
+	const struct mfield *f = &y->f[sf];
+	const uint8_t *h = chash_of(w, x);
+	size_t k;
+
+	for (k = 0; f->set && k + CRDT_HASH_LEN <= f->len; k += CRDT_HASH_LEN)
+		if (!memcmp(f->p + k, h, CRDT_HASH_LEN))
+			return 1;
+	return 0;
+}
+
+/* ---- authority: roles, emergencies, verifications (crdt/facts.h) ------ */
+
+/* Building names compare case-insensitively (ASCII, like strcasecmp). */
+static int same_bld(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+	size_t i;
+
+	if (an != bn)
+		return 0;
+	for (i = 0; i < an; i++)
+		if (tolower(a[i]) != tolower(b[i]))
+			return 0;
+	return 1;
+}
+
+static int auth_has(const struct mauth *A, const uint8_t *pk, int role)
+{
+	int i;
+
+	for (i = 0; i < A->nrole; i++)
+		if (A->role[i].role == role &&
+		    !memcmp(A->role[i].pk, pk, CRDT_PK_LEN))
+			return 1;
+	return 0;
+}
+
+static int auth_coord(const struct mauth *A, const uint8_t *pk)
+{
+	return auth_has(A, pk, CRDT_ROLE_COORDINATOR);
+}
+
+/* Is pk a building head of building b (non-empty)? */
+static int auth_heads(const struct mauth *A, const uint8_t *pk,
+		      const uint8_t *b, size_t bn)
+{
+	int i;
+
+	for (i = 0; bn && i < A->nrole; i++)
+		if (A->role[i].role == CRDT_ROLE_BUILDING_HEAD &&
+		    !memcmp(A->role[i].pk, pk, CRDT_PK_LEN) &&
+		    same_bld(A->role[i].bld, A->role[i].blen, b, bn))
+			return 1;
+	return 0;
+}
+
+static int auth_ncoord(const struct mauth *A)
+{
+	int i, n = 0;
+
+	for (i = 0; i < A->nrole; i++)
+		n += A->role[i].role == CRDT_ROLE_COORDINATOR;
+	return n;
+}
+
+static const struct mver *auth_verified(const struct mauth *A,
+					const uint8_t *pk)
+{
+	int i;
+
+	for (i = 0; i < A->nver; i++)
+		if (!memcmp(A->ver[i].pk, pk, CRDT_PK_LEN))
+			return &A->ver[i];
+	return NULL;
+}
+
+static void role_add(struct mauth *A, const uint8_t *pk, int role,
+		     const uint8_t *b, size_t bn)
+{
+	struct mrole *x;
+
+	if (role == CRDT_ROLE_COORDINATOR ? auth_coord(A, pk)
+					  : auth_heads(A, pk, b, bn))
+		return;
+	x = &A->role[A->nrole++];
+	memcpy(x->pk, pk, CRDT_PK_LEN);
+	x->role = (uint8_t)role;
+	x->bld = role == CRDT_ROLE_BUILDING_HEAD ? b : NULL;
+	x->blen = role == CRDT_ROLE_BUILDING_HEAD ? (uint16_t)bn : 0;
+}
+
+/* Drop pk's role (building heads: of building b, or of every building
+ * when bn is 0). */
+static void role_drop(struct mauth *A, const uint8_t *pk, int role,
+		      const uint8_t *b, size_t bn)
+{
+	int i;
+
+	for (i = 0; i < A->nrole;) {
+		struct mrole *x = &A->role[i];
+
+		if (x->role == role && !memcmp(x->pk, pk, CRDT_PK_LEN) &&
+		    (role == CRDT_ROLE_COORDINATOR || !bn ||
+		     same_bld(x->bld, x->blen, b, bn)))
+			*x = A->role[--A->nrole];
+		else
+			i++;
+	}
+}
+
+/* Scratch of the replay: the facts, their pasts (bit sets) and order. */
+struct replay {
+	int n;
+	int rec[MAXFACT];   /* index in S->rec */
+	int depth[MAXFACT]; /* -1 not yet, -2 being computed */
+	uint8_t named_ok[MAXFACT]; /* every hash it names is held as a fact */
+	uint8_t complete[MAXFACT];
+	uint8_t isvoid[MAXFACT], revoked_once[MAXFACT];
+	uint64_t past[MAXFACT][MAXFACT / 64];
+	int order[MAXFACT];
+};
+
+static int is_authority(const struct mrec *r)
+{
+	return r->rtype == CRDT_R_ROLE || r->rtype == CRDT_R_EMERGENCY ||
+	       r->rtype == CRDT_R_VERIFY;
+}
+
+static int seen_field(unsigned rtype)
+{
+	return rtype == CRDT_R_ROLE	    ? F_ROLE_SEEN
+	       : rtype == CRDT_R_EMERGENCY  ? F_EMERGENCY_SEEN
+	       : rtype == CRDT_R_VERIFY	    ? F_VERIFY_SEEN
+	       : rtype == CRDT_R_CHECKIN    ? F_CHECKIN_SEEN
+	       : rtype == CRDT_R_MODERATION ? F_MOD_SEEN
+					    : 0;
+}
+
+#define IN_PAST(R, f, g) (((R)->past[f][(g) >> 6] >> ((g) & 63)) & 1)
+
+/* Is fact g a parent of fact f: named by f, or signed by f's author
+ * before f (lower seq)? */
+static int parent_of(const struct world *w, const struct mstate *S,
+		     const struct replay *R, int f, int g)
+{
+	const struct mrec *x = &S->rec[R->rec[f]], *y = &S->rec[R->rec[g]];
+
+	if (f == g)
+		return 0;
+	if (y->author == x->author && y->seq < x->seq)
+		return 1;
+	return names(w, x, seen_field(x->rtype), y);
+}
+
+/* Depth (longest chain of facts below it) and past of fact f. */
+static void visit(const struct world *w, const struct mstate *S,
+		  struct replay *R, int f)
+{
+	int g, k, d = 0;
+
+	if (R->depth[f] >= 0)
+		return;
+	R->depth[f] = -2;
+	for (g = 0; g < R->n; g++) {
+		if (!parent_of(w, S, R, f, g))
+			continue;
+		if (R->depth[g] == -2) /* a cycle cannot be signed */
+			continue;
+		visit(w, S, R, g);
+		for (k = 0; k < MAXFACT / 64; k++)
+			R->past[f][k] |= R->past[g][k];
+		R->past[f][g >> 6] |= 1ull << (g & 63);
+		if (R->depth[g] + 1 > d)
+			d = R->depth[g] + 1;
+	}
+	R->depth[f] = d;
+}
+
+static const struct mstate *g_S; /* for qsort */
+static const struct world *g_w;
+static const struct replay *g_R;
+
+static int replay_cmp(const void *a, const void *b)
+{
+	int f = *(const int *)a, g = *(const int *)b, d;
+	const struct mrec *x = &g_S->rec[g_R->rec[f]];
+	const struct mrec *y = &g_S->rec[g_R->rec[g]];
+
+	if (g_R->depth[f] != g_R->depth[g])
+		return g_R->depth[f] < g_R->depth[g] ? -1 : 1;
+	d = memcmp(chash_of(g_w, x), chash_of(g_w, y), CRDT_HASH_LEN);
+	return d ? d : memcmp(x->id, y->id, CRDT_ID_LEN);
+}
+
+/*
+ * Rule 4: revocation f of member pk's role (role, building b) counted:
+ * every fact of pk that needed that role and is concurrent with f is void.
+ * Returns 1 when it voided something (the replay starts again).
+ */
+static int void_concurrent(const struct world *w, const struct mstate *S,
+			   struct replay *R, const struct mauth *A, int f,
+			   const uint8_t *pk, int role, const uint8_t *b,
+			   size_t bn)
+{
+	int g, any = 0;
+
+	if (R->revoked_once[f])
+		return 0; /* what it voids stays void; once is enough */
+	R->revoked_once[f] = 1;
+	for (g = 0; g < R->n; g++) {
+		const struct mrec *y = &S->rec[R->rec[g]];
+		const struct mfield *yb = &y->f[F_VERIFY_BUILDING];
+		size_t ybn = y->rtype == CRDT_R_VERIFY && yb->set ? yb->len : 0;
+		int needed;
+
+		if (g == f || R->isvoid[g] ||
+		    memcmp(pk_of(w, y), pk, CRDT_PK_LEN))
+			continue;
+		if (role == CRDT_ROLE_COORDINATOR)
+			needed = y->rtype != CRDT_R_VERIFY ||
+				 !auth_heads(A, pk, yb->p, ybn);
+		else
+			needed = y->rtype == CRDT_R_VERIFY &&
+				 (!bn || same_bld(b, bn, yb->p, ybn)) &&
+				 !auth_coord(A, pk);
+		if (!needed || IN_PAST(R, f, g) || IN_PAST(R, g, f))
+			continue;
+		R->isvoid[g] = 1;
+		any = 1;
+	}
+	return any;
+}
+
+/* One fact of the replay (crdt/facts.h rules 3-7); 1: start again. */
+static int replay_fact(const struct world *w, const struct mstate *S,
+		       struct replay *R, struct mauth *A, int f)
+{
+	const struct mrec *x = &S->rec[R->rec[f]];
+	const uint8_t *author = pk_of(w, x);
+	int coord = auth_coord(A, author);
+	const struct mfield *b, *m;
+	int role;
+
+	switch (x->rtype) {
+	case CRDT_R_EMERGENCY:
+		if (!coord)
+			return 0;
+		A->has_em = 1;
+		A->emergency = fi(x, F_EMERGENCY_ACTIVE) != 0;
+		A->reason = x->f[F_EMERGENCY_REASON].p;
+		A->rlen = A->emergency && x->f[F_EMERGENCY_REASON].set
+				  ? x->f[F_EMERGENCY_REASON].len
+				  : 0;
+		A->em_created = x->created;
+		memcpy(A->started_by, author, CRDT_PK_LEN);
+		return 0;
+	case CRDT_R_VERIFY:
+		m = &x->f[F_VERIFY_MEMBER];
+		b = &x->f[F_VERIFY_BUILDING];
+		/* NOT IN THE HEADER: a verification (or removal) without a
+		 * building does not count even from a coordinator; facts.h
+		 * rule 7 says a verification names the building, facts.c
+		 * requires it */
+		if (!m->set || !b->set || !b->len ||
+		    (!coord && !auth_heads(A, author, b->p, b->len)))
+			return 0;
+		if (fi(x, F_VERIFY_GRANT)) {
+			struct mver *v = (struct mver *)auth_verified(A, m->p);
+
+			if (!v) {
+				v = &A->ver[A->nver++];
+				memcpy(v->pk, m->p, CRDT_PK_LEN);
+			}
+			memcpy(v->by, author, CRDT_PK_LEN);
+			v->bld = b->p;
+			v->blen = b->len;
+			v->unit = x->f[F_VERIFY_UNIT].p;
+			v->ulen = x->f[F_VERIFY_UNIT].set ? x->f[F_VERIFY_UNIT].len
+							  : 0;
+		} else {
+			struct mver *v = (struct mver *)auth_verified(A, m->p);
+
+			if (v)
+				*v = A->ver[--A->nver];
+		}
+		return 0;
+	case CRDT_R_ROLE:
+		m = &x->f[F_ROLE_MEMBER];
+		b = &x->f[F_ROLE_BUILDING];
+		role = (int)fi(x, F_ROLE_ROLE);
+		if (!coord || !m->set)
+			return 0;
+		if (fi(x, F_ROLE_GRANT)) {
+			if (role == CRDT_ROLE_BUILDING_HEAD &&
+			    (!b->set || !b->len))
+				return 0; /* rule 6: a head of what? */
+			role_add(A, m->p, role, b->p, b->set ? b->len : 0);
+			return 0;
+		}
+		/* NOT IN THE HEADER: a revocation of a role the member does
+		 * not hold (in any building) has no effect and voids
+		 * nothing (facts.c) */
+		if (!auth_has(A, m->p, role))
+			return 0;
+		if (role == CRDT_ROLE_COORDINATOR && auth_ncoord(A) <= 1)
+			return 0; /* rule 5 */
+		role_drop(A, m->p, role, b->p, b->set ? b->len : 0);
+		return void_concurrent(w, S, R, A, f, m->p, role, b->p,
+				       b->set ? b->len : 0);
+	}
+	return 0;
+}
+
+/* crdt/facts.h: replay the authority facts of S into S->A. */
+static int model_authority(struct world *w, struct mstate *S)
+{
+	static struct replay R;
+	struct mauth *A = &S->A;
+	int i, f, g, k;
+
+	memset(&R, 0, sizeof R);
+	for (i = 0; i < S->nrec; i++)
+		if (is_authority(&S->rec[i])) {
+			if (R.n == MAXFACT)
+				return fail(w, "test bug: more than %d facts",
+					    MAXFACT);
+			R.rec[R.n++] = i;
+		}
+	/* rule 1: every hash it names is held as a fact */
+	for (f = 0; f < R.n; f++) {
+		const struct mrec *x = &S->rec[R.rec[f]];
+		const struct mfield *sf = &x->f[seen_field(x->rtype)];
+		size_t h;
+
+		R.named_ok[f] = 1;
+		R.depth[f] = -1;
+		for (h = 0; sf->set && h + CRDT_HASH_LEN <= sf->len;
+		     h += CRDT_HASH_LEN) {
+			for (g = 0; g < R.n; g++)
+				if (!memcmp(sf->p + h, chash_of(w, &S->rec[R.rec[g]]),
+					    CRDT_HASH_LEN))
+					break;
+			if (g == R.n)
+				R.named_ok[f] = 0;
+		}
+	}
+	for (f = 0; f < R.n; f++)
+		visit(w, S, &R, f);
+	/*
+	 * NOT IN THE HEADER (PROP_HEADER=1 reads rule 1 literally): facts.c
+	 * also holds back a fact while any fact in its past waits, so a fact
+	 * naming a waiting fact waits too.
+	 */
+	for (f = 0; f < R.n; f++) {
+		R.complete[f] = R.named_ok[f];
+		for (g = 0; !w->header && R.complete[f] && g < R.n; g++)
+			if (IN_PAST(&R, f, g) && !R.named_ok[g])
+				R.complete[f] = 0;
+	}
+	for (f = 0; f < R.n; f++)
+		R.order[f] = f;
+	g_S = S;
+	g_w = w;
+	g_R = &R;
+	qsort(R.order, (size_t)R.n, sizeof R.order[0], replay_cmp);
+	for (;;) {
+		memset(A, 0, sizeof *A);
+		/* the community's creator: replica 0 */
+		role_add(A, w->au[0].pk, CRDT_ROLE_COORDINATOR, NULL, 0);
+		for (k = 0; k < R.n; k++) {
+			f = R.order[k];
+			if (!R.complete[f] || R.isvoid[f])
+				continue;
+			if (replay_fact(w, S, &R, A, f))
+				break;
+		}
+		if (k == R.n)
+			break;
+	}
+	for (f = 0; f < R.n; f++) {
+		A->waiting += !R.complete[f];
+		A->voided += R.isvoid[f];
+	}
 	return 0;
 }
 
@@ -358,7 +946,7 @@ static int model_eval(struct world *w, const uint64_t *vv, struct mstate *S)
 	memset(S->ht, 0, sizeof S->ht);
 	memset(S->member, 0, sizeof S->member);
 	memset(S->mf, 0, sizeof S->mf);
-	for (a = 0; a < w->nr; a++)
+	for (a = 0; a < w->na; a++)
 		for (s = 1; s <= vv[a]; s++) {
 			const struct mchange *c = &w->au[a].ch[s - 1];
 
@@ -367,20 +955,94 @@ static int model_eval(struct world *w, const uint64_t *vv, struct mstate *S)
 						&c->op[k]))
 					return -1;
 		}
+	return model_authority(w, S);
+}
+
+/* ---- check-ins and moderation (crdt/community.h, query_sql.h) --------- */
+
+/*
+ * Is record r of type rtype about key (member key or post id)?
+ */
+static int about(const struct mrec *r, unsigned rtype, const uint8_t *key)
+{
+	if (r->rtype != rtype)
+		return 0;
+	return rtype == CRDT_R_CHECKIN
+		       ? f_is(r, F_CHECKIN_MEMBER, key, CRDT_PK_LEN)
+		       : f_is(r, F_MOD_TARGET, key, CRDT_ID_LEN);
+}
+
+/* HIDDEN: a hide by a current coordinator stands (no moderation record of
+ * a current coordinator about the same post names it). */
+static int hidden(const struct world *w, const struct mstate *S,
+		  const struct mrec *post)
+{
+	int i, j;
+
+	for (i = 0; i < S->nrec; i++) {
+		const struct mrec *m = &S->rec[i];
+		int stands = 1;
+
+		if (!about(m, CRDT_R_MODERATION, post->id) ||
+		    fi(m, F_MOD_HIDDEN) != 1 || !auth_coord(&S->A, pk_of(w, m)))
+			continue;
+		for (j = 0; stands && j < S->nrec; j++) {
+			const struct mrec *m2 = &S->rec[j];
+
+			if (about(m2, CRDT_R_MODERATION, post->id) &&
+			    auth_coord(&S->A, pk_of(w, m2)) &&
+			    names(w, m2, F_MOD_SEEN, m))
+				stands = 0;
+		}
+		if (stands)
+			return 1;
+	}
 	return 0;
 }
 
+/* Does check-in x about member pk stand (community.h)?  A report stands
+ * until a report about the same member names it; the member's own report
+ * only falls to their own or a coordinator's. */
+static int checkin_stands(const struct world *w, const struct mstate *S,
+			  const struct mrec *x, const uint8_t *pk)
+{
+	int j;
+
+	for (j = 0; j < S->nrec; j++) {
+		const struct mrec *y = &S->rec[j];
+
+		if (!about(y, CRDT_R_CHECKIN, pk) || !names(w, y, F_CHECKIN_SEEN, x))
+			continue;
+		if (memcmp(pk_of(w, x), pk, CRDT_PK_LEN) ||
+		    !memcmp(pk_of(w, y), pk, CRDT_PK_LEN) ||
+		    auth_coord(&S->A, pk_of(w, y)))
+			return 0;
+	}
+	return 1;
+}
+
+/* The roll call's status of member pk from the standing reports at or
+ * after since_ms: 2 need-help, 1 safe, 0 unknown. */
+static int rollcall(const struct world *w, const struct mstate *S,
+		    const uint8_t *pk, int64_t since_ms)
+{
+	int i, st = 0;
+
+	for (i = 0; i < S->nrec; i++) {
+		const struct mrec *x = &S->rec[i];
+
+		if (!about(x, CRDT_R_CHECKIN, pk) ||
+		    (int64_t)(x->created >> 16) < since_ms ||
+		    !checkin_stands(w, S, x, pk) || !x->f[F_CHECKIN_STATUS].set)
+			continue;
+		if (fi(x, F_CHECKIN_STATUS) == 1)
+			return 2;
+		st = 1;
+	}
+	return st;
+}
+
 /* ---- derived facts, from the header comment of query.h ---------------- */
-
-static int64_t fi(const struct mrec *r, int f)
-{
-	return r->f[f].set ? r->f[f].i : 0;
-}
-
-static int f_is(const struct mrec *r, int f, const uint8_t *p, size_t n)
-{
-	return r->f[f].set && r->f[f].len == n && !memcmp(r->f[f].b, p, n);
-}
 
 static int claim_on(const struct mrec *c, const struct mrec *t)
 {
@@ -409,22 +1071,27 @@ static const struct mrec *accepted(const struct mstate *S, const struct mrec *w)
 
 	if (!w->f[F_WISH_ACCEPTED].set)
 		return NULL;
-	i = rec_find(S, w->f[F_WISH_ACCEPTED].b, w->f[F_WISH_ACCEPTED].len);
+	i = rec_find(S, w->f[F_WISH_ACCEPTED].p, w->f[F_WISH_ACCEPTED].len);
 	if (i < 0 || !claim_on(&S->rec[i], w))
 		return NULL;
 	return &S->rec[i];
 }
 
+/* query_sql.h LAST_EDIT: the last edit's stamp in unix seconds, but the
+ * epoch when it is more than a day ahead of the viewer's clock (NOW). */
+static int64_t last_edit(const struct mrec *r)
+{
+	int64_t t = (int64_t)((r->updated >> 16) / 1000);
+
+	return t > NOW + DAY ? 0 : t;
+}
+
 /*
- * item: withdrawn > expired (until passed) > on_loan (a loan by the item's
- * owner not returned) > requested (an active claim by someone else) >
- * available.
- *
- * NOT IN THE HEADER: query.c does not count a request as outstanding once
- * it is marked delivered, or once the owner lent the item to the claimant
- * after the claim (loan HLC > claim HLC).  The model follows query.c here
- * (a sensible rule: a request that was answered is not pending) and
- * query.h's comment should say so.
+ * item: withdrawn > expired (until passed, or 90 days after the last edit)
+ * > on_loan (a loan by the item's owner not returned) > requested (an
+ * active claim by someone else, not delivered and not answered by a loan:
+ * one that names it, or one without a claim made to the requester after
+ * the request, by HLC) > available.
  */
 static const char *item_status(struct world *w, const struct mstate *S,
 			       const struct mrec *it)
@@ -434,6 +1101,8 @@ static const char *item_status(struct world *w, const struct mstate *S,
 	if (fi(it, F_ITEM_WITHDRAWN))
 		return "withdrawn";
 	if (it->f[F_ITEM_UNTIL].set && it->f[F_ITEM_UNTIL].i < NOW)
+		return "expired";
+	if (last_edit(it) + 7776000 < NOW)
 		return "expired";
 	for (i = 0; i < S->nrec; i++)
 		if (owner_loan(&S->rec[i], it) &&
@@ -448,10 +1117,13 @@ static const char *item_status(struct world *w, const struct mstate *S,
 		for (j = 0; j < S->nrec; j++) {
 			const struct mrec *l = &S->rec[j];
 
-			if (owner_loan(l, it) &&
-			    f_is(l, F_LOAN_BORROWER, w->au[c->author].pk,
-				 CRDT_PK_LEN) &&
-			    l->created > c->created)
+			if (!owner_loan(l, it))
+				continue;
+			if (l->f[F_LOAN_CLAIM].set
+				    ? f_is(l, F_LOAN_CLAIM, c->id, CRDT_ID_LEN)
+				    : f_is(l, F_LOAN_BORROWER, w->au[c->author].pk,
+					   CRDT_PK_LEN) &&
+					      l->created > c->created)
 				answered = 1;
 		}
 		if (!answered)
@@ -461,7 +1133,8 @@ static const char *item_status(struct world *w, const struct mstate *S,
 }
 
 /*
- * wish: withdrawn > confirmed > expired (needed_by passed) > delivered (an
+ * wish: withdrawn > confirmed > expired (needed_by passed, or 30 days after
+ * the last edit) > delivered (an
  * active claim says delivered) > claimed (the accepted claim is active, or
  * exactly one active claim) > contested (several, none accepted) > open
  */
@@ -475,6 +1148,8 @@ static const char *wish_status(const struct mstate *S, const struct mrec *w)
 	if (fi(w, F_WISH_CONFIRMED))
 		return "confirmed";
 	if (w->f[F_WISH_NEEDED_BY].set && w->f[F_WISH_NEEDED_BY].i < NOW)
+		return "expired";
+	if (last_edit(w) + 2592000 < NOW)
 		return "expired";
 	for (i = 0; i < S->nrec; i++)
 		if (active_on(&S->rec[i], w)) {
@@ -496,7 +1171,7 @@ static const char *claim_status(const struct mstate *S, const struct mrec *c)
 {
 	const struct mrec *w = NULL;
 	int t = c->f[F_CLAIM_TARGET].set
-			? rec_find(S, c->f[F_CLAIM_TARGET].b,
+			? rec_find(S, c->f[F_CLAIM_TARGET].p,
 				   c->f[F_CLAIM_TARGET].len)
 			: -1;
 	int acc;
@@ -513,24 +1188,26 @@ static const char *claim_status(const struct mstate *S, const struct mrec *c)
 	return acc ? "accepted" : "active";
 }
 
-/* "Each confirmed wish credits hours_q / 4 hours to the author of its
- * accepted claim, never to the wish's own author", and not to a helper who
- * took the claim back (query.c as of this writing; the header comment does
- * not say so yet).  In quarters. */
-static int64_t hours_q(const struct mstate *S, int m)
+/* query.h: "each confirmed wish credits hours_q / 4 hours to the author
+ * of its accepted claim, never to the wish's own author, and not when the
+ * helper took that claim back"; query_sql.h EARNED_Q: only when both the
+ * helper and the wish's author are verified (crdt/facts.h rule 7).  In
+ * quarters. */
+static int64_t hours_q(const struct world *w, const struct mstate *S, int m)
 {
 	int64_t sum = 0;
 	int i;
 
 	for (i = 0; i < S->nrec; i++) {
-		const struct mrec *w = &S->rec[i], *c;
+		const struct mrec *wi = &S->rec[i], *c;
 
-		if (w->rtype != CRDT_R_WISH || !fi(w, F_WISH_CONFIRMED) ||
-		    w->author == m)
+		if (wi->rtype != CRDT_R_WISH || !fi(wi, F_WISH_CONFIRMED) ||
+		    wi->author == m || !auth_verified(&S->A, w->au[m].pk) ||
+		    !auth_verified(&S->A, pk_of(w, wi)))
 			continue;
-		c = accepted(S, w);
+		c = accepted(S, wi);
 		if (c && c->author == m && !fi(c, F_CLAIM_CANCELLED))
-			sum += fi(w, F_WISH_HOURS);
+			sum += fi(wi, F_WISH_HOURS);
 	}
 	return sum;
 }
@@ -597,13 +1274,53 @@ static void fake_random(void *ctx, void *buf, size_t n)
 	}
 }
 
+/*
+ * How far the hostile's log can reach on any replica (crdt/apply.h): not
+ * past a change it never sends (a gap never filled), not past the first
+ * checkpoint (seq a multiple of CRDT_SIG_EVERY or a body over CRDT_SIG_BIG
+ * bytes) whose own signature is bad, and it ends on a change whose own
+ * signature is good (a run is accepted on its newest signature).
+ */
+static int checkpoint(const struct mchange *c, uint64_t seq)
+{
+	return seq % CRDT_SIG_EVERY == 0 || c->len - CRDT_SIG_LEN > CRDT_SIG_BIG;
+}
+
+static uint64_t hostile_end(const struct world *w)
+{
+	const struct author *au;
+	uint64_t s, end = 0;
+
+	if (w->hostile < 0)
+		return 0;
+	au = &w->au[w->hostile];
+	for (s = 1; s <= (uint64_t)au->n; s++) {
+		const struct mchange *c = &au->ch[s - 1];
+
+		if (c->withheld || (c->bad_sig && checkpoint(c, s)))
+			break;
+		if (!c->bad_sig)
+			end = s;
+	}
+	return end;
+}
+
+/* What every replica holds once everything sent has arrived. */
+static void made(const struct world *w, uint64_t vv[MAXR])
+{
+	int x;
+
+	for (x = 0; x < w->na; x++)
+		vv[x] = x == w->hostile ? hostile_end(w) : (uint64_t)w->au[x].n;
+}
+
 /* Heads of every author on replica t: its version vector. */
 static int heads(struct world *w, int t, uint64_t vv[MAXR])
 {
 	struct crdt_author a;
 	int x, rc;
 
-	for (x = 0; x < w->nr; x++) {
+	for (x = 0; x < w->na; x++) {
 		rc = crdt_store_author(w->rep[t].r.store, w->au[x].pk, 0, &a);
 		if (rc)
 			return fail(w, "replica %d: reading author %d: %s", t, x,
@@ -644,10 +1361,20 @@ static void close_all(struct world *w)
 				snprintf(p, sizeof p, "%s%s", r->path, sfx[k]);
 				unlink(p);
 			}
-		for (s = 0; s < MAXSEQ; s++)
-			free(w->au[x].ch[s].raw);
+		for (s = 0; s < MAXSEQ; s++) {
+			struct mchange *c = &w->au[x].ch[s];
+			int o, v;
+
+			free(c->raw);
+			for (o = 0; o < MAXOPS; o++)
+				for (v = 0; v < MAXVALS; v++)
+					free(c->op[o].v[v].heap);
+		}
 		memset(&w->au[x], 0, sizeof w->au[x]);
 	}
+	if (w->hid.sk)
+		crdt_identity_release(&w->hid);
+	memset(&w->hid, 0, sizeof w->hid);
 	snprintf(p, sizeof p, "%s/bundle", w->dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/vector", w->dir);
@@ -736,6 +1463,20 @@ static int open_all(struct world *w)
 			return fail(w, "identity %d: %s", x, kith_strerror(rc));
 		memcpy(w->au[x].pk, r->r.id.pk, CRDT_PK_LEN);
 	}
+	/* most seeds have a hostile member: an author without a replica who
+	 * signs crafted changes with its own key */
+	w->hostile = -1;
+	w->na = w->nr;
+	if (chance(w, 85)) {
+		for (k = 0; k < 32; k++)
+			idseed[k] = (uint8_t)(sm64(&w->rng) | (k == 0));
+		rc = crdt_identity_from_seed(&w->hid, idseed);
+		if (rc)
+			return fail(w, "hostile identity: %s", kith_strerror(rc));
+		w->hostile = w->nr;
+		w->na = w->nr + 1;
+		memcpy(w->au[w->hostile].pk, w->hid.pk, CRDT_PK_LEN);
+	}
 	return 0;
 }
 
@@ -745,7 +1486,7 @@ struct build {
 	struct crdt_op ops[MAXOPS];
 	uint32_t n;
 	uint64_t seq; /* the seq this change will get */
-	uint8_t arena[2048];
+	uint8_t arena[8192];
 	size_t used;
 	char desc[512];
 };
@@ -779,7 +1520,7 @@ static void b_bytes(struct build *b, struct crdt_op *op, unsigned field,
 {
 	uint8_t *d = b->arena + b->used;
 
-	if (b->used + n > sizeof b->arena || n > MAXB)
+	if (b->used + n > sizeof b->arena || n > CRDT_MAX_TEXT)
 		abort(); /* test bug */
 	memcpy(d, p, n);
 	b->used += n;
@@ -838,16 +1579,79 @@ static int64_t rand_date(struct world *w)
 	return chance(w, 40) ? NOW - d : NOW + d;
 }
 
+/* Keep change raw[0..len) as au[a]'s next one: its bytes, HLC, hash and
+ * ops as decoded (what every replica will decode). */
+static int record(struct world *w, int a, const uint8_t *raw, size_t len)
+{
+	struct author *au = &w->au[a];
+	struct mchange *mc = &au->ch[au->n];
+	struct crdt_change dc;
+	uint32_t i, k;
+	int rc;
+
+	if (au->n >= MAXSEQ)
+		return fail(w, "test bug: more than %d changes of r%d", MAXSEQ, a);
+	memset(mc, 0, sizeof *mc);
+	mc->raw = malloc(len);
+	if (!mc->raw)
+		return fail(w, "out of memory");
+	memcpy(mc->raw, raw, len);
+	mc->len = len;
+	rc = crdt_change_decode(&dc, mc->raw, mc->len);
+	if (rc)
+		return fail(w, "r%d: decoding #%d: %s", a, au->n + 1,
+			    kith_strerror(rc));
+	if (dc.seq != (uint64_t)au->n + 1 || dc.nops > MAXOPS) {
+		crdt_change_release(&dc);
+		return fail(w, "r%d: change #%d decodes as seq %llu with %u ops",
+			    a, au->n + 1, (unsigned long long)dc.seq, dc.nops);
+	}
+	mc->hlc = dc.hlc;
+	memcpy(mc->hash, dc.hash, CRDT_HASH_LEN);
+	mc->nops = (uint8_t)dc.nops;
+	for (i = 0; i < dc.nops; i++) {
+		const struct crdt_op *o = &dc.ops[i];
+		struct mop *m = &mc->op[i];
+
+		m->kind = o->kind;
+		m->rtype = o->rtype;
+		m->tlen = (uint8_t)o->target_len;
+		memcpy(m->target, o->target, sizeof m->target);
+		m->tseq = o->tseq;
+		m->tidx = o->tidx;
+		m->nvals = (uint8_t)(o->nvals < MAXVALS ? o->nvals : MAXVALS);
+		for (k = 0; k < m->nvals; k++) {
+			struct mval *v = &m->v[k];
+
+			v->field = o->vals[k].field;
+			v->type = o->vals[k].type;
+			v->i = o->vals[k].i;
+			v->len = (uint16_t)o->vals[k].len;
+			if (v->len > MAXB) {
+				v->heap = malloc(v->len);
+				if (!v->heap) {
+					crdt_change_release(&dc);
+					return fail(w, "out of memory");
+				}
+			}
+			if (v->len)
+				memcpy(v->heap ? v->heap : v->b, o->vals[k].p,
+				       v->len);
+		}
+	}
+	crdt_change_release(&dc);
+	au->n++;
+	return 0;
+}
+
 static int commit(struct world *w, int a, struct build *b)
 {
 	struct rep *r = &w->rep[a];
 	struct author *au = &w->au[a];
-	struct mchange *mc = &au->ch[au->n];
 	struct crdt_author ca;
-	struct crdt_change dc;
 	struct crdt_buf buf;
 	uint64_t seq = 0;
-	uint32_t i, k;
+	uint32_t i;
 	int rc;
 
 	for (i = 0; i < b->n; i++)
@@ -866,50 +1670,19 @@ static int commit(struct world *w, int a, struct build *b)
 	rc = crdt_store_author(r->r.store, au->pk, 0, &ca);
 	if (!rc)
 		rc = crdt_store_get_change(r->r.store, ca.n, seq, &buf);
-	if (!rc) {
-		mc->raw = malloc(buf.len);
-		if (!mc->raw)
-			rc = KITH_ENOMEM;
-	}
-	if (!rc) {
-		memcpy(mc->raw, buf.data, buf.len);
-		mc->len = buf.len;
-		rc = crdt_change_decode(&dc, mc->raw, mc->len);
-	}
-	crdt_buf_release(&buf);
-	if (rc)
+	if (rc) {
+		crdt_buf_release(&buf);
 		return fail(w, "replica %d: reading back #%llu: %s", a,
 			    (unsigned long long)seq, kith_strerror(rc));
-	mc->hlc = dc.hlc;
-	if (dc.nops != b->n) {
-		crdt_change_release(&dc);
+	}
+	rc = record(w, a, buf.data, buf.len);
+	crdt_buf_release(&buf);
+	if (rc)
+		return rc;
+	if (au->ch[seq - 1].nops != b->n)
 		return fail(w, "replica %d: #%llu stored with %u ops, made %u",
-			    a, (unsigned long long)seq, dc.nops, b->n);
-	}
-	crdt_change_release(&dc);
-	mc->nops = (uint8_t)b->n;
-	for (i = 0; i < b->n; i++) {
-		const struct crdt_op *o = &b->ops[i];
-		struct mop *m = &mc->op[i];
-
-		memset(m, 0, sizeof *m);
-		m->kind = o->kind;
-		m->rtype = o->rtype;
-		m->tlen = (uint8_t)o->target_len;
-		memcpy(m->target, o->target, sizeof m->target);
-		m->tseq = o->tseq;
-		m->tidx = o->tidx;
-		m->nvals = (uint8_t)o->nvals;
-		for (k = 0; k < o->nvals; k++) {
-			m->v[k].field = o->vals[k].field;
-			m->v[k].type = o->vals[k].type;
-			m->v[k].i = o->vals[k].i;
-			m->v[k].len = (uint8_t)o->vals[k].len;
-			if (o->vals[k].len)
-				memcpy(m->v[k].b, o->vals[k].p, o->vals[k].len);
-		}
-	}
-	au->n++;
+			    a, (unsigned long long)seq, au->ch[seq - 1].nops,
+			    b->n);
 	return 0;
 }
 
@@ -1185,7 +1958,7 @@ static const struct mrec *claim_wish(const struct mstate *S,
 
 	if (!c->f[F_CLAIM_TARGET].set)
 		return NULL;
-	t = rec_find(S, c->f[F_CLAIM_TARGET].b, c->f[F_CLAIM_TARGET].len);
+	t = rec_find(S, c->f[F_CLAIM_TARGET].p, c->f[F_CLAIM_TARGET].len);
 	return t >= 0 && S->rec[t].rtype == CRDT_R_WISH ? &S->rec[t] : NULL;
 }
 
@@ -1221,7 +1994,14 @@ static int a_confirm(struct world *w, int a, const struct mstate *S,
 	const struct mrec *wi, *one;
 	const uint8_t *claim = NULL;
 	struct crdt_op *op;
-	int64_t quarters = chance(w, 25) ? -1 : (int64_t)below(w, 13);
+	/* kith wish confirm --hours H takes up to 1000 hours, but rules.h
+	 * credits at most CRDT_MAX_HOURS_Q quarters per confirmation: beyond
+	 * that the whole confirmation is ignored */
+	int64_t quarters = chance(w, 20)   ? -1
+			   : chance(w, 90) ? 1 + (int64_t)below(w, 12)
+			   : chance(w, 80) ? (int64_t)below(w, CRDT_MAX_HOURS_Q + 1)
+					   : CRDT_MAX_HOURS_Q + 1 +
+						     (int64_t)below(w, 3600);
 	int i, n, has_acc;
 
 	/* kith wish confirm, by its rules; mostly a wish someone helped with */
@@ -1238,7 +2018,7 @@ static int a_confirm(struct world *w, int a, const struct mstate *S,
 		  wi->f[F_WISH_ACCEPTED].len == CRDT_ID_LEN;
 	n = n_active(S, wi, &one);
 	if (has_acc)
-		claim = wi->f[F_WISH_ACCEPTED].b;
+		claim = wi->f[F_WISH_ACCEPTED].p;
 	else if (n == 1)
 		claim = one->id;
 	else if (n > 1)
@@ -1499,63 +2279,221 @@ static int a_odd(struct world *w, int a, const struct mstate *S,
 	}
 }
 
-/* Roles, moderation, emergencies and check-ins: facts nobody can edit, not
- * even their author; sometimes an attempt to edit one. */
-static int a_fact(struct world *w, int a, const struct mstate *S,
+/* ---- facts, as `kith role|member|emergency|hide|checkin` write them ---- */
+
+/* The seen list of a new fact, as cli/coord.c commit_fact makes it:
+ * crdt_facts_seen on the acting replica (its coordinators refreshed). */
+static int b_seen(struct world *w, int a, struct build *b, struct crdt_op *op,
+		  unsigned field, enum crdt_seen_kind kind, const uint8_t *key)
+{
+	struct crdt_store *st = w->rep[a].r.store;
+	struct crdt_roles ro;
+	struct crdt_buf seen;
+	int rc;
+
+	crdt_buf_init(&seen, CRDT_SEEN_MAX * CRDT_HASH_LEN);
+	rc = crdt_community_refresh(st, w->au[0].pk, &ro);
+	if (!rc) {
+		crdt_roles_release(&ro);
+		rc = crdt_facts_seen(st, kind, key, &seen);
+	}
+	if (!rc && seen.len)
+		b_bytes(b, op, field, seen.data, seen.len);
+	crdt_buf_release(&seen);
+	if (rc)
+		return fail(w, "replica %d: facts seen: %s", a, kith_strerror(rc));
+	return 0;
+}
+
+/* A member to act on: any author (the hostile too). */
+static int any_member(struct world *w)
+{
+	return (int)below(w, (uint64_t)w->na);
+}
+
+/* The CLI refuses what the acting member may not do; a buggy or stale
+ * client sometimes signs it anyway (it must count for nothing). */
+#define MAY(w, ok) ((ok) || chance((w), 10))
+
+static int a_role(struct world *w, int a, const struct mstate *S,
 		  struct build *b)
+{
+	const struct mauth *A = &S->A;
+	int coord = auth_coord(A, w->au[a].pk), x, role, grant, k;
+	char bld[16];
+	size_t bn = 0;
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	grant = A->nrole < 2 || chance(w, 55);
+	if (grant) {
+		x = any_member(w);
+		role = chance(w, 50) ? CRDT_ROLE_COORDINATOR
+				     : CRDT_ROLE_BUILDING_HEAD;
+		if (role == CRDT_ROLE_BUILDING_HEAD)
+			bn = (size_t)snprintf(bld, sizeof bld, "%s %u",
+					      chance(w, 20) ? "BLOCK" : "block",
+					      (unsigned)below(w, 3));
+		if (coord && (role == CRDT_ROLE_COORDINATOR
+				      ? auth_coord(A, w->au[x].pk)
+				      : auth_heads(A, w->au[x].pk,
+						   (const uint8_t *)bld, bn)))
+			return 1; /* "is already a ..." */
+	} else {
+		const struct mrole *r = &A->role[below(w, (uint64_t)A->nrole)];
+
+		for (x = 0; x < w->na; x++)
+			if (!memcmp(w->au[x].pk, r->pk, CRDT_PK_LEN))
+				break;
+		if (x == w->na)
+			return 1;
+		role = r->role;
+		if (role == CRDT_ROLE_BUILDING_HEAD && chance(w, 60) &&
+		    r->blen < sizeof bld) {
+			memcpy(bld, r->bld, r->blen);
+			bn = r->blen;
+		}
+	}
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+	b_bytes(b, op, F_ROLE_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_ROLE_ROLE, role);
+	(void)crdt_op_set_int(op, F_ROLE_GRANT, grant);
+	if (bn)
+		b_bytes(b, op, F_ROLE_BUILDING, bld, bn);
+	k = b_seen(w, a, b, op, F_ROLE_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+	b_note(b, "%s%s %s r%d %.*s", coord ? "" : "NOT A COORDINATOR: ",
+	       grant ? "grant" : "revoke",
+	       role ? "building head" : "coordinator", x, (int)bn, bld);
+	return k;
+}
+
+static int a_emergency(struct world *w, int a, const struct mstate *S,
+		       struct build *b)
+{
+	int coord = auth_coord(&S->A, w->au[a].pk);
+	int start = !S->A.emergency || chance(w, 20);
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
+	(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, start);
+	if (start)
+		b_text(b, op, F_EMERGENCY_REASON, "storm %u",
+		       (unsigned)below(w, 9));
+	b_note(b, "%semergency %s", coord ? "" : "NOT A COORDINATOR: ",
+	       start ? "start" : "end");
+	return b_seen(w, a, b, op, F_EMERGENCY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+}
+
+/* kith member verify / unverify: coordinators, and building heads for
+ * their building. */
+static int a_verify(struct world *w, int a, const struct mstate *S,
+		    struct build *b)
+{
+	const struct mauth *A = &S->A;
+	const uint8_t *me = w->au[a].pk;
+	int coord = auth_coord(A, me), x = any_member(w), verify, k;
+	char bld[16];
+	size_t bn;
+	struct crdt_op *op;
+
+	verify = !A->nver || chance(w, 80);
+	if (verify) {
+		/* a head verifies in a building they head */
+		for (k = 0; !coord && k < A->nrole; k++)
+			if (A->role[k].role == CRDT_ROLE_BUILDING_HEAD &&
+			    !memcmp(A->role[k].pk, me, CRDT_PK_LEN) &&
+			    A->role[k].blen < sizeof bld)
+				break;
+		if (!coord && k < A->nrole) {
+			memcpy(bld, A->role[k].bld, A->role[k].blen);
+			bn = A->role[k].blen;
+		} else {
+			bn = (size_t)snprintf(bld, sizeof bld, "block %u",
+					      (unsigned)below(w, 3));
+		}
+	} else {
+		const struct mver *v = &A->ver[below(w, (uint64_t)A->nver)];
+
+		for (x = 0; x < w->na; x++)
+			if (!memcmp(w->au[x].pk, v->pk, CRDT_PK_LEN))
+				break;
+		if (x == w->na || v->blen >= sizeof bld)
+			return 1;
+		memcpy(bld, v->bld, v->blen);
+		bn = v->blen;
+	}
+	if (!MAY(w, coord || auth_heads(A, me, (const uint8_t *)bld, bn)))
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+	b_bytes(b, op, F_VERIFY_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_VERIFY_GRANT, verify);
+	b_bytes(b, op, F_VERIFY_BUILDING, bld, bn);
+	if (verify)
+		b_text(b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 40));
+	b_note(b, "%s r%d in %.*s", verify ? "verify" : "unverify", x, (int)bn,
+	       bld);
+	return b_seen(w, a, b, op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+}
+
+/* kith hide / unhide (coordinators). */
+static int a_hide(struct world *w, int a, const struct mstate *S,
+		  struct build *b)
+{
+	int coord = auth_coord(&S->A, w->au[a].pk), i, hide = chance(w, 60);
+	struct crdt_op *op;
+
+	if (!MAY(w, coord))
+		return 1;
+	PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
+	if (i < 0)
+		return 1;
+	op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
+	b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
+	(void)crdt_op_set_int(op, F_MOD_HIDDEN, hide);
+	if (hide || chance(w, 50))
+		b_text(b, op, F_MOD_REASON, "reason %u", (unsigned)below(w, 9));
+	b_note(b, "%s%s %s", coord ? "" : "NOT A COORDINATOR: ",
+	       hide ? "hide" : "unhide", hex8(S->rec[i].id));
+	return b_seen(w, a, b, op, F_MOD_SEEN, CRDT_SEEN_MODERATION,
+		      S->rec[i].id);
+}
+
+/* kith checkin safe|need-help [--for MEMBER]: anyone. */
+static int a_checkin(struct world *w, int a, const struct mstate *S,
+		     struct build *b)
+{
+	int x = chance(w, 65) ? a : any_member(w), st = chance(w, 40);
+	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
+
+	b_bytes(b, op, F_CHECKIN_MEMBER, w->au[x].pk, CRDT_PK_LEN);
+	(void)crdt_op_set_int(op, F_CHECKIN_STATUS, st);
+	if (chance(w, 50))
+		b_text(b, op, F_CHECKIN_NOTE, "note %u", (unsigned)below(w, 9));
+	b_note(b, "check in r%d as %s", x, st ? "need-help" : "safe");
+	return b_seen(w, a, b, op, F_CHECKIN_SEEN, CRDT_SEEN_CHECKIN, w->au[x].pk);
+}
+
+/* An edit of a fact: facts are never edited, not even by their author. */
+static int a_fact_edit(struct world *w, int a, const struct mstate *S,
+		       struct build *b)
 {
 	const struct mrec *r;
 	struct crdt_op *op;
-	int x = (int)below(w, (uint64_t)w->nr), i;
+	int i;
 
-	if (chance(w, 25)) {
-		PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
-		if (i < 0)
-			return 1;
-		r = &S->rec[i];
-		op = r->author == a ? b_edit(w, b, r)
-				    : b_op(b, CRDT_OP_REF, r->rtype);
-		if (op->kind == CRDT_OP_REF)
-			b_ref(op, r->id, CRDT_ID_LEN);
-		(void)crdt_op_set_int(op, 2, 1);
-		b_text(b, op, 3, "edited by %d", a);
-		b_note(b, "edit of r%d's fact %s", r->author, hex8(r->id));
-		return 0;
-	}
-	switch (below(w, 4)) {
-	case 0:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
-		b_bytes(b, op, F_ROLE_MEMBER, w->au[x].pk, CRDT_PK_LEN);
-		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
-		(void)crdt_op_set_int(op, F_ROLE_GRANT, (int64_t)below(w, 2));
-		b_note(b, "role fact about r%d", x);
-		break;
-	case 1:
-		PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
-		if (i < 0)
-			return 1;
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
-		b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
-		b_text(b, op, F_MOD_REASON, "reason %u", (unsigned)below(w, 9));
-		(void)crdt_op_set_int(op, F_MOD_HIDDEN, (int64_t)below(w, 2));
-		b_note(b, "moderation of %s", hex8(S->rec[i].id));
-		break;
-	case 2:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
-		(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, (int64_t)below(w, 2));
-		b_text(b, op, F_EMERGENCY_REASON, "storm %u", (unsigned)below(w, 9));
-		b_note(b, "emergency fact");
-		break;
-	default:
-		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
-		b_bytes(b, op, F_CHECKIN_MEMBER, w->au[chance(w, 70) ? a : x].pk,
-			CRDT_PK_LEN);
-		(void)crdt_op_set_int(op, F_CHECKIN_STATUS, (int64_t)below(w, 2));
-		if (chance(w, 50))
-			b_text(b, op, F_CHECKIN_NOTE, "note %u", (unsigned)below(w, 9));
-		b_note(b, "check-in");
-		break;
-	}
+	PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
+	if (i < 0)
+		return 1;
+	r = &S->rec[i];
+	op = r->author == a ? b_edit(w, b, r) : b_op(b, CRDT_OP_REF, r->rtype);
+	if (op->kind == CRDT_OP_REF)
+		b_ref(op, r->id, CRDT_ID_LEN);
+	(void)crdt_op_set_int(op, r->rtype == CRDT_R_EMERGENCY ? 1 : 3, 1);
+	b_text(b, op, 2, "edited by %d", a);
+	b_note(b, "edit of r%d's fact %s", r->author, hex8(r->id));
 	return 0;
 }
 
@@ -1571,7 +2509,9 @@ static const struct action actions[] = {
 	{ a_accept, 5 },     { a_confirm, 10 },	  { a_bad_confirm, 3 },
 	{ a_self_claim, 2 }, { a_cross_accept, 2 }, { a_lend, 5 },	  { a_return, 4 },
 	{ a_bad_loan, 2 },   { a_profile, 5 },	  { a_bad_profile, 2 },
-	{ a_reopen, 2 },     { a_odd, 2 },	  { a_fact, 3 },
+	{ a_reopen, 2 },     { a_odd, 2 },	  { a_role, 5 },
+	{ a_emergency, 2 },  { a_verify, 10 },	  { a_hide, 2 },
+	{ a_checkin, 3 },    { a_fact_edit, 1 },
 };
 #define NACTIONS ((int)(sizeof actions / sizeof actions[0]))
 
@@ -1594,7 +2534,7 @@ static int act(struct world *w, int a)
 	uint64_t vv[MAXR];
 	int k, nact, tries, rc;
 
-	if (w->au[a].n >= MAXSEQ)
+	if (w->au[a].n >= HONEST_SEQ)
 		return 0;
 	if (heads(w, a, vv) || model_eval(w, vv, &w->S))
 		return -1;
@@ -1619,11 +2559,10 @@ static int burst(struct world *w)
 	uint8_t id[CRDT_ID_LEN];
 	int x, i, n = 0;
 
-	for (x = 0; x < w->nr; x++) {
-		all[x] = (uint64_t)w->au[x].n;
+	made(w, all);
+	for (x = 0; x < w->nr; x++)
 		if (heads(w, x, vv[x]))
 			return -1;
-	}
 	if (model_eval(w, all, &w->S))
 		return -1;
 	PICK(w, &w->S, i, r->rtype == CRDT_R_WISH && !wish_closed(r));
@@ -1635,7 +2574,7 @@ static int burst(struct world *w)
 		struct build b;
 		int j;
 
-		if (w->au[x].n >= MAXSEQ)
+		if (w->au[x].n >= HONEST_SEQ)
 			continue;
 		if (model_eval(w, vv[x], &w->S))
 			return -1;
@@ -1656,10 +2595,31 @@ static int burst(struct world *w)
 
 /* ==== moving changes ==================================================== */
 
+/* How many of v[0..n) are the hostile's changes with a bad signature. */
+static uint64_t bad_sigs(const struct world *w, const struct crdt_raw *v,
+			 size_t n)
+{
+	const struct author *au;
+	uint64_t bad = 0;
+	size_t i;
+	int s;
+
+	if (w->hostile < 0)
+		return 0;
+	au = &w->au[w->hostile];
+	for (i = 0; i < n; i++)
+		for (s = 0; s < au->n; s++)
+			bad += v[i].p == au->ch[s].raw && au->ch[s].bad_sig;
+	return bad;
+}
+
+/* Apply v[0..n) to replica t: nothing is rejected but what the hostile
+ * signed badly, nothing is ever taken for a fork. */
 static int apply_raw(struct world *w, int t, struct crdt_raw *v, size_t n,
 		     const char *how)
 {
 	struct crdt_apply_stats st;
+	uint64_t bad = bad_sigs(w, v, n);
 	int rc;
 
 	memset(&st, 0, sizeof st);
@@ -1667,11 +2627,12 @@ static int apply_raw(struct world *w, int t, struct crdt_raw *v, size_t n,
 	if (rc)
 		return fail(w, "replica %d: apply (%s): %s", t, how,
 			    kith_strerror(rc));
-	if (st.rejected || st.forked)
+	if (st.rejected > bad || st.forked)
 		return fail(w, "replica %d: apply (%s): %llu rejected, %llu "
-			       "forked, expected none",
+			       "forked, expected at most %llu and none",
 			    t, how, (unsigned long long)st.rejected,
-			    (unsigned long long)st.forked);
+			    (unsigned long long)st.forked,
+			    (unsigned long long)bad);
 	/* what the CLI prints: "N changes wait for older ones" */
 	if (st.held > n)
 		return fail(w, "replica %d: apply (%s) of %zu changes says %llu "
@@ -1689,7 +2650,7 @@ static size_t held(struct world *w, int s, struct crdt_raw *v)
 
 	if (heads(w, s, vv))
 		return 0;
-	for (x = 0; x < w->nr; x++)
+	for (x = 0; x < w->na; x++)
 		for (q = 1; q <= vv[x]; q++) {
 			v[n].p = w->au[x].ch[q - 1].raw;
 			v[n++].len = w->au[x].ch[q - 1].len;
@@ -1745,7 +2706,7 @@ static int deliver_reverse(struct world *w, int s, int t)
 
 	if (heads(w, s, vs) || heads(w, t, vt))
 		return -1;
-	for (x = 0; x < w->nr; x++)
+	for (x = 0; x < w->na; x++)
 		if (vs[x] > vt[x] + 1)
 			cand[nc++] = x;
 	if (!nc)
@@ -1798,7 +2759,7 @@ static int deliver_bundle(struct world *w, int s, int t)
 	if (mode == 2)
 		for (i = 0; i < vv.n; i++)
 			vv.v[i].seq = below(w, vv.v[i].seq + 1);
-	for (x = 0; x < w->nr; x++) {
+	for (x = 0; x < w->na; x++) {
 		uint64_t have = mode == 3 ? 0 : crdt_vector_get(&vv, w->au[x].pk);
 
 		if (vs[x] > have)
@@ -1846,6 +2807,492 @@ static int deliver(struct world *w)
 	return deliver_bundle(w, s, t);
 }
 
+/* ==== the hostile member ================================================ */
+
+/*
+ * An author without a replica that signs crafted changes with its own key
+ * (tl_make_change): values out of range, text that is not UTF-8, wrong
+ * lengths, seen lists naming what nobody holds or naming too much, facts
+ * stamped to win under stamp ordering, check-ins for others from the far
+ * future, self-verification, confirmations with huge hours; stamps
+ * back-dated or far ahead; bad signatures inside its runs and at
+ * checkpoints; a change it never sends (a gap never filled).
+ */
+
+/* A stamp: HLC is physical ms << 16 | a counter. */
+static uint64_t hostile_hlc(struct world *w)
+{
+	int64_t ms = (int64_t)EPOCH_MS;
+	uint64_t y = 365ull * DAY * 1000;
+
+	switch (below(w, 8)) {
+	case 0: /* back-dated by years */
+		ms -= (int64_t)(y * (1 + below(w, 20)));
+		break;
+	case 1: /* the dawn of time */
+		return below(w, 1000);
+	case 2: /* years ahead */
+		ms += (int64_t)(y * (1 + below(w, 300)));
+		break;
+	case 3: /* hours ahead: less than a day gains nothing either */
+		ms += (int64_t)(3600000 * (2 + below(w, 21)));
+		break;
+	case 4: /* days ahead */
+		ms += (int64_t)(DAY * 1000ull * (1 + below(w, 60)));
+		break;
+	default:
+		ms += (int64_t)below(w, 7200000) - 3600000;
+		break;
+	}
+	return ((uint64_t)ms << 16) | below(w, 1000);
+}
+
+/* Has the hostile held a change back already? */
+static int hostile_gap(const struct world *w)
+{
+	int s;
+
+	for (s = 0; s < w->au[w->hostile].n; s++)
+		if (w->au[w->hostile].ch[s].withheld)
+			return 1;
+	return 0;
+}
+
+/* Sign b as the hostile's next change and keep it. */
+static int hostile_commit(struct world *w, struct build *b, uint64_t hlc)
+{
+	int h = w->hostile;
+	struct author *au = &w->au[h];
+	struct tl_changes out = { NULL, 0, 0 };
+	struct mchange *mc;
+	uint32_t i;
+	int rc;
+
+	if (au->n >= MAXSEQ)
+		return 0;
+	for (i = 0; i < b->n; i++)
+		if (crdt_op_finish(&b->ops[i]))
+			return fail(w, "test bug: bad hostile op %u", i);
+	rc = tl_make_change(&w->hid, (uint64_t)au->n + 1,
+			    au->n ? au->ch[au->n - 1].hash : NULL, hlc, b->ops,
+			    b->n, &out, NULL);
+	if (rc) {
+		tl_changes_free(&out);
+		return fail(w, "hostile: signing: %s", kith_strerror(rc));
+	}
+	rc = record(w, h, out.v[0].p, out.v[0].len);
+	tl_changes_free(&out);
+	if (rc)
+		return -1;
+	mc = &au->ch[au->n - 1];
+	/* bad signatures: now and then inside a run, more rarely at a
+	 * checkpoint (which ends the log there on every replica) */
+	if (chance(w, checkpoint(mc, (uint64_t)au->n) ? 20 : 12)) {
+		mc->bad_sig = 1;
+		mc->raw[mc->len - 1 - below(w, CRDT_SIG_LEN)] ^=
+			(uint8_t)(1 + below(w, 255));
+	}
+	/* once in a while a change that is never sent */
+	if (au->n > 10 && chance(w, 1) && !hostile_gap(w))
+		mc->withheld = 1;
+	trace(w, "  HOSTILE #%d%s%s hlc %llu: %s", au->n,
+	      mc->bad_sig ? " (bad signature)" : "",
+	      mc->withheld ? " (never sent)" : "",
+	      (unsigned long long)(hlc >> 16), b->desc);
+	return 0;
+}
+
+/* A crafted seen list: the facts it names are the hashes of changes. */
+static void h_seen(struct world *w, struct build *b, struct crdt_op *op,
+		   unsigned field, const struct mstate *S)
+{
+	uint8_t buf[(CRDT_SEEN_MAX + 2) * CRDT_HASH_LEN];
+	size_t n = 0, k, want;
+	int i;
+
+	switch (below(w, 8)) {
+	case 0: /* none */
+		return;
+	case 1: /* a hash nobody holds */
+		for (k = 0; k < CRDT_HASH_LEN; k++)
+			buf[k] = (uint8_t)below(w, 256);
+		n = CRDT_HASH_LEN;
+		break;
+	case 2: /* too many hashes: breaks rules.h */
+		want = CRDT_SEEN_MAX + 1;
+		for (n = 0; n < want * CRDT_HASH_LEN; n++)
+			buf[n] = (uint8_t)below(w, 256);
+		break;
+	case 3: /* not a whole number of hashes */
+		n = CRDT_HASH_LEN + 1 + below(w, 30);
+		memset(buf, 7, n);
+		break;
+	case 4: /* the hash of a change that is never sent */
+		for (i = 0; i < w->au[w->hostile].n; i++)
+			if (w->au[w->hostile].ch[i].withheld) {
+				memcpy(buf, w->au[w->hostile].ch[i].hash,
+				       CRDT_HASH_LEN);
+				n = CRDT_HASH_LEN;
+			}
+		if (!n)
+			return;
+		break;
+	default: /* facts it knows of: a random handful */
+		want = 1 + below(w, 6);
+		for (k = 0; k < want; k++) {
+			PICK(w, S, i, r->rtype >= CRDT_R_ROLE);
+			if (i < 0)
+				break;
+			memcpy(buf + n, chash_of(w, &S->rec[i]), CRDT_HASH_LEN);
+			n += CRDT_HASH_LEN;
+		}
+		if (!n)
+			return;
+		break;
+	}
+	b_bytes(b, op, field, buf, n);
+}
+
+/* One value that breaks a rule of rules.h, added to op (the whole op is
+ * then ignored). */
+static void h_break(struct world *w, struct build *b, struct crdt_op *op)
+{
+	static const uint8_t bad_utf8[][4] = {
+		{ 0xc0, 0x80 },	      /* overlong NUL */
+		{ 0xed, 0xa0, 0x80 }, /* a surrogate */
+		{ 0xf5, 0x80, 0x80, 0x80 }, /* above U+10FFFF */
+		{ 0x80 },	      /* a lone continuation byte */
+		{ 'a', 0, 'b' },      /* NUL */
+		{ 0xe2, 0x82 },	      /* truncated */
+	};
+	static const uint8_t lens[] = { 2, 3, 4, 1, 3, 2 };
+	int k = (int)below(w, 6);
+	uint8_t junk[CRDT_PK_LEN + 1];
+
+	memset(junk, 0x5a, sizeof junk);
+	switch (op->rtype) {
+	case CRDT_R_ITEM:
+		switch (below(w, 5)) {
+		case 0:
+			(void)crdt_op_set_int(op, F_ITEM_KIND, chance(w, 50) ? 7 : -1);
+			return;
+		case 1:
+			(void)crdt_op_set_int(op, F_ITEM_QUANTITY,
+					      chance(w, 50) ? 0 : CRDT_MAX_QTY + 1);
+			return;
+		case 2:
+			(void)crdt_op_set_int(op, F_ITEM_UNTIL,
+					      chance(w, 50) ? -1 : CRDT_MAX_DATE + 1);
+			return;
+		case 3:
+			(void)crdt_op_set_int(op, F_ITEM_WITHDRAWN, 2);
+			return;
+		default:
+			b_bytes(b, op, F_ITEM_DESCRIPTION, bad_utf8[k], lens[k]);
+			return;
+		}
+	case CRDT_R_WISH:
+		switch (below(w, 5)) {
+		case 0:
+			(void)crdt_op_set_int(op, F_WISH_URGENCY, 4 + (int64_t)below(w, 9));
+			return;
+		case 1:
+			(void)crdt_op_set_int(op, F_WISH_KIND, 2);
+			return;
+		case 2:
+			(void)crdt_op_set_int(op, F_WISH_NEEDED_BY, INT64_MAX);
+			return;
+		case 3: /* a wrong type */
+			b_text(b, op, F_WISH_QUANTITY, "many");
+			return;
+		default:
+			b_bytes(b, op, F_WISH_LOCATION, bad_utf8[k], lens[k]);
+			return;
+		}
+	case CRDT_R_CLAIM:
+		if (chance(w, 50))
+			(void)crdt_op_set_int(op, F_CLAIM_QUANTITY, 0);
+		else
+			b_bytes(b, op, F_CLAIM_NOTE, bad_utf8[k], lens[k]);
+		return;
+	case CRDT_R_ROLE:
+		(void)crdt_op_set_int(op, chance(w, 50) ? F_ROLE_ROLE : F_ROLE_GRANT,
+				      2 + (int64_t)below(w, 5));
+		return;
+	case CRDT_R_CHECKIN:
+		if (chance(w, 50))
+			(void)crdt_op_set_int(op, F_CHECKIN_STATUS, 2);
+		else
+			b_bytes(b, op, F_CHECKIN_MEMBER, junk, CRDT_PK_LEN - 1);
+		return;
+	case CRDT_R_VERIFY:
+		b_bytes(b, op, F_VERIFY_MEMBER, junk, CRDT_PK_LEN + 1);
+		return;
+	default:
+		(void)crdt_op_set_int(op, 1, INT64_MIN);
+		return;
+	}
+}
+
+/* A member key: someone real mostly, else one nobody has. */
+static const uint8_t *h_member(struct world *w)
+{
+	static uint8_t nobody[CRDT_PK_LEN];
+
+	if (chance(w, 85))
+		return w->au[below(w, (uint64_t)w->na)].pk;
+	memset(nobody, 0x42, sizeof nobody);
+	return nobody;
+}
+
+/* One crafted op (or two) from what everyone has made (S). */
+static int h_op(struct world *w, const struct mstate *S, struct build *b)
+{
+	const uint8_t *me = w->au[w->hostile].pk;
+	struct crdt_op *op;
+	int i, c, h = w->hostile;
+
+	switch (below(w, 12)) {
+	case 0: /* a post, sometimes with a broken value */
+		op = b_op(b, CRDT_OP_CREATE,
+			  chance(w, 50) ? CRDT_R_ITEM : CRDT_R_WISH);
+		b_text(b, op, F_ITEM_TITLE, "bargain %u", w->ctr++);
+		if (op->rtype == CRDT_R_WISH)
+			(void)crdt_op_set_int(op, F_WISH_URGENCY,
+					      (int64_t)below(w, 4));
+		if (chance(w, 40))
+			h_break(w, b, op);
+		b_note(b, "post%s", op->nvals > 2 ? " (maybe broken)" : "");
+		return 0;
+	case 1: /* claim a neighbour's wish or item, sometimes broken */
+		PICK(w, S, i,
+		     (r->rtype == CRDT_R_WISH || r->rtype == CRDT_R_ITEM) &&
+			     r->author != h);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CLAIM);
+		b_bytes(b, op, F_CLAIM_TARGET, S->rec[i].id,
+			chance(w, 90) ? CRDT_ID_LEN : CRDT_ID_LEN - 1);
+		(void)crdt_op_set_int(op, F_CLAIM_QUANTITY, 1);
+		if (chance(w, 20))
+			h_break(w, b, op);
+		b_note(b, "claim %s", hex8(S->rec[i].id));
+		return 0;
+	case 2: /* accept a claim on its own wish and confirm with hours, at
+		 * most 100 (counts when both are verified) or far more
+		 * (ignored) */
+		PICK(w, S, c, r->rtype == CRDT_R_CLAIM && r->author != h &&
+				      claim_wish(S, r) &&
+				      claim_wish(S, r)->author == h);
+		if (c < 0) {
+			PICK(w, S, i, r->rtype == CRDT_R_WISH && r->author == h);
+			if (i < 0)
+				return 1;
+		} else {
+			i = rec_find(S, S->rec[c].f[F_CLAIM_TARGET].p, CRDT_ID_LEN);
+		}
+		op = b_op(b, CRDT_OP_REF, CRDT_R_WISH);
+		b_ref(op, S->rec[i].id, CRDT_ID_LEN);
+		if (c >= 0)
+			b_bytes(b, op, F_WISH_ACCEPTED, S->rec[c].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, F_WISH_CONFIRMED, 1);
+		(void)crdt_op_set_int(op, F_WISH_HOURS,
+				      chance(w, 50) ? (int64_t)below(w, CRDT_MAX_HOURS_Q + 1)
+				      : chance(w, 50) ? CRDT_MAX_HOURS_Q + 1
+				      : chance(w, 50) ? -4
+						      : (int64_t)1 << 40);
+		b_note(b, "confirm own wish %s", hex8(S->rec[i].id));
+		return 0;
+	case 3: /* grant itself (or a friend) a role */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+		b_bytes(b, op, F_ROLE_MEMBER, chance(w, 70) ? me : h_member(w),
+			CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
+		(void)crdt_op_set_int(op, F_ROLE_GRANT, 1);
+		if (chance(w, 60))
+			b_text(b, op, F_ROLE_BUILDING, "block %u", (unsigned)below(w, 3));
+		h_seen(w, b, op, F_ROLE_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "role grant");
+		return 0;
+	case 4: /* revoke a coordinator (the creator, mostly) */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_ROLE);
+		b_bytes(b, op, F_ROLE_MEMBER,
+			chance(w, 60) ? w->au[0].pk : h_member(w), CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_ROLE_ROLE, (int64_t)below(w, 2));
+		(void)crdt_op_set_int(op, F_ROLE_GRANT, 0);
+		h_seen(w, b, op, F_ROLE_SEEN, S);
+		b_note(b, "role revoke");
+		return 0;
+	case 5: /* emergency */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
+		(void)crdt_op_set_int(op, F_EMERGENCY_ACTIVE, (int64_t)below(w, 2));
+		b_text(b, op, F_EMERGENCY_REASON, "panic %u", w->ctr++);
+		h_seen(w, b, op, F_EMERGENCY_SEEN, S);
+		b_note(b, "emergency");
+		return 0;
+	case 6: /* verify itself (or someone) */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+		b_bytes(b, op, F_VERIFY_MEMBER, chance(w, 70) ? me : h_member(w),
+			CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_VERIFY_GRANT, chance(w, 80));
+		if (chance(w, 85))
+			b_text(b, op, F_VERIFY_BUILDING, "block %u",
+			       (unsigned)below(w, 3));
+		b_text(b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 9));
+		h_seen(w, b, op, F_VERIFY_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "verification");
+		return 0;
+	case 7: /* hide or unhide a neighbour's post */
+		PICK(w, S, i, r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_MODERATION);
+		b_bytes(b, op, F_MOD_TARGET, S->rec[i].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, F_MOD_HIDDEN, (int64_t)below(w, 2));
+		h_seen(w, b, op, F_MOD_SEEN, S);
+		b_note(b, "moderation of %s", hex8(S->rec[i].id));
+		return 0;
+	case 8: /* a check-in for someone else, naming their reports */
+		op = b_op(b, CRDT_OP_CREATE, CRDT_R_CHECKIN);
+		b_bytes(b, op, F_CHECKIN_MEMBER, h_member(w), CRDT_PK_LEN);
+		if (chance(w, 90))
+			(void)crdt_op_set_int(op, F_CHECKIN_STATUS, chance(w, 70));
+		h_seen(w, b, op, F_CHECKIN_SEEN, S);
+		if (chance(w, 10))
+			h_break(w, b, op);
+		b_note(b, "check-in for someone");
+		return 0;
+	case 9: /* an edit of its own post with a broken value, or renewal */
+		PICK(w, S, i,
+		     (r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH) &&
+			     r->author == h);
+		if (i < 0)
+			return 1;
+		op = b_edit(w, b, &S->rec[i]);
+		if (chance(w, 70))
+			h_break(w, b, op);
+		b_note(b, "edit own %s", hex8(S->rec[i].id));
+		return 0;
+	case 10: /* a profile */
+		op = b_op(b, CRDT_OP_SELF, CRDT_R_MEMBER);
+		b_text(b, op, F_MEMBER_NAME, "mallory %u", w->ctr++);
+		if (chance(w, 20))
+			b_bytes(b, op, F_MEMBER_SKILLS, "\xff\xfe", 2);
+		b_note(b, "profile");
+		return 0;
+	default: /* an edit of someone else's record */
+		PICK(w, S, i, r->author != h && r->rtype <= CRDT_R_LOAN);
+		if (i < 0)
+			return 1;
+		op = b_op(b, CRDT_OP_REF, S->rec[i].rtype);
+		b_ref(op, S->rec[i].id, CRDT_ID_LEN);
+		(void)crdt_op_set_int(op, S->rec[i].rtype == CRDT_R_WISH
+						  ? F_WISH_WITHDRAWN
+						  : 4,
+				      1);
+		b_note(b, "edit of r%d's %s", S->rec[i].author, hex8(S->rec[i].id));
+		return 0;
+	}
+}
+
+/* A change whose body is over CRDT_SIG_BIG bytes (a checkpoint at any
+ * seq): padding in a record type from the future. */
+static void h_big(struct world *w, struct build *b)
+{
+	static uint8_t pad[CRDT_MAX_TEXT];
+	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, UNKNOWN_RTYPE);
+
+	memset(pad, 'x', sizeof pad);
+	(void)crdt_op_set_bytes(op, 1, pad, 3000);
+	(void)crdt_op_set_bytes(op, 2, pad, 1500);
+	b_note(b, "big");
+}
+
+/* The hostile makes one change, or a run of them. */
+static int hostile_act(struct world *w)
+{
+	uint64_t vv[MAXR];
+	int k, n, tries;
+
+	made(w, vv);
+	if (model_eval(w, vv, &w->S))
+		return -1;
+	n = chance(w, 15) ? 5 + (int)below(w, 25) : 1;
+	for (k = 0; k < n && w->au[w->hostile].n < MAXSEQ; k++) {
+		struct build b;
+		int rc = 1;
+
+		memset(&b, 0, sizeof b);
+		b.seq = (uint64_t)w->au[w->hostile].n + 1;
+		if (chance(w, 6))
+			h_big(w, &b);
+		else
+			for (tries = 0; rc == 1 && tries < 5; tries++)
+				rc = h_op(w, &w->S, &b);
+		if (rc < 0)
+			return rc;
+		if (b.n && b.n < MAXOPS && chance(w, 15) && h_op(w, &w->S, &b) < 0)
+			return -1;
+		if (b.n && hostile_commit(w, &b, hostile_hlc(w)))
+			return -1;
+	}
+	return 0;
+}
+
+/* Some of the hostile's changes reach replica t: a random subset,
+ * shuffled, some twice, or the first ones in order, or newest first. */
+static int hostile_send(struct world *w, int t, int all)
+{
+	static struct crdt_raw v[2 * MAXSEQ];
+	const struct author *au = &w->au[w->hostile];
+	uint64_t end = hostile_end(w);
+	size_t m = 0;
+	int s, mode = all ? 3 : (int)below(w, 3);
+
+	for (s = 0; s < au->n; s++) {
+		const struct mchange *c = &au->ch[s];
+
+		if (c->withheld)
+			continue;
+		if (mode == 1 && (uint64_t)s >= end)
+			break;
+		if (mode == 0 && !chance(w, 60))
+			continue;
+		v[m].p = c->raw;
+		v[m++].len = c->len;
+		if (mode == 0 && chance(w, 10)) {
+			v[m] = v[m - 1];
+			m++;
+		}
+	}
+	trace(w, "hostile sends %zu changes to r%d (%s)", m, t,
+	      (const char *[]){ "some", "in order", "newest first", "all" }[mode]);
+	if (mode == 0) {
+		shuffle(w, v, m);
+		return apply_raw(w, t, v, m, "from the hostile");
+	}
+	if (mode == 2) {
+		for (; m > 0 && chance(w, 80); m--)
+			if (apply_raw(w, t, &v[m - 1], 1, "hostile, newest first"))
+				return -1;
+		return 0;
+	}
+	if (mode == 1)
+		return apply_raw(w, t, v, m, "hostile, in order");
+	/* everything: what the signature rules let through, in one run,
+	 * then the rest */
+	for (s = 0; s < (int)m && (uint64_t)s < end; s++)
+		;
+	if (apply_raw(w, t, v, (size_t)s, "hostile, all") ||
+	    apply_raw(w, t, v + s, m - (size_t)s, "hostile, the rest"))
+		return -1;
+	return 0;
+}
+
 /* ==== comparing a replica with the model ================================ */
 
 /* A column of a query row that shows a field as written (no derivation). */
@@ -1881,7 +3328,7 @@ static const struct colspec member_cols[] = {
 
 struct qrow {
 	char id[65], status[16], kind[16], urgency[16], who[65];
-	int has_hours;
+	int has_hours, hidden;
 	double hours;
 	/* the colspec columns: NULL, an integer or text */
 	uint8_t type[MAXCOLS];
@@ -1924,6 +3371,8 @@ static int collect(void *ctx, const struct crdt_row *row)
 	col_text(r->kind, sizeof r->kind, row, "kind");
 	col_text(r->urgency, sizeof r->urgency, row, "urgency");
 	col_text(r->who, sizeof r->who, row, "claimant");
+	c = crdt_row_get(row, "hidden");
+	r->hidden = c && c->type == CRDT_COL_INT ? (int)c->i : -1;
 	c = crdt_row_get(row, "hours");
 	if (c && (c->type == CRDT_COL_REAL || c->type == CRDT_COL_INT)) {
 		r->has_hours = 1;
@@ -1973,7 +3422,7 @@ static int same_cols(struct world *w, const struct qrows *q,
 		else
 			ok = row->type[k] == CRDT_COL_TEXT &&
 			     row->tlen[k] == m->len &&
-			     !memcmp(row->tv[k], m->b, m->len);
+			     !memcmp(row->tv[k], m->p, m->len);
 		if (ok)
 			continue;
 		if (row->type[k] == CRDT_COL_INT)
@@ -1983,7 +3432,7 @@ static int same_cols(struct world *w, const struct qrows *q,
 		if (m->set && m->type == CRDT_V_INT)
 			snprintf(want, sizeof want, "%lld", (long long)m->i);
 		else
-			snprintf(want, sizeof want, "'%.*s'", (int)m->len, m->b);
+			snprintf(want, sizeof want, "'%.*s'", (int)m->len, m->p);
 		return fail(w, "%s: %s is %s, the model says %s", what,
 			    q->cols[k].col,
 			    row->type[k] == CRDT_COL_NULL ? "NULL" : got,
@@ -2010,7 +3459,9 @@ static int check_items(struct world *w, int t, const struct mstate *S,
 			const char *st = item_status(w, S, &S->rec[i]);
 
 			nitems++;
-			listed += strcmp(st, "withdrawn") && strcmp(st, "expired");
+			listed += strcmp(st, "withdrawn") &&
+				  strcmp(st, "expired") &&
+				  !hidden(w, S, &S->rec[i]);
 		}
 	q->cols = item_cols;
 	q->n = q->over = 0;
@@ -2044,6 +3495,10 @@ static int check_items(struct world *w, int t, const struct mstate *S,
 		if (strcmp(row->kind, kind))
 			return fail(w, "%s is a '%s', the model says '%s'", what,
 				    row->kind, kind);
+		if (row->hidden != hidden(w, S, r))
+			return fail(w, "%s is %shidden, the model says %s", what,
+				    row->hidden == 1 ? "" : "not ",
+				    hidden(w, S, r) ? "hidden" : "shown");
 		if (same_cols(w, q, row, r->f, what))
 			return -1;
 	}
@@ -2078,9 +3533,11 @@ static int check_wishes(struct world *w, int t, const struct mstate *S,
 
 			nw++;
 			for (k = 0; k < 7; k++)
-				per[k] += !strcmp(st, wish_statuses[k]);
+				per[k] += !strcmp(st, wish_statuses[k]) &&
+					  !hidden(w, S, &S->rec[i]);
 			listed += strcmp(st, "confirmed") &&
-				  strcmp(st, "withdrawn") && strcmp(st, "expired");
+				  strcmp(st, "withdrawn") &&
+				  strcmp(st, "expired") && !hidden(w, S, &S->rec[i]);
 		}
 	q->cols = wish_cols;
 	q->n = q->over = 0;
@@ -2121,6 +3578,10 @@ static int check_wishes(struct world *w, int t, const struct mstate *S,
 			    : row->has_hours)
 			return fail(w, "%s shows %g hours, the model %g", what,
 				    row->hours, fi(r, F_WISH_HOURS) / 4.0);
+		if (row->hidden != hidden(w, S, r))
+			return fail(w, "%s is %shidden, the model says %s", what,
+				    row->hidden == 1 ? "" : "not ",
+				    hidden(w, S, r) ? "hidden" : "shown");
 		if (same_cols(w, q, row, r->f, what))
 			return -1;
 	}
@@ -2221,7 +3682,7 @@ static int check_members(struct world *w, int t, const struct mstate *S,
 	char hex[2 * CRDT_PK_LEN + 1], what[128];
 	int k, x, n = 0, rc;
 
-	for (x = 0; x < w->nr; x++)
+	for (x = 0; x < w->na; x++)
 		n += S->member[x];
 	q->cols = member_cols;
 	q->n = q->over = 0;
@@ -2235,12 +3696,12 @@ static int check_members(struct world *w, int t, const struct mstate *S,
 		const struct qrow *row = &q->r[k];
 		double h;
 
-		for (x = 0; x < w->nr; x++) {
+		for (x = 0; x < w->na; x++) {
 			crdt_hex(hex, w->au[x].pk, CRDT_PK_LEN);
 			if (!strcmp(hex, row->id))
 				break;
 		}
-		if (x == w->nr || !S->member[x])
+		if (x == w->na || !S->member[x])
 			return fail(w, "%s: replica %d lists member %.16s the "
 				       "model does not have",
 				    when, t, row->id);
@@ -2248,7 +3709,7 @@ static int check_members(struct world *w, int t, const struct mstate *S,
 			 t, x);
 		if (same_cols(w, q, row, S->mf[x], what))
 			return -1;
-		h = (double)hours_q(S, x) / 4.0;
+		h = (double)hours_q(w, S, x) / 4.0;
 		if (!row->has_hours || row->hours != h)
 			return fail(w, "%s has %g hours, the model %g", what,
 				    row->hours, h);
@@ -2288,26 +3749,26 @@ static int check_info(struct world *w, int t, const struct mstate *S,
 					     r->f[F_WISH_ACCEPTED].len == CRDT_ID_LEN
 				     ? in.has_accepted &&
 					       !memcmp(in.accepted,
-						       r->f[F_WISH_ACCEPTED].b,
+						       r->f[F_WISH_ACCEPTED].p,
 						       CRDT_ID_LEN)
 				     : !in.has_accepted;
 			break;
 		case CRDT_R_CLAIM:
 			closed = fi(r, F_CLAIM_CANCELLED) != 0;
 			confirmed = fi(r, F_CLAIM_DELIVERED) != 0;
-			j = rec_find(S, r->f[F_CLAIM_TARGET].b,
+			j = rec_find(S, r->f[F_CLAIM_TARGET].p,
 				     r->f[F_CLAIM_TARGET].len);
 			if (j >= 0 && (S->rec[j].rtype == CRDT_R_WISH ||
 				       S->rec[j].rtype == CRDT_R_ITEM))
 				tt = S->rec[j].rtype;
 			ok = in.target_rtype == tt &&
-			     !memcmp(in.target, r->f[F_CLAIM_TARGET].b,
+			     !memcmp(in.target, r->f[F_CLAIM_TARGET].p,
 				     CRDT_ID_LEN);
 			break;
 		default:
 			closed = fi(r, F_LOAN_RETURNED) != 0;
 			confirmed = 0;
-			ok = !memcmp(in.target, r->f[F_LOAN_ITEM].b, CRDT_ID_LEN);
+			ok = !memcmp(in.target, r->f[F_LOAN_ITEM].p, CRDT_ID_LEN);
 			break;
 		}
 		if (!ok || (in.closed != 0) != closed ||
@@ -2359,11 +3820,14 @@ static int same_value(sqlite3_stmt *q, int col, const struct mfield *m, char t)
 				: ty == SQLITE_NULL;
 	if (m->type == CRDT_V_INT)
 		return ty == SQLITE_INTEGER && sqlite3_column_int64(q, col) == m->i;
-	if (ty != (t == 'T' ? SQLITE_TEXT : SQLITE_BLOB) || n != m->len)
+	/* seen lists may be kept as text or blob: only fact_seen is read */
+	if ((t == 'H' ? ty != SQLITE_TEXT && ty != SQLITE_BLOB
+		      : ty != (t == 'T' ? SQLITE_TEXT : SQLITE_BLOB)) ||
+	    n != m->len)
 		return 0;
 	return !n || !memcmp(t == 'T' ? (const void *)sqlite3_column_text(q, col)
 				      : sqlite3_column_blob(q, col),
-			     m->b, n);
+			     m->p, n);
 }
 
 /*
@@ -2410,7 +3874,7 @@ static int check_view(struct world *w, int t, const struct mstate *S,
 
 			rows++;
 			if (rtype == CRDT_R_MEMBER) {
-				for (i = 0; i < w->nr; i++)
+				for (i = 0; i < w->na; i++)
 					if (idn == CRDT_PK_LEN && S->member[i] &&
 					    !memcmp(id, w->au[i].pk, CRDT_PK_LEN))
 						f = S->mf[i];
@@ -2450,7 +3914,7 @@ static int check_view(struct world *w, int t, const struct mstate *S,
 		if (rc)
 			return rc;
 		if (rtype == CRDT_R_MEMBER)
-			for (i = 0; i < w->nr; i++)
+			for (i = 0; i < w->na; i++)
 				want += S->member[i];
 		else
 			for (i = 0; i < S->nrec; i++)
@@ -2472,15 +3936,15 @@ static int has_word(const struct mfield *f, const char *prefix)
 	if (!f->set || f->type != CRDT_V_BYTES)
 		return 0;
 	while (i < f->len) {
-		while (i < f->len && !isalnum(f->b[i]))
+		while (i < f->len && !isalnum(f->p[i]))
 			i++;
 		for (k = 0; k < n && i + k < f->len &&
-			    tolower(f->b[i + k]) == tolower((unsigned char)prefix[k]);
+			    tolower(f->p[i + k]) == tolower((unsigned char)prefix[k]);
 		     k++)
 			;
 		if (k == n && i < f->len)
 			return 1;
-		while (i < f->len && isalnum(f->b[i]))
+		while (i < f->len && isalnum(f->p[i]))
 			i++;
 	}
 	return 0;
@@ -2514,13 +3978,13 @@ static int check_search(struct world *w, int t, const struct mstate *S,
 		if (!title->set || title->type != CRDT_V_BYTES || !title->len)
 			continue;
 		at = (size_t)below(w, title->len);
-		while (at > 0 && isalnum(title->b[at - 1]))
+		while (at > 0 && isalnum(title->p[at - 1]))
 			at--;
-		while (at < title->len && !isalnum(title->b[at]))
+		while (at < title->len && !isalnum(title->p[at]))
 			at++;
-		for (len = 0; at + len < title->len && isalnum(title->b[at + len]);
+		for (len = 0; at + len < title->len && isalnum(title->p[at + len]);
 		     len++)
-			word[len] = (char)title->b[at + len];
+			word[len] = (char)title->p[at + len];
 		if (!len)
 			continue;
 		word[1 + below(w, len)] = 0;
@@ -2594,24 +4058,253 @@ static void tally_all(struct world *w, const struct mstate *S)
 		else if (r->rtype == CRDT_R_CLAIM)
 			tally(w, "claim", claim_status(S, r));
 	}
-	for (i = 0; i < w->nr; i++)
-		if (S->member[i] && hours_q(S, i))
+	for (i = 0; i < w->na; i++) {
+		if (S->member[i] && hours_q(w, S, i))
 			tally(w, "member", "with hours");
+		if (S->member[i] && rollcall(w, S, w->au[i].pk, 0) == 2)
+			tally(w, "member", "need-help");
+		if (auth_verified(&S->A, w->au[i].pk))
+			tally(w, "member", "verified");
+	}
+	for (i = 0; i < S->nrec; i++) {
+		const struct mrec *r = &S->rec[i];
+
+		if ((r->rtype == CRDT_R_ITEM || r->rtype == CRDT_R_WISH) &&
+		    hidden(w, S, r))
+			tally(w, "post", "hidden");
+	}
+	if (auth_ncoord(&S->A) > 1)
+		tally(w, "seed", "coordinators > 1");
+	if (S->A.emergency)
+		tally(w, "seed", "emergency");
+	if (S->A.voided)
+		tally(w, "seed", "void facts");
+	if (S->A.waiting)
+		tally(w, "seed", "waiting facts");
+}
+
+/* ---- roles, emergency, verifications, check-ins ------------------------ */
+
+static int same_bytes(const char *s, const uint8_t *p, size_t n)
+{
+	return strlen(s) == n && !memcmp(s, p, n);
+}
+
+/* crdt_community_refresh (what the CLI and the list queries use) against
+ * the model's replay of crdt/facts.h. */
+static int check_authority(struct world *w, int t, const struct mstate *S,
+			   const struct crdt_roles *ro, const char *when)
+{
+	const struct mauth *A = &S->A;
+	size_t i;
+	int k, n;
+
+	for (i = 0; i < ro->n; i++) {
+		const struct crdt_role *x = &ro->v[i];
+		int ok = x->role == CRDT_ROLE_COORDINATOR
+				 ? auth_coord(A, x->member)
+				 : auth_heads(A, x->member,
+					      (const uint8_t *)x->building,
+					      strlen(x->building));
+
+		if (!ok)
+			return fail(w, "%s: replica %d: %.16s is a %s%s%s, the "
+				       "model says not",
+				    when, t, hex8(x->member),
+				    x->role == CRDT_ROLE_COORDINATOR
+					    ? "coordinator"
+					    : "building head of ",
+				    x->role == CRDT_ROLE_COORDINATOR ? ""
+								     : x->building,
+				    "");
+	}
+	if (ro->n != (size_t)A->nrole) {
+		for (k = 0; k < A->nrole; k++) {
+			const struct mrole *x = &A->role[k];
+
+			for (i = 0; i < ro->n; i++)
+				if (ro->v[i].role == x->role &&
+				    !memcmp(ro->v[i].member, x->pk, CRDT_PK_LEN) &&
+				    (x->role == CRDT_ROLE_COORDINATOR ||
+				     same_bld((const uint8_t *)ro->v[i].building,
+					      strlen(ro->v[i].building), x->bld,
+					      x->blen)))
+					break;
+			if (i == ro->n)
+				return fail(w, "%s: replica %d: %.16s is no %s "
+					       "%.*s, the model says it is",
+					    when, t, hex8(x->pk),
+					    x->role == CRDT_ROLE_COORDINATOR
+						    ? "coordinator"
+						    : "building head of",
+					    (int)x->blen,
+					    x->bld ? (const char *)x->bld : "");
+		}
+		return fail(w, "%s: replica %d has %zu roles, the model %d",
+			    when, t, ro->n, A->nrole);
+	}
+	if ((ro->emergency != 0) != A->emergency ||
+	    ro->since_ms != (int64_t)(A->has_em ? A->em_created >> 16 : 0) ||
+	    (A->has_em && memcmp(ro->started_by, A->started_by, CRDT_PK_LEN)) ||
+	    (A->emergency && !same_bytes(ro->reason, A->reason, A->rlen)))
+		return fail(w, "%s: replica %d: emergency %d since %lld by %.16s "
+			       "('%s'), the model %d since %lld by %.16s",
+			    when, t, ro->emergency, (long long)ro->since_ms,
+			    hex8(ro->started_by), ro->reason, A->emergency,
+			    (long long)(A->em_created >> 16),
+			    hex8(A->started_by));
+	for (i = 0, n = 0; i < ro->nver; i++) {
+		const struct crdt_verified *v = &ro->ver[i];
+		const struct mver *m = auth_verified(A, v->member);
+
+		if (!m || memcmp(m->by, v->by, CRDT_PK_LEN) ||
+		    !same_bytes(v->building, m->bld, m->blen) ||
+		    !same_bytes(v->unit, m->unit, m->ulen))
+			return fail(w, "%s: replica %d: %.16s verified by %.16s "
+				       "in '%s' unit '%s', the model says %s",
+				    when, t, hex8(v->member), hex8(v->by),
+				    v->building, v->unit,
+				    m ? "otherwise" : "not verified");
+		n++;
+	}
+	if (n != A->nver)
+		return fail(w, "%s: replica %d has %d verified members, the "
+			       "model %d",
+			    when, t, n, A->nver);
+	if (ro->waiting != (size_t)A->waiting || ro->voided != (size_t)A->voided)
+		return fail(w, "%s: replica %d: %zu facts wait and %zu are void, "
+			       "the model %d and %d",
+			    when, t, ro->waiting, ro->voided, A->waiting,
+			    A->voided);
+	return 0;
+}
+
+struct roll_rows {
+	int n;
+	char member[MAXR * 2][65], status[MAXR * 2][16], reporter[MAXR * 2][65];
+};
+
+static int roll_row(void *ctx, const struct crdt_row *row)
+{
+	struct roll_rows *q = ctx;
+
+	if (q->n >= MAXR * 2)
+		return 0;
+	col_text(q->member[q->n], sizeof q->member[0], row, "member");
+	col_text(q->status[q->n], sizeof q->status[0], row, "status");
+	col_text(q->reporter[q->n], sizeof q->reporter[0], row, "reporter");
+	q->n++;
+	return 0;
+}
+
+/* The roll call (crdt_checkins) against community.h's rules. */
+static int check_checkins(struct world *w, int t, const struct mstate *S,
+			  const char *when)
+{
+	static const char *const words[] = { "unknown", "safe", "need-help" };
+	struct roll_rows q;
+	char hex[2 * CRDT_PK_LEN + 1];
+	int64_t since = chance(w, 50) ? 0
+				      : (int64_t)EPOCH_MS - 7200000 +
+						(int64_t)below(w, 4 * 3600000);
+	int k, x, i, n = 0, rc;
+
+	memset(&q, 0, sizeof q);
+	rc = crdt_checkins(w->rep[t].r.store, NULL, since, roll_row, &q);
+	if (rc)
+		return query_fail(w, t, "checkins", rc);
+	for (x = 0; x < w->na; x++)
+		n += S->member[x];
+	if (q.n != n)
+		return fail(w, "%s: replica %d: the roll call has %d members, the "
+			       "model %d",
+			    when, t, q.n, n);
+	for (k = 0; k < q.n; k++) {
+		const uint8_t *pk = NULL;
+		int st, ok = 0;
+
+		for (x = 0; x < w->na; x++) {
+			crdt_hex(hex, w->au[x].pk, CRDT_PK_LEN);
+			if (S->member[x] && !strcmp(hex, q.member[k]))
+				pk = w->au[x].pk;
+		}
+		if (!pk)
+			return fail(w, "%s: replica %d: the roll call lists %.16s, "
+				       "not a member in the model",
+				    when, t, q.member[k]);
+		st = rollcall(w, S, pk, since);
+		if (strcmp(q.status[k], words[st]))
+			return fail(w, "%s: replica %d: %.16s checked in as '%s' "
+				       "(since %lld), the model says '%s'",
+				    when, t, q.member[k], q.status[k],
+				    (long long)since, words[st]);
+		/* who reported it: one of the standing reports saying so (the
+		 * stamp only picks which) */
+		for (i = 0; i < S->nrec; i++) {
+			const struct mrec *r = &S->rec[i];
+			int rs;
+
+			if (!about(r, CRDT_R_CHECKIN, pk) ||
+			    (int64_t)(r->created >> 16) < since ||
+			    !checkin_stands(w, S, r, pk))
+				continue;
+			rs = !r->f[F_CHECKIN_STATUS].set ? 0
+							 : 1 + (int)fi(r, F_CHECKIN_STATUS);
+			crdt_hex(hex, pk_of(w, r), CRDT_PK_LEN);
+			ok |= rs == st && !strcmp(hex, q.reporter[k]);
+		}
+		if (!ok && (st || q.reporter[k][0]))
+			return fail(w, "%s: replica %d: %.16s's '%s' is reported "
+				       "by %.16s, not by a standing report",
+				    when, t, q.member[k], q.status[k],
+				    q.reporter[k][0] ? q.reporter[k] : "nobody");
+	}
+	return 0;
+}
+
+/* The hostile's log on replica t never reaches past what the signature
+ * rules allow (crdt/apply.h) and ends on a good signature. */
+static int check_hostile_head(struct world *w, int t, const uint64_t *vv,
+			      const char *when)
+{
+	uint64_t h;
+
+	if (w->hostile < 0)
+		return 0;
+	h = vv[w->hostile];
+	if (h > hostile_end(w) || (h && w->au[w->hostile].ch[h - 1].bad_sig))
+		return fail(w, "%s: replica %d holds the hostile's log up to "
+			       "#%llu, it may reach #%llu (and must end on a "
+			       "good signature)",
+			    when, t, (unsigned long long)h,
+			    (unsigned long long)hostile_end(w));
+	return 0;
 }
 
 /* Replica t against the model at exactly the changes t holds. */
 static int check_replica(struct world *w, int t, const char *when, int full)
 {
+	struct crdt_roles ro;
 	uint64_t vv[MAXR];
+	int rc;
 
-	if (heads(w, t, vv) || model_eval(w, vv, &w->S))
+	if (heads(w, t, vv) || check_hostile_head(w, t, vv, when) ||
+	    model_eval(w, vv, &w->S))
 		return -1;
 	trace(w, "check r%d (%s)", t, when);
-	if (check_view(w, t, &w->S, when) || check_items(w, t, &w->S, when) ||
+	/* this connection's coordinators and verified members, which the
+	 * list queries use (as `kith` does on opening) */
+	rc = crdt_community_refresh(w->rep[t].r.store, w->au[0].pk, &ro);
+	if (rc)
+		return query_fail(w, t, "community refresh", rc);
+	rc = check_authority(w, t, &w->S, &ro, when);
+	crdt_roles_release(&ro);
+	if (rc || check_view(w, t, &w->S, when) ||
+	    check_items(w, t, &w->S, when) ||
 	    check_wishes(w, t, &w->S, when, full) ||
 	    check_claims(w, t, &w->S, when) ||
 	    check_members(w, t, &w->S, when) || check_info(w, t, &w->S, when) ||
-	    check_search(w, t, &w->S, when))
+	    check_search(w, t, &w->S, when) || check_checkins(w, t, &w->S, when))
 		return -1;
 	return 0;
 }
@@ -2621,18 +4314,23 @@ static int check_replica(struct world *w, int t, const char *when, int full)
 static int sync_all(struct world *w)
 {
 	static struct crdt_raw v[MAXR * MAXSEQ];
-	uint64_t vv[MAXR];
+	uint64_t vv[MAXR], all[MAXR];
 	int s, t, x, round;
 	size_t n;
 
+	/* the hostile sends everything once more, to everyone */
+	for (t = 0; w->hostile >= 0 && t < w->nr; t++)
+		if (hostile_send(w, t, 1))
+			return -1;
+	made(w, all);
 	for (round = 0; round < 3; round++) {
 		int done = 1;
 
 		for (t = 0; t < w->nr; t++) {
 			if (heads(w, t, vv))
 				return -1;
-			for (x = 0; x < w->nr; x++)
-				done &= vv[x] == (uint64_t)w->au[x].n;
+			for (x = 0; x < w->na; x++)
+				done &= vv[x] == all[x];
 		}
 		if (done)
 			return 0;
@@ -2658,16 +4356,40 @@ static int sync_all(struct world *w)
 
 static int final_checks(struct world *w)
 {
-	char d0[65], d[65];
+	char d0[65], d[65], sql[256], hex[2 * CRDT_PK_LEN + 1];
 	struct crdt_counts c;
+	uint64_t all[MAXR], vv[MAXR];
 	int64_t total = 0;
 	int t, x, rc;
 
-	for (x = 0; x < w->nr; x++)
-		total += w->au[x].n;
+	made(w, all);
+	for (x = 0; x < w->na; x++)
+		total += (int64_t)all[x];
+	crdt_hex(hex, w->hostile >= 0 ? w->au[w->hostile].pk : w->au[0].pk,
+		 CRDT_PK_LEN);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM pending p JOIN authors a ON a.n = p.n"
+		 " WHERE %s lower(hex(a.pk)) <> '%s'",
+		 w->hostile >= 0 ? "" : "1 OR", hex);
 	for (t = 0; t < w->nr; t++) {
 		struct crdt_replica *r = &w->rep[t].r;
-		int64_t pending = sql_int(w, t, "SELECT count(*) FROM pending");
+		/* only the hostile's changes beyond its gap may wait */
+		int64_t pending = sql_int(w, t, sql);
+
+		/* every honest member's changes arrived, all of them; the
+		 * hostile's as far as the signature rules let them */
+		if (heads(w, t, vv))
+			return -1;
+		for (x = 0; x < w->na; x++)
+			if (vv[x] != all[x])
+				return fail(w, "replica %d holds r%d's log up to "
+					       "#%llu, %s #%llu",
+					    t, x, (unsigned long long)vv[x],
+					    x == w->hostile ? "the hostile's may "
+							      "reach"
+							    : "its author's head "
+							      "is",
+					    (unsigned long long)all[x]);
 
 		rc = crdt_digest(r->store, t ? d : d0);
 		if (!rc)
@@ -2684,8 +4406,8 @@ static int final_checks(struct world *w)
 				       "made",
 				    t, (long long)c.changes, (long long)total);
 		if (pending != 0)
-			return fail(w, "replica %d still has %lld changes pending "
-				       "with nothing missing",
+			return fail(w, "replica %d still has %lld honest changes "
+				       "pending with nothing missing",
 				    t, (long long)pending);
 	}
 	/* the view is a function of the log: rebuilding it changes nothing */
@@ -2736,6 +4458,27 @@ static int run_seed(struct world *w, uint64_t seed)
 		a_profile(w, r, &w->S, &b);
 		rc = commit(w, r, &b);
 	}
+	/* the creator verifies some members it met (kith member verify), so
+	 * hours count between some pairs and not between others */
+	for (r = 0; !rc && r < w->na; r++) {
+		struct build b;
+		struct crdt_op *op;
+		uint64_t vv[MAXR];
+
+		if (chance(w, 35) || heads(w, 0, vv) || model_eval(w, vv, &w->S))
+			continue;
+		memset(&b, 0, sizeof b);
+		b.seq = (uint64_t)w->au[0].n + 1;
+		op = b_op(&b, CRDT_OP_CREATE, CRDT_R_VERIFY);
+		b_bytes(&b, op, F_VERIFY_MEMBER, w->au[r].pk, CRDT_PK_LEN);
+		(void)crdt_op_set_int(op, F_VERIFY_GRANT, 1);
+		b_text(&b, op, F_VERIFY_BUILDING, "block %u", (unsigned)below(w, 3));
+		b_text(&b, op, F_VERIFY_UNIT, "%u", (unsigned)below(w, 40));
+		b_note(&b, "verify r%d", r);
+		rc = b_seen(w, 0, &b, op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL);
+		if (!rc)
+			rc = commit(w, 0, &b);
+	}
 	steps = 50 + (int)below(w, 60);
 	for (step = 0; !rc && step < steps; step++) {
 		r = (int)below(w, 100);
@@ -2743,8 +4486,12 @@ static int run_seed(struct world *w, uint64_t seed)
 			rc = act(w, (int)below(w, (uint64_t)w->nr));
 		else if (r < 64)
 			rc = burst(w);
-		else if (r < 94)
+		else if (r < 80 || (r < 94 && w->hostile < 0))
 			rc = deliver(w);
+		else if (r < 88)
+			rc = hostile_act(w);
+		else if (r < 94)
+			rc = hostile_send(w, (int)below(w, (uint64_t)w->nr), 0);
 		else
 			rc = check_replica(w, (int)below(w, (uint64_t)w->nr),
 					   "mid-run", 0);
@@ -2791,6 +4538,7 @@ int main(void)
 	w->verbose = env_u64("PROP_VERBOSE", 0) != 0;
 	w->memory = env_u64("PROP_MEMORY", 0) != 0;
 	w->stats = env_u64("PROP_STATS", 0) != 0;
+	w->header = env_u64("PROP_HEADER", 0) != 0;
 	for (i = 0; i < 3; i++) {
 		const char *base = bases[i] ? bases[i] : getenv("TMPDIR");
 		struct stat sb;
