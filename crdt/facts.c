@@ -305,8 +305,10 @@ static int depths(struct facts *fs)
 					f->complete = 0;
 					continue;
 				}
-				if (!p->complete)
-					f->complete = 0;
+				/* a waiting parent does not hold this one back
+				 * (rule 1 asks only for what it names): else
+				 * one member naming an unknown hash would
+				 * freeze every fact that names theirs */
 				if (p->depth + 1 > d)
 					d = p->depth + 1;
 			}

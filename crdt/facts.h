@@ -18,7 +18,8 @@
  * Authority (roles, emergency, verifications).  Every replica computes
  * the same from the same set of facts:
  *   1. A fact counts only when every hash it names is held as a fact
- *      (until then it waits).
+ *      (until then it waits).  Only what it names: a fact that names a
+ *      waiting fact does not wait for what that one names.
  *   2. Facts are replayed in one order that respects their pasts: by
  *      depth (longest chain of named facts below it), then change hash,
  *      then record id.  The community's creator starts as its only
@@ -33,13 +34,15 @@
  *      replay starts again without them (void facts stay void).  Acts of X
  *      that the revoker had seen stand; acts X signs after seeing the
  *      revocation fail rule 3.
+ *      A revocation of a role the member does not hold has no effect
+ *      and voids nothing.
  *   5. A revocation that would leave no coordinator has no effect.
  *   6. A building head's role carries the building they head; revoking a
  *      building-head role without a building revokes every building.
  *   7. Emergency mode is the state of the last counting emergency fact of
  *      the replay.  A member's verification is the last counting
  *      verification (or removal) about them; it names their building and
- *      unit.
+ *      unit, and one without a building does not count.
  *
  * Check-ins and moderation are ordered the same way, by naming (their
  * rules are in crdt/community.h and crdt/query_sql.h): a report

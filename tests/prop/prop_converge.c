@@ -45,9 +45,7 @@
  * Environment: PROP_SEEDS=N runs seeds 1..N (default 100), PROP_SEED=N runs
  * seed N only, PROP_VERBOSE=1 traces every step, PROP_MEMORY=1 keeps the
  * replicas in ":memory:" instead of files under /dev/shm (or $TMPDIR, /tmp),
- * PROP_STATS=1 counts the final statuses (is every status still reached?),
- * PROP_HEADER=1 reads facts.h rule 1 literally (a fact waits only for the
- * hashes it names itself; facts.c also waits for its past).
+ * PROP_STATS=1 counts the final statuses (is every status still reached?).
  * A failing seed prints "prop_converge: seed N failed: WHY"; the last line
  * is "N passed, N failed" (seeds) and the exit status is 1 on any failure.
  */
@@ -196,7 +194,6 @@ struct world {
 	int nr, verbose, memory;
 	int na;	     /* authors: the replicas, then the hostile if any */
 	int hostile; /* its author index (== nr), or -1 */
-	int header;  /* PROP_HEADER=1: rule 1 of facts.h read literally */
 	struct crdt_identity hid; /* the hostile's identity */
 	unsigned ctr; /* for unique titles */
 	uint8_t community[32];
@@ -809,10 +806,8 @@ static int replay_fact(const struct world *w, const struct mstate *S,
 	case CRDT_R_VERIFY:
 		m = &x->f[F_VERIFY_MEMBER];
 		b = &x->f[F_VERIFY_BUILDING];
-		/* NOT IN THE HEADER: a verification (or removal) without a
-		 * building does not count even from a coordinator; facts.h
-		 * rule 7 says a verification names the building, facts.c
-		 * requires it */
+		/* rule 7: a verification (or removal) without a building
+		 * does not count, even from a coordinator */
 		if (!m->set || !b->set || !b->len ||
 		    (!coord && !auth_heads(A, author, b->p, b->len)))
 			return 0;
@@ -849,9 +844,8 @@ static int replay_fact(const struct world *w, const struct mstate *S,
 			role_add(A, m->p, role, b->p, b->set ? b->len : 0);
 			return 0;
 		}
-		/* NOT IN THE HEADER: a revocation of a role the member does
-		 * not hold (in any building) has no effect and voids
-		 * nothing (facts.c) */
+		/* rule 4: a revocation of a role the member does not hold
+		 * (in any building) has no effect and voids nothing */
 		if (!auth_has(A, m->p, role))
 			return 0;
 		if (role == CRDT_ROLE_COORDINATOR && auth_ncoord(A) <= 1)
@@ -898,17 +892,9 @@ static int model_authority(struct world *w, struct mstate *S)
 	}
 	for (f = 0; f < R.n; f++)
 		visit(w, S, &R, f);
-	/*
-	 * NOT IN THE HEADER (PROP_HEADER=1 reads rule 1 literally): facts.c
-	 * also holds back a fact while any fact in its past waits, so a fact
-	 * naming a waiting fact waits too.
-	 */
-	for (f = 0; f < R.n; f++) {
+	/* rule 1: a fact waits only for the hashes it names itself */
+	for (f = 0; f < R.n; f++)
 		R.complete[f] = R.named_ok[f];
-		for (g = 0; !w->header && R.complete[f] && g < R.n; g++)
-			if (IN_PAST(&R, f, g) && !R.named_ok[g])
-				R.complete[f] = 0;
-	}
 	for (f = 0; f < R.n; f++)
 		R.order[f] = f;
 	g_S = S;
@@ -4538,7 +4524,6 @@ int main(void)
 	w->verbose = env_u64("PROP_VERBOSE", 0) != 0;
 	w->memory = env_u64("PROP_MEMORY", 0) != 0;
 	w->stats = env_u64("PROP_STATS", 0) != 0;
-	w->header = env_u64("PROP_HEADER", 0) != 0;
 	for (i = 0; i < 3; i++) {
 		const char *base = bases[i] ? bases[i] : getenv("TMPDIR");
 		struct stat sb;
