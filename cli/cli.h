@@ -187,4 +187,8 @@ void cli_short_id(char *out, const char *hex); /* first 8 chars */
 /* s cut or padded to width columns (UTF-8 aware), then sep. */
 void cli_cell(const char *s, int width, const char *sep);
 
+/* strerror(e), lowercased as kith's messages are (cli/outfile.c); a
+ * static buffer. */
+const char *cli_oserr(int e);
+
 #endif

@@ -43,8 +43,7 @@ static const char *const kith_files[][2] = {
 };
 #define NKITH_FILES (sizeof kith_files / sizeof kith_files[0])
 
-/* strerror, lowercased as kith's messages are */
-static const char *oserr(int e)
+const char *cli_oserr(int e)
 {
 	static char buf[128];
 
@@ -136,7 +135,7 @@ int cli_output_check(struct cli *c, const char *path, const void *magic,
 		return cli_fail("cannot write '%s': path is too long", path);
 	exists = stat(path, &st) == 0;
 	if (!exists && errno != ENOENT)
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
+		return cli_fail("cannot write '%s': %s", path, cli_oserr(errno));
 	if (lstat(path, &k) == 0 && S_ISLNK(k.st_mode))
 		link = 1;
 	if (exists && S_ISDIR(st.st_mode))
@@ -155,7 +154,7 @@ int cli_output_check(struct cli *c, const char *path, const void *magic,
 		}
 	}
 	if (stat(dir, &ds))
-		return cli_fail("cannot write '%s': %s", path, oserr(errno));
+		return cli_fail("cannot write '%s': %s", path, cli_oserr(errno));
 	/* 2: inside a data directory, only new names and earlier outputs */
 	if (is_data_dir(c, dir, &ds)) {
 		what = reserved(base);
@@ -266,5 +265,5 @@ const char *cli_output_strerror(int rc)
 {
 	if (rc > KITH_EBASE && rc < KITH_ELAST)
 		return kith_strerror(rc);
-	return rc < 0 && rc > -4095 ? oserr(-rc) : kith_strerror(rc);
+	return rc < 0 && rc > -4095 ? cli_oserr(-rc) : kith_strerror(rc);
 }

@@ -28,17 +28,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DESC_MAX 240 /* bytes of a description on paper */
 
-/* strerror, lowercased as kith's messages are */
-static const char *oserr(int e)
-{
-	static char buf[128];
-
-	snprintf(buf, sizeof buf, "%s", strerror(e));
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && (buf[1] < 'A' || buf[1] > 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
-
 static void fmt_time(char *out, size_t cap, const char *fmt, int64_t t)
 {
 	time_t tt = (time_t)t;
@@ -593,7 +582,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	 * and nothing on stdout */
 	sh.f = open_memstream(&buf, &len);
 	if (!sh.f)
-		return cli_fail("cannot print: %s", oserr(errno));
+		return cli_fail("cannot print: %s", cli_oserr(errno));
 	rc = render(&sh, building);
 	if (fclose(sh.f) && !rc)
 		rc = KITH_ENOMEM;
@@ -801,9 +790,9 @@ int cli_report(struct cli *c, int argc, char **argv)
 		return cli_fail("cannot write '%s': %s", dir,
 				cli_output_strerror(rc));
 	if (stat(dir, &st))
-		return cli_fail("cannot write '%s': %s", dir, oserr(errno));
+		return cli_fail("cannot write '%s': %s", dir, cli_oserr(errno));
 	if (!S_ISDIR(st.st_mode))
-		return cli_fail("cannot write '%s': %s", dir, oserr(ENOTDIR));
+		return cli_fail("cannot write '%s': %s", dir, cli_oserr(ENOTDIR));
 	rc = crdt_report_begin(c->r.store, c->now);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read the replica");

@@ -1,3 +1,0 @@
-build-t/crdt/codec.o: crdt/codec.c crdt/codec.h crdt/err.h
-crdt/codec.h:
-crdt/err.h:

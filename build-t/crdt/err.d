@@ -1,2 +1,0 @@
-build-t/crdt/err.o: crdt/err.c crdt/err.h
-crdt/err.h:

@@ -1,2 +1,0 @@
-build-t/crdt/log.o: crdt/log.c crdt/log.h
-crdt/log.h:

@@ -1,2 +1,0 @@
-build-t/crdt/schema.o: crdt/schema.c crdt/schema.h
-crdt/schema.h:
