@@ -38,6 +38,7 @@ struct cli {
 	struct crdt_roles roles; /* derived at open (crdt/community.h) */
 	struct crdt_head head;	 /* our head as DIR/head last said */
 	int head_warned;	 /* a DIR/head warning was printed */
+	int head_quiet;		 /* catching DIR/head up at open: no warning */
 };
 
 struct cli_cmd {

@@ -147,11 +147,11 @@ static int cli_head_save(void *ctx, const uint8_t pk[CRDT_PK_LEN],
 	struct cli *c = ctx;
 	int rc = peer_head_save(c->home, pk, h);
 
-	if (rc && !c->head_warned)
+	if (rc && !c->head_warned && !c->head_quiet)
 		fprintf(stderr, "kith: warning: cannot record your change #%llu "
 				"in '%s/head': %s\n",
 			(unsigned long long)h->seq, c->home, kith_strerror(rc));
-	if (rc)
+	if (rc && !c->head_quiet)
 		c->head_warned = 1;
 	return rc;
 }
@@ -268,8 +268,12 @@ identity:
 	/* first open of an identity without DIR/head, or after a crash
 	 * between a commit and its record: record the replica's head (never
 	 * over a record this replica does not hold) */
+	/* quietly: on a full disk this would repeat on every command; a
+	 * new change that cannot be recorded still warns */
+	c->head_quiet = 1;
 	rc = crdt_replica_keep_head(&c->r);
-	(void)rc; /* a failed save warned; reads and refusals still work */
+	c->head_quiet = 0;
+	(void)rc; /* reads and refusals still work */
 	return CLI_OK;
 }
 
