@@ -80,8 +80,11 @@ $(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o $(BUILD)/libkith.a
 $(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o $(BUILD)/libkith.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/mkpoison: $(BUILD)/tests/integration/mkpoison.o $(BUILD)/libkith.a
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
-	$(BUILD)/tests/hostile
+	$(BUILD)/tests/hostile $(BUILD)/tests/mkpoison
 
 # The whole suite: unit tests, the convergence property, CLI end to end,
 # daemons on loopback, buildings in network namespaces (root only).

@@ -294,6 +294,12 @@ int cli_import(struct cli *c, int argc, char **argv)
 		       (unsigned long long)st.rejected);
 		if (st.held)
 			printf(",\"held\":%llu", (unsigned long long)st.held);
+		if (st.refused)
+			printf(",\"refused\":%llu",
+			       (unsigned long long)st.refused);
+		if (st.dropped)
+			printf(",\"dropped\":%llu",
+			       (unsigned long long)st.dropped);
 		printf("}\n");
 	} else {
 		printf("applied %llu new changes, %llu already known, %llu "
@@ -305,6 +311,16 @@ int cli_import(struct cli *c, int argc, char **argv)
 			printf("%llu changes wait for older ones from another "
 			       "bundle\n",
 			       (unsigned long long)st.held);
+		if (st.refused)
+			printf("%llu changes refused: their author signed them "
+			       "with garbage; nobody else's "
+			       "changes are held up\n",
+			       (unsigned long long)st.refused);
+		if (st.dropped)
+			printf("%llu changes not kept: too far ahead of what "
+			       "this replica holds; they come again with the "
+			       "older ones\n",
+			       (unsigned long long)st.dropped);
 		if (st.forked)
 			printf("warning: %llu change%s show%s that someone's "
 			       "identity was copied to two machines (a fork); "
