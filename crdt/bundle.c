@@ -955,7 +955,7 @@ int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 		return rc;
 	}
 	crdt_rd_init(&rd, s.win, 0);
-	rc = import_src(r, &s, &rd, 0, &tmp, NULL, NULL);
+	rc = import_src(r, &s, &rd, 1, &tmp, NULL, NULL);
 	if (rc == 0 || rc == KITH_EDECODE) {
 		src_drain(&s);
 		if (s.err)

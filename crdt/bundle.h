@@ -25,7 +25,10 @@
  * either updated with every good change or left exactly as it was (a
  * damaged or truncated file keeps nothing).  Memory stays bounded by a
  * chunk, one change and a batch (about 8192 changes), not by the file;
- * the write lock is held while the file is read.
+ * the write lock is held while the file is read.  A batch ends between
+ * entries, or inside a RUN right after a change whose own signature
+ * verifies, so each piece of a cut run reaches crdt_apply vouched for by
+ * a good signature, as when a sender cuts a run (crdt/apply.h).
  */
 #ifndef KITH_BUNDLE_H
 #define KITH_BUNDLE_H
