@@ -726,6 +726,41 @@ static void long_run_in_pieces(void **state)
 	tl_changes_free(&c);
 }
 
+/* A change larger than a chunk (the import's window grows for it), between
+ * small ones. */
+static void change_larger_than_a_chunk(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *w = tl_open(f, "w", 1), *r = tl_open(f, "r", 0);
+	static struct crdt_op ops[60];
+	static char text[3000];
+	struct crdt_apply_stats st;
+	const char *t = path_of(f, "big.kith");
+	struct crdt_export_stats es;
+	int i;
+
+	memset(text, 'x', sizeof text - 1);
+	TL_OK(tl_item(w, "before", NULL));
+	TL_OK(crdt_store_begin(w->store));
+	for (i = 0; i < 60; i++) {
+		text[i] = (char)('a' + i % 26);
+		crdt_op_init(&ops[i], CRDT_OP_CREATE, CRDT_R_ITEM);
+		TL_OK(crdt_op_set_text(&ops[i], F_ITEM_TITLE, "big"));
+		TL_OK(crdt_op_set_text(&ops[i], F_ITEM_DESCRIPTION, text));
+		TL_OK(crdt_op_finish(&ops[i]));
+	}
+	TL_OK(crdt_replica_commit(w, ops, 60, NULL));
+	TL_OK(crdt_store_commit(w->store));
+	TL_OK(tl_item(w, "after", NULL));
+	export_file(w, key1, NULL, t, &es);
+	TL_CHECK(es.bytes > 2 * CHUNK, "a bundle of more than two chunks, "
+		 "got %llu bytes", (unsigned long long)es.bytes);
+	TL_OK(import_file(r, key1, t, &st));
+	TL_EQ(st.applied, 3, "applied: small, large, small");
+	TL_EQ(st.rejected, 0, "rejected");
+	expect_same(w, r, "a change larger than a chunk");
+}
+
 static void export_failure_leaves_nothing(void **state)
 {
 	struct tl_fixture *f = F(state);
@@ -908,6 +943,7 @@ int main(void)
 		T(garbage_files),
 		T(malformed_plaintext),
 		T(long_run_in_pieces),
+		T(change_larger_than_a_chunk),
 		T(export_failure_leaves_nothing),
 		T(vector_file_round_trip),
 		T(vector_file_malformed),
