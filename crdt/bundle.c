@@ -622,13 +622,19 @@ static int src_open(struct src *s, const uint8_t community[32],
 	s->f = fopen(path, "rb");
 	if (!s->f)
 		return -errno;
-	if (fstat(fileno(s->f), &sb) == 0 &&
-	    (uint64_t)sb.st_size > CRDT_BUNDLE_MAX_FILE) {
+	if (fstat(fileno(s->f), &sb)) {
+		rc = -errno;
+		goto out;
+	}
+	if ((uint64_t)sb.st_size > CRDT_BUNDLE_MAX_FILE) {
 		rc = KITH_ETOOBIG;
 		goto out;
 	}
 	got = fread(head, 1, HEAD_LEN, s->f);
-	s->file_left = sb.st_size > (off_t)got ? (uint64_t)sb.st_size - got : 0;
+	/* a pipe has no size: bound the count check by the largest file */
+	s->file_left = !S_ISREG(sb.st_mode) ? CRDT_BUNDLE_MAX_FILE
+		       : (uint64_t)sb.st_size > got ? (uint64_t)sb.st_size - got
+						    : 0;
 	rc = KITH_EDECODE;
 	if (got < MAGIC_LEN || memcmp(head, MAGIC, MAGIC_LEN))
 		goto out;
