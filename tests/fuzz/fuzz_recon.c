@@ -20,13 +20,14 @@
  *                payload each, after its own HELLO.
  *
  * Checked, always: errors are KITH_EDECODE or KITH_ETOOBIG and after one
- * every call fails; answers fit NET_RECON_MAX_MSG; a side answers at most
- * three times; sends name our own authors, each at most once, with
- * 1 <= from <= to == our head.  Pair without a flipped byte: both sides
- * finish, a side sends nothing more than its HELLO when the vectors are
- * equal, and each side's sends are exactly what the other lacks (authors
- * whose key prefix collides are left out of that comparison).
- * (Checks stay O(n log n): the fuzzer runs a whole exchange per input.)
+ * every call fails; answers fit NET_RECON_MAX_MSG; a side sends at most
+ * three messages, its HELLO included; sends name our own authors, each at
+ * most once, with 1 <= from <= to == our head.  Pair without a flipped
+ * byte: both sides finish, a side sends nothing more than its HELLO when
+ * the vectors are equal, and each side's sends are exactly what the other
+ * lacks (authors whose key prefix collides are left out of that
+ * comparison).  The checks stay O(n log n): every input runs a whole
+ * exchange.
  *
  * The corpus (tests/fuzz/corpus/fuzz_recon/) is written by this file built
  * with -DKITH_FUZZ_GEN:
