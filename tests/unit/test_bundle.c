@@ -616,10 +616,10 @@ static void bulk(struct crdt_replica *w, int n)
 	TL_OK(crdt_store_commit(w->store));
 }
 
-/* c (one author's log from seq 1) as one RUN and END, with the signatures
+/* Append c (one author's log from seq 1) as one RUN, with the signatures
  * of changes [bad_lo, bad_hi) damaged. */
-static void run_plaintext(struct crdt_buf *b, const struct tl_changes *c,
-			  size_t bad_lo, size_t bad_hi)
+static void put_run(struct crdt_buf *b, const struct tl_changes *c,
+		    size_t bad_lo, size_t bad_hi)
 {
 	uint64_t prev_hlc = 0;
 	size_t i;
@@ -646,66 +646,79 @@ static void run_plaintext(struct crdt_buf *b, const struct tl_changes *c,
 		prev_hlc = ch.hlc;
 		crdt_change_release(&ch);
 	}
+}
+
+/*
+ * Plaintext: a RUN of 10 changes by another author, then the long run
+ * with the signatures of changes [bad_lo, bad_hi) damaged, then END.  The
+ * short run first makes the first batch fill at the long run's 8182nd
+ * change (seq 8182), which is no checkpoint (crdt/apply.h).
+ */
+static void long_plaintext(struct crdt_buf *b, const struct tl_changes *o,
+			   const struct tl_changes *c, size_t bad_lo,
+			   size_t bad_hi)
+{
+	crdt_buf_reset(b);
+	put_run(b, o, 0, 0);
+	put_run(b, c, bad_lo, bad_hi);
 	TL_OK(crdt_buf_put_u8(b, 0));
-	TL_OK(crdt_buf_put_varint(b, c->n));
+	TL_OK(crdt_buf_put_varint(b, o->n + c->n));
 }
 
 static void long_run_in_pieces(void **state)
 {
 	struct tl_fixture *f = F(state);
-	struct crdt_replica *w = tl_open(f, "w", 1), *r;
-	struct tl_changes c = { 0 };
+	struct crdt_replica *w = tl_open(f, "w", 1), *o = tl_open(f, "o", 2);
+	struct crdt_replica *r;
+	struct tl_changes c = { 0 }, oc = { 0 };
 	struct crdt_apply_stats st;
 	struct crdt_buf b;
 	const char *t = path_of(f, "long.kith");
-	uint8_t before[32], *file;
+	uint8_t before[32], view[32], now[32], *file;
 	size_t len;
 
 	bulk(w, LONG_RUN);
+	bulk(o, 10);
 	TL_OK(tl_changes_read(w, &c));
+	TL_OK(tl_changes_read(o, &oc));
 	TL_EQ(c.n, LONG_RUN, "changes written");
 	crdt_buf_init(&b, 64u << 20);
 
 	/* whole and well signed: applied in pieces, all of it */
-	run_plaintext(&b, &c, 0, 0);
+	long_plaintext(&b, &oc, &c, 0, 0);
 	write_bundle(t, key1, b.data, b.len);
 	r = tl_open(f, "r1", 0);
 	TL_OK(import_file(r, key1, t, &st));
-	TL_EQ(st.applied, LONG_RUN, "applied from one long run");
-	TL_EQ(st.rejected, 0, "rejected from one long run");
-	expect_same(w, r, "one long run");
+	TL_EQ(st.applied, LONG_RUN + 10, "applied from one long run");
+	TL_EQ(st.rejected + st.refused, 0, "rejected from one long run");
+	TL_EQ(nchanges(r), LONG_RUN + 10, "changes stored");
+	TL_OK(tl_state(r, TL_S_VIEW, view));
 	tl_close(f, r);
 
 	/*
-	 * The signatures where a batch fills (the 8192nd change) and of the
-	 * next 300 changes are bad; the run's last is good and vouches for
-	 * all of it, so all of it applies: a batch may not end at a change
-	 * without a good signature of its own (that piece would be checked
-	 * change by change and refused).
+	 * The signatures of seqs 8182..8191 are bad (none is a checkpoint),
+	 * among them the one where the first batch fills; the run's last is
+	 * good and vouches for all of it, so all of it applies.  A batch may
+	 * not end at a change without a good signature of its own: that
+	 * piece would be checked change by change and lose its end.
 	 */
-	crdt_buf_reset(&b);
-	run_plaintext(&b, &c, 8191, 8191 + 300);
+	long_plaintext(&b, &oc, &c, 8181, 8191);
 	write_bundle(t, key1, b.data, b.len);
 	r = tl_open(f, "r2", 0);
 	TL_OK(import_file(r, key1, t, &st));
-	TL_EQ(st.applied, LONG_RUN,
+	TL_EQ(st.applied, LONG_RUN + 10,
 	      "applied from a long run with bad signatures inside");
-	TL_EQ(st.rejected, 0, "rejected from a long run with bad signatures");
-	{
-		/* the log keeps the damaged signatures as they came */
-		uint8_t hw[32], hr[32];
-
-		TL_OK(tl_state(w, TL_S_VIEW, hw));
-		TL_OK(tl_state(r, TL_S_VIEW, hr));
-		TL_CHECK(!memcmp(hw, hr, 32), "a long run with bad signatures "
-			 "inside: expected the same view");
-	}
+	TL_EQ(st.rejected + st.refused, 0,
+	      "rejected from a long run with bad signatures inside");
+	/* the log keeps the damaged signatures as they came */
+	TL_OK(tl_state(r, TL_S_VIEW, now));
+	TL_CHECK(!memcmp(view, now, 32), "a long run with bad signatures "
+		 "inside: expected the same view");
 	tl_close(f, r);
 
 	/* damage in the last chunk, found after batches were applied inside
 	 * the transaction: nothing is kept */
-	crdt_buf_reset(&b);
-	run_plaintext(&b, &c, 0, 0);
+	long_plaintext(&b, &oc, &c, 0, 0);
 	write_bundle(t, key1, b.data, b.len);
 	TL_OK(tl_read_file(t, &file, &len));
 	r = tl_open(f, "r3", 0);
@@ -720,10 +733,11 @@ static void long_run_in_pieces(void **state)
 	expect_unchanged(r, before, "a long bundle cut short");
 	TL_OK(tl_write_file(t, file, len));
 	TL_OK(import_file(r, key1, t, &st));
-	TL_EQ(st.applied, LONG_RUN, "applied once whole again");
+	TL_EQ(st.applied, LONG_RUN + 10, "applied once whole again");
 	free(file);
 	crdt_buf_release(&b);
 	tl_changes_free(&c);
+	tl_changes_free(&oc);
 }
 
 /* A change larger than a chunk (the import's window grows for it), between
