@@ -21,7 +21,9 @@
  *     changes, gaps filled later);
  *   - version-vector files, good and bad;
  *   - invite codes: good ones (spelled with dashes, spaces, capitals; empty,
- *     longest and UTF-8 names) and mistyped, truncated, lengthened ones;
+ *     longest and UTF-8 names; version 2) and mistyped, truncated,
+ *     lengthened ones; payloads for fuzz_invite to give a checksum (other
+ *     versions, a NUL in the name, name lengths that do not fit);
  *   - private-part envelopes of fuzz_seal's identities (to "me", to others
  *     only, damaged, truncated, a newer version) and seal-mode inputs.
  * libsodium's randomness is replaced by a fixed sequence (bundle stream
@@ -569,6 +571,46 @@ static void gen_invites(const struct crdt_identity *id)
 		put("fuzz_invite", "invite-other-prefix", alt, n);
 	}
 	put("fuzz_invite", "invite-prefix-only", "kith1", 5);
+
+	/* version 2: the id is a genesis hash */
+	memset(&c, 0, sizeof c);
+	c.version = 2;
+	rng_buf(c.key, sizeof c.key);
+	rng_buf(c.genesis, sizeof c.genesis);
+	snprintf(c.name, sizeof c.name, "Birch Court");
+	rc = peer_invite_encode(&c, code, sizeof code);
+	if (rc)
+		die("peer_invite_encode", rc);
+	put("fuzz_invite", "invite-v2", code, strlen(code));
+
+	/* payloads ('!'): the target adds the checksum */
+	{
+		static const struct {
+			const char *name;
+			uint8_t version, nl, len; /* len: of the name bytes */
+			const char *text;
+		} pl[] = {
+			{ "payload-v1", 1, 4, 4, "Elms" },
+			{ "payload-v2", 2, 5, 5, "Birch" },
+			{ "payload-v3", 3, 4, 4, "Oaks" },
+			{ "payload-v0", 0, 4, 4, "Oaks" },
+			{ "payload-nul-in-name", 1, 4, 4, "Ok\0s" },
+			{ "payload-name-short", 1, 9, 4, "Oaks" },
+			{ "payload-name-long", 2, 65, 65,
+			  "0123456789abcdef0123456789abcdef0123456789abcdef"
+			  "0123456789abcdef!" },
+		};
+		uint8_t raw[1 + 1 + 32 + 32 + 1 + 80];
+
+		for (i = 0; i < sizeof pl / sizeof pl[0]; i++) {
+			raw[0] = '!';
+			raw[1] = pl[i].version;
+			rng_buf(raw + 2, 64);
+			raw[66] = pl[i].nl;
+			memcpy(raw + 67, pl[i].text, pl[i].len);
+			put("fuzz_invite", pl[i].name, raw, 67 + pl[i].len);
+		}
+	}
 }
 
 /* ---- sealed private parts ------------------------------------------------ */
