@@ -518,91 +518,184 @@ int crdt_bundle_export_max(struct crdt_replica *r,
 
 /* ---- import ------------------------------------------------------------ */
 
-/* Read and decrypt the whole file into plain; checks magic, community,
- * every chunk's tag and the final tag. */
-static int bundle_open(const uint8_t community[32], const char *path,
-		       struct crdt_buf *plain)
+/*
+ * Import streams: plaintext comes from a source, either a buffer in memory
+ * (sessions: the rd covers all of it) or a bundle file decrypted one chunk
+ * at a time into a window, so a bundle is never held whole.  The parser
+ * reads through a crdt_rd over the bytes at hand and calls src_need()
+ * before each item; for a file, that moves the unread rest of the window to
+ * its front and decrypts chunks after it until n bytes are at hand or the
+ * stream ends (a chunk's plaintext is used only after its tag checked).
+ * Pointers from the rd stay valid until the next src_need().  The window
+ * holds at most one item (a change is at most CRDT_MAX_BODY) and a chunk.
+ */
+struct src {
+	FILE *f; /* NULL: memory */
+	struct crdt_stream ss;
+	uint8_t *ct;	    /* one ciphertext chunk */
+	uint8_t *win;	    /* plaintext at hand: [0, len) */
+	size_t len, cap;
+	uint64_t file_left; /* file bytes not read yet */
+	int final;	    /* the chunk with TAG_FINAL was read */
+	int err;	    /* reading failed: the import fails with this */
+};
+
+#define WIN_MAX (CRDT_MAX_BODY + CRDT_SIG_LEN + 2 * CHUNK)
+
+/* Read, check and decrypt the next chunk onto the end of the window (which
+ * has room for a whole chunk). */
+static int src_chunk(struct src *s)
+{
+	uint8_t l[4];
+	size_t n;
+
+	if (fread(l, 1, 4, s->f) != 4)
+		return KITH_ETRUNCATED;
+	n = (size_t)l[0] | (size_t)l[1] << 8 | (size_t)l[2] << 16 |
+	    (size_t)l[3] << 24;
+	if (n < CRDT_STREAM_ABYTES || n > CHUNK + CRDT_STREAM_ABYTES)
+		return KITH_ECRYPT;
+	if (fread(s->ct, 1, n, s->f) != n)
+		return KITH_ETRUNCATED;
+	s->file_left -= s->file_left < 4 + n ? s->file_left : 4 + n;
+	if (crdt_stream_pull(&s->ss, s->win + s->len, s->ct, n, &s->final))
+		return KITH_ECRYPT;
+	s->len += n - CRDT_STREAM_ABYTES;
+	return 0;
+}
+
+/* Make n bytes readable through rd, if the stream holds that many. */
+static void src_need(struct src *s, struct crdt_rd *rd, size_t n)
+{
+	size_t rest;
+
+	if (!s->f || rd->err || crdt_rd_left(rd) >= n)
+		return;
+	rest = crdt_rd_left(rd);
+	memmove(s->win, s->win + rd->off, rest);
+	s->len = rest;
+	if (n > WIN_MAX - CHUNK)
+		n = WIN_MAX - CHUNK; /* the item is malformed anyway */
+	if (n + CHUNK > s->cap) {
+		uint8_t *w = realloc(s->win, n + CHUNK);
+
+		if (w) {
+			s->win = w;
+			s->cap = n + CHUNK;
+		} else {
+			s->err = KITH_ENOMEM;
+		}
+	}
+	while (!s->err && !s->final && s->len < n)
+		s->err = src_chunk(s);
+	crdt_rd_init(rd, s->win, s->len);
+}
+
+/* An upper bound of the plaintext bytes left. */
+static uint64_t src_left(const struct src *s, const struct crdt_rd *rd)
+{
+	return crdt_rd_left(rd) + (s->f ? s->file_left : 0);
+}
+
+static void src_close(struct src *s)
+{
+	if (s->f) {
+		crdt_stream_release(&s->ss);
+		fclose(s->f);
+	}
+	free(s->ct);
+	free(s->win);
+	memset(s, 0, sizeof *s);
+}
+
+/* Open a bundle file: check magic, version and community, and set up
+ * decryption; no chunk is read yet. */
+static int src_open(struct src *s, const uint8_t community[32],
+		    const char *path)
 {
 	uint8_t head[HEAD_LEN], tag[CRDT_TAG_LEN], key[CRDT_KEY_LEN];
-	uint8_t *ct = NULL, *pt = NULL;
-	struct crdt_stream ss;
 	struct stat sb;
-	FILE *f = fopen(path, "rb");
-	int rc = 0, final = 0;
 	size_t got;
+	int rc;
 
-	if (!f)
+	memset(s, 0, sizeof *s);
+	s->f = fopen(path, "rb");
+	if (!s->f)
 		return -errno;
-	if (fstat(fileno(f), &sb) == 0 &&
-	    (uint64_t)sb.st_size > CRDT_BUNDLE_MAX_FILE) {
-		fclose(f);
-		return KITH_ETOOBIG;
+	if (fstat(fileno(s->f), &sb)) {
+		rc = -errno;
+		goto out;
 	}
-	got = fread(head, 1, HEAD_LEN, f);
-	if (got < MAGIC_LEN || memcmp(head, MAGIC, MAGIC_LEN)) {
-		fclose(f);
-		return KITH_EDECODE;
+	if ((uint64_t)sb.st_size > CRDT_BUNDLE_MAX_FILE) {
+		rc = KITH_ETOOBIG;
+		goto out;
 	}
-	if (got < HEAD_LEN) {
-		fclose(f);
-		return KITH_ETRUNCATED;
-	}
-	if (head[MAGIC_LEN] != BUNDLE_VERSION) {
-		fclose(f);
-		return KITH_EVERSION;
-	}
+	got = fread(head, 1, HEAD_LEN, s->f);
+	/* a pipe has no size: bound the count check by the largest file */
+	s->file_left = !S_ISREG(sb.st_mode) ? CRDT_BUNDLE_MAX_FILE
+		       : (uint64_t)sb.st_size > got ? (uint64_t)sb.st_size - got
+						    : 0;
+	rc = KITH_EDECODE;
+	if (got < MAGIC_LEN || memcmp(head, MAGIC, MAGIC_LEN))
+		goto out;
+	rc = KITH_ETRUNCATED;
+	if (got < HEAD_LEN)
+		goto out;
+	rc = KITH_EVERSION;
+	if (head[MAGIC_LEN] != BUNDLE_VERSION)
+		goto out;
 	crdt_community_tag(tag, community);
-	if (!crdt_equal(tag, head + MAGIC_LEN + 1, CRDT_TAG_LEN)) {
-		fclose(f);
-		return KITH_ECOMMUNITY;
-	}
+	rc = KITH_ECOMMUNITY;
+	if (!crdt_equal(tag, head + MAGIC_LEN + 1, CRDT_TAG_LEN))
+		goto out;
 	crdt_community_subkey(key, community, CRDT_SUBKEY_BUNDLE);
-	rc = crdt_stream_pull_init(&ss, head + MAGIC_LEN + 1 + CRDT_TAG_LEN, key);
+	rc = crdt_stream_pull_init(&s->ss, head + MAGIC_LEN + 1 + CRDT_TAG_LEN,
+				   key);
 	crdt_wipe(key, sizeof key);
-	ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
-	pt = malloc(CHUNK);
-	if (!ct || !pt)
+	if (rc)
+		goto out;
+	s->ct = malloc(CHUNK + CRDT_STREAM_ABYTES);
+	s->cap = 2 * CHUNK;
+	s->win = malloc(s->cap);
+	if (!s->ct || !s->win)
 		rc = KITH_ENOMEM;
-	while (!rc && !final) {
-		uint8_t l[4];
-		size_t n, got = fread(l, 1, 4, f);
-
-		if (got != 4) {
-			rc = KITH_ETRUNCATED;
-			break;
-		}
-		n = (size_t)l[0] | (size_t)l[1] << 8 | (size_t)l[2] << 16 |
-		    (size_t)l[3] << 24;
-		if (n < CRDT_STREAM_ABYTES || n > CHUNK + CRDT_STREAM_ABYTES) {
-			rc = KITH_ECRYPT;
-			break;
-		}
-		if (fread(ct, 1, n, f) != n) {
-			rc = KITH_ETRUNCATED;
-			break;
-		}
-		rc = crdt_stream_pull(&ss, pt, ct, n, &final);
-		if (!rc)
-			rc = crdt_buf_put(plain, pt, n - CRDT_STREAM_ABYTES);
-	}
-	if (!rc && fgetc(f) != EOF)
-		rc = KITH_ECRYPT; /* data after the final chunk */
-	crdt_stream_release(&ss);
-	free(ct);
-	free(pt);
-	fclose(f);
+out:
+	if (rc)
+		src_close(s);
 	return rc;
 }
 
-/* Changes decoded from the plaintext, applied in batches of about BATCH;
- * a batch ends only between entries, never inside a RUN, so every run
- * reaches the apply path whole and is checked by the signature of the
- * change its sender chose to end it with. */
+/*
+ * Read the stream to its end, discarding plaintext: a damaged or truncated
+ * file is reported as such even when its plaintext failed to parse first,
+ * as when the whole file was read before parsing.  Then nothing may follow
+ * the final chunk.
+ */
+static void src_drain(struct src *s)
+{
+	while (!s->err && !s->final) {
+		s->len = 0;
+		s->err = src_chunk(s);
+	}
+	if (!s->err && fgetc(s->f) != EOF)
+		s->err = KITH_ECRYPT; /* data after the final chunk */
+}
+
+/* Changes decoded from the plaintext, applied in batches of about BATCH
+ * changes or BATCH_BYTES; a batch ends between entries, or inside a RUN
+ * only after a change whose own signature is good (see import_src). */
+#define BATCH_BYTES (16u << 20)
+#define CUT_RETRY 256
 struct batch {
 	struct crdt_buf arena;
 	size_t *off, *len, n, cap;
 	struct crdt_raw *raw;
 };
+
+static int batch_full(const struct batch *b)
+{
+	return b->n >= BATCH || b->arena.len >= BATCH_BYTES;
+}
 
 static int batch_flush(struct crdt_replica *r, struct batch *b,
 		       struct crdt_apply_stats *st)
@@ -643,44 +736,75 @@ static int batch_add(struct batch *b)
 	return 0;
 }
 
-/* Parse the plaintext and apply it (inside the caller's transaction). */
-static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
-			struct crdt_apply_stats *st, crdt_run_fn on_run,
-			void *ctx)
+/* 1 if the batch's last change carries a good signature of its own. */
+static int batch_last_signed(const struct batch *b)
 {
-	struct crdt_rd rd;
+	struct crdt_change c;
+	int ok;
+
+	if (!b->n || crdt_change_decode(&c, b->arena.data + b->off[b->n - 1],
+					 b->len[b->n - 1]))
+		return 0;
+	ok = crdt_change_verify(&c) == 0;
+	crdt_change_release(&c);
+	return ok;
+}
+
+/*
+ * Parse the plaintext and apply it (inside the caller's transaction).
+ *
+ * With cut set (bundles), a RUN longer than a batch is cut where a batch
+ * fills, but only after a change whose own signature verifies (else the
+ * next tries come every CUT_RETRY changes): each piece then reaches the
+ * apply path ending in a good signature that vouches for it through the
+ * hash chain, as when a sender cuts a run (crdt/apply.h), and memory stays
+ * bounded by the batch even for one author's whole log.  Without cut
+ * (sessions: a frame is small), a batch ends only between entries.
+ */
+static int import_src(struct crdt_replica *r, struct src *s,
+		      struct crdt_rd *rd, int cut, struct crdt_apply_stats *st,
+		      crdt_run_fn on_run, void *ctx)
+{
 	struct batch b;
 	uint64_t total = 0;
 	int rc = 0, done = 0;
 
 	memset(&b, 0, sizeof b);
 	crdt_buf_init(&b.arena, SIZE_MAX);
-	crdt_rd_init(&rd, data, len);
 	while (!rc && !done) {
+		uint8_t author[CRDT_PK_LEN], hash[CRDT_HASH_LEN];
+		uint8_t prevbuf[CRDT_HASH_LEN];
+		const uint8_t *prev = NULL, *p;
+		uint64_t seq, count, hlc = 0, i, len;
+		size_t next_try = 0;
 		uint8_t t;
 
-		if (b.n >= BATCH) {
+		if (batch_full(&b)) {
 			rc = batch_flush(r, &b, st);
 			if (rc)
 				break;
 		}
-		t = crdt_rd_u8(&rd);
-		const uint8_t *author, *prev = NULL, *p;
-		uint8_t hash[CRDT_HASH_LEN], prevbuf[CRDT_HASH_LEN];
-		uint64_t seq, count, hlc = 0, i;
-		size_t len;
-
-		if (rd.err)
+		src_need(s, rd, 1);
+		t = crdt_rd_u8(rd);
+		if (rd->err)
 			break;
 		switch (t) {
 		case ENT_END:
-			if (crdt_rd_varint(&rd) != total || crdt_rd_left(&rd))
+			src_need(s, rd, 10);
+			if (crdt_rd_varint(rd) != total)
+				rc = KITH_EDECODE;
+			src_need(s, rd, 1);
+			if (!rc && crdt_rd_left(rd))
 				rc = KITH_EDECODE;
 			done = 1;
 			break;
 		case ENT_RAW:
-			p = crdt_rd_lbytes(&rd, CRDT_MAX_BODY + CRDT_SIG_LEN,
-					   &len);
+			src_need(s, rd, 10);
+			len = crdt_rd_varint(rd);
+			if (!rd->err && len > CRDT_MAX_BODY + CRDT_SIG_LEN)
+				rd->err = KITH_EDECODE;
+			src_need(s, rd, len);
+			p = crdt_rd_bytes(rd, len);
 			if (!p)
 				break;
 			rc = batch_add(&b);
@@ -688,27 +812,39 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 				break;
 			b.off[b.n] = b.arena.len;
 			b.len[b.n++] = len;
-			if (!rc)
-				rc = crdt_buf_put(&b.arena, p, len);
+			rc = crdt_buf_put(&b.arena, p, len);
 			total++;
 			break;
 		case ENT_RUN:
-			author = crdt_rd_bytes(&rd, CRDT_PK_LEN);
-			seq = crdt_rd_varint(&rd);
-			if (!rd.err && (seq < 1 || seq >= (1ull << CRDT_SEQ_BITS)))
-				rd.err = KITH_EDECODE;
-			if (seq > 1)
-				prev = crdt_rd_bytes(&rd, CRDT_HASH_LEN);
-			count = crdt_rd_varint(&rd);
-			if (!rd.err && count > crdt_rd_left(&rd) / (CRDT_SIG_LEN + 3))
-				rd.err = KITH_EDECODE;
-			if (!rd.err && on_run && count)
+			src_need(s, rd, CRDT_PK_LEN + 10 + CRDT_HASH_LEN + 10);
+			p = crdt_rd_bytes(rd, CRDT_PK_LEN);
+			if (p)
+				memcpy(author, p, CRDT_PK_LEN);
+			seq = crdt_rd_varint(rd);
+			if (!rd->err && (seq < 1 || seq >= (1ull << CRDT_SEQ_BITS)))
+				rd->err = KITH_EDECODE;
+			if (seq > 1) {
+				p = crdt_rd_bytes(rd, CRDT_HASH_LEN);
+				if (p)
+					memcpy(prevbuf, p, CRDT_HASH_LEN);
+				prev = prevbuf;
+			}
+			count = crdt_rd_varint(rd);
+			if (!rd->err &&
+			    count > src_left(s, rd) / (CRDT_SIG_LEN + 3))
+				rd->err = KITH_EDECODE;
+			if (!rd->err && on_run && count)
 				on_run(ctx, author, seq, count);
-			for (i = 0; !rc && !rd.err && i < count; i++, seq++) {
+			for (i = 0; !rc && !rd->err && i < count; i++, seq++) {
 				size_t start;
 
-				hlc += (uint64_t)crdt_rd_svarint(&rd);
-				p = crdt_rd_lbytes(&rd, CRDT_MAX_BODY, &len);
+				src_need(s, rd, 20);
+				hlc += (uint64_t)crdt_rd_svarint(rd);
+				len = crdt_rd_varint(rd);
+				if (!rd->err && len > CRDT_MAX_BODY)
+					rd->err = KITH_EDECODE;
+				src_need(s, rd, len + CRDT_SIG_LEN);
+				p = crdt_rd_bytes(rd, len);
 				if (!p)
 					break;
 				rc = batch_add(&b);
@@ -732,7 +868,7 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 				crdt_hash(hash, CRDT_HASH_LEN,
 					  b.arena.data + start,
 					  b.arena.len - start);
-				p = crdt_rd_bytes(&rd, CRDT_SIG_LEN);
+				p = crdt_rd_bytes(rd, CRDT_SIG_LEN);
 				if (!p)
 					break;
 				rc = crdt_buf_put(&b.arena, p, CRDT_SIG_LEN);
@@ -742,13 +878,22 @@ static int import_plain(struct crdt_replica *r, const uint8_t *data, size_t len,
 				memcpy(prevbuf, hash, CRDT_HASH_LEN);
 				prev = prevbuf;
 				total++;
+				if (rc || !cut || i + 1 == count ||
+				    !batch_full(&b) || b.n < next_try)
+					continue;
+				if (batch_last_signed(&b)) {
+					rc = batch_flush(r, &b, st);
+					next_try = 0;
+				} else {
+					next_try = b.n + CUT_RETRY;
+				}
 			}
 			break;
 		default:
 			rc = KITH_EDECODE;
 		}
 	}
-	if (!rc && rd.err)
+	if (!rc && rd->err)
 		rc = KITH_EDECODE;
 	if (!rc && !done)
 		rc = KITH_EDECODE;
@@ -766,11 +911,15 @@ int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
 		    void *ctx)
 {
 	struct crdt_apply_stats tmp = *st;
+	struct src mem;
+	struct crdt_rd rd;
 	int rc = crdt_store_begin(r->store);
 
 	if (rc)
 		return rc;
-	rc = import_plain(r, p, n, &tmp, on_run, ctx);
+	memset(&mem, 0, sizeof mem);
+	crdt_rd_init(&rd, p, n);
+	rc = import_src(r, &mem, &rd, 0, &tmp, on_run, ctx);
 	if (!rc && strict && tmp.rejected > st->rejected) {
 		*st = tmp; /* say what was wrong; keep nothing */
 		crdt_store_rollback(r->store);
@@ -787,20 +936,47 @@ int crdt_runs_apply(struct crdt_replica *r, const uint8_t *p, size_t n,
 	return rc;
 }
 
+/*
+ * One transaction around the whole stream: changes are applied batch by
+ * batch as chunks are decrypted, and anything wrong later in the file (a
+ * bad tag, a truncation, a malformed entry, data after the end) rolls all
+ * of it back.  Errors are reported as when the whole file was decrypted
+ * before parsing: damage to the file first, then a malformed plaintext
+ * (KITH_ECRYPT: sealed by a member, but malformed), then the store's.
+ */
 int crdt_bundle_import(struct crdt_replica *r, const uint8_t community[32],
 		       const char *path, struct crdt_apply_stats *st)
 {
-	struct crdt_buf plain;
+	struct crdt_apply_stats tmp = *st;
+	struct crdt_rd rd;
+	struct src s;
 	int rc;
 
-	crdt_buf_init(&plain, CRDT_BUNDLE_MAX_FILE);
-	rc = bundle_open(community, path, &plain);
-	if (!rc) {
-		rc = crdt_runs_apply(r, plain.data, plain.len, 0, st, NULL,
-				     NULL);
-		if (rc == KITH_EDECODE) /* sealed by a member, but malformed */
+	rc = src_open(&s, community, path);
+	if (rc)
+		return rc;
+	rc = crdt_store_begin(r->store);
+	if (rc) {
+		src_close(&s);
+		return rc;
+	}
+	crdt_rd_init(&rd, s.win, 0);
+	rc = import_src(r, &s, &rd, 1, &tmp, NULL, NULL);
+	if (rc == 0 || rc == KITH_EDECODE) {
+		src_drain(&s);
+		if (s.err)
+			rc = s.err;
+		else if (rc)
 			rc = KITH_ECRYPT;
 	}
-	crdt_buf_release(&plain);
+	if (!rc && tmp.max_hlc)
+		rc = crdt_replica_observe_hlc(r, tmp.max_hlc);
+	if (!rc)
+		rc = crdt_store_commit(r->store);
+	else
+		crdt_store_rollback(r->store);
+	if (!rc)
+		*st = tmp;
+	src_close(&s);
 	return rc;
 }

@@ -19,9 +19,16 @@
  * implied for all but the first, which is what makes a signed single-field
  * edit cost about 90 bytes.
  *
- * Import decrypts and checks the whole file before touching the replica,
- * then applies everything in one transaction: the replica is either
- * updated with every good change or left exactly as it was.
+ * Import streams: it decrypts one chunk at a time and applies the changes
+ * in batches as they come, all inside one transaction that commits only
+ * once the final chunk's tag checked and END matched, so the replica is
+ * either updated with every good change or left exactly as it was (a
+ * damaged or truncated file keeps nothing).  Memory stays bounded by a
+ * chunk, one change and a batch (about 8192 changes), not by the file;
+ * the write lock is held while the file is read.  A batch ends between
+ * entries, or inside a RUN right after a change whose own signature
+ * verifies, so each piece of a cut run reaches crdt_apply vouched for by
+ * a good signature, as when a sender cuts a run (crdt/apply.h).
  */
 #ifndef KITH_BUNDLE_H
 #define KITH_BUNDLE_H

@@ -373,7 +373,10 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 			bits -= 8;
 		}
 	}
-	if (n < 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + INVITE_SUM) {
+	/* one spelling per code: at most 4 padding bits, all zero (else a
+	 * stray trailing letter would be accepted) */
+	if (bits >= 5 || (acc & ((1u << bits) - 1)) ||
+	    n < 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + INVITE_SUM) {
 		rc = KITH_ECHECKSUM;
 		goto out;
 	}

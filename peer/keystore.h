@@ -29,7 +29,8 @@
  *   version:u8 key:32 id:32 name_len:u8 name checksum:4
  * where checksum = BLAKE2b-32 of what precedes it, so a mistyped code is
  * rejected instead of joining a community that does not exist.  Spaces,
- * dashes and case are ignored when reading a code.
+ * dashes and case are ignored when reading a code; otherwise a code has
+ * one spelling (the unused bits of the last character are zero).
  *   version 2: id is the community's genesis id (crdt/community.h).  The
  *     creator is whoever signed the genesis change, learnt from the
  *     replica, never from the code; and the key used on the wire is the

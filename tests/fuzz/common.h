@@ -25,6 +25,12 @@ static const uint8_t fuzz_community[32] = {
 	'y', '-', '0', '0', '0', '0', '0', '0', '0', '1',
 };
 
+/* fuzz_seal's identities: seeds of 32 equal bytes.  "me" opens, "other"
+ * is a second recipient, the outsider never is one. */
+#define FUZZ_SEAL_ME 0x11
+#define FUZZ_SEAL_OTHER 0x22
+#define FUZZ_SEAL_OUTSIDER 0x33
+
 /* 2024-01-01 00:00:00 UTC: the HLC drift limit is relative to this. */
 #define FUZZ_NOW_MS 1704067200000ull
 

@@ -311,7 +311,10 @@ static void reset(sqlite3 *db, struct crdt_buf *scratch)
 		return;
 	if (sqlite3_exec(db,
 			 "BEGIN;"
-			 "DELETE FROM meta; DELETE FROM authors;"
+			 /* a fresh replica holds meta 'recheck' = 0 (schema 8) */
+			 "DELETE FROM meta;"
+			 "INSERT INTO meta(k, v) VALUES ('recheck', 0);"
+			 "DELETE FROM authors;"
 			 "DELETE FROM changes; DELETE FROM pending;"
 			 "DELETE FROM forks; DELETE FROM members;"
 			 "DELETE FROM items; DELETE FROM wishes;"

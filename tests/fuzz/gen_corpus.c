@@ -6,7 +6,8 @@
  *      build/libkith.a $(pkg-config --libs sqlite3 libsodium)
  *   build/gen_corpus            # from the top of the tree
  *
- * Writes into tests/fuzz/corpus/fuzz_{change,bundle,vector}/, overwriting
+ * Writes into tests/fuzz/corpus/fuzz_{change,bundle,vector,invite,seal}/,
+ * overwriting
  * its own files and leaving any others (saved crash inputs) alone:
  *   - signed changes covering every op kind and both value types, plus
  *     truncated and altered copies;
@@ -18,7 +19,13 @@
  *     mutations reach the entry parser and the apply path, and inputs of
  *     several segments imported one after another (forks against stored
  *     changes, gaps filled later);
- *   - version-vector files, good and bad.
+ *   - version-vector files, good and bad;
+ *   - invite codes: good ones (spelled with dashes, spaces, capitals; empty,
+ *     longest and UTF-8 names; version 2) and mistyped, truncated,
+ *     lengthened ones; payloads for fuzz_invite to give a checksum (other
+ *     versions, a NUL in the name, name lengths that do not fit);
+ *   - private-part envelopes of fuzz_seal's identities (to "me", to others
+ *     only, damaged, truncated, a newer version) and seal-mode inputs.
  * libsodium's randomness is replaced by a fixed sequence (bundle stream
  * headers are random), so the output is the same on every run and
  * regenerating does not churn the committed files.
@@ -35,6 +42,8 @@
 #include "crdt/crypto.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "crdt/seal.h"
+#include "peer/keystore.h"
 
 #define DIR "tests/fuzz/corpus/"
 #define HEAD_LEN (8 + 1 + CRDT_TAG_LEN + CRDT_STREAM_HEADER_LEN)
@@ -509,6 +518,212 @@ static void gen_vectors(struct crdt_vector *vv)
 		put("fuzz_vector", bad[i][0], bad[i][1], strlen(bad[i][1]));
 }
 
+/* ---- invite codes -------------------------------------------------------- */
+
+static void gen_invites(const struct crdt_identity *id)
+{
+	static const char *names[][2] = {
+		{ "invite-elm-street", "Elm Street" },
+		{ "invite-empty-name", "" },
+		{ "invite-utf8-name", "\xe6\xa6\x86\xe6\xa0\x91\xe8\xa1\x97 Elm" },
+		{ "invite-longest-name",
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+	};
+	struct peer_community c;
+	char code[PEER_INVITE_MAX], alt[2 * PEER_INVITE_MAX];
+	size_t i, k, n, o;
+	int rc;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		memset(&c, 0, sizeof c);
+		rng_buf(c.key, sizeof c.key);
+		memcpy(c.creator, id->pk, CRDT_PK_LEN);
+		snprintf(c.name, sizeof c.name, "%s", names[i][1]);
+		rc = peer_invite_encode(&c, code, sizeof code);
+		if (rc)
+			die("peer_invite_encode", rc);
+		put("fuzz_invite", names[i][0], code, strlen(code));
+		if (i)
+			continue;
+		n = strlen(code);
+		/* as a person might copy it: groups of 5, capitals, a newline */
+		for (k = o = 0; k < n; k++) {
+			if (k && k % 5 == 0)
+				alt[o++] = k % 40 == 0 ? '\n' : '-';
+			alt[o++] = (char)(k % 3 == 0 && code[k] >= 'a' &&
+						  code[k] <= 'z'
+					      ? code[k] - 32
+					      : code[k]);
+		}
+		put("fuzz_invite", "invite-grouped", alt, o);
+		memcpy(alt, code, n);
+		alt[20] = alt[20] == 'a' ? 'b' : 'a';
+		put("fuzz_invite", "invite-typo", alt, n);
+		alt[20] = '1';
+		put("fuzz_invite", "invite-not-base32", alt, n);
+		put("fuzz_invite", "invite-truncated", code, n - 3);
+		memcpy(alt, code, n);
+		alt[n] = 'a';
+		put("fuzz_invite", "invite-extra-char", alt, n + 1);
+		alt[n + 1] = 'a';
+		put("fuzz_invite", "invite-extra-chars", alt, n + 2);
+		memcpy(alt, "kith2", 5);
+		put("fuzz_invite", "invite-other-prefix", alt, n);
+	}
+	put("fuzz_invite", "invite-prefix-only", "kith1", 5);
+
+	/* version 2: the id is a genesis hash */
+	memset(&c, 0, sizeof c);
+	c.version = 2;
+	rng_buf(c.key, sizeof c.key);
+	rng_buf(c.genesis, sizeof c.genesis);
+	snprintf(c.name, sizeof c.name, "Birch Court");
+	rc = peer_invite_encode(&c, code, sizeof code);
+	if (rc)
+		die("peer_invite_encode", rc);
+	put("fuzz_invite", "invite-v2", code, strlen(code));
+
+	/* payloads ('!'): the target adds the checksum */
+	{
+		static const struct {
+			const char *name;
+			uint8_t version, nl, len; /* len: of the name bytes */
+			const char *text;
+		} pl[] = {
+			{ "payload-v1", 1, 4, 4, "Elms" },
+			{ "payload-v2", 2, 5, 5, "Birch" },
+			{ "payload-v3", 3, 4, 4, "Oaks" },
+			{ "payload-v0", 0, 4, 4, "Oaks" },
+			{ "payload-nul-in-name", 1, 4, 4, "Ok\0s" },
+			{ "payload-name-short", 1, 9, 4, "Oaks" },
+			{ "payload-name-long", 2, 65, 65,
+			  "0123456789abcdef0123456789abcdef0123456789abcdef"
+			  "0123456789abcdef!" },
+		};
+		uint8_t raw[1 + 1 + 32 + 32 + 1 + 80];
+
+		for (i = 0; i < sizeof pl / sizeof pl[0]; i++) {
+			raw[0] = '!';
+			raw[1] = pl[i].version;
+			rng_buf(raw + 2, 64);
+			raw[66] = pl[i].nl;
+			memcpy(raw + 67, pl[i].text, pl[i].len);
+			put("fuzz_invite", pl[i].name, raw, 67 + pl[i].len);
+		}
+	}
+}
+
+/* ---- sealed private parts ------------------------------------------------ */
+
+static void seal_env_random(void *ctx, void *buf, size_t n)
+{
+	(void)ctx;
+	rng_buf(buf, n);
+}
+
+static void gen_seals(void)
+{
+	static const char text[] = "Flat 3b, ring twice; insulin in the door";
+	const struct crdt_env env = { fuzz_now_ms, seal_env_random, NULL };
+	struct crdt_identity ids[3];
+	uint8_t seed[CRDT_SEED_LEN], pks[4][CRDT_PK_LEN];
+	uint8_t out[1 + CRDT_SEAL_MAX];
+	static const struct {
+		const char *name;
+		uint8_t mode; /* first byte: 0 by me, 2 by other */
+		size_t to[3], n;
+		int damage; /* 0, 1 flip in the box, 2 truncate, 3 version 2 */
+	} open_cases[] = {
+		{ "open-to-me", 0, { 0 }, 1, 0 },
+		{ "open-to-me-and-other", 0, { 1, 0 }, 2, 0 },
+		{ "open-by-other", 2, { 0, 1 }, 2, 0 },
+		{ "open-to-others-only", 0, { 1, 3 }, 2, 0 },
+		{ "open-three-me-last", 2, { 3, 1, 0 }, 3, 0 },
+		{ "open-flipped-box", 0, { 0, 1 }, 2, 1 },
+		{ "open-truncated", 0, { 0 }, 1, 2 },
+		{ "open-version-2", 0, { 0 }, 1, 3 },
+	};
+	size_t i, k, len;
+	int rc;
+
+	for (i = 0; i < 3; i++) {
+		static const uint8_t b[3] = { FUZZ_SEAL_ME, FUZZ_SEAL_OTHER,
+					      FUZZ_SEAL_OUTSIDER };
+
+		memset(seed, b[i], sizeof seed);
+		rc = crdt_identity_from_seed(&ids[i], seed);
+		if (rc)
+			die("crdt_identity_from_seed", rc);
+		memcpy(pks[i], ids[i].pk, CRDT_PK_LEN);
+	}
+	memset(seed, 0x44, sizeof seed);
+	{
+		struct crdt_identity fourth;
+
+		rc = crdt_identity_from_seed(&fourth, seed);
+		if (rc)
+			die("crdt_identity_from_seed", rc);
+		memcpy(pks[3], fourth.pk, CRDT_PK_LEN);
+		crdt_identity_release(&fourth);
+	}
+	for (i = 0; i < sizeof open_cases / sizeof open_cases[0]; i++) {
+		uint8_t to[3][CRDT_PK_LEN];
+
+		for (k = 0; k < open_cases[i].n; k++)
+			memcpy(to[k], pks[open_cases[i].to[k]], CRDT_PK_LEN);
+		out[0] = open_cases[i].mode;
+		rc = crdt_seal(out + 1, sizeof out - 1, &len, text,
+			       sizeof text - 1,
+			       open_cases[i].mode ? pks[1] : pks[0],
+			       (const uint8_t(*)[CRDT_PK_LEN])to,
+			       open_cases[i].n, &env);
+		if (rc)
+			die("crdt_seal", rc);
+		switch (open_cases[i].damage) {
+		case 1:
+			out[len - 20] ^= 0x10;
+			break;
+		case 2:
+			len -= 30;
+			break;
+		case 3:
+			out[1] = 2;
+			break;
+		}
+		put("fuzz_seal", open_cases[i].name, out, 1 + len);
+	}
+	/* seal mode: 1 sel flip:u16be xor text */
+	{
+		static const struct {
+			const char *name;
+			uint8_t sel, xor;
+			size_t len;
+		} seal_cases[] = {
+			{ "seal-to-me", 0, 0, sizeof text - 1 },
+			{ "seal-to-two-flip", 1, 0x01, sizeof text - 1 },
+			{ "seal-by-other-flip-late", 0x41, 0x80, sizeof text - 1 },
+			{ "seal-raw-key", 0x22, 0, sizeof text - 1 },
+			{ "seal-32-empty", 31, 0, 0 },
+			{ "seal-32-too-long", 31, 0, 1300 },
+		};
+
+		for (i = 0; i < sizeof seal_cases / sizeof seal_cases[0]; i++) {
+			size_t n = seal_cases[i].len;
+
+			out[0] = 1;
+			out[1] = seal_cases[i].sel;
+			out[2] = 0;
+			out[3] = (uint8_t)(i * 37);
+			out[4] = seal_cases[i].xor;
+			for (k = 0; k < n; k++)
+				out[5 + k] = (uint8_t)text[k % (sizeof text - 1)];
+			put("fuzz_seal", seal_cases[i].name, out, 5 + n);
+		}
+	}
+	for (i = 0; i < 3; i++)
+		crdt_identity_release(&ids[i]);
+}
+
 int main(void)
 {
 	struct crdt_identity id, other;
@@ -524,6 +739,8 @@ int main(void)
 	mkdir(DIR "fuzz_change", 0755);
 	mkdir(DIR "fuzz_bundle", 0755);
 	mkdir(DIR "fuzz_vector", 0755);
+	mkdir(DIR "fuzz_invite", 0755);
+	mkdir(DIR "fuzz_seal", 0755);
 	memset(seed, 7, sizeof seed);
 	rc = crdt_identity_from_seed(&id, seed);
 	if (rc)
@@ -535,9 +752,12 @@ int main(void)
 	gen_changes(&id, &other);
 	gen_bundles(&vv);
 	gen_vectors(&vv);
+	gen_invites(&id);
+	gen_seals();
 	crdt_vector_release(&vv);
 	crdt_identity_release(&id);
 	crdt_identity_release(&other);
-	printf("gen_corpus: wrote " DIR "fuzz_{change,bundle,vector}/\n");
+	printf("gen_corpus: wrote " DIR
+	       "fuzz_{change,bundle,vector,invite,seal}/\n");
 	return 0;
 }

@@ -2,7 +2,9 @@
  * test_bundle.c - encrypted bundle files and version vector files
  * (crdt/bundle.c): round trips, "since" exports, and hostile files (wrong
  * community, truncated, tampered, garbage), each of which must leave the
- * replica exactly as it was.
+ * replica exactly as it was.  Import streams in batches: one author's
+ * run longer than a batch is cut only after a change whose own signature
+ * is good, and damage found after batches were applied still keeps nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "crdt/bundle.h"
+#include "crdt/schema.h"
 #include "tests/testlib.h"
 
 #define F(state) ((struct tl_fixture *)*(state))
@@ -585,6 +588,193 @@ static void malformed_plaintext(void **state)
 	tl_changes_free(&c);
 }
 
+/* ---- long runs: import streams in batches ------------------------------- */
+
+/* More than two of crdt/bundle.c's batches (8192 changes). */
+#define LONG_RUN 17000
+
+/* w commits n changes of one new item each, 1000 to a transaction. */
+static void bulk(struct crdt_replica *w, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct crdt_op op;
+		char t[32];
+
+		if (i % 1000 == 0) {
+			if (i)
+				TL_OK(crdt_store_commit(w->store));
+			TL_OK(crdt_store_begin(w->store));
+		}
+		snprintf(t, sizeof t, "bulk %d", i);
+		crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
+		TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, t));
+		TL_OK(crdt_op_finish(&op));
+		TL_OK(crdt_replica_commit(w, &op, 1, NULL));
+	}
+	TL_OK(crdt_store_commit(w->store));
+}
+
+/* Append c (one author's log from seq 1) as one RUN, with the signatures
+ * of changes [bad_lo, bad_hi) damaged. */
+static void put_run(struct crdt_buf *b, const struct tl_changes *c,
+		    size_t bad_lo, size_t bad_hi)
+{
+	uint64_t prev_hlc = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct crdt_change ch;
+		uint8_t sig[CRDT_SIG_LEN];
+
+		TL_OK(crdt_change_decode(&ch, c->v[i].p, c->v[i].len));
+		TL_EQ(ch.seq, i + 1, "the log in seq order");
+		if (i == 0) {
+			TL_OK(crdt_buf_put_u8(b, 1));
+			TL_OK(crdt_buf_put(b, ch.author, CRDT_PK_LEN));
+			TL_OK(crdt_buf_put_varint(b, 1));
+			TL_OK(crdt_buf_put_varint(b, c->n));
+		}
+		TL_OK(crdt_buf_put_svarint(b, (int64_t)(ch.hlc - prev_hlc)));
+		TL_OK(crdt_buf_put_lbytes(b, ch.body + ch.ops_off,
+					  ch.body_len - ch.ops_off));
+		memcpy(sig, ch.sig, sizeof sig);
+		if (i >= bad_lo && i < bad_hi)
+			sig[0] ^= 1;
+		TL_OK(crdt_buf_put(b, sig, sizeof sig));
+		prev_hlc = ch.hlc;
+		crdt_change_release(&ch);
+	}
+}
+
+/*
+ * Plaintext: a RUN of 10 changes by another author, then the long run
+ * with the signatures of changes [bad_lo, bad_hi) damaged, then END.  The
+ * short run first makes the first batch fill at the long run's 8182nd
+ * change (seq 8182), which is no checkpoint (crdt/apply.h).
+ */
+static void long_plaintext(struct crdt_buf *b, const struct tl_changes *o,
+			   const struct tl_changes *c, size_t bad_lo,
+			   size_t bad_hi)
+{
+	crdt_buf_reset(b);
+	put_run(b, o, 0, 0);
+	put_run(b, c, bad_lo, bad_hi);
+	TL_OK(crdt_buf_put_u8(b, 0));
+	TL_OK(crdt_buf_put_varint(b, o->n + c->n));
+}
+
+static void long_run_in_pieces(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *w = tl_open(f, "w", 1), *o = tl_open(f, "o", 2);
+	struct crdt_replica *r;
+	struct tl_changes c = { 0 }, oc = { 0 };
+	struct crdt_apply_stats st;
+	struct crdt_buf b;
+	const char *t = path_of(f, "long.kith");
+	uint8_t before[32], view[32], now[32], *file;
+	size_t len;
+
+	bulk(w, LONG_RUN);
+	bulk(o, 10);
+	TL_OK(tl_changes_read(w, &c));
+	TL_OK(tl_changes_read(o, &oc));
+	TL_EQ(c.n, LONG_RUN, "changes written");
+	crdt_buf_init(&b, 64u << 20);
+
+	/* whole and well signed: applied in pieces, all of it */
+	long_plaintext(&b, &oc, &c, 0, 0);
+	write_bundle(t, key1, b.data, b.len);
+	r = tl_open(f, "r1", 0);
+	TL_OK(import_file(r, key1, t, &st));
+	TL_EQ(st.applied, LONG_RUN + 10, "applied from one long run");
+	TL_EQ(st.rejected + st.refused, 0, "rejected from one long run");
+	TL_EQ(nchanges(r), LONG_RUN + 10, "changes stored");
+	TL_OK(tl_state(r, TL_S_VIEW, view));
+	tl_close(f, r);
+
+	/*
+	 * The signatures of seqs 8182..8191 are bad (none is a checkpoint),
+	 * among them the one where the first batch fills; the run's last is
+	 * good and vouches for all of it, so all of it applies.  A batch may
+	 * not end at a change without a good signature of its own: that
+	 * piece would be checked change by change and lose its end.
+	 */
+	long_plaintext(&b, &oc, &c, 8181, 8191);
+	write_bundle(t, key1, b.data, b.len);
+	r = tl_open(f, "r2", 0);
+	TL_OK(import_file(r, key1, t, &st));
+	TL_EQ(st.applied, LONG_RUN + 10,
+	      "applied from a long run with bad signatures inside");
+	TL_EQ(st.rejected + st.refused, 0,
+	      "rejected from a long run with bad signatures inside");
+	/* the log keeps the damaged signatures as they came */
+	TL_OK(tl_state(r, TL_S_VIEW, now));
+	TL_CHECK(!memcmp(view, now, 32), "a long run with bad signatures "
+		 "inside: expected the same view");
+	tl_close(f, r);
+
+	/* damage in the last chunk, found after batches were applied inside
+	 * the transaction: nothing is kept */
+	long_plaintext(&b, &oc, &c, 0, 0);
+	write_bundle(t, key1, b.data, b.len);
+	TL_OK(tl_read_file(t, &file, &len));
+	r = tl_open(f, "r3", 0);
+	snapshot(r, before);
+	file[len - 20] ^= 1;
+	TL_OK(tl_write_file(t, file, len));
+	TL_RC(import_file(r, key1, t, &st), KITH_ECRYPT);
+	expect_unchanged(r, before, "a long bundle damaged at its end");
+	file[len - 20] ^= 1;
+	TL_OK(tl_write_file(t, file, len - 30));
+	TL_RC(import_file(r, key1, t, &st), KITH_ETRUNCATED);
+	expect_unchanged(r, before, "a long bundle cut short");
+	TL_OK(tl_write_file(t, file, len));
+	TL_OK(import_file(r, key1, t, &st));
+	TL_EQ(st.applied, LONG_RUN + 10, "applied once whole again");
+	free(file);
+	crdt_buf_release(&b);
+	tl_changes_free(&c);
+	tl_changes_free(&oc);
+}
+
+/* A change larger than a chunk (the import's window grows for it), between
+ * small ones. */
+static void change_larger_than_a_chunk(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *w = tl_open(f, "w", 1), *r = tl_open(f, "r", 0);
+	static struct crdt_op ops[60];
+	static char text[3000];
+	struct crdt_apply_stats st;
+	const char *t = path_of(f, "big.kith");
+	struct crdt_export_stats es;
+	int i;
+
+	memset(text, 'x', sizeof text - 1);
+	TL_OK(tl_item(w, "before", NULL));
+	TL_OK(crdt_store_begin(w->store));
+	for (i = 0; i < 60; i++) {
+		text[i] = (char)('a' + i % 26);
+		crdt_op_init(&ops[i], CRDT_OP_CREATE, CRDT_R_ITEM);
+		TL_OK(crdt_op_set_text(&ops[i], F_ITEM_TITLE, "big"));
+		TL_OK(crdt_op_set_text(&ops[i], F_ITEM_DESCRIPTION, text));
+		TL_OK(crdt_op_finish(&ops[i]));
+	}
+	TL_OK(crdt_replica_commit(w, ops, 60, NULL));
+	TL_OK(crdt_store_commit(w->store));
+	TL_OK(tl_item(w, "after", NULL));
+	export_file(w, key1, NULL, t, &es);
+	TL_CHECK(es.bytes > 2 * CHUNK, "a bundle of more than two chunks, "
+		 "got %llu bytes", (unsigned long long)es.bytes);
+	TL_OK(import_file(r, key1, t, &st));
+	TL_EQ(st.applied, 3, "applied: small, large, small");
+	TL_EQ(st.rejected, 0, "rejected");
+	expect_same(w, r, "a change larger than a chunk");
+}
+
 static void export_failure_leaves_nothing(void **state)
 {
 	struct tl_fixture *f = F(state);
@@ -766,6 +956,8 @@ int main(void)
 		T(flipped_bytes),
 		T(garbage_files),
 		T(malformed_plaintext),
+		T(long_run_in_pieces),
+		T(change_larger_than_a_chunk),
 		T(export_failure_leaves_nothing),
 		T(vector_file_round_trip),
 		T(vector_file_malformed),
