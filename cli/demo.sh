@@ -67,6 +67,10 @@ ben vector "$STICK/ben.vector" 2>/dev/null
 run chloe export "$STICK/chloe-2.kb" --since "$STICK/ben.vector"
 ben import "$STICK/chloe-2.kb"
 
+say "Amira, the coordinator, has met Ben and Chloé: their hours will count"
+run amira member verify Ben --building "Elm 12" --unit 4
+amira member verify "Chloé" --building "Oak 3" --unit 2 2>/dev/null
+
 say "Ben accepts, Chloé delivers, Ben confirms two hours of help"
 ben wish accept "$(echo "$CLAIM" | cut -c1-8)" 2>/dev/null
 chloe wish deliver "$(echo "$CLAIM" | cut -c1-8)" 2>/dev/null
@@ -86,7 +90,9 @@ run amira item list
 run amira wish list --all
 
 say "Replica digests"
-DA=$(amira digest); DB=$(ben digest); DC=$(chloe digest)
+DA=$(amira digest 2>/dev/null); DB=$(ben digest 2>/dev/null)
+DC=$(chloe digest 2>/dev/null)
+amira digest 2>&1 >/dev/null # which community, founded by whom
 printf 'Amira %s\nBen   %s\nChloé %s\n' "$DA" "$DB" "$DC"
 if [ "$DA" = "$DB" ] && [ "$DB" = "$DC" ]; then
 	echo "all three replicas agree"
