@@ -137,25 +137,29 @@ static int load_facts(struct crdt_store *s, struct facts *fs)
 	return rc;
 }
 
-/* Sorted views for lookups. */
-static struct facts *g_fs; /* qsort has no context argument */
-
-static int by_id(const void *a, const void *b)
+/* Sorted views for lookups (qsort_r: no global state, so derivations may
+ * run on several threads). */
+static int by_id(const void *a, const void *b, void *ctx)
 {
-	return memcmp(g_fs->f[*(const size_t *)a].id,
-		      g_fs->f[*(const size_t *)b].id, CRDT_ID_LEN);
+	const struct facts *fs = ctx;
+
+	return memcmp(fs->f[*(const size_t *)a].id, fs->f[*(const size_t *)b].id,
+		      CRDT_ID_LEN);
 }
 
-static int by_chash(const void *a, const void *b)
+static int by_chash(const void *a, const void *b, void *ctx)
 {
-	return memcmp(g_fs->f[*(const size_t *)a].chash,
-		      g_fs->f[*(const size_t *)b].chash, CRDT_HASH_LEN);
+	const struct facts *fs = ctx;
+
+	return memcmp(fs->f[*(const size_t *)a].chash,
+		      fs->f[*(const size_t *)b].chash, CRDT_HASH_LEN);
 }
 
-static int by_author_seq(const void *a, const void *b)
+static int by_author_seq(const void *a, const void *b, void *ctx)
 {
-	const struct fact *x = &g_fs->f[*(const size_t *)a];
-	const struct fact *y = &g_fs->f[*(const size_t *)b];
+	const struct facts *fs = ctx;
+	const struct fact *x = &fs->f[*(const size_t *)a];
+	const struct fact *y = &fs->f[*(const size_t *)b];
 	int d = memcmp(x->author, y->author, 32);
 
 	if (d)
@@ -163,10 +167,11 @@ static int by_author_seq(const void *a, const void *b)
 	return x->aseq < y->aseq ? -1 : x->aseq > y->aseq;
 }
 
-static int by_replay(const void *a, const void *b)
+static int by_replay(const void *a, const void *b, void *ctx)
 {
-	const struct fact *x = &g_fs->f[*(const size_t *)a];
-	const struct fact *y = &g_fs->f[*(const size_t *)b];
+	const struct facts *fs = ctx;
+	const struct fact *x = &fs->f[*(const size_t *)a];
+	const struct fact *y = &fs->f[*(const size_t *)b];
 	int d;
 
 	if (x->depth != y->depth)
@@ -202,7 +207,7 @@ static int link_facts(struct crdt_store *s, struct facts *fs)
 	size_t *hs = malloc((fs->n + 1) * sizeof *hs);
 	size_t *as = malloc((fs->n + 1) * sizeof *as);
 	size_t i;
-	int rc = 0, step;
+	int rc = 0, step = SQLITE_DONE;
 
 	if (!ids || !hs || !as) {
 		rc = KITH_ENOMEM;
@@ -210,10 +215,9 @@ static int link_facts(struct crdt_store *s, struct facts *fs)
 	}
 	for (i = 0; i < fs->n; i++)
 		ids[i] = hs[i] = as[i] = i;
-	g_fs = fs;
-	qsort(ids, fs->n, sizeof *ids, by_id);
-	qsort(hs, fs->n, sizeof *hs, by_chash);
-	qsort(as, fs->n, sizeof *as, by_author_seq);
+	qsort_r(ids, fs->n, sizeof *ids, by_id, fs);
+	qsort_r(hs, fs->n, sizeof *hs, by_chash, fs);
+	qsort_r(as, fs->n, sizeof *as, by_author_seq, fs);
 
 	/* the author's previous facts (all of the highest lower seq) */
 	for (i = 1; !rc && i < fs->n; i++) {
@@ -687,8 +691,7 @@ int crdt_roles_derive(struct crdt_store *s, const uint8_t *creator,
 	if (!rc) {
 		for (i = 0; i < fs.n; i++)
 			fs.order[i] = i;
-		g_fs = &fs;
-		qsort(fs.order, fs.n, sizeof *fs.order, by_replay);
+		qsort_r(fs.order, fs.n, sizeof *fs.order, by_replay, &fs);
 		for (i = 0; i < fs.n; i++)
 			fs.pos[fs.order[i]] = i;
 	}
