@@ -33,7 +33,8 @@ struct cli {
 	int64_t now; /* unix seconds */
 	uint64_t fixed_ms; /* KITH_NOW * 1000, or 0 */
 	struct crdt_env env;
-	int have_community;
+	int joined;	    /* a community file is here */
+	int have_community; /* ...and its creator is known (crdt/community.h) */
 	uint8_t creator[32];	 /* the community's first coordinator */
 	struct crdt_roles roles; /* derived at open (crdt/community.h) */
 	struct crdt_head head;	 /* our head as DIR/head last said */

@@ -110,6 +110,10 @@ int cli_roles(struct cli *c, int argc, char **argv)
 	}
 	if (c->json)
 		printf("]\n");
+	else if (!c->roles.n && c->joined && !c->have_community)
+		fprintf(stderr, "no roles known yet: they come with the "
+				"community's founding record; sync with a "
+				"neighbour (kith sync ADDR) or import a bundle\n");
 	else if (!c->roles.n)
 		fprintf(stderr, "no roles yet (join a community first)\n");
 	return CLI_OK;

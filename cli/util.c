@@ -237,6 +237,7 @@ int cli_open(struct cli *c, int need_identity)
 		struct peer_community com;
 
 		if (peer_community_load(c->home, &com) == 0) {
+			c->joined = 1;
 			/* version 2: the creator signed the genesis change
 			 * the code names; unknown until the replica holds it */
 			if (com.version == 1) {

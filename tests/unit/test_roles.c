@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "crdt/community.h"
+#include "crdt/err.h"
 #include "crdt/rules.h"
 #include "crdt/schema.h"
 #include "tests/testlib.h"
@@ -416,6 +417,42 @@ static void need_help_stands(void **state)
 		 status);
 }
 
+/* Finding 6: the community's creator is whoever signed the genesis change
+ * its id names; a member's own genesis record, even one copying the name,
+ * changes nothing about it. */
+static void genesis_names_the_creator(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_replica *a = tl_open(f, "a", 1), *m = tl_open(f, "m", 2);
+	struct crdt_apply_stats st;
+	struct crdt_author ha, hm;
+	struct crdt_op op;
+	uint8_t id[32], who[32];
+
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_COMMUNITY);
+	TL_OK(crdt_op_set_text(&op, F_COMMUNITY_NAME, "Elm"));
+	TL_OK(tl_commit(a, &op, 1, NULL));
+	TL_OK(tl_author(a, a->id.pk, &ha));
+	memcpy(id, ha.head_hash, 32);
+	TL_OK(tl_sync(m, a, &st));
+	/* mallory founds "Elm" too, and stamps it earlier */
+	tl_env_of(m)->now_ms = TL_EPOCH_MS - 86400000ull;
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_COMMUNITY);
+	TL_OK(crdt_op_set_text(&op, F_COMMUNITY_NAME, "Elm"));
+	TL_OK(tl_commit(m, &op, 1, NULL));
+	TL_OK(tl_sync(a, m, &st));
+	TL_OK(crdt_genesis_author(a->store, id, who));
+	TL_CHECK(!memcmp(who, a->id.pk, 32), "the id names the real creator");
+	TL_OK(crdt_genesis_author(m->store, id, who));
+	TL_CHECK(!memcmp(who, a->id.pk, 32), "...on the forger's replica too");
+	TL_OK(tl_author(m, m->id.pk, &hm));
+	TL_OK(crdt_genesis_author(a->store, hm.head_hash, who));
+	TL_CHECK(!memcmp(who, m->id.pk, 32),
+		 "the forger's own id names only the forger");
+	memset(id, 0x33, sizeof id);
+	TL_RC(crdt_genesis_author(a->store, id, who), KITH_ENOTFOUND);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
@@ -426,6 +463,7 @@ int main(void)
 		T(revocation_beats_concurrent_acts),
 		T(last_coordinator_and_waiting),
 		T(need_help_stands),
+		T(genesis_names_the_creator),
 	};
 #undef T
 
