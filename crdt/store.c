@@ -160,6 +160,7 @@ enum stmt_id {
 	ST_PENDING_GET,
 	ST_PENDING_DEL,
 	ST_PENDING_COUNT,
+	ST_CHANGE_SIG,
 	ST_SEEN_PUT,
 	ST_FORK_PUT,
 	ST_FORK_HAS,
@@ -181,6 +182,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_CHANGE_PUT] = "INSERT INTO changes(k, hlc, data, sig_ok)"
 			  " VALUES (?1, ?2, ?3, ?4)",
 	[ST_CHANGE_GET] = "SELECT data, sig_ok FROM changes WHERE k = ?1",
+	[ST_CHANGE_SIG] = "SELECT sig_ok FROM changes WHERE k = ?1",
 	[ST_PENDING_PUT] = "INSERT OR IGNORE INTO pending(n, seq, data, sig_ok)"
 			   " VALUES (?1, ?2, ?3, ?4)",
 	[ST_PENDING_GET] = "SELECT data, sig_ok FROM pending"
@@ -546,6 +548,20 @@ int crdt_store_get_change_sig(struct crdt_store *s, int64_t n, uint64_t seq,
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
 	return get_blob(s, q, buf, sig_ok);
+}
+
+int crdt_store_sig_ok(struct crdt_store *s, int64_t n, uint64_t seq)
+{
+	sqlite3_stmt *q = stmt(s, ST_CHANGE_SIG);
+	int ok;
+
+	if (!q)
+		return 0;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
+	ok = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 1;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return ok;
 }
 
 int crdt_store_get_change(struct crdt_store *s, int64_t n, uint64_t seq,

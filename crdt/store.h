@@ -87,6 +87,9 @@ __attribute__((warn_unused_result)) int
 crdt_store_get_change_sig(struct crdt_store *s, int64_t n, uint64_t seq,
 			  struct crdt_buf *buf, int *sig_ok);
 
+/* 1 if the stored change (n, seq) is marked as checked good, else 0. */
+int crdt_store_sig_ok(struct crdt_store *s, int64_t n, uint64_t seq);
+
 __attribute__((warn_unused_result)) int
 crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
 		       const uint8_t *data, size_t len, int sig_ok);
