@@ -9,7 +9,7 @@ PKGS := sqlite3 libsodium libuv avahi-client
 TEST_PKGS := cmocka
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
-	avahi-daemon dbus tcpdump iproute2 util-linux
+	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales
 
 ifeq ($(V),1)
 Q :=
@@ -29,8 +29,9 @@ BUILD ?= build
 CRDT_SRC := $(wildcard crdt/*.c)
 PEER_SRC := $(wildcard peer/*.c)
 CLI_SRC := $(wildcard cli/*.c)
+ACTION_SRC := $(wildcard action/*.c)
 NET_SRC := $(wildcard net/*.c)
-LIB_SRC := $(CRDT_SRC) $(NET_SRC) $(PEER_SRC)
+LIB_SRC := $(CRDT_SRC) $(NET_SRC) $(PEER_SRC) $(ACTION_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -41,9 +42,35 @@ KITH := $(BUILD)/kith
 
 PROP_SEEDS ?= 1000
 
+# Translations (GNU gettext): po/LANG.po, compiled next to the binary so
+# that a build tree speaks them too (action/i18n.h), installed to LOCALEDIR.
+LOCALEDIR ?= $(PREFIX)/share/locale
+LINGUAS := $(shell cat po/LINGUAS)
+MO := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kith.mo)
+I18N_SRC := $(sort $(wildcard cli/*.c cli/*.h action/*.c action/*.h)) crdt/err.h
+
 .PHONY: all test check bench fuzz install clean deps demo unit prop e2e
 
-all: $(KITH)
+all: $(KITH) $(MO)
+
+$(BUILD)/locale/%/LC_MESSAGES/kith.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MSGFMT  $<")
+	$(Q)msgfmt --check -o $@ $<
+
+$(BUILD)/action/i18n.o: override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+# Refresh po/kith.pot from the sources and merge it into every po/LANG.po.
+.PHONY: pot
+pot:
+	$(Q)xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+		--keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+		--keyword=action_pgettext:1c,2 --keyword=X:2 \
+		--package-name=kith --msgid-bugs-address= \
+		-o po/kith.pot $(I18N_SRC)
+	$(Q)for l in $(LINGUAS); do \
+		msgmerge --quiet --update --backup=none po/$$l.po po/kith.pot; \
+	done
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -89,7 +116,7 @@ TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
 # The whole suite: unit tests, the convergence property, CLI end to end,
 # daemons on loopback, buildings in network namespaces (root only).
 # Ends with one "N passed, N failed" line.
-test: $(KITH) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
+test: $(KITH) $(MO) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
 	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
 
 # ASan + UBSan build of everything, with more seeds.
@@ -152,9 +179,14 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh cli/demo.sh $(KITH)
 
-install: $(KITH)
+install: $(KITH) $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/kith.mo \
+			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kith.mo || exit 1; \
+	done
 
 # Installs the Debian 12 packages kith needs; a no-op when all are present.
 # Services are not started while installing (policy-rc.d): avahi-daemon and
@@ -179,7 +211,16 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 		st=$$?; \
 		[ -n "$$rc_policy" ] && rm -f /usr/sbin/policy-rc.d; \
-		exit $$st; \
+		[ $$st = 0 ] || exit $$st; \
+	fi; \
+	if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf8'; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "note: locale zh_CN.UTF-8 is not generated; kith speaks Chinese anyway (C.UTF-8)"; \
+			exit 0; \
+		fi; \
+		echo "generating locale zh_CN.UTF-8"; \
+		sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/' /etc/locale.gen && \
+		locale-gen >/dev/null; \
 	fi
 
 clean:

@@ -15,10 +15,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crdt/community.h"
-#include "crdt/query.h"
-#include "crdt/replica.h"
-#include "peer/keystore.h"
+#include "action/action.h"
+#include "action/i18n.h"
 
 #define CLI_OK 0
 #define CLI_FAIL 1
@@ -26,20 +24,8 @@
 
 struct cli {
 	const char *home_arg;
-	char home[PEER_PATH_MAX];
 	int json;
-	struct crdt_replica r;
-	int open;
-	int64_t now; /* unix seconds */
-	uint64_t fixed_ms; /* KITH_NOW * 1000, or 0 */
-	struct crdt_env env;
-	int joined;	    /* a community file is here */
-	int have_community; /* ...and its creator is known (crdt/community.h) */
-	uint8_t creator[32];	 /* the community's first coordinator */
-	struct crdt_roles roles; /* derived at open (crdt/community.h) */
-	struct crdt_head head;	 /* our head as DIR/head last said */
-	int head_warned;	 /* a DIR/head warning was printed */
-	int head_quiet;		 /* catching DIR/head up at open: no warning */
+	struct action a; /* the replica, identity and roles (action/action.h) */
 };
 
 struct cli_cmd {
@@ -105,9 +91,13 @@ int cli_bad_option(const struct cli_cmd *cmd, char **argv, int ch);
 /* Failure message for a kith error code; returns CLI_FAIL. */
 int cli_fail_rc(struct cli *c, int rc, const char *what);
 
-/* Open the replica (creating the data dir); with need_identity, load the
- * identity too and fail with advice when there is none. */
+/* Open the replica of the data directory, which must exist; with
+ * need_identity, load the identity too and fail with advice when there is
+ * none.  cli_open_flags: ACTION_* flags (action/action.h). */
 int cli_open(struct cli *c, int need_identity);
+int cli_open_flags(struct cli *c, int flags);
+/* Print the message of a failed action (a->msg) and return CLI_FAIL. */
+int cli_fail_action(struct cli *c);
 void cli_close(struct cli *c);
 
 /* Parsing of option values; 0 or -1 (message printed by caller).  Numbers

@@ -28,19 +28,19 @@ static int commit_fact(struct cli *c, struct crdt_op *op, unsigned seen_field,
 	int rc;
 
 	crdt_buf_init(&seen, CRDT_SEEN_MAX * CRDT_HASH_LEN);
-	rc = crdt_store_begin(c->r.store);
+	rc = crdt_store_begin(c->a.r.store);
 	if (!rc)
-		rc = crdt_facts_seen(c->r.store, kind, key, &seen);
+		rc = crdt_facts_seen(c->a.r.store, kind, key, &seen);
 	if (!rc && seen.len)
 		rc = crdt_op_set_bytes(op, seen_field, seen.data, seen.len);
 	if (!rc)
 		rc = crdt_op_finish(op);
 	if (!rc)
-		rc = crdt_replica_commit(&c->r, op, 1, NULL);
+		rc = crdt_replica_commit(&c->a.r, op, 1, NULL);
 	if (!rc)
-		rc = crdt_store_commit(c->r.store);
+		rc = crdt_store_commit(c->a.r.store);
 	else
-		crdt_store_rollback(c->r.store);
+		crdt_store_rollback(c->a.r.store);
 	crdt_buf_release(&seen);
 	if (rc)
 		return cli_fail_rc(c, rc, what);
@@ -66,7 +66,7 @@ static void member_name(struct cli *c, const uint8_t pk[32], char *out,
 {
 	struct name_ctx n = { "" };
 
-	if (crdt_query_members(c->r.store, pk, name_row, &n) == 0 && n.name[0])
+	if (crdt_query_members(c->a.r.store, pk, name_row, &n) == 0 && n.name[0])
 		snprintf(out, cap, "%s", n.name);
 	else
 		crdt_hex(out, pk, cap >= 17 ? 8 : (cap - 1) / 2);
@@ -86,35 +86,35 @@ int cli_roles(struct cli *c, int argc, char **argv)
 		printf("[");
 	else
 		cli_banner(c);
-	for (i = 0; i < c->roles.n; i++) {
+	for (i = 0; i < c->a.roles.n; i++) {
 		char hex[65], name[128];
 
-		crdt_hex(hex, c->roles.v[i].member, 32);
-		member_name(c, c->roles.v[i].member, name, sizeof name);
+		crdt_hex(hex, c->a.roles.v[i].member, 32);
+		member_name(c, c->a.roles.v[i].member, name, sizeof name);
 		if (c->json) {
 			printf("%s{\"member\":\"%s\",\"name\":", i ? "," : "",
 			       hex);
 			cli_json_str(stdout, name);
 			printf(",\"role\":\"%s\",\"building\":",
-			       crdt_roles[c->roles.v[i].role]);
-			cli_json_str(stdout, c->roles.v[i].building);
+			       crdt_roles[c->a.roles.v[i].role]);
+			cli_json_str(stdout, c->a.roles.v[i].building);
 			printf("}");
 		} else {
 			if (!i)
 				printf("%-14s  %-16s  %-20s  %s\n", "ROLE",
 				       "MEMBER", "NAME", "BUILDING");
 			printf("%-14s  %-16.16s  %-20s  %s\n",
-			       crdt_roles[c->roles.v[i].role], hex, cli_txt(name),
-			       cli_txt(c->roles.v[i].building));
+			       crdt_roles[c->a.roles.v[i].role], hex, cli_txt(name),
+			       cli_txt(c->a.roles.v[i].building));
 		}
 	}
 	if (c->json)
 		printf("]\n");
-	else if (!c->roles.n && c->joined && !c->have_community)
+	else if (!c->a.roles.n && c->a.joined && !c->a.have_community)
 		fprintf(stderr, "no roles known yet: they come with the "
 				"community's founding record; sync with a "
 				"neighbour (kith sync ADDR) or import a bundle\n");
-	else if (!c->roles.n)
+	else if (!c->a.roles.n)
 		fprintf(stderr, "no roles yet (join a community first)\n");
 	return CLI_OK;
 }
@@ -175,11 +175,11 @@ int cli_role(struct cli *c, int argc, char **argv)
 	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR, "grant or revoke roles"))
 		return CLI_FAIL;
 	if (grant && (role == CRDT_ROLE_BUILDING_HEAD
-			      ? crdt_roles_heads(&c->roles, who, building)
-			      : crdt_roles_has(&c->roles, who, role)))
+			      ? crdt_roles_heads(&c->a.roles, who, building)
+			      : crdt_roles_has(&c->a.roles, who, role)))
 		return cli_fail("'%s' is already a %s", pos[1], crdt_roles[role]);
-	if (!grant && (building ? !crdt_roles_heads(&c->roles, who, building)
-				: !crdt_roles_has(&c->roles, who, role)))
+	if (!grant && (building ? !crdt_roles_heads(&c->a.roles, who, building)
+				: !crdt_roles_has(&c->a.roles, who, role)))
 		return cli_fail("'%s' is not a %s", pos[1], crdt_roles[role]);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ROLE);
 	(void)crdt_op_set_bytes(&op, F_ROLE_MEMBER, who, 32);
@@ -254,14 +254,14 @@ int cli_member(struct cli *c, int argc, char **argv)
 		rc = cli_resolve(c, CRDT_R_MEMBER, pos[1], who);
 	if (rc)
 		return rc;
-	v = crdt_roles_verified(&c->roles, who);
+	v = crdt_roles_verified(&c->a.roles, who);
 	if (!verify && !v)
 		return cli_fail("'%s' is not verified", pos[1]);
 	if (!verify)
 		building = v->building;
-	if (!c->r.id.sk ||
-	    (!crdt_roles_has(&c->roles, c->r.id.pk, CRDT_ROLE_COORDINATOR) &&
-	     !crdt_roles_heads(&c->roles, c->r.id.pk, building)))
+	if (!c->a.r.id.sk ||
+	    (!crdt_roles_has(&c->a.roles, c->a.r.id.pk, CRDT_ROLE_COORDINATOR) &&
+	     !crdt_roles_heads(&c->a.roles, c->a.r.id.pk, building)))
 		return cli_fail("only coordinators, and the building head of "
 				"'%s', can %s members there",
 				building, verify ? "verify" : "unverify");
@@ -326,8 +326,8 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (crdt_resolve(c->r.store, CRDT_R_ITEM, arg, id) &&
-	    crdt_resolve(c->r.store, CRDT_R_WISH, arg, id))
+	if (crdt_resolve(c->a.r.store, CRDT_R_ITEM, arg, id) &&
+	    crdt_resolve(c->a.r.store, CRDT_R_WISH, arg, id))
 		return cli_fail("no item or wish with id '%s'", arg);
 	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR,
 			      hide ? "hide posts" : "unhide posts"))
@@ -369,9 +369,9 @@ static int block_member(struct cli *c, int argc, char **argv, int block)
 		rc = cli_resolve(c, CRDT_R_MEMBER, argv[1], who);
 	if (rc)
 		return rc;
-	if (crdt_equal(who, c->r.id.pk, 32))
+	if (crdt_equal(who, c->a.r.id.pk, 32))
 		return cli_fail("you cannot block yourself");
-	rc = crdt_block(c->r.store, who, block);
+	rc = crdt_block(c->a.r.store, who, block);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot save");
 	if (!c->json)
@@ -399,23 +399,23 @@ static void print_emergency(struct cli *c)
 	char when[32], by[128];
 
 	if (c->json) {
-		printf("{\"emergency\":%s", c->roles.emergency ? "true" : "false");
-		if (c->roles.emergency) {
+		printf("{\"emergency\":%s", c->a.roles.emergency ? "true" : "false");
+		if (c->a.roles.emergency) {
 			printf(",\"reason\":");
-			cli_json_str(stdout, c->roles.reason);
-			printf(",\"since_ms\":%lld", (long long)c->roles.since_ms);
+			cli_json_str(stdout, c->a.roles.reason);
+			printf(",\"since_ms\":%lld", (long long)c->a.roles.since_ms);
 		}
 		printf("}\n");
 		return;
 	}
-	if (!c->roles.emergency) {
+	if (!c->a.roles.emergency) {
 		printf("no emergency\n");
 		return;
 	}
-	cli_format_date(when, sizeof when, c->roles.since_ms / 1000);
-	member_name(c, c->roles.started_by, by, sizeof by);
+	cli_format_date(when, sizeof when, c->a.roles.since_ms / 1000);
+	member_name(c, c->a.roles.started_by, by, sizeof by);
 	printf("EMERGENCY since %s (started by %s): %s\n", when, cli_txt(by),
-	       cli_txt(c->roles.reason));
+	       cli_txt(c->a.roles.reason));
 }
 
 int cli_emergency(struct cli *c, int argc, char **argv)
@@ -454,7 +454,7 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 			      start ? "start emergency mode"
 				    : "end emergency mode"))
 		return CLI_FAIL;
-	if (!start && !c->roles.emergency)
+	if (!start && !c->a.roles.emergency)
 		return cli_fail("emergency mode is not on");
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
 	(void)crdt_op_set_int(&op, F_EMERGENCY_ACTIVE, start);
@@ -464,8 +464,8 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 			 "cannot save");
 	if (rc)
 		return rc;
-	crdt_roles_release(&c->roles);
-	rc = crdt_community_refresh(c->r.store, c->creator, &c->roles);
+	crdt_roles_release(&c->a.roles);
+	rc = crdt_community_refresh(c->a.r.store, c->a.creator, &c->a.roles);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read roles");
 	print_emergency(c);
@@ -515,7 +515,7 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 		if (rc)
 			return rc;
 	} else {
-		memcpy(member, c->r.id.pk, 32);
+		memcpy(member, c->a.r.id.pk, 32);
 	}
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CHECKIN);
 	(void)crdt_op_set_bytes(&op, F_CHECKIN_MEMBER, member, 32);
@@ -610,12 +610,12 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 	r.c = c;
 	if (!c->json) {
 		cli_banner(c);
-		if (!c->roles.emergency)
+		if (!c->a.roles.emergency)
 			printf("(no emergency: showing the latest check-in of "
 			       "each member)\n\n");
 	}
-	rc = crdt_checkins(c->r.store, building,
-			   c->roles.emergency ? c->roles.since_ms : 0,
+	rc = crdt_checkins(c->a.r.store, building,
+			   c->a.roles.emergency ? c->a.roles.since_ms : 0,
 			   c->json ? cli_json_list_row : roll_row,
 			   c->json ? (void *)&r.json : (void *)&r);
 	if (rc)

@@ -27,7 +27,7 @@ static const struct cli_cmd profile_cmd = {
 
 /* priv: where --private / --private-to go (NULL: not accepted) */
 static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
-			struct crdt_op *op, struct cli_private *priv)
+			struct crdt_op *op, struct action_private *priv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -108,24 +108,24 @@ int cli_init(struct cli *c, int argc, char **argv)
 		return rc;
 	if (!op.nvals || op.vals[0].field != F_MEMBER_NAME)
 		return cli_usage(&init_cmd, "--name is required");
-	rc = cli_open(c, 0);
+	rc = cli_open_flags(c, ACTION_CREATE);
 	if (rc)
 		return rc;
-	rc = peer_identity_create(c->home, &c->env, &c->r.id);
+	rc = peer_identity_create(c->a.home, &c->a.env, &c->a.r.id);
 	if (rc == KITH_EEXISTS)
 		return cli_fail("an identity already exists in '%s'; refusing to "
 				"overwrite it",
-				c->home);
+				c->a.home);
 	if (rc)
-		return cli_fail("cannot create identity in '%s': %s", c->home,
+		return cli_fail("cannot create identity in '%s': %s", c->a.home,
 				kith_strerror(rc));
-	rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, NULL);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot publish your profile");
-	crdt_hex(hex, c->r.id.pk, CRDT_PK_LEN);
+	crdt_hex(hex, c->a.r.id.pk, CRDT_PK_LEN);
 	if (c->json) {
 		printf("{\"id\":\"%s\",\"home\":", hex);
-		cli_json_str(stdout, c->home);
+		cli_json_str(stdout, c->a.home);
 		printf("}\n");
 	} else {
 		printf("%s\n", hex);
@@ -134,14 +134,14 @@ int cli_init(struct cli *c, int argc, char **argv)
 			"create NAME' to start a community, or\n      'kith "
 			"community join CODE' with an invite code from a "
 			"neighbour\n",
-			c->home);
+			c->a.home);
 	}
 	return CLI_OK;
 }
 
 int cli_profile(struct cli *c, int argc, char **argv)
 {
-	struct cli_private priv;
+	struct action_private priv;
 	struct crdt_op op;
 	uint8_t sealed[CRDT_SEAL_MAX];
 	size_t slen = 0;
@@ -161,7 +161,7 @@ int cli_profile(struct cli *c, int argc, char **argv)
 		if (crdt_op_finish(&op))
 			return CLI_USAGE;
 	}
-	rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, NULL);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot publish your profile");
 	if (!c->json)
@@ -172,7 +172,7 @@ int cli_profile(struct cli *c, int argc, char **argv)
 struct whoami_ctx {
 	struct cli *c;
 	const struct peer_community *com;
-	const struct cli_private_view *priv; /* our own private part */
+	const struct action_private_view *priv; /* our own private part */
 	int found;
 };
 
@@ -213,7 +213,7 @@ static int whoami_row(void *ctx, const struct crdt_row *r)
 int cli_whoami(struct cli *c, int argc, char **argv)
 {
 	struct peer_community com;
-	struct cli_private_view priv;
+	struct action_private_view priv;
 	struct whoami_ctx w = { c, NULL, &priv, 0 };
 	int rc;
 
@@ -221,14 +221,14 @@ int cli_whoami(struct cli *c, int argc, char **argv)
 		return cli_usage(NULL, "whoami takes no arguments");
 	rc = cli_open(c, 1);
 	if (!rc)
-		rc = cli_private_read(c, CRDT_R_MEMBER, c->r.id.pk, c->r.id.pk,
+		rc = cli_private_read(c, CRDT_R_MEMBER, c->a.r.id.pk, c->a.r.id.pk,
 				      &priv);
 	if (rc)
 		return rc;
-	if (peer_community_load(c->home, &com) == 0)
+	if (peer_community_load(c->a.home, &com) == 0)
 		w.com = &com;
-	rc = crdt_query_members(c->r.store, c->r.id.pk, whoami_row, &w);
-	cli_private_view_wipe(&priv);
+	rc = crdt_query_members(c->a.r.store, c->a.r.id.pk, whoami_row, &w);
+	action_private_view_wipe(&priv);
 	peer_community_wipe(&com);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read your profile");
@@ -242,14 +242,14 @@ int cli_whoami(struct cli *c, int argc, char **argv)
 
 static int load_community(struct cli *c, struct peer_community *com)
 {
-	int rc = peer_community_load(c->home, com);
+	int rc = peer_community_load(c->a.home, com);
 
 	if (rc == KITH_ENOCOMMUNITY)
 		return cli_fail("you have not joined a community; use 'kith "
 				"community create NAME' or 'kith community "
 				"join CODE'");
 	if (rc)
-		return cli_fail("cannot read community key in '%s': %s", c->home,
+		return cli_fail("cannot read community key in '%s': %s", c->a.home,
 				kith_strerror(rc));
 	return 0;
 }
@@ -303,14 +303,14 @@ static int community_create(struct cli *c, int argc, char **argv)
 		return rc;
 	memset(&com, 0, sizeof com);
 	strcpy(com.name, argv[1]);
-	rc = peer_community_load(c->home, &com);
+	rc = peer_community_load(c->a.home, &com);
 	if (rc != KITH_ENOCOMMUNITY) {
 		peer_community_wipe(&com);
 		return cli_fail("this data directory already belongs to a "
 				"community; see 'kith community invite'");
 	}
 	strcpy(com.name, argv[1]);
-	c->env.random(c->env.ctx, com.key, sizeof com.key);
+	c->a.env.random(c->a.env.ctx, com.key, sizeof com.key);
 	com.version = 2;
 	/* the genesis record: its change's hash names the community, and
 	 * only we could sign it (crdt/community.h) */
@@ -323,16 +323,16 @@ static int community_create(struct cli *c, int argc, char **argv)
 		if (!rc)
 			rc = crdt_op_finish(&op);
 		if (!rc)
-			rc = crdt_replica_commit(&c->r, &op, 1, NULL);
+			rc = crdt_replica_commit(&c->a.r, &op, 1, NULL);
 		if (!rc)
-			rc = crdt_store_author(c->r.store, c->r.id.pk, 0, &a);
+			rc = crdt_store_author(c->a.r.store, c->a.r.id.pk, 0, &a);
 		if (rc) {
 			peer_community_wipe(&com);
 			return cli_fail_rc(c, rc, "cannot found the community");
 		}
 		memcpy(com.genesis, a.head_hash, CRDT_HASH_LEN);
 	}
-	rc = peer_community_save(c->home, &com);
+	rc = peer_community_save(c->a.home, &com);
 	if (rc == KITH_EEXISTS) {
 		peer_community_wipe(&com);
 		return cli_fail("this data directory already belongs to a "
@@ -450,7 +450,7 @@ static int community_join(struct cli *c, int argc, char **argv)
 		peer_community_wipe(&com);
 		return rc;
 	}
-	if (peer_community_load(c->home, &old) == 0) {
+	if (peer_community_load(c->a.home, &old) == 0) {
 		int same = crdt_equal(old.key, com.key, CRDT_KEY_LEN) &&
 			   old.version == com.version &&
 			   crdt_equal(old.genesis, com.genesis, CRDT_HASH_LEN);
@@ -472,7 +472,7 @@ static int community_join(struct cli *c, int argc, char **argv)
 		return cli_fail("this data directory already belongs to another "
 				"community");
 	}
-	rc = peer_community_save(c->home, &com);
+	rc = peer_community_save(c->a.home, &com);
 	if (rc) {
 		peer_community_wipe(&com);
 		return cli_fail("cannot save community key: %s",

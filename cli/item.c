@@ -155,7 +155,7 @@ static int item_add(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot save the item");
 	cli_print_new_id(c, seq, 0);
@@ -241,8 +241,8 @@ static int item_list(struct cli *c, int argc, char **argv)
 		return rc;
 	cli_banner(c);
 	if (mine)
-		f.author = c->r.id.pk;
-	rc = crdt_query_items(c->r.store, &f, c->now,
+		f.author = c->a.r.id.pk;
+	rc = crdt_query_items(c->a.r.store, &f, c->a.now,
 			      c->json ? cli_json_list_row : item_text_row,
 			      c->json ? (void *)&l.json : (void *)&l);
 	if (rc)
@@ -337,9 +337,9 @@ static int item_show(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	f.id = id;
-	rc = crdt_query_items(c->r.store, &f, c->now, item_show_row, &s);
+	rc = crdt_query_items(c->a.r.store, &f, c->a.now, item_show_row, &s);
 	if (!rc && !c->json)
-		rc = crdt_query_claims(c->r.store, id, claim_text_row, &l);
+		rc = crdt_query_claims(c->a.r.store, id, claim_text_row, &l);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot show item");
 	if (c->json)
@@ -360,10 +360,10 @@ static int own_item(struct cli *c, const char *arg, const char *verb,
 		rc = cli_resolve(c, CRDT_R_ITEM, arg, id);
 	if (rc)
 		return rc;
-	rc = crdt_record_info(c->r.store, CRDT_R_ITEM, id, info);
+	rc = crdt_record_info(c->a.r.store, CRDT_R_ITEM, id, info);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read item");
-	if (!crdt_equal(info->author, c->r.id.pk, CRDT_PK_LEN))
+	if (!crdt_equal(info->author, c->a.r.id.pk, CRDT_PK_LEN))
 		return cli_fail("you cannot %s item '%s': it was posted by "
 				"another member",
 				verb, arg);
@@ -445,7 +445,7 @@ static int request_of(struct cli *c, const uint8_t item[CRDT_ID_LEN],
 	memset(&q, 0, sizeof q);
 	crdt_hex(q.who, who, CRDT_PK_LEN);
 	q.claim = claim;
-	if (crdt_query_claims(c->r.store, item, req_row, &q) || !q.found)
+	if (crdt_query_claims(c->a.r.store, item, req_row, &q) || !q.found)
 		return KITH_ENOTFOUND;
 	return 0;
 }
@@ -494,7 +494,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 		return cli_fail("item '%s' is already on loan; record its return "
 				"first with 'kith item return %s'",
 				arg, arg);
-	if (crdt_equal(who, c->r.id.pk, CRDT_PK_LEN))
+	if (crdt_equal(who, c->a.r.id.pk, CRDT_PK_LEN))
 		return cli_fail("you cannot lend an item to yourself");
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_LOAN);
 	(void)crdt_op_set_bytes(&op, F_LOAN_ITEM, info.id, CRDT_ID_LEN);
@@ -505,7 +505,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 		(void)crdt_op_set_bytes(&op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
 	if (crdt_op_finish(&op))
 		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot record the loan");
 	cli_print_new_id(c, seq, 0);
@@ -562,10 +562,10 @@ static int item_request(struct cli *c, int argc, char **argv)
 		rc = cli_resolve(c, CRDT_R_ITEM, arg, id);
 	if (rc)
 		return rc;
-	rc = crdt_record_info(c->r.store, CRDT_R_ITEM, id, &info);
+	rc = crdt_record_info(c->a.r.store, CRDT_R_ITEM, id, &info);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read item");
-	if (crdt_equal(info.author, c->r.id.pk, CRDT_PK_LEN))
+	if (crdt_equal(info.author, c->a.r.id.pk, CRDT_PK_LEN))
 		return cli_fail("item '%s' is your own", arg);
 	if (info.closed)
 		return cli_fail("item '%s' was withdrawn by its owner", arg);
@@ -576,7 +576,7 @@ static int item_request(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmds[7], "--note is too long");
 	if (crdt_op_finish(&op))
 		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot save the request");
 	cli_print_new_id(c, seq, 0);

@@ -101,6 +101,7 @@ int main(int argc, char **argv)
 {
 	struct cli c;
 	const char *now;
+	uint64_t fixed_ms = 0;
 	int i, j, rc;
 
 	if (crdt_crypto_init()) {
@@ -111,8 +112,8 @@ int main(int argc, char **argv)
 	 * daemon's socket and lock, bundles, reports) is for this user only,
 	 * whatever the mode of the directory it lands in */
 	umask(077);
+	action_i18n_init();
 	memset(&c, 0, sizeof c);
-	c.env = crdt_env_system;
 	/* --json may appear anywhere; --home before the command */
 	for (i = j = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -160,8 +161,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kith: KITH_NOW must be unix seconds\n");
 			return 2;
 		}
-		c.fixed_ms = t * 1000;
+		fixed_ms = t * 1000;
 	}
+	action_init(&c.a, fixed_ms);
 	rc = cli_dispatch(&c, NULL, commands, ARRAY_SIZE(commands), argc - i + 1,
 			  argv + i - 1);
 	cli_close(&c);

@@ -75,8 +75,8 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		rc = cli_community_key(c, &com, "sessions");
 	if (rc)
 		return rc;
-	cfg.home = c->home;
-	cfg.replica = &c->r;
+	cfg.home = c->a.home;
+	cfg.replica = &c->a.r;
 	cfg.community = com.key;
 	rc = peer_daemon_run(&cfg);
 	peer_community_wipe(&com);
@@ -156,7 +156,7 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		return rc;
 	if (!log_verbose)
 		saved = log_hide();
-	rc = peer_sync_once(&c->r, com.key, addr, (unsigned)timeout * 1000, &res);
+	rc = peer_sync_once(&c->a.r, com.key, addr, (unsigned)timeout * 1000, &res);
 	log_restore(saved);
 	peer_community_wipe(&com);
 	if (res.have_peer)
@@ -234,7 +234,7 @@ int cli_peers(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	rc = peer_db_list(c->r.store, c->json ? cli_json_list_row : peer_text_row,
+	rc = peer_db_list(c->a.r.store, c->json ? cli_json_list_row : peer_text_row,
 			  c->json ? (void *)&p.json : (void *)&p);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot list peers");
@@ -257,12 +257,12 @@ int cli_status(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	if (peer_identity_load(c->home, &c->r.id) == 0)
-		crdt_hex(id, c->r.id.pk, 32);
-	rc = crdt_counts(c->r.store, c->now, &n);
+	if (peer_identity_load(c->a.home, &c->a.r.id) == 0)
+		crdt_hex(id, c->a.r.id.pk, 32);
+	rc = crdt_counts(c->a.r.store, c->a.now, &n);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read replica");
-	running = peer_daemon_status(c->home, daemon, sizeof daemon) == 0;
+	running = peer_daemon_status(c->a.home, daemon, sizeof daemon) == 0;
 	if (running) {
 		size_t l = strlen(daemon);
 
@@ -274,7 +274,7 @@ int cli_status(struct cli *c, int argc, char **argv)
 		       "\"items\":%lld,"
 		       "\"wishes\":%lld,\"open_wishes\":%lld,\"changes\":%lld,"
 		       "\"daemon\":",
-		       id, c->roles.emergency ? "true" : "false",
+		       id, c->a.roles.emergency ? "true" : "false",
 		       (long long)n.members, (long long)n.items,
 		       (long long)n.wishes, (long long)n.open_wishes,
 		       (long long)n.changes);

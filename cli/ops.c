@@ -115,14 +115,14 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 		return rc;
 	memset(&v, 0, sizeof v);
 	if (c->json) {
-		rc = crdt_inventory(c->r.store, vals[0], c->now,
+		rc = crdt_inventory(c->a.r.store, vals[0], c->a.now,
 				    cli_json_list_row, &json);
 		if (!rc)
 			printf(json.n ? "]\n" : "[]\n");
 		return rc ? cli_fail_rc(c, rc, "cannot total resources") : CLI_OK;
 	}
 	cli_banner(c);
-	rc = crdt_inventory(c->r.store, vals[0], c->now, inv_row, &v);
+	rc = crdt_inventory(c->a.r.store, vals[0], c->a.now, inv_row, &v);
 	if (!rc && !v.n) {
 		fprintf(stderr,
 			"no resources%s%s (post them with 'kith item add "
@@ -135,7 +135,7 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 		memset(&t, 0, sizeof t);
 		t.n = 1; /* no second header */
 		printf("\n");
-		rc = crdt_inventory_totals(c->r.store, NULL, c->now, inv_row,
+		rc = crdt_inventory_totals(c->a.r.store, NULL, c->a.now, inv_row,
 					   &t);
 	}
 	if (rc)
@@ -168,9 +168,9 @@ static void own_building(struct cli *c, char *out, size_t cap)
 	struct name_ctx me = { "", "", 0 };
 
 	out[0] = 0;
-	if (!c->r.id.sk && peer_identity_load(c->home, &c->r.id))
+	if (!c->a.r.id.sk && peer_identity_load(c->a.home, &c->a.r.id))
 		return;
-	if (crdt_query_members(c->r.store, c->r.id.pk, name_row, &me) == 0)
+	if (crdt_query_members(c->a.r.store, c->a.r.id.pk, name_row, &me) == 0)
 		snprintf(out, cap, "%s", me.building);
 }
 
@@ -224,7 +224,7 @@ int cli_volunteers(struct cli *c, int argc, char **argv)
 	if (!c->json)
 		cli_banner(c);
 	own_building(c, near, sizeof near);
-	rc = crdt_volunteers(c->r.store, vals[0], vals[1], *near ? near : NULL,
+	rc = crdt_volunteers(c->a.r.store, vals[0], vals[1], *near ? near : NULL,
 			     c->json ? cli_json_list_row : vol_row,
 			     c->json ? (void *)&json : (void *)&v);
 	if (rc)
@@ -405,7 +405,7 @@ int cli_match(struct cli *c, int argc, char **argv)
 		if (rc)
 			return rc;
 		f.id = id;
-		rc = crdt_query_wishes(c->r.store, &f, c->now, status_row, &st);
+		rc = crdt_query_wishes(c->a.r.store, &f, c->a.now, status_row, &st);
 		if (rc)
 			return cli_fail_rc(c, rc, "cannot read the wish");
 		if (!strcmp(st.status, "withdrawn") ||
@@ -421,8 +421,8 @@ int cli_match(struct cli *c, int argc, char **argv)
 	out.ctx = &m;
 	if (!c->json)
 		cli_banner(c);
-	rc = crdt_match(c->r.store, arg ? id : NULL, (int)limit, MATCH_PER_WISH,
-			c->now, &out);
+	rc = crdt_match(c->a.r.store, arg ? id : NULL, (int)limit, MATCH_PER_WISH,
+			c->a.now, &out);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot match wishes");
 	if (c->json)
@@ -490,11 +490,11 @@ int cli_hours(struct cli *c, int argc, char **argv)
 		if (rc)
 			return rc;
 	} else {
-		memcpy(pk, c->r.id.pk, CRDT_PK_LEN);
+		memcpy(pk, c->a.r.id.pk, CRDT_PK_LEN);
 	}
-	rc = crdt_query_members(c->r.store, pk, name_row, &name);
+	rc = crdt_query_members(c->a.r.store, pk, name_row, &name);
 	if (!rc)
-		rc = crdt_hours_totals(c->r.store, pk, &t);
+		rc = crdt_hours_totals(c->a.r.store, pk, &t);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read hours");
 	crdt_hex(hex, pk, CRDT_PK_LEN);
@@ -509,7 +509,7 @@ int cli_hours(struct cli *c, int argc, char **argv)
 		printf("time bank of %s (%.8s)\n\n",
 		       *name.name ? cli_txt(name.name) : "?", hex);
 	}
-	rc = crdt_hours_ledger(c->r.store, pk, hours_row, &h);
+	rc = crdt_hours_ledger(c->a.r.store, pk, hours_row, &h);
 	if (c->json) {
 		printf("]}\n");
 	} else if (!rc) {
@@ -561,8 +561,8 @@ int cli_loans_due(struct cli *c)
 
 	if (c->json)
 		printf("[");
-	if (c->r.id.sk)
-		rc = crdt_loans_due(c->r.store, c->r.id.pk, c->now,
+	if (c->a.r.id.sk)
+		rc = crdt_loans_due(c->a.r.store, c->a.r.id.pk, c->a.now,
 				    CRDT_LOANS_DUE_WITHIN, loan_row, &l);
 	if (c->json)
 		printf("]");

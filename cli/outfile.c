@@ -79,7 +79,7 @@ static int is_data_dir(struct cli *c, const char *dir, const struct stat *st)
 	char p[PEER_PATH_MAX];
 	struct stat h;
 
-	if (stat(c->home, &h) == 0 && same_file(&h, st))
+	if (stat(c->a.home, &h) == 0 && same_file(&h, st))
 		return 1;
 	if (peer_path(p, sizeof p, dir, "identity") == 0 && lstat(p, &h) == 0)
 		return 1;
@@ -146,7 +146,7 @@ int cli_output_check(struct cli *c, const char *path, const void *magic,
 	/* 1: the very files kith keeps, wherever the path reaches them */
 	if (exists) {
 		for (i = 0; i < NKITH_FILES; i++) {
-			if (peer_path(p, sizeof p, c->home, kith_files[i][0]) ||
+			if (peer_path(p, sizeof p, c->a.home, kith_files[i][0]) ||
 			    stat(p, &k) || !same_file(&k, &st))
 				continue;
 			return cli_fail("refusing to write '%s': it is %s",

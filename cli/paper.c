@@ -288,7 +288,7 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 	else if (!strcmp(st, "safe"))
 		fputs("<td>Safe", f);
 	else
-		fputs(sh->c->roles.emergency ? "<td>Not checked in"
+		fputs(sh->c->a.roles.emergency ? "<td>Not checked in"
 					     : "<td>No check-in yet",
 		      f);
 	if (cli_col_int(r, "at_ms")) {
@@ -308,7 +308,7 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 
 static void emergency_banner(struct sheet *sh)
 {
-	struct crdt_roles *ro = &sh->c->roles;
+	struct crdt_roles *ro = &sh->c->a.roles;
 	char when[64];
 
 	if (!ro->emergency)
@@ -383,7 +383,7 @@ static int section_row(void *ctx, const struct crdt_row *r)
 
 	sh->building = cli_col_text(r, "building");
 	sh->sections++;
-	fmt_time(date, sizeof date, "%A %-d %B %Y", c->now);
+	fmt_time(date, sizeof date, "%A %-d %B %Y", c->a.now);
 	put(f, "<section class=\"page\">\n<header><h1>",
 	    *sh->building ? sh->building : "Whole neighbourhood", "</h1>\n");
 	put(f, "<p class=\"sub\"><b>", sh->community, "</b>, ");
@@ -393,14 +393,14 @@ static int section_row(void *ctx, const struct crdt_row *r)
 
 	fputs("<h2>Neighbours need help</h2>\n", f);
 	sh->n = 0;
-	rc = crdt_report_wishes(c->r.store, sh->building, wish_row, sh);
+	rc = crdt_report_wishes(c->a.r.store, sh->building, wish_row, sh);
 	if (rc)
 		return rc;
 	fputs(sh->n ? "</ol>\n" : "<p class=\"none\">No open wishes.</p>\n", f);
 
 	fputs("<h2>Offered by neighbours</h2>\n", f);
 	sh->n = 0;
-	rc = crdt_report_items(c->r.store, sh->building, item_row, sh);
+	rc = crdt_report_items(c->a.r.store, sh->building, item_row, sh);
 	if (rc)
 		return rc;
 	fputs(sh->n ? "</tbody></table>\n"
@@ -408,9 +408,9 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	      f);
 
 	fputs("<h2>Check-in list</h2>\n<p class=\"note\">", f);
-	if (c->roles.emergency) {
+	if (c->a.roles.emergency) {
 		fmt_time(since, sizeof since, "%A %-d %B, %H:%M",
-			 c->roles.since_ms / 1000);
+			 c->a.roles.since_ms / 1000);
 		put(f, "Status since the emergency started (", since,
 		    "). Tick the box when you have seen the person.</p>\n");
 	} else {
@@ -419,8 +419,8 @@ static int section_row(void *ctx, const struct crdt_row *r)
 		      f);
 	}
 	sh->n = 0;
-	rc = crdt_report_roll(c->r.store, sh->building,
-			      c->roles.emergency ? c->roles.since_ms : 0,
+	rc = crdt_report_roll(c->a.r.store, sh->building,
+			      c->a.roles.emergency ? c->a.roles.since_ms : 0,
 			      roll_row, sh);
 	if (rc)
 		return rc;
@@ -446,7 +446,7 @@ static int contact_row(void *ctx, const struct crdt_row *r)
 /* Coordinators and building heads, with their homes. */
 static int load_contacts(struct sheet *sh)
 {
-	struct crdt_roles *ro = &sh->c->roles;
+	struct crdt_roles *ro = &sh->c->a.roles;
 	size_t i;
 	int rc;
 
@@ -458,7 +458,7 @@ static int load_contacts(struct sheet *sh)
 	for (i = 0; i < ro->n; i++) {
 		struct contact *k = &sh->contacts[sh->ncontacts];
 
-		rc = crdt_query_members(sh->c->r.store, ro->v[i].member,
+		rc = crdt_query_members(sh->c->a.r.store, ro->v[i].member,
 					contact_row, k);
 		if (rc)
 			return rc;
@@ -478,7 +478,7 @@ static void sheet_head(struct sheet *sh)
 {
 	char date[32];
 
-	fmt_time(date, sizeof date, "%Y-%m-%d", sh->c->now);
+	fmt_time(date, sizeof date, "%Y-%m-%d", sh->c->a.now);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
 	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	      "content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -492,12 +492,12 @@ static void sheet_head(struct sheet *sh)
 /* The sheet: every section (or one building's), in one read snapshot. */
 static int render(struct sheet *sh, const char *building)
 {
-	struct crdt_store *s = sh->c->r.store;
+	struct crdt_store *s = sh->c->a.r.store;
 	int rc = load_contacts(sh);
 
 	if (rc)
 		return rc;
-	rc = crdt_report_begin(s, sh->c->now);
+	rc = crdt_report_begin(s, sh->c->a.now);
 	if (rc)
 		return rc;
 	sheet_head(sh);
@@ -572,7 +572,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	memset(&sh, 0, sizeof sh);
 	sh.c = c;
 	snprintf(sh.community, sizeof sh.community, "Our neighbourhood");
-	if (peer_community_load(c->home, &com) == 0) {
+	if (peer_community_load(c->a.home, &com) == 0) {
 		if (com.name[0])
 			snprintf(sh.community, sizeof sh.community, "%s",
 				 com.name);
@@ -710,7 +710,7 @@ static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
 	w.f = open_memstream(buf, len);
 	if (!w.f)
 		return KITH_ENOMEM;
-	rc = crdt_report_table(c->r.store, t, csv_header, csv_row, &w);
+	rc = crdt_report_table(c->a.r.store, t, csv_header, csv_row, &w);
 	if (fclose(w.f) && !rc)
 		rc = KITH_ENOMEM;
 	*rows = w.rows;
@@ -793,11 +793,11 @@ int cli_report(struct cli *c, int argc, char **argv)
 		return cli_fail("cannot write '%s': %s", dir, cli_oserr(errno));
 	if (!S_ISDIR(st.st_mode))
 		return cli_fail("cannot write '%s': %s", dir, cli_oserr(ENOTDIR));
-	rc = crdt_report_begin(c->r.store, c->now);
+	rc = crdt_report_begin(c->a.r.store, c->a.now);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read the replica");
 	rc = csv_write_all(c, path, rows);
-	crdt_report_end(c->r.store);
+	crdt_report_end(c->a.r.store);
 	if (rc)
 		return rc;
 	if (c->json) {

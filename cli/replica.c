@@ -45,7 +45,7 @@ int cli_members(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	rc = crdt_query_members(c->r.store, NULL,
+	rc = crdt_query_members(c->a.r.store, NULL,
 				c->json ? cli_json_list_row : member_text_row,
 				c->json ? (void *)&m.json : (void *)&m);
 	if (rc)
@@ -67,7 +67,7 @@ int cli_digest(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	rc = crdt_digest(c->r.store, hex);
+	rc = crdt_digest(c->a.r.store, hex);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot compute digest");
 	{
@@ -76,13 +76,13 @@ int cli_digest(struct cli *c, int argc, char **argv)
 		struct peer_community com;
 		char id[65] = "", creator[65] = "";
 
-		if (peer_community_load(c->home, &com) == 0) {
+		if (peer_community_load(c->a.home, &com) == 0) {
 			if (com.version == 2)
 				crdt_hex(id, com.genesis, CRDT_HASH_LEN);
 			peer_community_wipe(&com);
 		}
-		if (c->have_community)
-			crdt_hex(creator, c->creator, CRDT_PK_LEN);
+		if (c->a.have_community)
+			crdt_hex(creator, c->a.creator, CRDT_PK_LEN);
 		if (c->json) {
 			printf("{\"digest\":\"%s\",\"community\":\"%s\","
 			       "\"creator\":\"%s\"}\n",
@@ -113,7 +113,7 @@ int cli_vector(struct cli *c, int argc, char **argv)
 		return rc;
 	if (cli_output_check(c, argv[1], "kith-vector 1\n", 14))
 		return CLI_FAIL;
-	rc = crdt_vector_load(c->r.store, &vv);
+	rc = crdt_vector_load(c->a.r.store, &vv);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read version vector");
 	/* written next to the file, then renamed over it */
@@ -209,7 +209,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	}
 	rc = cli_output_tmp(file, tmp, sizeof tmp);
 	if (!rc) {
-		rc = crdt_bundle_export_max(&c->r, com.key, since ? &vv : NULL,
+		rc = crdt_bundle_export_max(&c->a.r, com.key, since ? &vv : NULL,
 					    max, tmp, &st);
 		if (rc)
 			unlink(tmp);
@@ -256,7 +256,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	memset(&st, 0, sizeof st);
-	rc = crdt_bundle_import(&c->r, com.key, argv[1], &st);
+	rc = crdt_bundle_import(&c->a.r, com.key, argv[1], &st);
 	peer_community_wipe(&com);
 	switch (rc) {
 	case 0:
@@ -282,7 +282,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 				argv[1]);
 	default:
 		why = rc == KITH_EDB || rc == KITH_EFULL || rc == KITH_EBUSY
-			      ? crdt_store_errmsg(c->r.store)
+			      ? crdt_store_errmsg(c->a.r.store)
 			      : kith_strerror(rc);
 		return cli_fail("cannot import '%s': %s; nothing was imported",
 				argv[1], why);

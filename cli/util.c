@@ -114,188 +114,48 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
 	return CLI_USAGE;
 }
 
-static uint64_t cli_now_ms(void *ctx)
+int cli_fail_action(struct cli *c)
 {
-	struct cli *c = ctx;
-
-	return c->fixed_ms ? c->fixed_ms : crdt_env_system.now_ms(NULL);
+	if (!c->a.msg[0]) /* the layer below printed it */
+		return CLI_FAIL;
+	return cli_fail("%s", c->a.msg);
 }
 
-/* The keeper of DIR/head (crdt/replica.h, peer/keystore.h). */
-static int cli_head_load(void *ctx, const uint8_t pk[CRDT_PK_LEN],
-			 struct crdt_head *h)
+/* Warnings of the action layer: "kith: warning: ..." on stderr. */
+static void cli_warn(void *ctx, const char *msg)
 {
-	struct cli *c = ctx;
-	int rc = peer_head_load(c->home, pk, h);
-
-	if (rc == KITH_EDECODE) {
-		/* the replica is the truth then; a new file follows */
-		if (!c->head_warned)
-			fprintf(stderr, "kith: warning: '%s/head' is damaged; "
-					"taking this replica as the truth\n",
-				c->home);
-		c->head_warned = 1;
-		rc = KITH_ENOTFOUND;
-	}
-	c->head = rc ? (struct crdt_head){ 0 } : *h;
-	return rc;
+	(void)ctx;
+	fprintf(stderr, "kith: %s %s\n", _("warning:"), msg);
 }
 
-static int cli_head_save(void *ctx, const uint8_t pk[CRDT_PK_LEN],
-			 const struct crdt_head *h)
+int cli_open_flags(struct cli *c, int flags)
 {
-	struct cli *c = ctx;
-	int rc = peer_head_save(c->home, pk, h);
-
-	if (rc && !c->head_warned && !c->head_quiet)
-		fprintf(stderr, "kith: warning: cannot record your change #%llu "
-				"in '%s/head': %s\n",
-			(unsigned long long)h->seq, c->home, kith_strerror(rc));
-	if (rc && !c->head_quiet)
-		c->head_warned = 1;
-	return rc;
-}
-
-/* The refusal of a write while the replica lacks our own head. */
-static int cli_fail_behind(struct cli *c)
-{
-	struct crdt_head h;
-
-	if (crdt_replica_own_head(&c->r, &h, NULL, NULL) == 0 &&
-	    h.seq >= c->head.seq)
-		return cli_fail("this replica holds another change #%llu of "
-				"yours than this machine made (a copied "
-				"identity?); sync with a neighbour (kith sync "
-				"ADDR) or import a bundle before writing",
-				(unsigned long long)c->head.seq);
-	return cli_fail("this replica is missing your own earlier changes "
-			"(up to #%llu); sync with a neighbour (kith sync ADDR), "
-			"import a bundle or restore a backup before writing",
-			(unsigned long long)c->head.seq);
-}
-
-/* Days are enough: a clock that far behind is wrong, not skewed. */
-#define CLI_CLOCK_BEHIND_MS (86400ull * 1000)
-
-/* Warn when the clock is far behind the newest stamp this replica has
- * seen (a Raspberry Pi without a real-time clock after a power cut):
- * crdt/replica.h stamps from that newest stamp on. */
-static void cli_check_clock(struct cli *c)
-{
-	uint64_t newest, now_ms = cli_now_ms(c);
-	char now_s[32], seen_s[32];
-
-	if (crdt_replica_newest_hlc(&c->r, &newest))
-		return;
-	newest >>= 16;
-	if (newest <= now_ms + CLI_CLOCK_BEHIND_MS)
-		return;
-	cli_format_date(now_s, sizeof now_s, (int64_t)(now_ms / 1000));
-	cli_format_date(seen_s, sizeof seen_s, (int64_t)(newest / 1000));
-	fprintf(stderr, "kith: warning: this computer's clock says %s, %llu "
-			"days behind the newest change seen (%s); posts are "
-			"stamped just after that change; set the clock\n",
-		now_s, (unsigned long long)((newest - now_ms) / 86400000),
-		seen_s);
+	c->a.warn = cli_warn;
+	c->a.warn_ctx = c;
+	if (action_open(&c->a, c->home_arg, flags))
+		return cli_fail_action(c);
+	return CLI_OK;
 }
 
 int cli_open(struct cli *c, int need_identity)
 {
-	char path[PEER_PATH_MAX];
-	struct crdt_env env = c->env;
-	int rc, fd;
-
-	if (c->open)
-		goto identity;
-	if (peer_home(c->home_arg, c->home, sizeof c->home))
-		return cli_fail("cannot find a data directory; use --home DIR");
-	rc = peer_home_ensure(c->home);
-	if (rc)
-		return cli_fail("cannot create data directory '%s': %s", c->home,
-				kith_strerror(rc));
-	if (peer_path(path, sizeof path, c->home, "replica.db"))
-		return cli_fail("data directory path is too long");
-	/* a new replica is created 0600 here, whatever the umask; SQLite
-	 * gives its -wal and -shm the mode of the database file */
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-	env.now_ms = cli_now_ms;
-	env.ctx = c;
-	c->env = env;
-	c->now = (int64_t)(cli_now_ms(c) / 1000);
-	/* crdt_store_open prints "kith: cannot open replica ..." itself */
-	rc = crdt_replica_open(&c->r, path, &env);
-	if (rc)
-		return CLI_FAIL;
-	c->open = 1;
-	c->r.keeper.load = cli_head_load;
-	c->r.keeper.save = cli_head_save;
-	c->r.keeper.ctx = c;
-	cli_check_clock(c);
-	{
-		struct peer_community com;
-
-		if (peer_community_load(c->home, &com) == 0) {
-			c->joined = 1;
-			/* version 2: the creator signed the genesis change
-			 * the code names; unknown until the replica holds it */
-			if (com.version == 1) {
-				memcpy(c->creator, com.creator, 32);
-				c->have_community = 1;
-			} else if (crdt_genesis_author(c->r.store, com.genesis,
-						       c->creator) == 0) {
-				c->have_community = 1;
-			}
-			peer_community_wipe(&com);
-		}
-	}
-	rc = crdt_community_refresh(c->r.store,
-				    c->have_community ? c->creator : NULL,
-				    &c->roles);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read roles");
-identity:
-	if (!need_identity || c->r.id.sk)
-		return CLI_OK;
-	rc = peer_identity_load(c->home, &c->r.id);
-	if (rc == KITH_ENOIDENT)
-		return cli_fail("no identity in '%s'; run 'kith init --name "
-				"YOUR_NAME' first",
-				c->home);
-	if (rc)
-		return cli_fail("cannot read identity in '%s': %s", c->home,
-				kith_strerror(rc));
-	/* first open of an identity without DIR/head, or after a crash
-	 * between a commit and its record: record the replica's head (never
-	 * over a record this replica does not hold) */
-	/* quietly: on a full disk this would repeat on every command; a
-	 * new change that cannot be recorded still warns */
-	c->head_quiet = 1;
-	rc = crdt_replica_keep_head(&c->r);
-	c->head_quiet = 0;
-	(void)rc; /* reads and refusals still work */
-	return CLI_OK;
+	return cli_open_flags(c, need_identity ? ACTION_IDENTITY : ACTION_READ);
 }
 
 void cli_close(struct cli *c)
 {
-	if (c->open && sqlite3_total_changes(crdt_store_db(c->r.store)) > 0)
-		peer_daemon_notify(c->home); /* we wrote: a daemon pushes now */
-	if (c->open)
-		crdt_replica_close(&c->r);
-	c->open = 0;
-	crdt_roles_release(&c->roles);
+	if (action_close(&c->a))
+		peer_daemon_notify(c->a.home); /* we wrote: a daemon pushes now */
 }
 
 void cli_banner(struct cli *c)
 {
 	char when[32];
 
-	if (c->json || !c->roles.emergency)
+	if (c->json || !c->a.roles.emergency)
 		return;
 	{
-		time_t t = (time_t)(c->roles.since_ms / 1000);
+		time_t t = (time_t)(c->a.roles.since_ms / 1000);
 		struct tm tm;
 
 		if (!localtime_r(&t, &tm) ||
@@ -303,7 +163,7 @@ void cli_banner(struct cli *c)
 			snprintf(when, sizeof when, "?");
 	}
 	printf("*** EMERGENCY since %s: %s ***\n", when,
-	       c->roles.reason[0] ? cli_txt(c->roles.reason)
+	       c->a.roles.reason[0] ? cli_txt(c->a.roles.reason)
 				  : "(no reason given)");
 	printf("*** critical and urgent needs are listed first; check in with "
 	       "'kith checkin safe' ***\n\n");
@@ -311,21 +171,16 @@ void cli_banner(struct cli *c)
 
 int cli_require_role(struct cli *c, int role, const char *what)
 {
-	if (c->r.id.sk && crdt_roles_has(&c->roles, c->r.id.pk, role))
+	if (!action_require_role(&c->a, role, what))
 		return 1;
-	cli_fail("only %ss can %s", crdt_roles[role], what);
+	cli_fail_action(c);
 	return 0;
 }
 
 int cli_fail_rc(struct cli *c, int rc, const char *what)
 {
-	if (rc == KITH_EBEHIND)
-		return cli_fail_behind(c);
-	if (rc == KITH_EDB || rc == KITH_EBUSY || rc == KITH_EFULL ||
-	    rc == KITH_EIO)
-		return cli_fail("%s: %s (%s)", what, kith_strerror(rc),
-				crdt_store_errmsg(c->r.store));
-	return cli_fail("%s: %s", what, kith_strerror(rc));
+	action_fail_rc(&c->a, rc, what);
+	return cli_fail_action(c);
 }
 
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -457,30 +312,9 @@ void cli_format_date(char *out, size_t cap, int64_t t)
 
 int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out)
 {
-	const struct crdt_rschema *r = crdt_schema((unsigned)rtype);
-	int rc = crdt_resolve(c->r.store, rtype, arg, out);
-
-	switch (rc) {
-	case 0:
-		return 0;
-	case KITH_EINVAL:
-		return cli_fail("id '%s' is too short; give at least 6 characters",
-				arg);
-	case KITH_EAMBIGUOUS:
-		if (rtype == CRDT_R_MEMBER)
-			return cli_fail("'%s' matches several members; use their "
-					"id (see 'kith members')",
-					arg);
-		return cli_fail("id '%s' matches several %ss; give more "
-				"characters",
-				arg, r->name);
-	case KITH_ENOTFOUND:
-		if (rtype == CRDT_R_MEMBER)
-			return cli_fail("no member '%s' (see 'kith members')", arg);
-		return cli_fail("no %s with id '%s'", r->name, arg);
-	default:
-		return cli_fail_rc(c, rc, "cannot look up id");
-	}
+	if (action_resolve(&c->a, rtype, arg, out))
+		return cli_fail_action(c);
+	return 0;
 }
 
 int cli_has_field(const struct crdt_op *op, unsigned field)
@@ -500,7 +334,7 @@ void cli_print_new_id(struct cli *c, uint64_t seq, uint32_t idx)
 	uint8_t id[CRDT_ID_LEN];
 	char hex[2 * CRDT_ID_LEN + 1];
 
-	crdt_record_id(id, c->r.id.pk, seq, idx);
+	action_new_id(&c->a, seq, idx, id);
 	crdt_hex(hex, id, CRDT_ID_LEN);
 	if (c->json)
 		printf("{\"id\":\"%s\"}\n", hex);
@@ -524,15 +358,8 @@ int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
 		      const char *what)
 {
-	int rc;
-
-	memcpy(op->target, id, CRDT_ID_LEN);
-	op->target_len = CRDT_ID_LEN;
-	rc = crdt_op_finish(op);
-	if (!rc)
-		rc = crdt_replica_commit(&c->r, op, 1, NULL);
-	if (rc)
-		return cli_fail_rc(c, rc, what);
+	if (action_commit_ref(&c->a, op, id, what))
+		return cli_fail_action(c);
 	return CLI_OK;
 }
 
@@ -540,17 +367,7 @@ int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
 int cli_community_key(struct cli *c, struct peer_community *com,
 		      const char *what)
 {
-	int rc = peer_community_load(c->home, com);
-
-	if (rc == KITH_ENOCOMMUNITY)
-		return cli_fail("you have not joined a community; %s are "
-				"encrypted with its key ('kith community join "
-				"CODE')",
-				what);
-	if (rc)
-		return cli_fail("cannot read community key: %s",
-				kith_strerror(rc));
-	/* what bundles and sessions use: bound to the genesis id */
-	peer_community_wire_key(com, com->key);
+	if (action_community_key(&c->a, com, what))
+		return cli_fail_action(c);
 	return 0;
 }

@@ -89,7 +89,7 @@ static const struct option wish_opts[] = {
 
 static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 		      struct crdt_op *op, const char **pos,
-		      struct cli_private *priv)
+		      struct action_private *priv)
 {
 	int ch, k, rc;
 	int64_t v;
@@ -173,7 +173,7 @@ static const uint8_t *accepted_helper(struct cli *c,
 				      struct crdt_record_info *claim)
 {
 	if (!wish->has_accepted ||
-	    crdt_record_info(c->r.store, CRDT_R_CLAIM, wish->accepted, claim) ||
+	    crdt_record_info(c->a.r.store, CRDT_R_CLAIM, wish->accepted, claim) ||
 	    claim->closed)
 		return NULL;
 	return claim->author;
@@ -182,7 +182,7 @@ static const uint8_t *accepted_helper(struct cli *c,
 /* Seal --private into the op (sealed: CRDT_SEAL_MAX bytes, alive until the
  * commit); "" removes the private part. */
 static int set_private(struct cli *c, struct crdt_op *op,
-		       const struct cli_private *priv, const uint8_t *helper,
+		       const struct action_private *priv, const uint8_t *helper,
 		       uint8_t *sealed)
 {
 	size_t len = 0;
@@ -201,7 +201,7 @@ static int set_private(struct cli *c, struct crdt_op *op,
 
 static int wish_add(struct cli *c, int argc, char **argv)
 {
-	struct cli_private priv;
+	struct action_private priv;
 	struct crdt_op op;
 	uint8_t sealed[CRDT_SEAL_MAX];
 	const char *pos;
@@ -231,7 +231,7 @@ static int wish_add(struct cli *c, int argc, char **argv)
 		rc = set_private(c, &op, &priv, NULL, sealed);
 	if (rc)
 		return rc;
-	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot save the wish");
 	cli_print_new_id(c, seq, 0);
@@ -244,7 +244,7 @@ struct list_ctx {
 	struct cli *c;
 	struct cli_json_list json;
 	int n;
-	const struct cli_private_view *priv; /* show: the private part */
+	const struct action_private_view *priv; /* show: the private part */
 };
 
 static int wish_text_row(void *ctx, const struct crdt_row *r)
@@ -327,8 +327,8 @@ static int wish_list(struct cli *c, int argc, char **argv)
 		return rc;
 	cli_banner(c);
 	if (mine)
-		f.author = c->r.id.pk;
-	rc = crdt_query_wishes(c->r.store, &f, c->now,
+		f.author = c->a.r.id.pk;
+	rc = crdt_query_wishes(c->a.r.store, &f, c->a.now,
 			       c->json ? cli_json_list_row : wish_text_row,
 			       c->json ? (void *)&l.json : (void *)&l);
 	if (rc)
@@ -409,7 +409,7 @@ static int wish_show(struct cli *c, int argc, char **argv)
 	struct crdt_wish_filter f = { .urgency = -1 };
 	struct list_ctx l = { c, { 0 }, 0, NULL }, lc = { c, { 0 }, 0, NULL };
 	struct crdt_record_info info;
-	struct cli_private_view priv;
+	struct action_private_view priv;
 	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
 	int rc;
@@ -421,7 +421,7 @@ static int wish_show(struct cli *c, int argc, char **argv)
 		rc = cli_resolve(c, CRDT_R_WISH, arg, id);
 	if (rc)
 		return rc;
-	rc = crdt_record_info(c->r.store, CRDT_R_WISH, id, &info);
+	rc = crdt_record_info(c->a.r.store, CRDT_R_WISH, id, &info);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot show wish");
 	rc = cli_private_read(c, CRDT_R_WISH, id, info.author, &priv);
@@ -429,10 +429,10 @@ static int wish_show(struct cli *c, int argc, char **argv)
 		return rc;
 	l.priv = &priv;
 	f.id = id;
-	rc = crdt_query_wishes(c->r.store, &f, c->now, wish_show_row, &l);
-	cli_private_view_wipe(&priv);
+	rc = crdt_query_wishes(c->a.r.store, &f, c->a.now, wish_show_row, &l);
+	action_private_view_wipe(&priv);
 	if (!rc && !c->json)
-		rc = crdt_query_claims(c->r.store, id, claim_text_row, &lc);
+		rc = crdt_query_claims(c->a.r.store, id, claim_text_row, &lc);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot show wish");
 	return CLI_OK;
@@ -450,7 +450,7 @@ static int load(struct cli *c, int rtype, const char *arg,
 		rc = cli_resolve(c, rtype, arg, id);
 	if (rc)
 		return rc;
-	rc = crdt_record_info(c->r.store, rtype, id, info);
+	rc = crdt_record_info(c->a.r.store, rtype, id, info);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot read record");
 	return 0;
@@ -458,7 +458,7 @@ static int load(struct cli *c, int rtype, const char *arg,
 
 static int mine(struct cli *c, const struct crdt_record_info *info)
 {
-	return crdt_equal(info->author, c->r.id.pk, CRDT_PK_LEN);
+	return crdt_equal(info->author, c->a.r.id.pk, CRDT_PK_LEN);
 }
 
 static int own_wish(struct cli *c, const char *arg, const char *verb,
@@ -500,7 +500,7 @@ static int own_claim(struct cli *c, const char *arg, const char *verb,
 static int wish_edit(struct cli *c, int argc, char **argv)
 {
 	struct crdt_record_info info, claim;
-	struct cli_private priv;
+	struct action_private priv;
 	struct crdt_op op;
 	uint8_t sealed[CRDT_SEAL_MAX];
 	const char *pos;
@@ -589,7 +589,7 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmds[C_CLAIM], "--note is too long");
 	if (crdt_op_finish(&op))
 		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->r, &op, 1, &seq);
+	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
 	if (rc)
 		return cli_fail_rc(c, rc, "cannot save the claim");
 	cli_print_new_id(c, seq, 0);
@@ -703,7 +703,7 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 		struct crdt_record_info ci;
 
 		/* an accepted claim its helper took back credits nobody */
-		if (crdt_record_info(c->r.store, CRDT_R_CLAIM, info.accepted,
+		if (crdt_record_info(c->a.r.store, CRDT_R_CLAIM, info.accepted,
 				     &ci) == 0 &&
 		    !ci.closed)
 			claim = info.accepted;

@@ -76,6 +76,10 @@ run_err 1 "kith init" "wish add without an identity says to run 'kith init'" \
 	"$T/empty" wish add --title Soup
 run_err 1 "kith init" "profile without an identity says to run 'kith init'" \
 	"$T/empty" profile --skills x
+run_err 1 "no kith data directory" "a data directory that does not exist is named, not created" \
+	"$T/empty" item list
+check "... and nothing was created" test ! -e "$T/empty"
+mkdir -m 700 "$T/empty"
 run_ok "listing items needs no identity" "$T/empty" item list
 run_ok "digest needs no identity" "$T/empty" digest
 

@@ -1,0 +1,93 @@
+/*
+ * i18n.c - locale and catalogue set-up (see i18n.h).
+ */
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+
+#ifndef LOCALEDIR
+#define LOCALEDIR "/usr/local/share/locale"
+#endif
+
+#define DOMAIN "kith"
+
+/* The first of LC_ALL, LC_MESSAGES, LANG that is set, as POSIX orders
+ * them. */
+static const char *env_locale(void)
+{
+	static const char *const names[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		v = getenv(names[i]);
+		if (v && *v)
+			return v;
+	}
+	return NULL;
+}
+
+/* The catalogue directory: BUILD/locale next to a kith in a build tree,
+ * else LOCALEDIR. */
+static void bind_catalogue(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 16];
+	struct stat st;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(dir, sizeof dir, "%s/locale", exe);
+			if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+				bindtextdomain(DOMAIN, dir);
+				return;
+			}
+		}
+	}
+	bindtextdomain(DOMAIN, LOCALEDIR);
+}
+
+void action_i18n_init(void)
+{
+	const char *want = env_locale();
+
+	if (!setlocale(LC_ALL, "") && want && strcmp(want, "C") &&
+	    strcmp(want, "POSIX")) {
+		/* LANG names a locale this machine has not generated: keep
+		 * UTF-8 and the language anyway.  gettext ignores LANGUAGE
+		 * only in the "C" locale, and C.UTF-8 is not that. */
+		char lang[64];
+		size_t len = strcspn(want, ".@");
+
+		if (setlocale(LC_ALL, "C.UTF-8") && len && len < sizeof lang) {
+			memcpy(lang, want, len);
+			lang[len] = 0;
+			setenv("LANGUAGE", lang, 0);
+		}
+	}
+	bind_catalogue();
+	bind_textdomain_codeset(DOMAIN, "UTF-8");
+	textdomain(DOMAIN);
+}
+
+const char *action_pgettext(const char *ctx, const char *s)
+{
+	char key[256];
+	const char *t;
+
+	/* msgctxt is stored as "CTX\004MSGID" in the catalogue */
+	if (snprintf(key, sizeof key, "%s\004%s", ctx, s) >= (int)sizeof key)
+		return s;
+	t = gettext(key);
+	return t == key ? s : t;
+}
