@@ -149,6 +149,13 @@ static int load_community(struct action *a)
 	return 0;
 }
 
+int action_refresh(struct action *a)
+{
+	crdt_roles_release(&a->roles);
+	a->joined = a->have_community = 0;
+	return load_community(a);
+}
+
 static int open_replica(struct action *a, const char *home_arg, int flags)
 {
 	char path[PEER_PATH_MAX];

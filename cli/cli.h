@@ -31,8 +31,8 @@ struct cli {
 struct cli_cmd {
 	const char *name;
 	int (*fn)(struct cli *c, int argc, char **argv);
-	const char *usage; /* "item add --title T [...]" */
-	const char *help;  /* one line */
+	const char *usage; /* "item add --title T [...]" (not translated) */
+	const char *help;  /* one line, N_("...") (shown translated) */
 	int group;	   /* has subcommands: they answer --help */
 };
 
@@ -81,7 +81,9 @@ void cli_print_usage(FILE *f, const struct cli_cmd *cmd);
 /* 1 if argv has -h/--help (before a "--"). */
 int cli_wants_help(int argc, char **argv);
 
-/* "kith: ..." on stderr; returns CLI_FAIL. */
+/* "kith: ..." on stderr; returns CLI_FAIL.  cli_fail and cli_usage
+ * translate fmt themselves (action/i18n.h): pass the English literal, not
+ * _("..."); `make pot` finds them by name. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "kith: ..." plus usage on stderr; returns CLI_USAGE. */
 int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)

@@ -128,8 +128,8 @@ int cli_role(struct cli *c, int argc, char **argv)
 	static const struct cli_cmd cmd = {
 		"role", cli_role,
 		"role grant|revoke MEMBER ROLE [--building B]",
-		"appoint or remove a coordinator or building head (a building "
-		"head heads --building B)", 0
+		N_("appoint or remove a coordinator or building head (a building "
+		"head heads --building B)"), 0
 	};
 	const char *pos[3] = { NULL, NULL, NULL }, *building = NULL;
 	uint8_t who[32];
@@ -215,8 +215,8 @@ int cli_member(struct cli *c, int argc, char **argv)
 		"member", cli_member,
 		"member verify MEMBER --building B --unit U | "
 		"member unverify MEMBER",
-		"vouch for a member you met in person (coordinators, and "
-		"building heads for their building)", 0
+		N_("vouch for a member you met in person (coordinators, and "
+		"building heads for their building)"), 0
 	};
 	const char *pos[2] = { NULL, NULL }, *building = NULL, *unit = NULL;
 	const struct crdt_verified *v;
@@ -297,11 +297,11 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	};
 	static const struct cli_cmd hide_cmd = {
 		"hide", cli_hide, "hide ID --reason R",
-		"hide a post from everyone's lists (coordinators)", 0
+		N_("hide a post from everyone's lists (coordinators)"), 0
 	};
 	static const struct cli_cmd show_cmd = {
 		"unhide", cli_unhide, "unhide ID [--reason R]",
-		"show a hidden post again (coordinators)", 0
+		N_("show a hidden post again (coordinators)"), 0
 	};
 	const struct cli_cmd *cmd = hide ? &hide_cmd : &show_cmd;
 	const char *arg = NULL, *reason = NULL;
@@ -423,7 +423,7 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 	static const struct cli_cmd cmd = {
 		"emergency", cli_emergency,
 		"emergency [start \"REASON\" | end]",
-		"show, start or end emergency mode (coordinators)", 0
+		N_("show, start or end emergency mode (coordinators)"), 0
 	};
 	struct crdt_op op;
 	int start, rc;
@@ -484,7 +484,7 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 	static const struct cli_cmd cmd = {
 		"checkin", cli_checkin,
 		"checkin safe|need-help [--for MEMBER_OR_NAME] [--note N]",
-		"say how a household is (yours, or a neighbour's)", 0
+		N_("say how a household is (yours, or a neighbour's)"), 0
 	};
 	const char *state = NULL, *who = NULL, *note = NULL;
 	uint8_t member[32];
@@ -587,7 +587,7 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 	};
 	static const struct cli_cmd cmd = {
 		"checkins", cli_checkins, "checkins [--building B]",
-		"roll call: who is safe, who needs help, who has not checked in",
+		N_("roll call: who is safe, who needs help, who has not checked in"),
 		0
 	};
 	struct roll r;

@@ -15,14 +15,14 @@ static const struct cli_cmd init_cmd = {
 	"init", cli_init,
 	"init --name NAME [--building B] [--unit U] [--skills S] "
 	"[--available WHEN]",
-	"create your identity (a signing key) in the data directory", 0
+	N_("create your identity (a signing key) in the data directory"), 0
 };
 static const struct cli_cmd profile_cmd = {
 	"profile", cli_profile,
 	"profile [--name N] [--building B] [--unit U] [--skills S] "
 	"[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
-	"publish changes to your member profile (--private: only you, the "
-	"coordinators and members you name can read it)", 0
+	N_("publish changes to your member profile (--private: only you, the "
+	"coordinators and members you name can read it)"), 0
 };
 
 /* priv: where --private / --private-to go (NULL: not accepted) */
@@ -503,13 +503,13 @@ int cli_community(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_cmd t[] = {
 		{ "create", community_create, "community create NAME",
-		  "start a community and print its invite code", 0 },
+		  N_("start a community and print its invite code"), 0 },
 		{ "invite", community_invite, "community invite",
-		  "print the invite code again", 0 },
+		  N_("print the invite code again"), 0 },
 		{ "join", community_join, "community join [CODE | -]",
-		  "join the community of an invite code (without CODE, or with "
+		  N_("join the community of an invite code (without CODE, or with "
 		  "'-': read it from standard input, which keeps it out of "
-		  "shell history and ps)", 0 },
+		  "shell history and ps)"), 0 },
 	};
 
 	return cli_dispatch(c, "community", t, sizeof t / sizeof t[0], argc,

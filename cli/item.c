@@ -29,25 +29,25 @@ static int item_renew(struct cli *c, int argc, char **argv);
 
 static const struct cli_cmd cmds[] = {
 	{ "add", item_add, "item add --title T " ITEM_FLAGS,
-	  "offer something; prints its id", 0 },
+	  N_("offer something; prints its id"), 0 },
 	{ "list", item_list,
 	  "item list [--mine] [--kind K] [--category C] [--search Q] [--all] "
 	  "[--overdue]",
-	  "list items (available, requested and on loan; --all for every one)", 0 },
-	{ "show", item_show, "item show ID", "show one item with its requests", 0 },
+	  N_("list items (available, requested and on loan; --all for every one)"), 0 },
+	{ "show", item_show, "item show ID", N_("show one item with its requests"), 0 },
 	{ "edit", item_edit, "item edit ID [--title T] " ITEM_FLAGS,
-	  "change your item", 0 },
+	  N_("change your item"), 0 },
 	{ "withdraw", item_withdraw, "item withdraw ID",
-	  "take your item off the lists for good", 0 },
+	  N_("take your item off the lists for good"), 0 },
 	{ "lend", item_lend, "item lend ID --to MEMBER [--due DATE]",
-	  "record that you lent your item to a member", 0 },
+	  N_("record that you lent your item to a member"), 0 },
 	{ "return", item_return, "item return ID",
-	  "record that your lent item came back", 0 },
+	  N_("record that your lent item came back"), 0 },
 	{ "request", item_request, "item request ID [--note N]",
-	  "ask the owner for an item", 0 },
+	  N_("ask the owner for an item"), 0 },
 	{ "renew", item_renew, "item renew ID",
-	  "keep your item listed (items expire 90 days after their last "
-	  "change)", 0 },
+	  N_("keep your item listed (items expire 90 days after their last "
+	  "change)"), 0 },
 };
 
 int cli_item(struct cli *c, int argc, char **argv)

@@ -15,86 +15,89 @@
 static const struct cli_cmd commands[] = {
 	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S] "
 	  "[--available WHEN]",
-	  "create your identity in the data directory", 0 },
-	{ "whoami", cli_whoami, "whoami", "show your id, name and community", 0 },
+	  N_("create your identity in the data directory"), 0 },
+	{ "whoami", cli_whoami, "whoami", N_("show your id, name and community"), 0 },
 	{ "profile", cli_profile,
 	  "profile [--name N] [--building B] [--unit U] [--skills S] "
 	  "[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
-	  "publish changes to your member profile", 0 },
+	  N_("publish changes to your member profile"), 0 },
 	{ "community", cli_community,
 	  "community create NAME | invite | join [CODE | -]",
-	  "create, share or join a community", 1 },
+	  N_("create, share or join a community"), 1 },
 	{ "item", cli_item, "item add|list|show|edit|withdraw|lend|return|request ...",
-	  "things to lend or give, skills, rooms, resources", 1 },
+	  N_("things to lend or give, skills, rooms, resources"), 1 },
 	{ "wish", cli_wish,
 	  "wish add|list|show|edit|withdraw|claim|unclaim|deliver|accept|confirm ...",
-	  "needs of neighbours, and help offered for them", 1 },
-	{ "members", cli_members, "members", "list members with their time-bank hours", 0 },
+	  N_("needs of neighbours, and help offered for them"), 1 },
+	{ "members", cli_members, "members", N_("list members with their time-bank hours"), 0 },
 	{ "digest", cli_digest, "digest",
-	  "print a hash of the replica's state (equal on replicas that agree)", 0 },
+	  N_("print a hash of the replica's state (equal on replicas that agree)"), 0 },
 	{ "vector", cli_vector, "vector FILE",
-	  "write what this replica holds, for 'export --since'", 0 },
+	  N_("write what this replica holds, for 'export --since'"), 0 },
 	{ "export", cli_export, "export FILE [--since VECTOR_FILE]",
-	  "write an encrypted bundle of changes", 0 },
-	{ "import", cli_import, "import FILE", "apply an encrypted bundle", 0 },
+	  N_("write an encrypted bundle of changes"), 0 },
+	{ "import", cli_import, "import FILE", N_("apply an encrypted bundle"), 0 },
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
 	  "[--interval SECS] [-v]",
-	  "run in the foreground: find neighbours and keep in sync", 0 },
+	  N_("run in the foreground: find neighbours and keep in sync"), 0 },
 	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v]",
-	  "sync once with a peer, both ways, then exit", 0 },
-	{ "peers", cli_peers, "peers", "peers this node knows and synced with", 0 },
+	  N_("sync once with a peer, both ways, then exit"), 0 },
+	{ "peers", cli_peers, "peers", N_("peers this node knows and synced with"), 0 },
 	{ "status", cli_status, "status",
-	  "this node, its replica, and whether the daemon runs", 0 },
-	{ "roles", cli_roles, "roles", "who coordinates and who heads a building",
+	  N_("this node, its replica, and whether the daemon runs"), 0 },
+	{ "roles", cli_roles, "roles", N_("who coordinates and who heads a building"),
 	  0 },
 	{ "member", cli_member, "member verify MEMBER --building B --unit U",
-	  "vouch for a member met in person (their hours count)", 0 },
+	  N_("vouch for a member met in person (their hours count)"), 0 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
-	  "appoint or remove a coordinator or building-head (coordinators)",
+	  N_("appoint or remove a coordinator or building-head (coordinators)"),
 	  0 },
 	{ "hide", cli_hide, "hide ID --reason R",
-	  "hide a post from everyone's lists (coordinators)", 0 },
+	  N_("hide a post from everyone's lists (coordinators)"), 0 },
 	{ "unhide", cli_unhide, "unhide ID [--reason R]",
-	  "show a hidden post again (coordinators)", 0 },
+	  N_("show a hidden post again (coordinators)"), 0 },
 	{ "block", cli_block, "block MEMBER",
-	  "hide a member's posts from you, on this machine only", 0 },
-	{ "unblock", cli_unblock, "unblock MEMBER", "undo 'kith block'", 0 },
+	  N_("hide a member's posts from you, on this machine only"), 0 },
+	{ "unblock", cli_unblock, "unblock MEMBER", N_("undo 'kith block'"), 0 },
 	{ "emergency", cli_emergency, "emergency [start \"REASON\" | end]",
-	  "show, start or end emergency mode (coordinators)", 0 },
+	  N_("show, start or end emergency mode (coordinators)"), 0 },
 	{ "checkin", cli_checkin,
 	  "checkin safe|need-help [--for MEMBER_OR_NAME] [--note N]",
-	  "say how a household is (yours, or a neighbour's)", 0 },
+	  N_("say how a household is (yours, or a neighbour's)"), 0 },
 	{ "checkins", cli_checkins, "checkins [--building B]",
-	  "roll call: who is safe, who needs help, who has not checked in", 0 },
+	  N_("roll call: who is safe, who needs help, who has not checked in"), 0 },
 	{ "inventory", cli_inventory, "inventory [--building B]",
-	  "emergency resources totalled by building and category", 0 },
+	  N_("emergency resources totalled by building and category"), 0 },
 	{ "volunteers", cli_volunteers, "volunteers [--skill S] [--building B]",
-	  "members who offer skills or time, your building first", 0 },
+	  N_("members who offer skills or time, your building first"), 0 },
 	{ "match", cli_match, "match [WISH] [--limit N]",
-	  "propose items and volunteers for the N (20) most urgent open "
-	  "wishes, or one WISH", 0 },
+	  N_("propose items and volunteers for the N (20) most urgent open "
+	  "wishes, or one WISH"), 0 },
 	{ "hours", cli_hours, "hours [MEMBER]",
-	  "a member's time-bank ledger and balance (default: yours)", 0 },
+	  N_("a member's time-bank ledger and balance (default: yours)"), 0 },
 	{ "print", cli_print, "print [--building B] [--out FILE.html]",
-	  "a notice sheet to print, one page per building", 0 },
+	  N_("a notice sheet to print, one page per building"), 0 },
 	{ "report", cli_report, "report --csv DIR",
-	  "CSV files of items, wishes, claims, check-ins, hours", 0 },
+	  N_("CSV files of items, wishes, claims, check-ins, hours"), 0 },
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: kith [--home DIR] [--json] COMMAND [ARGS]\n\n"
-		   "kith keeps your neighbourhood's shared items and wishes on "
-		   "your own machine\nand shares them with neighbours, with "
-		   "or without the internet.\n\ncommands:\n");
+	fputs(_("usage: kith [--home DIR] [--json] COMMAND [ARGS]\n\n"
+		"kith keeps your neighbourhood's shared items and wishes on "
+		"your own machine\nand shares them with neighbours, with or "
+		"without the internet.\n\ncommands:\n"),
+	      f);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\nData directory: --home DIR, else $KITH_HOME, else "
-		   "$XDG_DATA_HOME/kith,\nelse ~/.local/share/kith.  "
-		   "'kith COMMAND --help' tells more.\n");
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			_(commands[i].help));
+	fputs(_("\nData directory: --home DIR, else $KITH_HOME, else "
+		"$XDG_DATA_HOME/kith,\nelse ~/.local/share/kith.  'kith "
+		"COMMAND --help' tells more.\n"),
+	      f);
 }
 
 int main(int argc, char **argv)

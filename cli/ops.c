@@ -20,23 +20,23 @@
 
 static const struct cli_cmd inventory_cmd = {
 	"inventory", cli_inventory, "inventory [--building B]",
-	"emergency resources (items of kind resource) totalled by building "
-	"and category",
+	N_("emergency resources (items of kind resource) totalled by building "
+	"and category"),
 	0
 };
 static const struct cli_cmd volunteers_cmd = {
 	"volunteers", cli_volunteers, "volunteers [--skill S] [--building B]",
-	"members who offer skills or time, your building first", 0
+	N_("members who offer skills or time, your building first"), 0
 };
 static const struct cli_cmd match_cmd = {
 	"match", cli_match, "match [WISH] [--limit N]",
-	"propose items and volunteers for the N (default 20) most urgent open "
-	"wishes, or for one WISH",
+	N_("propose items and volunteers for the N (default 20) most urgent open "
+	"wishes, or for one WISH"),
 	0
 };
 static const struct cli_cmd hours_cmd = {
 	"hours", cli_hours, "hours [MEMBER]",
-	"a member's time-bank ledger and balance (default: yours)", 0
+	N_("a member's time-bank ledger and balance (default: yours)"), 0
 };
 
 /* Options with a value and no positional arguments; 0 or an exit code. */

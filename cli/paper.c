@@ -544,7 +544,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	};
 	static const struct cli_cmd cmd = {
 		"print", cli_print, "print [--building B] [--out FILE.html]",
-		"a notice sheet to print, one page per building", 0
+		N_("a notice sheet to print, one page per building"), 0
 	};
 	struct peer_community com;
 	struct sheet sh;
@@ -755,7 +755,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 	};
 	static const struct cli_cmd cmd = {
 		"report", cli_report, "report --csv DIR",
-		"CSV files of items, wishes, claims, check-ins, hours", 0
+		N_("CSV files of items, wishes, claims, check-ins, hours"), 0
 	};
 	char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX];
 	long rows[CRDT_REPORT_NTABLES];

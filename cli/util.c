@@ -19,7 +19,7 @@ int cli_fail(const char *fmt, ...)
 
 	fputs("kith: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_FAIL;
@@ -31,9 +31,9 @@ static const struct cli_cmd *current;
 
 void cli_print_usage(FILE *f, const struct cli_cmd *cmd)
 {
-	fprintf(f, "usage: kith %s\n", cmd->usage);
+	fprintf(f, _("usage: kith %s\n"), cmd->usage);
 	if (cmd->help)
-		fprintf(f, "%s\n", cmd->help);
+		fprintf(f, "%s\n", _(cmd->help));
 }
 
 int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
@@ -42,14 +42,14 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 
 	fputs("kith: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	if (!cmd)
 		cmd = current;
 	/* exactly one synopsis line after the one "kith: " line */
 	if (cmd)
-		fprintf(stderr, "usage: kith %s\n", cmd->usage);
+		fprintf(stderr, _("usage: kith %s\n"), cmd->usage);
 	return CLI_USAGE;
 }
 
@@ -88,29 +88,30 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
 		FILE *f = argc < 2 ? stderr : stdout;
 
 		if (argc < 2)
-			fprintf(stderr, "kith: 'kith %s' needs a command\n",
+			fprintf(stderr, _("kith: 'kith %s' needs a command\n"),
 				group ? group : "");
-		fprintf(f, "usage: kith %s COMMAND ...\n\ncommands:\n",
+		fprintf(f, _("usage: kith %s COMMAND ...\n\ncommands:\n"),
 			group ? group : "");
 		for (i = 0; i < n; i++)
-			fprintf(f, "  kith %s\n      %s\n", t[i].usage, t[i].help);
+			fprintf(f, "  kith %s\n      %s\n", t[i].usage,
+				_(t[i].help));
 		return argc < 2 ? CLI_USAGE : CLI_OK;
 	}
 	for (i = 0; i < n; i++) {
 		if (strcmp(argv[1], t[i].name))
 			continue;
 		if (!t[i].group && cli_wants_help(argc - 1, argv + 1)) {
-			printf("usage: kith %s\n%s\n", t[i].usage, t[i].help);
+			cli_print_usage(stdout, &t[i]);
 			return CLI_OK;
 		}
 		current = &t[i];
 		return t[i].fn(c, argc - 1, argv + 1);
 	}
-	fprintf(stderr, "kith: unknown command '%s%s%s'; see 'kith %s%s--help'\n",
+	fprintf(stderr, _("kith: unknown command '%s%s%s'; see 'kith %s%s--help'\n"),
 		group ? group : "", group ? " " : "", argv[1], group ? group : "",
 		group ? " " : "");
 	if (group && current) /* the group's synopsis */
-		fprintf(stderr, "usage: kith %s\n", current->usage);
+		fprintf(stderr, _("usage: kith %s\n"), current->usage);
 	return CLI_USAGE;
 }
 
@@ -179,7 +180,7 @@ int cli_require_role(struct cli *c, int role, const char *what)
 
 int cli_fail_rc(struct cli *c, int rc, const char *what)
 {
-	action_fail_rc(&c->a, rc, what);
+	action_fail_rc(&c->a, rc, _(what));
 	return cli_fail_action(c);
 }
 

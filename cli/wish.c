@@ -40,31 +40,31 @@ enum { C_ADD, C_LIST, C_SHOW, C_EDIT, C_WITHDRAW, C_CLAIM, C_UNCLAIM,
 
 static const struct cli_cmd cmds[] = {
 	[C_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
-		    "ask neighbours for something; prints its id", 0 },
+		    N_("ask neighbours for something; prints its id"), 0 },
 	[C_LIST] = { "list", wish_list,
 		     "wish list [--status S] [--urgency U] [--search Q] [--mine] "
 		     "[--all]",
-		     "list wishes, most urgent first, then oldest", 0 },
+		     N_("list wishes, most urgent first, then oldest"), 0 },
 	[C_SHOW] = { "show", wish_show, "wish show ID",
-		     "show one wish with its claims", 0 },
+		     N_("show one wish with its claims"), 0 },
 	[C_EDIT] = { "edit", wish_edit, "wish edit ID [--title T] " WISH_FLAGS,
-		     "change your wish", 0 },
+		     N_("change your wish"), 0 },
 	[C_WITHDRAW] = { "withdraw", wish_withdraw, "wish withdraw ID",
-			 "take back your wish for good", 0 },
+			 N_("take back your wish for good"), 0 },
 	[C_CLAIM] = { "claim", wish_claim, "wish claim ID [--qty N] [--note N]",
-		      "offer to fulfil a wish; prints the claim id", 0 },
+		      N_("offer to fulfil a wish; prints the claim id"), 0 },
 	[C_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim CLAIM",
-			"take back your offer", 0 },
+			N_("take back your offer"), 0 },
 	[C_DELIVER] = { "deliver", wish_deliver, "wish deliver CLAIM",
-			"say that you have done what you offered", 0 },
+			N_("say that you have done what you offered"), 0 },
 	[C_ACCEPT] = { "accept", wish_accept, "wish accept CLAIM",
-		       "choose whose offer you take (your wish)", 0 },
+		       N_("choose whose offer you take (your wish)"), 0 },
 	[C_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
-			"say your wish was fulfilled; credits the helper's "
-			"hours", 0 },
+			N_("say your wish was fulfilled; credits the helper's "
+			"hours"), 0 },
 	[C_RENEW] = { "renew", wish_renew, "wish renew ID",
-		      "keep your wish listed (wishes expire 30 days after their "
-		      "last change)", 0 },
+		      N_("keep your wish listed (wishes expire 30 days after their "
+		      "last change)"), 0 },
 };
 
 int cli_wish(struct cli *c, int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "action/action.h"
 #include "crdt/query.h"
 #include "tests/testlib.h"
 
@@ -249,6 +250,10 @@ void tl_fixture_free(struct tl_fixture *f)
 	for (i = 0; i < TL_MAX_REPLICAS; i++)
 		if (f->slot[i].used)
 			tl_close(f, &f->slot[i].r);
+	for (i = 0; i < f->nmembers; i++) {
+		(void)action_close(f->member[i]);
+		free(f->member[i]);
+	}
 	if (f->dir[0] && tl_rmtree(f->dir))
 		fprintf(stderr, "testlib: cannot remove '%s'\n", f->dir);
 	free(f);
@@ -782,4 +787,69 @@ int tl_author(struct crdt_replica *r, const uint8_t pk[CRDT_PK_LEN],
 	      struct crdt_author *a)
 {
 	return crdt_store_author(r->store, pk, 0, a);
+}
+
+/* ---- people acting ------------------------------------------------------ */
+
+/* The founder's genesis record and community file. */
+static void tl_found(struct action *a, struct tl_env *e)
+{
+	struct peer_community com;
+	struct crdt_author au;
+	struct crdt_op op;
+
+	memset(&com, 0, sizeof com);
+	snprintf(com.name, sizeof com.name, "Test Street");
+	tl_rand_bytes(e, com.key, sizeof com.key);
+	com.version = 2;
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_COMMUNITY);
+	TL_OK(crdt_op_set_text(&op, F_COMMUNITY_NAME, com.name));
+	TL_OK(tl_commit(&a->r, &op, 1, NULL));
+	TL_OK(crdt_store_author(a->r.store, a->r.id.pk, 0, &au));
+	memcpy(com.genesis, au.head_hash, CRDT_HASH_LEN);
+	TL_OK(peer_community_save(a->home, &com));
+	peer_community_wipe(&com);
+}
+
+struct action *tl_member(struct tl_fixture *f, const char *name)
+{
+	struct action *a;
+	struct peer_community com;
+	struct tl_env e;
+	struct crdt_env env;
+	char dir[TL_PATH_MAX + 256];
+
+	TL_CHECK(f->nmembers < TL_MAX_MEMBERS, "testlib: more than %d members",
+		 TL_MAX_MEMBERS);
+	a = calloc(1, sizeof *a);
+	TL_CHECK(a != NULL, "testlib: out of memory");
+	f->member[f->nmembers++] = a;
+	action_init(a, TL_EPOCH_MS);
+	tl_path(f, name, dir, sizeof dir);
+	if (action_open(a, dir, ACTION_CREATE))
+		fail_msg("testlib: cannot open member '%s': %s", name, a->msg);
+	tl_env_init(&e, f->seed * 1000003u + (uint64_t)f->nmembers);
+	env = tl_env_crdt(&e);
+	TL_OK(peer_identity_create(a->home, &env, &a->r.id));
+	TL_OK(tl_profile(&a->r, name));
+	if (f->nmembers == 1) {
+		tl_found(a, &e);
+	} else {
+		TL_OK(peer_community_load(f->member[0]->home, &com));
+		TL_OK(peer_community_save(a->home, &com));
+		peer_community_wipe(&com);
+		tl_member_sync(a, f->member[0]);
+	}
+	TL_OK(action_refresh(a));
+	return a;
+}
+
+void tl_member_sync(struct action *a, struct action *b)
+{
+	struct crdt_apply_stats st;
+
+	TL_OK(tl_sync(&a->r, &b->r, &st));
+	TL_OK(tl_sync(&b->r, &a->r, &st));
+	TL_OK(action_refresh(a));
+	TL_OK(action_refresh(b));
 }

@@ -148,6 +148,8 @@ struct tl_fixture {
 		void *arg;
 	} defer[TL_MAX_DEFER];
 	int ndefer;
+	struct action *member[8]; /* tl_member (TL_MAX_MEMBERS) */
+	int nmembers;
 };
 
 /* A fresh temporary directory and no replicas; NULL on failure. */
@@ -304,5 +306,26 @@ const char *tl_title(struct crdt_replica *r, unsigned rtype,
 __attribute__((warn_unused_result)) int
 tl_author(struct crdt_replica *r, const uint8_t pk[CRDT_PK_LEN],
 	  struct crdt_author *a);
+
+/* ---- people acting (action/) ------------------------------------------- */
+
+struct action;
+
+#define TL_MAX_MEMBERS 8
+
+/*
+ * A member named name with a data directory of their own under the
+ * fixture, acting through action/: an identity from a seed of the
+ * fixture, a published profile, and the community's key.  The first member
+ * of a fixture founds the community (its genesis record and key: the first
+ * coordinator); later ones join it and hold everything the first one had.
+ * The clock is pinned at TL_EPOCH_MS (a->fixed_ms; tests may move it).
+ * Owned by the fixture; closed by tl_fixture_free.  Fails the test on
+ * error.
+ */
+struct action *tl_member(struct tl_fixture *f, const char *name);
+/* Exchange every change both ways between two members' replicas, then
+ * derive both sides' roles again (action_refresh). */
+void tl_member_sync(struct action *a, struct action *b);
 
 #endif

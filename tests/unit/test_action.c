@@ -1,0 +1,141 @@
+/*
+ * test_action.c - the core of the action layer (action/action.c): opening
+ * a data directory, the messages people get for ids they type, role
+ * checks, short ids; and the member fixture the action group tests use
+ * (tests/testlib.h tl_member).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "action/action.h"
+#include "tests/testlib.h"
+
+static void missing_directory_is_named_not_created(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action a;
+	char dir[TL_PATH_MAX + 16];
+	struct stat st;
+
+	tl_path(f, "nobody", dir, sizeof dir);
+	action_init(&a, TL_EPOCH_MS);
+	TL_RC(action_open(&a, dir, ACTION_READ), KITH_ENOTFOUND);
+	TL_CHECK(strstr(a.msg, "no kith data directory") &&
+			 strstr(a.msg, "nobody"),
+		 "message names the directory: '%s'", a.msg);
+	TL_CHECK(stat(dir, &st) != 0, "'%s' was created", dir);
+	TL_OK(action_open(&a, dir, ACTION_CREATE));
+	TL_CHECK(stat(dir, &st) == 0, "ACTION_CREATE made '%s'", dir);
+	TL_RC(action_open(&a, dir, ACTION_IDENTITY), KITH_ENOIDENT);
+	TL_CHECK(strstr(a.msg, "kith init") != NULL,
+		 "no identity: says to run kith init: '%s'", a.msg);
+	(void)action_close(&a);
+}
+
+static void members_share_a_community(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *bob = tl_member(f, "Bob");
+	uint8_t pk[CRDT_PK_LEN];
+
+	TL_CHECK(alice->joined && alice->have_community, "Alice founded it");
+	TL_CHECK(bob->joined && bob->have_community, "Bob joined it");
+	TL_CHECK(!memcmp(bob->creator, alice->r.id.pk, CRDT_PK_LEN),
+		 "the creator is Alice");
+	TL_OK(action_require_role(alice, CRDT_ROLE_COORDINATOR, "grant roles"));
+	TL_RC(action_require_role(bob, CRDT_ROLE_COORDINATOR, "grant roles"),
+	      KITH_EDENIED);
+	TL_CHECK(!strcmp(bob->msg, "only coordinators can grant roles"),
+		 "refusal: '%s'", bob->msg);
+	TL_OK(action_resolve(bob, CRDT_R_MEMBER, "alice", pk));
+	TL_CHECK(!memcmp(pk, alice->r.id.pk, CRDT_PK_LEN), "Alice by name");
+	TL_CHECK(action_is_me(alice, pk) && !action_is_me(bob, pk),
+		 "action_is_me");
+}
+
+static void resolve_messages(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	uint8_t id[CRDT_PK_LEN];
+
+	TL_RC(action_resolve(a, CRDT_R_WISH, "abc", id), KITH_EINVAL);
+	TL_CHECK(strstr(a->msg, "too short") != NULL, "'%s'", a->msg);
+	TL_RC(action_resolve(a, CRDT_R_WISH, "abcdef12", id), KITH_ENOTFOUND);
+	TL_CHECK(!strcmp(a->msg, "no wish with id 'abcdef12' (see 'kith wish "
+				 "list')"),
+		 "'%s'", a->msg);
+	TL_RC(action_resolve(a, CRDT_R_MEMBER, "Zed", id), KITH_ENOTFOUND);
+	TL_CHECK(strstr(a->msg, "no member 'Zed'") != NULL, "'%s'", a->msg);
+}
+
+static void short_ids_are_unique_prefixes(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	struct tl_rec w[40];
+	char hex[2 * CRDT_ID_LEN + 1], sid[2 * CRDT_ID_LEN + 1];
+	uint8_t got[CRDT_ID_LEN];
+	int i, longer = 0;
+
+	for (i = 0; i < 40; i++)
+		TL_OK(tl_wish(&a->r, "Soup", &w[i]));
+	for (i = 0; i < 40; i++) {
+		crdt_hex(hex, w[i].id, CRDT_ID_LEN);
+		action_short_id(a, CRDT_R_WISH, hex, sid, sizeof sid);
+		TL_CHECK(strlen(sid) >= 6, "at least 6 characters: '%s'", sid);
+		TL_OK(action_resolve(a, CRDT_R_WISH, sid, got));
+		TL_CHECK(!memcmp(got, w[i].id, CRDT_ID_LEN),
+			 "'%s' names its own wish", sid);
+		if (strlen(sid) > 6) {
+			sid[strlen(sid) - 1] = 0; /* one shorter is ambiguous */
+			TL_RC(action_resolve(a, CRDT_R_WISH, sid, got),
+			      KITH_EAMBIGUOUS);
+			longer++;
+		}
+	}
+	(void)longer; /* ids are hashes: a clash below 6 is rare */
+}
+
+static int warnings;
+static void count_warning(void *ctx, const char *msg)
+{
+	(void)ctx;
+	(void)msg;
+	warnings++;
+}
+
+static void posting_before_joining_warns(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	struct crdt_op op;
+
+	a->warn = count_warning;
+	warnings = 0;
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_WISH);
+	TL_OK(crdt_op_set_text(&op, F_WISH_TITLE, "Soup"));
+	TL_OK(crdt_op_finish(&op));
+	TL_OK(action_commit(a, &op, 1, NULL, "cannot save"));
+	TL_EQ(warnings, 0, "a member of a community is not warned");
+	a->joined = 0;
+	TL_OK(action_commit(a, &op, 1, NULL, "cannot save"));
+	TL_EQ(warnings, 1, "a post before joining warns once");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
+		T(missing_directory_is_named_not_created),
+		T(members_share_a_community),
+		T(resolve_messages),
+		T(short_ids_are_unique_prefixes),
+		T(posting_before_joining_warns),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, tl_group_setup, NULL);
+}
