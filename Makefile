@@ -67,7 +67,7 @@ pot:
 		--keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
 		--keyword=action_pgettext:1c,2 --keyword=X:2 \
 		--keyword=cli_fail --keyword=cli_usage:2 --keyword=cli_fail_rc:3 \
-		--package-name=kith --msgid-bugs-address= \
+		--package-name=kith --msgid-bugs-address="kith developers" \
 		-o po/kith.pot $(I18N_SRC)
 	$(Q)for l in $(LINGUAS); do \
 		msgmerge --quiet --update --backup=none po/$$l.po po/kith.pot; \
