@@ -53,6 +53,11 @@ XDG_DATA_HOME=$TMP_E2E/xdg-unused
 HOME=$TMP_E2E/home-unused
 export KITH_HOME XDG_DATA_HOME HOME
 unset KITH_NOW
+# English messages, whatever the machine speaks (tests/e2e/chinese.sh
+# switches per command); UTF-8 so that text is not mangled
+unset LANGUAGE LANG LC_MESSAGES
+LC_ALL=C.UTF-8
+export LC_ALL
 
 # When NOW is set, commands run with KITH_NOW=$NOW (a fixed clock).
 NOW=
