@@ -135,7 +135,7 @@ check_json "roll call: Chloe has not checked in" \
 k "$O" --json checkins --building Oak
 check_json "--building filters" "[c['name'] for c in d] == ['Chloe']"
 k "$O" checkins
-check_match "text roll call has per-building totals" "$OUT" "safe 1, need help 1, not checked in 0"
+check_match "text roll call has per-building totals" "$OUT" "safe 1, needs help 1, not heard from 0"
 
 # ---- urgent first in a small bundle --------------------------------------------
 D=$TMP_E2E/dana
