@@ -510,12 +510,15 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 }
 
 /* The roll call's words, as the text shows them (--json keeps the
- * English column values). */
-static const char *const roll_words[] = {
-	[ACTION_CHECKIN_SAFE] = N_("safe"),
-	[ACTION_CHECKIN_NEED_HELP] = N_("needs help"),
-	[ACTION_CHECKIN_UNKNOWN] = N_("not heard from"),
-};
+ * English column values); spelled out so xgettext sees the context. */
+static const char *roll_word(int status)
+{
+	if (status == ACTION_CHECKIN_SAFE)
+		return action_pgettext("status", "safe");
+	if (status == ACTION_CHECKIN_NEED_HELP)
+		return action_pgettext("status", "needs help");
+	return action_pgettext("status", "not heard from");
+}
 
 struct roll {
 	struct cli *c;
@@ -552,7 +555,7 @@ static int roll_row(void *ctx, const struct action_checkin_row *row)
 	printf("  ");
 	cli_cell(row->unit, 6, "  ");
 	cli_cell(row->who.label, 22, "  ");
-	cli_cell(action_pgettext("status", roll_words[row->status]), 14, "");
+	cli_cell(roll_word(row->status), 14, "");
 	if (row->at_ms) {
 		cli_format_date(when, sizeof when, row->at_ms / 1000);
 		/* TRANSLATORS: a date, then who reported the check-in */
