@@ -1,82 +1,84 @@
 /*
- * coord.c - community operations: roles, moderation, local blocking,
- * emergency mode and check-ins (roll call).
+ * coord.c - community operations: roles, verification, moderation, local
+ * blocking, emergency mode and check-ins (roll call).
  *
- * Who may do what is derived (crdt/community.h) and checked here before
- * anything is written; the same rule decides on every replica whether a
- * fact counts, so a refused write could not have taken effect anyway.
+ * Parse, call action/coord.h or action/checkin.h, print.  Every rule and
+ * refusal lives there; an argument the action finds missing or malformed
+ * (KITH_EINVAL) is shown here as a usage error.
  */
 #include <getopt.h>
 #include <string.h>
 
+#include "action/checkin.h"
+#include "action/coord.h"
 #include "cli.h"
 #include "crdt/err.h"
-#include "crdt/rules.h"
 #include "crdt/schema.h"
 
-/*
- * Commit a fact, naming in its seen field (crdt/facts.h) the facts of its
- * kind this replica holds: that, not the clock, orders it.  key: the
- * member (check-ins) or post (moderation); NULL for roles, emergencies
- * and verifications.
- */
-static int commit_fact(struct cli *c, struct crdt_op *op, unsigned seen_field,
-		       enum crdt_seen_kind kind, const uint8_t *key,
-		       const char *what)
+/* The action's refusal: a usage error for a missing or malformed
+ * argument, else a failure. */
+static int fail(struct cli *c, const struct cli_cmd *cmd, int rc)
 {
-	struct crdt_buf seen;
-	int rc;
+	if (rc != KITH_EINVAL || !c->a.msg[0])
+		return cli_fail_action(c);
+	fprintf(stderr, "kith: %s\n", c->a.msg);
+	fprintf(stderr, _("usage: kith %s\n"), cmd->usage);
+	return CLI_USAGE;
+}
 
-	crdt_buf_init(&seen, CRDT_SEEN_MAX * CRDT_HASH_LEN);
-	rc = crdt_store_begin(c->a.r.store);
-	if (!rc)
-		rc = crdt_facts_seen(c->a.r.store, kind, key, &seen);
-	if (!rc && seen.len)
-		rc = crdt_op_set_bytes(op, seen_field, seen.data, seen.len);
-	if (!rc)
-		rc = crdt_op_finish(op);
-	if (!rc)
-		rc = crdt_replica_commit(&c->a.r, op, 1, NULL);
-	if (!rc)
-		rc = crdt_store_commit(c->a.r.store);
-	else
-		crdt_store_rollback(c->a.r.store);
-	crdt_buf_release(&seen);
-	if (rc)
-		return cli_fail_rc(c, rc, what);
-	return CLI_OK;
+/* A role word for people. */
+static const char *role_word(int role)
+{
+	return role == CRDT_ROLE_COORDINATOR
+		       ? action_pgettext("role", "coordinator")
+		       : action_pgettext("role", "building head");
 }
 
 /* ---- roles -------------------------------------------------------------- */
 
-struct name_ctx {
-	char name[128];
+struct roles_out {
+	struct cli *c;
+	int n;
 };
 
-static int name_row(void *ctx, const struct crdt_row *r)
+static int role_row(void *ctx, const struct action_coord_role *r)
 {
-	struct name_ctx *n = ctx;
+	struct roles_out *o = ctx;
 
-	snprintf(n->name, sizeof n->name, "%s", cli_col_text(r, "name"));
+	if (o->c->json) {
+		char name[ACTION_PERSON_MAX];
+
+		/* as before: the profile name, or 16 hex characters */
+		if (r->who.name[0])
+			snprintf(name, sizeof name, "%s", r->who.name);
+		else
+			snprintf(name, sizeof name, "%.16s", r->who.hex);
+		printf("%s{\"member\":\"%s\",\"name\":", o->n ? "," : "",
+		       r->who.hex);
+		cli_json_str(stdout, name);
+		printf(",\"role\":\"%s\",\"building\":", r->word);
+		cli_json_str(stdout, r->building);
+		printf("}");
+	} else {
+		if (!o->n) {
+			cli_cell(_("ROLE"), 16, "  ");
+			cli_cell(_("NAME"), 24, "  ");
+			printf("%s\n", _("BUILDING"));
+		}
+		cli_cell(role_word(r->role), 16, "  ");
+		cli_cell(r->who.label, 24, "  ");
+		printf("%s\n", cli_txt(r->building));
+	}
+	o->n++;
 	return 0;
-}
-
-static void member_name(struct cli *c, const uint8_t pk[32], char *out,
-			size_t cap)
-{
-	struct name_ctx n = { "" };
-
-	if (crdt_query_members(c->a.r.store, pk, name_row, &n) == 0 && n.name[0])
-		snprintf(out, cap, "%s", n.name);
-	else
-		crdt_hex(out, pk, cap >= 17 ? 8 : (cap - 1) / 2);
 }
 
 int cli_roles(struct cli *c, int argc, char **argv)
 {
-	size_t i;
+	struct roles_out o = { c, 0 };
 	int rc;
 
+	(void)argv;
 	if (argc > 1)
 		return cli_usage(NULL, "roles takes no arguments");
 	rc = cli_open(c, 0);
@@ -86,37 +88,50 @@ int cli_roles(struct cli *c, int argc, char **argv)
 		printf("[");
 	else
 		cli_banner(c);
-	for (i = 0; i < c->a.roles.n; i++) {
-		char hex[65], name[128];
-
-		crdt_hex(hex, c->a.roles.v[i].member, 32);
-		member_name(c, c->a.roles.v[i].member, name, sizeof name);
-		if (c->json) {
-			printf("%s{\"member\":\"%s\",\"name\":", i ? "," : "",
-			       hex);
-			cli_json_str(stdout, name);
-			printf(",\"role\":\"%s\",\"building\":",
-			       crdt_roles[c->a.roles.v[i].role]);
-			cli_json_str(stdout, c->a.roles.v[i].building);
-			printf("}");
-		} else {
-			if (!i)
-				printf("%-14s  %-16s  %-20s  %s\n", "ROLE",
-				       "MEMBER", "NAME", "BUILDING");
-			printf("%-14s  %-16.16s  %-20s  %s\n",
-			       crdt_roles[c->a.roles.v[i].role], hex, cli_txt(name),
-			       cli_txt(c->a.roles.v[i].building));
-		}
-	}
+	rc = action_coord_roles(&c->a, role_row, &o);
 	if (c->json)
 		printf("]\n");
-	else if (!c->a.roles.n && c->a.joined && !c->a.have_community)
-		fprintf(stderr, "no roles known yet: they come with the "
-				"community's founding record; sync with a "
-				"neighbour (kith sync ADDR) or import a bundle\n");
-	else if (!c->a.roles.n)
-		fprintf(stderr, "no roles yet (join a community first)\n");
+	if (rc)
+		return cli_fail_action(c);
+	if (c->json || o.n)
+		return CLI_OK;
+	if (c->a.joined && !c->a.have_community)
+		fprintf(stderr, "%s\n",
+			_("no roles known yet: they come with the community's "
+			  "founding record; sync with a neighbour (kith sync "
+			  "ADDR) or import a bundle"));
+	else
+		fprintf(stderr, "%s\n",
+			_("no roles yet (join a community first)"));
 	return CLI_OK;
+}
+
+static void say_role(const struct action_person *who, int grant, int role,
+		     const char *building)
+{
+	const char *n = cli_txt(who->label);
+
+	if (grant && role == CRDT_ROLE_COORDINATOR)
+		fprintf(stderr,
+			_("%s is now a coordinator, for everyone as their "
+			  "machines sync; they can grant roles, verify "
+			  "members, hide posts and start emergency mode\n"),
+			n);
+	else if (grant)
+		fprintf(stderr,
+			_("%s is now the building head of %s; once machines "
+			  "sync they can verify the members who live there\n"),
+			n, cli_txt(building));
+	else if (role == CRDT_ROLE_COORDINATOR)
+		fprintf(stderr,
+			_("%s is no longer a coordinator, for everyone as "
+			  "their machines sync\n"),
+			n);
+	else if (building)
+		fprintf(stderr, _("%s is no longer the building head of %s\n"),
+			n, cli_txt(building));
+	else
+		fprintf(stderr, _("%s is no longer a building head\n"), n);
 }
 
 int cli_role(struct cli *c, int argc, char **argv)
@@ -132,8 +147,7 @@ int cli_role(struct cli *c, int argc, char **argv)
 		"head heads --building B)"), 0
 	};
 	const char *pos[3] = { NULL, NULL, NULL }, *building = NULL;
-	uint8_t who[32];
-	struct crdt_op op;
+	struct action_person who;
 	int grant, role, rc, ch, npos = 0;
 
 	optind = 0;
@@ -160,46 +174,18 @@ int cli_role(struct cli *c, int argc, char **argv)
 		return cli_usage(&cmd, "unknown role '%s' (coordinator, "
 				       "building-head)",
 				 pos[2]);
-	if (role == CRDT_ROLE_BUILDING_HEAD && grant &&
-	    (!building || !*building))
-		return cli_usage(&cmd, "say which building they head: "
-				       "--building B");
-	if (role == CRDT_ROLE_COORDINATOR && building)
-		return cli_usage(&cmd, "coordinators serve every building: "
-				       "leave out --building");
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_MEMBER, pos[1], who);
 	if (rc)
 		return rc;
-	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR, "grant or revoke roles"))
-		return CLI_FAIL;
-	if (grant && (role == CRDT_ROLE_BUILDING_HEAD
-			      ? crdt_roles_heads(&c->a.roles, who, building)
-			      : crdt_roles_has(&c->a.roles, who, role)))
-		return cli_fail("'%s' is already a %s", pos[1], crdt_roles[role]);
-	if (!grant && (building ? !crdt_roles_heads(&c->a.roles, who, building)
-				: !crdt_roles_has(&c->a.roles, who, role)))
-		return cli_fail("'%s' is not a %s", pos[1], crdt_roles[role]);
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ROLE);
-	(void)crdt_op_set_bytes(&op, F_ROLE_MEMBER, who, 32);
-	(void)crdt_op_set_int(&op, F_ROLE_ROLE, role);
-	(void)crdt_op_set_int(&op, F_ROLE_GRANT, grant);
-	if (building && crdt_op_set_text(&op, F_ROLE_BUILDING, building))
-		return cli_usage(&cmd, "--building is too long");
-	rc = commit_fact(c, &op, F_ROLE_SEEN, CRDT_SEEN_AUTHORITY, NULL,
-			 "cannot save the role");
-	if (!rc && !c->json) {
-		if (building)
-			fprintf(stderr, "%s %s %s of %s\n", pos[1],
-				grant ? "is now a" : "is no longer a",
-				crdt_roles[role], building);
-		else
-			fprintf(stderr, "%s %s %s\n", pos[1],
-				grant ? "is now a" : "is no longer a",
-				crdt_roles[role]);
-	}
-	return rc;
+	rc = grant ? action_coord_role_grant(&c->a, pos[1], role, building,
+					     &who)
+		   : action_coord_role_revoke(&c->a, pos[1], role, building,
+					      &who);
+	if (rc)
+		return fail(c, &cmd, rc);
+	if (!c->json)
+		say_role(&who, grant, role, building);
+	return CLI_OK;
 }
 
 /* ---- verification in person --------------------------------------------- */
@@ -219,9 +205,8 @@ int cli_member(struct cli *c, int argc, char **argv)
 		"building heads for their building)"), 0
 	};
 	const char *pos[2] = { NULL, NULL }, *building = NULL, *unit = NULL;
-	const struct crdt_verified *v;
-	uint8_t who[32];
-	struct crdt_op op;
+	char was[ACTION_PERSON_MAX];
+	struct action_person who;
 	int verify, rc, ch, npos = 0;
 
 	optind = 0;
@@ -244,47 +229,28 @@ int cli_member(struct cli *c, int argc, char **argv)
 		verify = 0;
 	else
 		return cli_usage(&cmd, "unknown member command '%s'", pos[0]);
-	if (verify && (!building || !*building || !unit || !*unit))
-		return cli_usage(&cmd, "say where they live: --building B "
-				       "--unit U");
 	if (!verify && (building || unit))
 		return cli_usage(&cmd, "'member unverify' takes only a member");
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_MEMBER, pos[1], who);
 	if (rc)
 		return rc;
-	v = crdt_roles_verified(&c->a.roles, who);
-	if (!verify && !v)
-		return cli_fail("'%s' is not verified", pos[1]);
-	if (!verify)
-		building = v->building;
-	if (!c->a.r.id.sk ||
-	    (!crdt_roles_has(&c->a.roles, c->a.r.id.pk, CRDT_ROLE_COORDINATOR) &&
-	     !crdt_roles_heads(&c->a.roles, c->a.r.id.pk, building)))
-		return cli_fail("only coordinators, and the building head of "
-				"'%s', can %s members there",
-				building, verify ? "verify" : "unverify");
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_VERIFY);
-	(void)crdt_op_set_bytes(&op, F_VERIFY_MEMBER, who, 32);
-	(void)crdt_op_set_int(&op, F_VERIFY_GRANT, verify);
-	if (crdt_op_set_text(&op, F_VERIFY_BUILDING, building) ||
-	    (unit && crdt_op_set_text(&op, F_VERIFY_UNIT, unit)))
-		return cli_usage(&cmd, "--building or --unit is too long");
-	rc = commit_fact(c, &op, F_VERIFY_SEEN, CRDT_SEEN_AUTHORITY, NULL,
-			 "cannot save the verification");
-	if (!rc && !c->json) {
-		if (verify)
-			fprintf(stderr, "%s is verified as living in %s, unit "
-					"%s; hours they give and receive count "
-					"from now on\n",
-				pos[1], building, unit);
-		else
-			fprintf(stderr, "%s is no longer verified; their hours "
-					"stop counting\n",
-				pos[1]);
-	}
-	return rc;
+	rc = verify ? action_coord_verify(&c->a, pos[1], building, unit, &who)
+		    : action_coord_unverify(&c->a, pos[1], &who, was);
+	if (rc)
+		return fail(c, &cmd, rc);
+	if (c->json)
+		return CLI_OK;
+	if (verify)
+		fprintf(stderr,
+			_("%s is verified as living in %s, unit %s; hours "
+			  "between verified members count\n"),
+			cli_txt(who.label), cli_txt(building), cli_txt(unit));
+	else
+		fprintf(stderr,
+			_("%s is no longer verified; hours they give or "
+			  "receive stop counting\n"),
+			cli_txt(who.label));
+	return CLI_OK;
 }
 
 /* ---- moderation and blocking -------------------------------------------- */
@@ -305,8 +271,7 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	};
 	const struct cli_cmd *cmd = hide ? &hide_cmd : &show_cmd;
 	const char *arg = NULL, *reason = NULL;
-	uint8_t id[CRDT_ID_LEN];
-	struct crdt_op op;
+	struct action_coord_post post;
 	int ch, rc;
 
 	optind = 0;
@@ -320,29 +285,26 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	}
 	if (!arg)
 		return cli_usage(cmd, "an id is required");
-	if (hide && (!reason || !*reason))
-		return cli_usage(cmd, "--reason is required: say why, for the "
-				      "record");
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (crdt_resolve(c->a.r.store, CRDT_R_ITEM, arg, id) &&
-	    crdt_resolve(c->a.r.store, CRDT_R_WISH, arg, id))
-		return cli_fail("no item or wish with id '%s'", arg);
-	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR,
-			      hide ? "hide posts" : "unhide posts"))
-		return CLI_FAIL;
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_MODERATION);
-	(void)crdt_op_set_bytes(&op, F_MOD_TARGET, id, CRDT_ID_LEN);
-	(void)crdt_op_set_int(&op, F_MOD_HIDDEN, hide);
-	if (reason && crdt_op_set_text(&op, F_MOD_REASON, reason))
-		return cli_usage(cmd, "--reason is too long");
-	rc = commit_fact(c, &op, F_MOD_SEEN, CRDT_SEEN_MODERATION, id,
-			 "cannot save the moderation record");
-	if (!rc && !c->json)
-		fprintf(stderr, "%s\n", hide ? "hidden from the shared lists"
-					     : "shown again");
-	return rc;
+	rc = hide ? action_coord_hide(&c->a, arg, reason, &post)
+		  : action_coord_unhide(&c->a, arg, reason, &post);
+	if (rc)
+		return fail(c, cmd, rc);
+	if (c->json)
+		return CLI_OK;
+	if (hide)
+		fprintf(stderr,
+			_("'%s' (%s) is hidden from everyone's lists as their "
+			  "machines sync; 'kith unhide %s' shows it again\n"),
+			cli_txt(post.title), post.short_id, post.short_id);
+	else
+		fprintf(stderr,
+			_("'%s' (%s) is shown in everyone's lists again as "
+			  "their machines sync\n"),
+			cli_txt(post.title), post.short_id);
+	return CLI_OK;
 }
 
 int cli_hide(struct cli *c, int argc, char **argv)
@@ -357,28 +319,31 @@ int cli_unhide(struct cli *c, int argc, char **argv)
 
 static int block_member(struct cli *c, int argc, char **argv, int block)
 {
-	uint8_t who[32];
+	struct action_person who;
 	int rc;
 
 	if (argc != 2)
-		return cli_usage(NULL, argc < 2 ? "a member is required"
-						: "unexpected argument '%s'",
-				 argv[argc < 2 ? 0 : argc - 1]);
+		return argc < 2 ? cli_usage(NULL, "a member is required")
+				: cli_usage(NULL, "unexpected argument '%s'",
+					    argv[argc - 1]);
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_MEMBER, argv[1], who);
 	if (rc)
 		return rc;
-	if (crdt_equal(who, c->a.r.id.pk, 32))
-		return cli_fail("you cannot block yourself");
-	rc = crdt_block(c->a.r.store, who, block);
+	rc = block ? action_coord_block(&c->a, argv[1], &who)
+		   : action_coord_unblock(&c->a, argv[1], &who);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot save");
-	if (!c->json)
-		fprintf(stderr, "%s %s on this machine only\n",
-			block ? "their posts are now hidden from you"
-			      : "their posts are shown again",
-			"(nobody else is told)");
+		return cli_fail_action(c);
+	if (c->json)
+		return CLI_OK;
+	if (block)
+		fprintf(stderr,
+			_("%s's posts are now hidden from you, on this "
+			  "machine only (nobody else is told); 'kith unblock "
+			  "%s' shows them again\n"),
+			cli_txt(who.label), cli_txt(who.handle));
+	else
+		fprintf(stderr, _("%s's posts are shown to you again\n"),
+			cli_txt(who.label));
 	return CLI_OK;
 }
 
@@ -394,28 +359,27 @@ int cli_unblock(struct cli *c, int argc, char **argv)
 
 /* ---- emergency ---------------------------------------------------------- */
 
-static void print_emergency(struct cli *c)
+static void print_emergency(struct cli *c, const struct action_coord_emergency *e)
 {
-	char when[32], by[128];
+	char when[32];
 
 	if (c->json) {
-		printf("{\"emergency\":%s", c->a.roles.emergency ? "true" : "false");
-		if (c->a.roles.emergency) {
+		printf("{\"emergency\":%s", e->on ? "true" : "false");
+		if (e->on) {
 			printf(",\"reason\":");
-			cli_json_str(stdout, c->a.roles.reason);
-			printf(",\"since_ms\":%lld", (long long)c->a.roles.since_ms);
+			cli_json_str(stdout, e->reason);
+			printf(",\"since_ms\":%lld", (long long)e->since_ms);
 		}
 		printf("}\n");
 		return;
 	}
-	if (!c->a.roles.emergency) {
-		printf("no emergency\n");
+	if (!e->on) {
+		printf("%s\n", _("no emergency"));
 		return;
 	}
-	cli_format_date(when, sizeof when, c->a.roles.since_ms / 1000);
-	member_name(c, c->a.roles.started_by, by, sizeof by);
-	printf("EMERGENCY since %s (started by %s): %s\n", when, cli_txt(by),
-	       cli_txt(c->a.roles.reason));
+	cli_format_date(when, sizeof when, e->since_ms / 1000);
+	printf(_("EMERGENCY since %s (started by %s): %s\n"), when,
+	       cli_txt(e->by.label), cli_txt(e->reason));
 }
 
 int cli_emergency(struct cli *c, int argc, char **argv)
@@ -425,19 +389,21 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 		"emergency [start \"REASON\" | end]",
 		N_("show, start or end emergency mode (coordinators)"), 0
 	};
-	struct crdt_op op;
+	struct action_coord_emergency e;
 	int start, rc;
 
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "status"))) {
 		rc = cli_open(c, 0);
-		if (!rc)
-			print_emergency(c);
-		return rc;
+		if (rc)
+			return rc;
+		action_coord_emergency(&c->a, &e);
+		print_emergency(c, &e);
+		return CLI_OK;
 	}
 	if (!strcmp(argv[1], "start")) {
-		if (argc != 3 || !*argv[2])
-			return cli_usage(&cmd, "say why: kith emergency start "
-					       "\"REASON\"");
+		if (argc > 3)
+			return cli_usage(&cmd, "say why in one argument: kith "
+					       "emergency start \"REASON\"");
 		start = 1;
 	} else if (!strcmp(argv[1], "end")) {
 		if (argc != 2)
@@ -450,29 +416,55 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (!cli_require_role(c, CRDT_ROLE_COORDINATOR,
-			      start ? "start emergency mode"
-				    : "end emergency mode"))
-		return CLI_FAIL;
-	if (!start && !c->a.roles.emergency)
-		return cli_fail("emergency mode is not on");
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_EMERGENCY);
-	(void)crdt_op_set_int(&op, F_EMERGENCY_ACTIVE, start);
-	if (start && crdt_op_set_text(&op, F_EMERGENCY_REASON, argv[2]))
-		return cli_usage(&cmd, "the reason is too long");
-	rc = commit_fact(c, &op, F_EMERGENCY_SEEN, CRDT_SEEN_AUTHORITY, NULL,
-			 "cannot save");
+	rc = start ? action_coord_emergency_start(&c->a,
+						  argc == 3 ? argv[2] : NULL, &e)
+		   : action_coord_emergency_end(&c->a, &e);
 	if (rc)
-		return rc;
-	crdt_roles_release(&c->a.roles);
-	rc = crdt_community_refresh(c->a.r.store, c->a.creator, &c->a.roles);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read roles");
-	print_emergency(c);
+		return fail(c, &cmd, rc);
+	print_emergency(c, &e);
+	if (c->json)
+		return CLI_OK;
+	if (start)
+		fprintf(stderr, "%s\n",
+			_("emergency mode is on for everyone as their machines "
+			  "sync; residents can check in with 'kith checkin "
+			  "safe' or 'kith checkin need-help'"));
+	else
+		fprintf(stderr, "%s\n",
+			_("emergency mode is off for everyone as their machines "
+			  "sync; the roll call shows each member's latest "
+			  "check-in again"));
 	return CLI_OK;
 }
 
 /* ---- check-ins ---------------------------------------------------------- */
+
+static void say_checkin(const struct action_person *who, int self, int st)
+{
+	const char *n = cli_txt(who->label);
+
+	if (self && st == ACTION_CHECKIN_SAFE)
+		fprintf(stderr, "%s\n",
+			_("you are checked in as safe; coordinators and "
+			  "neighbours see it as your machines sync"));
+	else if (self)
+		fprintf(stderr, "%s\n",
+			_("you are checked in as needing help; coordinators "
+			  "and neighbours see it as your machines sync; when "
+			  "you are safe again, run 'kith checkin safe'"));
+	else if (st == ACTION_CHECKIN_SAFE)
+		fprintf(stderr,
+			_("%s is checked in as safe, reported by you; "
+			  "coordinators and neighbours see it as your machines "
+			  "sync\n"),
+			n);
+	else
+		fprintf(stderr,
+			_("%s is checked in as needing help, reported by you; "
+			  "coordinators and neighbours see it as your machines "
+			  "sync\n"),
+			n);
+}
 
 int cli_checkin(struct cli *c, int argc, char **argv)
 {
@@ -487,8 +479,7 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 		N_("say how a household is (yours, or a neighbour's)"), 0
 	};
 	const char *state = NULL, *who = NULL, *note = NULL;
-	uint8_t member[32];
-	struct crdt_op op;
+	struct action_person p;
 	int ch, st, rc;
 
 	optind = 0;
@@ -510,71 +501,68 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (who) {
-		rc = cli_resolve(c, CRDT_R_MEMBER, who, member);
-		if (rc)
-			return rc;
-	} else {
-		memcpy(member, c->a.r.id.pk, 32);
-	}
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CHECKIN);
-	(void)crdt_op_set_bytes(&op, F_CHECKIN_MEMBER, member, 32);
-	(void)crdt_op_set_int(&op, F_CHECKIN_STATUS, st);
-	if (note && crdt_op_set_text(&op, F_CHECKIN_NOTE, note))
-		return cli_usage(&cmd, "--note is too long");
-	rc = commit_fact(c, &op, F_CHECKIN_SEEN, CRDT_SEEN_CHECKIN, member,
-			 "cannot save the check-in");
-	if (!rc && !c->json)
-		fprintf(stderr, "checked in %s as %s\n", who ? who : "yourself",
-			st ? "NEEDING HELP" : "safe");
-	return rc;
+	rc = action_checkin(&c->a, st, who, note, &p);
+	if (rc)
+		return fail(c, &cmd, rc);
+	if (!c->json)
+		say_checkin(&p, !who, st);
+	return CLI_OK;
+}
+
+/* The roll call's words, as the text shows them (--json keeps the
+ * English column values); spelled out so xgettext sees the context. */
+static const char *roll_word(int status)
+{
+	if (status == ACTION_CHECKIN_SAFE)
+		return action_pgettext("status", "safe");
+	if (status == ACTION_CHECKIN_NEED_HELP)
+		return action_pgettext("status", "needs help");
+	return action_pgettext("status", "not heard from");
 }
 
 struct roll {
 	struct cli *c;
 	struct cli_json_list json;
 	char building[256];
-	int n, safe, help, unknown;
+	int n, count[3];
 };
 
 static void roll_totals(struct roll *r)
 {
 	if (r->n)
-		printf("  -- safe %d, need help %d, not checked in %d\n\n",
-		       r->safe, r->help, r->unknown);
-	r->safe = r->help = r->unknown = 0;
+		printf(_("  -- safe %d, needs help %d, not heard from %d\n\n"),
+		       r->count[ACTION_CHECKIN_SAFE],
+		       r->count[ACTION_CHECKIN_NEED_HELP],
+		       r->count[ACTION_CHECKIN_UNKNOWN]);
+	memset(r->count, 0, sizeof r->count);
 }
 
-static int roll_row(void *ctx, const struct crdt_row *row)
+static int roll_row(void *ctx, const struct action_checkin_row *row)
 {
 	struct roll *r = ctx;
-	const char *b = cli_col_text(row, "building");
-	const char *st = cli_col_text(row, "status");
-	char when[32] = "";
+	char when[32];
 
-	if (!r->n || strcmp(b, r->building)) {
+	if (r->c->json)
+		return cli_json_list_row(&r->json, row->row);
+	if (!r->n || strcmp(row->building, r->building)) {
 		roll_totals(r);
-		snprintf(r->building, sizeof r->building, "%s", b);
-		printf("%s\n", *b ? cli_txt(b) : "(no building)");
+		snprintf(r->building, sizeof r->building, "%s", row->building);
+		printf("%s\n", *row->building ? cli_txt(row->building)
+					      : _("(no building)"));
 	}
 	r->n++;
-	if (!strcmp(st, "safe"))
-		r->safe++;
-	else if (!strcmp(st, "need-help"))
-		r->help++;
-	else
-		r->unknown++;
-	if (cli_col_int(row, "at_ms"))
-		cli_format_date(when, sizeof when, cli_col_int(row, "at_ms") / 1000);
+	r->count[row->status]++;
 	printf("  ");
-	cli_cell(cli_col_text(row, "unit"), 6, "  ");
-	cli_cell(cli_col_text(row, "name"), 22, "  ");
-	printf("%-10s", !strcmp(st, "unknown") ? "-" : cli_txt(st));
-	if (*when)
-		printf("  %s by %s", when,
-		       cli_txt(cli_col_text(row, "reported_by")));
-	if (*cli_col_text(row, "note"))
-		printf(": %s", cli_txt(cli_col_text(row, "note")));
+	cli_cell(row->unit, 6, "  ");
+	cli_cell(row->who.label, 22, "  ");
+	cli_cell(roll_word(row->status), 14, "");
+	if (row->at_ms) {
+		cli_format_date(when, sizeof when, row->at_ms / 1000);
+		/* TRANSLATORS: a date, then who reported the check-in */
+		printf(_("  %s by %s"), when, cli_txt(row->by.label));
+	}
+	if (*row->note)
+		printf(": %s", cli_txt(row->note));
 	printf("\n");
 	return 0;
 }
@@ -611,21 +599,20 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 	if (!c->json) {
 		cli_banner(c);
 		if (!c->a.roles.emergency)
-			printf("(no emergency: showing the latest check-in of "
-			       "each member)\n\n");
+			printf("%s\n\n",
+			       _("(no emergency: showing the latest check-in of "
+				 "each member)"));
 	}
-	rc = crdt_checkins(c->a.r.store, building,
-			   c->a.roles.emergency ? c->a.roles.since_ms : 0,
-			   c->json ? cli_json_list_row : roll_row,
-			   c->json ? (void *)&r.json : (void *)&r);
+	rc = action_checkin_roll(&c->a, building, roll_row, &r);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot list check-ins");
+		return cli_fail_action(c);
 	if (c->json)
 		printf(r.json.n ? "]\n" : "[]\n");
 	else if (r.n)
 		roll_totals(&r);
+	else if (building)
+		fprintf(stderr, _("no members in '%s'\n"), cli_txt(building));
 	else
-		fprintf(stderr, "no members%s%s\n", building ? " in " : "",
-			building ? building : "");
+		fprintf(stderr, "%s\n", _("no members yet"));
 	return CLI_OK;
 }

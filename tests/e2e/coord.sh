@@ -28,6 +28,10 @@ run_rc 2 "an unknown role is a usage error" "$A" role grant Ben mayor
 run_rc 2 "neither grant nor revoke" "$A" role give Ben coordinator
 run_err 1 "no member" "an unknown member is refused" "$A" role grant Zed coordinator
 run_ok "Amira makes Chloe a coordinator" "$A" role grant Chloe coordinator
+check_match "the message names the new coordinator" "$ERR" "^Chloe is now a coordinator"
+k "$A" roles
+check_match "roles lists names" "$OUT" "building head +Ben +Elm"
+check_nomatch "roles shows no hex key of a named member" "$OUT" "[0-9a-f]{16}"
 everyone
 k "$B" --json roles
 check_json "every replica derives the same roles" \
@@ -40,6 +44,8 @@ refused "a building head cannot verify in another building" "$B" \
 	"only coordinators" member verify Chloe --building Oak --unit 2
 run_ok "the building head verifies a neighbour of Elm" "$B" member verify \
 	Ben --building Elm --unit 4
+check_match "verify says where and what it means" "$ERR" \
+	"Ben is verified as living in Elm, unit 4; hours between verified members count"
 run_rc 2 "verify needs a building and a unit" "$A" member verify Chloe
 run_ok "a coordinator verifies anyone" "$A" member verify Chloe \
 	--building Oak --unit 2
@@ -68,6 +74,10 @@ if echo "$OUT" | grep -q '"name":"Amira","role":"coordinator"'; then
 else
 	L=$C O=$A
 fi
+[ "$L" = "$A" ] && LN=Amira || LN=Chloe
+refused "the last coordinator cannot step down" "$L" \
+	"'$LN' is the last coordinator; make someone else a coordinator first" \
+	role revoke "$LN" coordinator
 
 # ---- moderation ------------------------------------------------------------
 k "$B" item add --title "Cheap watches, message me"
@@ -79,6 +89,9 @@ run_rc 2 "hide without --reason is a usage error" "$L" hide "$SPAM"
 refused "a non-coordinator hiding a post" "$B" "only coordinators" hide "$SPAM" --reason spam
 run_err 1 "no item or wish" "hiding an unknown id" "$L" hide 00000000ffff --reason x
 run_ok "the coordinator hides the spam" "$L" hide "$(echo "$SPAM" | cut -c1-8)" --reason "spam"
+check_match "hide names the post and how to undo it" "$ERR" \
+	"'Cheap watches, message me' \(.*\) is hidden from everyone's lists.*kith unhide"
+refused "hiding a hidden post" "$L" "already hidden" hide "$SPAM" --reason again
 everyone
 k "$O" --json item list
 check_json "the hidden post is gone from everyone's list" \
@@ -87,12 +100,15 @@ k "$O" --json item list --all
 check_json "--all still shows it, marked hidden" \
 	"[i['hidden'] for i in d if i['id'] == '$SPAM'] == [1]"
 run_ok "the coordinator shows it again" "$L" unhide "$SPAM"
+refused "unhiding a post that is not hidden" "$L" "not hidden" unhide "$SPAM"
 everyone
 k "$O" --json item list
 check_json "unhidden, it is back" "'$SPAM' in [i['id'] for i in d]"
 
 # ---- blocking (local) -------------------------------------------------------
 run_ok "Chloe blocks Ben" "$C" block Ben
+check_match "block names Ben and says it stays local" "$ERR" \
+	"Ben's posts are now hidden from you, on this machine only.*kith unblock Ben"
 k "$C" --json item list
 check_json "Ben's posts are hidden from Chloe" "'$TABLE' not in [i['id'] for i in d]"
 k "$A" --json item list
@@ -108,6 +124,8 @@ refused "a non-coordinator starting an emergency" "$B" "only coordinators" \
 run_rc 2 "emergency start needs a reason" "$L" emergency start
 run_err 1 "not on" "ending an emergency that is not on" "$L" emergency end
 run_ok "the coordinator starts an emergency" "$L" emergency start "Flood in Elm Street"
+check_match "emergency start says what residents do next" "$ERR" \
+	"emergency mode is on for everyone.*kith checkin safe"
 everyone
 k "$B" status
 check_match "status shows the banner" "$OUT" "EMERGENCY since .*Flood in Elm Street"
@@ -121,6 +139,8 @@ check_json "status --json says emergency" "d['emergency'] is True"
 # ---- check-ins -----------------------------------------------------------------
 run_ok "Ben checks in as needing help" "$B" checkin need-help --note "water in the cellar"
 run_ok "Ben checks in for Amira" "$B" checkin safe --for Amira
+check_match "a check-in for a neighbour names them" "$ERR" \
+	"^Amira is checked in as safe, reported by you"
 run_err 1 "no member" "checking in for an unknown member" "$B" checkin safe --for "Mrs Nobody"
 run_rc 2 "an unknown state is a usage error" "$B" checkin fine
 run_rc 2 "a state is required" "$B" checkin
@@ -135,7 +155,10 @@ check_json "roll call: Chloe has not checked in" \
 k "$O" --json checkins --building Oak
 check_json "--building filters" "[c['name'] for c in d] == ['Chloe']"
 k "$O" checkins
-check_match "text roll call has per-building totals" "$OUT" "safe 1, need help 1, not checked in 0"
+check_match "text roll call has per-building totals" "$OUT" "safe 1, needs help 1, not heard from 0"
+check_match "text roll call says 'needs help' and who reported" "$OUT" \
+	"Ben +needs help .* by Ben: water in the cellar"
+check_match "text roll call says 'not heard from'" "$OUT" "Chloe +not heard from"
 
 # ---- urgent first in a small bundle --------------------------------------------
 D=$TMP_E2E/dana
