@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action/member.h"
 #include "cli.h"
 #include "crdt/bundle.h"
 #include "crdt/err.h"
@@ -16,22 +17,23 @@ struct members_ctx {
 	int n;
 };
 
-static int member_text_row(void *ctx, const struct crdt_row *r)
+static int member_row(void *ctx, const struct action_member *m)
 {
-	struct members_ctx *m = ctx;
-	char sid[9];
+	struct members_ctx *l = ctx;
 
-	if (!m->n++)
-		printf("%-8s  %-24s  %-12s  %-8s  %6s  %s\n", "ID", "NAME",
-		       "BUILDING", "UNIT", "HOURS", "SKILLS");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	cli_cell(sid, 8, "  ");
-	cli_cell(cli_col_text(r, "name"), 24, "  ");
-	cli_cell(cli_col_text(r, "building"), 12, "  ");
-	cli_cell(cli_col_text(r, "unit"), 8, "  ");
-	printf("%6.2f  %s%s\n", crdt_row_get(r, "hours")->d,
-	       cli_col_int(r, "forked") ? "FORKED  " : "",
-	       cli_txt(cli_col_text(r, "skills")));
+	if (l->c->json)
+		return cli_json_list_row(&l->json, m->row);
+	if (!l->n++)
+		printf("%-24s  %-8s  %-12s  %-8s  %-8s  %6s  %s\n", _("NAME"),
+		       _("ID"), _("BUILDING"), _("UNIT"), _("VERIFIED"),
+		       _("HOURS"), _("SKILLS"));
+	cli_cell(m->shown, 24, "  ");
+	cli_cell(m->short_id, 8, "  ");
+	cli_cell(m->building, 12, "  ");
+	cli_cell(m->unit, 8, "  ");
+	cli_cell(m->verified ? _("yes") : "", 8, "  ");
+	printf("%6.2f  %s%s\n", m->hours, m->forked ? _("FORKED  ") : "",
+	       cli_txt(m->skills));
 	return 0;
 }
 
@@ -40,20 +42,19 @@ int cli_members(struct cli *c, int argc, char **argv)
 	struct members_ctx m = { c, { 0 }, 0 };
 	int rc;
 
+	(void)argv;
 	if (argc > 1)
 		return cli_usage(NULL, "members takes no arguments");
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	rc = crdt_query_members(c->a.r.store, NULL,
-				c->json ? cli_json_list_row : member_text_row,
-				c->json ? (void *)&m.json : (void *)&m);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot list members");
+	if (action_member_list(&c->a, member_row, &m))
+		return cli_fail_action(c);
 	if (c->json)
 		printf(m.json.n ? "]\n" : "[]\n");
 	else if (!m.n)
-		fprintf(stderr, "no members yet\n");
+		fprintf(stderr, _("no members yet; 'kith init --name NAME' "
+				  "makes you the first\n"));
 	return CLI_OK;
 }
 

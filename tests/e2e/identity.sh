@@ -58,7 +58,7 @@ check "a refused init writes no identity" test ! -e "$T/none1/identity"
 
 run_ok "whoami" "$A" whoami
 check_match "whoami shows the id" "$OUT" "$ALICE"
-check_match "whoami shows the name" "$OUT" "Alice"
+check_match "whoami shows the name" "$OUT" "^name: +Alice$"
 check_match "whoami says there is no community yet" "$OUT" "community: +\(none"
 k "$A" --json whoami
 check_json "whoami --json: id, name, community null" \
@@ -82,6 +82,30 @@ check "... and nothing was created" test ! -e "$T/empty"
 mkdir -m 700 "$T/empty"
 run_ok "listing items needs no identity" "$T/empty" item list
 run_ok "digest needs no identity" "$T/empty" digest
+
+# ---- posting before joining a community ---------------------------------
+
+# warnings: how many "kith: warning: ... not joined" lines the last command
+# printed
+warnings() {
+	grep -c "^kith: warning: .*not joined" "$TMP_E2E/err"
+}
+L=$T/loner
+mkdir -p "$L"
+run_ok "init before any community" "$L" init --name Lone
+check_eq "init gives no 'not joined' warning" "$(warnings)" 0
+run_ok "item add before joining" "$L" item add --title Ladder
+check_eq "item add before joining warns once" "$(warnings)" 1
+run_ok "wish add before joining" "$L" wish add --title Soup
+check_eq "wish add before joining warns once" "$(warnings)" 1
+run_ok "profile before joining" "$L" profile --skills knitting
+check_eq "a profile edit before joining warns once" "$(warnings)" 1
+run_ok "community create after posting" "$L" community create "Lone Lane"
+check_eq "community create gives no 'not joined' warning" "$(warnings)" 0
+check_match "community create says what happened" "$ERR" \
+	"you started the community 'Lone Lane'"
+run_ok "item add after founding" "$L" item add --title Rake
+check_eq "a member of a community is not warned" "$(warnings)" 0
 
 # ---- community ---------------------------------------------------------
 
@@ -135,11 +159,14 @@ k "$D" --json whoami
 check_json "the split code joined the right community" "d['community'] == 'Elm Street'"
 
 run_ok "community join" "$B" community join "$CODE"
-check_match "join names the community" "$OUT" "Elm Street"
+check_match "join says what happened, naming the community" "$ERR" \
+	"you joined 'Elm Street'"
+check_match "... and the next step" "$ERR" "kith daemon"
 check_eq "joined community key file has mode 0600" "$(mode "$B/community")" "-rw-------"
 k "$B" --json whoami
 check_json "whoami after join shows the community" "d['community'] == 'Elm Street'"
 run_ok "joining the same community again is fine" "$B" community join "$CODE"
+check_match "... and says nothing changed" "$ERR" "already a member of 'Elm Street'"
 k "$B" --json community join "$CODE"
 check_json "joining again with --json still prints JSON with the name" "d['name'] == 'Elm Street'"
 k "$B" community invite
@@ -180,6 +207,9 @@ check_json "Alice's replica knows Bob's profile after a bundle" \
 check_json "nobody has hours yet" "all(m['hours'] == 0 for m in d)"
 k "$A" members
 check_match "members text lists Robert" "$OUT" "Robert"
+check_nomatch "members text shows no full hex id" "$OUT" "$BOB"
+check_match "members text shows Robert's short id" "$OUT" \
+	"Robert +$(printf %.6s "$BOB")"
 check_eq "both replicas have the same digest" "$(digest "$A")" "$(digest "$B")"
 
 finish
