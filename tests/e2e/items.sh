@@ -232,7 +232,10 @@ done
 wait
 PAR_BAD=$(cat "$T"/par*.rc | grep -vc '^0$')
 check_eq "12 writers at once all succeed" "$PAR_BAD" 0
-check_eq "... and none complained" "$(cat "$T"/par*.err)" ""
+check_eq "... and none complained (no 'kith:' line)" \
+	"$(cat "$T"/par*.err | grep '^kith:')" ""
+check_eq "... each said its item is posted" \
+	"$(cat "$T"/par*.err | grep -c "is posted (id [0-9a-f]\{6,\})")" 12
 k "$A" --json item list --all
 check_json "all 12 items are there" "len(d) == $W0 + 12"
 k "$A" export "$T/par.kb"
