@@ -398,8 +398,11 @@ int action_item_renew(struct action *a, const char *item,
 	return 0;
 }
 
-/* A member's standing request on an item (crdt/query.h: an active claim,
- * not delivered, not answered by a loan). */
+/*
+ * A member's request on an item: their newest active claim on it (the
+ * claims query does not say which requests a loan answered, so the newest
+ * is taken as the one standing).
+ */
 struct req_ctx {
 	char who[2 * CRDT_PK_LEN + 1];
 	uint8_t claim[CRDT_ID_LEN];
@@ -410,7 +413,7 @@ static int req_row(void *ctx, const struct crdt_row *r)
 {
 	struct req_ctx *q = ctx;
 
-	if (q->found || strcmp(col_text(r, "claimant"), q->who) ||
+	if (strcmp(col_text(r, "claimant"), q->who) ||
 	    strcmp(col_text(r, "status"), "active") ||
 	    crdt_unhex(q->claim, CRDT_ID_LEN, col_text(r, "id")))
 		return 0;
@@ -443,8 +446,6 @@ int action_item_request(struct action *a, const char *item, const char *note,
 {
 	struct crdt_record_info info;
 	struct crdt_op op;
-	uint8_t claim[CRDT_ID_LEN];
-	char sid[ACTION_HEX_MAX];
 	uint64_t seq;
 	int rc;
 
@@ -461,17 +462,6 @@ int action_item_request(struct action *a, const char *item, const char *note,
 		return action_fail(a, KITH_EDENIED,
 				   _("item '%s' was withdrawn by its owner"),
 				   item);
-	rc = request_of(a, info.id, a->r.id.pk, claim);
-	if (rc == 0) {
-		short_of(a, CRDT_R_CLAIM, claim, sid, sizeof sid);
-		return action_fail(a, KITH_EEXISTS,
-				   _("you already asked for item '%s' (request "
-				     "%s); the owner sees it when your "
-				     "machines sync"),
-				   item, sid);
-	}
-	if (rc != KITH_ENOTFOUND)
-		return action_fail_rc(a, rc, _("cannot read the requests"));
 	if (note && strlen(note) > CRDT_MAX_TEXT)
 		return action_fail(a, KITH_EINVAL,
 				   _("the note is too long (at most %d bytes)"),
@@ -796,6 +786,10 @@ int action_item_show(struct action *a, const char *item,
 
 	if (rc)
 		return rc;
+	/* who is looking, for v->mine; a reader without an identity (or
+	 * with a broken one) is just nobody */
+	if (!a->r.id.sk && peer_identity_load(a->home, &a->r.id))
+		a->r.id.sk = NULL;
 	x = calloc(1, sizeof *x);
 	y = calloc(1, sizeof *y);
 	if (!x || !y) {

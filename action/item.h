@@ -113,8 +113,9 @@ action_item_renew(struct action *a, const char *item,
 
 /*
  * Ask the owner for an item (a claim on it, quantity 1, with an optional
- * note for the owner).  Refused: our own item, withdrawn, or we asked
- * already and our request still stands.  done: the request's id, the
+ * note for the owner, valid UTF-8 within CRDT_MAX_TEXT bytes).  Refused:
+ * our own item, withdrawn.  Asking again is allowed (after a loan came
+ * back, say).  done: the request's id, the
  * item's title, the owner's name.
  */
 __attribute__((warn_unused_result)) int
@@ -204,7 +205,8 @@ action_item_list(struct action *a, const struct action_item_filter *f,
 		 action_item_fn fn, void *ctx);
 
 /* One item (as typed) to item_fn, then its requests to request_fn (may be
- * NULL). */
+ * NULL).  Loads the identity quietly when there is one and the action was
+ * opened without, so v->mine says whether the person looking owns it. */
 __attribute__((warn_unused_result)) int
 action_item_show(struct action *a, const char *item, action_item_fn item_fn,
 		 action_item_request_fn request_fn, void *ctx);
