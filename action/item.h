@@ -22,7 +22,8 @@
  * characters for items and loans, a name or id prefix for members - and
  * are resolved with action_resolve, so refusals quote them as typed.
  * Results: full ids as bytes plus the short id (action_short_id) people
- * see.  Status words are English ("available", "requested", "on_loan",
+ * see, in a struct action_item_done the caller owns (cleared first: it
+ * must not hold the inputs).  Status words are English ("available", "requested", "on_loan",
  * "expired", "withdrawn"; requests: "active", "delivered", "cancelled"):
  * interfaces translate them for people with action_pgettext("status", ...)
  * and keep them as they are for machines.
