@@ -507,6 +507,8 @@ int action_item_lend(struct action *a, const char *item, const char *to,
 		       _("you cannot lend item '%s': it was posted by another "
 			 "member"),
 		       &info);
+	if (!rc) /* what was typed first, then the item's state */
+		rc = action_resolve(a, CRDT_R_MEMBER, to, who);
 	if (rc)
 		return rc;
 	if (info.closed)
@@ -524,9 +526,6 @@ int action_item_lend(struct action *a, const char *item, const char *to,
 				     "return %s'"),
 				   item, name, sid);
 	}
-	rc = action_resolve(a, CRDT_R_MEMBER, to, who);
-	if (rc)
-		return rc;
 	if (action_is_me(a, who))
 		return action_fail(a, KITH_EDENIED,
 				   _("you cannot lend your own item to "
