@@ -122,6 +122,15 @@ static void done_item(struct action *a, const uint8_t item[CRDT_ID_LEN],
 		done->title[0] = 0;
 }
 
+/* done for a write on the item itself: the record is the item. */
+static void done_self(struct action *a, const uint8_t item[CRDT_ID_LEN],
+		      struct action_item_done *done)
+{
+	done_item(a, item, done);
+	memcpy(done->id, done->item, CRDT_ID_LEN);
+	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
+}
+
 static void done_init(struct action_item_done *done)
 {
 	memset(done->id, 0, sizeof done->id);
@@ -280,8 +289,7 @@ int action_item_add(struct action *a, const struct action_item_fields *f,
 	if (rc)
 		return rc;
 	action_new_id(a, seq, 0, done->id);
-	done_item(a, done->id, done);
-	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
+	done_self(a, done->id, done);
 	return 0;
 }
 
@@ -335,9 +343,7 @@ int action_item_edit(struct action *a, const char *item,
 	rc = action_commit_ref(a, &op, info.id, _("cannot save the edit"));
 	if (rc)
 		return rc;
-	done_item(a, info.id, done);
-	memcpy(done->id, info.id, CRDT_ID_LEN);
-	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
+	done_self(a, info.id, done);
 	return 0;
 }
 
@@ -363,9 +369,7 @@ int action_item_withdraw(struct action *a, const char *item,
 	rc = action_commit_ref(a, &op, info.id, _("cannot withdraw the item"));
 	if (rc)
 		return rc;
-	done_item(a, info.id, done);
-	memcpy(done->id, info.id, CRDT_ID_LEN);
-	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
+	done_self(a, info.id, done);
 	return 0;
 }
 
@@ -392,9 +396,7 @@ int action_item_renew(struct action *a, const char *item,
 	rc = action_commit_ref(a, &op, info.id, _("cannot renew the item"));
 	if (rc)
 		return rc;
-	done_item(a, info.id, done);
-	memcpy(done->id, info.id, CRDT_ID_LEN);
-	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
+	done_self(a, info.id, done);
 	return 0;
 }
 
