@@ -1,10 +1,13 @@
 /*
- * item.c - kith item add|list|show|edit|withdraw|lend|return|request
+ * item.c - kith item add|list|show|edit|withdraw|lend|return|request|renew:
+ * options in, action/item.h called, text or --json out.
  */
 #include <getopt.h>
 #include <string.h>
 
+#include "action/item.h"
 #include "cli.h"
+#include "crdt/codec.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
 
@@ -41,7 +44,7 @@ static const struct cli_cmd cmds[] = {
 	  N_("take your item off the lists for good"), 0 },
 	{ "lend", item_lend, "item lend ID --to MEMBER [--due DATE]",
 	  N_("record that you lent your item to a member"), 0 },
-	{ "return", item_return, "item return ID",
+	{ "return", item_return, "item return ID|LOAN",
 	  N_("record that your lent item came back"), 0 },
 	{ "request", item_request, "item request ID [--note N]",
 	  N_("ask the owner for an item"), 0 },
@@ -54,6 +57,9 @@ int cli_item(struct cli *c, int argc, char **argv)
 {
 	return cli_dispatch(c, "item", cmds, ARRAY_SIZE(cmds), argc, argv);
 }
+
+enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_LEND,
+       CMD_RETURN, CMD_REQUEST, CMD_RENEW };
 
 static const struct option item_opts[] = {
 	{ "title", required_argument, NULL, OPT_BASE + F_ITEM_TITLE },
@@ -68,97 +74,107 @@ static const struct option item_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Parse the item flags into op; returns 0 or an exit code.  *pos gets the
- * first positional argument (or NULL). */
-static int parse_item(const struct cli_cmd *cmd, int argc, char **argv,
-		      struct crdt_op *op, const char **pos)
+/* Parse the item flags into f and check their values (action/item.h);
+ * returns 0 or an exit code.  *pos gets the first positional argument (or
+ * NULL). */
+static int parse_item(struct cli *c, const struct cli_cmd *cmd, int argc,
+		      char **argv, int adding, struct action_item_fields *f,
+		      const char **pos)
 {
-	int ch, k;
-	int64_t v;
+	int ch;
 
+	memset(f, 0, sizeof *f);
 	*pos = NULL;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "-:", item_opts, NULL)) != -1) {
-		if (ch == 1) {
+		switch (ch) {
+		case 1:
 			if (*pos)
 				return cli_usage(cmd, "unexpected argument '%s'",
 						 optarg);
 			*pos = optarg;
-			continue;
-		}
-		switch (ch) {
+			break;
+		case OPT_BASE + F_ITEM_TITLE:
+			f->title = optarg;
+			break;
 		case OPT_BASE + F_ITEM_KIND:
-			k = crdt_enum_lookup(crdt_item_kinds, CRDT_ITEM_KINDS,
-					     optarg);
-			if (k < 0)
-				return cli_usage(cmd, "unknown kind '%s'", optarg);
-			(void)crdt_op_set_int(op, F_ITEM_KIND, k);
+			f->kind = optarg;
+			break;
+		case OPT_BASE + F_ITEM_CATEGORY:
+			f->category = optarg;
+			break;
+		case OPT_BASE + F_ITEM_UNIT:
+			f->unit = optarg;
+			break;
+		case OPT_BASE + F_ITEM_CONDITION:
+			f->condition = optarg;
+			break;
+		case OPT_BASE + F_ITEM_LOCATION:
+			f->location = optarg;
+			break;
+		case OPT_BASE + F_ITEM_DESCRIPTION:
+			f->description = optarg;
 			break;
 		case OPT_BASE + F_ITEM_QUANTITY:
-			if (cli_parse_qty(optarg, &v))
+			if (cli_parse_qty(optarg, &f->quantity))
 				return cli_usage(cmd,
 						 "--qty must be a whole number "
 						 "from 1, not '%s'",
 						 optarg);
-			(void)crdt_op_set_int(op, F_ITEM_QUANTITY, v);
 			break;
 		case OPT_BASE + F_ITEM_UNTIL:
-			if (cli_parse_date(optarg, &v))
+			if (cli_parse_date(optarg, &f->until))
 				return cli_usage(cmd,
 						 "--until needs a date like "
 						 "2026-12-31, not '%s'",
 						 optarg);
-			(void)crdt_op_set_int(op, F_ITEM_UNTIL, v);
-			break;
-		case OPT_BASE + F_ITEM_TITLE:
-			if (!*optarg)
-				return cli_usage(cmd, "--title cannot be empty");
-			/* fall through */
-		case OPT_BASE + F_ITEM_CATEGORY:
-		case OPT_BASE + F_ITEM_UNIT:
-		case OPT_BASE + F_ITEM_CONDITION:
-		case OPT_BASE + F_ITEM_LOCATION:
-		case OPT_BASE + F_ITEM_DESCRIPTION:
-			if (crdt_op_set_text(op, (unsigned)(ch - OPT_BASE), optarg))
-				return cli_usage(cmd, "text is too long (at most "
-						      "%d bytes)",
-						 CRDT_MAX_TEXT);
 			break;
 		default:
 			return cli_bad_option(cmd, argv, ch);
 		}
 	}
-	return crdt_op_finish(op) ? CLI_USAGE : 0;
+	if (adding && *pos)
+		return cli_usage(cmd, "unexpected argument '%s'", *pos);
+	if (!adding && !*pos)
+		return cli_usage(cmd, "an id is required");
+	if (action_item_check(&c->a, f, adding))
+		return cli_usage(cmd, "%s", c->a.msg);
+	return 0;
+}
+
+/* The new record's full id on stdout: scripts read it. */
+static void print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN])
+{
+	char hex[2 * CRDT_ID_LEN + 1];
+
+	crdt_hex(hex, id, CRDT_ID_LEN);
+	if (c->json)
+		printf("{\"id\":\"%s\"}\n", hex);
+	else
+		printf("%s\n", hex);
 }
 
 static int item_add(struct cli *c, int argc, char **argv)
 {
-	struct crdt_op op;
+	struct action_item_fields f;
+	struct action_item_done done;
 	const char *pos;
-	uint64_t seq;
-	int rc;
+	int rc = parse_item(c, &cmds[CMD_ADD], argc, argv, 1, &f, &pos);
 
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
-	rc = parse_item(&cmds[0], argc, argv, &op, &pos);
 	if (rc)
 		return rc;
-	if (pos)
-		return cli_usage(&cmds[0], "unexpected argument '%s'", pos);
-	if (!cli_has_field(&op, F_ITEM_TITLE))
-		return cli_usage(&cmds[0], "--title is required");
-	if (!cli_has_field(&op, F_ITEM_KIND))
-		(void)crdt_op_set_int(&op, F_ITEM_KIND, 0);
-	if (!cli_has_field(&op, F_ITEM_QUANTITY))
-		(void)crdt_op_set_int(&op, F_ITEM_QUANTITY, 1);
-	if (crdt_op_finish(&op))
-		return CLI_USAGE;
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot save the item");
-	cli_print_new_id(c, seq, 0);
+	if (action_item_add(&c->a, &f, &done))
+		return cli_fail_action(c);
+	print_id(c, done.id);
+	if (!c->json)
+		fprintf(stderr,
+			_("your item '%s' is posted (id %s); neighbours see it "
+			  "when your machines sync. When someone asks for it, "
+			  "'kith item show %s' lists the requests.\n"),
+			cli_txt(done.title), done.short_id, done.short_id);
 	return CLI_OK;
 }
 
@@ -170,22 +186,51 @@ struct list_ctx {
 	int n;
 };
 
-static int item_text_row(void *ctx, const struct crdt_row *r)
+static const char *status_word(const char *s)
+{
+	return action_pgettext("status", s);
+}
+
+static const char *kind_word(const char *s)
+{
+	return action_pgettext("kind", s);
+}
+
+static int item_text_row(void *ctx, const struct action_item_view *v)
 {
 	struct list_ctx *l = ctx;
-	char sid[9];
-	const char *who = cli_col_text(r, "author_name");
+	char qty[24], due[32], loan[256];
 
-	if (!l->n++)
-		printf("%-8s  %-9s  %-8s  %4s  %-30s  %s\n", "ID", "STATUS", "KIND",
-		       "QTY", "TITLE", "WHERE / WHO");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-9s  %-8s  %4lld  ", cli_txt(sid),
-	       cli_txt(cli_col_text(r, "status")), cli_txt(cli_col_text(r, "kind")),
-	       (long long)cli_col_int(r, "quantity"));
-	cli_cell(cli_col_text(r, "title"), 30, "  ");
-	printf("%s%s%s\n", cli_txt(cli_col_text(r, "location")),
-	       *who ? " / " : "", cli_txt(who));
+	if (l->c->json)
+		return cli_json_list_row(&l->json, v->row);
+	if (!l->n++) {
+		cli_cell(_("ID"), 8, "  ");
+		cli_cell(_("STATUS"), 10, "  ");
+		cli_cell(_("KIND"), 8, "  ");
+		printf("%5s  ", _("QTY"));
+		cli_cell(_("TITLE"), 30, "  ");
+		printf("%s\n", _("WHERE / WHO"));
+	}
+	cli_cell(v->short_id, 8, "  ");
+	cli_cell(status_word(v->status), 10, "  ");
+	cli_cell(kind_word(v->kind), 8, "  ");
+	snprintf(qty, sizeof qty, "%lld", (long long)v->quantity);
+	printf("%5s  ", qty);
+	cli_cell(v->title, 30, "  ");
+	printf("%s%s%s", cli_txt(v->location), *v->location ? " / " : "",
+	       cli_txt(v->owner_name));
+	if (v->on_loan && v->due) {
+		cli_format_date(due, sizeof due, v->due);
+		/* TRANSLATORS: after an item in a list: borrower, due date */
+		snprintf(loan, sizeof loan, _(" (lent to %s until %s)"),
+			 cli_txt(v->borrower_name), due);
+		fputs(loan, stdout);
+	} else if (v->on_loan) {
+		snprintf(loan, sizeof loan, _(" (lent to %s)"),
+			 cli_txt(v->borrower_name));
+		fputs(loan, stdout);
+	}
+	putchar('\n');
 	return 0;
 }
 
@@ -200,22 +245,19 @@ static int item_list(struct cli *c, int argc, char **argv)
 		{ "overdue", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_item_filter f = { .kind = -1 };
+	struct action_item_filter f;
 	struct list_ctx l = { c, { 0 }, 0 };
-	int ch, rc, mine = 0;
+	int ch, rc;
 
+	memset(&f, 0, sizeof f);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'm':
-			mine = 1;
+			f.mine = 1;
 			break;
 		case 'k':
-			f.kind = crdt_enum_lookup(crdt_item_kinds, CRDT_ITEM_KINDS,
-						  optarg);
-			if (f.kind < 0)
-				return cli_usage(&cmds[1], "unknown kind '%s'",
-						 optarg);
+			f.kind = optarg;
 			break;
 		case 'c':
 			f.category = optarg;
@@ -230,224 +272,165 @@ static int item_list(struct cli *c, int argc, char **argv)
 			f.overdue = 1;
 			break;
 		default:
-			return cli_bad_option(&cmds[1], argv, ch);
+			return cli_bad_option(&cmds[CMD_LIST], argv, ch);
 		}
 	}
 	if (optind < argc)
-		return cli_usage(&cmds[1], "unexpected argument '%s'",
+		return cli_usage(&cmds[CMD_LIST], "unexpected argument '%s'",
 				 argv[optind]);
-	rc = cli_open(c, mine);
+	rc = cli_open(c, f.mine);
 	if (rc)
 		return rc;
 	cli_banner(c);
-	if (mine)
-		f.author = c->a.r.id.pk;
-	rc = crdt_query_items(c->a.r.store, &f, c->a.now,
-			      c->json ? cli_json_list_row : item_text_row,
-			      c->json ? (void *)&l.json : (void *)&l);
+	rc = action_item_list(&c->a, &f, item_text_row, &l);
+	if (rc == KITH_EINVAL) /* a value the person gave: --kind */
+		return cli_usage(&cmds[CMD_LIST], "%s", c->a.msg);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot list items");
+		return cli_fail_action(c);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
+	else if (!l.n && f.overdue)
+		fprintf(stderr, "%s\n", _("no item is overdue"));
+	else if (!l.n && f.all)
+		fprintf(stderr, "%s\n", _("no items"));
 	else if (!l.n)
-		fprintf(stderr, "no items%s\n", f.all ? "" : " (try --all)");
+		fprintf(stderr, "%s\n", _("no items (try --all)"));
 	return CLI_OK;
-}
-
-static int claim_text_row(void *ctx, const struct crdt_row *r)
-{
-	struct list_ctx *l = ctx;
-	char sid[9];
-
-	if (!l->n++)
-		printf("requests:\n");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("  %s  %-9s  %s%s%s\n", cli_txt(sid),
-	       cli_txt(cli_col_text(r, "status")),
-	       cli_txt(*cli_col_text(r, "claimant_name")
-			       ? cli_col_text(r, "claimant_name")
-			       : cli_col_text(r, "claimant")),
-	       *cli_col_text(r, "note") ? ": " : "",
-	       cli_txt(cli_col_text(r, "note")));
-	return 0;
 }
 
 struct show_ctx {
 	struct cli *c;
-	int found;
+	int n; /* requests shown */
+	char loan[ACTION_HEX_MAX]; /* the current loan's short id */
+	int mine;
 };
 
-static void print_field(const char *label, const char *v)
+static void show_field(const char *label, const char *v)
 {
 	cli_show_field(label, v);
 }
 
-static int item_show_row(void *ctx, const struct crdt_row *r)
+static int item_show_row(void *ctx, const struct action_item_view *v)
 {
 	struct show_ctx *s = ctx;
-	char d[32];
-	const struct crdt_col *until = crdt_row_get(r, "until");
-	const struct crdt_col *due = crdt_row_get(r, "due");
+	char d[32], owner[2 * CRDT_PK_LEN + 1];
 
-	s->found = 1;
 	if (s->c->json) {
-		cli_json_row(stdout, r);
+		cli_json_row(stdout, v->row);
 		return 0;
 	}
-	print_field("id", cli_col_text(r, "id"));
-	print_field("title", cli_col_text(r, "title"));
-	print_field("status", cli_col_text(r, "status"));
-	print_field("kind", cli_col_text(r, "kind"));
-	printf("%-12s %lld%s%s\n", "quantity",
-	       (long long)cli_col_int(r, "quantity"),
-	       *cli_col_text(r, "unit") ? " " : "",
-	       cli_txt(cli_col_text(r, "unit")));
-	print_field("category", cli_col_text(r, "category"));
-	print_field("condition", cli_col_text(r, "condition"));
-	print_field("location", cli_col_text(r, "location"));
-	print_field("description", cli_col_text(r, "description"));
-	if (until && until->type == CRDT_COL_INT) {
-		cli_format_date(d, sizeof d, until->i);
-		print_field("until", d);
+	show_field(_("id"), v->id);
+	show_field(_("title"), v->title);
+	show_field(_("status"), status_word(v->status));
+	show_field(_("kind"), kind_word(v->kind));
+	printf("%-12s %lld%s%s\n", _("quantity"), (long long)v->quantity,
+	       *v->unit ? " " : "", cli_txt(v->unit));
+	show_field(_("category"), v->category);
+	show_field(_("condition"), v->condition);
+	show_field(_("location"), v->location);
+	show_field(_("description"), v->description);
+	if (v->until) {
+		cli_format_date(d, sizeof d, v->until);
+		show_field(_("until"), d);
 	}
-	print_field("owner", cli_col_text(r, "author_name"));
-	print_field("owner id", cli_col_text(r, "author"));
-	print_field("lent to", cli_col_text(r, "borrower"));
-	if (due && due->type == CRDT_COL_INT) {
-		cli_format_date(d, sizeof d, due->i);
-		print_field("due", d);
+	show_field(_("owner"), v->owner_name);
+	action_short_id(&s->c->a, CRDT_R_MEMBER, v->owner, owner,
+			sizeof owner);
+	show_field(_("owner id"), owner);
+	if (v->on_loan) {
+		show_field(_("lent to"), v->borrower_name);
+		if (v->due) {
+			cli_format_date(d, sizeof d, v->due);
+			show_field(_("due"), d);
+		}
+		show_field(_("loan"), v->loan_short_id);
+		snprintf(s->loan, sizeof s->loan, "%s", v->loan_short_id);
 	}
+	s->mine = v->mine;
+	return 0;
+}
+
+static int request_text_row(void *ctx, const struct action_item_request_view *v)
+{
+	struct show_ctx *s = ctx;
+
+	if (!s->n++)
+		printf("%s\n", _("requests:"));
+	printf("  ");
+	cli_cell(v->short_id, 8, "  ");
+	cli_cell(status_word(v->status), 10, "  ");
+	printf("%s%s%s\n", cli_txt(v->requester_name), *v->note ? ": " : "",
+	       cli_txt(v->note));
 	return 0;
 }
 
 static int item_show(struct cli *c, int argc, char **argv)
 {
-	struct crdt_item_filter f = { .kind = -1 };
-	struct show_ctx s = { c, 0 };
-	struct list_ctx l = { c, { 0 }, 0 };
-	uint8_t id[CRDT_ID_LEN];
+	struct show_ctx s;
 	const char *arg = NULL;
 	int rc;
 
-	rc = cli_one_id_arg(&cmds[2], argc, argv, &arg);
+	memset(&s, 0, sizeof s);
+	s.c = c;
+	rc = cli_one_id_arg(&cmds[CMD_SHOW], argc, argv, &arg);
 	if (!rc)
 		rc = cli_open(c, 0);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_ITEM, arg, id);
 	if (rc)
 		return rc;
-	f.id = id;
-	rc = crdt_query_items(c->a.r.store, &f, c->a.now, item_show_row, &s);
-	if (!rc && !c->json)
-		rc = crdt_query_claims(c->a.r.store, id, claim_text_row, &l);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot show item");
+	if (action_item_show(&c->a, arg, item_show_row,
+			     c->json ? NULL : request_text_row, &s))
+		return cli_fail_action(c);
 	if (c->json)
 		printf("\n");
+	else if (s.mine && s.loan[0])
+		fprintf(stderr,
+			_("when it comes back: 'kith item return %s'\n"),
+			s.loan);
 	return CLI_OK;
 }
 
 /* ---- writes on an existing item ---------------------------------------- */
 
-/* Resolve ID, check that it is ours; fills info. */
-static int own_item(struct cli *c, const char *arg, const char *verb,
-		    struct crdt_record_info *info)
-{
-	uint8_t id[CRDT_ID_LEN];
-	int rc = cli_open(c, 1);
-
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_ITEM, arg, id);
-	if (rc)
-		return rc;
-	rc = crdt_record_info(c->a.r.store, CRDT_R_ITEM, id, info);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read item");
-	if (!crdt_equal(info->author, c->a.r.id.pk, CRDT_PK_LEN))
-		return cli_fail("you cannot %s item '%s': it was posted by "
-				"another member",
-				verb, arg);
-	return 0;
-}
-
 static int item_edit(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_item_fields f;
+	struct action_item_done done;
 	const char *pos;
-	int rc;
+	int rc = parse_item(c, &cmds[CMD_EDIT], argc, argv, 0, &f, &pos);
 
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
-	rc = parse_item(&cmds[3], argc, argv, &op, &pos);
 	if (rc)
 		return rc;
-	if (!pos)
-		return cli_usage(&cmds[3], "an id is required");
-	if (!op.nvals)
-		return cli_usage(&cmds[3], "nothing to change");
-	rc = own_item(c, pos, "edit", &info);
+	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (info.closed)
-		return cli_fail("item '%s' was withdrawn; it cannot be edited",
-				pos);
-	rc = cli_commit_ref(c, &op, info.id, "cannot save the edit");
-	if (!rc && !c->json)
-		fprintf(stderr, "item updated\n");
-	return rc;
+	if (action_item_edit(&c->a, pos, &f, &done))
+		return cli_fail_action(c);
+	if (!c->json)
+		fprintf(stderr,
+			_("item '%s' is updated (id %s); neighbours see the "
+			  "change when your machines sync\n"),
+			cli_txt(done.title), done.short_id);
+	return CLI_OK;
 }
 
 static int item_withdraw(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_item_done done;
 	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[4], argc, argv, &arg);
+	int rc = cli_one_id_arg(&cmds[CMD_WITHDRAW], argc, argv, &arg);
 
 	if (!rc)
-		rc = own_item(c, arg, "withdraw", &info);
+		rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (info.closed)
-		return cli_fail("item '%s' is already withdrawn", arg);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
-	(void)crdt_op_set_int(&op, F_ITEM_WITHDRAWN, 1);
-	rc = cli_commit_ref(c, &op, info.id, "cannot withdraw the item");
-	if (!rc && !c->json)
-		fprintf(stderr, "item withdrawn\n");
-	return rc;
-}
-
-struct req_ctx {
-	char who[2 * CRDT_PK_LEN + 1];
-	uint8_t *claim;
-	int found;
-};
-
-static int req_row(void *ctx, const struct crdt_row *r)
-{
-	struct req_ctx *q = ctx;
-
-	if (q->found || strcmp(cli_col_text(r, "claimant"), q->who) ||
-	    strcmp(cli_col_text(r, "status"), "active") ||
-	    crdt_unhex(q->claim, CRDT_ID_LEN, cli_col_text(r, "id")))
-		return 0;
-	q->found = 1;
-	return 0;
-}
-
-/* The borrower's open request on the item, answered by this loan. */
-static int request_of(struct cli *c, const uint8_t item[CRDT_ID_LEN],
-		      const uint8_t who[CRDT_PK_LEN], uint8_t claim[CRDT_ID_LEN])
-{
-	struct req_ctx q;
-
-	memset(&q, 0, sizeof q);
-	crdt_hex(q.who, who, CRDT_PK_LEN);
-	q.claim = claim;
-	if (crdt_query_claims(c->a.r.store, item, req_row, &q) || !q.found)
-		return KITH_ENOTFOUND;
-	return 0;
+	if (action_item_withdraw(&c->a, arg, &done))
+		return cli_fail_action(c);
+	if (!c->json)
+		fprintf(stderr,
+			_("item '%s' is withdrawn (id %s): it no longer shows "
+			  "in lists, and this cannot be undone\n"),
+			cli_txt(done.title), done.short_id);
+	return CLI_OK;
 }
 
 static int item_lend(struct cli *c, int argc, char **argv)
@@ -457,80 +440,76 @@ static int item_lend(struct cli *c, int argc, char **argv)
 		{ "due", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_record_info info;
-	struct crdt_op op;
-	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
+	const struct cli_cmd *cmd = &cmds[CMD_LEND];
+	struct action_item_done done;
 	const char *arg = NULL, *to = NULL;
+	char d[32];
 	int64_t due = 0;
-	uint64_t seq;
 	int ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
+		else if (ch == 1)
+			return cli_usage(cmd, "unexpected argument '%s'",
+					 optarg);
 		else if (ch == 't')
 			to = optarg;
-		else if (ch == 'd' && !cli_parse_date(optarg, &due))
-			;
-		else if (ch == 'd')
-			return cli_usage(&cmds[5], "--due needs a date like "
-						   "2026-12-31, not '%s'",
+		else if (ch == 'd' && cli_parse_date(optarg, &due))
+			return cli_usage(cmd, "--due needs a date like "
+					      "2026-12-31, not '%s'",
 					 optarg);
-		else
-			return cli_bad_option(&cmds[5], argv, ch);
+		else if (ch != 'd')
+			return cli_bad_option(cmd, argv, ch);
 	}
-	if (!arg || !to)
-		return cli_usage(&cmds[5], !arg ? "an id is required"
-						: "--to MEMBER is required");
-	rc = own_item(c, arg, "lend", &info);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_MEMBER, to, who);
+	if (!arg)
+		return cli_usage(cmd, "an id is required");
+	if (!to)
+		return cli_usage(cmd, "--to MEMBER is required");
+	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (info.closed)
-		return cli_fail("item '%s' was withdrawn", arg);
-	if (info.has_loan)
-		return cli_fail("item '%s' is already on loan; record its return "
-				"first with 'kith item return %s'",
-				arg, arg);
-	if (crdt_equal(who, c->a.r.id.pk, CRDT_PK_LEN))
-		return cli_fail("you cannot lend an item to yourself");
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_LOAN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_ITEM, info.id, CRDT_ID_LEN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_BORROWER, who, CRDT_PK_LEN);
-	if (due)
-		(void)crdt_op_set_int(&op, F_LOAN_DUE, due);
-	if (request_of(c, info.id, who, claim) == 0)
-		(void)crdt_op_set_bytes(&op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
-	if (crdt_op_finish(&op))
-		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot record the loan");
-	cli_print_new_id(c, seq, 0);
+	if (action_item_lend(&c->a, arg, to, due, &done))
+		return cli_fail_action(c);
+	print_id(c, done.id);
+	if (c->json)
+		return CLI_OK;
+	if (due) {
+		cli_format_date(d, sizeof d, due);
+		fprintf(stderr,
+			_("'%s' is lent to %s until %s (loan %s); when it "
+			  "comes back: 'kith item return %s'\n"),
+			cli_txt(done.title), cli_txt(done.who), d,
+			done.short_id, done.short_id);
+	} else {
+		fprintf(stderr,
+			_("'%s' is lent to %s (loan %s); when it comes back: "
+			  "'kith item return %s'\n"),
+			cli_txt(done.title), cli_txt(done.who), done.short_id,
+			done.short_id);
+	}
 	return CLI_OK;
 }
 
 static int item_return(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_item_done done;
 	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[6], argc, argv, &arg);
+	int rc = cli_one_id_arg(&cmds[CMD_RETURN], argc, argv, &arg);
 
 	if (!rc)
-		rc = own_item(c, arg, "record the return of", &info);
+		rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (!info.has_loan)
-		return cli_fail("item '%s' is not on loan", arg);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_LOAN);
-	(void)crdt_op_set_int(&op, F_LOAN_RETURNED, 1);
-	rc = cli_commit_ref(c, &op, info.active_loan, "cannot record the return");
-	if (!rc && !c->json)
-		fprintf(stderr, "item returned\n");
-	return rc;
+	if (action_item_return(&c->a, arg, &done))
+		return cli_fail_action(c);
+	if (!c->json)
+		fprintf(stderr,
+			_("'%s' is back from %s (loan %s); it can be lent "
+			  "again\n"),
+			cli_txt(done.title), cli_txt(done.who), done.short_id);
+	return CLI_OK;
 }
 
 static int item_request(struct cli *c, int argc, char **argv)
@@ -539,68 +518,59 @@ static int item_request(struct cli *c, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_record_info info;
-	struct crdt_op op;
-	uint8_t id[CRDT_ID_LEN];
+	const struct cli_cmd *cmd = &cmds[CMD_REQUEST];
+	struct action_item_done done;
 	const char *arg = NULL, *note = NULL;
-	uint64_t seq;
 	int ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
 		if (ch == 1 && !arg)
 			arg = optarg;
+		else if (ch == 1)
+			return cli_usage(cmd, "unexpected argument '%s'",
+					 optarg);
 		else if (ch == 'n')
 			note = optarg;
 		else
-			return cli_bad_option(&cmds[7], argv, ch);
+			return cli_bad_option(cmd, argv, ch);
 	}
 	if (!arg)
-		return cli_usage(&cmds[7], "an id is required");
+		return cli_usage(cmd, "an id is required");
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_ITEM, arg, id);
 	if (rc)
 		return rc;
-	rc = crdt_record_info(c->a.r.store, CRDT_R_ITEM, id, &info);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read item");
-	if (crdt_equal(info.author, c->a.r.id.pk, CRDT_PK_LEN))
-		return cli_fail("item '%s' is your own", arg);
-	if (info.closed)
-		return cli_fail("item '%s' was withdrawn by its owner", arg);
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
-	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, id, CRDT_ID_LEN);
-	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, 1);
-	if (note && crdt_op_set_text(&op, F_CLAIM_NOTE, note))
-		return cli_usage(&cmds[7], "--note is too long");
-	if (crdt_op_finish(&op))
-		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot save the request");
-	cli_print_new_id(c, seq, 0);
+	if (action_item_request(&c->a, arg, note, &done))
+		return cli_fail_action(c);
+	print_id(c, done.id);
+	if (!c->json)
+		fprintf(stderr,
+			_("you asked %s for '%s' (request %s); %s sees it when "
+			  "your machines sync and can lend it to you\n"),
+			cli_txt(done.who), cli_txt(done.title), done.short_id,
+			cli_txt(done.who));
 	return CLI_OK;
 }
 
 static int item_renew(struct cli *c, int argc, char **argv)
 {
-	static const struct cli_cmd cmd = { "renew", item_renew, "item renew ID",
-					    NULL, 0 };
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_item_done done;
 	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmd, argc, argv, &arg);
+	char d[32];
+	int rc = cli_one_id_arg(&cmds[CMD_RENEW], argc, argv, &arg);
 
 	if (!rc)
-		rc = own_item(c, arg, "renew", &info);
+		rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (info.closed)
-		return cli_fail("item '%s' was withdrawn", arg);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM); /* no fields: renew */
-	rc = cli_commit_ref(c, &op, info.id, "cannot renew the item");
-	if (!rc && !c->json)
-		fprintf(stderr, "item renewed for another 90 days\n");
-	return rc;
+	if (action_item_renew(&c->a, arg, &done))
+		return cli_fail_action(c);
+	if (!c->json) {
+		cli_format_date(d, sizeof d, c->a.now + 90 * 86400);
+		fprintf(stderr,
+			_("item '%s' stays listed for another 90 days, until "
+			  "%s; renew it again before then to keep it listed\n"),
+			cli_txt(done.title), d);
+	}
+	return CLI_OK;
 }

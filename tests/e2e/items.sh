@@ -24,6 +24,9 @@ run_ok "item add with only a title" "$A" item add --title "Tomato seedlings"
 check_match "item add prints the new id (32 hex)" "$OUT" "$HEX32"
 check_eq "item add prints only the id" "$(wc -l <"$T/out" | tr -d ' ')" 1
 SEED=$OUT
+check_match "item add says on stderr the item is posted, with its short id" \
+	"$ERR" "your item 'Tomato seedlings' is posted \(id $(printf %.6s "$SEED")[0-9a-f]*\)"
+check_match "... and how to see the requests" "$ERR" "kith item show [0-9a-f]{6,}"
 run_ok "item add with every flag" "$A" item add --title "Aluminium ladder" \
 	--kind lend --category tools --qty 2 --unit pieces --condition good \
 	--location "Shed 3" --description "Three metres, folds" --until 2030-06-30
@@ -74,6 +77,10 @@ check_json "--search with no match gives []" "d == []"
 k "$A" item list
 check_match "item list text shows the ladder" "$OUT" "Aluminium ladder"
 check_match "item list text shows its status" "$OUT" "available"
+check_match "item list text shows the short id (at least 6 characters)" "$OUT" \
+	"^$(printf %.6s "$LADDER")[0-9a-f]* +available"
+check_nomatch "item list text shows no full id" "$OUT" "$LADDER"
+check_match "item list text names the owner" "$OUT" "Shed 3 / Alice"
 
 # ---- edit / withdraw ---------------------------------------------------
 
@@ -111,6 +118,13 @@ check_json "Alice's --mine has her four current items" "len(d) == 4"
 
 run_ok "item request with --note" "$B" item request "$LADDER" --note "for the gutter, Saturday"
 check_match "item request prints a request id" "$OUT" "$HEX32"
+check_eq "item request prints only the id on stdout" "$(wc -l <"$T/out" | tr -d ' ')" 1
+REQ=$OUT
+check_match "item request says what happened and what next" "$ERR" \
+	"you asked Alice for 'Long ladder' \(request $(printf %.6s "$REQ")[0-9a-f]*\); Alice sees it when your machines sync and can lend it to you"
+k "$B" --json item request "$SEW"
+check_json "item request --json prints {id} only" "list(d) == ['id'] and len(d['id']) == 32"
+check_eq "item request --json says nothing on stderr" "$ERR" ""
 k "$B" --json item show "$LADDER"
 check_json "a requested item is 'requested'" "d['status'] == 'requested'"
 run_err 1 "own" "requesting your own item is refused" "$A" item request "$SEED"
@@ -121,16 +135,27 @@ k "$A" --json item show "$LADDER"
 check_json "Alice sees the request: 'requested'" "d['status'] == 'requested'"
 k "$A" item show "$LADDER"
 check_match "item show lists the request with its note" "$OUT" "for the gutter"
+check_match "item show names the requester, with the request's short id" "$OUT" \
+	"^  $(printf %.6s "$REQ")[0-9a-f]* +active +Bob: for the gutter"
 k "$A" --json item list
 check_json "item list shows requested items" "'$LADDER' in [i['id'] for i in d]"
 
 run_ok "item lend --to NAME --due" "$A" item lend "$LADDER" --to Bob --due 2030-03-10
 check_match "item lend prints the loan id" "$OUT" "$HEX32"
+check_eq "item lend prints only the id on stdout" "$(wc -l <"$T/out" | tr -d ' ')" 1
+LOAN=$OUT
+LOAN_SHORT=$(printf '%s' "$ERR" | sed -n "s/.*(loan \([0-9a-f]*\)).*/\1/p")
+check_match "item lend says what happened, with the loan's short id" "$ERR" \
+	"'Long ladder' is lent to Bob until 2030-03-10 \(loan $(printf %.6s "$LOAN")[0-9a-f]*\); when it comes back: 'kith item return $LOAN_SHORT'"
 k "$A" --json item show "$LADDER"
 check_json "a lent item is 'on_loan'" "d['status'] == 'on_loan'"
 check_json "item show --json names the borrower" "d['borrower'] == '$BOB'"
 k "$A" item show "$LADDER"
 check_match "item show text has the due date" "$OUT" "2030-03-10"
+check_match "item show names the borrower, not their id" "$OUT" "^lent to +Bob$"
+check_match "item show gives the loan's short id" "$OUT" "^loan +$LOAN_SHORT$"
+check_match "item show tells the owner how to record the return" "$ERR" \
+	"kith item return $LOAN_SHORT"
 k "$A" --json item list
 check_json "item list shows items on loan" "'$LADDER' in [i['id'] for i in d]"
 run_err 1 "on loan" "lending an item on loan is refused" "$A" item lend "$LADDER" --to Bob
@@ -139,9 +164,19 @@ check_json "not overdue before the due date" "d == []"
 NOW=1899460800 # 2030-03-11 12:00 UTC
 k "$A" --json item list --overdue
 check_json "--overdue shows it after the due date" "[i['id'] for i in d] == ['$LADDER']"
+k "$A" item list --overdue
+check_match "--overdue text names the borrower and the due date" "$OUT" \
+	"lent to Bob until 2030-03-10"
 NOW=1898596800
 
-run_ok "item return" "$A" item return "$LADDER"
+carry "$A" "$B"
+refused "Bob cannot record the return by the loan id" "$B" "another member" \
+	item return "$LOAN_SHORT"
+run_ok "item return by the loan's short id, as item lend said" "$A" item return "$LOAN_SHORT"
+check_match "item return says the item is back from Bob" "$ERR" "'Long ladder' is back from Bob"
+run_err 1 "already returned" "returning the same loan twice is refused" "$A" item return "$LOAN_SHORT"
+run_ok "lent again" "$A" item lend "$LADDER" --to Bob
+run_ok "item return by the item's id" "$A" item return "$LADDER"
 k "$A" --json item show "$LADDER"
 check_json "a returned item is 'available' again" "d['status'] == 'available'"
 run_err 1 "not on loan" "returning an item not on loan is refused" "$A" item return "$LADDER"
@@ -232,7 +267,10 @@ done
 wait
 PAR_BAD=$(cat "$T"/par*.rc | grep -vc '^0$')
 check_eq "12 writers at once all succeed" "$PAR_BAD" 0
-check_eq "... and none complained" "$(cat "$T"/par*.err)" ""
+check_eq "... and none complained (no 'kith:' line)" \
+	"$(cat "$T"/par*.err | grep '^kith:')" ""
+check_eq "... each said its item is posted" \
+	"$(cat "$T"/par*.err | grep -c "is posted (id [0-9a-f]\{6,\})")" 12
 k "$A" --json item list --all
 check_json "all 12 items are there" "len(d) == $W0 + 12"
 k "$A" export "$T/par.kb"
