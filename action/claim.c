@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crdt/err.h"
+#include "crdt/facts.h"
 #include "crdt/rules.h"
 #include "crdt/schema.h"
 #include "i18n.h"
@@ -409,6 +410,9 @@ static int confirm_plan(struct action *a, const char *wish, int64_t quarters,
 			return action_fail(a, KITH_ENOTFOUND,
 					   _("cannot read the offer to credit"));
 		fill_helper(a, *claim, ci->author, out);
+		out->unverified =
+			!crdt_roles_verified(&a->roles, ci->author) ||
+			!crdt_roles_verified(&a->roles, a->r.id.pk);
 	}
 	return 0;
 }

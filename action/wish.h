@@ -106,6 +106,8 @@ struct action_wish_result {
 	char claim_short[ACTION_SHORT_MAX];
 	int64_t quarters;		/* confirm: quarters credited, -1 none */
 	int late_hours;			/* confirm: hours added afterwards */
+	int unverified;	/* confirm: hours do not count yet: the helper or
+			 * we are not verified in person (crdt/query.h) */
 };
 
 /* Post a new wish. */

@@ -662,6 +662,11 @@ static void say_confirmed(struct cli *c, const struct action_wish_result *r)
 		    (double)r->quarters / 4.0, r->wish_short);
 	else if (!r->other_found)
 		say(c, _("wish %s is confirmed as fulfilled."), r->wish_short);
+	else if (r->quarters > 0 && r->unverified)
+		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
+			 "hours. They count in the time bank once a coordinator "
+			 "or building head has verified you both in person."),
+		    r->wish_short, who, (double)r->quarters / 4.0);
 	else if (r->quarters > 0)
 		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
 			 "hours."),
