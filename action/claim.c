@@ -48,7 +48,7 @@ static void fill_wish_side(struct action *a, const uint8_t *wish,
 
 	memcpy(out->wish, wish, CRDT_ID_LEN);
 	action_wish__short(a, CRDT_R_WISH, wish, CRDT_ID_LEN, out->wish_short,
-		 sizeof out->wish_short);
+			   sizeof out->wish_short);
 	if (crdt_record_info(a->r.store, CRDT_R_WISH, wish, &w) == 0) {
 		out->other_found = 1;
 		memcpy(out->other, w.author, CRDT_PK_LEN);
@@ -62,8 +62,8 @@ static void fill_helper(struct action *a, const uint8_t *claim,
 {
 	out->has_claim = 1;
 	memcpy(out->claim, claim, CRDT_ID_LEN);
-	action_wish__short(a, CRDT_R_CLAIM, claim, CRDT_ID_LEN, out->claim_short,
-		 sizeof out->claim_short);
+	action_wish__short(a, CRDT_R_CLAIM, claim, CRDT_ID_LEN,
+			   out->claim_short, sizeof out->claim_short);
 	out->other_found = 1;
 	memcpy(out->other, helper, CRDT_PK_LEN);
 	action_wish__name(a, helper, out->name, sizeof out->name);
@@ -114,7 +114,8 @@ int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 				   _("the note is too long (at most %d bytes)"),
 				   CRDT_MAX_TEXT);
 	if (crdt_op_finish(&op))
-		return action_fail(a, KITH_EINVAL, _("cannot save the offer: %s"),
+		return action_fail(a, KITH_EINVAL,
+				   _("cannot save the offer: %s"),
 				   _(kith_strerror(KITH_EINVAL)));
 	rc = action_commit(a, &op, 1, &seq, _("cannot save the offer"));
 	if (rc)
@@ -122,8 +123,8 @@ int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 	fill_wish_side(a, info.id, out);
 	out->has_claim = 1;
 	action_new_id(a, seq, 0, out->claim);
-	action_wish__short(a, CRDT_R_CLAIM, out->claim, CRDT_ID_LEN, out->claim_short,
-		 sizeof out->claim_short);
+	action_wish__short(a, CRDT_R_CLAIM, out->claim, CRDT_ID_LEN,
+			   out->claim_short, sizeof out->claim_short);
 	return 0;
 }
 
@@ -153,8 +154,8 @@ static int claim_flag(struct action *a, const char *claim, unsigned field,
 		return rc;
 	out->has_claim = 1;
 	memcpy(out->claim, info.id, CRDT_ID_LEN);
-	action_wish__short(a, CRDT_R_CLAIM, info.id, CRDT_ID_LEN, out->claim_short,
-		 sizeof out->claim_short);
+	action_wish__short(a, CRDT_R_CLAIM, info.id, CRDT_ID_LEN,
+			   out->claim_short, sizeof out->claim_short);
 	if (info.target_rtype == CRDT_R_WISH)
 		fill_wish_side(a, info.target, out);
 	return 0;
@@ -220,13 +221,13 @@ static int several_offers(struct action *a, const char *wish,
 	list[0] = 0;
 	for (i = 0; i < o->n && i < OFFERS_LISTED; i++) {
 		action_wish__name(a, o->helper[i], name, sizeof name);
-		action_wish__short(a, CRDT_R_CLAIM, o->claim[i], CRDT_ID_LEN, sid,
-			 sizeof sid);
+		action_wish__short(a, CRDT_R_CLAIM, o->claim[i], CRDT_ID_LEN,
+				   sid, sizeof sid);
 		if (!i)
 			snprintf(first, sizeof first, "%s", sid);
 		/* TRANSLATORS: one offer in a list: "Ben (offer 3fa2c1)" */
-		len += (size_t)snprintf(list + len, len < sizeof list
-							  ? sizeof list - len
+		len += (size_t)snprintf(list + len,
+					len < sizeof list ? sizeof list - len
 							  : 0,
 					_("%s%s (offer %s)"), i ? ", " : "",
 					name, sid);
@@ -249,7 +250,6 @@ static int offer_of_wish(struct action *a, const char *wish,
 	struct offers o = { info->author, 0, { { 0 } }, { { 0 } } };
 	int rc = crdt_query_claims(a->r.store, id, offer_row, &o);
 
-	(void)info;
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read the offers"));
 	if (o.n == 0)
@@ -283,7 +283,8 @@ int action_wish_accept(struct action *a, const char *id,
 	if (rc == KITH_ENOTFOUND &&
 	    crdt_resolve(a->r.store, CRDT_R_WISH, id, wid) == 0) {
 		/* a wish id: its one offer */
-		rc = action_wish__own_id(a, wid, id, ACTION_WISH__ACCEPT, &wish);
+		rc = action_wish__own_id(a, wid, id, ACTION_WISH__ACCEPT,
+					 &wish);
 		if (!rc)
 			rc = offer_of_wish(a, id, wid, &wish, cid);
 		if (rc)
@@ -308,11 +309,12 @@ int action_wish_accept(struct action *a, const char *id,
 				   id);
 	if (shown != wshort) {
 		/* named by the offer: name the wish by its short id */
-		action_wish__short(a, CRDT_R_WISH, claim.target, CRDT_ID_LEN, wshort,
-			 sizeof wshort);
+		action_wish__short(a, CRDT_R_WISH, claim.target, CRDT_ID_LEN,
+				   wshort, sizeof wshort);
 		shown = wshort;
 	}
-	rc = action_wish__own_id(a, claim.target, shown, ACTION_WISH__ACCEPT, &wish);
+	rc = action_wish__own_id(a, claim.target, shown, ACTION_WISH__ACCEPT,
+				 &wish);
 	if (rc)
 		return rc;
 	if (claim.closed)
@@ -380,9 +382,9 @@ static int confirm_plan(struct action *a, const char *wish, int64_t quarters,
 		*accept = 1;
 	} else if (!info->confirmed && info->active_claims > 1) {
 		return action_fail(a, KITH_EAMBIGUOUS,
-				   _("several neighbours offered help with wish "
-				     "'%s'; choose one first with 'kith wish "
-				     "accept %s'"),
+				   _("several neighbours offered help with "
+				     "wish '%s'; choose one first with 'kith "
+				     "wish accept %s'"),
 				   wish, wish);
 	}
 	if (info->confirmed) {
@@ -393,8 +395,8 @@ static int confirm_plan(struct action *a, const char *wish, int64_t quarters,
 		/* hours may be added once, afterwards (see wish.h) */
 		if (!*claim || h.set || quarters < 0)
 			return action_fail(a, KITH_EINVAL,
-					   _("wish '%s' is already confirmed as "
-					     "fulfilled"),
+					   _("wish '%s' is already confirmed "
+					     "as fulfilled"),
 					   wish);
 		out->late_hours = 1;
 	}
@@ -408,11 +410,11 @@ static int confirm_plan(struct action *a, const char *wish, int64_t quarters,
 	if (*claim) {
 		if (crdt_record_info(a->r.store, CRDT_R_CLAIM, *claim, ci))
 			return action_fail(a, KITH_ENOTFOUND,
-					   _("cannot read the offer to credit"));
+					   _("cannot read the offer to "
+					     "credit"));
 		fill_helper(a, *claim, ci->author, out);
-		out->unverified =
-			!crdt_roles_verified(&a->roles, ci->author) ||
-			!crdt_roles_verified(&a->roles, a->r.id.pk);
+		out->unverified = !crdt_roles_verified(&a->roles, ci->author) ||
+				  !crdt_roles_verified(&a->roles, a->r.id.pk);
 	}
 	return 0;
 }
@@ -447,10 +449,9 @@ int action_wish_confirm(struct action *a, const char *wish, int64_t quarters,
 	if (!info.confirmed)
 		(void)crdt_op_set_int(&op, F_WISH_CONFIRMED, 1);
 	if (accept)
-		(void)crdt_op_set_bytes(&op, F_WISH_ACCEPTED, claim, CRDT_ID_LEN);
+		(void)crdt_op_set_bytes(&op, F_WISH_ACCEPTED, claim,
+					CRDT_ID_LEN);
 	if (quarters >= 0)
 		(void)crdt_op_set_int(&op, F_WISH_HOURS, quarters);
-	return action_commit_ref(a, &op, info.id,
-				 _("cannot confirm the wish"));
+	return action_commit_ref(a, &op, info.id, _("cannot confirm the wish"));
 }
-

@@ -26,7 +26,7 @@ void action_wish_fields_init(struct action_wish_fields *w)
 /* ---- helpers ------------------------------------------------------------ */
 
 struct action_wish_result *action_wish__result(struct action_wish_result *out,
-					 struct action_wish_result *spare)
+					       struct action_wish_result *spare)
 {
 	if (!out)
 		out = spare;
@@ -40,8 +40,8 @@ int action_wish__identity(struct action *a)
 	return action_open(a, NULL, ACTION_IDENTITY);
 }
 
-void action_wish__short(struct action *a, int rtype, const uint8_t *id, size_t n,
-		     char *out, size_t cap)
+void action_wish__short(struct action *a, int rtype, const uint8_t *id,
+			size_t n, char *out, size_t cap)
 {
 	char hex[2 * CRDT_PK_LEN + 1];
 
@@ -74,7 +74,7 @@ static int name_row(void *ctx, const struct crdt_row *r)
 
 /* A member's name as people are shown it. */
 void action_wish__name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-			char *out, size_t cap)
+		       char *out, size_t cap)
 {
 	struct name_ctx n = { "" };
 	char hex[2 * CRDT_PK_LEN + 1];
@@ -86,7 +86,7 @@ void action_wish__name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 }
 
 int action_wish__info(struct action *a, int rtype, const uint8_t *id,
-		   struct crdt_record_info *info)
+		      struct crdt_record_info *info)
 {
 	int rc = crdt_record_info(a->r.store, rtype, id, info);
 
@@ -96,7 +96,7 @@ int action_wish__info(struct action *a, int rtype, const uint8_t *id,
 }
 
 int action_wish__load(struct action *a, int rtype, const char *arg,
-		struct crdt_record_info *info)
+		      struct crdt_record_info *info)
 {
 	uint8_t id[CRDT_ID_LEN];
 	int rc = action_resolve(a, rtype, arg, id);
@@ -106,8 +106,8 @@ int action_wish__load(struct action *a, int rtype, const char *arg,
 	return action_wish__info(a, rtype, id, info);
 }
 
-
-static int not_yours(struct action *a, enum action_wish__verb v, const char *arg)
+static int not_yours(struct action *a, enum action_wish__verb v,
+		     const char *arg)
 {
 	switch (v) {
 	case ACTION_WISH__EDIT:
@@ -122,13 +122,13 @@ static int not_yours(struct action *a, enum action_wish__verb v, const char *arg
 				   arg);
 	case ACTION_WISH__RENEW:
 		return action_fail(a, KITH_EDENIED,
-				   _("you cannot renew wish '%s': it was posted "
-				     "by another member"),
+				   _("you cannot renew wish '%s': it was "
+				     "posted by another member"),
 				   arg);
 	case ACTION_WISH__ACCEPT:
 		return action_fail(a, KITH_EDENIED,
-				   _("you cannot accept offers on wish '%s': it "
-				     "was posted by another member"),
+				   _("you cannot accept offers on wish '%s': "
+				     "it was posted by another member"),
 				   arg);
 	default:
 		return action_fail(a, KITH_EDENIED,
@@ -141,7 +141,7 @@ static int not_yours(struct action *a, enum action_wish__verb v, const char *arg
 /* Our wish id, still open to writes (confirm: confirmed ones too); shown:
  * how the person named it. */
 int action_wish__own_id(struct action *a, const uint8_t *id, const char *shown,
-		       enum action_wish__verb v, struct crdt_record_info *info)
+			enum action_wish__verb v, struct crdt_record_info *info)
 {
 	int rc = action_wish__info(a, CRDT_R_WISH, id, info);
 
@@ -160,8 +160,8 @@ int action_wish__own_id(struct action *a, const uint8_t *id, const char *shown,
 	return 0;
 }
 
-int action_wish__own(struct action *a, const char *arg, enum action_wish__verb v,
-		    struct crdt_record_info *info)
+int action_wish__own(struct action *a, const char *arg,
+		     enum action_wish__verb v, struct crdt_record_info *info)
 {
 	uint8_t id[CRDT_ID_LEN];
 	int rc = action_wish__identity(a);
@@ -175,11 +175,11 @@ int action_wish__own(struct action *a, const char *arg, enum action_wish__verb v
 
 /* Name the wish in out. */
 void action_wish__fill(struct action *a, const uint8_t *id,
-		      struct action_wish_result *out)
+		       struct action_wish_result *out)
 {
 	memcpy(out->wish, id, CRDT_ID_LEN);
 	action_wish__short(a, CRDT_R_WISH, id, CRDT_ID_LEN, out->wish_short,
-		 sizeof out->wish_short);
+			   sizeof out->wish_short);
 }
 
 /* ---- a wish's fields ---------------------------------------------------- */
@@ -192,7 +192,8 @@ static int set_text(struct action *a, struct crdt_op *op, unsigned field,
 	switch (field) {
 	case F_WISH_TITLE:
 		return action_fail(a, KITH_ETOOBIG,
-				   _("the title is too long (at most %d bytes)"),
+				   _("the title is too long (at most %d "
+				     "bytes)"),
 				   CRDT_MAX_TEXT);
 	case F_WISH_DESCRIPTION:
 		return action_fail(a, KITH_ETOOBIG,
@@ -281,8 +282,8 @@ static int set_private(struct action *a, struct crdt_op *op,
 
 /* The author of the accepted offer of a wish, if it still stands. */
 const uint8_t *action_wish__accepted(struct action *a,
-				      const struct crdt_record_info *wish,
-				      struct crdt_record_info *claim)
+				     const struct crdt_record_info *wish,
+				     struct crdt_record_info *claim)
 {
 	if (!wish->has_accepted ||
 	    crdt_record_info(a->r.store, CRDT_R_CLAIM, wish->accepted, claim) ||
@@ -325,14 +326,15 @@ int action_wish_add(struct action *a, const struct action_wish_fields *w,
 	if (rc)
 		return rc;
 	if (crdt_op_finish(&op))
-		return action_fail(a, KITH_EINVAL, _("cannot save the wish: %s"),
+		return action_fail(a, KITH_EINVAL,
+				   _("cannot save the wish: %s"),
 				   _(kith_strerror(KITH_EINVAL)));
 	rc = action_commit(a, &op, 1, &seq, _("cannot save the wish"));
 	if (rc)
 		return rc;
 	action_new_id(a, seq, 0, out->wish);
-	action_wish__short(a, CRDT_R_WISH, out->wish, CRDT_ID_LEN, out->wish_short,
-		 sizeof out->wish_short);
+	action_wish__short(a, CRDT_R_WISH, out->wish, CRDT_ID_LEN,
+			   out->wish_short, sizeof out->wish_short);
 	return 0;
 }
 
@@ -354,7 +356,8 @@ int action_wish_edit(struct action *a, const char *wish,
 	rc = set_fields(a, &op, w);
 	if (!rc)
 		rc = set_private(a, &op, &w->priv,
-				 action_wish__accepted(a, &info, &claim), sealed);
+				 action_wish__accepted(a, &info, &claim),
+				 sealed);
 	if (rc)
 		return rc;
 	if (!op.nvals)
