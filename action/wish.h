@@ -38,8 +38,8 @@
  *
  * Accepting: action_wish_accept takes an offer id or a wish id.  A wish id
  * with exactly one offer standing accepts that offer; with none it is
- * refused ("nobody has offered help with wish 'X' yet"); with several the
- * refusal lists them by helper name and short offer id ("Ben (offer
+ * refused (KITH_ENOTFOUND, "nobody has offered help with wish 'X' yet");
+ * with several (KITH_EAMBIGUOUS) the refusal lists them by helper name and short offer id ("Ben (offer
  * 3fa2c1), Chen (offer 9bd004)") and says how to accept one.
  *
  * Confirming and hours (decision): the wish's author confirms, and may
