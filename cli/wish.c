@@ -1,11 +1,18 @@
 /*
  * wish.c - kith wish add|list|show|edit|withdraw|claim|unclaim|deliver|
- * accept|confirm
+ * accept|confirm|renew: options in, action/wish.h, words out.
+ *
+ * stdout keeps what scripts read: the bare id of a new wish or offer (or
+ * {"id":...} with --json), lists and records.  What happened and what to do
+ * next goes to stderr, in text mode only.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "action/wish.h"
 #include "cli.h"
 #include "crdt/rules.h"
 #include "crdt/err.h"
@@ -46,19 +53,20 @@ static const struct cli_cmd cmds[] = {
 		     "[--all]",
 		     N_("list wishes, most urgent first, then oldest"), 0 },
 	[C_SHOW] = { "show", wish_show, "wish show ID",
-		     N_("show one wish with its claims"), 0 },
+		     N_("show one wish with its offers"), 0 },
 	[C_EDIT] = { "edit", wish_edit, "wish edit ID [--title T] " WISH_FLAGS,
 		     N_("change your wish"), 0 },
 	[C_WITHDRAW] = { "withdraw", wish_withdraw, "wish withdraw ID",
 			 N_("take back your wish for good"), 0 },
 	[C_CLAIM] = { "claim", wish_claim, "wish claim ID [--qty N] [--note N]",
-		      N_("offer to fulfil a wish; prints the claim id"), 0 },
-	[C_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim CLAIM",
+		      N_("offer to fulfil a wish; prints the offer id"), 0 },
+	[C_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim OFFER",
 			N_("take back your offer"), 0 },
-	[C_DELIVER] = { "deliver", wish_deliver, "wish deliver CLAIM",
+	[C_DELIVER] = { "deliver", wish_deliver, "wish deliver OFFER",
 			N_("say that you have done what you offered"), 0 },
-	[C_ACCEPT] = { "accept", wish_accept, "wish accept CLAIM",
-		       N_("choose whose offer you take (your wish)"), 0 },
+	[C_ACCEPT] = { "accept", wish_accept, "wish accept OFFER|WISH",
+		       N_("choose whose offer you take (your wish); a wish id "
+			  "takes its only offer"), 0 },
 	[C_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
 			N_("say your wish was fulfilled; credits the helper's "
 			"hours"), 0 },
@@ -87,17 +95,58 @@ static const struct option wish_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The failure of an action, sanitised: its message may quote names and
+ * titles from the replica (cli_fail_action prints a->msg as it is).
+ */
+static int fail(struct cli *c)
+{
+	if (!c->a.msg[0]) /* the layer below printed it */
+		return CLI_FAIL;
+	return cli_fail("%s", cli_txt(c->a.msg));
+}
+
+/* What happened, on stderr in text mode (fmt already translated). */
+static void say(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The new record's id for scripts: bare, or {"id":...} with --json. */
+static void print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN])
+{
+	char hex[2 * CRDT_ID_LEN + 1];
+
+	crdt_hex(hex, id, CRDT_ID_LEN);
+	if (c->json)
+		printf("{\"id\":\"%s\"}\n", hex);
+	else
+		printf("%s\n", hex);
+}
+
+/* Options of add and edit into w; *nset counts what was given. */
 static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
-		      struct crdt_op *op, const char **pos,
-		      struct action_private *priv)
+		      struct action_wish_fields *w, const char **pos, int *nset)
 {
 	int ch, k, rc;
 	int64_t v;
 
 	*pos = NULL;
-	memset(priv, 0, sizeof *priv);
+	*nset = 0;
+	action_wish_fields_init(w);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "-:", wish_opts, NULL)) != -1) {
+		if (ch != 1 && ch != OPT_PRIVATE_TO)
+			(*nset)++;
 		switch (ch) {
 		case 1:
 			if (*pos)
@@ -110,7 +159,7 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 					     optarg);
 			if (k < 0)
 				return cli_usage(cmd, "unknown kind '%s'", optarg);
-			(void)crdt_op_set_int(op, F_WISH_KIND, k);
+			w->kind = k;
 			break;
 		case OPT_BASE + F_WISH_URGENCY:
 			k = crdt_enum_lookup(crdt_urgencies, CRDT_URGENCIES,
@@ -118,7 +167,7 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 			if (k < 0)
 				return cli_usage(cmd, "unknown urgency '%s'",
 						 optarg);
-			(void)crdt_op_set_int(op, F_WISH_URGENCY, k);
+			w->urgency = k;
 			break;
 		case OPT_BASE + F_WISH_QUANTITY:
 			if (cli_parse_qty(optarg, &v))
@@ -126,7 +175,7 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 						 "--qty must be a whole number "
 						 "from 1, not '%s'",
 						 optarg);
-			(void)crdt_op_set_int(op, F_WISH_QUANTITY, v);
+			w->quantity = v;
 			break;
 		case OPT_BASE + F_WISH_NEEDED_BY:
 			if (cli_parse_date(optarg, &v))
@@ -134,26 +183,30 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 						 "--needed-by needs a date like "
 						 "2026-12-31, not '%s'",
 						 optarg);
-			(void)crdt_op_set_int(op, F_WISH_NEEDED_BY, v);
+			w->needed_by = v;
 			break;
 		case OPT_BASE + F_WISH_TITLE:
 			if (!*optarg)
 				return cli_usage(cmd, "--title cannot be empty");
-			/* fall through */
+			w->title = optarg;
+			break;
 		case OPT_BASE + F_WISH_CATEGORY:
+			w->category = optarg;
+			break;
 		case OPT_BASE + F_WISH_LOCATION:
+			w->location = optarg;
+			break;
 		case OPT_BASE + F_WISH_FOR:
+			w->for_name = optarg;
+			break;
 		case OPT_BASE + F_WISH_DESCRIPTION:
-			if (crdt_op_set_text(op, (unsigned)(ch - OPT_BASE), optarg))
-				return cli_usage(cmd, "text is too long (at most "
-						      "%d bytes)",
-						 CRDT_MAX_TEXT);
+			w->description = optarg;
 			break;
 		case OPT_BASE + F_WISH_PRIVATE:
-			priv->text = optarg; /* sealed once the replica is open */
+			w->priv.text = optarg; /* sealed by the action */
 			break;
 		case OPT_PRIVATE_TO:
-			rc = cli_private_add_to(cmd, priv, optarg);
+			rc = cli_private_add_to(cmd, &w->priv, optarg);
 			if (rc)
 				return rc;
 			break;
@@ -161,80 +214,35 @@ static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 			return cli_bad_option(cmd, argv, ch);
 		}
 	}
-	rc = cli_private_check(cmd, priv);
-	if (rc)
-		return rc;
-	return crdt_op_finish(op) ? CLI_USAGE : 0;
-}
-
-/* The author of the accepted claim of a wish, if it still stands. */
-static const uint8_t *accepted_helper(struct cli *c,
-				      const struct crdt_record_info *wish,
-				      struct crdt_record_info *claim)
-{
-	if (!wish->has_accepted ||
-	    crdt_record_info(c->a.r.store, CRDT_R_CLAIM, wish->accepted, claim) ||
-	    claim->closed)
-		return NULL;
-	return claim->author;
-}
-
-/* Seal --private into the op (sealed: CRDT_SEAL_MAX bytes, alive until the
- * commit); "" removes the private part. */
-static int set_private(struct cli *c, struct crdt_op *op,
-		       const struct action_private *priv, const uint8_t *helper,
-		       uint8_t *sealed)
-{
-	size_t len = 0;
-	int rc;
-
-	if (!priv->text)
-		return 0;
-	if (*priv->text) {
-		rc = cli_private_seal(c, priv, helper, sealed, &len);
-		if (rc)
-			return rc;
-	}
-	(void)crdt_op_set_bytes(op, F_WISH_PRIVATE, sealed, len);
-	return crdt_op_finish(op) ? CLI_USAGE : 0;
+	return cli_private_check(cmd, &w->priv);
 }
 
 static int wish_add(struct cli *c, int argc, char **argv)
 {
-	struct action_private priv;
-	struct crdt_op op;
-	uint8_t sealed[CRDT_SEAL_MAX];
+	struct action_wish_fields w;
+	struct action_wish_result res;
 	const char *pos;
-	uint64_t seq;
-	int rc;
+	int rc, nset;
 
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_WISH);
-	rc = parse_wish(&cmds[C_ADD], argc, argv, &op, &pos, &priv);
+	rc = parse_wish(&cmds[C_ADD], argc, argv, &w, &pos, &nset);
 	if (rc)
 		return rc;
 	if (pos)
 		return cli_usage(&cmds[C_ADD], "unexpected argument '%s'", pos);
-	if (!cli_has_field(&op, F_WISH_TITLE))
+	if (!w.title)
 		return cli_usage(&cmds[C_ADD], "--title is required");
-	if (priv.text && !*priv.text)
+	if (w.priv.text && !*w.priv.text)
 		return cli_usage(&cmds[C_ADD], "--private cannot be empty");
-	if (!cli_has_field(&op, F_WISH_URGENCY))
-		(void)crdt_op_set_int(&op, F_WISH_URGENCY, CRDT_URGENCY_NORMAL);
-	if (!cli_has_field(&op, F_WISH_KIND))
-		(void)crdt_op_set_int(&op, F_WISH_KIND, 0);
-	if (!cli_has_field(&op, F_WISH_QUANTITY))
-		(void)crdt_op_set_int(&op, F_WISH_QUANTITY, 1);
-	if (crdt_op_finish(&op))
-		return CLI_USAGE;
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = set_private(c, &op, &priv, NULL, sealed);
 	if (rc)
 		return rc;
-	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot save the wish");
-	cli_print_new_id(c, seq, 0);
+	if (action_wish_add(&c->a, &w, &res))
+		return fail(c);
+	print_id(c, res.wish);
+	say(c, _("your wish is posted (id %s); neighbours see it when your "
+		 "machines sync. When someone offers help, 'kith wish show %s' "
+		 "lists the offers."),
+	    res.wish_short, res.wish_short);
 	return CLI_OK;
 }
 
@@ -250,30 +258,36 @@ struct list_ctx {
 static int wish_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
-	char sid[9];
-	const char *who = cli_col_text(r, "author_name");
+	struct action *a = &l->c->a;
+	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
 	const char *forname = cli_col_text(r, "for_name");
 
-	if (!l->n++)
-		printf("%-8s  %-8s  %-9s  %-30s  %s\n", "ID", "URGENCY", "STATUS",
-		       "TITLE", "WHO / WHERE");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("%-8s  %-8s  %-9s  ", cli_txt(sid),
-	       cli_txt(cli_col_text(r, "urgency")),
-	       cli_txt(cli_col_text(r, "status")));
+	if (!l->n++) {
+		cli_cell(_("ID"), 8, "  ");
+		cli_cell(_("URGENCY"), 8, "  ");
+		cli_cell(_("STATUS"), 9, "  ");
+		cli_cell(_("TITLE"), 30, "  ");
+		printf("%s\n", _("WHO / WHERE"));
+	}
+	action_short_id(a, CRDT_R_WISH, cli_col_text(r, "id"), sid, sizeof sid);
+	action_wish_who(a, cli_col_text(r, "author"),
+			cli_col_text(r, "author_name"), who, sizeof who);
+	printf("%-8s  ", cli_txt(sid));
+	cli_cell(action_pgettext("urgency", cli_col_text(r, "urgency")), 8,
+		 "  ");
+	cli_cell(action_pgettext("status", cli_col_text(r, "status")), 9, "  ");
 	cli_cell(cli_col_text(r, "title"), 30, "  ");
-	printf("%s%s%s%s\n", cli_txt(*forname ? forname : who),
-	       *forname ? " (via " : "", cli_txt(*forname ? who : ""),
-	       *forname ? ")" : "");
+	if (*forname)
+		/* TRANSLATORS: a neighbour a wish is for, via its poster */
+		printf(_("%s (via %s)"), cli_txt(forname), cli_txt(who));
+	else
+		fputs(cli_txt(who), stdout);
+	putchar('\n');
 	return 0;
 }
 
 static int wish_list(struct cli *c, int argc, char **argv)
 {
-	static const char *const statuses[] = { "open",	     "claimed",
-						"contested", "delivered",
-						"confirmed", "withdrawn",
-						"expired" };
 	static const struct option opts[] = {
 		{ "status", required_argument, NULL, 's' },
 		{ "urgency", required_argument, NULL, 'u' },
@@ -282,38 +296,38 @@ static int wish_list(struct cli *c, int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_wish_filter f = { .urgency = -1 };
+	struct action_wish_query q = { .urgency = -1 };
 	struct list_ctx l = { c, { 0 }, 0, NULL };
-	int ch, rc, mine = 0;
+	int ch, rc;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (crdt_enum_lookup(statuses, ARRAY_SIZE(statuses),
-					     optarg) < 0)
+			if (crdt_enum_lookup(action_wish_statuses,
+					     ACTION_WISH_STATUSES, optarg) < 0)
 				return cli_usage(&cmds[C_LIST],
 						 "unknown status '%s' (open, "
 						 "claimed, contested, delivered, "
 						 "confirmed, withdrawn, expired)",
 						 optarg);
-			f.status = optarg;
+			q.status = optarg;
 			break;
 		case 'u':
-			f.urgency = crdt_enum_lookup(crdt_urgencies,
+			q.urgency = crdt_enum_lookup(crdt_urgencies,
 						     CRDT_URGENCIES, optarg);
-			if (f.urgency < 0)
+			if (q.urgency < 0)
 				return cli_usage(&cmds[C_LIST],
 						 "unknown urgency '%s'", optarg);
 			break;
 		case 'q':
-			f.search = optarg;
+			q.search = optarg;
 			break;
 		case 'm':
-			mine = 1;
+			q.mine = 1;
 			break;
 		case 'a':
-			f.all = 1;
+			q.all = 1;
 			break;
 		default:
 			return cli_bad_option(&cmds[C_LIST], argv, ch);
@@ -322,93 +336,108 @@ static int wish_list(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cmds[C_LIST], "unexpected argument '%s'",
 				 argv[optind]);
-	rc = cli_open(c, mine);
+	rc = cli_open(c, q.mine);
 	if (rc)
 		return rc;
 	cli_banner(c);
-	if (mine)
-		f.author = c->a.r.id.pk;
-	rc = crdt_query_wishes(c->a.r.store, &f, c->a.now,
-			       c->json ? cli_json_list_row : wish_text_row,
-			       c->json ? (void *)&l.json : (void *)&l);
+	rc = action_wish_list(&c->a, &q,
+			      c->json ? cli_json_list_row : wish_text_row,
+			      c->json ? (void *)&l.json : (void *)&l);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot list wishes");
+		return fail(c);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
+	else if (!l.n && q.all)
+		fprintf(stderr, "%s\n", _("no wishes"));
 	else if (!l.n)
-		fprintf(stderr, "no wishes%s\n", f.all ? "" : " (try --all)");
+		fprintf(stderr, "%s\n",
+			_("no wishes (try --all for fulfilled, withdrawn and "
+			  "expired ones)"));
 	return CLI_OK;
 }
 
 static int claim_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
-	char sid[9];
-	const char *name = cli_col_text(r, "claimant_name");
+	struct action *a = &l->c->a;
+	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
+	const char *note = cli_col_text(r, "note");
 
 	if (!l->n++)
-		printf("claims:\n");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("  %s  %-9s  %lld  %s%s%s\n", cli_txt(sid),
-	       cli_txt(cli_col_text(r, "status")),
-	       (long long)cli_col_int(r, "quantity"),
-	       cli_txt(*name ? name : cli_col_text(r, "claimant")),
-	       *cli_col_text(r, "note") ? ": " : "",
-	       cli_txt(cli_col_text(r, "note")));
+		printf("%s\n", _("offers:"));
+	action_short_id(a, CRDT_R_CLAIM, cli_col_text(r, "id"), sid, sizeof sid);
+	action_wish_who(a, cli_col_text(r, "claimant"),
+			cli_col_text(r, "claimant_name"), who, sizeof who);
+	printf("  %-8s  ", cli_txt(sid));
+	cli_cell(action_pgettext("status", cli_col_text(r, "status")), 9, "  ");
+	printf("%lld  %s", (long long)cli_col_int(r, "quantity"), cli_txt(who));
+	if (*note)
+		printf(": %s", cli_txt(note));
+	putchar('\n');
+	return 0;
+}
+
+static int wish_show_json(struct list_ctx *l, const struct crdt_row *r)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&buf, &n);
+
+	/* the row's object, with the private fields added inside */
+	if (!m)
+		return KITH_ENOMEM;
+	cli_json_row(m, r);
+	if (fclose(m) || n < 1) {
+		free(buf);
+		return KITH_ENOMEM;
+	}
+	fwrite(buf, 1, n - 1, stdout);
+	free(buf);
+	cli_private_json(stdout, l->priv);
+	printf("}\n");
 	return 0;
 }
 
 static int wish_show_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
+	struct action *a = &l->c->a;
 	const struct crdt_col *nb = crdt_row_get(r, "needed_by");
-	char d[32];
+	char d[32], who[ACTION_NAME_MAX], label[64];
 
-	l->n = 1;
-	if (l->c->json) {
-		char *buf = NULL;
-		size_t n = 0;
-		FILE *m = open_memstream(&buf, &n);
-
-		/* the row's object, with the private fields added inside */
-		if (!m)
-			return KITH_ENOMEM;
-		cli_json_row(m, r);
-		if (fclose(m) || n < 1) {
-			free(buf);
-			return KITH_ENOMEM;
-		}
-		fwrite(buf, 1, n - 1, stdout);
-		free(buf);
-		cli_private_json(stdout, l->priv);
-		printf("}\n");
-		return 0;
-	}
-	cli_show_field("id", cli_col_text(r, "id"));
-	cli_show_field("title", cli_col_text(r, "title"));
-	cli_show_field("status", cli_col_text(r, "status"));
-	cli_show_field("urgency", cli_col_text(r, "urgency"));
-	printf("%-12s %s, %lld\n", "kind", cli_txt(cli_col_text(r, "kind")),
+	if (l->c->json)
+		return wish_show_json(l, r);
+	cli_show_field(_("id"), cli_col_text(r, "id"));
+	cli_show_field(_("title"), cli_col_text(r, "title"));
+	cli_show_field(_("status"),
+		       action_pgettext("status", cli_col_text(r, "status")));
+	cli_show_field(_("urgency"),
+		       action_pgettext("urgency", cli_col_text(r, "urgency")));
+	/* TRANSLATORS: "material, 2" - the kind of wish and how many */
+	printf("%-12s ", _("kind"));
+	printf(_("%s, %lld"), action_pgettext("kind", cli_col_text(r, "kind")),
 	       (long long)cli_col_int(r, "quantity"));
-	cli_show_field("category", cli_col_text(r, "category"));
+	putchar('\n');
+	cli_show_field(_("category"), cli_col_text(r, "category"));
 	if (nb && nb->type == CRDT_COL_INT) {
 		cli_format_date(d, sizeof d, nb->i);
-		cli_show_field("needed by", d);
+		cli_show_field(_("needed by"), d);
 	}
-	cli_show_field("location", cli_col_text(r, "location"));
-	cli_show_field("for", cli_col_text(r, "for_name"));
-	cli_show_field("description", cli_col_text(r, "description"));
-	cli_private_print(stdout, "private      ", l->priv);
-	printf("%-12s %s\n", "posted by", cli_txt(cli_col_text(r, "author_name")));
-	cli_show_field("author id", cli_col_text(r, "author"));
+	cli_show_field(_("location"), cli_col_text(r, "location"));
+	cli_show_field(_("for"), cli_col_text(r, "for_name"));
+	cli_show_field(_("description"), cli_col_text(r, "description"));
+	snprintf(label, sizeof label, "%-12s ", _("private"));
+	cli_private_print(stdout, label, l->priv);
+	action_wish_who(a, cli_col_text(r, "author"),
+			cli_col_text(r, "author_name"), who, sizeof who);
+	cli_show_field(_("posted by"), who);
+	cli_show_field(_("author id"), cli_col_text(r, "author"));
 	return 0;
 }
 
 static int wish_show(struct cli *c, int argc, char **argv)
 {
-	struct crdt_wish_filter f = { .urgency = -1 };
-	struct list_ctx l = { c, { 0 }, 0, NULL }, lc = { c, { 0 }, 0, NULL };
-	struct crdt_record_info info;
+	struct list_ctx l = { c, { 0 }, 0, NULL };
 	struct action_private_view priv;
 	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
@@ -417,131 +446,88 @@ static int wish_show(struct cli *c, int argc, char **argv)
 	rc = cli_one_id_arg(&cmds[C_SHOW], argc, argv, &arg);
 	if (!rc)
 		rc = cli_open(c, 0);
-	if (!rc)
-		rc = cli_resolve(c, CRDT_R_WISH, arg, id);
-	if (rc)
-		return rc;
-	rc = crdt_record_info(c->a.r.store, CRDT_R_WISH, id, &info);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot show wish");
-	rc = cli_private_read(c, CRDT_R_WISH, id, info.author, &priv);
 	if (rc)
 		return rc;
 	l.priv = &priv;
-	f.id = id;
-	rc = crdt_query_wishes(c->a.r.store, &f, c->a.now, wish_show_row, &l);
+	rc = action_wish_show(&c->a, arg, &priv, wish_show_row,
+			      c->json ? NULL : claim_text_row, &l, id);
 	action_private_view_wipe(&priv);
-	if (!rc && !c->json)
-		rc = crdt_query_claims(c->a.r.store, id, claim_text_row, &lc);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot show wish");
+		return fail(c);
+	if (!c->json && l.n == 0)
+		printf("%s\n", _("no offers of help yet"));
 	return CLI_OK;
 }
 
 /* ---- writes ------------------------------------------------------------ */
 
-static int load(struct cli *c, int rtype, const char *arg,
-		struct crdt_record_info *info)
-{
-	uint8_t id[CRDT_ID_LEN];
-	int rc = cli_open(c, 1);
-
-	if (!rc)
-		rc = cli_resolve(c, rtype, arg, id);
-	if (rc)
-		return rc;
-	rc = crdt_record_info(c->a.r.store, rtype, id, info);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read record");
-	return 0;
-}
-
-static int mine(struct cli *c, const struct crdt_record_info *info)
-{
-	return crdt_equal(info->author, c->a.r.id.pk, CRDT_PK_LEN);
-}
-
-static int own_wish(struct cli *c, const char *arg, const char *verb,
-		    struct crdt_record_info *info)
-{
-	int rc = load(c, CRDT_R_WISH, arg, info);
-
-	if (rc)
-		return rc;
-	if (!mine(c, info))
-		return cli_fail("you cannot %s wish '%s': it was posted by "
-				"another member",
-				verb, arg);
-	if (info->closed)
-		return cli_fail("wish '%s' was withdrawn", arg);
-	if (info->confirmed)
-		return cli_fail("wish '%s' is already confirmed as fulfilled",
-				arg);
-	return 0;
-}
-
-/* A claim of ours on a wish. */
-static int own_claim(struct cli *c, const char *arg, const char *verb,
-		     struct crdt_record_info *info)
-{
-	int rc = load(c, CRDT_R_CLAIM, arg, info);
-
-	if (rc)
-		return rc;
-	if (!mine(c, info))
-		return cli_fail("you cannot %s claim '%s': it was made by another "
-				"member",
-				verb, arg);
-	if (info->closed)
-		return cli_fail("claim '%s' was already taken back", arg);
-	return 0;
-}
-
 static int wish_edit(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info, claim;
-	struct action_private priv;
-	struct crdt_op op;
-	uint8_t sealed[CRDT_SEAL_MAX];
+	struct action_wish_fields w;
+	struct action_wish_result res;
 	const char *pos;
-	int rc;
+	int rc, nset;
 
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	rc = parse_wish(&cmds[C_EDIT], argc, argv, &op, &pos, &priv);
+	rc = parse_wish(&cmds[C_EDIT], argc, argv, &w, &pos, &nset);
 	if (rc)
 		return rc;
 	if (!pos)
 		return cli_usage(&cmds[C_EDIT], "an id is required");
-	if (!op.nvals && !priv.text)
+	if (!nset)
 		return cli_usage(&cmds[C_EDIT], "nothing to change");
-	rc = own_wish(c, pos, "edit", &info);
+	rc = cli_open(c, 1);
+	if (rc)
+		return rc;
+	if (action_wish_edit(&c->a, pos, &w, &res))
+		return fail(c);
+	say(c, _("wish %s is changed; neighbours see the change when your "
+		 "machines sync."),
+	    res.wish_short);
+	return CLI_OK;
+}
+
+/* One id argument, the identity open. */
+static int one_id(struct cli *c, int which, int argc, char **argv,
+		  const char **arg)
+{
+	int rc = cli_one_id_arg(&cmds[which], argc, argv, arg);
+
 	if (!rc)
-		rc = set_private(c, &op, &priv,
-				 accepted_helper(c, &info, &claim), sealed);
-	if (!rc)
-		rc = cli_commit_ref(c, &op, info.id, "cannot save the edit");
-	if (!rc && !c->json)
-		fprintf(stderr, "wish updated\n");
+		rc = cli_open(c, 1);
 	return rc;
 }
 
 static int wish_withdraw(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_wish_result res;
 	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[C_WITHDRAW], argc, argv, &arg);
+	int rc = one_id(c, C_WITHDRAW, argc, argv, &arg);
 
-	if (!rc)
-		rc = own_wish(c, arg, "withdraw", &info);
 	if (rc)
 		return rc;
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	(void)crdt_op_set_int(&op, F_WISH_WITHDRAWN, 1);
-	rc = cli_commit_ref(c, &op, info.id, "cannot withdraw the wish");
-	if (!rc && !c->json)
-		fprintf(stderr, "wish withdrawn\n");
-	return rc;
+	if (action_wish_withdraw(&c->a, arg, &res))
+		return fail(c);
+	say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
+		 "once your machines sync. To ask again, post a new wish with "
+		 "'kith wish add'."),
+	    res.wish_short);
+	return CLI_OK;
+}
+
+static int wish_renew(struct cli *c, int argc, char **argv)
+{
+	struct action_wish_result res;
+	const char *arg = NULL;
+	int rc = one_id(c, C_RENEW, argc, argv, &arg);
+
+	if (rc)
+		return rc;
+	if (action_wish_renew(&c->a, arg, &res))
+		return fail(c);
+	say(c, _("wish %s stays listed for another 30 days; if you still need "
+		 "help after that, renew it again with 'kith wish renew %s'."),
+	    res.wish_short, res.wish_short);
+	return CLI_OK;
 }
 
 static int wish_claim(struct cli *c, int argc, char **argv)
@@ -551,11 +537,9 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_wish_result res;
 	const char *arg = NULL, *note = NULL;
 	int64_t qty = 1;
-	uint64_t seq;
 	int ch, rc;
 
 	optind = 0;
@@ -574,99 +558,128 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 	}
 	if (!arg)
 		return cli_usage(&cmds[C_CLAIM], "an id is required");
-	rc = load(c, CRDT_R_WISH, arg, &info);
+	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (mine(c, &info))
-		return cli_fail("wish '%s' is your own; you cannot claim it", arg);
-	if (info.closed || info.confirmed)
-		return cli_fail("wish '%s' is %s and no longer needs help", arg,
-				info.closed ? "withdrawn" : "already fulfilled");
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
-	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, info.id, CRDT_ID_LEN);
-	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, qty);
-	if (note && crdt_op_set_text(&op, F_CLAIM_NOTE, note))
-		return cli_usage(&cmds[C_CLAIM], "--note is too long");
-	if (crdt_op_finish(&op))
-		return CLI_USAGE;
-	rc = crdt_replica_commit(&c->a.r, &op, 1, &seq);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot save the claim");
-	cli_print_new_id(c, seq, 0);
+	if (action_wish_claim(&c->a, arg, qty, note, &res))
+		return fail(c);
+	print_id(c, res.claim);
+	say(c, _("your offer to help %s is saved (offer %s); they see it when "
+		 "your machines sync. When you have helped, say so with 'kith "
+		 "wish deliver %s'."),
+	    cli_txt(res.name), res.claim_short, res.claim_short);
 	return CLI_OK;
-}
-
-static int claim_flag(struct cli *c, int argc, char **argv, int which,
-		      unsigned field, const char *verb, const char *done)
-{
-	struct crdt_record_info info;
-	struct crdt_op op;
-	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[which], argc, argv, &arg);
-
-	if (!rc)
-		rc = own_claim(c, arg, verb, &info);
-	if (rc)
-		return rc;
-	if (field == F_CLAIM_DELIVERED && info.confirmed)
-		return cli_fail("claim '%s' is already marked delivered", arg);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_CLAIM);
-	(void)crdt_op_set_int(&op, field, 1);
-	rc = cli_commit_ref(c, &op, info.id, "cannot save");
-	if (!rc && !c->json)
-		fprintf(stderr, "%s\n", done);
-	return rc;
 }
 
 static int wish_unclaim(struct cli *c, int argc, char **argv)
 {
-	return claim_flag(c, argc, argv, C_UNCLAIM, F_CLAIM_CANCELLED,
-			  "take back", "claim taken back");
+	struct action_wish_result res;
+	const char *arg = NULL;
+	int rc = one_id(c, C_UNCLAIM, argc, argv, &arg);
+
+	if (rc)
+		return rc;
+	if (action_wish_unclaim(&c->a, arg, &res))
+		return fail(c);
+	say(c, _("your offer %s is taken back; %s sees this when your machines "
+		 "sync."),
+	    res.claim_short, cli_txt(res.name));
+	return CLI_OK;
 }
 
 static int wish_deliver(struct cli *c, int argc, char **argv)
 {
-	return claim_flag(c, argc, argv, C_DELIVER, F_CLAIM_DELIVERED,
-			  "mark delivered", "marked as delivered; the wish's "
-					    "author can now confirm it");
+	struct action_wish_result res;
+	const char *arg = NULL;
+	int rc = one_id(c, C_DELIVER, argc, argv, &arg);
+
+	if (rc)
+		return rc;
+	if (action_wish_deliver(&c->a, arg, &res))
+		return fail(c);
+	say(c, _("your offer %s is marked as delivered; when your machines "
+		 "sync, %s can confirm that the wish was fulfilled."),
+	    res.claim_short, cli_txt(res.name));
+	return CLI_OK;
 }
 
 static int wish_accept(struct cli *c, int argc, char **argv)
 {
-	struct crdt_record_info claim, wish;
-	struct crdt_op op;
-	uint8_t sealed[CRDT_SEAL_MAX];
-	size_t slen = 0;
-	char hex[2 * CRDT_ID_LEN + 1];
+	struct action_wish_result res;
 	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[C_ACCEPT], argc, argv, &arg);
+	int rc = one_id(c, C_ACCEPT, argc, argv, &arg);
 
-	if (!rc)
-		rc = load(c, CRDT_R_CLAIM, arg, &claim);
 	if (rc)
 		return rc;
-	if (claim.target_rtype != CRDT_R_WISH)
-		return cli_fail("claim '%s' is not on a wish this replica knows",
-				arg);
-	crdt_hex(hex, claim.target, CRDT_ID_LEN);
-	rc = own_wish(c, hex, "accept a claim on", &wish);
-	if (rc)
-		return rc;
-	if (claim.closed)
-		return cli_fail("claim '%s' was taken back by its helper", arg);
-	/* the helper may now read the private part: seal it to them too */
-	rc = cli_private_reseal(c, CRDT_R_WISH, wish.id, claim.author, sealed,
-				&slen);
-	if (rc)
-		return rc;
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	(void)crdt_op_set_bytes(&op, F_WISH_ACCEPTED, claim.id, CRDT_ID_LEN);
-	if (slen)
-		(void)crdt_op_set_bytes(&op, F_WISH_PRIVATE, sealed, slen);
-	rc = cli_commit_ref(c, &op, wish.id, "cannot accept the claim");
-	if (!rc && !c->json)
-		fprintf(stderr, "claim accepted\n");
-	return rc;
+	if (action_wish_accept(&c->a, arg, &res))
+		return fail(c);
+	say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
+		 "confirm with 'kith wish confirm %s --hours 1.5'."),
+	    cli_txt(res.name), res.wish_short, cli_txt(res.name),
+	    res.wish_short);
+	return CLI_OK;
+}
+
+/*
+ * Ask how many hours the helper gave (stdin is a terminal): Enter for none
+ * (-1); a bad answer is asked again once, then refused.  0, or CLI_FAIL
+ * with nothing written.
+ */
+static int ask_hours(const struct action_wish_result *res, int64_t *quarters)
+{
+	char line[64];
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		fprintf(stderr,
+			_("How many hours did %s help? (0 to %d, like 1.5; "
+			  "Enter for none): "),
+			cli_txt(res->name), CRDT_MAX_HOURS);
+		fflush(stderr);
+		if (!fgets(line, sizeof line, stdin))
+			return cli_fail("no answer; wish '%s' was not confirmed",
+					res->wish_short);
+		line[strcspn(line, "\r\n")] = 0;
+		if (!line[0]) {
+			*quarters = -1;
+			return 0;
+		}
+		if (!cli_parse_hours(line, quarters))
+			return 0;
+		fprintf(stderr, _("'%s' is not a number of hours from 0 to %d\n"),
+			cli_txt(line), CRDT_MAX_HOURS);
+	}
+	return cli_fail("no hours understood; wish '%s' was not confirmed",
+			res->wish_short);
+}
+
+static void say_confirmed(struct cli *c, const struct action_wish_result *r)
+{
+	const char *who = cli_txt(r->name);
+
+	if (r->late_hours)
+		say(c, _("%s is credited %g hours for wish %s."), who,
+		    (double)r->quarters / 4.0, r->wish_short);
+	else if (!r->other_found)
+		say(c, _("wish %s is confirmed as fulfilled."), r->wish_short);
+	else if (r->quarters > 0 && r->unverified)
+		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
+			 "hours. They count in the time bank once a coordinator "
+			 "or building head has verified you both in person."),
+		    r->wish_short, who, (double)r->quarters / 4.0);
+	else if (r->quarters > 0)
+		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
+			 "hours."),
+		    r->wish_short, who, (double)r->quarters / 4.0);
+	else if (r->quarters == 0)
+		say(c, _("wish %s is confirmed as fulfilled; no hours were "
+			 "credited to %s."),
+		    r->wish_short, who);
+	else
+		say(c, _("wish %s is confirmed as fulfilled; no hours were "
+			 "credited to %s. If %s's help should count, add the "
+			 "hours with 'kith wish confirm %s --hours 1.5'."),
+		    r->wish_short, who, who, r->wish_short);
 }
 
 static int wish_confirm(struct cli *c, int argc, char **argv)
@@ -675,10 +688,8 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 		{ "hours", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crdt_record_info info;
-	struct crdt_op op;
+	struct action_wish_result res;
 	const char *arg = NULL;
-	const uint8_t *claim = NULL;
 	int64_t quarters = -1;
 	int ch, rc;
 
@@ -696,60 +707,21 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 	}
 	if (!arg)
 		return cli_usage(&cmds[C_CONFIRM], "an id is required");
-	rc = own_wish(c, arg, "confirm", &info);
+	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (info.has_accepted) {
-		struct crdt_record_info ci;
-
-		/* an accepted claim its helper took back credits nobody */
-		if (crdt_record_info(c->a.r.store, CRDT_R_CLAIM, info.accepted,
-				     &ci) == 0 &&
-		    !ci.closed)
-			claim = info.accepted;
-		else
-			info.has_accepted = 0;
+	/* no --hours on a terminal: ask, before anything is written */
+	if (quarters < 0 && !c->json && isatty(STDIN_FILENO)) {
+		if (action_wish_confirm_check(&c->a, arg, quarters, &res))
+			return fail(c);
+		if (res.other_found) {
+			rc = ask_hours(&res, &quarters);
+			if (rc)
+				return rc;
+		}
 	}
-	if (claim)
-		;
-	else if (info.active_claims == 1)
-		claim = info.one_claim;
-	else if (info.active_claims > 1)
-		return cli_fail("several neighbours offered help; choose one "
-				"first with 'kith wish accept CLAIM' (see 'kith "
-				"wish show %s')",
-				arg);
-	if (!claim && quarters > 0)
-		return cli_fail("nobody claimed wish '%s', so there is no one to "
-				"credit hours to",
-				arg);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	(void)crdt_op_set_int(&op, F_WISH_CONFIRMED, 1);
-	if (claim && !info.has_accepted)
-		(void)crdt_op_set_bytes(&op, F_WISH_ACCEPTED, claim, CRDT_ID_LEN);
-	if (quarters >= 0)
-		(void)crdt_op_set_int(&op, F_WISH_HOURS, quarters);
-	rc = cli_commit_ref(c, &op, info.id, "cannot confirm the wish");
-	if (!rc && !c->json)
-		fprintf(stderr, "wish confirmed as fulfilled%s\n",
-			quarters > 0 ? "; hours credited to the helper" : "");
-	return rc;
-}
-
-static int wish_renew(struct cli *c, int argc, char **argv)
-{
-	struct crdt_record_info info;
-	struct crdt_op op;
-	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[C_RENEW], argc, argv, &arg);
-
-	if (!rc)
-		rc = own_wish(c, arg, "renew", &info);
-	if (rc)
-		return rc;
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH); /* no fields: renew */
-	rc = cli_commit_ref(c, &op, info.id, "cannot renew the wish");
-	if (!rc && !c->json)
-		fprintf(stderr, "wish renewed for another 30 days\n");
-	return rc;
+	if (action_wish_confirm(&c->a, arg, quarters, &res))
+		return fail(c);
+	say_confirmed(c, &res);
+	return CLI_OK;
 }

@@ -167,7 +167,13 @@ run_err 1 "zzzzzzzz" "a non-hex id is a failure naming it" "$A" item show zzzzzz
 run_err 1 "no item|not found" "a 33-character id is a failure" "$A" item show "${ITEM}0"
 run_err 1 "no item|not an item|not found" "a wish id is no item id" "$A" item show "$WISH"
 run_err 1 "no wish|not a wish|not found" "an item id is no wish id" "$B" wish claim "$ITEM"
-run_err 1 "no claim|not a claim|not found" "a wish id is no claim id" "$A" wish accept "$WISH"
+# wish accept takes an offer id or a wish id: a wish with one offer
+# accepts that offer; an id of something else names both
+run_ok "a wish id is no claim id, but accepts the wish's only offer" "$A" wish accept "$WISH"
+check_match "... and says whose offer was accepted and how to confirm" "$ERR" \
+	"accepted Bob's offer.*kith wish confirm [0-9a-f]{6,} --hours"
+run_err 1 "no offer or wish with id" "an item id is neither an offer nor a wish id" \
+	"$A" wish accept "$ITEM"
 run_err 1 "no wish|not found" "wish show of an unknown prefix" "$A" wish show "$UNKNOWN"
 k "$A" --json item show "$UNKNOWN"
 check_eq "--json errors exit 1 too" "$RC" 1

@@ -36,6 +36,8 @@ wstatus() {
 run_ok "wish add with only a title" "$A" wish add --title "Bread for Sunday" --urgency low
 check_match "wish add prints the new id (32 hex)" "$OUT" "$HEX32"
 W_LOW=$OUT
+check_match "wish add says on stderr what happened and what comes next, with the short id" \
+	"$ERR" "your wish is posted \\(id $(printf %.6s "$W_LOW")[0-9a-f]*\\).*kith wish show $(printf %.6s "$W_LOW")"
 run_ok "wish add critical" "$A" wish add --title "Insulin fridge space" \
 	--urgency critical --category health --qty 1 --location "Elm 4" \
 	--for "Mrs Novak" --description "Her fridge broke; 2 pens"
@@ -66,6 +68,9 @@ check_json "wish list: most urgent first, then oldest" \
 	"[w['id'] for w in d] == ['$W_CRIT', '$W_CRIT2', '$W_URG', '$W_NORM', '$W_LOW']"
 k "$A" wish list
 check_match "wish list text shows the urgency" "$OUT" "critical"
+check_match "wish list text shows short ids (6 characters)" "$OUT" "^$(printf %.6s "$W_CRIT")  "
+run_err 1 "nobody has offered help with wish '$(printf %.6s "$W_CRIT")' yet" \
+	"accepting a wish nobody offered help with is refused" "$A" wish accept "$(printf %.6s "$W_CRIT")"
 k "$A" --json wish list --urgency critical
 check_json "--urgency critical" "[w['id'] for w in d] == ['$W_CRIT', '$W_CRIT2']"
 k "$A" --json wish list --search clinic
@@ -106,6 +111,8 @@ check_json "Bob's --mine is empty" "d == []"
 run_ok "Bob claims the fridge wish" "$B" wish claim "$W_CRIT" --note "I have a spare fridge"
 check_match "wish claim prints the claim id" "$OUT" "$HEX32"
 CB=$OUT
+check_match "wish claim says whom it helps and how to say it is done" "$ERR" \
+	"offer to help Alice is saved \\(offer $(printf %.6s "$CB")[0-9a-f]*\\).*kith wish deliver"
 run_ok "Carol claims it too, not knowing of Bob" "$C" wish claim "$(printf %.6s "$W_CRIT")" --qty 1
 CC=$OUT
 check_eq "Bob's replica: one claim -> 'claimed'" "$(wstatus "$B" "$W_CRIT")" claimed
@@ -128,6 +135,11 @@ check_match "wish show text lists Bob's note" "$OUT" "spare fridge"
 k "$A" --json wish list --status contested
 check_json "--status contested" "[w['id'] for w in d] == ['$W_CRIT']"
 refused "confirming a contested wish" "$A" "several|accept" wish confirm "$W_CRIT" --hours 1
+refused "accepting a wish with two offers" "$A" \
+	"2 neighbours offered help.*(Bob \\(offer $(printf %.6s "$CB")[0-9a-f]*\\), Carol \\(offer $(printf %.6s "$CC")|Carol \\(offer $(printf %.6s "$CC")[0-9a-f]*\\), Bob \\(offer $(printf %.6s "$CB")).*kith wish accept [0-9a-f]{6}" \
+	wish accept "$W_CRIT"
+k "$A" wish show "$W_CRIT"
+check_match "wish show lists the offers by helper name" "$OUT" "^  $(printf %.6s "$CB")[0-9a-f]* +active +1  Bob: I have a spare fridge"
 
 # ---- writes on someone else's records: refused, nothing written ---------
 
@@ -153,6 +165,8 @@ refused "Carol marks Bob's claim delivered" "$C" "another member|not yours|your 
 # ---- accept -> claimed, deliver -> delivered, confirm -> confirmed ------
 
 run_ok "Alice accepts Bob's claim" "$A" wish accept "$(printf %.7s "$CB")"
+check_match "accept says whose offer and how to confirm" "$ERR" \
+	"you accepted Bob's offer.*kith wish confirm $(printf %.6s "$W_CRIT")[0-9a-f]* --hours"
 check_eq "accepting one claim -> 'claimed'" "$(wstatus "$A" "$W_CRIT")" claimed
 k "$A" --json wish show "$W_CRIT"
 check_json "the accepted claim is 'accepted', the other still 'active'" \
@@ -235,6 +249,43 @@ carry "$B" "$A"
 check_eq "with the accepted claim taken back the wish is 'open'" "$(wstatus "$A" "$W_LOW")" open
 k "$A" wish confirm "$W_LOW" --hours 3
 check_eq "no hours for a claim its helper took back (Bob keeps 2.5)" "$(hours "$A" "$BOB")" "[2.5]"
+
+# ---- confirm without --hours: said plainly, hours can follow once --------
+
+run_ok "Alice asks for soup" "$A" wish add --title "Soup pot"
+W_SOUP=$OUT
+carry "$A" "$B"
+run_ok "Bob offers the soup pot" "$B" wish claim "$W_SOUP"
+carry "$B" "$A"
+snapshot "$A" "$T/snap.soup"
+run_rc 2 "--hours 101 is refused before anything is written" "$A" wish confirm "$W_SOUP" --hours 101
+same_state "--hours 101: nothing written" "$A" "$T/snap.soup"
+run_ok "confirm without --hours and no terminal confirms" "$A" wish confirm "$W_SOUP"
+check_match "... and says plainly that no hours were credited to Bob, and how to add them" \
+	"$ERR" "no hours were credited to Bob.*kith wish confirm $(printf %.6s "$W_SOUP")[0-9a-f]* --hours"
+check_eq "the soup wish is confirmed" "$(wstatus "$A" "$W_SOUP")" confirmed
+check_eq "Bob still has 2.5 hours" "$(hours "$A" "$BOB")" "[2.5]"
+run_ok "hours can be added to the confirmed wish afterwards" "$A" wish confirm "$W_SOUP" --hours 0.5
+check_match "... saying so" "$ERR" "Bob is credited 0.5 hours"
+check_eq "Bob now has 3 hours" "$(hours "$A" "$BOB")" "[3]"
+refused "adding hours a second time" "$A" "already confirmed" wish confirm "$W_SOUP" --hours 4
+
+# on a terminal, confirm asks for the hours (script(1) gives it one)
+if command -v script >/dev/null 2>&1; then
+	k "$A" wish add --title "Ladle"
+	W_LADLE=$OUT
+	carry "$A" "$B"
+	k "$B" wish claim "$W_LADLE"
+	carry "$B" "$A"
+	printf 'lots\n2\n' | script -qec "'$KITH' --home '$A' wish confirm $W_LADLE" \
+		/dev/null >"$T/tty.out" 2>&1
+	TTY=$(tr -d '\r' <"$T/tty.out")
+	check_match "on a terminal confirm asks how many hours Bob helped" "$TTY" \
+		"How many hours did Bob help\\? \\(0 to 100, like 1.5; Enter for none\\)"
+	check_match "... asks again after an answer that is no number" "$TTY" \
+		"'lots' is not a number of hours"
+	check_eq "... and credits the answer (Bob: 3 + 2 hours)" "$(hours "$A" "$BOB")" "[5]"
+fi
 
 # ---- withdraw, expiry --------------------------------------------------
 
