@@ -98,8 +98,12 @@ int cli_fail_rc(struct cli *c, int rc, const char *what);
  * none.  cli_open_flags: ACTION_* flags (action/action.h). */
 int cli_open(struct cli *c, int need_identity);
 int cli_open_flags(struct cli *c, int flags);
-/* Print the message of a failed action (a->msg) and return CLI_FAIL. */
+/* Print the message of a failed action (a->msg, sanitised: it may quote
+ * names and titles) and return CLI_FAIL. */
 int cli_fail_action(struct cli *c);
+/* The same as a usage error (the synopsis of cmd, or of the command being
+ * run, follows); returns CLI_USAGE. */
+int cli_usage_action(struct cli *c, const struct cli_cmd *cmd);
 void cli_close(struct cli *c);
 
 /* Parsing of option values; 0 or -1 (message printed by caller).  Numbers

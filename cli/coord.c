@@ -19,11 +19,9 @@
  * argument, else a failure. */
 static int fail(struct cli *c, const struct cli_cmd *cmd, int rc)
 {
-	if (rc != KITH_EINVAL || !c->a.msg[0])
+	if (rc != KITH_EINVAL)
 		return cli_fail_action(c);
-	fprintf(stderr, "kith: %s\n", c->a.msg);
-	fprintf(stderr, _("usage: kith %s\n"), cmd->usage);
-	return CLI_USAGE;
+	return cli_usage_action(c, cmd);
 }
 
 /* A role word for people. */

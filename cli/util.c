@@ -119,7 +119,20 @@ int cli_fail_action(struct cli *c)
 {
 	if (!c->a.msg[0]) /* the layer below printed it */
 		return CLI_FAIL;
-	return cli_fail("%s", c->a.msg);
+	/* it may quote names and titles from the replica */
+	return cli_fail("%s", cli_txt(c->a.msg));
+}
+
+int cli_usage_action(struct cli *c, const struct cli_cmd *cmd)
+{
+	if (!c->a.msg[0])
+		return cli_fail_action(c);
+	fprintf(stderr, "kith: %s\n", cli_txt(c->a.msg));
+	if (!cmd)
+		cmd = current;
+	if (cmd)
+		fprintf(stderr, _("usage: kith %s\n"), cmd->usage);
+	return CLI_USAGE;
 }
 
 /* Warnings of the action layer: "kith: warning: ..." on stderr. */

@@ -95,17 +95,6 @@ static const struct option wish_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * The failure of an action, sanitised: its message may quote names and
- * titles from the replica (cli_fail_action prints a->msg as it is).
- */
-static int fail(struct cli *c)
-{
-	if (!c->a.msg[0]) /* the layer below printed it */
-		return CLI_FAIL;
-	return cli_fail("%s", cli_txt(c->a.msg));
-}
-
 /* What happened, on stderr in text mode (fmt already translated). */
 static void say(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -237,7 +226,7 @@ static int wish_add(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_add(&c->a, &w, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	print_id(c, res.wish);
 	say(c, _("your wish is posted (id %s); neighbours see it when your "
 		 "machines sync. When someone offers help, 'kith wish show %s' "
@@ -344,7 +333,7 @@ static int wish_list(struct cli *c, int argc, char **argv)
 			      c->json ? cli_json_list_row : wish_text_row,
 			      c->json ? (void *)&l.json : (void *)&l);
 	if (rc)
-		return fail(c);
+		return cli_fail_action(c);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
 	else if (!l.n && q.all)
@@ -453,7 +442,7 @@ static int wish_show(struct cli *c, int argc, char **argv)
 			      c->json ? NULL : claim_text_row, &l, id);
 	action_private_view_wipe(&priv);
 	if (rc)
-		return fail(c);
+		return cli_fail_action(c);
 	if (!c->json && l.n == 0)
 		printf("%s\n", _("no offers of help yet"));
 	return CLI_OK;
@@ -479,7 +468,7 @@ static int wish_edit(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_edit(&c->a, pos, &w, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("wish %s is changed; neighbours see the change when your "
 		 "machines sync."),
 	    res.wish_short);
@@ -506,7 +495,7 @@ static int wish_withdraw(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_withdraw(&c->a, arg, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
 		 "once your machines sync. To ask again, post a new wish with "
 		 "'kith wish add'."),
@@ -523,7 +512,7 @@ static int wish_renew(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_renew(&c->a, arg, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("wish %s stays listed for another 30 days; if you still need "
 		 "help after that, renew it again with 'kith wish renew %s'."),
 	    res.wish_short, res.wish_short);
@@ -562,7 +551,7 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_claim(&c->a, arg, qty, note, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	print_id(c, res.claim);
 	say(c, _("your offer to help %s is saved (offer %s); they see it when "
 		 "your machines sync. When you have helped, say so with 'kith "
@@ -580,7 +569,7 @@ static int wish_unclaim(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_unclaim(&c->a, arg, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("your offer %s is taken back; %s sees this when your machines "
 		 "sync."),
 	    res.claim_short, cli_txt(res.name));
@@ -596,7 +585,7 @@ static int wish_deliver(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_deliver(&c->a, arg, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("your offer %s is marked as delivered; when your machines "
 		 "sync, %s can confirm that the wish was fulfilled."),
 	    res.claim_short, cli_txt(res.name));
@@ -612,7 +601,7 @@ static int wish_accept(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (action_wish_accept(&c->a, arg, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
 		 "confirm with 'kith wish confirm %s --hours 1.5'."),
 	    cli_txt(res.name), res.wish_short, cli_txt(res.name),
@@ -713,7 +702,7 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 	/* no --hours on a terminal: ask, before anything is written */
 	if (quarters < 0 && !c->json && isatty(STDIN_FILENO)) {
 		if (action_wish_confirm_check(&c->a, arg, quarters, &res))
-			return fail(c);
+			return cli_fail_action(c);
 		if (res.other_found) {
 			rc = ask_hours(&res, &quarters);
 			if (rc)
@@ -721,7 +710,7 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (action_wish_confirm(&c->a, arg, quarters, &res))
-		return fail(c);
+		return cli_fail_action(c);
 	say_confirmed(c, &res);
 	return CLI_OK;
 }
