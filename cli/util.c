@@ -280,7 +280,7 @@ identity:
 
 void cli_close(struct cli *c)
 {
-	if (c->open && sqlite3_total_changes(crdt_store_db(c->r.store)) > 0)
+	if (c->open && crdt_replica_wrote(&c->r))
 		peer_daemon_notify(c->home); /* we wrote: a daemon pushes now */
 	if (c->open)
 		crdt_replica_close(&c->r);

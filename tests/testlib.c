@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
+#include "crdt/db.h" /* the oracles read the tables: crdt_store_db */
 #include "crdt/query.h"
 #include "tests/testlib.h"
 
