@@ -42,6 +42,7 @@ export LC_ALL
 
 # The checker: awk over the files given; prints "file:line: reason".
 # Paths are relative to the tree's root (cli/util.c).
+# shellcheck disable=SC2016
 CHECK='
 function ident(text, re,    t) {
 	# the first name matching re that starts at a name boundary
@@ -236,6 +237,7 @@ EOF
 	cp "$_t/tests/t.c" "$_t/bench/b.c"
 	cp "$_t/tests/t.c" "$_t/build-x/cli/gen.c"
 
+	# shellcheck disable=SC2046 # paths without spaces, one per word
 	_want=$(cd "$_t" && grep -n 'BAD' $(files .) | cut -d: -f1,2 | sort)
 	_got=$(check "$_t" | cut -d: -f1,2 | sort -u)
 	rm -rf "$_t"
