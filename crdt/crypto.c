@@ -282,7 +282,8 @@ int crdt_x25519(uint8_t out[CRDT_X25519_LEN], const uint8_t sk[CRDT_X25519_LEN],
 	return crypto_scalarmult(out, sk, pk) ? KITH_ECRYPT : 0;
 }
 
-int crdt_x25519_own(uint8_t out[CRDT_X25519_LEN], const struct crdt_identity *id,
+int crdt_x25519_own(uint8_t out[CRDT_X25519_LEN],
+		    const struct crdt_identity *id,
 		    const uint8_t pk[CRDT_X25519_LEN])
 {
 	uint8_t csk[crypto_scalarmult_SCALARBYTES];

@@ -31,8 +31,8 @@
  * was told is saved survives a kill -9 and a power cut alike.
  *
  * The store is sealed: SQLite itself (the connection, statements, result
- * codes) is reached only through db.h, by the .c files of crdt/.  Everyone else uses
- * the functions of the public crdt headers.
+ * codes) is reached only through db.h, by the .c files of crdt/.  Everyone
+ * else uses the functions of the public crdt headers.
  *
  * Log writes.  crdt_store_log_writes() counts the transactions of this
  * handle that wrote the replicated log - the changes, pending and forks
