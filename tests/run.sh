@@ -101,7 +101,7 @@ tally() {
 run() {
 	name=$1
 	shift
-	log="$work/$name.log"
+	log="$work/$(printf '%s' "$name" | tr / -).log"
 	echo "== $name"
 	# shellcheck disable=SC2086
 	TMPDIR="$work/tmp" CMOCKA_MESSAGE_OUTPUT=stdout $timeout_cmd "$@" \
