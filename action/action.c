@@ -238,7 +238,7 @@ int action_close(struct action *a)
 	int wrote = 0;
 
 	if (a->open) {
-		wrote = sqlite3_total_changes(crdt_store_db(a->r.store)) > 0;
+		wrote = crdt_replica_wrote(&a->r);
 		crdt_replica_close(&a->r);
 	}
 	a->open = 0;

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "crdt/bundle.h"
+#include "crdt/db.h" /* counts rows on the raw connection */
 #include "crdt/err.h"
 #include "crdt/replica.h"
 #include "crdt/schema.h"

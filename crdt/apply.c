@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "apply.h"
+#include "db.h"
 #include "err.h"
 #include "schema.h"
 

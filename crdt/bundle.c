@@ -8,6 +8,7 @@
 
 #include "bundle.h"
 #include "community.h"
+#include "db.h"
 #include "err.h"
 
 #define MAGIC "KITHBNDL"

@@ -4,6 +4,7 @@
 
 #include "community.h"
 #include "crypto.h"
+#include "db.h"
 #include "err.h"
 #include "schema.h"
 

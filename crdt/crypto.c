@@ -19,6 +19,11 @@ int crdt_crypto_init(void)
 	return sodium_init() < 0 ? KITH_EIO : 0;
 }
 
+void crdt_crypto_random(void *buf, size_t n)
+{
+	randombytes_buf(buf, n);
+}
+
 int crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32])
 {
 	id->sk = sodium_malloc(CRDT_SK_LEN);
@@ -236,6 +241,88 @@ int crdt_aead_open(uint8_t *out, const uint8_t *in, size_t in_len,
 		return KITH_ECRYPT;
 	return crypto_aead_xchacha20poly1305_ietf_decrypt(
 		       out, NULL, NULL, in, in_len, ad, ad_len, nonce, key)
+		       ? KITH_ECRYPT
+		       : 0;
+}
+
+/* ---- session handshake primitives (net/shs.h) -------------------------- */
+
+_Static_assert(CRDT_MAC_LEN == crypto_auth_BYTES &&
+		       CRDT_KEY_LEN == crypto_auth_KEYBYTES,
+	       "MAC is 32-byte HMAC-SHA-512-256 under a 32-byte key");
+_Static_assert(CRDT_X25519_LEN == crypto_scalarmult_BYTES &&
+		       CRDT_X25519_LEN == crypto_scalarmult_SCALARBYTES,
+	       "X25519 sizes");
+_Static_assert(CRDT_SECRETBOX_NONCE_LEN == crypto_secretbox_NONCEBYTES &&
+		       CRDT_SECRETBOX_MAC_LEN == crypto_secretbox_MACBYTES &&
+		       CRDT_KEY_LEN == crypto_secretbox_KEYBYTES,
+	       "secretbox sizes");
+
+void crdt_mac(uint8_t mac[CRDT_MAC_LEN], const uint8_t *msg, size_t len,
+	      const uint8_t key[CRDT_KEY_LEN])
+{
+	crypto_auth(mac, msg, len, key);
+}
+
+int crdt_mac_verify(const uint8_t mac[CRDT_MAC_LEN], const uint8_t *msg,
+		    size_t len, const uint8_t key[CRDT_KEY_LEN])
+{
+	return crypto_auth_verify(mac, msg, len, key) ? KITH_ECRYPT : 0;
+}
+
+void crdt_x25519_base(uint8_t pk[CRDT_X25519_LEN],
+		      const uint8_t sk[CRDT_X25519_LEN])
+{
+	crypto_scalarmult_base(pk, sk);
+}
+
+int crdt_x25519(uint8_t out[CRDT_X25519_LEN], const uint8_t sk[CRDT_X25519_LEN],
+		const uint8_t pk[CRDT_X25519_LEN])
+{
+	return crypto_scalarmult(out, sk, pk) ? KITH_ECRYPT : 0;
+}
+
+int crdt_x25519_own(uint8_t out[CRDT_X25519_LEN],
+		    const struct crdt_identity *id,
+		    const uint8_t pk[CRDT_X25519_LEN])
+{
+	uint8_t csk[crypto_scalarmult_SCALARBYTES];
+	int rc = KITH_ECRYPT;
+
+	if (!id->sk)
+		return KITH_ECRYPT;
+	if (crypto_sign_ed25519_sk_to_curve25519(csk, id->sk) == 0)
+		rc = crdt_x25519(out, csk, pk);
+	sodium_memzero(csk, sizeof csk);
+	return rc;
+}
+
+int crdt_x25519_peer(uint8_t out[CRDT_X25519_LEN],
+		     const uint8_t sk[CRDT_X25519_LEN],
+		     const uint8_t ed_pk[CRDT_PK_LEN])
+{
+	uint8_t cpk[crypto_scalarmult_BYTES];
+
+	if (crypto_sign_ed25519_pk_to_curve25519(cpk, ed_pk))
+		return KITH_ECRYPT;
+	return crdt_x25519(out, sk, cpk);
+}
+
+int crdt_secretbox_seal(uint8_t *out, const uint8_t *in, size_t len,
+			const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN],
+			const uint8_t key[CRDT_KEY_LEN])
+{
+	return crypto_secretbox_easy(out, in, len, nonce, key) ? KITH_ECRYPT
+							       : 0;
+}
+
+int crdt_secretbox_open(uint8_t *out, const uint8_t *in, size_t in_len,
+			const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN],
+			const uint8_t key[CRDT_KEY_LEN])
+{
+	if (in_len < crypto_secretbox_MACBYTES)
+		return KITH_ECRYPT;
+	return crypto_secretbox_open_easy(out, in, in_len, nonce, key)
 		       ? KITH_ECRYPT
 		       : 0;
 }

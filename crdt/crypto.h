@@ -7,7 +7,14 @@
  * copied onto the stack are wiped with sodium_memzero on every path.
  *
  * Randomness is injected (struct crdt_env in replica.h); functions here that
- * need it take the random bytes as input, so tests are deterministic.
+ * need it take the random bytes as input, so tests are deterministic.  The
+ * system's randomness itself comes from crdt_crypto_random (what the real
+ * environment, crdt_env_system, uses).
+ *
+ * No other file includes sodium.h or calls libsodium (DESIGN s1); when a
+ * module needs another primitive, it gets a wrapper here, documented with
+ * the libsodium construction it uses (wire formats depend on it).
+ * tests/lint/layers.sh fails the build otherwise.
  */
 #ifndef KITH_CRYPTO_H
 #define KITH_CRYPTO_H
@@ -25,6 +32,10 @@
 
 /* sodium_init(); 0 or KITH_EIO. */
 __attribute__((warn_unused_result)) int crdt_crypto_init(void);
+
+/* n bytes from the system's cryptographic random source
+ * (randombytes_buf); cannot fail. */
+void crdt_crypto_random(void *buf, size_t n);
 
 /* An Ed25519 identity; sk is sodium_malloc'd and owned by the struct. */
 struct crdt_identity {
@@ -142,5 +153,64 @@ crdt_aead_open(uint8_t *out, const uint8_t *in, size_t in_len,
 	       const uint8_t *ad, size_t ad_len,
 	       const uint8_t nonce[CRDT_AEAD_NONCE_LEN],
 	       const uint8_t key[CRDT_KEY_LEN]);
+
+/*
+ * The primitives of the session handshake (net/shs.h); keys and outputs
+ * are 32 bytes.
+ *
+ * MAC: HMAC-SHA-512-256 (crypto_auth).  Verify is constant time: 0, or
+ * KITH_ECRYPT.
+ */
+#define CRDT_MAC_LEN 32
+void crdt_mac(uint8_t mac[CRDT_MAC_LEN], const uint8_t *msg, size_t len,
+	      const uint8_t key[CRDT_KEY_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_mac_verify(const uint8_t mac[CRDT_MAC_LEN], const uint8_t *msg,
+		size_t len, const uint8_t key[CRDT_KEY_LEN]);
+
+/*
+ * X25519 (crypto_scalarmult).  A secret is any 32 bytes (the scalar is
+ * clamped); the functions that compute a shared secret return 0, or
+ * KITH_ECRYPT when the other key is not a usable point (the result would
+ * be all zero) - then out must not be used.
+ *   _base:  the public key of secret sk.
+ *   _own:   our identity's long-term Ed25519 secret key, converted to
+ *           X25519 (crypto_sign_ed25519_sk_to_curve25519; the converted
+ *           copy is wiped), with the peer's X25519 key pk.  KITH_ECRYPT
+ *           also when the identity has no secret key.
+ *   _peer:  our X25519 secret sk with the peer's long-term Ed25519 key,
+ *           converted (crypto_sign_ed25519_pk_to_curve25519); KITH_ECRYPT
+ *           also when ed_pk is not a valid Ed25519 key.
+ */
+#define CRDT_X25519_LEN 32
+void crdt_x25519_base(uint8_t pk[CRDT_X25519_LEN],
+		      const uint8_t sk[CRDT_X25519_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_x25519(uint8_t out[CRDT_X25519_LEN], const uint8_t sk[CRDT_X25519_LEN],
+	    const uint8_t pk[CRDT_X25519_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_x25519_own(uint8_t out[CRDT_X25519_LEN], const struct crdt_identity *id,
+		const uint8_t pk[CRDT_X25519_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_x25519_peer(uint8_t out[CRDT_X25519_LEN],
+		 const uint8_t sk[CRDT_X25519_LEN],
+		 const uint8_t ed_pk[CRDT_PK_LEN]);
+
+/*
+ * One message under a secret key and a 24-byte nonce, XSalsa20-Poly1305
+ * (crypto_secretbox_easy): out holds len + CRDT_SECRETBOX_MAC_LEN bytes,
+ * the MAC first.  Open gives in_len - CRDT_SECRETBOX_MAC_LEN bytes: 0, or
+ * KITH_ECRYPT (forged, altered, wrong key, or in_len < MAC_LEN).
+ */
+#define CRDT_SECRETBOX_NONCE_LEN 24
+#define CRDT_SECRETBOX_MAC_LEN 16
+__attribute__((warn_unused_result)) int
+crdt_secretbox_seal(uint8_t *out, const uint8_t *in, size_t len,
+		    const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN],
+		    const uint8_t key[CRDT_KEY_LEN]);
+__attribute__((warn_unused_result)) int
+crdt_secretbox_open(uint8_t *out, const uint8_t *in, size_t in_len,
+		    const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN],
+		    const uint8_t key[CRDT_KEY_LEN]);
 
 #endif

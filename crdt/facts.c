@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "db.h"
 #include "err.h"
 #include "facts.h"
 #include "rules.h"

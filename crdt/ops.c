@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db.h"
 #include "err.h"
 #include "ops.h"
 #include "query_sql.h"

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "db.h"
 #include "err.h"
 #include "query.h"
 #include "query_sql.h"

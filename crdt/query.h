@@ -61,12 +61,6 @@ struct crdt_row {
 /* Return non-zero to stop the iteration (that value is returned). */
 typedef int (*crdt_row_fn)(void *ctx, const struct crdt_row *row);
 
-/* Step q (bound, prepared by the caller) and hand each row to fn; resets
- * q.  Column values are typed from SQLite; a column named "claims" is raw
- * JSON. */
-__attribute__((warn_unused_result)) int
-crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx);
-
 /* Column by name, or NULL. */
 const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name);
 

@@ -11,13 +11,11 @@
  * (moderation, members) and s (fact_seen); callers must not use those
  * for t.
  *
- * Prepared-statement slots (crdt_store_stmt) are split between modules:
- * query.c uses 0..31, ops.c 32..47.
+ * Prepared-statement slots (crdt_store_stmt) are split between modules
+ * in db.h.
  */
 #ifndef KITH_QUERY_SQL_H
 #define KITH_QUERY_SQL_H
-
-#define CRDT_QSLOT_OPS 32
 
 #define HEX(x) "lower(hex(" x "))"
 

@@ -1,8 +1,8 @@
-#include <sodium.h>
 #include <string.h>
 #include <time.h>
 
 #include "codec.h"
+#include "db.h"
 #include "err.h"
 #include "replica.h"
 
@@ -18,7 +18,7 @@ static uint64_t system_now_ms(void *ctx)
 static void system_random(void *ctx, void *buf, size_t n)
 {
 	(void)ctx;
-	randombytes_buf(buf, n);
+	crdt_crypto_random(buf, n);
 }
 
 const struct crdt_env crdt_env_system = { system_now_ms, system_random, NULL };
@@ -41,6 +41,11 @@ int crdt_replica_open(struct crdt_replica *r, const char *path,
 		r->store = NULL;
 	}
 	return rc;
+}
+
+int crdt_replica_wrote(const struct crdt_replica *r)
+{
+	return crdt_store_log_writes(r->store) > 0;
 }
 
 void crdt_replica_close(struct crdt_replica *r)

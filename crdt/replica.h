@@ -79,7 +79,7 @@ struct crdt_env {
 	void *ctx;
 };
 
-/* The real clock and libsodium's randombytes. */
+/* The real clock and the system's randomness (crdt_crypto_random). */
 extern const struct crdt_env crdt_env_system;
 
 /* An author's head: its newest seq and that change's hash. */
@@ -151,5 +151,18 @@ crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops, uint32_t nops,
 __attribute__((warn_unused_result)) int
 crdt_replica_apply(struct crdt_replica *r, const struct crdt_raw *in, size_t n,
 		   struct crdt_apply_stats *st);
+
+/*
+ * 1 if this handle committed a write to the replicated log since it was
+ * opened - a local change (crdt_replica_commit), changes applied from a
+ * bundle or a session, fork evidence - else 0.  This is what a running
+ * daemon should push at once (peer_daemon_notify).  Reads never count,
+ * and neither do the temp tables of crdt_community_refresh, the local
+ * tables (blocks, known peers, the clock in meta) or a transaction that
+ * rolled back (crdt_store_log_writes in store.h says exactly what counts).
+ * Only this handle's own commits count: PRAGMA data_version would tell the
+ * opposite, the commits of other connections.
+ */
+int crdt_replica_wrote(const struct crdt_replica *r);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "codec.h"
 #include "community.h"
+#include "db.h"
 #include "err.h"
 #include "query_sql.h"
 #include "report.h"

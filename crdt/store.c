@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "err.h"
 #include "rules.h"
 #include "schema.h"
-#include "store.h"
 
 /* Numbered migrations keyed on PRAGMA user_version; only ever append. */
 static const char *const migrations[] = {
@@ -214,6 +214,10 @@ struct crdt_store {
 	sqlite3_stmt *upd[CRDT_R_MAX + 1][16];
 	sqlite3_stmt *query[CRDT_STORE_QUERY_SLOTS];
 	char errmsg[256];
+	/* crdt_store_log_writes: committed transactions that wrote the log,
+	 * and whether the open one did */
+	uint64_t log_writes;
+	int log_tx;
 };
 
 int crdt_store_err(struct crdt_store *s, int rc)
@@ -269,6 +273,17 @@ sqlite3_stmt *crdt_store_stmt(struct crdt_store *s, int slot, const char *sql)
 	return prep(s, &s->query[slot], sql);
 }
 
+/* A write to the replicated log (changes, pending, forks, heads) went
+ * through: it counts once its transaction commits, at once when there is
+ * no open transaction (the statement committed itself). */
+static void logged(struct crdt_store *s)
+{
+	if (sqlite3_get_autocommit(s->db))
+		s->log_writes++;
+	else
+		s->log_tx = 1;
+}
+
 /* Step a write statement to completion and reset it. */
 static int run(struct crdt_store *s, sqlite3_stmt *q)
 {
@@ -282,6 +297,16 @@ static int run(struct crdt_store *s, sqlite3_stmt *q)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return crdt_store_err(s, rc);
 	return 0;
+}
+
+/* run() for a statement that writes the replicated log. */
+static int log_run(struct crdt_store *s, sqlite3_stmt *q)
+{
+	int rc = run(s, q);
+
+	if (!rc && sqlite3_changes(s->db) > 0)
+		logged(s);
+	return rc;
 }
 
 static int migrate(struct crdt_store *s)
@@ -436,15 +461,26 @@ int crdt_store_commit(struct crdt_store *s)
 {
 	int rc = run(s, stmt(s, ST_COMMIT));
 
-	if (rc)
+	if (rc) {
 		crdt_store_rollback(s);
-	return rc;
+		return rc;
+	}
+	if (s->log_tx)
+		s->log_writes++;
+	s->log_tx = 0;
+	return 0;
 }
 
 void crdt_store_rollback(struct crdt_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)run(s, stmt(s, ST_ROLLBACK));
+	s->log_tx = 0;
+}
+
+uint64_t crdt_store_log_writes(const struct crdt_store *s)
+{
+	return s ? s->log_writes : 0;
 }
 
 int crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,
@@ -496,7 +532,7 @@ int crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a)
 		sqlite3_bind_blob(q, 3, a->head_hash, CRDT_HASH_LEN,
 				  SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, a->forked);
-	return run(s, q);
+	return log_run(s, q);
 }
 
 int crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
@@ -512,7 +548,7 @@ int crdt_store_put_change(struct crdt_store *s, int64_t n, uint64_t seq,
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
 	if (sig_ok)
 		sqlite3_bind_int(q, 4, 1);
-	return run(s, q);
+	return log_run(s, q);
 }
 
 /* Column 0 into buf; column 1 (sig_ok) into *sig_ok when asked. */
@@ -582,7 +618,7 @@ int crdt_store_put_pending(struct crdt_store *s, int64_t n, uint64_t seq,
 	sqlite3_bind_blob(q, 3, data, (int)len, SQLITE_STATIC);
 	if (sig_ok)
 		sqlite3_bind_int(q, 4, 1);
-	return run(s, q);
+	return log_run(s, q);
 }
 
 int crdt_store_pending_count(struct crdt_store *s, int64_t n,
@@ -624,7 +660,7 @@ int crdt_store_take_pending(struct crdt_store *s, int64_t n, uint64_t seq,
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, n);
 	sqlite3_bind_int64(q, 2, (int64_t)seq);
-	rc2 = run(s, q);
+	rc2 = log_run(s, q);
 	return rc2 ? rc2 : rc;
 }
 
@@ -639,7 +675,7 @@ int crdt_store_put_fork(struct crdt_store *s, int64_t n, uint64_t seq,
 	sqlite3_bind_int64(q, 2, (int64_t)seq);
 	sqlite3_bind_blob(q, 3, hash, CRDT_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, data, (int)len, SQLITE_STATIC);
-	return run(s, q);
+	return log_run(s, q);
 }
 
 int crdt_store_is_fork(struct crdt_store *s, int64_t n, uint64_t seq,

@@ -11,7 +11,8 @@
  *   pending   verified changes held until the gap before them is filled
  *             (bounded: CRDT_PENDING_MAX_AUTHOR, CRDT_PENDING_MAX)
  *   forks     the losing side of each detected fork (evidence, re-sent)
- *   peers     sessions this node had (peer/; local, not part of the state)
+ *   peers     peers this node knows and synced with (crdt/peers.h; local,
+ *             not part of the state)
  *   members items wishes claims loans   the materialized view (DESIGN s2),
  *             with FTS5 indexes items_fts and wishes_fts kept by triggers
  *   role_facts moderation emergencies checkins verifications   facts, with
@@ -28,11 +29,26 @@
  * take the same seq; readers see consistent snapshots through WAL.  WAL with
  * synchronous=FULL: a commit that returned is on disk, so a post a resident
  * was told is saved survives a kill -9 and a power cut alike.
+ *
+ * The store is sealed: SQLite itself (the connection, statements, result
+ * codes) is reached only through db.h, by the .c files of crdt/.  Everyone
+ * else uses the functions of the public crdt headers.
+ *
+ * Log writes.  crdt_store_log_writes() counts the transactions of this
+ * handle that wrote the replicated log - the changes, pending and forks
+ * tables and authors' heads, i.e. what a peer could be sent - and that
+ * committed (a log write outside a transaction counts at once).  It is
+ * counted where those rows are written (crdt_store_put_change, _set_head,
+ * _put_pending, _take_pending, _put_fork, when a row really changed) and
+ * settled by crdt_store_commit / crdt_store_rollback, which end every
+ * transaction that writes the log.  Writes to local tables (meta, peers,
+ * blocked), the view (rebuilt from the log) and this connection's temp
+ * tables do not count: they give nobody anything new.
  */
 #ifndef KITH_STORE_H
 #define KITH_STORE_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "change.h"
@@ -53,7 +69,6 @@ struct crdt_author {
 __attribute__((warn_unused_result)) int
 crdt_store_open(struct crdt_store **out, const char *path);
 void crdt_store_close(struct crdt_store *s);
-sqlite3 *crdt_store_db(struct crdt_store *s);
 /* Human-readable reason for the last KITH_EDB from this store. */
 const char *crdt_store_errmsg(struct crdt_store *s);
 
@@ -63,6 +78,9 @@ __attribute__((warn_unused_result)) int
 crdt_store_data_version(struct crdt_store *s, int64_t *v);
 __attribute__((warn_unused_result)) int crdt_store_commit(struct crdt_store *s);
 void crdt_store_rollback(struct crdt_store *s);
+/* Committed transactions of this handle that wrote the log (see above);
+ * 0 for a NULL store. */
+uint64_t crdt_store_log_writes(const struct crdt_store *s);
 
 /* Look up an author; a.n == 0 and head == 0 when unknown.  With create,
  * unknown authors are inserted. */
@@ -117,11 +135,5 @@ __attribute__((warn_unused_result)) int
 crdt_store_meta_get_int(struct crdt_store *s, const char *key, int64_t *v);
 __attribute__((warn_unused_result)) int
 crdt_store_meta_set_int(struct crdt_store *s, const char *key, int64_t v);
-
-/* Prepared-once statement for a query module; NULL on error. */
-sqlite3_stmt *crdt_store_stmt(struct crdt_store *s, int slot, const char *sql);
-#define CRDT_STORE_QUERY_SLOTS 64
-/* Map an SQLite result code to a KITH_E* code. */
-int crdt_store_err(struct crdt_store *s, int sqlite_rc);
 
 #endif

@@ -1,16 +1,16 @@
 /*
  * shs.c - the session handshake (see shs.h for the protocol).
  *
- * With net/frame.c this is the session-crypto module: the only net/ file
- * that calls libsodium primitives directly (X25519, HMAC, secretbox and the
- * Ed25519 -> Curve25519 conversions that crdt/crypto.h does not offer).
+ * With net/frame.c this is the session-crypto module.  Its primitives
+ * (X25519, HMAC, secretbox and the Ed25519 -> Curve25519 conversions) are
+ * crdt/crypto.h's wrappers of libsodium: no file but crdt/crypto.c calls
+ * libsodium.
  *
  * The state machine is strict: each call checks the role and the number of
  * messages processed so far.  Any failure (bad MAC, box, signature or key,
  * or a call out of order) wipes every secret in the state and marks it dead
  * (step -1), so the only thing left to do with it is net_shs_release().
  */
-#include <sodium.h>
 #include <string.h>
 
 #include "crdt/err.h"
@@ -18,16 +18,14 @@
 
 #define STEP_DEAD (-1)
 
-_Static_assert(crypto_auth_BYTES == 32 && crypto_auth_KEYBYTES == CRDT_KEY_LEN,
+_Static_assert(NET_SHS_MSG1 == CRDT_X25519_LEN + CRDT_MAC_LEN &&
+		       NET_SHS_MSG2 == NET_SHS_MSG1 && CRDT_MAC_LEN == 32,
 	       "msg1/msg2 are 32-byte key || 32-byte HMAC-SHA-512-256");
-_Static_assert(crypto_secretbox_KEYBYTES == CRDT_KEY_LEN, "box key");
 _Static_assert(NET_SHS_MSG3 ==
-		       CRDT_PK_LEN + CRDT_SIG_LEN + crypto_secretbox_MACBYTES,
+		       CRDT_PK_LEN + CRDT_SIG_LEN + CRDT_SECRETBOX_MAC_LEN,
 	       "msg3 is a boxed key and signature");
 _Static_assert(NET_SHS_MSG4 == NET_SHS_MSG3, "msg4 has msg3's shape");
-_Static_assert(crypto_scalarmult_BYTES == 32 &&
-		       crypto_scalarmult_SCALARBYTES == 32,
-	       "X25519 sizes");
+_Static_assert(CRDT_X25519_LEN == 32, "X25519 sizes");
 
 static const uint8_t label3[10] = "kith-shs-3";
 static const uint8_t label4[10] = "kith-shs-4";
@@ -59,12 +57,12 @@ static const uint8_t *eph_server(const struct net_shs *h)
 /* Wipe every secret and mark the state unusable. */
 static void shs_kill(struct net_shs *h)
 {
-	sodium_memzero(h->K, sizeof h->K);
-	sodium_memzero(h->eph_sk, sizeof h->eph_sk);
-	sodium_memzero(h->ab, sizeof h->ab);
-	sodium_memzero(h->x1, sizeof h->x1);
-	sodium_memzero(h->x2, sizeof h->x2);
-	sodium_memzero(&h->transcript, sizeof h->transcript);
+	crdt_wipe(h->K, sizeof h->K);
+	crdt_wipe(h->eph_sk, sizeof h->eph_sk);
+	crdt_wipe(h->ab, sizeof h->ab);
+	crdt_wipe(h->x1, sizeof h->x1);
+	crdt_wipe(h->x2, sizeof h->x2);
+	crdt_wipe(&h->transcript, sizeof h->transcript);
 	h->step = STEP_DEAD;
 }
 
@@ -91,7 +89,7 @@ static void box_key(uint8_t out[CRDT_KEY_LEN], const struct net_shs *h,
 	if (with_x1)
 		crdt_hasher_update(&s, h->x1, sizeof h->x1);
 	crdt_hasher_final(&s, out);
-	sodium_memzero(&s, sizeof s);
+	crdt_wipe(&s, sizeof s);
 }
 
 /* label || K || A || B || H(ab) into out (SIG3_LEN bytes). */
@@ -120,45 +118,30 @@ static void sig4_msg(uint8_t out[SIG4_LEN], const struct net_shs *h,
 	memcpy(out + SIG3_LEN + CRDT_PK_LEN, h->sig_c, CRDT_SIG_LEN);
 }
 
-/* 0, or -1 if the key is not a usable Curve25519 point. */
-static int x25519(uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
-{
-	return crypto_scalarmult(out, sk, pk) ? -1 : 0;
-}
-
-/* X25519 of our long-term secret key (converted) and the peer's ephemeral. */
+/* X25519 of our long-term secret key (converted) and the peer's ephemeral;
+ * 0, or non-zero if the key is not a usable Curve25519 point. */
 static int x25519_longterm(uint8_t out[32], const struct net_shs *h)
 {
-	uint8_t csk[32];
-	int rc;
-
-	crypto_sign_ed25519_sk_to_curve25519(csk, h->me->sk);
-	rc = x25519(out, csk, h->peer_eph);
-	sodium_memzero(csk, sizeof csk);
-	return rc;
+	return crdt_x25519_own(out, h->me, h->peer_eph);
 }
 
 /* X25519 of our ephemeral secret and the peer's long-term key. */
 static int x25519_peer_longterm(uint8_t out[32], const struct net_shs *h,
 				const uint8_t ed_pk[CRDT_PK_LEN])
 {
-	uint8_t cpk[32];
-
-	if (crypto_sign_ed25519_pk_to_curve25519(cpk, ed_pk))
-		return -1;
-	return x25519(out, h->eph_sk, cpk);
+	return crdt_x25519_peer(out, h->eph_sk, ed_pk);
 }
 
 /* Check a hello (eph || auth_K(eph)), remember eph and compute ab. */
 static int check_hello(struct net_shs *h, const uint8_t in[64])
 {
-	if (crypto_auth_verify(in + 32, in, 32, h->K))
+	if (crdt_mac_verify(in + 32, in, 32, h->K))
 		return KITH_EDENIED;
 	/* Our own hello reflected back: refuse (it would also fail later). */
-	if (sodium_memcmp(in, h->eph_pk, 32) == 0)
+	if (crdt_equal(in, h->eph_pk, 32))
 		return KITH_EDENIED;
 	memcpy(h->peer_eph, in, 32);
-	if (x25519(h->ab, h->eph_sk, h->peer_eph))
+	if (crdt_x25519(h->ab, h->eph_sk, h->peer_eph))
 		return KITH_EDENIED;
 	return 0;
 }
@@ -166,7 +149,7 @@ static int check_hello(struct net_shs *h, const uint8_t in[64])
 static void write_hello(const struct net_shs *h, uint8_t out[64])
 {
 	memcpy(out, h->eph_pk, 32);
-	crypto_auth(out + 32, h->eph_pk, 32, h->K);
+	crdt_mac(out + 32, h->eph_pk, 32, h->K);
 }
 
 /* m = H(K || ab || x1 || x2 || H(transcript)); c2s/s2c from it. */
@@ -199,8 +182,8 @@ static void derive(struct net_shs *h, const uint8_t c_pk[CRDT_PK_LEN],
 	crdt_hasher_update(&s, c_pk, CRDT_PK_LEN);
 	crdt_hasher_final(&s, s2c);
 
-	sodium_memzero(m, sizeof m);
-	sodium_memzero(&s, sizeof s);
+	crdt_wipe(m, sizeof m);
+	crdt_wipe(&s, sizeof s);
 }
 
 void net_shs_init(struct net_shs *h, enum net_shs_role role,
@@ -212,15 +195,15 @@ void net_shs_init(struct net_shs *h, enum net_shs_role role,
 	h->step = 0;
 	memcpy(h->K, K, CRDT_KEY_LEN);
 	h->me = me;
-	/* crypto_scalarmult clamps the scalar, so any 32 bytes will do. */
+	/* X25519 clamps the scalar, so any 32 bytes will do. */
 	memcpy(h->eph_sk, eph_seed, 32);
-	crypto_scalarmult_base(h->eph_pk, h->eph_sk);
+	crdt_x25519_base(h->eph_pk, h->eph_sk);
 	crdt_hasher_init(&h->transcript);
 }
 
 void net_shs_release(struct net_shs *h)
 {
-	sodium_memzero(h, sizeof *h);
+	crdt_wipe(h, sizeof *h);
 	h->me = NULL;
 	h->step = STEP_DEAD;
 }
@@ -262,7 +245,7 @@ int net_shs_server_hello(struct net_shs *h, const uint8_t in[NET_SHS_MSG1],
 int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
 			uint8_t out[NET_SHS_MSG3])
 {
-	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
 	uint8_t k3[CRDT_KEY_LEN], sm[SIG3_LEN], body[BODY_LEN];
 	uint8_t box[NET_SHS_MSG3];
 	int rc;
@@ -281,7 +264,7 @@ int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
 	memcpy(body, h->me->pk, CRDT_PK_LEN);
 	memcpy(body + CRDT_PK_LEN, h->sig_c, CRDT_SIG_LEN);
 	box_key(k3, h, 0);
-	if (crypto_secretbox_easy(box, body, sizeof body, nonce, k3))
+	if (crdt_secretbox_seal(box, body, sizeof body, nonce, k3))
 		goto out;
 	memcpy(out, box, sizeof box);
 	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG2);
@@ -289,8 +272,8 @@ int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
 	h->step = 3;
 	rc = 0;
 out:
-	sodium_memzero(k3, sizeof k3);
-	sodium_memzero(sm, sizeof sm);
+	crdt_wipe(k3, sizeof k3);
+	crdt_wipe(sm, sizeof sm);
 	if (rc)
 		shs_kill(h);
 	return rc;
@@ -299,7 +282,7 @@ out:
 int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 			  uint8_t out[NET_SHS_MSG4], struct net_shs_result *res)
 {
-	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
 	uint8_t k3[CRDT_KEY_LEN], k4[CRDT_KEY_LEN], body[BODY_LEN];
 	uint8_t sm[SIG4_LEN], box[NET_SHS_MSG4], c_pk[CRDT_PK_LEN];
 	int rc;
@@ -308,7 +291,7 @@ int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 		return shs_fail(h, KITH_EINVAL);
 	rc = KITH_EDENIED;
 	box_key(k3, h, 0);
-	if (crypto_secretbox_open_easy(body, in, NET_SHS_MSG3, nonce, k3))
+	if (crdt_secretbox_open(body, in, NET_SHS_MSG3, nonce, k3))
 		goto out;
 	memcpy(c_pk, body, CRDT_PK_LEN);
 	memcpy(h->sig_c, body + CRDT_PK_LEN, CRDT_SIG_LEN);
@@ -323,7 +306,7 @@ int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 	memcpy(body, h->me->pk, CRDT_PK_LEN);
 	crdt_sign(body + CRDT_PK_LEN, sm, sizeof sm, h->me);
 	box_key(k4, h, 1);
-	if (crypto_secretbox_easy(box, body, sizeof body, nonce, k4))
+	if (crdt_secretbox_seal(box, body, sizeof body, nonce, k4))
 		goto out;
 	if (x25519_longterm(h->x2, h))
 		goto out;
@@ -337,11 +320,11 @@ int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 	h->step = 4;
 	rc = 0;
 out:
-	sodium_memzero(k3, sizeof k3);
-	sodium_memzero(k4, sizeof k4);
-	sodium_memzero(sm, sizeof sm);
+	crdt_wipe(k3, sizeof k3);
+	crdt_wipe(k4, sizeof k4);
+	crdt_wipe(sm, sizeof sm);
 	if (rc) {
-		sodium_memzero(res, sizeof *res);
+		crdt_wipe(res, sizeof *res);
 		shs_kill(h);
 	}
 	return rc;
@@ -350,7 +333,7 @@ out:
 int net_shs_client_finish(struct net_shs *h, const uint8_t in[NET_SHS_MSG4],
 			  struct net_shs_result *res)
 {
-	static const uint8_t nonce[crypto_secretbox_NONCEBYTES];
+	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
 	uint8_t k4[CRDT_KEY_LEN], body[BODY_LEN], sm[SIG4_LEN];
 	uint8_t s_pk[CRDT_PK_LEN];
 	int rc;
@@ -359,7 +342,7 @@ int net_shs_client_finish(struct net_shs *h, const uint8_t in[NET_SHS_MSG4],
 		return shs_fail(h, KITH_EINVAL);
 	rc = KITH_EDENIED;
 	box_key(k4, h, 1);
-	if (crypto_secretbox_open_easy(body, in, NET_SHS_MSG4, nonce, k4))
+	if (crdt_secretbox_open(body, in, NET_SHS_MSG4, nonce, k4))
 		goto out;
 	memcpy(s_pk, body, CRDT_PK_LEN);
 	sig4_msg(sm, h, h->me->pk);
@@ -376,10 +359,10 @@ int net_shs_client_finish(struct net_shs *h, const uint8_t in[NET_SHS_MSG4],
 	h->step = 4;
 	rc = 0;
 out:
-	sodium_memzero(k4, sizeof k4);
-	sodium_memzero(sm, sizeof sm);
+	crdt_wipe(k4, sizeof k4);
+	crdt_wipe(sm, sizeof sm);
 	if (rc) {
-		sodium_memzero(res, sizeof *res);
+		crdt_wipe(res, sizeof *res);
 		shs_kill(h);
 	}
 	return rc;

@@ -1,8 +1,11 @@
 /*
- * peers.h - the record of peers this node knows and synced with, kept in
- * the replica file's `peers` table (local only, not part of the shared
- * state): for `kith peers`, and for the daemon to remember static and
- * discovered addresses.
+ * peers.h - the record of peers this node knows and synced with: for
+ * `kith peers`, and for the daemon to remember static and discovered
+ * addresses.
+ *
+ * The rows live in the replica file (local only, not part of the shared
+ * state) and are kept by crdt/peers.h, which owns the table and its SQL;
+ * these are the daemon's names for those calls (peer/ writes no SQL).
  */
 #ifndef KITH_PEERS_H
 #define KITH_PEERS_H

@@ -4,6 +4,9 @@
 #   BUILD=build PROP_SEEDS=1000 sh tests/run.sh      (what `make test` does)
 #
 # Runs, in this order:
+#   0. every tests/lint/*.sh script as `sh SCRIPT` (static checks of the
+#      source tree, e.g. layers.sh: SQL and SQLite only in crdt/, libsodium
+#      only in crdt/crypto.c); each counts as one test, by exit status;
 #   1. every $BUILD/tests/test_* program (the cmocka unit tests);
 #   2. $BUILD/tests/prop_converge, if it was built, with PROP_SEEDS in its
 #      environment;
@@ -98,7 +101,7 @@ tally() {
 run() {
 	name=$1
 	shift
-	log="$work/$name.log"
+	log="$work/$(printf '%s' "$name" | tr / -).log"
 	echo "== $name"
 	# shellcheck disable=SC2086
 	TMPDIR="$work/tmp" CMOCKA_MESSAGE_OUTPUT=stdout $timeout_cmd "$@" \
@@ -107,6 +110,11 @@ run() {
 	cat "$log"
 	tally "$name" "$log" "$status"
 }
+
+for t in tests/lint/*.sh; do
+	[ -f "$t" ] || continue
+	run "lint/$(basename "$t" .sh)" sh "$t"
+done
 
 nunit=0
 for t in "$BUILD"/tests/test_*; do

@@ -9,7 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "action/action.h"
+#include "crdt/db.h" /* the oracles read the tables: crdt_store_db */
 #include "crdt/query.h"
 #include "tests/testlib.h"
 

@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h> /* its version, in the report */
+
 #include "bench/ops/town.h"
 #include "crdt/community.h"
 #include "crdt/err.h"

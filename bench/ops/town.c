@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "bench/ops/town.h"
+#include "crdt/db.h" /* bulk-load settings on the raw connection */
 #include "crdt/err.h"
 #include "crdt/schema.h"
 

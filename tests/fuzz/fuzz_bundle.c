@@ -33,9 +33,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "common.h"
 #include "crdt/bundle.h"
 #include "crdt/crypto.h"
+#include "crdt/db.h" /* the checks read the tables: crdt_store_db */
 #include "crdt/err.h"
 #include "crdt/store.h"
 

@@ -62,6 +62,7 @@
 #include "crdt/apply.h"
 #include "crdt/bundle.h"
 #include "crdt/community.h"
+#include "crdt/db.h" /* the model reads the tables: crdt_store_db */
 #include "crdt/err.h"
 #include "crdt/facts.h"
 #include "crdt/query.h"

@@ -1,6 +1,8 @@
 /*
- * test_crypto.c - signatures, hashes, community keys and tags, and the
- * secretstream used by bundles (crdt/crypto.c).
+ * test_crypto.c - signatures, hashes, community keys and tags, the
+ * secretstream used by bundles, and the primitives of the session
+ * handshake (crdt/crypto.c; the handshake's fixed vectors are in
+ * test_shs.c).
  */
 #include <string.h>
 
@@ -303,6 +305,77 @@ static void stream_missing_final(void **state)
 	}
 }
 
+/* ---- the handshake's primitives ------------------------------------------ */
+
+static void mac_and_secretbox(void **state)
+{
+	static const uint8_t msg[] = "kith-shs: one message, one key";
+	uint8_t key[32], key2[32], mac[CRDT_MAC_LEN], bad[sizeof msg];
+	uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN] = { 0 };
+	uint8_t box[sizeof msg + CRDT_SECRETBOX_MAC_LEN], forged[sizeof box];
+	uint8_t out[sizeof msg];
+	size_t i;
+
+	(void)state;
+	tl_seed32(key, 1);
+	tl_seed32(key2, 2);
+	crdt_mac(mac, msg, sizeof msg, key);
+	TL_OK(crdt_mac_verify(mac, msg, sizeof msg, key));
+	TL_RC(crdt_mac_verify(mac, msg, sizeof msg, key2), KITH_ECRYPT);
+	memcpy(bad, msg, sizeof msg);
+	bad[3] ^= 1;
+	TL_RC(crdt_mac_verify(mac, bad, sizeof bad, key), KITH_ECRYPT);
+
+	TL_OK(crdt_secretbox_seal(box, msg, sizeof msg, nonce, key));
+	TL_OK(crdt_secretbox_open(out, box, sizeof box, nonce, key));
+	TL_CHECK(!memcmp(out, msg, sizeof msg), "secretbox round trip");
+	TL_RC(crdt_secretbox_open(out, box, sizeof box, nonce, key2),
+	      KITH_ECRYPT);
+	for (i = 0; i < sizeof box; i++) {
+		memcpy(forged, box, sizeof box);
+		forged[i] ^= 0x80;
+		TL_CHECK(crdt_secretbox_open(out, forged, sizeof forged, nonce,
+					     key) == KITH_ECRYPT,
+			 "box byte %zu flipped: expected ECRYPT", i);
+	}
+	TL_RC(crdt_secretbox_open(out, box, CRDT_SECRETBOX_MAC_LEN - 1, nonce,
+				  key),
+	      KITH_ECRYPT);
+}
+
+static void x25519_agreement(void **state)
+{
+	struct crdt_identity id, no_sk = { { 0 }, NULL };
+	uint8_t a[32], b[32], A[32], B[32], ab[32], ba[32];
+	uint8_t zero[32] = { 0 }, r1[32], r2[32];
+
+	(void)state;
+	tl_seed32(a, 3);
+	tl_seed32(b, 4);
+	crdt_x25519_base(A, a);
+	crdt_x25519_base(B, b);
+	TL_OK(crdt_x25519(ab, a, B));
+	TL_OK(crdt_x25519(ba, b, A));
+	TL_CHECK(!memcmp(ab, ba, 32), "X25519: both sides expected equal");
+	TL_RC(crdt_x25519(ab, a, zero), KITH_ECRYPT);
+
+	/* our identity's secret with their ephemeral == their ephemeral
+	 * secret with our identity key (messages 3 and 4 of the handshake) */
+	TL_OK(tl_identity(&id, 5));
+	TL_OK(crdt_x25519_own(ab, &id, B));
+	TL_OK(crdt_x25519_peer(ba, b, id.pk));
+	TL_CHECK(!memcmp(ab, ba, 32),
+		 "long-term X25519: both sides expected equal");
+	TL_RC(crdt_x25519_own(ab, &no_sk, B), KITH_ECRYPT);
+	TL_RC(crdt_x25519_peer(ab, b, zero), KITH_ECRYPT);
+	crdt_identity_release(&id);
+
+	crdt_crypto_random(r1, sizeof r1);
+	crdt_crypto_random(r2, sizeof r2);
+	TL_CHECK(memcmp(r1, r2, 32) && memcmp(r1, zero, 32),
+		 "system randomness: expected two different non-zero draws");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +387,8 @@ int main(void)
 		cmocka_unit_test(stream_round_trip),
 		cmocka_unit_test(stream_detects_tampering),
 		cmocka_unit_test(stream_missing_final),
+		cmocka_unit_test(mac_and_secretbox),
+		cmocka_unit_test(x25519_agreement),
 	};
 
 	return cmocka_run_group_tests_name("crypto", tests, tl_group_setup,

@@ -1,7 +1,8 @@
 /*
  * test_replica.c - crdt/replica.c beyond apply: the own head kept outside
  * the replica (a lost or rolled-back replica must not write over its own
- * published log) and the HLC of a node whose clock fell behind.
+ * published log), the HLC of a node whose clock fell behind, and
+ * crdt_replica_wrote (what makes the CLI knock on the daemon's door).
  *
  * The keeper here is a struct in memory; peer/keystore.c's head file is
  * tested in test_keystore.c, and the two together end to end in
@@ -10,6 +11,9 @@
 #include <string.h>
 
 #include "crdt/codec.h"
+#include "crdt/community.h"
+#include "crdt/peers.h"
+#include "crdt/query.h"
 #include "tests/testlib.h"
 
 #define F(state) ((struct tl_fixture *)*(state))
@@ -382,6 +386,93 @@ static void own_stamps_grow_after_capped_restore(void **state)
 	tl_changes_free(&after);
 }
 
+/* ---- what counts as a write (cli_close knocks on it) --------------------- */
+
+static int count_row(void *ctx, const struct crdt_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* Everything a read-only command does - open, refresh the community
+ * (which fills this connection's temp tables), list, keep the head,
+ * block, remember a peer, a refused or rolled-back commit - is not a
+ * write; a committed change is. */
+static void wrote_only_after_a_committed_change(void **state)
+{
+	struct crdt_replica *r = tl_open(F(state), "r", 1);
+	struct crdt_wish_filter wf = { .urgency = -1 };
+	struct crdt_roles roles;
+	struct mem_keeper k = { 0 };
+	uint8_t other[CRDT_PK_LEN];
+	int rows = 0;
+
+	TL_EQ(crdt_replica_wrote(r), 0, "wrote after open");
+	TL_OK(crdt_community_refresh(r->store, r->id.pk, &roles));
+	crdt_roles_release(&roles);
+	/* the refresh did write rows (temp.coord): sqlite3_total_changes,
+	 * which cli_close asked before, said "wrote" here */
+	TL_EQ(tl_int(r, "SELECT count(*) FROM temp.coord"), 1,
+	      "coordinators published to temp.coord");
+	TL_EQ(crdt_replica_wrote(r), 0, "wrote after crdt_community_refresh");
+	TL_OK(crdt_query_wishes(r->store, &wf, 0, count_row, &rows));
+	TL_EQ(rows, 0, "wishes listed");
+	TL_OK(crdt_replica_keep_head(r));
+	tl_seed32(other, 77);
+	TL_OK(crdt_block(r->store, other, 1));
+	TL_OK(crdt_peers_seen(r->store, "192.0.2.7:7714", NULL, "static", 1));
+	TL_EQ(crdt_replica_wrote(r), 0,
+	      "wrote after reads and local-only tables (blocked, peers)");
+
+	/* refused (the keeper's record is ahead): nothing written */
+	attach(r, &k);
+	k.have = 1;
+	k.rec.seq = 10;
+	TL_RC(tl_item(r, "refused", NULL), KITH_EBEHIND);
+	TL_EQ(crdt_replica_wrote(r), 0, "wrote after a refused commit");
+	k.have = 0;
+	/* inside a caller's transaction that rolls back */
+	TL_OK(crdt_store_begin(r->store));
+	TL_OK(tl_item(r, "rolled back", NULL));
+	crdt_store_rollback(r->store);
+	TL_EQ(crdt_replica_wrote(r), 0, "wrote after a rolled-back change");
+
+	TL_OK(tl_item(r, "ladder", NULL));
+	TL_EQ(crdt_replica_wrote(r), 1, "wrote after a committed change");
+}
+
+/* Changes from elsewhere (a bundle, a session) count when they add to the
+ * log, and only on the handle that applied them; duplicates do not. */
+static void wrote_after_applying_new_changes(void **state)
+{
+	struct tl_fixture *f = F(state);
+	struct crdt_replica *a = tl_open(f, "a", 1), *b = tl_open(f, "b", 2);
+	struct crdt_apply_stats st;
+
+	TL_OK(tl_item(a, "ladder", NULL));
+	TL_OK(tl_wish(a, "insulin fridge space", NULL));
+	TL_EQ(crdt_replica_wrote(b), 0, "wrote before any apply");
+	TL_OK(tl_sync(b, a, &st));
+	TL_EQ(st.applied, 2, "applied");
+	TL_EQ(crdt_replica_wrote(b), 1, "wrote after applying new changes");
+
+	/* a fresh handle on the same file: the count is per handle */
+	tl_close(f, b);
+	b = tl_open(f, "b", 2);
+	TL_EQ(crdt_replica_wrote(b), 0, "wrote after reopening");
+	TL_OK(tl_sync(b, a, &st));
+	TL_EQ(st.applied, 0, "applied again");
+	TL_EQ(crdt_replica_wrote(b), 0, "wrote after applying duplicates only");
+
+	/* a change committed in a caller's transaction counts at its COMMIT */
+	TL_OK(crdt_store_begin(b->store));
+	TL_OK(tl_item(b, "saw", NULL));
+	TL_EQ(crdt_replica_wrote(b), 0, "wrote before the caller's COMMIT");
+	TL_OK(crdt_store_commit(b->store));
+	TL_EQ(crdt_replica_wrote(b), 1, "wrote after the caller's COMMIT");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
@@ -395,6 +486,8 @@ int main(void)
 		T(caller_transaction_checks_then_records),
 		T(clock_fallback_stamps_after_newest_seen),
 		T(own_stamps_grow_after_capped_restore),
+		T(wrote_only_after_a_committed_change),
+		T(wrote_after_applying_new_changes),
 	};
 #undef T
 
