@@ -51,6 +51,7 @@ int action_member_name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 {
 	struct name_ctx n = { out, cap, 0 };
 	char hex[2 * CRDT_PK_LEN + 1];
+	uint8_t id[CRDT_PK_LEN];
 
 	if (!cap)
 		return 0;
@@ -61,7 +62,9 @@ int action_member_name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 		return 1;
 	}
 	crdt_hex(hex, pk, CRDT_PK_LEN);
-	if (a->open)
+	/* a key this replica does not know resolves at no length: then its
+	 * first 8 characters, as git shows an abbreviated id */
+	if (a->open && crdt_resolve(a->r.store, CRDT_R_MEMBER, hex, id) == 0)
 		action_short_id(a, CRDT_R_MEMBER, hex, out, cap);
 	else
 		snprintf(out, cap, "%.8s", hex);
