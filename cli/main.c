@@ -34,7 +34,7 @@ static const struct cli_cmd commands[] = {
 	  N_("print a hash of the replica's state (equal on replicas that agree)"), 0 },
 	{ "vector", cli_vector, "vector FILE",
 	  N_("write what this replica holds, for 'export --since'"), 0 },
-	{ "export", cli_export, "export FILE [--since VECTOR_FILE]",
+	{ "export", cli_export, "export FILE [--since VECTOR_FILE] [--max-bytes N]",
 	  N_("write an encrypted bundle of changes"), 0 },
 	{ "import", cli_import, "import FILE", N_("apply an encrypted bundle"), 0 },
 	{ "daemon", cli_daemon,

@@ -1,5 +1,9 @@
 /*
  * net.c - kith daemon, sync, peers, status.
+ *
+ * These carry changes between machines rather than act for a person, so
+ * they call peer/ directly; what they show people goes through _() and
+ * names members by name (action/names.h).
  */
 #include <fcntl.h>
 #include <getopt.h>
@@ -8,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "action/names.h"
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
@@ -129,7 +134,7 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	struct peer_community com;
 	const char *addr = NULL;
 	uint64_t timeout = 120;
-	char peer[65] = "";
+	char peer[65] = "", who[256];
 	int ch, rc, saved = -1;
 
 	optind = 0;
@@ -163,16 +168,19 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		crdt_hex(peer, res.peer, 32);
 	if (rc == KITH_EINVAL)
 		return cli_usage(&cmd, "cannot understand address '%s'", addr);
+	if (rc && !res.have_peer &&
+	    (rc == KITH_EDENIED || rc == UV_ECONNRESET || rc == UV_EOF))
+		return cli_fail("sync with %s failed: the peer hung up during "
+				"the handshake (is it of another community?)",
+				addr);
+	if (rc && res.st.applied)
+		return cli_fail("sync with %s failed: %s (what arrived was "
+				"kept)",
+				addr, _(kith_strerror(rc)));
 	if (rc)
-		return cli_fail("sync with %s failed: %s%s", addr,
-				!res.have_peer && (rc == KITH_EDENIED ||
-						   rc == UV_ECONNRESET ||
-						   rc == UV_EOF)
-					? "the peer hung up during the handshake "
-					  "(is it of another community?)"
-					: kith_strerror(rc),
-				res.st.applied ? " (what arrived was kept)" : "");
-	if (c->json)
+		return cli_fail("sync with %s failed: %s", addr,
+				_(kith_strerror(rc)));
+	if (c->json) {
 		printf("{\"peer\":\"%s\",\"sent\":%llu,\"received\":%llu,"
 		       "\"applied\":%llu,\"duplicate\":%llu,\"rejected\":%llu,"
 		       "\"bytes_in\":%llu,\"bytes_out\":%llu}\n",
@@ -183,12 +191,23 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		       (unsigned long long)res.st.rejected,
 		       (unsigned long long)res.st.bytes_in,
 		       (unsigned long long)res.st.bytes_out);
+		return CLI_OK;
+	}
+	/* the peer's identity is a member key: their name, now that their
+	 * profile may have arrived */
+	if (res.have_peer)
+		action_member_name(&c->a, res.peer, who, sizeof who);
 	else
-		printf("synced with %.16s at %s: sent %llu changes, received %llu "
-		       "(%llu new)\n",
-		       peer, addr, (unsigned long long)res.st.sent,
-		       (unsigned long long)res.st.received,
-		       (unsigned long long)res.st.applied);
+		snprintf(who, sizeof who, "?");
+	printf(_("synced with %s at %s: sent %llu changes, received %llu "
+		 "(%llu new)\n"),
+	       cli_txt(who), cli_txt(addr), (unsigned long long)res.st.sent,
+	       (unsigned long long)res.st.received,
+	       (unsigned long long)res.st.applied);
+	if (res.st.applied)
+		fprintf(stderr, "%s\n",
+			_("'kith wish list' and 'kith item list' show what is "
+			  "new"));
 	return CLI_OK;
 }
 
@@ -202,12 +221,18 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct peers_ctx *p = ctx;
 	const struct crdt_col *last = crdt_row_get(r, "last_sync");
-	char when[32] = "never";
+	const char *node = cli_col_text(r, "node");
+	char when[32], who[256];
 
-	if (!p->n++)
-		printf("%-16s  %-22s  %-6s  %-19s  %6s  %8s  %s\n", "NODE",
-		       "ADDRESS", "FOUND", "LAST SYNC", "SENT", "RECEIVED",
-		       "LAST ERROR");
+	if (!p->n++) {
+		cli_cell(_("NEIGHBOUR"), 16, "  ");
+		cli_cell(_("ADDRESS"), 22, "  ");
+		cli_cell(_("FOUND"), 6, "  ");
+		cli_cell(_("LAST SYNC"), 19, "  ");
+		printf("%6s  %8s  %s\n", _("SENT"), _("RECEIVED"),
+		       _("LAST ERROR"));
+	}
+	snprintf(when, sizeof when, "%s", _("never"));
 	if (last && last->type == CRDT_COL_INT) {
 		time_t t = (time_t)last->i;
 		struct tm tm;
@@ -215,10 +240,16 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 		if (localtime_r(&t, &tm))
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	}
-	printf("%-16.16s  %-22s  %-6s  %-19s  %6lld  %8lld  %s\n",
-	       *cli_col_text(r, "node") ? cli_txt(cli_col_text(r, "node")) : "?",
-	       cli_txt(cli_col_text(r, "addr")), cli_txt(cli_col_text(r, "how")),
-	       when, (long long)cli_col_int(r, "sent"),
+	/* by name; a peer not (yet) known here by its short id */
+	if (*node)
+		action_member_name_hex(&p->c->a, node, who, sizeof who);
+	else
+		snprintf(who, sizeof who, "?");
+	cli_cell(who, 16, "  ");
+	cli_cell(cli_col_text(r, "addr"), 22, "  ");
+	cli_cell(cli_col_text(r, "how"), 6, "  ");
+	cli_cell(when, 19, "  ");
+	printf("%6lld  %8lld  %s\n", (long long)cli_col_int(r, "sent"),
 	       (long long)cli_col_int(r, "received"),
 	       cli_txt(cli_col_text(r, "last_error")));
 	return 0;
@@ -236,13 +267,16 @@ int cli_peers(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = peer_db_list(c->a.r.store, c->json ? cli_json_list_row : peer_text_row,
 			  c->json ? (void *)&p.json : (void *)&p);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot list peers");
+	if (rc) {
+		action_fail_rc(&c->a, rc, _("cannot list peers"));
+		return cli_fail_action(c);
+	}
 	if (c->json)
 		printf(p.json.n ? "]\n" : "[]\n");
 	else if (!p.n)
-		fprintf(stderr, "no peers yet (start 'kith daemon', or 'kith "
-				"sync ADDR:PORT')\n");
+		fprintf(stderr, "%s\n",
+			_("no peers yet (start 'kith daemon', or 'kith sync "
+			  "ADDR:PORT')"));
 	return CLI_OK;
 }
 
@@ -260,8 +294,10 @@ int cli_status(struct cli *c, int argc, char **argv)
 	if (peer_identity_load(c->a.home, &c->a.r.id) == 0)
 		crdt_hex(id, c->a.r.id.pk, 32);
 	rc = crdt_counts(c->a.r.store, c->a.now, &n);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read replica");
+	if (rc) {
+		action_fail_rc(&c->a, rc, _("cannot read replica"));
+		return cli_fail_action(c);
+	}
 	running = peer_daemon_status(c->a.home, daemon, sizeof daemon) == 0;
 	if (running) {
 		size_t l = strlen(daemon);
@@ -285,11 +321,15 @@ int cli_status(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	cli_banner(c);
-	printf("node:      %s\n", *id ? id : "(no identity yet: kith init)");
-	printf("members:   %lld\nitems:     %lld\nwishes:    %lld (%lld open)\n"
-	       "changes:   %lld\n",
-	       (long long)n.members, (long long)n.items, (long long)n.wishes,
-	       (long long)n.open_wishes, (long long)n.changes);
+	if (*id)
+		printf(_("node:      %s\n"), id);
+	else
+		printf("%s\n", _("node:      (no identity yet: kith init)"));
+	printf(_("members:   %lld\n"), (long long)n.members);
+	printf(_("items:     %lld\n"), (long long)n.items);
+	printf(_("wishes:    %lld (%lld open)\n"), (long long)n.wishes,
+	       (long long)n.open_wishes);
+	printf(_("changes:   %lld\n"), (long long)n.changes);
 	rc = cli_loans_due(c);
 	if (rc)
 		return rc;
@@ -300,11 +340,16 @@ int cli_status(struct cli *c, int argc, char **argv)
 
 		for (; sess && (sess = strstr(sess + 1, "\"peer\":")); peers++)
 			;
-		printf("daemon:    running, listening on %.*s, %d session%s\n",
+		printf(ngettext("daemon:    running, listening on %.*s, %d "
+				"session\n",
+				"daemon:    running, listening on %.*s, %d "
+				"sessions\n",
+				(unsigned long)peers),
 		       l ? (int)strcspn(l + 10, "\"") : 1, l ? l + 10 : "?",
-		       peers, peers == 1 ? "" : "s");
+		       peers);
 	} else {
-		printf("daemon:    not running (start it with 'kith daemon')\n");
+		printf("%s\n", _("daemon:    not running (start it with 'kith "
+				 "daemon')"));
 	}
 	return CLI_OK;
 }

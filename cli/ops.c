@@ -2,21 +2,20 @@
  * ops.c - kith inventory, volunteers, match, hours; and the loans-due
  * lines of `kith status` (cli_loans_due).
  *
- * Every answer comes from crdt/ops.h; this file only parses options and
- * prints rows as text or JSON.
+ * Every answer comes from the action layer (action/needs.h,
+ * action/hours.h); this file only parses options and prints rows as text
+ * or JSON.  --json rows are the crdt/ops.h rows as they come.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "action/hours.h"
+#include "action/names.h"
+#include "action/needs.h"
 #include "cli.h"
 #include "crdt/err.h"
-#include "crdt/ops.h"
 #include "crdt/schema.h"
-
-#define MATCH_DEFAULT_WISHES 20
-#define MATCH_MAX_WISHES 1000
-#define MATCH_PER_WISH 3
 
 static const struct cli_cmd inventory_cmd = {
 	"inventory", cli_inventory, "inventory [--building B]",
@@ -62,6 +61,28 @@ static int value_opts(const struct cli_cmd *cmd, int argc, char **argv,
 	return 0;
 }
 
+/* A label the replica's queries make up ("(no building)", "(all)",
+ * "(none)"), in the reader's language; other text as it is. */
+static const char *label(const char *s)
+{
+	if (!strcmp(s, "(no building)"))
+		return _("(no building)");
+	if (!strcmp(s, "(all)"))
+		/* TRANSLATORS: the inventory's line of totals over every
+		 * building */
+		return _("(all)");
+	if (!strcmp(s, "(none)"))
+		/* TRANSLATORS: an item without a category */
+		return _("(none)");
+	return s;
+}
+
+/* A member's short id, from the hex key of a row column. */
+static void member_sid(struct cli *c, const char *hex, char *out, size_t cap)
+{
+	action_short_id(&c->a, CRDT_R_MEMBER, hex, out, cap);
+}
+
 /* ---- inventory ---------------------------------------------------------- */
 
 struct inv_ctx {
@@ -71,8 +92,11 @@ struct inv_ctx {
 
 static void inv_head(void)
 {
-	printf("%-20s  %-16s  %10s  %-10s  %s\n", "BUILDING", "CATEGORY",
-	       "QUANTITY", "UNIT", "POSTS");
+	cli_cell(_("BUILDING"), 20, "  ");
+	cli_cell(_("CATEGORY"), 16, "  ");
+	printf("%10s  ", _("QUANTITY"));
+	cli_cell(_("UNIT"), 10, "  ");
+	printf("%s\n", _("POSTS"));
 }
 
 static int inv_row(void *ctx, const struct crdt_row *r)
@@ -85,12 +109,12 @@ static int inv_row(void *ctx, const struct crdt_row *r)
 	/* the building once, at the top of its rows */
 	if (v->n == 1 || strcmp(b, v->building)) {
 		v->buildings++;
-		cli_cell(b, 20, "  ");
+		cli_cell(label(b), 20, "  ");
 	} else {
 		cli_cell("", 20, "  ");
 	}
 	snprintf(v->building, sizeof v->building, "%s", b);
-	cli_cell(cli_col_text(r, "category"), 16, "  ");
+	cli_cell(label(cli_col_text(r, "category")), 16, "  ");
 	printf("%10lld  ", (long long)cli_col_int(r, "quantity"));
 	cli_cell(cli_col_text(r, "unit"), 10, "  ");
 	printf("%5lld\n", (long long)cli_col_int(r, "items"));
@@ -115,66 +139,47 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 		return rc;
 	memset(&v, 0, sizeof v);
 	if (c->json) {
-		rc = crdt_inventory(c->a.r.store, vals[0], c->a.now,
-				    cli_json_list_row, &json);
-		if (!rc)
-			printf(json.n ? "]\n" : "[]\n");
-		return rc ? cli_fail_rc(c, rc, "cannot total resources") : CLI_OK;
+		rc = action_needs_inventory(&c->a, vals[0], cli_json_list_row,
+					    &json);
+		if (rc)
+			return cli_fail_action(c);
+		printf(json.n ? "]\n" : "[]\n");
+		return CLI_OK;
 	}
 	cli_banner(c);
-	rc = crdt_inventory(c->a.r.store, vals[0], c->a.now, inv_row, &v);
-	if (!rc && !v.n) {
-		fprintf(stderr,
-			"no resources%s%s (post them with 'kith item add "
-			"--kind resource --category water --qty 10 ...')\n",
-			vals[0] ? " in " : "", vals[0] ? vals[0] : "");
+	rc = action_needs_inventory(&c->a, vals[0], inv_row, &v);
+	if (rc)
+		return cli_fail_action(c);
+	if (!v.n) {
+		if (vals[0])
+			fprintf(stderr,
+				_("no resources in %s (post them with 'kith "
+				  "item add --kind resource --category water "
+				  "--qty 10 ...')\n"),
+				cli_txt(vals[0]));
+		else
+			fprintf(stderr,
+				_("no resources (post them with 'kith item add "
+				  "--kind resource --category water --qty 10 "
+				  "...')\n"));
 		return CLI_OK;
 	}
 	/* the totals over all buildings, when there are several */
-	if (!rc && v.buildings > 1) {
+	if (v.buildings > 1) {
 		memset(&t, 0, sizeof t);
 		t.n = 1; /* no second header */
 		printf("\n");
-		rc = crdt_inventory_totals(c->a.r.store, NULL, c->a.now, inv_row,
-					   &t);
+		rc = action_needs_inventory_totals(&c->a, inv_row, &t);
+		if (rc)
+			return cli_fail_action(c);
 	}
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot total resources");
 	return CLI_OK;
 }
 
 /* ---- volunteers --------------------------------------------------------- */
 
-struct name_ctx {
-	char name[256];
-	char building[256];
-	int found;
-};
-
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	struct name_ctx *n = ctx;
-
-	n->found = 1;
-	snprintf(n->name, sizeof n->name, "%s", cli_col_text(r, "name"));
-	snprintf(n->building, sizeof n->building, "%s",
-		 cli_col_text(r, "building"));
-	return 0;
-}
-
-/* Our own building ("" without an identity or one): nearest first. */
-static void own_building(struct cli *c, char *out, size_t cap)
-{
-	struct name_ctx me = { "", "", 0 };
-
-	out[0] = 0;
-	if (!c->a.r.id.sk && peer_identity_load(c->a.home, &c->a.r.id))
-		return;
-	if (crdt_query_members(c->a.r.store, c->a.r.id.pk, name_row, &me) == 0)
-		snprintf(out, cap, "%s", me.building);
-}
-
 struct vol_ctx {
+	struct cli *c;
 	int n;
 };
 
@@ -182,12 +187,16 @@ static int vol_row(void *ctx, const struct crdt_row *r)
 {
 	struct vol_ctx *v = ctx;
 	const char *b = cli_col_text(r, "building");
-	char sid[9];
+	char sid[2 * CRDT_PK_LEN + 1];
 
-	if (!v->n++)
-		printf("%-8s  %-20s  %-14s  %-6s  %6s  %s\n", "ID", "NAME",
-		       "BUILDING", "UNIT", "HOURS", "SKILLS / AVAILABLE");
-	cli_short_id(sid, cli_col_text(r, "id"));
+	if (!v->n++) {
+		cli_cell(_("ID"), 8, "  ");
+		cli_cell(_("NAME"), 20, "  ");
+		cli_cell(_("BUILDING"), 14, "  ");
+		cli_cell(_("UNIT"), 6, "  ");
+		printf("%6s  %s\n", _("HOURS"), _("SKILLS / AVAILABLE"));
+	}
+	member_sid(v->c, cli_col_text(r, "id"), sid, sizeof sid);
 	cli_cell(sid, 8, "  ");
 	cli_cell(cli_col_text(r, "name"), 20, "  ");
 	cli_cell(*b ? b : "-", 14, "  ");
@@ -201,6 +210,24 @@ static int vol_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
+static void no_volunteers(const char *skill, const char *building)
+{
+	const char *hint = _("members add skills with 'kith profile --skills S "
+			     "--available WHEN'");
+
+	if (skill && building)
+		fprintf(stderr, _("no volunteers with skill %s in %s (%s)\n"),
+			cli_txt(skill), cli_txt(building), hint);
+	else if (skill)
+		fprintf(stderr, _("no volunteers with skill %s (%s)\n"),
+			cli_txt(skill), hint);
+	else if (building)
+		fprintf(stderr, _("no volunteers in %s (%s)\n"),
+			cli_txt(building), hint);
+	else
+		fprintf(stderr, _("no volunteers yet (%s)\n"), hint);
+}
+
 int cli_volunteers(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -210,32 +237,25 @@ int cli_volunteers(struct cli *c, int argc, char **argv)
 	};
 	const char *vals[2] = { NULL, NULL };
 	struct cli_json_list json = { 0 };
-	struct vol_ctx v = { 0 };
-	char near[256];
+	struct vol_ctx v = { c, 0 };
 	int rc;
 
 	rc = value_opts(&volunteers_cmd, argc, argv, opts, vals);
-	if (!rc && vals[0] && strlen(vals[0]) > CRDT_MAX_TEXT)
-		rc = cli_usage(&volunteers_cmd, "--skill is too long");
 	if (!rc)
 		rc = cli_open(c, 0);
 	if (rc)
 		return rc;
 	if (!c->json)
 		cli_banner(c);
-	own_building(c, near, sizeof near);
-	rc = crdt_volunteers(c->a.r.store, vals[0], vals[1], *near ? near : NULL,
-			     c->json ? cli_json_list_row : vol_row,
-			     c->json ? (void *)&json : (void *)&v);
+	rc = action_needs_volunteers(&c->a, vals[0], vals[1],
+				     c->json ? cli_json_list_row : vol_row,
+				     c->json ? (void *)&json : (void *)&v);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot list volunteers");
+		return cli_fail_action(c);
 	if (c->json)
 		printf(json.n ? "]\n" : "[]\n");
 	else if (!v.n)
-		fprintf(stderr, "no volunteers%s%s%s%s (members add skills with "
-				"'kith profile --skills S --available WHEN')\n",
-			vals[0] ? " with skill " : "", cli_txt(vals[0]),
-			vals[1] ? " in " : "", cli_txt(vals[1]));
+		no_volunteers(vals[0], vals[1]);
 	return CLI_OK;
 }
 
@@ -252,7 +272,9 @@ static int m_wish(void *ctx, const struct crdt_row *r)
 	struct match_ctx *m = ctx;
 	const char *b = cli_col_text(r, "building");
 	const char *who = cli_col_text(r, "author_name");
-	char sid[9];
+	const char *for_name = cli_col_text(r, "for_name");
+	const char *cat = cli_col_text(r, "category");
+	char sid[2 * CRDT_ID_LEN + 1], author[256];
 
 	m->items = m->vols = m->in_vols = 0;
 	if (m->c->json) {
@@ -263,16 +285,25 @@ static int m_wish(void *ctx, const struct crdt_row *r)
 	}
 	if (m->wishes++)
 		printf("\n");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("[%s] %s  (%s, %s)\n", cli_txt(cli_col_text(r, "urgency")),
-	       cli_txt(cli_col_text(r, "title")), cli_txt(sid),
-	       cli_txt(cli_col_text(r, "status")));
-	printf("  asked by %s%s%s", *who ? cli_txt(who) : "?", *b ? ", " : "",
-	       cli_txt(b));
-	if (*cli_col_text(r, "for_name"))
-		printf(" for %s", cli_txt(cli_col_text(r, "for_name")));
-	if (*cli_col_text(r, "category"))
-		printf("; category %s", cli_txt(cli_col_text(r, "category")));
+	action_short_id(&m->c->a, CRDT_R_WISH, cli_col_text(r, "id"), sid,
+			sizeof sid);
+	if (*who)
+		snprintf(author, sizeof author, "%s", who);
+	else
+		action_member_name_hex(&m->c->a, cli_col_text(r, "author"),
+				       author, sizeof author);
+	printf("[%s] %s  (%s, %s)\n",
+	       action_pgettext("urgency", cli_col_text(r, "urgency")),
+	       cli_txt(cli_col_text(r, "title")), sid,
+	       action_pgettext("status", cli_col_text(r, "status")));
+	if (*b)
+		printf(_("  asked by %s, %s"), cli_txt(author), cli_txt(b));
+	else
+		printf(_("  asked by %s"), cli_txt(author));
+	if (*for_name)
+		printf(_(" for %s"), cli_txt(for_name));
+	if (*cat)
+		printf(_("; category %s"), cli_txt(cat));
 	printf("\n");
 	return 0;
 }
@@ -282,7 +313,7 @@ static int m_item(void *ctx, const struct crdt_row *r)
 	struct match_ctx *m = ctx;
 	const char *b = cli_col_text(r, "building");
 	const char *loc = cli_col_text(r, "location");
-	char sid[9];
+	char sid[2 * CRDT_ID_LEN + 1], from[256];
 	int sep = 0;
 
 	if (m->c->json) {
@@ -291,21 +322,33 @@ static int m_item(void *ctx, const struct crdt_row *r)
 		return 0;
 	}
 	if (!m->items++)
-		printf("  items:\n");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("    %s  %s", cli_txt(sid), cli_txt(cli_col_text(r, "title")));
+		printf("%s\n", _("  items:"));
+	action_short_id(&m->c->a, CRDT_R_ITEM, cli_col_text(r, "id"), sid,
+			sizeof sid);
+	if (*cli_col_text(r, "author_name"))
+		snprintf(from, sizeof from, "%s",
+			 cli_col_text(r, "author_name"));
+	else
+		action_member_name_hex(&m->c->a, cli_col_text(r, "author"),
+				       from, sizeof from);
+	printf("    %s  %s", sid, cli_txt(cli_col_text(r, "title")));
 	if (cli_col_int(r, "quantity") > 1 || *cli_col_text(r, "unit"))
 		printf(" (%lld%s%s)", (long long)cli_col_int(r, "quantity"),
 		       *cli_col_text(r, "unit") ? " " : "",
 		       cli_txt(cli_col_text(r, "unit")));
-	printf(", from %s%s%s%s%s  [", cli_txt(cli_col_text(r, "author_name")),
-	       *b ? ", " : "", cli_txt(b), *loc ? ", at " : "", cli_txt(loc));
+	if (*b)
+		printf(_(", from %s, %s"), cli_txt(from), cli_txt(b));
+	else
+		printf(_(", from %s"), cli_txt(from));
+	if (*loc)
+		printf(_(", at %s"), cli_txt(loc));
+	printf("  [");
 	if (cli_col_int(r, "same_category"))
-		sep = printf("same category");
+		sep = printf("%s", _("same category"));
 	if (cli_col_int(r, "words"))
-		sep = printf("%swords", sep ? ", " : "");
+		sep = printf("%s%s", sep ? ", " : "", _("words"));
 	if (cli_col_int(r, "same_building"))
-		printf("%ssame building", sep ? ", " : "");
+		printf("%s%s", sep ? ", " : "", _("same building"));
 	printf("]\n");
 	return 0;
 }
@@ -315,7 +358,7 @@ static int m_vol(void *ctx, const struct crdt_row *r)
 	struct match_ctx *m = ctx;
 	const char *b = cli_col_text(r, "building");
 	const char *unit = cli_col_text(r, "unit");
-	char sid[9];
+	char sid[2 * CRDT_PK_LEN + 1];
 
 	if (m->c->json) {
 		if (!m->in_vols)
@@ -325,17 +368,23 @@ static int m_vol(void *ctx, const struct crdt_row *r)
 		cli_json_row(stdout, r);
 		return 0;
 	}
-	if (!m->vols++)
-		printf("%s  volunteers:\n",
-		       m->items ? "" : "  items: none found\n");
-	cli_short_id(sid, cli_col_text(r, "id"));
-	printf("    %s  %s", cli_txt(sid), cli_txt(cli_col_text(r, "name")));
-	if (*b || *unit)
-		printf(" (%s%s%s)", cli_txt(b),
-		       !*unit ? "" : *b ? ", unit " : "unit ", cli_txt(unit));
+	if (!m->vols++) {
+		if (!m->items)
+			printf("%s\n", _("  items: none found"));
+		printf("%s\n", _("  volunteers:"));
+	}
+	member_sid(m->c, cli_col_text(r, "id"), sid, sizeof sid);
+	printf("    %s  %s", sid, cli_txt(cli_col_text(r, "name")));
+	if (*b && *unit)
+		printf(_(" (%s, unit %s)"), cli_txt(b), cli_txt(unit));
+	else if (*b)
+		printf(" (%s)", cli_txt(b));
+	else if (*unit)
+		printf(_(" (unit %s)"), cli_txt(unit));
 	printf(": %s", cli_txt(cli_col_text(r, "skills")));
 	if (*cli_col_text(r, "available"))
-		printf("; available %s", cli_txt(cli_col_text(r, "available")));
+		printf(_("; available %s"),
+		       cli_txt(cli_col_text(r, "available")));
 	printf("\n");
 	return 0;
 }
@@ -349,21 +398,9 @@ static int m_end(void *ctx)
 		return 0;
 	}
 	if (!m->items && !m->vols)
-		printf("  items: none found\n");
+		printf("%s\n", _("  items: none found"));
 	if (!m->vols)
-		printf("  volunteers: none found\n");
-	return 0;
-}
-
-struct status_ctx {
-	char status[16];
-};
-
-static int status_row(void *ctx, const struct crdt_row *r)
-{
-	struct status_ctx *s = ctx;
-
-	snprintf(s->status, sizeof s->status, "%s", cli_col_text(r, "status"));
+		printf("%s\n", _("  volunteers: none found"));
 	return 0;
 }
 
@@ -375,9 +412,8 @@ int cli_match(struct cli *c, int argc, char **argv)
 	};
 	struct crdt_match_out out = { m_wish, m_item, m_vol, m_end, NULL };
 	struct match_ctx m;
-	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
-	uint64_t limit = MATCH_DEFAULT_WISHES;
+	uint64_t limit = ACTION_MATCH_DEFAULT_WISHES;
 	int ch, rc;
 
 	optind = 0;
@@ -385,11 +421,12 @@ int cli_match(struct cli *c, int argc, char **argv)
 		if (ch == 1 && !arg) {
 			arg = optarg;
 		} else if (ch == 'n') {
-			if (cli_parse_uint(optarg, 1, MATCH_MAX_WISHES, &limit))
+			if (cli_parse_uint(optarg, 1, ACTION_MATCH_MAX_WISHES,
+					   &limit))
 				return cli_usage(&match_cmd,
 						 "--limit must be a number of "
 						 "wishes from 1 to %d, not '%s'",
-						 MATCH_MAX_WISHES, optarg);
+						 ACTION_MATCH_MAX_WISHES, optarg);
 		} else {
 			return cli_bad_option(&match_cmd, argv, ch);
 		}
@@ -397,38 +434,24 @@ int cli_match(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	if (arg) {
-		struct crdt_wish_filter f = { .urgency = -1 };
-		struct status_ctx st = { "" };
-
-		rc = cli_resolve(c, CRDT_R_WISH, arg, id);
-		if (rc)
-			return rc;
-		f.id = id;
-		rc = crdt_query_wishes(c->a.r.store, &f, c->a.now, status_row, &st);
-		if (rc)
-			return cli_fail_rc(c, rc, "cannot read the wish");
-		if (!strcmp(st.status, "withdrawn") ||
-		    !strcmp(st.status, "confirmed") ||
-		    !strcmp(st.status, "expired") ||
-		    !strcmp(st.status, "delivered"))
-			return cli_fail("wish '%s' is %s: there is nothing left "
-					"to match",
-					arg, st.status);
-	}
 	memset(&m, 0, sizeof m);
 	m.c = c;
 	out.ctx = &m;
 	if (!c->json)
 		cli_banner(c);
-	rc = crdt_match(c->a.r.store, arg ? id : NULL, (int)limit, MATCH_PER_WISH,
-			c->a.now, &out);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot match wishes");
+	rc = action_needs_match(&c->a, arg, (int)limit, &out);
+	if (rc) {
+		if (c->json && m.wishes)
+			printf("]\n");
+		return cli_fail_action(c);
+	}
 	if (c->json)
 		printf(m.wishes ? "]\n" : "[]\n");
 	else if (!m.wishes)
-		fprintf(stderr, "no open wishes to match\n");
+		fprintf(stderr, "%s\n",
+			_("no open wishes to match (when a neighbour posts one, "
+			  "'kith match' proposes items and volunteers for "
+			  "it)"));
 	return CLI_OK;
 }
 
@@ -443,24 +466,30 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 {
 	struct hours_ctx *h = ctx;
 	const char *who = cli_col_text(r, "counterpart_name");
-	char date[32], amount[32];
+	char date[32], amount[32], name[256];
 
 	if (h->c->json) {
 		fputs(h->n++ ? "," : "", stdout);
 		cli_json_row(stdout, r);
 		return 0;
 	}
-	if (!h->n++)
-		printf("%-10s  %8s  %-32s  %s\n", "DATE", "HOURS", "WISH",
-		       "WITH");
+	if (!h->n++) {
+		cli_cell(_("DATE"), 10, "  ");
+		printf("%8s  ", _("HOURS"));
+		cli_cell(_("WISH"), 32, "  ");
+		printf("%s\n", _("WITH"));
+	}
 	cli_format_date(date, sizeof date, cli_col_int(r, "at_ms") / 1000);
 	snprintf(amount, sizeof amount, "%+.2f", crdt_row_get(r, "hours")->d);
 	printf("%-10s  %8s  ", date, amount);
 	cli_cell(cli_col_text(r, "title"), 32, "  ");
 	if (*who)
-		printf("%s\n", cli_txt(who));
+		snprintf(name, sizeof name, "%s", who);
 	else
-		printf("%.8s\n", cli_txt(cli_col_text(r, "counterpart")));
+		action_member_name_hex(&h->c->a,
+				       cli_col_text(r, "counterpart"), name,
+				       sizeof name);
+	printf("%s\n", cli_txt(name));
 	return 0;
 }
 
@@ -468,11 +497,9 @@ int cli_hours(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
 	struct hours_ctx h = { c, 0 };
-	struct name_ctx name = { "", "", 0 };
-	struct crdt_hours t;
-	uint8_t pk[CRDT_PK_LEN];
-	char hex[2 * CRDT_PK_LEN + 1];
+	struct action_hours t;
 	const char *arg = NULL;
+	char sid[2 * CRDT_PK_LEN + 1];
 	int ch, rc;
 
 	optind = 0;
@@ -482,45 +509,43 @@ int cli_hours(struct cli *c, int argc, char **argv)
 		else
 			return cli_bad_option(&hours_cmd, argv, ch);
 	}
-	rc = cli_open(c, !arg);
+	rc = cli_open(c, 0);
 	if (rc)
 		return rc;
-	if (arg) {
-		rc = cli_resolve(c, CRDT_R_MEMBER, arg, pk);
-		if (rc)
-			return rc;
-	} else {
-		memcpy(pk, c->a.r.id.pk, CRDT_PK_LEN);
-	}
-	rc = crdt_query_members(c->a.r.store, pk, name_row, &name);
-	if (!rc)
-		rc = crdt_hours_totals(c->a.r.store, pk, &t);
+	rc = action_hours_of(&c->a, arg, &t);
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot read hours");
-	crdt_hex(hex, pk, CRDT_PK_LEN);
+		return cli_fail_action(c);
 	if (c->json) {
-		printf("{\"member\":\"%s\",\"name\":", hex);
-		cli_json_str(stdout, name.name);
+		printf("{\"member\":\"%s\",\"name\":", t.hex);
+		cli_json_str(stdout, t.name);
 		printf(",\"earned\":%.2f,\"given\":%.2f,\"balance\":%.2f,"
 		       "\"ledger\":[",
 		       t.earned_q / 4.0, t.given_q / 4.0,
 		       (t.earned_q - t.given_q) / 4.0);
 	} else {
-		printf("time bank of %s (%.8s)\n\n",
-		       *name.name ? cli_txt(name.name) : "?", hex);
+		member_sid(c, t.hex, sid, sizeof sid);
+		if (*t.name)
+			printf(_("time bank of %s (%s)\n\n"), cli_txt(t.name),
+			       sid);
+		else
+			printf(_("time bank of member %s (no name given)\n\n"),
+			       sid);
 	}
-	rc = crdt_hours_ledger(c->a.r.store, pk, hours_row, &h);
+	rc = action_hours_ledger(&c->a, &t, hours_row, &h);
 	if (c->json) {
 		printf("]}\n");
 	} else if (!rc) {
 		if (!h.n)
-			printf("no hours credited yet\n");
-		printf("\nearned %.2f h, given %.2f h, balance %+.2f h\n",
+			printf("%s\n",
+			       _("no hours credited yet (hours count when the "
+				 "author of a wish confirms the help: 'kith "
+				 "wish confirm WISH --hours H')"));
+		printf(_("\nearned %.2f h, given %.2f h, balance %+.2f h\n"),
 		       t.earned_q / 4.0, t.given_q / 4.0,
 		       (t.earned_q - t.given_q) / 4.0);
 	}
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot read hours");
+		return cli_fail_action(c);
 	return CLI_OK;
 }
 
@@ -536,7 +561,7 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 	struct loans_ctx *l = ctx;
 	const char *who = cli_col_text(r, "counterpart_name");
 	int lent = !strcmp(cli_col_text(r, "role"), "lent");
-	char date[32];
+	char date[32], name[256];
 
 	if (l->c->json) {
 		fputs(l->n++ ? "," : "", stdout);
@@ -544,31 +569,40 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 		return 0;
 	}
 	if (!l->n++)
-		printf("loans:     due within 3 days or overdue\n");
+		printf("%s\n", _("loans:     due within 3 days or overdue"));
 	cli_format_date(date, sizeof date, cli_col_int(r, "due"));
-	printf("  %-8s %s  %s, %s %s\n",
-	       cli_col_int(r, "overdue") ? "OVERDUE" : "due", date,
-	       cli_txt(cli_col_text(r, "title")),
-	       lent ? "lent to" : "borrowed from",
-	       cli_txt(*who ? who : cli_col_text(r, "counterpart")));
+	if (*who)
+		snprintf(name, sizeof name, "%s", who);
+	else
+		action_member_name_hex(&l->c->a,
+				       cli_col_text(r, "counterpart"), name,
+				       sizeof name);
+	printf("  %-8s %s  ",
+	       cli_col_int(r, "overdue") ? _("OVERDUE") : _("due"), date);
+	if (lent)
+		/* TRANSLATORS: an item's title, then a neighbour's name */
+		printf(_("%s, lent to %s\n"), cli_txt(cli_col_text(r, "title")),
+		       cli_txt(name));
+	else
+		/* TRANSLATORS: an item's title, then a neighbour's name */
+		printf(_("%s, borrowed from %s\n"),
+		       cli_txt(cli_col_text(r, "title")), cli_txt(name));
 	return 0;
 }
 
 int cli_loans_due(struct cli *c)
 {
 	struct loans_ctx l = { c, 0 };
-	int rc = 0;
+	int rc;
 
 	if (c->json)
 		printf("[");
-	if (c->a.r.id.sk)
-		rc = crdt_loans_due(c->a.r.store, c->a.r.id.pk, c->a.now,
-				    CRDT_LOANS_DUE_WITHIN, loan_row, &l);
+	rc = action_hours_loans_due(&c->a, loan_row, &l);
 	if (c->json)
 		printf("]");
 	else if (!rc && !l.n)
-		printf("loans:     none due within 3 days\n");
+		printf("%s\n", _("loans:     none due within 3 days"));
 	if (rc)
-		return cli_fail_rc(c, rc, "cannot list loans");
+		return cli_fail_action(c);
 	return CLI_OK;
 }

@@ -1,7 +1,8 @@
 /*
- * paper.c - kith print (a notice sheet: HTML for the notice board and for
- * residents without a device) and kith report --csv (the committee's
- * tables).  The data comes from crdt/report.h; this file only lays it out.
+ * paper.c - kith print: a notice sheet, HTML for the notice board and for
+ * residents without a device (kith report --csv, the committee's tables,
+ * is in report.c).  The data comes from action/sheet.h; this file only
+ * lays it out, in the reader's language.
  *
  * The sheet is one self-contained HTML file: inline CSS, no scripts, no
  * external resources, large type and black on white, A4 print CSS with one
@@ -20,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action/sheet.h"
 #include "cli.h"
 #include "crdt/err.h"
-#include "crdt/report.h"
 #include "crdt/schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -161,49 +162,104 @@ static const char sheet_css[] =
 	".note{margin:0 0 4pt}"
 	".ask{margin:6pt 0}";
 
+/*
+ * A translated sentence into HTML: fmt (already translated) and each
+ * argument are escaped; %s takes the next argument, %1$s .. %3$s one by
+ * position (translators may reorder), %% is a percent sign.  With bold,
+ * each argument is set in <b>.  Markup never sits in a translatable
+ * string: callers put it around the whole sentence.
+ */
+static void tr(FILE *f, int bold, const char *fmt, const char *a1,
+	       const char *a2, const char *a3)
+{
+	const char *args[3] = { a1, a2, a3 };
+	char lit[1024];
+	size_t n = 0;
+	const char *p = fmt;
+	int next = 0, idx;
+
+	while (*p) {
+		if (*p != '%' || !p[1]) {
+			/* flush a long literal on a character boundary */
+			if (n >= sizeof lit - 8 &&
+			    ((unsigned char)*p & 0xc0) != 0x80) {
+				lit[n] = 0;
+				esc(f, lit);
+				n = 0;
+			}
+			lit[n++] = *p++;
+			continue;
+		}
+		if (p[1] == '%') {
+			lit[n++] = '%';
+			p += 2;
+			continue;
+		}
+		idx = -1;
+		if (p[1] == 's') {
+			idx = next++;
+			p += 2;
+		} else if (p[1] >= '1' && p[1] <= '3' && p[2] == '$' &&
+			   p[3] == 's') {
+			idx = p[1] - '1';
+			p += 4;
+		} else {
+			lit[n++] = *p++;
+			continue;
+		}
+		lit[n] = 0;
+		esc(f, lit);
+		n = 0;
+		if (idx < 0 || idx > 2)
+			continue;
+		fputs(bold ? "<b>" : "", f);
+		esc(f, args[idx]);
+		fputs(bold ? "</b>" : "", f);
+	}
+	lit[n] = 0;
+	esc(f, lit);
+}
+
 /* kind words of crdt_item_kinds, for people */
 static const char *kind_label(const char *kind)
 {
 	static const char *const k[][2] = {
-		{ "give", "to give away" },  { "lend", "to borrow" },
-		{ "share", "to share" },     { "skill", "help with a skill" },
-		{ "service", "a service" },  { "space", "a room or space" },
-		{ "resource", "emergency supply" },
+		{ "give", N_("to give away") },
+		{ "lend", N_("to borrow") },
+		{ "share", N_("to share") },
+		{ "skill", N_("help with a skill") },
+		{ "service", N_("a service") },
+		{ "space", N_("a room or space") },
+		{ "resource", N_("emergency supply") },
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(k); i++)
 		if (!strcmp(kind, k[i][0]))
-			return k[i][1];
+			return _(k[i][1]);
 	return kind;
 }
-
-struct contact {
-	uint8_t member[32];
-	char name[128];
-	char building[128];
-	char unit[64];
-	int role;
-};
 
 struct sheet {
 	struct cli *c;
 	FILE *f;
-	char community[PEER_NAME_MAX + 1];
-	struct contact *contacts;
-	size_t ncontacts;
+	struct action_sheet s; /* community, contacts (action/sheet.h) */
+	const char *community; /* its name, or "Our neighbourhood" */
 	const char *building; /* section being written; "" = neighbourhood */
 	int n;		      /* rows written in the current list */
-	int sections;
 };
 
+/* "Name, unit 4" (a neighbour without a name: "a neighbour") */
 static void who_unit(FILE *f, const char *name, const char *unit)
 {
-	esc(f, *name ? name : "a neighbour");
-	if (*unit) {
-		fputs(", unit&nbsp;", f);
-		esc(f, unit);
-	}
+	const char *who = *name ? name : _("a neighbour");
+
+	if (*unit)
+		/* TRANSLATORS: a neighbour's name and their flat; keep the
+		 * no-break space before the unit */
+		tr(f, 0, _("%s, unit\xc2\xa0%s"), who, unit, NULL);
+	else
+		esc(f, who);
 }
 
 static int wish_row(void *ctx, const struct crdt_row *r)
@@ -211,6 +267,8 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 	struct sheet *sh = ctx;
 	FILE *f = sh->f;
 	const char *urg = cli_col_text(r, "urgency");
+	const char *unit = cli_col_text(r, "author_unit");
+	const char *name = cli_col_text(r, "author_name");
 	const struct crdt_col *by = crdt_row_get(r, "needed_by");
 	int64_t qty = cli_col_int(r, "quantity");
 	char when[40];
@@ -218,21 +276,34 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 	if (!sh->n++)
 		fputs("<ol class=\"wishes\">\n", f);
 	put(f, "<li class=\"wish ", urg, "\"><p>");
-	put(f, "<span class=\"urg\">", urg, "</span>");
+	put(f, "<span class=\"urg\">", action_pgettext("urgency", urg),
+	    "</span>");
 	put(f, "<span class=\"title\">", cli_col_text(r, "title"), "</span>");
 	if (qty > 1)
 		fprintf(f, " &times; %lld", (long long)qty);
 	fputs("</p>\n<p>", f);
-	if (*cli_col_text(r, "for_name"))
-		put(f, "For <b>", cli_col_text(r, "for_name"), "</b>. ");
-	fputs("Asked by ", f);
-	who_unit(f, cli_col_text(r, "author_name"), cli_col_text(r, "author_unit"));
-	fputs(".", f);
-	if (*cli_col_text(r, "location"))
-		put(f, " Where: ", cli_col_text(r, "location"), ".");
+	if (*cli_col_text(r, "for_name")) {
+		/* TRANSLATORS: a wish posted for a neighbour without a
+		 * device; %s is their name */
+		tr(f, 1, _("For %s."), cli_col_text(r, "for_name"), NULL, NULL);
+		fputs(" ", f);
+	}
+	if (!*name)
+		name = _("a neighbour");
+	if (*unit)
+		tr(f, 0, _("Asked by %s, unit\xc2\xa0%s."), name, unit, NULL);
+	else
+		tr(f, 0, _("Asked by %s."), name, NULL, NULL);
+	if (*cli_col_text(r, "location")) {
+		fputs(" ", f);
+		tr(f, 0, _("Where: %s."), cli_col_text(r, "location"), NULL,
+		   NULL);
+	}
 	if (by && by->type == CRDT_COL_INT) {
 		fmt_time(when, sizeof when, "%A %-d %B", by->i);
-		put(f, " <b>Needed by ", when, "</b>.");
+		fputs(" <b>", f);
+		tr(f, 0, _("Needed by %s."), when, NULL, NULL);
+		fputs("</b>", f);
 	}
 	fputs("</p>\n", f);
 	if (*cli_col_text(r, "description")) {
@@ -251,10 +322,13 @@ static int item_row(void *ctx, const struct crdt_row *r)
 	const char *unit = cli_col_text(r, "unit");
 	int64_t qty = cli_col_int(r, "quantity");
 
-	if (!sh->n++)
-		fputs("<table class=\"items\"><thead><tr><th>What</th>"
-		      "<th>Where</th><th>Ask</th></tr></thead><tbody>\n",
-		      f);
+	if (!sh->n++) {
+		/* TRANSLATORS: column headers of the offers on the sheet */
+		put(f, "<table class=\"items\"><thead><tr><th>", _("What"),
+		    "</th>");
+		put(f, "<th>", _("Where"), "</th>");
+		put(f, "<th>", _("Ask"), "</th></tr></thead><tbody>\n");
+	}
 	put(f, "<tr><td><span class=\"title\">", cli_col_text(r, "title"),
 	    "</span>");
 	put(f, "<span class=\"small\">", kind_label(cli_col_text(r, "kind")),
@@ -276,29 +350,37 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 	const char *st = cli_col_text(r, "status");
 	char when[40];
 
-	if (!sh->n++)
-		fputs("<table class=\"roll\"><thead><tr><th>Unit</th>"
-		      "<th>Name</th><th>Status</th><th class=\"tick\">Seen"
-		      "</th></tr></thead><tbody>\n",
-		      f);
+	if (!sh->n++) {
+		/* TRANSLATORS: column headers of the check-in list */
+		put(f, "<table class=\"roll\"><thead><tr><th>", _("Unit"),
+		    "</th>");
+		put(f, "<th>", _("Name"), "</th>");
+		put(f, "<th>", _("Status"), "</th>");
+		put(f, "<th class=\"tick\">", _("Seen"),
+		    "</th></tr></thead><tbody>\n");
+	}
 	put(f, "<tr><td>", cli_col_text(r, "unit"), "</td>");
 	put(f, "<td>", cli_col_text(r, "name"), "</td>");
 	if (!strcmp(st, "need-help"))
-		fputs("<td class=\"help\">NEEDS HELP", f);
+		put(f, "<td class=\"help\">", _("NEEDS HELP"), "");
 	else if (!strcmp(st, "safe"))
-		fputs("<td>Safe", f);
+		put(f, "<td>", _("Safe"), "");
 	else
-		fputs(sh->c->a.roles.emergency ? "<td>Not checked in"
-					     : "<td>No check-in yet",
-		      f);
+		put(f, "<td>",
+		    sh->s.emergency ? _("Not checked in") : _("No check-in yet"),
+		    "");
 	if (cli_col_int(r, "at_ms")) {
 		fmt_time(when, sizeof when, "%-d %b %H:%M",
 			 cli_col_int(r, "at_ms") / 1000);
 		put(f, " <span class=\"small\">", when, "");
 		/* someone else checked them in: say who */
 		if (strcmp(cli_col_text(r, "reporter"),
-			   cli_col_text(r, "member")))
-			put(f, ", by ", cli_col_text(r, "reported_by"), "");
+			   cli_col_text(r, "member"))) {
+			fputs(", ", f);
+			/* TRANSLATORS: who checked a neighbour in */
+			tr(f, 0, _("by %s"), cli_col_text(r, "reported_by"),
+			   NULL, NULL);
+		}
 		fputs("</span>", f);
 	}
 	fputs("</td><td class=\"tick\"><span class=\"box\"></span></td></tr>\n",
@@ -308,169 +390,169 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 
 static void emergency_banner(struct sheet *sh)
 {
-	struct crdt_roles *ro = &sh->c->a.roles;
 	char when[64];
 
-	if (!ro->emergency)
+	if (!sh->s.emergency)
 		return;
-	fmt_time(when, sizeof when, "%A %-d %B, %H:%M", ro->since_ms / 1000);
-	put(sh->f, "<div class=\"emergency\"><p class=\"what\">EMERGENCY: ",
-	    ro->reason[0] ? ro->reason : "emergency mode is on", "</p>\n");
-	put(sh->f, "<p>Since ", when,
-	    ". The most urgent needs come first. If you are safe, tell your "
-	    "building head.</p></div>\n");
+	fmt_time(when, sizeof when, "%A %-d %B, %H:%M", sh->s.since_ms / 1000);
+	fputs("<div class=\"emergency\"><p class=\"what\">", sh->f);
+	tr(sh->f, 0, _("EMERGENCY: %s"),
+	   *sh->s.reason ? sh->s.reason : _("emergency mode is on"), NULL,
+	   NULL);
+	fputs("</p>\n<p>", sh->f);
+	tr(sh->f, 0,
+	   _("Since %s. The most urgent needs come first. If you are safe, "
+	     "tell your building head."),
+	   when, NULL, NULL);
+	fputs("</p></div>\n", sh->f);
 }
 
-static int heads_here(const struct sheet *sh, const struct contact *k)
+static int heads_here(const struct sheet *sh,
+		      const struct action_sheet_contact *k)
 {
 	return k->role == CRDT_ROLE_BUILDING_HEAD && *sh->building &&
 	       !strcasecmp(k->building, sh->building);
 }
 
-static void contact(struct sheet *sh, const struct contact *k, int *n)
+static void contact(struct sheet *sh, const struct action_sheet_contact *k,
+		    int *n)
 {
 	FILE *f = sh->f;
-	int head = heads_here(sh, k);
 
-	put(f, (*n)++ ? "; " : "<b>Who to ask:</b> ", k->name,
-	    head ? " (building head" : " (coordinator");
-	if (*k->building && !head)
-		put(f, ", ", k->building, "");
-	if (*k->unit)
-		put(f, head || !*k->building ? ", unit&nbsp;" : " unit&nbsp;",
-		    k->unit, "");
-	fputs(")", f);
+	if ((*n)++)
+		fputs("; ", f);
+	else
+		put(f, "<b>", _("Who to ask:"), "</b> ");
+	if (heads_here(sh, k)) {
+		if (*k->unit)
+			tr(f, 0, _("%s (building head, unit\xc2\xa0%s)"),
+			   k->name, k->unit, NULL);
+		else
+			tr(f, 0, _("%s (building head)"), k->name, NULL,
+			   NULL);
+	} else if (*k->building && *k->unit) {
+		/* TRANSLATORS: name, building, unit */
+		tr(f, 0, _("%s (coordinator, %s unit\xc2\xa0%s)"), k->name,
+		   k->building, k->unit);
+	} else if (*k->building) {
+		tr(f, 0, _("%s (coordinator, %s)"), k->name, k->building,
+		   NULL);
+	} else if (*k->unit) {
+		tr(f, 0, _("%s (coordinator, unit\xc2\xa0%s)"), k->name,
+		   k->unit, NULL);
+	} else {
+		tr(f, 0, _("%s (coordinator)"), k->name, NULL, NULL);
+	}
 }
 
 /* Who to ask, and how to take part without a device: the building's
  * heads first, then the coordinators (each person once). */
 static void contacts(struct sheet *sh)
 {
+	const struct action_sheet *s = &sh->s;
 	FILE *f = sh->f;
 	size_t i, j;
 	int n = 0;
 
 	fputs("<p class=\"ask\">", f);
-	for (i = 0; i < sh->ncontacts; i++)
-		if (heads_here(sh, &sh->contacts[i]))
-			contact(sh, &sh->contacts[i], &n);
-	for (i = 0; i < sh->ncontacts; i++) {
-		const struct contact *k = &sh->contacts[i];
+	for (i = 0; i < s->ncontacts; i++)
+		if (heads_here(sh, &s->contacts[i]))
+			contact(sh, &s->contacts[i], &n);
+	for (i = 0; i < s->ncontacts; i++) {
+		const struct action_sheet_contact *k = &s->contacts[i];
 
 		if (k->role != CRDT_ROLE_COORDINATOR)
 			continue;
-		for (j = 0; j < sh->ncontacts; j++)
-			if (heads_here(sh, &sh->contacts[j]) &&
-			    !memcmp(sh->contacts[j].member, k->member, 32))
+		for (j = 0; j < s->ncontacts; j++)
+			if (heads_here(sh, &s->contacts[j]) &&
+			    !memcmp(s->contacts[j].member, k->member, 32))
 				break;
-		if (j == sh->ncontacts)
+		if (j == s->ncontacts)
 			contact(sh, k, &n);
 	}
-	fputs(n ? ". No computer? They or a neighbour can post a wish or "
-		  "check you in for you.</p>\n"
-		: "No computer? A neighbour can post a wish or check you in "
-		  "for you.</p>\n",
-	      f);
+	if (n)
+		esc(f, _(". No computer? They or a neighbour can post a wish or "
+			 "check you in for you."));
+	else
+		esc(f, _("No computer? A neighbour can post a wish or check "
+			 "you in for you."));
+	fputs("</p>\n", f);
+}
+
+static void h2(FILE *f, const char *text)
+{
+	put(f, "<h2>", text, "</h2>\n");
+}
+
+static void none(FILE *f, const char *text)
+{
+	put(f, "<p class=\"none\">", text, "</p>\n");
 }
 
 static int section_row(void *ctx, const struct crdt_row *r)
 {
 	struct sheet *sh = ctx;
-	struct cli *c = sh->c;
+	struct action *a = &sh->c->a;
 	FILE *f = sh->f;
 	char date[64], since[64];
 	int rc;
 
 	sh->building = cli_col_text(r, "building");
-	sh->sections++;
-	fmt_time(date, sizeof date, "%A %-d %B %Y", c->a.now);
+	fmt_time(date, sizeof date, "%A %-d %B %Y", a->now);
 	put(f, "<section class=\"page\">\n<header><h1>",
-	    *sh->building ? sh->building : "Whole neighbourhood", "</h1>\n");
-	put(f, "<p class=\"sub\"><b>", sh->community, "</b>, ");
-	put(f, "notice board of ", date, "</p></header>\n");
+	    *sh->building ? sh->building : _("Whole neighbourhood"),
+	    "</h1>\n");
+	fputs("<p class=\"sub\">", f);
+	/* TRANSLATORS: the community's name, then a date */
+	tr(f, 1, _("%s, notice board of %s"), sh->community, date, NULL);
+	fputs("</p></header>\n", f);
 	emergency_banner(sh);
 	contacts(sh);
 
-	fputs("<h2>Neighbours need help</h2>\n", f);
+	h2(f, _("Neighbours need help"));
 	sh->n = 0;
-	rc = crdt_report_wishes(c->a.r.store, sh->building, wish_row, sh);
+	rc = action_sheet_wishes(a, sh->building, wish_row, sh);
 	if (rc)
 		return rc;
-	fputs(sh->n ? "</ol>\n" : "<p class=\"none\">No open wishes.</p>\n", f);
+	if (sh->n)
+		fputs("</ol>\n", f);
+	else
+		none(f, _("No open wishes."));
 
-	fputs("<h2>Offered by neighbours</h2>\n", f);
+	h2(f, _("Offered by neighbours"));
 	sh->n = 0;
-	rc = crdt_report_items(c->a.r.store, sh->building, item_row, sh);
+	rc = action_sheet_items(a, sh->building, item_row, sh);
 	if (rc)
 		return rc;
-	fputs(sh->n ? "</tbody></table>\n"
-		    : "<p class=\"none\">Nothing offered right now.</p>\n",
-	      f);
+	if (sh->n)
+		fputs("</tbody></table>\n", f);
+	else
+		none(f, _("Nothing offered right now."));
 
-	fputs("<h2>Check-in list</h2>\n<p class=\"note\">", f);
-	if (c->a.roles.emergency) {
+	h2(f, _("Check-in list"));
+	fputs("<p class=\"note\">", f);
+	if (sh->s.emergency) {
 		fmt_time(since, sizeof since, "%A %-d %B, %H:%M",
-			 c->a.roles.since_ms / 1000);
-		put(f, "Status since the emergency started (", since,
-		    "). Tick the box when you have seen the person.</p>\n");
+			 sh->s.since_ms / 1000);
+		tr(f, 0,
+		   _("Status since the emergency started (%s). Tick the box "
+		     "when you have seen the person."),
+		   since, NULL, NULL);
 	} else {
-		fputs("Latest check-in of each household. Tick the box when you "
-		      "have seen the person.</p>\n",
-		      f);
+		esc(f, _("Latest check-in of each household. Tick the box when "
+			 "you have seen the person."));
 	}
+	fputs("</p>\n", f);
 	sh->n = 0;
-	rc = crdt_report_roll(c->a.r.store, sh->building,
-			      c->a.roles.emergency ? c->a.roles.since_ms : 0,
-			      roll_row, sh);
+	rc = action_sheet_roll(a, sh->building, roll_row, sh);
 	if (rc)
 		return rc;
-	fputs(sh->n ? "</tbody></table>\n"
-		    : "<p class=\"none\">No members listed here.</p>\n",
-	      f);
+	if (sh->n)
+		fputs("</tbody></table>\n", f);
+	else
+		none(f, _("No members listed here."));
 
 	fputs("</section>\n", f);
-	return 0;
-}
-
-static int contact_row(void *ctx, const struct crdt_row *r)
-{
-	struct contact *k = ctx;
-
-	snprintf(k->name, sizeof k->name, "%s", cli_col_text(r, "name"));
-	snprintf(k->building, sizeof k->building, "%s",
-		 cli_col_text(r, "building"));
-	snprintf(k->unit, sizeof k->unit, "%s", cli_col_text(r, "unit"));
-	return 0;
-}
-
-/* Coordinators and building heads, with their homes. */
-static int load_contacts(struct sheet *sh)
-{
-	struct crdt_roles *ro = &sh->c->a.roles;
-	size_t i;
-	int rc;
-
-	if (!ro->n)
-		return 0;
-	sh->contacts = calloc(ro->n, sizeof *sh->contacts);
-	if (!sh->contacts)
-		return KITH_ENOMEM;
-	for (i = 0; i < ro->n; i++) {
-		struct contact *k = &sh->contacts[sh->ncontacts];
-
-		rc = crdt_query_members(sh->c->a.r.store, ro->v[i].member,
-					contact_row, k);
-		if (rc)
-			return rc;
-		if (!k->name[0])
-			continue; /* no profile: nobody to name */
-		k->role = ro->v[i].role;
-		if (k->role == CRDT_ROLE_BUILDING_HEAD)
-			snprintf(k->building, sizeof k->building, "%s",
-				 ro->v[i].building); /* the one they head */
-		memcpy(k->member, ro->v[i].member, 32);
-		sh->ncontacts++;
-	}
 	return 0;
 }
 
@@ -483,33 +565,25 @@ static void sheet_head(struct sheet *sh)
 	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	      "content=\"width=device-width, initial-scale=1\">\n<title>",
 	      sh->f);
-	esc(sh->f, sh->community);
-	fprintf(sh->f, ": notice board %s</title>\n<style>%s</style>\n"
-		       "</head>\n<body>\n",
-		date, sheet_css);
+	/* TRANSLATORS: the sheet's title: the community's name, a date */
+	tr(sh->f, 0, _("%s: notice board %s"), sh->community, date, NULL);
+	fprintf(sh->f, "</title>\n<style>%s</style>\n</head>\n<body>\n",
+		sheet_css);
 }
 
 /* The sheet: every section (or one building's), in one read snapshot. */
 static int render(struct sheet *sh, const char *building)
 {
-	struct crdt_store *s = sh->c->a.r.store;
-	int rc = load_contacts(sh);
+	struct action *a = &sh->c->a;
+	int rc = action_sheet_begin(a, &sh->s);
 
 	if (rc)
 		return rc;
-	rc = crdt_report_begin(s, sh->c->a.now);
-	if (rc)
-		return rc;
+	sh->community = *sh->s.community ? sh->s.community
+					 : _("Our neighbourhood");
 	sheet_head(sh);
-	rc = crdt_report_sections(s, building, section_row, sh);
-	if (!rc && !sh->sections && !building) {
-		/* nobody and nothing yet: one empty page rather than none */
-		struct crdt_row empty = { 1, { { "building", CRDT_COL_TEXT, 0, 0,
-						 "" } } };
-
-		rc = section_row(sh, &empty);
-	}
-	crdt_report_end(s);
+	rc = action_sheet_sections(a, &sh->s, building, section_row, sh);
+	action_sheet_end(a, &sh->s);
 	fputs("</body>\n</html>\n", sh->f);
 	return rc;
 }
@@ -546,7 +620,6 @@ int cli_print(struct cli *c, int argc, char **argv)
 		"print", cli_print, "print [--building B] [--out FILE.html]",
 		N_("a notice sheet to print, one page per building"), 0
 	};
-	struct peer_community com;
 	struct sheet sh;
 	const char *building = NULL, *out = NULL;
 	char *buf = NULL;
@@ -571,13 +644,6 @@ int cli_print(struct cli *c, int argc, char **argv)
 		return rc;
 	memset(&sh, 0, sizeof sh);
 	sh.c = c;
-	snprintf(sh.community, sizeof sh.community, "Our neighbourhood");
-	if (peer_community_load(c->a.home, &com) == 0) {
-		if (com.name[0])
-			snprintf(sh.community, sizeof sh.community, "%s",
-				 com.name);
-		peer_community_wipe(&com);
-	}
 	/* the whole sheet in memory first: a failure leaves no half file
 	 * and nothing on stdout */
 	sh.f = open_memstream(&buf, &len);
@@ -585,12 +651,9 @@ int cli_print(struct cli *c, int argc, char **argv)
 		return cli_fail("cannot print: %s", cli_oserr(errno));
 	rc = render(&sh, building);
 	if (fclose(sh.f) && !rc)
-		rc = KITH_ENOMEM;
-	free(sh.contacts);
+		rc = action_fail_rc(&c->a, KITH_ENOMEM, _("cannot print"));
 	if (rc)
-		rc = cli_fail_rc(c, rc, "cannot print");
-	else if (!sh.sections)
-		rc = cli_fail("no building '%s' (see 'kith members')", building);
+		rc = cli_fail_action(c);
 	else
 		rc = write_out(c, out, buf, len);
 	free(buf);
@@ -599,223 +662,17 @@ int cli_print(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		fputs("{\"path\":", stdout);
 		cli_json_str(stdout, out);
-		printf(",\"sections\":%d}\n", sh.sections);
+		printf(",\"sections\":%d}\n", sh.s.sections);
 	} else {
-		fprintf(stderr, "wrote '%s' (%d section%s, one per building)\n",
-			out, sh.sections, sh.sections == 1 ? "" : "s");
-	}
-	return CLI_OK;
-}
-
-/* ---- CSV (RFC 4180) ------------------------------------------------------- */
-
-struct csv {
-	FILE *f;
-	long rows;
-};
-
-/*
- * One cell.  A committee opens these files in a spreadsheet, which runs a
- * cell that starts with = + - @ (or a tab or carriage return before one)
- * as a formula: =HYPERLINK(...) leaks data, =cmd|... runs programs.  Any
- * text cell starting so is written with a leading apostrophe, which the
- * spreadsheet shows as plain text (OWASP, "CSV Injection").  Only text
- * columns come here: numbers (quantity, hours) are written as numbers by
- * csv_line, so a negative number stays a number.
- */
-static void csv_field(FILE *f, const char *s, int text)
-{
-	int formula = text && *s && strchr("=+-@\t\r", *s);
-
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void csv_line(FILE *f, const struct crdt_row *r, int names)
-{
-	char num[64];
-	int i;
-
-	for (i = 0; i < r->n; i++) {
-		const struct crdt_col *c = &r->c[i];
-
-		if (i)
-			fputc(',', f);
-		if (names) {
-			csv_field(f, c->name, 0);
-			continue;
-		}
-		switch (c->type) {
-		case CRDT_COL_INT:
-			fprintf(f, "%lld", (long long)c->i);
-			break;
-		case CRDT_COL_REAL: {
-			/* hours are quarters: 1.5, 0.25, 2 */
-			char *e;
-
-			snprintf(num, sizeof num, "%.2f", c->d);
-			e = num + strlen(num) - 1;
-			while (*e == '0')
-				*e-- = 0;
-			if (*e == '.')
-				*e = 0;
-			fputs(num, f);
-			break;
-		}
-		case CRDT_COL_TEXT:
-		case CRDT_COL_JSON:
-			csv_field(f, c->s ? c->s : "", 1);
-			break;
-		case CRDT_COL_NULL:
-			break;
-		}
-	}
-	fputs("\r\n", f);
-}
-
-static int csv_header(void *ctx, const struct crdt_row *r)
-{
-	csv_line(((struct csv *)ctx)->f, r, 1);
-	return 0;
-}
-
-static int csv_row(void *ctx, const struct crdt_row *r)
-{
-	struct csv *w = ctx;
-
-	csv_line(w->f, r, 0);
-	w->rows++;
-	return 0;
-}
-
-/* One table, rendered in memory (buf, len: free buf), rows counted. */
-static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
-		      size_t *len, long *rows)
-{
-	struct csv w = { NULL, 0 };
-	int rc;
-
-	*buf = NULL;
-	w.f = open_memstream(buf, len);
-	if (!w.f)
-		return KITH_ENOMEM;
-	rc = crdt_report_table(c->a.r.store, t, csv_header, csv_row, &w);
-	if (fclose(w.f) && !rc)
-		rc = KITH_ENOMEM;
-	*rows = w.rows;
-	return rc;
-}
-
-/* Every table in memory first, every path checked, then the files
- * written, each through a temp file (0600: they hold personal data). */
-static int csv_write_all(struct cli *c,
-			 char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX],
-			 long *rows)
-{
-	char *buf[CRDT_REPORT_NTABLES] = { NULL };
-	size_t len[CRDT_REPORT_NTABLES];
-	int i, rc = 0;
-
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
-				&rows[i]);
-	if (rc)
-		rc = cli_fail_rc(c, rc, "cannot read the replica");
-	/* an earlier report is known by its header line */
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = cli_output_check(c, path[i], buf[i],
-				      strcspn(buf[i], "\n") + 1);
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++) {
-		rc = cli_output_write(path[i], buf[i], len[i]);
-		if (rc)
-			rc = cli_fail("cannot write '%s': %s", path[i],
-				      cli_output_strerror(rc));
-	}
-	for (i = 0; i < CRDT_REPORT_NTABLES; i++)
-		free(buf[i]);
-	return rc;
-}
-
-int cli_report(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "csv", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cli_cmd cmd = {
-		"report", cli_report, "report --csv DIR",
-		N_("CSV files of items, wishes, claims, check-ins, hours"), 0
-	};
-	char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX];
-	long rows[CRDT_REPORT_NTABLES];
-	const char *dir = NULL;
-	struct stat st;
-	int ch, rc, i;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 'c' && *optarg)
-			dir = optarg;
-		else if (ch == 'c')
-			return cli_usage(&cmd, "--csv needs a directory");
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	if (!dir)
-		return cli_usage(&cmd, "--csv DIR is required");
-	for (i = 0; i < CRDT_REPORT_NTABLES; i++) {
-		int n = snprintf(path[i], sizeof path[i], "%s/%s.csv", dir,
-				 crdt_report_tables[i]);
-
-		if (n < 0 || (size_t)n >= sizeof path[i])
-			return cli_fail("cannot write '%s': path is too long",
-					dir);
-	}
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
-	rc = peer_home_ensure(dir);
-	if (rc)
-		return cli_fail("cannot write '%s': %s", dir,
-				cli_output_strerror(rc));
-	if (stat(dir, &st))
-		return cli_fail("cannot write '%s': %s", dir, cli_oserr(errno));
-	if (!S_ISDIR(st.st_mode))
-		return cli_fail("cannot write '%s': %s", dir, cli_oserr(ENOTDIR));
-	rc = crdt_report_begin(c->a.r.store, c->a.now);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read the replica");
-	rc = csv_write_all(c, path, rows);
-	crdt_report_end(c->a.r.store);
-	if (rc)
-		return rc;
-	if (c->json) {
-		fputs("{\"dir\":", stdout);
-		cli_json_str(stdout, dir);
-		fputs(",\"files\":[", stdout);
-		for (i = 0; i < CRDT_REPORT_NTABLES; i++) {
-			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-			cli_json_str(stdout, crdt_report_tables[i]);
-			fputs(",\"path\":", stdout);
-			cli_json_str(stdout, path[i]);
-			printf(",\"rows\":%ld}", rows[i]);
-		}
-		fputs("]}\n", stdout);
-	} else {
-		for (i = 0; i < CRDT_REPORT_NTABLES; i++)
-			printf("%s  (%ld row%s)\n", path[i], rows[i],
-			       rows[i] == 1 ? "" : "s");
+		fprintf(stderr,
+			ngettext("wrote '%s' (%d section, one per building); "
+				 "print it on A4 paper and hang it where "
+				 "neighbours pass\n",
+				 "wrote '%s' (%d sections, one per building); "
+				 "print it on A4 paper and hang it where "
+				 "neighbours pass\n",
+				 (unsigned long)sh.s.sections),
+			out, sh.s.sections);
 	}
 	return CLI_OK;
 }

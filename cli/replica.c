@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "action/member.h"
+#include "action/names.h"
 #include "cli.h"
 #include "crdt/bundle.h"
 #include "crdt/err.h"
@@ -58,6 +59,10 @@ int cli_members(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* The bundle commands below carry changes between machines rather than
+ * act for a person, so they call crdt/bundle.h directly; what they show
+ * people goes through _(). */
+
 int cli_digest(struct cli *c, int argc, char **argv)
 {
 	char hex[65];
@@ -69,13 +74,15 @@ int cli_digest(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = crdt_digest(c->a.r.store, hex);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot compute digest");
+	if (rc) {
+		action_fail_rc(&c->a, rc, _("cannot compute digest"));
+		return cli_fail_action(c);
+	}
 	{
 		/* which community, and who founded it: equal digests of
 		 * different communities would mean nothing (issue 7, 6) */
 		struct peer_community com;
-		char id[65] = "", creator[65] = "";
+		char id[65] = "", creator[65] = "", who[256];
 
 		if (peer_community_load(c->a.home, &com) == 0) {
 			if (com.version == 2)
@@ -90,10 +97,18 @@ int cli_digest(struct cli *c, int argc, char **argv)
 			       hex, id, creator);
 		} else {
 			printf("%s\n", hex);
-			if (*id)
-				fprintf(stderr, "community %.16s, founded by "
-						"%.16s\n",
-					id, *creator ? creator : "(not yet known)");
+			if (*id && *creator) {
+				action_member_name(&c->a, c->a.creator, who,
+						   sizeof who);
+				fprintf(stderr,
+					_("community %.16s, founded by %s\n"),
+					id, cli_txt(who));
+			} else if (*id) {
+				fprintf(stderr,
+					_("community %.16s, founder not yet "
+					  "known here\n"),
+					id);
+			}
 		}
 	}
 	return CLI_OK;
@@ -115,8 +130,10 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	if (cli_output_check(c, argv[1], "kith-vector 1\n", 14))
 		return CLI_FAIL;
 	rc = crdt_vector_load(c->a.r.store, &vv);
-	if (rc)
-		return cli_fail_rc(c, rc, "cannot read version vector");
+	if (rc) {
+		action_fail_rc(&c->a, rc, _("cannot read version vector"));
+		return cli_fail_action(c);
+	}
 	/* written next to the file, then renamed over it */
 	rc = cli_output_tmp(argv[1], tmp, sizeof tmp);
 	if (!rc) {
@@ -129,9 +146,12 @@ int cli_vector(struct cli *c, int argc, char **argv)
 	if (!rc && c->json)
 		printf("{\"authors\":%zu}\n", vv.n);
 	else if (!rc)
-		fprintf(stderr, "wrote what this replica holds (%zu authors) to "
-				"'%s'\n",
-			vv.n, argv[1]);
+		fprintf(stderr,
+			_("wrote what this replica holds (%zu authors) to "
+			  "'%s'; take it to a neighbour, who runs 'kith export "
+			  "FILE --since %s' to make a bundle of only what you "
+			  "lack\n"),
+			vv.n, argv[1], argv[1]);
 	crdt_vector_release(&vv);
 	if (rc)
 		return cli_fail("cannot write '%s': %s", argv[1],
@@ -204,8 +224,9 @@ int cli_export(struct cli *c, int argc, char **argv)
 			return cli_fail("cannot read version vector '%s': %s",
 					since,
 					rc == KITH_EDECODE
-						? "not a file from 'kith vector'"
-						: kith_strerror(rc));
+						? _("not a file from 'kith "
+						    "vector'")
+						: _(kith_strerror(rc)));
 		}
 	}
 	rc = cli_output_tmp(file, tmp, sizeof tmp);
@@ -224,19 +245,25 @@ int cli_export(struct cli *c, int argc, char **argv)
 				(unsigned long long)max);
 	if (rc)
 		return cli_fail("cannot write bundle '%s': %s", file,
-				cli_output_strerror(rc));
+				_(cli_output_strerror(rc)));
 	if (c->json)
 		printf("{\"changes\":%llu,\"bytes\":%llu,\"left\":%llu}\n",
 		       (unsigned long long)st.changes,
 		       (unsigned long long)st.bytes,
 		       (unsigned long long)st.left);
 	else
-		printf("exported %llu changes (%llu bytes) to '%s'\n",
+		printf(_("exported %llu changes (%llu bytes) to '%s'\n"),
 		       (unsigned long long)st.changes,
 		       (unsigned long long)st.bytes, file);
 	if (!c->json && st.left)
-		printf("%llu changes did not fit; the most urgent went first\n",
+		printf(_("%llu changes did not fit; the most urgent went "
+			 "first\n"),
 		       (unsigned long long)st.left);
+	if (!c->json)
+		fprintf(stderr,
+			_("carry '%s' to a neighbour's machine and run 'kith "
+			  "import %s' there\n"),
+			file, file);
 	return CLI_OK;
 }
 
@@ -284,7 +311,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 	default:
 		why = rc == KITH_EDB || rc == KITH_EFULL || rc == KITH_EBUSY
 			      ? crdt_store_errmsg(c->a.r.store)
-			      : kith_strerror(rc);
+			      : _(kith_strerror(rc));
 		return cli_fail("cannot import '%s': %s; nothing was imported",
 				argv[1], why);
 	}
@@ -303,31 +330,36 @@ int cli_import(struct cli *c, int argc, char **argv)
 			       (unsigned long long)st.dropped);
 		printf("}\n");
 	} else {
-		printf("applied %llu new changes, %llu already known, %llu "
-		       "rejected\n",
+		printf(_("applied %llu new changes, %llu already known, %llu "
+			 "rejected\n"),
 		       (unsigned long long)st.applied,
 		       (unsigned long long)st.duplicate,
 		       (unsigned long long)st.rejected);
 		if (st.held)
-			printf("%llu changes wait for older ones from another "
-			       "bundle\n",
+			printf(_("%llu changes wait for older ones from "
+				 "another bundle\n"),
 			       (unsigned long long)st.held);
 		if (st.refused)
-			printf("%llu changes refused: their author signed them "
-			       "with garbage; nobody else's "
-			       "changes are held up\n",
+			printf(_("%llu changes refused: their author signed "
+				 "them with garbage; nobody else's changes "
+				 "are held up\n"),
 			       (unsigned long long)st.refused);
 		if (st.dropped)
-			printf("%llu changes not kept: too far ahead of what "
-			       "this replica holds; they come again with the "
-			       "older ones\n",
+			printf(_("%llu changes not kept: too far ahead of "
+				 "what this replica holds; they come again "
+				 "with the older ones\n"),
 			       (unsigned long long)st.dropped);
 		if (st.forked)
-			printf("warning: %llu change%s show%s that someone's "
-			       "identity was copied to two machines (a fork); "
-			       "see FORKED in 'kith members'\n",
-			       (unsigned long long)st.forked,
-			       st.forked == 1 ? "" : "s", st.forked == 1 ? "s" : "");
+			printf(ngettext("warning: %llu change shows that "
+					"someone's identity was copied to two "
+					"machines (a fork); see FORKED in 'kith "
+					"members'\n",
+					"warning: %llu changes show that "
+					"someone's identity was copied to two "
+					"machines (a fork); see FORKED in 'kith "
+					"members'\n",
+					(unsigned long)st.forked),
+			       (unsigned long long)st.forked);
 	}
 	return CLI_OK;
 }

@@ -96,6 +96,8 @@ check "a refused export writes no bundle" test ! -e "$T/x.kb"
 run_err 1 "no-dir" "export into a missing directory is refused" "$A" export "$T/no-dir/x.kb"
 run_err 1 "no-dir" "vector into a missing directory is refused" "$A" vector "$T/no-dir/v"
 run_rc 2 "export --since without a file is a usage error" "$A" export --since "$T/a.vec"
+check_match "export's usage names every option" "$ERR" \
+	"^usage: kith export FILE \[--since VECTOR_FILE\] \[--max-bytes N\]"
 
 N=$T/nina
 member "$N" Nina

@@ -53,6 +53,7 @@ check_eq "volunteers exits 0" "$RC" 0
 check_match "volunteers text has a header" "$OUT" "^ID +NAME +BUILDING"
 check_match "volunteers text shows availability" "$OUT" "Ben.*plumbing, German \(evenings, weekends\)"
 check_nomatch "members without skills are not volunteers" "$OUT" "Dara"
+check_match "volunteers show short ids (at least 6 hex digits)" "$OUT" "^[0-9a-f]{6,} +Ben"
 k "$D" --json volunteers --skill NURS
 check_json "--skill is a case-insensitive substring" \
 	"[v['name'] for v in d] == ['Chloe']"
@@ -231,6 +232,9 @@ check_match "hours text: help received is negative" "$OUT" "-1\.50 +Need a ladde
 check_match "hours text: balance" "$OUT" "earned 0.00 h, given 1.50 h, balance -1.50 h"
 k "$C" hours "$(echo "$AMIRA" | cut -c1-10)"
 check_match "hours MEMBER by id prefix" "$OUT" "time bank of Amira"
+check_match "hours names the member with their short id" "$OUT" "time bank of Amira \([0-9a-f]{6,}\)"
+check_nomatch "hours shows no full key to people" "$OUT" "[0-9a-f]{64}"
+run_err 1 "is withdrawn: there is nothing left to match" "match says why a wish has nothing left" "$A" match "$W_PIPE"
 run_err 1 "no member" "hours of an unknown member fails" "$A" hours Zed
 run_rc 2 "hours: unknown option" "$A" hours --all
 run_rc 2 "hours: two members" "$A" hours Ben Dara

@@ -225,10 +225,14 @@ check "n1 has the acknowledged item" sh -c "'$KITH' --home '$WORK/n1' item show 
 # status and peers
 check "status says the daemon runs" sh -c "'$KITH' --home '$WORK/n2' status | grep -q 'daemon:    running'"
 check "peers lists n1 with a last sync" sh -c "'$KITH' --home '$WORK/n2' --json peers | grep -q '\"last_sync\":[0-9]'"
+check "peers names n1, not its key in hex" sh -c "'$KITH' --home '$WORK/n2' peers | grep -Eq '^n1 +127\.0\.0\.1:'"
 
 # SIGTERM: clean exit, status 0
 kill -TERM "$(pid_of n4)"
 wait "$(pid_of n4)"
 check "daemon exits 0 on SIGTERM" test $? -eq 0
 check "status says no daemon after stop" sh -c "'$KITH' --home '$WORK/n4' status | grep -q 'not running'"
+# a one-shot sync (n4 has no daemon now) names whom it synced with
+check "sync names the member synced with" sh -c "'$KITH' --home '$WORK/n4' sync '127.0.0.1:$PORT_n1' | grep -q '^synced with n1 at 127\.0\.0\.1:'"
+check "sync --json keeps the peer's full key" sh -c "'$KITH' --home '$WORK/n4' --json sync '127.0.0.1:$PORT_n1' | grep -Eq '\"peer\":\"[0-9a-f]{64}\"'"
 finish

@@ -1,0 +1,200 @@
+/*
+ * sheet.c - the notice sheet's and the report's read models (see
+ * sheet.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crdt/err.h"
+#include "crdt/schema.h"
+#include "i18n.h"
+#include "sheet.h"
+
+static void copy_col(char *out, size_t cap, const struct crdt_row *r,
+		     const char *name)
+{
+	const struct crdt_col *c = crdt_row_get(r, name);
+
+	snprintf(out, cap, "%s", c && c->s ? c->s : "");
+}
+
+static int contact_row(void *ctx, const struct crdt_row *r)
+{
+	struct action_sheet_contact *k = ctx;
+
+	copy_col(k->name, sizeof k->name, r, "name");
+	copy_col(k->building, sizeof k->building, r, "building");
+	copy_col(k->unit, sizeof k->unit, r, "unit");
+	return 0;
+}
+
+/* Coordinators and building heads, with their homes. */
+static int load_contacts(struct action *a, struct action_sheet *sh)
+{
+	struct crdt_roles *ro = &a->roles;
+	size_t i;
+	int rc;
+
+	if (!ro->n)
+		return 0;
+	sh->contacts = calloc(ro->n, sizeof *sh->contacts);
+	if (!sh->contacts)
+		return action_fail_rc(a, KITH_ENOMEM, _("cannot print"));
+	for (i = 0; i < ro->n; i++) {
+		struct action_sheet_contact *k = &sh->contacts[sh->ncontacts];
+
+		memset(k, 0, sizeof *k);
+		rc = crdt_query_members(a->r.store, ro->v[i].member,
+					contact_row, k);
+		if (rc)
+			return action_fail_rc(a, rc, _("cannot print"));
+		if (!k->name[0])
+			continue; /* no profile: nobody to name */
+		k->role = ro->v[i].role;
+		if (k->role == CRDT_ROLE_BUILDING_HEAD)
+			snprintf(k->building, sizeof k->building, "%s",
+				 ro->v[i].building); /* the one they head */
+		memcpy(k->member, ro->v[i].member, CRDT_PK_LEN);
+		sh->ncontacts++;
+	}
+	return 0;
+}
+
+int action_sheet_begin(struct action *a, struct action_sheet *sh)
+{
+	struct peer_community com;
+	int rc;
+
+	memset(sh, 0, sizeof *sh);
+	if (peer_community_load(a->home, &com) == 0) {
+		snprintf(sh->community, sizeof sh->community, "%s", com.name);
+		peer_community_wipe(&com);
+	}
+	sh->emergency = a->roles.emergency;
+	sh->since_ms = a->roles.since_ms;
+	sh->reason = a->roles.reason;
+	rc = load_contacts(a, sh);
+	if (!rc) {
+		rc = crdt_report_begin(a->r.store, a->now);
+		if (rc)
+			rc = action_fail_rc(a, rc, _("cannot print"));
+	}
+	if (rc) {
+		free(sh->contacts);
+		sh->contacts = NULL;
+		sh->ncontacts = 0;
+	}
+	return rc;
+}
+
+void action_sheet_end(struct action *a, struct action_sheet *sh)
+{
+	crdt_report_end(a->r.store);
+	free(sh->contacts);
+	sh->contacts = NULL;
+	sh->ncontacts = 0;
+}
+
+struct sections_ctx {
+	struct action_sheet *sh;
+	crdt_row_fn fn;
+	void *ctx;
+};
+
+static int section_row(void *ctx, const struct crdt_row *r)
+{
+	struct sections_ctx *s = ctx;
+
+	s->sh->sections++;
+	return s->fn(s->ctx, r);
+}
+
+int action_sheet_sections(struct action *a, struct action_sheet *sh,
+			  const char *building, crdt_row_fn fn, void *ctx)
+{
+	struct sections_ctx s = { sh, fn, ctx };
+	int rc;
+
+	if (building && !*building)
+		return action_fail(a, KITH_EINVAL,
+				   _("the building name cannot be empty"));
+	a->msg[0] = 0; /* a section's own failure leaves its message */
+	rc = crdt_report_sections(a->r.store, building, section_row, &s);
+	if (!rc && !sh->sections && !building) {
+		/* nobody and nothing yet: one empty page rather than none */
+		struct crdt_row empty = { 1, { { "building", CRDT_COL_TEXT, 0,
+						 0, "" } } };
+
+		rc = section_row(&s, &empty);
+	}
+	if (rc) {
+		if (!a->msg[0])
+			action_fail_rc(a, rc, _("cannot print"));
+		return rc;
+	}
+	if (!sh->sections)
+		return action_fail(a, KITH_ENOTFOUND,
+				   _("no building '%s' (see 'kith members')"),
+				   building);
+	return 0;
+}
+
+int action_sheet_wishes(struct action *a, const char *building,
+			crdt_row_fn fn, void *ctx)
+{
+	int rc = crdt_report_wishes(a->r.store, building, fn, ctx);
+
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot print"));
+	return 0;
+}
+
+int action_sheet_items(struct action *a, const char *building, crdt_row_fn fn,
+		       void *ctx)
+{
+	int rc = crdt_report_items(a->r.store, building, fn, ctx);
+
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot print"));
+	return 0;
+}
+
+int action_sheet_roll(struct action *a, const char *building, crdt_row_fn fn,
+		      void *ctx)
+{
+	int rc = crdt_report_roll(a->r.store, building,
+				  a->roles.emergency ? a->roles.since_ms : 0,
+				  fn, ctx);
+
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot print"));
+	return 0;
+}
+
+int action_report_begin(struct action *a)
+{
+	int rc = crdt_report_begin(a->r.store, a->now);
+
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read the replica"));
+	return 0;
+}
+
+void action_report_end(struct action *a)
+{
+	crdt_report_end(a->r.store);
+}
+
+int action_report_table(struct action *a, enum crdt_report_table t,
+			crdt_row_fn header, crdt_row_fn fn, void *ctx)
+{
+	int rc;
+
+	if ((int)t < 0 || t >= CRDT_REPORT_NTABLES)
+		return action_fail(a, KITH_EINVAL, _("no such table"));
+	rc = crdt_report_table(a->r.store, t, header, fn, ctx);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read the replica"));
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * sheet.h - what goes on paper: the notice sheet for the hallway (`kith
+ * print`: open wishes, what neighbours offer and the check-in list, one
+ * page per building, the whole neighbourhood last) and the committee's
+ * tables (`kith report`: items, wishes, claims, check-ins, hours).
+ *
+ * The read models only; how they are laid out (HTML, CSV) is the
+ * interface's business.  What is printed is what any member's lists show:
+ * sealed private parts and check-in notes (often about someone's health)
+ * never reach paper that hangs in a hallway (crdt/report.h chooses the
+ * columns).  Anyone holding the replica may print.
+ *
+ * Everything of one sheet or report is read in one snapshot:
+ * action_sheet_begin ... action_sheet_end (or action_report_begin ...
+ * action_report_end), so the pages agree with each other even while a
+ * daemon writes.  Rows reach crdt_row_fn callbacks with the columns of
+ * crdt/report.h.  Buildings are given as typed; NULL means every one.
+ */
+#ifndef KITH_ACTION_SHEET_H
+#define KITH_ACTION_SHEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "action.h"
+#include "crdt/report.h"
+
+/* Someone to ask: a coordinator or a building head with a profile name. */
+struct action_sheet_contact {
+	uint8_t member[CRDT_PK_LEN];
+	char name[128];
+	char building[128]; /* a head: the building they head */
+	char unit[64];
+	int role; /* CRDT_ROLE_COORDINATOR or CRDT_ROLE_BUILDING_HEAD */
+};
+
+struct action_sheet {
+	char community[PEER_NAME_MAX + 1]; /* its name; "" when it has none */
+	struct action_sheet_contact *contacts; /* owned; action_sheet_end */
+	size_t ncontacts;
+	int emergency;	  /* emergency mode is on */
+	int64_t since_ms; /* ...since then */
+	const char *reason; /* ...and why ("" when not said); a->roles owns */
+	int sections;	    /* sections handed out so far */
+};
+
+/*
+ * Read the community's name and its contacts (members without a profile
+ * name are left out: nobody to name), and open the snapshot as of a->now.
+ * On failure nothing is left to end.
+ */
+__attribute__((warn_unused_result)) int
+action_sheet_begin(struct action *a, struct action_sheet *sh);
+/* Close the snapshot, free the contacts. */
+void action_sheet_end(struct action *a, struct action_sheet *sh);
+
+/*
+ * The sections of the sheet: one row (column building) per building with
+ * members or posts, then "" for the whole neighbourhood; with building,
+ * only that one.  An empty replica still gets one (empty) section "".
+ * Refused: a building nobody lives in or posts from (KITH_ENOTFOUND).
+ * sh->sections counts the sections handed out.
+ */
+__attribute__((warn_unused_result)) int
+action_sheet_sections(struct action *a, struct action_sheet *sh,
+		      const char *building, crdt_row_fn fn, void *ctx);
+
+/* The open wishes, offered items and check-in list of one section
+ * ("" = the whole neighbourhood).  The check-in list shows each
+ * household's status since the emergency started when one is on, else
+ * their latest check-in. */
+__attribute__((warn_unused_result)) int
+action_sheet_wishes(struct action *a, const char *building, crdt_row_fn fn,
+		    void *ctx);
+__attribute__((warn_unused_result)) int
+action_sheet_items(struct action *a, const char *building, crdt_row_fn fn,
+		   void *ctx);
+__attribute__((warn_unused_result)) int
+action_sheet_roll(struct action *a, const char *building, crdt_row_fn fn,
+		  void *ctx);
+
+/* The report's tables (crdt_report_tables names them): a snapshot, then
+ * each table as a header row and its rows. */
+__attribute__((warn_unused_result)) int action_report_begin(struct action *a);
+void action_report_end(struct action *a);
+__attribute__((warn_unused_result)) int
+action_report_table(struct action *a, enum crdt_report_table t,
+		    crdt_row_fn header, crdt_row_fn fn, void *ctx);
+
+#endif
