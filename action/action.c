@@ -190,8 +190,9 @@ static int open_replica(struct action *a, const char *home_arg, int flags)
 	a->env.ctx = a;
 	a->now = (int64_t)(action_now_ms(a) / 1000);
 	rc = crdt_replica_open(&a->r, path, &a->env);
-	if (rc) /* crdt_store_open has said why, on stderr */
-		return action_fail(a, rc, "%s", "");
+	if (rc)
+		return action_fail(a, rc, _("cannot open replica '%s': %s"),
+				   path, crdt_store_open_errmsg());
 	a->open = 1;
 	a->r.keeper.load = head_load;
 	a->r.keeper.save = head_save;

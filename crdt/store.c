@@ -348,15 +348,21 @@ static int migrate(struct crdt_store *s)
 	return 0;
 }
 
+/* crdt_store_open_errmsg: one per thread (the daemon's workers open
+ * stores too) */
+static _Thread_local char open_err[256];
+
 int crdt_store_open(struct crdt_store **out, const char *path)
 {
 	struct crdt_store *s;
 	int rc, full = 0;
 
 	*out = NULL;
+	snprintf(open_err, sizeof open_err, "%s", kith_strerror(KITH_ENOMEM));
 	s = calloc(1, sizeof *s);
 	if (!s)
 		return KITH_ENOMEM;
+	open_err[0] = 0;
 again:
 	rc = sqlite3_open_v2(path, &s->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -410,10 +416,15 @@ fail:
 	if (s->errmsg[0] == 0 && s->db)
 		snprintf(s->errmsg, sizeof s->errmsg, "%s",
 			 sqlite3_errmsg(s->db));
-	fprintf(stderr, "kith: cannot open replica '%s': %s\n", path,
-		s->errmsg[0] ? s->errmsg : kith_strerror(rc));
+	snprintf(open_err, sizeof open_err, "%s",
+		 s && s->errmsg[0] ? s->errmsg : kith_strerror(rc));
 	crdt_store_close(s);
 	return rc;
+}
+
+const char *crdt_store_open_errmsg(void)
+{
+	return open_err;
 }
 
 void crdt_store_close(struct crdt_store *s)

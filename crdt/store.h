@@ -68,6 +68,9 @@ struct crdt_author {
 
 __attribute__((warn_unused_result)) int
 crdt_store_open(struct crdt_store **out, const char *path);
+/* Why the last crdt_store_open of this thread failed, for people: SQLite's
+ * message or kith_strerror of its code ("" after a success). */
+const char *crdt_store_open_errmsg(void);
 void crdt_store_close(struct crdt_store *s);
 /* Human-readable reason for the last KITH_EDB from this store. */
 const char *crdt_store_errmsg(struct crdt_store *s);
