@@ -76,8 +76,8 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_community_key(c, &com, "sessions");
+	if (!rc && action_community_key(&c->a, &com, "sessions"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	cfg.home = c->a.home;
@@ -155,8 +155,8 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	if (!addr)
 		return cli_usage(&cmd, "an address is required");
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_community_key(c, &com, "sessions");
+	if (!rc && action_community_key(&c->a, &com, "sessions"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	if (!log_verbose)

@@ -213,8 +213,8 @@ int cli_export(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = cli_output_check(c, file, "KITHBNDL", 8);
-	if (!rc)
-		rc = cli_community_key(c, &com, "bundles");
+	if (!rc && action_community_key(&c->a, &com, "bundles"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	if (since) {
@@ -259,11 +259,9 @@ int cli_export(struct cli *c, int argc, char **argv)
 		printf(_("%llu changes did not fit; the most urgent went "
 			 "first\n"),
 		       (unsigned long long)st.left);
-	if (!c->json)
-		fprintf(stderr,
-			_("carry '%s' to a neighbour's machine and run 'kith "
-			  "import %s' there\n"),
-			file, file);
+	cli_say(c, _("carry '%s' to a neighbour's machine and run 'kith "
+		  "import %s' there\n"),
+		file, file);
 	return CLI_OK;
 }
 
@@ -279,8 +277,8 @@ int cli_import(struct cli *c, int argc, char **argv)
 						: "unexpected argument '%s'",
 				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
-	if (!rc)
-		rc = cli_community_key(c, &com, "bundles");
+	if (!rc && action_community_key(&c->a, &com, "bundles"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	memset(&st, 0, sizeof st);
