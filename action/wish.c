@@ -49,42 +49,6 @@ void action_wish__short(struct action *a, int rtype, const uint8_t *id,
 	action_short_id(a, rtype, hex, out, cap);
 }
 
-void action_wish_who(struct action *a, const char *hex, const char *name,
-		     char *out, size_t cap)
-{
-	if (name && *name)
-		snprintf(out, cap, "%s", name);
-	else
-		action_short_id(a, CRDT_R_MEMBER, hex, out, cap);
-}
-
-struct name_ctx {
-	char name[ACTION_NAME_MAX];
-};
-
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	struct name_ctx *n = ctx;
-	const struct crdt_col *c = crdt_row_get(r, "name");
-
-	if (c && c->type == CRDT_COL_TEXT && c->s)
-		snprintf(n->name, sizeof n->name, "%s", c->s);
-	return 0;
-}
-
-/* A member's name as people are shown it. */
-void action_wish__name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-		       char *out, size_t cap)
-{
-	struct name_ctx n = { "" };
-	char hex[2 * CRDT_PK_LEN + 1];
-
-	crdt_hex(hex, pk, CRDT_PK_LEN);
-	if (crdt_query_members(a->r.store, pk, name_row, &n))
-		n.name[0] = 0;
-	action_wish_who(a, hex, n.name, out, cap);
-}
-
 int action_wish__info(struct action *a, int rtype, const uint8_t *id,
 		      struct crdt_record_info *info)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "action/item.h"
+#include "action/loan.h"
 #include "cli.h"
 #include "crdt/codec.h"
 #include "crdt/err.h"
@@ -450,7 +451,7 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (action_item_lend(&c->a, arg, to, due, &done))
+	if (action_loan_lend(&c->a, arg, to, due, &done))
 		return cli_fail_action(c);
 	cli_print_id(c, done.id);
 	if (c->json)
@@ -482,7 +483,7 @@ static int item_return(struct cli *c, int argc, char **argv)
 		rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (action_item_return(&c->a, arg, &done))
+	if (action_loan_return(&c->a, arg, &done))
 		return cli_fail_action(c);
 	cli_say(c, _("'%s' is back from %s (loan %s); it can be lent "
 		  "again\n"),

@@ -82,7 +82,8 @@ int cli_digest(struct cli *c, int argc, char **argv)
 		/* which community, and who founded it: equal digests of
 		 * different communities would mean nothing (issue 7, 6) */
 		struct peer_community com;
-		char id[65] = "", creator[65] = "", who[256];
+		char id[65] = "", creator[65] = "";
+		struct action_person who;
 
 		if (peer_community_load(c->a.home, &com) == 0) {
 			if (com.version == 2)
@@ -98,11 +99,10 @@ int cli_digest(struct cli *c, int argc, char **argv)
 		} else {
 			printf("%s\n", hex);
 			if (*id && *creator) {
-				action_member_name(&c->a, c->a.creator, who,
-						   sizeof who);
+				action_person(&c->a, c->a.creator, &who);
 				fprintf(stderr,
 					_("community %.16s, founded by %s\n"),
-					id, cli_txt(who));
+					id, cli_txt(who.label));
 			} else if (*id) {
 				fprintf(stderr,
 					_("community %.16s, founder not yet "

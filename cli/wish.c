@@ -221,7 +221,8 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
-	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
+	char sid[ACTION_SHORT_MAX];
+	struct action_person who;
 	const char *forname = cli_col_text(r, "for_name");
 
 	if (!l->n++) {
@@ -232,8 +233,7 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 		printf("%s\n", _("WHO / WHERE"));
 	}
 	action_short_id(a, CRDT_R_WISH, cli_col_text(r, "id"), sid, sizeof sid);
-	action_wish_who(a, cli_col_text(r, "author"),
-			cli_col_text(r, "author_name"), who, sizeof who);
+	action_person_hex(a, cli_col_text(r, "author"), &who);
 	printf("%-8s  ", cli_txt(sid));
 	cli_cell(action_pgettext("urgency", cli_col_text(r, "urgency")), 8,
 		 "  ");
@@ -241,9 +241,9 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 	cli_cell(cli_col_text(r, "title"), 30, "  ");
 	if (*forname)
 		/* TRANSLATORS: a neighbour a wish is for, via its poster */
-		printf(_("%s (via %s)"), cli_txt(forname), cli_txt(who));
+		printf(_("%s (via %s)"), cli_txt(forname), cli_txt(who.label));
 	else
-		fputs(cli_txt(who), stdout);
+		fputs(cli_txt(who.label), stdout);
 	putchar('\n');
 	return 0;
 }
@@ -322,17 +322,18 @@ static int claim_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
-	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
+	char sid[ACTION_SHORT_MAX];
+	struct action_person who;
 	const char *note = cli_col_text(r, "note");
 
 	if (!l->n++)
 		printf("%s\n", _("offers:"));
 	action_short_id(a, CRDT_R_CLAIM, cli_col_text(r, "id"), sid, sizeof sid);
-	action_wish_who(a, cli_col_text(r, "claimant"),
-			cli_col_text(r, "claimant_name"), who, sizeof who);
+	action_person_hex(a, cli_col_text(r, "claimant"), &who);
 	printf("  %-8s  ", cli_txt(sid));
 	cli_cell(action_pgettext("status", cli_col_text(r, "status")), 9, "  ");
-	printf("%lld  %s", (long long)cli_col_int(r, "quantity"), cli_txt(who));
+	printf("%lld  %s", (long long)cli_col_int(r, "quantity"),
+	       cli_txt(who.label));
 	if (*note)
 		printf(": %s", cli_txt(note));
 	putchar('\n');
@@ -365,7 +366,8 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
 	const struct crdt_col *nb = crdt_row_get(r, "needed_by");
-	char d[32], who[ACTION_NAME_MAX], label[64];
+	char d[32], label[64];
+	struct action_person who;
 
 	if (l->c->json)
 		return wish_show_json(l, r);
@@ -390,9 +392,8 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	cli_show_field(_("description"), cli_col_text(r, "description"));
 	snprintf(label, sizeof label, "%-12s ", _("private"));
 	cli_private_print(stdout, label, l->priv);
-	action_wish_who(a, cli_col_text(r, "author"),
-			cli_col_text(r, "author_name"), who, sizeof who);
-	cli_show_field(_("posted by"), who);
+	action_person_hex(a, cli_col_text(r, "author"), &who);
+	cli_show_field(_("posted by"), who.label);
 	cli_show_field(_("author id"), cli_col_text(r, "author"));
 	return 0;
 }

@@ -91,9 +91,9 @@ static void person_labels(void **state)
 	TL_OK(tl_profile(&ben2->r, "Ben")); /* a second Ben */
 	tl_member_sync(alice, ben1);
 	tl_member_sync(alice, ben2);
-	action_coord_person(alice, alice->r.id.pk, &p);
+	action_person(alice, alice->r.id.pk, &p);
 	TL_CHECK(!strcmp(p.label, "Alice"), "unique name: '%s'", p.label);
-	action_coord_person(alice, ben1->r.id.pk, &p);
+	action_person(alice, ben1->r.id.pk, &p);
 	TL_CHECK(!strncmp(p.label, "Ben (", 5) &&
 			 strstr(p.label, ")") != NULL,
 		 "a shared name carries the short id: '%s'", p.label);
@@ -102,7 +102,7 @@ static void person_labels(void **state)
 		 "short id in label and handle: '%s' '%s'", p.label,
 		 p.handle);
 	memset(stranger, 0xab, sizeof stranger);
-	action_coord_person(alice, stranger, &p);
+	action_person(alice, stranger, &p);
 	TL_CHECK(!strcmp(p.label, "abababab") && !p.name[0],
 		 "an unknown member: 8 hex characters: '%s'", p.label);
 }

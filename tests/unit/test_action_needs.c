@@ -238,23 +238,25 @@ static void names_or_short_ids(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action *bob = tl_member(f, "Bob");
 	uint8_t stranger[CRDT_PK_LEN];
-	char hex[2 * CRDT_PK_LEN + 1], out[64];
+	char hex[2 * CRDT_PK_LEN + 1];
+	struct action_person p;
 
 	tl_member_sync(alice, bob);
-	TL_EQ(action_member_name(alice, bob->r.id.pk, out, sizeof out), 1,
-	      "Bob has a name");
-	TL_CHECK(!strcmp(out, "Bob"), "'%s'", out);
+	action_person(alice, bob->r.id.pk, &p);
+	TL_EQ(p.named, 1, "Bob has a name");
+	TL_CHECK(!strcmp(p.label, "Bob"), "'%s'", p.label);
 	crdt_hex(hex, alice->r.id.pk, CRDT_PK_LEN);
-	TL_EQ(action_member_name_hex(bob, hex, out, sizeof out), 1,
-	      "by hex too");
-	TL_CHECK(!strcmp(out, "Alice"), "'%s'", out);
+	action_person_hex(bob, hex, &p);
+	TL_EQ(p.named, 1, "by hex too");
+	TL_CHECK(!strcmp(p.label, "Alice"), "'%s'", p.label);
 	memset(stranger, 0x5a, sizeof stranger);
-	TL_EQ(action_member_name(alice, stranger, out, sizeof out), 0,
-	      "a stranger has no name here");
-	TL_CHECK(!strcmp(out, "5a5a5a5a"), "a short id: '%s'", out);
-	TL_EQ(action_member_name_hex(alice, "not hex", out, sizeof out), 0,
-	      "not a key");
-	TL_CHECK(!strcmp(out, "not hex"), "shown as it is: '%s'", out);
+	action_person(alice, stranger, &p);
+	TL_EQ(p.named, 0, "a stranger has no name here");
+	TL_CHECK(!strcmp(p.label, "5a5a5a5a"), "a short id: '%s'", p.label);
+	action_person_hex(alice, "not hex", &p);
+	TL_EQ(p.named, 0, "not a key");
+	TL_CHECK(!strcmp(p.label, "not hex"), "shown as it is: '%s'",
+		 p.label);
 }
 
 struct sec_ctx {
