@@ -24,13 +24,13 @@ int action_checkin(struct action *a, int status, const char *member,
 				   _("say 'safe' or 'need-help'"));
 	if (note && !*note)
 		note = NULL;
-	if (note && strlen(note) > CRDT_MAX_TEXT)
-		return action_fail(a, KITH_EINVAL, _("the note is too long"));
-	if (!a->r.id.sk)
-		return action_fail(a, KITH_ENOIDENT,
-				   _("no identity in '%s'; run 'kith init "
-				     "--name YOUR_NAME' first"),
-				   a->home);
+	rc = action_check_text(a, note, CRDT_MAX_TEXT, _("the note is too long"),
+			       NULL);
+	if (rc)
+		return rc;
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
 	if (member) {
 		rc = action_resolve(a, CRDT_R_MEMBER, member, pk);
 		if (rc)

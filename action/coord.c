@@ -142,19 +142,29 @@ static int role_fact(struct action *a, int grant, int role,
 					_("cannot save the role"));
 }
 
+/* What grant and revoke check first, in this order: the values, the
+ * member as typed, that we are a coordinator (what: "grant roles"). */
+static int role_start(struct action *a, int grant, const char *member,
+		      int role, const char *building,
+		      struct action_person *who, const char *what)
+{
+	int rc = role_args(a, grant, role, building);
+
+	if (!rc)
+		rc = resolve_person(a, member, who);
+	if (!rc)
+		rc = action_require_role(a, CRDT_ROLE_COORDINATOR, what);
+	return rc;
+}
+
 int action_coord_role_grant(struct action *a, const char *member, int role,
 			    const char *building, struct action_person *who)
 {
-	int rc = role_args(a, 1, role, building);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (building && !*building)
 		building = NULL;
-	rc = resolve_person(a, member, who);
-	if (rc)
-		return rc;
-	rc = action_require_role(a, CRDT_ROLE_COORDINATOR, _("grant roles"));
+	rc = role_start(a, 1, member, role, building, who, _("grant roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR &&
@@ -177,16 +187,11 @@ int action_coord_role_grant(struct action *a, const char *member, int role,
 int action_coord_role_revoke(struct action *a, const char *member, int role,
 			     const char *building, struct action_person *who)
 {
-	int rc = role_args(a, 0, role, building);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (building && !*building)
 		building = NULL;
-	rc = resolve_person(a, member, who);
-	if (rc)
-		return rc;
-	rc = action_require_role(a, CRDT_ROLE_COORDINATOR, _("revoke roles"));
+	rc = role_start(a, 0, member, role, building, who, _("revoke roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR) {

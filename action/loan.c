@@ -100,9 +100,9 @@ int action_loan_lend(struct action *a, const char *item, const char *to,
 
 	action_item__done_init(done);
 	rc = action_item__find(a, item,
-		       _("you cannot lend item '%s': it was posted by another "
-			 "member"),
-		       &info);
+			       _("you cannot lend item '%s': it was posted by "
+				 "another member"),
+			       &info);
 	if (!rc) /* what was typed first, then the item's state */
 		rc = action_resolve(a, CRDT_R_MEMBER, to, who);
 	if (rc)
@@ -113,7 +113,8 @@ int action_loan_lend(struct action *a, const char *item, const char *to,
 				     "lent"),
 				   item);
 	if (info.has_loan) {
-		action_item__short(a, CRDT_R_LOAN, info.active_loan, sid, sizeof sid);
+		action_item__short(a, CRDT_R_LOAN, info.active_loan, sid,
+				   sizeof sid);
 		(void)loan_borrower(a, info.active_loan, &borrower);
 		return action_fail(a, KITH_EDENIED,
 				   _("item '%s' is already on loan to %s; when "
@@ -194,7 +195,7 @@ int action_loan_return(struct action *a, const char *arg,
 	}
 	memcpy(done->id, info.active_loan, CRDT_ID_LEN);
 	action_item__short(a, CRDT_R_LOAN, done->id, done->short_id,
-		 sizeof done->short_id);
+			   sizeof done->short_id);
 	(void)loan_borrower(a, done->id, &borrower);
 	snprintf(done->who, sizeof done->who, "%s", borrower.label);
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_LOAN);

@@ -492,7 +492,8 @@ static void who_falls_back_to_a_short_id(void **state)
 	memset(stranger, 0x3c, sizeof stranger);
 	crdt_hex(hex, stranger, CRDT_PK_LEN);
 	action_person_hex(a, hex, &p);
-	TL_CHECK(strlen(p.label) >= 6 && !strncmp(p.label, hex, strlen(p.label)),
+	TL_CHECK(strlen(p.label) >= 6 &&
+			 !strncmp(p.label, hex, strlen(p.label)),
 		 "no name: a short id: '%s'", p.label);
 }
 
