@@ -48,11 +48,6 @@ static void profile(struct action *a, const char *building,
 	TL_OK(action_commit(a, &op, 1, NULL, "cannot save"));
 }
 
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 static void inventory_totals_and_refusals(void **state)
 {
 	struct tl_fixture *f = *state;
@@ -64,7 +59,7 @@ static void inventory_totals_and_refusals(void **state)
 	profile(alice, "Elm 12", NULL);
 	resource(alice, "Water", "water", 10);
 	resource(alice, "More water", "water", 5);
-	before = changes(alice);
+	before = tl_changes(alice);
 	TL_OK(action_needs_inventory(alice, NULL, count_row, &n));
 	TL_EQ(n, 1, "two posts of one category and building: one row");
 	n = 0;
@@ -85,7 +80,7 @@ static void inventory_totals_and_refusals(void **state)
 	TL_RC(action_needs_inventory(alice, big, count_row, &n), KITH_EINVAL);
 	TL_CHECK(strstr(alice->msg, "the building name is too long") != NULL,
 		 "'%s'", alice->msg);
-	TL_EQ(changes(alice), before, "reading wrote nothing");
+	TL_EQ(tl_changes(alice), before, "reading wrote nothing");
 }
 
 struct first_ctx {
@@ -306,7 +301,7 @@ static void sheet_sections_contacts_and_refusals(void **state)
 	TL_OK(tl_wish(&bob->r, "Soup", NULL));
 	TL_OK(tl_item(&bob->r, "Ladder", NULL));
 	tl_member_sync(alice, bob);
-	before = changes(alice);
+	before = tl_changes(alice);
 	memset(&s, 0, sizeof s);
 	s.a = alice;
 	TL_OK(action_sheet_begin(alice, &sh));
@@ -333,7 +328,7 @@ static void sheet_sections_contacts_and_refusals(void **state)
 				  &n),
 	      KITH_EINVAL);
 	action_report_end(alice);
-	TL_EQ(changes(alice), before, "printing wrote nothing");
+	TL_EQ(tl_changes(alice), before, "printing wrote nothing");
 }
 
 int main(void)

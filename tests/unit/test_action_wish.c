@@ -12,20 +12,15 @@
 #include "crdt/rules.h"
 #include "tests/testlib.h"
 
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 /* rc and a part of the message, and nothing written. */
 #define REFUSED(who, expr, want_rc, part)                                     \
 	do {                                                                  \
-		int64_t n_ = changes(who);                                    \
+		int64_t n_ = tl_changes(who);                                    \
 		TL_RC((expr), (want_rc));                                     \
 		TL_CHECK(strstr((who)->msg, (part)) != NULL,                  \
 			 "%s: message has '%s': '%s'", #expr, (part),         \
 			 (who)->msg);                                         \
-		TL_EQ(changes(who), n_, "a refusal writes nothing");          \
+		TL_EQ(tl_changes(who), n_, "a refusal writes nothing");          \
 	} while (0)
 
 static void hex_of(const uint8_t *id, char *out)
@@ -361,12 +356,12 @@ static void confirm_and_hours(void **state)
 
 	/* the check says who would be credited, and writes nothing */
 	{
-		int64_t n = changes(a);
+		int64_t n = tl_changes(a);
 
 		TL_OK(action_wish_confirm_check(a, w2, -1, &r));
 		TL_CHECK(r.other_found && !strcmp(r.name, "Bob"),
 			 "Bob would be credited: '%s'", r.name);
-		TL_EQ(changes(a), n, "a check writes nothing");
+		TL_EQ(tl_changes(a), n, "a check writes nothing");
 	}
 
 	/* no hours given: confirmed, nothing credited, hours may follow */
