@@ -139,7 +139,7 @@ static int parse_item(struct cli *c, const struct cli_cmd *cmd, int argc,
 	if (!adding && !*pos)
 		return cli_usage(cmd, "an id is required");
 	if (action_item_check(&c->a, f, adding))
-		return cli_usage(cmd, "%s", c->a.msg);
+		return cli_usage_action(c, cmd);
 	return 0;
 }
 
