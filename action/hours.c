@@ -1,5 +1,5 @@
 /*
- * hours.c - time bank and loans due (see hours.h).
+ * hours.c - the time bank (see hours.h).
  */
 #include <stdio.h>
 #include <string.h>

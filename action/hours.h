@@ -1,7 +1,7 @@
 /*
- * hours.h - a member's accounts with their neighbours: the time bank
- * (hours earned helping, hours given for help received) and the loans
- * coming due where they lend or borrow.
+ * hours.h - a member's account with their neighbours: the time bank
+ * (hours earned helping, hours given for help received).  The loans
+ * coming due where they lend or borrow are in loan.h.
  *
  * Hours are derived, never entered: a confirmed wish credits its hours to
  * the helper whose offer was accepted, and only the wish's author can
@@ -17,8 +17,8 @@
 #define KITH_ACTION_HOURS_H
 
 #include "action.h"
-#include "names.h"
 #include "crdt/ops.h"
+#include "names.h"
 
 /* Whose time bank, and its totals (quarter hours). */
 struct action_hours {

@@ -12,9 +12,7 @@
  *     cannot request their own item;
  *   - a withdrawn item is closed for good: no edit, renew, request, loan
  *     or second withdrawal;
- *   - an item is lent to one member at a time, never to its owner; a loan
- *     to a member who asked for the item answers their request (the loan
- *     names it, so the request stops counting; crdt/query.h).
+ *   - lending and returns: loan.h.
  * crdt/ enforces the same on apply (an edit or loan by anyone but the
  * owner is ignored there); these checks are what a person hears before
  * anything is written.  A refused action writes nothing.
@@ -24,8 +22,9 @@
  * are resolved with action_resolve, so refusals quote them as typed.
  * Results: full ids as bytes plus the short id (action_short_id) people
  * see, in a struct action_item_done the caller owns (cleared first: it
- * must not hold the inputs).  Status words are English ("available", "requested", "on_loan",
- * "expired", "withdrawn"; requests: "active", "delivered", "cancelled"):
+ * must not hold the inputs).  Status words are English ("available",
+ * "requested", "on_loan", "expired", "withdrawn"; requests: "active",
+ * "delivered", "cancelled"):
  * interfaces translate them for people with action_pgettext("status", ...)
  * and keep them as they are for machines.
  *

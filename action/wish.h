@@ -66,7 +66,6 @@
 #include "names.h"
 #include "private.h"
 
-
 /* Status words, as crdt/query.h derives them (English; shown translated
  * with action_pgettext("status", word)). */
 #define ACTION_WISH_STATUSES 7
