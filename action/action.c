@@ -12,6 +12,7 @@
 
 #include "action.h"
 #include "crdt/err.h"
+#include "crdt/rules.h"
 #include "crdt/schema.h"
 #include "i18n.h"
 
@@ -398,6 +399,45 @@ int action_community_key(struct action *a, struct peer_community *com,
 	/* what bundles and sessions use: bound to the genesis id */
 	peer_community_wire_key(com, com->key);
 	return 0;
+}
+
+int action_need_identity(struct action *a)
+{
+	if (a->r.id.sk)
+		return 0;
+	return action_fail(a, KITH_ENOIDENT,
+			   _("no identity in '%s'; run 'kith init --name "
+			     "YOUR_NAME' first"),
+			   a->home);
+}
+
+int action_check_text(struct action *a, const char *s, size_t max,
+		      const char *too_long, const char *not_utf8)
+{
+	size_t n;
+
+	if (!s)
+		return 0;
+	n = strlen(s);
+	if (n > max)
+		return action_fail(a, KITH_EINVAL, too_long, (int)max);
+	if (not_utf8 && !crdt_utf8_valid((const uint8_t *)s, n))
+		return action_fail(a, KITH_EINVAL, "%s", not_utf8);
+	return 0;
+}
+
+const char *action_col_text(const struct crdt_row *r, const char *name)
+{
+	const struct crdt_col *c = crdt_row_get(r, name);
+
+	return c && c->type == CRDT_COL_TEXT && c->s ? c->s : "";
+}
+
+int64_t action_col_int(const struct crdt_row *r, const char *name)
+{
+	const struct crdt_col *c = crdt_row_get(r, name);
+
+	return c && c->type == CRDT_COL_INT ? c->i : 0;
 }
 
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN])

@@ -141,6 +141,25 @@ __attribute__((warn_unused_result)) int
 action_community_key(struct action *a, struct peer_community *com,
 		     const char *what);
 
+/* 0 when the acting identity is loaded, else KITH_ENOIDENT with "no
+ * identity in 'DIR'" and how to make one. */
+__attribute__((warn_unused_result)) int action_need_identity(struct action *a);
+
+/*
+ * Check a text a person gave, before it is written: NULL passes; at most
+ * max bytes, else too_long (translated, one %d: max); valid UTF-8, else
+ * not_utf8 (translated; NULL: not checked here).  KITH_EINVAL with the
+ * message, else 0.  crdt/rules.h checks again on apply.
+ */
+__attribute__((warn_unused_result)) int
+action_check_text(struct action *a, const char *s, size_t max,
+		  const char *too_long, const char *not_utf8);
+
+/* A column of a row of crdt/query.h: its text ("" when absent or not
+ * text), its integer (0 when absent or not an integer). */
+const char *action_col_text(const struct crdt_row *r, const char *name);
+int64_t action_col_int(const struct crdt_row *r, const char *name);
+
 /* 1 if pk is the acting identity. */
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN]);
 

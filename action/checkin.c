@@ -24,13 +24,13 @@ int action_checkin(struct action *a, int status, const char *member,
 				   _("say 'safe' or 'need-help'"));
 	if (note && !*note)
 		note = NULL;
-	if (note && strlen(note) > CRDT_MAX_TEXT)
-		return action_fail(a, KITH_EINVAL, _("the note is too long"));
-	if (!a->r.id.sk)
-		return action_fail(a, KITH_ENOIDENT,
-				   _("no identity in '%s'; run 'kith init "
-				     "--name YOUR_NAME' first"),
-				   a->home);
+	rc = action_check_text(a, note, CRDT_MAX_TEXT, _("the note is too long"),
+			       NULL);
+	if (rc)
+		return rc;
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
 	if (member) {
 		rc = action_resolve(a, CRDT_R_MEMBER, member, pk);
 		if (rc)
@@ -38,7 +38,7 @@ int action_checkin(struct action *a, int status, const char *member,
 	} else {
 		memcpy(pk, a->r.id.pk, 32);
 	}
-	action_coord_person(a, pk, who);
+	action_person(a, pk, who);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CHECKIN);
 	if (crdt_op_set_bytes(&op, F_CHECKIN_MEMBER, pk, 32) ||
 	    crdt_op_set_int(&op, F_CHECKIN_STATUS, status) ||
@@ -74,7 +74,7 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 	r.row = row;
 	if (crdt_unhex(pk, 32, text_col(row, "member")))
 		return 0; /* not a member key: nothing to show */
-	action_coord_person(ro->a, pk, &r.who);
+	action_person(ro->a, pk, &r.who);
 	r.building = text_col(row, "building");
 	r.unit = text_col(row, "unit");
 	r.word = st;
@@ -86,7 +86,7 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 		r.status = ACTION_CHECKIN_UNKNOWN;
 	r.at_ms = at && at->type == CRDT_COL_INT ? at->i : 0;
 	if (r.at_ms && !crdt_unhex(pk, 32, text_col(row, "reporter")))
-		action_coord_person(ro->a, pk, &r.by);
+		action_person(ro->a, pk, &r.by);
 	r.note = text_col(row, "note");
 	return ro->fn(ro->ctx, &r);
 }

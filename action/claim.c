@@ -40,6 +40,18 @@ static int own_claim(struct action *a, const char *arg, int deliver,
 	return 0;
 }
 
+/* Member pk as the other side (the person the result names). */
+static void set_other(struct action *a, const uint8_t *pk,
+		      struct action_wish_result *out)
+{
+	struct action_person p;
+
+	action_person(a, pk, &p);
+	out->other_found = 1;
+	memcpy(out->other, pk, CRDT_PK_LEN);
+	snprintf(out->name, sizeof out->name, "%s", p.label);
+}
+
 /* The wish's author as the other side of an offer. */
 static void fill_wish_side(struct action *a, const uint8_t *wish,
 			   struct action_wish_result *out)
@@ -49,11 +61,8 @@ static void fill_wish_side(struct action *a, const uint8_t *wish,
 	memcpy(out->wish, wish, CRDT_ID_LEN);
 	action_wish__short(a, CRDT_R_WISH, wish, CRDT_ID_LEN, out->wish_short,
 			   sizeof out->wish_short);
-	if (crdt_record_info(a->r.store, CRDT_R_WISH, wish, &w) == 0) {
-		out->other_found = 1;
-		memcpy(out->other, w.author, CRDT_PK_LEN);
-		action_wish__name(a, w.author, out->name, sizeof out->name);
-	}
+	if (crdt_record_info(a->r.store, CRDT_R_WISH, wish, &w) == 0)
+		set_other(a, w.author, out);
 }
 
 /* The helper of offer claim as the other side. */
@@ -64,9 +73,7 @@ static void fill_helper(struct action *a, const uint8_t *claim,
 	memcpy(out->claim, claim, CRDT_ID_LEN);
 	action_wish__short(a, CRDT_R_CLAIM, claim, CRDT_ID_LEN,
 			   out->claim_short, sizeof out->claim_short);
-	out->other_found = 1;
-	memcpy(out->other, helper, CRDT_PK_LEN);
-	action_wish__name(a, helper, out->name, sizeof out->name);
+	set_other(a, helper, out);
 }
 
 /* ---- writes of the helper ----------------------------------------------- */
@@ -213,14 +220,15 @@ static int offer_row(void *ctx, const struct crdt_row *r)
 static int several_offers(struct action *a, const char *wish,
 			  const struct offers *o)
 {
-	char list[ACTION_MSG_MAX / 2], name[ACTION_NAME_MAX];
+	char list[ACTION_MSG_MAX / 2];
+	struct action_person p;
 	char sid[ACTION_SHORT_MAX], first[ACTION_SHORT_MAX] = "";
 	size_t len = 0;
 	int i;
 
 	list[0] = 0;
 	for (i = 0; i < o->n && i < OFFERS_LISTED; i++) {
-		action_wish__name(a, o->helper[i], name, sizeof name);
+		action_person(a, o->helper[i], &p);
 		action_wish__short(a, CRDT_R_CLAIM, o->claim[i], CRDT_ID_LEN,
 				   sid, sizeof sid);
 		if (!i)
@@ -230,7 +238,7 @@ static int several_offers(struct action *a, const char *wish,
 					len < sizeof list ? sizeof list - len
 							  : 0,
 					_("%s%s (offer %s)"), i ? ", " : "",
-					name, sid);
+					p.label, sid);
 		if (len >= sizeof list)
 			break;
 	}

@@ -24,16 +24,6 @@ static void fill_info(struct action_community *info,
 		crdt_hex(info->id, com->genesis, 8);
 }
 
-static int need_identity(struct action *a)
-{
-	if (a->r.id.sk)
-		return 0;
-	return action_fail(a, KITH_ENOIDENT,
-			   _("no identity in '%s'; run 'kith init --name "
-			     "YOUR_NAME' first"),
-			   a->home);
-}
-
 static int fail_read(struct action *a, int rc)
 {
 	return action_fail(a, rc, _("cannot read community key in '%s': %s"),
@@ -87,18 +77,15 @@ int action_community_create(struct action *a, const char *name,
 		return action_fail(a, KITH_EINVAL,
 				   _("a community needs a name, e.g. the "
 				     "street or the building"));
-	if (strlen(name) > PEER_NAME_MAX)
-		return action_fail(a, KITH_EINVAL,
-				   _("community name is too long (at most %d "
-				     "bytes)"),
-				   PEER_NAME_MAX);
-	if (!crdt_utf8_valid((const uint8_t *)name, strlen(name)))
-		return action_fail(a, KITH_EINVAL,
-				   _("community name is not valid UTF-8"));
+	if (action_check_text(a, name, PEER_NAME_MAX,
+			      _("community name is too long (at most %d "
+				"bytes)"),
+			      _("community name is not valid UTF-8")))
+		return KITH_EINVAL;
 	if (cap < PEER_INVITE_MAX)
 		return action_fail(a, KITH_EINVAL,
 				   _("cannot make an invite code"));
-	rc = need_identity(a);
+	rc = action_need_identity(a);
 	if (rc)
 		return rc;
 	rc = peer_community_load(a->home, &old);
@@ -215,7 +202,7 @@ int action_community_join(struct action *a, const char *code,
 	*again = 0;
 	rc = decode(a, code, &com);
 	if (!rc)
-		rc = need_identity(a);
+		rc = action_need_identity(a);
 	if (rc)
 		goto out;
 	rc = peer_community_load(a->home, &old);

@@ -15,53 +15,6 @@
 
 /* ---- people ------------------------------------------------------------ */
 
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	const struct crdt_col *c = crdt_row_get(r, "name");
-	struct action_person *p = ctx;
-
-	if (c && c->type == CRDT_COL_TEXT && c->s)
-		snprintf(p->name, sizeof p->name, "%s", c->s);
-	return 0;
-}
-
-void action_coord_person(struct action *a, const uint8_t pk[32],
-			 struct action_person *p)
-{
-	uint8_t other[32];
-	char sid[65];
-	int rc, unique = 0;
-
-	memset(p, 0, sizeof *p);
-	memcpy(p->pk, pk, 32);
-	crdt_hex(p->hex, pk, 32);
-	if (crdt_query_members(a->r.store, pk, name_row, p))
-		p->name[0] = 0;
-	if (p->name[0]) {
-		rc = crdt_resolve(a->r.store, CRDT_R_MEMBER, p->name, other);
-		unique = rc == 0 && crdt_equal(other, pk, 32);
-		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
-	} else if (crdt_resolve(a->r.store, CRDT_R_MEMBER, p->hex, other) ==
-		   0) {
-		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
-	} else {
-		/* not a member here (yet): no prefix would resolve */
-		snprintf(sid, sizeof sid, "%.8s", p->hex);
-	}
-	if (!p->name[0])
-		snprintf(p->label, sizeof p->label, "%s", sid);
-	else if (unique)
-		snprintf(p->label, sizeof p->label, "%s", p->name);
-	else
-		/* TRANSLATORS: a member's name and short id, when another
-		 * member has the same name */
-		snprintf(p->label, sizeof p->label, _("%s (%s)"), p->name, sid);
-	if (unique && !strpbrk(p->name, " \t\n'\"\\$`"))
-		snprintf(p->handle, sizeof p->handle, "%s", p->name);
-	else
-		snprintf(p->handle, sizeof p->handle, "%s", sid);
-}
-
 /* Resolve a member as typed and fill who. */
 static int resolve_person(struct action *a, const char *member,
 			  struct action_person *who)
@@ -71,7 +24,7 @@ static int resolve_person(struct action *a, const char *member,
 
 	if (rc)
 		return rc;
-	action_coord_person(a, pk, who);
+	action_person(a, pk, who);
 	return 0;
 }
 
@@ -128,7 +81,7 @@ int action_coord_roles(struct action *a, action_coord_role_fn fn, void *ctx)
 	for (i = 0; i < a->roles.n; i++) {
 		const struct crdt_role *ro = &a->roles.v[i];
 
-		action_coord_person(a, ro->member, &r.who);
+		action_person(a, ro->member, &r.who);
 		r.role = ro->role;
 		r.word = crdt_roles[ro->role];
 		r.building = ro->building ? ro->building : "";
@@ -189,19 +142,29 @@ static int role_fact(struct action *a, int grant, int role,
 					_("cannot save the role"));
 }
 
+/* What grant and revoke check first, in this order: the values, the
+ * member as typed, that we are a coordinator (what: "grant roles"). */
+static int role_start(struct action *a, int grant, const char *member,
+		      int role, const char *building,
+		      struct action_person *who, const char *what)
+{
+	int rc = role_args(a, grant, role, building);
+
+	if (!rc)
+		rc = resolve_person(a, member, who);
+	if (!rc)
+		rc = action_require_role(a, CRDT_ROLE_COORDINATOR, what);
+	return rc;
+}
+
 int action_coord_role_grant(struct action *a, const char *member, int role,
 			    const char *building, struct action_person *who)
 {
-	int rc = role_args(a, 1, role, building);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (building && !*building)
 		building = NULL;
-	rc = resolve_person(a, member, who);
-	if (rc)
-		return rc;
-	rc = action_require_role(a, CRDT_ROLE_COORDINATOR, _("grant roles"));
+	rc = role_start(a, 1, member, role, building, who, _("grant roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR &&
@@ -224,16 +187,11 @@ int action_coord_role_grant(struct action *a, const char *member, int role,
 int action_coord_role_revoke(struct action *a, const char *member, int role,
 			     const char *building, struct action_person *who)
 {
-	int rc = role_args(a, 0, role, building);
+	int rc;
 
-	if (rc)
-		return rc;
 	if (building && !*building)
 		building = NULL;
-	rc = resolve_person(a, member, who);
-	if (rc)
-		return rc;
-	rc = action_require_role(a, CRDT_ROLE_COORDINATOR, _("revoke roles"));
+	rc = role_start(a, 0, member, role, building, who, _("revoke roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR) {
@@ -500,7 +458,7 @@ void action_coord_emergency(struct action *a,
 		return;
 	snprintf(out->reason, sizeof out->reason, "%s", a->roles.reason);
 	out->since_ms = a->roles.since_ms;
-	action_coord_person(a, a->roles.started_by, &out->by);
+	action_person(a, a->roles.started_by, &out->by);
 }
 
 static int emergency(struct action *a, int start, const char *reason,

@@ -15,7 +15,7 @@
  * Conventions of this header:
  *   - Members and posts are given as the person typed them (a name or a
  *     hex id prefix, see action_resolve); messages name members as
- *     action_coord_person shows them.
+ *     action_person (action/names.h) shows them.
  *   - The action must be open (action_open); writing actions need the
  *     identity (ACTION_IDENTITY).
  *   - KITH_EINVAL means an argument is missing or malformed (a building
@@ -34,25 +34,7 @@
 
 #include "action.h"
 #include "crdt/facts.h"
-
-#define ACTION_PERSON_MAX 192
-
-/* A member as people see them. */
-struct action_person {
-	uint8_t pk[32];
-	char hex[65];			/* full key, for --json */
-	char name[ACTION_PERSON_MAX];	/* their profile name, "" if none */
-	/* How to show them: their name; "Name (3fa2c1)" when another member
-	 * has the same name; their short id when they have no name. */
-	char label[ACTION_PERSON_MAX];
-	/* What to type to name them in a command: their name when it is
-	 * unique and a single word, else their short id. */
-	char handle[ACTION_PERSON_MAX];
-};
-
-/* Fill p for member pk (one the replica may not know: then a short id). */
-void action_coord_person(struct action *a, const uint8_t pk[32],
-			 struct action_person *p);
+#include "names.h"
 
 /*
  * Commit op (a fact: crdt/facts.h) as one change of the acting identity,

@@ -1,5 +1,5 @@
 /*
- * hours.c - time bank and loans due (see hours.h).
+ * hours.c - the time bank (see hours.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,7 @@ int action_hours_of(struct action *a, const char *member,
 		    struct action_hours *out)
 {
 	struct crdt_hours t;
+	struct action_person who;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -33,8 +34,9 @@ int action_hours_of(struct action *a, const char *member,
 		memcpy(out->member, a->r.id.pk, CRDT_PK_LEN);
 	}
 	crdt_hex(out->hex, out->member, CRDT_PK_LEN);
-	if (action_member_name(a, out->member, out->shown, sizeof out->shown))
-		snprintf(out->name, sizeof out->name, "%s", out->shown);
+	action_person(a, out->member, &who);
+	snprintf(out->name, sizeof out->name, "%s", who.name);
+	snprintf(out->shown, sizeof out->shown, "%s", who.label);
 	rc = crdt_hours_totals(a->r.store, out->member, &t);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read hours"));
@@ -50,18 +52,5 @@ int action_hours_ledger(struct action *a, const struct action_hours *h,
 
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read hours"));
-	return 0;
-}
-
-int action_hours_loans_due(struct action *a, crdt_row_fn fn, void *ctx)
-{
-	int rc;
-
-	if (!a->r.id.sk)
-		return 0;
-	rc = crdt_loans_due(a->r.store, a->r.id.pk, a->now,
-			    CRDT_LOANS_DUE_WITHIN, fn, ctx);
-	if (rc)
-		return action_fail_rc(a, rc, _("cannot list loans"));
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
- * hours.h - a member's accounts with their neighbours: the time bank
- * (hours earned helping, hours given for help received) and the loans
- * coming due where they lend or borrow.
+ * hours.h - a member's account with their neighbours: the time bank
+ * (hours earned helping, hours given for help received).  The loans
+ * coming due where they lend or borrow are in loan.h.
  *
  * Hours are derived, never entered: a confirmed wish credits its hours to
  * the helper whose offer was accepted, and only the wish's author can
@@ -18,13 +18,14 @@
 
 #include "action.h"
 #include "crdt/ops.h"
+#include "names.h"
 
 /* Whose time bank, and its totals (quarter hours). */
 struct action_hours {
 	uint8_t member[CRDT_PK_LEN];
 	char hex[2 * CRDT_PK_LEN + 1];
-	char name[256];	 /* their profile name; "" when they have none */
-	char shown[256]; /* what to show people: the name, or a short id */
+	char name[ACTION_NAME_MAX]; /* their profile name; "" when none */
+	char shown[ACTION_PERSON_MAX]; /* how to show them (action/names.h) */
 	int64_t earned_q; /* helping others (equals `kith members` hours) */
 	int64_t given_q;  /* help received and confirmed */
 };
@@ -40,17 +41,9 @@ action_hours_of(struct action *a, const char *member, struct action_hours *out);
 
 /* The ledger of h->member, oldest first: one row per confirmed wish that
  * credited hours to or from them (crdt_hours_ledger columns; show the
- * other party with action_member_name_hex of "counterpart"). */
+ * other party with action_person_hex of "counterpart"). */
 __attribute__((warn_unused_result)) int
 action_hours_ledger(struct action *a, const struct action_hours *h,
 		    crdt_row_fn fn, void *ctx);
-
-/*
- * Loans not returned where the acting person borrows or lends, due within
- * CRDT_LOANS_DUE_WITHIN or overdue, soonest first (crdt_loans_due
- * columns).  Without an identity there are none: no rows, no error.
- */
-__attribute__((warn_unused_result)) int
-action_hours_loans_due(struct action *a, crdt_row_fn fn, void *ctx);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * item.c - items, requests and loans (see item.h).
+ * item.c - items and the requests for them (see item.h; loans: loan.h).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -13,70 +13,12 @@
 #include "crdt/schema.h"
 #include "i18n.h"
 #include "item.h"
+#include "names.h"
 
-/* ---- small helpers ----------------------------------------------------- */
+/* ---- helpers shared with loan.c (item.h, internal) --------------------- */
 
-static const char *col_text(const struct crdt_row *r, const char *name)
-{
-	const struct crdt_col *c = crdt_row_get(r, name);
-
-	return c && c->type == CRDT_COL_TEXT && c->s ? c->s : "";
-}
-
-static int64_t col_int(const struct crdt_row *r, const char *name)
-{
-	const struct crdt_col *c = crdt_row_get(r, name);
-
-	return c && c->type == CRDT_COL_INT ? c->i : 0;
-}
-
-struct name_ctx {
-	char *out;
-	size_t cap;
-	int found;
-};
-
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	struct name_ctx *n = ctx;
-
-	n->found = 1;
-	snprintf(n->out, n->cap, "%s", col_text(r, "name"));
-	return 0;
-}
-
-/* A member as people know them: their name, else their short id. */
-static void member_name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-			char *out, size_t cap)
-{
-	struct name_ctx n = { out, cap, 0 };
-	char hex[2 * CRDT_PK_LEN + 1];
-
-	out[0] = 0;
-	crdt_hex(hex, pk, CRDT_PK_LEN);
-	if (crdt_query_members(a->r.store, pk, name_row, &n) || !n.found) {
-		/* no profile yet: no record a prefix could name */
-		snprintf(out, cap, "%.8s", hex);
-		return;
-	}
-	if (!out[0])
-		action_short_id(a, CRDT_R_MEMBER, hex, out, cap);
-}
-
-static void member_name_hex(struct action *a, const char *hex, char *out,
-			    size_t cap)
-{
-	uint8_t pk[CRDT_PK_LEN];
-
-	if (crdt_unhex(pk, CRDT_PK_LEN, hex)) {
-		snprintf(out, cap, "%.8s", hex);
-		return;
-	}
-	member_name(a, pk, out, cap);
-}
-
-static void short_of(struct action *a, int rtype, const uint8_t id[CRDT_ID_LEN],
-		     char *out, size_t cap)
+void action_item__short(struct action *a, int rtype,
+			const uint8_t id[CRDT_ID_LEN], char *out, size_t cap)
 {
 	char hex[2 * CRDT_ID_LEN + 1];
 
@@ -84,14 +26,13 @@ static void short_of(struct action *a, int rtype, const uint8_t id[CRDT_ID_LEN],
 	action_short_id(a, rtype, hex, out, cap);
 }
 
-static int need_identity(struct action *a)
+void action_item__who(struct action *a, const uint8_t pk[CRDT_PK_LEN],
+		      struct action_item_done *done)
 {
-	if (a->r.id.sk)
-		return 0;
-	return action_fail(a, KITH_ENOIDENT,
-			   _("no identity in '%s'; run 'kith init --name "
-			     "YOUR_NAME' first"),
-			   a->home);
+	struct action_person p;
+
+	action_person(a, pk, &p);
+	snprintf(done->who, sizeof done->who, "%s", p.label);
 }
 
 struct title_ctx {
@@ -103,40 +44,49 @@ static int title_row(void *ctx, const struct crdt_row *r)
 {
 	struct title_ctx *t = ctx;
 
-	snprintf(t->out, t->cap, "%s", col_text(r, "title"));
+	snprintf(t->out, t->cap, "%s", action_col_text(r, "title"));
 	return 0;
 }
 
-/* done->item, its short id and title. */
-static void done_item(struct action *a, const uint8_t item[CRDT_ID_LEN],
-		      struct action_item_done *done)
+void action_item__done_item(struct action *a, const uint8_t item[CRDT_ID_LEN],
+			    struct action_item_done *done)
 {
 	struct crdt_item_filter f = { .kind = -1, .id = item };
 	struct title_ctx t = { done->title, sizeof done->title };
 
 	memcpy(done->item, item, CRDT_ID_LEN);
-	short_of(a, CRDT_R_ITEM, item, done->item_short_id,
-		 sizeof done->item_short_id);
+	action_item__short(a, CRDT_R_ITEM, item, done->item_short_id,
+			   sizeof done->item_short_id);
 	done->title[0] = 0;
 	if (crdt_query_items(a->r.store, &f, a->now, title_row, &t))
 		done->title[0] = 0;
+}
+
+void action_item__done_new(struct action *a, int rtype, uint64_t seq,
+			   const uint8_t item[CRDT_ID_LEN],
+			   struct action_item_done *done)
+{
+	action_new_id(a, seq, 0, done->id);
+	action_item__short(a, rtype, done->id, done->short_id,
+			   sizeof done->short_id);
+	action_item__done_item(a, item, done);
+}
+
+void action_item__done_init(struct action_item_done *done)
+{
+	memset(done->id, 0, sizeof done->id);
+	done->short_id[0] = done->item_short_id[0] = 0;
+	done->title[0] = done->who[0] = 0;
+	done->due = 0;
 }
 
 /* done for a write on the item itself: the record is the item. */
 static void done_self(struct action *a, const uint8_t item[CRDT_ID_LEN],
 		      struct action_item_done *done)
 {
-	done_item(a, item, done);
+	action_item__done_item(a, item, done);
 	memcpy(done->id, done->item, CRDT_ID_LEN);
 	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
-}
-
-static void done_init(struct action_item_done *done)
-{
-	memset(done->id, 0, sizeof done->id);
-	done->short_id[0] = done->item_short_id[0] = 0;
-	done->title[0] = done->who[0] = 0;
-	done->due = 0;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -206,13 +156,10 @@ int action_item_check(struct action *a, const struct action_item_fields *f,
 		if (!s)
 			continue;
 		given = 1;
-		if (strlen(s) > CRDT_MAX_TEXT)
-			return action_fail(a, KITH_EINVAL,
-					   _(text_fields[i].too_long),
-					   CRDT_MAX_TEXT);
-		if (!crdt_utf8_valid((const uint8_t *)s, strlen(s)))
-			return action_fail(a, KITH_EINVAL,
-					   _(text_fields[i].not_utf8));
+		if (action_check_text(a, s, CRDT_MAX_TEXT,
+				      _(text_fields[i].too_long),
+				      _(text_fields[i].not_utf8)))
+			return KITH_EINVAL;
 	}
 	if (f->kind) {
 		given = 1;
@@ -264,6 +211,14 @@ static void fields_op(const struct action_item_fields *f, struct crdt_op *op)
 
 /* ---- writes ------------------------------------------------------------ */
 
+int action_item__commit_new(struct action *a, struct crdt_op *op,
+			    const char *what, uint64_t *seq)
+{
+	if (crdt_op_finish(op))
+		return action_fail_rc(a, KITH_EINVAL, what);
+	return action_commit(a, op, 1, seq, what);
+}
+
 int action_item_add(struct action *a, const struct action_item_fields *f,
 		    struct action_item_done *done)
 {
@@ -271,8 +226,8 @@ int action_item_add(struct action *a, const struct action_item_fields *f,
 	uint64_t seq;
 	int rc;
 
-	done_init(done);
-	rc = need_identity(a);
+	action_item__done_init(done);
+	rc = action_need_identity(a);
 	if (!rc)
 		rc = action_item_check(a, f, 1);
 	if (rc)
@@ -283,9 +238,7 @@ int action_item_add(struct action *a, const struct action_item_fields *f,
 		(void)crdt_op_set_int(&op, F_ITEM_KIND, 0);
 	if (!f->quantity)
 		(void)crdt_op_set_int(&op, F_ITEM_QUANTITY, 1);
-	if (crdt_op_finish(&op))
-		return action_fail_rc(a, KITH_EINVAL, _("cannot save the item"));
-	rc = action_commit(a, &op, 1, &seq, _("cannot save the item"));
+	rc = action_item__commit_new(a, &op, _("cannot save the item"), &seq);
 	if (rc)
 		return rc;
 	action_new_id(a, seq, 0, done->id);
@@ -293,16 +246,11 @@ int action_item_add(struct action *a, const struct action_item_fields *f,
 	return 0;
 }
 
-/*
- * Resolve the item the person typed and read its facts; with not_ours (a
- * translated format taking the id as typed), refuse an item posted by
- * someone else.
- */
-static int find_item(struct action *a, const char *arg, const char *not_ours,
-		     struct crdt_record_info *info)
+int action_item__find(struct action *a, const char *arg, const char *not_ours,
+		      struct crdt_record_info *info)
 {
 	uint8_t id[CRDT_ID_LEN];
-	int rc = need_identity(a);
+	int rc = action_need_identity(a);
 
 	if (!rc)
 		rc = action_resolve(a, CRDT_R_ITEM, arg, id);
@@ -316,131 +264,79 @@ static int find_item(struct action *a, const char *arg, const char *not_ours,
 	return 0;
 }
 
-int action_item_edit(struct action *a, const char *item,
-		     const struct action_item_fields *f,
-		     struct action_item_done *done)
+/*
+ * The write of edit, withdraw and renew: our item (not_ours: the refusal
+ * when it is someone else's), still open (closed: the refusal when it was
+ * withdrawn; both translated formats taking the item as typed), gets op
+ * (its fields set by the caller) as an edit.
+ */
+static int own_item_write(struct action *a, const char *item,
+			  const char *not_ours, const char *closed,
+			  struct crdt_op *op, const char *what,
+			  struct action_item_done *done)
 {
 	struct crdt_record_info info;
-	struct crdt_op op;
-	int rc;
+	int rc = action_item__find(a, item, not_ours, &info);
 
-	done_init(done);
-	rc = action_item_check(a, f, 0);
-	if (!rc)
-		rc = find_item(a, item,
-			       _("you cannot edit item '%s': it was posted by "
-				 "another member"),
-			       &info);
 	if (rc)
 		return rc;
 	if (info.closed)
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' was withdrawn; it cannot be "
-				     "edited"),
-				   item);
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
-	fields_op(f, &op);
-	rc = action_commit_ref(a, &op, info.id, _("cannot save the edit"));
+		return action_fail(a, KITH_EDENIED, closed, item);
+	rc = action_commit_ref(a, op, info.id, what);
 	if (rc)
 		return rc;
 	done_self(a, info.id, done);
 	return 0;
+}
+
+int action_item_edit(struct action *a, const char *item,
+		     const struct action_item_fields *f,
+		     struct action_item_done *done)
+{
+	struct crdt_op op;
+	int rc;
+
+	action_item__done_init(done);
+	rc = action_item_check(a, f, 0);
+	if (rc)
+		return rc;
+	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
+	fields_op(f, &op);
+	return own_item_write(a, item,
+			      _("you cannot edit item '%s': it was posted by "
+				"another member"),
+			      _("item '%s' was withdrawn; it cannot be edited"),
+			      &op, _("cannot save the edit"), done);
 }
 
 int action_item_withdraw(struct action *a, const char *item,
 			 struct action_item_done *done)
 {
-	struct crdt_record_info info;
 	struct crdt_op op;
-	int rc;
 
-	done_init(done);
-	rc = find_item(a, item,
-		       _("you cannot withdraw item '%s': it was posted by "
-			 "another member"),
-		       &info);
-	if (rc)
-		return rc;
-	if (info.closed)
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' is already withdrawn"), item);
+	action_item__done_init(done);
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
 	(void)crdt_op_set_int(&op, F_ITEM_WITHDRAWN, 1);
-	rc = action_commit_ref(a, &op, info.id, _("cannot withdraw the item"));
-	if (rc)
-		return rc;
-	done_self(a, info.id, done);
-	return 0;
+	return own_item_write(a, item,
+			      _("you cannot withdraw item '%s': it was posted "
+				"by another member"),
+			      _("item '%s' is already withdrawn"), &op,
+			      _("cannot withdraw the item"), done);
 }
 
 int action_item_renew(struct action *a, const char *item,
 		      struct action_item_done *done)
 {
-	struct crdt_record_info info;
 	struct crdt_op op;
-	int rc;
 
-	done_init(done);
-	rc = find_item(a, item,
-		       _("you cannot renew item '%s': it was posted by "
-			 "another member"),
-		       &info);
-	if (rc)
-		return rc;
-	if (info.closed)
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' was withdrawn; it cannot be "
-				     "renewed"),
-				   item);
+	action_item__done_init(done);
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM); /* no fields: renew */
-	rc = action_commit_ref(a, &op, info.id, _("cannot renew the item"));
-	if (rc)
-		return rc;
-	done_self(a, info.id, done);
-	return 0;
-}
-
-/*
- * A member's request on an item: their newest active claim on it (the
- * claims query does not say which requests a loan answered, so the newest
- * is taken as the one standing).
- */
-struct req_ctx {
-	char who[2 * CRDT_PK_LEN + 1];
-	uint8_t claim[CRDT_ID_LEN];
-	int found;
-};
-
-static int req_row(void *ctx, const struct crdt_row *r)
-{
-	struct req_ctx *q = ctx;
-
-	if (strcmp(col_text(r, "claimant"), q->who) ||
-	    strcmp(col_text(r, "status"), "active") ||
-	    crdt_unhex(q->claim, CRDT_ID_LEN, col_text(r, "id")))
-		return 0;
-	q->found = 1;
-	return 0;
-}
-
-/* 0 and claim when who has an active request on item, KITH_ENOTFOUND when
- * not, or an error reading. */
-static int request_of(struct action *a, const uint8_t item[CRDT_ID_LEN],
-		      const uint8_t who[CRDT_PK_LEN],
-		      uint8_t claim[CRDT_ID_LEN])
-{
-	struct req_ctx q;
-	int rc;
-
-	memset(&q, 0, sizeof q);
-	crdt_hex(q.who, who, CRDT_PK_LEN);
-	rc = crdt_query_claims(a->r.store, item, req_row, &q);
-	if (rc)
-		return rc;
-	if (!q.found)
-		return KITH_ENOTFOUND;
-	memcpy(claim, q.claim, CRDT_ID_LEN);
-	return 0;
+	return own_item_write(a, item,
+			      _("you cannot renew item '%s': it was posted by "
+				"another member"),
+			      _("item '%s' was withdrawn; it cannot be "
+				"renewed"),
+			      &op, _("cannot renew the item"), done);
 }
 
 int action_item_request(struct action *a, const char *item, const char *note,
@@ -451,8 +347,8 @@ int action_item_request(struct action *a, const char *item, const char *note,
 	uint64_t seq;
 	int rc;
 
-	done_init(done);
-	rc = find_item(a, item, NULL, &info);
+	action_item__done_init(done);
+	rc = action_item__find(a, item, NULL, &info);
 	if (rc)
 		return rc;
 	if (action_is_me(a, info.author))
@@ -464,198 +360,40 @@ int action_item_request(struct action *a, const char *item, const char *note,
 		return action_fail(a, KITH_EDENIED,
 				   _("item '%s' was withdrawn by its owner"),
 				   item);
-	if (note && strlen(note) > CRDT_MAX_TEXT)
-		return action_fail(a, KITH_EINVAL,
-				   _("the note is too long (at most %d bytes)"),
-				   CRDT_MAX_TEXT);
-	if (note && !crdt_utf8_valid((const uint8_t *)note, strlen(note)))
-		return action_fail(a, KITH_EINVAL,
-				   _("the note is not valid UTF-8 text"));
+	if (action_check_text(a, note, CRDT_MAX_TEXT,
+			      _("the note is too long (at most %d bytes)"),
+			      _("the note is not valid UTF-8 text")))
+		return KITH_EINVAL;
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
 	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, info.id, CRDT_ID_LEN);
 	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, 1);
 	if (note && *note)
 		(void)crdt_op_set_text(&op, F_CLAIM_NOTE, note);
-	if (crdt_op_finish(&op))
-		return action_fail_rc(a, KITH_EINVAL,
-				      _("cannot save the request"));
-	rc = action_commit(a, &op, 1, &seq, _("cannot save the request"));
+	rc = action_item__commit_new(a, &op, _("cannot save the request"),
+				     &seq);
 	if (rc)
 		return rc;
-	action_new_id(a, seq, 0, done->id);
-	short_of(a, CRDT_R_CLAIM, done->id, done->short_id,
-		 sizeof done->short_id);
-	done_item(a, info.id, done);
-	member_name(a, info.author, done->who, sizeof done->who);
-	return 0;
-}
-
-/* The borrower of loan id, into who (a name). */
-static int loan_borrower(struct action *a, const uint8_t loan[CRDT_ID_LEN],
-			 char *who, size_t cap);
-
-int action_item_lend(struct action *a, const char *item, const char *to,
-		     int64_t due, struct action_item_done *done)
-{
-	struct crdt_record_info info;
-	struct crdt_op op;
-	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
-	char sid[ACTION_HEX_MAX], name[CRDT_MAX_TEXT + 1];
-	uint64_t seq;
-	int rc;
-
-	done_init(done);
-	rc = find_item(a, item,
-		       _("you cannot lend item '%s': it was posted by another "
-			 "member"),
-		       &info);
-	if (!rc) /* what was typed first, then the item's state */
-		rc = action_resolve(a, CRDT_R_MEMBER, to, who);
-	if (rc)
-		return rc;
-	if (info.closed)
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' was withdrawn; it cannot be "
-				     "lent"),
-				   item);
-	if (info.has_loan) {
-		short_of(a, CRDT_R_LOAN, info.active_loan, sid, sizeof sid);
-		if (loan_borrower(a, info.active_loan, name, sizeof name))
-			name[0] = 0;
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' is already on loan to %s; when "
-				     "it comes back, record it with 'kith item "
-				     "return %s'"),
-				   item, name, sid);
-	}
-	if (action_is_me(a, who))
-		return action_fail(a, KITH_EDENIED,
-				   _("you cannot lend your own item to "
-				     "yourself"));
-	if (due < 0 || due > CRDT_MAX_DATE)
-		return action_fail(a, KITH_EINVAL,
-				   _("the due date is out of range"));
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_LOAN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_ITEM, info.id, CRDT_ID_LEN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_BORROWER, who, CRDT_PK_LEN);
-	if (due)
-		(void)crdt_op_set_int(&op, F_LOAN_DUE, due);
-	rc = request_of(a, info.id, who, claim);
-	if (rc == 0)
-		(void)crdt_op_set_bytes(&op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
-	else if (rc != KITH_ENOTFOUND)
-		return action_fail_rc(a, rc, _("cannot read the requests"));
-	if (crdt_op_finish(&op))
-		return action_fail_rc(a, KITH_EINVAL,
-				      _("cannot record the loan"));
-	rc = action_commit(a, &op, 1, &seq, _("cannot record the loan"));
-	if (rc)
-		return rc;
-	action_new_id(a, seq, 0, done->id);
-	short_of(a, CRDT_R_LOAN, done->id, done->short_id,
-		 sizeof done->short_id);
-	done_item(a, info.id, done);
-	member_name(a, who, done->who, sizeof done->who);
-	done->due = due;
-	return 0;
-}
-
-/* The borrower of a loan: the item row of its item names them. */
-struct borrower_ctx {
-	struct action *a;
-	char *who;
-	size_t cap;
-};
-
-static int borrower_row(void *ctx, const struct crdt_row *r)
-{
-	struct borrower_ctx *b = ctx;
-
-	if (*col_text(r, "borrower"))
-		member_name_hex(b->a, col_text(r, "borrower"), b->who, b->cap);
-	return 0;
-}
-
-static int loan_borrower(struct action *a, const uint8_t loan[CRDT_ID_LEN],
-			 char *who, size_t cap)
-{
-	struct crdt_record_info l;
-	struct crdt_item_filter f = { .kind = -1 };
-	struct borrower_ctx b = { a, who, cap };
-	int rc = crdt_record_info(a->r.store, CRDT_R_LOAN, loan, &l);
-
-	who[0] = 0;
-	if (rc)
-		return rc;
-	f.id = l.target;
-	return crdt_query_items(a->r.store, &f, a->now, borrower_row, &b);
-}
-
-int action_item_return(struct action *a, const char *arg,
-		       struct action_item_done *done)
-{
-	static const char *not_ours = N_("you cannot record the return of "
-					 "item '%s': it was posted by another "
-					 "member");
-	struct crdt_record_info info, loan;
-	uint8_t id[CRDT_ID_LEN];
-	struct crdt_op op;
-	int rc;
-
-	done_init(done);
-	rc = need_identity(a);
-	if (rc)
-		return rc;
-	/* an item id, else a loan id (what 'item lend' printed) */
-	if (crdt_resolve(a->r.store, CRDT_R_ITEM, arg, id) == KITH_ENOTFOUND &&
-	    crdt_resolve(a->r.store, CRDT_R_LOAN, arg, id) == 0) {
-		rc = crdt_record_info(a->r.store, CRDT_R_LOAN, id, &loan);
-		if (!rc)
-			rc = crdt_record_info(a->r.store, CRDT_R_ITEM,
-					      loan.target, &info);
-		if (rc)
-			return action_fail_rc(a, rc, _("cannot read the loan"));
-		if (!action_is_me(a, info.author))
-			return action_fail(a, KITH_EDENIED,
-					   _("you cannot record the return of "
-					     "loan '%s': the item was posted "
-					     "by another member"),
-					   arg);
-		if (loan.closed || !info.has_loan ||
-		    !crdt_equal(info.active_loan, id, CRDT_ID_LEN))
-			return action_fail(a, KITH_EDENIED,
-					   _("loan '%s' was already returned"),
-					   arg);
-	} else {
-		rc = find_item(a, arg, _(not_ours), &info);
-		if (rc)
-			return rc;
-		if (!info.has_loan)
-			return action_fail(a, KITH_EDENIED,
-					   _("item '%s' is not on loan"), arg);
-	}
-	memcpy(done->id, info.active_loan, CRDT_ID_LEN);
-	short_of(a, CRDT_R_LOAN, done->id, done->short_id,
-		 sizeof done->short_id);
-	if (loan_borrower(a, done->id, done->who, sizeof done->who))
-		done->who[0] = 0;
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_LOAN);
-	(void)crdt_op_set_int(&op, F_LOAN_RETURNED, 1);
-	rc = action_commit_ref(a, &op, info.active_loan,
-			       _("cannot record the return"));
-	if (rc)
-		return rc;
-	done_item(a, info.id, done);
+	action_item__done_new(a, CRDT_R_CLAIM, seq, info.id, done);
+	action_item__who(a, info.author, done);
 	return 0;
 }
 
 /* ---- read models ------------------------------------------------------- */
+
+/* How member hex is shown (action_person's label) into out; p: scratch. */
+static void person_label(struct action *a, const char *hex,
+			 struct action_person *p, char *out, size_t cap)
+{
+	action_person_hex(a, hex, p);
+	snprintf(out, cap, "%s", p->label);
+}
 
 struct view_ctx {
 	struct action *a;
 	action_item_fn fn;
 	void *ctx;
 	struct action_item_view v;
+	struct action_person p; /* scratch: too big for the stack of a row */
 };
 
 static int view_row(void *ctx, const struct crdt_row *r)
@@ -668,36 +406,32 @@ static int view_row(void *ctx, const struct crdt_row *r)
 
 	memset(v, 0, sizeof *v);
 	v->row = r;
-	v->id = col_text(r, "id");
+	v->id = action_col_text(r, "id");
 	action_short_id(x->a, CRDT_R_ITEM, v->id, v->short_id,
 			sizeof v->short_id);
-	v->title = col_text(r, "title");
-	v->kind = col_text(r, "kind");
-	v->status = col_text(r, "status");
-	v->category = col_text(r, "category");
-	v->unit = col_text(r, "unit");
-	v->condition = col_text(r, "condition");
-	v->location = col_text(r, "location");
-	v->description = col_text(r, "description");
-	v->quantity = col_int(r, "quantity");
-	v->until = col_int(r, "until");
-	v->owner = col_text(r, "author");
-	if (*col_text(r, "author_name"))
-		snprintf(v->owner_name, sizeof v->owner_name, "%s",
-			 col_text(r, "author_name"));
-	else
-		member_name_hex(x->a, v->owner, v->owner_name,
-				sizeof v->owner_name);
+	v->title = action_col_text(r, "title");
+	v->kind = action_col_text(r, "kind");
+	v->status = action_col_text(r, "status");
+	v->category = action_col_text(r, "category");
+	v->unit = action_col_text(r, "unit");
+	v->condition = action_col_text(r, "condition");
+	v->location = action_col_text(r, "location");
+	v->description = action_col_text(r, "description");
+	v->quantity = action_col_int(r, "quantity");
+	v->until = action_col_int(r, "until");
+	v->owner = action_col_text(r, "author");
+	person_label(x->a, v->owner, &x->p, v->owner_name,
+		     sizeof v->owner_name);
 	if (x->a->r.id.sk) {
 		crdt_hex(me, x->a->r.id.pk, CRDT_PK_LEN);
 		v->mine = !strcmp(me, v->owner);
 	}
-	v->borrower = col_text(r, "borrower");
+	v->borrower = action_col_text(r, "borrower");
 	if (*v->borrower) {
 		v->on_loan = 1;
-		member_name_hex(x->a, v->borrower, v->borrower_name,
-				sizeof v->borrower_name);
-		v->due = col_int(r, "due");
+		person_label(x->a, v->borrower, &x->p, v->borrower_name,
+			     sizeof v->borrower_name);
+		v->due = action_col_int(r, "due");
 		v->overdue = v->due && v->due < x->a->now;
 		if (crdt_unhex(id, CRDT_ID_LEN, v->id) == 0 &&
 		    crdt_record_info(x->a->r.store, CRDT_R_ITEM, id, &info) ==
@@ -722,7 +456,7 @@ int action_item_list(struct action *a, const struct action_item_filter *f,
 	if (f->kind && kind_of(a, f->kind, &q.kind))
 		return KITH_EINVAL;
 	if (f->mine) {
-		rc = need_identity(a);
+		rc = action_need_identity(a);
 		if (rc)
 			return rc;
 		q.author = a->r.id.pk;
@@ -750,6 +484,7 @@ struct request_ctx {
 	action_item_request_fn fn;
 	void *ctx;
 	struct action_item_request_view v;
+	struct action_person p;
 };
 
 static int request_row(void *ctx, const struct crdt_row *r)
@@ -759,19 +494,15 @@ static int request_row(void *ctx, const struct crdt_row *r)
 
 	memset(v, 0, sizeof *v);
 	v->row = r;
-	v->id = col_text(r, "id");
+	v->id = action_col_text(r, "id");
 	action_short_id(x->a, CRDT_R_CLAIM, v->id, v->short_id,
 			sizeof v->short_id);
-	v->status = col_text(r, "status");
-	v->note = col_text(r, "note");
-	v->quantity = col_int(r, "quantity");
-	v->requester = col_text(r, "claimant");
-	if (*col_text(r, "claimant_name"))
-		snprintf(v->requester_name, sizeof v->requester_name, "%s",
-			 col_text(r, "claimant_name"));
-	else
-		member_name_hex(x->a, v->requester, v->requester_name,
-				sizeof v->requester_name);
+	v->status = action_col_text(r, "status");
+	v->note = action_col_text(r, "note");
+	v->quantity = action_col_int(r, "quantity");
+	v->requester = action_col_text(r, "claimant");
+	person_label(x->a, v->requester, &x->p, v->requester_name,
+		     sizeof v->requester_name);
 	return x->fn(x->ctx, v);
 }
 

@@ -1,7 +1,8 @@
 /*
  * item.h - items: what a member offers (a ladder to lend, seedlings to give,
- * a spare room), the requests neighbours make for them, and the loans that
- * answer those requests.
+ * a spare room) and the requests neighbours make for them.  The loans that
+ * answer those requests are in loan.h; both share struct
+ * action_item_done.
  *
  * Who may do what:
  *   - anyone with an identity may post an item (action_item_add);
@@ -11,9 +12,7 @@
  *     cannot request their own item;
  *   - a withdrawn item is closed for good: no edit, renew, request, loan
  *     or second withdrawal;
- *   - an item is lent to one member at a time, never to its owner; a loan
- *     to a member who asked for the item answers their request (the loan
- *     names it, so the request stops counting; crdt/query.h).
+ *   - lending and returns: loan.h.
  * crdt/ enforces the same on apply (an edit or loan by anyone but the
  * owner is ignored there); these checks are what a person hears before
  * anything is written.  A refused action writes nothing.
@@ -23,8 +22,9 @@
  * are resolved with action_resolve, so refusals quote them as typed.
  * Results: full ids as bytes plus the short id (action_short_id) people
  * see, in a struct action_item_done the caller owns (cleared first: it
- * must not hold the inputs).  Status words are English ("available", "requested", "on_loan",
- * "expired", "withdrawn"; requests: "active", "delivered", "cancelled"):
+ * must not hold the inputs).  Status words are English ("available",
+ * "requested", "on_loan", "expired", "withdrawn"; requests: "active",
+ * "delivered", "cancelled"):
  * interfaces translate them for people with action_pgettext("status", ...)
  * and keep them as they are for machines.
  *
@@ -39,6 +39,7 @@
 #include "action.h"
 #include "crdt/change.h"
 #include "crdt/query.h"
+#include "names.h"
 
 #define ACTION_HEX_MAX (2 * CRDT_PK_LEN + 1) /* a member key in hex */
 
@@ -72,8 +73,9 @@ struct action_item_done {
 	uint8_t item[CRDT_ID_LEN];
 	char item_short_id[ACTION_HEX_MAX];
 	char title[CRDT_MAX_TEXT + 1];
-	char who[CRDT_MAX_TEXT + 1]; /* owner (request), borrower (lend,
-					return); "" otherwise */
+	char who[ACTION_PERSON_MAX]; /* owner (request), borrower (lend,
+					return), as action_person shows
+					them; "" otherwise */
 	int64_t due;		     /* lend: the due date, or 0 */
 };
 
@@ -123,27 +125,6 @@ __attribute__((warn_unused_result)) int
 action_item_request(struct action *a, const char *item, const char *note,
 		    struct action_item_done *done);
 
-/*
- * Lend our item to member to (a name or id prefix) until due (unix
- * seconds; 0: no due date), answering their standing request when they
- * made one.  Refused: not ours, withdrawn, already on loan, lending to
- * ourselves, an unknown or ambiguous member.  done: the loan's id, the
- * item's title, the borrower's name, the due date.
- */
-__attribute__((warn_unused_result)) int
-action_item_lend(struct action *a, const char *item, const char *to,
-		 int64_t due, struct action_item_done *done);
-
-/*
- * Record that our lent item came back.  id is the item's id or the loan's
- * (the item is tried first).  Refused: not ours, not on loan, a loan that
- * was returned already or is not the item's current one.  done: the
- * loan's id, the item's title, the borrower's name.
- */
-__attribute__((warn_unused_result)) int
-action_item_return(struct action *a, const char *id,
-		   struct action_item_done *done);
-
 /* ---- read models ------------------------------------------------------- */
 
 /* Which items a list shows (crdt/query.h crdt_item_filter). */
@@ -171,14 +152,14 @@ struct action_item_view {
 	int64_t quantity;
 	int64_t until; /* 0: none */
 	const char *owner; /* hex key */
-	char owner_name[CRDT_MAX_TEXT + 1]; /* or a short id */
+	char owner_name[ACTION_PERSON_MAX]; /* action_person's label */
 	int mine;			    /* the acting identity owns it */
 	/* the current loan, when status is on_loan */
 	int on_loan;
 	char loan_id[ACTION_HEX_MAX];
 	char loan_short_id[ACTION_HEX_MAX];
 	const char *borrower; /* hex key, or "" */
-	char borrower_name[CRDT_MAX_TEXT + 1];
+	char borrower_name[ACTION_PERSON_MAX];
 	int64_t due; /* 0: none */
 	int overdue; /* on loan past due */
 };
@@ -192,7 +173,7 @@ struct action_item_request_view {
 	const char *note;
 	int64_t quantity;
 	const char *requester; /* hex key */
-	char requester_name[CRDT_MAX_TEXT + 1];
+	char requester_name[ACTION_PERSON_MAX];
 };
 
 typedef int (*action_item_fn)(void *ctx, const struct action_item_view *v);
@@ -211,5 +192,34 @@ action_item_list(struct action *a, const struct action_item_filter *f,
 __attribute__((warn_unused_result)) int
 action_item_show(struct action *a, const char *item, action_item_fn item_fn,
 		 action_item_request_fn request_fn, void *ctx);
+
+/* ---- internal: shared by action/item.c and action/loan.c only ---------- */
+
+/* Clear done (it must not hold the inputs). */
+void action_item__done_init(struct action_item_done *done);
+/* done->item, its short id and title. */
+void action_item__done_item(struct action *a, const uint8_t item[CRDT_ID_LEN],
+			    struct action_item_done *done);
+/* done->id: op 0 of our change seq (a record of rtype), its short id, and
+ * the item it is about. */
+void action_item__done_new(struct action *a, int rtype, uint64_t seq,
+			   const uint8_t item[CRDT_ID_LEN],
+			   struct action_item_done *done);
+/* done->who: member pk as action_person shows them. */
+void action_item__who(struct action *a, const uint8_t pk[CRDT_PK_LEN],
+		      struct action_item_done *done);
+/* The short id of record id of rtype into out. */
+void action_item__short(struct action *a, int rtype,
+			const uint8_t id[CRDT_ID_LEN], char *out, size_t cap);
+/*
+ * Resolve the item the person typed (the identity must be loaded) and
+ * read its facts; with not_ours (a translated format taking the id as
+ * typed), refuse an item posted by someone else.
+ */
+int action_item__find(struct action *a, const char *arg, const char *not_ours,
+		      struct crdt_record_info *info);
+/* Finish op (a new record) and commit it; what: the failure's subject. */
+int action_item__commit_new(struct action *a, struct crdt_op *op,
+			    const char *what, uint64_t *seq);
 
 #endif

@@ -13,20 +13,6 @@
 #include "i18n.h"
 #include "member.h"
 
-/* One profile text: length and UTF-8 (crdt/rules.h checks them again). */
-static int check_text(struct action *a, const char *s)
-{
-	if (strlen(s) > CRDT_MAX_TEXT)
-		return action_fail(a, KITH_EINVAL,
-				   _("a profile text is too long (at most %d "
-				     "bytes)"),
-				   CRDT_MAX_TEXT);
-	if (!crdt_utf8_valid((const uint8_t *)s, strlen(s)))
-		return action_fail(a, KITH_EINVAL,
-				   _("a profile text is not valid UTF-8"));
-	return 0;
-}
-
 /* The SELF op of p into op (its values point into p); 0 or KITH_EINVAL
  * with a->msg. */
 static int profile_op(struct action *a, const struct action_profile *p,
@@ -53,7 +39,11 @@ static int profile_op(struct action *a, const struct action_profile *p,
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
 		if (!f[i].s)
 			continue;
-		rc = check_text(a, f[i].s);
+		/* crdt/rules.h checks them again */
+		rc = action_check_text(a, f[i].s, CRDT_MAX_TEXT,
+				       _("a profile text is too long (at most "
+					 "%d bytes)"),
+				       _("a profile text is not valid UTF-8"));
 		if (rc)
 			return rc;
 		if (crdt_op_set_text(op, f[i].field, f[i].s))
@@ -106,11 +96,9 @@ int action_member_profile(struct action *a, const struct action_profile *p,
 	size_t slen = 0;
 	int rc;
 
-	if (!a->r.id.sk)
-		return action_fail(a, KITH_ENOIDENT,
-				   _("no identity in '%s'; run 'kith init "
-				     "--name YOUR_NAME' first"),
-				   a->home);
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
 	rc = profile_op(a, p, &op);
 	if (rc)
 		goto out;
@@ -145,13 +133,6 @@ out:
 
 /* ---- read models ------------------------------------------------------- */
 
-static const char *col_text(const struct crdt_row *r, const char *name)
-{
-	const struct crdt_col *c = crdt_row_get(r, name);
-
-	return c && c->type == CRDT_COL_TEXT && c->s ? c->s : "";
-}
-
 static double col_real(const struct crdt_row *r, const char *name)
 {
 	const struct crdt_col *c = crdt_row_get(r, name);
@@ -159,13 +140,6 @@ static double col_real(const struct crdt_row *r, const char *name)
 	if (!c)
 		return 0;
 	return c->type == CRDT_COL_REAL ? c->d : (double)c->i;
-}
-
-static int col_int(const struct crdt_row *r, const char *name)
-{
-	const struct crdt_col *c = crdt_row_get(r, name);
-
-	return c && c->type == CRDT_COL_INT ? (int)c->i : 0;
 }
 
 static int verified(struct action *a, const char *hex)
@@ -186,11 +160,13 @@ static int me_row(void *ctx, const struct crdt_row *r)
 {
 	struct action_me *me = ctx;
 
-	copy_text(me->id, sizeof me->id, col_text(r, "id"));
-	copy_text(me->name, sizeof me->name, col_text(r, "name"));
-	copy_text(me->building, sizeof me->building, col_text(r, "building"));
-	copy_text(me->unit, sizeof me->unit, col_text(r, "unit"));
-	copy_text(me->skills, sizeof me->skills, col_text(r, "skills"));
+	copy_text(me->id, sizeof me->id, action_col_text(r, "id"));
+	copy_text(me->name, sizeof me->name, action_col_text(r, "name"));
+	copy_text(me->building, sizeof me->building,
+		  action_col_text(r, "building"));
+	copy_text(me->unit, sizeof me->unit, action_col_text(r, "unit"));
+	copy_text(me->skills, sizeof me->skills,
+		  action_col_text(r, "skills"));
 	me->hours = col_real(r, "hours");
 	return 1; /* found */
 }
@@ -201,11 +177,9 @@ int action_member_whoami(struct action *a, struct action_me *me)
 	int rc;
 
 	memset(me, 0, sizeof *me);
-	if (!a->r.id.sk)
-		return action_fail(a, KITH_ENOIDENT,
-				   _("no identity in '%s'; run 'kith init "
-				     "--name YOUR_NAME' first"),
-				   a->home);
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
 	rc = crdt_query_members(a->r.store, a->r.id.pk, me_row, me);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot read your profile"));
@@ -245,16 +219,16 @@ static int list_row(void *ctx, const struct crdt_row *r)
 
 	memset(&m, 0, sizeof m);
 	m.row = r;
-	m.id = col_text(r, "id");
+	m.id = action_col_text(r, "id");
 	action_short_id(l->a, CRDT_R_MEMBER, m.id, m.short_id,
 			sizeof m.short_id);
-	m.name = col_text(r, "name");
+	m.name = action_col_text(r, "name");
 	m.shown = *m.name ? m.name : m.short_id;
-	m.building = col_text(r, "building");
-	m.unit = col_text(r, "unit");
-	m.skills = col_text(r, "skills");
+	m.building = action_col_text(r, "building");
+	m.unit = action_col_text(r, "unit");
+	m.skills = action_col_text(r, "skills");
 	m.hours = col_real(r, "hours");
-	m.forked = col_int(r, "forked");
+	m.forked = (int)action_col_int(r, "forked");
 	m.verified = verified(l->a, m.id);
 	l->stop = l->fn(l->ctx, &m);
 	return l->stop;

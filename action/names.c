@@ -6,25 +6,8 @@
 
 #include "crdt/codec.h"
 #include "crdt/schema.h"
+#include "i18n.h"
 #include "names.h"
-
-struct name_ctx {
-	char *out;
-	size_t cap;
-	int found;
-};
-
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	struct name_ctx *n = ctx;
-	const struct crdt_col *c = crdt_row_get(r, "name");
-
-	if (c && c->s && *c->s) {
-		snprintf(n->out, n->cap, "%s", c->s);
-		n->found = 1;
-	}
-	return 0;
-}
 
 /* Cut s (cap bytes) back to a whole UTF-8 sequence. */
 static void cut_utf8(char *s, size_t cap)
@@ -46,39 +29,68 @@ static void cut_utf8(char *s, size_t cap)
 	}
 }
 
-int action_member_name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-		       char *out, size_t cap)
+static int name_row(void *ctx, const struct crdt_row *r)
 {
-	struct name_ctx n = { out, cap, 0 };
-	char hex[2 * CRDT_PK_LEN + 1];
-	uint8_t id[CRDT_PK_LEN];
+	const struct crdt_col *c = crdt_row_get(r, "name");
+	struct action_person *p = ctx;
 
-	if (!cap)
-		return 0;
-	out[0] = 0;
-	if (a->open && crdt_query_members(a->r.store, pk, name_row, &n) == 0 &&
-	    n.found) {
-		cut_utf8(out, cap);
-		return 1;
-	}
-	crdt_hex(hex, pk, CRDT_PK_LEN);
-	/* a key this replica does not know resolves at no length: then its
-	 * first 8 characters, as git shows an abbreviated id */
-	if (a->open && crdt_resolve(a->r.store, CRDT_R_MEMBER, hex, id) == 0)
-		action_short_id(a, CRDT_R_MEMBER, hex, out, cap);
-	else
-		snprintf(out, cap, "%.8s", hex);
+	if (c && c->type == CRDT_COL_TEXT && c->s)
+		snprintf(p->name, sizeof p->name, "%s", c->s);
 	return 0;
 }
 
-int action_member_name_hex(struct action *a, const char *hex, char *out,
-			   size_t cap)
+void action_person(struct action *a, const uint8_t pk[CRDT_PK_LEN],
+		   struct action_person *p)
+{
+	uint8_t other[CRDT_PK_LEN];
+	char sid[ACTION_SHORT_MAX];
+	int unique = 0;
+
+	memset(p, 0, sizeof *p);
+	memcpy(p->pk, pk, CRDT_PK_LEN);
+	crdt_hex(p->hex, pk, CRDT_PK_LEN);
+	if (!a->open || crdt_query_members(a->r.store, pk, name_row, p))
+		p->name[0] = 0;
+	cut_utf8(p->name, sizeof p->name);
+	p->named = p->name[0] != 0;
+	if (p->named) {
+		unique = crdt_resolve(a->r.store, CRDT_R_MEMBER, p->name,
+				      other) == 0 &&
+			 crdt_equal(other, pk, CRDT_PK_LEN);
+		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
+	} else if (a->open && crdt_resolve(a->r.store, CRDT_R_MEMBER, p->hex,
+					   other) == 0) {
+		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
+	} else {
+		/* not a member here (yet): no prefix would resolve; its
+		 * first 8 characters, as git shows an abbreviated id */
+		snprintf(sid, sizeof sid, "%.8s", p->hex);
+	}
+	if (!p->named)
+		snprintf(p->label, sizeof p->label, "%s", sid);
+	else if (unique)
+		snprintf(p->label, sizeof p->label, "%s", p->name);
+	else
+		/* TRANSLATORS: a member's name and short id, when another
+		 * member has the same name */
+		snprintf(p->label, sizeof p->label, _("%s (%s)"), p->name, sid);
+	if (unique && !strpbrk(p->name, " \t\n'\"\\$`"))
+		snprintf(p->handle, sizeof p->handle, "%s", p->name);
+	else
+		snprintf(p->handle, sizeof p->handle, "%s", sid);
+}
+
+void action_person_hex(struct action *a, const char *hex,
+		       struct action_person *p)
 {
 	uint8_t pk[CRDT_PK_LEN];
 
 	if (hex && strlen(hex) == 2 * CRDT_PK_LEN &&
-	    crdt_unhex(pk, CRDT_PK_LEN, hex) == 0)
-		return action_member_name(a, pk, out, cap);
-	snprintf(out, cap, "%s", hex ? hex : "");
-	return 0;
+	    crdt_unhex(pk, CRDT_PK_LEN, hex) == 0) {
+		action_person(a, pk, p);
+		return;
+	}
+	memset(p, 0, sizeof *p);
+	snprintf(p->label, sizeof p->label, "%s", hex ? hex : "");
+	snprintf(p->handle, sizeof p->handle, "%s", p->label);
 }

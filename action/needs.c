@@ -19,12 +19,10 @@ static int check_building(struct action *a, const char *building)
 	if (!*building)
 		return action_fail(a, KITH_EINVAL,
 				   _("the building name cannot be empty"));
-	if (strlen(building) > CRDT_MAX_TEXT)
-		return action_fail(a, KITH_EINVAL,
-				   _("the building name is too long (at most "
-				     "%d bytes)"),
-				   CRDT_MAX_TEXT);
-	return 0;
+	return action_check_text(a, building, CRDT_MAX_TEXT,
+				 _("the building name is too long (at most "
+				   "%d bytes)"),
+				 NULL);
 }
 
 int action_needs_inventory(struct action *a, const char *building,

@@ -49,42 +49,6 @@ void action_wish__short(struct action *a, int rtype, const uint8_t *id,
 	action_short_id(a, rtype, hex, out, cap);
 }
 
-void action_wish_who(struct action *a, const char *hex, const char *name,
-		     char *out, size_t cap)
-{
-	if (name && *name)
-		snprintf(out, cap, "%s", name);
-	else
-		action_short_id(a, CRDT_R_MEMBER, hex, out, cap);
-}
-
-struct name_ctx {
-	char name[ACTION_NAME_MAX];
-};
-
-static int name_row(void *ctx, const struct crdt_row *r)
-{
-	struct name_ctx *n = ctx;
-	const struct crdt_col *c = crdt_row_get(r, "name");
-
-	if (c && c->type == CRDT_COL_TEXT && c->s)
-		snprintf(n->name, sizeof n->name, "%s", c->s);
-	return 0;
-}
-
-/* A member's name as people are shown it. */
-void action_wish__name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-		       char *out, size_t cap)
-{
-	struct name_ctx n = { "" };
-	char hex[2 * CRDT_PK_LEN + 1];
-
-	crdt_hex(hex, pk, CRDT_PK_LEN);
-	if (crdt_query_members(a->r.store, pk, name_row, &n))
-		n.name[0] = 0;
-	action_wish_who(a, hex, n.name, out, cap);
-}
-
 int action_wish__info(struct action *a, int rtype, const uint8_t *id,
 		      struct crdt_record_info *info)
 {
@@ -184,38 +148,15 @@ void action_wish__fill(struct action *a, const uint8_t *id,
 
 /* ---- a wish's fields ---------------------------------------------------- */
 
+/* Text fields of a wish, with their refusal when too long (KITH_ETOOBIG:
+ * crdt_op_set_text refuses more than CRDT_MAX_TEXT bytes). */
 static int set_text(struct action *a, struct crdt_op *op, unsigned field,
-		    const char *s)
+		    const char *s, const char *too_long)
 {
 	if (!s || !crdt_op_set_text(op, field, s))
 		return 0;
-	switch (field) {
-	case F_WISH_TITLE:
-		return action_fail(a, KITH_ETOOBIG,
-				   _("the title is too long (at most %d "
-				     "bytes)"),
-				   CRDT_MAX_TEXT);
-	case F_WISH_DESCRIPTION:
-		return action_fail(a, KITH_ETOOBIG,
-				   _("the description is too long (at most %d "
-				     "bytes)"),
-				   CRDT_MAX_TEXT);
-	case F_WISH_CATEGORY:
-		return action_fail(a, KITH_ETOOBIG,
-				   _("the category is too long (at most %d "
-				     "bytes)"),
-				   CRDT_MAX_TEXT);
-	case F_WISH_LOCATION:
-		return action_fail(a, KITH_ETOOBIG,
-				   _("the location is too long (at most %d "
-				     "bytes)"),
-				   CRDT_MAX_TEXT);
-	default:
-		return action_fail(a, KITH_ETOOBIG,
-				   _("the name of the neighbour it is for is "
-				     "too long (at most %d bytes)"),
-				   CRDT_MAX_TEXT);
-	}
+	action_fail(a, KITH_ETOOBIG, too_long, CRDT_MAX_TEXT);
+	return KITH_ETOOBIG;
 }
 
 static int set_fields(struct action *a, struct crdt_op *op,
@@ -238,15 +179,24 @@ static int set_fields(struct action *a, struct crdt_op *op,
 		return action_fail(a, KITH_EINVAL,
 				   _("the date it is needed by is out of "
 				     "range"));
-	rc = set_text(a, op, F_WISH_TITLE, w->title);
+	rc = set_text(a, op, F_WISH_TITLE, w->title,
+		      _("the title is too long (at most %d bytes)"));
 	if (!rc)
-		rc = set_text(a, op, F_WISH_DESCRIPTION, w->description);
+		rc = set_text(a, op, F_WISH_DESCRIPTION, w->description,
+			      _("the description is too long (at most %d "
+				"bytes)"));
 	if (!rc)
-		rc = set_text(a, op, F_WISH_CATEGORY, w->category);
+		rc = set_text(a, op, F_WISH_CATEGORY, w->category,
+			      _("the category is too long (at most %d "
+				"bytes)"));
 	if (!rc)
-		rc = set_text(a, op, F_WISH_LOCATION, w->location);
+		rc = set_text(a, op, F_WISH_LOCATION, w->location,
+			      _("the location is too long (at most %d "
+				"bytes)"));
 	if (!rc)
-		rc = set_text(a, op, F_WISH_FOR, w->for_name);
+		rc = set_text(a, op, F_WISH_FOR, w->for_name,
+			      _("the name of the neighbour it is for is too "
+				"long (at most %d bytes)"));
 	if (rc)
 		return rc;
 	if (w->kind >= 0)
@@ -369,8 +319,11 @@ int action_wish_edit(struct action *a, const char *wish,
 	return rc;
 }
 
-int action_wish_withdraw(struct action *a, const char *wish,
-			 struct action_wish_result *out)
+/* A write of our wish that sets field to 1 (0: no field, a renewal);
+ * what: the failure's subject. */
+static int own_wish_mark(struct action *a, const char *wish,
+			 enum action_wish__verb v, unsigned field,
+			 const char *what, struct action_wish_result *out)
 {
 	struct action_wish_result spare;
 	struct crdt_record_info info;
@@ -378,34 +331,30 @@ int action_wish_withdraw(struct action *a, const char *wish,
 	int rc;
 
 	out = action_wish__result(out, &spare);
-	rc = action_wish__own(a, wish, ACTION_WISH__WITHDRAW, &info);
+	rc = action_wish__own(a, wish, v, &info);
 	if (rc)
 		return rc;
 	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH);
-	(void)crdt_op_set_int(&op, F_WISH_WITHDRAWN, 1);
-	rc = action_commit_ref(a, &op, info.id, _("cannot withdraw the wish"));
+	if (field)
+		(void)crdt_op_set_int(&op, field, 1);
+	rc = action_commit_ref(a, &op, info.id, what);
 	if (!rc)
 		action_wish__fill(a, info.id, out);
 	return rc;
 }
 
+int action_wish_withdraw(struct action *a, const char *wish,
+			 struct action_wish_result *out)
+{
+	return own_wish_mark(a, wish, ACTION_WISH__WITHDRAW, F_WISH_WITHDRAWN,
+			     _("cannot withdraw the wish"), out);
+}
+
 int action_wish_renew(struct action *a, const char *wish,
 		      struct action_wish_result *out)
 {
-	struct action_wish_result spare;
-	struct crdt_record_info info;
-	struct crdt_op op;
-	int rc;
-
-	out = action_wish__result(out, &spare);
-	rc = action_wish__own(a, wish, ACTION_WISH__RENEW, &info);
-	if (rc)
-		return rc;
-	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_WISH); /* no fields: renew */
-	rc = action_commit_ref(a, &op, info.id, _("cannot renew the wish"));
-	if (!rc)
-		action_wish__fill(a, info.id, out);
-	return rc;
+	return own_wish_mark(a, wish, ACTION_WISH__RENEW, 0,
+			     _("cannot renew the wish"), out);
 }
 
 /* ---- what people are shown ---------------------------------------------- */

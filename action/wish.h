@@ -13,7 +13,7 @@
  * at least 6 characters), resolved with action_resolve, so refusals quote
  * it as typed ("wish '3fa2c1' was withdrawn").  New records come back as
  * 16 bytes; results meant for people carry short ids (action_short_id) and
- * names (a member's name, or a short id when they have none).
+ * names (action_person's label, action/names.h).
  *
  * Every write needs the acting identity (action_open with ACTION_IDENTITY);
  * a refused write writes nothing.  Refusals, with the rc each returns:
@@ -63,10 +63,8 @@
 #include <stdint.h>
 
 #include "action.h"
+#include "names.h"
 #include "private.h"
-
-#define ACTION_NAME_MAX 128	/* a member's name as shown, or a short id */
-#define ACTION_SHORT_MAX 65	/* a short id (action_short_id) */
 
 /* Status words, as crdt/query.h derives them (English; shown translated
  * with action_pgettext("status", word)). */
@@ -101,7 +99,7 @@ struct action_wish_result {
 	int has_claim;
 	int other_found;
 	uint8_t other[CRDT_PK_LEN];
-	char name[ACTION_NAME_MAX];	/* other's name, or short id */
+	char name[ACTION_PERSON_MAX];	/* other as action_person shows them */
 	char wish_short[ACTION_SHORT_MAX];
 	char claim_short[ACTION_SHORT_MAX];
 	int64_t quarters;		/* confirm: quarters credited, -1 none */
@@ -199,11 +197,6 @@ action_wish_show(struct action *a, const char *wish,
 		 struct action_private_view *priv, crdt_row_fn wish_fn,
 		 crdt_row_fn claim_fn, void *ctx, uint8_t *id);
 
-/* How to show member hex (a key in hex) to people: name when it is not
- * empty, else the member's short id. */
-void action_wish_who(struct action *a, const char *hex, const char *name,
-		     char *out, size_t cap);
-
 /* ---- internal: shared by action/wish.c and action/claim.c only --------- */
 
 enum action_wish__verb {
@@ -222,9 +215,6 @@ int action_wish__identity(struct action *a);
 /* Short id of record id (n bytes) into out. */
 void action_wish__short(struct action *a, int rtype, const uint8_t *id,
 			size_t n, char *out, size_t cap);
-/* A member's name, or short id. */
-void action_wish__name(struct action *a, const uint8_t pk[CRDT_PK_LEN],
-		       char *out, size_t cap);
 int action_wish__info(struct action *a, int rtype, const uint8_t *id,
 		      struct crdt_record_info *info);
 int action_wish__load(struct action *a, int rtype, const char *arg,

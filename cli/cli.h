@@ -90,8 +90,6 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The usage error for what getopt_long returned ('?', ':' or 1). */
 int cli_bad_option(const struct cli_cmd *cmd, char **argv, int ch);
-/* Failure message for a kith error code; returns CLI_FAIL. */
-int cli_fail_rc(struct cli *c, int rc, const char *what);
 
 /* Open the replica of the data directory, which must exist; with
  * need_identity, load the identity too and fail with advice when there is
@@ -104,6 +102,17 @@ int cli_fail_action(struct cli *c);
 /* The same as a usage error (the synopsis of cmd, or of the command being
  * run, follows); returns CLI_USAGE. */
 int cli_usage_action(struct cli *c, const struct cli_cmd *cmd);
+/* An action's refusal rc: KITH_EINVAL (a value the person gave is missing
+ * or malformed) as cli_usage_action, anything else as cli_fail_action. */
+int cli_refused(struct cli *c, const struct cli_cmd *cmd, int rc);
+/* Say what happened, for people: fmt (already translated, _()) and its
+ * arguments on stderr, ended by a newline unless fmt ends with one; nothing
+ * with --json (stdout then holds the result). */
+void cli_say(struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A new record's full id on stdout, for scripts: bare, or {"id":"..."}
+ * with --json. */
+void cli_print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN]);
 void cli_close(struct cli *c);
 
 /* Parsing of option values; 0 or -1 (message printed by caller).  Numbers
@@ -129,28 +138,11 @@ int cli_output_write(const char *path, const void *buf, size_t len);
 /* Message for an error of the three above. */
 const char *cli_output_strerror(int rc);
 
-/* Resolve an id argument of a record type; prints the error itself. */
-int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out);
-
-/* 1 if op sets field. */
-int cli_has_field(const struct crdt_op *op, unsigned field);
-/* Print the id of the record created by op idx of our change seq. */
-void cli_print_new_id(struct cli *c, uint64_t seq, uint32_t idx);
 /* Exactly one positional id argument. */
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 		   const char **id);
-/* Finish op as an edit of record id and commit it. */
-int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
-		   const char *what);
-
-/* Load the community key for what ("bundles", "sessions"), or say how to
- * join one. */
-int cli_community_key(struct cli *c, struct peer_community *com,
-		      const char *what);
 /* The emergency banner (text mode, when emergency mode is on). */
 void cli_banner(struct cli *c);
-/* 1 if we hold role now; else prints why not and returns 0. */
-int cli_require_role(struct cli *c, int role, const char *what);
 
 /* Output (cli/out.c).  Every text value from the replica that is printed
  * goes through one of these; never printf("%s") it directly. */

@@ -15,15 +15,6 @@
 #include "crdt/err.h"
 #include "crdt/schema.h"
 
-/* The action's refusal: a usage error for a missing or malformed
- * argument, else a failure. */
-static int fail(struct cli *c, const struct cli_cmd *cmd, int rc)
-{
-	if (rc != KITH_EINVAL)
-		return cli_fail_action(c);
-	return cli_usage_action(c, cmd);
-}
-
 /* A role word for people. */
 static const char *role_word(int role)
 {
@@ -104,32 +95,32 @@ int cli_roles(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static void say_role(const struct action_person *who, int grant, int role,
-		     const char *building)
+static void say_role(struct cli *c, const struct action_person *who,
+		     int grant, int role, const char *building)
 {
 	const char *n = cli_txt(who->label);
 
 	if (grant && role == CRDT_ROLE_COORDINATOR)
-		fprintf(stderr,
+		cli_say(c,
 			_("%s is now a coordinator, for everyone as their "
 			  "machines sync; they can grant roles, verify "
 			  "members, hide posts and start emergency mode\n"),
 			n);
 	else if (grant)
-		fprintf(stderr,
+		cli_say(c,
 			_("%s is now the building head of %s; once machines "
 			  "sync they can verify the members who live there\n"),
 			n, cli_txt(building));
 	else if (role == CRDT_ROLE_COORDINATOR)
-		fprintf(stderr,
+		cli_say(c,
 			_("%s is no longer a coordinator, for everyone as "
 			  "their machines sync\n"),
 			n);
 	else if (building)
-		fprintf(stderr, _("%s is no longer the building head of %s\n"),
+		cli_say(c, _("%s is no longer the building head of %s\n"),
 			n, cli_txt(building));
 	else
-		fprintf(stderr, _("%s is no longer a building head\n"), n);
+		cli_say(c, _("%s is no longer a building head\n"), n);
 }
 
 int cli_role(struct cli *c, int argc, char **argv)
@@ -180,9 +171,8 @@ int cli_role(struct cli *c, int argc, char **argv)
 		   : action_coord_role_revoke(&c->a, pos[1], role, building,
 					      &who);
 	if (rc)
-		return fail(c, &cmd, rc);
-	if (!c->json)
-		say_role(&who, grant, role, building);
+		return cli_refused(c, &cmd, rc);
+	say_role(c, &who, grant, role, building);
 	return CLI_OK;
 }
 
@@ -235,7 +225,7 @@ int cli_member(struct cli *c, int argc, char **argv)
 	rc = verify ? action_coord_verify(&c->a, pos[1], building, unit, &who)
 		    : action_coord_unverify(&c->a, pos[1], &who, was);
 	if (rc)
-		return fail(c, &cmd, rc);
+		return cli_refused(c, &cmd, rc);
 	if (c->json)
 		return CLI_OK;
 	if (verify)
@@ -289,7 +279,7 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	rc = hide ? action_coord_hide(&c->a, arg, reason, &post)
 		  : action_coord_unhide(&c->a, arg, reason, &post);
 	if (rc)
-		return fail(c, cmd, rc);
+		return cli_refused(c, cmd, rc);
 	if (c->json)
 		return CLI_OK;
 	if (hide)
@@ -418,7 +408,7 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 						  argc == 3 ? argv[2] : NULL, &e)
 		   : action_coord_emergency_end(&c->a, &e);
 	if (rc)
-		return fail(c, &cmd, rc);
+		return cli_refused(c, &cmd, rc);
 	print_emergency(c, &e);
 	if (c->json)
 		return CLI_OK;
@@ -437,27 +427,28 @@ int cli_emergency(struct cli *c, int argc, char **argv)
 
 /* ---- check-ins ---------------------------------------------------------- */
 
-static void say_checkin(const struct action_person *who, int self, int st)
+static void say_checkin(struct cli *c, const struct action_person *who,
+			int self, int st)
 {
 	const char *n = cli_txt(who->label);
 
 	if (self && st == ACTION_CHECKIN_SAFE)
-		fprintf(stderr, "%s\n",
+		cli_say(c, "%s",
 			_("you are checked in as safe; coordinators and "
 			  "neighbours see it as your machines sync"));
 	else if (self)
-		fprintf(stderr, "%s\n",
+		cli_say(c, "%s",
 			_("you are checked in as needing help; coordinators "
 			  "and neighbours see it as your machines sync; when "
 			  "you are safe again, run 'kith checkin safe'"));
 	else if (st == ACTION_CHECKIN_SAFE)
-		fprintf(stderr,
+		cli_say(c,
 			_("%s is checked in as safe, reported by you; "
 			  "coordinators and neighbours see it as your machines "
 			  "sync\n"),
 			n);
 	else
-		fprintf(stderr,
+		cli_say(c,
 			_("%s is checked in as needing help, reported by you; "
 			  "coordinators and neighbours see it as your machines "
 			  "sync\n"),
@@ -501,9 +492,8 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 		return rc;
 	rc = action_checkin(&c->a, st, who, note, &p);
 	if (rc)
-		return fail(c, &cmd, rc);
-	if (!c->json)
-		say_checkin(&p, !who, st);
+		return cli_refused(c, &cmd, rc);
+	say_checkin(c, &p, !who, st);
 	return CLI_OK;
 }
 

@@ -137,10 +137,8 @@ int cli_profile(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_member_profile(&c->a, &p, &priv))
 		return cli_fail_action(c);
-	if (!c->json)
-		fprintf(stderr,
-			_("your profile is updated; neighbours see it when your "
-			  "machines sync. 'kith whoami' shows it\n"));
+	cli_say(c, _("your profile is updated; neighbours see it when your "
+		  "machines sync. 'kith whoami' shows it\n"));
 	return CLI_OK;
 }
 
@@ -220,6 +218,20 @@ int cli_whoami(struct cli *c, int argc, char **argv)
 
 /* ---- community --------------------------------------------------------- */
 
+/* An invite code on stdout: bare, or {"name":...,"invite":...} with
+ * --json. */
+static void print_invite(struct cli *c, const struct action_community *info,
+			 const char *code)
+{
+	if (c->json) {
+		printf("{\"name\":");
+		cli_json_str(stdout, info->name);
+		printf(",\"invite\":\"%s\"}\n", code);
+	} else {
+		printf("%s\n", code);
+	}
+}
+
 static int community_create(struct cli *c, int argc, char **argv)
 {
 	struct action_community info;
@@ -237,13 +249,9 @@ static int community_create(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_community_create(&c->a, argv[1], &info, code, sizeof code))
 		return cli_fail_action(c);
-	if (c->json) {
-		printf("{\"name\":");
-		cli_json_str(stdout, info.name);
-		printf(",\"invite\":\"%s\"}\n", code);
-	} else {
-		printf("%s\n", code);
-		fprintf(stderr,
+	print_invite(c, &info, code);
+	{
+		cli_say(c,
 			_("you started the community '%s' (community id %s).\n"
 			  "Give the invite code above to neighbours in person: "
 			  "anyone holding it can read and post\nin the "
@@ -269,14 +277,10 @@ static int community_invite(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_community_invite(&c->a, &info, code, sizeof code))
 		return cli_fail_action(c);
-	if (c->json) {
-		printf("{\"name\":");
-		cli_json_str(stdout, info.name);
-		printf(",\"invite\":\"%s\"}\n", code);
-	} else {
-		printf("%s\n", code);
+	print_invite(c, &info, code);
+	{
 		if (*info.id)
-			fprintf(stderr,
+			cli_say(c,
 				_("the invite code of '%s' (community id %s). "
 				  "Give it to neighbours in person:\nanyone "
 				  "holding it can read and post in the "
@@ -284,7 +288,7 @@ static int community_invite(struct cli *c, int argc, char **argv)
 				  "join'.\n"),
 				cli_txt(info.name), info.id);
 		else
-			fprintf(stderr,
+			cli_say(c,
 				_("the invite code of '%s'. Give it to "
 				  "neighbours in person:\nanyone holding it can "
 				  "read and post in the community. They join "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "action/item.h"
+#include "action/loan.h"
 #include "cli.h"
 #include "crdt/codec.h"
 #include "crdt/err.h"
@@ -138,20 +139,8 @@ static int parse_item(struct cli *c, const struct cli_cmd *cmd, int argc,
 	if (!adding && !*pos)
 		return cli_usage(cmd, "an id is required");
 	if (action_item_check(&c->a, f, adding))
-		return cli_usage(cmd, "%s", c->a.msg);
+		return cli_usage_action(c, cmd);
 	return 0;
-}
-
-/* The new record's full id on stdout: scripts read it. */
-static void print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN])
-{
-	char hex[2 * CRDT_ID_LEN + 1];
-
-	crdt_hex(hex, id, CRDT_ID_LEN);
-	if (c->json)
-		printf("{\"id\":\"%s\"}\n", hex);
-	else
-		printf("%s\n", hex);
 }
 
 static int item_add(struct cli *c, int argc, char **argv)
@@ -168,13 +157,11 @@ static int item_add(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_item_add(&c->a, &f, &done))
 		return cli_fail_action(c);
-	print_id(c, done.id);
-	if (!c->json)
-		fprintf(stderr,
-			_("your item '%s' is posted (id %s); neighbours see it "
-			  "when your machines sync. When someone asks for it, "
-			  "'kith item show %s' lists the requests.\n"),
-			cli_txt(done.title), done.short_id, done.short_id);
+	cli_print_id(c, done.id);
+	cli_say(c, _("your item '%s' is posted (id %s); neighbours see it "
+		  "when your machines sync. When someone asks for it, "
+		  "'kith item show %s' lists the requests.\n"),
+		cli_txt(done.title), done.short_id, done.short_id);
 	return CLI_OK;
 }
 
@@ -283,10 +270,8 @@ static int item_list(struct cli *c, int argc, char **argv)
 		return rc;
 	cli_banner(c);
 	rc = action_item_list(&c->a, &f, item_text_row, &l);
-	if (rc == KITH_EINVAL) /* a value the person gave: --kind */
-		return cli_usage(&cmds[CMD_LIST], "%s", c->a.msg);
-	if (rc)
-		return cli_fail_action(c);
+	if (rc) /* KITH_EINVAL: a value the person gave (--kind) */
+		return cli_refused(c, &cmds[CMD_LIST], rc);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
 	else if (!l.n && f.overdue)
@@ -405,11 +390,9 @@ static int item_edit(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_item_edit(&c->a, pos, &f, &done))
 		return cli_fail_action(c);
-	if (!c->json)
-		fprintf(stderr,
-			_("item '%s' is updated (id %s); neighbours see the "
-			  "change when your machines sync\n"),
-			cli_txt(done.title), done.short_id);
+	cli_say(c, _("item '%s' is updated (id %s); neighbours see the "
+		  "change when your machines sync\n"),
+		cli_txt(done.title), done.short_id);
 	return CLI_OK;
 }
 
@@ -425,11 +408,9 @@ static int item_withdraw(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_item_withdraw(&c->a, arg, &done))
 		return cli_fail_action(c);
-	if (!c->json)
-		fprintf(stderr,
-			_("item '%s' is withdrawn (id %s): it no longer shows "
-			  "in lists, and this cannot be undone\n"),
-			cli_txt(done.title), done.short_id);
+	cli_say(c, _("item '%s' is withdrawn (id %s): it no longer shows "
+		  "in lists, and this cannot be undone\n"),
+		cli_txt(done.title), done.short_id);
 	return CLI_OK;
 }
 
@@ -470,9 +451,9 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (action_item_lend(&c->a, arg, to, due, &done))
+	if (action_loan_lend(&c->a, arg, to, due, &done))
 		return cli_fail_action(c);
-	print_id(c, done.id);
+	cli_print_id(c, done.id);
 	if (c->json)
 		return CLI_OK;
 	if (due) {
@@ -502,13 +483,11 @@ static int item_return(struct cli *c, int argc, char **argv)
 		rc = cli_open(c, 1);
 	if (rc)
 		return rc;
-	if (action_item_return(&c->a, arg, &done))
+	if (action_loan_return(&c->a, arg, &done))
 		return cli_fail_action(c);
-	if (!c->json)
-		fprintf(stderr,
-			_("'%s' is back from %s (loan %s); it can be lent "
-			  "again\n"),
-			cli_txt(done.title), cli_txt(done.who), done.short_id);
+	cli_say(c, _("'%s' is back from %s (loan %s); it can be lent "
+		  "again\n"),
+		cli_txt(done.title), cli_txt(done.who), done.short_id);
 	return CLI_OK;
 }
 
@@ -542,13 +521,11 @@ static int item_request(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_item_request(&c->a, arg, note, &done))
 		return cli_fail_action(c);
-	print_id(c, done.id);
-	if (!c->json)
-		fprintf(stderr,
-			_("you asked %s for '%s' (request %s); %s sees it when "
-			  "your machines sync and can lend it to you\n"),
-			cli_txt(done.who), cli_txt(done.title), done.short_id,
-			cli_txt(done.who));
+	cli_print_id(c, done.id);
+	cli_say(c, _("you asked %s for '%s' (request %s); %s sees it when "
+		  "your machines sync and can lend it to you\n"),
+		cli_txt(done.who), cli_txt(done.title), done.short_id,
+		cli_txt(done.who));
 	return CLI_OK;
 }
 

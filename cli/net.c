@@ -76,8 +76,8 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_community_key(c, &com, "sessions");
+	if (!rc && action_community_key(&c->a, &com, "sessions"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	cfg.home = c->a.home;
@@ -134,7 +134,8 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	struct peer_community com;
 	const char *addr = NULL;
 	uint64_t timeout = 120;
-	char peer[65] = "", who[256];
+	char peer[65] = "";
+	struct action_person who;
 	int ch, rc, saved = -1;
 
 	optind = 0;
@@ -155,8 +156,8 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	if (!addr)
 		return cli_usage(&cmd, "an address is required");
 	rc = cli_open(c, 1);
-	if (!rc)
-		rc = cli_community_key(c, &com, "sessions");
+	if (!rc && action_community_key(&c->a, &com, "sessions"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	if (!log_verbose)
@@ -196,12 +197,12 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	/* the peer's identity is a member key: their name, now that their
 	 * profile may have arrived */
 	if (res.have_peer)
-		action_member_name(&c->a, res.peer, who, sizeof who);
+		action_person(&c->a, res.peer, &who);
 	else
-		snprintf(who, sizeof who, "?");
+		snprintf(who.label, sizeof who.label, "?");
 	printf(_("synced with %s at %s: sent %llu changes, received %llu "
 		 "(%llu new)\n"),
-	       cli_txt(who), cli_txt(addr), (unsigned long long)res.st.sent,
+	       cli_txt(who.label), cli_txt(addr), (unsigned long long)res.st.sent,
 	       (unsigned long long)res.st.received,
 	       (unsigned long long)res.st.applied);
 	if (res.st.applied)
@@ -222,7 +223,8 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 	struct peers_ctx *p = ctx;
 	const struct crdt_col *last = crdt_row_get(r, "last_sync");
 	const char *node = cli_col_text(r, "node");
-	char when[32], who[256];
+	char when[32];
+	struct action_person who;
 
 	if (!p->n++) {
 		cli_cell(_("NEIGHBOUR"), 16, "  ");
@@ -242,10 +244,10 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 	}
 	/* by name; a peer not (yet) known here by its short id */
 	if (*node)
-		action_member_name_hex(&p->c->a, node, who, sizeof who);
+		action_person_hex(&p->c->a, node, &who);
 	else
-		snprintf(who, sizeof who, "?");
-	cli_cell(who, 16, "  ");
+		snprintf(who.label, sizeof who.label, "?");
+	cli_cell(who.label, 16, "  ");
 	cli_cell(cli_col_text(r, "addr"), 22, "  ");
 	cli_cell(cli_col_text(r, "how"), 6, "  ");
 	cli_cell(when, 19, "  ");

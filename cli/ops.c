@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "action/hours.h"
+#include "action/loan.h"
 #include "action/names.h"
 #include "action/needs.h"
 #include "cli.h"
@@ -271,10 +272,10 @@ static int m_wish(void *ctx, const struct crdt_row *r)
 {
 	struct match_ctx *m = ctx;
 	const char *b = cli_col_text(r, "building");
-	const char *who = cli_col_text(r, "author_name");
 	const char *for_name = cli_col_text(r, "for_name");
 	const char *cat = cli_col_text(r, "category");
-	char sid[2 * CRDT_ID_LEN + 1], author[256];
+	char sid[2 * CRDT_ID_LEN + 1];
+	struct action_person author;
 
 	m->items = m->vols = m->in_vols = 0;
 	if (m->c->json) {
@@ -287,19 +288,15 @@ static int m_wish(void *ctx, const struct crdt_row *r)
 		printf("\n");
 	action_short_id(&m->c->a, CRDT_R_WISH, cli_col_text(r, "id"), sid,
 			sizeof sid);
-	if (*who)
-		snprintf(author, sizeof author, "%s", who);
-	else
-		action_member_name_hex(&m->c->a, cli_col_text(r, "author"),
-				       author, sizeof author);
+	action_person_hex(&m->c->a, cli_col_text(r, "author"), &author);
 	printf("[%s] %s  (%s, %s)\n",
 	       action_pgettext("urgency", cli_col_text(r, "urgency")),
 	       cli_txt(cli_col_text(r, "title")), sid,
 	       action_pgettext("status", cli_col_text(r, "status")));
 	if (*b)
-		printf(_("  asked by %s, %s"), cli_txt(author), cli_txt(b));
+		printf(_("  asked by %s, %s"), cli_txt(author.label), cli_txt(b));
 	else
-		printf(_("  asked by %s"), cli_txt(author));
+		printf(_("  asked by %s"), cli_txt(author.label));
 	if (*for_name)
 		printf(_(" for %s"), cli_txt(for_name));
 	if (*cat)
@@ -313,7 +310,8 @@ static int m_item(void *ctx, const struct crdt_row *r)
 	struct match_ctx *m = ctx;
 	const char *b = cli_col_text(r, "building");
 	const char *loc = cli_col_text(r, "location");
-	char sid[2 * CRDT_ID_LEN + 1], from[256];
+	char sid[2 * CRDT_ID_LEN + 1];
+	struct action_person from;
 	int sep = 0;
 
 	if (m->c->json) {
@@ -325,21 +323,16 @@ static int m_item(void *ctx, const struct crdt_row *r)
 		printf("%s\n", _("  items:"));
 	action_short_id(&m->c->a, CRDT_R_ITEM, cli_col_text(r, "id"), sid,
 			sizeof sid);
-	if (*cli_col_text(r, "author_name"))
-		snprintf(from, sizeof from, "%s",
-			 cli_col_text(r, "author_name"));
-	else
-		action_member_name_hex(&m->c->a, cli_col_text(r, "author"),
-				       from, sizeof from);
+	action_person_hex(&m->c->a, cli_col_text(r, "author"), &from);
 	printf("    %s  %s", sid, cli_txt(cli_col_text(r, "title")));
 	if (cli_col_int(r, "quantity") > 1 || *cli_col_text(r, "unit"))
 		printf(" (%lld%s%s)", (long long)cli_col_int(r, "quantity"),
 		       *cli_col_text(r, "unit") ? " " : "",
 		       cli_txt(cli_col_text(r, "unit")));
 	if (*b)
-		printf(_(", from %s, %s"), cli_txt(from), cli_txt(b));
+		printf(_(", from %s, %s"), cli_txt(from.label), cli_txt(b));
 	else
-		printf(_(", from %s"), cli_txt(from));
+		printf(_(", from %s"), cli_txt(from.label));
 	if (*loc)
 		printf(_(", at %s"), cli_txt(loc));
 	printf("  [");
@@ -465,8 +458,8 @@ struct hours_ctx {
 static int hours_row(void *ctx, const struct crdt_row *r)
 {
 	struct hours_ctx *h = ctx;
-	const char *who = cli_col_text(r, "counterpart_name");
-	char date[32], amount[32], name[256];
+	char date[32], amount[32];
+	struct action_person who;
 
 	if (h->c->json) {
 		fputs(h->n++ ? "," : "", stdout);
@@ -483,13 +476,8 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 	snprintf(amount, sizeof amount, "%+.2f", crdt_row_get(r, "hours")->d);
 	printf("%-10s  %8s  ", date, amount);
 	cli_cell(cli_col_text(r, "title"), 32, "  ");
-	if (*who)
-		snprintf(name, sizeof name, "%s", who);
-	else
-		action_member_name_hex(&h->c->a,
-				       cli_col_text(r, "counterpart"), name,
-				       sizeof name);
-	printf("%s\n", cli_txt(name));
+	action_person_hex(&h->c->a, cli_col_text(r, "counterpart"), &who);
+	printf("%s\n", cli_txt(who.label));
 	return 0;
 }
 
@@ -559,9 +547,9 @@ struct loans_ctx {
 static int loan_row(void *ctx, const struct crdt_row *r)
 {
 	struct loans_ctx *l = ctx;
-	const char *who = cli_col_text(r, "counterpart_name");
 	int lent = !strcmp(cli_col_text(r, "role"), "lent");
-	char date[32], name[256];
+	char date[32];
+	struct action_person who;
 
 	if (l->c->json) {
 		fputs(l->n++ ? "," : "", stdout);
@@ -571,22 +559,17 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 	if (!l->n++)
 		printf("%s\n", _("loans:     due within 3 days or overdue"));
 	cli_format_date(date, sizeof date, cli_col_int(r, "due"));
-	if (*who)
-		snprintf(name, sizeof name, "%s", who);
-	else
-		action_member_name_hex(&l->c->a,
-				       cli_col_text(r, "counterpart"), name,
-				       sizeof name);
+	action_person_hex(&l->c->a, cli_col_text(r, "counterpart"), &who);
 	printf("  %-8s %s  ",
 	       cli_col_int(r, "overdue") ? _("OVERDUE") : _("due"), date);
 	if (lent)
 		/* TRANSLATORS: an item's title, then a neighbour's name */
 		printf(_("%s, lent to %s\n"), cli_txt(cli_col_text(r, "title")),
-		       cli_txt(name));
+		       cli_txt(who.label));
 	else
 		/* TRANSLATORS: an item's title, then a neighbour's name */
 		printf(_("%s, borrowed from %s\n"),
-		       cli_txt(cli_col_text(r, "title")), cli_txt(name));
+		       cli_txt(cli_col_text(r, "title")), cli_txt(who.label));
 	return 0;
 }
 
@@ -597,7 +580,7 @@ int cli_loans_due(struct cli *c)
 
 	if (c->json)
 		printf("[");
-	rc = action_hours_loans_due(&c->a, loan_row, &l);
+	rc = action_loan_due(&c->a, loan_row, &l);
 	if (c->json)
 		printf("]");
 	else if (!rc && !l.n)

@@ -58,29 +58,3 @@ void cli_private_json(FILE *f, const struct action_private_view *v)
 	fprintf(f, ",\"private_sealed\":%s",
 		v->state == ACTION_PRIV_SEALED ? "true" : "false");
 }
-
-int cli_private_seal(struct cli *c, const struct action_private *p,
-		     const uint8_t *helper, uint8_t *out, size_t *len)
-{
-	return action_private_seal(&c->a, p, helper, out, len)
-		       ? cli_fail_action(c)
-		       : 0;
-}
-
-int cli_private_reseal(struct cli *c, int rtype, const uint8_t *id,
-		       const uint8_t add[CRDT_PK_LEN], uint8_t *out,
-		       size_t *len)
-{
-	return action_private_reseal(&c->a, rtype, id, add, out, len)
-		       ? cli_fail_action(c)
-		       : 0;
-}
-
-int cli_private_read(struct cli *c, int rtype, const uint8_t *id,
-		     const uint8_t author[CRDT_PK_LEN],
-		     struct action_private_view *v)
-{
-	return action_private_read(&c->a, rtype, id, author, v)
-		       ? cli_fail_action(c)
-		       : 0;
-}

@@ -28,14 +28,4 @@ void cli_private_print(FILE *f, const char *key,
  * inside an object). */
 void cli_private_json(FILE *f, const struct action_private_view *v);
 
-/* The action/private.h calls, printing a failure (CLI_FAIL). */
-int cli_private_seal(struct cli *c, const struct action_private *p,
-		     const uint8_t *helper, uint8_t *out, size_t *len);
-int cli_private_reseal(struct cli *c, int rtype, const uint8_t *id,
-		       const uint8_t add[CRDT_PK_LEN], uint8_t *out,
-		       size_t *len);
-int cli_private_read(struct cli *c, int rtype, const uint8_t *id,
-		     const uint8_t author[CRDT_PK_LEN],
-		     struct action_private_view *v);
-
 #endif

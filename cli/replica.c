@@ -82,7 +82,8 @@ int cli_digest(struct cli *c, int argc, char **argv)
 		/* which community, and who founded it: equal digests of
 		 * different communities would mean nothing (issue 7, 6) */
 		struct peer_community com;
-		char id[65] = "", creator[65] = "", who[256];
+		char id[65] = "", creator[65] = "";
+		struct action_person who;
 
 		if (peer_community_load(c->a.home, &com) == 0) {
 			if (com.version == 2)
@@ -98,11 +99,10 @@ int cli_digest(struct cli *c, int argc, char **argv)
 		} else {
 			printf("%s\n", hex);
 			if (*id && *creator) {
-				action_member_name(&c->a, c->a.creator, who,
-						   sizeof who);
+				action_person(&c->a, c->a.creator, &who);
 				fprintf(stderr,
 					_("community %.16s, founded by %s\n"),
-					id, cli_txt(who));
+					id, cli_txt(who.label));
 			} else if (*id) {
 				fprintf(stderr,
 					_("community %.16s, founder not yet "
@@ -213,8 +213,8 @@ int cli_export(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = cli_output_check(c, file, "KITHBNDL", 8);
-	if (!rc)
-		rc = cli_community_key(c, &com, "bundles");
+	if (!rc && action_community_key(&c->a, &com, "bundles"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	if (since) {
@@ -259,11 +259,9 @@ int cli_export(struct cli *c, int argc, char **argv)
 		printf(_("%llu changes did not fit; the most urgent went "
 			 "first\n"),
 		       (unsigned long long)st.left);
-	if (!c->json)
-		fprintf(stderr,
-			_("carry '%s' to a neighbour's machine and run 'kith "
-			  "import %s' there\n"),
-			file, file);
+	cli_say(c, _("carry '%s' to a neighbour's machine and run 'kith "
+		  "import %s' there\n"),
+		file, file);
 	return CLI_OK;
 }
 
@@ -279,8 +277,8 @@ int cli_import(struct cli *c, int argc, char **argv)
 						: "unexpected argument '%s'",
 				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
-	if (!rc)
-		rc = cli_community_key(c, &com, "bundles");
+	if (!rc && action_community_key(&c->a, &com, "bundles"))
+		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
 	memset(&st, 0, sizeof st);

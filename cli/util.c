@@ -135,6 +135,38 @@ int cli_usage_action(struct cli *c, const struct cli_cmd *cmd)
 	return CLI_USAGE;
 }
 
+int cli_refused(struct cli *c, const struct cli_cmd *cmd, int rc)
+{
+	if (rc == KITH_EINVAL)
+		return cli_usage_action(c, cmd);
+	return cli_fail_action(c);
+}
+
+void cli_say(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(fmt);
+
+	if (c->json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (!n || fmt[n - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+void cli_print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN])
+{
+	char hex[2 * CRDT_ID_LEN + 1];
+
+	crdt_hex(hex, id, CRDT_ID_LEN);
+	if (c->json)
+		printf("{\"id\":\"%s\"}\n", hex);
+	else
+		printf("%s\n", hex);
+}
+
 /* Warnings of the action layer: "kith: warning: ..." on stderr. */
 static void cli_warn(void *ctx, const char *msg)
 {
@@ -181,20 +213,6 @@ void cli_banner(struct cli *c)
 				  : "(no reason given)");
 	printf("*** critical and urgent needs are listed first; check in with "
 	       "'kith checkin safe' ***\n\n");
-}
-
-int cli_require_role(struct cli *c, int role, const char *what)
-{
-	if (!action_require_role(&c->a, role, what))
-		return 1;
-	cli_fail_action(c);
-	return 0;
-}
-
-int cli_fail_rc(struct cli *c, int rc, const char *what)
-{
-	action_fail_rc(&c->a, rc, _(what));
-	return cli_fail_action(c);
 }
 
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -324,39 +342,6 @@ void cli_format_date(char *out, size_t cap, int64_t t)
 		snprintf(out, cap, "?");
 }
 
-int cli_resolve(struct cli *c, int rtype, const char *arg, uint8_t *out)
-{
-	if (action_resolve(&c->a, rtype, arg, out))
-		return cli_fail_action(c);
-	return 0;
-}
-
-int cli_has_field(const struct crdt_op *op, unsigned field)
-{
-	uint32_t i;
-
-	for (i = 0; i < op->nvals; i++)
-		if (op->vals[i].field == field)
-			return 1;
-	return 0;
-}
-
-
-/* Print a new record's id. */
-void cli_print_new_id(struct cli *c, uint64_t seq, uint32_t idx)
-{
-	uint8_t id[CRDT_ID_LEN];
-	char hex[2 * CRDT_ID_LEN + 1];
-
-	action_new_id(&c->a, seq, idx, id);
-	crdt_hex(hex, id, CRDT_ID_LEN);
-	if (c->json)
-		printf("{\"id\":\"%s\"}\n", hex);
-	else
-		printf("%s\n", hex);
-}
-
-
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 		      const char **id)
 {
@@ -365,23 +350,5 @@ int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 					       : "unexpected argument '%s'",
 				 argv[argc < 2 ? 0 : argc - 1]);
 	*id = argv[1];
-	return 0;
-}
-
-
-int cli_commit_ref(struct cli *c, struct crdt_op *op, const uint8_t *id,
-		      const char *what)
-{
-	if (action_commit_ref(&c->a, op, id, what))
-		return cli_fail_action(c);
-	return CLI_OK;
-}
-
-
-int cli_community_key(struct cli *c, struct peer_community *com,
-		      const char *what)
-{
-	if (action_community_key(&c->a, com, what))
-		return cli_fail_action(c);
 	return 0;
 }

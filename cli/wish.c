@@ -95,33 +95,6 @@ static const struct option wish_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* What happened, on stderr in text mode (fmt already translated). */
-static void say(struct cli *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void say(struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->json)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-/* The new record's id for scripts: bare, or {"id":...} with --json. */
-static void print_id(struct cli *c, const uint8_t id[CRDT_ID_LEN])
-{
-	char hex[2 * CRDT_ID_LEN + 1];
-
-	crdt_hex(hex, id, CRDT_ID_LEN);
-	if (c->json)
-		printf("{\"id\":\"%s\"}\n", hex);
-	else
-		printf("%s\n", hex);
-}
-
 /* Options of add and edit into w; *nset counts what was given. */
 static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 		      struct action_wish_fields *w, const char **pos, int *nset)
@@ -227,8 +200,8 @@ static int wish_add(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_add(&c->a, &w, &res))
 		return cli_fail_action(c);
-	print_id(c, res.wish);
-	say(c, _("your wish is posted (id %s); neighbours see it when your "
+	cli_print_id(c, res.wish);
+	cli_say(c, _("your wish is posted (id %s); neighbours see it when your "
 		 "machines sync. When someone offers help, 'kith wish show %s' "
 		 "lists the offers."),
 	    res.wish_short, res.wish_short);
@@ -248,7 +221,8 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
-	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
+	char sid[ACTION_SHORT_MAX];
+	struct action_person who;
 	const char *forname = cli_col_text(r, "for_name");
 
 	if (!l->n++) {
@@ -259,8 +233,7 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 		printf("%s\n", _("WHO / WHERE"));
 	}
 	action_short_id(a, CRDT_R_WISH, cli_col_text(r, "id"), sid, sizeof sid);
-	action_wish_who(a, cli_col_text(r, "author"),
-			cli_col_text(r, "author_name"), who, sizeof who);
+	action_person_hex(a, cli_col_text(r, "author"), &who);
 	printf("%-8s  ", cli_txt(sid));
 	cli_cell(action_pgettext("urgency", cli_col_text(r, "urgency")), 8,
 		 "  ");
@@ -268,9 +241,9 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 	cli_cell(cli_col_text(r, "title"), 30, "  ");
 	if (*forname)
 		/* TRANSLATORS: a neighbour a wish is for, via its poster */
-		printf(_("%s (via %s)"), cli_txt(forname), cli_txt(who));
+		printf(_("%s (via %s)"), cli_txt(forname), cli_txt(who.label));
 	else
-		fputs(cli_txt(who), stdout);
+		fputs(cli_txt(who.label), stdout);
 	putchar('\n');
 	return 0;
 }
@@ -349,17 +322,18 @@ static int claim_text_row(void *ctx, const struct crdt_row *r)
 {
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
-	char sid[ACTION_SHORT_MAX], who[ACTION_NAME_MAX];
+	char sid[ACTION_SHORT_MAX];
+	struct action_person who;
 	const char *note = cli_col_text(r, "note");
 
 	if (!l->n++)
 		printf("%s\n", _("offers:"));
 	action_short_id(a, CRDT_R_CLAIM, cli_col_text(r, "id"), sid, sizeof sid);
-	action_wish_who(a, cli_col_text(r, "claimant"),
-			cli_col_text(r, "claimant_name"), who, sizeof who);
+	action_person_hex(a, cli_col_text(r, "claimant"), &who);
 	printf("  %-8s  ", cli_txt(sid));
 	cli_cell(action_pgettext("status", cli_col_text(r, "status")), 9, "  ");
-	printf("%lld  %s", (long long)cli_col_int(r, "quantity"), cli_txt(who));
+	printf("%lld  %s", (long long)cli_col_int(r, "quantity"),
+	       cli_txt(who.label));
 	if (*note)
 		printf(": %s", cli_txt(note));
 	putchar('\n');
@@ -392,7 +366,8 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	struct list_ctx *l = ctx;
 	struct action *a = &l->c->a;
 	const struct crdt_col *nb = crdt_row_get(r, "needed_by");
-	char d[32], who[ACTION_NAME_MAX], label[64];
+	char d[32], label[64];
+	struct action_person who;
 
 	if (l->c->json)
 		return wish_show_json(l, r);
@@ -417,9 +392,8 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	cli_show_field(_("description"), cli_col_text(r, "description"));
 	snprintf(label, sizeof label, "%-12s ", _("private"));
 	cli_private_print(stdout, label, l->priv);
-	action_wish_who(a, cli_col_text(r, "author"),
-			cli_col_text(r, "author_name"), who, sizeof who);
-	cli_show_field(_("posted by"), who);
+	action_person_hex(a, cli_col_text(r, "author"), &who);
+	cli_show_field(_("posted by"), who.label);
 	cli_show_field(_("author id"), cli_col_text(r, "author"));
 	return 0;
 }
@@ -469,7 +443,7 @@ static int wish_edit(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_edit(&c->a, pos, &w, &res))
 		return cli_fail_action(c);
-	say(c, _("wish %s is changed; neighbours see the change when your "
+	cli_say(c, _("wish %s is changed; neighbours see the change when your "
 		 "machines sync."),
 	    res.wish_short);
 	return CLI_OK;
@@ -496,7 +470,7 @@ static int wish_withdraw(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_withdraw(&c->a, arg, &res))
 		return cli_fail_action(c);
-	say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
+	cli_say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
 		 "once your machines sync. To ask again, post a new wish with "
 		 "'kith wish add'."),
 	    res.wish_short);
@@ -513,7 +487,7 @@ static int wish_renew(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_renew(&c->a, arg, &res))
 		return cli_fail_action(c);
-	say(c, _("wish %s stays listed for another 30 days; if you still need "
+	cli_say(c, _("wish %s stays listed for another 30 days; if you still need "
 		 "help after that, renew it again with 'kith wish renew %s'."),
 	    res.wish_short, res.wish_short);
 	return CLI_OK;
@@ -552,8 +526,8 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_claim(&c->a, arg, qty, note, &res))
 		return cli_fail_action(c);
-	print_id(c, res.claim);
-	say(c, _("your offer to help %s is saved (offer %s); they see it when "
+	cli_print_id(c, res.claim);
+	cli_say(c, _("your offer to help %s is saved (offer %s); they see it when "
 		 "your machines sync. When you have helped, say so with 'kith "
 		 "wish deliver %s'."),
 	    cli_txt(res.name), res.claim_short, res.claim_short);
@@ -570,7 +544,7 @@ static int wish_unclaim(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_unclaim(&c->a, arg, &res))
 		return cli_fail_action(c);
-	say(c, _("your offer %s is taken back; %s sees this when your machines "
+	cli_say(c, _("your offer %s is taken back; %s sees this when your machines "
 		 "sync."),
 	    res.claim_short, cli_txt(res.name));
 	return CLI_OK;
@@ -586,7 +560,7 @@ static int wish_deliver(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_deliver(&c->a, arg, &res))
 		return cli_fail_action(c);
-	say(c, _("your offer %s is marked as delivered; when your machines "
+	cli_say(c, _("your offer %s is marked as delivered; when your machines "
 		 "sync, %s can confirm that the wish was fulfilled."),
 	    res.claim_short, cli_txt(res.name));
 	return CLI_OK;
@@ -602,7 +576,7 @@ static int wish_accept(struct cli *c, int argc, char **argv)
 		return rc;
 	if (action_wish_accept(&c->a, arg, &res))
 		return cli_fail_action(c);
-	say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
+	cli_say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
 		 "confirm with 'kith wish confirm %s --hours 1.5'."),
 	    cli_txt(res.name), res.wish_short, cli_txt(res.name),
 	    res.wish_short);
@@ -647,25 +621,25 @@ static void say_confirmed(struct cli *c, const struct action_wish_result *r)
 	const char *who = cli_txt(r->name);
 
 	if (r->late_hours)
-		say(c, _("%s is credited %g hours for wish %s."), who,
+		cli_say(c, _("%s is credited %g hours for wish %s."), who,
 		    (double)r->quarters / 4.0, r->wish_short);
 	else if (!r->other_found)
-		say(c, _("wish %s is confirmed as fulfilled."), r->wish_short);
+		cli_say(c, _("wish %s is confirmed as fulfilled."), r->wish_short);
 	else if (r->quarters > 0 && r->unverified)
-		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
+		cli_say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
 			 "hours. They count in the time bank once a coordinator "
 			 "or building head has verified you both in person."),
 		    r->wish_short, who, (double)r->quarters / 4.0);
 	else if (r->quarters > 0)
-		say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
+		cli_say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
 			 "hours."),
 		    r->wish_short, who, (double)r->quarters / 4.0);
 	else if (r->quarters == 0)
-		say(c, _("wish %s is confirmed as fulfilled; no hours were "
+		cli_say(c, _("wish %s is confirmed as fulfilled; no hours were "
 			 "credited to %s."),
 		    r->wish_short, who);
 	else
-		say(c, _("wish %s is confirmed as fulfilled; no hours were "
+		cli_say(c, _("wish %s is confirmed as fulfilled; no hours were "
 			 "credited to %s. If %s's help should count, add the "
 			 "hours with 'kith wish confirm %s --hours 1.5'."),
 		    r->wish_short, who, who, r->wish_short);

@@ -847,6 +847,11 @@ struct action *tl_member(struct tl_fixture *f, const char *name)
 	return a;
 }
 
+int64_t tl_changes(struct action *a)
+{
+	return tl_int(&a->r, "SELECT count(*) FROM changes");
+}
+
 void tl_member_sync(struct action *a, struct action *b)
 {
 	struct crdt_apply_stats st;

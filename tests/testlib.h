@@ -327,5 +327,8 @@ struct action *tl_member(struct tl_fixture *f, const char *name);
 /* Exchange every change both ways between two members' replicas, then
  * derive both sides' roles again (action_refresh). */
 void tl_member_sync(struct action *a, struct action *b);
+/* How many changes a's replica holds: a refused action leaves it as it
+ * was. */
+int64_t tl_changes(struct action *a);
 
 #endif

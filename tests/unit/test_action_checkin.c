@@ -9,11 +9,6 @@
 #include "action/checkin.h"
 #include "tests/testlib.h"
 
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 struct seen {
 	char name[8][ACTION_PERSON_MAX];
 	char by[8][ACTION_PERSON_MAX];
@@ -111,7 +106,7 @@ static void checkin_refusals_write_nothing(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action_person who;
 	static char note[CRDT_MAX_TEXT + 2];
-	int64_t n = changes(alice);
+	int64_t n = tl_changes(alice);
 
 	TL_RC(action_checkin(alice, 5, NULL, NULL, &who), KITH_EINVAL);
 	TL_CHECK(strstr(alice->msg, "'safe' or 'need-help'") != NULL, "'%s'",
@@ -128,7 +123,7 @@ static void checkin_refusals_write_nothing(void **state)
 	TL_RC(action_checkin(alice, ACTION_CHECKIN_SAFE, NULL, note, &who),
 	      KITH_EINVAL);
 	TL_CHECK(strstr(alice->msg, "too long") != NULL, "'%s'", alice->msg);
-	TL_EQ(changes(alice), n, "refused check-ins wrote nothing");
+	TL_EQ(tl_changes(alice), n, "refused check-ins wrote nothing");
 	TL_EQ(tl_int(&alice->r, "SELECT count(*) FROM checkins"), 0,
 	      "no check-in");
 }

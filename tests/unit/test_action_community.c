@@ -60,11 +60,6 @@ static int has_community_file(struct action *a)
 	return rc == 0;
 }
 
-static int64_t nchanges(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 /* ---- create --------------------------------------------------------------- */
 
 static void create_founds_a_community(void **state)
@@ -85,7 +80,7 @@ static void create_founds_a_community(void **state)
 	TL_CHECK(!memcmp(a->creator, a->r.id.pk, CRDT_PK_LEN),
 		 "the founder is the creator");
 	TL_OK(action_require_role(a, CRDT_ROLE_COORDINATOR, "grant roles"));
-	TL_EQ(nchanges(a), 2, "profile and genesis record");
+	TL_EQ(tl_changes(a), 2, "profile and genesis record");
 	TL_OK(peer_community_load(a->home, &com));
 	TL_EQ(com.version, 2, "a community with a genesis id");
 	peer_community_wipe(&com);
@@ -108,7 +103,7 @@ static void create_refusals(void **state)
 	struct action_community info;
 	char code[PEER_INVITE_MAX], name[PEER_NAME_MAX + 2];
 	char digest[65], digest2[65];
-	int64_t before = nchanges(alice);
+	int64_t before = tl_changes(alice);
 
 	memset(name, 'x', PEER_NAME_MAX + 1);
 	name[PEER_NAME_MAX + 1] = 0;
@@ -126,7 +121,7 @@ static void create_refusals(void **state)
 	      KITH_EINVAL);
 	TL_CHECK(strstr(n->msg, "not valid UTF-8") != NULL, "'%s'", n->msg);
 	TL_CHECK(!has_community_file(n), "no key file after refusals");
-	TL_EQ(nchanges(n), 1, "only the profile: no genesis record");
+	TL_EQ(tl_changes(n), 1, "only the profile: no genesis record");
 
 	TL_RC(action_community_create(nobody, "Oak", &info, code, sizeof code),
 	      KITH_ENOIDENT);
@@ -144,7 +139,7 @@ static void create_refusals(void **state)
 		 "'%s'", alice->msg);
 	TL_OK(tl_digest(&alice->r, digest2));
 	TL_CHECK(!strcmp(digest, digest2), "nothing written");
-	TL_EQ(nchanges(alice), before, "no genesis record");
+	TL_EQ(tl_changes(alice), before, "no genesis record");
 	TL_OK(action_community_invite(alice, &info, code, sizeof code));
 	TL_CHECK(!strcmp(info.name, "Test Street"), "the first is kept");
 

@@ -11,11 +11,6 @@
 #include "tests/testlib.h"
 
 /* Changes in a's replica: a refusal must not add one. */
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 #define MSG_HAS(a, s)                                                         \
 	TL_CHECK(strstr((a)->msg, (s)) != NULL, "message has '%s': '%s'",     \
 		 (s), (a)->msg)
@@ -91,9 +86,9 @@ static void person_labels(void **state)
 	TL_OK(tl_profile(&ben2->r, "Ben")); /* a second Ben */
 	tl_member_sync(alice, ben1);
 	tl_member_sync(alice, ben2);
-	action_coord_person(alice, alice->r.id.pk, &p);
+	action_person(alice, alice->r.id.pk, &p);
 	TL_CHECK(!strcmp(p.label, "Alice"), "unique name: '%s'", p.label);
-	action_coord_person(alice, ben1->r.id.pk, &p);
+	action_person(alice, ben1->r.id.pk, &p);
 	TL_CHECK(!strncmp(p.label, "Ben (", 5) &&
 			 strstr(p.label, ")") != NULL,
 		 "a shared name carries the short id: '%s'", p.label);
@@ -102,7 +97,7 @@ static void person_labels(void **state)
 		 "short id in label and handle: '%s' '%s'", p.label,
 		 p.handle);
 	memset(stranger, 0xab, sizeof stranger);
-	action_coord_person(alice, stranger, &p);
+	action_person(alice, stranger, &p);
 	TL_CHECK(!strcmp(p.label, "abababab") && !p.name[0],
 		 "an unknown member: 8 hex characters: '%s'", p.label);
 }
@@ -113,7 +108,7 @@ static void grant_refusals(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action *bob = tl_member(f, "Bob");
 	struct action_person who;
-	int64_t na = changes(alice), nb = changes(bob);
+	int64_t na = tl_changes(alice), nb = tl_changes(bob);
 
 	TL_RC(action_coord_role_grant(bob, "Alice", CRDT_ROLE_COORDINATOR,
 				      NULL, &who),
@@ -142,18 +137,18 @@ static void grant_refusals(void **state)
 	      KITH_EEXISTS);
 	TL_CHECK(!strcmp(alice->msg, "'Alice' is already a coordinator"),
 		 "'%s'", alice->msg);
-	TL_EQ(changes(alice), na, "refusals wrote nothing (Alice)");
-	TL_EQ(changes(bob), nb, "refusals wrote nothing (Bob)");
+	TL_EQ(tl_changes(alice), na, "refusals wrote nothing (Alice)");
+	TL_EQ(tl_changes(bob), nb, "refusals wrote nothing (Bob)");
 	TL_OK(action_coord_role_grant(alice, "Bob", CRDT_ROLE_BUILDING_HEAD,
 				      "Elm", &who));
-	na = changes(alice);
+	na = tl_changes(alice);
 	TL_RC(action_coord_role_grant(alice, "Bob", CRDT_ROLE_BUILDING_HEAD,
 				      "elm", &who),
 	      KITH_EEXISTS);
 	MSG_HAS(alice, "'Bob' is already the building head of 'elm'");
 	TL_OK(action_coord_role_grant(alice, "Bob", CRDT_ROLE_BUILDING_HEAD,
 				      "Oak", &who));
-	TL_EQ(changes(alice), na + 1, "a second building is one change");
+	TL_EQ(tl_changes(alice), na + 1, "a second building is one change");
 	TL_OK(action_coord_role_grant(alice, "Bob", CRDT_ROLE_COORDINATOR,
 				      NULL, &who));
 	TL_CHECK(has_role(alice, "Bob", CRDT_ROLE_COORDINATOR),
@@ -171,7 +166,7 @@ static void revoke_rules(void **state)
 	TL_OK(action_coord_role_grant(alice, "Bob", CRDT_ROLE_BUILDING_HEAD,
 				      "Elm", &who));
 	tl_member_sync(alice, bob);
-	na = changes(alice);
+	na = tl_changes(alice);
 	TL_RC(action_coord_role_revoke(bob, "Alice", CRDT_ROLE_COORDINATOR,
 				       NULL, &who),
 	      KITH_EDENIED);
@@ -194,7 +189,7 @@ static void revoke_rules(void **state)
 				       NULL, &who),
 	      KITH_ENOTFOUND);
 	MSG_HAS(alice, "'Alice' is not a building head");
-	TL_EQ(changes(alice), na, "refusals wrote nothing");
+	TL_EQ(tl_changes(alice), na, "refusals wrote nothing");
 	TL_OK(action_coord_role_revoke(alice, "Bob", CRDT_ROLE_BUILDING_HEAD,
 				       "ELM", &who));
 	TL_CHECK(!has_role(alice, "Bob", CRDT_ROLE_BUILDING_HEAD),
@@ -223,7 +218,7 @@ static void verification(void **state)
 				      "Elm", &who));
 	tl_member_sync(alice, bob);
 	tl_member_sync(bob, cleo);
-	nb = changes(bob);
+	nb = tl_changes(bob);
 	TL_RC(action_coord_verify(bob, "Cleo", "Elm", NULL, &who),
 	      KITH_EINVAL);
 	MSG_HAS(bob, "say where they live");
@@ -240,7 +235,7 @@ static void verification(void **state)
 	TL_RC(action_coord_unverify(bob, "Cleo", &who, was), KITH_ENOTFOUND);
 	TL_CHECK(!strcmp(bob->msg, "'Cleo' is not verified"), "'%s'",
 		 bob->msg);
-	TL_EQ(changes(bob), nb, "refusals wrote nothing");
+	TL_EQ(tl_changes(bob), nb, "refusals wrote nothing");
 	TL_OK(action_coord_verify(bob, "cleo", "elm", "12", &who));
 	TL_CHECK(!strcmp(who.label, "Cleo"), "'%s'", who.label);
 	TL_CHECK(crdt_roles_verified(&bob->roles, cleo->r.id.pk) != NULL,
@@ -269,8 +264,8 @@ static void moderation(void **state)
 	TL_OK(tl_wish(&bob->r, "Soup", &wish));
 	tl_member_sync(alice, bob);
 	crdt_hex(hex, spam.id, 16);
-	na = changes(alice);
-	nb = changes(bob);
+	na = tl_changes(alice);
+	nb = tl_changes(bob);
 	TL_RC(action_coord_hide(alice, hex, NULL, &post), KITH_EINVAL);
 	MSG_HAS(alice, "say why");
 	TL_RC(action_coord_hide(alice, hex, "", &post), KITH_EINVAL);
@@ -284,8 +279,8 @@ static void moderation(void **state)
 		 bob->msg);
 	TL_RC(action_coord_unhide(alice, hex, NULL, &post), KITH_ENOTFOUND);
 	MSG_HAS(alice, "is not hidden");
-	TL_EQ(changes(alice), na, "refusals wrote nothing (Alice)");
-	TL_EQ(changes(bob), nb, "refusals wrote nothing (Bob)");
+	TL_EQ(tl_changes(alice), na, "refusals wrote nothing (Alice)");
+	TL_EQ(tl_changes(bob), nb, "refusals wrote nothing (Bob)");
 	hex[8] = 0;
 	TL_OK(action_coord_hide(alice, hex, "spam", &post));
 	TL_CHECK(!strcmp(post.title, "Cheap watches") &&
@@ -313,7 +308,7 @@ static void blocking(void **state)
 	int64_t na;
 
 	tl_member_sync(alice, bob);
-	na = changes(alice);
+	na = tl_changes(alice);
 	TL_RC(action_coord_block(alice, "Alice", &who), KITH_EINVAL);
 	TL_CHECK(!strcmp(alice->msg, "you cannot block yourself"), "'%s'",
 		 alice->msg);
@@ -324,7 +319,7 @@ static void blocking(void **state)
 	TL_CHECK(!strcmp(who.label, "Bob"), "'%s'", who.label);
 	TL_EQ(tl_int(&alice->r, "SELECT count(*) FROM blocked"), 1,
 	      "Bob is blocked");
-	TL_EQ(changes(alice), na, "blocking is local: no change");
+	TL_EQ(tl_changes(alice), na, "blocking is local: no change");
 	TL_OK(action_coord_unblock(alice, "Bob", &who));
 	TL_EQ(tl_int(&alice->r, "SELECT count(*) FROM blocked"), 0,
 	      "Bob is unblocked");
@@ -336,7 +331,7 @@ static void emergency_mode(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action *bob = tl_member(f, "Bob");
 	struct action_coord_emergency e;
-	int64_t na = changes(alice), nb = changes(bob);
+	int64_t na = tl_changes(alice), nb = tl_changes(bob);
 
 	TL_RC(action_coord_emergency_start(bob, "flood", &e), KITH_EDENIED);
 	TL_CHECK(!strcmp(bob->msg, "only coordinators can start emergency "
@@ -347,8 +342,8 @@ static void emergency_mode(void **state)
 	TL_RC(action_coord_emergency_end(alice, &e), KITH_ENOTFOUND);
 	TL_CHECK(!strcmp(alice->msg, "emergency mode is not on"), "'%s'",
 		 alice->msg);
-	TL_EQ(changes(alice), na, "refusals wrote nothing (Alice)");
-	TL_EQ(changes(bob), nb, "refusals wrote nothing (Bob)");
+	TL_EQ(tl_changes(alice), na, "refusals wrote nothing (Alice)");
+	TL_EQ(tl_changes(bob), nb, "refusals wrote nothing (Bob)");
 	TL_OK(action_coord_emergency_start(alice, "Flood in Elm Street", &e));
 	TL_CHECK(e.on && !strcmp(e.reason, "Flood in Elm Street") &&
 			 !strcmp(e.by.label, "Alice"),

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "action/hours.h"
+#include "action/loan.h"
 #include "tests/testlib.h"
 
 static int count_row(void *ctx, const struct crdt_row *r)
@@ -86,12 +87,12 @@ static void loans_due_without_identity_are_none(void **state)
 	char dir[TL_PATH_MAX + 16];
 	int n = 0;
 
-	TL_OK(action_hours_loans_due(alice, count_row, &n));
+	TL_OK(action_loan_due(alice, count_row, &n));
 	TL_EQ(n, 0, "no loans yet");
 	tl_path(f, "reader", dir, sizeof dir);
 	action_init(&reader, TL_EPOCH_MS);
 	TL_OK(action_open(&reader, dir, ACTION_CREATE));
-	TL_OK(action_hours_loans_due(&reader, count_row, &n));
+	TL_OK(action_loan_due(&reader, count_row, &n));
 	TL_EQ(n, 0, "nobody acting: no loans, no error");
 	(void)action_close(&reader);
 }

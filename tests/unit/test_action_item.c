@@ -10,6 +10,7 @@
 
 #include "action/action.h"
 #include "action/item.h"
+#include "action/loan.h"
 #include "crdt/codec.h"
 #include "crdt/rules.h"
 #include "tests/testlib.h"
@@ -229,7 +230,7 @@ static void edit_withdraw_renew(void **state)
 		"was withdrawn; it cannot be edited", 1);
 	REFUSED(a, action_item_renew(a, sid, d), KITH_EDENIED,
 		"was withdrawn; it cannot be renewed", 1);
-	REFUSED(a, action_item_lend(a, sid, "Alice", 0, d), KITH_EDENIED,
+	REFUSED(a, action_loan_lend(a, sid, "Alice", 0, d), KITH_EDENIED,
 		"was withdrawn; it cannot be lent", 1);
 }
 
@@ -243,7 +244,7 @@ static void only_the_owner(void **state)
 	char hex[33], want[256], loan[33];
 
 	add_item(alice, d, "Ladder", "lend", hex);
-	TL_OK(action_item_lend(alice, hex, "Bob", 0, d));
+	TL_OK(action_loan_lend(alice, hex, "Bob", 0, d));
 	cp(loan, sizeof loan, d->short_id);
 	tl_member_sync(alice, bob);
 #define NOT_YOURS(verb)                                                       \
@@ -258,13 +259,13 @@ static void only_the_owner(void **state)
 		NOT_YOURS("withdraw"), 0);
 	REFUSED(bob, action_item_renew(bob, hex, d), KITH_EDENIED,
 		NOT_YOURS("renew"), 0);
-	REFUSED(bob, action_item_lend(bob, hex, "Alice", 0, d), KITH_EDENIED,
+	REFUSED(bob, action_loan_lend(bob, hex, "Alice", 0, d), KITH_EDENIED,
 		NOT_YOURS("lend"), 0);
-	REFUSED(bob, action_item_return(bob, hex, d), KITH_EDENIED,
+	REFUSED(bob, action_loan_return(bob, hex, d), KITH_EDENIED,
 		NOT_YOURS("record the return of"), 0);
 #undef NOT_YOURS
 	/* the borrower cannot close the loan by its id either */
-	REFUSED(bob, action_item_return(bob, loan, d), KITH_EDENIED,
+	REFUSED(bob, action_loan_return(bob, loan, d), KITH_EDENIED,
 		"the item was posted by another member", 1);
 }
 
@@ -313,13 +314,13 @@ static void request_lend_return(void **state)
 	REFUSED(alice, action_item_request(alice, own, NULL, d), KITH_EDENIED,
 		"is your own; you cannot request it", 1);
 	snprintf(want, sizeof want, "item '%s' is not on loan", hex);
-	REFUSED(alice, action_item_return(alice, hex, d), KITH_EDENIED, want,
+	REFUSED(alice, action_loan_return(alice, hex, d), KITH_EDENIED, want,
 		0);
-	REFUSED(alice, action_item_lend(alice, hex, "Alice", 0, d),
+	REFUSED(alice, action_loan_lend(alice, hex, "Alice", 0, d),
 		KITH_EDENIED, "you cannot lend your own item to yourself", 0);
-	REFUSED(alice, action_item_lend(alice, hex, "Zed", 0, d),
+	REFUSED(alice, action_loan_lend(alice, hex, "Zed", 0, d),
 		KITH_ENOTFOUND, "no member 'Zed'", 1);
-	REFUSED(alice, action_item_lend(alice, hex, "Bob", -1, d),
+	REFUSED(alice, action_loan_lend(alice, hex, "Bob", -1, d),
 		KITH_EINVAL, "the due date is out of range", 0);
 
 	/* Bob asks */
@@ -344,7 +345,7 @@ static void request_lend_return(void **state)
 		 s->req_status[0], s->req_note[0]);
 
 	/* Alice lends, answering it */
-	TL_OK(action_item_lend(alice, hex, "bob", due, d));
+	TL_OK(action_loan_lend(alice, hex, "bob", due, d));
 	TL_CHECK(!strcmp(d->who, "Bob") && d->due == due &&
 			 !strcmp(d->title, "Ladder"),
 		 "lend: borrower '%s', title '%s'", d->who, d->title);
@@ -363,7 +364,7 @@ static void request_lend_return(void **state)
 		 "item '%s' is already on loan to Bob; when it comes back, "
 		 "record it with 'kith item return %s'",
 		 hex, d->short_id);
-	REFUSED(alice, action_item_lend(alice, hex, "Bob", 0, d),
+	REFUSED(alice, action_loan_lend(alice, hex, "Bob", 0, d),
 		KITH_EDENIED, want, 0);
 
 	/* overdue in lists */
@@ -383,7 +384,7 @@ static void request_lend_return(void **state)
 	}
 
 	/* back, by the loan's short id (as the lend's message gave it) */
-	TL_OK(action_item_return(alice, lsid, d));
+	TL_OK(action_loan_return(alice, lsid, d));
 	TL_CHECK(!strcmp(d->who, "Bob") && !strcmp(d->title, "Ladder") &&
 			 !strncmp(loan, d->short_id, strlen(d->short_id)),
 		 "return: from '%s', loan '%s'", d->who, d->short_id);
@@ -393,13 +394,13 @@ static void request_lend_return(void **state)
 		char l8[9];
 
 		snprintf(l8, sizeof l8, "%.8s", loan);
-		REFUSED(alice, action_item_return(alice, l8, d), KITH_EDENIED,
+		REFUSED(alice, action_loan_return(alice, l8, d), KITH_EDENIED,
 			want, 0);
 	}
 	/* lent again and back by the item's id */
-	TL_OK(action_item_lend(alice, hex, "Bob", 0, d));
+	TL_OK(action_loan_lend(alice, hex, "Bob", 0, d));
 	TL_CHECK(d->due == 0, "no due date");
-	TL_OK(action_item_return(alice, hex, d));
+	TL_OK(action_loan_return(alice, hex, d));
 	s = show(f, alice, hex);
 	TL_CHECK(!strcmp(s->status[0], "available") && !s->borrower[0][0],
 		 "available again: %s", s->status[0]);

@@ -47,11 +47,6 @@ static struct action *fresh(struct tl_fixture *f, const char *name)
 	return a;
 }
 
-static int64_t nchanges(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 static int identity_exists(struct action *a)
 {
 	char path[PEER_PATH_MAX];
@@ -77,7 +72,7 @@ static void init_creates_identity_and_profile(void **state)
 	TL_CHECK(a->r.id.sk && !memcmp(id, a->r.id.pk, CRDT_PK_LEN),
 		 "id is the acting identity");
 	TL_EQ(warnings, 0, "init before any community gives no warning");
-	TL_EQ(nchanges(a), 1, "one change: the profile");
+	TL_EQ(tl_changes(a), 1, "one change: the profile");
 	TL_OK(tl_text(&a->r, "SELECT name FROM members WHERE id = ?1", id,
 		      CRDT_PK_LEN, name, sizeof name));
 	TL_CHECK(!strcmp(name, "Ann"), "the profile is published: '%s'", name);
@@ -120,7 +115,7 @@ static void init_refusals(void **state)
 			 "'%s'", a->msg);
 	}
 	TL_CHECK(!identity_exists(a), "a refused init writes no identity");
-	TL_EQ(nchanges(a), 0, "a refused init writes no change");
+	TL_EQ(tl_changes(a), 0, "a refused init writes no change");
 
 	TL_OK(action_member_init(a, &ok, id));
 	TL_OK(tl_digest(&a->r, digest));
@@ -131,7 +126,7 @@ static void init_refusals(void **state)
 		 "'%s'", a->msg);
 	TL_OK(tl_digest(&a->r, digest2));
 	TL_CHECK(!strcmp(digest, digest2), "nothing written");
-	TL_EQ(nchanges(a), 1, "still one change");
+	TL_EQ(tl_changes(a), 1, "still one change");
 	TL_CHECK(!memcmp(pk, a->r.id.pk, CRDT_PK_LEN), "the identity is kept");
 }
 
@@ -191,7 +186,7 @@ static void profile_refusals(void **state)
 	struct action_profile name = { "Bea", 0, 0, 0, 0 };
 	struct action_private priv = { "secret", { "Zed" }, 1 };
 	char digest[65], digest2[65];
-	int64_t n = nchanges(a);
+	int64_t n = tl_changes(a);
 
 	TL_OK(tl_digest(&a->r, digest));
 	TL_RC(action_member_profile(a, &none, NULL), KITH_EINVAL);
@@ -207,12 +202,12 @@ static void profile_refusals(void **state)
 		 "an unknown private reader is named: '%s'", a->msg);
 	TL_OK(tl_digest(&a->r, digest2));
 	TL_CHECK(!strcmp(digest, digest2), "refusals write nothing");
-	TL_EQ(nchanges(a), n, "no change");
+	TL_EQ(tl_changes(a), n, "no change");
 
 	/* a directory without an identity */
 	TL_RC(action_member_profile(r, &name, NULL), KITH_ENOIDENT);
 	TL_CHECK(strstr(r->msg, "kith init") != NULL, "'%s'", r->msg);
-	TL_EQ(nchanges(r), 0, "nothing written without an identity");
+	TL_EQ(tl_changes(r), 0, "nothing written without an identity");
 }
 
 static void profile_private_part(void **state)

@@ -48,11 +48,6 @@ static void profile(struct action *a, const char *building,
 	TL_OK(action_commit(a, &op, 1, NULL, "cannot save"));
 }
 
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 static void inventory_totals_and_refusals(void **state)
 {
 	struct tl_fixture *f = *state;
@@ -64,7 +59,7 @@ static void inventory_totals_and_refusals(void **state)
 	profile(alice, "Elm 12", NULL);
 	resource(alice, "Water", "water", 10);
 	resource(alice, "More water", "water", 5);
-	before = changes(alice);
+	before = tl_changes(alice);
 	TL_OK(action_needs_inventory(alice, NULL, count_row, &n));
 	TL_EQ(n, 1, "two posts of one category and building: one row");
 	n = 0;
@@ -85,7 +80,7 @@ static void inventory_totals_and_refusals(void **state)
 	TL_RC(action_needs_inventory(alice, big, count_row, &n), KITH_EINVAL);
 	TL_CHECK(strstr(alice->msg, "the building name is too long") != NULL,
 		 "'%s'", alice->msg);
-	TL_EQ(changes(alice), before, "reading wrote nothing");
+	TL_EQ(tl_changes(alice), before, "reading wrote nothing");
 }
 
 struct first_ctx {
@@ -238,23 +233,25 @@ static void names_or_short_ids(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action *bob = tl_member(f, "Bob");
 	uint8_t stranger[CRDT_PK_LEN];
-	char hex[2 * CRDT_PK_LEN + 1], out[64];
+	char hex[2 * CRDT_PK_LEN + 1];
+	struct action_person p;
 
 	tl_member_sync(alice, bob);
-	TL_EQ(action_member_name(alice, bob->r.id.pk, out, sizeof out), 1,
-	      "Bob has a name");
-	TL_CHECK(!strcmp(out, "Bob"), "'%s'", out);
+	action_person(alice, bob->r.id.pk, &p);
+	TL_EQ(p.named, 1, "Bob has a name");
+	TL_CHECK(!strcmp(p.label, "Bob"), "'%s'", p.label);
 	crdt_hex(hex, alice->r.id.pk, CRDT_PK_LEN);
-	TL_EQ(action_member_name_hex(bob, hex, out, sizeof out), 1,
-	      "by hex too");
-	TL_CHECK(!strcmp(out, "Alice"), "'%s'", out);
+	action_person_hex(bob, hex, &p);
+	TL_EQ(p.named, 1, "by hex too");
+	TL_CHECK(!strcmp(p.label, "Alice"), "'%s'", p.label);
 	memset(stranger, 0x5a, sizeof stranger);
-	TL_EQ(action_member_name(alice, stranger, out, sizeof out), 0,
-	      "a stranger has no name here");
-	TL_CHECK(!strcmp(out, "5a5a5a5a"), "a short id: '%s'", out);
-	TL_EQ(action_member_name_hex(alice, "not hex", out, sizeof out), 0,
-	      "not a key");
-	TL_CHECK(!strcmp(out, "not hex"), "shown as it is: '%s'", out);
+	action_person(alice, stranger, &p);
+	TL_EQ(p.named, 0, "a stranger has no name here");
+	TL_CHECK(!strcmp(p.label, "5a5a5a5a"), "a short id: '%s'", p.label);
+	action_person_hex(alice, "not hex", &p);
+	TL_EQ(p.named, 0, "not a key");
+	TL_CHECK(!strcmp(p.label, "not hex"), "shown as it is: '%s'",
+		 p.label);
 }
 
 struct sec_ctx {
@@ -304,7 +301,7 @@ static void sheet_sections_contacts_and_refusals(void **state)
 	TL_OK(tl_wish(&bob->r, "Soup", NULL));
 	TL_OK(tl_item(&bob->r, "Ladder", NULL));
 	tl_member_sync(alice, bob);
-	before = changes(alice);
+	before = tl_changes(alice);
 	memset(&s, 0, sizeof s);
 	s.a = alice;
 	TL_OK(action_sheet_begin(alice, &sh));
@@ -331,7 +328,7 @@ static void sheet_sections_contacts_and_refusals(void **state)
 				  &n),
 	      KITH_EINVAL);
 	action_report_end(alice);
-	TL_EQ(changes(alice), before, "printing wrote nothing");
+	TL_EQ(tl_changes(alice), before, "printing wrote nothing");
 }
 
 int main(void)

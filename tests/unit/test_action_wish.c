@@ -12,20 +12,15 @@
 #include "crdt/rules.h"
 #include "tests/testlib.h"
 
-static int64_t changes(struct action *a)
-{
-	return tl_int(&a->r, "SELECT count(*) FROM changes");
-}
-
 /* rc and a part of the message, and nothing written. */
 #define REFUSED(who, expr, want_rc, part)                                     \
 	do {                                                                  \
-		int64_t n_ = changes(who);                                    \
+		int64_t n_ = tl_changes(who);                                    \
 		TL_RC((expr), (want_rc));                                     \
 		TL_CHECK(strstr((who)->msg, (part)) != NULL,                  \
 			 "%s: message has '%s': '%s'", #expr, (part),         \
 			 (who)->msg);                                         \
-		TL_EQ(changes(who), n_, "a refusal writes nothing");          \
+		TL_EQ(tl_changes(who), n_, "a refusal writes nothing");          \
 	} while (0)
 
 static void hex_of(const uint8_t *id, char *out)
@@ -361,12 +356,12 @@ static void confirm_and_hours(void **state)
 
 	/* the check says who would be credited, and writes nothing */
 	{
-		int64_t n = changes(a);
+		int64_t n = tl_changes(a);
 
 		TL_OK(action_wish_confirm_check(a, w2, -1, &r));
 		TL_CHECK(r.other_found && !strcmp(r.name, "Bob"),
 			 "Bob would be credited: '%s'", r.name);
-		TL_EQ(changes(a), n, "a check writes nothing");
+		TL_EQ(tl_changes(a), n, "a check writes nothing");
 	}
 
 	/* no hours given: confirmed, nothing credited, hours may follow */
@@ -481,14 +476,20 @@ static void who_falls_back_to_a_short_id(void **state)
 {
 	struct tl_fixture *f = *state;
 	struct action *a = tl_member(f, "Alice");
-	char hex[65], out[ACTION_NAME_MAX];
+	struct action_person p;
+	uint8_t stranger[CRDT_PK_LEN];
+	char hex[65];
 
 	crdt_hex(hex, a->r.id.pk, CRDT_PK_LEN);
-	action_wish_who(a, hex, "Alice", out, sizeof out);
-	TL_CHECK(!strcmp(out, "Alice"), "a name: '%s'", out);
-	action_wish_who(a, hex, "", out, sizeof out);
-	TL_CHECK(strlen(out) >= 6 && !strncmp(out, hex, strlen(out)),
-		 "no name: a short id: '%s'", out);
+	action_person_hex(a, hex, &p);
+	TL_CHECK(!strcmp(p.label, "Alice"), "a name: '%s'", p.label);
+	/* a member this replica has not heard of: a short id */
+	memset(stranger, 0x3c, sizeof stranger);
+	crdt_hex(hex, stranger, CRDT_PK_LEN);
+	action_person_hex(a, hex, &p);
+	TL_CHECK(strlen(p.label) >= 6 &&
+			 !strncmp(p.label, hex, strlen(p.label)),
+		 "no name: a short id: '%s'", p.label);
 }
 
 int main(void)
