@@ -256,8 +256,9 @@ static int fail_behind(struct action *a)
 	if (crdt_replica_own_head(&a->r, &h, NULL, NULL) == 0 &&
 	    h.seq >= a->head.seq)
 		return action_fail(a, KITH_EBEHIND,
-				   _("this replica holds another change #%llu "
-				     "of yours than this machine made (a "
+				   _("this replica holds a different change "
+				     "#%llu of yours from the one this machine "
+				     "made (a "
 				     "copied identity?); sync with a "
 				     "neighbour (kith sync ADDR) or import a "
 				     "bundle before writing"),
@@ -337,17 +338,11 @@ int action_resolve(struct action *a, int rtype, const char *arg, uint8_t *out)
 	}
 }
 
-int action_require_role(struct action *a, int role, const char *what)
+int action_require_role(struct action *a, int role, const char *refusal)
 {
 	if (a->r.id.sk && crdt_roles_has(&a->roles, a->r.id.pk, role))
 		return 0;
-	if (role == CRDT_ROLE_COORDINATOR)
-		/* TRANSLATORS: %s is an action, "grant roles" */
-		return action_fail(a, KITH_EDENIED,
-				   _("only coordinators can %s"), what);
-	/* TRANSLATORS: %s is an action, "verify members" */
-	return action_fail(a, KITH_EDENIED, _("only building heads can %s"),
-			   what);
+	return action_fail(a, KITH_EDENIED, "%s", refusal);
 }
 
 int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
@@ -381,18 +376,20 @@ void action_new_id(const struct action *a, uint64_t seq, uint32_t idx,
 	crdt_record_id(id, a->r.id.pk, seq, idx);
 }
 
-int action_community_key(struct action *a, struct peer_community *com,
-			 const char *what)
+int action_community_key(struct action *a, struct peer_community *com, int for_)
 {
 	int rc = peer_community_load(a->home, com);
 
-	if (rc == KITH_ENOCOMMUNITY)
-		/* TRANSLATORS: %s is "bundles" or "sessions" */
+	if (rc == KITH_ENOCOMMUNITY && for_ == ACTION_KEY_BUNDLES)
 		return action_fail(a, rc,
-				   _("you have not joined a community; %s are "
-				     "encrypted with its key ('kith community "
-				     "join CODE')"),
-				   what);
+				   _("you have not joined a community; bundles "
+				     "are encrypted with its key ('kith "
+				     "community join CODE')"));
+	if (rc == KITH_ENOCOMMUNITY)
+		return action_fail(a, rc,
+				   _("you have not joined a community; "
+				     "sessions are encrypted with its key "
+				     "('kith community join CODE')"));
 	if (rc)
 		return action_fail(a, rc, _("cannot read community key: %s"),
 				   _(kith_strerror(rc)));

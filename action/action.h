@@ -113,10 +113,11 @@ void action_warn(struct action *a, const char *fmt, ...)
 __attribute__((warn_unused_result)) int
 action_resolve(struct action *a, int rtype, const char *arg, uint8_t *out);
 
-/* 0 if the acting identity holds role now, else KITH_EDENIED with "only
- * <role>s can <what>". */
+/* 0 if the acting identity holds role now, else KITH_EDENIED with
+ * refusal, a whole translated sentence (_("only coordinators can hide
+ * posts")). */
 __attribute__((warn_unused_result)) int
-action_require_role(struct action *a, int role, const char *what);
+action_require_role(struct action *a, int role, const char *refusal);
 
 /*
  * Commit ops as one change of the acting identity.  seq (may be NULL)
@@ -136,10 +137,11 @@ void action_new_id(const struct action *a, uint64_t seq, uint32_t idx,
 		   uint8_t id[CRDT_ID_LEN]);
 
 /* Load the community key, bound to the community's id as bundles and
- * sessions use it; without one, KITH_ENOCOMMUNITY and how to join. */
+ * sessions use it (for: ACTION_KEY_BUNDLES or ACTION_KEY_SESSIONS, what
+ * the refusal names); without one, KITH_ENOCOMMUNITY and how to join. */
+enum { ACTION_KEY_BUNDLES, ACTION_KEY_SESSIONS };
 __attribute__((warn_unused_result)) int
-action_community_key(struct action *a, struct peer_community *com,
-		     const char *what);
+action_community_key(struct action *a, struct peer_community *com, int for_);
 
 /* 0 when the acting identity is loaded, else KITH_ENOIDENT with "no
  * identity in 'DIR'" and how to make one. */

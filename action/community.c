@@ -59,7 +59,7 @@ static int sign_genesis(struct action *a, struct peer_community *com)
 	if (!rc)
 		rc = crdt_store_author(a->r.store, a->r.id.pk, 0, &au);
 	if (rc)
-		return action_fail_rc(a, rc, _("cannot found the community"));
+		return action_fail_rc(a, rc, _("cannot create the community"));
 	memcpy(com->genesis, au.head_hash, CRDT_HASH_LEN);
 	return 0;
 }

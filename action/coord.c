@@ -143,17 +143,17 @@ static int role_fact(struct action *a, int grant, int role,
 }
 
 /* What grant and revoke check first, in this order: the values, the
- * member as typed, that we are a coordinator (what: "grant roles"). */
+ * member as typed, that we are a coordinator (refusal: the sentence). */
 static int role_start(struct action *a, int grant, const char *member,
 		      int role, const char *building,
-		      struct action_person *who, const char *what)
+		      struct action_person *who, const char *refusal)
 {
 	int rc = role_args(a, grant, role, building);
 
 	if (!rc)
 		rc = resolve_person(a, member, who);
 	if (!rc)
-		rc = action_require_role(a, CRDT_ROLE_COORDINATOR, what);
+		rc = action_require_role(a, CRDT_ROLE_COORDINATOR, refusal);
 	return rc;
 }
 
@@ -164,7 +164,8 @@ int action_coord_role_grant(struct action *a, const char *member, int role,
 
 	if (building && !*building)
 		building = NULL;
-	rc = role_start(a, 1, member, role, building, who, _("grant roles"));
+	rc = role_start(a, 1, member, role, building, who,
+			_("only coordinators can grant roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR &&
@@ -191,7 +192,8 @@ int action_coord_role_revoke(struct action *a, const char *member, int role,
 
 	if (building && !*building)
 		building = NULL;
-	rc = role_start(a, 0, member, role, building, who, _("revoke roles"));
+	rc = role_start(a, 0, member, role, building, who,
+			_("only coordinators can revoke roles"));
 	if (rc)
 		return rc;
 	if (role == CRDT_ROLE_COORDINATOR) {
@@ -386,7 +388,9 @@ static int moderate(struct action *a, const char *post, const char *reason,
 	if (rc)
 		return rc;
 	rc = action_require_role(a, CRDT_ROLE_COORDINATOR,
-				 hide ? _("hide posts") : _("unhide posts"));
+				 hide ? _("only coordinators can hide posts")
+				      : _("only coordinators can unhide "
+					  "posts"));
 	if (rc)
 		return rc;
 	if (hide && hidden)
@@ -468,8 +472,10 @@ static int emergency(struct action *a, int start, const char *reason,
 	int rc;
 
 	rc = action_require_role(a, CRDT_ROLE_COORDINATOR,
-				 start ? _("start emergency mode")
-				       : _("end emergency mode"));
+				 start ? _("only coordinators can start "
+					   "emergency mode")
+				       : _("only coordinators can end emergency "
+					   "mode"));
 	if (rc)
 		return rc;
 	if (!start && !a->roles.emergency)

@@ -315,7 +315,7 @@ static int read_code(char *code, size_t cap)
 	size_t n = 0;
 
 	if (tty) {
-		fputs("invite code: ", stderr);
+		fputs(_("invite code: "), stderr);
 		fflush(stderr);
 		if (tcgetattr(STDIN_FILENO, &old) == 0) {
 			quiet = old;

@@ -107,15 +107,15 @@ int main(int argc, char **argv)
 	uint64_t fixed_ms = 0;
 	int i, j, rc;
 
+	action_i18n_init();
 	if (crdt_crypto_init()) {
-		fprintf(stderr, "kith: cannot initialise libsodium\n");
+		fprintf(stderr, "%s\n", _("kith: cannot initialise libsodium"));
 		return 1;
 	}
 	/* everything kith creates (replica, its -wal and -shm, keys, the
 	 * daemon's socket and lock, bundles, reports) is for this user only,
 	 * whatever the mode of the directory it lands in */
 	umask(077);
-	action_i18n_init();
 	memset(&c, 0, sizeof c);
 	/* --json may appear anywhere; --home before the command */
 	for (i = j = 1; i < argc; i++) {
@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 	argv[argc] = NULL;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--home") && i + 1 >= argc) {
-			fprintf(stderr, "kith: --home needs a directory\n");
+			fprintf(stderr, "%s\n",
+				_("kith: --home needs a directory"));
 			return 2;
 		} else if (!strcmp(argv[i], "--home")) {
 			c.home_arg = argv[++i];
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "kith: unknown option '%s'\n", argv[i]);
+			fprintf(stderr, _("kith: unknown option '%s'\n"), argv[i]);
 			usage(stderr);
 			return 2;
 		} else {
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "kith: a command is required\n");
+		fprintf(stderr, _("kith: a command is required\n"));
 		usage(stderr);
 		return 2;
 	}
@@ -161,7 +162,7 @@ int main(int argc, char **argv)
 		uint64_t t;
 
 		if (cli_parse_uint(now, 1, UINT64_MAX / 1000, &t)) {
-			fprintf(stderr, "kith: KITH_NOW must be unix seconds\n");
+			fprintf(stderr, _("kith: KITH_NOW must be unix seconds\n"));
 			return 2;
 		}
 		fixed_ms = t * 1000;
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 	cli_close(&c);
 	fflush(stdout);
 	if (ferror(stdout)) {
-		fprintf(stderr, "kith: cannot write output\n");
+		fprintf(stderr, _("kith: cannot write output\n"));
 		return 1;
 	}
 	return rc;

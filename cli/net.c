@@ -76,7 +76,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
 	rc = cli_open(c, 1);
-	if (!rc && action_community_key(&c->a, &com, "sessions"))
+	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
 		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
@@ -156,7 +156,7 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	if (!addr)
 		return cli_usage(&cmd, "an address is required");
 	rc = cli_open(c, 1);
-	if (!rc && action_community_key(&c->a, &com, "sessions"))
+	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
 		rc = cli_fail_action(c);
 	if (rc)
 		return rc;

@@ -31,15 +31,16 @@
 
 /* Files kith keeps in a data directory (peer/keystore.h, crdt/store.h,
  * peer/daemon.c), with what to call them in a message. */
+/* TRANSLATORS: what a file is, in "refusing to write 'F': it is ..." */
 static const char *const kith_files[][2] = {
-	{ "identity", "your identity (secret key)" },
-	{ "community", "the community key" },
-	{ "replica.db", "the replica" },
-	{ "replica.db-wal", "the replica's log" },
-	{ "replica.db-shm", "the replica's index" },
-	{ "replica.db-journal", "the replica's journal" },
-	{ "daemon.lock", "the daemon's lock" },
-	{ "control.sock", "the daemon's control socket" },
+	{ "identity", N_("your identity (secret key)") },
+	{ "community", N_("the community key") },
+	{ "replica.db", N_("the replica") },
+	{ "replica.db-wal", N_("the replica's log") },
+	{ "replica.db-shm", N_("the replica's index") },
+	{ "replica.db-journal", N_("the replica's journal") },
+	{ "daemon.lock", N_("the daemon's lock") },
+	{ "control.sock", N_("the daemon's control socket") },
 };
 #define NKITH_FILES (sizeof kith_files / sizeof kith_files[0])
 
@@ -97,9 +98,9 @@ static const char *reserved(const char *base)
 		if (!strcmp(base, kith_files[i][0]))
 			return kith_files[i][1];
 	if (!strncmp(base, "replica.db", 10))
-		return "the replica";
+		return N_("the replica");
 	if (!strncmp(base, "identity.", 9) || !strncmp(base, "community.", 10))
-		return "a key file being written";
+		return N_("a key file being written");
 	return NULL;
 }
 
@@ -150,7 +151,7 @@ int cli_output_check(struct cli *c, const char *path, const void *magic,
 			    stat(p, &k) || !same_file(&k, &st))
 				continue;
 			return cli_fail("refusing to write '%s': it is %s",
-					path, kith_files[i][1]);
+					path, _(kith_files[i][1]));
 		}
 	}
 	if (stat(dir, &ds))
@@ -161,7 +162,7 @@ int cli_output_check(struct cli *c, const char *path, const void *magic,
 		if (what)
 			return cli_fail("refusing to write '%s': kith keeps %s "
 					"under that name",
-					path, what);
+					path, _(what));
 		if (exists && (link || !starts_with(path, magic, magic_len)))
 			return cli_fail("refusing to overwrite '%s': it is in "
 					"kith's data directory and is not a "
@@ -264,6 +265,6 @@ int cli_output_write(const char *path, const void *buf, size_t len)
 const char *cli_output_strerror(int rc)
 {
 	if (rc > KITH_EBASE && rc < KITH_ELAST)
-		return kith_strerror(rc);
-	return rc < 0 && rc > -4095 ? cli_oserr(-rc) : kith_strerror(rc);
+		return _(kith_strerror(rc));
+	return rc < 0 && rc > -4095 ? cli_oserr(-rc) : _(kith_strerror(rc));
 }

@@ -41,11 +41,13 @@ void cli_private_print(FILE *f, const char *key,
 		fputc('\n', f);
 	}
 	else if (v->state == ACTION_PRIV_SEALED && v->why == KITH_EDENIED)
-		fprintf(f, "%s(sealed for %zu member%s)\n", key, v->readers,
-			v->readers == 1 ? "" : "s");
+		fprintf(f, ngettext("%s(sealed for %zu member)\n",
+				    "%s(sealed for %zu members)\n",
+				    v->readers),
+			key, v->readers);
 	else if (v->state == ACTION_PRIV_SEALED)
-		fprintf(f, "%s(sealed; cannot be opened: %s)\n", key,
-			kith_strerror(v->why));
+		fprintf(f, _("%s(sealed; cannot be opened: %s)\n"), key,
+			_(kith_strerror(v->why)));
 }
 
 void cli_private_json(FILE *f, const struct action_private_view *v)

@@ -213,7 +213,7 @@ int cli_export(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, 0);
 	if (!rc)
 		rc = cli_output_check(c, file, "KITHBNDL", 8);
-	if (!rc && action_community_key(&c->a, &com, "bundles"))
+	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_BUNDLES))
 		rc = cli_fail_action(c);
 	if (rc)
 		return rc;
@@ -277,7 +277,7 @@ int cli_import(struct cli *c, int argc, char **argv)
 						: "unexpected argument '%s'",
 				 argv[argc < 2 ? 0 : argc - 1]);
 	rc = cli_open(c, 0);
-	if (!rc && action_community_key(&c->a, &com, "bundles"))
+	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_BUNDLES))
 		rc = cli_fail_action(c);
 	if (rc)
 		return rc;

@@ -44,8 +44,10 @@ static void members_share_a_community(void **state)
 	TL_CHECK(bob->joined && bob->have_community, "Bob joined it");
 	TL_CHECK(!memcmp(bob->creator, alice->r.id.pk, CRDT_PK_LEN),
 		 "the creator is Alice");
-	TL_OK(action_require_role(alice, CRDT_ROLE_COORDINATOR, "grant roles"));
-	TL_RC(action_require_role(bob, CRDT_ROLE_COORDINATOR, "grant roles"),
+	TL_OK(action_require_role(alice, CRDT_ROLE_COORDINATOR,
+				  "only coordinators can grant roles"));
+	TL_RC(action_require_role(bob, CRDT_ROLE_COORDINATOR,
+				  "only coordinators can grant roles"),
 	      KITH_EDENIED);
 	TL_CHECK(!strcmp(bob->msg, "only coordinators can grant roles"),
 		 "refusal: '%s'", bob->msg);

@@ -79,7 +79,8 @@ static void create_founds_a_community(void **state)
 	TL_CHECK(a->joined && a->have_community, "joined and known");
 	TL_CHECK(!memcmp(a->creator, a->r.id.pk, CRDT_PK_LEN),
 		 "the founder is the creator");
-	TL_OK(action_require_role(a, CRDT_ROLE_COORDINATOR, "grant roles"));
+	TL_OK(action_require_role(a, CRDT_ROLE_COORDINATOR,
+				  "only coordinators can grant roles"));
 	TL_EQ(tl_changes(a), 2, "profile and genesis record");
 	TL_OK(peer_community_load(a->home, &com));
 	TL_EQ(com.version, 2, "a community with a genesis id");
