@@ -5,10 +5,19 @@
 #include "query.h"
 #include "query_sql.h"
 #include "schema.h"
+#include "search.h"
 
 /* Prepared-statement slots in the store. */
 enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
        Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER };
+
+/* Every word of the JSON array p (NULL: none) occurs in the title or
+ * description of t as it is, ASCII case aside (crdt/search.h: words that
+ * mix CJK and other characters). */
+#define VERIFY(t, p)                                                          \
+	"(" p " IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(" p ") k"      \
+	" WHERE instr(lower(coalesce(" t ".title, '') || ' ' ||"              \
+	" coalesce(" t ".description, '')), lower(k.value)) = 0))"
 
 static const char *const item_sql =
 	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"
@@ -30,6 +39,9 @@ static const char *const item_sql =
 	"  AND (?3 IS NULL OR i.category = ?3 COLLATE NOCASE)"
 	"  AND (?4 IS NULL OR i.rowid IN"
 	"   (SELECT rowid FROM items_fts WHERE items_fts MATCH ?4))"
+	"  AND (?9 IS NULL OR i.rowid IN"
+	"   (SELECT rowid FROM items_grams WHERE items_grams MATCH ?9))"
+	"  AND " VERIFY("i", "?10")
 	"  AND (?5 IS NULL OR i.id = ?5)"
 	" ORDER BY i.created DESC, i.id)"
 	" WHERE (?6 OR (status IN ('available', 'requested', 'on_loan')"
@@ -63,6 +75,9 @@ static const char *const wish_sql =
 	" WHERE (?1 IS NULL OR w.author = ?1) AND (?2 IS NULL OR w.urgency = ?2)"
 	"  AND (?4 IS NULL OR w.rowid IN"
 	"   (SELECT rowid FROM wishes_fts WHERE wishes_fts MATCH ?4))"
+	"  AND (?9 IS NULL OR w.rowid IN"
+	"   (SELECT rowid FROM wishes_grams WHERE wishes_grams MATCH ?9))"
+	"  AND " VERIFY("w", "?10")
 	"  AND (?5 IS NULL OR w.id = ?5)"
 	" ORDER BY coalesce(w.urgency, 2), w.created, w.id)"
 	" WHERE CASE WHEN ?6 THEN 1 WHEN hidden OR blocked THEN 0"
@@ -141,48 +156,24 @@ int crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx)
 	return cb;
 }
 
-/* FTS5 query from user words: each word quoted, prefix-matched, ANDed. */
-static int fts_query(char *out, size_t cap, const char *in)
-{
-	size_t n = 0;
-	const char *p = in;
-
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (n + 2 >= cap)
-			return KITH_ETOOBIG;
-		if (n)
-			out[n++] = ' ';
-		out[n++] = '"';
-		while (*p && *p != ' ' && *p != '\t') {
-			if (n + 4 >= cap)
-				return KITH_ETOOBIG;
-			if (*p == '"')
-				out[n++] = '"';
-			out[n++] = *p++;
-		}
-		out[n++] = '"';
-		out[n++] = '*';
-	}
-	out[n] = 0;
-	return 0;
-}
-
-static int bind_search(sqlite3_stmt *q, int col, const char *search,
-		       char *buf, size_t cap)
+/* Bind the compiled search q (crdt/search.h) to ?4 (words), ?9 (CJK grams)
+ * and ?10 (words that must occur as they are); q outlives the steps. */
+static int bind_search(sqlite3_stmt *stmt, const char *search,
+		       struct crdt_search *q)
 {
 	int rc;
 
 	if (!search)
 		return 0;
-	rc = fts_query(buf, cap, search);
+	rc = crdt_search_compile(q, search);
 	if (rc)
 		return rc;
-	if (buf[0])
-		sqlite3_bind_text(q, col, buf, -1, SQLITE_STATIC);
+	if (q->words[0])
+		sqlite3_bind_text(stmt, 4, q->words, -1, SQLITE_STATIC);
+	if (q->grams[0])
+		sqlite3_bind_text(stmt, 9, q->grams, -1, SQLITE_STATIC);
+	if (q->verify[0])
+		sqlite3_bind_text(stmt, 10, q->verify, -1, SQLITE_STATIC);
 	return 0;
 }
 
@@ -190,7 +181,7 @@ int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 		     int64_t now, crdt_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *q = crdt_store_stmt(s, Q_ITEMS, item_sql);
-	char fts[1024];
+	struct crdt_search search;
 	int rc;
 
 	if (!q)
@@ -201,7 +192,7 @@ int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 		sqlite3_bind_int(q, 2, f->kind);
 	if (f->category)
 		sqlite3_bind_text(q, 3, f->category, -1, SQLITE_STATIC);
-	rc = bind_search(q, 4, f->search, fts, sizeof fts);
+	rc = bind_search(q, f->search, &search);
 	if (rc) {
 		sqlite3_clear_bindings(q);
 		return rc;
@@ -218,7 +209,7 @@ int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 		      int64_t now, crdt_row_fn fn, void *ctx)
 {
 	sqlite3_stmt *q = crdt_store_stmt(s, Q_WISHES, wish_sql);
-	char fts[1024];
+	struct crdt_search search;
 	int rc;
 
 	if (!q)
@@ -229,7 +220,7 @@ int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 		sqlite3_bind_int(q, 2, f->urgency);
 	if (f->status)
 		sqlite3_bind_text(q, 3, f->status, -1, SQLITE_STATIC);
-	rc = bind_search(q, 4, f->search, fts, sizeof fts);
+	rc = bind_search(q, f->search, &search);
 	if (rc) {
 		sqlite3_clear_bindings(q);
 		return rc;

@@ -12,12 +12,14 @@
  * for t.
  *
  * Prepared-statement slots (crdt_store_stmt) are split between modules:
- * query.c uses 0..31, ops.c 32..47.
+ * query.c uses 0..31, ops.c 32..47, search.c 48..55 (the CJK grams index,
+ * written while materializing).
  */
 #ifndef KITH_QUERY_SQL_H
 #define KITH_QUERY_SQL_H
 
 #define CRDT_QSLOT_OPS 32
+#define CRDT_QSLOT_SEARCH 48
 
 #define HEX(x) "lower(hex(" x "))"
 
