@@ -93,17 +93,32 @@ int crdt_inventory_totals(struct crdt_store *s, const char *building,
 /* ---- volunteers --------------------------------------------------------- */
 
 /* JSON array of the words of s (for json_each); 0 or KITH_ETOOBIG. */
+/* Length of the word separator at s: a space, tab or comma, or the
+ * Chinese comma ，, enumeration comma 、 or ideographic space; else 0. */
+static int word_sep(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == ' ' || *p == '\t' || *p == ',')
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] == 0x8c)
+		return 3; /* U+FF0C */
+	if (p[0] == 0xe3 && p[1] == 0x80 && (p[2] == 0x81 || p[2] == 0x80))
+		return 3; /* U+3001, U+3000 */
+	return 0;
+}
+
 static int words_json(const char *s, char *out, size_t cap)
 {
 	size_t n = 0;
-	int first = 1;
+	int first = 1, k;
 
 	if (cap < 3)
 		return KITH_ETOOBIG;
 	out[n++] = '[';
 	while (*s) {
-		while (*s == ' ' || *s == '\t' || *s == ',')
-			s++;
+		while ((k = word_sep(s)) > 0)
+			s += k;
 		if (!*s)
 			break;
 		if (n + 4 >= cap)
@@ -112,7 +127,7 @@ static int words_json(const char *s, char *out, size_t cap)
 			out[n++] = ',';
 		first = 0;
 		out[n++] = '"';
-		for (; *s && *s != ' ' && *s != '\t' && *s != ','; s++) {
+		for (; *s && !word_sep(s); s++) {
 			unsigned char ch = (unsigned char)*s;
 
 			if (n + 8 >= cap)

@@ -53,8 +53,10 @@ crdt_inventory_totals(struct crdt_store *s, const char *building, int64_t now,
  * Members with skills or availability in their profile (not blocked here),
  * nearest first: those of building near (may be NULL; the asker's own)
  * first, then by building, then name.  skill (may be NULL): every word of
- * it must occur in the member's skills (case-insensitive substring, so
- * "nurs" finds "nurse" and "nursing").  building (may be NULL): that
+ * it (words are separated by spaces or commas, also the Chinese ， and 、
+ * and the ideographic space) must occur in the member's skills
+ * (case-insensitive substring, so "nurs" finds "nurse" and "nursing", and
+ * 修 finds 修水管 and 修自行车).  building (may be NULL): that
  * building only.  Buildings compare case-insensitively.
  * Columns: id, name, building, unit, skills, available, hours (earned).
  */

@@ -259,18 +259,16 @@ int crdt_search_register(sqlite3 *db)
 
 /* ---- the index ---------------------------------------------------------- */
 
-int crdt_search_index(struct crdt_store *s, int rtype, int64_t rowid,
-		      const char *title, size_t tlen, const char *desc,
-		      size_t dlen)
+/* The grams of a title and a description (not NUL-terminated, may be
+ * NULL) into *buf (malloc'd, *n bytes; NULL and 0 when there are none). */
+static int grams_of(const char *title, size_t tlen, const char *desc,
+		    size_t dlen, char **buf, size_t *n)
 {
-	int item = rtype == CRDT_R_ITEM;
-	size_t cap, n = 0;
-	sqlite3_stmt *q;
-	char *buf;
+	size_t cap;
 	int rc;
 
-	if (rtype != CRDT_R_ITEM && rtype != CRDT_R_WISH)
-		return 0;
+	*buf = NULL;
+	*n = 0;
 	if (!title)
 		tlen = 0;
 	if (!desc)
@@ -278,56 +276,87 @@ int crdt_search_index(struct crdt_store *s, int rtype, int64_t rowid,
 	if (!may_have_cjk(title, tlen) && !may_have_cjk(desc, dlen))
 		return 0;
 	cap = CRDT_GRAMS_CAP(tlen + dlen);
-	buf = malloc(cap);
-	if (!buf)
+	*buf = malloc(cap);
+	if (!*buf)
 		return KITH_ENOMEM;
-	buf[0] = 0;
-	rc = crdt_search_grams(buf, cap, &n, title, tlen);
+	(*buf)[0] = 0;
+	rc = crdt_search_grams(*buf, cap, n, title, tlen);
 	if (!rc)
-		rc = crdt_search_grams(buf, cap, &n, desc, dlen);
-	if (rc || !n)
-		goto out;
-	q = crdt_store_stmt(s, item ? S_GRAMS_ITEM : S_GRAMS_WISH,
-			    item ? "INSERT INTO items_grams(rowid, grams)"
-				   " VALUES (?1, ?2)"
-				 : "INSERT INTO wishes_grams(rowid, grams)"
-				   " VALUES (?1, ?2)");
-	if (!q) {
-		rc = KITH_EDB;
-		goto out;
-	}
+		rc = crdt_search_grams(*buf, cap, n, desc, dlen);
+	return rc;
+}
+
+/* Run the statement in slot (sql) with ?1 rowid and ?2 text (may be
+ * NULL). */
+static int grams_write(struct crdt_store *s, int slot, const char *sql,
+		       int64_t rowid, const char *text, size_t n)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, slot, sql);
+	int rc;
+
+	if (!q)
+		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, rowid);
-	sqlite3_bind_text(q, 2, buf, (int)n, SQLITE_STATIC);
+	if (text)
+		sqlite3_bind_text(q, 2, text, (int)n, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	rc = rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-out:
+	return rc;
+}
+
+static int grams_insert(struct crdt_store *s, int item, int64_t rowid,
+			const char *text, size_t n)
+{
+	return grams_write(s, item ? S_GRAMS_ITEM : S_GRAMS_WISH,
+			   item ? "INSERT INTO items_grams(rowid, grams)"
+				  " VALUES (?1, ?2)"
+				: "INSERT INTO wishes_grams(rowid, grams)"
+				  " VALUES (?1, ?2)",
+			   rowid, text, n);
+}
+
+int crdt_search_index(struct crdt_store *s, int rtype, int64_t rowid,
+		      const char *title, size_t tlen, const char *desc,
+		      size_t dlen)
+{
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (rtype != CRDT_R_ITEM && rtype != CRDT_R_WISH)
+		return 0;
+	rc = grams_of(title, tlen, desc, dlen, &buf, &n);
+	if (!rc && n)
+		rc = grams_insert(s, rtype == CRDT_R_ITEM, rowid, buf, n);
 	free(buf);
 	return rc;
 }
 
-/* Only reads until something must change: a write to an FTS5 table in a
- * statement of its own is cheap, but not for free, and most edits are of
- * posts without CJK text, before and after. */
+/* Only reads until something must change: most edits are of posts without
+ * CJK text, or leave their grams as they were (an English description
+ * under a Chinese title).  A write is not free: FTS5 writes out its
+ * pending terms when a write goes back to an older rowid, as an edit
+ * does. */
 int crdt_search_reindex(struct crdt_store *s, int rtype, const uint8_t *id)
 {
 	int item = rtype == CRDT_R_ITEM;
 	sqlite3_stmt *q;
 	int64_t rowid = 0;
-	int rc, had = 0;
-	char *title = NULL, *desc = NULL;
-	size_t tlen = 0, dlen = 0;
+	int rc, had = 0, same = 0;
+	char *buf = NULL;
+	size_t n = 0;
 
 	if (rtype != CRDT_R_ITEM && rtype != CRDT_R_WISH)
 		return 0;
 	q = crdt_store_stmt(
 		s, item ? S_FIND_ITEM : S_FIND_WISH,
-		item ? "SELECT t.rowid, t.title, t.description, EXISTS (SELECT"
-		       " 1 FROM items_grams g WHERE g.rowid = t.rowid)"
+		item ? "SELECT t.rowid, t.title, t.description, (SELECT"
+		       " g.grams FROM items_grams g WHERE g.rowid = t.rowid)"
 		       " FROM items t WHERE t.id = ?1"
-		     : "SELECT t.rowid, t.title, t.description, EXISTS (SELECT"
-		       " 1 FROM wishes_grams g WHERE g.rowid = t.rowid)"
+		     : "SELECT t.rowid, t.title, t.description, (SELECT"
+		       " g.grams FROM wishes_grams g WHERE g.rowid = t.rowid)"
 		       " FROM wishes t WHERE t.id = ?1");
 	if (!q)
 		return KITH_EDB;
@@ -335,48 +364,31 @@ int crdt_search_reindex(struct crdt_store *s, int rtype, const uint8_t *id)
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(q, 1);
+		size_t tlen = t ? (size_t)sqlite3_column_bytes(q, 1) : 0;
 		const char *d = (const char *)sqlite3_column_text(q, 2);
+		size_t dlen = d ? (size_t)sqlite3_column_bytes(q, 2) : 0;
+		const char *old = (const char *)sqlite3_column_text(q, 3);
+		size_t olen = old ? (size_t)sqlite3_column_bytes(q, 3) : 0;
 
 		rowid = sqlite3_column_int64(q, 0);
-		had = sqlite3_column_int(q, 3);
-		tlen = t ? (size_t)sqlite3_column_bytes(q, 1) : 0;
-		dlen = d ? (size_t)sqlite3_column_bytes(q, 2) : 0;
-		/* copied: the statements below may move this row's memory */
-		title = malloc(tlen + dlen + 1);
-		if (title) {
-			desc = title + tlen;
-			if (tlen)
-				memcpy(title, t, tlen);
-			if (dlen)
-				memcpy(desc, d, dlen);
-		}
-		rc = title ? 0 : KITH_ENOMEM;
+		had = old != NULL;
+		rc = grams_of(t, tlen, d, dlen, &buf, &n);
+		same = !rc && olen == n && (!n || !memcmp(old, buf, n));
 	} else {
-		rc = rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
+		rc = rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
+		same = 1; /* no such post: nothing to do */
 	}
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	if (rc)
-		goto out;
-	if (had) {
-		q = crdt_store_stmt(s, item ? S_DROP_ITEM : S_DROP_WISH,
-				    item ? "DELETE FROM items_grams WHERE rowid = ?1"
-					 : "DELETE FROM wishes_grams WHERE rowid = ?1");
-		if (!q) {
-			rc = KITH_EDB;
-			goto out;
-		}
-		sqlite3_bind_int64(q, 1, rowid);
-		rc = sqlite3_step(q);
-		rc = rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
-		sqlite3_reset(q);
-		sqlite3_clear_bindings(q);
-	}
-	if (!rc)
-		rc = crdt_search_index(s, rtype, rowid, title, tlen, desc, dlen);
-out:
-	free(title);
-	return rc == KITH_ENOTFOUND ? 0 : rc;
+	if (!rc && !same && had)
+		rc = grams_write(s, item ? S_DROP_ITEM : S_DROP_WISH,
+				 item ? "DELETE FROM items_grams WHERE rowid = ?1"
+				      : "DELETE FROM wishes_grams WHERE rowid = ?1",
+				 rowid, NULL, 0);
+	if (!rc && !same && n)
+		rc = grams_insert(s, item, rowid, buf, n);
+	free(buf);
+	return rc;
 }
 
 /* ---- searches ----------------------------------------------------------- */

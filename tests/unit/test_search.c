@@ -555,6 +555,9 @@ static void volunteers_chinese_skill(void **state)
 	VOL("修", "Ben|Chen");
 	VOL("水管", "Ben");
 	VOL("修 电工", "Ben");
+	VOL("水管，电工", "Ben");
+	VOL("水管、电工", "Ben");
+	VOL("修\xe3\x80\x80车", "Chen");
 	VOL("自行车", "Chen");
 	VOL("管修", "");
 	VOL("NURS", "Dora");
