@@ -52,6 +52,7 @@
 #include "crdt/err.h"
 #include "crdt/replica.h"
 #include "crdt/schema.h"
+#include "crdt/search.h"
 
 #define IMPORT_BATCH 8192 /* crdt/bundle.c BATCH: changes per crdt_apply */
 #define PATH_LEN 4200
@@ -59,6 +60,7 @@
 static struct {
 	long items, batch;	       /* row 1 */
 	long changes, authors, edit_pct; /* row 2 */
+	long zh_pct;		       /* rows 1, 2: posts in Chinese */
 	long edits, interval;	       /* row 3 */
 	long repeat;
 	const char *peers; /* JSON line from edits.mjs, or NULL */
@@ -229,7 +231,33 @@ static const char *const notes[] = {
 	"Can deliver within the block.", "Instructions are in the box.",
 	"Needs a 230V socket.", "Spare parts included.",
 };
+/* The same posts in Chinese (--zh-pct): CJK text goes into the grams
+ * index too (crdt/search.h), on both sides. */
+static const char *const zh_adjs[] = {
+	"铝合金", "十八伏", "双人", "成人", "电动", "加厚", "便携", "闲置",
+	"折叠", "旧但能用的", "小巧", "大号", "小号", "铸铁", "电池", "儿童",
+};
+static const char *const zh_nouns[] = {
+	"梯子", "无线电钻", "帐篷", "自行车", "缝纫机", "高压清洗机", "野营炉",
+	"婴儿车", "延长线", "手推车", "割草机", "工具箱", "投影仪", "折叠桌",
+	"千斤顶", "皮划艇", "电饭锅", "绿篱机", "睡袋", "婴儿监视器",
+	"应急启动电源", "滚筒刷套装", "瓷砖切割机", "发电机", "净水器",
+	"胰岛素冷藏盒", "轮椅", "拐杖", "电烙铁", "人字梯", "除湿机", "慢炖锅",
+};
+static const char *const zh_conds[] = {
+	"好", "一般", "几乎全新", "用得较多", "极好",
+};
+static const char *const zh_notes[] = {
+	"借之前请先问。", "请洗干净再还。", "只在晚上和周末。", "请自带袋子。",
+	"本楼内可以送。", "说明书在盒子里。", "需要二百三十伏插座。",
+	"附带备件。",
+};
 #define PICK(a, k) ((a)[(k) % (sizeof(a) / sizeof((a)[0]))])
+
+static int in_zh(uint64_t k)
+{
+	return (long)(mix(k ^ 0x7a68u) % 100) < opt.zh_pct;
+}
 
 /* An item: title ~20, description ~80 characters, like real posts. */
 struct row {
@@ -239,14 +267,26 @@ struct row {
 
 static void gen_title(char *out, size_t n, uint64_t k)
 {
-	snprintf(out, n, "%s %s", PICK(adjs, k >> 8), PICK(nouns, k >> 16));
+	if (in_zh(k))
+		snprintf(out, n, "%s%s", PICK(zh_adjs, k >> 8),
+			 PICK(zh_nouns, k >> 16));
+	else
+		snprintf(out, n, "%s %s", PICK(adjs, k >> 8),
+			 PICK(nouns, k >> 16));
 }
 
 static void gen_desc(char *out, size_t n, uint64_t k)
 {
-	snprintf(out, n, "%s %s in %s condition. %s Pick up at block %u.",
-		 PICK(adjs, k >> 24), PICK(nouns, k >> 16), PICK(conds, k >> 32),
-		 PICK(notes, k >> 40), (unsigned)(k >> 48) % 12 + 1);
+	if (in_zh(k))
+		snprintf(out, n, "%s%s，成色%s。%s在%u号楼取。",
+			 PICK(zh_adjs, k >> 24), PICK(zh_nouns, k >> 16),
+			 PICK(zh_conds, k >> 32), PICK(zh_notes, k >> 40),
+			 (unsigned)(k >> 48) % 12 + 1);
+	else
+		snprintf(out, n, "%s %s in %s condition. %s Pick up at block %u.",
+			 PICK(adjs, k >> 24), PICK(nouns, k >> 16),
+			 PICK(conds, k >> 32), PICK(notes, k >> 40),
+			 (unsigned)(k >> 48) % 12 + 1);
 }
 
 static void gen_loc(char *out, size_t n, uint64_t k)
@@ -285,8 +325,11 @@ static void op_create(struct crdt_op *op, const struct row *r)
  * 3's items_author index; migration 5 drops the items_ai trigger because
  * the store writes the full-text row of a new item itself, right after the
  * INSERT (a trigger would make FTS5 flush a segment per row), and so does
- * the baseline (base_insert).  Keep this in step with the store, or the
- * ratios mean nothing.
+ * the baseline (base_insert).  Migration 10's items_grams gets a row for
+ * posts with CJK text, from the same C as the store's (crdt/search.h:
+ * a byte scan, then the grams), after an INSERT or an edit of the title or
+ * description (base_grams, base_regrams).  Keep this in step with the
+ * store, or the ratios mean nothing.
  */
 static const char base_schema[] =
 	"CREATE TABLE items(id BLOB NOT NULL UNIQUE, author BLOB NOT NULL,"
@@ -301,7 +344,8 @@ static const char base_schema[] =
 	" VALUES ('delete', old.rowid, old.title, old.description);"
 	" INSERT INTO items_fts(rowid, title, description)"
 	" VALUES (new.rowid, new.title, new.description); END;"
-	"CREATE INDEX items_author ON items(author);";
+	"CREATE INDEX items_author ON items(author);"
+	"CREATE VIRTUAL TABLE items_grams USING fts5(grams, tokenize='ascii');";
 
 /* The fields a workload edit sets. */
 enum { E_TITLE, E_QTY, E_LOC, E_DESC, E_N };
@@ -318,6 +362,7 @@ static const struct {
 struct base {
 	sqlite3 *db;
 	sqlite3_stmt *ins, *fts, *upd[E_N], *begin, *commit;
+	sqlite3_stmt *grams, *find, *drop;
 };
 
 static void base_check(struct base *b, int rc)
@@ -359,6 +404,13 @@ static void base_open(struct base *b, const char *path)
 			 " WHERE id = ?3 AND author = ?4", edit_fields[i].column);
 		b->upd[i] = base_prep(b, sql);
 	}
+	b->grams = base_prep(b, "INSERT INTO items_grams(rowid, grams)"
+			     " VALUES (?1, ?2)");
+	b->find = base_prep(b, "SELECT t.rowid, t.title, t.description,"
+			    " EXISTS (SELECT 1 FROM items_grams g"
+			    " WHERE g.rowid = t.rowid) FROM items t"
+			    " WHERE t.id = ?1");
+	b->drop = base_prep(b, "DELETE FROM items_grams WHERE rowid = ?1");
 	b->begin = base_prep(b, "BEGIN IMMEDIATE");
 	b->commit = base_prep(b, "COMMIT");
 }
@@ -370,11 +422,64 @@ static void base_step(struct base *b, sqlite3_stmt *q)
 	sqlite3_clear_bindings(q);
 }
 
+static int has_cjk_byte(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0xe1 && (unsigned char)*s <= 0xf4)
+			return 1;
+	return 0;
+}
+
+/* The grams row of a post, as crdt_search_index writes it. */
+static void base_grams(struct base *b, int64_t rowid, const char *title,
+		       const char *desc)
+{
+	char buf[1024];
+	size_t n = 0;
+
+	if (!has_cjk_byte(title) && !has_cjk_byte(desc))
+		return;
+	buf[0] = 0;
+	CHECK(crdt_search_grams(buf, sizeof buf, &n, title, strlen(title)));
+	CHECK(crdt_search_grams(buf, sizeof buf, &n, desc, strlen(desc)));
+	if (!n)
+		return;
+	sqlite3_bind_int64(b->grams, 1, rowid);
+	sqlite3_bind_text(b->grams, 2, buf, (int)n, SQLITE_STATIC);
+	base_step(b, b->grams);
+}
+
+/* After an edit of title or description, as crdt_search_reindex. */
+static void base_regrams(struct base *b, const uint8_t id[CRDT_ID_LEN])
+{
+	char title[256], desc[512];
+	int64_t rowid;
+	int had;
+
+	sqlite3_bind_blob(b->find, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
+	if (sqlite3_step(b->find) != SQLITE_ROW)
+		die("baseline: edited row not found");
+	rowid = sqlite3_column_int64(b->find, 0);
+	snprintf(title, sizeof title, "%s",
+		 (const char *)sqlite3_column_text(b->find, 1));
+	snprintf(desc, sizeof desc, "%s",
+		 (const char *)sqlite3_column_text(b->find, 2));
+	had = sqlite3_column_int(b->find, 3);
+	sqlite3_reset(b->find);
+	sqlite3_clear_bindings(b->find);
+	if (had) {
+		sqlite3_bind_int64(b->drop, 1, rowid);
+		base_step(b, b->drop);
+	}
+	base_grams(b, rowid, title, desc);
+}
+
 static void base_insert(struct base *b, const uint8_t id[CRDT_ID_LEN],
 			const uint8_t author[CRDT_PK_LEN], int64_t t,
 			const struct row *r)
 {
 	sqlite3_stmt *q = b->ins;
+	int64_t rowid;
 
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, author, CRDT_PK_LEN, SQLITE_STATIC);
@@ -386,9 +491,11 @@ static void base_insert(struct base *b, const uint8_t id[CRDT_ID_LEN],
 	sqlite3_bind_int(q, 8, r->qty);
 	sqlite3_bind_text(q, 9, r->loc, -1, SQLITE_STATIC);
 	base_step(b, q);
+	rowid = sqlite3_last_insert_rowid(b->db);
 	sqlite3_bind_text(b->fts, 1, r->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(b->fts, 2, r->desc, -1, SQLITE_STATIC);
 	base_step(b, b->fts);
+	base_grams(b, rowid, r->title, r->desc);
 }
 
 static int64_t count_items(sqlite3 *db)
@@ -412,6 +519,9 @@ static void base_close(struct base *b)
 	sqlite3_finalize(b->fts);
 	for (i = 0; i < E_N; i++)
 		sqlite3_finalize(b->upd[i]);
+	sqlite3_finalize(b->grams);
+	sqlite3_finalize(b->find);
+	sqlite3_finalize(b->drop);
 	sqlite3_finalize(b->begin);
 	sqlite3_finalize(b->commit);
 	if (sqlite3_close(b->db) != SQLITE_OK)
@@ -684,6 +794,8 @@ static void base_edit(struct base *b, long a, uint64_t seq, int64_t t)
 	sqlite3_bind_blob(q, 3, id, CRDT_ID_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 4, authors[a].pk, CRDT_PK_LEN, SQLITE_STATIC);
 	base_step(b, q);
+	if ((e.what == E_TITLE || e.what == E_DESC) && sqlite3_changes(b->db) == 1)
+		base_regrams(b, id);
 }
 
 /* Worker: the same rows and edits into plain SQLite, in bundle order. */
@@ -989,6 +1101,7 @@ static void usage(FILE *f)
 		"  --changes N        row 2: changes in the bundle (100000)\n"
 		"  --authors N        row 2: their authors (100)\n"
 		"  --edit-pct P       row 2: share of single-field edits (10)\n"
+		"  --zh-pct P         rows 1, 2: share of posts in Chinese (0)\n"
 		"  --edits N          row 3: single-field edits (1000)\n"
 		"  --edit-interval MS row 3: clock step between edits, 0 = the"
 		" real clock (60000)\n"
@@ -1027,6 +1140,7 @@ static void parse_args(int argc, char **argv)
 		{ "--changes", &opt.changes, 1, 100000000 },
 		{ "--authors", &opt.authors, 1, 1000000 },
 		{ "--edit-pct", &opt.edit_pct, 0, 100 },
+		{ "--zh-pct", &opt.zh_pct, 0, 100 },
 		{ "--edits", &opt.edits, 1, 10000000 },
 		{ "--edit-interval", &opt.interval, 0, 86400000 },
 		{ "--repeat", &opt.repeat, 1, 100 },
@@ -1094,6 +1208,8 @@ static void print_header(void)
 	       " (%ld%% edits); %ld edits %ld ms apart; best of %ld\n",
 	       opt.items, opt.batch, opt.changes, opt.authors, opt.edit_pct,
 	       opt.edits, opt.interval, opt.repeat);
+	if (opt.zh_pct)
+		printf("%ld%% of the posts in Chinese\n", opt.zh_pct);
 	fflush(stdout);
 }
 

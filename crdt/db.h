@@ -19,7 +19,8 @@
  *
  * Prepared-statement slots (crdt_store_stmt) are split between modules:
  * query.c 0..31, ops.c 32..47 (CRDT_QSLOT_OPS), peers.c 48..51
- * (CRDT_QSLOT_PEERS).
+ * (CRDT_QSLOT_PEERS), search.c 52..59 (CRDT_QSLOT_SEARCH: the CJK grams
+ * index, written while materializing).
  */
 #ifndef KITH_CRDT_DB_H
 #define KITH_CRDT_DB_H
@@ -32,6 +33,7 @@
 #define CRDT_STORE_QUERY_SLOTS 64
 #define CRDT_QSLOT_OPS 32
 #define CRDT_QSLOT_PEERS 48
+#define CRDT_QSLOT_SEARCH 52
 
 /* The store's connection (owned by the store). */
 sqlite3 *crdt_store_db(struct crdt_store *s);
@@ -50,5 +52,9 @@ int crdt_store_err(struct crdt_store *s, int sqlite_rc);
  */
 __attribute__((warn_unused_result)) int
 crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx);
+
+/* search.c: the SQL function kith_grams(text, ...) on db, registered
+ * when a store opens (crdt/search.h). */
+__attribute__((warn_unused_result)) int crdt_search_register(sqlite3 *db);
 
 #endif

@@ -11,12 +11,17 @@
 #include "ops.h"
 #include "query_sql.h"
 #include "schema.h"
+#include "search.h"
 
 /* Prepared-statement slots (query_sql.h gives ops.c 32..47). */
 enum { S_INVENTORY = CRDT_QSLOT_OPS, S_INVENTORY_ALL, S_VOLUNTEERS,
        S_TOP_WISHES, S_ONE_WISH, S_WISH_ROW, S_WISH_FACTS, S_ITEMS_FTS,
        S_ITEMS_CAT, S_ITEM_OK, S_VOL_MATCH, S_TERM_DOCS, S_HOURS, S_LEDGER,
-       S_LOANS };
+       S_LOANS, S_GRAM_DOCS };
+_Static_assert(S_GRAM_DOCS < CRDT_QSLOT_SEARCH, "ops.c has slots 32..47");
+_Static_assert(CRDT_MATCH_TERMS == CRDT_TERMS_WORDS &&
+		       CRDT_MATCH_GRAMS == CRDT_TERMS_GRAMS,
+	       "ops.h and search.h agree on the number of terms");
 
 #define POOL_STR "60" /* CRDT_MATCH_POOL */
 _Static_assert(CRDT_MATCH_POOL == 60, "POOL_STR must match CRDT_MATCH_POOL");
@@ -86,136 +91,35 @@ int crdt_inventory_totals(struct crdt_store *s, const char *building,
 			 now, fn, ctx);
 }
 
-/* ---- words -------------------------------------------------------------- */
-
-/* Filler words that say nothing about what is needed or offered. */
-static const char *const stopwords[] = {
-	"about", "also", "and", "any", "anyone", "are", "asap", "but", "can",
-	"could", "does", "for", "from", "get", "give", "got", "has", "have",
-	"help", "her", "him", "his", "into", "its", "just", "like", "looking",
-	"lot", "more", "much", "must", "need", "needed", "needs", "not", "our",
-	"please", "some", "someone", "something", "thank", "thanks", "that",
-	"the", "their", "them", "then", "there", "these", "they", "thing",
-	"things", "this", "too", "urgent", "urgently", "use", "very", "want",
-	"was", "week", "were", "what", "when", "who", "will", "with", "would",
-	"you", "your",
-};
-
-static int is_stopword(const char *w)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof stopwords / sizeof stopwords[0]; i++)
-		if (!strcmp(stopwords[i], w))
-			return 1;
-	return 0;
-}
-
-static int is_word_byte(unsigned char ch)
-{
-	return ch >= 0x80 || (ch >= '0' && ch <= '9') ||
-	       (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-/* Cut one ending off an ASCII word, keeping at least 4 letters (5 for
- * -er, so "mother" and "winter" stay): what is left matches as a prefix
- * ("plumber", "plumbing" -> "plumb"). */
-static void stem(char *w)
-{
-	static const struct {
-		const char *s;
-		size_t keep;
-	} endings[] = { { "ings", 4 }, { "ing", 4 }, { "ers", 5 }, { "ies", 4 },
-			{ "es", 4 },   { "er", 5 },  { "ed", 4 },  { "s", 4 } };
-	size_t n = strlen(w), i, k;
-
-	for (i = 0; i < n; i++)
-		if ((unsigned char)w[i] >= 0x80)
-			return;
-	for (i = 0; i < sizeof endings / sizeof endings[0]; i++) {
-		k = strlen(endings[i].s);
-		if (n >= k + endings[i].keep &&
-		    !strcmp(w + n - k, endings[i].s)) {
-			/* "glass", "cordless": no plural to cut */
-			if (k == 1 && w[n - 2] == 's')
-				return;
-			w[n - k] = 0;
-			return;
-		}
-	}
-}
-
-#define TERM_MAX 64
-struct terms {
-	int n;
-	char v[CRDT_MATCH_TERMS][TERM_MAX];
-};
-
-static void terms_add(struct terms *t, const char *text)
-{
-	const unsigned char *p = (const unsigned char *)(text ? text : "");
-
-	while (*p && t->n < CRDT_MATCH_TERMS) {
-		char w[TERM_MAX];
-		size_t n = 0;
-		int digits = 1, i, dup = 0;
-
-		while (*p && !is_word_byte(*p))
-			p++;
-		for (; *p && is_word_byte(*p); p++) {
-			unsigned char ch = *p;
-
-			if (ch >= 'A' && ch <= 'Z')
-				ch = (unsigned char)(ch - 'A' + 'a');
-			if (ch < '0' || ch > '9')
-				digits = 0;
-			if (n < TERM_MAX - 1)
-				w[n++] = (char)ch;
-		}
-		w[n] = 0;
-		/* too short, a number, filler, or cut mid-character */
-		if (n < 3 || digits || n == TERM_MAX - 1 || is_stopword(w))
-			continue;
-		stem(w);
-		for (i = 0; i < t->n; i++)
-			dup |= !strcmp(t->v[i], w);
-		if (!dup)
-			memcpy(t->v[t->n++], w, strlen(w) + 1);
-	}
-}
-
-/* FTS5 query: every term as a quoted prefix, ORed. */
-static void terms_fts(const struct terms *t, char *out, size_t cap)
-{
-	size_t n = 0;
-	int i;
-
-	out[0] = 0;
-	for (i = 0; i < t->n; i++) {
-		/* terms hold no '"' (only word bytes): quoting is plain */
-		int k = snprintf(out + n, cap - n, "%s\"%s\"*", i ? " OR " : "",
-				 t->v[i]);
-
-		if (k < 0 || (size_t)k >= cap - n)
-			break;
-		n += (size_t)k;
-	}
-}
-
 /* ---- volunteers --------------------------------------------------------- */
 
 /* JSON array of the words of s (for json_each); 0 or KITH_ETOOBIG. */
+/* Length of the word separator at s: a space, tab or comma, or the
+ * Chinese comma ，, enumeration comma 、 or ideographic space; else 0. */
+static int word_sep(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (*p == ' ' || *p == '\t' || *p == ',')
+		return 1;
+	if (p[0] == 0xef && p[1] == 0xbc && p[2] == 0x8c)
+		return 3; /* U+FF0C */
+	if (p[0] == 0xe3 && p[1] == 0x80 && (p[2] == 0x81 || p[2] == 0x80))
+		return 3; /* U+3001, U+3000 */
+	return 0;
+}
+
 static int words_json(const char *s, char *out, size_t cap)
 {
 	size_t n = 0;
-	int first = 1;
+	int first = 1, k;
 
 	if (cap < 3)
 		return KITH_ETOOBIG;
 	out[n++] = '[';
 	while (*s) {
-		while (*s == ' ' || *s == '\t' || *s == ',')
-			s++;
+		while ((k = word_sep(s)) > 0)
+			s += k;
 		if (!*s)
 			break;
 		if (n + 4 >= cap)
@@ -224,7 +128,7 @@ static int words_json(const char *s, char *out, size_t cap)
 			out[n++] = ',';
 		first = 0;
 		out[n++] = '"';
-		for (; *s && *s != ' ' && *s != '\t' && *s != ','; s++) {
+		for (; *s && !word_sep(s); s++) {
 			unsigned char ch = (unsigned char)*s;
 
 			if (n + 8 >= cap)
@@ -321,7 +225,8 @@ static const char *const wish_facts_sql =
 /*
  * Candidate items, from three bounded sources so that a popular category
  * or a common word costs no more than a rare one:
- *   - the TEXT_STR best matches of the words (FTS5 bm25; fts may be "");
+ *   - the TEXT_STR best matches of the words (FTS5 bm25 in items_fts),
+ *     and the TEXT_STR best of the CJK grams (in items_grams);
  *   - every item of the category posted in the wish author's building
  *     (members of the building by members_building, then their items by
  *     items_author: CROSS JOIN keeps that order, and the unary + keeps
@@ -333,7 +238,8 @@ static const char *const wish_facts_sql =
  * shown.  Availability is checked afterwards, row by row in this order,
  * until enough are found (item_ok).  The last column, rid, is for that
  * check and is not shown.
- * ?1 wish author, ?2 category, ?3 building, ?4 words.
+ * ?1 wish author, ?2 category, ?3 building, ?4 words, ?5 grams (either may
+ * be NULL in items_fts_sql: a constant false term skips that index).
  */
 #define TEXT_STR "150"
 #define CAT_STR "100"
@@ -368,7 +274,11 @@ static const char *const wish_facts_sql =
 
 static const char *const items_fts_sql = ITEMS_SQL(
 	"SELECT * FROM (SELECT rowid AS rid, rank AS r FROM items_fts"
-	"   WHERE items_fts MATCH ?4 ORDER BY rank LIMIT " TEXT_STR ")"
+	"   WHERE ?4 IS NOT NULL AND items_fts MATCH ?4"
+	"   ORDER BY rank LIMIT " TEXT_STR ")"
+	"   UNION ALL SELECT * FROM (SELECT rowid AS rid, rank AS r"
+	"   FROM items_grams WHERE ?5 IS NOT NULL AND items_grams MATCH ?5"
+	"   ORDER BY rank LIMIT " TEXT_STR ")"
 	"   UNION ALL");
 static const char *const items_cat_sql = ITEMS_SQL("");
 
@@ -379,35 +289,47 @@ static const char *const item_ok_sql =
 	" ELSE " ITEM_STATUS("i", "?2") " END = 'available'"
 	" FROM items i WHERE i.rowid = ?1";
 
-/* Members with skills, indexed for word matching, for this connection and
- * this call: rebuilt by every crdt_match (never stale), in the temp
- * schema (nothing is written to the replica).  Also a view of the items'
- * full-text vocabulary, to tell rare words from common ones. */
+/* Members with skills, indexed for word matching (words and CJK grams, as
+ * posts are: crdt/search.h), for this connection and this call: rebuilt
+ * by every crdt_match (never stale), in the temp schema (nothing is
+ * written to the replica).  Also views of the items' full-text
+ * vocabularies, to tell rare words from common ones. */
 static const char *const vol_index_sql =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_items_vocab USING"
 	" fts5vocab(main, items_fts, row);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_grams_vocab USING"
+	" fts5vocab(main, items_grams, row);"
 	"CREATE TEMP TABLE IF NOT EXISTS ops_vol(n INTEGER PRIMARY KEY,"
 	" id BLOB NOT NULL);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_vol_fts USING"
 	" fts5(skills, content='');"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_vol_grams USING"
+	" fts5(grams, content='', tokenize='ascii');"
 	"DELETE FROM temp.ops_vol;"
 	"INSERT INTO temp.ops_vol_fts(ops_vol_fts) VALUES ('delete-all');"
+	"INSERT INTO temp.ops_vol_grams(ops_vol_grams) VALUES ('delete-all');"
 	"INSERT INTO temp.ops_vol(id) SELECT m.id FROM members m"
 	" WHERE coalesce(trim(m.skills), '') <> ''"
 	" AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.member = m.id);"
 	"INSERT INTO temp.ops_vol_fts(rowid, skills) SELECT v.n, m.skills"
-	" FROM temp.ops_vol v JOIN members m ON m.id = v.id;";
+	" FROM temp.ops_vol v JOIN members m ON m.id = v.id;"
+	"INSERT INTO temp.ops_vol_grams(rowid, grams) SELECT n, g FROM"
+	" (SELECT v.n AS n, kith_grams(m.skills) AS g FROM temp.ops_vol v"
+	"  JOIN members m ON m.id = v.id) WHERE g IS NOT NULL;";
 
-/* ?1 words, ?2 building, ?3 wish author, ?4 how many.  The inner query
- * ranks; hours are worked out only for the few rows kept. */
+/* ?1 words, ?2 building, ?3 wish author, ?4 how many, ?5 grams (?1 or ?5
+ * may be NULL).  The inner query ranks; hours are worked out only for the
+ * few rows kept. */
 static const char *const vol_match_sql =
 	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
 	" m.available, " EARNED_Q("m") " / 4.0 AS hours, x.same_building"
 	" FROM (SELECT v.id AS id,"
 	"  coalesce(p.building = ?2 COLLATE NOCASE, 0) AS same_building,"
 	"  f.r AS r, p.name AS name"
-	"  FROM (SELECT rowid AS n, rank AS r FROM temp.ops_vol_fts"
-	"   WHERE ops_vol_fts MATCH ?1) f"
+	"  FROM (SELECT n, min(r) AS r FROM (SELECT rowid AS n, rank AS r"
+	"   FROM temp.ops_vol_fts WHERE ?1 IS NOT NULL AND ops_vol_fts MATCH ?1"
+	"   UNION ALL SELECT rowid, rank FROM temp.ops_vol_grams"
+	"   WHERE ?5 IS NOT NULL AND ops_vol_grams MATCH ?5) GROUP BY n) f"
 	"  JOIN temp.ops_vol v ON v.n = f.n JOIN members p ON p.id = v.id"
 	"  WHERE v.id <> ?3"
 	"  ORDER BY same_building DESC, r, name COLLATE NOCASE, v.id"
@@ -418,6 +340,11 @@ static const char *const vol_match_sql =
  * with two such words counts twice). */
 static const char *const term_docs_sql =
 	"SELECT coalesce(sum(doc), 0) FROM temp.ops_items_vocab"
+	" WHERE term >= ?1 AND term < ?1 || char(1114111)";
+/* The same for a CJK gram (a pair: exactly; a character: every pair it
+ * starts, counted as above). */
+static const char *const gram_docs_sql =
+	"SELECT coalesce(sum(doc), 0) FROM temp.ops_grams_vocab"
 	" WHERE term >= ?1 AND term < ?1 || char(1114111)";
 
 /* A word in more items than this is too common to say what is wanted
@@ -431,7 +358,7 @@ struct wish_facts {
 	char category[CRDT_MAX_TEXT + 1];
 	char building[CRDT_MAX_TEXT + 1];
 	int has_category, has_building;
-	struct terms terms;
+	struct crdt_terms terms;
 };
 
 static void copy_text(char *dst, size_t cap, sqlite3_stmt *q, int col,
@@ -458,9 +385,9 @@ static int wish_facts(struct crdt_store *s, int64_t rid, struct wish_facts *f)
 			memcpy(f->author, sqlite3_column_blob(q, 0),
 			       CRDT_PK_LEN);
 		/* the title's words first: they say most */
-		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 1));
-		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 2));
-		terms_add(&f->terms, (const char *)sqlite3_column_text(q, 3));
+		crdt_terms_add(&f->terms, (const char *)sqlite3_column_text(q, 1));
+		crdt_terms_add(&f->terms, (const char *)sqlite3_column_text(q, 2));
+		crdt_terms_add(&f->terms, (const char *)sqlite3_column_text(q, 3));
 		copy_text(f->category, sizeof f->category, q, 2,
 			  &f->has_category);
 		copy_text(f->building, sizeof f->building, q, 4,
@@ -545,20 +472,25 @@ static int match_prepare(struct matcher *m)
 	return 0;
 }
 
-/* The words worth looking for among items: all but the too common ones
- * (the rarest is kept if that would leave none). */
-static int item_terms(struct matcher *m, const struct terms *in,
-		      struct terms *out)
+/* Which of the n terms (each tsize bytes at in) are worth looking for
+ * among items: all but the too common ones (the rarest is kept if that
+ * would leave none); copied to out, *nout of them.  slot/sql: the count
+ * of items holding a term. */
+static int rare_terms(struct matcher *m, int slot, const char *sql,
+		      const char *in, int n, size_t tsize, char *out, int *nout)
 {
-	sqlite3_stmt *q = crdt_store_stmt(m->s, S_TERM_DOCS, term_docs_sql);
+	sqlite3_stmt *q;
 	int64_t docs, min_docs = -1;
 	int i, rarest = -1, rc = 0;
 
-	out->n = 0;
+	*nout = 0;
+	if (!n)
+		return 0;
+	q = crdt_store_stmt(m->s, slot, sql);
 	if (!q)
 		return KITH_EDB;
-	for (i = 0; !rc && i < in->n; i++) {
-		sqlite3_bind_text(q, 1, in->v[i], -1, SQLITE_STATIC);
+	for (i = 0; !rc && i < n; i++) {
+		sqlite3_bind_text(q, 1, in + (size_t)i * tsize, -1, SQLITE_STATIC);
 		rc = sqlite3_step(q);
 		docs = sqlite3_column_int64(q, 0);
 		rc = rc == SQLITE_ROW ? 0 : crdt_store_err(m->s, rc);
@@ -566,15 +498,32 @@ static int item_terms(struct matcher *m, const struct terms *in,
 		if (rc)
 			break;
 		if (docs <= m->max_docs)
-			memcpy(out->v[out->n++], in->v[i], TERM_MAX);
+			memcpy(out + (size_t)(*nout)++ * tsize,
+			       in + (size_t)i * tsize, tsize);
 		if (min_docs < 0 || docs < min_docs) {
 			min_docs = docs;
 			rarest = i;
 		}
 	}
 	sqlite3_clear_bindings(q);
-	if (!rc && !out->n && rarest >= 0)
-		memcpy(out->v[out->n++], in->v[rarest], TERM_MAX);
+	if (!rc && !*nout && rarest >= 0)
+		memcpy(out + (size_t)(*nout)++ * tsize,
+		       in + (size_t)rarest * tsize, tsize);
+	return rc;
+}
+
+static int item_terms(struct matcher *m, const struct crdt_terms *in,
+		      struct crdt_terms *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = rare_terms(m, S_TERM_DOCS, term_docs_sql, in->v[0], in->n,
+			sizeof in->v[0], out->v[0], &out->n);
+	if (!rc)
+		rc = rare_terms(m, S_GRAM_DOCS, gram_docs_sql, in->g[0],
+				in->ngrams, sizeof in->g[0], out->g[0],
+				&out->ngrams);
 	return rc;
 }
 
@@ -582,8 +531,9 @@ static int match_one(struct matcher *m, int64_t rid)
 {
 	struct crdt_store *s = m->s;
 	struct wish_facts f;
-	struct terms it;
-	char fts[CRDT_MATCH_TERMS * (TERM_MAX + 8)];
+	struct crdt_terms it;
+	char words[CRDT_TERMS_WORDS * (CRDT_TERM_MAX + 8)];
+	char grams[CRDT_TERMS_GRAMS * 24];
 	sqlite3_stmt *q;
 	int rc;
 
@@ -596,7 +546,7 @@ static int match_one(struct matcher *m, int64_t rid)
 	sqlite3_bind_int64(q, 1, rid);
 	sqlite3_bind_int64(q, 2, m->now);
 	rc = crdt_rows(s, q, m->out->wish, m->out->ctx);
-	if (!rc && f.terms.n)
+	if (!rc && (f.terms.n || f.terms.ngrams))
 		rc = match_prepare(m);
 	if (!rc)
 		rc = item_terms(m, &f.terms, &it);
@@ -604,9 +554,11 @@ static int match_one(struct matcher *m, int64_t rid)
 		return rc;
 
 	/* items */
-	terms_fts(&it, fts, sizeof fts);
-	q = fts[0] ? crdt_store_stmt(s, S_ITEMS_FTS, items_fts_sql)
-		   : crdt_store_stmt(s, S_ITEMS_CAT, items_cat_sql);
+	crdt_terms_words_fts(&it, words, sizeof words);
+	crdt_terms_grams_fts(&it, grams, sizeof grams);
+	q = words[0] || grams[0]
+		    ? crdt_store_stmt(s, S_ITEMS_FTS, items_fts_sql)
+		    : crdt_store_stmt(s, S_ITEMS_CAT, items_cat_sql);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, f.author, CRDT_PK_LEN, SQLITE_STATIC);
@@ -614,24 +566,30 @@ static int match_one(struct matcher *m, int64_t rid)
 		sqlite3_bind_text(q, 2, f.category, -1, SQLITE_STATIC);
 	if (f.has_building)
 		sqlite3_bind_text(q, 3, f.building, -1, SQLITE_STATIC);
-	if (fts[0])
-		sqlite3_bind_text(q, 4, fts, -1, SQLITE_STATIC);
+	if (words[0])
+		sqlite3_bind_text(q, 4, words, -1, SQLITE_STATIC);
+	if (grams[0])
+		sqlite3_bind_text(q, 5, grams, -1, SQLITE_STATIC);
 	m->found = m->enough = 0;
 	rc = crdt_rows(s, q, item_ok, m);
 	if (rc && !(rc == STOP_ITEMS && m->enough))
 		return rc;
 
-	/* volunteers: every word (skills are few and short) */
-	terms_fts(&f.terms, fts, sizeof fts);
-	if (fts[0]) {
+	/* volunteers: every term (skills are few and short) */
+	crdt_terms_words_fts(&f.terms, words, sizeof words);
+	crdt_terms_grams_fts(&f.terms, grams, sizeof grams);
+	if (words[0] || grams[0]) {
 		q = crdt_store_stmt(s, S_VOL_MATCH, vol_match_sql);
 		if (!q)
 			return KITH_EDB;
-		sqlite3_bind_text(q, 1, fts, -1, SQLITE_STATIC);
+		if (words[0])
+			sqlite3_bind_text(q, 1, words, -1, SQLITE_STATIC);
 		if (f.has_building)
 			sqlite3_bind_text(q, 2, f.building, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(q, 3, f.author, CRDT_PK_LEN, SQLITE_STATIC);
 		sqlite3_bind_int(q, 4, m->per_wish);
+		if (grams[0])
+			sqlite3_bind_text(q, 5, grams, -1, SQLITE_STATIC);
 		rc = crdt_rows(s, q, m->out->volunteer, m->out->ctx);
 		if (rc)
 			return rc;

@@ -53,8 +53,10 @@ crdt_inventory_totals(struct crdt_store *s, const char *building, int64_t now,
  * Members with skills or availability in their profile (not blocked here),
  * nearest first: those of building near (may be NULL; the asker's own)
  * first, then by building, then name.  skill (may be NULL): every word of
- * it must occur in the member's skills (case-insensitive substring, so
- * "nurs" finds "nurse" and "nursing").  building (may be NULL): that
+ * it (words are separated by spaces or commas, also the Chinese ， and 、
+ * and the ideographic space) must occur in the member's skills
+ * (case-insensitive substring, so "nurs" finds "nurse" and "nursing", and
+ * 修 finds 修水管 and 修自行车).  building (may be NULL): that
  * building only.  Buildings compare case-insensitively.
  * Columns: id, name, building, unit, skills, available, hours (earned).
  */
@@ -71,24 +73,30 @@ crdt_volunteers(struct crdt_store *s, const char *skill, const char *building,
  * The words of a wish are those of its title, category and description
  * (at most CRDT_MATCH_TERMS; lowercased, words shorter than 3 letters and
  * common filler words dropped, a plural or -ing/-er/-ed ending cut off);
- * each matches as a word prefix, like FTS5 "word"*.
+ * each matches as a word prefix, like FTS5 "word"*.  CJK text (Chinese,
+ * Japanese, Korean: no spaces between words, crdt/search.h) gives grams
+ * instead (at most CRDT_MATCH_GRAMS): every pair of adjacent characters,
+ * then every single character, common ones (需要, 帮忙, 的, 我 ...)
+ * dropped; a pair matches where the two stand in a row, a character
+ * wherever it stands, so 需要梯子 finds 铝合金梯子 (梯子, 梯, 子) and 借一把伞
+ * finds 雨伞 (伞).  Posts that share more and rarer terms rank first.
  *
  * Items: available (the status of `kith item list`), not hidden or
  * blocked, not the wish author's own, and either in the wish's category or
- * matching its words in title/description (FTS5).  Ranked by
+ * matching its words or grams in title/description (FTS5).  Ranked by
  *   score = 3 * same category + 2 * words match + 1 * same building
  * (building = the item author's vs the wish author's); at equal score a
  * words match first, by bm25, then newest first.  Candidates are bounded
  * so a common word or a big category costs no more than a rare one: the
- * 150 best words matches, every item of the category in the wish
- * author's building, and the 100 newest of the category; words found in
- * more than 2.5 % of all items (at least 500) are not looked for unless
- * nothing rarer is left.  Only the CRDT_MATCH_POOL best-scored candidates
+ * 150 best words matches and the 150 best grams matches, every item of
+ * the category in the wish author's building, and the 100 newest of the
+ * category; words (grams) found in more than 2.5 % of all items (at least
+ * 500) are not looked for unless no rarer word (gram) is left.  Only the CRDT_MATCH_POOL best-scored candidates
  * are checked for availability.
  *
  * Volunteers: members (not the wish author, not blocked) whose skills
- * match the wish's words (FTS5 over their skills), same building first,
- * then by bm25.
+ * match the wish's words or grams (FTS5 over their skills), same building
+ * first, then by bm25.
  *
  * Up to per_wish of each.  For each wish, out->wish gets the wish, then
  * out->item each item, out->volunteer each volunteer, then out->end (may
@@ -102,6 +110,7 @@ crdt_volunteers(struct crdt_store *s, const char *skill, const char *building,
  * same_building.
  */
 #define CRDT_MATCH_TERMS 8
+#define CRDT_MATCH_GRAMS 16
 #define CRDT_MATCH_POOL 60
 struct crdt_match_out {
 	crdt_row_fn wish;

@@ -25,6 +25,32 @@
  * coordinator (crdt/community.h) and posts of members blocked locally,
  * unless asked for all.
  *
+ * Search (the filters' search: `item list --search`, `wish list
+ * --search`) looks in title and description.  The words of the search are
+ * separated by spaces (ASCII or the ideographic U+3000); a post is listed
+ * when every word matches (AND), each word by one of two indexes
+ * (crdt/search.h):
+ *   - a word without CJK characters (English, ...): a word of the post
+ *     starting with it, case and accents aside, no stemming ("lad" finds
+ *     "Ladder"), in <table>_fts (FTS5 unicode61) -- as it always was;
+ *   - a word with CJK characters (Han, kana, Hangul): the characters in a
+ *     row anywhere in the text, in <table>_grams, which holds every pair
+ *     of adjacent CJK characters and the last character of each run.
+ *     Short queries need no scan and no trigram: one character is a
+ *     prefix query on the pairs ("菜"* finds the pair 菜X or 菜 ending a
+ *     run), two are one pair token ("买菜"), three or more a phrase of
+ *     consecutive pairs ("帮忙 忙买 买菜"), so 菜, 买菜 and 帮忙买菜 all
+ *     find "帮忙买菜", each with one FTS5 lookup and exactly (no false
+ *     positives to weed out; trigram FTS5 answers nothing under three
+ *     characters and would triple the index cost of English posts);
+ *   - a word that mixes both ("A4纸"): its CJK runs as above, and the whole
+ *     word (without punctuation around it) must occur as it is in the
+ *     title or description, ASCII case aside.
+ * So "买菜 ladder" lists the posts that hold 买菜 and a word starting with
+ * "ladder".  Latin letters written straight after CJK characters
+ * ("二手iPhone") are one word to the unicode61 index: "iphone" alone does
+ * not find them, "手iphone" does.
+ *
  * Rows are handed to a callback as named columns; callers print them as
  * text or JSON without knowing SQL.  Column values point into SQLite memory
  * valid only during the callback.
@@ -68,7 +94,7 @@ struct crdt_item_filter {
 	const uint8_t *author; /* --mine: 32-byte key, or NULL */
 	int kind;	       /* -1 for any */
 	const char *category;  /* NULL for any */
-	const char *search;    /* FTS words, NULL for none */
+	const char *search;    /* words (see the top), NULL for none */
 	const uint8_t *id;     /* one record (show), or NULL */
 	int all;	       /* include withdrawn and expired */
 	int overdue;	       /* only items on loan past due */

@@ -6,6 +6,8 @@
 #include "err.h"
 #include "rules.h"
 #include "schema.h"
+#include "search.h"
+#include "store.h"
 
 /* Numbered migrations keyed on PRAGMA user_version; only ever append. */
 static const char *const migrations[] = {
@@ -147,6 +149,19 @@ static const char *const migrations[] = {
 	" created INTEGER, updated INTEGER, name TEXT, chash BLOB,"
 	" aseq INTEGER) WITHOUT ROWID;"
 	"CREATE INDEX communities_chash ON communities(chash);",
+	/* 10: CJK text is found by its characters, one or more in a row
+	 * (crdt/search.h): the grams of the posts that hold any, written by
+	 * crdt_search_index / crdt_search_reindex from the materialize path
+	 * below (no triggers: an AFTER INSERT trigger makes FTS5 flush per
+	 * row, see 5; and the sqlite3 shell has no kith_grams) */
+	"CREATE VIRTUAL TABLE items_grams USING fts5(grams, tokenize='ascii');"
+	"CREATE VIRTUAL TABLE wishes_grams USING fts5(grams, tokenize='ascii');"
+	"INSERT INTO items_grams(rowid, grams) SELECT rowid, g FROM"
+	" (SELECT rowid, kith_grams(title, description) AS g FROM items)"
+	" WHERE g IS NOT NULL;"
+	"INSERT INTO wishes_grams(rowid, grams) SELECT rowid, g FROM"
+	" (SELECT rowid, kith_grams(title, description) AS g FROM wishes)"
+	" WHERE g IS NOT NULL;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -398,7 +413,9 @@ again:
 		rc = crdt_store_err(s, rc);
 		goto fail;
 	}
-	rc = migrate(s);
+	rc = crdt_search_register(s->db);
+	if (!rc)
+		rc = migrate(s);
 	if (rc)
 		goto fail;
 	/* this connection's current coordinators (crdt/community.h) */
@@ -806,13 +823,17 @@ static void bind_val(sqlite3_stmt *q, int col, const struct crdt_field *f,
 				  SQLITE_STATIC);
 }
 
-/* The full-text row of the item or wish just inserted. */
+/* The full-text rows of the item or wish just inserted: words, then CJK
+ * grams (crdt/search.h). */
 static int fts_insert(struct crdt_store *s, const struct crdt_op *op,
 		      const struct crdt_rschema *r)
 {
+	const struct crdt_val *text[2] = { NULL, NULL };
+	int64_t rowid = sqlite3_last_insert_rowid(s->db);
 	char sql[128];
 	sqlite3_stmt *q;
 	uint32_t i;
+	int rc;
 
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO %s_fts(rowid, title, description)"
@@ -823,13 +844,23 @@ static int fts_insert(struct crdt_store *s, const struct crdt_op *op,
 		return KITH_EDB;
 	for (i = 0; i < op->nvals; i++) {
 		const struct crdt_field *f = crdt_schema_field(r, op->vals[i].field);
+		int k = !f ? -1 : !strcmp(f->column, "title") ? 0
+			: !strcmp(f->column, "description") ? 1 : -1;
 
-		if (f && !strcmp(f->column, "title"))
-			bind_val(q, 1, f, &op->vals[i]);
-		else if (f && !strcmp(f->column, "description"))
-			bind_val(q, 2, f, &op->vals[i]);
+		if (k < 0)
+			continue;
+		bind_val(q, 1 + k, f, &op->vals[i]);
+		if (op->vals[i].type == f->vtype && f->vtype == CRDT_V_BYTES)
+			text[k] = &op->vals[i];
 	}
-	return run(s, q);
+	rc = run(s, q);
+	if (!rc)
+		rc = crdt_search_index(s, r->rtype, rowid,
+				       text[0] ? (const char *)text[0]->p : NULL,
+				       text[0] ? text[0]->len : 0,
+				       text[1] ? (const char *)text[1]->p : NULL,
+				       text[1] ? text[1]->len : 0);
+	return rc;
 }
 
 /* One fact_seen row for each hash the fact names. */
@@ -925,7 +956,7 @@ static int mat_update(struct crdt_store *s, const struct crdt_change *c,
 		      const uint8_t *id, size_t id_len)
 {
 	uint32_t i;
-	int rc;
+	int rc, text = 0;
 
 	if (!op->nvals)
 		return mat_touch(s, c, r, id, id_len);
@@ -948,8 +979,13 @@ static int mat_update(struct crdt_store *s, const struct crdt_change *c,
 		rc = run(s, q);
 		if (rc)
 			return rc;
+		if (sqlite3_changes(s->db) == 1 &&
+		    (!strcmp(f->column, "title") ||
+		     !strcmp(f->column, "description")))
+			text = 1;
 	}
-	return 0;
+	/* the CJK grams follow an edit of the text (the words: items_au) */
+	return text ? crdt_search_reindex(s, r->rtype, id) : 0;
 }
 
 int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
@@ -1019,6 +1055,7 @@ int crdt_store_rebuild(struct crdt_store *s)
 	}
 	rc = sqlite3_exec(s->db,
 			  "DELETE FROM fact_seen;"
+			  "DELETE FROM items_grams; DELETE FROM wishes_grams;"
 			  "INSERT INTO items_fts(items_fts) VALUES('rebuild');"
 			  "INSERT INTO wishes_fts(wishes_fts) VALUES('rebuild');",
 			  NULL, NULL, NULL);

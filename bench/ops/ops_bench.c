@@ -12,6 +12,11 @@
  *     urgent open wishes and for one wish, crdt_checkins for everyone
  *     since the emergency began and for one building (what `kith
  *     checkins` runs), and the other queries of crdt/ops.h;
+ *   - searches (`item list --search`, `wish list --search`) for Chinese
+ *     words of one to four characters and for English, each next to a
+ *     baseline measured in turn with it: the same posts found by scanning
+ *     the table with instr() (no index), on the same connection; the
+ *     Chinese searches must find exactly the posts the scan finds;
  *   - the commands themselves, when --kith names the binary (default
  *     build/kith if it exists): `kith --home H match`, `match WISH`,
  *     `checkins`, ... run as processes with stdout to /dev/null, wall
@@ -36,12 +41,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h> /* its version, in the report */
+#include <sqlite3.h> /* its version, and the scan baseline */
 
 #include "bench/ops/town.h"
 #include "crdt/community.h"
+#include "crdt/db.h" /* the scan baseline reads the tables */
 #include "crdt/err.h"
 #include "crdt/ops.h"
+#include "crdt/query.h"
 #include "crdt/replica.h"
 #include "crdt/schema.h"
 #include "peer/keystore.h"
@@ -139,10 +146,11 @@ static int cmp_double(const void *a, const void *b)
 struct result {
 	char name[96];
 	double best, median;
+	double base;	/* median of the baseline, ms; < 0: none */
 	long rows;
 	int target; /* 1: 200 ms target applies */
 };
-static struct result results[32];
+static struct result results[48];
 static int nresults;
 
 static void record(const char *name, double *t, long n, long rows, int target)
@@ -153,8 +161,25 @@ static void record(const char *name, double *t, long n, long rows, int target)
 	snprintf(r->name, sizeof r->name, "%s", name);
 	r->best = t[0] * 1000;
 	r->median = t[n / 2] * 1000;
+	r->base = -1;
 	r->rows = rows;
 	r->target = target;
+}
+
+/* Columns a row name takes in the table: CJK (lead bytes E3..ED: U+3000..
+ * U+DFFF) two, other characters one, continuation bytes none. */
+static int name_cols(const char *s)
+{
+	int cols = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		cols += c >= 0xe3 && c <= 0xed ? 2 : 1;
+	}
+	return cols;
 }
 
 enum q { Q_MATCH_TOP, Q_MATCH_ONE, Q_CHECKINS, Q_CHECKINS_ONE, Q_INVENTORY,
@@ -224,6 +249,112 @@ static void time_query(enum q which, const char *name, int target)
 		t[i] = now_s() - t0;
 	}
 	record(name, t, opt.repeat, rows, target);
+}
+
+/* ---- searches ------------------------------------------------------------ */
+
+struct search_row {
+	const char *name;
+	int wishes;	  /* else items */
+	const char *q;	  /* the search */
+	const char *w1, *w2; /* its words, for the scan (w2 may be NULL) */
+	int same;	  /* the scan finds exactly the same posts */
+};
+
+static const struct search_row searches[] = {
+	{ "wish list --search 修 (1 char)", 1, "修", "修", NULL, 1 },
+	{ "wish list --search 买菜 (2 chars)", 1, "买菜", "买菜", NULL, 1 },
+	{ "wish list --search 帮忙买菜 (4)", 1, "帮忙买菜", "帮忙买菜", NULL, 1 },
+	{ "item list --search 水 (1 char)", 0, "水", "水", NULL, 1 },
+	{ "item list --search 梯子 (2 chars)", 0, "梯子", "梯子", NULL, 1 },
+	{ "item list --search 电饭锅 (3)", 0, "电饭锅", "电饭锅", NULL, 1 },
+	{ "item list --search 二手 水 (2 words)", 0, "二手 水", "二手", "水", 1 },
+	{ "item list --search ladder", 0, "ladder", "ladder", NULL, 0 },
+};
+
+/* The baseline: posts whose title or description holds w1 (and w2), by a
+ * scan of the table; ASCII words case-insensitively. */
+static const char *const scan_sql[2] = {
+	"SELECT rowid, title FROM items WHERE"
+	" (instr(lower(title), ?1) OR instr(lower(description), ?1))"
+	" AND (?2 IS NULL OR instr(lower(title), ?2)"
+	"  OR instr(lower(description), ?2))",
+	"SELECT rowid, title FROM wishes WHERE"
+	" (instr(lower(title), ?1) OR instr(lower(description), ?1))"
+	" AND (?2 IS NULL OR instr(lower(title), ?2)"
+	"  OR instr(lower(description), ?2))",
+};
+
+static long run_scan(sqlite3_stmt *q, const struct search_row *sr)
+{
+	long rows = 0;
+	int rc;
+
+	sqlite3_bind_text(q, 1, sr->w1, -1, SQLITE_STATIC);
+	if (sr->w2)
+		sqlite3_bind_text(q, 2, sr->w2, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 2);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		rows++;
+	if (rc != SQLITE_DONE)
+		die("scan: %s", sqlite3_errmsg(crdt_store_db(R.store)));
+	sqlite3_reset(q);
+	return rows;
+}
+
+/* What `kith item list --all --search` / `wish list --all --search` ask
+ * (--all: every post that matches, as the scan). */
+static long run_search(const struct search_row *sr)
+{
+	struct counter c;
+	int64_t now = (int64_t)(town.end_ms / 1000);
+
+	memset(&c, 0, sizeof c);
+	if (sr->wishes) {
+		struct crdt_wish_filter f = { .urgency = -1, .all = 1,
+					      .search = sr->q };
+
+		CHECK(crdt_query_wishes(R.store, &f, now, count_row, &c));
+	} else {
+		struct crdt_item_filter f = { .kind = -1, .all = 1,
+					      .search = sr->q };
+
+		CHECK(crdt_query_items(R.store, &f, now, count_row, &c));
+	}
+	return c.rows;
+}
+
+static void time_search(const struct search_row *sr)
+{
+	double t[64], b[64];
+	sqlite3_stmt *q = NULL;
+	long i, rows, scanned;
+
+	if (sqlite3_prepare_v2(crdt_store_db(R.store), scan_sql[sr->wishes],
+			       -1, &q, NULL))
+		die("scan: %s", sqlite3_errmsg(crdt_store_db(R.store)));
+	rows = run_search(sr); /* warm, both */
+	scanned = run_scan(q, sr);
+	if (sr->same && rows != scanned)
+		die("'%s' found %ld posts, a scan finds %ld", sr->q, rows,
+		    scanned);
+	if (!rows)
+		fprintf(stderr, "ops_bench: '%s' finds nothing in this town\n",
+			sr->q);
+	for (i = 0; i < opt.repeat; i++) {
+		double t0 = now_s();
+
+		rows = run_search(sr);
+		t[i] = now_s() - t0;
+		t0 = now_s();
+		(void)run_scan(q, sr);
+		b[i] = now_s() - t0;
+	}
+	sqlite3_finalize(q);
+	record(sr->name, t, opt.repeat, rows, 1);
+	qsort(b, (size_t)opt.repeat, sizeof *b, cmp_double);
+	results[nresults - 1].base = b[opt.repeat / 2] * 1000;
 }
 
 /* Wall time of `kith --home HOME args...` with stdout to /dev/null. */
@@ -447,6 +578,8 @@ int main(int argc, char **argv)
 	time_query(Q_VOLUNTEERS, "crdt_volunteers: skill, building", 1);
 	time_query(Q_HOURS, "crdt_hours_totals + ledger", 1);
 	time_query(Q_LOANS, "crdt_loans_due", 1);
+	for (i = 0; i < (long)(sizeof searches / sizeof searches[0]); i++)
+		time_search(&searches[i]);
 
 	if (opt.kith) {
 		char lim[16], bld[80];
@@ -493,6 +626,31 @@ int main(int argc, char **argv)
 			time_kith("kith volunteers --skill nurse", a, 1);
 		}
 		{
+			char *a[] = { "volunteers", "--skill", "修", NULL };
+
+			time_kith("kith volunteers --skill 修", a, 1);
+		}
+		{
+			char *a[] = { "wish", "list", "--search", "买菜", NULL };
+
+			time_kith("kith wish list --search 买菜", a, 1);
+		}
+		{
+			char *a[] = { "wish", "list", "--search", "修", NULL };
+
+			time_kith("kith wish list --search 修", a, 1);
+		}
+		{
+			char *a[] = { "item", "list", "--search", "水", NULL };
+
+			time_kith("kith item list --search 水", a, 1);
+		}
+		{
+			char *a[] = { "item", "list", "--search", "电饭锅", NULL };
+
+			time_kith("kith item list --search 电饭锅", a, 1);
+		}
+		{
 			char mhex[65];
 			char *a[] = { "hours", mhex, NULL };
 
@@ -501,19 +659,29 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("%-40s %9s %9s %8s %7s  %s\n", "row", "best ms", "median", "rows",
-	       "target", "");
+	printf("%-40s %9s %9s %8s %9s %6s %7s  %s\n", "row", "best ms",
+	       "median", "rows", "scan ms", "ratio", "target", "");
 	for (i = 0; i < nresults; i++) {
 		struct result *r = &results[i];
 		int ok = r->median <= TARGET_MS;
-		char rows[24];
+		char rows[24], base[24], ratio[24];
 
 		if (r->rows >= 0)
 			snprintf(rows, sizeof rows, "%ld", r->rows);
 		else
 			snprintf(rows, sizeof rows, "-");
-		printf("%-40s %9.1f %9.1f %8s %7.0f  %s\n", r->name, r->best,
-		       r->median, rows, TARGET_MS,
+		snprintf(base, sizeof base, "-");
+		snprintf(ratio, sizeof ratio, "-");
+		if (r->base >= 0) {
+			snprintf(base, sizeof base, "%.1f", r->base);
+			snprintf(ratio, sizeof ratio, "%.2f",
+				 r->base > 0 ? r->median / r->base : 0);
+		}
+		/* pad by display columns: the names hold Chinese */
+		printf("%s%*s %9.1f %9.1f %8s %9s %6s %7.0f  %s\n", r->name,
+		       40 - name_cols(r->name) > 0 ? 40 - name_cols(r->name)
+						   : 0,
+		       "", r->best, r->median, rows, base, ratio, TARGET_MS,
 		       r->target ? (ok ? "pass" : "FAIL") : "info");
 		if (r->target && !ok)
 			passed = 0;

@@ -164,6 +164,86 @@ static const char *const tasks[] = {
 	"dog walking", "cleaning the stairwell", "a locksmith",
 };
 
+/* One member in ZH_IN (a tenth) speaks Chinese: their name, skills, items
+ * and wishes are in Chinese (issue 8), in the same categories and shapes as
+ * the English ones, so `--search 梯子` and the like hit real posts. */
+#define ZH_IN 10
+static int speaks_zh(long member)
+{
+	return rnd(21, (uint64_t)member) % ZH_IN == 0;
+}
+
+static const char *const zh_surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+};
+static const char *const zh_given[] = {
+	"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "建华",
+	"晓明",
+};
+/* the skills[] above, in Chinese */
+static const char *const zh_skills[] = {
+	"修水管", "电工", "急救", "护士", "医生", "木工", "做饭", "烘焙",
+	"带孩子", "照顾老人", "开车", "货车司机", "修自行车", "电脑帮助",
+	"修手机", "园艺", "缝纫", "编织", "刷墙", "数学辅导", "德语课",
+	"英语课", "阿拉伯语", "土耳其语", "翻译", "搬重物", "搬家具",
+	"跑腿买菜", "遛狗", "打扫卫生", "开锁", "修屋顶", "焊接", "音乐课",
+	"理发", "心理咨询",
+};
+static const char *const zh_availability[] = {
+	"晚上", "周末", "上午", "随时", "下午六点以后", "周六",
+};
+/* cats[] in Chinese, noun for noun */
+static const char *const zh_nouns[][8] = {
+	{ "饮用水", "水桶", "净水器", "瓶装水", "雨水桶", "净水片", "水壶",
+	  "手压泵" },
+	{ "罐头汤", "大米", "面条", "婴儿食品", "常温牛奶", "面粉", "扁豆",
+	  "饼干" },
+	{ "胰岛素冷藏盒", "止痛药", "绷带", "血压计", "体温计", "口服补液盐",
+	  "吸入器储雾罐", "药盒" },
+	{ "发电机", "充电宝", "太阳能板", "汽车电池", "延长线", "露营灯", "电池",
+	  "应急启动电源" },
+	{ "帐篷", "睡袋", "行军床", "毯子", "防水布", "充气床垫", "客房",
+	  "取暖器" },
+	{ "急救包", "除颤器", "夹板", "烫伤膏", "洗眼液", "止血带", "急救毯",
+	  "担架" },
+	{ "载货自行车", "轮椅", "汽车", "面包车", "自行车拖车", "手推车",
+	  "婴儿车", "代步车" },
+	{ "梯子", "电钻", "管钳", "电锯", "工具箱", "撬棍", "沙袋", "水泵" },
+	{ "电饭锅", "慢炖锅", "高压锅", "搅拌机", "野营炉", "大锅", "烧水壶",
+	  "食物烘干机" },
+	{ "儿童书", "菜谱", "德语词典", "小说", "地图册", "课本", "漫画",
+	  "编织图样" },
+	{ "冬季大衣", "雨衣", "靴子", "婴儿衣服", "毛衣", "工作手套", "雨靴",
+	  "围巾" },
+	{ "割草机", "绿篱机", "幼苗", "花园水管", "堆肥", "耙子", "修枝剪",
+	  "温室" },
+	{ "婴儿床", "高脚椅", "儿童座椅", "婴儿监视器", "玩具", "游戏围栏",
+	  "滑板车", "桌游" },
+	{ "投影仪", "笔记本电脑", "收音机", "打印机", "电烙铁", "手机充电器",
+	  "路由器", "对讲机" },
+	{ "折叠桌", "椅子", "书架", "衣柜", "床垫", "书桌", "沙发", "床架" },
+	{ "缝纫机", "织针", "颜料套装", "画架", "织布机", "热熔胶枪", "布料",
+	  "毛线" },
+};
+static const char *const zh_adjs[] = {
+	"闲置的", "旧但能用的", "大号", "小号", "全新", "折叠", "加厚", "便携",
+	"干净的", "二手",
+};
+static const char *const zh_purposes[] = {
+	"我妈妈", "周末", "三楼的邻居", "孩子们", "洪水之后", "地下室",
+	"几天", "过冬",
+};
+static const char *const zh_tasks[] = {
+	"修漏水的水管", "急救培训", "护理", "搬家具", "买菜", "德语课",
+	"修自行车", "电脑", "陪伴老人", "给一家人做饭", "周二带孩子",
+	"开车去医院", "看医生时翻译", "刷墙", "修屋顶", "遛狗", "打扫楼梯间",
+	"开锁",
+};
+_Static_assert(sizeof zh_skills / sizeof zh_skills[0] == 36 &&
+		       sizeof zh_tasks / sizeof zh_tasks[0] == 18 &&
+		       sizeof zh_availability / sizeof zh_availability[0] == 6,
+	       "the Chinese lists pair with the English ones");
+
 /* ---- the replica and its authors ------------------------------------------ */
 
 static uint64_t clock_ms, step_ms;
@@ -271,26 +351,36 @@ static void build_profiles(void)
 		uint64_t k = rnd(12, (uint64_t)i);
 		int nsk = (int)(k % 4); /* 0..3 skills; a quarter have none */
 
+		int zh = speaks_zh(i);
+
 		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
-		snprintf(name, sizeof name, "%s %s", PICK(first_names, k >> 8),
-			 PICK(last_names, k >> 16));
+		if (zh)
+			snprintf(name, sizeof name, "%s%s",
+				 PICK(zh_surnames, k >> 8), PICK(zh_given, k >> 16));
+		else
+			snprintf(name, sizeof name, "%s %s",
+				 PICK(first_names, k >> 8),
+				 PICK(last_names, k >> 16));
 		snprintf(unit, sizeof unit, "%u", (unsigned)(k >> 24) % 40 + 1);
 		(void)crdt_op_set_text(&op, F_MEMBER_NAME, name);
 		(void)crdt_op_set_text(&op, F_MEMBER_BUILDING,
 				       bname[building_of(i)]);
 		(void)crdt_op_set_text(&op, F_MEMBER_UNIT, unit);
 		if (nsk) {
-			snprintf(sk, sizeof sk, "%s%s%s%s%s",
-				 PICK(skills, k >> 28),
-				 nsk > 1 ? ", " : "",
-				 nsk > 1 ? PICK(skills, k >> 36) : "",
-				 nsk > 2 ? ", " : "",
-				 nsk > 2 ? PICK(skills, k >> 44) : "");
+			const char *const *sl = zh ? zh_skills : skills;
+			const char *sep = zh ? "，" : ", ";
+
+			snprintf(sk, sizeof sk, "%s%s%s%s%s", sl[(k >> 28) % 36],
+				 nsk > 1 ? sep : "",
+				 nsk > 1 ? sl[(k >> 36) % 36] : "",
+				 nsk > 2 ? sep : "",
+				 nsk > 2 ? sl[(k >> 44) % 36] : "");
 			(void)crdt_op_set_text(&op, F_MEMBER_SKILLS, sk);
 		}
 		if ((k >> 52) % 10 < 4)
 			(void)crdt_op_set_text(&op, F_MEMBER_AVAILABLE,
-					       PICK(availability, k >> 56));
+					       zh ? PICK(zh_availability, k >> 56)
+						  : PICK(availability, k >> 56));
 		(void)commit_as(i, &op, 1);
 	}
 }
@@ -326,13 +416,27 @@ static void build_items(void)
 
 			/* a few resources are tools for the flood, too */
 			crdt_op_init(op, CRDT_OP_CREATE, CRDT_R_ITEM);
-			snprintf(txt[n][0], sizeof txt[n][0], "%s %s",
-				 PICK(adjs, k >> 12), PICK(c->nouns, k >> 16));
-			snprintf(txt[n][1], sizeof txt[n][1],
-				 "%s, %s. Ask at the door, %s.",
-				 PICK(c->nouns, k >> 16),
-				 (k >> 20) % 2 ? "works well" : "some wear",
-				 PICK(availability, k >> 24));
+			if (speaks_zh(author)) {
+				const char *noun =
+					zh_nouns[c - cats][(k >> 16) % 8];
+
+				snprintf(txt[n][0], sizeof txt[n][0], "%s%s",
+					 PICK(zh_adjs, k >> 12), noun);
+				snprintf(txt[n][1], sizeof txt[n][1],
+					 "%s，%s。请到门口取，%s。", noun,
+					 (k >> 20) % 2 ? "很好用" : "有些磨损",
+					 PICK(zh_availability, k >> 24));
+			} else {
+				snprintf(txt[n][0], sizeof txt[n][0], "%s %s",
+					 PICK(adjs, k >> 12),
+					 PICK(c->nouns, k >> 16));
+				snprintf(txt[n][1], sizeof txt[n][1],
+					 "%s, %s. Ask at the door, %s.",
+					 PICK(c->nouns, k >> 16),
+					 (k >> 20) % 2 ? "works well"
+						       : "some wear",
+					 PICK(availability, k >> 24));
+			}
 			snprintf(txt[n][2], sizeof txt[n][2], "%s, cellar",
 				 bname[building_of(author)]);
 			(void)crdt_op_set_text(op, F_ITEM_TITLE, txt[n][0]);
@@ -369,6 +473,7 @@ static void build_wishes(void)
 		long author = a * per + 1 < cfg.members ? a * per + 1 : a * per;
 		uint32_t n = 0, j;
 		uint64_t seq;
+		int zh = speaks_zh(author);
 
 		for (; n < 10 && i + n < cfg.wishes; n++) {
 			uint64_t k = rnd(14, (uint64_t)(i + n));
@@ -379,23 +484,42 @@ static void build_wishes(void)
 
 			crdt_op_init(op, CRDT_OP_CREATE, CRDT_R_WISH);
 			if ((k >> 16) % 3 == 0) { /* help with a task */
-				snprintf(txt[n][0], sizeof txt[n][0],
-					 "Help with %s", PICK(tasks, k >> 20));
+				if (zh)
+					snprintf(txt[n][0], sizeof txt[n][0],
+						 "帮忙%s",
+						 zh_tasks[(k >> 20) % 18]);
+				else
+					snprintf(txt[n][0], sizeof txt[n][0],
+						 "Help with %s",
+						 PICK(tasks, k >> 20));
 				(void)crdt_op_set_int(op, F_WISH_KIND, 1);
 			} else {
-				snprintf(txt[n][0], sizeof txt[n][0],
-					 "%s %s for %s",
-					 (k >> 24) % 2 ? "Need" : "Looking for",
-					 PICK(c->nouns, k >> 28),
-					 PICK(purposes, k >> 32));
+				if (zh)
+					snprintf(txt[n][0], sizeof txt[n][0],
+						 "%s%s，给%s用",
+						 (k >> 24) % 2 ? "需要" : "想借",
+						 zh_nouns[c - cats][(k >> 28) % 8],
+						 PICK(zh_purposes, k >> 32));
+				else
+					snprintf(txt[n][0], sizeof txt[n][0],
+						 "%s %s for %s",
+						 (k >> 24) % 2 ? "Need"
+							       : "Looking for",
+						 PICK(c->nouns, k >> 28),
+						 PICK(purposes, k >> 32));
 				(void)crdt_op_set_text(op, F_WISH_CATEGORY,
 						       c->name);
 			}
 			(void)crdt_op_set_text(op, F_WISH_TITLE, txt[n][0]);
 			if ((k >> 36) % 3 == 0) {
-				snprintf(txt[n][1], sizeof txt[n][1],
-					 "Ring twice, %s. Thank you!",
-					 PICK(purposes, k >> 40));
+				if (zh)
+					snprintf(txt[n][1], sizeof txt[n][1],
+						 "请按两次门铃，%s。谢谢！",
+						 PICK(zh_purposes, k >> 40));
+				else
+					snprintf(txt[n][1], sizeof txt[n][1],
+						 "Ring twice, %s. Thank you!",
+						 PICK(purposes, k >> 40));
 				(void)crdt_op_set_text(op, F_WISH_DESCRIPTION,
 						       txt[n][1]);
 			}

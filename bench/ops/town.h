@@ -15,7 +15,9 @@
  * emergency; then most members check in, some twice, and one member per
  * building reports for neighbours.  Contents and keys come from fixed
  * seeds; the clock is injected, everything happens in the 12 days before
- * the wall clock at build time (t->end_ms).
+ * the wall clock at build time (t->end_ms).  One member in ten speaks
+ * Chinese: their name, skills, items and wishes are in Chinese (the same
+ * categories and shapes), so Chinese searches hit real posts.
  *
  * town_build owns t->r (open, no identity) until town_release.  Any
  * failure ends the process with a message (it is a benchmark).

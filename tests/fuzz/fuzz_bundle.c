@@ -193,12 +193,34 @@ static int same(const struct crdt_buf *a, const struct crdt_buf *b)
 
 static void check_fts(sqlite3 *db)
 {
+	sqlite3_stmt *q = NULL;
+	int bad = -1;
+
 	if (sqlite3_exec(db,
 			 "INSERT INTO items_fts(items_fts) VALUES('integrity-check');"
 			 "INSERT INTO wishes_fts(wishes_fts)"
+			 " VALUES('integrity-check');"
+			 "INSERT INTO items_grams(items_grams)"
+			 " VALUES('integrity-check');"
+			 "INSERT INTO wishes_grams(wishes_grams)"
 			 " VALUES('integrity-check');",
 			 NULL, NULL, NULL))
 		FAIL("fts index disagrees with its table: %s",
+		     sqlite3_errmsg(db));
+	/* the CJK grams index holds exactly the grams of every post */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT count(*) FROM items i FULL JOIN"
+			       " items_grams g ON g.rowid = i.rowid WHERE"
+			       " kith_grams(i.title, i.description) IS NOT g.grams)"
+			       " + (SELECT count(*) FROM wishes w FULL JOIN"
+			       " wishes_grams g ON g.rowid = w.rowid WHERE"
+			       " kith_grams(w.title, w.description) IS NOT g.grams)",
+			       -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		bad = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (bad)
+		FAIL("grams index disagrees with its posts (%d rows): %s", bad,
 		     sqlite3_errmsg(db));
 }
 
@@ -324,6 +346,7 @@ static void reset(sqlite3 *db, struct crdt_buf *scratch)
 			 "DELETE FROM claims; DELETE FROM loans;"
 			 "INSERT INTO items_fts(items_fts) VALUES('delete-all');"
 			 "INSERT INTO wishes_fts(wishes_fts) VALUES('delete-all');"
+			 "DELETE FROM items_grams; DELETE FROM wishes_grams;"
 			 "COMMIT;",
 			 NULL, NULL, NULL))
 		FAIL("cannot reset the replica: %s", sqlite3_errmsg(db));

@@ -1697,7 +1697,10 @@ static int a_post_item(struct world *w, int a, const struct mstate *S,
 	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, CRDT_R_ITEM);
 	unsigned t = w->ctr++;
 
-	b_text(b, op, F_ITEM_TITLE, "item %d.%u", a, t);
+	/* a third in Chinese too (kept apart by a space: the model's words
+	 * are ASCII), for the grams index (crdt/search.h) */
+	b_text(b, op, F_ITEM_TITLE, "item %d.%u%s", a, t,
+	       t % 3 ? "" : " 梯子买菜");
 	if (chance(w, 90))
 		(void)crdt_op_set_int(op, F_ITEM_KIND, (int64_t)below(w, 7));
 	if (chance(w, 90))
@@ -1724,7 +1727,8 @@ static int a_post_wish(struct world *w, int a, const struct mstate *S,
 	struct crdt_op *op = b_op(b, CRDT_OP_CREATE, CRDT_R_WISH);
 	unsigned t = w->ctr++;
 
-	b_text(b, op, F_WISH_TITLE, "wish %d.%u", a, t);
+	b_text(b, op, F_WISH_TITLE, "wish %d.%u%s", a, t,
+	       t % 3 ? "" : " 帮忙买菜");
 	(void)crdt_op_set_int(op, F_WISH_KIND, (int64_t)below(w, 2));
 	if (chance(w, 90))
 		(void)crdt_op_set_int(op, F_WISH_URGENCY, (int64_t)below(w, 4));
@@ -1758,20 +1762,32 @@ static int a_edit_own(struct world *w, int a, const struct mstate *S,
 	r = &S->rec[i];
 	op = b_edit(w, b, r);
 	if (r->rtype == CRDT_R_ITEM) {
-		if (chance(w, 60))
-			b_text(b, op, F_ITEM_TITLE, "item %d.%u", a, w->ctr++);
+		if (chance(w, 60)) {
+			unsigned t = w->ctr++;
+
+			b_text(b, op, F_ITEM_TITLE, "item %d.%u%s", a, t,
+			       t % 2 ? "" : " 新梯子");
+		}
 		if (chance(w, 40))
 			(void)crdt_op_set_int(op, F_ITEM_QUANTITY,
 					      1 + (int64_t)below(w, 9));
 		if (chance(w, 25))
 			(void)crdt_op_set_int(op, F_ITEM_UNTIL, rand_date(w));
-		if (chance(w, 15))
-			b_text(b, op, F_ITEM_DESCRIPTION, "now %u", w->ctr++);
+		if (chance(w, 15)) {
+			unsigned t = w->ctr++;
+
+			b_text(b, op, F_ITEM_DESCRIPTION, "now %u%s", t,
+			       t % 2 ? "" : " 很好用");
+		}
 		if (chance(w, 15) || !op->nvals)
 			(void)crdt_op_set_int(op, F_ITEM_KIND, (int64_t)below(w, 7));
 	} else {
-		if (chance(w, 60))
-			b_text(b, op, F_WISH_TITLE, "wish %d.%u", a, w->ctr++);
+		if (chance(w, 60)) {
+			unsigned t = w->ctr++;
+
+			b_text(b, op, F_WISH_TITLE, "wish %d.%u%s", a, t,
+			       t % 2 ? "" : " 修水管");
+		}
 		if (chance(w, 30))
 			(void)crdt_op_set_int(op, F_WISH_QUANTITY,
 					      1 + (int64_t)below(w, 9));
@@ -1803,11 +1819,11 @@ static int a_edit_other(struct world *w, int a, const struct mstate *S,
 	b_ref(op, r->id, CRDT_ID_LEN);
 	switch (r->rtype) {
 	case CRDT_R_ITEM:
-		b_text(b, op, F_ITEM_TITLE, "hijacked by %d", a);
+		b_text(b, op, F_ITEM_TITLE, "hijacked by %d 偷梁换柱", a);
 		(void)crdt_op_set_int(op, F_ITEM_WITHDRAWN, 1);
 		break;
 	case CRDT_R_WISH:
-		b_text(b, op, F_WISH_TITLE, "hijacked by %d", a);
+		b_text(b, op, F_WISH_TITLE, "hijacked by %d 偷梁换柱", a);
 		(void)crdt_op_set_int(op, chance(w, 50) ? F_WISH_WITHDRAWN
 							: F_WISH_NEEDED_BY,
 				      1);
@@ -3937,6 +3953,33 @@ static int has_word(const struct mfield *f, const char *prefix)
 	return 0;
 }
 
+/* The CJK grams index (crdt/search.h) holds exactly the grams of the
+ * current title and description of every item and wish: it follows every
+ * create, edit, ignored hijack and rebuild, in any order of arrival. */
+static int check_grams(struct world *w, int t, const char *when)
+{
+	sqlite3 *db = crdt_store_db(w->rep[t].r.store);
+	sqlite3_stmt *q = NULL;
+	int bad = -1;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT (SELECT count(*) FROM items i FULL JOIN"
+			       " items_grams g ON g.rowid = i.rowid WHERE"
+			       " kith_grams(i.title, i.description) IS NOT g.grams)"
+			       " + (SELECT count(*) FROM wishes x FULL JOIN"
+			       " wishes_grams g ON g.rowid = x.rowid WHERE"
+			       " kith_grams(x.title, x.description) IS NOT g.grams)",
+			       -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		bad = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (bad)
+		return fail(w, "%s: replica %d: %d rows of the grams index "
+			       "disagree with their posts (%s)",
+			    when, t, bad, sqlite3_errmsg(db));
+	return 0;
+}
+
 /* `item list --search` and `wish list --search` for a few words taken from
  * current titles: the FTS index must follow every edit.  Items and wishes
  * keep title and description under the same field ids. */
@@ -4291,7 +4334,8 @@ static int check_replica(struct world *w, int t, const char *when, int full)
 	    check_wishes(w, t, &w->S, when, full) ||
 	    check_claims(w, t, &w->S, when) ||
 	    check_members(w, t, &w->S, when) || check_info(w, t, &w->S, when) ||
-	    check_search(w, t, &w->S, when) || check_checkins(w, t, &w->S, when))
+	    check_search(w, t, &w->S, when) || check_grams(w, t, when) ||
+	    check_checkins(w, t, &w->S, when))
 		return -1;
 	return 0;
 }
