@@ -65,7 +65,7 @@ $(BUILD)/action/i18n.o: override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
 pot:
 	$(Q)xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
 		--keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
-		--keyword=action_pgettext:1c,2 --keyword=X:2 \
+		--keyword=action_pgettext:1c,2 --keyword=NC_:1c,2 --keyword=X:2 \
 		--keyword=cli_fail --keyword=cli_usage:2 --keyword=cli_fail_rc:3 \
 		--package-name=kith --msgid-bugs-address="kith developers" \
 		-o po/kith.pot $(I18N_SRC)

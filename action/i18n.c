@@ -80,6 +80,31 @@ void action_i18n_init(void)
 	textdomain(DOMAIN);
 }
 
+/*
+ * The words crdt/ derives or stores and interfaces show with
+ * action_pgettext(CONTEXT, word): listed here so that `make pot` puts them
+ * in the catalogue (a call with a variable word is invisible to xgettext).
+ * Keep in step with crdt/query.h (statuses) and crdt/schema.h (kinds,
+ * urgencies).
+ */
+static const char *const words[] __attribute__((unused)) = {
+	/* TRANSLATORS: statuses of wishes, items and offers, in tables (short) */
+	NC_("status", "open"), NC_("status", "claimed"),
+	NC_("status", "contested"), NC_("status", "delivered"),
+	NC_("status", "confirmed"), NC_("status", "withdrawn"),
+	NC_("status", "expired"), NC_("status", "available"),
+	NC_("status", "on_loan"), NC_("status", "requested"),
+	NC_("status", "active"), NC_("status", "accepted"),
+	NC_("status", "cancelled"),
+	/* TRANSLATORS: how urgent a wish is */
+	NC_("urgency", "critical"), NC_("urgency", "urgent"),
+	NC_("urgency", "normal"), NC_("urgency", "low"),
+	/* TRANSLATORS: kinds of items, and of wishes (material, service) */
+	NC_("kind", "give"), NC_("kind", "lend"), NC_("kind", "share"),
+	NC_("kind", "skill"), NC_("kind", "service"), NC_("kind", "space"),
+	NC_("kind", "resource"), NC_("kind", "material"),
+};
+
 const char *action_pgettext(const char *ctx, const char *s)
 {
 	char key[256];

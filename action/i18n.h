@@ -25,6 +25,9 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A word in context, marked for `make pot` and shown with
+ * action_pgettext(ctx, s). */
+#define NC_(ctx, s) (s)
 
 /* Set the locale from the environment and bind the catalogue (the build
  * tree's, next to /proc/self/exe, when there is one).  Call first in main. */

@@ -176,6 +176,10 @@ int64_t cli_col_int(const struct crdt_row *r, const char *name);
 void cli_short_id(char *out, const char *hex); /* first 8 chars */
 /* s cut or padded to width columns (UTF-8 aware), then sep. */
 void cli_cell(const char *s, int width, const char *sep);
+/* The same, right-aligned (numbers and their headers). */
+void cli_cell_right(const char *s, int width, const char *sep);
+/* Terminal columns of s as cli_txt would print it (CJK wide: 2). */
+int cli_width(const char *s);
 
 /* strerror(e), lowercased as kith's messages are (cli/outfile.c); a
  * static buffer. */

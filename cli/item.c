@@ -308,7 +308,8 @@ static int item_show_row(void *ctx, const struct action_item_view *v)
 	show_field(_("title"), v->title);
 	show_field(_("status"), status_word(v->status));
 	show_field(_("kind"), kind_word(v->kind));
-	printf("%-12s %lld%s%s\n", _("quantity"), (long long)v->quantity,
+	cli_cell(_("quantity"), 12, " ");
+	printf("%lld%s%s\n", (long long)v->quantity,
 	       *v->unit ? " " : "", cli_txt(v->unit));
 	show_field(_("category"), v->category);
 	show_field(_("condition"), v->condition);

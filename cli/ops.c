@@ -96,7 +96,8 @@ static void inv_head(void)
 	cli_cell(_("BUILDING"), 20, "  ");
 	cli_cell(_("CATEGORY"), 16, "  ");
 	printf("%10s  ", _("QUANTITY"));
-	cli_cell(_("UNIT"), 10, "  ");
+	/* TRANSLATORS: the unit of a quantity (boxes, litres) */
+	cli_cell(action_pgettext("measure", "UNIT"), 10, "  ");
 	printf("%s\n", _("POSTS"));
 }
 

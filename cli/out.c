@@ -288,7 +288,7 @@ static int txt_char(const char *s, const char **out, int *olen, int *cols,
 
 /* Columns s takes on a terminal, as the text writer prints it on one
  * line (NULL: 0). */
-static int txt_width(const char *s)
+int cli_width(const char *s)
 {
 	const char *out;
 	int cols = 0, olen, w, nl;
@@ -371,7 +371,7 @@ void cli_show_field(const char *label, const char *v)
 
 	if (!v || !*v)
 		return;
-	printf("%-12s ", label);
+	cli_cell(label, 12, " "); /* by display width: labels are translated */
 	txt_write(stdout, v, 1, indent);
 	fputc('\n', stdout);
 }
@@ -502,7 +502,7 @@ static void cell_write(FILE *f, const char *s, int width, const char *sep)
 
 	if (!s)
 		s = "";
-	cut = txt_width(s) > width;
+	cut = cli_width(s) > width;
 	if (cut)
 		limit = width - 1; /* room for the ellipsis */
 	while (*s) {
@@ -526,4 +526,13 @@ static void cell_write(FILE *f, const char *s, int width, const char *sep)
 void cli_cell(const char *s, int width, const char *sep)
 {
 	cell_write(stdout, s, width, sep);
+}
+
+void cli_cell_right(const char *s, int width, const char *sep)
+{
+	int w = cli_width(s ? s : "");
+
+	if (w < width)
+		printf("%*s", width - w, "");
+	cli_cell(s, w < width ? w : width, sep);
 }

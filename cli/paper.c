@@ -300,7 +300,8 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 		   NULL);
 	}
 	if (by && by->type == CRDT_COL_INT) {
-		fmt_time(when, sizeof when, "%A %-d %B", by->i);
+		/* TRANSLATORS: strftime format of a day on the notice sheet */
+		fmt_time(when, sizeof when, _("%A %-d %B"), by->i);
 		fputs(" <b>", f);
 		tr(f, 0, _("Needed by %s."), when, NULL, NULL);
 		fputs("</b>", f);
@@ -370,7 +371,7 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 		    sh->s.emergency ? _("Not checked in") : _("No check-in yet"),
 		    "");
 	if (cli_col_int(r, "at_ms")) {
-		fmt_time(when, sizeof when, "%-d %b %H:%M",
+		fmt_time(when, sizeof when, _("%-d %b %H:%M"),
 			 cli_col_int(r, "at_ms") / 1000);
 		put(f, " <span class=\"small\">", when, "");
 		/* someone else checked them in: say who */
@@ -394,7 +395,9 @@ static void emergency_banner(struct sheet *sh)
 
 	if (!sh->s.emergency)
 		return;
-	fmt_time(when, sizeof when, "%A %-d %B, %H:%M", sh->s.since_ms / 1000);
+	/* TRANSLATORS: strftime format of a day and time on the sheet */
+	fmt_time(when, sizeof when, _("%A %-d %B, %H:%M"),
+		 sh->s.since_ms / 1000);
 	fputs("<div class=\"emergency\"><p class=\"what\">", sh->f);
 	tr(sh->f, 0, _("EMERGENCY: %s"),
 	   *sh->s.reason ? sh->s.reason : _("emergency mode is on"), NULL,
@@ -498,7 +501,8 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	int rc;
 
 	sh->building = cli_col_text(r, "building");
-	fmt_time(date, sizeof date, "%A %-d %B %Y", a->now);
+	/* TRANSLATORS: strftime format of the sheet's date */
+	fmt_time(date, sizeof date, _("%A %-d %B %Y"), a->now);
 	put(f, "<section class=\"page\">\n<header><h1>",
 	    *sh->building ? sh->building : _("Whole neighbourhood"),
 	    "</h1>\n");
@@ -532,7 +536,7 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	h2(f, _("Check-in list"));
 	fputs("<p class=\"note\">", f);
 	if (sh->s.emergency) {
-		fmt_time(since, sizeof since, "%A %-d %B, %H:%M",
+		fmt_time(since, sizeof since, _("%A %-d %B, %H:%M"),
 			 sh->s.since_ms / 1000);
 		tr(f, 0,
 		   _("Status since the emergency started (%s). Tick the box "
@@ -561,7 +565,9 @@ static void sheet_head(struct sheet *sh)
 	char date[32];
 
 	fmt_time(date, sizeof date, "%Y-%m-%d", sh->c->a.now);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+	/* TRANSLATORS: the language code of this translation (HTML lang) */
+	fprintf(sh->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", _("en"));
+	fputs("<head>\n<meta "
 	      "charset=\"utf-8\">\n<meta name=\"viewport\" "
 	      "content=\"width=device-width, initial-scale=1\">\n<title>",
 	      sh->f);

@@ -24,10 +24,15 @@ static int member_row(void *ctx, const struct action_member *m)
 
 	if (l->c->json)
 		return cli_json_list_row(&l->json, m->row);
-	if (!l->n++)
-		printf("%-24s  %-8s  %-12s  %-8s  %-8s  %6s  %s\n", _("NAME"),
-		       _("ID"), _("BUILDING"), _("UNIT"), _("VERIFIED"),
-		       _("HOURS"), _("SKILLS"));
+	if (!l->n++) {
+		cli_cell(_("NAME"), 24, "  ");
+		cli_cell(_("ID"), 8, "  ");
+		cli_cell(_("BUILDING"), 12, "  ");
+		cli_cell(_("UNIT"), 8, "  ");
+		cli_cell(_("VERIFIED"), 8, "  ");
+		cli_cell_right(_("HOURS"), 6, "  ");
+		printf("%s\n", _("SKILLS"));
+	}
 	cli_cell(m->shown, 24, "  ");
 	cli_cell(m->short_id, 8, "  ");
 	cli_cell(m->building, 12, "  ");

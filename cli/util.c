@@ -208,11 +208,14 @@ void cli_banner(struct cli *c)
 		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
 			snprintf(when, sizeof when, "?");
 	}
-	printf("*** EMERGENCY since %s: %s ***\n", when,
-	       c->a.roles.reason[0] ? cli_txt(c->a.roles.reason)
-				  : "(no reason given)");
-	printf("*** critical and urgent needs are listed first; check in with "
-	       "'kith checkin safe' ***\n\n");
+	if (c->a.roles.reason[0])
+		printf(_("*** EMERGENCY since %s: %s ***\n"), when,
+		       cli_txt(c->a.roles.reason));
+	else
+		printf(_("*** EMERGENCY since %s (no reason given) ***\n"),
+		       when);
+	printf("%s\n\n", _("*** critical and urgent needs are listed first; "
+			    "check in with 'kith checkin safe' ***"));
 }
 
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)

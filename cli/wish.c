@@ -378,7 +378,7 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	cli_show_field(_("urgency"),
 		       action_pgettext("urgency", cli_col_text(r, "urgency")));
 	/* TRANSLATORS: "material, 2" - the kind of wish and how many */
-	printf("%-12s ", _("kind"));
+	cli_cell(_("kind"), 12, " ");
 	printf(_("%s, %lld"), action_pgettext("kind", cli_col_text(r, "kind")),
 	       (long long)cli_col_int(r, "quantity"));
 	putchar('\n');
