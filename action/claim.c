@@ -233,20 +233,32 @@ static int several_offers(struct action *a, const char *wish,
 				   sid, sizeof sid);
 		if (!i)
 			snprintf(first, sizeof first, "%s", sid);
+		/* TRANSLATORS: the list separator of "Ben (offer 3fa2c1),
+		 * Chen (offer 9bd004)" */
+		if (i)
+			len += (size_t)snprintf(list + len,
+						len < sizeof list
+							? sizeof list - len
+							: 0,
+						"%s", _(", "));
 		/* TRANSLATORS: one offer in a list: "Ben (offer 3fa2c1)" */
 		len += (size_t)snprintf(list + len,
 					len < sizeof list ? sizeof list - len
 							  : 0,
-					_("%s%s (offer %s)"), i ? ", " : "",
-					p.label, sid);
+					_("%s (offer %s)"), p.label, sid);
 		if (len >= sizeof list)
 			break;
 	}
 	if (o->n > OFFERS_LISTED && len < sizeof list)
-		snprintf(list + len, sizeof list - len, ", ...");
+		snprintf(list + len, sizeof list - len, "%s", _(", ..."));
 	return action_fail(a, KITH_EAMBIGUOUS,
-			   _("%d neighbours offered help with wish '%s': %s; "
-			     "accept one of them with 'kith wish accept %s'"),
+			   ngettext("%d neighbour offered help with wish "
+				    "'%s': %s; accept one of them with 'kith "
+				    "wish accept %s'",
+				    "%d neighbours offered help with wish "
+				    "'%s': %s; accept one of them with 'kith "
+				    "wish accept %s'",
+				    (unsigned long)o->n),
 			   o->n, wish, list, first);
 }
 

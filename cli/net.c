@@ -200,8 +200,11 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		action_person(&c->a, res.peer, &who);
 	else
 		snprintf(who.label, sizeof who.label, "?");
-	printf(_("synced with %s at %s: sent %llu changes, received %llu "
-		 "(%llu new)\n"),
+	printf(ngettext("synced with %s at %s: sent %llu change, received "
+			"%llu (%llu new)\n",
+			"synced with %s at %s: sent %llu changes, received "
+			"%llu (%llu new)\n",
+			res.st.sent),
 	       cli_txt(who.label), cli_txt(addr), (unsigned long long)res.st.sent,
 	       (unsigned long long)res.st.received,
 	       (unsigned long long)res.st.applied);

@@ -257,12 +257,17 @@ int cli_export(struct cli *c, int argc, char **argv)
 		       (unsigned long long)st.bytes,
 		       (unsigned long long)st.left);
 	else
-		printf(_("exported %llu changes (%llu bytes) to '%s'\n"),
+		printf(ngettext("exported %llu change (%llu bytes) to '%s'\n",
+				"exported %llu changes (%llu bytes) to '%s'\n",
+				st.changes),
 		       (unsigned long long)st.changes,
 		       (unsigned long long)st.bytes, file);
 	if (!c->json && st.left)
-		printf(_("%llu changes did not fit; the most urgent went "
-			 "first\n"),
+		printf(ngettext("%llu change did not fit; the most urgent went "
+				"first\n",
+				"%llu changes did not fit; the most urgent "
+				"went first\n",
+				st.left),
 		       (unsigned long long)st.left);
 	cli_say(c, _("carry '%s' to a neighbour's machine and run 'kith "
 		  "import %s' there\n"),
@@ -333,24 +338,38 @@ int cli_import(struct cli *c, int argc, char **argv)
 			       (unsigned long long)st.dropped);
 		printf("}\n");
 	} else {
-		printf(_("applied %llu new changes, %llu already known, %llu "
-			 "rejected\n"),
+		printf(ngettext("applied %llu new change, %llu already known, "
+				"%llu rejected\n",
+				"applied %llu new changes, %llu already known, "
+				"%llu rejected\n",
+				st.applied),
 		       (unsigned long long)st.applied,
 		       (unsigned long long)st.duplicate,
 		       (unsigned long long)st.rejected);
 		if (st.held)
-			printf(_("%llu changes wait for older ones from "
-				 "another bundle\n"),
+			printf(ngettext("%llu change waits for older ones "
+					"from another bundle\n",
+					"%llu changes wait for older ones from "
+					"another bundle\n",
+					st.held),
 			       (unsigned long long)st.held);
 		if (st.refused)
-			printf(_("%llu changes refused: their author signed "
-				 "them with garbage; nobody else's changes "
-				 "are held up\n"),
+			printf(ngettext("%llu change refused: its author "
+					"signed it with garbage; nobody else's "
+					"changes are held up\n",
+					"%llu changes refused: their author "
+					"signed them with garbage; nobody "
+					"else's changes are held up\n",
+					st.refused),
 			       (unsigned long long)st.refused);
 		if (st.dropped)
-			printf(_("%llu changes not kept: too far ahead of "
-				 "what this replica holds; they come again "
-				 "with the older ones\n"),
+			printf(ngettext("%llu change not kept: too far ahead "
+					"of what this replica holds; it comes "
+					"again with the older ones\n",
+					"%llu changes not kept: too far ahead "
+					"of what this replica holds; they come "
+					"again with the older ones\n",
+					st.dropped),
 			       (unsigned long long)st.dropped);
 		if (st.forked)
 			printf(ngettext("warning: %llu change shows that "
