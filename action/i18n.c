@@ -68,11 +68,13 @@ void action_i18n_init(void)
 		 * only in the "C" locale, and C.UTF-8 is not that. */
 		char lang[64];
 		size_t len = strcspn(want, ".@");
+		const char *given = getenv("LANGUAGE");
 
-		if (setlocale(LC_ALL, "C.UTF-8") && len && len < sizeof lang) {
+		if (setlocale(LC_ALL, "C.UTF-8") && len && len < sizeof lang &&
+		    (!given || !*given)) {
 			memcpy(lang, want, len);
 			lang[len] = 0;
-			setenv("LANGUAGE", lang, 0);
+			setenv("LANGUAGE", lang, 1);
 		}
 	}
 	bind_catalogue();

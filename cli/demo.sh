@@ -89,6 +89,10 @@ run amira members
 run amira item list
 run amira wish list --all
 
+say "The same, in Chinese (kith follows the language setting)"
+printf '$ LANG=zh_CN.UTF-8 kith wish list --all\n'
+LC_ALL= LANGUAGE= LANG=zh_CN.UTF-8 amira wish list --all
+
 say "Replica digests"
 DA=$(amira digest 2>/dev/null); DB=$(ben digest 2>/dev/null)
 DC=$(chloe digest 2>/dev/null)

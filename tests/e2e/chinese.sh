@@ -104,7 +104,11 @@ check "a Chinese LANG that is not installed still speaks Chinese" has_cjk "$ERR"
 LANG=zh_CN.UTF-8
 k "$TMP_E2E/nowhere" wish list
 check "LANG=zh_CN.UTF-8 alone speaks Chinese" has_cjk "$ERR"
-unset LANG
+LANGUAGE=
+export LANGUAGE
+k "$TMP_E2E/nowhere" wish list
+check "... also with LANGUAGE set but empty" has_cjk "$ERR"
+unset LANG LANGUAGE
 LC_ALL=C.UTF-8
 export LC_ALL
 
