@@ -47,14 +47,14 @@ static void char_widths(void **state)
 static void text_widths(void **state)
 {
 	(void)state;
-	TL_EQ(txt_width("帮忙买菜"), 8, "four Chinese characters");
-	TL_EQ(txt_width("Crème brûlée"), 12, "precomposed accents");
-	TL_EQ(txt_width("Cre\xcc\x80me"), 5, "a combining accent");
-	TL_EQ(txt_width("A4纸"), 4, "mixed");
-	TL_EQ(txt_width("a\x1b[31mb"), 7, "ESC shown as U+FFFD, one column");
-	TL_EQ(txt_width("\xff\xfe"), 2, "each invalid byte one column");
-	TL_EQ(txt_width(""), 0, "empty");
-	TL_EQ(txt_width(NULL), 0, "NULL");
+	TL_EQ(cli_width("帮忙买菜"), 8, "four Chinese characters");
+	TL_EQ(cli_width("Crème brûlée"), 12, "precomposed accents");
+	TL_EQ(cli_width("Cre\xcc\x80me"), 5, "a combining accent");
+	TL_EQ(cli_width("A4纸"), 4, "mixed");
+	TL_EQ(cli_width("a\x1b[31mb"), 7, "ESC shown as U+FFFD, one column");
+	TL_EQ(cli_width("\xff\xfe"), 2, "each invalid byte one column");
+	TL_EQ(cli_width(""), 0, "empty");
+	TL_EQ(cli_width(NULL), 0, "NULL");
 }
 
 /* cell_write into a string. */
@@ -148,7 +148,7 @@ static void cells_random(void **state)
 		}
 		TL_CHECK(cols == width, "cell('%s', %d) = '%s': %d columns", s,
 			 width, got, cols);
-		if (txt_width(s) <= width) {
+		if (cli_width(s) <= width) {
 			TL_CHECK(!strncmp(got, full, strlen(full)),
 				 "cell('%s', %d) = '%s': the whole text", s,
 				 width, got);
@@ -167,7 +167,7 @@ static void cells_random(void **state)
 			TL_CHECK(!strncmp(got, full, keep),
 				 "cell('%s', %d) = '%s': a prefix of the text",
 				 s, width, got);
-			TL_CHECK(txt_width(full) > width, "only cut when too long");
+			TL_CHECK(cli_width(full) > width, "only cut when too long");
 		}
 	}
 }
