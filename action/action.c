@@ -152,6 +152,7 @@ static int load_community(struct action *a)
 
 int action_refresh(struct action *a)
 {
+	action_forget(a);
 	crdt_roles_release(&a->roles);
 	a->joined = a->have_community = 0;
 	return load_community(a);
@@ -244,6 +245,7 @@ int action_close(struct action *a)
 		crdt_replica_close(&a->r);
 	}
 	a->open = 0;
+	action_forget(a);
 	crdt_roles_release(&a->roles);
 	return wrote;
 }
@@ -350,6 +352,7 @@ int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
 {
 	int rc = crdt_replica_commit(&a->r, ops, n, seq);
 
+	action_forget(a); /* a profile may have a new name */
 	if (rc)
 		return action_fail_rc(a, rc, what);
 	if (!a->joined)

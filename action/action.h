@@ -64,7 +64,15 @@ struct action {
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
 	char msg[ACTION_MSG_MAX]; /* why the last call failed */
+	/* names.c's cache: names several members share (sorted), loaded on
+	 * first use, dropped when the replica changes (commit, refresh) */
+	char **shared;
+	size_t nshared;
+	int shared_loaded;
 };
+
+/* Drop what is cached from the replica (names.c); after writes. */
+void action_forget(struct action *a);
 
 /* How action_open treats the data directory. */
 enum {

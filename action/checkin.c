@@ -70,8 +70,10 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 	struct action_checkin_row r;
 	uint8_t pk[32];
 
-	memset(&r, 0, sizeof r);
+	/* field by field: the two people in it are large */
 	r.row = row;
+	r.by.label[0] = r.by.name[0] = r.by.handle[0] = 0;
+	r.by.named = 0;
 	if (crdt_unhex(pk, 32, text_col(row, "member")))
 		return 0; /* not a member key: nothing to show */
 	action_person(ro->a, pk, &r.who);
@@ -85,7 +87,11 @@ static int roll_row(void *ctx, const struct crdt_row *row)
 	else
 		r.status = ACTION_CHECKIN_UNKNOWN;
 	r.at_ms = at && at->type == CRDT_COL_INT ? at->i : 0;
-	if (r.at_ms && !crdt_unhex(pk, 32, text_col(row, "reporter")))
+	/* most households report for themselves: no second lookup */
+	if (r.at_ms && !strcmp(text_col(row, "reporter"),
+			       text_col(row, "member")))
+		r.by = r.who;
+	else if (r.at_ms && !crdt_unhex(pk, 32, text_col(row, "reporter")))
 		action_person(ro->a, pk, &r.by);
 	r.note = text_col(row, "note");
 	return ro->fn(ro->ctx, &r);

@@ -2,9 +2,12 @@
  * names.c - members shown by name (see names.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crdt/codec.h"
+#include "crdt/err.h"
 #include "crdt/schema.h"
 #include "i18n.h"
 #include "names.h"
@@ -29,14 +32,63 @@ static void cut_utf8(char *s, size_t cap)
 	}
 }
 
-static int name_row(void *ctx, const struct crdt_row *r)
+void action_forget(struct action *a)
 {
-	const struct crdt_col *c = crdt_row_get(r, "name");
-	struct action_person *p = ctx;
+	size_t i;
 
-	if (c && c->type == CRDT_COL_TEXT && c->s)
-		snprintf(p->name, sizeof p->name, "%s", c->s);
+	for (i = 0; i < a->nshared; i++)
+		free(a->shared[i]);
+	free(a->shared);
+	a->shared = NULL;
+	a->nshared = 0;
+	a->shared_loaded = 0;
+}
+
+static int shared_row(void *ctx, const struct crdt_row *r)
+{
+	struct action *a = ctx;
+	const struct crdt_col *c = crdt_row_get(r, "name");
+	char **v;
+
+	if (!c || c->type != CRDT_COL_TEXT || !c->s)
+		return 0;
+	v = realloc(a->shared, (a->nshared + 1) * sizeof *v);
+	if (!v)
+		return KITH_ENOMEM;
+	a->shared = v;
+	v[a->nshared] = strdup(c->s);
+	if (!v[a->nshared])
+		return KITH_ENOMEM;
+	a->nshared++;
 	return 0;
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+	return strcasecmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* 1 when name (a member's) names that member alone, as crdt_resolve takes
+ * a name: case-insensitively, and not when it looks like an id prefix
+ * (hex, 6 characters or more: crdt_resolve tries ids first).  The shared
+ * names are read once per action, not once per row of a list. */
+static int name_unique(struct action *a, const char *name)
+{
+	size_t n = strlen(name);
+	const char *key = name;
+
+	if (n >= 6 && strspn(name, "0123456789abcdefABCDEF") == n)
+		return 0;
+	if (!a->shared_loaded) {
+		if (crdt_shared_names(a->r.store, shared_row, a)) {
+			action_forget(a);
+			return 0; /* cannot tell: show the short id too */
+		}
+		qsort(a->shared, a->nshared, sizeof *a->shared, cmp_name);
+		a->shared_loaded = 1;
+	}
+	return !bsearch(&key, a->shared, a->nshared, sizeof *a->shared,
+			cmp_name);
 }
 
 void action_person(struct action *a, const uint8_t pk[CRDT_PK_LEN],
@@ -44,28 +96,35 @@ void action_person(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 {
 	uint8_t other[CRDT_PK_LEN];
 	char sid[ACTION_SHORT_MAX];
-	int unique = 0;
+	int unique = 0, simple;
 
-	memset(p, 0, sizeof *p);
+	/* no memset of the whole struct: lists call this twice a row, and
+	 * the buffers are large; every field is set below */
 	memcpy(p->pk, pk, CRDT_PK_LEN);
 	crdt_hex(p->hex, pk, CRDT_PK_LEN);
-	if (!a->open || crdt_query_members(a->r.store, pk, name_row, p))
+	/* one indexed lookup each (lists ask once per row) */
+	if (!a->open ||
+	    crdt_member_name(a->r.store, pk, p->name, sizeof p->name))
 		p->name[0] = 0;
 	cut_utf8(p->name, sizeof p->name);
 	p->named = p->name[0] != 0;
-	if (p->named) {
-		unique = crdt_resolve(a->r.store, CRDT_R_MEMBER, p->name,
-				      other) == 0 &&
-			 crdt_equal(other, pk, CRDT_PK_LEN);
+	if (p->named)
+		unique = name_unique(a, p->name);
+	/* a unique name a shell takes as it is, or in double quotes */
+	simple = unique && !strpbrk(p->name, "\t\n'\"\\$`!");
+	if (simple) { /* the name says it all: no short id needed */
+		snprintf(p->label, sizeof p->label, "%s", p->name);
+		snprintf(p->handle, sizeof p->handle,
+			 strchr(p->name, ' ') ? "\"%s\"" : "%s", p->name);
+		return;
+	}
+	if (p->named || (a->open && crdt_resolve(a->r.store, CRDT_R_MEMBER,
+						 p->hex, other) == 0))
 		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
-	} else if (a->open && crdt_resolve(a->r.store, CRDT_R_MEMBER, p->hex,
-					   other) == 0) {
-		action_short_id(a, CRDT_R_MEMBER, p->hex, sid, sizeof sid);
-	} else {
+	else
 		/* not a member here (yet): no prefix would resolve; its
 		 * first 8 characters, as git shows an abbreviated id */
 		snprintf(sid, sizeof sid, "%.8s", p->hex);
-	}
 	if (!p->named)
 		snprintf(p->label, sizeof p->label, "%s", sid);
 	else if (unique)
@@ -74,10 +133,7 @@ void action_person(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 		/* TRANSLATORS: a member's name and short id, when another
 		 * member has the same name */
 		snprintf(p->label, sizeof p->label, _("%s (%s)"), p->name, sid);
-	if (unique && !strpbrk(p->name, " \t\n'\"\\$`"))
-		snprintf(p->handle, sizeof p->handle, "%s", p->name);
-	else
-		snprintf(p->handle, sizeof p->handle, "%s", sid);
+	snprintf(p->handle, sizeof p->handle, "%s", sid);
 }
 
 void action_person_hex(struct action *a, const char *hex,

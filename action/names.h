@@ -36,7 +36,9 @@ struct action_person {
 	 * prefix of it would resolve). */
 	char label[ACTION_PERSON_MAX];
 	/* What to type to name them in a command: their name when it is
-	 * unique and a single word, else their short id. */
+	 * unique ("Ben", or "\"Ben Okafor\"" in double quotes when it has
+	 * spaces), else their short id (also for names with characters a
+	 * shell would take apart: quotes, $, `, \, !). */
 	char handle[ACTION_PERSON_MAX];
 };
 

@@ -11,7 +11,10 @@
 /* Prepared-statement slots in the store. */
 enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
        Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
-       Q_ITEMS_SEARCH, Q_WISHES_SEARCH };
+       Q_ITEMS_SEARCH, Q_WISHES_SEARCH, Q_NAME, Q_BY_NAME, Q_SHARED,
+       Q_RESOLVE /* + rtype: one per record type */ };
+/* query.c's slots are 0..31 (db.h) */
+_Static_assert(Q_RESOLVE + CRDT_R_MAX < CRDT_QSLOT_OPS, "query.c slots");
 
 /* Every word of the JSON array p (NULL: none) occurs in the title or
  * description of t as it is, ASCII case aside (crdt/search.h: words that
@@ -369,21 +372,20 @@ int crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 
 static int resolve_name(struct crdt_store *s, const char *name, uint8_t *out)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_BY_NAME,
+					  "SELECT id FROM members WHERE name = ?1"
+					  " COLLATE NOCASE LIMIT 2");
 	int rc, found = 0;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT id FROM members WHERE name = ?1"
-			       " COLLATE NOCASE LIMIT 2",
-			       -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	if (!q)
+		return KITH_EDB;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if (found++ == 0)
 			memcpy(out, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_DONE)
 		return crdt_store_err(s, rc);
 	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
@@ -395,7 +397,6 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 	const struct crdt_rschema *r = crdt_schema((unsigned)rtype);
 	size_t len = strlen(prefix), idlen, i;
 	uint8_t lo[CRDT_PK_LEN], hi[CRDT_PK_LEN];
-	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
 	char sql[128];
 	int rc, found = 0, ishex = 1;
@@ -426,11 +427,13 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 			hi[i / 2] = (uint8_t)((hi[i / 2] & 0xf0) | v);
 		}
 	}
+	/* lists ask this once per row (short ids): prepared once per type */
 	snprintf(sql, sizeof sql,
 		 "SELECT id FROM %s WHERE id BETWEEN ?1 AND ?2 LIMIT 2",
 		 r->table);
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	q = crdt_store_stmt(s, Q_RESOLVE + rtype, sql);
+	if (!q)
+		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, lo, (int)idlen, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, hi, (int)idlen, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -438,12 +441,46 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 		    (size_t)sqlite3_column_bytes(q, 0) == idlen)
 			memcpy(out, sqlite3_column_blob(q, 0), idlen);
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
 	if (rc != SQLITE_DONE)
 		return crdt_store_err(s, rc);
 	if (!found && rtype == CRDT_R_MEMBER)
 		return resolve_name(s, prefix, out);
 	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
+}
+
+int crdt_shared_names(struct crdt_store *s, crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_store_stmt(
+		s, Q_SHARED,
+		"SELECT name FROM members WHERE name <> ''"
+		" GROUP BY name COLLATE NOCASE HAVING count(*) > 1");
+
+	return q ? crdt_rows(s, q, fn, ctx) : KITH_EDB;
+}
+
+int crdt_member_name(struct crdt_store *s, const uint8_t pk[32], char *out,
+		     size_t cap)
+{
+	sqlite3_stmt *q = crdt_store_stmt(s, Q_NAME,
+					  "SELECT name FROM members WHERE id = ?1");
+	int rc;
+
+	if (cap)
+		out[0] = 0;
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, pk, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && cap &&
+	    sqlite3_column_type(q, 0) == SQLITE_TEXT)
+		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
 }
 
 /* ---- digest ------------------------------------------------------------ */

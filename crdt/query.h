@@ -165,6 +165,18 @@ __attribute__((warn_unused_result)) int
 crdt_query_private(struct crdt_store *s, int rtype, const uint8_t *id,
 		   uint8_t *out, size_t cap, size_t *len);
 
+/* The name of member pk into out (cap bytes, cut; "" when the member has
+ * none); KITH_ENOTFOUND when pk is not a member here. */
+__attribute__((warn_unused_result)) int
+crdt_member_name(struct crdt_store *s, const uint8_t pk[32], char *out,
+		 size_t cap);
+
+/* Names that more than one member has (ASCII case aside), one row each
+ * with a column "name": a list shows a name alone only when it names one
+ * member. */
+__attribute__((warn_unused_result)) int
+crdt_shared_names(struct crdt_store *s, crdt_row_fn fn, void *ctx);
+
 /* Hash of the materialized state (64 hex chars + NUL). */
 __attribute__((warn_unused_result)) int crdt_digest(struct crdt_store *s,
 						    char out[65]);

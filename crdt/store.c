@@ -162,6 +162,9 @@ static const char *const migrations[] = {
 	"INSERT INTO wishes_grams(rowid, grams) SELECT rowid, g FROM"
 	" (SELECT rowid, kith_grams(title, description) AS g FROM wishes)"
 	" WHERE g IS NOT NULL;",
+	/* 11: members by name, as people type them (crdt_resolve; a list
+	 * that shows a name only when no one else has it asks per row) */
+	"CREATE INDEX IF NOT EXISTS members_name ON members(name COLLATE NOCASE);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "action/action.h"
+#include "action/names.h"
 #include "tests/testlib.h"
 
 static void missing_directory_is_named_not_created(void **state)
@@ -127,6 +128,34 @@ static void posting_before_joining_warns(void **state)
 	TL_EQ(warnings, 1, "a post before joining warns once");
 }
 
+static void names_shared_later_get_short_ids(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *ben = tl_member(f, "Ben Okafor");
+	struct action *alice2;
+	struct action_person p;
+
+	action_person(ben, alice->r.id.pk, &p);
+	TL_CHECK(!strcmp(p.label, "Alice") && !strcmp(p.handle, "Alice"),
+		 "a unique name alone: '%s' '%s'", p.label, p.handle);
+	action_person(alice, ben->r.id.pk, &p);
+	TL_CHECK(!strcmp(p.label, "Ben Okafor") &&
+			 !strcmp(p.handle, "\"Ben Okafor\""),
+		 "a name with a space is typed in quotes: '%s' '%s'", p.label,
+		 p.handle);
+	/* a second Alice arrives by sync: the names cached for Ben's lists
+	 * are dropped, and Alice is shown with her short id */
+	alice2 = tl_member(f, "alice");
+	tl_member_sync(ben, alice2);
+	action_person(ben, alice->r.id.pk, &p);
+	TL_CHECK(!strncmp(p.label, "Alice (", 7) && strlen(p.handle) >= 6 &&
+			 strspn(p.handle, "0123456789abcdef") ==
+				 strlen(p.handle),
+		 "shared name: label with short id, handle the id: '%s' '%s'",
+		 p.label, p.handle);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +165,7 @@ int main(void)
 		T(resolve_messages),
 		T(short_ids_are_unique_prefixes),
 		T(posting_before_joining_warns),
+		T(names_shared_later_get_short_ids),
 #undef T
 	};
 
