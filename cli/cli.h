@@ -174,7 +174,8 @@ int cli_json_list_row(void *ctx, const struct crdt_row *r);
 const char *cli_col_text(const struct crdt_row *r, const char *name);
 int64_t cli_col_int(const struct crdt_row *r, const char *name);
 void cli_short_id(char *out, const char *hex); /* first 8 chars */
-/* s cut or padded to width columns (UTF-8 aware), then sep. */
+/* s in exactly width terminal columns (CJK wide: 2), cut with "…" when
+ * longer, then sep; sanitised as cli_txt. */
 void cli_cell(const char *s, int width, const char *sep);
 /* The same, right-aligned (numbers and their headers). */
 void cli_cell_right(const char *s, int width, const char *sep);

@@ -14,7 +14,9 @@
  *   peers     peers this node knows and synced with (crdt/peers.h; local,
  *             not part of the state)
  *   members items wishes claims loans   the materialized view (DESIGN s2),
- *             with FTS5 indexes items_fts and wishes_fts kept by triggers
+ *             with FTS5 word indexes items_fts and wishes_fts kept by
+ *             triggers, and the CJK grams indexes items_grams and
+ *             wishes_grams written while materializing (crdt/search.h)
  *   role_facts moderation emergencies checkins verifications   facts, with
  *             the hash (chash) and seq (aseq) of the change holding them;
  *             fact_seen: the hashes each fact names (crdt/facts.h)
