@@ -619,30 +619,39 @@ static int ask_hours(const struct action_wish_result *res, int64_t *quarters)
 static void say_confirmed(struct cli *c, const struct action_wish_result *r)
 {
 	const char *who = cli_txt(r->name);
+	double hours = (double)r->quarters / 4.0;
+	unsigned long n = r->quarters == 4 ? 1 : 2; /* "1 hour", "1.5 hours" */
 
 	if (r->late_hours)
-		cli_say(c, _("%s is credited %g hours for wish %s."), who,
-		    (double)r->quarters / 4.0, r->wish_short);
+		cli_say(c, ngettext("%s is credited %g hour for wish %s.",
+				    "%s is credited %g hours for wish %s.", n),
+			who, hours, r->wish_short);
 	else if (!r->other_found)
 		cli_say(c, _("wish %s is confirmed as fulfilled."), r->wish_short);
-	else if (r->quarters > 0 && r->unverified)
-		cli_say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
-			 "hours. They count in the time bank once a coordinator "
-			 "or building head has verified you both in person."),
-		    r->wish_short, who, (double)r->quarters / 4.0);
 	else if (r->quarters > 0)
-		cli_say(c, _("wish %s is confirmed as fulfilled; %s is credited %g "
-			 "hours."),
-		    r->wish_short, who, (double)r->quarters / 4.0);
+		cli_say(c, ngettext("wish %s is confirmed as fulfilled; %s is "
+				    "credited %g hour.",
+				    "wish %s is confirmed as fulfilled; %s is "
+				    "credited %g hours.",
+				    n),
+			r->wish_short, who, hours);
 	else if (r->quarters == 0)
 		cli_say(c, _("wish %s is confirmed as fulfilled; no hours were "
-			 "credited to %s."),
-		    r->wish_short, who);
+			     "credited to %s."),
+			r->wish_short, who);
 	else
 		cli_say(c, _("wish %s is confirmed as fulfilled; no hours were "
-			 "credited to %s. If %s's help should count, add the "
-			 "hours with 'kith wish confirm %s --hours 1.5'."),
-		    r->wish_short, who, who, r->wish_short);
+			     "credited to %s. If %s's help should count, add the "
+			     "hours with 'kith wish confirm %s --hours 1.5'."),
+			r->wish_short, who, who, r->wish_short);
+	if (r->quarters > 0 && r->unverified)
+		cli_say(c, ngettext("It counts in the time bank once a "
+				    "coordinator or building head has verified "
+				    "you both in person.",
+				    "They count in the time bank once a "
+				    "coordinator or building head has verified "
+				    "you both in person.",
+				    n));
 }
 
 static int wish_confirm(struct cli *c, int argc, char **argv)
