@@ -84,11 +84,13 @@ static int name_unique(struct action *a, const char *name)
 			action_forget(a);
 			return 0; /* cannot tell: show the short id too */
 		}
-		qsort(a->shared, a->nshared, sizeof *a->shared, cmp_name);
+		if (a->nshared) /* qsort and bsearch want a real array */
+			qsort(a->shared, a->nshared, sizeof *a->shared,
+			      cmp_name);
 		a->shared_loaded = 1;
 	}
-	return !bsearch(&key, a->shared, a->nshared, sizeof *a->shared,
-			cmp_name);
+	return !a->nshared || !bsearch(&key, a->shared, a->nshared,
+				       sizeof *a->shared, cmp_name);
 }
 
 void action_person(struct action *a, const uint8_t pk[CRDT_PK_LEN],
