@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -443,6 +444,18 @@ int64_t action_col_int(const struct crdt_row *r, const char *name)
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN])
 {
 	return a->r.id.sk && crdt_equal(pk, a->r.id.pk, CRDT_PK_LEN);
+}
+
+void action_forget(struct action *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nshared; i++)
+		free(a->shared[i]);
+	free(a->shared);
+	a->shared = NULL;
+	a->nshared = 0;
+	a->shared_loaded = 0;
 }
 
 void action_short_id(struct action *a, int rtype, const char *hex, char *out,

@@ -71,7 +71,8 @@ struct action {
 	int shared_loaded;
 };
 
-/* Drop what is cached from the replica (names.c); after writes. */
+/* Drop what is cached from the replica (the names several members share,
+ * which names.c loads); after writes. */
 void action_forget(struct action *a);
 
 /* How action_open treats the data directory. */

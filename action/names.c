@@ -32,18 +32,6 @@ static void cut_utf8(char *s, size_t cap)
 	}
 }
 
-void action_forget(struct action *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->nshared; i++)
-		free(a->shared[i]);
-	free(a->shared);
-	a->shared = NULL;
-	a->nshared = 0;
-	a->shared_loaded = 0;
-}
-
 static int shared_row(void *ctx, const struct crdt_row *r)
 {
 	struct action *a = ctx;
