@@ -18,6 +18,7 @@
 #include "net/mdns.h"
 #include "net/session.h"
 #include "net/shs.h"
+#include "notify.h"
 #include "peers.h"
 
 #define BACKOFF_MIN_MS 1000
@@ -53,12 +54,13 @@ struct sctx {
 
 struct peer_daemon {
 	const struct peer_daemon_cfg *cfg;
+	uint8_t community[32]; /* the wire key in use (reload replaces it) */
 	uv_loop_t loop;
 	int loop_open;
 	uv_tcp_t listener;
 	struct peer_control control;
 	uv_timer_t poll;
-	uv_signal_t sigint, sigterm;
+	uv_signal_t sigint, sigterm, sighup;
 	struct net_mdns *mdns;
 	char listen_addr[80];
 	int64_t data_version;
@@ -304,7 +306,7 @@ static struct net_session_cfg session_cfg(struct peer_daemon *d, struct sctx *c)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.replica = d->cfg->replica;
 	cfg.me = &d->cfg->replica->id;
-	cfg.community = d->cfg->community;
+	cfg.community = d->community;
 	cfg.cb = d->cb;
 	cfg.data = c;
 	if (!c->t) { /* accepted: anyone may have connected */
@@ -588,7 +590,7 @@ static void mdns_start(struct peer_daemon *d)
 	int len = sizeof sa;
 
 	uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
-	crdt_community_tag(tag, d->cfg->community);
+	crdt_community_tag(tag, d->community);
 	if (net_mdns_start(&d->mdns, &d->loop, d->cfg->replica->id.pk, tag,
 			   (uint16_t)peer_addr_port(&sa), &mcb))
 		log_warnx("LAN discovery unavailable; static peers only");
@@ -601,6 +603,17 @@ static void mdns_stop(struct peer_daemon *d)
 	d->mdns = NULL;
 }
 
+static void ready(struct peer_daemon *d)
+{
+	int rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers known, "
+			     "%d in session",
+			     d->listen_addr, d->ntargets, d->nsessions);
+
+	if (rc)
+		log_warnx("cannot tell systemd we are ready: %s",
+			  kith_strerror(rc));
+}
+
 static void stop(struct peer_daemon *d)
 {
 	int i;
@@ -608,22 +621,71 @@ static void stop(struct peer_daemon *d)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
+	(void)peer_notify("STOPPING=1");
 	log_info("stopping");
 	uv_close((uv_handle_t *)&d->listener, NULL);
 	peer_control_close(&d->control);
 	uv_close((uv_handle_t *)&d->poll, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	uv_close((uv_handle_t *)&d->sighup, NULL);
+	/* libuv gave SIGHUP its default back (which ends the process): a
+	 * reload asked for while we stop is ignored instead */
+	signal(SIGHUP, SIG_IGN);
 	for (i = 0; i < d->ntargets; i++)
 		uv_close((uv_handle_t *)&d->targets[i].retry, NULL);
 	close_all(d);
 	mdns_stop(d);
 }
 
+/* SIGHUP (daemon.h says what it reloads and why). */
+static void reload(struct peer_daemon *d)
+{
+	struct peer_community com;
+	uint8_t key[32];
+	int rc, i;
+
+	(void)peer_notify_reloading();
+	log_info("reloading");
+	rc = peer_community_load(d->cfg->home, &com);
+	if (rc) {
+		log_warnx("reload failed: cannot read the community key in "
+			  "'%s': %s; nothing changed",
+			  d->cfg->home, kith_strerror(rc));
+		goto out;
+	}
+	peer_community_wire_key(&com, key);
+	peer_community_wipe(&com);
+	if (!crdt_equal(key, d->community, sizeof key)) {
+		log_warnx("the community key changed: closing %d sessions and "
+			  "%u handshakes made with the old one",
+			  d->nsessions, net_admit_count(&d->admit));
+		memcpy(d->community, key, sizeof key);
+		close_all(d);
+	}
+	crdt_wipe(key, sizeof key);
+	if (d->cfg->mdns) {
+		mdns_stop(d);
+		mdns_start(d);
+	}
+	for (i = 0; i < d->ntargets; i++) {
+		d->targets[i].backoff_ms = 0;
+		if (!d->targets[i].busy && !d->targets[i].self) {
+			uv_timer_stop(&d->targets[i].retry);
+			target_dial(&d->targets[i]);
+		}
+	}
+	on_poll(&d->poll);
+out:
+	ready(d);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
-	(void)signum;
-	stop(h->data);
+	if (signum == SIGHUP)
+		reload(h->data);
+	else
+		stop(h->data);
 }
 
 static int lock_home(struct peer_daemon *d, const char *home)
@@ -721,6 +783,7 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	if (!d)
 		return KITH_ENOMEM;
 	d->cfg = cfg;
+	memcpy(d->community, cfg->community, sizeof d->community);
 	d->lockfd = -1;
 	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
 		       PEER_PENDING_GRACE_MS, hello_waiting);
@@ -757,9 +820,11 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	uv_timer_start(&d->poll, on_poll, PEER_POLL_MS, PEER_POLL_MS);
 	signal_start(d, &d->sigint, SIGINT);
 	signal_start(d, &d->sigterm, SIGTERM);
+	signal_start(d, &d->sighup, SIGHUP);
 	dial_static(d);
 	if (cfg->mdns)
 		mdns_start(d);
+	ready(d);
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 out:
 	if (d->loop_open) {
@@ -775,6 +840,7 @@ out:
 	}
 	if (d->lockfd >= 0)
 		close(d->lockfd);
+	crdt_wipe(d->community, sizeof d->community);
 	free(d);
 	return rc;
 }

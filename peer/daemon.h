@@ -1,7 +1,8 @@
 /*
  * daemon.h - the peer: one libuv loop that listens, dials static and
  * discovered peers, runs sessions (net/session.h), pushes local writes,
- * and answers on its control socket (peer/control.h).
+ * answers on its control socket (peer/control.h) and tells systemd how it
+ * is doing (peer/notify.h).
  *
  * Rules it keeps:
  * - one session per pair of nodes: when both dial at once, the connection
@@ -26,9 +27,32 @@
  *   every PEER_POLL_MS) and pushed to every synced session; changes
  *   received from one peer are pushed to the others; a knock on the
  *   control socket pushes at once;
- * - SIGINT/SIGTERM close every handle; the current transaction finishes
- *   first (transactions never span loop iterations), and uv_loop_close()
- *   must succeed.
+ * - SIGINT/SIGTERM close every handle (STOPPING=1 to systemd first); the
+ *   current transaction finishes first (transactions never span loop
+ *   iterations), and uv_loop_close() must succeed;
+ * - READY=1 goes to systemd once the port accepts connections and the
+ *   control socket is bound, with STATUS= saying where it listens.
+ *
+ * SIGHUP reloads (systemctl reload: RELOADING=1, then READY=1).  What the
+ * daemon loaded at start and reads again:
+ *   1. the community key, DIR/community (peer/keystore.h): when it is no
+ *      longer the key in use - the file was replaced, say a building moved
+ *      its data directory to another community - every session and every
+ *      connection still in its handshake is closed (their peers proved the
+ *      old key, not the new one), new ones need the new key, and LAN
+ *      discovery announces the new community's tag;
+ *   2. LAN discovery (with mDNS on): unpublished and started again, so the
+ *      service is announced anew and the LAN browsed afresh (after a
+ *      network change, or when it was unavailable at start);
+ *   3. dialing: the backoff of every known peer, static or discovered, is
+ *      reset and each peer not in a session is dialed at once.
+ * Nothing acknowledged is lost: a peer's changes are stored, one
+ * transaction per frame, before they are acknowledged, and closing a
+ * session never rolls a stored frame back; unchanged, sessions stay.  A
+ * reload that cannot read the key (missing, damaged) changes nothing,
+ * says why in one line on stderr and still sends READY=1.  The identity,
+ * the listen address and the --peer list are not reloaded (they come from
+ * the command line; a restart changes them).
  *
  * The data directory holds control.sock (0600) and daemon.lock (flock: one
  * daemon per data directory).
@@ -54,7 +78,7 @@
 struct peer_daemon_cfg {
 	const char *home;
 	struct crdt_replica *replica; /* with identity */
-	const uint8_t *community;     /* 32 bytes, the wire key */
+	const uint8_t *community;     /* 32 bytes, the wire key; copied */
 	const char *listen;	      /* "ADDR:PORT" (peer/addr.h), NULL for
 					 the default */
 	const char **peers;	      /* static "ADDR:PORT" */
