@@ -16,7 +16,9 @@
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "peer/control.h"
 #include "peer/daemon.h"
+#include "peer/sync.h"
 #include "peer/peers.h"
 
 int cli_daemon(struct cli *c, int argc, char **argv)

@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "crdt/rules.h"
-#include "peer/daemon.h"
+#include "peer/control.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
 

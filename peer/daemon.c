@@ -1,23 +1,24 @@
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "daemon.h"
 #include "keystore.h"
 #include "net/admit.h"
 #include "net/mdns.h"
+#include "net/session.h"
 #include "net/shs.h"
+#include "notify.h"
 #include "peers.h"
 
 #define BACKOFF_MIN_MS 1000
@@ -53,11 +54,13 @@ struct sctx {
 
 struct peer_daemon {
 	const struct peer_daemon_cfg *cfg;
+	uint8_t community[32]; /* the wire key in use (reload replaces it) */
 	uv_loop_t loop;
+	int loop_open;
 	uv_tcp_t listener;
-	uv_pipe_t control;
+	struct peer_control control;
 	uv_timer_t poll;
-	uv_signal_t sigint, sigterm;
+	uv_signal_t sigint, sigterm, sighup;
 	struct net_mdns *mdns;
 	char listen_addr[80];
 	int64_t data_version;
@@ -75,84 +78,6 @@ struct peer_daemon {
 	struct net_session_cb cb;
 	int lockfd;
 };
-
-/* ---- addresses ---------------------------------------------------------- */
-
-int peer_parse_addr(const char *s, struct sockaddr_storage *ss, int dflt_port)
-{
-	char host[256];
-	const char *colon, *port = NULL;
-	struct addrinfo hints, *res = NULL;
-	size_t hl;
-	long p;
-	char *end;
-
-	memset(ss, 0, sizeof *ss);
-	if (s[0] == '[') {
-		const char *rb = strchr(s, ']');
-
-		if (!rb)
-			return KITH_EINVAL;
-		hl = (size_t)(rb - s - 1);
-		if (hl >= sizeof host)
-			return KITH_EINVAL;
-		memcpy(host, s + 1, hl);
-		host[hl] = 0;
-		if (rb[1] == ':')
-			port = rb + 2;
-		else if (rb[1])
-			return KITH_EINVAL;
-	} else {
-		colon = strrchr(s, ':');
-		hl = colon ? (size_t)(colon - s) : strlen(s);
-		if (hl >= sizeof host)
-			return KITH_EINVAL;
-		memcpy(host, s, hl);
-		host[hl] = 0;
-		if (colon)
-			port = colon + 1;
-	}
-	if (port) {
-		p = strtol(port, &end, 10);
-		if (!*port || *end || p < 0 || p > 65535)
-			return KITH_EINVAL;
-	} else {
-		if (dflt_port < 0)
-			return KITH_EINVAL;
-		p = dflt_port;
-	}
-	if (uv_ip4_addr(host, (int)p, (struct sockaddr_in *)ss) == 0 ||
-	    uv_ip6_addr(host, (int)p, (struct sockaddr_in6 *)ss) == 0)
-		return 0;
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
-	if (!*host || getaddrinfo(host, NULL, &hints, &res) || !res)
-		return KITH_EINVAL;
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)p);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)p);
-	freeaddrinfo(res);
-	return 0;
-}
-
-static void addr_str(const struct sockaddr *sa, char *out, size_t cap)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const void *)sa;
-
-		uv_ip6_name(a, ip, sizeof ip);
-		snprintf(out, cap, "[%s]:%u", ip, ntohs(a->sin6_port));
-	} else {
-		const struct sockaddr_in *a = (const void *)sa;
-
-		uv_ip4_name(a, ip, sizeof ip);
-		snprintf(out, cap, "%s:%u", ip, ntohs(a->sin_port));
-	}
-}
 
 static int64_t wall_s(void)
 {
@@ -381,7 +306,7 @@ static struct net_session_cfg session_cfg(struct peer_daemon *d, struct sctx *c)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.replica = d->cfg->replica;
 	cfg.me = &d->cfg->replica->id;
-	cfg.community = d->cfg->community;
+	cfg.community = d->community;
 	cfg.cb = d->cb;
 	cfg.data = c;
 	if (!c->t) { /* accepted: anyone may have connected */
@@ -574,7 +499,7 @@ static void on_connection(uv_stream_t *server, int status)
 		return;
 	}
 	if (uv_tcp_getpeername(tcp, (struct sockaddr *)&sa, &len) == 0) {
-		addr_str((struct sockaddr *)&sa, addr, sizeof addr);
+		peer_addr_str((struct sockaddr *)&sa, addr, sizeof addr);
 		have_sa = 1;
 	}
 	c->d = d;
@@ -591,130 +516,6 @@ static void on_connection(uv_stream_t *server, int status)
 	net_session_start(s, &cfg, 0, addr);
 	if (victim)
 		evict(d, victim);
-}
-
-/* ---- control socket ----------------------------------------------------- */
-
-struct ctl {
-	uv_pipe_t pipe;
-	uv_write_t req;
-	char buf[16384];
-};
-
-static void ctl_closed(uv_handle_t *h)
-{
-	free(h->data);
-}
-
-static void ctl_written(uv_write_t *req, int status)
-{
-	struct ctl *c = req->data;
-
-	(void)status;
-	uv_close((uv_handle_t *)&c->pipe, ctl_closed);
-}
-
-static size_t status_json(struct peer_daemon *d, char *out, size_t cap)
-{
-	char node[65];
-	size_t n;
-	int i;
-
-	crdt_hex(node, d->cfg->replica->id.pk, 32);
-	n = (size_t)snprintf(out, cap,
-			     "{\"pid\":%ld,\"node\":\"%s\",\"listen\":\"%s\","
-			     "\"mdns\":%s,\"handshaking\":%u,\"sessions\":[",
-			     (long)getpid(), node, d->listen_addr,
-			     d->mdns ? "true" : "false", net_admit_count(&d->admit));
-	for (i = 0; i < d->nsessions && n < cap; i++) {
-		struct net_session *s = d->sessions[i];
-		const struct net_session_stats *st = net_session_stats(s);
-		char peer[65] = "";
-
-		if (net_session_peer(s))
-			crdt_hex(peer, net_session_peer(s), 32);
-		n += (size_t)snprintf(out + n, cap - n,
-				      "%s{\"peer\":\"%s\",\"addr\":\"%s\","
-				      "\"synced\":%s,\"sent\":%llu,"
-				      "\"received\":%llu}",
-				      i ? "," : "", peer, net_session_addr(s),
-				      net_session_synced(s) ? "true" : "false",
-				      (unsigned long long)st->sent,
-				      (unsigned long long)st->received);
-	}
-	if (n < cap)
-		n += (size_t)snprintf(out + n, cap - n, "]}\n");
-	return n < cap ? n : cap - 1;
-}
-
-static void on_poll(uv_timer_t *t);
-
-static void on_control(uv_stream_t *server, int status)
-{
-	struct peer_daemon *d = server->data;
-	struct ctl *c;
-	uv_buf_t b;
-	size_t n;
-
-	if (status < 0)
-		return;
-	/* a CLI that just wrote knocks here: push now, not at the next poll */
-	on_poll(&d->poll);
-	c = calloc(1, sizeof *c);
-	if (!c)
-		return;
-	uv_pipe_init(&d->loop, &c->pipe, 0);
-	c->pipe.data = c;
-	if (uv_accept(server, (uv_stream_t *)&c->pipe)) {
-		uv_close((uv_handle_t *)&c->pipe, ctl_closed);
-		return;
-	}
-	n = status_json(d, c->buf, sizeof c->buf);
-	b = uv_buf_init(c->buf, (unsigned)n);
-	c->req.data = c;
-	if (uv_write(&c->req, (uv_stream_t *)&c->pipe, &b, 1, ctl_written))
-		uv_close((uv_handle_t *)&c->pipe, ctl_closed);
-}
-
-void peer_daemon_notify(const char *home)
-{
-	/* connecting is the message; the status sent back is not read */
-	(void)peer_daemon_status(home, NULL, 0);
-}
-
-int peer_daemon_status(const char *home, char *out, size_t cap)
-{
-	char path[PEER_PATH_MAX];
-	struct sockaddr_un {
-		sa_family_t sun_family;
-		char sun_path[108];
-	} sun;
-	size_t n = 0;
-	ssize_t k;
-	int fd;
-
-	if (peer_path(path, sizeof path, home, "control.sock") ||
-	    strlen(path) >= sizeof sun.sun_path)
-		return KITH_ETOOBIG;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun)) {
-		close(fd);
-		return KITH_ENOTFOUND;
-	}
-	if (!cap) {
-		close(fd);
-		return 0;
-	}
-	while (n + 1 < cap && (k = read(fd, out + n, cap - n - 1)) > 0)
-		n += (size_t)k;
-	close(fd);
-	out[n] = 0;
-	return n ? 0 : KITH_ENOTFOUND;
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -742,6 +543,77 @@ static void on_poll(uv_timer_t *t)
 	}
 }
 
+/* The control socket's hooks (peer/control.h). */
+static void control_knock(void *data)
+{
+	struct peer_daemon *d = data;
+
+	on_poll(&d->poll);
+}
+
+static void control_status(void *data, struct peer_control_status *st)
+{
+	struct peer_daemon *d = data;
+
+	st->node = d->cfg->replica->id.pk;
+	st->listen = d->listen_addr;
+	st->mdns = d->mdns != NULL;
+	st->handshaking = net_admit_count(&d->admit);
+	st->sessions = d->sessions;
+	st->nsessions = d->nsessions;
+}
+
+/* Close every session and every connection in the pool. */
+static void close_all(struct peer_daemon *d)
+{
+	/* on_close removes each from its list later, when its handles are
+	 * closed; close them all from a copy */
+	struct net_session *all[PEER_MAX_SESSIONS];
+	void *pool[NET_ADMIT_MAX];
+	unsigned k, np = net_admit_count(&d->admit);
+	int i, n = d->nsessions;
+
+	memcpy(all, d->sessions, sizeof(all[0]) * (size_t)n);
+	for (i = 0; i < n; i++)
+		net_session_close(all[i], 0);
+	for (k = 0; k < np; k++)
+		pool[k] = d->admit.e[k].conn;
+	for (k = 0; k < np; k++)
+		net_session_close(pool[k], 0);
+}
+
+static void mdns_start(struct peer_daemon *d)
+{
+	struct net_mdns_cb mcb = { on_found, d };
+	struct sockaddr_storage sa;
+	uint8_t tag[CRDT_TAG_LEN];
+	int len = sizeof sa;
+
+	uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
+	crdt_community_tag(tag, d->community);
+	if (net_mdns_start(&d->mdns, &d->loop, d->cfg->replica->id.pk, tag,
+			   (uint16_t)peer_addr_port(&sa), &mcb))
+		log_warnx("LAN discovery unavailable; static peers only");
+}
+
+static void mdns_stop(struct peer_daemon *d)
+{
+	if (d->mdns)
+		net_mdns_stop(d->mdns);
+	d->mdns = NULL;
+}
+
+static void ready(struct peer_daemon *d)
+{
+	int rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers known, "
+			     "%d in session",
+			     d->listen_addr, d->ntargets, d->nsessions);
+
+	if (rc)
+		log_warnx("cannot tell systemd we are ready: %s",
+			  kith_strerror(rc));
+}
+
 static void stop(struct peer_daemon *d)
 {
 	int i;
@@ -749,75 +621,169 @@ static void stop(struct peer_daemon *d)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
+	(void)peer_notify("STOPPING=1");
 	log_info("stopping");
 	uv_close((uv_handle_t *)&d->listener, NULL);
-	uv_close((uv_handle_t *)&d->control, NULL);
+	peer_control_close(&d->control);
 	uv_close((uv_handle_t *)&d->poll, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
+	uv_close((uv_handle_t *)&d->sighup, NULL);
+	/* libuv gave SIGHUP its default back (which ends the process): a
+	 * reload asked for while we stop is ignored instead */
+	signal(SIGHUP, SIG_IGN);
 	for (i = 0; i < d->ntargets; i++)
 		uv_close((uv_handle_t *)&d->targets[i].retry, NULL);
-	/* on_close removes each from the list later, when its handles are
-	 * closed; close them all from a copy */
-	{
-		struct net_session *all[PEER_MAX_SESSIONS];
-		int n = d->nsessions;
+	close_all(d);
+	mdns_stop(d);
+}
 
-		memcpy(all, d->sessions, sizeof(all[0]) * (size_t)n);
-		for (i = 0; i < n; i++)
-			net_session_close(all[i], 0);
-	}
-	{
-		void *all[NET_ADMIT_MAX];
-		unsigned k, n = net_admit_count(&d->admit);
+/* SIGHUP (daemon.h says what it reloads and why). */
+static void reload(struct peer_daemon *d)
+{
+	struct peer_community com;
+	uint8_t key[32];
+	int rc, i;
 
-		for (k = 0; k < n; k++)
-			all[k] = d->admit.e[k].conn;
-		for (k = 0; k < n; k++)
-			net_session_close(all[k], 0);
+	(void)peer_notify_reloading();
+	log_info("reloading");
+	rc = peer_community_load(d->cfg->home, &com);
+	if (rc) {
+		log_warnx("reload failed: cannot read the community key in "
+			  "'%s': %s; nothing changed",
+			  d->cfg->home, kith_strerror(rc));
+		goto out;
 	}
-	if (d->mdns)
-		net_mdns_stop(d->mdns);
-	d->mdns = NULL;
+	peer_community_wire_key(&com, key);
+	peer_community_wipe(&com);
+	if (!crdt_equal(key, d->community, sizeof key)) {
+		log_warnx("the community key changed: closing %d sessions and "
+			  "%u handshakes made with the old one",
+			  d->nsessions, net_admit_count(&d->admit));
+		memcpy(d->community, key, sizeof key);
+		close_all(d);
+	}
+	crdt_wipe(key, sizeof key);
+	if (d->cfg->mdns) {
+		mdns_stop(d);
+		mdns_start(d);
+	}
+	for (i = 0; i < d->ntargets; i++) {
+		d->targets[i].backoff_ms = 0;
+		if (!d->targets[i].busy && !d->targets[i].self) {
+			uv_timer_stop(&d->targets[i].retry);
+			target_dial(&d->targets[i]);
+		}
+	}
+	on_poll(&d->poll);
+out:
+	ready(d);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
 {
-	(void)signum;
-	stop(h->data);
+	if (signum == SIGHUP)
+		reload(h->data);
+	else
+		stop(h->data);
 }
 
 static int lock_home(struct peer_daemon *d, const char *home)
 {
 	char path[PEER_PATH_MAX], pid[32];
-	int n;
+	int n, rc = 0;
 
-	if (peer_path(path, sizeof path, home, "daemon.lock"))
-		return KITH_ETOOBIG;
+	if (peer_path(path, sizeof path, home, "daemon.lock")) {
+		rc = KITH_ETOOBIG;
+		goto out;
+	}
 	d->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (d->lockfd < 0)
-		return -errno;
+	if (d->lockfd < 0) {
+		rc = -errno;
+		goto out;
+	}
 	if (flock(d->lockfd, LOCK_EX | LOCK_NB)) {
 		close(d->lockfd);
 		d->lockfd = -1;
-		return KITH_EBUSY;
+		rc = KITH_EBUSY;
+		goto out;
 	}
 	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 	if (ftruncate(d->lockfd, 0) || write(d->lockfd, pid, (size_t)n) != n)
 		log_warn("cannot write '%s'", path);
+out:
+	if (rc == KITH_EBUSY)
+		log_warnx("another kith daemon is already running for '%s'",
+			  home);
+	else if (rc)
+		log_warnx("cannot lock '%s': %s", home, kith_strerror(rc));
+	return rc;
+}
+
+/* Bind and listen on sa; d->listen_addr says where. */
+static int listen_tcp(struct peer_daemon *d, struct sockaddr_storage *sa)
+{
+	const char *listen = d->cfg->listen;
+	int rc, len = sizeof *sa;
+
+	uv_tcp_init(&d->loop, &d->listener);
+	d->listener.data = d;
+	rc = uv_tcp_bind(&d->listener, (struct sockaddr *)sa, 0);
+	if (!rc)
+		rc = uv_listen((uv_stream_t *)&d->listener, 64, on_connection);
+	if (rc) {
+		log_warnx("cannot listen on '%s': %s",
+			  listen ? listen : "default port", uv_strerror(rc));
+		uv_close((uv_handle_t *)&d->listener, NULL);
+		return rc;
+	}
+	uv_tcp_getsockname(&d->listener, (struct sockaddr *)sa, &len);
+	peer_addr_str((struct sockaddr *)sa, d->listen_addr,
+		      sizeof d->listen_addr);
+	log_warnx("listening on %s", d->listen_addr);
 	return 0;
+}
+
+static void signal_start(struct peer_daemon *d, uv_signal_t *h, int signum)
+{
+	uv_signal_init(&d->loop, h);
+	h->data = d;
+	uv_signal_start(h, on_signal, signum);
+}
+
+/* The static peers: recorded, then dialed. */
+static void dial_static(struct peer_daemon *d)
+{
+	const struct peer_daemon_cfg *cfg = d->cfg;
+	struct sockaddr_storage sa;
+	struct target *t;
+	int i;
+
+	for (i = 0; i < cfg->npeers; i++) {
+		if (peer_parse_addr(cfg->peers[i], &sa, PEER_DEFAULT_PORT)) {
+			log_warnx("cannot understand peer address '%s'",
+				  cfg->peers[i]);
+			continue;
+		}
+		t = target_add(d, cfg->peers[i], &sa, "static");
+		if (t && peer_db_seen(cfg->replica->store, t->addr, NULL,
+				      "static", wall_s()))
+			log_warnx("cannot record peer %s", t->addr);
+		if (t)
+			target_dial(t);
+	}
 }
 
 int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 {
 	struct peer_daemon *d = calloc(1, sizeof *d);
 	struct sockaddr_storage sa;
-	char path[PEER_PATH_MAX];
-	int rc, i, len;
+	int rc, closed;
 
 	if (!d)
 		return KITH_ENOMEM;
 	d->cfg = cfg;
+	memcpy(d->community, cfg->community, sizeof d->community);
 	d->lockfd = -1;
 	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
 		       PEER_PENDING_GRACE_MS, hello_waiting);
@@ -828,227 +794,53 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	d->cb.on_synced = on_synced;
 	d->cb.on_applied = on_applied;
 	d->cb.on_close = on_close;
+	d->control.knock = control_knock;
+	d->control.status = control_status;
+	d->control.data = d;
 	signal(SIGPIPE, SIG_IGN);
 	rc = lock_home(d, cfg->home);
-	if (rc == KITH_EBUSY) {
-		log_warnx("another kith daemon is already running for '%s'",
-			  cfg->home);
-		free(d);
-		return rc;
-	}
-	if (rc) {
-		log_warnx("cannot lock '%s': %s", cfg->home, kith_strerror(rc));
-		free(d);
-		return rc;
-	}
+	if (rc)
+		goto out;
 	rc = peer_parse_addr(cfg->listen ? cfg->listen : "0.0.0.0", &sa,
 			     PEER_DEFAULT_PORT);
 	if (rc) {
 		log_warnx("cannot understand listen address '%s'", cfg->listen);
-		goto out_noloop;
+		goto out;
 	}
 	uv_loop_init(&d->loop);
-	uv_tcp_init(&d->loop, &d->listener);
-	d->listener.data = d;
-	rc = uv_tcp_bind(&d->listener, (struct sockaddr *)&sa, 0);
-	if (!rc)
-		rc = uv_listen((uv_stream_t *)&d->listener, 64, on_connection);
-	if (rc) {
-		log_warnx("cannot listen on '%s': %s",
-			  cfg->listen ? cfg->listen : "default port",
-			  uv_strerror(rc));
-		uv_close((uv_handle_t *)&d->listener, NULL);
-		uv_run(&d->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&d->loop);
-		goto out_noloop;
-	}
-	len = sizeof sa;
-	uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
-	addr_str((struct sockaddr *)&sa, d->listen_addr, sizeof d->listen_addr);
-	log_warnx("listening on %s", d->listen_addr);
-
-	uv_pipe_init(&d->loop, &d->control, 0);
-	d->control.data = d;
-	if (peer_path(path, sizeof path, cfg->home, "control.sock") == 0) {
-		unlink(path);
-		if (uv_pipe_bind(&d->control, path) ||
-		    chmod(path, 0600) ||
-		    uv_listen((uv_stream_t *)&d->control, 8, on_control))
-			log_warnx("control socket '%s' unavailable", path);
-	}
+	d->loop_open = 1;
+	rc = listen_tcp(d, &sa);
+	if (rc)
+		goto out;
+	peer_control_start(&d->control, &d->loop, cfg->home);
 	uv_timer_init(&d->loop, &d->poll);
 	d->poll.data = d;
 	if (crdt_store_data_version(cfg->replica->store, &d->data_version))
 		d->data_version = -1;
 	uv_timer_start(&d->poll, on_poll, PEER_POLL_MS, PEER_POLL_MS);
-	uv_signal_init(&d->loop, &d->sigint);
-	uv_signal_init(&d->loop, &d->sigterm);
-	d->sigint.data = d->sigterm.data = d;
-	uv_signal_start(&d->sigint, on_signal, SIGINT);
-	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
-
-	for (i = 0; i < cfg->npeers; i++) {
-		struct target *t;
-
-		if (peer_parse_addr(cfg->peers[i], &sa, PEER_DEFAULT_PORT)) {
-			log_warnx("cannot understand peer address '%s'",
-				  cfg->peers[i]);
-			continue;
-		}
-		t = target_add(d, cfg->peers[i], &sa, "static");
-		if (t && peer_db_seen(cfg->replica->store, t->addr, NULL, "static",
-				      wall_s()))
-			log_warnx("cannot record peer %s", t->addr);
-		if (t)
-			target_dial(t);
-	}
-	if (cfg->mdns) {
-		struct net_mdns_cb mcb = { on_found, d };
-		uint8_t tag[CRDT_TAG_LEN];
-		int port = sa.ss_family == AF_INET6
-				   ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
-				   : ntohs(((struct sockaddr_in *)&sa)->sin_port);
-
-		len = sizeof sa;
-		uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
-		port = sa.ss_family == AF_INET6
-			       ? ntohs(((struct sockaddr_in6 *)&sa)->sin6_port)
-			       : ntohs(((struct sockaddr_in *)&sa)->sin_port);
-		crdt_community_tag(tag, cfg->community);
-		if (net_mdns_start(&d->mdns, &d->loop, cfg->replica->id.pk, tag,
-				   (uint16_t)port, &mcb))
-			log_warnx("LAN discovery unavailable; static peers only");
-	}
+	signal_start(d, &d->sigint, SIGINT);
+	signal_start(d, &d->sigterm, SIGTERM);
+	signal_start(d, &d->sighup, SIGHUP);
+	dial_static(d);
+	if (cfg->mdns)
+		mdns_start(d);
+	ready(d);
 	uv_run(&d->loop, UV_RUN_DEFAULT);
-	if (peer_path(path, sizeof path, cfg->home, "control.sock") == 0)
-		unlink(path);
-	rc = uv_loop_close(&d->loop);
-	if (rc)
-		log_warnx("event loop did not close cleanly: %s", uv_strerror(rc));
-out_noloop:
+out:
+	if (d->loop_open) {
+		/* after a stop nothing is left; after a failed start, the
+		 * closes made on the way out finish here */
+		uv_run(&d->loop, UV_RUN_DEFAULT);
+		closed = uv_loop_close(&d->loop);
+		if (closed)
+			log_warnx("event loop did not close cleanly: %s",
+				  uv_strerror(closed));
+		if (!rc)
+			rc = closed;
+	}
 	if (d->lockfd >= 0)
 		close(d->lockfd);
+	crdt_wipe(d->community, sizeof d->community);
 	free(d);
 	return rc;
-}
-
-/* ---- one-shot sync ------------------------------------------------------ */
-
-struct once {
-	uv_loop_t loop;
-	uv_timer_t timer;
-	uv_connect_t req;
-	struct net_session *s;
-	struct peer_sync_result *res;
-	const char *addr;
-	struct crdt_replica *r;
-	const uint8_t *community;
-	int done;
-};
-
-static void once_close(struct net_session *s, int err)
-{
-	struct once *o = net_session_data(s);
-
-	o->res->st = *net_session_stats(s);
-	o->res->err = err;
-	if (net_session_peer(s)) {
-		memcpy(o->res->peer, net_session_peer(s), 32);
-		o->res->have_peer = 1;
-	}
-	o->s = NULL;
-	o->done = 1;
-	uv_timer_stop(&o->timer);
-	uv_close((uv_handle_t *)&o->timer, NULL);
-}
-
-static int once_ready(struct net_session *s)
-{
-	struct once *o = net_session_data(s);
-
-	if (crdt_equal(net_session_peer(s), o->r->id.pk, 32)) {
-		log_warnx("%s is this node itself", o->addr);
-		return 1;
-	}
-	return 0;
-}
-
-static void once_timeout(uv_timer_t *t)
-{
-	struct once *o = t->data;
-
-	if (o->s)
-		net_session_close(o->s, UV_ETIMEDOUT);
-}
-
-static void once_connected(uv_connect_t *req, int status)
-{
-	struct once *o = req->data;
-	struct net_session_cfg cfg;
-
-	if (status < 0) {
-		o->res->err = status;
-		net_session_tcp(o->s)->data = o->s;
-		uv_close((uv_handle_t *)net_session_tcp(o->s), close_unstarted);
-		o->s = NULL;
-		uv_close((uv_handle_t *)&o->timer, NULL);
-		return;
-	}
-	memset(&cfg, 0, sizeof cfg);
-	cfg.replica = o->r;
-	cfg.me = &o->r->id;
-	cfg.community = o->community;
-	cfg.cb.on_ready = once_ready;
-	cfg.cb.on_close = once_close;
-	cfg.data = o;
-	cfg.one_shot = 1;
-	net_session_start(o->s, &cfg, 1, o->addr);
-}
-
-int peer_sync_once(struct crdt_replica *r, const uint8_t community[32],
-		   const char *addr, unsigned timeout_ms,
-		   struct peer_sync_result *res)
-{
-	struct sockaddr_storage sa;
-	struct once o;
-	int rc;
-
-	memset(res, 0, sizeof *res);
-	memset(&o, 0, sizeof o);
-	signal(SIGPIPE, SIG_IGN);
-	rc = peer_parse_addr(addr, &sa, PEER_DEFAULT_PORT);
-	if (rc)
-		return rc;
-	o.res = res;
-	o.addr = addr;
-	o.r = r;
-	uv_loop_init(&o.loop);
-	o.community = community;
-	uv_timer_init(&o.loop, &o.timer);
-	o.timer.data = &o;
-	uv_timer_start(&o.timer, once_timeout, timeout_ms, 0);
-	o.s = net_session_alloc();
-	if (!o.s) {
-		uv_close((uv_handle_t *)&o.timer, NULL);
-		uv_run(&o.loop, UV_RUN_DEFAULT);
-		uv_loop_close(&o.loop);
-		return KITH_ENOMEM;
-	}
-	uv_tcp_init(&o.loop, net_session_tcp(o.s));
-	o.req.data = &o;
-	rc = uv_tcp_connect(&o.req, net_session_tcp(o.s), (struct sockaddr *)&sa,
-			    once_connected);
-	if (rc) {
-		res->err = rc;
-		net_session_tcp(o.s)->data = o.s;
-		uv_close((uv_handle_t *)net_session_tcp(o.s), close_unstarted);
-		uv_close((uv_handle_t *)&o.timer, NULL);
-	}
-	uv_run(&o.loop, UV_RUN_DEFAULT);
-	rc = uv_loop_close(&o.loop);
-	if (peer_db_result(r->store, addr, res->have_peer ? res->peer : NULL,
-			   res->st.sent, res->st.received,
-			   res->err ? kith_strerror(res->err) : NULL, wall_s()))
-		log_warnx("cannot record peer %s", addr);
-	return res->err ? res->err : rc;
 }

@@ -1,7 +1,8 @@
 /*
  * daemon.h - the peer: one libuv loop that listens, dials static and
- * discovered peers, runs sessions (net/session.h), pushes local writes and
- * answers `kith status` on a control socket.
+ * discovered peers, runs sessions (net/session.h), pushes local writes,
+ * answers on its control socket (peer/control.h) and tells systemd how it
+ * is doing (peer/notify.h).
  *
  * Rules it keeps:
  * - one session per pair of nodes: when both dial at once, the connection
@@ -24,10 +25,34 @@
  *   the --interval, default 60 s);
  * - local writes by the CLI are noticed through PRAGMA data_version (polled
  *   every PEER_POLL_MS) and pushed to every synced session; changes
- *   received from one peer are pushed to the others;
- * - SIGINT/SIGTERM close every handle; the current transaction finishes
- *   first (transactions never span loop iterations), and uv_loop_close()
- *   must succeed.
+ *   received from one peer are pushed to the others; a knock on the
+ *   control socket pushes at once;
+ * - SIGINT/SIGTERM close every handle (STOPPING=1 to systemd first); the
+ *   current transaction finishes first (transactions never span loop
+ *   iterations), and uv_loop_close() must succeed;
+ * - READY=1 goes to systemd once the port accepts connections and the
+ *   control socket is bound, with STATUS= saying where it listens.
+ *
+ * SIGHUP reloads (systemctl reload: RELOADING=1, then READY=1).  What the
+ * daemon loaded at start and reads again:
+ *   1. the community key, DIR/community (peer/keystore.h): when it is no
+ *      longer the key in use - the file was replaced, say a building moved
+ *      its data directory to another community - every session and every
+ *      connection still in its handshake is closed (their peers proved the
+ *      old key, not the new one), new ones need the new key, and LAN
+ *      discovery announces the new community's tag;
+ *   2. LAN discovery (with mDNS on): unpublished and started again, so the
+ *      service is announced anew and the LAN browsed afresh (after a
+ *      network change, or when it was unavailable at start);
+ *   3. dialing: the backoff of every known peer, static or discovered, is
+ *      reset and each peer not in a session is dialed at once.
+ * Nothing acknowledged is lost: a peer's changes are stored, one
+ * transaction per frame, before they are acknowledged, and closing a
+ * session never rolls a stored frame back; unchanged, sessions stay.  A
+ * reload that cannot read the key (missing, damaged) changes nothing,
+ * says why in one line on stderr and still sends READY=1.  The identity,
+ * the listen address and the --peer list are not reloaded (they come from
+ * the command line; a restart changes them).
  *
  * The data directory holds control.sock (0600) and daemon.lock (flock: one
  * daemon per data directory).
@@ -37,10 +62,9 @@
 
 #include <stdint.h>
 
+#include "addr.h"
 #include "crdt/replica.h"
-#include "net/session.h"
 
-#define PEER_DEFAULT_PORT 7473
 #define PEER_MAX_SESSIONS 32
 #define PEER_MAX_PENDING 32	     /* not yet authenticated (<= NET_ADMIT_MAX) */
 #define PEER_MAX_PENDING_PER_ADDR 8
@@ -54,8 +78,9 @@
 struct peer_daemon_cfg {
 	const char *home;
 	struct crdt_replica *replica; /* with identity */
-	const uint8_t *community;     /* 32 bytes */
-	const char *listen;	      /* "ADDR:PORT", NULL for the default */
+	const uint8_t *community;     /* 32 bytes, the wire key; copied */
+	const char *listen;	      /* "ADDR:PORT" (peer/addr.h), NULL for
+					 the default */
 	const char **peers;	      /* static "ADDR:PORT" */
 	int npeers;
 	int mdns;
@@ -64,28 +89,5 @@ struct peer_daemon_cfg {
 
 /* Run until SIGINT/SIGTERM.  0 on a clean stop. */
 int peer_daemon_run(const struct peer_daemon_cfg *cfg);
-
-struct peer_sync_result {
-	struct net_session_stats st;
-	int err;
-	uint8_t peer[32];
-	int have_peer;
-};
-
-/* One session with addr as dialer: reconcile both ways, then close.
- * timeout_ms bounds the whole exchange. */
-int peer_sync_once(struct crdt_replica *r, const uint8_t community[32],
-		   const char *addr, unsigned timeout_ms,
-		   struct peer_sync_result *res);
-
-/* Parse "1.2.3.4:5", "[::1]:5" or "host:5" (port 0 allowed for listen). */
-int peer_parse_addr(const char *s, struct sockaddr_storage *ss, int dflt_port);
-
-/* Ask a running daemon for its status line (JSON); KITH_ENOTFOUND when
- * none runs on this data directory.  cap 0: only knock (see notify). */
-int peer_daemon_status(const char *home, char *out, size_t cap);
-/* Tell a running daemon (if any) that the replica changed, so it pushes
- * at once instead of at its next poll. */
-void peer_daemon_notify(const char *home);
 
 #endif
