@@ -50,7 +50,7 @@ int net_avahi_uv_dispatching(const struct net_avahi_uv *p);
 /* Free the poll (once) after the avahi objects using it.  done(data)
  * (done may be NULL) runs when the last handle has closed: from a close
  * callback of the loop, or at once when no handle was open.  p must not
- * be used after this call. */
+ * be used after this call (but avahi may still free a watch it kept). */
 void net_avahi_uv_free(struct net_avahi_uv *p, void (*done)(void *data),
 		       void *data);
 
