@@ -274,9 +274,7 @@ int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
 out:
 	crdt_wipe(k3, sizeof k3);
 	crdt_wipe(sm, sizeof sm);
-	if (rc)
-		shs_kill(h);
-	return rc;
+	return rc ? shs_fail(h, rc) : 0;
 }
 
 /* Messages 3 and 4 (of one size): open the box (with k) into body = the sender's key ||

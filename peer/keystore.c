@@ -231,6 +231,14 @@ void peer_community_wipe(struct peer_community *c)
 	crdt_wipe(c, sizeof *c);
 }
 
+/* The end of a load or decode into c: nothing of c is left on failure. */
+static int community_done(struct peer_community *c, int rc)
+{
+	if (rc)
+		peer_community_wipe(c);
+	return rc;
+}
+
 int peer_community_load(const char *dir, struct peer_community *c)
 {
 	char buf[1024], *line, *save = NULL;
@@ -279,9 +287,7 @@ int peer_community_load(const char *dir, struct peer_community *c)
 out:
 	crdt_wipe(buf, sizeof buf);
 	crdt_wipe(keyhex, sizeof keyhex);
-	if (rc)
-		peer_community_wipe(c);
-	return rc;
+	return community_done(c, rc);
 }
 
 int peer_community_save(const char *dir, const struct peer_community *c)
@@ -424,7 +430,5 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 out:
 	crdt_wipe(raw, sizeof raw);
 	crdt_wipe(norm, sizeof norm);
-	if (rc)
-		peer_community_wipe(c);
-	return rc;
+	return community_done(c, rc);
 }
