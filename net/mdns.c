@@ -68,7 +68,7 @@ struct net_mdns {
 static void browse(struct net_mdns *m, AvahiClient *c);
 
 /* Once the retry timer and the poll are both closed. */
-static void maybe_free(struct net_mdns *m)
+static void one_closed(struct net_mdns *m)
 {
 	if (--m->open > 0)
 		return;
@@ -423,12 +423,12 @@ static void client_connect(struct net_mdns *m)
 
 static void on_retry_close(uv_handle_t *h)
 {
-	maybe_free(h->data);
+	one_closed(h->data);
 }
 
 static void on_poll_freed(void *data)
 {
-	maybe_free(data);
+	one_closed(data);
 }
 
 static void teardown(struct net_mdns *m)

@@ -23,21 +23,43 @@ static void on_done(void *data)
 	done_calls++;
 }
 
+/* A loop, a poll on it and a connected socket pair. */
+struct fix {
+	uv_loop_t loop;
+	struct net_avahi_uv *p;
+	const AvahiPoll *api;
+	int sv[2];
+};
+
+static void fix_open(struct fix *f)
+{
+	done_calls = 0;
+	TL_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, f->sv));
+	TL_OK(uv_loop_init(&f->loop));
+	TL_OK(net_avahi_uv_new(&f->p, &f->loop));
+	f->api = net_avahi_uv_api(f->p);
+}
+
+/* After the poll is freed and the loop has run out. */
+static void fix_close(struct fix *f)
+{
+	TL_RC(uv_loop_close(&f->loop), 0);
+	close(f->sv[0]);
+	close(f->sv[1]);
+}
+
 /* Nothing was ever opened: the poll is freed at once. */
 static void test_free_unused(void **state)
 {
-	struct net_avahi_uv *p;
-	uv_loop_t loop;
+	struct fix f;
 
 	(void)state;
-	done_calls = 0;
-	TL_OK(uv_loop_init(&loop));
-	TL_OK(net_avahi_uv_new(&p, &loop));
-	TL_CHECK(net_avahi_uv_dispatching(p) == 0,
+	fix_open(&f);
+	TL_CHECK(net_avahi_uv_dispatching(f.p) == 0,
 		 "expected no dispatch outside the loop");
-	net_avahi_uv_free(p, on_done, NULL);
+	net_avahi_uv_free(f.p, on_done, NULL);
 	TL_EQ(done_calls, 1, "done calls after freeing an unused poll");
-	TL_RC(uv_loop_close(&loop), 0);
+	fix_close(&f);
 }
 
 /* A reader and a writer on one socket (as libdbus keeps them). */
@@ -82,31 +104,26 @@ static void on_readable(AvahiWatch *w, int fd, AvahiWatchEvent ev, void *u)
 static void test_two_watches_one_fd(void **state)
 {
 	struct two t = { 0 };
-	uv_loop_t loop;
-	int sv[2];
+	struct fix f;
 
 	(void)state;
-	done_calls = 0;
-	TL_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	TL_OK(uv_loop_init(&loop));
-	TL_OK(net_avahi_uv_new(&t.p, &loop));
-	t.api = net_avahi_uv_api(t.p);
-	t.peer = sv[1];
-	t.wr = t.api->watch_new(t.api, sv[0], AVAHI_WATCH_OUT, on_writable,
+	fix_open(&f);
+	t.p = f.p;
+	t.api = f.api;
+	t.peer = f.sv[1];
+	t.wr = t.api->watch_new(t.api, f.sv[0], AVAHI_WATCH_OUT, on_writable,
 				&t);
-	t.rd = t.api->watch_new(t.api, sv[0], AVAHI_WATCH_IN, on_readable,
+	t.rd = t.api->watch_new(t.api, f.sv[0], AVAHI_WATCH_IN, on_readable,
 				&t);
 	TL_CHECK(t.wr && t.rd, "expected two watches on one fd");
-	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_run(&f.loop, UV_RUN_DEFAULT);
 	TL_EQ(t.rd_calls, 1, "reader calls");
 	TL_EQ(t.wr_calls, 1, "writer calls");
 	TL_EQ(t.rd_got, AVAHI_WATCH_IN, "reader's watch_get_events");
 	TL_EQ(t.wr_got, AVAHI_WATCH_OUT, "events handed to the writer");
 	TL_CHECK(t.dispatching > 0, "expected dispatching inside a callback");
 	TL_EQ(done_calls, 1, "done calls once the poll handle closed");
-	TL_RC(uv_loop_close(&loop), 0);
-	close(sv[0]);
-	close(sv[1]);
+	fix_close(&f);
 }
 
 struct clock {
@@ -140,14 +157,13 @@ static void test_timeouts(void **state)
 	struct clock c = { 0 };
 	struct timeval past;
 	AvahiTimeout *off;
-	uv_loop_t loop;
+	struct fix f;
 
 	(void)state;
-	done_calls = 0;
-	TL_OK(uv_loop_init(&loop));
-	TL_OK(net_avahi_uv_new(&c.p, &loop));
-	c.api = net_avahi_uv_api(c.p);
-	c.loop = &loop;
+	fix_open(&f);
+	c.p = f.p;
+	c.api = f.api;
+	c.loop = &f.loop;
 	gettimeofday(&past, NULL);
 	past.tv_sec -= 1;
 	TL_CHECK(c.api->timeout_new(c.api, &past, on_timeout, &c) != NULL,
@@ -156,13 +172,13 @@ static void test_timeouts(void **state)
 	off = c.api->timeout_new(c.api, NULL, on_timeout, &c);
 	TL_CHECK(off != NULL, "expected a disabled timeout");
 	c.api->timeout_free(off);
-	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_run(&f.loop, UV_RUN_DEFAULT);
 	TL_EQ(c.fired, 2, "timeout calls");
 	TL_CHECK(c.second_ms - c.first_ms >= 29,
 		 "expected the second call 30 ms after the first, got %llu",
 		 (unsigned long long)(c.second_ms - c.first_ms));
 	TL_EQ(done_calls, 1, "done calls once the timers closed");
-	TL_RC(uv_loop_close(&loop), 0);
+	fix_close(&f);
 }
 
 static void ignore(AvahiWatch *w, int fd, AvahiWatchEvent ev, void *u)
@@ -174,29 +190,20 @@ static void ignore(AvahiWatch *w, int fd, AvahiWatchEvent ev, void *u)
  * later): done waits for it. */
 static void test_left_watch_keeps_poll(void **state)
 {
-	struct net_avahi_uv *p;
-	const AvahiPoll *api;
+	struct fix f;
 	AvahiWatch *w;
-	uv_loop_t loop;
-	int sv[2];
 
 	(void)state;
-	done_calls = 0;
-	TL_OK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
-	TL_OK(uv_loop_init(&loop));
-	TL_OK(net_avahi_uv_new(&p, &loop));
-	api = net_avahi_uv_api(p);
-	w = api->watch_new(api, sv[0], AVAHI_WATCH_IN, ignore, NULL);
+	fix_open(&f);
+	w = f.api->watch_new(f.api, f.sv[0], AVAHI_WATCH_IN, ignore, NULL);
 	TL_CHECK(w != NULL, "expected a watch");
-	net_avahi_uv_free(p, on_done, NULL);
-	uv_run(&loop, UV_RUN_NOWAIT);
+	net_avahi_uv_free(f.p, on_done, NULL);
+	uv_run(&f.loop, UV_RUN_NOWAIT);
 	TL_EQ(done_calls, 0, "done calls while a watch is left");
-	api->watch_free(w);
-	uv_run(&loop, UV_RUN_DEFAULT);
+	f.api->watch_free(w); /* as avahi would, later */
+	uv_run(&f.loop, UV_RUN_DEFAULT);
 	TL_EQ(done_calls, 1, "done calls after the last watch went");
-	TL_RC(uv_loop_close(&loop), 0);
-	close(sv[0]);
-	close(sv[1]);
+	fix_close(&f);
 }
 
 int main(void)
