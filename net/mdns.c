@@ -1,18 +1,6 @@
 /*
- * mdns.c - LAN discovery with avahi-client, driven from the libuv loop.
- *
- * The AvahiPoll adapter:
- *   - libuv allows one uv_poll_t per file descriptor and loop (a second
- *     uv_poll_init on the same fd fails with UV_EEXIST), while libdbus keeps
- *     a read and a write watch on the same socket.  So every fd gets one
- *     struct mdns_fd holding the uv_poll_t, polling for the union of the
- *     events of the AvahiWatches on it; a poll event is handed to each watch
- *     that asked for it.
- *   - a watch freed while watches are being dispatched is only marked dead
- *     and freed after the dispatch (the loop walking the list still holds
- *     it); otherwise at once.  An mdns_fd is closed when its last watch
- *     goes and freed in the close callback.
- *   - every AvahiTimeout owns a uv_timer_t, freed in its close callback.
+ * mdns.c - LAN discovery with avahi-client (see mdns.h), on the libuv loop
+ * through net/avahi_uv.h.
  *
  * The client: avahi_client_new(AVAHI_CLIENT_NO_FAIL).  In S_RUNNING we
  * publish (entry group) and browse; every new service is resolved and its
@@ -23,15 +11,15 @@
  * backoff when there is no system bus at all, and runs a net_mdns_stop()
  * that was called from inside an avahi callback.
  *
- * Lifetime: m->handles counts open uv handles (retry timer, fd polls,
- * timeouts).  net_mdns_stop frees every avahi object, which frees its
- * watches and timeouts through the adapter, then closes the retry timer;
- * the struct is freed by whichever close callback brings the count to 0.
+ * Lifetime: m->open counts what must close before the struct is freed: the
+ * retry timer and the poll.  net_mdns_stop frees every avahi object, which
+ * frees its watches and timeouts through the poll, then closes the retry
+ * timer and frees the poll; the struct is freed by whichever of their
+ * callbacks brings the count to 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <avahi-client/client.h>
 #include <avahi-client/lookup.h>
@@ -39,13 +27,14 @@
 #include <avahi-common/alternative.h>
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
-#include <avahi-common/timeval.h>
-#include <avahi-common/watch.h>
 
+#include "crdt/codec.h"
+#include "crdt/crypto.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
-#include "mdns.h"
-#include "proto.h"
+#include "net/avahi_uv.h"
+#include "net/mdns.h"
+#include "net/proto.h"
 
 #define SERVICE_TYPE "_kith._tcp"
 #define MAX_RESOLVERS 64     /* concurrent resolutions; more are dropped */
@@ -53,38 +42,9 @@
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 5000   /* a neighbour back on the LAN is found fast */
 
-struct net_mdns;
-
-struct mdns_fd {
-	uv_poll_t poll;
-	struct net_mdns *m;
-	int fd;
-	int nwatch;  /* live watches on this fd */
-	int uv_events; /* what the poll handle is started with (0: stopped) */
-	struct mdns_fd *next;
-};
-
-struct AvahiWatch {
-	struct net_mdns *m;
-	struct mdns_fd *f;
-	AvahiWatchEvent events;	 /* asked for */
-	AvahiWatchEvent revents; /* seen in the last dispatch */
-	AvahiWatchCallback cb;
-	void *userdata;
-	int dead;
-	struct AvahiWatch *next;
-};
-
-struct AvahiTimeout {
-	uv_timer_t timer;
-	struct net_mdns *m;
-	AvahiTimeoutCallback cb;
-	void *userdata;
-};
-
 struct net_mdns {
 	uv_loop_t *loop;
-	AvahiPoll api;
+	struct net_avahi_uv *poll;
 	uv_timer_t retry;
 	struct net_mdns_cb cb;
 	uint8_t node[32];
@@ -99,323 +59,21 @@ struct net_mdns {
 	int nresolvers;
 	int rebrowse; /* renamed after a collision: browse afresh */
 
-	struct mdns_fd *fds;
-	struct AvahiWatch *watches;
-	int in_avahi;  /* > 0 while an avahi callback runs */
-	int handles;   /* open uv handles */
+	int open;     /* the retry timer and the poll, until closed */
 	int stopping;
-	int torn_down;
-	int warned;    /* the "not running" warning was given this outage */
+	int warned;   /* the "not running" warning was given this outage */
 	uint64_t backoff_ms;
 };
 
-static void client_connect(struct net_mdns *m);
 static void browse(struct net_mdns *m, AvahiClient *c);
 
-/* ---- small helpers ------------------------------------------------------ */
-
-static void hex(char *out, const uint8_t *p, size_t n)
+/* Once the retry timer and the poll are both closed. */
+static void one_closed(struct net_mdns *m)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly 2n hex digits into out; 0 or -1. */
-static int unhex(uint8_t *out, size_t n, const char *s, size_t len)
-{
-	size_t i;
-
-	if (len != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
-/* Equality without an early exit (house rule for ids and tags, although
- * both are public in the TXT record). */
-static int same(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	uint8_t d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d |= a[i] ^ b[i];
-	return d == 0;
-}
-
-static void maybe_free(struct net_mdns *m)
-{
-	if (m->stopping && m->torn_down && m->handles == 0) {
-		avahi_free(m->name);
-		free(m);
-	}
-}
-
-/* ---- AvahiPoll on libuv: watches ---------------------------------------- */
-
-static void on_fd_close(uv_handle_t *h)
-{
-	struct mdns_fd *f = h->data;
-	struct net_mdns *m = f->m;
-
-	free(f);
-	m->handles--;
-	maybe_free(m);
-}
-
-/* Free dead watches; not while a dispatch may still walk the list. */
-static void sweep(struct net_mdns *m)
-{
-	struct AvahiWatch **pp = &m->watches, *w;
-
-	if (m->in_avahi)
+	if (--m->open > 0)
 		return;
-	while ((w = *pp)) {
-		if (w->dead) {
-			*pp = w->next;
-			free(w);
-		} else {
-			pp = &w->next;
-		}
-	}
-}
-
-static void on_poll(uv_poll_t *h, int status, int events)
-{
-	struct mdns_fd *f = h->data;
-	struct net_mdns *m = f->m;
-	AvahiWatchEvent ev = 0;
-	struct AvahiWatch *w;
-
-	if (status < 0) {
-		/* libuv has stopped the handle: start it again on update */
-		f->uv_events = 0;
-		ev = AVAHI_WATCH_ERR;
-	} else {
-		if (events & UV_READABLE)
-			ev |= AVAHI_WATCH_IN;
-		if (events & UV_WRITABLE)
-			ev |= AVAHI_WATCH_OUT;
-		if (events & UV_DISCONNECT)
-			ev |= AVAHI_WATCH_HUP;
-	}
-	m->in_avahi++;
-	for (w = m->watches; w; w = w->next) {
-		AvahiWatchEvent got;
-
-		if (w->dead || w->f != f)
-			continue;
-		got = ev & (w->events | AVAHI_WATCH_ERR | AVAHI_WATCH_HUP);
-		if (!got)
-			continue;
-		w->revents = got;
-		w->cb(w, f->fd, got, w->userdata);
-	}
-	m->in_avahi--;
-	sweep(m);
-}
-
-/* Start the fd's poll handle with the union of its live watches' events. */
-static void fd_update(struct mdns_fd *f)
-{
-	struct AvahiWatch *w;
-	int want = 0, rc;
-
-	if (uv_is_closing((uv_handle_t *)&f->poll))
-		return;
-	for (w = f->m->watches; w; w = w->next) {
-		if (w->dead || w->f != f)
-			continue;
-		if (w->events & AVAHI_WATCH_IN)
-			want |= UV_READABLE;
-		if (w->events & AVAHI_WATCH_OUT)
-			want |= UV_WRITABLE;
-	}
-	if (want == f->uv_events)
-		return;
-	if (want)
-		rc = uv_poll_start(&f->poll, want, on_poll);
-	else
-		rc = uv_poll_stop(&f->poll);
-	if (rc)
-		log_warnx("cannot poll avahi socket %d: %s", f->fd,
-			  uv_strerror(rc));
-	else
-		f->uv_events = want;
-}
-
-static AvahiWatch *watch_new(const AvahiPoll *api, int fd,
-			     AvahiWatchEvent event, AvahiWatchCallback cb,
-			     void *userdata)
-{
-	struct net_mdns *m = api->userdata;
-	struct mdns_fd *f;
-	struct AvahiWatch *w;
-	int rc;
-
-	for (f = m->fds; f; f = f->next)
-		if (f->fd == fd)
-			break;
-	w = calloc(1, sizeof *w);
-	if (!w)
-		return NULL;
-	if (!f) {
-		f = calloc(1, sizeof *f);
-		if (!f)
-			goto fail;
-		rc = uv_poll_init(m->loop, &f->poll, fd);
-		if (rc) {
-			log_warnx("cannot poll avahi socket %d: %s", fd,
-				  uv_strerror(rc));
-			free(f);
-			goto fail;
-		}
-		f->poll.data = f;
-		f->m = m;
-		f->fd = fd;
-		f->next = m->fds;
-		m->fds = f;
-		m->handles++;
-	}
-	w->m = m;
-	w->f = f;
-	w->events = event;
-	w->cb = cb;
-	w->userdata = userdata;
-	w->next = m->watches;
-	m->watches = w;
-	f->nwatch++;
-	fd_update(f);
-	return w;
-fail:
-	free(w);
-	return NULL;
-}
-
-static void watch_update(AvahiWatch *w, AvahiWatchEvent event)
-{
-	w->events = event;
-	fd_update(w->f);
-}
-
-static AvahiWatchEvent watch_get_events(AvahiWatch *w)
-{
-	return w->revents;
-}
-
-static void watch_free(AvahiWatch *w)
-{
-	struct net_mdns *m = w->m;
-	struct mdns_fd *f = w->f, **pp;
-
-	w->dead = 1;
-	if (--f->nwatch == 0) {
-		for (pp = &m->fds; *pp; pp = &(*pp)->next) {
-			if (*pp == f) {
-				*pp = f->next;
-				break;
-			}
-		}
-		uv_close((uv_handle_t *)&f->poll, on_fd_close);
-	} else {
-		fd_update(f);
-	}
-	sweep(m);
-}
-
-/* ---- AvahiPoll on libuv: timeouts --------------------------------------- */
-
-static void on_timer(uv_timer_t *h)
-{
-	struct AvahiTimeout *t = h->data;
-	struct net_mdns *m = t->m;
-
-	m->in_avahi++;
-	t->cb(t, t->userdata);
-	m->in_avahi--;
-	sweep(m);
-}
-
-/* NULL: disabled; else an absolute gettimeofday() time, maybe past. */
-static void timeout_arm(struct AvahiTimeout *t, const struct timeval *tv)
-{
-	AvahiUsec age;
-	uint64_t ms = 0;
-
-	uv_timer_stop(&t->timer);
-	if (!tv)
-		return;
-	age = avahi_age(tv); /* > 0 when tv is in the past */
-	if (age < 0)
-		ms = ((uint64_t)-age + 999) / 1000;
-	uv_update_time(t->m->loop);
-	uv_timer_start(&t->timer, on_timer, ms, 0);
-}
-
-static AvahiTimeout *timeout_new(const AvahiPoll *api,
-				 const struct timeval *tv,
-				 AvahiTimeoutCallback cb, void *userdata)
-{
-	struct net_mdns *m = api->userdata;
-	struct AvahiTimeout *t = calloc(1, sizeof *t);
-
-	if (!t)
-		return NULL;
-	if (uv_timer_init(m->loop, &t->timer)) {
-		free(t);
-		return NULL;
-	}
-	t->timer.data = t;
-	t->m = m;
-	t->cb = cb;
-	t->userdata = userdata;
-	m->handles++;
-	timeout_arm(t, tv);
-	return t;
-}
-
-static void timeout_update(AvahiTimeout *t, const struct timeval *tv)
-{
-	timeout_arm(t, tv);
-}
-
-static void on_timeout_close(uv_handle_t *h)
-{
-	struct AvahiTimeout *t = h->data;
-	struct net_mdns *m = t->m;
-
-	free(t);
-	m->handles--;
-	maybe_free(m);
-}
-
-static void timeout_free(AvahiTimeout *t)
-{
-	if (!uv_is_closing((uv_handle_t *)&t->timer))
-		uv_close((uv_handle_t *)&t->timer, on_timeout_close);
+	avahi_free(m->name);
+	free(m);
 }
 
 /* ---- publishing ---------------------------------------------------------- */
@@ -564,15 +222,17 @@ static void on_resolve(AvahiServiceResolver *r, AvahiIfIndex iface,
 		goto out;
 	}
 	if (txt_value(txt, "id", id, sizeof id) ||
-	    unhex(node, sizeof node, id, strlen(id)) ||
+	    crdt_unhex(node, sizeof node, id) ||
 	    txt_value(txt, "c", c, sizeof c) ||
-	    unhex(tag, sizeof tag, c, strlen(c))) {
+	    crdt_unhex(tag, sizeof tag, c)) {
 		log_debug("ignoring '%s': malformed TXT record", name);
 		goto out;
 	}
-	if (same(node, m->node, sizeof node))
+	/* ids and tags are public (TXT records), compared without an early
+	 * exit all the same (house rule) */
+	if (crdt_equal(node, m->node, sizeof node))
 		goto out; /* ourselves */
-	if (!same(tag, m->tag, sizeof tag)) {
+	if (!crdt_equal(tag, m->tag, sizeof tag)) {
 		log_debug("ignoring '%s': another community", name);
 		goto out;
 	}
@@ -712,6 +372,15 @@ static void on_client(AvahiClient *c, AvahiClientState state, void *userdata)
 	}
 }
 
+/* Nothing made from a client is held (it is freed, or never was). */
+static void client_forget(struct net_mdns *m)
+{
+	m->browser = NULL;
+	m->group = NULL;
+	m->client = NULL;
+	m->nresolvers = 0;
+}
+
 /* Free the client and everything made from it (avahi frees the browser,
  * the group and the resolvers along with the client). */
 static void client_drop(struct net_mdns *m)
@@ -722,10 +391,7 @@ static void client_drop(struct net_mdns *m)
 		avahi_entry_group_free(m->group);
 	if (m->client)
 		avahi_client_free(m->client);
-	m->browser = NULL;
-	m->group = NULL;
-	m->client = NULL;
-	m->nresolvers = 0;
+	client_forget(m);
 }
 
 static void client_connect(struct net_mdns *m)
@@ -734,17 +400,14 @@ static void client_connect(struct net_mdns *m)
 	int err = 0;
 
 	client_drop(m);
-	c = avahi_client_new(&m->api, AVAHI_CLIENT_NO_FAIL, on_client, m,
-			     &err);
+	c = avahi_client_new(net_avahi_uv_api(m->poll), AVAHI_CLIENT_NO_FAIL,
+			     on_client, m, &err);
 	if (c) {
 		m->client = c;
 		return;
 	}
 	/* no system bus (or worse): whatever the callback saw is freed */
-	m->client = NULL;
-	m->group = NULL;
-	m->browser = NULL;
-	m->nresolvers = 0;
+	client_forget(m);
 	if (err == AVAHI_ERR_NO_DAEMON || err == AVAHI_ERR_DBUS_ERROR)
 		warn_not_running(m);
 	else
@@ -760,23 +423,23 @@ static void client_connect(struct net_mdns *m)
 
 static void on_retry_close(uv_handle_t *h)
 {
-	struct net_mdns *m = h->data;
+	one_closed(h->data);
+}
 
-	m->handles--;
-	maybe_free(m);
+static void on_poll_freed(void *data)
+{
+	one_closed(data);
 }
 
 static void teardown(struct net_mdns *m)
 {
+	struct net_avahi_uv *p = m->poll;
+
 	client_drop(m);
-	sweep(m);
-	m->torn_down = 1;
 	if (!uv_is_closing((uv_handle_t *)&m->retry))
 		uv_close((uv_handle_t *)&m->retry, on_retry_close);
-	if (m->fds || m->watches)
-		log_warnx("avahi left watches behind after the client was "
-			  "freed");
-	maybe_free(m);
+	m->poll = NULL;
+	net_avahi_uv_free(p, on_poll_freed, m);
 }
 
 static void on_retry(uv_timer_t *h)
@@ -788,7 +451,6 @@ static void on_retry(uv_timer_t *h)
 	else
 		client_connect(m);
 }
-
 /* ---- public ------------------------------------------------------------- */
 
 int net_mdns_start(struct net_mdns **out, uv_loop_t *loop,
@@ -805,42 +467,39 @@ int net_mdns_start(struct net_mdns **out, uv_loop_t *loop,
 	m = calloc(1, sizeof *m);
 	if (!m)
 		return KITH_ENOMEM;
-	rc = uv_timer_init(loop, &m->retry);
-	if (rc) {
-		free(m);
-		return rc;
-	}
-	m->retry.data = m;
-	m->handles = 1;
 	m->loop = loop;
 	m->cb = *cb;
 	memcpy(m->node, node, sizeof m->node);
 	memcpy(m->tag, tag, sizeof m->tag);
 	m->port = port;
-	hex(id, node, 32);
-	hex(c, tag, 8);
+	crdt_hex(id, node, 32);
+	crdt_hex(c, tag, 8);
 	snprintf(m->txt_v, sizeof m->txt_v, "v=%d", NET_PROTO_VERSION);
 	snprintf(m->txt_id, sizeof m->txt_id, "id=%s", id);
 	snprintf(m->txt_c, sizeof m->txt_c, "c=%s", c);
 	id[8] = '\0';
+	rc = KITH_ENOMEM;
 	m->name = avahi_strdup_printf("kith-%s", id);
-	if (!m->name) {
-		m->stopping = 1;
-		m->torn_down = 1;
-		uv_close((uv_handle_t *)&m->retry, on_retry_close);
-		return KITH_ENOMEM;
-	}
-	m->api.userdata = m;
-	m->api.watch_new = watch_new;
-	m->api.watch_update = watch_update;
-	m->api.watch_get_events = watch_get_events;
-	m->api.watch_free = watch_free;
-	m->api.timeout_new = timeout_new;
-	m->api.timeout_update = timeout_update;
-	m->api.timeout_free = timeout_free;
+	if (!m->name)
+		goto fail;
+	rc = net_avahi_uv_new(&m->poll, loop);
+	if (rc)
+		goto fail;
+	/* last: from here on, freeing waits for close callbacks */
+	rc = uv_timer_init(loop, &m->retry);
+	if (rc)
+		goto fail;
+	m->retry.data = m;
+	m->open = 2;
 	client_connect(m);
 	*out = m;
 	return 0;
+fail:
+	if (m->poll) /* no handle open yet: freed at once */
+		net_avahi_uv_free(m->poll, NULL, NULL);
+	avahi_free(m->name);
+	free(m);
+	return rc;
 }
 
 void net_mdns_stop(struct net_mdns *m)
@@ -848,7 +507,8 @@ void net_mdns_stop(struct net_mdns *m)
 	if (!m || m->stopping)
 		return;
 	m->stopping = 1;
-	if (m->in_avahi) /* from inside an avahi callback: next tick */
+	/* from inside an avahi callback: next tick */
+	if (net_avahi_uv_dispatching(m->poll))
 		schedule_retry(m, 0);
 	else
 		teardown(m);

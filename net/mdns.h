@@ -1,8 +1,8 @@
 /*
- * mdns.h - finding neighbours on the LAN with avahi: publish and browse
- * `_kith._tcp`, driven from the libuv loop through an AvahiPoll
- * implementation (uv_poll_t for watches, uv_timer_t for timeouts; no extra
- * thread).
+ * mdns.h - finding neighbours on the LAN with avahi: publish our service
+ * `_kith._tcp`, browse for the others and resolve each, and hand the
+ * daemon the address of every neighbour of our community.  avahi-client
+ * runs on the caller's libuv loop (net/avahi_uv.h; no extra thread).
  *
  * TXT records: "v=<proto version>", "id=<node id, 64 hex>",
  * "c=<community tag, 16 hex>" (crdt_community_tag: a keyed hash, so the key
@@ -27,12 +27,15 @@ struct net_mdns_cb {
 	void *data;
 };
 
-/* Start publishing our service on port and browsing for others. */
+/* Start publishing our service on port and browsing for others; *out is
+ * owned by the caller until net_mdns_stop().  KITH_EINVAL, KITH_ENOMEM or a
+ * libuv code, with *out NULL; a missing avahi-daemon is not an error. */
 __attribute__((warn_unused_result)) int
 net_mdns_start(struct net_mdns **out, uv_loop_t *loop, const uint8_t node[32],
 	       const uint8_t tag[8], uint16_t port, const struct net_mdns_cb *cb);
 /* Unpublish, free avahi objects and close every libuv handle; the struct
- * is freed once they are closed. */
+ * is freed once they are closed (the loop then closes cleanly).  Safe from
+ * inside the found callback (the work is done on the next tick). */
 void net_mdns_stop(struct net_mdns *m);
 
 #endif

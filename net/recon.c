@@ -394,6 +394,49 @@ static uint64_t rd_u64le(struct crdt_rd *rd)
 	return v;
 }
 
+/* n fingerprints, u64le each. */
+static int put_fps(struct crdt_buf *out, const uint64_t *v, unsigned n)
+{
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = put_u64le(out, v[i]);
+	return rc;
+}
+
+static void rd_fps(struct crdt_rd *rd, uint64_t *v, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v[i] = rd_u64le(rd);
+}
+
+/* How many of n fingerprints differ, as a varint. */
+static int put_ndiff(struct crdt_buf *out, const uint64_t *mine,
+		     const uint64_t *theirs, unsigned n)
+{
+	unsigned i, ndiff = 0;
+
+	for (i = 0; i < n; i++)
+		ndiff += mine[i] != theirs[i];
+	return crdt_buf_put_varint(out, ndiff);
+}
+
+/* A round's end: unless rc, answer with type (0: no answer) and wait in
+ * state. */
+static int round_end(struct net_recon *r, int rc, int *out_type, int type,
+		     int state)
+{
+	if (rc)
+		return rc;
+	if (type)
+		*out_type = type;
+	r->state = state;
+	return 0;
+}
+
 /* ---- messages --------------------------------------------------------- */
 
 int net_recon_hello(struct net_recon *r, struct crdt_buf *out)
@@ -423,8 +466,6 @@ static int on_hello(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 	uint64_t fps[F_MAX];
 	const uint8_t *theirs;
 	uint8_t version;
-	unsigned b;
-	int rc = 0;
 
 	version = crdt_rd_u8(rd);
 	r->peer_n = crdt_rd_varint(rd);
@@ -447,13 +488,8 @@ static int on_hello(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 		return 0;
 	}
 	bucket_fps(r, fps);
-	for (b = 0; rc == 0 && b < r->F; b++)
-		rc = put_u64le(out, fps[b]);
-	if (rc)
-		return rc;
-	*out_type = NET_MSG_RECON1;
-	r->state = ST_WAIT_R2;
-	return 0;
+	return round_end(r, put_fps(out, fps, r->F), out_type, NET_MSG_RECON1,
+			 ST_WAIT_R2);
 }
 
 /* Listener: RECON1 -> RECON2. */
@@ -461,17 +497,14 @@ static int on_recon1(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 		     struct crdt_buf *out)
 {
 	uint64_t mine[F_MAX], theirs[F_MAX], sub[F_MAX];
-	unsigned b, k, ndiff = 0, entries_max = r->F > 8 ? r->F : 8;
+	unsigned b, entries_max = r->F > 8 ? r->F : 8;
 	int rc = 0;
 
 	if (crdt_rd_left(rd) != 8 * (size_t)r->F)
 		return KITH_EDECODE;
-	for (b = 0; b < r->F; b++)
-		theirs[b] = rd_u64le(rd);
+	rd_fps(rd, theirs, r->F);
 	bucket_fps(r, mine);
-	for (b = 0; b < r->F; b++)
-		ndiff += mine[b] != theirs[b];
-	rc = crdt_buf_put_varint(out, ndiff);
+	rc = put_ndiff(out, mine, theirs, r->F);
 	for (b = 0; rc == 0 && b < r->F; b++) {
 		size_t lo, hi;
 
@@ -491,15 +524,11 @@ static int on_recon1(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 			r->sub[b] = KIND_SUB + 1;
 			rc = crdt_buf_put_u8(out, KIND_SUB);
 			leaf_fps(r, b, sub);
-			for (k = 0; rc == 0 && k < r->F; k++)
-				rc = put_u64le(out, sub[k]);
+			if (rc == 0)
+				rc = put_fps(out, sub, r->F);
 		}
 	}
-	if (rc)
-		return rc;
-	*out_type = NET_MSG_RECON2;
-	r->state = ST_WAIT_R3;
-	return 0;
+	return round_end(r, rc, out_type, NET_MSG_RECON2, ST_WAIT_R3);
 }
 
 /* Dialer: RECON2 -> RECON3. */
@@ -508,7 +537,7 @@ static int on_recon2(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 {
 	uint64_t mine[F_MAX], theirs[F_MAX], nb, i;
 	int any_sub = 0, have = 0, rc = 0;
-	unsigned prev = 0, k, ndiff;
+	unsigned prev = 0, k;
 
 	nb = crdt_rd_varint(rd);
 	if (rd->err || nb > r->F)
@@ -535,12 +564,9 @@ static int on_recon2(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 		any_sub = 1;
 		if (crdt_rd_left(rd) < 8 * (size_t)r->F)
 			return KITH_EDECODE;
-		for (k = 0; k < r->F; k++)
-			theirs[k] = rd_u64le(rd);
+		rd_fps(rd, theirs, r->F);
 		leaf_fps(r, (unsigned)b, mine);
-		for (k = ndiff = 0; k < r->F; k++)
-			ndiff += mine[k] != theirs[k];
-		rc = crdt_buf_put_varint(out, ndiff);
+		rc = put_ndiff(out, mine, theirs, r->F);
 		for (k = 0; rc == 0 && k < r->F; k++) {
 			if (mine[k] == theirs[k])
 				continue;
@@ -553,13 +579,10 @@ static int on_recon2(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 				rc = add_leaf(r, b0 + k);
 		}
 	}
-	if (rc)
-		return rc;
-	if (crdt_rd_left(rd))
-		return KITH_EDECODE;
-	*out_type = NET_MSG_RECON3;
-	r->state = any_sub ? ST_WAIT_R4 : ST_DONE;
-	return 0;
+	if (!rc && crdt_rd_left(rd))
+		rc = KITH_EDECODE;
+	return round_end(r, rc, out_type, NET_MSG_RECON3,
+			 any_sub ? ST_WAIT_R4 : ST_DONE);
 }
 
 /*
@@ -603,21 +626,18 @@ static int on_recon3(struct net_recon *r, struct crdt_rd *rd, int *out_type,
 					   lower_leaf(r, leaf + 1), out);
 		}
 	}
-	if (rc)
-		return rc;
-	if (crdt_rd_left(rd))
-		return KITH_EDECODE;
-	if (any_sub)
-		*out_type = NET_MSG_RECON4;
-	else
+	if (!rc && crdt_rd_left(rd))
+		rc = KITH_EDECODE;
+	if (!rc && !any_sub)
 		crdt_buf_reset(out); /* nothing was written; stays empty */
-	r->state = ST_DONE;
-	return 0;
+	return round_end(r, rc, out_type, any_sub ? NET_MSG_RECON4 : 0,
+			 ST_DONE);
 }
 
 /* Dialer: RECON4, the listener's heads for our entries of the leaves we
  * listed in RECON3. */
-static int on_recon4(struct net_recon *r, struct crdt_rd *rd)
+static int on_recon4(struct net_recon *r, struct crdt_rd *rd, int *out_type,
+		     struct crdt_buf *out)
 {
 	size_t i;
 	int rc = 0;
@@ -625,13 +645,25 @@ static int on_recon4(struct net_recon *r, struct crdt_rd *rd)
 	for (i = 0; rc == 0 && i < r->nleaves; i++)
 		rc = merge_heads(r, rd, lower_leaf(r, r->leaves[i]),
 				 lower_leaf(r, r->leaves[i] + 1));
-	if (rc)
-		return rc;
-	if (crdt_rd_left(rd))
-		return KITH_EDECODE;
-	r->state = ST_DONE;
-	return 0;
+	if (!rc && crdt_rd_left(rd))
+		rc = KITH_EDECODE;
+	return round_end(r, rc, out_type, 0, ST_DONE); /* no answer */
 }
+
+/* What each waiting state expects, and what reads it. */
+static const struct {
+	int type;
+	int (*read)(struct net_recon *r, struct crdt_rd *rd, int *out_type,
+		    struct crdt_buf *out);
+} rounds[] = {
+	[ST_HELLO] = { NET_MSG_HELLO, on_hello },
+	[ST_WAIT_R1] = { NET_MSG_RECON1, on_recon1 },
+	[ST_WAIT_R2] = { NET_MSG_RECON2, on_recon2 },
+	[ST_WAIT_R3] = { NET_MSG_RECON3, on_recon3 },
+	[ST_WAIT_R4] = { NET_MSG_RECON4, on_recon4 },
+};
+_Static_assert(sizeof rounds / sizeof rounds[0] == ST_DONE,
+	       "every state before ST_DONE waits for one message");
 
 int net_recon_recv(struct net_recon *r, int type, const uint8_t *p, size_t n,
 		   int *out_type, struct crdt_buf *out)
@@ -644,30 +676,9 @@ int net_recon_recv(struct net_recon *r, int type, const uint8_t *p, size_t n,
 	if (n > NET_RECON_MAX_MSG || (n && !p))
 		goto out;
 	crdt_rd_init(&rd, p, n);
-	switch (r->state) {
-	case ST_HELLO:
-		if (type == NET_MSG_HELLO)
-			rc = on_hello(r, &rd, out_type, out);
-		break;
-	case ST_WAIT_R1:
-		if (type == NET_MSG_RECON1)
-			rc = on_recon1(r, &rd, out_type, out);
-		break;
-	case ST_WAIT_R2:
-		if (type == NET_MSG_RECON2)
-			rc = on_recon2(r, &rd, out_type, out);
-		break;
-	case ST_WAIT_R3:
-		if (type == NET_MSG_RECON3)
-			rc = on_recon3(r, &rd, out_type, out);
-		break;
-	case ST_WAIT_R4:
-		if (type == NET_MSG_RECON4)
-			rc = on_recon4(r, &rd);
-		break;
-	default: /* done or failed: nothing more is expected */
-		break;
-	}
+	/* done or failed: nothing more is expected */
+	if (r->state < ST_DONE && type == rounds[r->state].type)
+		rc = rounds[r->state].read(r, &rd, out_type, out);
 	if (rc == 0 && out->len > NET_RECON_MAX_MSG)
 		rc = KITH_ETOOBIG;
 out:

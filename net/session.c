@@ -336,21 +336,19 @@ static int enqueue(struct net_session *s, const uint8_t pk[32], uint64_t from,
 static int urgent_first(struct net_session *s)
 {
 	struct crdt_vector urgent;
-	struct net_recon_send *tmp;
+	struct net_recon_send *tmp = NULL;
 	size_t n = s->qlen - s->qhead, i, k = 0, pass;
 	int rc;
 
 	if (n < 2)
 		return 0;
 	rc = crdt_urgent_authors(s->cfg.replica->store, &urgent);
-	if (rc || !urgent.n) {
-		crdt_vector_release(&urgent);
-		return rc;
-	}
+	if (rc || !urgent.n)
+		goto out;
 	tmp = malloc(n * sizeof *tmp);
 	if (!tmp) {
-		crdt_vector_release(&urgent);
-		return KITH_ENOMEM;
+		rc = KITH_ENOMEM;
+		goto out;
 	}
 	for (pass = 0; pass < 2; pass++)
 		for (i = s->qhead; i < s->qlen; i++)
@@ -358,9 +356,10 @@ static int urgent_first(struct net_session *s)
 			    (pass == 0))
 				tmp[k++] = s->q[i];
 	memcpy(&s->q[s->qhead], tmp, n * sizeof *tmp);
+out:
 	free(tmp);
 	crdt_vector_release(&urgent);
-	return 0;
+	return rc;
 }
 
 static int take_recon_sends(struct net_session *s)
@@ -369,9 +368,11 @@ static int take_recon_sends(struct net_session *s)
 	size_t n, i, before = s->qlen - s->qhead;
 	int rc = 0;
 
-	while (!rc && (n = net_recon_take_sends(&s->recon, tmp, 64)))
+	do {
+		n = net_recon_take_sends(&s->recon, tmp, 64);
 		for (i = 0; !rc && i < n; i++)
 			rc = enqueue(s, tmp[i].pk, tmp[i].from, tmp[i].to);
+	} while (!rc && n);
 	if (!rc && s->qlen - s->qhead != before)
 		rc = urgent_first(s);
 	return rc;
@@ -798,7 +799,6 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 	size_t n = nread > 0 ? (size_t)nread : 0;
 
 	if (nread < 0) {
-		free(buf->base);
 		if (s->state != S_CLOSING) {
 			if (nread == UV_EOF && s->state == S_LIVE &&
 			    s->synced_reported)
@@ -806,7 +806,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 			else
 				fail(s, (int)nread, "connection lost");
 		}
-		return;
+		goto out;
 	}
 	s->st.bytes_in += n;
 	/* quiet means no whole frame: bytes that never complete one (a
@@ -829,8 +829,10 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 
 		p += k;
 		n -= k;
-		while (!rc && s->state != S_CLOSING &&
-		       (rc = net_frame_next(&s->rx, &type, &payload, &len)) > 0) {
+		while (!rc && s->state != S_CLOSING) {
+			rc = net_frame_next(&s->rx, &type, &payload, &len);
+			if (rc <= 0)
+				break;
 			rc = 0;
 			s->last_rx_ms = now_ms(s);
 			handle_frame(s, type, payload, len);
@@ -843,6 +845,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
 			break;
 		}
 	}
+out:
 	free(buf->base);
 }
 

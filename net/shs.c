@@ -274,8 +274,45 @@ int net_shs_client_auth(struct net_shs *h, const uint8_t in[NET_SHS_MSG2],
 out:
 	crdt_wipe(k3, sizeof k3);
 	crdt_wipe(sm, sizeof sm);
-	if (rc)
+	return rc ? shs_fail(h, rc) : 0;
+}
+
+/* Messages 3 and 4 (of one size): open the box (with k) into body = the sender's key ||
+ * its signature, check the signature over sm, mix the sender's long-term
+ * key into x and remember it as the peer.  0 or KITH_EDENIED. */
+static int open_body(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
+		     const uint8_t k[CRDT_KEY_LEN], const uint8_t *sm,
+		     size_t smlen, uint8_t body[BODY_LEN], uint8_t x[32])
+{
+	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
+
+	if (crdt_secretbox_open(body, in, NET_SHS_MSG3, nonce, k) ||
+	    crdt_verify(body + CRDT_PK_LEN, sm, smlen, body) ||
+	    x25519_peer_longterm(x, h, body))
+		return KITH_EDENIED;
+	memcpy(h->peer_pk, body, CRDT_PK_LEN);
+	return 0;
+}
+
+/* The last message is through: the session keys and the peer into res;
+ * nothing secret is needed any more. */
+static void finish(struct net_shs *h, const uint8_t c_pk[CRDT_PK_LEN],
+		   const uint8_t s_pk[CRDT_PK_LEN], struct net_shs_result *res)
+{
+	derive(h, c_pk, s_pk, res);
+	memcpy(res->peer_pk, h->peer_pk, CRDT_PK_LEN);
+	shs_kill(h);
+	h->step = 4;
+}
+
+/* The common end of the last two steps: on failure nothing of res is
+ * left and the state is dead. */
+static int finish_rc(struct net_shs *h, struct net_shs_result *res, int rc)
+{
+	if (rc) {
+		crdt_wipe(res, sizeof *res);
 		shs_kill(h);
+	}
 	return rc;
 }
 
@@ -284,25 +321,20 @@ int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 {
 	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
 	uint8_t k3[CRDT_KEY_LEN], k4[CRDT_KEY_LEN], body[BODY_LEN];
-	uint8_t sm[SIG4_LEN], box[NET_SHS_MSG4], c_pk[CRDT_PK_LEN];
+	uint8_t sm[SIG4_LEN], box[NET_SHS_MSG4];
 	int rc;
 
 	if (!expect(h, NET_SHS_SERVER, 2))
 		return shs_fail(h, KITH_EINVAL);
-	rc = KITH_EDENIED;
 	box_key(k3, h, 0);
-	if (crdt_secretbox_open(body, in, NET_SHS_MSG3, nonce, k3))
-		goto out;
-	memcpy(c_pk, body, CRDT_PK_LEN);
-	memcpy(h->sig_c, body + CRDT_PK_LEN, CRDT_SIG_LEN);
 	sig3_msg(sm, label3, h);
-	if (crdt_verify(h->sig_c, sm, SIG3_LEN, c_pk))
+	rc = open_body(h, in, k3, sm, SIG3_LEN, body, h->x1);
+	if (rc)
 		goto out;
-	if (x25519_peer_longterm(h->x1, h, c_pk))
-		goto out;
-	memcpy(h->peer_pk, c_pk, CRDT_PK_LEN);
+	memcpy(h->sig_c, body + CRDT_PK_LEN, CRDT_SIG_LEN);
 
-	sig4_msg(sm, h, c_pk);
+	rc = KITH_EDENIED;
+	sig4_msg(sm, h, h->peer_pk);
 	memcpy(body, h->me->pk, CRDT_PK_LEN);
 	crdt_sign(body + CRDT_PK_LEN, sm, sizeof sm, h->me);
 	box_key(k4, h, 1);
@@ -313,57 +345,33 @@ int net_shs_server_accept(struct net_shs *h, const uint8_t in[NET_SHS_MSG3],
 
 	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG3);
 	crdt_hasher_update(&h->transcript, box, NET_SHS_MSG4);
-	derive(h, c_pk, h->me->pk, res);
-	memcpy(res->peer_pk, c_pk, CRDT_PK_LEN);
+	finish(h, h->peer_pk, h->me->pk, res);
 	memcpy(out, box, sizeof box);
-	shs_kill(h); /* done: nothing secret is needed any more */
-	h->step = 4;
 	rc = 0;
 out:
 	crdt_wipe(k3, sizeof k3);
 	crdt_wipe(k4, sizeof k4);
 	crdt_wipe(sm, sizeof sm);
-	if (rc) {
-		crdt_wipe(res, sizeof *res);
-		shs_kill(h);
-	}
-	return rc;
+	return finish_rc(h, res, rc);
 }
 
 int net_shs_client_finish(struct net_shs *h, const uint8_t in[NET_SHS_MSG4],
 			  struct net_shs_result *res)
 {
-	static const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN];
 	uint8_t k4[CRDT_KEY_LEN], body[BODY_LEN], sm[SIG4_LEN];
-	uint8_t s_pk[CRDT_PK_LEN];
 	int rc;
 
 	if (!expect(h, NET_SHS_CLIENT, 3))
 		return shs_fail(h, KITH_EINVAL);
-	rc = KITH_EDENIED;
 	box_key(k4, h, 1);
-	if (crdt_secretbox_open(body, in, NET_SHS_MSG4, nonce, k4))
-		goto out;
-	memcpy(s_pk, body, CRDT_PK_LEN);
 	sig4_msg(sm, h, h->me->pk);
-	if (crdt_verify(body + CRDT_PK_LEN, sm, sizeof sm, s_pk))
+	rc = open_body(h, in, k4, sm, sizeof sm, body, h->x2);
+	if (rc)
 		goto out;
-	if (x25519_peer_longterm(h->x2, h, s_pk))
-		goto out;
-	memcpy(h->peer_pk, s_pk, CRDT_PK_LEN);
-
 	crdt_hasher_update(&h->transcript, in, NET_SHS_MSG4);
-	derive(h, h->me->pk, s_pk, res);
-	memcpy(res->peer_pk, s_pk, CRDT_PK_LEN);
-	shs_kill(h);
-	h->step = 4;
-	rc = 0;
+	finish(h, h->me->pk, h->peer_pk, res);
 out:
 	crdt_wipe(k4, sizeof k4);
 	crdt_wipe(sm, sizeof sm);
-	if (rc) {
-		crdt_wipe(res, sizeof *res);
-		shs_kill(h);
-	}
-	return rc;
+	return finish_rc(h, res, rc);
 }

@@ -10,19 +10,29 @@
 #include "crdt/err.h"
 #include "keystore.h"
 
+/* The value of the environment variable name, or NULL when unset or empty. */
+static const char *env_set(const char *name)
+{
+	const char *e = getenv(name);
+
+	return e && *e ? e : NULL;
+}
+
 int peer_home(const char *arg, char *out, size_t cap)
 {
-	const char *e;
+	const char *home = env_set("KITH_HOME");
+	const char *xdg = env_set("XDG_DATA_HOME");
+	const char *user = env_set("HOME");
 	int n;
 
 	if (arg && *arg)
 		n = snprintf(out, cap, "%s", arg);
-	else if ((e = getenv("KITH_HOME")) && *e)
-		n = snprintf(out, cap, "%s", e);
-	else if ((e = getenv("XDG_DATA_HOME")) && *e)
-		n = snprintf(out, cap, "%s/kith", e);
-	else if ((e = getenv("HOME")) && *e)
-		n = snprintf(out, cap, "%s/.local/share/kith", e);
+	else if (home)
+		n = snprintf(out, cap, "%s", home);
+	else if (xdg)
+		n = snprintf(out, cap, "%s/kith", xdg);
+	else if (user)
+		n = snprintf(out, cap, "%s/.local/share/kith", user);
 	else
 		return KITH_EINVAL;
 	return n < 0 || (size_t)n >= cap ? KITH_ETOOBIG : 0;
@@ -221,6 +231,14 @@ void peer_community_wipe(struct peer_community *c)
 	crdt_wipe(c, sizeof *c);
 }
 
+/* The end of a load or decode into c: nothing of c is left on failure. */
+static int community_done(struct peer_community *c, int rc)
+{
+	if (rc)
+		peer_community_wipe(c);
+	return rc;
+}
+
 int peer_community_load(const char *dir, struct peer_community *c)
 {
 	char buf[1024], *line, *save = NULL;
@@ -231,14 +249,17 @@ int peer_community_load(const char *dir, struct peer_community *c)
 	memset(c, 0, sizeof *c);
 	rc = read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
 	if (rc == KITH_ENOTFOUND)
-		return KITH_ENOCOMMUNITY;
+		rc = KITH_ENOCOMMUNITY;
 	if (rc)
-		return rc;
+		goto out;
 	buf[n] = 0;
 	line = strtok_r(buf, "\n", &save);
-	if (!line || strcmp(line, "kith-community 1"))
+	if (!line || strcmp(line, "kith-community 1")) {
 		rc = KITH_EDECODE;
-	while (!rc && (line = strtok_r(NULL, "\n", &save))) {
+		goto out;
+	}
+	for (line = strtok_r(NULL, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, "name ", 5) &&
 		    strlen(line + 5) <= PEER_NAME_MAX) {
 			strcpy(c->name, line + 5);
@@ -258,16 +279,15 @@ int peer_community_load(const char *dir, struct peer_community *c)
 		}
 	}
 	c->version = fields & 8 ? 2 : 1;
-	if (!rc && ((fields != 7 && fields != 11) ||
-		    crdt_unhex(c->key, CRDT_KEY_LEN, keyhex) ||
-		    crdt_unhex(c->version == 2 ? c->genesis : c->creator,
-			       CRDT_PK_LEN, creatorhex)))
+	if ((fields != 7 && fields != 11) ||
+	    crdt_unhex(c->key, CRDT_KEY_LEN, keyhex) ||
+	    crdt_unhex(c->version == 2 ? c->genesis : c->creator, CRDT_PK_LEN,
+		       creatorhex))
 		rc = KITH_EDECODE;
+out:
 	crdt_wipe(buf, sizeof buf);
 	crdt_wipe(keyhex, sizeof keyhex);
-	if (rc)
-		peer_community_wipe(c);
-	return rc;
+	return community_done(c, rc);
 }
 
 int peer_community_save(const char *dir, const struct peer_community *c)
@@ -348,13 +368,17 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 
 		if (ch == ' ' || ch == '-' || ch == '\n' || ch == '\t')
 			continue;
-		if (m + 1 >= sizeof norm)
-			return KITH_EDECODE;
+		if (m + 1 >= sizeof norm) {
+			rc = KITH_EDECODE;
+			goto out;
+		}
 		norm[m++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 	}
 	norm[m] = 0;
-	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5)) /* the public prefix */
-		return KITH_EDECODE;
+	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5)) { /* the public prefix */
+		rc = KITH_EDECODE;
+		goto out;
+	}
 	for (i = strlen(INVITE_PREFIX); i < m; i++) {
 		const char *p = strchr(b32, norm[i]);
 
@@ -406,7 +430,5 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 out:
 	crdt_wipe(raw, sizeof raw);
 	crdt_wipe(norm, sizeof norm);
-	if (rc)
-		peer_community_wipe(c);
-	return rc;
+	return community_done(c, rc);
 }

@@ -68,8 +68,9 @@ if [ -z "$probe" ]; then
 	probe="$KT_DIR/mdns_probe"
 	# shellcheck disable=SC2046
 	cc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. -o "$probe" \
-		tests/netns/mdns_probe.c net/mdns.c crdt/log.c \
-		$(pkg-config --cflags --libs libuv avahi-client) ||
+		tests/netns/mdns_probe.c net/mdns.c net/avahi_uv.c crdt/codec.c \
+		crdt/crypto.c crdt/log.c \
+		$(pkg-config --cflags --libs libuv avahi-client libsodium) ||
 		netns_skip "cannot build mdns_probe (libuv1-dev, libavahi-client-dev)"
 else
 	case $probe in /*) ;; *) probe="$PWD/$probe" ;; esac
