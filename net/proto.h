@@ -5,8 +5,8 @@
  *   HELLO      both sides, first: protocol version, vector fingerprint
  *              (net/recon.h); equal fingerprints mean in sync
  *   RECON1..4  range-based reconciliation rounds (net/recon.h)
- *   CHANGES    one or more RUN entries in the bundle encoding
- *              (crdt/bundle.h), applied through the replica's apply path
+ *   CHANGES    one or more RUN entries of the run stream
+ *              (crdt/run.h), applied through the replica's apply path
  *   ACK        receiver -> sender: changes applied up to here (varint
  *              count), the sender's flow-control credit
  *   PING/PONG  keep-alive
