@@ -54,7 +54,7 @@
 #include "crdt/schema.h"
 #include "crdt/search.h"
 
-#define IMPORT_BATCH 8192 /* crdt/bundle.c BATCH: changes per crdt_apply */
+#define IMPORT_BATCH 8192 /* crdt/run.c BATCH: changes per crdt_apply */
 #define PATH_LEN 4200
 
 static struct {

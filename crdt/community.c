@@ -1,5 +1,3 @@
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "community.h"
@@ -8,45 +6,53 @@
 #include "err.h"
 #include "schema.h"
 
+/* Empty a temp table of this connection and prepare the insert into it. */
+static int publish_start(struct crdt_store *s, const char *clear,
+			 const char *insert, sqlite3_stmt **q)
+{
+	sqlite3 *db = crdt_store_db(s);
+
+	if (sqlite3_exec(db, clear, NULL, NULL, NULL) ||
+	    sqlite3_prepare_v2(db, insert, -1, q, NULL))
+		return crdt_store_err(s, sqlite3_errcode(db));
+	return 0;
+}
+
+static int publish_one(struct crdt_store *s, sqlite3_stmt *q,
+		       const uint8_t member[32])
+{
+	int rc = 0;
+
+	sqlite3_bind_blob(q, 1, member, 32, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = crdt_store_err(s, sqlite3_errcode(crdt_store_db(s)));
+	sqlite3_reset(q);
+	return rc;
+}
+
 int crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 			   struct crdt_roles *out)
 {
-	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
 	size_t i;
 	int rc = crdt_roles_derive(s, creator, out);
 
 	if (rc)
 		return rc;
-	if (sqlite3_exec(db, "DELETE FROM temp.coord", NULL, NULL, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO temp.coord VALUES (?1)",
-			       -1, &q, NULL)) {
-		crdt_roles_release(out);
-		return crdt_store_err(s, sqlite3_errcode(db));
-	}
-	for (i = 0; !rc && i < out->n; i++) {
-		if (out->v[i].role != CRDT_ROLE_COORDINATOR)
-			continue;
-		sqlite3_bind_blob(q, 1, out->v[i].member, 32, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = crdt_store_err(s, sqlite3_errcode(db));
-		sqlite3_reset(q);
-	}
+	rc = publish_start(s, "DELETE FROM temp.coord",
+			   "INSERT OR IGNORE INTO temp.coord VALUES (?1)", &q);
+	for (i = 0; !rc && i < out->n; i++)
+		if (out->v[i].role == CRDT_ROLE_COORDINATOR)
+			rc = publish_one(s, q, out->v[i].member);
 	sqlite3_finalize(q);
 	q = NULL;
-	if (!rc && (sqlite3_exec(db, "DELETE FROM temp.verified", NULL, NULL,
-				 NULL) ||
-		    sqlite3_prepare_v2(db,
-				       "INSERT OR IGNORE INTO temp.verified"
-				       " VALUES (?1)",
-				       -1, &q, NULL)))
-		rc = crdt_store_err(s, sqlite3_errcode(db));
-	for (i = 0; !rc && i < out->nver; i++) {
-		sqlite3_bind_blob(q, 1, out->ver[i].member, 32, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = crdt_store_err(s, sqlite3_errcode(db));
-		sqlite3_reset(q);
-	}
+	if (!rc)
+		rc = publish_start(s, "DELETE FROM temp.verified",
+				   "INSERT OR IGNORE INTO temp.verified"
+				   " VALUES (?1)",
+				   &q);
+	for (i = 0; !rc && i < out->nver; i++)
+		rc = publish_one(s, q, out->ver[i].member);
 	sqlite3_finalize(q);
 	if (rc)
 		crdt_roles_release(out);
@@ -139,42 +145,10 @@ int crdt_checkins(struct crdt_store *s, const char *building, int64_t since_ms,
 
 int crdt_urgent_authors(struct crdt_store *s, struct crdt_vector *out)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
-	size_t cap = 0;
-	int rc;
-
-	out->v = NULL;
-	out->n = 0;
-	if (sqlite3_prepare_v2(
-		    db,
-		    "SELECT author FROM wishes WHERE NOT withdrawn AND NOT confirmed"
-		    " AND urgency <= 1 UNION"
-		    " SELECT author FROM checkins WHERE status = 1 ORDER BY 1",
-		    -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(q, 0) != 32)
-			continue;
-		if (out->n == cap) {
-			struct crdt_vv_entry *p;
-
-			cap = cap ? 2 * cap : 16;
-			p = realloc(out->v, cap * sizeof *p);
-			if (!p) {
-				sqlite3_finalize(q);
-				crdt_vector_release(out);
-				return KITH_ENOMEM;
-			}
-			out->v = p;
-		}
-		memcpy(out->v[out->n].pk, sqlite3_column_blob(q, 0), 32);
-		out->v[out->n++].seq = 1;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		crdt_vector_release(out);
-		return crdt_store_err(s, rc);
-	}
-	return 0;
+	return crdt_vector_select(
+		s,
+		"SELECT author FROM wishes WHERE NOT withdrawn AND NOT confirmed"
+		" AND urgency <= 1 UNION"
+		" SELECT author FROM checkins WHERE status = 1 ORDER BY 1",
+		out);
 }

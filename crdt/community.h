@@ -23,10 +23,10 @@
 
 #include <stdint.h>
 
-#include "bundle.h"
 #include "facts.h"
 #include "query.h"
 #include "store.h"
+#include "vector.h"
 
 /*
  * Derive (crdt_roles_derive) and publish the current coordinators and

@@ -15,7 +15,7 @@ enum net_msg {
 	/* range-based reconciliation rounds (net/recon.h) */
 	NET_MSG_RECON1 = 2, NET_MSG_RECON2 = 3,
 	NET_MSG_RECON3 = 4, NET_MSG_RECON4 = 5,
-	/* one or more RUN entries in the bundle encoding (crdt/bundle.h),
+	/* one or more RUN entries of the run stream (crdt/run.h),
 	 * applied through the replica's apply path */
 	NET_MSG_CHANGES = 6,
 	/* receiver -> sender: changes applied up to here (varint count),

@@ -77,8 +77,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crdt/bundle.h"
 #include "crdt/codec.h"
+#include "crdt/vector.h"
 
 #define NET_RECON_FP_LEN 16
 /* payload bytes; with the type byte it fits one frame (net/frame.h) */

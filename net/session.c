@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crdt/bundle.h"
 #include "crdt/community.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "crdt/run.h"
 #include "admit.h"
 #include "frame.h"
 #include "proto.h"

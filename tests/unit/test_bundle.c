@@ -590,7 +590,7 @@ static void malformed_plaintext(void **state)
 
 /* ---- long runs: import streams in batches ------------------------------- */
 
-/* More than two of crdt/bundle.c's batches (8192 changes). */
+/* More than two of crdt/run.c's batches (8192 changes). */
 #define LONG_RUN 17000
 
 /* w commits n changes of one new item each, 1000 to a transaction. */
