@@ -611,7 +611,8 @@ static int wish_rowids(struct crdt_store *s, const uint8_t *wish, int nwishes,
 		sqlite3_bind_int64(q, 1, now);
 		sqlite3_bind_int(q, 2, nwishes);
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < nwishes)
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW && *n < nwishes;
+	     rc = sqlite3_step(q))
 		rids[(*n)++] = sqlite3_column_int64(q, 0);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		rc = 0;

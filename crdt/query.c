@@ -334,7 +334,7 @@ static int resolve_name(struct crdt_store *s, const char *name, uint8_t *out)
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW; rc = sqlite3_step(q)) {
 		if (found++ == 0)
 			memcpy(out, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
 	}
@@ -393,7 +393,7 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, lo, (int)idlen, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, hi, (int)idlen, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW; rc = sqlite3_step(q)) {
 		if (found++ == 0 &&
 		    (size_t)sqlite3_column_bytes(q, 0) == idlen)
 			memcpy(out, sqlite3_column_blob(q, 0), idlen);
