@@ -7,6 +7,28 @@
 #include "err.h"
 #include "schema.h"
 
+enum { A_CUT, A_SIG_OK, A_DROP_PENDING, A_AUTHORS, A_NSQL };
+static const char *const apply_sql[A_NSQL] = {
+	/* an author's log from key ?1 on (to ?2: the next author's first) */
+	[A_CUT] = "DELETE FROM changes WHERE k >= ?1 AND k < ?2",
+	[A_SIG_OK] = "UPDATE changes SET sig_ok = 1 WHERE k = ?1",
+	[A_DROP_PENDING] = "DELETE FROM pending WHERE n = ?1",
+	[A_AUTHORS] = "SELECT pk FROM authors ORDER BY n",
+};
+static const struct crdt_stmts apply_stmts = CRDT_STMTS(apply_sql);
+
+/* Drop author n's stored changes from seq on. */
+static int cut_log(struct crdt_store *s, int64_t n, uint64_t seq)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &apply_stmts, A_CUT);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
+	sqlite3_bind_int64(q, 2, CRDT_KEY(n + 1, 0));
+	return crdt_run(s, q);
+}
+
 struct ent {
 	struct crdt_change c;
 	const uint8_t *p;
@@ -137,23 +159,10 @@ static int resolve_fork(struct crdt_store *s, struct crdt_author *a,
 			crdt_change_release(&c);
 		}
 	}
+	if (!rc)
+		rc = cut_log(s, a->n, seq);
 	if (rc)
 		return rc;
-	{
-		sqlite3 *db = crdt_store_db(s);
-		sqlite3_stmt *q = NULL;
-
-		if (sqlite3_prepare_v2(db,
-				       "DELETE FROM changes WHERE k >= ?1 AND k < ?2",
-				       -1, &q, NULL))
-			return crdt_store_err(s, sqlite3_errcode(db));
-		sqlite3_bind_int64(q, 1, CRDT_KEY(a->n, seq));
-		sqlite3_bind_int64(q, 2, CRDT_KEY(a->n + 1, 0));
-		rc = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (rc != SQLITE_DONE)
-			return crdt_store_err(s, rc);
-	}
 	/* new head: seq - 1 */
 	a->head = seq - 1;
 	memset(a->head_hash, 0, CRDT_HASH_LEN);
@@ -468,13 +477,14 @@ int crdt_apply(struct crdt_store *s, const struct crdt_raw *in, size_t n,
 
 /* ---- migration: the checkpoint rule over logs an older kith kept ------- */
 
-static int mark_sig_ok(sqlite3 *db, int64_t n, uint64_t seq)
+static int mark_sig_ok(struct crdt_store *s, int64_t n, uint64_t seq)
 {
-	char sql[96];
+	sqlite3_stmt *q = crdt_stmt(s, &apply_stmts, A_SIG_OK);
 
-	snprintf(sql, sizeof sql, "UPDATE changes SET sig_ok = 1 WHERE k = %lld",
-		 (long long)CRDT_KEY(n, seq));
-	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(n, seq));
+	return crdt_run(s, q);
 }
 
 /* Is the stored change (a, seq) signed well?  Marks it when it is. */
@@ -495,15 +505,12 @@ static int stored_sig_ok(struct crdt_store *s, const struct crdt_author *a,
 	    crdt_change_verify(&c) == 0)
 		*ok = 1;
 	crdt_change_release(&c);
-	if (*ok && mark_sig_ok(crdt_store_db(s), a->n, seq))
-		return crdt_store_err(s, sqlite3_errcode(crdt_store_db(s)));
-	return 0;
+	return *ok ? mark_sig_ok(s, a->n, seq) : 0;
 }
 
 static int recheck_author(struct crdt_store *s, struct crdt_author *a,
 			  struct crdt_buf *buf, int *cut)
 {
-	sqlite3 *db = crdt_store_db(s);
 	uint64_t seq, good = 0, end = a->head;
 	int rc = 0, ok, cp;
 
@@ -532,9 +539,9 @@ static int recheck_author(struct crdt_store *s, struct crdt_author *a,
 			v = crdt_change_verify(&c);
 			crdt_change_release(&c);
 			if (v == 0) {
-				if (mark_sig_ok(db, a->n, end))
-					return crdt_store_err(
-						s, sqlite3_errcode(db));
+				rc = mark_sig_ok(s, a->n, end);
+				if (rc)
+					return rc;
 				break;
 			}
 		}
@@ -542,17 +549,17 @@ static int recheck_author(struct crdt_store *s, struct crdt_author *a,
 	}
 	if (end >= a->head)
 		return 0;
-	{
-		char sql[160];
+	rc = cut_log(s, a->n, end + 1);
+	if (!rc) {
+		sqlite3_stmt *q = crdt_stmt(s, &apply_stmts, A_DROP_PENDING);
 
-		snprintf(sql, sizeof sql,
-			 "DELETE FROM changes WHERE k > %lld AND k < %lld;"
-			 "DELETE FROM pending WHERE n = %lld",
-			 (long long)CRDT_KEY(a->n, end),
-			 (long long)CRDT_KEY(a->n + 1, 0), (long long)a->n);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL))
-			return crdt_store_err(s, sqlite3_errcode(db));
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_int64(q, 1, a->n);
+		rc = crdt_run(s, q);
 	}
+	if (rc)
+		return rc;
 	a->head = end;
 	memset(a->head_hash, 0, CRDT_HASH_LEN);
 	if (end) {
@@ -568,8 +575,7 @@ static int recheck_author(struct crdt_store *s, struct crdt_author *a,
 
 int crdt_apply_recheck(struct crdt_store *s)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q;
 	struct crdt_buf buf;
 	int64_t need = 0;
 	int rc, step;
@@ -581,25 +587,28 @@ int crdt_apply_recheck(struct crdt_store *s)
 	if (rc)
 		return rc;
 	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
-	if (sqlite3_prepare_v2(db, "SELECT pk FROM authors ORDER BY n", -1, &q,
-			       NULL)) {
-		rc = crdt_store_err(s, sqlite3_errcode(db));
+	q = crdt_stmt(s, &apply_stmts, A_AUTHORS);
+	if (!q) {
+		rc = KITH_EDB;
 		goto out;
 	}
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+	step = sqlite3_step(q);
+	while (!rc && step == SQLITE_ROW) {
 		struct crdt_author a;
 		int cut;
 
-		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
-			continue;
-		rc = crdt_store_author(s, sqlite3_column_blob(q, 0), 0, &a);
-		if (!rc && a.n)
-			rc = recheck_author(s, &a, &buf, &cut);
+		if (sqlite3_column_bytes(q, 0) == CRDT_PK_LEN) {
+			rc = crdt_store_author(s, sqlite3_column_blob(q, 0), 0,
+					       &a);
+			if (!rc && a.n)
+				rc = recheck_author(s, &a, &buf, &cut);
+		}
+		if (!rc)
+			step = sqlite3_step(q);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = crdt_store_err(s, step);
-	sqlite3_finalize(q);
-	q = NULL;
+	crdt_reset(q);
 	if (!rc)
 		rc = crdt_store_rebuild(s);
 	if (!rc)

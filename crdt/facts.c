@@ -13,6 +13,36 @@
 #include "rules.h"
 #include "schema.h"
 
+enum { F_LOAD, F_SEEN, F_SEEN_CHECKIN, F_SEEN_MODERATION, F_NSQL };
+static const char *const facts_sql[F_NSQL] = {
+	[F_LOAD] =
+		"SELECT 0, id, author, aseq, chash, created, member, role, grant_,"
+		" building, NULL, NULL, NULL FROM role_facts UNION ALL"
+		" SELECT 1, id, author, aseq, chash, created, NULL, NULL, NULL,"
+		" NULL, NULL, active, reason FROM emergencies UNION ALL"
+		" SELECT 2, id, author, aseq, chash, created, member, NULL, grant_,"
+		" building, unit, NULL, NULL FROM verifications",
+	[F_SEEN] = "SELECT fact, hash FROM fact_seen",
+	/* The standing reports (crdt/community.h: superseded only by a
+	 * report that names them and may follow them). */
+	[F_SEEN_CHECKIN] =
+		"SELECT DISTINCT f.chash, f.created FROM checkins f"
+		" WHERE f.member = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM fact_seen s JOIN checkins g"
+		"  ON g.id = s.fact WHERE s.hash = f.chash AND g.member = ?1"
+		"  AND (f.author <> f.member OR g.author = f.member"
+		"   OR g.author IN (SELECT member FROM temp.coord)))"
+		" ORDER BY f.created DESC, f.chash LIMIT 64",
+	[F_SEEN_MODERATION] =
+		"SELECT DISTINCT f.chash, f.created FROM moderation f"
+		" WHERE f.target = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM fact_seen s JOIN moderation g"
+		"  ON g.id = s.fact WHERE s.hash = f.chash AND g.target = ?1)"
+		" ORDER BY f.created DESC, f.chash LIMIT 64",
+};
+static const struct crdt_stmts facts_stmts = CRDT_STMTS(facts_sql);
+_Static_assert(CRDT_SEEN_MAX == 64, "LIMIT 64 above is CRDT_SEEN_MAX");
+
 enum { K_ROLE, K_EMERGENCY, K_VERIFY };
 
 struct fact {
@@ -73,24 +103,16 @@ static int add_parent(struct fact *f, size_t p)
 	return 0;
 }
 
-static const char *const load_sql =
-	"SELECT 0, id, author, aseq, chash, created, member, role, grant_,"
-	" building, NULL, NULL, NULL FROM role_facts UNION ALL"
-	" SELECT 1, id, author, aseq, chash, created, NULL, NULL, NULL, NULL,"
-	" NULL, active, reason FROM emergencies UNION ALL"
-	" SELECT 2, id, author, aseq, chash, created, member, NULL, grant_,"
-	" building, unit, NULL, NULL FROM verifications";
-
 static int load_facts(struct crdt_store *s, struct facts *fs)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = crdt_stmt(s, &facts_stmts, F_LOAD);
 	size_t cap = 0;
 	int rc = 0, step;
 
-	if (sqlite3_prepare_v2(db, load_sql, -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+	if (!q)
+		return KITH_EDB;
+	for (step = sqlite3_step(q); !rc && step == SQLITE_ROW;
+	     step = sqlite3_step(q)) {
 		struct fact *f;
 
 		if (sqlite3_column_bytes(q, 1) != CRDT_ID_LEN ||
@@ -134,7 +156,7 @@ static int load_facts(struct crdt_store *s, struct facts *fs)
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = crdt_store_err(s, step);
-	sqlite3_finalize(q);
+	crdt_reset(q);
 	return rc;
 }
 
@@ -202,7 +224,6 @@ static size_t lower(struct facts *fs, const size_t *idx, const void *key,
 /* Parents: the facts each fact names, and its author's previous fact. */
 static int link_facts(struct crdt_store *s, struct facts *fs)
 {
-	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q = NULL;
 	size_t *ids = malloc((fs->n + 1) * sizeof *ids);
 	size_t *hs = malloc((fs->n + 1) * sizeof *hs);
@@ -240,10 +261,13 @@ static int link_facts(struct crdt_store *s, struct facts *fs)
 		}
 	}
 
-	if (!rc && sqlite3_prepare_v2(db, "SELECT fact, hash FROM fact_seen", -1,
-				      &q, NULL))
-		rc = crdt_store_err(s, sqlite3_errcode(db));
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+	if (!rc) {
+		q = crdt_stmt(s, &facts_stmts, F_SEEN);
+		if (!q)
+			rc = KITH_EDB;
+	}
+	for (step = rc ? SQLITE_DONE : sqlite3_step(q);
+	     !rc && step == SQLITE_ROW; step = sqlite3_step(q)) {
 		const uint8_t *id = sqlite3_column_blob(q, 0);
 		const uint8_t *h = sqlite3_column_blob(q, 1);
 		size_t k, found = 0;
@@ -270,7 +294,8 @@ static int link_facts(struct crdt_store *s, struct facts *fs)
 	}
 	if (q && !rc && step != SQLITE_DONE)
 		rc = crdt_store_err(s, step);
-	sqlite3_finalize(q);
+	if (q)
+		crdt_reset(q);
 out:
 	free(ids);
 	free(hs);
@@ -711,25 +736,6 @@ int crdt_roles_derive(struct crdt_store *s, const uint8_t *creator,
 
 /* ---- seen lists --------------------------------------------------------- */
 
-/* The standing reports (crdt/community.h: superseded only by a report
- * that names them and may follow them). */
-static const char *const seen_checkin_sql =
-	"SELECT DISTINCT f.chash, f.created FROM checkins f WHERE f.member = ?1"
-	" AND NOT EXISTS (SELECT 1 FROM fact_seen s JOIN checkins g"
-	"  ON g.id = s.fact WHERE s.hash = f.chash AND g.member = ?1"
-	"  AND (f.author <> f.member OR g.author = f.member"
-	"   OR g.author IN (SELECT member FROM temp.coord)))"
-	" ORDER BY f.created DESC, f.chash LIMIT 64";
-
-static const char *const seen_moderation_sql =
-	"SELECT DISTINCT f.chash, f.created FROM moderation f"
-	" WHERE f.target = ?1"
-	" AND NOT EXISTS (SELECT 1 FROM fact_seen s JOIN moderation g"
-	"  ON g.id = s.fact WHERE s.hash = f.chash AND g.target = ?1)"
-	" ORDER BY f.created DESC, f.chash LIMIT 64";
-
-_Static_assert(CRDT_SEEN_MAX == 64, "LIMIT 64 above is CRDT_SEEN_MAX");
-
 /* The authority frontier: facts that are no other fact's parent. */
 static int seen_authority(struct crdt_store *s, struct crdt_buf *out)
 {
@@ -770,27 +776,28 @@ static int seen_authority(struct crdt_store *s, struct crdt_buf *out)
 int crdt_facts_seen(struct crdt_store *s, enum crdt_seen_kind kind,
 		    const uint8_t *key, struct crdt_buf *out)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
-	const char *sql = kind == CRDT_SEEN_CHECKIN ? seen_checkin_sql
-						    : seen_moderation_sql;
+	sqlite3_stmt *q;
 	int rc = 0, step;
 
 	crdt_buf_reset(out);
 	if (kind == CRDT_SEEN_AUTHORITY)
 		return seen_authority(s, out);
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	q = crdt_stmt(s, &facts_stmts,
+		      kind == CRDT_SEEN_CHECKIN ? F_SEEN_CHECKIN
+						: F_SEEN_MODERATION);
+	if (!q)
+		return KITH_EDB;
 	if (kind == CRDT_SEEN_CHECKIN)
 		sqlite3_bind_blob(q, 1, key, 32, SQLITE_STATIC);
 	else
 		sqlite3_bind_blob(q, 1, key, CRDT_ID_LEN, SQLITE_STATIC);
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
+	for (step = sqlite3_step(q); !rc && step == SQLITE_ROW;
+	     step = sqlite3_step(q))
 		if (sqlite3_column_bytes(q, 0) == CRDT_HASH_LEN)
 			rc = crdt_buf_put(out, sqlite3_column_blob(q, 0),
 					  CRDT_HASH_LEN);
 	if (!rc && step != SQLITE_DONE)
 		rc = crdt_store_err(s, step);
-	sqlite3_finalize(q);
+	crdt_reset(q);
 	return rc;
 }

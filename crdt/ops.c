@@ -13,12 +13,14 @@
 #include "schema.h"
 #include "search.h"
 
-/* Prepared-statement slots (query_sql.h gives ops.c 32..47). */
-enum { S_INVENTORY = CRDT_QSLOT_OPS, S_INVENTORY_ALL, S_VOLUNTEERS,
-       S_TOP_WISHES, S_ONE_WISH, S_WISH_ROW, S_WISH_FACTS, S_ITEMS_FTS,
-       S_ITEMS_CAT, S_ITEM_OK, S_VOL_MATCH, S_TERM_DOCS, S_HOURS, S_LEDGER,
-       S_LOANS, S_GRAM_DOCS };
-_Static_assert(S_GRAM_DOCS < CRDT_QSLOT_SEARCH, "ops.c has slots 32..47");
+/* The statements of this file (crdt/db.h), each defined by its SQL
+ * below; the table is at the end of the file. */
+enum { OPS_INVENTORY, OPS_INVENTORY_ALL, OPS_VOLUNTEERS, OPS_TOP_WISHES,
+       OPS_ONE_WISH, OPS_WISH_ROW, OPS_WISH_FACTS, OPS_ITEMS_FTS,
+       OPS_ITEMS_CAT, OPS_ITEM_OK, OPS_ITEM_COUNT, OPS_VOL_MATCH,
+       OPS_TERM_DOCS, OPS_GRAM_DOCS, OPS_HOURS, OPS_LEDGER, OPS_LOANS,
+       OPS_NSQL };
+static const struct crdt_stmts ops_stmts;
 _Static_assert(CRDT_MATCH_TERMS == CRDT_TERMS_WORDS &&
 		       CRDT_MATCH_GRAMS == CRDT_TERMS_GRAMS,
 	       "ops.h and search.h agree on the number of terms");
@@ -63,11 +65,10 @@ _Static_assert(CRDT_MATCH_POOL == 60, "POOL_STR must match CRDT_MATCH_POOL");
 	" ORDER BY building COLLATE NOCASE, category COLLATE NOCASE,"        \
 	" unit COLLATE NOCASE"
 
-static int inventory(struct crdt_store *s, int slot, const char *sql,
-		     const char *building, int64_t now, crdt_row_fn fn,
-		     void *ctx)
+static int inventory(struct crdt_store *s, int which, const char *building,
+		     int64_t now, crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, slot, sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, which);
 
 	if (!q)
 		return KITH_EDB;
@@ -80,15 +81,13 @@ static int inventory(struct crdt_store *s, int slot, const char *sql,
 int crdt_inventory(struct crdt_store *s, const char *building, int64_t now,
 		   crdt_row_fn fn, void *ctx)
 {
-	return inventory(s, S_INVENTORY, INVENTORY_SQL(BUILDING("m")),
-			 building, now, fn, ctx);
+	return inventory(s, OPS_INVENTORY, building, now, fn, ctx);
 }
 
 int crdt_inventory_totals(struct crdt_store *s, const char *building,
 			  int64_t now, crdt_row_fn fn, void *ctx)
 {
-	return inventory(s, S_INVENTORY_ALL, INVENTORY_SQL("'(all)'"), building,
-			 now, fn, ctx);
+	return inventory(s, OPS_INVENTORY_ALL, building, now, fn, ctx);
 }
 
 /* ---- volunteers --------------------------------------------------------- */
@@ -152,7 +151,7 @@ static int words_json(const char *s, char *out, size_t cap)
 	return 0;
 }
 
-static const char *const volunteers_sql =
+static const char volunteers_sql[] =
 	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
 	" m.available, " EARNED_Q("m") " / 4.0 AS hours"
 	" FROM members m"
@@ -169,7 +168,7 @@ int crdt_volunteers(struct crdt_store *s, const char *skill,
 		    const char *building, const char *near, crdt_row_fn fn,
 		    void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, S_VOLUNTEERS, volunteers_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, OPS_VOLUNTEERS);
 	char words[2 * CRDT_MAX_TEXT + 16];
 	int rc;
 
@@ -194,7 +193,7 @@ int crdt_volunteers(struct crdt_store *s, const char *skill,
  * cheap conditions come first so the status is worked out only for
  * wishes that can still be open; the wishes_urgency index hands rows over
  * in order, so this stops after ?2 of them. */
-static const char *const top_wishes_sql =
+static const char top_wishes_sql[] =
 	"SELECT w.rowid FROM wishes w"
 	" WHERE NOT w.withdrawn AND NOT w.confirmed"
 	"  AND (w.needed_by IS NULL OR w.needed_by >= ?1)"
@@ -203,10 +202,10 @@ static const char *const top_wishes_sql =
 	"  AND NOT " HIDDEN("w") " AND NOT " BLOCKED("w")
 	" ORDER BY coalesce(w.urgency, 2), w.created, w.id LIMIT ?2";
 
-static const char *const one_wish_sql =
+static const char one_wish_sql[] =
 	"SELECT w.rowid FROM wishes w WHERE w.id = ?1";
 
-static const char *const wish_row_sql =
+static const char wish_row_sql[] =
 	"SELECT " HEX("w.id") " AS id, w.title, " URGENCY("w") " AS urgency,"
 	" " WISH_STATUS("w", "?2") " AS status,"
 	" CASE w.kind WHEN 1 THEN 'service' ELSE 'material' END AS kind,"
@@ -216,7 +215,7 @@ static const char *const wish_row_sql =
 	" FROM wishes w LEFT JOIN members p ON p.id = w.author"
 	" WHERE w.rowid = ?1";
 
-static const char *const wish_facts_sql =
+static const char wish_facts_sql[] =
 	"SELECT w.author, w.title, w.category, w.description,"
 	" nullif(p.building, '')"
 	" FROM wishes w LEFT JOIN members p ON p.id = w.author"
@@ -272,7 +271,7 @@ static const char *const wish_facts_sql =
 	"  ON p.id = i.author"                                                \
 	" ORDER BY x.score DESC, x.words DESC, x.r, x.created DESC, x.iid"
 
-static const char *const items_fts_sql = ITEMS_SQL(
+static const char items_fts_sql[] = ITEMS_SQL(
 	"SELECT * FROM (SELECT rowid AS rid, rank AS r FROM items_fts"
 	"   WHERE ?4 IS NOT NULL AND items_fts MATCH ?4"
 	"   ORDER BY rank LIMIT " TEXT_STR ")"
@@ -280,11 +279,11 @@ static const char *const items_fts_sql = ITEMS_SQL(
 	"   FROM items_grams WHERE ?5 IS NOT NULL AND items_grams MATCH ?5"
 	"   ORDER BY rank LIMIT " TEXT_STR ")"
 	"   UNION ALL");
-static const char *const items_cat_sql = ITEMS_SQL("");
+static const char items_cat_sql[] = ITEMS_SQL("");
 
 /* Is candidate item ?1 (rowid) available, as `kith item list` says, and
  * neither hidden nor blocked?  ?2 now. */
-static const char *const item_ok_sql =
+static const char item_ok_sql[] =
 	"SELECT CASE WHEN " HIDDEN("i") " OR " BLOCKED("i") " THEN ''"
 	" ELSE " ITEM_STATUS("i", "?2") " END = 'available'"
 	" FROM items i WHERE i.rowid = ?1";
@@ -294,7 +293,7 @@ static const char *const item_ok_sql =
  * by every crdt_match (never stale), in the temp schema (nothing is
  * written to the replica).  Also views of the items' full-text
  * vocabularies, to tell rare words from common ones. */
-static const char *const vol_index_sql =
+static const char vol_index_sql[] =
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_items_vocab USING"
 	" fts5vocab(main, items_fts, row);"
 	"CREATE VIRTUAL TABLE IF NOT EXISTS temp.ops_grams_vocab USING"
@@ -320,7 +319,7 @@ static const char *const vol_index_sql =
 /* ?1 words, ?2 building, ?3 wish author, ?4 how many, ?5 grams (?1 or ?5
  * may be NULL).  The inner query ranks; hours are worked out only for the
  * few rows kept. */
-static const char *const vol_match_sql =
+static const char vol_match_sql[] =
 	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
 	" m.available, " EARNED_Q("m") " / 4.0 AS hours, x.same_building"
 	" FROM (SELECT v.id AS id,"
@@ -338,12 +337,12 @@ static const char *const vol_match_sql =
 
 /* How many items hold a word starting with ?1 (an upper bound: a post
  * with two such words counts twice). */
-static const char *const term_docs_sql =
+static const char term_docs_sql[] =
 	"SELECT coalesce(sum(doc), 0) FROM temp.ops_items_vocab"
 	" WHERE term >= ?1 AND term < ?1 || char(1114111)";
 /* The same for a CJK gram (a pair: exactly; a character: every pair it
  * starts, counted as above). */
-static const char *const gram_docs_sql =
+static const char gram_docs_sql[] =
 	"SELECT coalesce(sum(doc), 0) FROM temp.ops_grams_vocab"
 	" WHERE term >= ?1 AND term < ?1 || char(1114111)";
 
@@ -372,15 +371,15 @@ static void copy_text(char *dst, size_t cap, sqlite3_stmt *q, int col,
 
 static int wish_facts(struct crdt_store *s, int64_t rid, struct wish_facts *f)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, S_WISH_FACTS, wish_facts_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, OPS_WISH_FACTS);
 	int rc;
 
 	memset(f, 0, sizeof *f);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, rid);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	rc = crdt_step_row(s, q);
+	if (!rc) {
 		if (sqlite3_column_bytes(q, 0) == CRDT_PK_LEN)
 			memcpy(f->author, sqlite3_column_blob(q, 0),
 			       CRDT_PK_LEN);
@@ -392,12 +391,8 @@ static int wish_facts(struct crdt_store *s, int64_t rid, struct wish_facts *f)
 			  &f->has_category);
 		copy_text(f->building, sizeof f->building, q, 4,
 			  &f->has_building);
-		rc = 0;
-	} else {
-		rc = rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	return rc;
 }
 
@@ -418,7 +413,7 @@ struct matcher {
 static int item_ok(void *ctx, const struct crdt_row *row)
 {
 	struct matcher *m = ctx;
-	sqlite3_stmt *q = crdt_store_stmt(m->s, S_ITEM_OK, item_ok_sql);
+	sqlite3_stmt *q = crdt_stmt(m->s, &ops_stmts, OPS_ITEM_OK);
 	const struct crdt_col *rid = &row->c[row->n - 1];
 	struct crdt_row shown;
 	int rc, ok;
@@ -433,8 +428,7 @@ static int item_ok(void *ctx, const struct crdt_row *row)
 		rc = 0;
 	else
 		rc = crdt_store_err(m->s, rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (rc || !ok)
 		return rc;
 	shown = *row;
@@ -451,21 +445,21 @@ static int item_ok(void *ctx, const struct crdt_row *row)
  * on common words. */
 static int match_prepare(struct matcher *m)
 {
-	sqlite3 *db = crdt_store_db(m->s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q;
 	int rc;
 
 	if (m->indexed)
 		return 0;
-	rc = sqlite3_exec(db, vol_index_sql, NULL, NULL, NULL);
-	if (!rc)
-		rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &q,
-					NULL);
-	if (!rc && sqlite3_step(q) == SQLITE_ROW)
-		m->max_docs = sqlite3_column_int64(q, 0) / TERM_DOCS_SHARE;
-	sqlite3_finalize(q);
+	/* a script that creates and fills temp objects: sqlite3_exec */
+	rc = sqlite3_exec(crdt_store_db(m->s), vol_index_sql, NULL, NULL, NULL);
 	if (rc)
 		return crdt_store_err(m->s, rc);
+	q = crdt_stmt(m->s, &ops_stmts, OPS_ITEM_COUNT);
+	if (!q)
+		return KITH_EDB;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		m->max_docs = sqlite3_column_int64(q, 0) / TERM_DOCS_SHARE;
+	crdt_reset(q);
 	if (m->max_docs < TERM_DOCS_MIN)
 		m->max_docs = TERM_DOCS_MIN;
 	m->indexed = 1;
@@ -474,10 +468,10 @@ static int match_prepare(struct matcher *m)
 
 /* Which of the n terms (each tsize bytes at in) are worth looking for
  * among items: all but the too common ones (the rarest is kept if that
- * would leave none); copied to out, *nout of them.  slot/sql: the count
- * of items holding a term. */
-static int rare_terms(struct matcher *m, int slot, const char *sql,
-		      const char *in, int n, size_t tsize, char *out, int *nout)
+ * would leave none); copied to out, *nout of them.  which: the statement
+ * that counts the items holding a term. */
+static int rare_terms(struct matcher *m, int which, const char *in, int n,
+		      size_t tsize, char *out, int *nout)
 {
 	sqlite3_stmt *q;
 	int64_t docs, min_docs = -1;
@@ -486,7 +480,7 @@ static int rare_terms(struct matcher *m, int slot, const char *sql,
 	*nout = 0;
 	if (!n)
 		return 0;
-	q = crdt_store_stmt(m->s, slot, sql);
+	q = crdt_stmt(m->s, &ops_stmts, which);
 	if (!q)
 		return KITH_EDB;
 	for (i = 0; !rc && i < n; i++) {
@@ -518,12 +512,11 @@ static int item_terms(struct matcher *m, const struct crdt_terms *in,
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	rc = rare_terms(m, S_TERM_DOCS, term_docs_sql, in->v[0], in->n,
-			sizeof in->v[0], out->v[0], &out->n);
+	rc = rare_terms(m, OPS_TERM_DOCS, in->v[0], in->n, sizeof in->v[0],
+			out->v[0], &out->n);
 	if (!rc)
-		rc = rare_terms(m, S_GRAM_DOCS, gram_docs_sql, in->g[0],
-				in->ngrams, sizeof in->g[0], out->g[0],
-				&out->ngrams);
+		rc = rare_terms(m, OPS_GRAM_DOCS, in->g[0], in->ngrams,
+				sizeof in->g[0], out->g[0], &out->ngrams);
 	return rc;
 }
 
@@ -540,7 +533,7 @@ static int match_one(struct matcher *m, int64_t rid)
 	rc = wish_facts(s, rid, &f);
 	if (rc)
 		return rc;
-	q = crdt_store_stmt(s, S_WISH_ROW, wish_row_sql);
+	q = crdt_stmt(s, &ops_stmts, OPS_WISH_ROW);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, rid);
@@ -557,8 +550,8 @@ static int match_one(struct matcher *m, int64_t rid)
 	crdt_terms_words_fts(&it, words, sizeof words);
 	crdt_terms_grams_fts(&it, grams, sizeof grams);
 	q = words[0] || grams[0]
-		    ? crdt_store_stmt(s, S_ITEMS_FTS, items_fts_sql)
-		    : crdt_store_stmt(s, S_ITEMS_CAT, items_cat_sql);
+		    ? crdt_stmt(s, &ops_stmts, OPS_ITEMS_FTS)
+		    : crdt_stmt(s, &ops_stmts, OPS_ITEMS_CAT);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, f.author, CRDT_PK_LEN, SQLITE_STATIC);
@@ -579,7 +572,7 @@ static int match_one(struct matcher *m, int64_t rid)
 	crdt_terms_words_fts(&f.terms, words, sizeof words);
 	crdt_terms_grams_fts(&f.terms, grams, sizeof grams);
 	if (words[0] || grams[0]) {
-		q = crdt_store_stmt(s, S_VOL_MATCH, vol_match_sql);
+		q = crdt_stmt(s, &ops_stmts, OPS_VOL_MATCH);
 		if (!q)
 			return KITH_EDB;
 		if (words[0])
@@ -607,25 +600,25 @@ static int wish_rowids(struct crdt_store *s, const uint8_t *wish, int nwishes,
 
 	*n = 0;
 	if (wish) {
-		q = crdt_store_stmt(s, S_ONE_WISH, one_wish_sql);
+		q = crdt_stmt(s, &ops_stmts, OPS_ONE_WISH);
 		if (!q)
 			return KITH_EDB;
 		sqlite3_bind_blob(q, 1, wish, CRDT_ID_LEN, SQLITE_STATIC);
 	} else {
-		q = crdt_store_stmt(s, S_TOP_WISHES, top_wishes_sql);
+		q = crdt_stmt(s, &ops_stmts, OPS_TOP_WISHES);
 		if (!q)
 			return KITH_EDB;
 		sqlite3_bind_int64(q, 1, now);
 		sqlite3_bind_int(q, 2, nwishes);
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW && *n < nwishes)
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW && *n < nwishes;
+	     rc = sqlite3_step(q))
 		rids[(*n)++] = sqlite3_column_int64(q, 0);
 	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 		rc = 0;
 	else
 		rc = crdt_store_err(s, rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (!rc && wish && !*n)
 		rc = KITH_ENOTFOUND;
 	return rc;
@@ -636,24 +629,29 @@ static int wish_rowids(struct crdt_store *s, const uint8_t *wish, int nwishes,
 int crdt_match(struct crdt_store *s, const uint8_t *wish, int nwishes,
 	       int per_wish, int64_t now, const struct crdt_match_out *out)
 {
-	sqlite3 *db = crdt_store_db(s);
 	struct matcher m = { s, now, per_wish, 0, 0, 0, 0, out };
 	int64_t rids[MATCH_MAX_WISHES];
-	int own_tx = sqlite3_get_autocommit(db);
+	int own_tx = !crdt_store_in_tx(s);
 	int rc, n, i;
 
 	if (wish)
 		nwishes = 1;
 	if (nwishes < 1 || nwishes > MATCH_MAX_WISHES || per_wish < 1)
 		return KITH_EINVAL;
-	/* one read snapshot for the whole answer */
-	if (own_tx && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	/* one read snapshot for the whole answer, without the write lock
+	 * (only this connection's temp objects are written) */
+	if (own_tx) {
+		rc = crdt_store_begin_read(s);
+		if (rc)
+			return rc;
+	}
 	rc = wish_rowids(s, wish, nwishes, now, rids, &n);
 	for (i = 0; !rc && i < n; i++)
 		rc = match_one(&m, rids[i]);
-	if (own_tx)
-		sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+	if (own_tx && rc)
+		crdt_store_rollback(s);
+	else if (own_tx)
+		rc = crdt_store_commit(s);
 	return rc;
 }
 
@@ -667,29 +665,25 @@ int crdt_match(struct crdt_store *s, const uint8_t *wish, int nwishes,
 	"  WHERE w.confirmed AND w.author = " m ".id AND c.author <> " m     \
 	".id AND " VERIFIED("c.author") " AND " VERIFIED("w.author") "), 0)"
 
-static const char *const hours_sql =
+static const char hours_sql[] =
 	"SELECT " EARNED_Q("m") ", " GIVEN_Q("m") " FROM (SELECT ?1 AS id) m";
 
 int crdt_hours_totals(struct crdt_store *s, const uint8_t pk[32],
 		      struct crdt_hours *out)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, S_HOURS, hours_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, OPS_HOURS);
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	rc = crdt_step_row(s, q);
+	if (!rc) {
 		out->earned_q = sqlite3_column_int64(q, 0);
 		out->given_q = sqlite3_column_int64(q, 1);
-		rc = 0;
-	} else {
-		rc = crdt_store_err(s, rc);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	return rc;
 }
 
@@ -708,7 +702,7 @@ int crdt_hours_totals(struct crdt_store *s, const uint8_t pk[32],
 	VERIFIED("w.author")
 
 /* In the order of the confirmations' clocks (HLC, finer than at_ms). */
-static const char *const ledger_sql =
+static const char ledger_sql[] =
 	"SELECT wish, title, at_ms, direction, counterpart, counterpart_name,"
 	" quarters, hours FROM ("
 	LEDGER_PART("earned", "", "c.author", "w.author")
@@ -719,7 +713,7 @@ static const char *const ledger_sql =
 int crdt_hours_ledger(struct crdt_store *s, const uint8_t pk[32],
 		      crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, S_LEDGER, ledger_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, OPS_LEDGER);
 
 	if (!q)
 		return KITH_EDB;
@@ -730,7 +724,7 @@ int crdt_hours_ledger(struct crdt_store *s, const uint8_t pk[32],
 /* ---- loans -------------------------------------------------------------- */
 
 /* A loan counts when the item's owner recorded it (as in ITEM_STATUS). */
-static const char *const loans_sql =
+static const char loans_sql[] =
 	"SELECT " HEX("l.id") " AS loan, " HEX("i.id") " AS item, i.title,"
 	" CASE WHEN l.borrower = ?1 THEN 'borrowed' ELSE 'lent' END AS role,"
 	" " HEX("CASE WHEN l.borrower = ?1 THEN l.author ELSE l.borrower END")
@@ -747,7 +741,7 @@ static const char *const loans_sql =
 int crdt_loans_due(struct crdt_store *s, const uint8_t pk[32], int64_t now,
 		   int64_t within_s, crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, S_LOANS, loans_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &ops_stmts, OPS_LOANS);
 
 	if (!q)
 		return KITH_EDB;
@@ -756,3 +750,26 @@ int crdt_loans_due(struct crdt_store *s, const uint8_t pk[32], int64_t now,
 	sqlite3_bind_int64(q, 3, within_s);
 	return crdt_rows(s, q, fn, ctx);
 }
+
+/* ---- the statements ----------------------------------------------------- */
+
+static const char *const ops_sql[OPS_NSQL] = {
+	[OPS_INVENTORY] = INVENTORY_SQL(BUILDING("m")),
+	[OPS_INVENTORY_ALL] = INVENTORY_SQL("'(all)'"),
+	[OPS_VOLUNTEERS] = volunteers_sql,
+	[OPS_TOP_WISHES] = top_wishes_sql,
+	[OPS_ONE_WISH] = one_wish_sql,
+	[OPS_WISH_ROW] = wish_row_sql,
+	[OPS_WISH_FACTS] = wish_facts_sql,
+	[OPS_ITEMS_FTS] = items_fts_sql,
+	[OPS_ITEMS_CAT] = items_cat_sql,
+	[OPS_ITEM_OK] = item_ok_sql,
+	[OPS_ITEM_COUNT] = "SELECT count(*) FROM items",
+	[OPS_VOL_MATCH] = vol_match_sql,
+	[OPS_TERM_DOCS] = term_docs_sql,
+	[OPS_GRAM_DOCS] = gram_docs_sql,
+	[OPS_HOURS] = hours_sql,
+	[OPS_LEDGER] = ledger_sql,
+	[OPS_LOANS] = loans_sql,
+};
+static const struct crdt_stmts ops_stmts = CRDT_STMTS(ops_sql);

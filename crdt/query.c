@@ -8,13 +8,18 @@
 #include "schema.h"
 #include "search.h"
 
-/* Prepared-statement slots in the store. */
-enum { Q_ITEMS, Q_WISHES, Q_CLAIMS, Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH,
-       Q_INFO_CLAIM, Q_INFO_LOAN, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
-       Q_ITEMS_SEARCH, Q_WISHES_SEARCH, Q_NAME, Q_BY_NAME, Q_SHARED,
-       Q_RESOLVE /* + rtype: one per record type */ };
-/* query.c's slots are 0..31 (db.h) */
-_Static_assert(Q_RESOLVE + CRDT_R_MAX < CRDT_QSLOT_OPS, "query.c slots");
+/* The statements of this file (crdt/db.h): query_sql below.  A list's
+ * search form follows its plain one (query_list). */
+enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_WISHES, Q_WISHES_SEARCH, Q_CLAIMS,
+       Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH, Q_INFO_CLAIM, Q_INFO_LOAN,
+       Q_BY_NAME, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
+       Q_NSQL };
+/* Built from the schema, per record type: the id range of crdt_resolve
+ * and the table walk of crdt_digest. */
+#define Q_RESOLVE(rtype) (rtype)
+#define Q_DIGEST(rtype) (CRDT_R_MAX + 1 + (rtype))
+static const struct crdt_stmts query_built =
+	CRDT_STMTS_BUILT(Q_DIGEST(CRDT_R_MAX + 1));
 
 /* Every word of the JSON array p (NULL: none) occurs in the title or
  * description of t as it is, ASCII case aside (crdt/search.h: words that
@@ -63,9 +68,6 @@ _Static_assert(Q_RESOLVE + CRDT_R_MAX < CRDT_QSLOT_OPS, "query.c slots");
 	"  AND NOT hidden AND NOT blocked))"                                  \
 	"  AND (NOT ?8 OR (status = 'on_loan' AND due IS NOT NULL AND due < ?7))"
 
-static const char *const item_sql = ITEM_SQL("");
-static const char *const item_search_sql = ITEM_SQL(SEARCH_ROWS("items", "i"));
-
 #define CLAIM_STATUS                                                          \
 	"CASE WHEN c.cancelled THEN 'cancelled'"                              \
 	" WHEN w.confirmed AND w.accepted_claim = c.id THEN 'confirmed'"     \
@@ -103,24 +105,68 @@ static const char *const item_search_sql = ITEM_SQL(SEARCH_ROWS("items", "i"));
 	"  ELSE status NOT IN ('confirmed', 'withdrawn', 'expired') END"      \
 	"  AND (?3 IS NULL OR status = ?3)"
 
-static const char *const wish_sql = WISH_SQL("");
-static const char *const wish_search_sql =
-	WISH_SQL(SEARCH_ROWS("wishes", "w"));
-
-static const char *const claims_sql =
-	"SELECT " HEX("c.id") " AS id, " HEX("c.author") " AS claimant,"
-	" c.quantity, " CLAIM_STATUS " AS status, c.note,"
-	" (SELECT name FROM members m WHERE m.id = c.author) AS claimant_name"
-	" FROM claims c LEFT JOIN wishes w ON w.id = c.target"
-	" WHERE c.target = ?1 ORDER BY c.created, c.id";
-
-static const char *const members_sql =
-	"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit, m.skills,"
-	" " EARNED_Q("m") " / 4.0 AS hours,"
-	" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"
-	"  AS forked"
-	" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
-	" ORDER BY m.name COLLATE NOCASE, m.id";
+static const char *const query_sql[Q_NSQL] = {
+	[Q_ITEMS] = ITEM_SQL(""),
+	[Q_ITEMS_SEARCH] = ITEM_SQL(SEARCH_ROWS("items", "i")),
+	[Q_WISHES] = WISH_SQL(""),
+	[Q_WISHES_SEARCH] = WISH_SQL(SEARCH_ROWS("wishes", "w")),
+	[Q_CLAIMS] =
+		"SELECT " HEX("c.id") " AS id, " HEX("c.author") " AS claimant,"
+		" c.quantity, " CLAIM_STATUS " AS status, c.note,"
+		" (SELECT name FROM members m WHERE m.id = c.author)"
+		" AS claimant_name"
+		" FROM claims c LEFT JOIN wishes w ON w.id = c.target"
+		" WHERE c.target = ?1 ORDER BY c.created, c.id",
+	[Q_MEMBERS] =
+		"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit,"
+		" m.skills, " EARNED_Q("m") " / 4.0 AS hours,"
+		" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"
+		"  AS forked"
+		" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
+		" ORDER BY m.name COLLATE NOCASE, m.id",
+	/* crdt_record_info: the same columns for every type */
+	[Q_INFO_ITEM] =
+		"SELECT i.author, NULL, i.withdrawn, 0, NULL,"
+		" (SELECT count(*) FROM claims c WHERE c.target = i.id AND "
+		ACTIVE_CLAIM("i") "),"
+		" (SELECT c.id FROM claims c WHERE c.target = i.id AND "
+		ACTIVE_CLAIM("i") " ORDER BY c.created, c.id LIMIT 1),"
+		" (SELECT l.id FROM loans l WHERE l.item = i.id"
+		"  AND l.author = i.author AND NOT l.returned"
+		"  ORDER BY l.created DESC LIMIT 1)"
+		" FROM items i WHERE i.id = ?1",
+	[Q_INFO_WISH] =
+		"SELECT w.author, NULL, w.withdrawn, w.confirmed, w.accepted_claim,"
+		" (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
+		ACTIVE_CLAIM("w") "),"
+		" (SELECT c.id FROM claims c WHERE c.target = w.id AND "
+		ACTIVE_CLAIM("w") " ORDER BY c.created, c.id LIMIT 1), NULL"
+		" FROM wishes w WHERE w.id = ?1",
+	[Q_INFO_CLAIM] =
+		"SELECT c.author, c.target, c.cancelled, c.delivered, NULL, 0,"
+		" NULL, NULL FROM claims c WHERE c.id = ?1",
+	[Q_INFO_LOAN] =
+		"SELECT l.author, l.item, l.returned, 0, NULL, 0, NULL, NULL"
+		" FROM loans l WHERE l.id = ?1",
+	[Q_BY_NAME] = "SELECT id FROM members WHERE name = ?1"
+		      " COLLATE NOCASE LIMIT 2",
+	[Q_SHARED] = "SELECT name FROM members WHERE name <> ''"
+		     " GROUP BY name COLLATE NOCASE HAVING count(*) > 1",
+	[Q_NAME] = "SELECT name FROM members WHERE id = ?1",
+	[Q_COUNTS] =
+		"SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM"
+		" items WHERE NOT withdrawn), (SELECT count(*) FROM wishes),"
+		" (SELECT count(*) FROM changes), (SELECT count(*) FROM authors),"
+		" (SELECT count(*) FROM wishes w WHERE NOT withdrawn"
+		"  AND NOT confirmed AND (needed_by IS NULL OR needed_by >= ?1)"
+		"  AND " LAST_EDIT("w", "?1") " + " WISH_TTL " >= ?1)",
+	[Q_PRIV_WISH] = "SELECT private FROM wishes WHERE id = ?1",
+	[Q_PRIV_MEMBER] = "SELECT private FROM members WHERE id = ?1",
+};
+static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
+_Static_assert(Q_ITEMS_SEARCH == Q_ITEMS + 1 &&
+		       Q_WISHES_SEARCH == Q_WISHES + 1,
+	       "a list's search form follows it");
 
 const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
 {
@@ -132,136 +178,78 @@ const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
 	return NULL;
 }
 
-int crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx)
+/* What a list of posts is asked (crdt_query_items, crdt_query_wishes):
+ * ?1 author, ?2 kind or urgency (-1: any), ?3 category or status, ?5 id,
+ * ?6 all, ?7 now, ?8 overdue only (items), and a search (NULL: none). */
+struct list_args {
+	const uint8_t *author;
+	int number;
+	const char *text;
+	const uint8_t *id;
+	int all, overdue;
+	const char *search;
+};
+
+/* Run the list in plain or, with a search, in its search form (the next
+ * statement of the table): the search is compiled and bound to ?4
+ * (words), ?9 (CJK grams) and ?10 (words that must occur as they are). */
+static int query_list(struct crdt_store *s, int plain,
+		      const struct list_args *a, int64_t now, crdt_row_fn fn,
+		      void *ctx)
 {
-	struct crdt_row row;
-	int rc, cb = 0, i;
+	struct crdt_search search;
+	sqlite3_stmt *q;
+	int rc, searching;
 
-	while (!cb && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-		row.n = sqlite3_column_count(q);
-		if (row.n > CRDT_MAX_COLS)
-			row.n = CRDT_MAX_COLS;
-		for (i = 0; i < row.n; i++) {
-			struct crdt_col *c = &row.c[i];
-
-			c->name = sqlite3_column_name(q, i);
-			c->i = 0;
-			c->d = 0;
-			c->s = NULL;
-			switch (sqlite3_column_type(q, i)) {
-			case SQLITE_INTEGER:
-				c->type = CRDT_COL_INT;
-				c->i = sqlite3_column_int64(q, i);
-				c->d = (double)c->i;
-				break;
-			case SQLITE_FLOAT:
-				c->type = CRDT_COL_REAL;
-				c->d = sqlite3_column_double(q, i);
-				break;
-			case SQLITE_NULL:
-				c->type = CRDT_COL_NULL;
-				break;
-			default:
-				c->type = strcmp(c->name, "claims")
-						  ? CRDT_COL_TEXT
-						  : CRDT_COL_JSON;
-				c->s = (const char *)sqlite3_column_text(q, i);
-				break;
-			}
-		}
-		cb = fn(ctx, &row);
-	}
-	if (!cb && rc != SQLITE_DONE)
-		cb = crdt_store_err(s, rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return cb;
-}
-
-/* The statement for a query with this search (NULL: none), compiled into
- * q and bound to ?4 (words), ?9 (CJK grams) and ?10 (words that must
- * occur as they are): plain, or driven by the search's index.  q outlives
- * the steps.  *rc gets 0 or the error (then NULL is returned). */
-static sqlite3_stmt *search_stmt(struct crdt_store *s, int plain_slot,
-				 const char *plain_sql, int search_slot,
-				 const char *search_sql, const char *search,
-				 struct crdt_search *q, int *rc)
-{
-	sqlite3_stmt *stmt;
-
-	*rc = search ? crdt_search_compile(q, search) : 0;
-	if (*rc)
-		return NULL;
-	if (search && (q->words[0] || q->grams[0]))
-		stmt = crdt_store_stmt(s, search_slot, search_sql);
-	else
-		stmt = crdt_store_stmt(s, plain_slot, plain_sql);
-	if (!stmt) {
-		*rc = KITH_EDB;
-		return NULL;
-	}
-	if (search && q->words[0])
-		sqlite3_bind_text(stmt, 4, q->words, -1, SQLITE_STATIC);
-	if (search && q->grams[0])
-		sqlite3_bind_text(stmt, 9, q->grams, -1, SQLITE_STATIC);
-	if (search && q->verify[0])
-		sqlite3_bind_text(stmt, 10, q->verify, -1, SQLITE_STATIC);
-	return stmt;
+	rc = a->search ? crdt_search_compile(&search, a->search) : 0;
+	if (rc)
+		return rc;
+	searching = a->search && (search.words[0] || search.grams[0]);
+	q = crdt_stmt(s, &query_stmts, searching ? plain + 1 : plain);
+	if (!q)
+		return KITH_EDB;
+	if (a->search && search.words[0])
+		sqlite3_bind_text(q, 4, search.words, -1, SQLITE_STATIC);
+	if (a->search && search.grams[0])
+		sqlite3_bind_text(q, 9, search.grams, -1, SQLITE_STATIC);
+	if (a->search && search.verify[0])
+		sqlite3_bind_text(q, 10, search.verify, -1, SQLITE_STATIC);
+	if (a->author)
+		sqlite3_bind_blob(q, 1, a->author, CRDT_PK_LEN, SQLITE_STATIC);
+	if (a->number >= 0)
+		sqlite3_bind_int(q, 2, a->number);
+	if (a->text)
+		sqlite3_bind_text(q, 3, a->text, -1, SQLITE_STATIC);
+	if (a->id)
+		sqlite3_bind_blob(q, 5, a->id, CRDT_ID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, a->all || a->id);
+	sqlite3_bind_int64(q, 7, now);
+	sqlite3_bind_int(q, 8, a->overdue);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 		     int64_t now, crdt_row_fn fn, void *ctx)
 {
-	struct crdt_search search;
-	sqlite3_stmt *q;
-	int rc;
+	struct list_args a = { f->author, f->kind, f->category, f->id,
+			       f->all, f->overdue, f->search };
 
-	q = search_stmt(s, Q_ITEMS, item_sql, Q_ITEMS_SEARCH, item_search_sql,
-			f->search, &search, &rc);
-	if (!q)
-		return rc;
-	if (f->author)
-		sqlite3_bind_blob(q, 1, f->author, CRDT_PK_LEN, SQLITE_STATIC);
-	if (f->kind >= 0)
-		sqlite3_bind_int(q, 2, f->kind);
-	if (f->category)
-		sqlite3_bind_text(q, 3, f->category, -1, SQLITE_STATIC);
-	if (f->id)
-		sqlite3_bind_blob(q, 5, f->id, CRDT_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(q, 6, f->all || f->id);
-	sqlite3_bind_int64(q, 7, now);
-	sqlite3_bind_int(q, 8, f->overdue);
-	return crdt_rows(s, q, fn, ctx);
+	return query_list(s, Q_ITEMS, &a, now, fn, ctx);
 }
 
 int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 		      int64_t now, crdt_row_fn fn, void *ctx)
 {
-	struct crdt_search search;
-	sqlite3_stmt *q;
-	int rc;
+	struct list_args a = { f->author, f->urgency, f->status, f->id,
+			       f->all, 0, f->search };
 
-	q = search_stmt(s, Q_WISHES, wish_sql, Q_WISHES_SEARCH, wish_search_sql,
-			f->search, &search, &rc);
-	if (!q)
-		return rc;
-	if (f->author)
-		sqlite3_bind_blob(q, 1, f->author, CRDT_PK_LEN, SQLITE_STATIC);
-	if (f->urgency >= 0)
-		sqlite3_bind_int(q, 2, f->urgency);
-	if (f->status)
-		sqlite3_bind_text(q, 3, f->status, -1, SQLITE_STATIC);
-	if (f->id)
-		sqlite3_bind_blob(q, 5, f->id, CRDT_ID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int(q, 6, f->all || f->id);
-	sqlite3_bind_int64(q, 7, now);
-	return crdt_rows(s, q, fn, ctx);
+	return query_list(s, Q_WISHES, &a, now, fn, ctx);
 }
 
 int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
 		      crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, Q_CLAIMS, claims_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_CLAIMS);
 
 	if (!q)
 		return KITH_EDB;
@@ -272,7 +260,7 @@ int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
 int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
 		       void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, Q_MEMBERS, members_sql);
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_MEMBERS);
 
 	if (!q)
 		return KITH_EDB;
@@ -282,32 +270,6 @@ int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
 }
 
 /* ---- record facts ------------------------------------------------------ */
-
-static const char *const info_sql[] = {
-	[CRDT_R_ITEM] =
-		"SELECT i.author, NULL, i.withdrawn, 0, NULL,"
-		" (SELECT count(*) FROM claims c WHERE c.target = i.id AND "
-		ACTIVE_CLAIM("i") "),"
-		" (SELECT c.id FROM claims c WHERE c.target = i.id AND "
-		ACTIVE_CLAIM("i") " ORDER BY c.created, c.id LIMIT 1),"
-		" (SELECT l.id FROM loans l WHERE l.item = i.id"
-		"  AND l.author = i.author AND NOT l.returned"
-		"  ORDER BY l.created DESC LIMIT 1)"
-		" FROM items i WHERE i.id = ?1",
-	[CRDT_R_WISH] =
-		"SELECT w.author, NULL, w.withdrawn, w.confirmed, w.accepted_claim,"
-		" (SELECT count(*) FROM claims c WHERE c.target = w.id AND "
-		ACTIVE_CLAIM("w") "),"
-		" (SELECT c.id FROM claims c WHERE c.target = w.id AND "
-		ACTIVE_CLAIM("w") " ORDER BY c.created, c.id LIMIT 1), NULL"
-		" FROM wishes w WHERE w.id = ?1",
-	[CRDT_R_CLAIM] =
-		"SELECT c.author, c.target, c.cancelled, c.delivered, NULL, 0,"
-		" NULL, NULL FROM claims c WHERE c.id = ?1",
-	[CRDT_R_LOAN] =
-		"SELECT l.author, l.item, l.returned, 0, NULL, 0, NULL, NULL"
-		" FROM loans l WHERE l.id = ?1",
-};
 
 static void copy_id(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, int *has)
 {
@@ -322,22 +284,22 @@ static void copy_id(uint8_t *dst, size_t n, sqlite3_stmt *q, int col, int *has)
 int crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 		     struct crdt_record_info *info)
 {
-	static const int slot[] = { [CRDT_R_ITEM] = Q_INFO_ITEM,
-				    [CRDT_R_WISH] = Q_INFO_WISH,
-				    [CRDT_R_CLAIM] = Q_INFO_CLAIM,
-				    [CRDT_R_LOAN] = Q_INFO_LOAN };
+	static const int which[] = { [CRDT_R_ITEM] = Q_INFO_ITEM,
+				     [CRDT_R_WISH] = Q_INFO_WISH,
+				     [CRDT_R_CLAIM] = Q_INFO_CLAIM,
+				     [CRDT_R_LOAN] = Q_INFO_LOAN };
 	sqlite3_stmt *q;
 	int rc;
 
 	memset(info, 0, sizeof *info);
 	if (rtype < CRDT_R_ITEM || rtype > CRDT_R_LOAN)
 		return KITH_EINVAL;
-	q = crdt_store_stmt(s, slot[rtype], info_sql[rtype]);
+	q = crdt_stmt(s, &query_stmts, which[rtype]);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	rc = crdt_step_row(s, q);
+	if (!rc) {
 		info->rtype = (uint8_t)rtype;
 		memcpy(info->id, id, CRDT_ID_LEN);
 		copy_id(info->author, CRDT_PK_LEN, q, 0, NULL);
@@ -348,14 +310,8 @@ int crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 		info->active_claims = sqlite3_column_int(q, 5);
 		copy_id(info->one_claim, CRDT_ID_LEN, q, 6, NULL);
 		copy_id(info->active_loan, CRDT_ID_LEN, q, 7, &info->has_loan);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = KITH_ENOTFOUND;
-	} else {
-		rc = crdt_store_err(s, rc);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (!rc && rtype == CRDT_R_CLAIM) {
 		struct crdt_record_info t;
 
@@ -372,20 +328,17 @@ int crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 
 static int resolve_name(struct crdt_store *s, const char *name, uint8_t *out)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, Q_BY_NAME,
-					  "SELECT id FROM members WHERE name = ?1"
-					  " COLLATE NOCASE LIMIT 2");
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_BY_NAME);
 	int rc, found = 0;
 
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW; rc = sqlite3_step(q)) {
 		if (found++ == 0)
 			memcpy(out, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (rc != SQLITE_DONE)
 		return crdt_store_err(s, rc);
 	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
@@ -397,8 +350,7 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 	const struct crdt_rschema *r = crdt_schema((unsigned)rtype);
 	size_t len = strlen(prefix), idlen, i;
 	uint8_t lo[CRDT_PK_LEN], hi[CRDT_PK_LEN];
-	sqlite3_stmt *q = NULL;
-	char sql[128];
+	sqlite3_stmt *q;
 	int rc, found = 0, ishex = 1;
 
 	if (!r)
@@ -428,21 +380,25 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 		}
 	}
 	/* lists ask this once per row (short ids): prepared once per type */
-	snprintf(sql, sizeof sql,
-		 "SELECT id FROM %s WHERE id BETWEEN ?1 AND ?2 LIMIT 2",
-		 r->table);
-	q = crdt_store_stmt(s, Q_RESOLVE + rtype, sql);
+	q = crdt_stmt_cached(s, &query_built, Q_RESOLVE(rtype));
+	if (!q) {
+		char sql[128];
+
+		snprintf(sql, sizeof sql,
+			 "SELECT id FROM %s WHERE id BETWEEN ?1 AND ?2 LIMIT 2",
+			 r->table);
+		q = crdt_stmt_sql(s, &query_built, Q_RESOLVE(rtype), sql);
+	}
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, lo, (int)idlen, SQLITE_STATIC);
 	sqlite3_bind_blob(q, 2, hi, (int)idlen, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	for (rc = sqlite3_step(q); rc == SQLITE_ROW; rc = sqlite3_step(q)) {
 		if (found++ == 0 &&
 		    (size_t)sqlite3_column_bytes(q, 0) == idlen)
 			memcpy(out, sqlite3_column_blob(q, 0), idlen);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (rc != SQLITE_DONE)
 		return crdt_store_err(s, rc);
 	if (!found && rtype == CRDT_R_MEMBER)
@@ -452,10 +408,7 @@ int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 
 int crdt_shared_names(struct crdt_store *s, crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = crdt_store_stmt(
-		s, Q_SHARED,
-		"SELECT name FROM members WHERE name <> ''"
-		" GROUP BY name COLLATE NOCASE HAVING count(*) > 1");
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_SHARED);
 
 	return q ? crdt_rows(s, q, fn, ctx) : KITH_EDB;
 }
@@ -463,8 +416,7 @@ int crdt_shared_names(struct crdt_store *s, crdt_row_fn fn, void *ctx)
 int crdt_member_name(struct crdt_store *s, const uint8_t pk[32], char *out,
 		     size_t cap)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, Q_NAME,
-					  "SELECT name FROM members WHERE id = ?1");
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_NAME);
 	int rc;
 
 	if (cap)
@@ -472,22 +424,30 @@ int crdt_member_name(struct crdt_store *s, const uint8_t pk[32], char *out,
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, pk, 32, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW && cap &&
-	    sqlite3_column_type(q, 0) == SQLITE_TEXT)
+	rc = crdt_step_row(s, q);
+	if (!rc && cap && sqlite3_column_type(q, 0) == SQLITE_TEXT)
 		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(q, 0));
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	if (rc == SQLITE_ROW)
-		return 0;
-	return rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
+	crdt_reset(q);
+	return rc;
 }
 
 /* ---- digest ------------------------------------------------------------ */
 
+/* The walk of one view table in id order, built once per type. */
+static sqlite3_stmt *digest_stmt(struct crdt_store *s,
+				 const struct crdt_rschema *r)
+{
+	sqlite3_stmt *q = crdt_stmt_cached(s, &query_built, Q_DIGEST(r->rtype));
+	char sql[128];
+
+	if (q)
+		return q;
+	snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY id", r->table);
+	return crdt_stmt_sql(s, &query_built, Q_DIGEST(r->rtype), sql);
+}
+
 int crdt_digest(struct crdt_store *s, char out[65])
 {
-	sqlite3 *db = crdt_store_db(s);
 	struct crdt_hasher hs;
 	uint8_t h[CRDT_HASH_LEN];
 	struct crdt_buf b;
@@ -499,14 +459,11 @@ int crdt_digest(struct crdt_store *s, char out[65])
 	crdt_buf_init(&b, 1u << 20);
 	for (t = 1; !rc && t <= CRDT_R_MAX; t++) {
 		const struct crdt_rschema *r = crdt_schema((unsigned)t);
-		sqlite3_stmt *q = NULL;
-		char sql[128];
+		sqlite3_stmt *q = digest_stmt(s, r);
 		int i, n;
 
-		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY id",
-			 r->table);
-		if (sqlite3_prepare_v2(db, sql, -1, &q, NULL)) {
-			rc = crdt_store_err(s, sqlite3_errcode(db));
+		if (!q) {
+			rc = KITH_EDB;
 			break;
 		}
 		crdt_hasher_update(&hs, r->table, strlen(r->table) + 1);
@@ -530,7 +487,7 @@ int crdt_digest(struct crdt_store *s, char out[65])
 			if (!rc)
 				crdt_hasher_update(&hs, b.data, b.len);
 		}
-		sqlite3_finalize(q);
+		crdt_reset(q);
 	}
 	crdt_hasher_final(&hs, h);
 	if (!rc)
@@ -541,34 +498,23 @@ int crdt_digest(struct crdt_store *s, char out[65])
 
 int crdt_counts(struct crdt_store *s, int64_t now, struct crdt_counts *c)
 {
-	sqlite3_stmt *q = crdt_store_stmt(
-		s, Q_COUNTS,
-		"SELECT (SELECT count(*) FROM members), (SELECT count(*) FROM items"
-		" WHERE NOT withdrawn), (SELECT count(*) FROM wishes),"
-		" (SELECT count(*) FROM changes), (SELECT count(*) FROM authors),"
-		" (SELECT count(*) FROM wishes w WHERE NOT withdrawn AND NOT confirmed"
-		"  AND (needed_by IS NULL OR needed_by >= ?1)"
-		"  AND " LAST_EDIT("w", "?1") " + " WISH_TTL " >= ?1)");
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_COUNTS);
 	int rc;
 
 	memset(c, 0, sizeof *c);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, now);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	rc = crdt_step_row(s, q);
+	if (!rc) {
 		c->members = sqlite3_column_int64(q, 0);
 		c->items = sqlite3_column_int64(q, 1);
 		c->wishes = sqlite3_column_int64(q, 2);
 		c->changes = sqlite3_column_int64(q, 3);
 		c->authors = sqlite3_column_int64(q, 4);
 		c->open_wishes = sqlite3_column_int64(q, 5);
-		rc = 0;
-	} else {
-		rc = crdt_store_err(s, rc);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	return rc;
 }
 
@@ -584,30 +530,22 @@ int crdt_query_private(struct crdt_store *s, int rtype, const uint8_t *id,
 	*len = 0;
 	if (rtype != CRDT_R_WISH && !member)
 		return KITH_EINVAL;
-	q = crdt_store_stmt(s, member ? Q_PRIV_MEMBER : Q_PRIV_WISH,
-			    member ? "SELECT private FROM members WHERE id = ?1"
-				   : "SELECT private FROM wishes WHERE id = ?1");
+	q = crdt_stmt(s, &query_stmts, member ? Q_PRIV_MEMBER : Q_PRIV_WISH);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, id, member ? CRDT_PK_LEN : CRDT_ID_LEN,
 			  SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
+	rc = crdt_step_row(s, q);
+	if (!rc) {
 		size_t n = (size_t)sqlite3_column_bytes(q, 0);
 
-		rc = 0;
 		if (n > cap)
 			rc = KITH_ETOOBIG;
 		else if (n)
 			memcpy(out, sqlite3_column_blob(q, 0), n);
 		if (!rc)
 			*len = n;
-	} else if (rc == SQLITE_DONE) {
-		rc = KITH_ENOTFOUND;
-	} else {
-		rc = crdt_store_err(s, rc);
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	return rc;
 }

@@ -11,8 +11,7 @@
  * (moderation, members) and s (fact_seen); callers must not use those
  * for t.
  *
- * Prepared-statement slots (crdt_store_stmt) are split between modules
- * in db.h.
+ * Each module prepares its statements from its own table (crdt/db.h).
  */
 #ifndef KITH_QUERY_SQL_H
 #define KITH_QUERY_SQL_H

@@ -226,7 +226,7 @@ int crdt_replica_keep_head(struct crdt_replica *r)
 	rc = head_to_record(r, &h);
 	if (rc <= 0)
 		return rc;
-	own_tx = sqlite3_get_autocommit(crdt_store_db(r->store));
+	own_tx = !crdt_store_in_tx(r->store);
 	if (own_tx) {
 		rc = crdt_store_begin(r->store);
 		if (rc)
@@ -249,7 +249,7 @@ int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 	struct crdt_change c;
 	struct crdt_author a;
 	struct crdt_buf buf;
-	int own_tx = sqlite3_get_autocommit(crdt_store_db(r->store));
+	int own_tx = !crdt_store_in_tx(r->store);
 	int rc;
 
 	if (!r->id.sk)

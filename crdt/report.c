@@ -42,7 +42,7 @@ static const char *const derived_sql =
 #define AVAILABLE_ITEM                                                        \
 	"d.status = 'available' AND NOT d.hidden AND NOT d.blocked"
 
-static const char *const sections_sql =
+static const char sections_sql[] =
 	"SELECT building, members FROM ("
 	" SELECT (SELECT b.building FROM members b"
 	"   WHERE b.building = g.building COLLATE NOCASE GROUP BY b.building"
@@ -63,7 +63,7 @@ static const char *const sections_sql =
 	" WHERE ?1 IS NULL OR (building <> '' AND building = ?1 COLLATE NOCASE)"
 	" ORDER BY last, building COLLATE NOCASE";
 
-static const char *const sheet_wishes_sql =
+static const char sheet_wishes_sql[] =
 	"SELECT " HEX("w.id") " AS id, w.title, d.urgency, d.kind, w.category,"
 	" w.quantity, w.needed_by, w.location, w.on_behalf_of AS for_name,"
 	" w.description, m.name AS author_name, m.unit AS author_unit"
@@ -73,7 +73,7 @@ static const char *const sheet_wishes_sql =
 	" ORDER BY coalesce(w.urgency, 2), w.needed_by IS NULL, w.needed_by,"
 	"  w.created, w.id";
 
-static const char *const sheet_items_sql =
+static const char sheet_items_sql[] =
 	"SELECT " HEX("i.id") " AS id, i.title, d.kind, i.category, i.quantity,"
 	" i.unit, i.condition, i.location, i.until, m.name AS author_name,"
 	" m.unit AS author_unit"
@@ -82,8 +82,20 @@ static const char *const sheet_items_sql =
 	" WHERE " AVAILABLE_ITEM " AND " SECTION("m")
 	" ORDER BY d.kind <> 'resource', i.kind, i.title COLLATE NOCASE, i.id";
 
-static const char *const table_sql[CRDT_REPORT_NTABLES] = {
-	[CRDT_REPORT_ITEMS] =
+enum { REP_SECTIONS, REP_SHEET_WISHES, REP_SHEET_ITEMS, REP_CLAIM_TARGETS,
+       REP_DERIVE, REP_TABLE, /* + enum crdt_report_table */
+       REP_NSQL = REP_TABLE + CRDT_REPORT_NTABLES };
+static const char *const report_sql[REP_NSQL] = {
+	[REP_SECTIONS] = sections_sql,
+	[REP_SHEET_WISHES] = sheet_wishes_sql,
+	[REP_SHEET_ITEMS] = sheet_items_sql,
+	[REP_CLAIM_TARGETS] = "SELECT DISTINCT target FROM claims"
+			      " WHERE length(target) = 16",
+	[REP_DERIVE] = "INSERT OR REPLACE INTO temp.report_derived(id, status,"
+		       " kind, urgency, hidden, blocked, hours, borrower, due)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* the committee's tables */
+	[REP_TABLE + CRDT_REPORT_ITEMS] =
 		"SELECT " HEX("i.id") " AS id, i.title, d.kind, i.category,"
 		" i.quantity, i.unit, i.condition, i.location, i.description,"
 		" d.status, d.hidden, " HEX("i.author") " AS owner_id,"
@@ -96,7 +108,7 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 		" LEFT JOIN members m ON m.id = i.author"
 		" LEFT JOIN members b ON b.id = d.borrower"
 		" ORDER BY i.created, i.id",
-	[CRDT_REPORT_WISHES] =
+	[REP_TABLE + CRDT_REPORT_WISHES] =
 		"SELECT " HEX("w.id") " AS id, w.title, d.kind, d.urgency,"
 		" d.status, d.hidden, w.category, w.quantity,"
 		" " ISO("w.needed_by") " AS needed_by, w.location,"
@@ -112,7 +124,7 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 		"  AND c.target = w.id"
 		" LEFT JOIN members h ON h.id = c.author"
 		" ORDER BY w.created, w.id",
-	[CRDT_REPORT_CLAIMS] =
+	[REP_TABLE + CRDT_REPORT_CLAIMS] =
 		"SELECT " HEX("c.id") " AS id,"
 		" CASE WHEN w.id IS NOT NULL THEN 'wish'"
 		"  WHEN i.id IS NOT NULL THEN 'item' END AS target_type,"
@@ -127,7 +139,7 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 		" LEFT JOIN items i ON i.id = c.target"
 		" LEFT JOIN members m ON m.id = c.author"
 		" ORDER BY c.created, c.id",
-	[CRDT_REPORT_CHECKINS] =
+	[REP_TABLE + CRDT_REPORT_CHECKINS] =
 		"SELECT " HEX("k.id") " AS id, " ISO_HLC("k.created")
 		" AS created, " HEX("k.member") " AS member_id,"
 		" m.name AS member_name, m.building, m.unit,"
@@ -140,7 +152,7 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 	/* hours_given mirrors query.c's earned hours from the other side (the
 	 * wish's author confirmed the accepted, active claim of someone
 	 * else), so both columns add up to the same total */
-	[CRDT_REPORT_HOURS] =
+	[REP_TABLE + CRDT_REPORT_HOURS] =
 		"SELECT " HEX("m.id") " AS member_id, m.name, m.building,"
 		" coalesce(d.hours, 0.0) AS hours_earned,"
 		" coalesce((SELECT sum(w.hours_q) FROM wishes w JOIN claims c"
@@ -152,6 +164,7 @@ static const char *const table_sql[CRDT_REPORT_NTABLES] = {
 		" FROM members m LEFT JOIN temp.report_derived d ON d.id = m.id"
 		" ORDER BY m.name COLLATE NOCASE, m.id",
 };
+static const struct crdt_stmts report_stmts = CRDT_STMTS(report_sql);
 
 /* report_iso(unix seconds): "YYYY-MM-DDTHH:MM:SS+HH:MM" in local time
  * (the TZ of this process), NULL for NULL. */
@@ -180,16 +193,6 @@ static void iso_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	snprintf(out + n, sizeof out - n, "%c%02ld:%02ld", off < 0 ? '-' : '+',
 		 labs(off) / 3600, labs(off) % 3600 / 60);
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
-}
-
-static int prepare(struct crdt_store *s, const char *sql, sqlite3_stmt **q)
-{
-	sqlite3 *db = crdt_store_db(s);
-
-	*q = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, q, NULL) != SQLITE_OK)
-		return crdt_store_err(s, sqlite3_errcode(db));
-	return 0;
 }
 
 /* ---- deriving ----------------------------------------------------------- */
@@ -241,7 +244,6 @@ static int derive_row(void *ctx, const struct crdt_row *r)
 	struct derive *d = ctx;
 	uint8_t id[32], who[32];
 	size_t n = unhex_col(id, r, "id"), nb;
-	int rc;
 
 	if (!n)
 		return 0;
@@ -258,30 +260,26 @@ static int derive_row(void *ctx, const struct crdt_row *r)
 	if (nb)
 		sqlite3_bind_blob(d->ins, 8, who, (int)nb, SQLITE_TRANSIENT);
 	bind_int_col(d->ins, 9, r, "due");
-	rc = sqlite3_step(d->ins);
-	sqlite3_reset(d->ins);
-	sqlite3_clear_bindings(d->ins);
-	return rc == SQLITE_DONE ? 0 : crdt_store_err(d->s, rc);
+	return crdt_run(d->s, d->ins);
 }
 
 /* Claims: their status is derived per target (crdt_query_claims). */
 static int derive_claims(struct derive *d)
 {
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = crdt_stmt(d->s, &report_stmts, REP_CLAIM_TARGETS);
 	uint8_t target[CRDT_ID_LEN];
-	int rc, step;
+	int rc = 0, step;
 
-	rc = prepare(d->s, "SELECT DISTINCT target FROM claims"
-			   " WHERE length(target) = 16", &q);
-	if (rc)
-		return rc;
-	while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+	if (!q)
+		return KITH_EDB;
+	for (step = sqlite3_step(q); !rc && step == SQLITE_ROW;
+	     step = sqlite3_step(q)) {
 		memcpy(target, sqlite3_column_blob(q, 0), CRDT_ID_LEN);
 		rc = crdt_query_claims(d->s, target, derive_row, d);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = crdt_store_err(d->s, step);
-	sqlite3_finalize(q);
+	crdt_reset(q);
 	return rc;
 }
 
@@ -296,16 +294,20 @@ int crdt_report_begin(struct crdt_store *s, int64_t now)
 	if (sqlite3_create_function(db, "report_iso", 1, SQLITE_UTF8, NULL,
 				    iso_fn, NULL, NULL) != SQLITE_OK)
 		return crdt_store_err(s, sqlite3_errcode(db));
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return crdt_store_err(s, sqlite3_errcode(db));
-	if (sqlite3_exec(db, derived_sql, NULL, NULL, NULL) != SQLITE_OK) {
+	/* One snapshot for the derived table and every sheet read from it,
+	 * until crdt_report_end; a read transaction (only this connection's
+	 * temp table is written), so kith keeps writing meanwhile. */
+	rc = crdt_store_begin_read(s);
+	if (rc)
+		return rc;
+	/* a script that makes and empties the temp table: sqlite3_exec */
+	if (sqlite3_exec(db, derived_sql, NULL, NULL, NULL) != SQLITE_OK)
 		rc = crdt_store_err(s, sqlite3_errcode(db));
-		goto out;
+	if (!rc) {
+		d.ins = crdt_stmt(s, &report_stmts, REP_DERIVE);
+		if (!d.ins)
+			rc = KITH_EDB;
 	}
-	rc = prepare(s, "INSERT OR REPLACE INTO temp.report_derived(id, status,"
-			" kind, urgency, hidden, blocked, hours, borrower, due)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		     &d.ins);
 	if (!rc)
 		rc = crdt_query_items(s, &fi, now, derive_row, &d);
 	if (!rc)
@@ -314,8 +316,6 @@ int crdt_report_begin(struct crdt_store *s, int64_t now)
 		rc = derive_claims(&d);
 	if (!rc)
 		rc = crdt_query_members(s, NULL, derive_row, &d);
-out:
-	sqlite3_finalize(d.ins);
 	if (rc)
 		crdt_report_end(s);
 	return rc;
@@ -323,46 +323,42 @@ out:
 
 void crdt_report_end(struct crdt_store *s)
 {
-	sqlite3 *db = crdt_store_db(s);
-
 	/* only the temp table was written: nothing to keep */
-	if (!sqlite3_get_autocommit(db))
-		(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	crdt_store_rollback(s);
 }
 
 /* ---- the sheet ---------------------------------------------------------- */
 
-static int run_text(struct crdt_store *s, const char *sql, const char *arg,
+static int run_text(struct crdt_store *s, int which, const char *arg,
 		    crdt_row_fn fn, void *ctx)
 {
-	sqlite3_stmt *q;
-	int rc = prepare(s, sql, &q);
+	sqlite3_stmt *q = crdt_stmt(s, &report_stmts, which);
 
-	if (rc)
-		return rc;
+	if (!q)
+		return KITH_EDB;
 	if (arg)
 		sqlite3_bind_text(q, 1, arg, -1, SQLITE_STATIC);
-	rc = crdt_rows(s, q, fn, ctx);
-	sqlite3_finalize(q);
-	return rc;
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_report_sections(struct crdt_store *s, const char *only,
 			 crdt_row_fn fn, void *ctx)
 {
-	return run_text(s, sections_sql, only, fn, ctx);
+	return run_text(s, REP_SECTIONS, only, fn, ctx);
 }
 
 int crdt_report_wishes(struct crdt_store *s, const char *building,
 		       crdt_row_fn fn, void *ctx)
 {
-	return run_text(s, sheet_wishes_sql, building ? building : "", fn, ctx);
+	return run_text(s, REP_SHEET_WISHES, building ? building : "", fn,
+			ctx);
 }
 
 int crdt_report_items(struct crdt_store *s, const char *building,
 		      crdt_row_fn fn, void *ctx)
 {
-	return run_text(s, sheet_items_sql, building ? building : "", fn, ctx);
+	return run_text(s, REP_SHEET_ITEMS, building ? building : "", fn,
+			ctx);
 }
 
 /*
@@ -507,9 +503,10 @@ int crdt_report_table(struct crdt_store *s, enum crdt_report_table t,
 
 	if ((unsigned)t >= CRDT_REPORT_NTABLES)
 		return KITH_EINVAL;
-	rc = prepare(s, table_sql[t], &q);
-	if (rc)
-		return rc;
+	q = crdt_stmt(s, &report_stmts, REP_TABLE + (int)t);
+	if (!q)
+		return KITH_EDB;
+	rc = 0;
 	if (header) {
 		memset(&names, 0, sizeof names);
 		names.n = sqlite3_column_count(q);
@@ -523,6 +520,7 @@ int crdt_report_table(struct crdt_store *s, enum crdt_report_table t,
 	}
 	if (!rc)
 		rc = crdt_rows(s, q, fn, ctx);
-	sqlite3_finalize(q);
+	else
+		crdt_reset(q);
 	return rc;
 }

@@ -7,12 +7,12 @@
  * first runs the crdt_query_* lists once and notes each record's derived
  * status (and each member's earned hours) in a temp table of this
  * connection, temp.report_derived; the SQL here only joins, groups, sorts
- * and resolves names.  crdt_report_begin() takes one read snapshot (a
- * deferred transaction: the temp table is this connection's own, so no
- * write lock on the replica is ever taken) and crdt_report_end() releases
- * it, so every section of one sheet and every file of one report describe
- * the same state.  Statements are prepared per call and finalized: a report
- * runs once per process and needs none of the store's shared slots.
+ * and resolves names.  crdt_report_begin() takes one read snapshot
+ * (crdt_store_begin_read, a deferred transaction: the temp table is this
+ * connection's own, so no write lock on the replica is ever taken) and
+ * crdt_report_end() releases it, so every section of one sheet and every
+ * file of one report describe the same state.  The statements are
+ * report.c's own table (crdt/db.h), prepared on first use.
  *
  * Buildings are grouped case-insensitively by the building in the author's
  * (or member's) profile.  A building of "" names the section of the whole

@@ -11,9 +11,24 @@
 #include "schema.h"
 #include "search.h"
 
-/* Prepared-statement slots (query_sql.h gives search.c 48..55). */
-enum { S_GRAMS_ITEM = CRDT_QSLOT_SEARCH, S_GRAMS_WISH, S_FIND_ITEM,
-       S_FIND_WISH, S_DROP_ITEM, S_DROP_WISH };
+/* The grams indexes, written while materializing (materialize.c); each
+ * statement for items, then the same for wishes. */
+enum { S_GRAMS_ITEM, S_GRAMS_WISH, S_FIND_ITEM, S_FIND_WISH, S_DROP_ITEM,
+       S_DROP_WISH, S_NSQL };
+static const char *const search_sql[S_NSQL] = {
+	[S_GRAMS_ITEM] = "INSERT INTO items_grams(rowid, grams) VALUES (?1, ?2)",
+	[S_GRAMS_WISH] = "INSERT INTO wishes_grams(rowid, grams)"
+			 " VALUES (?1, ?2)",
+	[S_FIND_ITEM] = "SELECT t.rowid, t.title, t.description, (SELECT"
+			" g.grams FROM items_grams g WHERE g.rowid = t.rowid)"
+			" FROM items t WHERE t.id = ?1",
+	[S_FIND_WISH] = "SELECT t.rowid, t.title, t.description, (SELECT"
+			" g.grams FROM wishes_grams g WHERE g.rowid = t.rowid)"
+			" FROM wishes t WHERE t.id = ?1",
+	[S_DROP_ITEM] = "DELETE FROM items_grams WHERE rowid = ?1",
+	[S_DROP_WISH] = "DELETE FROM wishes_grams WHERE rowid = ?1",
+};
+static const struct crdt_stmts search_stmts = CRDT_STMTS(search_sql);
 
 /* ---- characters --------------------------------------------------------- */
 
@@ -287,35 +302,25 @@ static int grams_of(const char *title, size_t tlen, const char *desc,
 	return rc;
 }
 
-/* Run the statement in slot (sql) with ?1 rowid and ?2 text (may be
- * NULL). */
-static int grams_write(struct crdt_store *s, int slot, const char *sql,
-		       int64_t rowid, const char *text, size_t n)
+/* Run statement which with ?1 rowid and ?2 text (may be NULL). */
+static int grams_write(struct crdt_store *s, int which, int64_t rowid,
+		       const char *text, size_t n)
 {
-	sqlite3_stmt *q = crdt_store_stmt(s, slot, sql);
-	int rc;
+	sqlite3_stmt *q = crdt_stmt(s, &search_stmts, which);
 
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, rowid);
 	if (text)
 		sqlite3_bind_text(q, 2, text, (int)n, SQLITE_STATIC);
-	rc = sqlite3_step(q);
-	rc = rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-	return rc;
+	return crdt_run(s, q);
 }
 
 static int grams_insert(struct crdt_store *s, int item, int64_t rowid,
 			const char *text, size_t n)
 {
-	return grams_write(s, item ? S_GRAMS_ITEM : S_GRAMS_WISH,
-			   item ? "INSERT INTO items_grams(rowid, grams)"
-				  " VALUES (?1, ?2)"
-				: "INSERT INTO wishes_grams(rowid, grams)"
-				  " VALUES (?1, ?2)",
-			   rowid, text, n);
+	return grams_write(s, item ? S_GRAMS_ITEM : S_GRAMS_WISH, rowid, text,
+			   n);
 }
 
 int crdt_search_index(struct crdt_store *s, int rtype, int64_t rowid,
@@ -351,14 +356,7 @@ int crdt_search_reindex(struct crdt_store *s, int rtype, const uint8_t *id)
 
 	if (rtype != CRDT_R_ITEM && rtype != CRDT_R_WISH)
 		return 0;
-	q = crdt_store_stmt(
-		s, item ? S_FIND_ITEM : S_FIND_WISH,
-		item ? "SELECT t.rowid, t.title, t.description, (SELECT"
-		       " g.grams FROM items_grams g WHERE g.rowid = t.rowid)"
-		       " FROM items t WHERE t.id = ?1"
-		     : "SELECT t.rowid, t.title, t.description, (SELECT"
-		       " g.grams FROM wishes_grams g WHERE g.rowid = t.rowid)"
-		       " FROM wishes t WHERE t.id = ?1");
+	q = crdt_stmt(s, &search_stmts, item ? S_FIND_ITEM : S_FIND_WISH);
 	if (!q)
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
@@ -379,13 +377,10 @@ int crdt_search_reindex(struct crdt_store *s, int rtype, const uint8_t *id)
 		rc = rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
 		same = 1; /* no such post: nothing to do */
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	crdt_reset(q);
 	if (!rc && !same && had)
-		rc = grams_write(s, item ? S_DROP_ITEM : S_DROP_WISH,
-				 item ? "DELETE FROM items_grams WHERE rowid = ?1"
-				      : "DELETE FROM wishes_grams WHERE rowid = ?1",
-				 rowid, NULL, 0);
+		rc = grams_write(s, item ? S_DROP_ITEM : S_DROP_WISH, rowid,
+				 NULL, 0);
 	if (!rc && !same && n)
 		rc = grams_insert(s, item, rowid, buf, n);
 	free(buf);

@@ -3,18 +3,18 @@
  * indexes hold, what `--search` and `kith match` look for in them.
  *
  * Each searchable table (items, wishes) has two FTS5 indexes over title
- * and description (crdt/store.c):
+ * and description (crdt/migrate.c):
  *
  *   <table>_fts    tokenizer unicode61: words.  Scripts that put spaces
  *                  between words (English, German, Turkish, Russian ...).
- *                  A row for every post, written by crdt/store.c after the
- *                  INSERT; edits by the AFTER UPDATE trigger.
+ *                  A row for every post, written by crdt/materialize.c after
+ *                  the INSERT; edits by the AFTER UPDATE trigger.
  *   <table>_grams  tokenizer ascii, content stored: the CJK grams of the
  *                  post (below), a row only for posts that hold CJK text
  *                  (so English posts cost one byte scan, no SQL);
  *                  written by crdt_search_index() when a post is created
  *                  and crdt_search_reindex() when its title or description
- *                  changes, from crdt/store.c's materialize path.
+ *                  changes, from crdt/materialize.c.
  *
  * CJK grams.  Chinese, Japanese (and often Korean) are written without
  * spaces between words, so a word index holds 帮忙买菜 as one word and
@@ -39,7 +39,7 @@
  * index needs no tokenizer of our own (the sqlite3 shell can read and
  * check it) and is about 2.3 bytes per byte of CJK text.  Changing what
  * crdt_search_is_cjk() or crdt_search_grams() return changes the index:
- * that needs a migration that rebuilds it (crdt/store.c, like the one
+ * that needs a migration that rebuilds it (crdt/migrate.c, like the one
  * that made it).
  *
  * The grams of a text are also an SQL function on every store connection,
@@ -77,7 +77,7 @@ crdt_search_grams(char *out, size_t cap, size_t *n, const char *s, size_t len);
 /* crdt_search_register (the SQL function kith_grams) is in db.h. */
 
 /*
- * Index maintenance, called by crdt/store.c inside the materializing
+ * Index maintenance, called by crdt/materialize.c inside the materializing
  * transaction.  rtype CRDT_R_ITEM or CRDT_R_WISH (others: nothing).
  * crdt_search_index: the new post at rowid with this title and
  * description (not NUL-terminated, may be NULL).  crdt_search_reindex:

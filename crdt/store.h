@@ -1,8 +1,9 @@
 /*
  * store.h - the SQLite file behind a replica.
  *
- * Owns the connection and every prepared statement (prepared once, finalized
- * in crdt_store_close).  Tables:
+ * Owns the connection and every prepared statement (each module's
+ * statement table, crdt/db.h: prepared once, finalized in
+ * crdt_store_close).  Tables:
  *
  *   meta      key/value settings (last HLC, schema notes)
  *   authors   pk -> small integer n, head seq, head hash, forked flag.
@@ -25,10 +26,15 @@
  * of the view.
  *
  * The materialized tables are a pure function of the set of changes held:
- * crdt_store_rebuild() recomputes them from the change log.
+ * crdt_store_rebuild() recomputes them from the change log
+ * (crdt/materialize.h, included below).  The tables are built by the
+ * numbered migrations of crdt/migrate.h when a store opens.
  *
  * Writers use crdt_store_begin() (BEGIN IMMEDIATE) so two processes never
- * take the same seq; readers see consistent snapshots through WAL.  WAL with
+ * take the same seq; readers see consistent snapshots through WAL (inside
+ * crdt/, one snapshot over several statements: crdt_store_begin_read in
+ * crdt/db.h).  Every transaction ends with crdt_store_commit() or
+ * crdt_store_rollback(); no module of crdt/ runs BEGIN itself.  WAL with
  * synchronous=FULL: a commit that returned is on disk, so a post a resident
  * was told is saved survives a kill -9 and a power cut alike.
  *
@@ -54,6 +60,7 @@
 #include <stdint.h>
 
 #include "change.h"
+#include "materialize.h" /* crdt_store_materialize, crdt_store_rebuild */
 
 #define CRDT_SEQ_BITS 40
 #define CRDT_KEY(n, seq) (((int64_t)(n) << CRDT_SEQ_BITS) | (int64_t)(seq))
@@ -129,12 +136,6 @@ crdt_store_put_fork(struct crdt_store *s, int64_t n, uint64_t seq,
 /* 1 if this exact change is known fork evidence, else 0 */
 int crdt_store_is_fork(struct crdt_store *s, int64_t n, uint64_t seq,
 		       const uint8_t hash[32]);
-
-/* Materialize one applied change (its ops) into the view tables. */
-__attribute__((warn_unused_result)) int
-crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c);
-/* Clear the view tables and re-materialize every applied change. */
-__attribute__((warn_unused_result)) int crdt_store_rebuild(struct crdt_store *s);
 
 __attribute__((warn_unused_result)) int
 crdt_store_meta_get_int(struct crdt_store *s, const char *key, int64_t *v);

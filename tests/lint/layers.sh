@@ -13,7 +13,7 @@
 # file - and prints one "file:line: reason" per offending line:
 #
 #   SQLite    #include <sqlite3.h>, any sqlite3* or SQLITE_* name, or a
-#             call to crdt/db.h's crdt_store_db / crdt_store_stmt /
+#             call to crdt/db.h's crdt_store_db / crdt_stmt /
 #             crdt_store_err / crdt_rows - allowed in crdt/*.c and
 #             crdt/db.h only (so also never in a public crdt header);
 #             #include "crdt/db.h" - allowed in crdt/ only;
@@ -136,7 +136,7 @@ FNR == 1 {
 		if (t != "")
 			report("uses SQLite (" t "): only crdt/*.c talk to SQLite; call a crdt/ function" \
 			       (in_crdt ? " (a public crdt header must not expose SQLite: crdt/db.h)" : ""))
-		t = exact(code, "crdt_store_db|crdt_store_stmt|crdt_store_err|crdt_rows")
+		t = exact(code, "crdt_store_db|crdt_stmt|crdt_store_err|crdt_rows")
 		if (t != "")
 			report("uses " t "(): the raw connection stays in crdt/ (crdt/db.h)")
 	}

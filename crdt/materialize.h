@@ -1,0 +1,39 @@
+/*
+ * materialize.h - the view: the tables that show the changes held.
+ *
+ * The materialized tables (members items wishes claims loans, the facts
+ * role_facts moderation emergencies checkins verifications communities,
+ * fact_seen, and the search indexes items_fts wishes_fts items_grams
+ * wishes_grams: store.h lists them) are a pure function of the set of
+ * changes held.  crdt_store_materialize() folds one applied change into
+ * them, op by op, in the order the changes are applied; the result does
+ * not depend on that order (DESIGN s2: creates are inserted once by
+ * record id, a field keeps the value of its writer's latest op, sticky
+ * fields only ever rise), so every replica that holds the same changes
+ * shows the same view.  crdt_store_rebuild() clears the view and folds
+ * the whole log again, in key order.
+ *
+ * What is not shown: ops of a record type this kith does not know (kept
+ * in the log for newer replicas), ops that break a rule of crdt/rules.h,
+ * edits of facts (created once, never edited), and ops on records by
+ * anyone but their writer (the UPDATEs say WHERE author = the writer).
+ *
+ * The caller holds the transaction (crdt_store_begin): the view changes
+ * with the log that holds the change, or not at all.
+ *
+ * store.h includes this header: these are functions of the store.
+ */
+#ifndef KITH_CRDT_MATERIALIZE_H
+#define KITH_CRDT_MATERIALIZE_H
+
+#include "change.h"
+
+struct crdt_store;
+
+/* Materialize one applied change (its ops) into the view tables. */
+__attribute__((warn_unused_result)) int
+crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c);
+/* Clear the view tables and re-materialize every applied change. */
+__attribute__((warn_unused_result)) int crdt_store_rebuild(struct crdt_store *s);
+
+#endif
