@@ -15,7 +15,9 @@
 #      `sh SCRIPT /abs/path/to/$BUILD/kith`:
 #      exit 0 passes, 77 is skipped (its last line of output says why),
 #      anything else fails.  lib.sh and lib_*.sh are helpers the scripts
-#      source, not tests.
+#      source, not tests (each suite's lib.sh sources tests/lib.sh, the
+#      core they share: checks, counting, `finish` printing the
+#      "N passed, N failed" line read below, running kith, TMP_DIR).
 #
 # Counting test cases:
 #   - cmocka programs (run with CMOCKA_MESSAGE_OUTPUT=stdout): the sum of

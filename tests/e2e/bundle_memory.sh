@@ -27,7 +27,7 @@ LARGE=${KITH_MEM_LARGE:-150000}
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
 export ASAN_OPTIONS
 
-T=$TMP_E2E
+T=$TMP_DIR
 size() { wc -c <"$1" | tr -d ' '; }
 # peak_kb HOME FILE: import FILE into HOME (its output into $T/out);
 # prints "exit-code peak-rss-KB"

@@ -5,15 +5,9 @@
 # one-line error and leaves the replica exactly as it was.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
+T=$TMP_DIR
+alice_and_bob
 O=$T/olga
-member "$A" Alice || finish
-ALICE=$OUT
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-join "$B" || finish
 
 size() { wc -c <"$1" | tr -d ' '; }
 # flip FILE OFFSET: xor one byte with 1

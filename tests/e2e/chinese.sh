@@ -22,8 +22,8 @@ t = sys.stdin.buffer.read().decode("utf-8", "replace")
 sys.exit(0 if any("\u4e00" <= ch <= "\u9fff" for ch in t) else 1)'
 }
 
-A=$TMP_E2E/alice
-B=$TMP_E2E/bob
+A=$TMP_DIR/alice
+B=$TMP_DIR/bob
 NOW=1796468400 # 2026-12-05
 
 # ---- help and errors ---------------------------------------------------
@@ -40,7 +40,7 @@ check_match "... with the options as typed" "$OUT" "--title"
 k - --help
 if has_cjk "$OUT"; then fail "English help has no Chinese" "$OUT"; else pass "English help has no Chinese"; fi
 
-zh "$TMP_E2E/nowhere" wish list
+zh "$TMP_DIR/nowhere" wish list
 check_eq "a missing data directory fails" "$RC" 1
 check "... saying so in Chinese" has_cjk "$ERR"
 check_match "... in one 'kith: ' line naming it" "$ERR" "^kith: .*nowhere"
@@ -99,14 +99,14 @@ check "... under Chinese headers" has_cjk "$(printf '%s\n' "$OUT" | sed 's/çŽ‹é˜
 unset LC_ALL
 LANG=zh_CN.UTF-8@kithtest
 export LANG
-k "$TMP_E2E/nowhere" wish list
+k "$TMP_DIR/nowhere" wish list
 check "a Chinese LANG that is not installed still speaks Chinese" has_cjk "$ERR"
 LANG=zh_CN.UTF-8
-k "$TMP_E2E/nowhere" wish list
+k "$TMP_DIR/nowhere" wish list
 check "LANG=zh_CN.UTF-8 alone speaks Chinese" has_cjk "$ERR"
 LANGUAGE=
 export LANGUAGE
-k "$TMP_E2E/nowhere" wish list
+k "$TMP_DIR/nowhere" wish list
 check "... also with LANGUAGE set but empty" has_cjk "$ERR"
 unset LANG LANGUAGE
 LC_ALL=C.UTF-8

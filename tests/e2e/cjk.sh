@@ -6,7 +6,7 @@
 # cut with "…"), also under LANG=C.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben C=$T/chen
 member "$A" Amira || finish
 community "$A" "Elm Street" || finish

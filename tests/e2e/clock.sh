@@ -9,7 +9,7 @@
 
 TZ=UTC
 export TZ
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/alice
 B=$T/bob
 DAY=86400

@@ -7,7 +7,7 @@
 # hours.  The seed is printed; KITH_E2E_SEED=N repeats a run.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 ROUNDS=${KITH_E2E_ROUNDS:-5}
 echo "# seed $E2E_SEED (KITH_E2E_SEED=$E2E_SEED repeats this run)"
 

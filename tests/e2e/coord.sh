@@ -3,7 +3,7 @@
 # check-ins, across three members who exchange bundles, with every refusal.
 . "$(dirname "$0")/lib.sh"
 
-A=$TMP_E2E/amira B=$TMP_E2E/ben C=$TMP_E2E/chloe
+A=$TMP_DIR/amira B=$TMP_DIR/ben C=$TMP_DIR/chloe
 member "$A" Amira && member "$B" Ben && member "$C" Chloe || finish
 k "$A" profile --building Elm --unit 1
 k "$B" profile --building Elm --unit 4
@@ -161,7 +161,7 @@ check_match "text roll call says 'needs help' and who reported" "$OUT" \
 check_match "text roll call says 'not heard from'" "$OUT" "Chloe +not heard from"
 
 # ---- urgent first in a small bundle --------------------------------------------
-D=$TMP_E2E/dana
+D=$TMP_DIR/dana
 member "$D" Dana && join "$D"
 i=0
 while [ $i -lt 60 ]; do
@@ -170,9 +170,9 @@ while [ $i -lt 60 ]; do
 done
 k "$B" wish add --title "Oxygen for Mr K" --urgency critical
 everyone
-k "$O" export "$TMP_E2E/small.kb" --max-bytes 3k
+k "$O" export "$TMP_DIR/small.kb" --max-bytes 3k
 check_match "a small bundle says what did not fit" "$OUT" "did not fit"
-k "$D" import "$TMP_E2E/small.kb"
+k "$D" import "$TMP_DIR/small.kb"
 k "$D" --json wish list
 check_json "the critical wish travels in the small bundle" \
 	"'Oxygen for Mr K' in [w['title'] for w in d]"
@@ -182,9 +182,9 @@ check_json "search finds a wish that arrived by bundle" \
 k "$D" --json item list
 check_json "the bulk did not" "len(d) < 60"
 check "the small bundle is within --max-bytes" \
-	test "$(wc -c <"$TMP_E2E/small.kb")" -le 3072
-run_rc 2 "--max-bytes needs a size" "$O" export "$TMP_E2E/x.kb" --max-bytes lots
-run_err 1 "too small" "a --max-bytes too small for any bundle" "$O" export "$TMP_E2E/x.kb" --max-bytes 10
+	test "$(wc -c <"$TMP_DIR/small.kb")" -le 3072
+run_rc 2 "--max-bytes needs a size" "$O" export "$TMP_DIR/x.kb" --max-bytes lots
+run_err 1 "too small" "a --max-bytes too small for any bundle" "$O" export "$TMP_DIR/x.kb" --max-bytes 10
 
 # ---- expiry and renewal -----------------------------------------------------------
 k "$B" item add --title "Old bike"
@@ -192,20 +192,20 @@ BIKE=$OUT
 k "$B" wish add --title "Old wish"
 OLDW=$OUT
 LATER=$(($(date +%s) + 40 * 86400))
-KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_E2E/w.json"
+KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_DIR/w.json"
 check "a wish untouched for 30 days is expired" \
-	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"expired\"" "$TMP_E2E/w.json"
+	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"expired\"" "$TMP_DIR/w.json"
 KITH_NOW=$((LATER - 20 * 86400)) "$KITH" --home "$B" wish renew "$OLDW" 2>/dev/null
-KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_E2E/w.json"
+KITH_NOW=$LATER "$KITH" --home "$B" --json wish list --all >"$TMP_DIR/w.json"
 check "a renewed wish is open again" \
-	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"open\"" "$TMP_E2E/w.json"
+	grep -q "\"id\":\"$OLDW\",[^}]*\"status\":\"open\"" "$TMP_DIR/w.json"
 MUCH_LATER=$(($(date +%s) + 100 * 86400))
-KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list --all >"$TMP_E2E/i.json"
+KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list --all >"$TMP_DIR/i.json"
 check "an item untouched for 90 days is expired" \
-	grep -q "\"id\":\"$BIKE\",[^}]*\"status\":\"expired\"" "$TMP_E2E/i.json"
+	grep -q "\"id\":\"$BIKE\",[^}]*\"status\":\"expired\"" "$TMP_DIR/i.json"
 KITH_NOW=$((MUCH_LATER - 30 * 86400)) "$KITH" --home "$B" item renew "$BIKE" 2>/dev/null
-KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list >"$TMP_E2E/i.json"
-check "a renewed item is listed again" grep -q "\"id\":\"$BIKE\"" "$TMP_E2E/i.json"
+KITH_NOW=$MUCH_LATER "$KITH" --home "$B" --json item list >"$TMP_DIR/i.json"
+check "a renewed item is listed again" grep -q "\"id\":\"$BIKE\"" "$TMP_DIR/i.json"
 carry "$B" "$A"
 refused "renewing someone else's item" "$A" "another member" item renew "$BIKE"
 

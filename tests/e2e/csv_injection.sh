@@ -8,7 +8,7 @@
 # too; text that merely contains = or - is left alone.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben R=$T/report
 
 member "$A" Amira || finish

@@ -5,13 +5,8 @@
 # short, unknown, ambiguous or of the wrong record type.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
-member "$A" Alice || finish
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-join "$B" || finish
+T=$TMP_DIR
+alice_and_bob
 k "$A" item add --title "Ladder"
 ITEM=$OUT
 k "$A" wish add --title "Soup"

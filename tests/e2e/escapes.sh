@@ -11,7 +11,7 @@
 # controls, the words around them intact).
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben
 
 # EVIL WORD: WORD wrapped in escapes: CSI colour, a clear-screen, an OSC
@@ -82,12 +82,12 @@ clean() {
 		fail "$_d" "$(last)"
 		return 0
 	fi
-	_o=$("$PY" -S -E "$T/clean.py" "$TMP_E2E/out")
-	_e=$("$PY" -S -E "$T/clean.py" "$TMP_E2E/err")
+	_o=$("$PY" -S -E "$T/clean.py" "$TMP_DIR/out")
+	_e=$("$PY" -S -E "$T/clean.py" "$TMP_DIR/err")
 	if [ "$_o" = ok ] && [ "$_e" = ok ]; then
 		pass "$_d"
 	else
-		fail "$_d" "stdout: $_o" "stderr: $_e" "$(cat -v "$TMP_E2E/out" | head -n 5)"
+		fail "$_d" "stdout: $_o" "stderr: $_e" "$(cat -v "$TMP_DIR/out" | head -n 5)"
 	fi
 }
 
@@ -124,7 +124,7 @@ for cmd in "whoami" "members" "item list --all" "item show $ITEM" \
 	JSON-ERROR*) fail "--json $cmd is valid JSON" "$(last)" ;;
 	*) pass "--json $cmd is valid JSON" ;;
 	esac
-	_c=$("$PY" -S -E "$T/clean.py" "$TMP_E2E/out")
+	_c=$("$PY" -S -E "$T/clean.py" "$TMP_DIR/out")
 	check_eq "--json $cmd escapes every control" "$_c" ok
 done
 k "$A" --json item show "$ITEM"

@@ -9,7 +9,7 @@
 # failure.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 M=$T/disk
 if [ "$(id -u)" != 0 ]; then
 	if [ "${CI:-}" = true ]; then
@@ -26,7 +26,7 @@ if ! mount -t tmpfs -o size=3m,mode=0700 kith-fulldisk "$M" 2>"$T/mount.err"; th
 	fi
 	skip "cannot mount a tmpfs here: $(head -n 1 "$T/mount.err")"
 fi
-trap 'umount "$M" 2>/dev/null; rm -rf "$TMP_E2E"' EXIT
+trap 'umount "$M" 2>/dev/null; rm -rf "$TMP_DIR"' EXIT
 
 A=$M/amira
 member "$A" Amira || finish

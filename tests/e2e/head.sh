@@ -8,14 +8,8 @@
 # every earlier post is still there on both replicas.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
-member "$A" Alice || finish
-ALICE=$OUT
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-join "$B" || finish
+T=$TMP_DIR
+alice_and_bob
 
 REFUSAL='^kith: this replica is missing your own earlier changes \(up to #%s\); sync with a neighbour \(kith sync ADDR\), import a bundle or restore a backup before writing$'
 # refusal N: the exact refusal line for a head at seq N

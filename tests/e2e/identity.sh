@@ -3,7 +3,7 @@
 # members, and where the data directory is.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/alice
 B=$T/bob
 
@@ -88,7 +88,7 @@ run_ok "digest needs no identity" "$T/empty" digest
 # warnings: how many "kith: warning: ... not joined" lines the last command
 # printed
 warnings() {
-	grep -c "^kith: warning: .*not joined" "$TMP_E2E/err"
+	grep -c "^kith: warning: .*not joined" "$TMP_DIR/err"
 }
 L=$T/loner
 mkdir -p "$L"

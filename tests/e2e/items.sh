@@ -4,15 +4,8 @@
 # writes on a record someone else wrote.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
-member "$A" Alice || finish
-ALICE=$OUT
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-BOB=$OUT
-join "$B" || finish
+T=$TMP_DIR
+alice_and_bob
 
 # Expiry and due dates need a clock: 2030-03-01 12:00 UTC, mid-day so the
 # local time zone cannot move it across a date.

@@ -17,13 +17,8 @@
 # knock made by a command that already exited has been counted by then.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
-member "$A" Alice || finish
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-join "$B" || finish
+T=$TMP_DIR
+alice_and_bob
 run_ok "bob posts a wish (before alice's listener runs)" "$B" wish add \
 	--title "Boxes for moving"
 run_ok "alice posts a wish (before the listener runs)" "$A" wish add \
@@ -66,7 +61,7 @@ while True:
 os.unlink(path)
 ' "$SOCK" "$LOG" &
 LPID=$!
-trap 'kill "$LPID" 2>/dev/null; rm -rf "$TMP_E2E"' EXIT
+trap 'kill "$LPID" 2>/dev/null; rm -rf "$TMP_DIR"' EXIT
 
 # marker BYTE: one connection that sends BYTE and waits for "ok".
 marker() {

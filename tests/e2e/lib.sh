@@ -1,41 +1,25 @@
-# lib.sh - shared helpers of the kith end-to-end scripts (POSIX sh).
+# lib.sh - helpers of the kith end-to-end scripts (POSIX sh), on top of
+# the core all suites share (tests/lib.sh: pass/fail/check*, finish, skip,
+# k, kith_at, last, digest, TMP_DIR).
 #
 # A script starts with
 #	. "$(dirname "$0")/lib.sh"
 # while its own "$@" is still the runner's arguments: $1 is the kith binary
 # (tests/run.sh runs `sh tests/e2e/NAME.sh /abs/path/to/build/kith`).
 #
-# Every check prints one TAP-style line, "ok N - what" or "not ok N - what"
-# followed by "#   " lines that show the command, its exit code and its
-# output.  `finish` prints the totals, ending with the line "N passed,
-# N failed" that tests/run.sh counts, and exits 0 when every check passed,
-# 1 otherwise; `skip REASON` exits 77 (its last line says why).  All data
-# directories live under $TMP_E2E (mktemp -d), removed on exit.
+# Commands run through `k DIR ARGS...` (output captured in RC, OUT, ERR);
+# `finish` adds one check that no kith run printed a sanitizer report.
+# Every data directory lives under $TMP_DIR, removed on exit; the user's
+# own data directory is never touched (KITH_HOME, XDG_DATA_HOME and HOME
+# point into $TMP_DIR).
+
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
 
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
-E2E_NAME=$(basename "$0" .sh)
-E2E_N=0
-E2E_FAILED=0
-E2E_SAN=0
+LIB_SAN_CHECK=1
 
-skip() {
-	echo "# SKIP $E2E_NAME: $*"
-	exit 77
-}
-
-KITH=${1:-}
-if [ -z "$KITH" ]; then
-	echo "usage: sh $0 /path/to/kith" >&2
-	exit 2
-fi
-case $KITH in
-/*) ;;
-*) KITH=$(pwd)/$KITH ;;
-esac
-if [ ! -x "$KITH" ]; then
-	echo "not ok 1 - kith binary '$KITH' exists and is executable"
-	exit 1
-fi
+need_kith "${1:-}"
 command -v python3 >/dev/null 2>&1 || skip "python3 is needed to check JSON output"
 # the interpreter itself, not a wrapper (pyenv shims cost ~0.3 s a call);
 # -S -E: no site packages or environment, only the standard library
@@ -44,13 +28,10 @@ PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 HAVE_SQLITE3=0
 command -v sqlite3 >/dev/null 2>&1 && HAVE_SQLITE3=1
 
-TMP_E2E=$(mktemp -d "${TMPDIR:-/tmp}/kith-e2e-$E2E_NAME.XXXXXX") || exit 1
-trap 'rm -rf "$TMP_E2E"' EXIT
-trap 'exit 130' INT HUP TERM
 # never touch the user's own data directory by accident
-KITH_HOME=$TMP_E2E/default-home
-XDG_DATA_HOME=$TMP_E2E/xdg-unused
-HOME=$TMP_E2E/home-unused
+KITH_HOME=$TMP_DIR/default-home
+XDG_DATA_HOME=$TMP_DIR/xdg-unused
+HOME=$TMP_DIR/home-unused
 export KITH_HOME XDG_DATA_HOME HOME
 unset KITH_NOW
 # English messages, whatever the machine speaks (tests/e2e/chinese.sh
@@ -59,86 +40,15 @@ unset LANGUAGE LANG LC_MESSAGES
 LC_ALL=C.UTF-8
 export LC_ALL
 
-# When NOW is set, commands run with KITH_NOW=$NOW (a fixed clock).
-NOW=
-
-# ---- reporting ---------------------------------------------------------
-
-pass() {
-	E2E_N=$((E2E_N + 1))
-	echo "ok $E2E_N - $*"
-}
-
-# fail DESC [DETAIL...]: each DETAIL is printed as a "#   " line.
-fail() {
-	E2E_N=$((E2E_N + 1))
-	E2E_FAILED=$((E2E_FAILED + 1))
-	echo "not ok $E2E_N - $1"
-	shift
-	for _l in "$@"; do
-		printf '%s\n' "$_l" | sed 's/^/#   /'
-	done
-}
-
-# Details of the last kith command, for failure reports.
-last() {
-	printf '%s\n' "command: $LAST" "exit: $RC"
-	[ -s "$TMP_E2E/out" ] && { echo "stdout:"; head -n 8 "$TMP_E2E/out"; }
-	[ -s "$TMP_E2E/err" ] && { echo "stderr:"; head -n 8 "$TMP_E2E/err"; }
-	return 0
-}
-
-# finish: the totals, last line "N passed, N failed" (tests/run.sh counts
-# it), exit 0 when all passed, else 1.
-finish() {
-	check_eq "no sanitizer reports from any kith run" "$E2E_SAN" 0
-	if [ "$E2E_FAILED" -eq 0 ]; then
-		echo "# $E2E_NAME: all $E2E_N checks passed"
-	else
-		echo "# $E2E_NAME: $E2E_FAILED of $E2E_N checks failed"
-	fi
-	echo "$((E2E_N - E2E_FAILED)) passed, $E2E_FAILED failed"
-	[ "$E2E_FAILED" -eq 0 ] && exit 0
-	exit 1
-}
-
-# ---- running kith ------------------------------------------------------
-
-# k HOME ARGS...: run `kith --home HOME ARGS...`; sets RC, OUT, ERR (and the
-# files $TMP_E2E/out, $TMP_E2E/err).  HOME "-" runs without --home.
-k() {
-	_h=$1
-	shift
-	if [ "$_h" = - ]; then
-		set -- "$KITH" "$@"
-	else
-		set -- "$KITH" --home "$_h" "$@"
-	fi
-	LAST="${NOW:+KITH_NOW=$NOW }$*"
-	if [ -n "$NOW" ]; then
-		KITH_NOW=$NOW "$@" >"$TMP_E2E/out" 2>"$TMP_E2E/err" </dev/null
-	else
-		"$@" >"$TMP_E2E/out" 2>"$TMP_E2E/err" </dev/null
-	fi
-	RC=$?
-	OUT=$(cat "$TMP_E2E/out")
-	ERR=$(cat "$TMP_E2E/err")
-	# a sanitizer build (make check) reports on stderr; count every report
-	if grep -Eq 'Sanitizer|runtime error:' "$TMP_E2E/err"; then
-		E2E_SAN=$((E2E_SAN + 1))
-		echo "# sanitizer report from: $LAST"
-		head -n 20 "$TMP_E2E/err" | sed 's/^/#   /'
-	fi
-	return 0
-}
+# ---- commands and their error shapes -----------------------------------
 
 # err_shape RC: empty when the output has the shape the contract asks for,
 # else why not.  Nothing on stdout.  Failures (1): exactly one stderr line,
 # "kith: ...".  Usage errors (2): the first line is "kith: ..." and it is
 # the only "kith: " line (a usage synopsis may follow).
 err_shape() {
-	_lines=$(wc -l <"$TMP_E2E/err" | tr -d ' ')
-	_first=$(head -n 1 "$TMP_E2E/err")
+	_lines=$(wc -l <"$TMP_DIR/err" | tr -d ' ')
+	_first=$(head -n 1 "$TMP_DIR/err")
 	case $_first in
 	"kith: "?*) ;;
 	*)
@@ -146,12 +56,12 @@ err_shape() {
 		return 0
 		;;
 	esac
-	if [ -s "$TMP_E2E/out" ]; then
+	if [ -s "$TMP_DIR/out" ]; then
 		echo "an error must leave stdout empty"
 	elif [ "$1" = 1 ] && [ "$_lines" != 1 ]; then
 		echo "a failure must print exactly one stderr line, got $_lines"
 	elif [ "$1" = 2 ] &&
-		[ "$(grep -c '^kith: ' "$TMP_E2E/err")" != 1 ]; then
+		[ "$(grep -c '^kith: ' "$TMP_DIR/err")" != 1 ]; then
 		echo "a usage error must print exactly one 'kith: ' line"
 	fi
 	return 0
@@ -203,59 +113,13 @@ run_err() {
 	fi
 	_why=$(err_shape "$_want")
 	if [ -z "$_why" ] &&
-		! head -n 1 "$TMP_E2E/err" | grep -Eiq -- "$_re"; then
+		! head -n 1 "$TMP_DIR/err" | grep -Eiq -- "$_re"; then
 		_why="first stderr line does not match /$_re/"
 	fi
 	if [ -n "$_why" ]; then
 		fail "$_d" "$_why" "$(last)"
 	else
 		pass "$_d"
-	fi
-}
-
-# ---- plain checks ------------------------------------------------------
-
-# check DESC CMD...: passes when CMD exits 0.
-check() {
-	_d=$1
-	shift
-	if "$@"; then
-		pass "$_d"
-	else
-		fail "$_d" "failed: $*"
-	fi
-}
-
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "got:      '$2'" "expected: '$3'"
-	fi
-}
-
-check_ne() {
-	if [ "$2" != "$3" ]; then
-		pass "$1"
-	else
-		fail "$1" "both are '$2'"
-	fi
-}
-
-# check_match DESC TEXT ERE
-check_match() {
-	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
-		pass "$1"
-	else
-		fail "$1" "text does not match /$3/:" "$2"
-	fi
-}
-
-check_nomatch() {
-	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
-		fail "$1" "text matches /$3/:" "$2"
-	else
-		pass "$1"
 	fi
 }
 
@@ -278,7 +142,7 @@ except Exception as e:
     print("EXPR-ERROR: %s: %s" % (type(e).__name__, e))
     sys.exit(0)
 print(r if isinstance(r, str) else json.dumps(r, sort_keys=True))
-' "$1" "${2:-$TMP_E2E/out}"
+' "$1" "${2:-$TMP_DIR/out}"
 }
 
 # check_json DESC EXPR: EXPR (over d, the last stdout) is true.
@@ -333,7 +197,7 @@ E2E_BUNDLES=0
 # data mule).  Fails the script's check count only when something breaks.
 carry() {
 	E2E_BUNDLES=$((E2E_BUNDLES + 1))
-	_b=$TMP_E2E/carry-$E2E_BUNDLES.kb
+	_b=$TMP_DIR/carry-$E2E_BUNDLES.kb
 	k "$1" export "$_b"
 	if [ "$RC" != 0 ]; then
 		fail "export from $1" "$(last)"
@@ -345,11 +209,6 @@ carry() {
 		return 1
 	fi
 	return 0
-}
-
-digest() {
-	k "$1" digest
-	printf '%s\n' "$OUT"
 }
 
 # snapshot DIR FILE: everything observable about a replica: digest, lists,
@@ -364,9 +223,9 @@ snapshot() {
 		echo "wishes: $OUT"
 		k "$1" --json members
 		echo "members: $OUT"
-		k "$1" vector "$TMP_E2E/snap.vec"
+		k "$1" vector "$TMP_DIR/snap.vec"
 		echo "vector:"
-		cat "$TMP_E2E/snap.vec" 2>/dev/null
+		cat "$TMP_DIR/snap.vec" 2>/dev/null
 		if [ "$HAVE_SQLITE3" = 1 ]; then
 			echo "changes: $(sqlite3 "$1/replica.db" \
 				'select count(*) from changes')"
@@ -380,12 +239,12 @@ snapshot() {
 
 # same_state DESC DIR SNAPFILE: the replica is exactly as snapshotted.
 same_state() {
-	snapshot "$2" "$TMP_E2E/snap.now"
-	if cmp -s "$3" "$TMP_E2E/snap.now"; then
+	snapshot "$2" "$TMP_DIR/snap.now"
+	if cmp -s "$3" "$TMP_DIR/snap.now"; then
 		pass "$1"
 	else
 		fail "$1" "replica changed:" \
-			"$(diff "$3" "$TMP_E2E/snap.now" | head -n 12)"
+			"$(diff "$3" "$TMP_DIR/snap.now" | head -n 12)"
 	fi
 }
 
@@ -396,19 +255,19 @@ refused() {
 	_rh=$2
 	_re=$3
 	shift 3
-	snapshot "$_rh" "$TMP_E2E/snap.before"
+	snapshot "$_rh" "$TMP_DIR/snap.before"
 	run_err 1 "$_re" "$_rd: refused" "$_rh" "$@"
-	same_state "$_rd: nothing written" "$_rh" "$TMP_E2E/snap.before"
+	same_state "$_rd: nothing written" "$_rh" "$TMP_DIR/snap.before"
 }
 
 # Random numbers without $RANDOM (dash has none): awk seeded from
 # E2E_SEED and a counter kept in a file, so that calls inside $(...)
 # subshells still advance it.
 E2E_SEED=${KITH_E2E_SEED:-$(date +%s)}
-echo 0 >"$TMP_E2E/rand.count"
+echo 0 >"$TMP_DIR/rand.count"
 rand_next() {
-	_c=$(($(cat "$TMP_E2E/rand.count") + 1))
-	echo "$_c" >"$TMP_E2E/rand.count"
+	_c=$(($(cat "$TMP_DIR/rand.count") + 1))
+	echo "$_c" >"$TMP_DIR/rand.count"
 	echo "$_c"
 }
 # shuffle WORDS...: prints the words in a random order, one per line.
@@ -437,3 +296,20 @@ pick() {
 mode() {
 	ls -ld "$1" | cut -c1-10
 }
+
+# alice_and_bob: Alice ($A, $TMP_DIR/alice) founds "Elm Street" and Bob
+# ($B, $TMP_DIR/bob) joins it; ALICE and BOB hold what their `init`
+# printed.  Ends the script (finish) when any step fails.
+alice_and_bob() {
+	A=$TMP_DIR/alice
+	B=$TMP_DIR/bob
+	member "$A" Alice || finish
+	ALICE=$OUT
+	community "$A" "Elm Street" || finish
+	member "$B" Bob || finish
+	BOB=$OUT
+	join "$B" || finish
+}
+
+# The name scripts written before tests/lib.sh use for TMP_DIR.
+TMP_E2E=$TMP_DIR

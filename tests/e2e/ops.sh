@@ -4,7 +4,7 @@
 # with every error path (exit 1 failures, exit 2 usage errors).
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben C=$T/chloe D=$T/dara
 # 2030-03-01 12:00 UTC: a fixed clock for expiry and dates
 NOW=1898596800

@@ -9,7 +9,7 @@
 # it and renamed over it (a hard link to the old file keeps the old bytes).
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira O=$T/files
 member "$A" Amira || finish
 community "$A" Elm || finish

@@ -8,7 +8,7 @@
 # add up; and the error paths.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben C=$T/chloe D=$T/dan E=$T/eve
 # a fixed clock (needed-by dates stay in the future) and a fixed zone
 # without tzdata: CET-1 is UTC+1 everywhere
@@ -162,7 +162,7 @@ p = P()
 p.feed(open(sys.argv[1], encoding='utf-8').read())
 print(json.dumps(p.secs))
 EOF
-# sheet FILE: parse into $TMP_E2E/out for check_json
+# sheet FILE: parse into $TMP_DIR/out for check_json
 sheet() {
 	"$PY" -S -E "$T/sheet.py" "$1" >"$T/out" 2>"$T/err" ||
 		fail "the sheet parses as HTML" "$(cat "$T/err")"

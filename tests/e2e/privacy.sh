@@ -10,15 +10,10 @@
 # through bundles carried via Alice.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
+T=$TMP_DIR
+alice_and_bob
 C=$T/carol
 D=$T/dave
-member "$A" Alice || finish
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-join "$B" || finish
 member "$C" Carol || finish
 join "$C" || finish
 member "$D" Dave || finish

@@ -6,7 +6,7 @@
 # and no log lines; numbers are read strictly in decimal.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
+T=$TMP_DIR
 A=$T/amira B=$T/ben C=$T/chloe
 
 # ---- modes ---------------------------------------------------------------
@@ -74,10 +74,10 @@ usage_once() {
 	_d=$1
 	shift
 	k "$A" "$@"
-	_n=$(grep -c 'usage:' "$TMP_E2E/err")
-	_s=$(grep -c '^usage: kith ' "$TMP_E2E/err")
+	_n=$(grep -c 'usage:' "$TMP_DIR/err")
+	_s=$(grep -c '^usage: kith ' "$TMP_DIR/err")
 	if [ "$RC" = 2 ] && [ "$_n" = 1 ] && [ "$_s" = 1 ] &&
-		[ "$(grep -c '^kith: ' "$TMP_E2E/err")" = 1 ]; then
+		[ "$(grep -c '^kith: ' "$TMP_DIR/err")" = 1 ]; then
 		pass "$_d"
 	else
 		fail "$_d" "usage: lines: $_n, synopsis lines: $_s" "$(last)"

@@ -5,8 +5,8 @@
 # "need-help".  Each builds the attack the way a member could.
 . "$(dirname "$0")/lib.sh"
 
-A=$TMP_E2E/amira B=$TMP_E2E/ben M=$TMP_E2E/mallory M2=$TMP_E2E/mallory2
-N=$TMP_E2E/newcomer
+A=$TMP_DIR/amira B=$TMP_DIR/ben M=$TMP_DIR/mallory M2=$TMP_DIR/mallory2
+N=$TMP_DIR/newcomer
 member "$A" Amira && member "$B" Ben && member "$M" Mallory &&
 	member "$M2" "Mallory Two" && member "$N" Nadia || finish
 community "$A" "Elm" || finish
@@ -33,13 +33,13 @@ print('kith1' + base64.b32encode(bytes(raw)).decode().lower().rstrip('='))
 EOF
 )
 run_ok "the newcomer joins with the forged code" "$N" community join "$FORGED"
-k "$A" export "$TMP_E2E/honest.kb"
+k "$A" export "$TMP_DIR/honest.kb"
 run_err 1 "another community" \
 	"the forged code opens nothing of the real community" \
-	"$N" import "$TMP_E2E/honest.kb"
-k "$M" export "$TMP_E2E/mallory.kb"
+	"$N" import "$TMP_DIR/honest.kb"
+k "$M" export "$TMP_DIR/mallory.kb"
 run_err 1 "another community" "...not even the forger's bundles" \
-	"$N" import "$TMP_E2E/mallory.kb"
+	"$N" import "$TMP_DIR/mallory.kb"
 k "$N" --json roles
 check_json "the forger is never the newcomer's coordinator" "d == []"
 k "$N" --json digest

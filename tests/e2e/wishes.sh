@@ -6,16 +6,9 @@
 # expiry, and refusals of writes on records someone else wrote.
 . "$(dirname "$0")/lib.sh"
 
-T=$TMP_E2E
-A=$T/alice
-B=$T/bob
+T=$TMP_DIR
+alice_and_bob
 C=$T/carol
-member "$A" Alice || finish
-ALICE=$OUT
-community "$A" "Elm Street" || finish
-member "$B" Bob || finish
-BOB=$OUT
-join "$B" || finish
 member "$C" Carol || finish
 CAROL=$OUT
 join "$C" || finish

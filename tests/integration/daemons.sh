@@ -17,17 +17,9 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
-	echo "skipped: sqlite3 is needed to read the replicas"
-	exit 77
+	skip "sqlite3 is needed to read the replicas"
 fi
 
-# sq NODE SQL: run SQL on NODE's replica
-sq() { sqlite3 "$WORK/$1/replica.db" "$2"; }
-pk_of() { k "$1" --json whoami | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/'; }
-# head_of NODE PK: NODE's head seq for author PK (0 if none)
-head_of() {
-	sq "$1" "SELECT coalesce(max(head), 0) FROM authors WHERE hex(pk) = upper('$2')"
-}
 # ids_of NODE KIND TITLE_LIKE: sorted "id title" of NODE's items or wishes
 # whose title matches the LIKE pattern
 ids_of() {
@@ -42,14 +34,14 @@ whole() {
 # same_file DESC A B: check that two files are equal, show the difference
 same_file() {
 	if cmp -s "$2" "$3"; then
-		ok "$1"
+		pass "$1"
 	else
-		notok "$1"
+		fail "$1"
 		diff "$2" "$3" | head -n 10 | sed 's/^/  # /'
 	fi
 }
 
-community n1 n2 n3 n4
+setup_community n1 n2 n3 n4
 start_daemon n1
 start_daemon n2 --peer "127.0.0.1:$PORT_n1"
 start_daemon n3 --peer "127.0.0.1:$PORT_n2"
@@ -69,18 +61,18 @@ while [ $i -lt 40 ]; do
 	n=n$((seed % 4 + 1))
 	case $((seed / 7 % 3)) in
 	0)
-		id=$(k "$n" item add --title "thing $i from $n" --kind lend) &&
+		id=$(kith_at "$n" item add --title "thing $i from $n" --kind lend) &&
 			[ -n "$id" ] || wfail=$((wfail + 1))
 		echo "$id thing $i from $n" >>"$WORK/want.items"
 		;;
 	1)
-		id=$(k "$n" wish add --title "need $i from $n" --urgency urgent) &&
+		id=$(kith_at "$n" wish add --title "need $i from $n" --urgency urgent) &&
 			[ -n "$id" ] || wfail=$((wfail + 1))
 		echo "$id need $i from $n" >>"$WORK/want.wishes"
 		;;
 	2)
 		# (it says "profile updated" on stderr: shown only on failure)
-		if ! k "$n" profile --skills "skill $i" >/dev/null \
+		if ! kith_at "$n" profile --skills "skill $i" >/dev/null \
 			2>"$WORK/profile.err"; then
 			wfail=$((wfail + 1))
 			cat "$WORK/profile.err"
@@ -116,7 +108,7 @@ for n in n1 n2 n3 n4; do
 done
 
 # a write on n4 reaches n2 (two hops) through pushes
-w=$(k n4 wish add --title "pushed across two hops" --urgency critical)
+w=$(kith_at n4 wish add --title "pushed across two hops" --urgency critical)
 check "the wish on n4 is acknowledged" test $? -eq 0 -a -n "$w"
 check "a new wish propagates to every node" converged 10 n1 n2 n3 n4
 check "n2 sees the pushed wish" sh -c "'$KITH' --home '$WORK/n2' wish show $w >/dev/null"
@@ -126,15 +118,15 @@ check "search finds the wish that arrived by session" \
 # a large sync interrupted by SIGKILL, while the CLI writes on the same
 # replica
 if "$MKCHANGES" "$WORK/n1" 20000 >/dev/null; then
-	ok "mkchanges wrote 20000 changes on n1"
+	pass "mkchanges wrote 20000 changes on n1"
 else
-	notok "mkchanges wrote 20000 changes on n1"
+	fail "mkchanges wrote 20000 changes on n1"
 fi
 pk_n1=$(pk_of n1)
 head_n1=$(head_of n1 "$pk_n1")
-community_code=$(k n1 community invite 2>/dev/null)
-k n5 init --name n5 >/dev/null 2>&1 &&
-	k n5 community join "$community_code" >/dev/null
+community_code=$(kith_at n1 community invite 2>/dev/null)
+kith_at n5 init --name n5 >/dev/null 2>&1 &&
+	kith_at n5 community join "$community_code" >/dev/null
 check "n5 joins the community" test $? -eq 0
 
 # the writer: items on n5, one after another, until told to stop (at most
@@ -145,7 +137,7 @@ check "n5 joins the community" test $? -eq 0
 (
 	j=0
 	while [ $j -lt 300 ] && [ ! -e "$WORK/n5.stop" ]; do
-		if id=$(k n5 item add --title "crash write $j" --kind give) &&
+		if id=$(kith_at n5 item add --title "crash write $j" --kind give) &&
 			[ -n "$id" ]; then
 			echo "$id crash write $j" >>"$WORK/n5.acked"
 		else
@@ -185,10 +177,10 @@ ids_of n5 items 'crash write %' >"$WORK/n5.crash"
 same_file "n5 holds exactly the $acked acknowledged writes after SIGKILL" \
 	"$WORK/n5.acked" "$WORK/n5.crash"
 # what n5 held rebuilds, from its own log, to exactly its tables
-k n5 export "$WORK/n5.bundle" >/dev/null &&
-	k n6 init --name n6 >/dev/null 2>&1 &&
-	k n6 community join "$community_code" >/dev/null &&
-	k n6 import "$WORK/n5.bundle" >/dev/null
+kith_at n5 export "$WORK/n5.bundle" >/dev/null &&
+	kith_at n6 init --name n6 >/dev/null 2>&1 &&
+	kith_at n6 community join "$community_code" >/dev/null &&
+	kith_at n6 import "$WORK/n5.bundle" >/dev/null
 check "n5's log after SIGKILL exports and imports into a fresh node" \
 	test $? -eq 0
 for t in items wishes; do
@@ -215,7 +207,7 @@ check "every log n5 holds is whole, nothing pending, no forks" \
 		SELECT count(*) FROM forks;' | tr '\n' ' ')" = "0 0 "
 
 # acknowledged writes survive a SIGKILL of their node's daemon
-ack=$(k n3 item add --title "written just before the crash")
+ack=$(kith_at n3 item add --title "written just before the crash")
 check "the write on n3 is acknowledged" test $? -eq 0 -a -n "$ack"
 kill9 n3
 start_daemon n3 --peer "127.0.0.1:$PORT_n2"

@@ -35,12 +35,10 @@
 
 PROXY=$(dirname "$0")/proxy.py
 if ! command -v python3 >/dev/null 2>&1; then
-	echo "skipped: python3 is needed for $PROXY"
-	exit 77
+	skip "python3 is needed for $PROXY"
 fi
 if ! command -v sqlite3 >/dev/null 2>&1; then
-	echo "skipped: sqlite3 is needed to read the replicas"
-	exit 77
+	skip "sqlite3 is needed to read the replicas"
 fi
 PROXY=$(cd "$(dirname "$PROXY")" && pwd)/proxy.py
 N=${FAULTS_CHANGES:-10000}
@@ -69,13 +67,6 @@ start_proxy() {
 	fi
 	eval "PPORT_$_n=$_p"
 }
-
-sq() { sqlite3 "$WORK/$1/replica.db" "$2"; }
-# head_of NODE PK: NODE's head seq for author PK (0 if none)
-head_of() {
-	sq "$1" "SELECT coalesce(max(head), 0) FROM authors WHERE hex(pk) = upper('$2')"
-}
-pk_of() { k "$1" --json whoami | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/'; }
 
 # done_through NODE: NODE holds all of a's changes and a holds all of NODE's
 done_through() {
@@ -112,22 +103,22 @@ clean() {
 # proxy event counts: pev NODE WORD (open, drop, flip, close)
 pev() { grep -c "^$2 " "$WORK/$1.proxy.log"; }
 
-community a
-k a item add --title "generator" --kind share >/dev/null || notok "item on a"
-"$MKCHANGES" "$WORK/a" "$N" >/dev/null || notok "mkchanges on a"
+setup_community a
+kith_at a item add --title "generator" --kind share >/dev/null || fail "item on a"
+"$MKCHANGES" "$WORK/a" "$N" >/dev/null || fail "mkchanges on a"
 pk_a=$(pk_of a)
 head_a=$(head_of a "$pk_a")
 records a "$pk_a" >"$WORK/a.a-items"
 echo "# a holds $head_a changes of its own, $(wc -l <"$WORK/a.a-items") items"
-code=$(k a community invite 2>/dev/null)
+code=$(kith_at a community invite 2>/dev/null)
 start_daemon a
 
 modes="delay trickle drop flip"
 own_items=300
 for m in $modes; do
-	k "$m" init --name "$m" >/dev/null 2>&1
-	k "$m" community join "$code" >/dev/null || notok "$m joins"
-	"$MKCHANGES" "$WORK/$m" $own_items >/dev/null || notok "mkchanges on $m"
+	kith_at "$m" init --name "$m" >/dev/null 2>&1
+	kith_at "$m" community join "$code" >/dev/null || fail "$m joins"
+	"$MKCHANGES" "$WORK/$m" $own_items >/dev/null || fail "mkchanges on $m"
 done
 start_proxy delay "$PORT_a" delay 80
 start_proxy trickle "$PORT_a" trickle
@@ -216,8 +207,8 @@ for m in $modes; do
 done
 for round in 1 2; do
 	for m in $modes; do
-		k "$m" sync "127.0.0.1:$PORT_a" --timeout 20 >/dev/null ||
-			notok "direct sync of $m with a (round $round)"
+		kith_at "$m" sync "127.0.0.1:$PORT_a" --timeout 20 >/dev/null ||
+			fail "direct sync of $m with a (round $round)"
 	done
 done
 check "everything converges once the faults are gone" \

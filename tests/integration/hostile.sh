@@ -17,15 +17,14 @@
 
 HOSTILE=$(dirname "$KITH")/tests/hostile
 if [ ! -x "$HOSTILE" ]; then
-	echo "skipped: $HOSTILE is not built (make $HOSTILE)"
-	exit 77
+	skip "$HOSTILE is not built (make $HOSTILE)"
 fi
 have_sqlite=0
 command -v sqlite3 >/dev/null 2>&1 && have_sqlite=1
 
 # state NODE: what must not change under attack
 state() {
-	k "$1" digest
+	kith_at "$1" digest
 	if [ $have_sqlite -eq 1 ]; then
 		sqlite3 "$WORK/$1/replica.db" 'SELECT count(*) FROM changes;
 			SELECT count(*) FROM pending; SELECT count(*) FROM forks;
@@ -57,13 +56,13 @@ run_hostile() {
 }
 
 # sync_b: one honest `kith sync` of b with the daemon
-sync_b() { k b sync "127.0.0.1:$PORT_a" --timeout 10 >/dev/null; }
+sync_b() { kith_at b sync "127.0.0.1:$PORT_a" --timeout 10 >/dev/null; }
 
 # honest_sync AFTER: a new item on b, one sync with the daemon, converged
 n_honest=0
 honest_sync() {
 	n_honest=$((n_honest + 1))
-	k b item add --title "honest item $n_honest after $1" >/dev/null
+	kith_at b item add --title "honest item $n_honest after $1" >/dev/null
 	check "$1: an honest sync right after works" sync_b
 	check "$1: both nodes converge after it" converged 10 a b
 }
@@ -91,15 +90,15 @@ attack() {
 
 # planted N: how many items "planted by a hostile peer (N)" a holds
 planted() {
-	k a --json item list --all 2>/dev/null |
+	kith_at a --json item list --all 2>/dev/null |
 		grep -o "planted by a hostile peer ($1)" | wc -l
 }
 
-community a b
-k a item add --title "ladder" --kind lend >/dev/null
-k a wish add --title "insulin fridge space" --urgency critical >/dev/null
-"$MKCHANGES" "$WORK/a" 300 >/dev/null || notok "mkchanges"
-k b item add --title "drill" --kind lend >/dev/null
+setup_community a b
+kith_at a item add --title "ladder" --kind lend >/dev/null
+kith_at a wish add --title "insulin fridge space" --urgency critical >/dev/null
+"$MKCHANGES" "$WORK/a" 300 >/dev/null || fail "mkchanges"
+kith_at b item add --title "drill" --kind lend >/dev/null
 start_daemon a
 check "the honest node syncs with the daemon" sync_b
 check "they converge" converged 10 a b

@@ -1,105 +1,112 @@
-# Shared helpers for multi-process tests over loopback.
-# Usage: . tests/integration/lib.sh "$KITH"   (sets KITH, WORK, MKCHANGES)
+# tests/integration/lib.sh - helpers of the multi-process tests over
+# loopback, on top of the core all suites share (tests/lib.sh: pass/fail/
+# check*, finish, skip, k, kith_at, digest, wait_for, TMP_DIR).
+#
+#	. "$(dirname "$0")/lib.sh"      ($1 is the kith binary)
+#
+# Sets KITH, WORK (= TMP_DIR; node NAME's data directory is $WORK/NAME, so
+# `kith_at NAME ...` and `k NAME ...` run on it) and MKCHANGES.  Every
+# daemon started here is killed (-9) at exit.
+#
+#   setup_community NODES...    init each; the first creates a community,
+#                               the others join it
+#   start_daemon NODE ARGS...   start its daemon on 127.0.0.1 (any port),
+#                               wait for it; sets PORT_<NODE>, PID_<NODE>
+#   port_of NODE, pid_of NODE   those values
+#   kill9 NODE                  SIGKILL its daemon and reap it
+#   converged SECS NODES...     all digests equal within SECS
+#   pk_of NODE                  NODE's identity key (hex)
+#   sq NODE SQL                 run SQL on NODE's replica (sqlite3)
+#   head_of NODE PK             NODE's head seq for author PK (0 if none)
 
-KITH=$1
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+need_kith "${1:-}"
 MKCHANGES=$(dirname "$KITH")/tests/mkchanges
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/kith-int.XXXXXX")
+WORK=$TMP_DIR
+K_HOMES=$WORK
 PIDS=
-npass=0
-nfail=0
 
-cleanup() {
+kill_daemons() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+at_exit kill_daemons
 
-ok() { npass=$((npass + 1)); echo "ok - $*"; }
-notok() { nfail=$((nfail + 1)); echo "not ok - $*"; }
-check() { # check DESC CMD...
-	_desc=$1
+setup_community() {
+	_int_first=$1
+	kith_at "$_int_first" init --name "$_int_first" \
+		--building "B$_int_first" >/dev/null 2>&1
+	_int_code=$(kith_at "$_int_first" community create "Loopback" 2>/dev/null)
 	shift
-	if "$@"; then ok "$_desc"; else notok "$_desc"; fi
-}
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-	exit $?
-}
-
-k() { # k NODE ARGS...
-	n=$1
-	shift
-	"$KITH" --home "$WORK/$n" "$@"
-}
-
-# community NODES...: the first creates, the others join
-community() {
-	first=$1
-	k "$first" init --name "$first" --building "B$first" >/dev/null 2>&1
-	code=$(k "$first" community create "Loopback" 2>/dev/null)
-	shift
-	for n in "$@"; do
-		k "$n" init --name "$n" --building "B$n" >/dev/null 2>&1
-		k "$n" community join "$code" >/dev/null
+	for _int_n in "$@"; do
+		kith_at "$_int_n" init --name "$_int_n" --building "B$_int_n" \
+			>/dev/null 2>&1
+		kith_at "$_int_n" community join "$_int_code" >/dev/null
 	done
 }
 
-# start_daemon NODE ARGS...: starts it, waits for its port, sets PORT_<NODE>
 start_daemon() {
-	n=$1
+	_int_n=$1
 	shift
-	: >"$WORK/$n.log"
-	"$KITH" --home "$WORK/$n" daemon --listen 127.0.0.1:0 --no-mdns \
-		--interval 2 -v "$@" 2>>"$WORK/$n.log" &
-	pid=$!
-	PIDS="$PIDS $pid"
-	eval "PID_$n=$pid"
-	i=0
-	while [ $i -lt 100 ]; do
-		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-			"$WORK/$n.log" | tail -n 1)
-		if [ -n "$port" ]; then
-			eval "PORT_$n=$port"
+	: >"$WORK/$_int_n.log"
+	"$KITH" --home "$WORK/$_int_n" daemon --listen 127.0.0.1:0 --no-mdns \
+		--interval 2 -v "$@" 2>>"$WORK/$_int_n.log" &
+	_int_pid=$!
+	PIDS="$PIDS $_int_pid"
+	eval "PID_$_int_n=$_int_pid"
+	_int_i=0
+	while [ $_int_i -lt 100 ]; do
+		_int_port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+			"$WORK/$_int_n.log" | tail -n 1)
+		if [ -n "$_int_port" ]; then
+			eval "PORT_$_int_n=$_int_port"
 			return 0
 		fi
 		sleep 0.1
-		i=$((i + 1))
+		_int_i=$((_int_i + 1))
 	done
-	echo "daemon $n did not start:" >&2
-	cat "$WORK/$n.log" >&2
+	echo "daemon $_int_n did not start:" >&2
+	cat "$WORK/$_int_n.log" >&2
 	return 1
 }
 
 port_of() { eval "echo \$PORT_$1"; }
-# kill9 NODE: SIGKILL its daemon and reap it (so its lock is free)
-kill9() {
-	p=$(pid_of "$1")
-	kill -9 "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-}
 pid_of() { eval "echo \$PID_$1"; }
 
-# converged SECS NODES...: all digests equal within SECS
+kill9() {
+	_int_p=$(pid_of "$1")
+	kill -9 "$_int_p" 2>/dev/null
+	wait "$_int_p" 2>/dev/null
+}
+
 converged() {
-	secs=$1
+	_int_end=$(($(date +%s) + $1))
 	shift
-	end=$(($(date +%s) + secs))
-	while [ "$(date +%s)" -le "$end" ]; do
-		first=
-		same=1
-		for n in "$@"; do
-			d=$(k "$n" digest 2>/dev/null) || { same=0; break; }
-			[ -z "$first" ] && first=$d
-			[ "$d" = "$first" ] || same=0
+	while [ "$(date +%s)" -le "$_int_end" ]; do
+		_int_first=
+		_int_same=1
+		for _int_n in "$@"; do
+			_int_d=$(digest "$_int_n") || { _int_same=0; break; }
+			[ -z "$_int_first" ] && _int_first=$_int_d
+			[ "$_int_d" = "$_int_first" ] || _int_same=0
 		done
-		[ "$same" -eq 1 ] && return 0
+		[ "$_int_same" -eq 1 ] && return 0
 		sleep 0.2
 	done
-	for n in "$@"; do
-		echo "  $n: $(k "$n" digest 2>/dev/null) changes=$(k "$n" --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')"
+	for _int_n in "$@"; do
+		echo "  $_int_n: $(digest "$_int_n") changes=$(kith_at "$_int_n" --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')"
 	done
 	return 1
+}
+
+pk_of() {
+	kith_at "$1" --json whoami | sed 's/.*"id":"\([0-9a-f]*\)".*/\1/'
+}
+
+sq() { sqlite3 "$WORK/$1/replica.db" "$2"; }
+
+head_of() {
+	sq "$1" "SELECT coalesce(max(head), 0) FROM authors WHERE hex(pk) = upper('$2')"
 }

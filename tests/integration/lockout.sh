@@ -26,23 +26,21 @@
 . "$(dirname "$0")/lib.sh" "$1"
 
 if ! command -v python3 >/dev/null 2>&1; then
-	echo "skipped: python3 is needed for the attacker (flood.py)"
-	exit 77
+	skip "python3 is needed for the attacker (flood.py)"
 fi
 FLOOD="python3 $(dirname "$0")/flood.py"
 if ! python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.10", 0))' \
 	2>/dev/null; then
-	echo "skipped: cannot bind to 127.0.0.10 (loopback is only 127.0.0.1 here)"
-	exit 77
+	skip "cannot bind to 127.0.0.10 (loopback is only 127.0.0.1 here)"
 fi
 
 NCONN=40
 
-community a b c d
-k a item add --title "ladder" --kind lend >/dev/null
-k b item add --title "drill" --kind lend >/dev/null
-k c item add --title "wheelbarrow" --kind lend >/dev/null
-k d item add --title "sewing machine" --kind lend >/dev/null
+setup_community a b c d
+kith_at a item add --title "ladder" --kind lend >/dev/null
+kith_at b item add --title "drill" --kind lend >/dev/null
+kith_at c item add --title "wheelbarrow" --kind lend >/dev/null
+kith_at d item add --title "sewing machine" --kind lend >/dev/null
 
 start_daemon c
 start_daemon a --peer "127.0.0.1:$PORT_c"
@@ -77,9 +75,9 @@ check "the idle flood has $NCONN connections open" ready idle
 check "the slow-loris flood has 24 connections open" ready loris
 sleep 1
 
-sync_b() { k b sync "127.0.0.1:$PORT_a" --timeout 10 >/dev/null; }
+sync_b() { kith_at b sync "127.0.0.1:$PORT_a" --timeout 10 >/dev/null; }
 
-k b item add --title "written by b during the attack" >/dev/null
+kith_at b item add --title "written by b during the attack" >/dev/null
 check "under attack: an honest kith sync succeeds" sync_b
 check "under attack: a and b converge" converged 10 a b
 
@@ -95,17 +93,17 @@ sleep 1
 
 # a's outgoing dial: c goes away, gets a write, comes back on its port
 kill9 c
-k c item add --title "written on c while a is under attack" >/dev/null
+kith_at c item add --title "written on c while a is under attack" >/dev/null
 start_daemon c --listen "127.0.0.1:$PORT_c"
 check "under attack: a redials c and they converge" converged 20 a c
 
-k b item add --title "written by b later in the attack" >/dev/null
+kith_at b item add --title "written by b later in the attack" >/dev/null
 check "under more attack: an honest kith sync succeeds" sync_b
 check "under more attack: everyone converges" converged 20 a b c d
 
 # long enough for the log to show its once-per-10-s rhythm
 while [ $(($(date +%s) - attack_start)) -lt 22 ]; do sleep 0.2; done
-k b item add --title "written by b at the end of the attack" >/dev/null
+kith_at b item add --title "written by b at the end of the attack" >/dev/null
 check "at the end of the attack: an honest kith sync succeeds" sync_b
 check "the daemon is still running" kill -0 "$PID_a"
 
@@ -151,7 +149,7 @@ check "at most 3 lines about single handshakes per 10 s" \
 check "the pressure is reported" test "$nreport" -ge 1
 check "at most once per 10 s" test "$nreport" -le $((windows + 1))
 
-k b item add --title "written by b after the attack" >/dev/null
+kith_at b item add --title "written by b after the attack" >/dev/null
 check "after the attack: an honest kith sync succeeds" sync_b
 kill -TERM "$PID_a"
 wait "$PID_a"

@@ -15,34 +15,33 @@
 
 MKPOISON=$(dirname "$KITH")/tests/mkpoison
 if [ ! -x "$MKPOISON" ]; then
-	echo "skipped: $MKPOISON is not built (make $MKPOISON)"
-	exit 77
+	skip "$MKPOISON is not built (make $MKPOISON)"
 fi
 
-community a b
+setup_community a b
 "$MKPOISON" "$WORK/a" 3000 last "$WORK/last.kb" ||
-	{ notok "mkpoison last"; finish; }
+	{ fail "mkpoison last"; finish; }
 "$MKPOISON" "$WORK/a" 3000 between "$WORK/between.kb" ||
-	{ notok "mkpoison between"; finish; }
+	{ fail "mkpoison between"; finish; }
 
-out=$(k a --json import "$WORK/last.kb" 2>&1)
+out=$(kith_at a --json import "$WORK/last.kb" 2>&1)
 echo "  import last: $out"
 check "a run with garbage checkpoints is refused where it arrives" \
 	sh -c "echo '$out' | grep -q '\"applied\":0,.*\"refused\":3000'"
-out=$(k a --json import "$WORK/between.kb" 2>&1)
+out=$(kith_at a --json import "$WORK/between.kb" 2>&1)
 echo "  import between: $out"
 check "a run with good checkpoints is kept whole" \
 	sh -c "echo '$out' | grep -q '\"applied\":3000'"
 for i in 1 2 3 4 5; do
-	k a item add --title "honest $i" >/dev/null 2>&1 ||
-		notok "honest write $i"
+	kith_at a item add --title "honest $i" >/dev/null 2>&1 ||
+		fail "honest write $i"
 done
 
-start_daemon a || { notok "daemon a starts"; finish; }
+start_daemon a || { fail "daemon a starts"; finish; }
 start_daemon b --peer "127.0.0.1:$(port_of a)" ||
-	{ notok "daemon b starts"; finish; }
+	{ fail "daemon b starts"; finish; }
 check "b takes everything a holds, over sessions" converged 60 a b
-titles=$(k b --json item list --search honest 2>/dev/null)
+titles=$(kith_at b --json item list --search honest 2>/dev/null)
 n=0
 for i in 1 2 3 4 5; do
 	echo "$titles" | grep -q "\"honest $i\"" && n=$((n + 1))
@@ -51,9 +50,9 @@ check "every honest change reached b" [ "$n" -eq 5 ]
 check "no session failed on a signature" \
 	sh -c "! grep -Eqi 'bad signature|exceeds its size limit' '$WORK/a.log' '$WORK/b.log'"
 # a third node syncs once: one-shot runs are cut the same way
-k c init --name c >/dev/null 2>&1
-k c community join "$(k a community invite 2>/dev/null)" >/dev/null 2>&1
+kith_at c init --name c >/dev/null 2>&1
+kith_at c community join "$(kith_at a community invite 2>/dev/null)" >/dev/null 2>&1
 check "a one-shot sync of the whole log works" \
-	k c sync "127.0.0.1:$(port_of b)" --timeout 60
+	kith_at c sync "127.0.0.1:$(port_of b)" --timeout 60
 check "and converges" converged 30 a b c
 finish

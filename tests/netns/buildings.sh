@@ -14,35 +14,12 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/netns/lib.sh
 
-KITH=${1:?usage: buildings.sh /path/to/kith}
+need_kith "${1:-}"
 SECS=45
-passed=0
-failed=0
-n=0
-ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-check() { # check DESCRIPTION CMD...
-	cd_desc=$1
-	shift
-	if "$@"; then ok "$cd_desc"; else not_ok "$cd_desc"; fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
 
 netns_init
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/sbin/tcpdump ] ||
 	netns_skip "tcpdump is not installed"
-
-k() { # k HOST ARGS...: the CLI on a host's data directory
-	kh=$1
-	shift
-	"$KITH" --home "$KT_DIR/$kh/home" "$@"
-}
-
-digest() { k "$1" digest 2>/dev/null; }
 
 # same_digest HOSTS...: all equal
 same_digest() {
@@ -53,8 +30,8 @@ same_digest() {
 }
 
 has_title() { # has_title HOST TITLE (item or wish)
-	k "$1" --json item list --all --search "$2" | grep -q "\"$2\"" ||
-		k "$1" --json wish list --all --search "$2" | grep -q "\"$2\""
+	kith_at "$1" --json item list --all --search "$2" | grep -q "\"$2\"" ||
+		kith_at "$1" --json wish list --all --search "$2" | grep -q "\"$2\""
 }
 
 netns_bridge 1
@@ -76,26 +53,26 @@ tcpdump_pid=$!
 # identities and the community, made on the data directories
 for h in a1 a2 lap b1 b2 other; do
 	mkdir -p "$KT_DIR/$h"
-	k "$h" init --name "$h" --building "$h" >/dev/null 2>&1 ||
+	kith_at "$h" init --name "$h" --building "$h" >/dev/null 2>&1 ||
 		{ echo "# cannot init $h"; exit 1; }
 done
-code=$(k a1 community create "Riverside" 2>/dev/null)
-for h in a2 lap b1 b2; do k "$h" community join "$code" >/dev/null; done
-k other community create "Elsewhere" >/dev/null 2>&1
+code=$(kith_at a1 community create "Riverside" 2>/dev/null)
+for h in a2 lap b1 b2; do kith_at "$h" community join "$code" >/dev/null; done
+kith_at other community create "Elsewhere" >/dev/null 2>&1
 
 for h in a1 a2 lap b1 b2 other; do
-	start_avahi "$h" || { not_ok "avahi on $h"; finish; }
+	start_avahi "$h" || { fail "avahi on $h"; finish; }
 	host_spawn "$h" "$KT_DIR/$h/kith.out" "$KT_DIR/$h/kith.log" \
 		"$KITH" --home "$KT_DIR/$h/home" daemon --listen 0.0.0.0:7473 \
 		--interval 5 -v >"$KT_DIR/$h/kith.pid"
 done
 
-k a1 item add --title "Ladder from building A" --kind lend >/dev/null
-k a2 wish add --title "Insulin fridge in A" --urgency critical >/dev/null
-k b1 item add --title "Generator in building B" --kind share >/dev/null
-k b2 wish add --title "Blankets for B" --urgency urgent >/dev/null
-k other item add --title "Secret of another community" >/dev/null
-other_changes=$(k other --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')
+kith_at a1 item add --title "Ladder from building A" --kind lend >/dev/null
+kith_at a2 wish add --title "Insulin fridge in A" --urgency critical >/dev/null
+kith_at b1 item add --title "Generator in building B" --kind share >/dev/null
+kith_at b2 wish add --title "Blankets for B" --urgency urgent >/dev/null
+kith_at other item add --title "Secret of another community" >/dev/null
+other_changes=$(kith_at other --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')
 
 check "building A converges over mDNS (a1, a2, laptop)" \
 	wait_for $SECS same_digest a1 a2 lap
@@ -109,7 +86,7 @@ move_host lap br1 br2
 check "B gets A's posts through the laptop" \
 	wait_for $SECS has_title b2 "Ladder from building A"
 check "B converges with the laptop" wait_for $SECS same_digest b1 b2 lap
-k b2 wish add --title "Candles for B" --urgency normal >/dev/null
+kith_at b2 wish add --title "Candles for B" --urgency normal >/dev/null
 check "the laptop picks up B's new wish" \
 	wait_for $SECS has_title lap "Candles for B"
 
@@ -123,7 +100,7 @@ check "all five replicas of the community agree" \
 
 # the other community
 check "the other community's host received nothing" \
-	test "$(k other --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')" = "$other_changes"
+	test "$(kith_at other --json status | sed 's/.*"changes":\([0-9]*\).*/\1/')" = "$other_changes"
 check "nobody holds the other community's post" \
 	sh -c "! '$KITH' --home '$KT_DIR/a1/home' --json item list --all | grep -q 'another community'"
 check "the other host never synced with anyone" \

@@ -1,5 +1,9 @@
-# tests/netns/lib.sh - "buildings" of network namespaces for LAN tests.
-# POSIX sh; source it, then call netns_init first.
+# tests/netns/lib.sh - "buildings" of network namespaces for LAN tests,
+# on top of the core all suites share (tests/lib.sh: pass/fail/check*,
+# finish, skip, k, kith_at, digest, wait_for, TMP_DIR).  POSIX sh; the
+# scripts cd to the top of the tree, source it as tests/netns/lib.sh, then
+# call netns_init first.  KT_DIR is TMP_DIR; host NAME's kith data
+# directory is $KT_DIR/NAME/home (`kith_at NAME ...` runs on it).
 #
 #   switch namespace  $KT-sw: one bridge per building (brN), no addresses
 #   host namespace    $KT-NAME: lo + eth0, a veth whose other end (vNAME)
@@ -14,9 +18,10 @@
 # with nsenter, so they see that host's /run and network only.  Nothing
 # ever runs on the machine's own interfaces.
 #
-# Every process started here is recorded; netns_cleanup (installed as an
-# EXIT/INT/TERM trap by netns_init) kills them, kills whatever else is left
-# inside our namespaces (ip netns pids) and deletes the namespaces.
+# Every process started here is recorded; netns_cleanup (run at exit:
+# tests/lib.sh's at_exit) kills them, kills whatever else is left inside
+# our namespaces (ip netns pids) and deletes the namespaces; then the
+# directory goes (KEEP=1 keeps it, with the logs).
 #
 # Functions:
 #   netns_init                  check root/ip netns (exit 77, or 1 if CI=true)
@@ -31,21 +36,28 @@
 #   host_exec NAME CMD...       run CMD in NAME's network + mount namespace
 #   host_spawn NAME OUT ERR CMD...  same, in the background; prints the pid
 #   move_host NAME FROMBR TOBR  move the host's cable to another bridge
-#   wait_for SECONDS CMD...     poll CMD every 0.2 s until it succeeds
 #   netns_cleanup               kill everything, delete the namespaces
+#                               (at exit)
+
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 
 KT=${KT:-kt$$}
-KT_DIR=
+KT_DIR=$TMP_DIR
 KT_NS=
+K_HOMES=$KT_DIR
+K_HOME_SUFFIX=/home
+: >"$KT_DIR/pids"
+at_exit netns_cleanup
 
-# skip REASON: 77 (skipped) normally, 1 under CI where this must work.
+# netns_skip REASON: skip (77) normally, fail (1) under CI, where this
+# must work.
 netns_skip() {
 	if [ "${CI:-}" = true ]; then
 		echo "not ok - netns setup impossible under CI: $1"
 		exit 1
 	fi
-	echo "skipped: $1"
-	exit 77
+	skip "$1"
 }
 
 netns_init() {
@@ -60,12 +72,6 @@ netns_init() {
 		netns_skip "'ip netns' is not available here"
 	fi
 	ip netns del "$KT-probe"
-	KT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/kith-netns.XXXXXX") ||
-		netns_skip "cannot make a temporary directory"
-	: >"$KT_DIR/pids"
-	trap 'netns_cleanup' EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
 	ip netns add "$KT-sw" || netns_skip "cannot create a namespace"
 	KT_NS="$KT-sw"
 	ip -n "$KT-sw" link set lo up
@@ -103,24 +109,6 @@ netns_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	KT_NS=
-	if [ -n "$KT_DIR" ] && [ -z "${KEEP:-}" ]; then
-		rm -rf "$KT_DIR"
-	elif [ -n "$KT_DIR" ]; then
-		echo "# logs kept in $KT_DIR"
-	fi
-	KT_DIR=
-}
-
-# wait_for SECONDS CMD...: 0 once CMD succeeds, 1 after SECONDS.
-wait_for() {
-	wf_n=$(($1 * 5))
-	shift
-	while [ "$wf_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		wf_n=$((wf_n - 1))
-	done
-	return 1
 }
 
 netns_bridge() {

@@ -35,30 +35,6 @@ ID_C=c0c0c0c0cccccccccccccccccccccccccccccccccccccccccccccccccccccccc
 ID_D=d0d0d0d0dddddddddddddddddddddddddddddddddddddddddddddddddddddddd
 WARN="avahi-daemon is not running"
 
-passed=0
-failed=0
-n=0
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION CMD...
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else not_ok "$d"; fi
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ] && exit 0
-	exit 1
-}
-
 netns_init
 
 probe=${1:-}
@@ -88,11 +64,11 @@ if ! { netns_setup_host a br1 10.201.1.1 &&
 fi
 for h in a b c d; do
 	start_avahi $h || {
-		not_ok "start dbus-daemon and avahi-daemon on $h"
+		fail "start dbus-daemon and avahi-daemon on $h"
 		finish
 	}
 done
-ok "dbus-daemon and avahi-daemon run in 4 namespaces"
+pass "dbus-daemon and avahi-daemon run in 4 namespaces"
 
 # spawn_probe NAME ID TAG PORT: pid into $KT_DIR/NAME/probe.pid
 spawn_probe() {
@@ -156,9 +132,9 @@ check "c retried at least twice without dbus" \
 	test "$(count c "cannot reach avahi" err)" -ge 2
 check "c warned exactly once over those retries" \
 	test "$(count c "$WARN" err)" -eq 1
-restart_avahi b || not_ok "restart avahi-daemon on b"
+restart_avahi b || fail "restart avahi-daemon on b"
 if ! { start_dbus c && restart_avahi c; }; then
-	not_ok "restart dbus and avahi on c"
+	fail "restart dbus and avahi on c"
 fi
 republished_c() { [ "$(count c "published 'kith-c0c0c0c0'" err)" -ge 2 ]; }
 check "c reconnects and publishes again within ${FIND_SECS}s" \
@@ -183,7 +159,7 @@ done
 check "no probe warned about leftover avahi watches" \
 	sh -c "! grep -q 'left watches behind' '$KT_DIR'/*/probe.err"
 
-if [ "$failed" -ne 0 ]; then
+if [ "$LIB_FAILED" -ne 0 ]; then
 	for h in a b c d; do
 		echo "# --- $h probe stdout"
 		sed 's/^/# /' "$KT_DIR/$h/probe.out"

@@ -1,0 +1,392 @@
+/*
+ * test_query.c - the read side of the replica (crdt/query.h): lists and
+ * their filters, empty results, ids resolved by prefix and members by
+ * name, the facts crdt_record_info gives the writers, member names, the
+ * digest and counts, and text in other scripts handed back byte for byte.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crdt/query.h"
+#include "tests/testlib.h"
+
+/* Views are read at the fixture's clock (TL_EPOCH_MS), a minute later. */
+#define NOW ((int64_t)(TL_EPOCH_MS / 1000) + 60)
+
+/* What a list handed over: how many rows, and one column of each. */
+struct rows {
+	int n;
+	const char *col; /* the column kept, or NULL */
+	char text[8][160];
+	int missing; /* rows without that column */
+};
+
+static int collect(void *ctx, const struct crdt_row *row)
+{
+	struct rows *r = ctx;
+	const struct crdt_col *c = r->col ? crdt_row_get(row, r->col) : NULL;
+
+	if (r->col && (!c || c->type != CRDT_COL_TEXT))
+		r->missing++;
+	else if (r->col && r->n < 8)
+		snprintf(r->text[r->n], sizeof r->text[0], "%s", c->s);
+	r->n++;
+	return 0;
+}
+
+static void rows_init(struct rows *r, const char *col)
+{
+	memset(r, 0, sizeof *r);
+	r->col = col;
+}
+
+static int stop_at_first(void *ctx, const struct crdt_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 7;
+}
+
+static void item_filter(struct crdt_item_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = -1;
+}
+
+static void wish_filter(struct crdt_wish_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->urgency = -1;
+}
+
+static int has_text(const struct rows *r, const char *s)
+{
+	int i;
+
+	for (i = 0; i < r->n && i < 8; i++)
+		if (!strcmp(r->text[i], s))
+			return 1;
+	return 0;
+}
+
+/* ---- empty ------------------------------------------------------------- */
+
+static void empty_replica(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_replica *r = tl_open(f, "a", 1);
+	struct crdt_item_filter fi;
+	struct crdt_wish_filter fw;
+	struct crdt_counts c;
+	uint8_t id[CRDT_PK_LEN] = { 0 };
+	char digest[65], again[65];
+	struct rows rows;
+
+	item_filter(&fi);
+	wish_filter(&fw);
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_items(r->store, &fi, NOW, collect, &rows));
+	TL_OK(crdt_query_wishes(r->store, &fw, NOW, collect, &rows));
+	TL_OK(crdt_query_members(r->store, NULL, collect, &rows));
+	TL_OK(crdt_query_claims(r->store, id, collect, &rows));
+	TL_OK(crdt_shared_names(r->store, collect, &rows));
+	TL_EQ(rows.n, 0, "rows listed by an empty replica");
+	fi.all = 1;
+	fw.all = 1;
+	fi.search = "ladder";
+	TL_OK(crdt_query_items(r->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 0, "a search in an empty replica");
+
+	TL_OK(crdt_counts(r->store, NOW, &c));
+	TL_CHECK(c.members == 0 && c.items == 0 && c.wishes == 0 &&
+			 c.changes == 0 && c.open_wishes == 0,
+		 "expected all counts 0, got members %lld items %lld wishes "
+		 "%lld changes %lld",
+		 (long long)c.members, (long long)c.items,
+		 (long long)c.wishes, (long long)c.changes);
+	TL_RC(crdt_resolve(r->store, CRDT_R_ITEM, "abcdef", id),
+	      KITH_ENOTFOUND);
+	TL_RC(crdt_resolve(r->store, CRDT_R_MEMBER, "Nobody", id),
+	      KITH_ENOTFOUND);
+	TL_RC(crdt_record_info(r->store, CRDT_R_WISH, id,
+			       &(struct crdt_record_info){ 0 }),
+	      KITH_ENOTFOUND);
+	TL_OK(crdt_digest(r->store, digest));
+	TL_OK(crdt_digest(r->store, again));
+	TL_EQ(strlen(digest), 64, "digest length");
+	TL_CHECK(!strcmp(digest, again), "the digest is stable");
+}
+
+/* ---- lists ------------------------------------------------------------- */
+
+static void lists_and_filters(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_apply_stats st;
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_replica *b = tl_open(f, "b", 2);
+	struct crdt_item_filter fi;
+	struct crdt_wish_filter fw;
+	struct tl_rec ladder, drill, soup;
+	struct crdt_counts c;
+	struct rows rows;
+	int stopped = 0;
+	char d1[65], d2[65];
+
+	TL_OK(tl_digest(a, d1));
+	TL_OK(tl_item(a, "Ladder", &ladder));
+	TL_OK(tl_item(b, "Drill", &drill));
+	TL_OK(tl_wish(a, "Soup for Tuesday", &soup));
+	TL_OK(tl_sync(a, b, &st));
+	TL_OK(tl_digest(a, d2));
+	TL_CHECK(strcmp(d1, d2), "expected the digest to change with posts");
+
+	item_filter(&fi);
+	rows_init(&rows, "title");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 2, "items listed");
+	TL_EQ(rows.missing, 0, "items without a title column");
+	TL_CHECK(has_text(&rows, "Ladder") && has_text(&rows, "Drill"),
+		 "expected Ladder and Drill, got '%s', '%s'", rows.text[0],
+		 rows.text[1]);
+
+	/* --mine: one author's posts */
+	fi.author = b->id.pk;
+	rows_init(&rows, "title");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "Drill"),
+		 "expected only b's Drill, got %d rows", rows.n);
+
+	/* one record by id, with its id as lowercase hex */
+	item_filter(&fi);
+	fi.id = ladder.id;
+	rows_init(&rows, "id");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 &&
+			 !strcmp(rows.text[0], tl_hex(ladder.id, CRDT_ID_LEN)),
+		 "expected the ladder's id %s, got '%s'",
+		 tl_hex(ladder.id, CRDT_ID_LEN), rows.text[0]);
+
+	/* a search that matches nothing, a prefix that matches */
+	item_filter(&fi);
+	fi.search = "piano";
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 0, "items matching 'piano'");
+	fi.search = "lad";
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 1, "items matching 'lad'");
+
+	/* expired after 90 days without an edit; listed with all */
+	item_filter(&fi);
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_items(a->store, &fi, NOW + 91 * 86400, collect,
+			       &rows));
+	TL_EQ(rows.n, 0, "items listed 91 days later");
+	fi.all = 1;
+	TL_OK(crdt_query_items(a->store, &fi, NOW + 91 * 86400, collect,
+			       &rows));
+	TL_EQ(rows.n, 2, "items listed 91 days later with all");
+
+	wish_filter(&fw);
+	fw.status = "open";
+	rows_init(&rows, "status");
+	TL_OK(crdt_query_wishes(a->store, &fw, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "open"),
+		 "expected one open wish, got %d", rows.n);
+	fw.status = "claimed";
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_wishes(a->store, &fw, NOW, collect, &rows));
+	TL_EQ(rows.n, 0, "claimed wishes before any claim");
+
+	/* a callback's non-zero return stops the list and is returned */
+	item_filter(&fi);
+	TL_RC(crdt_query_items(a->store, &fi, NOW, stop_at_first, &stopped), 7);
+	TL_EQ(stopped, 1, "rows seen before the stop");
+
+	TL_OK(crdt_counts(a->store, NOW, &c));
+	TL_EQ(c.items, 2, "counted items");
+	TL_EQ(c.wishes, 1, "counted wishes");
+	TL_EQ(c.open_wishes, 1, "counted open wishes");
+	TL_EQ(c.authors, 2, "counted authors");
+	TL_EQ(c.changes, 3, "counted changes");
+}
+
+/* ---- resolve and record info ------------------------------------------- */
+
+static void resolve_prefix_and_name(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_apply_stats st;
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_replica *b = tl_open(f, "b", 2);
+	struct crdt_replica *c = tl_open(f, "c", 3);
+	uint8_t out[CRDT_PK_LEN];
+	char prefix[65];
+	struct tl_rec item;
+
+	TL_OK(tl_item(a, "Ladder", &item));
+	TL_OK(tl_profile(a, "Ana"));
+	TL_OK(tl_profile(b, "Sam"));
+	TL_OK(tl_profile(c, "sam"));
+	TL_OK(tl_sync(a, b, &st));
+	TL_OK(tl_sync(a, c, &st));
+
+	snprintf(prefix, sizeof prefix, "%.8s", tl_hex(item.id, CRDT_ID_LEN));
+	memset(out, 0, sizeof out);
+	TL_OK(crdt_resolve(a->store, CRDT_R_ITEM, prefix, out));
+	TL_CHECK(!memcmp(out, item.id, CRDT_ID_LEN), "item by an 8-char prefix");
+	/* upper case and the whole id work too */
+	for (char *p = prefix; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	TL_OK(crdt_resolve(a->store, CRDT_R_ITEM, prefix, out));
+	snprintf(prefix, sizeof prefix, "%s", tl_hex(item.id, CRDT_ID_LEN));
+	TL_OK(crdt_resolve(a->store, CRDT_R_ITEM, prefix, out));
+	TL_CHECK(!memcmp(out, item.id, CRDT_ID_LEN), "item by its whole id");
+	/* too short, not hex, another type */
+	prefix[5] = 0;
+	TL_RC(crdt_resolve(a->store, CRDT_R_ITEM, prefix, out), KITH_EINVAL);
+	TL_RC(crdt_resolve(a->store, CRDT_R_ITEM, "ladder", out),
+	      KITH_ENOTFOUND);
+	snprintf(prefix, sizeof prefix, "%.8s", tl_hex(item.id, CRDT_ID_LEN));
+	TL_RC(crdt_resolve(a->store, CRDT_R_WISH, prefix, out), KITH_ENOTFOUND);
+
+	/* members: by key prefix, by a unique name (ASCII case aside) */
+	snprintf(prefix, sizeof prefix, "%.10s", tl_hex(a->id.pk, CRDT_PK_LEN));
+	TL_OK(crdt_resolve(a->store, CRDT_R_MEMBER, prefix, out));
+	TL_CHECK(!memcmp(out, a->id.pk, CRDT_PK_LEN), "member by key prefix");
+	memset(out, 0, sizeof out);
+	TL_OK(crdt_resolve(a->store, CRDT_R_MEMBER, "aNA", out));
+	TL_CHECK(!memcmp(out, a->id.pk, CRDT_PK_LEN), "member by name 'aNA'");
+	TL_RC(crdt_resolve(a->store, CRDT_R_MEMBER, "Sam", out),
+	      KITH_EAMBIGUOUS);
+	TL_RC(crdt_resolve(a->store, CRDT_R_MEMBER, "An", out), KITH_ENOTFOUND);
+}
+
+static void record_info_of_a_claimed_wish(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_apply_stats st;
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_replica *b = tl_open(f, "b", 2);
+	struct crdt_record_info info;
+	struct tl_rec wish, claim;
+	struct rows rows;
+
+	TL_OK(tl_wish(a, "Soup", &wish));
+	TL_OK(tl_sync(b, a, &st));
+	TL_OK(tl_claim(b, wish.id, &claim));
+	TL_OK(tl_sync(a, b, &st));
+
+	TL_OK(crdt_record_info(a->store, CRDT_R_WISH, wish.id, &info));
+	TL_CHECK(!memcmp(info.author, a->id.pk, CRDT_PK_LEN),
+		 "the wish's author");
+	TL_EQ(info.active_claims, 1, "active claims on the wish");
+	TL_CHECK(!memcmp(info.one_claim, claim.id, CRDT_ID_LEN),
+		 "the oldest active claim is b's");
+	TL_EQ(info.closed, 0, "the wish is not withdrawn");
+	TL_EQ(info.confirmed, 0, "the wish is not confirmed");
+	TL_EQ(info.has_accepted, 0, "no claim accepted yet");
+
+	TL_OK(crdt_record_info(a->store, CRDT_R_CLAIM, claim.id, &info));
+	TL_CHECK(!memcmp(info.target, wish.id, CRDT_ID_LEN),
+		 "the claim's target");
+	TL_EQ(info.target_rtype, CRDT_R_WISH, "the claim's target type");
+	TL_CHECK(!memcmp(info.author, b->id.pk, CRDT_PK_LEN),
+		 "the claim's author");
+	/* the id of a wish is no item */
+	TL_RC(crdt_record_info(a->store, CRDT_R_ITEM, wish.id, &info),
+	      KITH_ENOTFOUND);
+
+	rows_init(&rows, "status");
+	TL_OK(crdt_query_claims(a->store, wish.id, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "active"),
+		 "expected one active claim, got %d ('%s')", rows.n,
+		 rows.text[0]);
+	rows_init(&rows, "status");
+	TL_OK(crdt_query_wishes(a->store,
+				&(struct crdt_wish_filter){ .id = wish.id,
+							    .urgency = -1 },
+				NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "claimed"),
+		 "expected the wish claimed, got %d ('%s')", rows.n,
+		 rows.text[0]);
+}
+
+/* ---- names and other scripts ------------------------------------------- */
+
+static void unicode_text_and_names(void **state)
+{
+	static const char *const title = "帮忙买菜 – Ñandú's \"ladder\", 🪜";
+	static const char *const name = "李雷 Émile";
+	struct tl_fixture *f = *state;
+	struct crdt_apply_stats st;
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_replica *b = tl_open(f, "b", 2);
+	struct crdt_item_filter fi;
+	uint8_t out[CRDT_PK_LEN], stranger[CRDT_PK_LEN];
+	char got[64];
+	struct rows rows;
+
+	TL_OK(tl_item(a, title, NULL));
+	TL_OK(tl_profile(a, name));
+	TL_OK(tl_profile(b, "LI LEI"));
+	TL_OK(tl_sync(a, b, &st));
+
+	item_filter(&fi);
+	rows_init(&rows, "title");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], title),
+		 "expected the title byte for byte, got '%s'", rows.text[0]);
+	rows_init(&rows, "author_name");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], name),
+		 "expected the author's name '%s', got '%s'", name,
+		 rows.text[0]);
+	fi.search = "买菜";
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 1, "items found by '买菜'");
+
+	TL_OK(crdt_resolve(a->store, CRDT_R_MEMBER, name, out));
+	TL_CHECK(!memcmp(out, a->id.pk, CRDT_PK_LEN), "member by '%s'", name);
+	TL_OK(crdt_member_name(a->store, a->id.pk, got, sizeof got));
+	TL_CHECK(!strcmp(got, name), "expected name '%s', got '%s'", name,
+		 got);
+	/* cut to the room given, never past it */
+	TL_OK(crdt_member_name(a->store, a->id.pk, got, 4));
+	TL_CHECK(strlen(got) < 4, "a name cut to 4 bytes is '%s'", got);
+	memset(stranger, 0x77, sizeof stranger);
+	TL_RC(crdt_member_name(a->store, stranger, got, sizeof got),
+	      KITH_ENOTFOUND);
+
+	rows_init(&rows, "name");
+	TL_OK(crdt_query_members(a->store, NULL, collect, &rows));
+	TL_EQ(rows.n, 2, "members listed");
+	TL_CHECK(has_text(&rows, name) && has_text(&rows, "LI LEI"),
+		 "expected both names, got '%s', '%s'", rows.text[0],
+		 rows.text[1]);
+	rows_init(&rows, "name");
+	TL_OK(crdt_query_members(a->store, b->id.pk, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "LI LEI"),
+		 "expected only b, got %d rows", rows.n);
+	rows_init(&rows, "name");
+	TL_OK(crdt_shared_names(a->store, collect, &rows));
+	TL_EQ(rows.n, 0, "no name is shared");
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
+	const struct CMUnitTest tests[] = {
+		T(empty_replica),
+		T(lists_and_filters),
+		T(resolve_prefix_and_name),
+		T(record_info_of_a_claimed_wish),
+		T(unicode_text_and_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
