@@ -29,7 +29,7 @@ T=$TMP_E2E
 for f in "$MAN1" "$MAN8" "$COMP"; do
 	[ -f "$f" ] || fail "'$f' exists"
 done
-[ "$E2E_FAILED" = 0 ] || finish
+[ "$LIB_FAILED" = 0 ] || finish
 
 # needs TOOL: 0 when TOOL is installed; else a skip (a failure under CI).
 needs() {

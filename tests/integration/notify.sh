@@ -32,8 +32,7 @@ within() {
 
 PY=/usr/bin/python3
 if [ ! -x "$PY" ]; then
-	echo "skipped: /usr/bin/python3 is needed for the fake systemd"
-	exit 77
+	skip "/usr/bin/python3 is needed for the fake systemd"
 fi
 
 # listen ADDR LOG HOME: the fake systemd on ADDR (a path, or '@name' for
@@ -105,18 +104,18 @@ wait_count() {
 	return 1
 }
 # syncs NODE PORT: a one-shot sync with the daemon on PORT works
-syncs() { k "$1" sync --timeout 10 "127.0.0.1:$2" >/dev/null 2>&1; }
+syncs() { kith_at "$1" sync --timeout 10 "127.0.0.1:$2" >/dev/null 2>&1; }
 refused() { ! syncs "$@"; }
 # has_session NODE: NODE's daemon has a session with an authenticated peer
 has_session() {
-	k "$1" --json status 2>/dev/null | grep -Eq '"peer":"[0-9a-f]{64}"'
+	kith_at "$1" --json status 2>/dev/null | grep -Eq '"peer":"[0-9a-f]{64}"'
 }
 no_session() { ! has_session "$1"; }
 
 # a and b in "Loopback", c alone in "Other"
-community a b x
-k c init --name c --building Bc >/dev/null 2>&1
-other=$(k c community create "Other" 2>/dev/null)
+setup_community a b x
+kith_at c init --name c --building Bc >/dev/null 2>&1
+other=$(kith_at c community create "Other" 2>/dev/null)
 check "a second community to move to" test -n "$other"
 
 # ---- start: READY=1 only once the port accepts connections -------------
@@ -141,7 +140,7 @@ check "the control socket answers when READY=1 arrives" \
 check "b (same community) syncs with a" syncs b "$PORT_a"
 check "c (another community) cannot sync with a" refused c "$PORT_a"
 rm "$WORK/a/community"
-k a community join "$other" >/dev/null 2>&1
+kith_at a community join "$other" >/dev/null 2>&1
 check "a's data directory joins 'Other' while its daemon runs" test $? -eq 0
 check "before the reload a still serves the old community" syncs b "$PORT_a"
 kill -HUP "$PID_a"
@@ -178,7 +177,7 @@ check "six datagrams in all" test "$(wc -l <"$N")" -eq 6
 
 # ---- the same over an abstract socket ------------------------------------
 rm "$WORK/a/community"
-k a community join "$other" >/dev/null 2>&1
+kith_at a community join "$other" >/dev/null 2>&1
 A=$WORK/abstract.log
 listen_notify "@kith-notify-$$-$(basename "$WORK")" "$A" "$WORK/a"
 check "the fake systemd listens on an abstract socket" test $? -eq 0
