@@ -35,12 +35,21 @@ int crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32])
 
 int crdt_identity_from_sk(struct crdt_identity *id, const uint8_t sk[64])
 {
+	int rc = 0;
+
 	id->sk = sodium_malloc(CRDT_SK_LEN);
 	if (!id->sk)
 		return KITH_ENOMEM;
-	memcpy(id->sk, sk, CRDT_SK_LEN);
-	crypto_sign_ed25519_sk_to_pk(id->pk, id->sk);
-	return 0;
+	/* The stored key is seed || pk: derive the pair from the seed and
+	 * refuse a file whose two halves disagree (its signatures would
+	 * never verify anywhere). */
+	if (crypto_sign_seed_keypair(id->pk, id->sk, sk) != 0)
+		rc = KITH_EDECODE;
+	else if (sodium_memcmp(id->pk, sk + CRDT_SEED_LEN, CRDT_PK_LEN) != 0)
+		rc = KITH_EDECODE;
+	if (rc)
+		crdt_identity_release(id);
+	return rc;
 }
 
 void crdt_identity_release(struct crdt_identity *id)

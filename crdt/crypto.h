@@ -46,7 +46,8 @@ struct crdt_identity {
 /* Derive the keypair from a 32-byte seed (the caller's random bytes). */
 __attribute__((warn_unused_result)) int
 crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32]);
-/* Load from a 64-byte secret key (seed || pk) as stored on disk. */
+/* Load from a 64-byte secret key (seed || pk) as stored on disk;
+ * KITH_EDECODE when the public half is not the seed's. */
 __attribute__((warn_unused_result)) int
 crdt_identity_from_sk(struct crdt_identity *id, const uint8_t sk[64]);
 void crdt_identity_release(struct crdt_identity *id);

@@ -268,6 +268,11 @@ static void identity_damaged(void **state)
 	TL_RC(peer_identity_load(f->dir, &id), KITH_EDECODE);
 	TL_OK(tl_write_file(p, "", 0));
 	TL_RC(peer_identity_load(f->dir, &id), KITH_EDECODE);
+	/* the right size, but its public half is not the seed's: a key
+	 * whose signatures would never verify is refused at load */
+	TL_OK(tl_write_file(p, sk, CRDT_SK_LEN));
+	TL_RC(peer_identity_load(f->dir, &id), KITH_EDECODE);
+	TL_CHECK(id.sk == NULL, "expected no secret key kept after a refusal");
 }
 
 /* ---- the community file --------------------------------------------------- */
