@@ -1,0 +1,50 @@
+#!/bin/sh
+# dist/version.sh - print kith's version (the Makefile's KITH_VERSION).
+#
+#   sh dist/version.sh [ROOT]          (ROOT: the tree, default this one)
+#
+# The one place the version is written is the file VERSION at the root of
+# the tree (debian/changelog repeats it; tests/pkg/install.sh checks that
+# they agree).  A release is the commit that sets VERSION.  In a git
+# checkout of this tree, a build N commits after that one says so the way
+# `git describe` does: VERSION-N-gHASH (0.12.0-5-gabc1234).  A tag
+# vVERSION, if there is one, is used through `git describe`; without tags
+# N counts the commits since VERSION last changed, so both give the same
+# string.  Outside git (a tarball, the Debian build's copy) the version is
+# VERSION alone.
+
+root=${1:-$(dirname "$0")/..}
+cd "$root" || exit 1
+base=$(sed -n '1{s/[[:space:]]//g;p;q}' VERSION 2>/dev/null)
+if [ -z "$base" ]; then
+	echo "dist/version.sh: no version in '$root/VERSION'" >&2
+	exit 1
+fi
+# only when this tree is the top of a git checkout (not a tarball that was
+# unpacked inside somebody else's repository)
+top=$(git rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(pwd -P)" ]; then
+	echo "$base"
+	exit 0
+fi
+desc=$(git describe --tags --long --match "v$base" 2>/dev/null) || desc=
+if [ -n "$desc" ]; then
+	n=$(echo "$desc" | sed 's/^v.*-\([0-9][0-9]*\)-g[0-9a-f]*$/\1/')
+	hash=$(echo "$desc" | sed 's/^.*-g\([0-9a-f]*\)$/\1/')
+else
+	since=$(git log -1 --format=%H -- VERSION 2>/dev/null)
+	if [ -n "$since" ]; then
+		n=$(git rev-list --count "$since..HEAD" 2>/dev/null)
+	else
+		# VERSION not committed yet: count nothing, still name the commit
+		n=
+	fi
+	hash=$(git rev-parse --short=7 HEAD 2>/dev/null)
+fi
+if [ -z "$hash" ] || [ "$n" = 0 ]; then
+	echo "$base"
+elif [ -z "$n" ]; then
+	echo "$base-g$hash"
+else
+	echo "$base-$n-g$hash"
+fi
