@@ -20,26 +20,34 @@ if [ -z "$base" ]; then
 	echo "dist/version.sh: no version in '$root/VERSION'" >&2
 	exit 1
 fi
+here=$(pwd -P)
+# `sudo make install` in a checkout of another user: git would refuse the
+# repository (safe.directory) and the version would change under the
+# build.  Naming this tree safe trusts nothing new: make runs this tree's
+# Makefile anyway, and these commands only read.
+g() {
+	git -c safe.directory="$here" "$@"
+}
 # only when this tree is the top of a git checkout (not a tarball that was
 # unpacked inside somebody else's repository)
-top=$(git rev-parse --show-toplevel 2>/dev/null) || top=
-if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$(pwd -P)" ]; then
+top=$(g rev-parse --show-toplevel 2>/dev/null) || top=
+if [ -z "$top" ] || [ "$(cd "$top" && pwd -P)" != "$here" ]; then
 	echo "$base"
 	exit 0
 fi
-desc=$(git describe --tags --long --match "v$base" 2>/dev/null) || desc=
+desc=$(g describe --tags --long --match "v$base" 2>/dev/null) || desc=
 if [ -n "$desc" ]; then
 	n=$(echo "$desc" | sed 's/^v.*-\([0-9][0-9]*\)-g[0-9a-f]*$/\1/')
 	hash=$(echo "$desc" | sed 's/^.*-g\([0-9a-f]*\)$/\1/')
 else
-	since=$(git log -1 --format=%H -- VERSION 2>/dev/null)
+	since=$(g log -1 --format=%H -- VERSION 2>/dev/null)
 	if [ -n "$since" ]; then
-		n=$(git rev-list --count "$since..HEAD" 2>/dev/null)
+		n=$(g rev-list --count "$since..HEAD" 2>/dev/null)
 	else
 		# VERSION not committed yet: count nothing, still name the commit
 		n=
 	fi
-	hash=$(git rev-parse --short=7 HEAD 2>/dev/null)
+	hash=$(g rev-parse --short=7 HEAD 2>/dev/null)
 fi
 if [ -z "$hash" ] || [ "$n" = 0 ]; then
 	echo "$base"

@@ -25,15 +25,15 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VERSION=$(sed -n '1{s/[[:space:]]//g;p;q}' "$ROOT/VERSION")
 
 # Before there is a kith to hand to lib.sh: skip or fail in its format.
+# early WHAT WHY: WHAT is the check that failed, WHY says what is missing.
 early() {
 	if [ "${CI:-}" = true ]; then
 		echo "not ok 1 - $1"
-		shift
-		for _l in "$@"; do printf '%s\n' "$_l" | sed 's/^/#   /'; done
+		printf '%s\n' "$2" | sed 's/^/#   /'
 		echo "0 passed, 1 failed"
 		exit 1
 	fi
-	echo "# SKIP deb: $1 (sudo make deps-package)"
+	echo "# SKIP deb: $2 (sudo make deps-package; CI=true fails instead)"
 	exit 77
 }
 
@@ -42,12 +42,10 @@ for t in dpkg-buildpackage dpkg-deb dpkg-checkbuilddeps dh lintian; do
 	command -v $t >/dev/null 2>&1 || missing="$missing $t"
 done
 [ -z "$missing" ] || early "the packaging tools are installed" "missing:$missing"
-if ! (cd "$ROOT" && dpkg-checkbuilddeps) >/dev/null 2>"${TMPDIR:-/tmp}/kith-deb-bd.$$"; then
-	why=$(cat "${TMPDIR:-/tmp}/kith-deb-bd.$$")
-	rm -f "${TMPDIR:-/tmp}/kith-deb-bd.$$"
-	early "the build dependencies are installed" "$why"
+if ! why=$(cd "$ROOT" && dpkg-checkbuilddeps 2>&1 >/dev/null); then
+	early "the build dependencies are installed" \
+		"$(echo "$why" | sed 's/^dpkg-checkbuilddeps: error: //')"
 fi
-rm -f "${TMPDIR:-/tmp}/kith-deb-bd.$$"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kith-deb.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -64,7 +62,11 @@ else
 	(cd "$ROOT" && tar --exclude='./build*' --exclude=./debian/kith \
 		--exclude=./debian/.debhelper -cf - .) | tar -xf - -C "$SRC"
 fi
-[ -f "$SRC/debian/rules" ] || early "the tree was copied" "no debian/rules in $SRC"
+if [ ! -f "$SRC/debian/rules" ]; then
+	echo "not ok 1 - the tree is copied with its debian/"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 
 # a make of our own: not the jobserver or the variables of a calling make
 unset MAKEFLAGS MFLAGS MAKEOVERRIDES MAKELEVEL
