@@ -2,14 +2,27 @@
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
-PREFIX ?= /usr/local
 DESTDIR ?=
+# Build and install with the same PREFIX: the binary looks for its
+# translations under LOCALEDIR, and the units name BINDIR/kith.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSTEMDSYSTEMUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
 PKGS := sqlite3 libsodium libuv avahi-client
 TEST_PKGS := cmocka
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
-	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales
+	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales \
+	scdoc man-db
+# What tests/pkg/deb.sh needs to build and check the Debian package:
+# `make deps-package`, or `make deps` when CI=true.
+PACKAGE_PKGS := debhelper dpkg-dev fakeroot lintian
 
 ifeq ($(V),1)
 Q :=
@@ -17,12 +30,34 @@ else
 Q := @
 endif
 
+# The one version: VERSION, plus git's -N-gHASH in a checkout.
+KITH_VERSION := $(shell sh dist/version.sh)
+
+# Goals that build nothing run without the -dev packages (deps installs
+# them; demo asks again in sub-makes after `make deps`).
+NOBUILD_GOALS := deps deps-package clean pot lint uninstall demo package-check
+BUILD_GOALS := $(filter-out $(NOBUILD_GOALS),$(or $(MAKECMDGOALS),all))
+ifneq ($(BUILD_GOALS),)
+ifeq ($(shell command -v $(PKG_CONFIG)),)
+$(error kith: '$(PKG_CONFIG)' is not installed; run 'sudo make deps')
+endif
+NEED_PKGS := $(PKGS) $(if $(filter test check unit %/tests/%,$(BUILD_GOALS)),$(TEST_PKGS))
+PKG_MISSING := $(shell for p in $(NEED_PKGS); do \
+	$(PKG_CONFIG) --exists $$p || printf '%s ' $$p; done)
+ifneq ($(strip $(PKG_MISSING)),)
+$(error kith: pkg-config cannot find $(strip $(PKG_MISSING)); run 'sudo make deps')
+endif
+endif
+
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+# Every C file of the tree (product, tests, bench, fuzz targets) is
+# compiled with these, whatever CFLAGS says.
+KITH_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
 	-Wno-unused-parameter -fno-strict-aliasing -MMD -MP -I. $(PKG_CFLAGS)
+override CFLAGS += $(KITH_CFLAGS)
 LDLIBS += $(PKG_LIBS)
 
 BUILD ?= build
@@ -44,21 +79,41 @@ PROP_SEEDS ?= 1000
 
 # Translations (GNU gettext): po/LANG.po, compiled next to the binary so
 # that a build tree speaks them too (action/i18n.h), installed to LOCALEDIR.
-LOCALEDIR ?= $(PREFIX)/share/locale
 LINGUAS := $(shell cat po/LINGUAS)
 MO := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kith.mo)
 I18N_SRC := $(sort $(wildcard cli/*.c cli/*.h action/*.c action/*.h)) crdt/err.h
 
-.PHONY: all test check bench fuzz install clean deps demo unit prop e2e lint
+# Man pages, from scdoc sources in docs/.
+MAN := $(BUILD)/man/kith.1 $(BUILD)/man/kith-daemon.8
 
-all: $(KITH) $(MO)
+.PHONY: all test check bench fuzz install uninstall clean deps deps-package \
+	demo unit lint package-check FORCE
+
+all: $(KITH) $(MO) $(MAN)
 
 $(BUILD)/locale/%/LC_MESSAGES/kith.mo: po/%.po
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MSGFMT  $<")
 	$(Q)msgfmt --check -o $@ $<
 
+$(BUILD)/man/%: docs/%.scd
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SCDOC   $<")
+	$(Q)command -v scdoc >/dev/null || { \
+		echo "kith: scdoc is needed for the man pages; run 'sudo make deps'" >&2; \
+		exit 1; }
+	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
+
 $(BUILD)/action/i18n.o: override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+
+# The version header is rewritten only when the version changed, so a new
+# commit recompiles cli/version.c and relinks, and nothing else.
+$(BUILD)/kith_version.h: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)v='#define KITH_VERSION "$(KITH_VERSION)"'; \
+	[ -f $@ ] && [ "$$(cat $@)" = "$$v" ] || echo "$$v" >$@
+$(BUILD)/cli/version.o: $(BUILD)/kith_version.h
+$(BUILD)/cli/version.o: override CFLAGS += -I$(BUILD)
 
 # Refresh po/kith.pot from the sources and merge it into every po/LANG.po.
 .PHONY: pot
@@ -76,49 +131,56 @@ pot:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Links: the objects, then the archives (filtered, so that a program can
+# list its objects in a rule of its own and share this recipe).
+LINK = $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
 $(BUILD)/libkith.a: $(LIB_OBJ)
-	@$(if $(Q),echo "  AR      $@")
-	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(KITH): $(CLI_OBJ) $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(LINK)
 
 $(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
-	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
-
-$(BUILD)/tests/testlib.o: tests/testlib.c
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(LINK) $(TEST_LIBS)
 
 $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LIBS)
+	$(Q)$(LINK) $(TEST_LIBS)
 
-$(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/mkpoison: $(BUILD)/tests/integration/mkpoison.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
+# Helper programs of the integration, netns and bench scripts: each names
+# its objects; one recipe links them all with the library.
 TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
 	$(BUILD)/tests/hostile $(BUILD)/tests/mkpoison
+BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
+	$(BUILD)/bench/ops_bench
+$(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o
+$(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o
+$(BUILD)/tests/mkpoison: $(BUILD)/tests/integration/mkpoison.o
+$(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o
+$(BUILD)/bench/bench: $(BUILD)/bench/bench.o
+$(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o
+$(BUILD)/bench/ops_bench: $(BUILD)/bench/ops/ops_bench.o $(BUILD)/bench/ops/town.o
+$(TEST_TOOLS) $(BENCH_BIN): $(BUILD)/libkith.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LINK)
 
 # The whole suite: the source lints (tests/lint/), unit tests, the
 # convergence property, CLI end to end, daemons on loopback, buildings in
-# network namespaces (root only).  Ends with one "N passed, N failed" line.
-test: $(KITH) $(MO) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
+# network namespaces (root only), the install check (tests/pkg/install.sh).
+# Ends with one "N passed, N failed" line.
+test: $(KITH) $(MO) $(MAN) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
 	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
+
+# The cmocka unit tests alone (seconds; no root, no network; the Debian
+# package build runs them).
+unit: $(UNIT_BIN)
+	$(Q)for t in $(UNIT_BIN); do out=$$($$t 2>&1) || { echo "$$out"; \
+		echo "kith: unit test '$$t' failed" >&2; exit 1; }; done
+	@echo "unit tests: $(words $(UNIT_BIN)) programs passed"
 
 # Static checks of the source tree, no build needed: SQL and SQLite stay
 # in crdt/, libsodium in crdt/crypto.c (DESIGN s1).  Also run by
@@ -130,21 +192,35 @@ lint:
 # ASan + UBSan build of everything, with more seeds.
 # KITH_SAN tells scripts that measure memory or time that numbers of this
 # build mean nothing (they say so and skip those checks).
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
 check: lint
 	$(Q)KITH_SAN=1 $(MAKE) --no-print-directory BUILD=build-san PROP_SEEDS=2000 \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
 	$(Q)$(MAKE) --no-print-directory fuzz-replay
 
-FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/%.c=build-san/fuzz/%-replay)
-FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+# Fuzz targets: built from objects like everything else (same warnings,
+# header dependencies in .d files), in trees of their own.
+#   build-san/fuzz/  gcc ASan + UBSan; FUZZ-replay runs the committed
+#                    corpus through tests/fuzz/replay.c's main()
+#   build-fuzz/      clang libFuzzer + ASan + UBSan
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_DIR := build-san/fuzz
+FUZZ_DIR := build-fuzz
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(REPLAY_DIR)/%-replay)
+FUZZ_BIN := $(FUZZ_NAMES:%=$(FUZZ_DIR)/%)
 
-build-san/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(LIB_SRC)
+$(REPLAY_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -I. $(PKG_CFLAGS) \
-		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-o $@ $< tests/fuzz/replay.c $(LIB_SRC) $(LDLIBS)
+	@$(if $(Q),echo "  CC      $< (replay)")
+	$(Q)$(CC) $(CPPFLAGS) $(SAN_FLAGS) $(KITH_CFLAGS) -c -o $@ $<
+
+$(REPLAY_DIR)/libkith.a: $(LIB_SRC:%.c=$(REPLAY_DIR)/obj/%.o)
+
+$(REPLAY_DIR)/%-replay: $(REPLAY_DIR)/obj/tests/fuzz/%.o \
+		$(REPLAY_DIR)/obj/tests/fuzz/replay.o $(REPLAY_DIR)/libkith.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SAN_FLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
 .PHONY: fuzz-replay
 fuzz-replay: $(FUZZ_REPLAY)
@@ -155,10 +231,20 @@ fuzz-replay: $(FUZZ_REPLAY)
 
 # libFuzzer targets (clang); run each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -I. $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) $(LDLIBS)
+	@$(if $(Q),echo "  CC      $< (libFuzzer)")
+	$(Q)clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(KITH_CFLAGS) \
+		-c -o $@ $<
+
+$(FUZZ_DIR)/libkith.a: $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_DIR)/libkith.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) \
+		$(filter %.a,$^) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN)
 	$(Q)for f in $(FUZZ_BIN); do \
@@ -167,18 +253,13 @@ fuzz: $(FUZZ_BIN)
 			tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-bench: $(KITH) $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
-		$(BUILD)/tests/mkchanges $(BUILD)/bench/ops_bench
+# One archive recipe for the three trees.
+$(BUILD)/libkith.a $(REPLAY_DIR)/libkith.a $(FUZZ_DIR)/libkith.a:
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+bench: $(KITH) $(BENCH_BIN) $(BUILD)/tests/mkchanges
 	$(Q)sh bench/run.sh $(BUILD)
-
-$(BUILD)/bench/ops_bench: $(BUILD)/bench/ops/ops_bench.o $(BUILD)/bench/ops/town.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/bench/bench: $(BUILD)/bench/bench.o $(BUILD)/libkith.a
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The quick start: install what is missing, build, run the demo community.
 # Sub-makes so that pkg-config is asked again after the packages arrive.
@@ -187,26 +268,63 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)sh cli/demo.sh $(KITH)
 
-install: $(KITH) $(MO)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(KITH) $(DESTDIR)$(PREFIX)/bin/kith
+# make install / make uninstall: the same files, under DESTDIR and PREFIX
+# (tests/pkg/install.sh lists them).  The units name $(BINDIR)/kith.
+install: $(KITH) $(MO) $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR) $(DESTDIR)$(SYSTEMDSYSTEMUNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(KITH) $(DESTDIR)$(BINDIR)/kith
+	install -m 0644 $(BUILD)/man/kith.1 $(DESTDIR)$(MANDIR)/man1/kith.1
+	install -m 0644 $(BUILD)/man/kith-daemon.8 $(DESTDIR)$(MANDIR)/man8/kith-daemon.8
 	for l in $(LINGUAS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/kith.mo \
 			$(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kith.mo || exit 1; \
 	done
+	install -m 0644 dist/bash-completion/kith $(DESTDIR)$(BASHCOMPDIR)/kith
+	sed 's|/usr/bin/kith|$(BINDIR)/kith|g' dist/systemd/user/kith.service \
+		>$(DESTDIR)$(SYSTEMDUSERUNITDIR)/kith.service
+	sed 's|/usr/bin/kith|$(BINDIR)/kith|g' dist/systemd/system/kith.service \
+		>$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/kith.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUSERUNITDIR)/kith.service \
+		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/kith.service
+	install -m 0644 dist/sysusers.d/kith.conf $(DESTDIR)$(SYSUSERSDIR)/kith.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kith $(DESTDIR)$(MANDIR)/man1/kith.1 \
+		$(DESTDIR)$(MANDIR)/man8/kith-daemon.8 \
+		$(LINGUAS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/kith.mo) \
+		$(DESTDIR)$(BASHCOMPDIR)/kith \
+		$(DESTDIR)$(SYSTEMDUSERUNITDIR)/kith.service \
+		$(DESTDIR)$(SYSTEMDSYSTEMUNITDIR)/kith.service \
+		$(DESTDIR)$(SYSUSERSDIR)/kith.conf
+
+# Builds the Debian package in a copy of the tree, runs lintian, checks the
+# contents and unpacks it into a throwaway root (tests/pkg/deb.sh).  Skips
+# outside CI when the packaging tools are missing; CI=true makes that a
+# failure.
+package-check:
+	$(Q)sh tests/pkg/deb.sh
 
 # Installs the Debian 12 packages kith needs; a no-op when all are present.
 # Services are not started while installing (policy-rc.d): avahi-daemon and
-# dbus run only inside the network namespaces the tests make.
+# dbus run only inside the network namespaces the tests make.  With
+# CI=true also the packaging tools (deps-package installs those alone).
+DEPS_WANT := $(DEB_PKGS) $(if $(filter true,$(CI)),$(PACKAGE_PKGS))
+DEPS_GOAL := deps
+deps-package:
+	$(Q)$(MAKE) --no-print-directory deps DEPS_WANT="$(PACKAGE_PKGS)" \
+		DEPS_GOAL=deps-package
 deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+	@missing=""; for p in $(DEPS_WANT); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 			grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then \
-			echo "kith: missing packages:$$missing (run 'sudo make deps')" >&2; \
+			echo "kith: missing packages:$$missing (run 'sudo make $(DEPS_GOAL)')" >&2; \
 			exit 1; \
 		fi; \
 		echo "installing:$$missing"; \
@@ -232,7 +350,7 @@ deps:
 	fi
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz $(BUILD)
 
--include $(shell find $(BUILD) build-san -name '*.d' 2>/dev/null)
+-include $(sort $(shell find $(BUILD) $(REPLAY_DIR) $(FUZZ_DIR) -name '*.d' 2>/dev/null))
 .SECONDARY:

@@ -72,6 +72,7 @@ int cli_hours(struct cli *c, int argc, char **argv);
 int cli_loans_due(struct cli *c);
 int cli_print(struct cli *c, int argc, char **argv);
 int cli_report(struct cli *c, int argc, char **argv);
+int cli_version(struct cli *c, int argc, char **argv);
 
 /* Dispatch argv[1] (argv[0] is the group name) through a table. */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,

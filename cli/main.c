@@ -80,6 +80,7 @@ static const struct cli_cmd commands[] = {
 	  N_("a notice sheet to print, one page per building"), 0 },
 	{ "report", cli_report, "report --csv DIR",
 	  N_("CSV files of items, wishes, claims, check-ins, hours"), 0 },
+	{ "version", cli_version, "version", N_("print kith's version"), 0 },
 };
 
 static void usage(FILE *f)
@@ -140,6 +141,8 @@ int main(int argc, char **argv)
 			c.home_arg = argv[++i];
 		} else if (!strncmp(argv[i], "--home=", 7)) {
 			c.home_arg = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--version")) {
+			return cli_version(&c, 1, argv + i);
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
