@@ -24,7 +24,7 @@ ROOT=$(cd "$E2E_DIR/../.." && pwd)
 MAN1=$ROOT/docs/kith.1.scd
 MAN8=$ROOT/docs/kith-daemon.8.scd
 COMP=$ROOT/dist/bash-completion/kith
-T=$TMP_E2E
+T=$TMP_DIR
 
 for f in "$MAN1" "$MAN8" "$COMP"; do
 	[ -f "$f" ] || fail "'$f' exists"

@@ -310,6 +310,3 @@ alice_and_bob() {
 	BOB=$OUT
 	join "$B" || finish
 }
-
-# The name scripts written before tests/lib.sh use for TMP_DIR.
-TMP_E2E=$TMP_DIR

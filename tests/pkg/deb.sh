@@ -86,10 +86,10 @@ fi
 R=$WORK/root
 mkdir "$R" && dpkg-deb -x "$DEB" "$R" || exit 1
 DEB_KITH=$R/usr/bin/kith
-# lib.sh's own temp directory and trap replace ours: remove both
+# lib.sh removes its own temp directory at exit, and ours with it
 set -- "$DEB_KITH"
 . "$ROOT/tests/e2e/lib.sh"
-trap 'rm -rf "$TMP_E2E" "$WORK"' EXIT
+at_exit rm -rf "\"$WORK\""
 pass "dpkg-buildpackage -us -uc -b builds $(basename "$DEB")"
 
 # ---- lintian ----------------------------------------------------------

@@ -45,10 +45,10 @@ LINGUAS=$(cat "$ROOT/po/LINGUAS")
 
 # ---- make install DESTDIR=... PREFIX=/usr ------------------------------
 
-D=$TMP_E2E/destdir
-mk "$TMP_E2E/install.log" install DESTDIR="$D" PREFIX=/usr
+D=$TMP_DIR/destdir
+mk "$TMP_DIR/install.log" install DESTDIR="$D" PREFIX=/usr
 if [ "$RC" != 0 ]; then
-	fail "make install DESTDIR PREFIX=/usr exits 0" "$(tail -n 20 "$TMP_E2E/install.log")"
+	fail "make install DESTDIR PREFIX=/usr exits 0" "$(tail -n 20 "$TMP_DIR/install.log")"
 	finish
 fi
 pass "make install DESTDIR PREFIX=/usr exits 0"
@@ -64,9 +64,9 @@ pass "make install DESTDIR PREFIX=/usr exits 0"
 	done
 	echo /usr/share/man/man1/kith.1
 	echo /usr/share/man/man8/kith-daemon.8
-} | LC_ALL=C sort >"$TMP_E2E/want"
+} | LC_ALL=C sort >"$TMP_DIR/want"
 check_eq "make install puts exactly kith's files under DESTDIR/usr" \
-	"$(files "$D")" "$(cat "$TMP_E2E/want")"
+	"$(files "$D")" "$(cat "$TMP_DIR/want")"
 
 modes=$(cd "$D" && find . -type f -exec stat -c '%a %n' {} + | LC_ALL=C sort)
 check_match "the binary is 0755" "$modes" '^755 \./usr/bin/kith$'
@@ -87,32 +87,32 @@ for m in usr/share/man/man1/kith.1 usr/share/man/man8/kith-daemon.8; do
 		continue
 	fi
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 \
-		-l "$D/$m" >"$TMP_E2E/man.out" 2>"$TMP_E2E/man.err"
+		-l "$D/$m" >"$TMP_DIR/man.out" 2>"$TMP_DIR/man.err"
 	RC=$?
-	if [ "$RC" != 0 ] || [ -s "$TMP_E2E/man.err" ] || [ ! -s "$TMP_E2E/man.out" ]; then
+	if [ "$RC" != 0 ] || [ -s "$TMP_DIR/man.err" ] || [ ! -s "$TMP_DIR/man.out" ]; then
 		fail "man -l renders $m without warnings" "exit: $RC" \
-			"$(head -n 10 "$TMP_E2E/man.err")"
+			"$(head -n 10 "$TMP_DIR/man.err")"
 	else
 		pass "man -l renders $m without warnings"
 	fi
 done
 
 if command -v bash >/dev/null 2>&1; then
-	if bash -n "$D/usr/share/bash-completion/completions/kith" 2>"$TMP_E2E/bash.err"; then
+	if bash -n "$D/usr/share/bash-completion/completions/kith" 2>"$TMP_DIR/bash.err"; then
 		pass "the bash completion is valid bash"
 	else
-		fail "the bash completion is valid bash" "$(cat "$TMP_E2E/bash.err")"
+		fail "the bash completion is valid bash" "$(cat "$TMP_DIR/bash.err")"
 	fi
 fi
 
-mk "$TMP_E2E/uninstall.log" uninstall DESTDIR="$D" PREFIX=/usr
+mk "$TMP_DIR/uninstall.log" uninstall DESTDIR="$D" PREFIX=/usr
 check_eq "make uninstall DESTDIR PREFIX=/usr exits 0" "$RC" 0
 check_eq "... and leaves no file behind" "$(files "$D")" ""
 
 # ---- make install PREFIX=P: the units name P/bin/kith ------------------
 
-P=$TMP_E2E/prefix
-mk "$TMP_E2E/install2.log" install PREFIX="$P"
+P=$TMP_DIR/prefix
+mk "$TMP_DIR/install2.log" install PREFIX="$P"
 check_eq "make install PREFIX=P exits 0" "$RC" 0
 for u in user system; do
 	check_match "the $u unit runs P/bin/kith" \
@@ -128,26 +128,26 @@ check_match "the sysusers.d file makes the user kith" \
 if command -v systemd-analyze >/dev/null 2>&1; then
 	# verify checks that the binaries and the man pages named exist:
 	# those of P; a user manager wants a runtime directory
-	mkdir -p "$TMP_E2E/run" && chmod 700 "$TMP_E2E/run"
+	mkdir -p "$TMP_DIR/run" && chmod 700 "$TMP_DIR/run"
 	for u in user system; do
 		scope=
 		[ $u = user ] && scope=--user
-		MANPATH=$P/share/man XDG_RUNTIME_DIR=$TMP_E2E/run \
+		MANPATH=$P/share/man XDG_RUNTIME_DIR=$TMP_DIR/run \
 			systemd-analyze $scope verify "$P/lib/systemd/$u/kith.service" \
-			>"$TMP_E2E/verify.out" 2>&1
+			>"$TMP_DIR/verify.out" 2>&1
 		RC=$?
-		if [ "$RC" = 0 ] && [ ! -s "$TMP_E2E/verify.out" ]; then
+		if [ "$RC" = 0 ] && [ ! -s "$TMP_DIR/verify.out" ]; then
 			pass "systemd-analyze verify accepts the $u unit"
 		else
 			fail "systemd-analyze verify accepts the $u unit" "exit: $RC" \
-				"$(head -n 10 "$TMP_E2E/verify.out")"
+				"$(head -n 10 "$TMP_DIR/verify.out")"
 		fi
 	done
 else
 	echo "# systemd-analyze is not installed: the units are not verified"
 fi
 
-mk "$TMP_E2E/uninstall2.log" uninstall PREFIX="$P"
+mk "$TMP_DIR/uninstall2.log" uninstall PREFIX="$P"
 check_eq "make uninstall PREFIX=P exits 0" "$RC" 0
 check_eq "... and leaves no file behind" "$(files "$P")" ""
 
