@@ -1,3 +1,7 @@
+/*
+ * bundle.c - bundle files: export a replica's runs sealed into a file,
+ * import one in a transaction (see bundle.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,14 @@
 #define BUNDLE_VERSION 1
 #define HEAD_LEN (MAGIC_LEN + 1 + CRDT_TAG_LEN + CRDT_STREAM_HEADER_LEN)
 #define CHUNK (64u * 1024)
+
+enum { BUNDLE_AUTHORS, BUNDLE_NSQL };
+
+static const char *const bundle_sql[BUNDLE_NSQL] = {
+	[BUNDLE_AUTHORS] = "SELECT n, pk, head FROM authors WHERE head > 0"
+			   " ORDER BY pk",
+};
+static const struct crdt_stmts bundle_stmts = CRDT_STMTS(bundle_sql);
 
 /* File size of a bundle with plain bytes of plaintext. */
 static uint64_t bundle_size(uint64_t plain)
@@ -144,20 +156,19 @@ static int export_author(struct export *e, int64_t n, const uint8_t *pk,
  * snapshot of the log), and without a limit the fork evidence. */
 static int export_logs(struct export *e)
 {
-	sqlite3 *db = crdt_store_db(e->s);
 	sqlite3_stmt *q = NULL;
 	struct crdt_vector urgent = { NULL, 0 };
-	int rc = 0, pass;
+	int rc, pass;
 
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL))
-		rc = crdt_store_err(e->s, sqlite3_errcode(db));
-	if (!rc)
-		rc = crdt_urgent_authors(e->s, &urgent);
-	if (!rc && sqlite3_prepare_v2(db,
-				      "SELECT n, pk, head FROM authors"
-				      " WHERE head > 0 ORDER BY pk",
-				      -1, &q, NULL))
-		rc = crdt_store_err(e->s, sqlite3_errcode(db));
+	rc = crdt_store_begin_read(e->s);
+	if (rc)
+		return rc;
+	rc = crdt_urgent_authors(e->s, &urgent);
+	if (!rc) {
+		q = crdt_stmt(e->s, &bundle_stmts, BUNDLE_AUTHORS);
+		if (!q)
+			rc = KITH_EDB;
+	}
 	/* two passes: authors carrying urgent needs first, then the rest */
 	for (pass = 0; !rc && pass < 2; pass++) {
 		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
@@ -168,13 +179,14 @@ static int export_logs(struct export *e)
 					e, sqlite3_column_int64(q, 0), pk,
 					(uint64_t)sqlite3_column_int64(q, 2));
 		}
-		sqlite3_reset(q);
+		crdt_reset(q);
 	}
-	sqlite3_finalize(q);
 	if (!rc && !e->max_bytes)
 		rc = crdt_runs_write_forks(e->s, &e->k, &e->total);
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc)
+		crdt_store_rollback(e->s);
+	else
+		rc = crdt_store_commit(e->s);
 	crdt_vector_release(&urgent);
 	return rc;
 }

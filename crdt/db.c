@@ -1,11 +1,57 @@
 /*
- * db.c - statement tables and stepping helpers (see db.h).
+ * db.c - the connection: errors, statement tables, stepping helpers and
+ * transactions (see db.h).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "err.h"
+
+/* ---- errors -------------------------------------------------------------- */
+
+sqlite3 *crdt_store_db(struct crdt_store *s)
+{
+	return s->db;
+}
+
+int crdt_store_err(struct crdt_store *s, int rc)
+{
+	snprintf(s->errmsg, sizeof s->errmsg, "%s", sqlite3_errmsg(s->db));
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return KITH_EBUSY;
+	case SQLITE_FULL:
+		return KITH_EFULL;
+	case SQLITE_NOMEM:
+		return KITH_ENOMEM;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		return KITH_EIO;
+	default:
+		return KITH_EDB;
+	}
+}
+
+int crdt_store_errf(struct crdt_store *s, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const char *crdt_store_errmsg(struct crdt_store *s)
+{
+	return s->errmsg;
+}
+
+/* ---- statement tables ---------------------------------------------------- */
 
 /* The prepared statements of one table in one store. */
 struct crdt_stmt_slots {
@@ -56,7 +102,7 @@ static sqlite3_stmt **slot(struct crdt_store *s, const struct crdt_stmts *t,
 				i, t->n);
 		return NULL;
 	}
-	sl = slots_of(crdt_store_stmts(s), t);
+	sl = slots_of(&s->stmts, t);
 	if (!sl) {
 		crdt_store_errf(s, KITH_ENOMEM, "%s", kith_strerror(KITH_ENOMEM));
 		return NULL;
@@ -68,7 +114,6 @@ sqlite3_stmt *crdt_stmt_sql(struct crdt_store *s, const struct crdt_stmts *t,
 			    int i, const char *sql)
 {
 	sqlite3_stmt **q = slot(s, t, i);
-	sqlite3 *db = crdt_store_db(s);
 
 	if (!q)
 		return NULL;
@@ -78,9 +123,9 @@ sqlite3_stmt *crdt_stmt_sql(struct crdt_store *s, const struct crdt_stmts *t,
 		crdt_store_errf(s, KITH_EDB, "statement %d has no text", i);
 		return NULL;
 	}
-	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, q,
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, q,
 			       NULL) != SQLITE_OK) {
-		crdt_store_err(s, sqlite3_errcode(db));
+		crdt_store_err(s, sqlite3_errcode(s->db));
 		*q = NULL;
 	}
 	return *q;
@@ -191,4 +236,88 @@ int crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx)
 		cb = crdt_store_err(s, rc);
 	crdt_reset(q);
 	return cb;
+}
+
+/* ---- transactions -------------------------------------------------------- */
+
+enum {
+	DB_BEGIN,
+	DB_BEGIN_READ,
+	DB_COMMIT,
+	DB_ROLLBACK,
+	DB_DATA_VERSION,
+	DB_NSQL
+};
+
+static const char *const db_sql[DB_NSQL] = {
+	[DB_BEGIN] = "BEGIN IMMEDIATE",
+	[DB_BEGIN_READ] = "BEGIN",
+	[DB_COMMIT] = "COMMIT",
+	[DB_ROLLBACK] = "ROLLBACK",
+	[DB_DATA_VERSION] = "PRAGMA data_version",
+};
+static const struct crdt_stmts db_stmts = CRDT_STMTS(db_sql);
+
+int crdt_store_in_tx(struct crdt_store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+int crdt_store_begin(struct crdt_store *s)
+{
+	return crdt_run(s, crdt_stmt(s, &db_stmts, DB_BEGIN));
+}
+
+int crdt_store_begin_read(struct crdt_store *s)
+{
+	return crdt_run(s, crdt_stmt(s, &db_stmts, DB_BEGIN_READ));
+}
+
+int crdt_store_commit(struct crdt_store *s)
+{
+	int rc = crdt_run(s, crdt_stmt(s, &db_stmts, DB_COMMIT));
+
+	if (rc) {
+		crdt_store_rollback(s);
+		return rc;
+	}
+	if (s->log_tx)
+		s->log_writes++;
+	s->log_tx = 0;
+	return 0;
+}
+
+void crdt_store_rollback(struct crdt_store *s)
+{
+	if (crdt_store_in_tx(s))
+		(void)crdt_run(s, crdt_stmt(s, &db_stmts, DB_ROLLBACK));
+	s->log_tx = 0;
+}
+
+void crdt_store_logged(struct crdt_store *s)
+{
+	if (!crdt_store_in_tx(s))
+		s->log_writes++;
+	else
+		s->log_tx = 1;
+}
+
+uint64_t crdt_store_log_writes(const struct crdt_store *s)
+{
+	return s ? s->log_writes : 0;
+}
+
+int crdt_store_data_version(struct crdt_store *s, int64_t *v)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &db_stmts, DB_DATA_VERSION);
+	int rc;
+
+	*v = 0;
+	if (!q)
+		return KITH_EDB;
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : crdt_store_err(s, rc);
 }

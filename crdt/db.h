@@ -13,6 +13,15 @@
  * Test oracles and benchmarks (tests/, bench/) may include it to look at
  * the tables directly; product code asks crdt/ for what it needs.
  *
+ * db.c is the lowest layer of crdt/: the connection.  It holds struct
+ * crdt_store (below), the per-store statement cache, error recording
+ * (crdt_store_err, _errf, _errmsg), transactions (crdt_store_begin,
+ * _begin_read, _commit, _rollback, _in_tx; the public ones declared in
+ * store.h) and the count of log writes they settle.  It calls nothing
+ * else of crdt/: migrate.c, search.c, materialize.c and the other
+ * modules sit on it, and store.c (open and close, the replicated log)
+ * sits above db.c, migrate.c and search.c.
+ *
  * Statement tables (db.c).  Each module that runs SQL declares its
  * statements once, as a table indexed by its own enum, and asks the store
  * for them by (table, index):
@@ -47,7 +56,7 @@
  * (crdt_reset, or a helper below that resets) and never finalize it.
  * crdt_store_close() finalizes them all.
  *
- * Transactions begin one way, through the store (store.h): writers use
+ * Transactions begin one way, through db.c (store.h): writers use
  * crdt_store_begin (BEGIN IMMEDIATE); a reader that must see one
  * consistent snapshot across several statements uses
  * crdt_store_begin_read (a deferred BEGIN: no write lock, other processes
@@ -58,11 +67,34 @@
 #define KITH_CRDT_DB_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "query.h"
 #include "store.h"
 
-/* ---- the store's connection (store.c) ----------------------------------- */
+/* ---- the connection (db.c) ---------------------------------------------- */
+
+/* Every statement of one store, by table (the store embeds one). */
+struct crdt_stmt_cache {
+	struct crdt_stmt_slots *v;
+	int n, cap;
+};
+
+/*
+ * The store: one SQLite connection and what belongs to it.  store.c
+ * opens and closes it (db, and stmts released at crdt_store_close);
+ * everything else here is kept by db.c (the statements, the last error,
+ * the count of log writes), and no other file touches the fields.
+ */
+struct crdt_store {
+	sqlite3 *db;
+	struct crdt_stmt_cache stmts; /* every module's statements */
+	char errmsg[256];	      /* crdt_store_errmsg */
+	/* crdt_store_log_writes: committed transactions that wrote the log,
+	 * and whether the open one did */
+	uint64_t log_writes;
+	int log_tx;
+};
 
 /* The store's connection (owned by the store). */
 sqlite3 *crdt_store_db(struct crdt_store *s);
@@ -84,6 +116,11 @@ int crdt_store_in_tx(struct crdt_store *s);
  * crdt_store_rollback. */
 __attribute__((warn_unused_result)) int
 crdt_store_begin_read(struct crdt_store *s);
+
+/* A write to the replicated log went through (store.c, where those rows
+ * are written): it counts for crdt_store_log_writes once its transaction
+ * commits, at once when none is open (the statement committed itself). */
+void crdt_store_logged(struct crdt_store *s);
 
 /* ---- statement tables (db.c) -------------------------------------------- */
 
@@ -109,13 +146,6 @@ sqlite3_stmt *crdt_stmt_cached(struct crdt_store *s,
 sqlite3_stmt *crdt_stmt_sql(struct crdt_store *s, const struct crdt_stmts *t,
 			    int i, const char *sql);
 
-/* Every statement of one store, by table (the store embeds one). */
-struct crdt_stmt_cache {
-	struct crdt_stmt_slots *v;
-	int n, cap;
-};
-/* The store's cache (store.c). */
-struct crdt_stmt_cache *crdt_store_stmts(struct crdt_store *s);
 /* Finalize every statement and free the cache (crdt_store_close). */
 void crdt_stmt_cache_release(struct crdt_stmt_cache *c);
 

@@ -1,3 +1,7 @@
+/*
+ * run.c - the run stream: writing an author's log as runs, and reading
+ * and applying a stream in batches (see run.h).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +12,15 @@
 #define ENT_END 0
 #define ENT_RUN 1
 #define ENT_RAW 2
+
+enum { RUN_LOG, RUN_FORKS, RUN_NSQL };
+
+static const char *const run_sql[RUN_NSQL] = {
+	[RUN_LOG] = "SELECT data FROM changes WHERE k >= ?1 AND k <= ?2"
+		    " ORDER BY k",
+	[RUN_FORKS] = "SELECT data FROM forks ORDER BY n, seq, hash",
+};
+static const struct crdt_stmts run_stmts = CRDT_STMTS(run_sql);
 
 /* ---- writing ----------------------------------------------------------- */
 
@@ -69,16 +82,12 @@ static int write_run_change(struct crdt_sink *k, const struct crdt_change *c,
 int crdt_runs_write_log(struct crdt_store *s, int64_t n, uint64_t from,
 			uint64_t to, struct crdt_sink *k)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = crdt_stmt(s, &run_stmts, RUN_LOG);
 	uint64_t prev_hlc = 0, seq = from;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(db,
-			       "SELECT data FROM changes WHERE k >= ?1 AND k <= ?2"
-			       " ORDER BY k",
-			       -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	if (!q)
+		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, CRDT_KEY(n, from));
 	sqlite3_bind_int64(q, 2, CRDT_KEY(n, to));
 	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
@@ -99,7 +108,7 @@ int crdt_runs_write_log(struct crdt_store *s, int64_t n, uint64_t from,
 		seq++;
 		crdt_change_release(&c);
 	}
-	sqlite3_finalize(q);
+	crdt_reset(q);
 	if (!rc && seq != to + 1)
 		rc = KITH_EDB;
 	return rc;
@@ -121,14 +130,12 @@ int crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 int crdt_runs_write_forks(struct crdt_store *s, struct crdt_sink *k,
 			  uint64_t *count)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = crdt_stmt(s, &run_stmts, RUN_FORKS);
 	uint8_t op = ENT_RAW;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT data FROM forks ORDER BY n, seq, hash",
-			       -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
+	if (!q)
+		return KITH_EDB;
 	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
 		size_t len = (size_t)sqlite3_column_bytes(q, 0);
 
@@ -139,7 +146,7 @@ int crdt_runs_write_forks(struct crdt_store *s, struct crdt_sink *k,
 			rc = wput(k, sqlite3_column_blob(q, 0), len);
 		(*count)++;
 	}
-	sqlite3_finalize(q);
+	crdt_reset(q);
 	return rc;
 }
 

@@ -1,9 +1,9 @@
 /*
- * store.c - the store proper: the connection, transactions and the
- * replicated log (see store.h).  The schema is migrate.c's, the view
- * materialize.c's, the statement tables db.c's.
+ * store.c - the store proper: opening and closing the file, and the
+ * replicated log and meta settings (see store.h).  The connection's
+ * errors, statements and transactions are db.c's, the schema
+ * migrate.c's, the view materialize.c's.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +28,6 @@ enum {
 	ST_FORK_HAS,
 	ST_META_GET,
 	ST_META_SET,
-	ST_BEGIN,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_DATA_VERSION,
-	ST_BEGIN_READ,
 	ST_NSQL
 };
 
@@ -59,87 +54,12 @@ static const char *const store_sql[ST_NSQL] = {
 			" AND hash = ?3",
 	[ST_META_GET] = "SELECT v FROM meta WHERE k = ?1",
 	[ST_META_SET] = "INSERT OR REPLACE INTO meta(k, v) VALUES (?1, ?2)",
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_BEGIN_READ] = "BEGIN",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 static const struct crdt_stmts store_stmts = CRDT_STMTS(store_sql);
-
-struct crdt_store {
-	sqlite3 *db;
-	struct crdt_stmt_cache stmts; /* every module's statements (db.h) */
-	char errmsg[256];
-	/* crdt_store_log_writes: committed transactions that wrote the log,
-	 * and whether the open one did */
-	uint64_t log_writes;
-	int log_tx;
-};
-
-int crdt_store_err(struct crdt_store *s, int rc)
-{
-	snprintf(s->errmsg, sizeof s->errmsg, "%s", sqlite3_errmsg(s->db));
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return KITH_EBUSY;
-	case SQLITE_FULL:
-		return KITH_EFULL;
-	case SQLITE_NOMEM:
-		return KITH_ENOMEM;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-		return KITH_EIO;
-	default:
-		return KITH_EDB;
-	}
-}
-
-const char *crdt_store_errmsg(struct crdt_store *s)
-{
-	return s->errmsg;
-}
-
-sqlite3 *crdt_store_db(struct crdt_store *s)
-{
-	return s->db;
-}
-
-int crdt_store_errf(struct crdt_store *s, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-struct crdt_stmt_cache *crdt_store_stmts(struct crdt_store *s)
-{
-	return &s->stmts;
-}
-
-int crdt_store_in_tx(struct crdt_store *s)
-{
-	return !sqlite3_get_autocommit(s->db);
-}
 
 static sqlite3_stmt *stmt(struct crdt_store *s, int id)
 {
 	return crdt_stmt(s, &store_stmts, id);
-}
-
-/* A write to the replicated log (changes, pending, forks, heads) went
- * through: it counts once its transaction commits, at once when there is
- * no open transaction (the statement committed itself). */
-static void logged(struct crdt_store *s)
-{
-	if (!crdt_store_in_tx(s))
-		s->log_writes++;
-	else
-		s->log_tx = 1;
 }
 
 /* crdt_run() for a statement that writes the replicated log. */
@@ -148,7 +68,7 @@ static int log_run(struct crdt_store *s, sqlite3_stmt *q)
 	int rc = crdt_run(s, q);
 
 	if (!rc && sqlite3_changes(s->db) > 0)
-		logged(s);
+		crdt_store_logged(s);
 	return rc;
 }
 
@@ -237,11 +157,11 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 		rc = crdt_store_err(s, rc);
 out:
 	if (rc) {
-		if (s && s->errmsg[0] == 0 && s->db)
-			snprintf(s->errmsg, sizeof s->errmsg, "%s",
-				 sqlite3_errmsg(s->db));
+		if (s && crdt_store_errmsg(s)[0] == 0 && s->db)
+			crdt_store_errf(s, rc, "%s", sqlite3_errmsg(s->db));
 		snprintf(open_err, sizeof open_err, "%s",
-			 s && s->errmsg[0] ? s->errmsg : kith_strerror(rc));
+			 s && crdt_store_errmsg(s)[0] ? crdt_store_errmsg(s)
+						      : kith_strerror(rc));
 		crdt_store_close(s);
 		return rc;
 	}
@@ -261,57 +181,6 @@ void crdt_store_close(struct crdt_store *s)
 	crdt_stmt_cache_release(&s->stmts);
 	sqlite3_close(s->db);
 	free(s);
-}
-
-int crdt_store_data_version(struct crdt_store *s, int64_t *v)
-{
-	sqlite3_stmt *q = stmt(s, ST_DATA_VERSION);
-	int rc;
-
-	*v = 0;
-	if (!q)
-		return KITH_EDB;
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : crdt_store_err(s, rc);
-}
-
-int crdt_store_begin(struct crdt_store *s)
-{
-	return crdt_run(s, stmt(s, ST_BEGIN));
-}
-
-int crdt_store_begin_read(struct crdt_store *s)
-{
-	return crdt_run(s, stmt(s, ST_BEGIN_READ));
-}
-
-int crdt_store_commit(struct crdt_store *s)
-{
-	int rc = crdt_run(s, stmt(s, ST_COMMIT));
-
-	if (rc) {
-		crdt_store_rollback(s);
-		return rc;
-	}
-	if (s->log_tx)
-		s->log_writes++;
-	s->log_tx = 0;
-	return 0;
-}
-
-void crdt_store_rollback(struct crdt_store *s)
-{
-	if (crdt_store_in_tx(s))
-		(void)crdt_run(s, stmt(s, ST_ROLLBACK));
-	s->log_tx = 0;
-}
-
-uint64_t crdt_store_log_writes(const struct crdt_store *s)
-{
-	return s ? s->log_writes : 0;
 }
 
 int crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,

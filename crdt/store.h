@@ -3,7 +3,11 @@
  *
  * Owns the connection and every prepared statement (each module's
  * statement table, crdt/db.h: prepared once, finalized in
- * crdt_store_close).  Tables:
+ * crdt_store_close).  The functions below live in two files: the
+ * connection's own - errors, transactions, data_version, the count of
+ * log writes - in crdt/db.c, the lowest layer; opening, closing, the
+ * replicated log and meta in crdt/store.c, which sits above db.c,
+ * crdt/migrate.c and crdt/search.c.  Tables:
  *
  *   meta      key/value settings (last HLC, schema notes)
  *   authors   pk -> small integer n, head seq, head hash, forked flag.
@@ -34,7 +38,8 @@
  * take the same seq; readers see consistent snapshots through WAL (inside
  * crdt/, one snapshot over several statements: crdt_store_begin_read in
  * crdt/db.h).  Every transaction ends with crdt_store_commit() or
- * crdt_store_rollback(); no module of crdt/ runs BEGIN itself.  WAL with
+ * crdt_store_rollback(); no module of crdt/ runs BEGIN itself (the
+ * statements that do are db.c's).  WAL with
  * synchronous=FULL: a commit that returned is on disk, so a post a resident
  * was told is saved survives a kill -9 and a power cut alike.
  *

@@ -1,3 +1,7 @@
+/*
+ * vector.c - version vectors: from the authors table, and as a file (see
+ * vector.h).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +15,13 @@
 
 #define VECTOR_HEADER "kith-vector 1\n"
 #define VECTOR_MAX_AUTHORS (1u << 24)
+
+enum { VEC_HEADS, VEC_NSQL };
+
+static const char *const vector_sql[VEC_NSQL] = {
+	[VEC_HEADS] = "SELECT pk, head FROM authors WHERE head > 0 ORDER BY pk",
+};
+static const struct crdt_stmts vector_stmts = CRDT_STMTS(vector_sql);
 
 int crdt_vector_append(struct crdt_vector *vv, size_t *cap,
 		       const uint8_t pk[32], uint64_t seq)
@@ -29,36 +40,31 @@ int crdt_vector_append(struct crdt_vector *vv, size_t *cap,
 	return 0;
 }
 
-int crdt_vector_select(struct crdt_store *s, const char *sql,
-		       struct crdt_vector *vv)
+int crdt_vector_select(struct crdt_store *s, const struct crdt_stmts *t,
+		       int i, struct crdt_vector *vv)
 {
-	sqlite3 *db = crdt_store_db(s);
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = crdt_stmt(s, t, i);
 	size_t cap = 0;
-	int rc = 0, step = SQLITE_DONE;
+	int rc = 0, step;
 
 	vv->v = NULL;
 	vv->n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
-		return crdt_store_err(s, sqlite3_errcode(db));
-	for (;;) {
-		step = sqlite3_step(q);
-		if (step != SQLITE_ROW)
-			break;
-		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
-			continue;
-		rc = crdt_vector_append(
-			vv, &cap, sqlite3_column_blob(q, 0),
-			sqlite3_column_count(q) > 1
-				? (uint64_t)sqlite3_column_int64(q, 1)
-				: 1);
-		if (rc)
-			goto out;
+	if (!q)
+		return KITH_EDB;
+	step = sqlite3_step(q);
+	while (!rc && step == SQLITE_ROW) {
+		if (sqlite3_column_bytes(q, 0) == CRDT_PK_LEN)
+			rc = crdt_vector_append(
+				vv, &cap, sqlite3_column_blob(q, 0),
+				sqlite3_column_count(q) > 1
+					? (uint64_t)sqlite3_column_int64(q, 1)
+					: 1);
+		if (!rc)
+			step = sqlite3_step(q);
 	}
-out:
-	sqlite3_finalize(q);
 	if (!rc && step != SQLITE_DONE)
 		rc = crdt_store_err(s, step);
+	crdt_reset(q);
 	if (rc)
 		crdt_vector_release(vv);
 	return rc;
@@ -66,10 +72,7 @@ out:
 
 int crdt_vector_load(struct crdt_store *s, struct crdt_vector *vv)
 {
-	return crdt_vector_select(s,
-				  "SELECT pk, head FROM authors WHERE head > 0"
-				  " ORDER BY pk",
-				  vv);
+	return crdt_vector_select(s, &vector_stmts, VEC_HEADS, vv);
 }
 
 static int vv_cmp(const void *a, const void *b)

@@ -54,12 +54,14 @@ crdt_vector_append(struct crdt_vector *vv, size_t *cap, const uint8_t pk[32],
 
 /*
  * For the .c files of crdt/ (SQL stays there): fill vv from the rows of
- * a query that selects pk, or pk and seq, in pk order without repeats; a
- * row without a seq has seq 1, a row whose pk is not CRDT_PK_LEN bytes is
- * skipped.
+ * statement i of the statement table t (crdt/db.h), a query without
+ * parameters that selects pk, or pk and seq, in pk order without repeats;
+ * a row without a seq has seq 1, a row whose pk is not CRDT_PK_LEN bytes
+ * is skipped.
  */
+struct crdt_stmts;
 __attribute__((warn_unused_result)) int
-crdt_vector_select(struct crdt_store *s, const char *sql,
+crdt_vector_select(struct crdt_store *s, const struct crdt_stmts *t, int i,
 		   struct crdt_vector *vv);
 
 /* Write atomically (crdt/atomic.h) in the file format above. */
