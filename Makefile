@@ -183,7 +183,7 @@ unit: $(UNIT_BIN)
 	@echo "unit tests: $(words $(UNIT_BIN)) programs passed"
 
 # Static checks of the source tree, no build needed: SQL and SQLite stay
-# in crdt/, libsodium in crdt/crypto.c (DESIGN s1).  Also run by
+# in crdt/, libsodium in crdt/crypto.c (docs/DESIGN.md s1).  Also run by
 # tests/run.sh; `check` runs it first, so a layer break fails in a second,
 # before the sanitizer build.
 lint:

@@ -31,6 +31,8 @@
  *
  * Files: the data directory holds replica.db, the identity, the community
  * key and DIR/head (peer/keystore.h, a file module below this layer).
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_H
 #define KITH_ACTION_H

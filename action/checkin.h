@@ -14,6 +14,8 @@
  * Conventions as in action/coord.h: members as typed (a name or an id
  * prefix), KITH_EINVAL for a missing or malformed argument (interfaces
  * show it as a usage error), a refused check-in writes nothing.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_CHECKIN_H
 #define KITH_ACTION_CHECKIN_H

@@ -26,6 +26,8 @@
  * PEER_INVITE_MAX bytes), which the caller wipes (crdt_wipe) after
  * showing it; codes handed in are read, never kept.  The community key
  * itself never leaves this module: keys read here are wiped on every path.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_COMMUNITY_H
 #define KITH_ACTION_COMMUNITY_H

@@ -25,6 +25,8 @@
  *     KITH_EEXISTS / KITH_ENOTFOUND: already so / not so.  A refused
  *     action writes nothing.
  *   - Results are copied into caller-owned structs; nothing to free.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_COORD_H
 #define KITH_ACTION_COORD_H

@@ -12,6 +12,8 @@
  *
  * Members are given as the person typed them (a name or an id prefix,
  * resolved by action_resolve) or NULL for the acting person.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_HOURS_H
 #define KITH_ACTION_HOURS_H

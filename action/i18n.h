@@ -17,6 +17,8 @@
  *
  * Catalogues: a build tree keeps them next to the binary (BUILD/locale),
  * an installed kith under LOCALEDIR (PREFIX/share/locale).
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_I18N_H
 #define KITH_I18N_H

@@ -30,6 +30,8 @@
  *
  * Every write needs the action opened with ACTION_IDENTITY; the read
  * models need only ACTION_READ.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_ITEM_H
 #define KITH_ACTION_ITEM_H

@@ -21,6 +21,8 @@
  * their current loan (struct action_item_view of item.h).
  *
  * Writes need the action opened with ACTION_IDENTITY.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_LOAN_H
 #define KITH_ACTION_LOAN_H

@@ -26,6 +26,8 @@
  * bytes each); members named as private readers are names or id prefixes
  * as typed (action_resolve).  Every rule here is enforced again on apply
  * (crdt/rules.h): only a member writes their own record.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_MEMBER_H
 #define KITH_ACTION_MEMBER_H

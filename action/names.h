@@ -8,6 +8,8 @@
  * profile, or one this replica has not heard of yet: a peer's identity
  * before the first sync) is shown by its short id (action_short_id), so
  * there is always something to show and to type back.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_NAMES_H
 #define KITH_ACTION_NAMES_H

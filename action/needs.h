@@ -14,6 +14,8 @@
  * Inputs are strings as the person typed them (a building, a skill, a
  * wish id prefix); NULL means "not given".  Every refusal leaves a->msg
  * (action.h); a failure to read the replica is "cannot ...: <why>".
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_NEEDS_H
 #define KITH_ACTION_NEEDS_H

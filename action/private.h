@@ -15,6 +15,8 @@
  *
  * An empty text removes the private part from now on (the caller stores an
  * empty value).
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_PRIVATE_H
 #define KITH_ACTION_PRIVATE_H

@@ -15,6 +15,8 @@
  * action_report_end), so the pages agree with each other even while a
  * daemon writes.  Rows reach crdt_row_fn callbacks with the columns of
  * crdt/report.h.  Buildings are given as typed; NULL means every one.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ACTION_SHEET_H
 #define KITH_ACTION_SHEET_H

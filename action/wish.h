@@ -2,10 +2,10 @@
  * wish.h - wishes: asking neighbours for something, and the offers of help
  * (claims) that answer them.
  *
- * A wish is written only by its author (DESIGN s2): add, edit, withdraw,
- * renew, accept an offer, confirm.  An offer (a claim on a wish) is written
- * only by its helper: claim, unclaim (take it back), deliver.  Status is
- * derived in crdt/query.h, never stored: open, claimed, contested,
+ * A wish is written only by its author (docs/DESIGN.md s2): add, edit,
+ * withdraw, renew, accept an offer, confirm.  An offer (a claim on a wish) is
+ * written only by its helper: claim, unclaim (take it back), deliver.  Status
+ * is derived in crdt/query.h, never stored: open, claimed, contested,
  * delivered, confirmed, withdrawn, expired.  Withdrawn and confirmed are
  * terminal: nothing reopens such a wish.
  *

@@ -40,6 +40,8 @@
  * CRDT_PENDING_MAX_GAP beyond the author's head.  A run is held whole or
  * not at all; what is not held is counted in `dropped` and comes again
  * with the changes before it.
+ *
+ * Design: docs/DESIGN.md s3.
  */
 #ifndef KITH_APPLY_H
 #define KITH_APPLY_H

@@ -12,6 +12,8 @@
  * crdt_atomic_commit exactly once (it closes a->f on every path); a failed
  * open leaves nothing behind.  a->path points at the caller's string,
  * which must live until the commit.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_ATOMIC_H
 #define KITH_ATOMIC_H

@@ -22,6 +22,8 @@
  * was (a damaged or truncated file keeps nothing).  Memory stays bounded
  * by a chunk, one change and a batch, not by the file; the write lock is
  * held while the file is read.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_BUNDLE_H
 #define KITH_BUNDLE_H

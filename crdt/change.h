@@ -1,5 +1,5 @@
 /*
- * change.h - a change: one local transaction of one author (DESIGN.md s3).
+ * change.h - a change: one local transaction of one author (docs/DESIGN.md s3).
  *
  * Wire form (canonical; exactly one encoding per change):
  *

@@ -14,6 +14,8 @@
  * Integers are unsigned LEB128 varints; a canonical varint has no redundant
  * trailing zero groups (decoders reject them, so every value has exactly one
  * encoding).  Signed integers are zigzag-encoded first.
+ *
+ * Design: docs/DESIGN.md s3.
  */
 #ifndef KITH_CODEC_H
 #define KITH_CODEC_H

@@ -17,6 +17,8 @@
  * call shows "need-help" while any standing report since since_ms says
  * so, else "safe" if one does, else "unknown".  A stamp decides nothing
  * but which standing report is shown and the since_ms filter.
+ *
+ * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_COMMUNITY_H
 #define KITH_COMMUNITY_H

@@ -11,8 +11,8 @@
  * system's randomness itself comes from crdt_crypto_random (what the real
  * environment, crdt_env_system, uses).
  *
- * No other file includes sodium.h or calls libsodium (DESIGN s1); when a
- * module needs another primitive, it gets a wrapper here, documented with
+ * No other file includes sodium.h or calls libsodium (docs/DESIGN.md s1); when
+ * a module needs another primitive, it gets a wrapper here, documented with
  * the libsodium construction it uses (wire formats depend on it).
  * tests/lint/layers.sh fails the build otherwise.
  */

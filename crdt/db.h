@@ -2,13 +2,13 @@
  * db.h - the SQLite side of the store, for the .c files of crdt/ only.
  *
  * The replica is sealed: nothing outside crdt/ sees SQLite.  The public
- * headers (store.h, query.h, ...) speak of struct crdt_store, rows handed
- * to callbacks (struct crdt_row) and KITH_E* codes; the connection, its
- * prepared statements and SQLite's result codes stay behind this header,
- * so the rules of DESIGN s1 ("net/ never writes SQL", one place that owns
- * the schema) hold by construction.  tests/lint/layers.sh fails the build
- * when product code outside crdt/ includes this header, sqlite3.h, or
- * calls crdt_store_db().
+ * headers (store.h, query.h, ...) speak of struct crdt_store, rows handed to
+ * callbacks (struct crdt_row) and KITH_E* codes; the connection, its prepared
+ * statements and SQLite's result codes stay behind this header, so the rules
+ * of docs/DESIGN.md s1 ("net/ never writes SQL", one place that owns the
+ * schema) hold by construction.  tests/lint/layers.sh fails the build when
+ * product code outside crdt/ includes this header, sqlite3.h, or calls
+ * crdt_store_db().
  *
  * Test oracles and benchmarks (tests/, bench/) may include it to look at
  * the tables directly; product code asks crdt/ for what it needs.

@@ -5,6 +5,8 @@
  * code on failure.  Negative codes from libuv pass through unchanged (they are
  * errno values below -1 and never collide with ours, which start at -10000).
  * kith_strerror() turns any of them into a short lowercase phrase.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_ERR_H
 #define KITH_ERR_H

@@ -47,6 +47,8 @@
  * Check-ins and moderation are ordered the same way, by naming (their
  * rules are in crdt/community.h and crdt/query_sql.h): a report
  * supersedes only the reports it names.
+ *
+ * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_FACTS_H
 #define KITH_FACTS_H

@@ -7,7 +7,7 @@
  * wishes_grams: store.h lists them) are a pure function of the set of
  * changes held.  crdt_store_materialize() folds one applied change into
  * them, op by op, in the order the changes are applied; the result does
- * not depend on that order (DESIGN s2: creates are inserted once by
+ * not depend on that order (docs/DESIGN.md s2: creates are inserted once by
  * record id, a field keeps the value of its writer's latest op, sticky
  * fields only ever rise), so every replica that holds the same changes
  * shows the same view.  crdt_store_rebuild() clears the view and folds

@@ -14,6 +14,8 @@
  * migrations leave work for after the open (migration 8 sets meta
  * 'recheck': crdt/apply.h crdt_apply_recheck re-checks held logs and
  * rebuilds the view).
+ *
+ * Design: docs/DESIGN.md s2.
  */
 #ifndef KITH_CRDT_MIGRATE_H
 #define KITH_CRDT_MIGRATE_H

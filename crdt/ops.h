@@ -23,6 +23,8 @@
  *     earned - given.  Earned hours equal `kith members` hours (the same
  *     SQL expression).
  *   - Matching (crdt_match): see there.
+ *
+ * Design: docs/DESIGN.md s2.
  */
 #ifndef KITH_OPS_H
 #define KITH_OPS_H

@@ -12,6 +12,8 @@
  * The daemon records sessions here (through peer/peers.h), `kith peers`
  * lists them; neither writes SQL.  Times are unix seconds given by the
  * caller.  Strings are copied; nothing is kept after a call returns.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_CRDT_PEERS_H
 #define KITH_CRDT_PEERS_H

@@ -3,7 +3,7 @@
  * status, members and hours, id-prefix resolution, and the state digest.
  *
  * Status words are derived here (in SQL, one place) from facts, never
- * stored (DESIGN s2):
+ * stored (docs/DESIGN.md s2):
  *   item:  withdrawn > expired (until passed) > on_loan (a loan by the
  *          item's owner not returned) > requested (an active claim by
  *          someone else) > available

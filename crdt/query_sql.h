@@ -2,10 +2,10 @@
  * query_sql.h - SQL fragments shared by the read-side modules (query.c,
  * ops.c).  Internal to crdt/: not part of any public API.
  *
- * The status rules of DESIGN s2 are written once, here, as string macros
- * over a table alias t and a bound parameter now (unix seconds), so every
- * query that needs "is this item available?" or "is this wish open?" uses
- * the very same expression as `kith item list` and `kith wish list`.
+ * The status rules of docs/DESIGN.md s2 are written once, here, as string
+ * macros over a table alias t and a bound parameter now (unix seconds), so
+ * every query that needs "is this item available?" or "is this wish open?"
+ * uses the very same expression as `kith item list` and `kith wish list`.
  *
  * Inner subqueries use the aliases c (claims), l (loans), m and m2
  * (moderation, members) and s (fact_seen); callers must not use those

@@ -6,19 +6,18 @@
  * this author under BEGIN IMMEDIATE (so two kith processes never reuse a
  * seq), stamps an HLC, signs, stores and materializes in one transaction.
  *
- * HLC = physical milliseconds << 16 | logical counter.  It only orders
- * display and expiry, never conflicts (DESIGN s3).  Remote clocks move ours
- * forward, but never by more than CRDT_HLC_MAX_DRIFT_MS ahead of our own
- * wall clock, so a laptop with a wrong clock cannot drag everyone along.
- * meta.hlc keeps the newest stamp seen (local stamps, and every applied
- * change's stamp folded in under that bound) across restarts, so a node
- * whose clock fell back (a Raspberry Pi without a real-time clock after a
- * power cut) goes on stamping just after the newest change it has seen
- * instead of in 1970; crdt_replica_newest_hlc() lets the interface warn
- * that the clock is wrong.  A local stamp is also above this author's own
- * previous stamp, even when that change came back from a bundle while the
- * clock was behind (capped then), so an author's stamps only grow along
- * its own log.
+ * HLC = physical milliseconds << 16 | logical counter.  It only orders display
+ * and expiry, never conflicts (docs/DESIGN.md s3).  Remote clocks move ours
+ * forward, but never by more than CRDT_HLC_MAX_DRIFT_MS ahead of our own wall
+ * clock, so a laptop with a wrong clock cannot drag everyone along. meta.hlc
+ * keeps the newest stamp seen (local stamps, and every applied change's stamp
+ * folded in under that bound) across restarts, so a node whose clock fell back
+ * (a Raspberry Pi without a real-time clock after a power cut) goes on
+ * stamping just after the newest change it has seen instead of in 1970;
+ * crdt_replica_newest_hlc() lets the interface warn that the clock is wrong.  A
+ * local stamp is also above this author's own previous stamp, even when that
+ * change came back from a bundle while the clock was behind (capped then), so
+ * an author's stamps only grow along its own log.
  *
  * Own head kept outside the replica (issue 7, finding 3).  A replica file
  * can be lost, damaged or replaced by an old backup while the identity

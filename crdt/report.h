@@ -21,6 +21,8 @@
  *
  * Nothing here reads a sealed private part (members.private,
  * wishes.private): they never reach paper or a CSV file.
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_REPORT_H
 #define KITH_REPORT_H

@@ -26,6 +26,8 @@
  *   - a value of the wrong type for a known field breaks the rule;
  *     unknown fields and record types (from a newer kith) are ignored, not
  *     refused.
+ *
+ * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_RULES_H
 #define KITH_RULES_H

@@ -29,6 +29,8 @@
  * vouched for by a good signature, as when a sender cuts a run
  * (crdt/apply.h).  Memory stays bounded by a batch and what the source
  * holds, not by the stream.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_RUN_H
 #define KITH_RUN_H

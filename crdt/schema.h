@@ -1,5 +1,5 @@
 /*
- * schema.h - the record types of the data model (DESIGN.md section 2) and
+ * schema.h - the record types of the data model (docs/DESIGN.md s2) and
  * their fields, shared by the change codec, the materializer and queries.
  *
  * Field ids are part of the signed wire format: never renumber, only add.

@@ -33,6 +33,8 @@
  * Randomness (content key, nonce, ephemeral keys) comes from the injected
  * struct crdt_env, so tests are deterministic.  Secrets on the stack (the
  * content key, ephemeral seeds) are wiped on every path.
+ *
+ * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_SEAL_H
 #define KITH_SEAL_H

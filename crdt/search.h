@@ -48,6 +48,8 @@
  *
  * Searches (crdt_search_compile): see crdt/query.h.  Match terms
  * (crdt_terms_add): see crdt/ops.h.
+ *
+ * Design: docs/DESIGN.md s2.
  */
 #ifndef KITH_SEARCH_H
 #define KITH_SEARCH_H

@@ -18,7 +18,8 @@
  *   forks     the losing side of each detected fork (evidence, re-sent)
  *   peers     peers this node knows and synced with (crdt/peers.h; local,
  *             not part of the state)
- *   members items wishes claims loans   the materialized view (DESIGN s2),
+ *   members items wishes claims loans   the materialized view
+ *             (docs/DESIGN.md s2),
  *             with FTS5 word indexes items_fts and wishes_fts kept by
  *             triggers, and the CJK grams indexes items_grams and
  *             wishes_grams written while materializing (crdt/search.h)

@@ -17,6 +17,8 @@
  *   author, seq in 1 .. 2^CRDT_SEQ_BITS - 1.
  * Reading accepts the lines in any order, and refuses an author named twice
  * or more than 2^24 authors.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_VECTOR_H
 #define KITH_VECTOR_H

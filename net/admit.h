@@ -49,6 +49,8 @@
  *
  * struct net_loglimit: at most `burst` lines per `interval_ms` window;
  * what it holds back is counted, for one summary line per interval.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_ADMIT_H
 #define KITH_ADMIT_H

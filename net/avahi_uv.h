@@ -28,6 +28,8 @@
  * Avahi's callbacks run from inside the dispatch (net_avahi_uv_dispatching()
  * is then non-zero).  avahi-client must not be freed from inside its own
  * callbacks: defer that to a timer of the owner's.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_AVAHI_UV_H
 #define KITH_AVAHI_UV_H

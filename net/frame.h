@@ -15,6 +15,8 @@
  * net_frame_rx is incremental: feed it whatever bytes arrived, then pull
  * complete frames.  It owns a receive buffer whose size is bounded by the
  * cap; nothing grows past it.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_FRAME_H
 #define KITH_FRAME_H

@@ -12,6 +12,8 @@
  * Without avahi-daemon the module warns once and keeps retrying in the
  * background (AVAHI_CLIENT_NO_FAIL); when the daemon comes back it
  * registers again.  Static peers keep working meanwhile.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_MDNS_H
 #define KITH_MDNS_H

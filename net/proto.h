@@ -2,6 +2,8 @@
  * proto.h - frame types of a kith session (after the handshake, inside
  * net/frame.h framing).  Payload formats are given where each is built.
  * The numbers are the wire's: a type keeps its number for ever.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_PROTO_H
 #define KITH_PROTO_H

@@ -70,6 +70,8 @@
  * (both sides that large and mostly disjoint: not a neighbourhood).
  *
  * Pure: no I/O, no SQL.  The caller frames and sends what it produces.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_RECON_H
 #define KITH_RECON_H

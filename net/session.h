@@ -23,6 +23,8 @@
  * after both are closed; on_close is called once, just before.  The
  * replica, identity and community key belong to the caller and must
  * outlive the session.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_SESSION_H
 #define KITH_SESSION_H

@@ -34,6 +34,8 @@
  * struct net_shs is a pure state machine over byte buffers (no I/O), so it
  * can be fuzzed and tested against fixed vectors: ephemeral secrets come
  * from the caller's randomness.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_SHS_H
 #define KITH_SHS_H

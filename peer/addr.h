@@ -7,6 +7,8 @@
  * (getaddrinfo, the first answer); the daemon and `kith sync` then dial
  * that socket address.  Written back, an address is "IP:PORT" or
  * "[IPv6]:PORT", the form `kith status` and the logs show.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_ADDR_H
 #define KITH_ADDR_H

@@ -18,6 +18,8 @@
  * its pipe is a handle of the owner's loop, and the owner's loop finishes
  * its close.  Each client connection is a block of its own, freed in its
  * close callback.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_CONTROL_H
 #define KITH_CONTROL_H

@@ -56,6 +56,8 @@
  *
  * The data directory holds control.sock (0600) and daemon.lock (flock: one
  * daemon per data directory).
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_DAEMON_H
 #define KITH_DAEMON_H

@@ -39,6 +39,8 @@
  *   version 1 (older communities): id is the creator's key, taken on
  *     trust.
  * A code of a later version gets KITH_EVERSION ("upgrade kith").
+ *
+ * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_KEYSTORE_H
 #define KITH_KEYSTORE_H

@@ -20,6 +20,8 @@
  * Failures return a negative code and never stop the daemon: systemd
  * reports a missing READY=1 itself.  Sends are synchronous and never
  * block (a full socket buffer fails with -EAGAIN).
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_NOTIFY_H
 #define KITH_NOTIFY_H

@@ -6,6 +6,8 @@
  * The rows live in the replica file (local only, not part of the shared
  * state) and are kept by crdt/peers.h, which owns the table and its SQL;
  * these are the daemon's names for those calls (peer/ writes no SQL).
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_PEERS_H
 #define KITH_PEERS_H

@@ -7,6 +7,8 @@
  * meanwhile (the replica's transactions keep them apart).  The outcome,
  * counters and the peer's key when the handshake got that far, is recorded
  * in the replica's list of peers (peer/peers.h) whether it worked or not.
+ *
+ * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_SYNC_H
 #define KITH_SYNC_H

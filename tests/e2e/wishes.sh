@@ -231,7 +231,7 @@ run_err 1 "nobody|no one|claim" "confirming with --hours when nobody claimed is 
 	"$A" wish confirm "$W_NORM" --hours 2
 
 # Accepted, then taken back, then confirmed: nobody may be credited for
-# help they withdrew (DESIGN s2: hours only from confirmed help).
+# help they withdrew (docs/DESIGN.md s2: hours only from confirmed help).
 run_ok "Bob claims the bread" "$B" wish claim "$W_LOW"
 CBR=$OUT
 carry "$B" "$A"

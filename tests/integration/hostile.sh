@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hostile peers against a running daemon (DESIGN s7: "hostile input is a
+# Hostile peers against a running daemon (docs/DESIGN.md s7: "hostile input is a
 # test case").  build/tests/hostile speaks the session protocol wrongly on
 # purpose (see tests/integration/hostile.c for the modes).  For each mode:
 #   - the hostile client sees the daemon hang up promptly, without ever

@@ -4,7 +4,7 @@
 #   sh tests/lint/layers.sh [ROOT]      (ROOT: the tree to check, default
 #                                        this checkout)
 #
-# DESIGN s1: only crdt/ talks to SQLite, only crdt/crypto.c calls
+# docs/DESIGN.md s1: only crdt/ talks to SQLite, only crdt/crypto.c calls
 # libsodium, net/ and peer/ (and every interface) write no SQL.  The store
 # is sealed: the connection and SQLite's types live in crdt/db.h, which is
 # for the .c files of crdt/ only.  This script checks the product code -
@@ -274,7 +274,7 @@ nfiles=$(files "$root" | wc -l | tr -d ' ')
 if [ -n "$out" ] || [ "$st" -ne 0 ]; then
 	printf '%s\n' "$out"
 	n=$(printf '%s\n' "$out" | grep -c .)
-	echo "layers: $n line(s) break DESIGN s1 (SQL and SQLite stay in crdt/," \
+	echo "layers: $n line(s) break docs/DESIGN.md s1 (SQL and SQLite stay in crdt/," \
 		"libsodium in crdt/crypto.c)"
 	exit 1
 fi

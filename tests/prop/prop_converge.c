@@ -1,6 +1,6 @@
 /*
- * prop_converge.c - the convergence property (DESIGN.md s7), checked
- * against a reference model of the data model (DESIGN.md s2).
+ * prop_converge.c - the convergence property (docs/DESIGN.md s7), checked
+ * against a reference model of the data model (docs/DESIGN.md s2).
  *
  * Each seed opens 3-5 replicas, each with its own identity and a fake clock
  * (some skewed by up to two hours).  The replicas make random changes, each
@@ -272,7 +272,7 @@ static const char *hex8(const uint8_t *p)
 /* ==== the model ========================================================= */
 
 /*
- * Field types, from the table in DESIGN s2, the field lists of schema.h
+ * Field types, from the table in docs/DESIGN.md s2, the field lists of schema.h
  * and the value rules of rules.h (not read from schema.c, so a wrong type,
  * flag or range there shows up):
  *   I integer           S sticky flag (0/1, only grows)   b flag (0/1)
