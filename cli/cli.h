@@ -22,6 +22,8 @@
 #define CLI_FAIL 1
 #define CLI_USAGE 2
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 struct cli {
 	const char *home_arg;
 	int json;
@@ -102,9 +104,10 @@ int cli_fail_action(struct cli *c);
 /* The same as a usage error (the synopsis of cmd, or of the command being
  * run, follows); returns CLI_USAGE. */
 int cli_usage_action(struct cli *c, const struct cli_cmd *cmd);
-/* An action's refusal rc: KITH_EINVAL (a value the person gave is missing
- * or malformed) as cli_usage_action, anything else as cli_fail_action. */
-int cli_refused(struct cli *c, const struct cli_cmd *cmd, int rc);
+/* An action's refusal err (a KITH_E* code): KITH_EINVAL (a value the
+ * person gave is missing or malformed) as cli_usage_action, anything else
+ * as cli_fail_action.  Returns the exit status. */
+int cli_refused(struct cli *c, const struct cli_cmd *cmd, int err);
 /* Say what happened, for people: fmt (already translated, _()) and its
  * arguments on stderr, ended by a newline unless fmt ends with one; nothing
  * with --json (stdout then holds the result). */
@@ -122,25 +125,36 @@ int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_qty(const char *s, int64_t *out);
 int cli_parse_date(const char *s, int64_t *out); /* end of that day */
 int cli_parse_hours(const char *s, int64_t *quarters);
-void cli_format_date(char *out, size_t cap, int64_t t);
+void cli_format_date(char *out, size_t cap, int64_t t); /* YYYY-MM-DD */
+/* t (unix seconds) in local time by strftime's fmt; "?" when it cannot. */
+void cli_format_time(char *out, size_t cap, const char *fmt, int64_t t);
 
 /* Output files (cli/outfile.c): see there for the rules. */
 /* CLI_OK if path may be written by a command whose files start with magic
  * (how an earlier output is recognised); else CLI_FAIL, message printed. */
 int cli_output_check(struct cli *c, const char *path, const void *magic,
 		     size_t magic_len);
+/* Errors of these (err): a negative KITH_E* or -errno. */
 /* An empty 0600 temp file next to path (tmp: its name); 0 or an error. */
 int cli_output_tmp(const char *path, char *tmp, size_t cap);
 /* fsync tmp and rename it to path; tmp is removed on failure. */
 int cli_output_place(const char *tmp, const char *path);
+/* The file at path written by write_fn(ctx, tmp) into the temp file
+ * tmp, then placed; tmp is removed when write_fn fails.  0 or an error
+ * (write_fn's, or one of the above). */
+int cli_output_with(const char *path,
+		    int (*write_fn)(void *ctx, const char *tmp), void *ctx);
 /* buf to path through a temp file and rename; 0 or an error. */
 int cli_output_write(const char *path, const void *buf, size_t len);
-/* Message for an error of the three above. */
-const char *cli_output_strerror(int rc);
+/* Message for an error of the four above. */
+const char *cli_output_strerror(int err);
 
 /* Exactly one positional id argument. */
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 		   const char **id);
+/* cli_one_id_arg, then cli_open: CLI_OK or the exit status. */
+int cli_id_open(struct cli *c, const struct cli_cmd *cmd, int argc,
+		char **argv, int need_identity, const char **id);
 /* The emergency banner (text mode, when emergency mode is on). */
 void cli_banner(struct cli *c);
 
