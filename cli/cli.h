@@ -2,9 +2,17 @@
  * cli.h - shared state and helpers of the kith command.
  *
  * One file per command group (identity.c, item.c, wish.c, replica.c),
- * dispatched from tables of {name, fn, usage, help} (main.c).  Conventions
+ * dispatched from tables of {name, fn, usage, help} (main.c; a group's
+ * subcommands by named index, cmds[CMD_ADD]); options parsed from tables
+ * of fields (fields.h).  Conventions
  * (DESIGN s6): text for people, --json for scripts; errors are one line on
  * stderr starting "kith: "; exit 0 ok, 1 failure, 2 usage error.
+ *
+ * Two kinds of numbers, never kept in one variable: an exit status
+ * (CLI_OK, CLI_FAIL, CLI_USAGE; `status` in this folder), which the
+ * functions here return unless they say otherwise, and a KITH_E* code
+ * from the layers below (`err`), which cli_fail_action / cli_refused turn
+ * into a message and a status.
  *
  * The clock can be pinned with KITH_NOW=<unix seconds> (tests and demos);
  * everything else uses the real clock and libsodium's randomness.
@@ -185,6 +193,14 @@ struct cli_json_list {
 	int n;
 };
 int cli_json_list_row(void *ctx, const struct crdt_row *r);
+/* The context of a callback that prints rows as a table: the command, the
+ * rows printed so far (the header goes before the first), and the JSON
+ * list for --json. */
+struct cli_rows {
+	struct cli *c;
+	struct cli_json_list json;
+	int n;
+};
 const char *cli_col_text(const struct crdt_row *r, const char *name);
 int64_t cli_col_int(const struct crdt_row *r, const char *name);
 void cli_short_id(char *out, const char *hex); /* first 8 chars */

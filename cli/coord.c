@@ -31,14 +31,9 @@ static const char *role_word(int role)
 
 /* ---- roles -------------------------------------------------------------- */
 
-struct roles_out {
-	struct cli *c;
-	int n;
-};
-
 static int role_row(void *ctx, const struct action_coord_role *r)
 {
-	struct roles_out *o = ctx;
+	struct cli_rows *o = ctx;
 
 	if (o->c->json) {
 		char name[ACTION_PERSON_MAX];
@@ -70,7 +65,7 @@ static int role_row(void *ctx, const struct action_coord_role *r)
 
 int cli_roles(struct cli *c, int argc, char **argv)
 {
-	struct roles_out o = { c, 0 };
+	struct cli_rows o = { c, { 0 }, 0 };
 	int status, err;
 
 	(void)argv;
@@ -131,8 +126,10 @@ static void say_role(struct cli *c, const struct action_person *who,
 
 int cli_role(struct cli *c, int argc, char **argv)
 {
-	static const struct cli_fields t = { building_opt,
-					     ARRAY_SIZE(building_opt), 3 };
+	static const struct cli_fields t = {
+		building_opt, ARRAY_SIZE(building_opt), 3,
+		N_("grant or revoke, a member and a role are required")
+	};
 	const char *building = NULL;
 	struct action_person who;
 	struct cli_args args;
@@ -141,9 +138,6 @@ int cli_role(struct cli *c, int argc, char **argv)
 	status = cli_fields_parse(NULL, &t, argc, argv, &building, &args);
 	if (status)
 		return status;
-	if (!args.pos[2])
-		return cli_usage(NULL, "grant or revoke, a member and a role "
-				       "are required");
 	if (!strcmp(args.pos[0], "grant"))
 		grant = 1;
 	else if (!strcmp(args.pos[0], "revoke"))
@@ -184,7 +178,10 @@ int cli_member(struct cli *c, int argc, char **argv)
 		CLI_OPT("unit", offsetof(struct member_opts, unit),
 			cli_field_text, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 2 };
+	static const struct cli_fields t = {
+		opts, ARRAY_SIZE(opts), 2,
+		N_("verify or unverify, and a member, are required")
+	};
 	/* its usage errors name unverify too, which the command list
 	 * (main.c) leaves out */
 	static const struct cli_cmd cmd = {
@@ -202,9 +199,6 @@ int cli_member(struct cli *c, int argc, char **argv)
 	status = cli_fields_parse(&cmd, &t, argc, argv, &o, &args);
 	if (status)
 		return status;
-	if (!args.pos[1])
-		return cli_usage(&cmd, "verify or unverify, and a member, are "
-				       "required");
 	if (!strcmp(args.pos[0], "verify"))
 		verify = 1;
 	else if (!strcmp(args.pos[0], "unverify"))
@@ -245,15 +239,14 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	static const struct cli_field opts[] = {
 		CLI_OPT("reason", 0, cli_field_text, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const char *reason = NULL;
 	struct action_coord_post post;
 	struct cli_args args;
 	int status, err;
 
 	status = cli_fields_parse(NULL, &t, argc, argv, &reason, &args);
-	if (!status && !args.pos[0])
-		status = cli_usage(NULL, "an id is required");
 	if (!status)
 		status = cli_open(c, 1);
 	if (status)
@@ -446,7 +439,8 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 		CLI_OPT("note", offsetof(struct checkin_opts, note),
 			cli_field_text, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("say 'safe' or 'need-help'") };
 	struct checkin_opts o = { NULL, NULL };
 	const char *state;
 	struct action_person p;
@@ -457,8 +451,6 @@ int cli_checkin(struct cli *c, int argc, char **argv)
 	if (status)
 		return status;
 	state = args.pos[0];
-	if (!state)
-		return cli_usage(NULL, "say 'safe' or 'need-help'");
 	st = crdt_enum_lookup(crdt_checkin_states, 2, state);
 	if (st < 0)
 		return cli_usage(NULL, "'%s' is neither safe nor need-help",
@@ -535,7 +527,7 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_fields t = { building_opt,
 					     ARRAY_SIZE(building_opt),
-					     CLI_OPTS_ONLY };
+					     CLI_OPTS_ONLY, NULL };
 	struct roll r;
 	const char *building = NULL;
 	struct cli_args args;

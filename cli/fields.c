@@ -80,6 +80,8 @@ int cli_fields_parse(const struct cli_cmd *cmd, const struct cli_fields *t,
 	}
 	if (status == CLI_OK && t->maxpos < 0 && optind < argc)
 		status = cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (status == CLI_OK && t->need && args->npos < t->maxpos)
+		status = cli_usage(cmd, t->need);
 	return status;
 }
 
@@ -212,8 +214,8 @@ static const struct cli_field wish_fields[] = {
 };
 
 const struct cli_fields cli_item_fields = {
-	item_fields, sizeof item_fields / sizeof item_fields[0], 1
+	item_fields, ARRAY_SIZE(item_fields), 1, NULL
 };
 const struct cli_fields cli_wish_fields = {
-	wish_fields, sizeof wish_fields / sizeof wish_fields[0], 1
+	wish_fields, ARRAY_SIZE(wish_fields), 1, NULL
 };

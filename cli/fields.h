@@ -19,6 +19,8 @@
  *   - maxpos >= 0: positional arguments may stand between the options
  *     (getopt's "-"), up to maxpos of them, kept in order in args->pos;
  *     one more is "unexpected argument".  After "--" getopt stops.
+ *     With need, fewer than maxpos is that usage error, once every
+ *     option has been read.
  *   - CLI_OPTS_ONLY: options only; they end at the first other word
  *     (getopt's "+"), which is an "unexpected argument".
  *   - The caller initialises the struct; the parse only sets the members
@@ -72,6 +74,9 @@ struct cli_fields {
 	const struct cli_field *f;
 	size_t n;
 	int maxpos; /* positional arguments taken, or CLI_OPTS_ONLY */
+	/* N_(): the usage error when fewer than maxpos are given (NULL:
+	 * they may be left out) */
+	const char *need;
 };
 
 struct cli_args {

@@ -54,7 +54,7 @@ static const struct cli_field profile_opts[] = {
 static int parse_profile(const struct cli_field *opts, size_t n, int argc,
 			 char **argv, struct profile_opts *o)
 {
-	const struct cli_fields t = { opts, n, CLI_OPTS_ONLY };
+	const struct cli_fields t = { opts, n, CLI_OPTS_ONLY, NULL };
 	struct cli_args args;
 	int status;
 

@@ -108,12 +108,6 @@ static int item_add(struct cli *c, int argc, char **argv)
 
 /* ---- list / show ------------------------------------------------------- */
 
-struct list_ctx {
-	struct cli *c;
-	struct cli_json_list json;
-	int n;
-};
-
 static const char *status_word(const char *s)
 {
 	return action_pgettext("status", s);
@@ -126,7 +120,7 @@ static const char *kind_word(const char *s)
 
 static int item_text_row(void *ctx, const struct action_item_view *v)
 {
-	struct list_ctx *l = ctx;
+	struct cli_rows *l = ctx;
 	char qty[24], due[32], loan[256];
 
 	if (l->c->json)
@@ -175,9 +169,9 @@ static int item_list(struct cli *c, int argc, char **argv)
 	};
 #undef FILTER
 	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
-					     CLI_OPTS_ONLY };
+					     CLI_OPTS_ONLY, NULL };
 	struct action_item_filter f;
-	struct list_ctx l = { c, { 0 }, 0 };
+	struct cli_rows l = { c, { 0 }, 0 };
 	struct cli_args args;
 	int status, err;
 
@@ -313,16 +307,31 @@ static int item_edit(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int item_withdraw(struct cli *c, int argc, char **argv)
+/* A write on one item or loan, the id the one argument: fn(id, done)
+ * with the identity open.  CLI_OK with done filled, or the exit status. */
+static int item_do(struct cli *c, int which, int argc, char **argv,
+		   int (*fn)(struct action *a, const char *id,
+			     struct action_item_done *done),
+		   struct action_item_done *done)
 {
-	struct action_item_done done;
 	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_WITHDRAW], argc, argv, 1, &arg);
+	int status = cli_id_open(c, &cmds[which], argc, argv, 1, &arg);
 
 	if (status)
 		return status;
-	if (action_item_withdraw(&c->a, arg, &done))
+	if (fn(&c->a, arg, done))
 		return cli_fail_action(c);
+	return CLI_OK;
+}
+
+static int item_withdraw(struct cli *c, int argc, char **argv)
+{
+	struct action_item_done done;
+	int status = item_do(c, CMD_WITHDRAW, argc, argv, action_item_withdraw,
+			     &done);
+
+	if (status)
+		return status;
 	cli_say(c, _("item '%s' is withdrawn (id %s): it no longer shows "
 		  "in lists, and this cannot be undone\n"),
 		cli_txt(done.title), done.short_id);
@@ -343,7 +352,8 @@ static int item_lend(struct cli *c, int argc, char **argv)
 		CLI_OPT("due", offsetof(struct lend_opts, due), cli_field_date,
 			N_("--due needs a date like 2026-12-31, not '%s'")),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_LEND];
 	struct lend_opts o = { NULL, 0 };
 	struct action_item_done done;
@@ -352,8 +362,6 @@ static int item_lend(struct cli *c, int argc, char **argv)
 	int status;
 
 	status = cli_fields_parse(cmd, &t, argc, argv, &o, &args);
-	if (!status && !args.pos[0])
-		status = cli_usage(cmd, "an id is required");
 	if (!status && !o.to)
 		status = cli_usage(cmd, "--to MEMBER is required");
 	if (!status)
@@ -385,13 +393,11 @@ static int item_lend(struct cli *c, int argc, char **argv)
 static int item_return(struct cli *c, int argc, char **argv)
 {
 	struct action_item_done done;
-	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_RETURN], argc, argv, 1, &arg);
+	int status = item_do(c, CMD_RETURN, argc, argv, action_loan_return,
+			     &done);
 
 	if (status)
 		return status;
-	if (action_loan_return(&c->a, arg, &done))
-		return cli_fail_action(c);
 	cli_say(c, _("'%s' is back from %s (loan %s); it can be lent "
 		  "again\n"),
 		cli_txt(done.title), cli_txt(done.who), done.short_id);
@@ -403,7 +409,8 @@ static int item_request(struct cli *c, int argc, char **argv)
 	static const struct cli_field opts[] = {
 		CLI_OPT("note", 0, cli_field_text, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_REQUEST];
 	struct action_item_done done;
 	const char *note = NULL;
@@ -411,8 +418,6 @@ static int item_request(struct cli *c, int argc, char **argv)
 	int status;
 
 	status = cli_fields_parse(cmd, &t, argc, argv, &note, &args);
-	if (!status && !args.pos[0])
-		status = cli_usage(cmd, "an id is required");
 	if (!status)
 		status = cli_open(c, 1);
 	if (status)
@@ -430,14 +435,12 @@ static int item_request(struct cli *c, int argc, char **argv)
 static int item_renew(struct cli *c, int argc, char **argv)
 {
 	struct action_item_done done;
-	const char *arg = NULL;
 	char d[32];
-	int status = cli_id_open(c, &cmds[CMD_RENEW], argc, argv, 1, &arg);
+	int status = item_do(c, CMD_RENEW, argc, argv, action_item_renew,
+			     &done);
 
 	if (status)
 		return status;
-	if (action_item_renew(&c->a, arg, &done))
-		return cli_fail_action(c);
 	if (!c->json) {
 		cli_format_date(d, sizeof d, c->a.now + 90 * 86400);
 		fprintf(stderr,

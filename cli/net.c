@@ -222,15 +222,9 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-struct peers_ctx {
-	struct cli *c;
-	struct cli_json_list json;
-	int n;
-};
-
 static int peer_text_row(void *ctx, const struct crdt_row *r)
 {
-	struct peers_ctx *p = ctx;
+	struct cli_rows *p = ctx;
 	const struct crdt_col *last = crdt_row_get(r, "last_sync");
 	const char *node = cli_col_text(r, "node");
 	char when[32];
@@ -269,7 +263,7 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 
 int cli_peers(struct cli *c, int argc, char **argv)
 {
-	struct peers_ctx p = { c, { 0 }, 0 };
+	struct cli_rows p = { c, { 0 }, 0 };
 	int status, err;
 
 	if (argc > 1)

@@ -101,7 +101,7 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_fields t = { needs_building,
 					     ARRAY_SIZE(needs_building),
-					     CLI_OPTS_ONLY };
+					     CLI_OPTS_ONLY, NULL };
 	struct needs_opts o = { NULL, NULL };
 	struct cli_json_list json = { 0 };
 	struct cli_args args;
@@ -151,14 +151,9 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 
 /* ---- volunteers --------------------------------------------------------- */
 
-struct vol_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int vol_row(void *ctx, const struct crdt_row *r)
 {
-	struct vol_ctx *v = ctx;
+	struct cli_rows *v = ctx;
 	const char *b = cli_col_text(r, "building");
 	char sid[2 * CRDT_PK_LEN + 1];
 
@@ -205,10 +200,10 @@ int cli_volunteers(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_fields t = { needs_skill_building,
 					     ARRAY_SIZE(needs_skill_building),
-					     CLI_OPTS_ONLY };
+					     CLI_OPTS_ONLY, NULL };
 	struct needs_opts o = { NULL, NULL };
 	struct cli_json_list json = { 0 };
-	struct vol_ctx v = { c, 0 };
+	struct cli_rows v = { c, { 0 }, 0 };
 	struct cli_args args;
 	int status;
 
@@ -384,7 +379,7 @@ int cli_match(struct cli *c, int argc, char **argv)
 	static const struct cli_field opts[] = {
 		CLI_OPT("limit", 0, set_limit, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1, NULL };
 	struct crdt_match_out out = { m_wish, m_item, m_vol, m_end, NULL };
 	struct match_ctx m;
 	struct cli_args args;
@@ -418,14 +413,9 @@ int cli_match(struct cli *c, int argc, char **argv)
 
 /* ---- hours -------------------------------------------------------------- */
 
-struct hours_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int hours_row(void *ctx, const struct crdt_row *r)
 {
-	struct hours_ctx *h = ctx;
+	struct cli_rows *h = ctx;
 	char date[32], amount[32];
 	struct action_person who;
 
@@ -451,8 +441,8 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 
 int cli_hours(struct cli *c, int argc, char **argv)
 {
-	static const struct cli_fields t = { NULL, 0, 1 };
-	struct hours_ctx h = { c, 0 };
+	static const struct cli_fields t = { NULL, 0, 1, NULL };
+	struct cli_rows h = { c, { 0 }, 0 };
 	struct action_hours ledger;
 	struct cli_args args;
 	char sid[2 * CRDT_PK_LEN + 1];
@@ -501,14 +491,9 @@ int cli_hours(struct cli *c, int argc, char **argv)
 
 /* ---- loans due (for kith status) ---------------------------------------- */
 
-struct loans_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int loan_row(void *ctx, const struct crdt_row *r)
 {
-	struct loans_ctx *l = ctx;
+	struct cli_rows *l = ctx;
 	int lent = !strcmp(cli_col_text(r, "role"), "lent");
 	char date[32];
 	struct action_person who;
@@ -537,7 +522,7 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 
 int cli_loans_due(struct cli *c)
 {
-	struct loans_ctx l = { c, 0 };
+	struct cli_rows l = { c, { 0 }, 0 };
 	int err;
 
 	if (c->json)

@@ -619,7 +619,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 		CLI_OPT("out", offsetof(struct print_opts, out),
 			cli_field_nonempty, N_("--out needs a file name")),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0, NULL };
 	struct print_opts o = { NULL, NULL };
 	struct cli_args args;
 	struct sheet sh;

@@ -13,15 +13,9 @@
 #include "crdt/err.h"
 #include "fields.h"
 
-struct members_ctx {
-	struct cli *c;
-	struct cli_json_list json;
-	int n;
-};
-
 static int member_row(void *ctx, const struct action_member *m)
 {
-	struct members_ctx *l = ctx;
+	struct cli_rows *l = ctx;
 
 	if (l->c->json)
 		return cli_json_list_row(&l->json, m->row);
@@ -46,7 +40,7 @@ static int member_row(void *ctx, const struct action_member *m)
 
 int cli_members(struct cli *c, int argc, char **argv)
 {
-	struct members_ctx m = { c, { 0 }, 0 };
+	struct cli_rows m = { c, { 0 }, 0 };
 	int status;
 
 	(void)argv;
@@ -231,7 +225,8 @@ int cli_export(struct cli *c, int argc, char **argv)
 		CLI_OPT("max-bytes", offsetof(struct export_opts, max),
 			set_max_bytes, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("a file name is required") };
 	struct export_opts o = { NULL, 0 };
 	struct crdt_vector vv = { NULL, 0 };
 	struct bundle_out out;
@@ -242,8 +237,6 @@ int cli_export(struct cli *c, int argc, char **argv)
 
 	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
 	file = args.pos[0];
-	if (!status && !file)
-		status = cli_usage(NULL, "a file name is required");
 	if (!status)
 		status = cli_open(c, 0);
 	if (!status)

@@ -166,7 +166,7 @@ int cli_report(struct cli *c, int argc, char **argv)
 		CLI_OPT("csv", 0, cli_field_nonempty,
 			N_("--csv needs a directory")),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0, NULL };
 	char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX];
 	long rows[CRDT_REPORT_NTABLES];
 	const char *dir = NULL;

@@ -37,8 +37,8 @@ static int wish_renew(struct cli *c, int argc, char **argv);
 	"[--needed-by DATE] [--location L] [--for NAME] [--description D] "   \
 	"[--private TEXT [--private-to MEMBER]...]"
 
-enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_CLAIM, CMD_UNCLAIM,
-       CMD_DELIVER, CMD_ACCEPT, CMD_CONFIRM, CMD_RENEW };
+enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_CLAIM,
+       CMD_UNCLAIM, CMD_DELIVER, CMD_ACCEPT, CMD_CONFIRM, CMD_RENEW };
 
 static const struct cli_cmd cmds[] = {
 	[CMD_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
@@ -178,7 +178,7 @@ static int wish_list(struct cli *c, int argc, char **argv)
 	};
 #undef QUERY
 	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
-					     CLI_OPTS_ONLY };
+					     CLI_OPTS_ONLY, NULL };
 	struct action_wish_query q = { .urgency = -1 };
 	struct list_ctx l = { c, { 0 }, 0, NULL };
 	struct cli_args args;
@@ -336,17 +336,31 @@ static int wish_edit(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-static int wish_withdraw(struct cli *c, int argc, char **argv)
+/* A write on one wish or offer, the id the one argument: fn(id, res) with
+ * the identity open.  CLI_OK with res filled, or the exit status. */
+static int wish_do(struct cli *c, int which, int argc, char **argv,
+		   int (*fn)(struct action *a, const char *id,
+			     struct action_wish_result *out),
+		   struct action_wish_result *res)
 {
-	struct action_wish_result res;
 	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_WITHDRAW], argc, argv, 1,
-				 &arg);
+	int status = cli_id_open(c, &cmds[which], argc, argv, 1, &arg);
 
 	if (status)
 		return status;
-	if (action_wish_withdraw(&c->a, arg, &res))
+	if (fn(&c->a, arg, res))
 		return cli_fail_action(c);
+	return CLI_OK;
+}
+
+static int wish_withdraw(struct cli *c, int argc, char **argv)
+{
+	struct action_wish_result res;
+	int status = wish_do(c, CMD_WITHDRAW, argc, argv, action_wish_withdraw,
+			     &res);
+
+	if (status)
+		return status;
 	cli_say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
 		 "once your machines sync. To ask again, post a new wish with "
 		 "'kith wish add'."),
@@ -357,14 +371,11 @@ static int wish_withdraw(struct cli *c, int argc, char **argv)
 static int wish_renew(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_RENEW], argc, argv, 1,
-				 &arg);
+	int status = wish_do(c, CMD_RENEW, argc, argv, action_wish_renew,
+			     &res);
 
 	if (status)
 		return status;
-	if (action_wish_renew(&c->a, arg, &res))
-		return cli_fail_action(c);
 	cli_say(c, _("wish %s stays listed for another 30 days; if you still need "
 		 "help after that, renew it again with 'kith wish renew %s'."),
 	    res.wish_short, res.wish_short);
@@ -385,7 +396,8 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 		CLI_OPT("note", offsetof(struct claim_opts, note),
 			cli_field_text, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_CLAIM];
 	struct claim_opts o = { 1, NULL };
 	struct action_wish_result res;
@@ -393,8 +405,6 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 	int status;
 
 	status = cli_fields_parse(cmd, &t, argc, argv, &o, &args);
-	if (!status && !args.pos[0])
-		status = cli_usage(cmd, "an id is required");
 	if (!status)
 		status = cli_open(c, 1);
 	if (status)
@@ -412,14 +422,11 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 static int wish_unclaim(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_UNCLAIM], argc, argv, 1,
-				 &arg);
+	int status = wish_do(c, CMD_UNCLAIM, argc, argv, action_wish_unclaim,
+			     &res);
 
 	if (status)
 		return status;
-	if (action_wish_unclaim(&c->a, arg, &res))
-		return cli_fail_action(c);
 	cli_say(c, _("your offer %s is taken back; %s sees this when your machines "
 		 "sync."),
 	    res.claim_short, cli_txt(res.name));
@@ -429,14 +436,11 @@ static int wish_unclaim(struct cli *c, int argc, char **argv)
 static int wish_deliver(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_DELIVER], argc, argv, 1,
-				 &arg);
+	int status = wish_do(c, CMD_DELIVER, argc, argv, action_wish_deliver,
+			     &res);
 
 	if (status)
 		return status;
-	if (action_wish_deliver(&c->a, arg, &res))
-		return cli_fail_action(c);
 	cli_say(c, _("your offer %s is marked as delivered; when your machines "
 		 "sync, %s can confirm that the wish was fulfilled."),
 	    res.claim_short, cli_txt(res.name));
@@ -446,14 +450,11 @@ static int wish_deliver(struct cli *c, int argc, char **argv)
 static int wish_accept(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int status = cli_id_open(c, &cmds[CMD_ACCEPT], argc, argv, 1,
-				 &arg);
+	int status = wish_do(c, CMD_ACCEPT, argc, argv, action_wish_accept,
+			     &res);
 
 	if (status)
 		return status;
-	if (action_wish_accept(&c->a, arg, &res))
-		return cli_fail_action(c);
 	cli_say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
 		 "confirm with 'kith wish confirm %s --hours 1.5'."),
 	    cli_txt(res.name), res.wish_short, cli_txt(res.name),
@@ -549,7 +550,8 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 	static const struct cli_field opts[] = {
 		CLI_OPT("hours", 0, set_hours, NULL),
 	};
-	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1 };
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_CONFIRM];
 	struct action_wish_result res;
 	struct cli_args args;
@@ -559,8 +561,6 @@ static int wish_confirm(struct cli *c, int argc, char **argv)
 
 	status = cli_fields_parse(cmd, &t, argc, argv, &quarters, &args);
 	arg = args.pos[0];
-	if (!status && !arg)
-		status = cli_usage(cmd, "an id is required");
 	if (!status)
 		status = cli_open(c, 1);
 	if (status)
