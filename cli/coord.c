@@ -246,9 +246,8 @@ static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 	struct cli_args args;
 	int status, err;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &reason, &args);
-	if (!status)
-		status = cli_open(c, 1);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &reason, &args,
+				 1);
 	if (status)
 		return status;
 	err = hide ? action_coord_hide(&c->a, args.pos[0], reason, &post)
@@ -533,9 +532,8 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 	struct cli_args args;
 	int status;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &building, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &building, &args,
+				 0);
 	if (status)
 		return status;
 	memset(&r, 0, sizeof r);

@@ -85,6 +85,17 @@ int cli_fields_parse(const struct cli_cmd *cmd, const struct cli_fields *t,
 	return status;
 }
 
+int cli_fields_open(struct cli *c, const struct cli_cmd *cmd,
+		    const struct cli_fields *t, int argc, char **argv,
+		    void *dst, struct cli_args *args, int need_identity)
+{
+	int status = cli_fields_parse(cmd, t, argc, argv, dst, args);
+
+	if (!status)
+		status = cli_open(c, need_identity);
+	return status;
+}
+
 /* ---- setters ------------------------------------------------------------ */
 
 int cli_field_text(const struct cli_cmd *cmd, const struct cli_field *f,

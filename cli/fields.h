@@ -91,6 +91,12 @@ __attribute__((warn_unused_result)) int
 cli_fields_parse(const struct cli_cmd *cmd, const struct cli_fields *t,
 		 int argc, char **argv, void *dst, struct cli_args *args);
 
+/* cli_fields_parse, then cli_open: CLI_OK or the exit status. */
+__attribute__((warn_unused_result)) int
+cli_fields_open(struct cli *c, const struct cli_cmd *cmd,
+		const struct cli_fields *t, int argc, char **argv, void *dst,
+		struct cli_args *args, int need_identity);
+
 /* Setters.  The member each one sets: */
 cli_field_set_fn cli_field_text;     /* const char *: the value as given */
 cli_field_set_fn cli_field_nonempty; /* const char *: "" refused */

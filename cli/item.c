@@ -417,9 +417,8 @@ static int item_request(struct cli *c, int argc, char **argv)
 	struct cli_args args;
 	int status;
 
-	status = cli_fields_parse(cmd, &t, argc, argv, &note, &args);
-	if (!status)
-		status = cli_open(c, 1);
+	status = cli_fields_open(c, cmd, &t, argc, argv, &note, &args,
+				 1);
 	if (status)
 		return status;
 	if (action_item_request(&c->a, args.pos[0], note, &done))

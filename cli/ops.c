@@ -58,6 +58,15 @@ static void member_sid(struct cli *c, const char *hex, char *out, size_t cap)
 	action_short_id(&c->a, CRDT_R_MEMBER, hex, out, cap);
 }
 
+/* A row of a JSON array that is already open: a comma before all but
+ * the first (*n counts them). */
+static int json_elem(int *n, const struct crdt_row *r)
+{
+	fputs((*n)++ ? "," : "", stdout);
+	cli_json_row(stdout, r);
+	return 0;
+}
+
 /* ---- inventory ---------------------------------------------------------- */
 
 struct inv_ctx {
@@ -108,9 +117,8 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 	struct inv_ctx v, t_all;
 	int status;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
 	if (status)
 		return status;
 	memset(&v, 0, sizeof v);
@@ -207,9 +215,8 @@ int cli_volunteers(struct cli *c, int argc, char **argv)
 	struct cli_args args;
 	int status;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
 	if (status)
 		return status;
 	if (!c->json)
@@ -280,9 +287,7 @@ static int m_item(void *ctx, const struct crdt_row *r)
 	int sep = 0;
 
 	if (m->c->json) {
-		fputs(m->items++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&m->items, r);
 	}
 	if (!m->items++)
 		printf("%s\n", _("  items:"));
@@ -322,9 +327,7 @@ static int m_vol(void *ctx, const struct crdt_row *r)
 		if (!m->in_vols)
 			fputs("],\"volunteers\":[", stdout);
 		m->in_vols = 1;
-		fputs(m->vols++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&m->vols, r);
 	}
 	if (!m->vols++) {
 		if (!m->items)
@@ -386,9 +389,8 @@ int cli_match(struct cli *c, int argc, char **argv)
 	uint64_t limit = ACTION_MATCH_DEFAULT_WISHES;
 	int status;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &limit, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &limit, &args,
+				 0);
 	if (status)
 		return status;
 	memset(&m, 0, sizeof m);
@@ -420,9 +422,7 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 	struct action_person who;
 
 	if (h->c->json) {
-		fputs(h->n++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&h->n, r);
 	}
 	if (!h->n++) {
 		cli_cell(_("DATE"), 10, "  ");
@@ -448,9 +448,8 @@ int cli_hours(struct cli *c, int argc, char **argv)
 	char sid[2 * CRDT_PK_LEN + 1];
 	int status, err;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, NULL, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, NULL, &args,
+				 0);
 	if (status)
 		return status;
 	if (action_hours_of(&c->a, args.pos[0], &ledger))
@@ -499,9 +498,7 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 	struct action_person who;
 
 	if (l->c->json) {
-		fputs(l->n++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&l->n, r);
 	}
 	if (!l->n++)
 		printf("%s\n", _("loans:     due within 3 days or overdue"));

@@ -627,9 +627,8 @@ int cli_print(struct cli *c, int argc, char **argv)
 	size_t len = 0;
 	int status, err;
 
-	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
-	if (!status)
-		status = cli_open(c, 0);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
 	if (status)
 		return status;
 	memset(&sh, 0, sizeof sh);

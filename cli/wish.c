@@ -404,9 +404,8 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 	struct cli_args args;
 	int status;
 
-	status = cli_fields_parse(cmd, &t, argc, argv, &o, &args);
-	if (!status)
-		status = cli_open(c, 1);
+	status = cli_fields_open(c, cmd, &t, argc, argv, &o, &args,
+				 1);
 	if (status)
 		return status;
 	if (action_wish_claim(&c->a, args.pos[0], o.qty, o.note, &res))
