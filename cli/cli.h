@@ -2,9 +2,17 @@
  * cli.h - shared state and helpers of the kith command.
  *
  * One file per command group (identity.c, item.c, wish.c, replica.c),
- * dispatched from tables of {name, fn, usage, help} (main.c).  Conventions
+ * dispatched from tables of {name, fn, usage, help} (main.c; a group's
+ * subcommands by named index, cmds[CMD_ADD]); options parsed from tables
+ * of fields (fields.h).  Conventions
  * (DESIGN s6): text for people, --json for scripts; errors are one line on
  * stderr starting "kith: "; exit 0 ok, 1 failure, 2 usage error.
+ *
+ * Two kinds of numbers, never kept in one variable: an exit status
+ * (CLI_OK, CLI_FAIL, CLI_USAGE; `status` in this folder), which the
+ * functions here return unless they say otherwise, and a KITH_E* code
+ * from the layers below (`err`), which cli_fail_action / cli_refused turn
+ * into a message and a status.
  *
  * The clock can be pinned with KITH_NOW=<unix seconds> (tests and demos);
  * everything else uses the real clock and libsodium's randomness.
@@ -21,6 +29,8 @@
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct cli {
 	const char *home_arg;
@@ -103,9 +113,10 @@ int cli_fail_action(struct cli *c);
 /* The same as a usage error (the synopsis of cmd, or of the command being
  * run, follows); returns CLI_USAGE. */
 int cli_usage_action(struct cli *c, const struct cli_cmd *cmd);
-/* An action's refusal rc: KITH_EINVAL (a value the person gave is missing
- * or malformed) as cli_usage_action, anything else as cli_fail_action. */
-int cli_refused(struct cli *c, const struct cli_cmd *cmd, int rc);
+/* An action's refusal err (a KITH_E* code): KITH_EINVAL (a value the
+ * person gave is missing or malformed) as cli_usage_action, anything else
+ * as cli_fail_action.  Returns the exit status. */
+int cli_refused(struct cli *c, const struct cli_cmd *cmd, int err);
 /* Say what happened, for people: fmt (already translated, _()) and its
  * arguments on stderr, ended by a newline unless fmt ends with one; nothing
  * with --json (stdout then holds the result). */
@@ -123,25 +134,36 @@ int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_qty(const char *s, int64_t *out);
 int cli_parse_date(const char *s, int64_t *out); /* end of that day */
 int cli_parse_hours(const char *s, int64_t *quarters);
-void cli_format_date(char *out, size_t cap, int64_t t);
+void cli_format_date(char *out, size_t cap, int64_t t); /* YYYY-MM-DD */
+/* t (unix seconds) in local time by strftime's fmt; "?" when it cannot. */
+void cli_format_time(char *out, size_t cap, const char *fmt, int64_t t);
 
 /* Output files (cli/outfile.c): see there for the rules. */
 /* CLI_OK if path may be written by a command whose files start with magic
  * (how an earlier output is recognised); else CLI_FAIL, message printed. */
 int cli_output_check(struct cli *c, const char *path, const void *magic,
 		     size_t magic_len);
+/* Errors of these (err): a negative KITH_E* or -errno. */
 /* An empty 0600 temp file next to path (tmp: its name); 0 or an error. */
 int cli_output_tmp(const char *path, char *tmp, size_t cap);
 /* fsync tmp and rename it to path; tmp is removed on failure. */
 int cli_output_place(const char *tmp, const char *path);
+/* The file at path written by write_fn(ctx, tmp) into the temp file
+ * tmp, then placed; tmp is removed when write_fn fails.  0 or an error
+ * (write_fn's, or one of the above). */
+int cli_output_with(const char *path,
+		    int (*write_fn)(void *ctx, const char *tmp), void *ctx);
 /* buf to path through a temp file and rename; 0 or an error. */
 int cli_output_write(const char *path, const void *buf, size_t len);
-/* Message for an error of the three above. */
-const char *cli_output_strerror(int rc);
+/* Message for an error of the four above. */
+const char *cli_output_strerror(int err);
 
 /* Exactly one positional id argument. */
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 		   const char **id);
+/* cli_one_id_arg, then cli_open: CLI_OK or the exit status. */
+int cli_id_open(struct cli *c, const struct cli_cmd *cmd, int argc,
+		char **argv, int need_identity, const char **id);
 /* The emergency banner (text mode, when emergency mode is on). */
 void cli_banner(struct cli *c);
 
@@ -172,6 +194,14 @@ struct cli_json_list {
 	int n;
 };
 int cli_json_list_row(void *ctx, const struct crdt_row *r);
+/* The context of a callback that prints rows as a table: the command, the
+ * rows printed so far (the header goes before the first), and the JSON
+ * list for --json. */
+struct cli_rows {
+	struct cli *c;
+	struct cli_json_list json;
+	int n;
+};
 const char *cli_col_text(const struct crdt_row *r, const char *name);
 int64_t cli_col_int(const struct crdt_row *r, const char *name);
 void cli_short_id(char *out, const char *hex); /* first 8 chars */

@@ -6,7 +6,7 @@
  * refusal lives there; an argument the action finds missing or malformed
  * (KITH_EINVAL) is shown here as a usage error.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "action/checkin.h"
@@ -14,6 +14,12 @@
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "fields.h"
+
+/* --building B, the one option of role and checkins */
+static const struct cli_field building_opt[] = {
+	CLI_OPT("building", 0, cli_field_text, NULL),
+};
 
 /* A role word for people. */
 static const char *role_word(int role)
@@ -25,14 +31,9 @@ static const char *role_word(int role)
 
 /* ---- roles -------------------------------------------------------------- */
 
-struct roles_out {
-	struct cli *c;
-	int n;
-};
-
 static int role_row(void *ctx, const struct action_coord_role *r)
 {
-	struct roles_out *o = ctx;
+	struct cli_rows *o = ctx;
 
 	if (o->c->json) {
 		char name[ACTION_PERSON_MAX];
@@ -64,23 +65,23 @@ static int role_row(void *ctx, const struct action_coord_role *r)
 
 int cli_roles(struct cli *c, int argc, char **argv)
 {
-	struct roles_out o = { c, 0 };
-	int rc;
+	struct cli_rows o = { c, { 0 }, 0 };
+	int status, err;
 
 	(void)argv;
 	if (argc > 1)
 		return cli_usage(NULL, "roles takes no arguments");
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_open(c, 0);
+	if (status)
+		return status;
 	if (c->json)
 		printf("[");
 	else
 		cli_banner(c);
-	rc = action_coord_roles(&c->a, role_row, &o);
+	err = action_coord_roles(&c->a, role_row, &o);
 	if (c->json)
 		printf("]\n");
-	if (rc)
+	if (err)
 		return cli_fail_action(c);
 	if (c->json || o.n)
 		return CLI_OK;
@@ -125,114 +126,104 @@ static void say_role(struct cli *c, const struct action_person *who,
 
 int cli_role(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "building", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_fields t = {
+		building_opt, ARRAY_SIZE(building_opt), 3,
+		N_("grant or revoke, a member and a role are required")
 	};
-	static const struct cli_cmd cmd = {
-		"role", cli_role,
-		"role grant|revoke MEMBER ROLE [--building B]",
-		N_("appoint or remove a coordinator or building head (a building "
-		"head heads --building B)"), 0
-	};
-	const char *pos[3] = { NULL, NULL, NULL }, *building = NULL;
+	const char *building = NULL;
 	struct action_person who;
-	int grant, role, rc, ch, npos = 0;
+	struct cli_args args;
+	int grant, role, status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && npos < 3)
-			pos[npos++] = optarg;
-		else if (ch == 'b')
-			building = optarg;
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	if (npos != 3)
-		return cli_usage(&cmd, "grant or revoke, a member and a role "
-				       "are required");
-	if (!strcmp(pos[0], "grant"))
+	status = cli_fields_parse(NULL, &t, argc, argv, &building, &args);
+	if (status)
+		return status;
+	if (!strcmp(args.pos[0], "grant"))
 		grant = 1;
-	else if (!strcmp(pos[0], "revoke"))
+	else if (!strcmp(args.pos[0], "revoke"))
 		grant = 0;
 	else
-		return cli_usage(&cmd, "'%s' is neither grant nor revoke",
-				 pos[0]);
-	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES, pos[2]);
+		return cli_usage(NULL, "'%s' is neither grant nor revoke",
+				 args.pos[0]);
+	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES, args.pos[2]);
 	if (role < 0)
-		return cli_usage(&cmd, "unknown role '%s' (coordinator, "
+		return cli_usage(NULL, "unknown role '%s' (coordinator, "
 				       "building-head)",
-				 pos[2]);
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = grant ? action_coord_role_grant(&c->a, pos[1], role, building,
-					     &who)
-		   : action_coord_role_revoke(&c->a, pos[1], role, building,
-					      &who);
-	if (rc)
-		return cli_refused(c, &cmd, rc);
+				 args.pos[2]);
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = grant ? action_coord_role_grant(&c->a, args.pos[1], role,
+					      building, &who)
+		    : action_coord_role_revoke(&c->a, args.pos[1], role,
+					       building, &who);
+	if (err)
+		return cli_refused(c, NULL, err);
 	say_role(c, &who, grant, role, building);
 	return CLI_OK;
 }
 
 /* ---- verification in person --------------------------------------------- */
 
+/* kith member verify|unverify MEMBER [--building B --unit U] */
+struct member_opts {
+	const char *building, *unit;
+};
+
 int cli_member(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "building", required_argument, NULL, 'b' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("building", offsetof(struct member_opts, building),
+			cli_field_text, NULL),
+		CLI_OPT("unit", offsetof(struct member_opts, unit),
+			cli_field_text, NULL),
 	};
+	static const struct cli_fields t = {
+		opts, ARRAY_SIZE(opts), 2,
+		N_("verify or unverify, and a member, are required")
+	};
+	/* its usage errors name unverify too, which the command list
+	 * (main.c) leaves out */
 	static const struct cli_cmd cmd = {
 		"member", cli_member,
 		"member verify MEMBER --building B --unit U | "
 		"member unverify MEMBER",
-		N_("vouch for a member you met in person (coordinators, and "
-		"building heads for their building)"), 0
+		NULL, 0
 	};
-	const char *pos[2] = { NULL, NULL }, *building = NULL, *unit = NULL;
+	struct member_opts o = { NULL, NULL };
 	char was[ACTION_PERSON_MAX];
 	struct action_person who;
-	int verify, rc, ch, npos = 0;
+	struct cli_args args;
+	int verify, status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && npos < 2)
-			pos[npos++] = optarg;
-		else if (ch == 'b')
-			building = optarg;
-		else if (ch == 'u')
-			unit = optarg;
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	if (npos != 2)
-		return cli_usage(&cmd, "verify or unverify, and a member, are "
-				       "required");
-	if (!strcmp(pos[0], "verify"))
+	status = cli_fields_parse(&cmd, &t, argc, argv, &o, &args);
+	if (status)
+		return status;
+	if (!strcmp(args.pos[0], "verify"))
 		verify = 1;
-	else if (!strcmp(pos[0], "unverify"))
+	else if (!strcmp(args.pos[0], "unverify"))
 		verify = 0;
 	else
-		return cli_usage(&cmd, "unknown member command '%s'", pos[0]);
-	if (!verify && (building || unit))
+		return cli_usage(&cmd, "unknown member command '%s'",
+				 args.pos[0]);
+	if (!verify && (o.building || o.unit))
 		return cli_usage(&cmd, "'member unverify' takes only a member");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = verify ? action_coord_verify(&c->a, pos[1], building, unit, &who)
-		    : action_coord_unverify(&c->a, pos[1], &who, was);
-	if (rc)
-		return cli_refused(c, &cmd, rc);
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = verify ? action_coord_verify(&c->a, args.pos[1], o.building,
+					   o.unit, &who)
+		     : action_coord_unverify(&c->a, args.pos[1], &who, was);
+	if (err)
+		return cli_refused(c, &cmd, err);
 	if (c->json)
 		return CLI_OK;
 	if (verify)
 		fprintf(stderr,
 			_("%s is verified as living in %s, unit %s; hours "
 			  "between verified members count\n"),
-			cli_txt(who.label), cli_txt(building), cli_txt(unit));
+			cli_txt(who.label), cli_txt(o.building),
+			cli_txt(o.unit));
 	else
 		fprintf(stderr,
 			_("%s is no longer verified; hours they give or "
@@ -245,41 +236,24 @@ int cli_member(struct cli *c, int argc, char **argv)
 
 static int hide_or_show(struct cli *c, int argc, char **argv, int hide)
 {
-	static const struct option opts[] = {
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("reason", 0, cli_field_text, NULL),
 	};
-	static const struct cli_cmd hide_cmd = {
-		"hide", cli_hide, "hide ID --reason R",
-		N_("hide a post from everyone's lists (coordinators)"), 0
-	};
-	static const struct cli_cmd show_cmd = {
-		"unhide", cli_unhide, "unhide ID [--reason R]",
-		N_("show a hidden post again (coordinators)"), 0
-	};
-	const struct cli_cmd *cmd = hide ? &hide_cmd : &show_cmd;
-	const char *arg = NULL, *reason = NULL;
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
+	const char *reason = NULL;
 	struct action_coord_post post;
-	int ch, rc;
+	struct cli_args args;
+	int status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else if (ch == 'r')
-			reason = optarg;
-		else
-			return cli_bad_option(cmd, argv, ch);
-	}
-	if (!arg)
-		return cli_usage(cmd, "an id is required");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = hide ? action_coord_hide(&c->a, arg, reason, &post)
-		  : action_coord_unhide(&c->a, arg, reason, &post);
-	if (rc)
-		return cli_refused(c, cmd, rc);
+	status = cli_fields_open(c, NULL, &t, argc, argv, &reason, &args,
+				 1);
+	if (status)
+		return status;
+	err = hide ? action_coord_hide(&c->a, args.pos[0], reason, &post)
+		   : action_coord_unhide(&c->a, args.pos[0], reason, &post);
+	if (err)
+		return cli_refused(c, NULL, err);
 	if (c->json)
 		return CLI_OK;
 	if (hide)
@@ -308,18 +282,17 @@ int cli_unhide(struct cli *c, int argc, char **argv)
 static int block_member(struct cli *c, int argc, char **argv, int block)
 {
 	struct action_person who;
-	int rc;
+	int status;
 
 	if (argc != 2)
 		return argc < 2 ? cli_usage(NULL, "a member is required")
 				: cli_usage(NULL, "unexpected argument '%s'",
 					    argv[argc - 1]);
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = block ? action_coord_block(&c->a, argv[1], &who)
-		   : action_coord_unblock(&c->a, argv[1], &who);
-	if (rc)
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	if (block ? action_coord_block(&c->a, argv[1], &who)
+		  : action_coord_unblock(&c->a, argv[1], &who))
 		return cli_fail_action(c);
 	if (c->json)
 		return CLI_OK;
@@ -372,43 +345,40 @@ static void print_emergency(struct cli *c, const struct action_coord_emergency *
 
 int cli_emergency(struct cli *c, int argc, char **argv)
 {
-	static const struct cli_cmd cmd = {
-		"emergency", cli_emergency,
-		"emergency [start \"REASON\" | end]",
-		N_("show, start or end emergency mode (coordinators)"), 0
-	};
 	struct action_coord_emergency e;
-	int start, rc;
+	int start, status, err;
 
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "status"))) {
-		rc = cli_open(c, 0);
-		if (rc)
-			return rc;
+		status = cli_open(c, 0);
+		if (status)
+			return status;
 		action_coord_emergency(&c->a, &e);
 		print_emergency(c, &e);
 		return CLI_OK;
 	}
 	if (!strcmp(argv[1], "start")) {
 		if (argc > 3)
-			return cli_usage(&cmd, "say why in one argument: kith "
+			return cli_usage(NULL, "say why in one argument: kith "
 					       "emergency start \"REASON\"");
 		start = 1;
 	} else if (!strcmp(argv[1], "end")) {
 		if (argc != 2)
-			return cli_usage(&cmd, "'emergency end' takes no more "
+			return cli_usage(NULL, "'emergency end' takes no more "
 					       "arguments");
 		start = 0;
 	} else {
-		return cli_usage(&cmd, "unknown emergency command '%s'", argv[1]);
+		return cli_usage(NULL, "unknown emergency command '%s'",
+				 argv[1]);
 	}
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = start ? action_coord_emergency_start(&c->a,
-						  argc == 3 ? argv[2] : NULL, &e)
-		   : action_coord_emergency_end(&c->a, &e);
-	if (rc)
-		return cli_refused(c, &cmd, rc);
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = start ? action_coord_emergency_start(&c->a,
+						   argc == 3 ? argv[2] : NULL,
+						   &e)
+		    : action_coord_emergency_end(&c->a, &e);
+	if (err)
+		return cli_refused(c, NULL, err);
 	print_emergency(c, &e);
 	if (c->json)
 		return CLI_OK;
@@ -455,45 +425,42 @@ static void say_checkin(struct cli *c, const struct action_person *who,
 			n);
 }
 
+/* kith checkin safe|need-help [--for MEMBER_OR_NAME] [--note N] */
+struct checkin_opts {
+	const char *who, *note;
+};
+
 int cli_checkin(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "for", required_argument, NULL, 'f' },
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("for", offsetof(struct checkin_opts, who),
+			cli_field_text, NULL),
+		CLI_OPT("note", offsetof(struct checkin_opts, note),
+			cli_field_text, NULL),
 	};
-	static const struct cli_cmd cmd = {
-		"checkin", cli_checkin,
-		"checkin safe|need-help [--for MEMBER_OR_NAME] [--note N]",
-		N_("say how a household is (yours, or a neighbour's)"), 0
-	};
-	const char *state = NULL, *who = NULL, *note = NULL;
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("say 'safe' or 'need-help'") };
+	struct checkin_opts o = { NULL, NULL };
+	const char *state;
 	struct action_person p;
-	int ch, st, rc;
+	struct cli_args args;
+	int st, status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !state)
-			state = optarg;
-		else if (ch == 'f')
-			who = optarg;
-		else if (ch == 'n')
-			note = optarg;
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	if (!state)
-		return cli_usage(&cmd, "say 'safe' or 'need-help'");
+	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
+	if (status)
+		return status;
+	state = args.pos[0];
 	st = crdt_enum_lookup(crdt_checkin_states, 2, state);
 	if (st < 0)
-		return cli_usage(&cmd, "'%s' is neither safe nor need-help", state);
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	rc = action_checkin(&c->a, st, who, note, &p);
-	if (rc)
-		return cli_refused(c, &cmd, rc);
-	say_checkin(c, &p, !who, st);
+		return cli_usage(NULL, "'%s' is neither safe nor need-help",
+				 state);
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = action_checkin(&c->a, st, o.who, o.note, &p);
+	if (err)
+		return cli_refused(c, NULL, err);
+	say_checkin(c, &p, !o.who, st);
 	return CLI_OK;
 }
 
@@ -557,31 +524,18 @@ static int roll_row(void *ctx, const struct action_checkin_row *row)
 
 int cli_checkins(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "building", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const struct cli_cmd cmd = {
-		"checkins", cli_checkins, "checkins [--building B]",
-		N_("roll call: who is safe, who needs help, who has not checked in"),
-		0
-	};
+	static const struct cli_fields t = { building_opt,
+					     ARRAY_SIZE(building_opt),
+					     CLI_OPTS_ONLY, NULL };
 	struct roll r;
 	const char *building = NULL;
-	int ch, rc;
+	struct cli_args args;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		if (ch == 'b')
-			building = optarg;
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	if (optind < argc)
-		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_fields_open(c, NULL, &t, argc, argv, &building, &args,
+				 0);
+	if (status)
+		return status;
 	memset(&r, 0, sizeof r);
 	r.c = c;
 	if (!c->json) {
@@ -591,8 +545,7 @@ int cli_checkins(struct cli *c, int argc, char **argv)
 			       _("(no emergency: showing the latest check-in of "
 				 "each member)"));
 	}
-	rc = action_checkin_roll(&c->a, building, roll_row, &r);
-	if (rc)
+	if (action_checkin_roll(&c->a, building, roll_row, &r))
 		return cli_fail_action(c);
 	if (c->json)
 		printf(r.json.n ? "]\n" : "[]\n");

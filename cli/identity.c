@@ -1,7 +1,7 @@
 /*
  * identity.c - kith init, whoami, profile, community.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -12,97 +12,75 @@
 #include "cli.h"
 #include "crdt/codec.h"
 #include "crdt/crypto.h"
+#include "fields.h"
 #include "private.h"
 
-static const struct cli_cmd init_cmd = {
-	"init", cli_init,
-	"init --name NAME [--building B] [--unit U] [--skills S] "
-	"[--available WHEN]",
-	N_("create your identity (a signing key) in the data directory"), 0
-};
-static const struct cli_cmd profile_cmd = {
-	"profile", cli_profile,
-	"profile [--name N] [--building B] [--unit U] [--skills S] "
-	"[--available WHEN] [--private TEXT [--private-to MEMBER]...]",
-	N_("publish changes to your member profile (--private: only you, the "
-	"coordinators and members you name can read it)"), 0
+/* The options of init and profile: the member's profile, and (profile
+ * only) a private part. */
+struct profile_opts {
+	struct action_profile p;
+	struct action_private priv;
 };
 
-/* priv: where --private / --private-to go (NULL: not accepted) */
-static int profile_opts(const struct cli_cmd *cmd, int argc, char **argv,
-			struct action_profile *p, struct action_private *priv)
+#define PROFILE(m) offsetof(struct profile_opts, p.m)
+#define PROFILE_FIELDS                                                       \
+	CLI_OPT("name", PROFILE(name), cli_field_nonempty,                   \
+		N_("--name cannot be empty")),                               \
+	CLI_OPT("building", PROFILE(building), cli_field_text, NULL),        \
+	CLI_OPT("unit", PROFILE(unit), cli_field_text, NULL),                \
+	CLI_OPT("skills", PROFILE(skills), cli_field_text, NULL),            \
+	/* when one can help: "evenings, weekends" */                        \
+	CLI_OPT("available", PROFILE(available), cli_field_text, NULL)
+
+static const struct cli_field init_opts[] = {
+	PROFILE_FIELDS,
+	CLI_OPT("private", 0, cli_field_refused,
+		N_("--private and --private-to belong to 'kith profile'")),
+	CLI_OPT("private-to", 0, cli_field_refused,
+		N_("--private and --private-to belong to 'kith profile'")),
+};
+static const struct cli_field profile_opts[] = {
+	PROFILE_FIELDS,
+	CLI_OPT("private", offsetof(struct profile_opts, priv),
+		cli_field_private, NULL),
+	CLI_OPT("private-to", offsetof(struct profile_opts, priv),
+		cli_field_private_to, NULL),
+};
+#undef PROFILE_FIELDS
+#undef PROFILE
+
+/* The options of init (t: init_opts) or profile into o; 0 or an exit
+ * status.  Usage errors show the synopsis of the command being run. */
+static int parse_profile(const struct cli_field *opts, size_t n, int argc,
+			 char **argv, struct profile_opts *o)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "building", required_argument, NULL, 'b' },
-		{ "unit", required_argument, NULL, 'u' },
-		{ "skills", required_argument, NULL, 's' },
-		{ "available", required_argument, NULL, 'a' },
-		{ "private", required_argument, NULL, 'p' },
-		{ "private-to", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch, rc = 0;
+	const struct cli_fields t = { opts, n, CLI_OPTS_ONLY, NULL };
+	struct cli_args args;
+	int status;
 
-	memset(p, 0, sizeof *p);
-	if (priv)
-		memset(priv, 0, sizeof *priv);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		if ((ch == 'p' || ch == 't') && !priv)
-			return cli_usage(cmd, "--private and --private-to "
-					      "belong to 'kith profile'");
-		switch (ch) {
-		case 'p':
-			priv->text = optarg; /* sealed by the action */
-			break;
-		case 't':
-			rc = cli_private_add_to(cmd, priv, optarg);
-			if (rc)
-				return rc;
-			break;
-		case 'n':
-			if (!*optarg)
-				return cli_usage(cmd, "--name cannot be empty");
-			p->name = optarg;
-			break;
-		case 'b':
-			p->building = optarg;
-			break;
-		case 'u':
-			p->unit = optarg;
-			break;
-		case 's':
-			p->skills = optarg;
-			break;
-		case 'a': /* when one can help: "evenings, weekends" */
-			p->available = optarg;
-			break;
-		default:
-			return cli_bad_option(cmd, argv, ch);
-		}
-	}
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	return priv ? cli_private_check(cmd, priv) : 0;
+	memset(o, 0, sizeof *o);
+	status = cli_fields_parse(NULL, &t, argc, argv, o, &args);
+	if (status)
+		return status;
+	return cli_private_check(NULL, &o->priv);
 }
 
 int cli_init(struct cli *c, int argc, char **argv)
 {
-	struct action_profile p;
+	struct profile_opts o;
 	uint8_t id[CRDT_PK_LEN];
 	char hex[2 * CRDT_PK_LEN + 1];
-	int rc;
+	int status;
 
-	rc = profile_opts(&init_cmd, argc, argv, &p, NULL);
-	if (rc)
-		return rc;
-	if (!p.name)
-		return cli_usage(&init_cmd, "--name is required");
-	rc = cli_open_flags(c, ACTION_CREATE);
-	if (rc)
-		return rc;
-	if (action_member_init(&c->a, &p, id))
+	status = parse_profile(init_opts, ARRAY_SIZE(init_opts), argc, argv,
+			       &o);
+	if (!status && !o.p.name)
+		status = cli_usage(NULL, "--name is required");
+	if (!status)
+		status = cli_open_flags(c, ACTION_CREATE);
+	if (status)
+		return status;
+	if (action_member_init(&c->a, &o.p, id))
 		return cli_fail_action(c);
 	crdt_hex(hex, id, CRDT_PK_LEN);
 	if (c->json) {
@@ -123,19 +101,20 @@ int cli_init(struct cli *c, int argc, char **argv)
 
 int cli_profile(struct cli *c, int argc, char **argv)
 {
-	struct action_private priv;
-	struct action_profile p;
-	int rc = profile_opts(&profile_cmd, argc, argv, &p, &priv);
+	struct profile_opts o;
+	const struct action_profile *p = &o.p;
+	int status;
 
-	if (rc)
-		return rc;
-	if (!p.name && !p.building && !p.unit && !p.skills && !p.available &&
-	    !priv.text)
-		return cli_usage(&profile_cmd, "nothing to change");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_member_profile(&c->a, &p, &priv))
+	status = parse_profile(profile_opts, ARRAY_SIZE(profile_opts), argc,
+			       argv, &o);
+	if (!status && !p->name && !p->building && !p->unit && !p->skills &&
+	    !p->available && !o.priv.text)
+		status = cli_usage(NULL, "nothing to change");
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
+	if (action_member_profile(&c->a, p, &o.priv))
 		return cli_fail_action(c);
 	cli_say(c, _("your profile is updated; neighbours see it when your "
 		  "machines sync. 'kith whoami' shows it\n"));
@@ -194,29 +173,51 @@ static void whoami_print(struct cli *c, const struct action_me *me)
 int cli_whoami(struct cli *c, int argc, char **argv)
 {
 	struct action_me *me;
-	int rc;
+	int status;
 
 	(void)argv;
 	if (argc > 1)
 		return cli_usage(NULL, "whoami takes no arguments");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	status = cli_open(c, 1);
+	if (status)
+		return status;
 	me = malloc(sizeof *me); /* five texts and a private part */
 	if (!me)
 		return cli_fail("out of memory");
-	rc = action_member_whoami(&c->a, me);
-	if (rc) {
-		free(me);
-		return cli_fail_action(c);
+	if (action_member_whoami(&c->a, me)) {
+		status = cli_fail_action(c);
+		goto out;
 	}
 	whoami_print(c, me);
-	action_member_me_wipe(me);
+out:
+	action_member_me_wipe(me); /* its private part, failures too */
 	free(me);
-	return CLI_OK;
+	return status;
 }
 
 /* ---- community --------------------------------------------------------- */
+
+static int community_create(struct cli *c, int argc, char **argv);
+static int community_invite(struct cli *c, int argc, char **argv);
+static int community_join(struct cli *c, int argc, char **argv);
+
+enum { CMD_CREATE, CMD_INVITE, CMD_JOIN };
+
+static const struct cli_cmd cmds[] = {
+	[CMD_CREATE] = { "create", community_create, "community create NAME",
+			 N_("start a community and print its invite code"), 0 },
+	[CMD_INVITE] = { "invite", community_invite, "community invite",
+			 N_("print the invite code again"), 0 },
+	[CMD_JOIN] = { "join", community_join, "community join [CODE | -]",
+		       N_("join the community of an invite code (without CODE, or "
+			  "with '-': read it from standard input, which keeps it "
+			  "out of shell history and ps)"), 0 },
+};
+
+int cli_community(struct cli *c, int argc, char **argv)
+{
+	return cli_dispatch(c, "community", cmds, ARRAY_SIZE(cmds), argc, argv);
+}
 
 /* An invite code on stdout: bare, or {"name":...,"invite":...} with
  * --json. */
@@ -234,69 +235,73 @@ static void print_invite(struct cli *c, const struct action_community *info,
 
 static int community_create(struct cli *c, int argc, char **argv)
 {
+	const struct cli_cmd *cmd = &cmds[CMD_CREATE];
 	struct action_community info;
 	char code[PEER_INVITE_MAX];
-	int rc;
+	int status;
 
 	if (argc < 2 || !*argv[1])
-		return cli_usage(NULL, "a community name is required");
+		return cli_usage(cmd, "a community name is required");
 	if (argc > 2)
-		return cli_usage(NULL, "unexpected argument '%s' (quote a name "
-				       "with spaces)",
+		return cli_usage(cmd, "unexpected argument '%s' (quote a name "
+				      "with spaces)",
 				 argv[2]);
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_community_create(&c->a, argv[1], &info, code, sizeof code))
-		return cli_fail_action(c);
-	print_invite(c, &info, code);
-	{
-		cli_say(c,
-			_("you started the community '%s' (community id %s).\n"
-			  "Give the invite code above to neighbours in person: "
-			  "anyone holding it can read and post\nin the "
-			  "community. They join with 'kith community join'. "
-			  "Next: 'kith daemon' keeps you in sync\nwith "
-			  "neighbours on this network.\n"),
-			cli_txt(info.name), info.id);
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	if (action_community_create(&c->a, argv[1], &info, code, sizeof code)) {
+		status = cli_fail_action(c);
+		goto out;
 	}
+	print_invite(c, &info, code);
+	cli_say(c,
+		_("you started the community '%s' (community id %s).\n"
+		  "Give the invite code above to neighbours in person: "
+		  "anyone holding it can read and post\nin the "
+		  "community. They join with 'kith community join'. "
+		  "Next: 'kith daemon' keeps you in sync\nwith "
+		  "neighbours on this network.\n"),
+		cli_txt(info.name), info.id);
+out:
 	crdt_wipe(code, sizeof code);
-	return CLI_OK;
+	return status;
 }
 
 static int community_invite(struct cli *c, int argc, char **argv)
 {
 	struct action_community info;
 	char code[PEER_INVITE_MAX];
-	int rc;
+	int status;
 
 	if (argc != 1)
-		return cli_usage(NULL, "unexpected argument '%s'", argv[1]);
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
-	if (action_community_invite(&c->a, &info, code, sizeof code))
-		return cli_fail_action(c);
-	print_invite(c, &info, code);
-	{
-		if (*info.id)
-			cli_say(c,
-				_("the invite code of '%s' (community id %s). "
-				  "Give it to neighbours in person:\nanyone "
-				  "holding it can read and post in the "
-				  "community. They join with 'kith community "
-				  "join'.\n"),
-				cli_txt(info.name), info.id);
-		else
-			cli_say(c,
-				_("the invite code of '%s'. Give it to "
-				  "neighbours in person:\nanyone holding it can "
-				  "read and post in the community. They join "
-				  "with 'kith community join'.\n"),
-				cli_txt(info.name));
+		return cli_usage(&cmds[CMD_INVITE], "unexpected argument '%s'",
+				 argv[1]);
+	status = cli_open(c, 0);
+	if (status)
+		return status;
+	if (action_community_invite(&c->a, &info, code, sizeof code)) {
+		status = cli_fail_action(c);
+		goto out;
 	}
+	print_invite(c, &info, code);
+	if (*info.id)
+		cli_say(c,
+			_("the invite code of '%s' (community id %s). "
+			  "Give it to neighbours in person:\nanyone "
+			  "holding it can read and post in the "
+			  "community. They join with 'kith community "
+			  "join'.\n"),
+			cli_txt(info.name), info.id);
+	else
+		cli_say(c,
+			_("the invite code of '%s'. Give it to "
+			  "neighbours in person:\nanyone holding it can "
+			  "read and post in the community. They join "
+			  "with 'kith community join'.\n"),
+			cli_txt(info.name));
+out:
 	crdt_wipe(code, sizeof code);
-	return CLI_OK;
+	return status;
 }
 
 /*
@@ -323,8 +328,9 @@ static int read_code(char *code, size_t cap)
 			echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 		}
 	}
-	while ((ch = getchar()) != EOF) {
-		if (tty && ch == '\n')
+	for (;;) {
+		ch = getchar();
+		if (ch == EOF || (tty && ch == '\n'))
 			break;
 		if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t')
 			continue;
@@ -344,8 +350,9 @@ static int read_code(char *code, size_t cap)
 	}
 	code[n] = 0;
 	if (!n)
-		return cli_usage(NULL, "an invite code is required: give CODE, "
-				       "or pass it on standard input");
+		return cli_usage(&cmds[CMD_JOIN], "an invite code is required: "
+						  "give CODE, or pass it on "
+						  "standard input");
 	return 0;
 }
 
@@ -353,27 +360,24 @@ static int community_join(struct cli *c, int argc, char **argv)
 {
 	struct action_community info;
 	char code[PEER_INVITE_MAX * 2] = "";
-	int rc, i, again;
+	int status = CLI_OK, i, again;
 
 	if (argc < 2 || (argc == 2 && !strcmp(argv[1], "-"))) {
 		/* from standard input, so it stays out of history and ps */
-		rc = read_code(code, sizeof code);
-		if (rc) {
-			crdt_wipe(code, sizeof code);
-			return rc;
-		}
+		status = read_code(code, sizeof code);
 		argc = 1; /* no words to add */
 	}
 	/* the code may arrive split in several words */
 	for (i = 1; i < argc; i++)
 		if (strlen(code) + strlen(argv[i]) + 1 < sizeof code)
 			strcat(code, argv[i]);
-	rc = cli_open(c, 1);
-	if (!rc && action_community_join(&c->a, code, &info, &again))
-		rc = cli_fail_action(c);
+	if (!status)
+		status = cli_open(c, 1);
+	if (!status && action_community_join(&c->a, code, &info, &again))
+		status = cli_fail_action(c);
 	crdt_wipe(code, sizeof code);
-	if (rc)
-		return rc;
+	if (status)
+		return status;
 	if (c->json) {
 		printf("{\"name\":");
 		cli_json_str(stdout, info.name);
@@ -396,21 +400,4 @@ static int community_join(struct cli *c, int argc, char **argv)
 				info.id);
 	}
 	return CLI_OK;
-}
-
-int cli_community(struct cli *c, int argc, char **argv)
-{
-	static const struct cli_cmd t[] = {
-		{ "create", community_create, "community create NAME",
-		  N_("start a community and print its invite code"), 0 },
-		{ "invite", community_invite, "community invite",
-		  N_("print the invite code again"), 0 },
-		{ "join", community_join, "community join [CODE | -]",
-		  N_("join the community of an invite code (without CODE, or with "
-		  "'-': read it from standard input, which keeps it out of "
-		  "shell history and ps)"), 0 },
-	};
-
-	return cli_dispatch(c, "community", t, sizeof t / sizeof t[0], argc,
-			    argv);
 }

@@ -2,7 +2,7 @@
  * item.c - kith item add|list|show|edit|withdraw|lend|return|request|renew:
  * options in, action/item.h called, text or --json out.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "action/item.h"
@@ -11,10 +11,7 @@
 #include "crdt/codec.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* option values: field ids moved clear of getopt's 1 for positionals */
-#define OPT_BASE 100
+#include "fields.h"
 
 static int item_add(struct cli *c, int argc, char **argv);
 static int item_list(struct cli *c, int argc, char **argv);
@@ -31,49 +28,38 @@ static int item_renew(struct cli *c, int argc, char **argv);
 	"[--category C] [--qty N] [--unit U] [--condition C] "               \
 	"[--location L] [--description D] [--until DATE]"
 
+enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_LEND,
+       CMD_RETURN, CMD_REQUEST, CMD_RENEW };
+
 static const struct cli_cmd cmds[] = {
-	{ "add", item_add, "item add --title T " ITEM_FLAGS,
-	  N_("offer something; prints its id"), 0 },
-	{ "list", item_list,
-	  "item list [--mine] [--kind K] [--category C] [--search Q] [--all] "
-	  "[--overdue]",
-	  N_("list items (available, requested and on loan; --all for every one)"), 0 },
-	{ "show", item_show, "item show ID", N_("show one item with its requests"), 0 },
-	{ "edit", item_edit, "item edit ID [--title T] " ITEM_FLAGS,
-	  N_("change your item"), 0 },
-	{ "withdraw", item_withdraw, "item withdraw ID",
-	  N_("take your item off the lists for good"), 0 },
-	{ "lend", item_lend, "item lend ID --to MEMBER [--due DATE]",
-	  N_("record that you lent your item to a member"), 0 },
-	{ "return", item_return, "item return ID|LOAN",
-	  N_("record that your lent item came back"), 0 },
-	{ "request", item_request, "item request ID [--note N]",
-	  N_("ask the owner for an item"), 0 },
-	{ "renew", item_renew, "item renew ID",
-	  N_("keep your item listed (items expire 90 days after their last "
-	  "change)"), 0 },
+	[CMD_ADD] = { "add", item_add, "item add --title T " ITEM_FLAGS,
+		      N_("offer something; prints its id"), 0 },
+	[CMD_LIST] = { "list", item_list,
+		       "item list [--mine] [--kind K] [--category C] [--search Q] "
+		       "[--all] [--overdue]",
+		       N_("list items (available, requested and on loan; --all for "
+			  "every one)"), 0 },
+	[CMD_SHOW] = { "show", item_show, "item show ID",
+		       N_("show one item with its requests"), 0 },
+	[CMD_EDIT] = { "edit", item_edit, "item edit ID [--title T] " ITEM_FLAGS,
+		       N_("change your item"), 0 },
+	[CMD_WITHDRAW] = { "withdraw", item_withdraw, "item withdraw ID",
+			   N_("take your item off the lists for good"), 0 },
+	[CMD_LEND] = { "lend", item_lend, "item lend ID --to MEMBER [--due DATE]",
+		       N_("record that you lent your item to a member"), 0 },
+	[CMD_RETURN] = { "return", item_return, "item return ID|LOAN",
+			 N_("record that your lent item came back"), 0 },
+	[CMD_REQUEST] = { "request", item_request, "item request ID [--note N]",
+			  N_("ask the owner for an item"), 0 },
+	[CMD_RENEW] = { "renew", item_renew, "item renew ID",
+			N_("keep your item listed (items expire 90 days after their "
+			   "last change)"), 0 },
 };
 
 int cli_item(struct cli *c, int argc, char **argv)
 {
 	return cli_dispatch(c, "item", cmds, ARRAY_SIZE(cmds), argc, argv);
 }
-
-enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_LEND,
-       CMD_RETURN, CMD_REQUEST, CMD_RENEW };
-
-static const struct option item_opts[] = {
-	{ "title", required_argument, NULL, OPT_BASE + F_ITEM_TITLE },
-	{ "kind", required_argument, NULL, OPT_BASE + F_ITEM_KIND },
-	{ "category", required_argument, NULL, OPT_BASE + F_ITEM_CATEGORY },
-	{ "qty", required_argument, NULL, OPT_BASE + F_ITEM_QUANTITY },
-	{ "unit", required_argument, NULL, OPT_BASE + F_ITEM_UNIT },
-	{ "condition", required_argument, NULL, OPT_BASE + F_ITEM_CONDITION },
-	{ "location", required_argument, NULL, OPT_BASE + F_ITEM_LOCATION },
-	{ "description", required_argument, NULL, OPT_BASE + F_ITEM_DESCRIPTION },
-	{ "until", required_argument, NULL, OPT_BASE + F_ITEM_UNTIL },
-	{ NULL, 0, NULL, 0 },
-};
 
 /* Parse the item flags into f and check their values (action/item.h);
  * returns 0 or an exit code.  *pos gets the first positional argument (or
@@ -82,65 +68,21 @@ static int parse_item(struct cli *c, const struct cli_cmd *cmd, int argc,
 		      char **argv, int adding, struct action_item_fields *f,
 		      const char **pos)
 {
-	int ch;
+	struct cli_args args;
+	int status;
 
 	memset(f, 0, sizeof *f);
-	*pos = NULL;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", item_opts, NULL)) != -1) {
-		switch (ch) {
-		case 1:
-			if (*pos)
-				return cli_usage(cmd, "unexpected argument '%s'",
-						 optarg);
-			*pos = optarg;
-			break;
-		case OPT_BASE + F_ITEM_TITLE:
-			f->title = optarg;
-			break;
-		case OPT_BASE + F_ITEM_KIND:
-			f->kind = optarg;
-			break;
-		case OPT_BASE + F_ITEM_CATEGORY:
-			f->category = optarg;
-			break;
-		case OPT_BASE + F_ITEM_UNIT:
-			f->unit = optarg;
-			break;
-		case OPT_BASE + F_ITEM_CONDITION:
-			f->condition = optarg;
-			break;
-		case OPT_BASE + F_ITEM_LOCATION:
-			f->location = optarg;
-			break;
-		case OPT_BASE + F_ITEM_DESCRIPTION:
-			f->description = optarg;
-			break;
-		case OPT_BASE + F_ITEM_QUANTITY:
-			if (cli_parse_qty(optarg, &f->quantity))
-				return cli_usage(cmd,
-						 "--qty must be a whole number "
-						 "from 1, not '%s'",
-						 optarg);
-			break;
-		case OPT_BASE + F_ITEM_UNTIL:
-			if (cli_parse_date(optarg, &f->until))
-				return cli_usage(cmd,
-						 "--until needs a date like "
-						 "2026-12-31, not '%s'",
-						 optarg);
-			break;
-		default:
-			return cli_bad_option(cmd, argv, ch);
-		}
-	}
+	status = cli_fields_parse(cmd, &cli_item_fields, argc, argv, f, &args);
+	*pos = args.pos[0];
+	if (status)
+		return status;
 	if (adding && *pos)
 		return cli_usage(cmd, "unexpected argument '%s'", *pos);
 	if (!adding && !*pos)
 		return cli_usage(cmd, "an id is required");
 	if (action_item_check(&c->a, f, adding))
 		return cli_usage_action(c, cmd);
-	return 0;
+	return CLI_OK;
 }
 
 static int item_add(struct cli *c, int argc, char **argv)
@@ -148,13 +90,12 @@ static int item_add(struct cli *c, int argc, char **argv)
 	struct action_item_fields f;
 	struct action_item_done done;
 	const char *pos;
-	int rc = parse_item(c, &cmds[CMD_ADD], argc, argv, 1, &f, &pos);
+	int status = parse_item(c, &cmds[CMD_ADD], argc, argv, 1, &f, &pos);
 
-	if (rc)
-		return rc;
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
 	if (action_item_add(&c->a, &f, &done))
 		return cli_fail_action(c);
 	cli_print_id(c, done.id);
@@ -166,12 +107,6 @@ static int item_add(struct cli *c, int argc, char **argv)
 }
 
 /* ---- list / show ------------------------------------------------------- */
-
-struct list_ctx {
-	struct cli *c;
-	struct cli_json_list json;
-	int n;
-};
 
 static const char *status_word(const char *s)
 {
@@ -185,7 +120,7 @@ static const char *kind_word(const char *s)
 
 static int item_text_row(void *ctx, const struct action_item_view *v)
 {
-	struct list_ctx *l = ctx;
+	struct cli_rows *l = ctx;
 	char qty[24], due[32], loan[256];
 
 	if (l->c->json)
@@ -223,55 +158,33 @@ static int item_text_row(void *ctx, const struct action_item_view *v)
 
 static int item_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mine", no_argument, NULL, 'm' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "category", required_argument, NULL, 'c' },
-		{ "search", required_argument, NULL, 's' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "overdue", no_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+#define FILTER(m) offsetof(struct action_item_filter, m)
+	static const struct cli_field opts[] = {
+		CLI_OPT_FLAG("mine", FILTER(mine)),
+		CLI_OPT("kind", FILTER(kind), cli_field_text, NULL),
+		CLI_OPT("category", FILTER(category), cli_field_text, NULL),
+		CLI_OPT("search", FILTER(search), cli_field_text, NULL),
+		CLI_OPT_FLAG("all", FILTER(all)),
+		CLI_OPT_FLAG("overdue", FILTER(overdue)),
 	};
+#undef FILTER
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
+					     CLI_OPTS_ONLY, NULL };
 	struct action_item_filter f;
-	struct list_ctx l = { c, { 0 }, 0 };
-	int ch, rc;
+	struct cli_rows l = { c, { 0 }, 0 };
+	struct cli_args args;
+	int status, err;
 
 	memset(&f, 0, sizeof f);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'm':
-			f.mine = 1;
-			break;
-		case 'k':
-			f.kind = optarg;
-			break;
-		case 'c':
-			f.category = optarg;
-			break;
-		case 's':
-			f.search = optarg;
-			break;
-		case 'a':
-			f.all = 1;
-			break;
-		case 'o':
-			f.overdue = 1;
-			break;
-		default:
-			return cli_bad_option(&cmds[CMD_LIST], argv, ch);
-		}
-	}
-	if (optind < argc)
-		return cli_usage(&cmds[CMD_LIST], "unexpected argument '%s'",
-				 argv[optind]);
-	rc = cli_open(c, f.mine);
-	if (rc)
-		return rc;
+	status = cli_fields_parse(&cmds[CMD_LIST], &t, argc, argv, &f, &args);
+	if (!status)
+		status = cli_open(c, f.mine);
+	if (status)
+		return status;
 	cli_banner(c);
-	rc = action_item_list(&c->a, &f, item_text_row, &l);
-	if (rc) /* KITH_EINVAL: a value the person gave (--kind) */
-		return cli_refused(c, &cmds[CMD_LIST], rc);
+	err = action_item_list(&c->a, &f, item_text_row, &l);
+	if (err) /* KITH_EINVAL: a value the person gave (--kind) */
+		return cli_refused(c, &cmds[CMD_LIST], err);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
 	else if (!l.n && f.overdue)
@@ -354,15 +267,13 @@ static int item_show(struct cli *c, int argc, char **argv)
 {
 	struct show_ctx s;
 	const char *arg = NULL;
-	int rc;
+	int status;
 
 	memset(&s, 0, sizeof s);
 	s.c = c;
-	rc = cli_one_id_arg(&cmds[CMD_SHOW], argc, argv, &arg);
-	if (!rc)
-		rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_id_open(c, &cmds[CMD_SHOW], argc, argv, 0, &arg);
+	if (status)
+		return status;
 	if (action_item_show(&c->a, arg, item_show_row,
 			     c->json ? NULL : request_text_row, &s))
 		return cli_fail_action(c);
@@ -382,13 +293,12 @@ static int item_edit(struct cli *c, int argc, char **argv)
 	struct action_item_fields f;
 	struct action_item_done done;
 	const char *pos;
-	int rc = parse_item(c, &cmds[CMD_EDIT], argc, argv, 0, &f, &pos);
+	int status = parse_item(c, &cmds[CMD_EDIT], argc, argv, 0, &f, &pos);
 
-	if (rc)
-		return rc;
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
 	if (action_item_edit(&c->a, pos, &f, &done))
 		return cli_fail_action(c);
 	cli_say(c, _("item '%s' is updated (id %s); neighbours see the "
@@ -397,68 +307,74 @@ static int item_edit(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* A write on one item or loan, the id the one argument: fn(id, done)
+ * with the identity open.  CLI_OK with done filled, or the exit status. */
+static int item_do(struct cli *c, int which, int argc, char **argv,
+		   int (*fn)(struct action *a, const char *id,
+			     struct action_item_done *done),
+		   struct action_item_done *done)
+{
+	const char *arg = NULL;
+	int status = cli_id_open(c, &cmds[which], argc, argv, 1, &arg);
+
+	if (status)
+		return status;
+	if (fn(&c->a, arg, done))
+		return cli_fail_action(c);
+	return CLI_OK;
+}
+
 static int item_withdraw(struct cli *c, int argc, char **argv)
 {
 	struct action_item_done done;
-	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[CMD_WITHDRAW], argc, argv, &arg);
+	int status = item_do(c, CMD_WITHDRAW, argc, argv, action_item_withdraw,
+			     &done);
 
-	if (!rc)
-		rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_item_withdraw(&c->a, arg, &done))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("item '%s' is withdrawn (id %s): it no longer shows "
 		  "in lists, and this cannot be undone\n"),
 		cli_txt(done.title), done.short_id);
 	return CLI_OK;
 }
 
+/* kith item lend ID --to MEMBER [--due DATE] */
+struct lend_opts {
+	const char *to;
+	int64_t due;
+};
+
 static int item_lend(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "to", required_argument, NULL, 't' },
-		{ "due", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("to", offsetof(struct lend_opts, to), cli_field_text,
+			NULL),
+		CLI_OPT("due", offsetof(struct lend_opts, due), cli_field_date,
+			N_("--due needs a date like 2026-12-31, not '%s'")),
 	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_LEND];
+	struct lend_opts o = { NULL, 0 };
 	struct action_item_done done;
-	const char *arg = NULL, *to = NULL;
+	struct cli_args args;
 	char d[32];
-	int64_t due = 0;
-	int ch, rc;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else if (ch == 1)
-			return cli_usage(cmd, "unexpected argument '%s'",
-					 optarg);
-		else if (ch == 't')
-			to = optarg;
-		else if (ch == 'd' && cli_parse_date(optarg, &due))
-			return cli_usage(cmd, "--due needs a date like "
-					      "2026-12-31, not '%s'",
-					 optarg);
-		else if (ch != 'd')
-			return cli_bad_option(cmd, argv, ch);
-	}
-	if (!arg)
-		return cli_usage(cmd, "an id is required");
-	if (!to)
-		return cli_usage(cmd, "--to MEMBER is required");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_loan_lend(&c->a, arg, to, due, &done))
+	status = cli_fields_parse(cmd, &t, argc, argv, &o, &args);
+	if (!status && !o.to)
+		status = cli_usage(cmd, "--to MEMBER is required");
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
+	if (action_loan_lend(&c->a, args.pos[0], o.to, o.due, &done))
 		return cli_fail_action(c);
 	cli_print_id(c, done.id);
 	if (c->json)
 		return CLI_OK;
-	if (due) {
-		cli_format_date(d, sizeof d, due);
+	if (o.due) {
+		cli_format_date(d, sizeof d, o.due);
 		fprintf(stderr,
 			_("'%s' is lent to %s until %s (loan %s); when it "
 			  "comes back: 'kith item return %s'\n"),
@@ -477,15 +393,11 @@ static int item_lend(struct cli *c, int argc, char **argv)
 static int item_return(struct cli *c, int argc, char **argv)
 {
 	struct action_item_done done;
-	const char *arg = NULL;
-	int rc = cli_one_id_arg(&cmds[CMD_RETURN], argc, argv, &arg);
+	int status = item_do(c, CMD_RETURN, argc, argv, action_loan_return,
+			     &done);
 
-	if (!rc)
-		rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_loan_return(&c->a, arg, &done))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("'%s' is back from %s (loan %s); it can be lent "
 		  "again\n"),
 		cli_txt(done.title), cli_txt(done.who), done.short_id);
@@ -494,33 +406,22 @@ static int item_return(struct cli *c, int argc, char **argv)
 
 static int item_request(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("note", 0, cli_field_text, NULL),
 	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
 	const struct cli_cmd *cmd = &cmds[CMD_REQUEST];
 	struct action_item_done done;
-	const char *arg = NULL, *note = NULL;
-	int ch, rc;
+	const char *note = NULL;
+	struct cli_args args;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else if (ch == 1)
-			return cli_usage(cmd, "unexpected argument '%s'",
-					 optarg);
-		else if (ch == 'n')
-			note = optarg;
-		else
-			return cli_bad_option(cmd, argv, ch);
-	}
-	if (!arg)
-		return cli_usage(cmd, "an id is required");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_item_request(&c->a, arg, note, &done))
+	status = cli_fields_open(c, cmd, &t, argc, argv, &note, &args,
+				 1);
+	if (status)
+		return status;
+	if (action_item_request(&c->a, args.pos[0], note, &done))
 		return cli_fail_action(c);
 	cli_print_id(c, done.id);
 	cli_say(c, _("you asked %s for '%s' (request %s); %s sees it when "
@@ -533,16 +434,12 @@ static int item_request(struct cli *c, int argc, char **argv)
 static int item_renew(struct cli *c, int argc, char **argv)
 {
 	struct action_item_done done;
-	const char *arg = NULL;
 	char d[32];
-	int rc = cli_one_id_arg(&cmds[CMD_RENEW], argc, argv, &arg);
+	int status = item_do(c, CMD_RENEW, argc, argv, action_item_renew,
+			     &done);
 
-	if (!rc)
-		rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_item_renew(&c->a, arg, &done))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	if (!c->json) {
 		cli_format_date(d, sizeof d, c->a.now + 90 * 86400);
 		fprintf(stderr,

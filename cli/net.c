@@ -21,6 +21,9 @@
 #include "peer/sync.h"
 #include "peer/peers.h"
 
+/* The options of daemon and sync take -v as well as --verbose, so they
+ * run getopt themselves (cli/fields.h has long options only). */
+
 int cli_daemon(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -31,31 +34,28 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct cli_cmd cmd = {
-		"daemon", cli_daemon,
-		"daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
-		"[--interval SECS] [-v]",
-		NULL, 0
-	};
 	struct peer_daemon_cfg cfg;
 	struct peer_community com;
 	const char *peers[64];
 	uint64_t v;
-	int ch, rc;
+	int ch, status, err;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.mdns = 1;
 	cfg.interval_s = 60;
 	cfg.peers = peers;
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:v", opts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "+:v", opts, NULL);
+		if (ch == -1)
+			break;
 		switch (ch) {
 		case 'l':
 			cfg.listen = optarg;
 			break;
 		case 'p':
 			if (cfg.npeers == 64)
-				return cli_usage(&cmd, "at most 64 --peer");
+				return cli_usage(NULL, "at most 64 --peer");
 			peers[cfg.npeers++] = optarg;
 			break;
 		case 'n':
@@ -63,7 +63,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 			break;
 		case 'i':
 			if (cli_parse_uint(optarg, 1, 86400, &v))
-				return cli_usage(&cmd, "--interval needs seconds "
+				return cli_usage(NULL, "--interval needs seconds "
 						       "(1..86400), not '%s'",
 						 optarg);
 			cfg.interval_s = (unsigned)v;
@@ -72,22 +72,22 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 			log_verbose++;
 			break;
 		default:
-			return cli_bad_option(&cmd, argv, ch);
+			return cli_bad_option(NULL, argv, ch);
 		}
 	}
 	if (optind < argc)
-		return cli_usage(&cmd, "unexpected argument '%s'", argv[optind]);
-	rc = cli_open(c, 1);
-	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
-		rc = cli_fail_action(c);
-	if (rc)
-		return rc;
+		return cli_usage(NULL, "unexpected argument '%s'", argv[optind]);
+	status = cli_open(c, 1);
+	if (!status && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
+		status = cli_fail_action(c);
+	if (status)
+		return status;
 	cfg.home = c->a.home;
 	cfg.replica = &c->a.r;
 	cfg.community = com.key;
-	rc = peer_daemon_run(&cfg);
+	err = peer_daemon_run(&cfg);
 	peer_community_wipe(&com);
-	return rc ? CLI_FAIL : CLI_OK;
+	return err ? CLI_FAIL : CLI_OK;
 }
 
 /*
@@ -122,6 +122,24 @@ static void log_restore(int saved)
 	close(saved);
 }
 
+/* Why a one-shot sync with addr failed (err), for people. */
+static int sync_failed(const char *addr, int err,
+		       const struct peer_sync_result *res)
+{
+	if (err == KITH_EINVAL)
+		return cli_usage(NULL, "cannot understand address '%s'", addr);
+	if (!res->have_peer &&
+	    (err == KITH_EDENIED || err == UV_ECONNRESET || err == UV_EOF))
+		return cli_fail("sync with %s failed: the peer hung up during "
+				"the handshake (is it of another community?)",
+				addr);
+	if (res->st.applied)
+		return cli_fail("sync with %s failed: %s (what arrived was "
+				"kept)",
+				addr, _(kith_strerror(err)));
+	return cli_fail("sync with %s failed: %s", addr, _(kith_strerror(err)));
+}
+
 int cli_sync(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -129,60 +147,49 @@ int cli_sync(struct cli *c, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const struct cli_cmd cmd = {
-		"sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v]", NULL, 0
-	};
 	struct peer_sync_result res;
 	struct peer_community com;
 	const char *addr = NULL;
 	uint64_t timeout = 120;
 	char peer[65] = "";
 	struct action_person who;
-	int ch, rc, saved = -1;
+	int ch, status, err, saved = -1;
 
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:v", opts, NULL)) != -1) {
+	for (;;) {
+		ch = getopt_long(argc, argv, "-:v", opts, NULL);
+		if (ch == -1)
+			break;
 		if (ch == 'v') {
 			log_verbose++;
 		} else if (ch == 1 && !addr) {
 			addr = optarg;
 		} else if (ch == 't') {
 			if (cli_parse_uint(optarg, 1, 86400, &timeout))
-				return cli_usage(&cmd, "--timeout needs seconds "
+				return cli_usage(NULL, "--timeout needs seconds "
 						       "(1..86400), not '%s'",
 						 optarg);
 		} else {
-			return cli_bad_option(&cmd, argv, ch);
+			return cli_bad_option(NULL, argv, ch);
 		}
 	}
 	if (!addr)
-		return cli_usage(&cmd, "an address is required");
-	rc = cli_open(c, 1);
-	if (!rc && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
-		rc = cli_fail_action(c);
-	if (rc)
-		return rc;
+		return cli_usage(NULL, "an address is required");
+	status = cli_open(c, 1);
+	if (!status && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
+		status = cli_fail_action(c);
+	if (status)
+		return status;
 	if (!log_verbose)
 		saved = log_hide();
-	rc = peer_sync_once(&c->a.r, com.key, addr, (unsigned)timeout * 1000, &res);
+	err = peer_sync_once(&c->a.r, com.key, addr, (unsigned)timeout * 1000,
+			     &res);
 	log_restore(saved);
 	peer_community_wipe(&com);
+	if (err)
+		return sync_failed(addr, err, &res);
 	if (res.have_peer)
 		crdt_hex(peer, res.peer, 32);
-	if (rc == KITH_EINVAL)
-		return cli_usage(&cmd, "cannot understand address '%s'", addr);
-	if (rc && !res.have_peer &&
-	    (rc == KITH_EDENIED || rc == UV_ECONNRESET || rc == UV_EOF))
-		return cli_fail("sync with %s failed: the peer hung up during "
-				"the handshake (is it of another community?)",
-				addr);
-	if (rc && res.st.applied)
-		return cli_fail("sync with %s failed: %s (what arrived was "
-				"kept)",
-				addr, _(kith_strerror(rc)));
-	if (rc)
-		return cli_fail("sync with %s failed: %s", addr,
-				_(kith_strerror(rc)));
 	if (c->json) {
 		printf("{\"peer\":\"%s\",\"sent\":%llu,\"received\":%llu,"
 		       "\"applied\":%llu,\"duplicate\":%llu,\"rejected\":%llu,"
@@ -217,15 +224,9 @@ int cli_sync(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-struct peers_ctx {
-	struct cli *c;
-	struct cli_json_list json;
-	int n;
-};
-
 static int peer_text_row(void *ctx, const struct crdt_row *r)
 {
-	struct peers_ctx *p = ctx;
+	struct cli_rows *p = ctx;
 	const struct crdt_col *last = crdt_row_get(r, "last_sync");
 	const char *node = cli_col_text(r, "node");
 	char when[32];
@@ -264,18 +265,19 @@ static int peer_text_row(void *ctx, const struct crdt_row *r)
 
 int cli_peers(struct cli *c, int argc, char **argv)
 {
-	struct peers_ctx p = { c, { 0 }, 0 };
-	int rc;
+	struct cli_rows p = { c, { 0 }, 0 };
+	int status, err;
 
 	if (argc > 1)
 		return cli_usage(NULL, "peers takes no arguments");
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
-	rc = peer_db_list(c->a.r.store, c->json ? cli_json_list_row : peer_text_row,
-			  c->json ? (void *)&p.json : (void *)&p);
-	if (rc) {
-		action_fail_rc(&c->a, rc, _("cannot list peers"));
+	status = cli_open(c, 0);
+	if (status)
+		return status;
+	err = peer_db_list(c->a.r.store,
+			   c->json ? cli_json_list_row : peer_text_row,
+			   c->json ? (void *)&p.json : (void *)&p);
+	if (err) {
+		action_fail_rc(&c->a, err, _("cannot list peers"));
 		return cli_fail_action(c);
 	}
 	if (c->json)
@@ -287,22 +289,36 @@ int cli_peers(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* How many sessions the daemon's status (JSON) lists. */
+static int count_sessions(const char *daemon)
+{
+	const char *p = strstr(daemon, "\"sessions\":[");
+	int n = 0;
+
+	while (p) {
+		p = strstr(p + 1, "\"peer\":");
+		if (p)
+			n++;
+	}
+	return n;
+}
+
 int cli_status(struct cli *c, int argc, char **argv)
 {
 	struct crdt_counts n;
 	char daemon[16384], id[65] = "";
-	int rc, running;
+	int status, err, running;
 
 	if (argc > 1)
 		return cli_usage(NULL, "status takes no arguments");
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_open(c, 0);
+	if (status)
+		return status;
 	if (peer_identity_load(c->a.home, &c->a.r.id) == 0)
 		crdt_hex(id, c->a.r.id.pk, 32);
-	rc = crdt_counts(c->a.r.store, c->a.now, &n);
-	if (rc) {
-		action_fail_rc(&c->a, rc, _("cannot read replica"));
+	err = crdt_counts(c->a.r.store, c->a.now, &n);
+	if (err) {
+		action_fail_rc(&c->a, err, _("cannot read replica"));
 		return cli_fail_action(c);
 	}
 	running = peer_daemon_status(c->a.home, daemon, sizeof daemon) == 0;
@@ -323,9 +339,9 @@ int cli_status(struct cli *c, int argc, char **argv)
 		       (long long)n.changes);
 		cli_json_raw(stdout, running ? daemon : NULL);
 		printf(",\"loans\":");
-		rc = cli_loans_due(c);
+		status = cli_loans_due(c);
 		printf("}\n");
-		return rc;
+		return status;
 	}
 	cli_banner(c);
 	if (*id)
@@ -337,16 +353,13 @@ int cli_status(struct cli *c, int argc, char **argv)
 	printf(_("wishes:    %lld (%lld open)\n"), (long long)n.wishes,
 	       (long long)n.open_wishes);
 	printf(_("changes:   %lld\n"), (long long)n.changes);
-	rc = cli_loans_due(c);
-	if (rc)
-		return rc;
+	status = cli_loans_due(c);
+	if (status)
+		return status;
 	if (running) {
 		const char *l = strstr(daemon, "\"listen\":\"");
-		const char *sess = strstr(daemon, "\"sessions\":[");
-		int peers = 0;
+		int peers = count_sessions(daemon);
 
-		for (; sess && (sess = strstr(sess + 1, "\"peer\":")); peers++)
-			;
 		printf(ngettext("daemon:    running, listening on %.*s, %d "
 				"session\n",
 				"daemon:    running, listening on %.*s, %d "

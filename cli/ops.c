@@ -6,7 +6,7 @@
  * action/hours.h); this file only parses options and prints rows as text
  * or JSON.  --json rows are the crdt/ops.h rows as they come.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,50 +17,24 @@
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "fields.h"
 
-static const struct cli_cmd inventory_cmd = {
-	"inventory", cli_inventory, "inventory [--building B]",
-	N_("emergency resources (items of kind resource) totalled by building "
-	"and category"),
-	0
-};
-static const struct cli_cmd volunteers_cmd = {
-	"volunteers", cli_volunteers, "volunteers [--skill S] [--building B]",
-	N_("members who offer skills or time, your building first"), 0
-};
-static const struct cli_cmd match_cmd = {
-	"match", cli_match, "match [WISH] [--limit N]",
-	N_("propose items and volunteers for the N (default 20) most urgent open "
-	"wishes, or for one WISH"),
-	0
-};
-static const struct cli_cmd hours_cmd = {
-	"hours", cli_hours, "hours [MEMBER]",
-	N_("a member's time-bank ledger and balance (default: yours)"), 0
+/* The filters of inventory and volunteers: values that cannot be empty,
+ * no positional arguments. */
+struct needs_opts {
+	const char *skill, *building;
 };
 
-/* Options with a value and no positional arguments; 0 or an exit code. */
-static int value_opts(const struct cli_cmd *cmd, int argc, char **argv,
-		      const struct option *opts, const char **vals)
-{
-	int ch, i;
-
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		for (i = 0; opts[i].name; i++)
-			if (opts[i].val == ch)
-				break;
-		if (!opts[i].name)
-			return cli_bad_option(cmd, argv, ch);
-		if (!*optarg)
-			return cli_usage(cmd, "--%s cannot be empty",
-					 opts[i].name);
-		vals[i] = optarg;
-	}
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	return 0;
-}
+static const struct cli_field needs_building[] = {
+	CLI_OPT("building", offsetof(struct needs_opts, building),
+		cli_field_nonempty, NULL),
+};
+static const struct cli_field needs_skill_building[] = {
+	CLI_OPT("skill", offsetof(struct needs_opts, skill),
+		cli_field_nonempty, NULL),
+	CLI_OPT("building", offsetof(struct needs_opts, building),
+		cli_field_nonempty, NULL),
+};
 
 /* A label the replica's queries make up ("(no building)", "(all)",
  * "(none)"), in the reader's language; other text as it is. */
@@ -82,6 +56,15 @@ static const char *label(const char *s)
 static void member_sid(struct cli *c, const char *hex, char *out, size_t cap)
 {
 	action_short_id(&c->a, CRDT_R_MEMBER, hex, out, cap);
+}
+
+/* A row of a JSON array that is already open: a comma before all but
+ * the first (*n counts them). */
+static int json_elem(int *n, const struct crdt_row *r)
+{
+	fputs((*n)++ ? "," : "", stdout);
+	cli_json_row(stdout, r);
+	return 0;
 }
 
 /* ---- inventory ---------------------------------------------------------- */
@@ -125,40 +108,37 @@ static int inv_row(void *ctx, const struct crdt_row *r)
 
 int cli_inventory(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "building", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *vals[1] = { NULL };
+	static const struct cli_fields t = { needs_building,
+					     ARRAY_SIZE(needs_building),
+					     CLI_OPTS_ONLY, NULL };
+	struct needs_opts o = { NULL, NULL };
 	struct cli_json_list json = { 0 };
-	struct inv_ctx v, t;
-	int rc;
+	struct cli_args args;
+	struct inv_ctx v, t_all;
+	int status;
 
-	rc = value_opts(&inventory_cmd, argc, argv, opts, vals);
-	if (!rc)
-		rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
+	if (status)
+		return status;
 	memset(&v, 0, sizeof v);
 	if (c->json) {
-		rc = action_needs_inventory(&c->a, vals[0], cli_json_list_row,
-					    &json);
-		if (rc)
+		if (action_needs_inventory(&c->a, o.building, cli_json_list_row,
+					   &json))
 			return cli_fail_action(c);
 		printf(json.n ? "]\n" : "[]\n");
 		return CLI_OK;
 	}
 	cli_banner(c);
-	rc = action_needs_inventory(&c->a, vals[0], inv_row, &v);
-	if (rc)
+	if (action_needs_inventory(&c->a, o.building, inv_row, &v))
 		return cli_fail_action(c);
 	if (!v.n) {
-		if (vals[0])
+		if (o.building)
 			fprintf(stderr,
 				_("no resources in %s (post them with 'kith "
 				  "item add --kind resource --category water "
 				  "--qty 10 ...')\n"),
-				cli_txt(vals[0]));
+				cli_txt(o.building));
 		else
 			fprintf(stderr,
 				_("no resources (post them with 'kith item add "
@@ -168,11 +148,10 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 	}
 	/* the totals over all buildings, when there are several */
 	if (v.buildings > 1) {
-		memset(&t, 0, sizeof t);
-		t.n = 1; /* no second header */
+		memset(&t_all, 0, sizeof t_all);
+		t_all.n = 1; /* no second header */
 		printf("\n");
-		rc = action_needs_inventory_totals(&c->a, inv_row, &t);
-		if (rc)
+		if (action_needs_inventory_totals(&c->a, inv_row, &t_all))
 			return cli_fail_action(c);
 	}
 	return CLI_OK;
@@ -180,14 +159,9 @@ int cli_inventory(struct cli *c, int argc, char **argv)
 
 /* ---- volunteers --------------------------------------------------------- */
 
-struct vol_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int vol_row(void *ctx, const struct crdt_row *r)
 {
-	struct vol_ctx *v = ctx;
+	struct cli_rows *v = ctx;
 	const char *b = cli_col_text(r, "building");
 	char sid[2 * CRDT_PK_LEN + 1];
 
@@ -232,32 +206,29 @@ static void no_volunteers(const char *skill, const char *building)
 
 int cli_volunteers(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "skill", required_argument, NULL, 's' },
-		{ "building", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *vals[2] = { NULL, NULL };
+	static const struct cli_fields t = { needs_skill_building,
+					     ARRAY_SIZE(needs_skill_building),
+					     CLI_OPTS_ONLY, NULL };
+	struct needs_opts o = { NULL, NULL };
 	struct cli_json_list json = { 0 };
-	struct vol_ctx v = { c, 0 };
-	int rc;
+	struct cli_rows v = { c, { 0 }, 0 };
+	struct cli_args args;
+	int status;
 
-	rc = value_opts(&volunteers_cmd, argc, argv, opts, vals);
-	if (!rc)
-		rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
+	if (status)
+		return status;
 	if (!c->json)
 		cli_banner(c);
-	rc = action_needs_volunteers(&c->a, vals[0], vals[1],
-				     c->json ? cli_json_list_row : vol_row,
-				     c->json ? (void *)&json : (void *)&v);
-	if (rc)
+	if (action_needs_volunteers(&c->a, o.skill, o.building,
+				    c->json ? cli_json_list_row : vol_row,
+				    c->json ? (void *)&json : (void *)&v))
 		return cli_fail_action(c);
 	if (c->json)
 		printf(json.n ? "]\n" : "[]\n");
 	else if (!v.n)
-		no_volunteers(vals[0], vals[1]);
+		no_volunteers(o.skill, o.building);
 	return CLI_OK;
 }
 
@@ -316,9 +287,7 @@ static int m_item(void *ctx, const struct crdt_row *r)
 	int sep = 0;
 
 	if (m->c->json) {
-		fputs(m->items++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&m->items, r);
 	}
 	if (!m->items++)
 		printf("%s\n", _("  items:"));
@@ -358,9 +327,7 @@ static int m_vol(void *ctx, const struct crdt_row *r)
 		if (!m->in_vols)
 			fputs("],\"volunteers\":[", stdout);
 		m->in_vols = 1;
-		fputs(m->vols++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&m->vols, r);
 	}
 	if (!m->vols++) {
 		if (!m->items)
@@ -398,43 +365,40 @@ static int m_end(void *ctx)
 	return 0;
 }
 
+/* --limit N: how many wishes to match */
+static int set_limit(const struct cli_cmd *cmd, const struct cli_field *f,
+		     const char *value, void *member)
+{
+	if (cli_parse_uint(value, 1, ACTION_MATCH_MAX_WISHES, member))
+		return cli_usage(cmd,
+				 "--limit must be a number of wishes from 1 to "
+				 "%d, not '%s'",
+				 ACTION_MATCH_MAX_WISHES, value);
+	return CLI_OK;
+}
+
 int cli_match(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "limit", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("limit", 0, set_limit, NULL),
 	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1, NULL };
 	struct crdt_match_out out = { m_wish, m_item, m_vol, m_end, NULL };
 	struct match_ctx m;
-	const char *arg = NULL;
+	struct cli_args args;
 	uint64_t limit = ACTION_MATCH_DEFAULT_WISHES;
-	int ch, rc;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg) {
-			arg = optarg;
-		} else if (ch == 'n') {
-			if (cli_parse_uint(optarg, 1, ACTION_MATCH_MAX_WISHES,
-					   &limit))
-				return cli_usage(&match_cmd,
-						 "--limit must be a number of "
-						 "wishes from 1 to %d, not '%s'",
-						 ACTION_MATCH_MAX_WISHES, optarg);
-		} else {
-			return cli_bad_option(&match_cmd, argv, ch);
-		}
-	}
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_fields_open(c, NULL, &t, argc, argv, &limit, &args,
+				 0);
+	if (status)
+		return status;
 	memset(&m, 0, sizeof m);
 	m.c = c;
 	out.ctx = &m;
 	if (!c->json)
 		cli_banner(c);
-	rc = action_needs_match(&c->a, arg, (int)limit, &out);
-	if (rc) {
+	if (action_needs_match(&c->a, args.pos[0], (int)limit, &out)) {
 		if (c->json && m.wishes)
 			printf("]\n");
 		return cli_fail_action(c);
@@ -451,21 +415,14 @@ int cli_match(struct cli *c, int argc, char **argv)
 
 /* ---- hours -------------------------------------------------------------- */
 
-struct hours_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int hours_row(void *ctx, const struct crdt_row *r)
 {
-	struct hours_ctx *h = ctx;
+	struct cli_rows *h = ctx;
 	char date[32], amount[32];
 	struct action_person who;
 
 	if (h->c->json) {
-		fputs(h->n++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&h->n, r);
 	}
 	if (!h->n++) {
 		cli_cell(_("DATE"), 10, "  ");
@@ -484,78 +441,64 @@ static int hours_row(void *ctx, const struct crdt_row *r)
 
 int cli_hours(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-	struct hours_ctx h = { c, 0 };
-	struct action_hours t;
-	const char *arg = NULL;
+	static const struct cli_fields t = { NULL, 0, 1, NULL };
+	struct cli_rows h = { c, { 0 }, 0 };
+	struct action_hours ledger;
+	struct cli_args args;
 	char sid[2 * CRDT_PK_LEN + 1];
-	int ch, rc;
+	int status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else
-			return cli_bad_option(&hours_cmd, argv, ch);
-	}
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
-	rc = action_hours_of(&c->a, arg, &t);
-	if (rc)
+	status = cli_fields_open(c, NULL, &t, argc, argv, NULL, &args,
+				 0);
+	if (status)
+		return status;
+	if (action_hours_of(&c->a, args.pos[0], &ledger))
 		return cli_fail_action(c);
 	if (c->json) {
-		printf("{\"member\":\"%s\",\"name\":", t.hex);
-		cli_json_str(stdout, t.name);
+		printf("{\"member\":\"%s\",\"name\":", ledger.hex);
+		cli_json_str(stdout, ledger.name);
 		printf(",\"earned\":%.2f,\"given\":%.2f,\"balance\":%.2f,"
 		       "\"ledger\":[",
-		       t.earned_q / 4.0, t.given_q / 4.0,
-		       (t.earned_q - t.given_q) / 4.0);
+		       ledger.earned_q / 4.0, ledger.given_q / 4.0,
+		       (ledger.earned_q - ledger.given_q) / 4.0);
 	} else {
-		member_sid(c, t.hex, sid, sizeof sid);
-		if (*t.name)
-			printf(_("time bank of %s (%s)\n\n"), cli_txt(t.name),
-			       sid);
+		member_sid(c, ledger.hex, sid, sizeof sid);
+		if (*ledger.name)
+			printf(_("time bank of %s (%s)\n\n"),
+			       cli_txt(ledger.name), sid);
 		else
 			printf(_("time bank of member %s (no name given)\n\n"),
 			       sid);
 	}
-	rc = action_hours_ledger(&c->a, &t, hours_row, &h);
+	err = action_hours_ledger(&c->a, &ledger, hours_row, &h);
 	if (c->json) {
 		printf("]}\n");
-	} else if (!rc) {
+	} else if (!err) {
 		if (!h.n)
 			printf("%s\n",
 			       _("no hours credited yet (hours count when the "
 				 "author of a wish confirms the help: 'kith "
 				 "wish confirm WISH --hours H')"));
 		printf(_("\nearned %.2f h, given %.2f h, balance %+.2f h\n"),
-		       t.earned_q / 4.0, t.given_q / 4.0,
-		       (t.earned_q - t.given_q) / 4.0);
+		       ledger.earned_q / 4.0, ledger.given_q / 4.0,
+		       (ledger.earned_q - ledger.given_q) / 4.0);
 	}
-	if (rc)
+	if (err)
 		return cli_fail_action(c);
 	return CLI_OK;
 }
 
 /* ---- loans due (for kith status) ---------------------------------------- */
 
-struct loans_ctx {
-	struct cli *c;
-	int n;
-};
-
 static int loan_row(void *ctx, const struct crdt_row *r)
 {
-	struct loans_ctx *l = ctx;
+	struct cli_rows *l = ctx;
 	int lent = !strcmp(cli_col_text(r, "role"), "lent");
 	char date[32];
 	struct action_person who;
 
 	if (l->c->json) {
-		fputs(l->n++ ? "," : "", stdout);
-		cli_json_row(stdout, r);
-		return 0;
+		return json_elem(&l->n, r);
 	}
 	if (!l->n++)
 		printf("%s\n", _("loans:     due within 3 days or overdue"));
@@ -576,17 +519,17 @@ static int loan_row(void *ctx, const struct crdt_row *r)
 
 int cli_loans_due(struct cli *c)
 {
-	struct loans_ctx l = { c, 0 };
-	int rc;
+	struct cli_rows l = { c, { 0 }, 0 };
+	int err;
 
 	if (c->json)
 		printf("[");
-	rc = action_loan_due(&c->a, loan_row, &l);
+	err = action_loan_due(&c->a, loan_row, &l);
 	if (c->json)
 		printf("]");
-	else if (!rc && !l.n)
+	else if (!err && !l.n)
 		printf("%s\n", _("loans:     none due within 3 days"));
-	if (rc)
+	if (err)
 		return cli_fail_action(c);
 	return CLI_OK;
 }

@@ -211,60 +211,80 @@ int cli_output_tmp(const char *path, char *tmp, size_t cap)
 
 int cli_output_place(const char *tmp, const char *path)
 {
-	int rc = 0, fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	int err = 0, fd = open(tmp, O_RDONLY | O_CLOEXEC);
 
 	/* what the temp file holds is on disk before its name is */
 	if (fd < 0 || fsync(fd))
-		rc = errno == ENOSPC ? KITH_EFULL : -errno;
+		err = errno == ENOSPC ? KITH_EFULL : -errno;
 	if (fd >= 0)
 		close(fd);
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc)
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err)
 		unlink(tmp);
-	return rc;
+	return err;
 }
 
-int cli_output_write(const char *path, const void *buf, size_t len)
+int cli_output_with(const char *path,
+		    int (*write_fn)(void *ctx, const char *tmp), void *ctx)
 {
 	char tmp[PEER_PATH_MAX];
-	const char *p = buf;
-	int fd, rc = cli_output_tmp(path, tmp, sizeof tmp);
+	int err = cli_output_tmp(path, tmp, sizeof tmp);
 
-	if (rc)
-		return rc;
-	fd = open(tmp, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
+	if (err)
+		return err;
+	err = write_fn(ctx, tmp);
+	if (err) {
 		unlink(tmp);
-		return rc;
+		return err;
 	}
-	while (!rc && len) {
+	return cli_output_place(tmp, path);
+}
+
+struct out_buf {
+	const char *p;
+	size_t len;
+};
+
+/* cli_output_with's writer of a buffer (struct out_buf). */
+static int write_buf(void *ctx, const char *tmp)
+{
+	const struct out_buf *b = ctx;
+	const char *p = b->p;
+	size_t len = b->len;
+	int err = 0, fd = open(tmp, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	while (!err && len) {
 		ssize_t n = write(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = errno == ENOSPC ? KITH_EFULL : -errno;
+			err = errno == ENOSPC ? KITH_EFULL : -errno;
 		} else if (n == 0) {
-			rc = KITH_EIO;
+			err = KITH_EIO;
 		} else {
 			p += n;
 			len -= (size_t)n;
 		}
 	}
-	if (close(fd) && !rc)
-		rc = errno == ENOSPC ? KITH_EFULL : -errno;
-	if (rc) {
-		unlink(tmp);
-		return rc;
-	}
-	return cli_output_place(tmp, path);
+	if (close(fd) && !err)
+		err = errno == ENOSPC ? KITH_EFULL : -errno;
+	return err;
 }
 
-const char *cli_output_strerror(int rc)
+int cli_output_write(const char *path, const void *buf, size_t len)
 {
-	if (rc > KITH_EBASE && rc < KITH_ELAST)
-		return _(kith_strerror(rc));
-	return rc < 0 && rc > -4095 ? cli_oserr(-rc) : _(kith_strerror(rc));
+	struct out_buf b = { buf, len };
+
+	return cli_output_with(path, write_buf, &b);
+}
+
+const char *cli_output_strerror(int err)
+{
+	if (err > KITH_EBASE && err < KITH_ELAST)
+		return _(kith_strerror(err));
+	return err < 0 && err > -4095 ? cli_oserr(-err) : _(kith_strerror(err));
 }

@@ -13,7 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -25,18 +25,9 @@
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "fields.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DESC_MAX 240 /* bytes of a description on paper */
-
-static void fmt_time(char *out, size_t cap, const char *fmt, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!localtime_r(&tt, &tm) || !strftime(out, cap, fmt, &tm))
-		snprintf(out, cap, "?");
-}
 
 /* ---- HTML ---------------------------------------------------------------- */
 
@@ -301,7 +292,7 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 	}
 	if (by && by->type == CRDT_COL_INT) {
 		/* TRANSLATORS: strftime format of a day on the notice sheet */
-		fmt_time(when, sizeof when, _("%A %-d %B"), by->i);
+		cli_format_time(when, sizeof when, _("%A %-d %B"), by->i);
 		fputs(" <b>", f);
 		tr(f, 0, _("Needed by %s."), when, NULL, NULL);
 		fputs("</b>", f);
@@ -371,7 +362,7 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 		    sh->s.emergency ? _("Not checked in") : _("No check-in yet"),
 		    "");
 	if (cli_col_int(r, "at_ms")) {
-		fmt_time(when, sizeof when, _("%-d %b %H:%M"),
+		cli_format_time(when, sizeof when, _("%-d %b %H:%M"),
 			 cli_col_int(r, "at_ms") / 1000);
 		put(f, " <span class=\"small\">", when, "");
 		/* someone else checked them in: say who */
@@ -396,7 +387,7 @@ static void emergency_banner(struct sheet *sh)
 	if (!sh->s.emergency)
 		return;
 	/* TRANSLATORS: strftime format of a day and time on the sheet */
-	fmt_time(when, sizeof when, _("%A %-d %B, %H:%M"),
+	cli_format_time(when, sizeof when, _("%A %-d %B, %H:%M"),
 		 sh->s.since_ms / 1000);
 	fputs("<div class=\"emergency\"><p class=\"what\">", sh->f);
 	tr(sh->f, 0, _("EMERGENCY: %s"),
@@ -498,11 +489,11 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	struct action *a = &sh->c->a;
 	FILE *f = sh->f;
 	char date[64], since[64];
-	int rc;
+	int err;
 
 	sh->building = cli_col_text(r, "building");
 	/* TRANSLATORS: strftime format of the sheet's date */
-	fmt_time(date, sizeof date, _("%A %-d %B %Y"), a->now);
+	cli_format_time(date, sizeof date, _("%A %-d %B %Y"), a->now);
 	put(f, "<section class=\"page\">\n<header><h1>",
 	    *sh->building ? sh->building : _("Whole neighbourhood"),
 	    "</h1>\n");
@@ -515,9 +506,9 @@ static int section_row(void *ctx, const struct crdt_row *r)
 
 	h2(f, _("Neighbours need help"));
 	sh->n = 0;
-	rc = action_sheet_wishes(a, sh->building, wish_row, sh);
-	if (rc)
-		return rc;
+	err = action_sheet_wishes(a, sh->building, wish_row, sh);
+	if (err)
+		return err;
 	if (sh->n)
 		fputs("</ol>\n", f);
 	else
@@ -525,9 +516,9 @@ static int section_row(void *ctx, const struct crdt_row *r)
 
 	h2(f, _("Offered by neighbours"));
 	sh->n = 0;
-	rc = action_sheet_items(a, sh->building, item_row, sh);
-	if (rc)
-		return rc;
+	err = action_sheet_items(a, sh->building, item_row, sh);
+	if (err)
+		return err;
 	if (sh->n)
 		fputs("</tbody></table>\n", f);
 	else
@@ -536,7 +527,7 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	h2(f, _("Check-in list"));
 	fputs("<p class=\"note\">", f);
 	if (sh->s.emergency) {
-		fmt_time(since, sizeof since, _("%A %-d %B, %H:%M"),
+		cli_format_time(since, sizeof since, _("%A %-d %B, %H:%M"),
 			 sh->s.since_ms / 1000);
 		tr(f, 0,
 		   _("Status since the emergency started (%s). Tick the box "
@@ -548,9 +539,9 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	}
 	fputs("</p>\n", f);
 	sh->n = 0;
-	rc = action_sheet_roll(a, sh->building, roll_row, sh);
-	if (rc)
-		return rc;
+	err = action_sheet_roll(a, sh->building, roll_row, sh);
+	if (err)
+		return err;
 	if (sh->n)
 		fputs("</tbody></table>\n", f);
 	else
@@ -564,7 +555,7 @@ static void sheet_head(struct sheet *sh)
 {
 	char date[32];
 
-	fmt_time(date, sizeof date, "%Y-%m-%d", sh->c->a.now);
+	cli_format_time(date, sizeof date, "%Y-%m-%d", sh->c->a.now);
 	/* TRANSLATORS: the language code of this translation (HTML lang) */
 	fprintf(sh->f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", _("en"));
 	fputs("<head>\n<meta "
@@ -581,17 +572,17 @@ static void sheet_head(struct sheet *sh)
 static int render(struct sheet *sh, const char *building)
 {
 	struct action *a = &sh->c->a;
-	int rc = action_sheet_begin(a, &sh->s);
+	int err = action_sheet_begin(a, &sh->s);
 
-	if (rc)
-		return rc;
+	if (err)
+		return err;
 	sh->community = *sh->s.community ? sh->s.community
 					 : _("Our neighbourhood");
 	sheet_head(sh);
-	rc = action_sheet_sections(a, &sh->s, building, section_row, sh);
+	err = action_sheet_sections(a, &sh->s, building, section_row, sh);
 	action_sheet_end(a, &sh->s);
 	fputs("</body>\n</html>\n", sh->f);
-	return rc;
+	return err;
 }
 
 /* Write buf to path (NULL: stdout): through a temp file, never over
@@ -600,7 +591,7 @@ static int write_out(struct cli *c, const char *path, const char *buf,
 		     size_t len)
 {
 	static const char magic[] = "<!DOCTYPE html>";
-	int rc;
+	int err;
 
 	if (!path) {
 		fwrite(buf, 1, len, stdout);
@@ -608,46 +599,38 @@ static int write_out(struct cli *c, const char *path, const char *buf,
 	}
 	if (cli_output_check(c, path, magic, sizeof magic - 1))
 		return CLI_FAIL;
-	rc = cli_output_write(path, buf, len);
-	if (rc)
+	err = cli_output_write(path, buf, len);
+	if (err)
 		return cli_fail("cannot write '%s': %s", path,
-				cli_output_strerror(rc));
+				cli_output_strerror(err));
 	return CLI_OK;
 }
 
+/* kith print [--building B] [--out FILE.html] */
+struct print_opts {
+	const char *building, *out;
+};
+
 int cli_print(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "building", required_argument, NULL, 'b' },
-		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("building", offsetof(struct print_opts, building),
+			cli_field_nonempty, N_("--building cannot be empty")),
+		CLI_OPT("out", offsetof(struct print_opts, out),
+			cli_field_nonempty, N_("--out needs a file name")),
 	};
-	static const struct cli_cmd cmd = {
-		"print", cli_print, "print [--building B] [--out FILE.html]",
-		N_("a notice sheet to print, one page per building"), 0
-	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0, NULL };
+	struct print_opts o = { NULL, NULL };
+	struct cli_args args;
 	struct sheet sh;
-	const char *building = NULL, *out = NULL;
 	char *buf = NULL;
 	size_t len = 0;
-	int ch, rc;
+	int status, err;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 'b' && *optarg)
-			building = optarg;
-		else if (ch == 'b')
-			return cli_usage(&cmd, "--building cannot be empty");
-		else if (ch == 'o' && *optarg)
-			out = optarg;
-		else if (ch == 'o')
-			return cli_usage(&cmd, "--out needs a file name");
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_fields_open(c, NULL, &t, argc, argv, &o, &args,
+				 0);
+	if (status)
+		return status;
 	memset(&sh, 0, sizeof sh);
 	sh.c = c;
 	/* the whole sheet in memory first: a failure leaves no half file
@@ -655,19 +638,19 @@ int cli_print(struct cli *c, int argc, char **argv)
 	sh.f = open_memstream(&buf, &len);
 	if (!sh.f)
 		return cli_fail("cannot print: %s", cli_oserr(errno));
-	rc = render(&sh, building);
-	if (fclose(sh.f) && !rc)
-		rc = action_fail_rc(&c->a, KITH_ENOMEM, _("cannot print"));
-	if (rc)
-		rc = cli_fail_action(c);
+	err = render(&sh, o.building);
+	if (fclose(sh.f) && !err)
+		err = action_fail_rc(&c->a, KITH_ENOMEM, _("cannot print"));
+	if (err)
+		status = cli_fail_action(c);
 	else
-		rc = write_out(c, out, buf, len);
+		status = write_out(c, o.out, buf, len);
 	free(buf);
-	if (rc || !out)
-		return rc;
+	if (status || !o.out)
+		return status;
 	if (c->json) {
 		fputs("{\"path\":", stdout);
-		cli_json_str(stdout, out);
+		cli_json_str(stdout, o.out);
 		printf(",\"sections\":%d}\n", sh.s.sections);
 	} else {
 		fprintf(stderr,
@@ -678,7 +661,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 				 "print it on A4 paper and hang it where "
 				 "neighbours pass\n",
 				 (unsigned long)sh.s.sections),
-			out, sh.s.sections);
+			o.out, sh.s.sections);
 	}
 	return CLI_OK;
 }

@@ -5,7 +5,7 @@
  * values, only the messages around them in the reader's language.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +13,7 @@
 #include "action/sheet.h"
 #include "cli.h"
 #include "crdt/err.h"
+#include "fields.h"
 
 /* ---- CSV (RFC 4180) ------------------------------------------------------- */
 
@@ -106,81 +107,78 @@ static int csv_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
-/* One table, rendered in memory (buf, len: free buf), rows counted. */
+/* One table, rendered in memory (buf, len: free buf), rows counted; 0 or
+ * a KITH_E* code. */
 static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
 		      size_t *len, long *rows)
 {
 	struct csv w = { NULL, 0 };
-	int rc;
+	int err;
 
 	*buf = NULL;
 	w.f = open_memstream(buf, len);
 	if (!w.f)
 		return KITH_ENOMEM;
-	rc = action_report_table(&c->a, t, csv_header, csv_row, &w);
-	if (fclose(w.f) && !rc)
-		rc = KITH_ENOMEM;
+	err = action_report_table(&c->a, t, csv_header, csv_row, &w);
+	if (fclose(w.f) && !err)
+		err = KITH_ENOMEM;
 	*rows = w.rows;
-	return rc;
+	return err;
 }
 
 /* Every table in memory first, every path checked, then the files
- * written, each through a temp file (0600: they hold personal data). */
+ * written, each through a temp file (0600: they hold personal data).
+ * Returns the exit status, message printed. */
 static int csv_write_all(struct cli *c,
 			 char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX],
 			 long *rows)
 {
 	char *buf[CRDT_REPORT_NTABLES] = { NULL };
 	size_t len[CRDT_REPORT_NTABLES];
-	int i, rc = 0;
+	int i, err = 0, status = CLI_OK;
 
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
-				&rows[i]);
-	if (rc)
-		rc = cli_fail_action(c);
-	/* an earlier report is known by its header line */
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++)
-		rc = cli_output_check(c, path[i], buf[i],
-				      strcspn(buf[i], "\n") + 1);
-	for (i = 0; !rc && i < CRDT_REPORT_NTABLES; i++) {
-		rc = cli_output_write(path[i], buf[i], len[i]);
-		if (rc)
-			rc = cli_fail("cannot write '%s': %s", path[i],
-				      cli_output_strerror(rc));
+	for (i = 0; !err && i < CRDT_REPORT_NTABLES; i++)
+		err = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
+				 &rows[i]);
+	if (err) {
+		status = cli_fail_action(c);
+		goto out;
 	}
+	/* an earlier report is known by its header line */
+	for (i = 0; !status && i < CRDT_REPORT_NTABLES; i++)
+		status = cli_output_check(c, path[i], buf[i],
+					  strcspn(buf[i], "\n") + 1);
+	for (i = 0; !status && i < CRDT_REPORT_NTABLES; i++) {
+		err = cli_output_write(path[i], buf[i], len[i]);
+		if (err)
+			status = cli_fail("cannot write '%s': %s", path[i],
+					  cli_output_strerror(err));
+	}
+out:
 	for (i = 0; i < CRDT_REPORT_NTABLES; i++)
 		free(buf[i]);
-	return rc;
+	return status;
 }
 
 int cli_report(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "csv", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("csv", 0, cli_field_nonempty,
+			N_("--csv needs a directory")),
 	};
-	static const struct cli_cmd cmd = {
-		"report", cli_report, "report --csv DIR",
-		N_("CSV files of items, wishes, claims, check-ins, hours"), 0
-	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0, NULL };
 	char path[CRDT_REPORT_NTABLES][PEER_PATH_MAX];
 	long rows[CRDT_REPORT_NTABLES];
 	const char *dir = NULL;
+	struct cli_args args;
 	struct stat st;
-	int ch, rc, i;
+	int status, err, i;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 'c' && *optarg)
-			dir = optarg;
-		else if (ch == 'c')
-			return cli_usage(&cmd, "--csv needs a directory");
-		else
-			return cli_bad_option(&cmd, argv, ch);
-	}
+	status = cli_fields_parse(NULL, &t, argc, argv, &dir, &args);
+	if (status)
+		return status;
 	if (!dir)
-		return cli_usage(&cmd, "--csv DIR is required");
+		return cli_usage(NULL, "--csv DIR is required");
 	for (i = 0; i < CRDT_REPORT_NTABLES; i++) {
 		int n = snprintf(path[i], sizeof path[i], "%s/%s.csv", dir,
 				 crdt_report_tables[i]);
@@ -189,24 +187,23 @@ int cli_report(struct cli *c, int argc, char **argv)
 			return cli_fail("cannot write '%s': path is too long",
 					dir);
 	}
-	rc = cli_open(c, 0);
-	if (rc)
-		return rc;
-	rc = peer_home_ensure(dir);
-	if (rc)
+	status = cli_open(c, 0);
+	if (status)
+		return status;
+	err = peer_home_ensure(dir);
+	if (err)
 		return cli_fail("cannot write '%s': %s", dir,
-				cli_output_strerror(rc));
+				cli_output_strerror(err));
 	if (stat(dir, &st))
 		return cli_fail("cannot write '%s': %s", dir, cli_oserr(errno));
 	if (!S_ISDIR(st.st_mode))
 		return cli_fail("cannot write '%s': %s", dir, cli_oserr(ENOTDIR));
-	rc = action_report_begin(&c->a);
-	if (rc)
+	if (action_report_begin(&c->a))
 		return cli_fail_action(c);
-	rc = csv_write_all(c, path, rows);
+	status = csv_write_all(c, path, rows);
 	action_report_end(&c->a);
-	if (rc)
-		return rc;
+	if (status)
+		return status;
 	if (c->json) {
 		fputs("{\"dir\":", stdout);
 		cli_json_str(stdout, dir);

@@ -13,15 +13,22 @@
 #include "crdt/err.h"
 #include "crdt/schema.h"
 
+/* "kith: " and fmt, translated, with its arguments, as one line on
+ * stderr. */
+static void say_error(const char *fmt, va_list ap)
+{
+	fputs("kith: ", stderr);
+	vfprintf(stderr, _(fmt), ap);
+	fputc('\n', stderr);
+}
+
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kith: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, _(fmt), ap);
+	say_error(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_FAIL;
 }
 
@@ -40,11 +47,9 @@ int cli_usage(const struct cli_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kith: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, _(fmt), ap);
+	say_error(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (!cmd)
 		cmd = current;
 	/* exactly one synopsis line after the one "kith: " line */
@@ -135,9 +140,9 @@ int cli_usage_action(struct cli *c, const struct cli_cmd *cmd)
 	return CLI_USAGE;
 }
 
-int cli_refused(struct cli *c, const struct cli_cmd *cmd, int rc)
+int cli_refused(struct cli *c, const struct cli_cmd *cmd, int err)
 {
-	if (rc == KITH_EINVAL)
+	if (err == KITH_EINVAL)
 		return cli_usage_action(c, cmd);
 	return cli_fail_action(c);
 }
@@ -200,14 +205,8 @@ void cli_banner(struct cli *c)
 
 	if (c->json || !c->a.roles.emergency)
 		return;
-	{
-		time_t t = (time_t)(c->a.roles.since_ms / 1000);
-		struct tm tm;
-
-		if (!localtime_r(&t, &tm) ||
-		    !strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm))
-			snprintf(when, sizeof when, "?");
-	}
+	cli_format_time(when, sizeof when, "%Y-%m-%d %H:%M",
+			c->a.roles.since_ms / 1000);
 	if (c->a.roles.reason[0])
 		printf(_("*** EMERGENCY since %s: %s ***\n"), when,
 		       cli_txt(c->a.roles.reason));
@@ -336,13 +335,18 @@ int cli_parse_date(const char *s, int64_t *out)
 	return 0;
 }
 
-void cli_format_date(char *out, size_t cap, int64_t t)
+void cli_format_time(char *out, size_t cap, const char *fmt, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	if (!localtime_r(&tt, &tm) || !strftime(out, cap, "%Y-%m-%d", &tm))
+	if (!localtime_r(&tt, &tm) || !strftime(out, cap, fmt, &tm))
 		snprintf(out, cap, "?");
+}
+
+void cli_format_date(char *out, size_t cap, int64_t t)
+{
+	cli_format_time(out, cap, "%Y-%m-%d", t);
 }
 
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
@@ -354,4 +358,14 @@ int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 				 argv[argc < 2 ? 0 : argc - 1]);
 	*id = argv[1];
 	return 0;
+}
+
+int cli_id_open(struct cli *c, const struct cli_cmd *cmd, int argc,
+		char **argv, int need_identity, const char **id)
+{
+	int status = cli_one_id_arg(cmd, argc, argv, id);
+
+	if (!status)
+		status = cli_open(c, need_identity);
+	return status;
 }

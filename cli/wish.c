@@ -6,8 +6,7 @@
  * {"id":...} with --json), lists and records.  What happened and what to do
  * next goes to stderr, in text mode only.
  */
-#include <getopt.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,12 +16,8 @@
 #include "crdt/rules.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "fields.h"
 #include "private.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* option values: field ids moved clear of getopt's 1 for positionals */
-#define OPT_BASE 100
-#define OPT_PRIVATE_TO 200
 
 static int wish_add(struct cli *c, int argc, char **argv);
 static int wish_list(struct cli *c, int argc, char **argv);
@@ -42,35 +37,35 @@ static int wish_renew(struct cli *c, int argc, char **argv);
 	"[--needed-by DATE] [--location L] [--for NAME] [--description D] "   \
 	"[--private TEXT [--private-to MEMBER]...]"
 
-enum { C_ADD, C_LIST, C_SHOW, C_EDIT, C_WITHDRAW, C_CLAIM, C_UNCLAIM,
-       C_DELIVER, C_ACCEPT, C_CONFIRM, C_RENEW };
+enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_CLAIM,
+       CMD_UNCLAIM, CMD_DELIVER, CMD_ACCEPT, CMD_CONFIRM, CMD_RENEW };
 
 static const struct cli_cmd cmds[] = {
-	[C_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
+	[CMD_ADD] = { "add", wish_add, "wish add --title T " WISH_FLAGS,
 		    N_("ask neighbours for something; prints its id"), 0 },
-	[C_LIST] = { "list", wish_list,
+	[CMD_LIST] = { "list", wish_list,
 		     "wish list [--status S] [--urgency U] [--search Q] [--mine] "
 		     "[--all]",
 		     N_("list wishes, most urgent first, then oldest"), 0 },
-	[C_SHOW] = { "show", wish_show, "wish show ID",
+	[CMD_SHOW] = { "show", wish_show, "wish show ID",
 		     N_("show one wish with its offers"), 0 },
-	[C_EDIT] = { "edit", wish_edit, "wish edit ID [--title T] " WISH_FLAGS,
+	[CMD_EDIT] = { "edit", wish_edit, "wish edit ID [--title T] " WISH_FLAGS,
 		     N_("change your wish"), 0 },
-	[C_WITHDRAW] = { "withdraw", wish_withdraw, "wish withdraw ID",
+	[CMD_WITHDRAW] = { "withdraw", wish_withdraw, "wish withdraw ID",
 			 N_("take back your wish for good"), 0 },
-	[C_CLAIM] = { "claim", wish_claim, "wish claim ID [--qty N] [--note N]",
+	[CMD_CLAIM] = { "claim", wish_claim, "wish claim ID [--qty N] [--note N]",
 		      N_("offer to fulfil a wish; prints the offer id"), 0 },
-	[C_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim OFFER",
+	[CMD_UNCLAIM] = { "unclaim", wish_unclaim, "wish unclaim OFFER",
 			N_("take back your offer"), 0 },
-	[C_DELIVER] = { "deliver", wish_deliver, "wish deliver OFFER",
+	[CMD_DELIVER] = { "deliver", wish_deliver, "wish deliver OFFER",
 			N_("say that you have done what you offered"), 0 },
-	[C_ACCEPT] = { "accept", wish_accept, "wish accept OFFER|WISH",
+	[CMD_ACCEPT] = { "accept", wish_accept, "wish accept OFFER|WISH",
 		       N_("choose whose offer you take (your wish); a wish id "
 			  "takes its only offer"), 0 },
-	[C_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
+	[CMD_CONFIRM] = { "confirm", wish_confirm, "wish confirm ID [--hours H]",
 			N_("say your wish was fulfilled; credits the helper's "
 			"hours"), 0 },
-	[C_RENEW] = { "renew", wish_renew, "wish renew ID",
+	[CMD_RENEW] = { "renew", wish_renew, "wish renew ID",
 		      N_("keep your wish listed (wishes expire 30 days after their "
 		      "last change)"), 0 },
 };
@@ -80,124 +75,42 @@ int cli_wish(struct cli *c, int argc, char **argv)
 	return cli_dispatch(c, "wish", cmds, ARRAY_SIZE(cmds), argc, argv);
 }
 
-static const struct option wish_opts[] = {
-	{ "title", required_argument, NULL, OPT_BASE + F_WISH_TITLE },
-	{ "kind", required_argument, NULL, OPT_BASE + F_WISH_KIND },
-	{ "category", required_argument, NULL, OPT_BASE + F_WISH_CATEGORY },
-	{ "urgency", required_argument, NULL, OPT_BASE + F_WISH_URGENCY },
-	{ "qty", required_argument, NULL, OPT_BASE + F_WISH_QUANTITY },
-	{ "needed-by", required_argument, NULL, OPT_BASE + F_WISH_NEEDED_BY },
-	{ "location", required_argument, NULL, OPT_BASE + F_WISH_LOCATION },
-	{ "for", required_argument, NULL, OPT_BASE + F_WISH_FOR },
-	{ "description", required_argument, NULL, OPT_BASE + F_WISH_DESCRIPTION },
-	{ "private", required_argument, NULL, OPT_BASE + F_WISH_PRIVATE },
-	{ "private-to", required_argument, NULL, OPT_PRIVATE_TO },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Options of add and edit into w; *nset counts what was given. */
+/* Options of add and edit into w: 0 or an exit status.  *pos gets the
+ * positional argument (or NULL), *nset counts the options given. */
 static int parse_wish(const struct cli_cmd *cmd, int argc, char **argv,
 		      struct action_wish_fields *w, const char **pos, int *nset)
 {
-	int ch, k, rc;
-	int64_t v;
+	struct cli_args args;
+	int status;
 
-	*pos = NULL;
-	*nset = 0;
 	action_wish_fields_init(w);
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", wish_opts, NULL)) != -1) {
-		if (ch != 1 && ch != OPT_PRIVATE_TO)
-			(*nset)++;
-		switch (ch) {
-		case 1:
-			if (*pos)
-				return cli_usage(cmd, "unexpected argument '%s'",
-						 optarg);
-			*pos = optarg;
-			break;
-		case OPT_BASE + F_WISH_KIND:
-			k = crdt_enum_lookup(crdt_wish_kinds, CRDT_WISH_KINDS,
-					     optarg);
-			if (k < 0)
-				return cli_usage(cmd, "unknown kind '%s'", optarg);
-			w->kind = k;
-			break;
-		case OPT_BASE + F_WISH_URGENCY:
-			k = crdt_enum_lookup(crdt_urgencies, CRDT_URGENCIES,
-					     optarg);
-			if (k < 0)
-				return cli_usage(cmd, "unknown urgency '%s'",
-						 optarg);
-			w->urgency = k;
-			break;
-		case OPT_BASE + F_WISH_QUANTITY:
-			if (cli_parse_qty(optarg, &v))
-				return cli_usage(cmd,
-						 "--qty must be a whole number "
-						 "from 1, not '%s'",
-						 optarg);
-			w->quantity = v;
-			break;
-		case OPT_BASE + F_WISH_NEEDED_BY:
-			if (cli_parse_date(optarg, &v))
-				return cli_usage(cmd,
-						 "--needed-by needs a date like "
-						 "2026-12-31, not '%s'",
-						 optarg);
-			w->needed_by = v;
-			break;
-		case OPT_BASE + F_WISH_TITLE:
-			if (!*optarg)
-				return cli_usage(cmd, "--title cannot be empty");
-			w->title = optarg;
-			break;
-		case OPT_BASE + F_WISH_CATEGORY:
-			w->category = optarg;
-			break;
-		case OPT_BASE + F_WISH_LOCATION:
-			w->location = optarg;
-			break;
-		case OPT_BASE + F_WISH_FOR:
-			w->for_name = optarg;
-			break;
-		case OPT_BASE + F_WISH_DESCRIPTION:
-			w->description = optarg;
-			break;
-		case OPT_BASE + F_WISH_PRIVATE:
-			w->priv.text = optarg; /* sealed by the action */
-			break;
-		case OPT_PRIVATE_TO:
-			rc = cli_private_add_to(cmd, &w->priv, optarg);
-			if (rc)
-				return rc;
-			break;
-		default:
-			return cli_bad_option(cmd, argv, ch);
-		}
-	}
+	status = cli_fields_parse(cmd, &cli_wish_fields, argc, argv, w, &args);
+	*pos = args.pos[0];
+	*nset = args.nopts;
+	if (status)
+		return status;
 	return cli_private_check(cmd, &w->priv);
 }
 
 static int wish_add(struct cli *c, int argc, char **argv)
 {
+	const struct cli_cmd *cmd = &cmds[CMD_ADD];
 	struct action_wish_fields w;
 	struct action_wish_result res;
 	const char *pos;
-	int rc, nset;
+	int status, nset;
 
-	rc = parse_wish(&cmds[C_ADD], argc, argv, &w, &pos, &nset);
-	if (rc)
-		return rc;
-	if (pos)
-		return cli_usage(&cmds[C_ADD], "unexpected argument '%s'", pos);
-	if (!w.title)
-		return cli_usage(&cmds[C_ADD], "--title is required");
-	if (w.priv.text && !*w.priv.text)
-		return cli_usage(&cmds[C_ADD], "--private cannot be empty");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	status = parse_wish(cmd, argc, argv, &w, &pos, &nset);
+	if (!status && pos)
+		status = cli_usage(cmd, "unexpected argument '%s'", pos);
+	if (!status && !w.title)
+		status = cli_usage(cmd, "--title is required");
+	if (!status && w.priv.text && !*w.priv.text)
+		status = cli_usage(cmd, "--private cannot be empty");
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
 	if (action_wish_add(&c->a, &w, &res))
 		return cli_fail_action(c);
 	cli_print_id(c, res.wish);
@@ -250,62 +163,36 @@ static int wish_text_row(void *ctx, const struct crdt_row *r)
 
 static int wish_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "urgency", required_argument, NULL, 'u' },
-		{ "search", required_argument, NULL, 'q' },
-		{ "mine", no_argument, NULL, 'm' },
-		{ "all", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
+#define QUERY(m) offsetof(struct action_wish_query, m)
+	static const struct cli_field opts[] = {
+		CLI_OPT_WORDS("status", QUERY(status), cli_field_word,
+			      N_("unknown status '%s' (open, claimed, contested, "
+				 "delivered, confirmed, withdrawn, expired)"),
+			      action_wish_statuses, ACTION_WISH_STATUSES),
+		CLI_OPT_WORDS("urgency", QUERY(urgency), cli_field_enum,
+			      N_("unknown urgency '%s'"), crdt_urgencies,
+			      CRDT_URGENCIES),
+		CLI_OPT("search", QUERY(search), cli_field_text, NULL),
+		CLI_OPT_FLAG("mine", QUERY(mine)),
+		CLI_OPT_FLAG("all", QUERY(all)),
 	};
+#undef QUERY
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
+					     CLI_OPTS_ONLY, NULL };
 	struct action_wish_query q = { .urgency = -1 };
 	struct list_ctx l = { c, { 0 }, 0, NULL };
-	int ch, rc;
+	struct cli_args args;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			if (crdt_enum_lookup(action_wish_statuses,
-					     ACTION_WISH_STATUSES, optarg) < 0)
-				return cli_usage(&cmds[C_LIST],
-						 "unknown status '%s' (open, "
-						 "claimed, contested, delivered, "
-						 "confirmed, withdrawn, expired)",
-						 optarg);
-			q.status = optarg;
-			break;
-		case 'u':
-			q.urgency = crdt_enum_lookup(crdt_urgencies,
-						     CRDT_URGENCIES, optarg);
-			if (q.urgency < 0)
-				return cli_usage(&cmds[C_LIST],
-						 "unknown urgency '%s'", optarg);
-			break;
-		case 'q':
-			q.search = optarg;
-			break;
-		case 'm':
-			q.mine = 1;
-			break;
-		case 'a':
-			q.all = 1;
-			break;
-		default:
-			return cli_bad_option(&cmds[C_LIST], argv, ch);
-		}
-	}
-	if (optind < argc)
-		return cli_usage(&cmds[C_LIST], "unexpected argument '%s'",
-				 argv[optind]);
-	rc = cli_open(c, q.mine);
-	if (rc)
-		return rc;
+	status = cli_fields_parse(&cmds[CMD_LIST], &t, argc, argv, &q, &args);
+	if (!status)
+		status = cli_open(c, q.mine);
+	if (status)
+		return status;
 	cli_banner(c);
-	rc = action_wish_list(&c->a, &q,
-			      c->json ? cli_json_list_row : wish_text_row,
-			      c->json ? (void *)&l.json : (void *)&l);
-	if (rc)
+	if (action_wish_list(&c->a, &q,
+			     c->json ? cli_json_list_row : wish_text_row,
+			     c->json ? (void *)&l.json : (void *)&l))
 		return cli_fail_action(c);
 	if (c->json)
 		printf(l.json.n ? "]\n" : "[]\n");
@@ -345,20 +232,22 @@ static int wish_show_json(struct list_ctx *l, const struct crdt_row *r)
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *m = open_memstream(&buf, &n);
+	int err = 0;
 
 	/* the row's object, with the private fields added inside */
 	if (!m)
 		return KITH_ENOMEM;
 	cli_json_row(m, r);
 	if (fclose(m) || n < 1) {
-		free(buf);
-		return KITH_ENOMEM;
+		err = KITH_ENOMEM;
+		goto out;
 	}
 	fwrite(buf, 1, n - 1, stdout);
-	free(buf);
 	cli_private_json(stdout, l->priv);
 	printf("}\n");
-	return 0;
+out:
+	free(buf);
+	return err;
 }
 
 static int wish_show_row(void *ctx, const struct crdt_row *r)
@@ -404,18 +293,16 @@ static int wish_show(struct cli *c, int argc, char **argv)
 	struct action_private_view priv;
 	uint8_t id[CRDT_ID_LEN];
 	const char *arg = NULL;
-	int rc;
+	int status, err;
 
-	rc = cli_one_id_arg(&cmds[C_SHOW], argc, argv, &arg);
-	if (!rc)
-		rc = cli_open(c, 0);
-	if (rc)
-		return rc;
+	status = cli_id_open(c, &cmds[CMD_SHOW], argc, argv, 0, &arg);
+	if (status)
+		return status;
 	l.priv = &priv;
-	rc = action_wish_show(&c->a, arg, &priv, wish_show_row,
-			      c->json ? NULL : claim_text_row, &l, id);
+	err = action_wish_show(&c->a, arg, &priv, wish_show_row,
+			       c->json ? NULL : claim_text_row, &l, id);
 	action_private_view_wipe(&priv);
-	if (rc)
+	if (err)
 		return cli_fail_action(c);
 	if (!c->json && l.n == 0)
 		printf("%s\n", _("no offers of help yet"));
@@ -426,21 +313,21 @@ static int wish_show(struct cli *c, int argc, char **argv)
 
 static int wish_edit(struct cli *c, int argc, char **argv)
 {
+	const struct cli_cmd *cmd = &cmds[CMD_EDIT];
 	struct action_wish_fields w;
 	struct action_wish_result res;
 	const char *pos;
-	int rc, nset;
+	int status, nset;
 
-	rc = parse_wish(&cmds[C_EDIT], argc, argv, &w, &pos, &nset);
-	if (rc)
-		return rc;
-	if (!pos)
-		return cli_usage(&cmds[C_EDIT], "an id is required");
-	if (!nset)
-		return cli_usage(&cmds[C_EDIT], "nothing to change");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	status = parse_wish(cmd, argc, argv, &w, &pos, &nset);
+	if (!status && !pos)
+		status = cli_usage(cmd, "an id is required");
+	if (!status && !nset)
+		status = cli_usage(cmd, "nothing to change");
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
 	if (action_wish_edit(&c->a, pos, &w, &res))
 		return cli_fail_action(c);
 	cli_say(c, _("wish %s is changed; neighbours see the change when your "
@@ -449,27 +336,31 @@ static int wish_edit(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* One id argument, the identity open. */
-static int one_id(struct cli *c, int which, int argc, char **argv,
-		  const char **arg)
+/* A write on one wish or offer, the id the one argument: fn(id, res) with
+ * the identity open.  CLI_OK with res filled, or the exit status. */
+static int wish_do(struct cli *c, int which, int argc, char **argv,
+		   int (*fn)(struct action *a, const char *id,
+			     struct action_wish_result *out),
+		   struct action_wish_result *res)
 {
-	int rc = cli_one_id_arg(&cmds[which], argc, argv, arg);
+	const char *arg = NULL;
+	int status = cli_id_open(c, &cmds[which], argc, argv, 1, &arg);
 
-	if (!rc)
-		rc = cli_open(c, 1);
-	return rc;
+	if (status)
+		return status;
+	if (fn(&c->a, arg, res))
+		return cli_fail_action(c);
+	return CLI_OK;
 }
 
 static int wish_withdraw(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int rc = one_id(c, C_WITHDRAW, argc, argv, &arg);
+	int status = wish_do(c, CMD_WITHDRAW, argc, argv, action_wish_withdraw,
+			     &res);
 
-	if (rc)
-		return rc;
-	if (action_wish_withdraw(&c->a, arg, &res))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("wish %s is withdrawn for good; neighbours stop seeing it "
 		 "once your machines sync. To ask again, post a new wish with "
 		 "'kith wish add'."),
@@ -480,51 +371,44 @@ static int wish_withdraw(struct cli *c, int argc, char **argv)
 static int wish_renew(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int rc = one_id(c, C_RENEW, argc, argv, &arg);
+	int status = wish_do(c, CMD_RENEW, argc, argv, action_wish_renew,
+			     &res);
 
-	if (rc)
-		return rc;
-	if (action_wish_renew(&c->a, arg, &res))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("wish %s stays listed for another 30 days; if you still need "
 		 "help after that, renew it again with 'kith wish renew %s'."),
 	    res.wish_short, res.wish_short);
 	return CLI_OK;
 }
 
+/* kith wish claim ID [--qty N] [--note N] */
+struct claim_opts {
+	int64_t qty;
+	const char *note;
+};
+
 static int wish_claim(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "qty", required_argument, NULL, 'q' },
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("qty", offsetof(struct claim_opts, qty), cli_field_qty,
+			N_("--qty must be a whole number from 1, not '%s'")),
+		CLI_OPT("note", offsetof(struct claim_opts, note),
+			cli_field_text, NULL),
 	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
+	const struct cli_cmd *cmd = &cmds[CMD_CLAIM];
+	struct claim_opts o = { 1, NULL };
 	struct action_wish_result res;
-	const char *arg = NULL, *note = NULL;
-	int64_t qty = 1;
-	int ch, rc;
+	struct cli_args args;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else if (ch == 'n')
-			note = optarg;
-		else if (ch == 'q' && cli_parse_qty(optarg, &qty))
-			return cli_usage(&cmds[C_CLAIM],
-					 "--qty must be a whole number from 1, "
-					 "not '%s'",
-					 optarg);
-		else if (ch != 'q')
-			return cli_bad_option(&cmds[C_CLAIM], argv, ch);
-	}
-	if (!arg)
-		return cli_usage(&cmds[C_CLAIM], "an id is required");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
-	if (action_wish_claim(&c->a, arg, qty, note, &res))
+	status = cli_fields_open(c, cmd, &t, argc, argv, &o, &args,
+				 1);
+	if (status)
+		return status;
+	if (action_wish_claim(&c->a, args.pos[0], o.qty, o.note, &res))
 		return cli_fail_action(c);
 	cli_print_id(c, res.claim);
 	cli_say(c, _("your offer to help %s is saved (offer %s); they see it when "
@@ -537,13 +421,11 @@ static int wish_claim(struct cli *c, int argc, char **argv)
 static int wish_unclaim(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int rc = one_id(c, C_UNCLAIM, argc, argv, &arg);
+	int status = wish_do(c, CMD_UNCLAIM, argc, argv, action_wish_unclaim,
+			     &res);
 
-	if (rc)
-		return rc;
-	if (action_wish_unclaim(&c->a, arg, &res))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("your offer %s is taken back; %s sees this when your machines "
 		 "sync."),
 	    res.claim_short, cli_txt(res.name));
@@ -553,13 +435,11 @@ static int wish_unclaim(struct cli *c, int argc, char **argv)
 static int wish_deliver(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int rc = one_id(c, C_DELIVER, argc, argv, &arg);
+	int status = wish_do(c, CMD_DELIVER, argc, argv, action_wish_deliver,
+			     &res);
 
-	if (rc)
-		return rc;
-	if (action_wish_deliver(&c->a, arg, &res))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("your offer %s is marked as delivered; when your machines "
 		 "sync, %s can confirm that the wish was fulfilled."),
 	    res.claim_short, cli_txt(res.name));
@@ -569,13 +449,11 @@ static int wish_deliver(struct cli *c, int argc, char **argv)
 static int wish_accept(struct cli *c, int argc, char **argv)
 {
 	struct action_wish_result res;
-	const char *arg = NULL;
-	int rc = one_id(c, C_ACCEPT, argc, argv, &arg);
+	int status = wish_do(c, CMD_ACCEPT, argc, argv, action_wish_accept,
+			     &res);
 
-	if (rc)
-		return rc;
-	if (action_wish_accept(&c->a, arg, &res))
-		return cli_fail_action(c);
+	if (status)
+		return status;
 	cli_say(c, _("you accepted %s's offer on wish %s; when %s has helped, "
 		 "confirm with 'kith wish confirm %s --hours 1.5'."),
 	    cli_txt(res.name), res.wish_short, cli_txt(res.name),
@@ -654,42 +532,46 @@ static void say_confirmed(struct cli *c, const struct action_wish_result *r)
 				    n));
 }
 
+/* --hours H: a number of hours, as quarters */
+static int set_hours(const struct cli_cmd *cmd, const struct cli_field *f,
+		     const char *value, void *member)
+{
+	if (cli_parse_hours(value, member))
+		return cli_usage(cmd,
+				 "--hours must be a number of hours from 0 to "
+				 "%d, like 1.5, not '%s'",
+				 CRDT_MAX_HOURS, value);
+	return CLI_OK;
+}
+
 static int wish_confirm(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "hours", required_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct cli_field opts[] = {
+		CLI_OPT("hours", 0, set_hours, NULL),
 	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
+	const struct cli_cmd *cmd = &cmds[CMD_CONFIRM];
 	struct action_wish_result res;
-	const char *arg = NULL;
+	struct cli_args args;
+	const char *arg;
 	int64_t quarters = -1;
-	int ch, rc;
+	int status;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "-:", opts, NULL)) != -1) {
-		if (ch == 1 && !arg)
-			arg = optarg;
-		else if (ch == 'h' && cli_parse_hours(optarg, &quarters))
-			return cli_usage(&cmds[C_CONFIRM],
-					 "--hours must be a number of hours "
-					 "from 0 to %d, like 1.5, not '%s'",
-					 CRDT_MAX_HOURS, optarg);
-		else if (ch != 'h')
-			return cli_bad_option(&cmds[C_CONFIRM], argv, ch);
-	}
-	if (!arg)
-		return cli_usage(&cmds[C_CONFIRM], "an id is required");
-	rc = cli_open(c, 1);
-	if (rc)
-		return rc;
+	status = cli_fields_parse(cmd, &t, argc, argv, &quarters, &args);
+	arg = args.pos[0];
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
 	/* no --hours on a terminal: ask, before anything is written */
 	if (quarters < 0 && !c->json && isatty(STDIN_FILENO)) {
 		if (action_wish_confirm_check(&c->a, arg, quarters, &res))
 			return cli_fail_action(c);
 		if (res.other_found) {
-			rc = ask_hours(&res, &quarters);
-			if (rc)
-				return rc;
+			status = ask_hours(&res, &quarters);
+			if (status)
+				return status;
 		}
 	}
 	if (action_wish_confirm(&c->a, arg, quarters, &res))
