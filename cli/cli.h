@@ -4,9 +4,9 @@
  * One file per command group (identity.c, item.c, wish.c, replica.c),
  * dispatched from tables of {name, fn, usage, help} (main.c; a group's
  * subcommands by named index, cmds[CMD_ADD]); options parsed from tables
- * of fields (fields.h).  Conventions
- * (DESIGN s6): text for people, --json for scripts; errors are one line on
- * stderr starting "kith: "; exit 0 ok, 1 failure, 2 usage error.
+ * of fields (fields.h).  Conventions (docs/DESIGN.md s6): text for people,
+ * --json for scripts; errors are one line on stderr starting "kith: "; exit
+ * 0 ok, 1 failure, 2 usage error.
  *
  * Two kinds of numbers, never kept in one variable: an exit status
  * (CLI_OK, CLI_FAIL, CLI_USAGE; `status` in this folder), which the

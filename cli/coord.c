@@ -182,21 +182,13 @@ int cli_member(struct cli *c, int argc, char **argv)
 		opts, ARRAY_SIZE(opts), 2,
 		N_("verify or unverify, and a member, are required")
 	};
-	/* its usage errors name unverify too, which the command list
-	 * (main.c) leaves out */
-	static const struct cli_cmd cmd = {
-		"member", cli_member,
-		"member verify MEMBER --building B --unit U | "
-		"member unverify MEMBER",
-		NULL, 0
-	};
 	struct member_opts o = { NULL, NULL };
 	char was[ACTION_PERSON_MAX];
 	struct action_person who;
 	struct cli_args args;
 	int verify, status, err;
 
-	status = cli_fields_parse(&cmd, &t, argc, argv, &o, &args);
+	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
 	if (status)
 		return status;
 	if (!strcmp(args.pos[0], "verify"))
@@ -204,10 +196,10 @@ int cli_member(struct cli *c, int argc, char **argv)
 	else if (!strcmp(args.pos[0], "unverify"))
 		verify = 0;
 	else
-		return cli_usage(&cmd, "unknown member command '%s'",
+		return cli_usage(NULL, "unknown member command '%s'",
 				 args.pos[0]);
 	if (!verify && (o.building || o.unit))
-		return cli_usage(&cmd, "'member unverify' takes only a member");
+		return cli_usage(NULL, "'member unverify' takes only a member");
 	status = cli_open(c, 1);
 	if (status)
 		return status;
@@ -215,7 +207,7 @@ int cli_member(struct cli *c, int argc, char **argv)
 					   o.unit, &who)
 		     : action_coord_unverify(&c->a, args.pos[1], &who, was);
 	if (err)
-		return cli_refused(c, &cmd, err);
+		return cli_refused(c, NULL, err);
 	if (c->json)
 		return CLI_OK;
 	if (verify)

@@ -26,6 +26,8 @@
  *   - The caller initialises the struct; the parse only sets the members
  *     of the options given.  cmd NULL: usage errors show the synopsis of
  *     the command being run (cli_usage).
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_CLI_FIELDS_H
 #define KITH_CLI_FIELDS_H

@@ -10,8 +10,6 @@
 #include "cli.h"
 #include "crdt/crypto.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct cli_cmd commands[] = {
 	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S] "
 	  "[--available WHEN]",
@@ -24,10 +22,10 @@ static const struct cli_cmd commands[] = {
 	{ "community", cli_community,
 	  "community create NAME | invite | join [CODE | -]",
 	  N_("create, share or join a community"), 1 },
-	{ "item", cli_item, "item add|list|show|edit|withdraw|lend|return|request ...",
+	{ "item", cli_item, "item add|list|show|edit|withdraw|renew|lend|return|request ...",
 	  N_("things to lend or give, skills, rooms, resources"), 1 },
 	{ "wish", cli_wish,
-	  "wish add|list|show|edit|withdraw|claim|unclaim|deliver|accept|confirm ...",
+	  "wish add|list|show|edit|withdraw|renew|claim|unclaim|deliver|accept|confirm ...",
 	  N_("needs of neighbours, and help offered for them"), 1 },
 	{ "members", cli_members, "members", N_("list members with their time-bank hours"), 0 },
 	{ "digest", cli_digest, "digest",
@@ -39,16 +37,16 @@ static const struct cli_cmd commands[] = {
 	{ "import", cli_import, "import FILE", N_("apply an encrypted bundle"), 0 },
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
-	  "[--interval SECS] [-v]",
+	  "[--interval SECS] [-v|--verbose]",
 	  N_("run in the foreground: find neighbours and keep in sync"), 0 },
-	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v]",
+	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v|--verbose]",
 	  N_("sync once with a peer, both ways, then exit"), 0 },
 	{ "peers", cli_peers, "peers", N_("peers this node knows and synced with"), 0 },
 	{ "status", cli_status, "status",
 	  N_("this node, its replica, and whether the daemon runs"), 0 },
 	{ "roles", cli_roles, "roles", N_("who coordinates and who heads a building"),
 	  0 },
-	{ "member", cli_member, "member verify MEMBER --building B --unit U",
+	{ "member", cli_member, "member verify|unverify MEMBER [--building B --unit U]",
 	  N_("vouch for a member met in person (their hours count)"), 0 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
 	  N_("appoint or remove a coordinator or building-head (coordinators)"),
@@ -60,7 +58,7 @@ static const struct cli_cmd commands[] = {
 	{ "block", cli_block, "block MEMBER",
 	  N_("hide a member's posts from you, on this machine only"), 0 },
 	{ "unblock", cli_unblock, "unblock MEMBER", N_("undo 'kith block'"), 0 },
-	{ "emergency", cli_emergency, "emergency [start \"REASON\" | end]",
+	{ "emergency", cli_emergency, "emergency [start \"REASON\" | end | status]",
 	  N_("show, start or end emergency mode (coordinators)"), 0 },
 	{ "checkin", cli_checkin,
 	  "checkin safe|need-help [--for MEMBER_OR_NAME] [--note N]",
@@ -106,7 +104,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	const char *now;
 	uint64_t fixed_ms = 0;
-	int i, j, rc;
+	int i, j, status;
 
 	action_i18n_init();
 	if (crdt_crypto_init()) {
@@ -171,13 +169,13 @@ int main(int argc, char **argv)
 		fixed_ms = t * 1000;
 	}
 	action_init(&c.a, fixed_ms);
-	rc = cli_dispatch(&c, NULL, commands, ARRAY_SIZE(commands), argc - i + 1,
-			  argv + i - 1);
+	status = cli_dispatch(&c, NULL, commands, ARRAY_SIZE(commands),
+			      argc - i + 1, argv + i - 1);
 	cli_close(&c);
 	fflush(stdout);
 	if (ferror(stdout)) {
 		fprintf(stderr, _("kith: cannot write output\n"));
 		return 1;
 	}
-	return rc;
+	return status;
 }

@@ -2,6 +2,8 @@
  * private.h - the --private TEXT and --private-to MEMBER options of `wish
  * add`, `wish edit` and `profile`, and showing a private part (who reads
  * it and how it is sealed: action/private.h).
+ *
+ * Design: docs/DESIGN.md s6.
  */
 #ifndef KITH_CLI_PRIVATE_H
 #define KITH_CLI_PRIVATE_H

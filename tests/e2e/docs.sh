@@ -75,6 +75,13 @@ parse() {
 				continue
 			}
 			if (w == "-") continue
+			if (w ~ /^-.*\|/) {	# -v|--verbose: one option, two names
+				m = split(w, alt, "|")
+				for (j = 1; j <= m; j++)
+					if (alt[j] ~ /^--[a-z]/) print "opt " alt[j]
+				cur = ""
+				continue
+			}
 			if (w ~ /^--[a-z]/) { print "opt " w; cur = w; continue }
 			if (w ~ /^-[a-zA-Z]$/) { cur = ""; continue }
 			if (w ~ /[A-Z]/) {
