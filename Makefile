@@ -20,9 +20,10 @@ DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
 	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales \
 	scdoc man-db
-# What tests/pkg/deb.sh needs to build and check the Debian package:
+# What tests/pkg/ needs to build and check the Debian package and the
+# units (systemd-analyze):
 # `make deps-package`, or `make deps` when CI=true.
-PACKAGE_PKGS := debhelper dpkg-dev fakeroot lintian
+PACKAGE_PKGS := debhelper dpkg-dev fakeroot lintian systemd
 
 ifeq ($(V),1)
 Q :=
@@ -55,7 +56,10 @@ TEST_LIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 
 # Every C file of the tree (product, tests, bench, fuzz targets) is
 # compiled with these, whatever CFLAGS says.
-KITH_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+# WERROR= turns warnings back into warnings (the Debian build does: a newer
+# compiler's new warning must not stop a package from building).
+WERROR ?= -Werror
+KITH_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) \
 	-Wno-unused-parameter -fno-strict-aliasing -MMD -MP -I. $(PKG_CFLAGS)
 override CFLAGS += $(KITH_CFLAGS)
 LDLIBS += $(PKG_LIBS)
@@ -104,14 +108,23 @@ $(BUILD)/man/%: docs/%.scd
 		exit 1; }
 	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
 
+# $(call write_if_changed,FILE,TEXT): FILE holds TEXT, rewritten only when
+# TEXT changed, so what depends on it rebuilds then and only then.
+define write_if_changed
+	@mkdir -p $(dir $1)
+	$(Q)v='$2'; [ -f $1 ] && [ "$$(cat $1)" = "$$v" ] || echo "$$v" >$1
+endef
+
+# The catalogues' directory is compiled in: a new PREFIX or LOCALEDIR
+# recompiles action/i18n.c (`make && sudo make install PREFIX=/usr`).
+$(BUILD)/localedir: FORCE
+	$(call write_if_changed,$@,$(LOCALEDIR))
+$(BUILD)/action/i18n.o: $(BUILD)/localedir
 $(BUILD)/action/i18n.o: override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
 
-# The version header is rewritten only when the version changed, so a new
-# commit recompiles cli/version.c and relinks, and nothing else.
+# A new commit recompiles cli/version.c and relinks, and nothing else.
 $(BUILD)/kith_version.h: FORCE
-	@mkdir -p $(dir $@)
-	$(Q)v='#define KITH_VERSION "$(KITH_VERSION)"'; \
-	[ -f $@ ] && [ "$$(cat $@)" = "$$v" ] || echo "$$v" >$@
+	$(call write_if_changed,$@,#define KITH_VERSION "$(KITH_VERSION)")
 $(BUILD)/cli/version.o: $(BUILD)/kith_version.h
 $(BUILD)/cli/version.o: override CFLAGS += -I$(BUILD)
 

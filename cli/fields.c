@@ -81,7 +81,7 @@ int cli_fields_parse(const struct cli_cmd *cmd, const struct cli_fields *t,
 	if (status == CLI_OK && t->maxpos < 0 && optind < argc)
 		status = cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
 	if (status == CLI_OK && t->need && args->npos < t->maxpos)
-		status = cli_usage(cmd, t->need);
+		status = cli_usage(cmd, "%s", _(t->need));
 	return status;
 }
 

@@ -41,7 +41,11 @@ if [ -n "$desc" ]; then
 	hash=$(echo "$desc" | sed 's/^.*-g\([0-9a-f]*\)$/\1/')
 else
 	since=$(g log -1 --format=%H -- VERSION 2>/dev/null)
-	if [ -n "$since" ]; then
+	if [ "$(g rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then
+		# a shallow clone's oldest commit seems to add VERSION: the
+		# count would be the depth, not the commits since the release
+		n=
+	elif [ -n "$since" ]; then
 		n=$(g rev-list --count "$since..HEAD" 2>/dev/null)
 	else
 		# VERSION not committed yet: count nothing, still name the commit

@@ -137,6 +137,14 @@ check_match "postinst creates the user kith (systemd-sysusers)" "$POSTINST" \
 	'systemd-sysusers .*kith\.conf'
 check_nomatch "postinst starts no service" "$POSTINST" \
 	'deb-systemd-invoke (start|restart)'
+# an upgrade must not leave a building's daemon stopped: nothing stops it
+# before, postinst restarts it if it ran; a removal stops it
+check_match "postinst restarts a running service after an upgrade" \
+	"$POSTINST" 'deb-systemd-invoke try-restart .kith\.service'
+check_nomatch "preinst stops no service" \
+	"$(cat "$WORK/control/preinst" 2>/dev/null)" 'deb-systemd-invoke stop'
+check_match "prerm stops the service on remove" \
+	"$(cat "$WORK/control/prerm" 2>/dev/null)" 'deb-systemd-invoke stop kith\.service'
 # dh_installsystemd{,user} --no-enable: enable only what the admin had
 # enabled before (an upgrade), never on a first install
 check_eq "postinst enables units only where they were enabled before" \
