@@ -171,7 +171,7 @@ static int export_logs(struct export *e)
 	}
 	/* two passes: authors carrying urgent needs first, then the rest */
 	for (pass = 0; !rc && pass < 2; pass++) {
-		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		while (!rc && crdt_next(e->s, q, &rc)) {
 			const uint8_t *pk = sqlite3_column_blob(q, 1);
 
 			if ((crdt_vector_get(&urgent, pk) != 0) == (pass == 0))

@@ -189,6 +189,17 @@ int crdt_step_row(struct crdt_store *s, sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? KITH_ENOTFOUND : crdt_store_err(s, rc);
 }
 
+int crdt_next(struct crdt_store *s, sqlite3_stmt *q, int *rc)
+{
+	int step = sqlite3_step(q);
+
+	if (step == SQLITE_ROW)
+		return 1;
+	if (step != SQLITE_DONE)
+		*rc = crdt_store_err(s, step);
+	return 0;
+}
+
 int crdt_rows(struct crdt_store *s, sqlite3_stmt *q, crdt_row_fn fn, void *ctx)
 {
 	struct crdt_row row;

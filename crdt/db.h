@@ -163,6 +163,12 @@ int crdt_run(struct crdt_store *s, sqlite3_stmt *q);
  * and then calls crdt_reset, whatever this returned. */
 __attribute__((warn_unused_result)) int
 crdt_step_row(struct crdt_store *s, sqlite3_stmt *q);
+/* The next row of q, for loops over many: 1 while there is a row; 0 at
+ * the end, or on an error, which is stored in *rc as a KITH_E* code (so a
+ * failing step never passes for the end of the rows):
+ *	while (!rc && crdt_next(s, q, &rc)) { ...columns... }
+ * The caller resets q after the loop. */
+int crdt_next(struct crdt_store *s, sqlite3_stmt *q, int *rc);
 
 /*
  * Step q (bound, from a statement table) and hand each row to fn; resets

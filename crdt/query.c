@@ -468,7 +468,7 @@ int crdt_digest(struct crdt_store *s, char out[65])
 		}
 		crdt_hasher_update(&hs, r->table, strlen(r->table) + 1);
 		n = sqlite3_column_count(q);
-		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+		while (!rc && crdt_next(s, q, &rc)) {
 			crdt_buf_reset(&b);
 			for (i = 0; !rc && i < n; i++) {
 				int ty = sqlite3_column_type(q, i);

@@ -90,7 +90,7 @@ int crdt_runs_write_log(struct crdt_store *s, int64_t n, uint64_t from,
 		return KITH_EDB;
 	sqlite3_bind_int64(q, 1, CRDT_KEY(n, from));
 	sqlite3_bind_int64(q, 2, CRDT_KEY(n, to));
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+	while (!rc && crdt_next(s, q, &rc)) {
 		struct crdt_change c;
 		const uint8_t *p = sqlite3_column_blob(q, 0);
 		size_t len = (size_t)sqlite3_column_bytes(q, 0);
@@ -136,7 +136,7 @@ int crdt_runs_write_forks(struct crdt_store *s, struct crdt_sink *k,
 
 	if (!q)
 		return KITH_EDB;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+	while (!rc && crdt_next(s, q, &rc)) {
 		size_t len = (size_t)sqlite3_column_bytes(q, 0);
 
 		rc = wput(k, &op, 1);
