@@ -174,8 +174,8 @@ k a init --name a --building "Bench 1" >/dev/null 2>&1 || die "kith init failed"
 code=$(k a community create "Netbench" 2>/dev/null) || die "community create failed"
 for n in b c q1 q2 q3 q4 q5; do
 	k "$n" init --name "$n" --building "Bench 2" >/dev/null 2>&1 &&
-		k "$n" community join "$code" >/dev/null ||
-		die "cannot set up node $n"
+		k "$n" community join "$code" >/dev/null 2>"$WORK/join.err" ||
+		die "cannot set up node $n: $(cat "$WORK/join.err")"
 done
 nt "$WORK/mk.out" run 300 "$MKCHANGES" "$WORK/a" "$N" &&
 	[ "$(field rc "$(cat "$WORK/mk.out")")" = 0 ] ||
