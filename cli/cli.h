@@ -59,6 +59,7 @@ int cli_vector(struct cli *c, int argc, char **argv);
 int cli_export(struct cli *c, int argc, char **argv);
 int cli_import(struct cli *c, int argc, char **argv);
 int cli_daemon(struct cli *c, int argc, char **argv);
+int cli_web_open(struct cli *c, int argc, char **argv);
 int cli_sync(struct cli *c, int argc, char **argv);
 int cli_peers(struct cli *c, int argc, char **argv);
 int cli_status(struct cli *c, int argc, char **argv);

@@ -37,8 +37,10 @@ static const struct cli_cmd commands[] = {
 	{ "import", cli_import, "import FILE", N_("apply an encrypted bundle"), 0 },
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
-	  "[--interval SECS] [-v|--verbose]",
+	  "[--interval SECS] [--web ADDR:PORT | --no-web] [-v|--verbose]",
 	  N_("run in the foreground: find neighbours and keep in sync"), 0 },
+	{ "open", cli_web_open, "open [--print]",
+	  N_("log in to the web app: open (or print) a one-time link"), 0 },
 	{ "sync", cli_sync, "sync ADDR:PORT [--timeout SECS] [-v|--verbose]",
 	  N_("sync once with a peer, both ways, then exit"), 0 },
 	{ "peers", cli_peers, "peers", N_("peers this node knows and synced with"), 0 },

@@ -20,6 +20,7 @@
 #include "peer/daemon.h"
 #include "peer/sync.h"
 #include "peer/peers.h"
+#include "web_service.h"
 
 /* The options of daemon and sync take -v as well as --verbose, so they
  * run getopt themselves (cli/fields.h has long options only). */
@@ -32,15 +33,21 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		{ "no-mdns", no_argument, NULL, 'n' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "web", required_argument, NULL, 'w' },
+		{ "no-web", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct peer_daemon_cfg cfg;
 	struct peer_community com;
+	struct peer_service web_sv;
+	struct cli_web web;
 	const char *peers[64];
 	uint64_t v;
-	int ch, status, err;
+	int ch, status, err, no_web = 0;
 
 	memset(&cfg, 0, sizeof cfg);
+	memset(&web, 0, sizeof web);
+	memset(&web_sv, 0, sizeof web_sv);
 	cfg.mdns = 1;
 	cfg.interval_s = 60;
 	cfg.peers = peers;
@@ -71,12 +78,26 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		case 'v':
 			log_verbose++;
 			break;
+		case 'w':
+			web.cfg.listen = optarg;
+			web.explicit = 1;
+			break;
+		case 'W':
+			no_web = 1;
+			break;
 		default:
 			return cli_bad_option(NULL, argv, ch);
 		}
 	}
 	if (optind < argc)
 		return cli_usage(NULL, "unexpected argument '%s'", argv[optind]);
+	if (no_web && web.explicit)
+		return cli_usage(NULL, "--web and --no-web exclude each other");
+	if (web.explicit) {
+		status = cli_web_check(web.cfg.listen);
+		if (status)
+			return status;
+	}
 	status = cli_open(c, 1);
 	if (!status && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
 		status = cli_fail_action(c);
@@ -85,6 +106,11 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	cfg.home = c->a.home;
 	cfg.replica = &c->a.r;
 	cfg.community = com.key;
+	if (!no_web) {
+		cli_web_service(&web, &web_sv, c->a.home, &c->a);
+		cfg.services = &web_sv;
+		cfg.nservices = 1;
+	}
 	err = peer_daemon_run(&cfg);
 	peer_community_wipe(&com);
 	return err ? CLI_FAIL : CLI_OK;

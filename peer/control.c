@@ -31,19 +31,36 @@ static void ctl_written(uv_write_t *req, int status)
 	uv_close((uv_handle_t *)&c->pipe, ctl_closed);
 }
 
+/* A status line we can put in a JSON string as it is. */
+static int plain(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return 0;
+	return s != NULL;
+}
+
 static size_t status_json(const struct peer_control_status *st, char *out,
 			  size_t cap)
 {
 	char node[65];
 	size_t n;
-	int i;
+	int i, k;
 
 	crdt_hex(node, st->node, 32);
 	n = (size_t)snprintf(out, cap,
 			     "{\"pid\":%ld,\"node\":\"%s\",\"listen\":\"%s\","
-			     "\"mdns\":%s,\"handshaking\":%u,\"sessions\":[",
+			     "\"mdns\":%s,\"handshaking\":%u,\"services\":{",
 			     (long)getpid(), node, st->listen,
 			     st->mdns ? "true" : "false", st->handshaking);
+	for (i = k = 0; i < st->nservices && n < cap; i++)
+		if (plain(st->service_name[i]) && plain(st->service_status[i]))
+			n += (size_t)snprintf(out + n, cap - n, "%s\"%s\":\"%s\"",
+					      k++ ? "," : "",
+					      st->service_name[i],
+					      st->service_status[i]);
+	if (n < cap)
+		n += (size_t)snprintf(out + n, cap - n, "},\"sessions\":[");
 	for (i = 0; i < st->nsessions && n < cap; i++) {
 		struct net_session *s = st->sessions[i];
 		const struct net_session_stats *ss = net_session_stats(s);

@@ -6,8 +6,14 @@
  * of JSON and closes the connection:
  *
  *   {"pid":N,"node":"HEX64","listen":"ADDR:PORT","mdns":true|false,
- *    "handshaking":N,"sessions":[{"peer":"HEX64","addr":"ADDR:PORT",
+ *    "handshaking":N,"services":{"NAME":"STATUS",...},
+ *    "sessions":[{"peer":"HEX64","addr":"ADDR:PORT",
  *    "synced":true|false,"sent":N,"received":N},...]}\n
+ *
+ * "services" holds the status line of each service the daemon runs
+ * beside sync (peer/daemon.h: "web" and its URL); a service with nothing
+ * to say, or whose line holds a quote, a backslash or a control
+ * character, is left out.
  *
  * The line is at most PEER_CONTROL_MAX bytes (cut there, sessions last).
  * Every connection is also a knock: the daemon pushes to its sessions at
@@ -32,6 +38,7 @@
 #include "net/session.h"
 
 #define PEER_CONTROL_MAX 16384
+#define PEER_MAX_SERVICES 4
 
 /* What the status line says; filled by the owner on every connection. */
 struct peer_control_status {
@@ -41,6 +48,9 @@ struct peer_control_status {
 	unsigned handshaking;
 	struct net_session *const *sessions;
 	int nsessions;
+	int nservices;
+	const char *service_name[PEER_MAX_SERVICES];
+	const char *service_status[PEER_MAX_SERVICES]; /* NULL: left out */
 };
 
 struct peer_control {

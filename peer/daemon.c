@@ -77,6 +77,7 @@ struct peer_daemon {
 	int ntargets;
 	struct net_session_cb cb;
 	int lockfd;
+	int nservices; /* started, in cfg->services order */
 };
 
 static int64_t wall_s(void)
@@ -554,6 +555,7 @@ static void control_knock(void *data)
 static void control_status(void *data, struct peer_control_status *st)
 {
 	struct peer_daemon *d = data;
+	int i;
 
 	st->node = d->cfg->replica->id.pk;
 	st->listen = d->listen_addr;
@@ -561,6 +563,13 @@ static void control_status(void *data, struct peer_control_status *st)
 	st->handshaking = net_admit_count(&d->admit);
 	st->sessions = d->sessions;
 	st->nsessions = d->nsessions;
+	for (i = 0; i < d->nservices; i++) {
+		const struct peer_service *sv = &d->cfg->services[i];
+
+		st->service_name[i] = sv->name;
+		st->service_status[i] = sv->status ? sv->status(sv->ctx) : NULL;
+	}
+	st->nservices = d->nservices;
 }
 
 /* Close every session and every connection in the pool. */
@@ -605,9 +614,21 @@ static void mdns_stop(struct peer_daemon *d)
 
 static void ready(struct peer_daemon *d)
 {
-	int rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers known, "
-			     "%d in session",
-			     d->listen_addr, d->ntargets, d->nsessions);
+	char more[256] = "";
+	size_t n = 0;
+	int i, rc;
+
+	for (i = 0; i < d->nservices && n < sizeof more; i++) {
+		const struct peer_service *sv = &d->cfg->services[i];
+		const char *st = sv->status ? sv->status(sv->ctx) : NULL;
+
+		if (st)
+			n += (size_t)snprintf(more + n, sizeof more - n,
+					      ", %s on %s", sv->name, st);
+	}
+	rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers known, "
+			 "%d in session%s",
+			 d->listen_addr, d->ntargets, d->nsessions, more);
 
 	if (rc)
 		log_warnx("cannot tell systemd we are ready: %s",
@@ -636,6 +657,30 @@ static void stop(struct peer_daemon *d)
 		uv_close((uv_handle_t *)&d->targets[i].retry, NULL);
 	close_all(d);
 	mdns_stop(d);
+	while (d->nservices) {
+		const struct peer_service *sv = &d->cfg->services[--d->nservices];
+
+		sv->stop(sv->ctx);
+	}
+}
+
+/* Start the caller's services in order; 0, or the first one's error. */
+static int services_start(struct peer_daemon *d)
+{
+	const struct peer_daemon_cfg *cfg = d->cfg;
+	int rc;
+
+	if (cfg->nservices > PEER_MAX_SERVICES)
+		return KITH_EINVAL;
+	while (d->nservices < cfg->nservices) {
+		const struct peer_service *sv = &cfg->services[d->nservices];
+
+		rc = sv->start(sv->ctx, &d->loop);
+		if (rc)
+			return rc;
+		d->nservices++;
+	}
+	return 0;
 }
 
 /* SIGHUP (daemon.h says what it reloads and why). */
@@ -821,6 +866,11 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	signal_start(d, &d->sigint, SIGINT);
 	signal_start(d, &d->sigterm, SIGTERM);
 	signal_start(d, &d->sighup, SIGHUP);
+	rc = services_start(d);
+	if (rc) {
+		stop(d); /* what started is closed; the loop below finishes */
+		goto out;
+	}
 	dial_static(d);
 	if (cfg->mdns)
 		mdns_start(d);

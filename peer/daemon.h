@@ -57,12 +57,21 @@
  * The data directory holds control.sock (0600) and daemon.lock (flock: one
  * daemon per data directory).
  *
+ * Services: the daemon also runs, on its loop, the services its caller
+ * hands it (struct peer_service; cli/net.c hands it the web app of web/,
+ * which peer/ never includes).  They are started in order once the
+ * control socket is bound, before READY=1 (one that fails to start stops
+ * the daemon: its start says why), and stopped with everything else on
+ * SIGINT/SIGTERM, before the loop closes.  Each one's status line is in
+ * the control socket's answer (peer/control.h) and in STATUS=.
+ *
  * Design: docs/DESIGN.md s4.
  */
 #ifndef KITH_DAEMON_H
 #define KITH_DAEMON_H
 
 #include <stdint.h>
+#include <uv.h>
 
 #include "addr.h"
 #include "crdt/replica.h"
@@ -77,6 +86,18 @@
 #define PEER_MAX_TARGETS 256
 #define PEER_POLL_MS 50
 
+/* A service run on the daemon's loop (see above). */
+struct peer_service {
+	const char *name; /* its key in the status line, e.g. "web" */
+	/* 0, or an error (it has said why, and holds no handle) */
+	int (*start)(void *ctx, uv_loop_t *loop);
+	/* close every handle it has; the loop finishes the closes */
+	void (*stop)(void *ctx);
+	/* one line (no quotes), e.g. its URL; NULL: nothing to say */
+	const char *(*status)(void *ctx);
+	void *ctx;
+};
+
 struct peer_daemon_cfg {
 	const char *home;
 	struct crdt_replica *replica; /* with identity */
@@ -87,6 +108,8 @@ struct peer_daemon_cfg {
 	int npeers;
 	int mdns;
 	unsigned interval_s; /* max redial backoff */
+	const struct peer_service *services; /* at most PEER_MAX_SERVICES */
+	int nservices;
 };
 
 /* Run until SIGINT/SIGTERM.  0 on a clean stop. */

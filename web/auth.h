@@ -1,0 +1,88 @@
+/*
+ * auth.h - who may use the web app: the one-time login token, the
+ * sessions, and the CSRF token of each session.
+ *
+ * Login (Syncthing's GUI is the floor): `kith open` calls web_auth_issue,
+ * which writes DIR/web-login (WEB_LOGIN_FILE in the data directory, mode
+ * 0600 through a temp file and rename) holding one line
+ *
+ *   TOKEN CREATED\n        TOKEN: 32 random bytes in hex (64 characters)
+ *                          CREATED: unix seconds
+ *
+ * and prints http://HOST:PORT/login?token=TOKEN.  The daemon's web server
+ * redeems it with web_auth_login: the file must be a regular file owned by
+ * this user that nobody else can write (else it is ignored), the token
+ * must match (constant-time comparison) and be at most WEB_LOGIN_TTL_S
+ * old (and not from the future).  A matching token is deleted before the
+ * session is made, so it works once; an expired one is deleted too.  A
+ * wrong token leaves the file alone (the right one still works).  A new
+ * `kith open` replaces the previous token: only the newest link works.
+ *
+ * Sessions live in the server's memory only (a restarted daemon forgets
+ * them): at most WEB_MAX_SESSIONS (a new login pushes out the session
+ * seen longest ago), each ending after WEB_SESSION_IDLE_S without a
+ * request.  A session has an id (the kith_session cookie) and a CSRF token
+ * (in every form; every POST must carry it as field "csrf"), both 32
+ * random bytes in hex, both compared in constant time.
+ *
+ * Ownership: struct web_auth is embedded in its owner (the server);
+ * web_auth_release wipes every session.  Time comes in as an argument
+ * (unix seconds), so tests choose it.
+ *
+ * Design: docs/DESIGN.md s6.
+ */
+#ifndef KITH_WEB_AUTH_H
+#define KITH_WEB_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEB_LOGIN_FILE "web-login"
+#define WEB_LOGIN_TTL_S 600
+#define WEB_TOKEN_HEX 64 /* 32 random bytes in hex */
+#define WEB_MAX_SESSIONS 32
+#define WEB_SESSION_IDLE_S (12 * 3600)
+#define WEB_COOKIE "kith_session"
+
+struct web_session {
+	int used;
+	char id[WEB_TOKEN_HEX + 1];
+	char csrf[WEB_TOKEN_HEX + 1];
+	int64_t seen; /* unix seconds of its last request */
+};
+
+struct web_auth {
+	char path[4096]; /* DIR/web-login */
+	struct web_session s[WEB_MAX_SESSIONS];
+};
+
+/* KITH_EINVAL when home is too long for a path. */
+__attribute__((warn_unused_result)) int
+web_auth_init(struct web_auth *a, const char *home);
+void web_auth_release(struct web_auth *a);
+
+/* Write a new login token for the data directory home (kith open); token
+ * gets its hex.  0 or a negative errno / KITH_E* code. */
+__attribute__((warn_unused_result)) int
+web_auth_issue(const char *home, int64_t now, char token[WEB_TOKEN_HEX + 1]);
+
+/* Redeem token (the login link's): 0 and *out a new session, or
+ * KITH_EDENIED (no token waiting, wrong, expired or already used; the
+ * person runs `kith open` again) or another error (the file could not be
+ * removed: refused too, or it would work twice). */
+__attribute__((warn_unused_result)) int
+web_auth_login(struct web_auth *a, const char *token, int64_t now,
+	       struct web_session **out);
+
+/* The live session whose id is cookie (NULL, malformed, unknown or idle
+ * too long: NULL); a live one is marked seen at now. */
+struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
+				     int64_t now);
+
+/* End a session (logout). */
+void web_auth_end(struct web_auth *a, struct web_session *s);
+
+/* 1 if csrf (a form's field, may be NULL) is the session's token. */
+int web_auth_csrf_ok(const struct web_session *s, const char *csrf);
+
+#endif

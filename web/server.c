@@ -1,0 +1,712 @@
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "action/i18n.h"
+#include "crdt/err.h"
+#include "crdt/log.h"
+#include "peer/addr.h"
+#include "server.h"
+
+#define NHOSTS 4
+#define FORM_TYPE "application/x-www-form-urlencoded"
+
+struct web_server {
+	uv_loop_t *loop;
+	uv_poll_t poll;
+	uv_timer_t timer;
+	int open; /* handles not closed yet */
+	struct MHD_Daemon *mhd;
+	struct web_server_cfg cfg;
+	struct web_auth auth;
+	char url[WEB_URL_MAX];
+	char hosts[NHOSTS][WEB_URL_MAX]; /* Host values that name us */
+};
+
+/* One request, from its URI to its completion. */
+struct req {
+	int started;
+	int too_big; /* the body passed WEB_BODY_MAX */
+	int query_too_long;
+	char *query; /* raw query string, NULL when none */
+	char *body;  /* WEB_BODY_MAX bytes once a body comes */
+	size_t len;
+};
+
+static int64_t clock_now(const struct web_server *s)
+{
+	return s->cfg.now ? s->cfg.now() : (int64_t)time(NULL);
+}
+
+/* ---- replies ------------------------------------------------------------ */
+
+int web_reply_bytes(struct web_reply *rp, unsigned status, const char *type,
+		    const void *body, size_t len)
+{
+	char *b = malloc(len ? len : 1);
+
+	if (!b)
+		return KITH_ENOMEM;
+	if (len)
+		memcpy(b, body, len);
+	web_reply_take(rp, status, type, b, len);
+	return 0;
+}
+
+int web_reply_text(struct web_reply *rp, unsigned status, const char *text)
+{
+	size_t n = strlen(text);
+	char *b = malloc(n + 2);
+
+	if (!b)
+		return KITH_ENOMEM;
+	memcpy(b, text, n);
+	b[n] = '\n';
+	b[n + 1] = 0;
+	web_reply_take(rp, status, "text/plain; charset=utf-8", b, n + 1);
+	return 0;
+}
+
+void web_reply_take(struct web_reply *rp, unsigned status, const char *type,
+		    char *body, size_t len)
+{
+	free(rp->body);
+	rp->status = status;
+	rp->type = type;
+	rp->body = body;
+	rp->len = len;
+}
+
+int web_reply_redirect(struct web_reply *rp, const char *path)
+{
+	const char *p;
+	int n;
+
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return KITH_EINVAL;
+	for (p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return KITH_EINVAL;
+	n = snprintf(rp->location, sizeof rp->location, "%s", path);
+	if (n < 0 || (size_t)n >= sizeof rp->location) {
+		rp->location[0] = 0;
+		return KITH_EINVAL;
+	}
+	free(rp->body);
+	rp->body = NULL;
+	rp->len = 0;
+	rp->status = MHD_HTTP_SEE_OTHER;
+	rp->type = "text/plain; charset=utf-8";
+	return 0;
+}
+
+static void reply_init(struct web_reply *rp)
+{
+	memset(rp, 0, sizeof *rp);
+	rp->status = MHD_HTTP_OK;
+	rp->type = "text/html; charset=utf-8";
+}
+
+/* Send rp with the headers every response carries. */
+static enum MHD_Result send_reply(struct MHD_Connection *conn,
+				  const struct web_reply *rp)
+{
+	static const char *const fixed[][2] = {
+		{ "Content-Security-Policy", WEB_CSP },
+		{ "X-Frame-Options", "DENY" },
+		{ "X-Content-Type-Options", "nosniff" },
+		{ "Referrer-Policy", "no-referrer" },
+		{ "Cache-Control", "no-store" },
+	};
+	struct MHD_Response *r;
+	enum MHD_Result ok = MHD_NO;
+	size_t i;
+
+	r = MHD_create_response_from_buffer(rp->len, rp->body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (MHD_add_response_header(r, fixed[i][0], fixed[i][1]) != MHD_YES)
+			goto out;
+	if (MHD_add_response_header(r, "Content-Type", rp->type) != MHD_YES)
+		goto out;
+	if (rp->location[0] &&
+	    MHD_add_response_header(r, "Location", rp->location) != MHD_YES)
+		goto out;
+	if (rp->cookie[0] &&
+	    MHD_add_response_header(r, "Set-Cookie", rp->cookie) != MHD_YES)
+		goto out;
+	ok = MHD_queue_response(conn, rp->status, r);
+out:
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/* A plain answer (errors): status and one line. */
+static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
+				 const char *text)
+{
+	struct web_reply rp;
+	enum MHD_Result ok;
+
+	reply_init(&rp);
+	if (web_reply_text(&rp, status, text))
+		return MHD_NO;
+	ok = send_reply(conn, &rp);
+	free(rp.body);
+	return ok;
+}
+
+/* ---- built-in routes ---------------------------------------------------- */
+
+static const char *not_logged_in(void)
+{
+	return _("You are not logged in. On this computer, run 'kith open' "
+		 "and open the link it prints (each link works once, for 10 "
+		 "minutes).");
+}
+
+static int route_healthz(struct web_request *rq, struct web_reply *rp)
+{
+	(void)rq;
+	return web_reply_bytes(rp, MHD_HTTP_OK, "text/plain; charset=utf-8",
+			       "ok\n", 3);
+}
+
+static int route_login(struct web_request *rq, struct web_reply *rp)
+{
+	const char *token = web_form_get(rq->query, "token");
+	struct web_session *s;
+	int rc;
+
+	if (!token && rq->session)
+		return web_reply_redirect(rp, "/");
+	if (!token)
+		return web_reply_text(rp, MHD_HTTP_FORBIDDEN, not_logged_in());
+	rc = web_auth_login(&rq->srv->auth, token, rq->now, &s);
+	if (rc == KITH_EDENIED)
+		return web_reply_text(rp, MHD_HTTP_FORBIDDEN,
+				      _("This login link is not valid: it is "
+					"wrong, used already, or older than "
+					"10 minutes. On this computer, run "
+					"'kith open' again."));
+	if (rc) {
+		log_warnx("web login refused: %s", kith_strerror(rc));
+		return rc;
+	}
+	rc = web_reply_redirect(rp, "/");
+	if (rc)
+		return rc;
+	snprintf(rp->cookie, sizeof rp->cookie,
+		 "%s=%s; HttpOnly; SameSite=Strict; Path=/", WEB_COOKIE, s->id);
+	log_info("web: a new session (logged in with a one-time link)");
+	return 0;
+}
+
+static int route_logout(struct web_request *rq, struct web_reply *rp)
+{
+	int rc = web_reply_redirect(rp, "/login");
+
+	if (rc)
+		return rc;
+	web_auth_end(&rq->srv->auth, rq->session);
+	rq->session = NULL;
+	snprintf(rp->cookie, sizeof rp->cookie,
+		 "%s=; Max-Age=0; HttpOnly; SameSite=Strict; Path=/",
+		 WEB_COOKIE);
+	return 0;
+}
+
+static const struct web_route builtin[] = {
+	{ "GET", "/healthz", route_healthz, 0 },
+	{ "GET", "/login", route_login, 0 },
+	{ "POST", "/logout", route_logout, 1 },
+};
+
+/* The route for method and path; *path_known: some route has the path. */
+static const struct web_route *find_route(const struct web_server *s,
+					  const char *method, const char *path,
+					  int *path_known)
+{
+	const struct web_route *r;
+	size_t i, n = sizeof builtin / sizeof builtin[0];
+
+	*path_known = 0;
+	for (i = 0; i < n + s->cfg.nroutes; i++) {
+		r = i < n ? &builtin[i] : &s->cfg.routes[i - n];
+		if (strcmp(r->path, path))
+			continue;
+		*path_known = 1;
+		if (!strcmp(r->method, method))
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+static int host_ok(const struct web_server *s, struct MHD_Connection *conn)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_HOST);
+	int i;
+
+	if (!h)
+		return 0;
+	for (i = 0; i < NHOSTS; i++)
+		if (!strcasecmp(h, s->hosts[i]))
+			return 1;
+	return 0;
+}
+
+static int form_type_ok(struct MHD_Connection *conn)
+{
+	const char *t = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen(FORM_TYPE);
+
+	return t && !strncasecmp(t, FORM_TYPE, n) &&
+	       (t[n] == 0 || t[n] == ';' || t[n] == ' ');
+}
+
+/* Content-Length, when given, over the cap. */
+static int declared_too_big(struct MHD_Connection *conn)
+{
+	const char *cl = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long n;
+	char *end;
+
+	if (!cl)
+		return 0;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno || *end || n > WEB_BODY_MAX;
+}
+
+/* The checks of the request's head (server.h, 1 and 2): 0 to go on, else
+ * the status to answer. */
+static unsigned check_head(struct web_server *s, struct MHD_Connection *conn,
+			   const char *method, struct req *q)
+{
+	if (!host_ok(s, conn))
+		return MHD_HTTP_FORBIDDEN;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") &&
+	    strcmp(method, "POST"))
+		return MHD_HTTP_METHOD_NOT_ALLOWED;
+	if (q->query_too_long)
+		return MHD_HTTP_URI_TOO_LONG;
+	if (declared_too_big(conn))
+		return MHD_HTTP_CONTENT_TOO_LARGE;
+	if (!strcmp(method, "POST") && !form_type_ok(conn))
+		return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+	return 0;
+}
+
+static const char *status_text(unsigned status)
+{
+	switch (status) {
+	case MHD_HTTP_BAD_REQUEST:
+		return _("The request is malformed.");
+	case MHD_HTTP_FORBIDDEN:
+		return _("Forbidden.");
+	case MHD_HTTP_NOT_FOUND:
+		return _("There is no such page.");
+	case MHD_HTTP_METHOD_NOT_ALLOWED:
+		return _("That method is not allowed here.");
+	case MHD_HTTP_CONTENT_TOO_LARGE:
+		return _("The request is too large.");
+	case MHD_HTTP_URI_TOO_LONG:
+		return _("The address is too long.");
+	case MHD_HTTP_UNSUPPORTED_MEDIA_TYPE:
+		return _("Only forms are accepted here.");
+	default:
+		return _("Something went wrong on this computer; see the "
+			 "daemon's log.");
+	}
+}
+
+/* Everything has arrived: decode, route, check, run the handler.  The
+ * reply goes out here, whatever happens. */
+static enum MHD_Result dispatch(struct web_server *s,
+				struct MHD_Connection *conn, const char *url,
+				const char *method, struct req *q)
+{
+	struct web_form *query = NULL, *form = NULL;
+	const struct web_route *route;
+	struct web_request rq;
+	struct web_reply rp;
+	enum MHD_Result ok;
+	unsigned status = 0;
+	int known, rc;
+
+	reply_init(&rp);
+	memset(&rq, 0, sizeof rq);
+	rq.method = strcmp(method, "POST") ? "GET" : "POST";
+	query = malloc(sizeof *query);
+	form = malloc(sizeof *form);
+	if (!query || !form) {
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		goto out;
+	}
+	form->n = 0;
+	if (web_form_decode(query, q->query ? q->query : "",
+			    q->query ? strlen(q->query) : 0) ||
+	    (!strcmp(rq.method, "POST") &&
+	     web_form_decode(form, q->body ? q->body : "", q->len))) {
+		status = MHD_HTTP_BAD_REQUEST;
+		goto out;
+	}
+	route = find_route(s, rq.method, url, &known);
+	if (!route) {
+		status = known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
+		goto out;
+	}
+	rq.srv = s;
+	rq.app = s->cfg.app;
+	rq.path = url;
+	rq.query = query;
+	rq.form = form;
+	rq.now = clock_now(s);
+	rq.conn = conn;
+	rq.accept_language = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	rq.session = web_auth_session(
+		&s->auth,
+		MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, WEB_COOKIE),
+		rq.now);
+	if (route->needs_login && !rq.session) {
+		if (!strcmp(rq.method, "GET")) {
+			rc = web_reply_redirect(&rp, "/login");
+		} else {
+			rc = web_reply_text(&rp, MHD_HTTP_FORBIDDEN,
+					    not_logged_in());
+		}
+		if (rc)
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		goto out;
+	}
+	if (!strcmp(rq.method, "POST") &&
+	    !web_auth_csrf_ok(rq.session, web_form_get(form, "csrf"))) {
+		rc = web_reply_text(&rp, MHD_HTTP_FORBIDDEN,
+				    _("This form is out of date or did not "
+				      "come from kith. Go back, reload the "
+				      "page and send it again."));
+		if (rc)
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		goto out;
+	}
+	rc = route->fn(&rq, &rp);
+	if (rc) {
+		log_warnx("web: %s %s failed: %s", rq.method, url,
+			  kith_strerror(rc));
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+out:
+	free(query);
+	free(form);
+	if (status)
+		ok = send_text(conn, status, status_text(status));
+	else
+		ok = send_reply(conn, &rp);
+	free(rp.body);
+	return ok;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *data,
+				  size_t *size, void **con_cls)
+{
+	struct web_server *s = cls;
+	struct req *q = *con_cls;
+	unsigned status;
+
+	(void)version;
+	if (!q) /* the URI callback could not allocate it */
+		return send_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+				 status_text(MHD_HTTP_SERVICE_UNAVAILABLE));
+	if (!q->started) {
+		q->started = 1;
+		status = check_head(s, conn, method, q);
+		if (status) {
+			q->too_big = 1; /* ignore any body that still comes */
+			return send_text(conn, status, status_text(status));
+		}
+		return MHD_YES;
+	}
+	if (*size) {
+		if (!q->too_big && *size > WEB_BODY_MAX - q->len) {
+			q->too_big = 1;
+			free(q->body);
+			q->body = NULL;
+			/* answer now, and libmicrohttpd closes the connection
+			 * rather than read the rest; if it cannot, close */
+			status = MHD_HTTP_CONTENT_TOO_LARGE;
+			return send_text(conn, status, status_text(status));
+		}
+		if (!q->too_big) {
+			if (!q->body)
+				q->body = malloc(WEB_BODY_MAX);
+			if (!q->body)
+				return MHD_NO;
+			memcpy(q->body + q->len, data, *size);
+			q->len += *size;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->too_big) /* answered already */
+		return MHD_YES;
+	return dispatch(s, conn, url, method, q);
+}
+
+/* The whole URI, before libmicrohttpd splits it: keep the raw query for
+ * our own decoder.  The result is the request's context. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct req *q = calloc(1, sizeof *q);
+	const char *qs = strchr(uri, '?');
+	size_t n;
+
+	(void)cls;
+	(void)conn;
+	if (!q || !qs)
+		return q;
+	n = strlen(qs + 1);
+	if (n > WEB_FORM_MAX_BYTES) {
+		q->query_too_long = 1;
+		return q;
+	}
+	q->query = malloc(n + 1);
+	if (!q->query) {
+		free(q);
+		return NULL;
+	}
+	memcpy(q->query, qs + 1, n + 1);
+	return q;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct req *q = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!q)
+		return;
+	free(q->query);
+	free(q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[256];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = 0;
+	log_debug("web: %s", line);
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void on_timer(uv_timer_t *t);
+
+/* libmicrohttpd's next deadline on the timer (none: the timer waits). */
+static void arm(struct web_server *s)
+{
+	MHD_UNSIGNED_LONG_LONG ms;
+
+	if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
+		uv_timer_start(&s->timer, on_timer, ms, 0);
+	else
+		uv_timer_stop(&s->timer);
+}
+
+/* Whenever its epoll descriptor is readable or its deadline comes,
+ * libmicrohttpd runs (it never blocks), then says when next. */
+static void run(struct web_server *s)
+{
+	if (!s->mhd)
+		return;
+	if (MHD_run(s->mhd) != MHD_YES)
+		log_warnx("web: the HTTP server failed to run");
+	arm(s);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	run(t->data);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+	(void)status;
+	(void)events;
+	run(p->data);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct web_server *s = h->data;
+
+	if (--s->open)
+		return;
+	web_auth_release(&s->auth);
+	free(s);
+}
+
+int web_listen_parse(const char *str, struct sockaddr_storage *ss)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
+					      0, 0, 0, 0, 0xff, 0xff };
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
+	const uint8_t *b;
+
+	if (peer_parse_addr(str, ss, WEB_DEFAULT_PORT))
+		return KITH_EINVAL;
+	if (ss->ss_family == AF_INET)
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127 ? 0 : KITH_EDENIED;
+	if (ss->ss_family != AF_INET6)
+		return KITH_EINVAL;
+	b = v6->sin6_addr.s6_addr;
+	if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
+	    (!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127))
+		return 0;
+	return KITH_EDENIED;
+}
+
+/* Where we listen, as a URL and as the Host values that name us. */
+static void names(struct web_server *s, const struct sockaddr_storage *ss,
+		  int port)
+{
+	struct sockaddr_storage real = *ss;
+	char addr[64]; /* "[IPv6]:PORT" at most */
+
+	if (real.ss_family == AF_INET)
+		((struct sockaddr_in *)&real)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)&real)->sin6_port = htons((uint16_t)port);
+	peer_addr_str((const struct sockaddr *)&real, addr, sizeof addr);
+	snprintf(s->url, sizeof s->url, "http://%s", addr);
+	snprintf(s->hosts[0], sizeof s->hosts[0], "%s", addr);
+	snprintf(s->hosts[1], sizeof s->hosts[1], "127.0.0.1:%d", port);
+	snprintf(s->hosts[2], sizeof s->hosts[2], "localhost:%d", port);
+	snprintf(s->hosts[3], sizeof s->hosts[3], "[::1]:%d", port);
+}
+
+int web_server_start(struct web_server **out, uv_loop_t *loop,
+		     const struct web_server_cfg *cfg)
+{
+	const char *listen = cfg->listen ? cfg->listen : WEB_DEFAULT_LISTEN;
+	const union MHD_DaemonInfo *info;
+	struct sockaddr_storage ss;
+	struct web_server *s;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int rc, fd, port;
+
+	*out = NULL;
+	rc = web_listen_parse(listen, &ss);
+	if (rc) {
+		log_warnx("cannot serve the web app on '%s': %s", listen,
+			  rc == KITH_EDENIED ? "not a loopback address"
+					     : "not an address");
+		return rc;
+	}
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return KITH_ENOMEM;
+	s->loop = loop;
+	s->cfg = *cfg;
+	rc = web_auth_init(&s->auth, cfg->home);
+	if (rc)
+		goto out;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	errno = 0;
+	s->mhd = MHD_start_daemon(
+		flags, (uint16_t)peer_addr_port(&ss), NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_S,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_END);
+	if (!s->mhd) {
+		rc = errno ? -errno : KITH_EIO;
+		goto out;
+	}
+	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+	fd = info ? info->epoll_fd : -1;
+	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : 0;
+	if (fd < 0 || !port) {
+		rc = KITH_EIO;
+		goto out;
+	}
+	rc = uv_poll_init(loop, &s->poll, fd);
+	if (rc)
+		goto out;
+	s->poll.data = s;
+	s->open++;
+	uv_timer_init(loop, &s->timer);
+	s->timer.data = s;
+	s->open++;
+	rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+	if (rc)
+		goto out;
+	names(s, &ss, port);
+	arm(s);
+	log_warnx("web app on %s", s->url);
+	*out = s;
+out:
+	if (rc) {
+		log_warnx("cannot serve the web app on '%s': %s", listen,
+			  rc == KITH_EIO || rc == KITH_ENOMEM ? kith_strerror(rc)
+							       : uv_strerror(rc));
+		if (s->open) {
+			web_server_stop(s); /* frees s once the loop runs */
+		} else {
+			if (s->mhd)
+				MHD_stop_daemon(s->mhd);
+			web_auth_release(&s->auth);
+			free(s);
+		}
+	}
+	return rc;
+}
+
+void web_server_stop(struct web_server *s)
+{
+	if (!s || uv_is_closing((uv_handle_t *)&s->timer))
+		return;
+	/* out of libuv's epoll set before libmicrohttpd closes the fd */
+	uv_poll_stop(&s->poll);
+	uv_timer_stop(&s->timer);
+	if (s->mhd)
+		MHD_stop_daemon(s->mhd);
+	s->mhd = NULL;
+	uv_close((uv_handle_t *)&s->poll, on_closed);
+	uv_close((uv_handle_t *)&s->timer, on_closed);
+}
+
+const char *web_server_url(const struct web_server *s)
+{
+	return s->url;
+}

@@ -1,0 +1,172 @@
+/*
+ * server.h - the web app's HTTP server: GNU libmicrohttpd driven from the
+ * daemon's libuv loop, and what every request goes through before a page
+ * sees it.
+ *
+ * The loop: libmicrohttpd runs in its "external" mode with epoll and no
+ * thread of its own.  Its epoll descriptor (MHD_DAEMON_INFO_EPOLL_FD) is
+ * watched by a uv_poll_t and its next deadline (MHD_get_timeout) by a
+ * uv_timer_t; either one calls MHD_run, after which the timer is armed
+ * again.  Pages run on the loop thread, one request at a time.
+ *
+ * Where it listens: loopback only (127.0.0.0/8 or ::1) until per-person
+ * login exists; web_listen_parse refuses anything else.  The default is
+ * 127.0.0.1:WEB_DEFAULT_PORT.  At most WEB_MAX_CONNECTIONS connections,
+ * each closed after WEB_IDLE_S idle, each holding at most
+ * WEB_CONN_MEMORY bytes of request line and headers (libmicrohttpd
+ * answers larger ones itself).
+ *
+ * Every request, in this order:
+ *   1. Host must name this server: 127.0.0.1:PORT, localhost:PORT,
+ *      [::1]:PORT or the address it is bound to, with its port (letters
+ *      in any case); anything else, or none, is 403 (DNS rebinding);
+ *   2. methods GET, HEAD (as GET) and POST only (else 405); a POST body
+ *      must be application/x-www-form-urlencoded (else 415) and at most
+ *      WEB_BODY_MAX bytes (else 413: when Content-Length says so, before
+ *      any of it is read; when a chunked body grows past it, as soon as
+ *      it does, and the connection is closed).  The body is collected in
+ *      a buffer that never grows past WEB_BODY_MAX;
+ *   3. the query string and a POST body are decoded by web/form.h (a
+ *      malformed or oversized one is 400);
+ *   4. the route: its exact path, else 404 (a path with other methods
+ *      only: 405).  `/` has no route yet: it is 404 until the pages come;
+ *   5. the kith_session cookie names a session (web/auth.h) or nothing;
+ *      a route that needs login and has none: GET redirects (303) to
+ *      /login, which answers 403 with a line saying to run `kith open`;
+ *      a POST gets that 403 itself;
+ *   6. every POST carries field "csrf" equal to its session's CSRF token
+ *      (constant-time comparison; missing, repeated or wrong: 403);
+ *   7. the page's handler fills a struct web_reply.
+ * Every response this module makes carries Content-Security-Policy
+ * (WEB_CSP: no inline script or style, nothing from elsewhere, no
+ * framing), X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
+ * Referrer-Policy: no-referrer and Cache-Control: no-store.  (Errors that
+ * libmicrohttpd answers alone, before a request reaches us - a request
+ * line or headers too large, HTTP/1.1 without Host - are plain and carry
+ * no page.)
+ *
+ * Built-in routes:
+ *   GET  /healthz           200 "ok", no login;
+ *   GET  /login?token=T     a valid one-time token (web/auth.h) sets the
+ *                           cookie "kith_session=ID; HttpOnly;
+ *                           SameSite=Strict; Path=/" and redirects (303)
+ *                           to /; a missing, wrong, expired or used one is
+ *                           403 "run 'kith open' again";
+ *   POST /logout            ends the session (the cookie is cleared),
+ *                           303 to /login.
+ * Pages add theirs in web_server_cfg.routes (looked up after these).
+ *
+ * Ownership: web_server_start allocates the server; web_server_stop
+ * stops libmicrohttpd at once (open connections are closed) and closes
+ * the handles; the memory is freed in the last close callback, so the
+ * loop must run on after the stop.  A reply's body is the reply's (the
+ * server frees it); a request and everything it points at live for the
+ * handler's call only.
+ *
+ * Design: docs/DESIGN.md s6.
+ */
+#ifndef KITH_WEB_SERVER_H
+#define KITH_WEB_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include "auth.h"
+#include "form.h"
+
+#define WEB_DEFAULT_PORT 7474
+#define WEB_DEFAULT_LISTEN "127.0.0.1:7474"
+#define WEB_BODY_MAX WEB_FORM_MAX_BYTES /* 64 KiB */
+#define WEB_MAX_CONNECTIONS 64
+#define WEB_IDLE_S 30
+#define WEB_CONN_MEMORY (32 * 1024)
+#define WEB_LOCATION_MAX 512
+#define WEB_COOKIE_MAX 256
+#define WEB_URL_MAX 96
+
+#define WEB_CSP                                                               \
+	"default-src 'none'; script-src 'self'; style-src 'self'; "          \
+	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'"
+
+struct web_server;
+
+/* What a handler sees of a request (valid during the call only). */
+struct web_request {
+	struct web_server *srv;
+	void *app;		       /* web_server_cfg.app */
+	const char *method;	       /* "GET" (also for HEAD) or "POST" */
+	const char *path;	       /* decoded, without the query */
+	const struct web_form *query;  /* the query string, decoded */
+	const struct web_form *form;   /* a POST's body, decoded; else empty */
+	struct web_session *session;   /* NULL when not logged in */
+	const char *accept_language;   /* the header, or NULL */
+	int64_t now;		       /* unix seconds */
+	void *conn;		       /* the connection, for this module */
+};
+
+/* What a handler answers.  Starts as 200, text/html; charset=utf-8, no
+ * body. */
+struct web_reply {
+	unsigned status;
+	const char *type;  /* a static string */
+	char *body;	   /* malloc'd, owned by the reply */
+	size_t len;
+	char location[WEB_LOCATION_MAX]; /* "" or the redirect's target */
+	char cookie[WEB_COOKIE_MAX];	 /* "" or a Set-Cookie value */
+};
+
+/* One route: exact path and method.  The handler returns 0 (the reply is
+ * sent) or a negative code (logged; the person gets 500). */
+struct web_route {
+	const char *method; /* "GET" or "POST" */
+	const char *path;
+	int (*fn)(struct web_request *rq, struct web_reply *rp);
+	int needs_login;
+};
+
+struct web_server_cfg {
+	const char *home;   /* the data directory: the login token's file */
+	const char *listen; /* "ADDR:PORT" (loopback); NULL: the default */
+	const struct web_route *routes; /* the pages' own */
+	size_t nroutes;
+	void *app; /* handed to every handler */
+	/* the clock (unix seconds); NULL: time(NULL) */
+	int64_t (*now)(void);
+};
+
+/* Parse a --web address (peer/addr.h; port WEB_DEFAULT_PORT when none
+ * given, 0 for any free port).  KITH_EINVAL when it is not an address,
+ * KITH_EDENIED when it is not a loopback address. */
+__attribute__((warn_unused_result)) int
+web_listen_parse(const char *s, struct sockaddr_storage *ss);
+
+/* Start serving on loop.  0, or an error (logged with log_warnx:
+ * "cannot serve the web app on ADDR: ..."); on error nothing is left on
+ * the loop.  cfg's strings and routes must outlive the server. */
+__attribute__((warn_unused_result)) int
+web_server_start(struct web_server **out, uv_loop_t *loop,
+		 const struct web_server_cfg *cfg);
+/* Stop (see Ownership above); s is gone once the loop has run. */
+void web_server_stop(struct web_server *s);
+/* "http://ADDR:PORT" where it listens (the real port when 0 was asked). */
+const char *web_server_url(const struct web_server *s);
+
+/* Replies.  0 or KITH_ENOMEM (the reply is then unchanged). */
+__attribute__((warn_unused_result)) int
+web_reply_bytes(struct web_reply *rp, unsigned status, const char *type,
+		const void *body, size_t len);
+/* text/plain; charset=utf-8, text and a newline. */
+__attribute__((warn_unused_result)) int
+web_reply_text(struct web_reply *rp, unsigned status, const char *text);
+/* Take body (malloc'd) as the reply's. */
+void web_reply_take(struct web_reply *rp, unsigned status, const char *type,
+		    char *body, size_t len);
+/* 303 See Other to a path of this site ("/..." but not "//...", no
+ * control characters); KITH_EINVAL otherwise. */
+__attribute__((warn_unused_result)) int
+web_reply_redirect(struct web_reply *rp, const char *path);
+
+#endif
