@@ -23,7 +23,10 @@
 #             - allowed in crdt/ only;
 #   libsodium #include <sodium.h>, any sodium_*, randombytes* or crypto_*
 #             name (crdt_crypto_* and other names that merely contain
-#             "crypto_" are ours and fine) - allowed in crdt/crypto.c only.
+#             "crypto_" are ours and fine) - allowed in crdt/crypto.c only;
+#   web       #include of web/... in crdt/, net/, peer/ or action/ (web/ is
+#             an interface like cli/; nothing below calls it), and
+#             #include <microhttpd.h> outside web/.
 #
 # Comments are skipped, and names inside string literals do not count (a
 # message may say "sqlite3"); SQL is looked for inside string literals.
@@ -116,6 +119,7 @@ FNR == 1 {
 	in_crdt = FILENAME ~ /^crdt\//
 	sqlite_ok = (in_crdt && FILENAME ~ /\.c$/) || FILENAME == "crdt/db.h"
 	sodium_ok = FILENAME == "crdt/crypto.c"
+	below_web = FILENAME ~ /^(crdt|net|peer|action)\//
 }
 {
 	raw = $0
@@ -129,6 +133,10 @@ FNR == 1 {
 			report("includes crdt/db.h, which is for crdt/*.c only: use the public crdt headers")
 		if (!sodium_ok && raw ~ /[<"]sodium(\.h|\/[^>"]*)[>"]/)
 			report("includes sodium.h: only crdt/crypto.c calls libsodium (add a wrapper to crdt/crypto.h)")
+		if (below_web && raw ~ /[<"]web\//)
+			report("includes web/: web/ is an interface, nothing below it (action, peer, net, crdt) calls it")
+		if (FILENAME !~ /^web\// && raw ~ /[<"]microhttpd\.h[>"]/)
+			report("includes microhttpd.h: HTTP stays in web/")
 		next
 	}
 	if (!sqlite_ok) {
@@ -176,7 +184,7 @@ check() {
 # and nothing else.
 selftest() {
 	_t=$(mktemp -d "${TMPDIR:-/tmp}/kith-layers.XXXXXX") || return 1
-	mkdir -p "$_t/cli" "$_t/crdt" "$_t/web/pages" "$_t/tests" \
+	mkdir -p "$_t/cli" "$_t/crdt" "$_t/peer" "$_t/web/pages" "$_t/tests" \
 		"$_t/bench" "$_t/build-x/cli"
 	cat >"$_t/cli/bad.c" <<'EOF'
 #include <sqlite3.h> /* BAD */
@@ -211,6 +219,8 @@ int z(void) { return 0; }
 EOF
 	cat >"$_t/web/pages/form.c" <<'EOF'
 #include "crdt/query.h"
+#include <microhttpd.h>
+#include "web/form.h"
 static const char *sql = "CREATE TABLE sessions(id)"; /* BAD */
 EOF
 	cat >"$_t/crdt/store.h" <<'EOF'
@@ -233,6 +243,12 @@ EOF
 #include <sodium.h>
 void f(void) { sodium_memzero(0, 0); randombytes_buf(0, 0); }
 EOF
+	cat >"$_t/peer/daemon.c" <<'EOF'
+#include "web/server.h" /* BAD */
+#include <microhttpd.h> /* BAD */
+#include "net/session.h"
+EOF
+	printf '#include "web/server.h"\n' >"$_t/cli/web.c"
 	printf '#include <sqlite3.h>\n#include <sodium.h>\n' >"$_t/tests/t.c"
 	cp "$_t/tests/t.c" "$_t/bench/b.c"
 	cp "$_t/tests/t.c" "$_t/build-x/cli/gen.c"
