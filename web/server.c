@@ -11,6 +11,7 @@
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "peer/addr.h"
+#include "login.h"
 #include "server.h"
 
 #define NHOSTS 4
@@ -163,83 +164,17 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
 	return ok;
 }
 
-/* ---- built-in routes ---------------------------------------------------- */
-
-static const char *not_logged_in(void)
-{
-	return _("You are not logged in. On this computer, run 'kith open' "
-		 "and open the link it prints (each link works once, for 10 "
-		 "minutes).");
-}
-
-static int route_healthz(struct web_request *rq, struct web_reply *rp)
-{
-	(void)rq;
-	return web_reply_bytes(rp, MHD_HTTP_OK, "text/plain; charset=utf-8",
-			       "ok\n", 3);
-}
-
-static int route_login(struct web_request *rq, struct web_reply *rp)
-{
-	const char *token = web_form_get(rq->query, "token");
-	struct web_session *s;
-	int rc;
-
-	if (!token && rq->session)
-		return web_reply_redirect(rp, "/");
-	if (!token)
-		return web_reply_text(rp, MHD_HTTP_FORBIDDEN, not_logged_in());
-	rc = web_auth_login(&rq->srv->auth, token, rq->now, &s);
-	if (rc == KITH_EDENIED)
-		return web_reply_text(rp, MHD_HTTP_FORBIDDEN,
-				      _("This login link is not valid: it is "
-					"wrong, used already, or older than "
-					"10 minutes. On this computer, run "
-					"'kith open' again."));
-	if (rc) {
-		log_warnx("web login refused: %s", kith_strerror(rc));
-		return rc;
-	}
-	rc = web_reply_redirect(rp, "/");
-	if (rc)
-		return rc;
-	snprintf(rp->cookie, sizeof rp->cookie,
-		 "%s=%s; HttpOnly; SameSite=Strict; Path=/", WEB_COOKIE, s->id);
-	log_info("web: a new session (logged in with a one-time link)");
-	return 0;
-}
-
-static int route_logout(struct web_request *rq, struct web_reply *rp)
-{
-	int rc = web_reply_redirect(rp, "/login");
-
-	if (rc)
-		return rc;
-	web_auth_end(&rq->srv->auth, rq->session);
-	rq->session = NULL;
-	snprintf(rp->cookie, sizeof rp->cookie,
-		 "%s=; Max-Age=0; HttpOnly; SameSite=Strict; Path=/",
-		 WEB_COOKIE);
-	return 0;
-}
-
-static const struct web_route builtin[] = {
-	{ "GET", "/healthz", route_healthz, 0 },
-	{ "GET", "/login", route_login, 0 },
-	{ "POST", "/logout", route_logout, 1 },
-};
-
 /* The route for method and path; *path_known: some route has the path. */
 static const struct web_route *find_route(const struct web_server *s,
 					  const char *method, const char *path,
 					  int *path_known)
 {
 	const struct web_route *r;
-	size_t i, n = sizeof builtin / sizeof builtin[0];
+	size_t i, n = web_login_nroutes;
 
 	*path_known = 0;
 	for (i = 0; i < n + s->cfg.nroutes; i++) {
-		r = i < n ? &builtin[i] : &s->cfg.routes[i - n];
+		r = i < n ? &web_login_routes[i] : &s->cfg.routes[i - n];
 		if (strcmp(r->path, path))
 			continue;
 		*path_known = 1;
@@ -386,7 +321,7 @@ static enum MHD_Result dispatch(struct web_server *s,
 			rc = web_reply_redirect(&rp, "/login");
 		} else {
 			rc = web_reply_text(&rp, MHD_HTTP_FORBIDDEN,
-					    not_logged_in());
+					    web_not_logged_in());
 		}
 		if (rc)
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
@@ -709,4 +644,9 @@ void web_server_stop(struct web_server *s)
 const char *web_server_url(const struct web_server *s)
 {
 	return s->url;
+}
+
+struct web_auth *web_server_auth(struct web_server *s)
+{
+	return &s->auth;
 }

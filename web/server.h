@@ -45,13 +45,14 @@
  * line or headers too large, HTTP/1.1 without Host - are plain and carry
  * no page.)
  *
- * Built-in routes:
+ * Built-in routes (web/login.c):
  *   GET  /healthz           200 "ok", no login;
  *   GET  /login?token=T     a valid one-time token (web/auth.h) sets the
  *                           cookie "kith_session=ID; HttpOnly;
  *                           SameSite=Strict; Path=/" and redirects (303)
  *                           to /; a missing, wrong, expired or used one is
  *                           403 "run 'kith open' again";
+ *   GET  /logout            a page with the logout form (login);
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /login.
  * Pages add theirs in web_server_cfg.routes (looked up after these).
@@ -153,6 +154,9 @@ web_server_start(struct web_server **out, uv_loop_t *loop,
 void web_server_stop(struct web_server *s);
 /* "http://ADDR:PORT" where it listens (the real port when 0 was asked). */
 const char *web_server_url(const struct web_server *s);
+
+/* Its logins and sessions (web/auth.h). */
+struct web_auth *web_server_auth(struct web_server *s);
 
 /* Replies.  0 or KITH_ENOMEM (the reply is then unchanged). */
 __attribute__((warn_unused_result)) int

@@ -1,0 +1,29 @@
+/*
+ * login.h - the server's own routes (web/server.h lists what they do):
+ *
+ *   GET  /healthz   200 "ok", no login
+ *   GET  /login     redeem a one-time token (?token=T) for a session
+ *   GET  /logout    a small page with the logout form (needs login)
+ *   POST /logout    end the session
+ *
+ * The messages are whole sentences through gettext.  The /logout page is
+ * HTML: every translated string in it is escaped for its context, and it
+ * names its language with the catalogue's own code (the msgid "en" in the
+ * context "html lang", so an untranslated page says "en").
+ *
+ * Design: docs/DESIGN.md s6.
+ */
+#ifndef KITH_WEB_LOGIN_H
+#define KITH_WEB_LOGIN_H
+
+#include <stddef.h>
+
+#include "server.h"
+
+extern const struct web_route web_login_routes[];
+extern const size_t web_login_nroutes;
+
+/* "You are not logged in ... run 'kith open' ...", translated. */
+const char *web_not_logged_in(void);
+
+#endif
