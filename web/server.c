@@ -32,7 +32,9 @@ struct web_server {
 /* One request, from its URI to its completion. */
 struct req {
 	int started;
-	int too_big; /* the body passed WEB_BODY_MAX */
+	int answered; /* a response is queued already */
+	int too_big;  /* the body passed WEB_BODY_MAX: 413 at its end */
+	size_t drained; /* bytes of it dropped since */
 	int query_too_long;
 	char *query; /* raw query string, NULL when none */
 	char *body;  /* WEB_BODY_MAX bytes once a body comes */
@@ -371,34 +373,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		q->started = 1;
 		status = check_head(s, conn, method, q);
 		if (status) {
-			q->too_big = 1; /* ignore any body that still comes */
+			q->answered = 1;
 			return send_text(conn, status, status_text(status));
 		}
 		return MHD_YES;
 	}
 	if (*size) {
+		if (q->answered)
+			return MHD_NO; /* a body after our answer: hang up */
 		if (!q->too_big && *size > WEB_BODY_MAX - q->len) {
+			/* over the cap (a chunked body, whose size was not
+			 * said): nothing more is kept; what follows is read
+			 * and dropped, up to WEB_DRAIN_MAX, so that the 413
+			 * can be sent once the body ends; past that, the
+			 * connection is closed without an answer */
 			q->too_big = 1;
 			free(q->body);
 			q->body = NULL;
-			/* answer now, and libmicrohttpd closes the connection
-			 * rather than read the rest; if it cannot, close */
-			status = MHD_HTTP_CONTENT_TOO_LARGE;
-			return send_text(conn, status, status_text(status));
 		}
-		if (!q->too_big) {
-			if (!q->body)
-				q->body = malloc(WEB_BODY_MAX);
-			if (!q->body)
-				return MHD_NO;
-			memcpy(q->body + q->len, data, *size);
-			q->len += *size;
+		if (q->too_big) {
+			q->drained += *size;
+			*size = 0;
+			return q->drained > WEB_DRAIN_MAX ? MHD_NO : MHD_YES;
 		}
+		if (!q->body)
+			q->body = malloc(WEB_BODY_MAX);
+		if (!q->body)
+			return MHD_NO;
+		memcpy(q->body + q->len, data, *size);
+		q->len += *size;
 		*size = 0;
 		return MHD_YES;
 	}
-	if (q->too_big) /* answered already */
+	if (q->answered)
 		return MHD_YES;
+	if (q->too_big) {
+		q->answered = 1;
+		return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				 status_text(MHD_HTTP_CONTENT_TOO_LARGE));
+	}
 	return dispatch(s, conn, url, method, q);
 }
 

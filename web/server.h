@@ -22,10 +22,11 @@
  *      in any case); anything else, or none, is 403 (DNS rebinding);
  *   2. methods GET, HEAD (as GET) and POST only (else 405); a POST body
  *      must be application/x-www-form-urlencoded (else 415) and at most
- *      WEB_BODY_MAX bytes (else 413: when Content-Length says so, before
- *      any of it is read; when a chunked body grows past it, as soon as
- *      it does, and the connection is closed).  The body is collected in
- *      a buffer that never grows past WEB_BODY_MAX;
+ *      WEB_BODY_MAX bytes (else 413: when Content-Length says so, at
+ *      once, before any of it is read; when a chunked body grows past it,
+ *      at its end, the rest read and dropped - up to WEB_DRAIN_MAX, past
+ *      which the connection is closed without an answer).  The body is
+ *      kept in a buffer that never grows past WEB_BODY_MAX;
  *   3. the query string and a POST body are decoded by web/form.h (a
  *      malformed or oversized one is 400);
  *   4. the route: its exact path, else 404 (a path with other methods
@@ -80,6 +81,7 @@
 #define WEB_DEFAULT_PORT 7474
 #define WEB_DEFAULT_LISTEN "127.0.0.1:7474"
 #define WEB_BODY_MAX WEB_FORM_MAX_BYTES /* 64 KiB */
+#define WEB_DRAIN_MAX (1024 * 1024)
 #define WEB_MAX_CONNECTIONS 64
 #define WEB_IDLE_S 30
 #define WEB_CONN_MEMORY (32 * 1024)

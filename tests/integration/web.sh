@@ -1,0 +1,275 @@
+#!/bin/sh
+# web.sh - the web app's server (web/server.h) in a real daemon, over
+# loopback, every security rule of its first slice:
+#   - GET /healthz answers 200 "ok" without login; `/` has no page yet (404);
+#   - every response carries the CSP, X-Frame-Options, nosniff,
+#     Referrer-Policy and Cache-Control headers;
+#   - a wrong Host, or none, is 403 (DNS rebinding); HTTP/1.1 without Host
+#     is refused by libmicrohttpd itself (400);
+#   - `kith open --print` prints one line http://HOST:PORT/login?token=T;
+#     GET of it sets an HttpOnly SameSite=Strict cookie and redirects (303)
+#     to /; the same token again, a wrong one, an expired one (its creation
+#     time forged in DIR/web-login) are 403 and say to run 'kith open';
+#   - a page that needs login redirects (303) to /login without a session;
+#   - a POST without csrf, with a wrong one, or without a session is 403;
+#     with the session's own (from the logout form) it passes and ends the
+#     session; a body over 64 KiB is 413 (declared, or chunked), one
+#     over 1 MiB is cut off;
+#   - a non-loopback --web refuses to start: exit 1, one line;
+#   - --no-web serves nothing and `kith open` says so;
+#   - SIGTERM stops the daemon cleanly (exit 0).
+. "$(dirname "$0")/lib.sh" "$1"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || skip "needs /usr/bin/python3"
+
+setup_community a
+start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
+
+k a open --print
+check_eq "kith open --print exits 0" "$RC" 0
+check_eq "kith open --print prints one line" "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" 1
+check_match "the line is the login URL" "$OUT" \
+	'^http://127\.0\.0\.1:[0-9]+/login\?token=[0-9a-f]{64}$'
+URL=$OUT
+HOSTPORT=$(printf '%s' "$URL" | sed 's|^http://\([^/]*\)/.*|\1|')
+
+# The checks in Python (http.client): one "PASS what" or "FAIL what:
+# detail" line each.
+cat >"$WORK/web_checks.py" <<'PYEOF'
+import http.client, os, re, socket, subprocess, sys
+
+hostport, url, kith, home = sys.argv[1:5]
+host, port = hostport.rsplit(":", 1)
+port = int(port)
+SEC = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; "
+    "style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+seen = []
+
+
+def say(ok, what, detail=""):
+    print(("PASS " if ok else "FAIL ") + what + ((": " + detail) if detail and not ok else ""))
+    sys.stdout.flush()
+
+
+def req(method, path, headers=None, body=None, host_header=hostport,
+        chunks=None):
+    c = http.client.HTTPConnection(host, port, timeout=10)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host_header is not None:
+        c.putheader("Host", host_header)
+    for k, v in (headers or {}).items():
+        c.putheader(k, v)
+    if chunks is not None:
+        c.putheader("Transfer-Encoding", "chunked")
+        c.endheaders()
+        try:
+            for ch in chunks:
+                c.send(b"%x\r\n" % len(ch) + ch + b"\r\n")
+            c.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    else:
+        if body is not None:
+            c.putheader("Content-Length", str(len(body)))
+        c.endheaders()
+        if body is not None:
+            try:
+                c.send(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+    r = c.getresponse()
+    data = r.read()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    seen.append((method + " " + path, r.status, hdrs))
+    return r.status, hdrs, data
+
+
+def raw(text):
+    s = socket.create_connection((host, port), timeout=10)
+    s.sendall(text)
+    out = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    m = re.match(rb"HTTP/1\.[01] (\d+)", out)
+    return int(m.group(1)) if m else 0, out
+
+
+def form(d):
+    from urllib.parse import urlencode
+    return urlencode(d).encode()
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+st, h, b = req("GET", "/healthz")
+say(st == 200 and b == b"ok\n", "GET /healthz is 200 ok without login",
+    "%d %r" % (st, b))
+st, h, b = req("GET", "/")
+say(st == 404, "GET / is 404 (no page yet)", str(st))
+st, h, b = req("GET", "/nowhere")
+say(st == 404, "an unknown path is 404", str(st))
+st, h, b = req("DELETE", "/healthz")
+say(st == 405, "DELETE is 405", str(st))
+
+for hh in ("evil.example:%d" % port, "127.0.0.1:1", "127.0.0.1",
+           "attacker.localhost:%d" % port):
+    st, h, b = req("GET", "/healthz", host_header=hh)
+    say(st == 403, "Host %s is 403" % hh, str(st))
+for hh in ("localhost:%d" % port, "LOCALHOST:%d" % port, "[::1]:%d" % port):
+    st, h, b = req("GET", "/healthz", host_header=hh)
+    say(st == 200, "Host %s is accepted" % hh, str(st))
+st, out = raw(b"GET /healthz HTTP/1.0\r\n\r\n")
+say(st == 403, "HTTP/1.0 without Host is 403", str(st))
+st, out = raw(b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n")
+say(st in (400, 403), "HTTP/1.1 without Host is refused (400 or 403)", str(st))
+
+# login
+tok = url.split("token=", 1)[1]
+st, h, b = req("GET", "/login?token=" + "0" * 64)
+say(st == 403 and b"kith open" in b, "a wrong token is 403 and says to run kith open",
+    "%d %r" % (st, b))
+st, h, b = req("GET", "/login?token=" + tok)
+ck = h.get("set-cookie", "")
+say(st == 303 and h.get("location") == "/", "a valid token redirects (303) to /",
+    "%d %s" % (st, h.get("location")))
+say(re.match(r"kith_session=[0-9a-f]{64};", ck) is not None and "HttpOnly" in ck
+    and "SameSite=Strict" in ck and "Path=/" in ck,
+    "the session cookie is HttpOnly, SameSite=Strict, Path=/", ck)
+cookie = ck.split(";", 1)[0]
+st, h, b = req("GET", "/login?token=" + tok)
+say(st == 403 and b"kith open" in b, "the same token again is 403", "%d %r" % (st, b))
+st, h, b = req("GET", "/login")
+say(st == 403 and b"kith open" in b, "/login without a token is 403", str(st))
+
+# expired: a fresh token whose creation time is forged 11 minutes back
+o = subprocess.run([kith, "--home", home, "open", "--print"], capture_output=True, text=True)
+tok2 = o.stdout.strip().split("token=", 1)[1]
+path = os.path.join(home, "web-login")
+line = open(path).read().split()
+say(line[0] == tok2, "DIR/web-login holds the token", repr(line))
+say((os.stat(path).st_mode & 0o777) == 0o600, "DIR/web-login is 0600",
+    oct(os.stat(path).st_mode))
+with open(path, "w") as f:
+    f.write("%s %d\n" % (tok2, int(line[1]) - 660))
+st, h, b = req("GET", "/login?token=" + tok2)
+say(st == 403, "an expired token is 403", str(st))
+say(not os.path.exists(path), "an expired token is deleted")
+
+# a page that needs login
+st, h, b = req("GET", "/logout")
+say(st == 303 and h.get("location") == "/login",
+    "without a session a page redirects (303) to /login", "%d %s" % (st, h.get("location")))
+st, h, b = req("GET", "/logout", headers={"Cookie": "kith_session=" + "1" * 64})
+say(st == 303, "an unknown session cookie is no session", str(st))
+st, h, b = req("GET", "/logout", headers={"Cookie": cookie})
+m = re.search(rb'name="csrf" value="([0-9a-f]{64})"', b)
+say(st == 200 and m is not None, "the logout page holds the csrf token", str(st))
+csrf = m.group(1).decode() if m else ""
+say(b'<html lang="' in b, "the page names its language")
+
+# CSRF
+hc = dict(FORM, Cookie=cookie)
+st, h, b = req("POST", "/logout", headers=hc, body=b"")
+say(st == 403, "a POST without csrf is 403", str(st))
+st, h, b = req("POST", "/logout", headers=hc, body=form({"csrf": "0" * 64}))
+say(st == 403, "a POST with a wrong csrf is 403", str(st))
+st, h, b = req("POST", "/logout", headers=hc, body=form({"csrf": csrf[:-1]}))
+say(st == 403, "a POST with a cut csrf is 403", str(st))
+st, h, b = req("POST", "/logout", headers=hc,
+               body=b"csrf=" + csrf.encode() + b"&csrf=" + b"0" * 64)
+say(st == 403, "a POST with csrf twice is 403", str(st))
+st, h, b = req("POST", "/logout", headers=FORM, body=form({"csrf": csrf}))
+say(st == 403, "a POST without a session is 403", str(st))
+st, h, b = req("POST", "/logout", headers={"Cookie": cookie, "Content-Type": "text/plain"},
+               body=form({"csrf": csrf}))
+say(st == 415, "a POST that is not a form is 415", str(st))
+st, h, b = req("POST", "/logout", headers=hc, body=b"csrf=%zz")
+say(st == 400, "a malformed form is 400", str(st))
+
+# bodies over the cap
+big = b"csrf=" + csrf.encode() + b"&x=" + b"a" * (64 * 1024)
+st, h, b = req("POST", "/logout", headers=hc, body=big)
+say(st == 413, "a body over 64 KiB is 413", str(st))
+try:
+    st, h, b = req("POST", "/logout", headers=hc,
+                   chunks=[b"x=" + b"a" * 16000] + [b"a" * 16000] * 5)
+    say(st == 413, "a chunked body over 64 KiB is 413", str(st))
+except (ConnectionResetError, http.client.RemoteDisconnected) as e:
+    say(False, "a chunked body over 64 KiB is 413", repr(e))
+try:
+    st, h, b = req("POST", "/logout", headers=hc,
+                   chunks=[b"x=" + b"a" * 60000] + [b"a" * 60000] * 25)
+    say(False, "a chunked body over 1 MiB is cut off", "answered %d" % st)
+except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+    say(True, "a chunked body over 1 MiB is cut off")
+st, h, b = req("GET", "/healthz")
+say(st == 200, "the server still answers after them", str(st))
+
+# the right csrf passes and ends the session
+st, h, b = req("POST", "/logout", headers=hc, body=form({"csrf": csrf}))
+say(st == 303 and h.get("location") == "/login", "a POST with the right csrf passes (logout: 303 to /login)",
+    "%d %s" % (st, h.get("location")))
+say("Max-Age=0" in h.get("set-cookie", ""), "logout clears the cookie", h.get("set-cookie", ""))
+st, h, b = req("GET", "/logout", headers={"Cookie": cookie})
+say(st == 303, "the session is gone after logout", str(st))
+
+bad = [(w, s) for (w, s, hd) in seen if any(hd.get(k) != v for k, v in SEC.items())]
+say(not bad, "all %d responses carry the security headers" % len(seen), repr(bad[:3]))
+PYEOF
+
+"$PY" "$WORK/web_checks.py" "$HOSTPORT" "$URL" "$KITH" "$WORK/a" >"$WORK/py.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"PASS "*) pass "${line#PASS }" ;;
+	"FAIL "*) fail "${line#FAIL }" ;;
+	*) fail "python: $line" ;;
+	esac
+done <"$WORK/py.out"
+check "the python checks ran" grep -q 'security headers' "$WORK/py.out"
+
+# SIGTERM: a clean stop
+P=$(pid_of a)
+kill -TERM "$P"
+wait "$P"
+check_eq "SIGTERM stops the daemon with exit 0" "$?" 0
+check_nomatch "the loop closed cleanly" "$(cat "$WORK/a.log")" 'did not close cleanly'
+
+# a non-loopback address refuses to start
+for addr in 0.0.0.0:0 192.0.2.1:7474 '[::]:0'; do
+	k a daemon --listen 127.0.0.1:0 --no-mdns --web "$addr"
+	check_eq "--web $addr: exit 1" "$RC" 1
+	check_eq "--web $addr: one line" "$(printf '%s\n' "$ERR" | wc -l | tr -d ' ')" 1
+	check_match "--web $addr: says why" "$ERR" \
+		"^kith: .*not a loopback address.*only on this machine until per-person login exists"
+done
+
+# --no-web: nothing served, and kith open says so
+start_daemon a --no-web || { fail "daemon a starts with --no-web"; finish; }
+k a --json status
+check_match "--no-web: no web service in the status" "$OUT" '"services":\{\}'
+check_nomatch "--no-web: no web app in the log" "$(cat "$WORK/a.log")" 'web app on'
+k a open --print
+check_eq "--no-web: kith open fails" "$RC" 1
+check_match "--no-web: kith open says why" "$ERR" 'does not serve the web app'
+P=$(pid_of a)
+kill -TERM "$P"
+wait "$P"
+check_eq "SIGTERM stops a --no-web daemon with exit 0" "$?" 0
+k a open --print
+check_eq "no daemon: kith open fails" "$RC" 1
+check_match "no daemon: kith open says so" "$ERR" 'daemon is not running'
+
+finish
