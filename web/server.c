@@ -626,8 +626,7 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 out:
 	if (rc) {
 		log_warnx("cannot serve the web app on '%s': %s", listen,
-			  rc == KITH_EIO || rc == KITH_ENOMEM ? kith_strerror(rc)
-							       : uv_strerror(rc));
+			  kith_strerror(rc));
 		if (s->open) {
 			web_server_stop(s); /* frees s once the loop runs */
 		} else {

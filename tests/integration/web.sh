@@ -15,7 +15,8 @@
 #     with the session's own (from the logout form) it passes and ends the
 #     session; a body over 64 KiB is 413 (declared, or chunked), one
 #     over 1 MiB is cut off;
-#   - a non-loopback --web refuses to start: exit 1, one line;
+#   - a non-loopback --web refuses to start: exit 1, one line; with the
+#     default port taken the daemon runs without the web app and says so;
 #   - --no-web serves nothing and `kith open` says so;
 #   - SIGTERM stops the daemon cleanly (exit 0).
 . "$(dirname "$0")/lib.sh" "$1"
@@ -255,6 +256,35 @@ for addr in 0.0.0.0:0 192.0.2.1:7474 '[::]:0'; do
 	check_match "--web $addr: says why" "$ERR" \
 		"^kith: .*not a loopback address.*only on this machine until per-person login exists"
 done
+
+# the default port taken (here by a listener of ours, or by whoever holds
+# it already): the daemon runs without the web app and says so
+mkfifo "$WORK/hold.fifo"
+"$PY" -c '
+import socket, sys, time
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", 7474))
+    s.listen()
+except OSError:
+    pass
+print("held", flush=True)
+sys.stdin.read()
+' <"$WORK/hold.fifo" >"$WORK/hold.out" 2>&1 &
+HOLD=$!
+exec 9>"$WORK/hold.fifo"
+wait_for 5 grep -q held "$WORK/hold.out"
+start_daemon a || { fail "daemon a starts with the default port taken"; finish; }
+check_match "default port taken: the daemon says it runs without the web app" \
+	"$(cat "$WORK/a.log")" 'running without the web app'
+k a open --print
+check_eq "default port taken: kith open fails" "$RC" 1
+P=$(pid_of a)
+kill -TERM "$P"
+wait "$P"
+check_eq "default port taken: SIGTERM, exit 0" "$?" 0
+exec 9>&-
+wait "$HOLD" 2>/dev/null
 
 # --no-web: nothing served, and kith open says so
 start_daemon a --no-web || { fail "daemon a starts with --no-web"; finish; }
