@@ -71,12 +71,15 @@ CLI_SRC := $(wildcard cli/*.c)
 ACTION_SRC := $(wildcard action/*.c)
 NET_SRC := $(wildcard net/*.c)
 # web/ is an interface like cli/ (DESIGN s1): nothing below it calls it
-# (tests/lint/layers.sh).  It sits in the archive so that the unit tests
-# and the fuzz targets of its decoders link it.
+# (tests/lint/layers.sh).  Its own archive, libkithweb.a, goes into the
+# binary and the unit tests; the fuzz trees build its decoders too.
 WEB_SRC := $(wildcard web/*.c)
-LIB_SRC := $(CRDT_SRC) $(NET_SRC) $(PEER_SRC) $(ACTION_SRC) $(WEB_SRC)
+# Files served as they are, compiled in (web/static.h, web/embed.sh).
+WEB_ASSETS := $(sort $(wildcard web/static/*))
+LIB_SRC := $(CRDT_SRC) $(NET_SRC) $(PEER_SRC) $(ACTION_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+WEB_OBJ := $(WEB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/web/static_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 PROP_BIN := $(BUILD)/tests/prop_converge
@@ -89,8 +92,8 @@ PROP_SEEDS ?= 1000
 # that a build tree speaks them too (action/i18n.h), installed to LOCALEDIR.
 LINGUAS := $(shell cat po/LINGUAS)
 MO := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kith.mo)
-I18N_SRC := $(sort $(wildcard cli/*.c cli/*.h action/*.c action/*.h web/*.c \
-	web/*.h)) crdt/err.h
+I18N_SRC := $(sort $(wildcard cli/*.c cli/*.h action/*.c action/*.h \
+	web/*.c web/*.h)) crdt/err.h
 
 # Man pages, from scdoc sources in docs/.
 MAN := $(BUILD)/man/kith.1 $(BUILD)/man/kith-daemon.8
@@ -151,19 +154,38 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The web app's static files as C arrays (web/embed.sh: od and awk, no
+# xxd); rebuilt when a file changes, and when one is added or removed.
+$(BUILD)/web/assets: FORCE
+	$(call write_if_changed,$@,$(WEB_ASSETS))
+$(BUILD)/web/static_data.c: web/embed.sh $(WEB_ASSETS) $(BUILD)/web/assets
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   web/static/")
+	$(Q)sh web/embed.sh $(WEB_ASSETS) >$@.tmp && mv $@.tmp $@
+$(BUILD)/web/static_data.o: $(BUILD)/web/static_data.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 # Links: the objects, then the archives (filtered, so that a program can
 # list its objects in a rule of its own and share this recipe).
 LINK = $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
 
 $(BUILD)/libkith.a: $(LIB_OBJ)
+# web/ is an interface above action/: an archive of its own, linked before
+# libkith.a.
+$(BUILD)/libkithweb.a: $(WEB_OBJ)
 
-$(KITH): $(CLI_OBJ) $(BUILD)/libkith.a
+$(KITH): $(CLI_OBJ) $(BUILD)/libkithweb.a $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LINK)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
+$(BUILD)/tests/test_%: $(BUILD)/tests/unit/test_%.o $(TESTLIB_OBJ) \
+		$(BUILD)/libkithweb.a $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LINK) $(TEST_LIBS)
+
+# test_lang reads the zh_CN catalogue of the build tree.
+$(BUILD)/tests/test_lang: $(MO)
 
 $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
@@ -233,7 +255,10 @@ $(REPLAY_DIR)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $< (replay)")
 	$(Q)$(CC) $(CPPFLAGS) $(SAN_FLAGS) $(KITH_CFLAGS) -c -o $@ $<
 
-$(REPLAY_DIR)/libkith.a: $(LIB_SRC:%.c=$(REPLAY_DIR)/obj/%.o)
+# the decoders of web/ are fuzzed too (tests/fuzz/fuzz_form.c); web/static.c
+# needs the generated assets and no fuzz target pulls it in
+FUZZ_LIB_SRC := $(LIB_SRC) $(filter-out web/static.c,$(WEB_SRC))
+$(REPLAY_DIR)/libkith.a: $(FUZZ_LIB_SRC:%.c=$(REPLAY_DIR)/obj/%.o)
 
 $(REPLAY_DIR)/%-replay: $(REPLAY_DIR)/obj/tests/fuzz/%.o \
 		$(REPLAY_DIR)/obj/tests/fuzz/replay.o $(REPLAY_DIR)/libkith.a
@@ -257,7 +282,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 	$(Q)clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(KITH_CFLAGS) \
 		-c -o $@ $<
 
-$(FUZZ_DIR)/libkith.a: $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+$(FUZZ_DIR)/libkith.a: $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_DIR)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
@@ -271,8 +296,9 @@ fuzz: $(FUZZ_BIN)
 			tests/fuzz/corpus/$$n || exit 1; \
 	done
 
-# One archive recipe for the three trees.
-$(BUILD)/libkith.a $(REPLAY_DIR)/libkith.a $(FUZZ_DIR)/libkith.a:
+# One archive recipe for the three trees (and the web app's archive).
+$(BUILD)/libkith.a $(BUILD)/libkithweb.a $(REPLAY_DIR)/libkith.a \
+		$(FUZZ_DIR)/libkith.a:
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
