@@ -140,7 +140,7 @@ if [ -d "$BUILD" ]; then
 else
 	kith="$PWD/$BUILD/kith"
 fi
-for t in tests/e2e/*.sh tests/integration/*.sh tests/netns/*.sh tests/pkg/install.sh; do
+for t in tests/e2e/*.sh tests/integration/*.sh tests/netns/*.sh tests/browser/*.sh tests/pkg/install.sh; do
 	[ -f "$t" ] || continue
 	case $(basename "$t") in lib.sh | lib_*.sh) continue ;; esac
 	dir=$(basename "$(dirname "$t")")
