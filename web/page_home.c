@@ -36,12 +36,14 @@ static void emergency(struct web_ui *u)
 	web_html_text(&u->b, em.reason);
 	web_html_raw(&u->b, "</p>\n<p>");
 	web_html_text(&u->b, _("Please tell your neighbours how you are."));
-	web_html_raw(&u->b, "</p>\n<form method=\"post\" action=\"/checkin\">\n");
+	web_html_raw(&u->b, "</p>\n"
+			    "<form method=\"post\" action=\"/checkin\">\n");
 	web_ui_csrf(u);
 	web_html_raw(&u->b, "<button type=\"submit\" name=\"status\" "
 			    "value=\"safe\">");
 	web_html_text(&u->b, _("I am safe"));
-	web_html_raw(&u->b, "</button>\n<button type=\"submit\" name=\"status\" "
+	web_html_raw(&u->b, "</button>\n"
+			    "<button type=\"submit\" name=\"status\" "
 			    "value=\"help\" class=\"secondary\">");
 	web_html_text(&u->b, _("I need help"));
 	web_html_raw(&u->b, "</button>\n</form>\n</section>\n");
@@ -173,7 +175,7 @@ static int render_home(struct web_request *rq, struct web_reply *rp,
 	struct web_ui u;
 	int n = 0;
 
-	web_ui_begin(&u, rq, _("Home"), "/");
+	web_ui_begin(&u, rq, N_("Home"), "/");
 	if (err)
 		web_ui_error(&u, err);
 	else if (!strcmp(done, "safe"))
@@ -204,7 +206,8 @@ static int render_home(struct web_request *rq, struct web_reply *rp,
 	}
 	web_html_raw(&u.b, "<p><a class=\"button\" href=\"/wishes/new\">");
 	web_html_text(&u.b, _("Post a wish"));
-	web_html_raw(&u.b, "</a> <a class=\"button secondary\" href=\"/wishes\">");
+	web_html_raw(&u.b, "</a> "
+			   "<a class=\"button secondary\" href=\"/wishes\">");
 	web_html_text(&u.b, _("All wishes"));
 	web_html_raw(&u.b, "</a></p>\n</section>\n");
 	return web_ui_finish(&u, rp, status);

@@ -55,19 +55,21 @@ int web_page_items(struct web_request *rq, struct web_reply *rp)
 	struct web_ui u;
 	struct cards c = { &u, 0 };
 
-	web_ui_begin(&u, rq, _("Items"), "/items");
+	web_ui_begin(&u, rq, N_("Items"), "/items");
 	if (!strcmp(done, "posted"))
 		web_ui_notice(&u, _("Your item is posted. Neighbours see it "
 				    "when your machines sync, and can ask you "
 				    "for it."));
 	web_html_raw(&u.b, "<h1>");
 	web_html_text(&u.b, _("Items"));
-	web_html_raw(&u.b, "</h1>\n<p><a class=\"button\" href=\"/items/new\">");
+	web_html_raw(&u.b, "</h1>\n"
+			   "<p><a class=\"button\" href=\"/items/new\">");
 	web_html_text(&u.b, _("Offer an item"));
 	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" action=\"/items\" "
 			   "role=\"search\">\n<label for=\"q\">");
 	web_html_text(&u.b, _("Search items (English or Chinese)"));
-	web_html_raw(&u.b, "</label>\n<input type=\"search\" id=\"q\" name=\"q\"");
+	web_html_raw(&u.b, "</label>\n"
+			   "<input type=\"search\" id=\"q\" name=\"q\"");
 	web_html_attr(&u.b, "value", search);
 	web_html_raw(&u.b, ">\n<button type=\"submit\">");
 	web_html_text(&u.b, _("Search"));
@@ -93,7 +95,7 @@ static int item_form(struct web_request *rq, struct web_reply *rp,
 	struct web_ui u;
 	int i;
 
-	web_ui_begin(&u, rq, _("Offer an item"), "/items");
+	web_ui_begin(&u, rq, N_("Offer an item"), "/items");
 	web_html_raw(&u.b, "<h1>");
 	web_html_text(&u.b, _("Offer an item"));
 	web_html_raw(&u.b, "</h1>\n");
@@ -115,7 +117,8 @@ static int item_form(struct web_request *rq, struct web_reply *rp,
 		if (!strcmp(kind, crdt_item_kinds[i]))
 			web_html_raw(&u.b, " selected");
 		web_html_raw(&u.b, ">");
-		web_html_text(&u.b, action_pgettext("kind", crdt_item_kinds[i]));
+		web_html_text(&u.b,
+			      action_pgettext("kind", crdt_item_kinds[i]));
 		web_html_raw(&u.b, "</option>\n");
 	}
 	web_html_raw(&u.b, "</select>\n<label for=\"quantity\">");

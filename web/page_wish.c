@@ -53,8 +53,8 @@ static int wish_card(void *ctx, const struct crdt_row *r)
 	web_html_raw(&u->b, "<li>");
 	wish_link(u, r);
 	web_html_raw(&u->b, "<p class=\"hint\">");
-	web_html_text(&u->b,
-		      action_pgettext("urgency", action_col_text(r, "urgency")));
+	web_html_text(&u->b, action_pgettext("urgency",
+					     action_col_text(r, "urgency")));
 	web_html_raw(&u->b, " · ");
 	web_html_text(&u->b,
 		      action_pgettext("status", action_col_text(r, "status")));
@@ -125,15 +125,17 @@ int web_page_wishes(struct web_request *rq, struct web_reply *rp)
 	struct web_ui u;
 	int n = 0;
 
-	web_ui_begin(&u, rq, _("Wishes"), "/wishes");
+	web_ui_begin(&u, rq, N_("Wishes"), "/wishes");
 	web_html_raw(&u.b, "<h1>");
 	web_html_text(&u.b, _("Wishes"));
-	web_html_raw(&u.b, "</h1>\n<p><a class=\"button\" href=\"/wishes/new\">");
+	web_html_raw(&u.b, "</h1>\n"
+			   "<p><a class=\"button\" href=\"/wishes/new\">");
 	web_html_text(&u.b, _("Post a wish"));
 	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" action=\"/wishes\" "
 			   "role=\"search\">\n<label for=\"q\">");
 	web_html_text(&u.b, _("Search wishes (English or Chinese)"));
-	web_html_raw(&u.b, "</label>\n<input type=\"search\" id=\"q\" name=\"q\"");
+	web_html_raw(&u.b, "</label>\n"
+			   "<input type=\"search\" id=\"q\" name=\"q\"");
 	web_html_attr(&u.b, "value", search);
 	web_html_raw(&u.b, ">\n<button type=\"submit\">");
 	web_html_text(&u.b, _("Search"));
@@ -177,7 +179,7 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	const char *kind = f ? web_ui_field(f, "kind") : "material";
 	struct web_ui u;
 
-	web_ui_begin(&u, rq, _("Post a wish"), "/wishes");
+	web_ui_begin(&u, rq, N_("Post a wish"), "/wishes");
 	web_html_raw(&u.b, "<h1>");
 	web_html_text(&u.b, _("Post a wish"));
 	web_html_raw(&u.b, "</h1>\n");
@@ -192,7 +194,8 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	web_html_attr(&u.b, "value", f ? web_ui_field(f, "title") : "");
 	web_html_raw(&u.b, ">\n<label for=\"urgency\">");
 	web_html_text(&u.b, _("How urgent is it?"));
-	web_html_raw(&u.b, "</label>\n<select id=\"urgency\" name=\"urgency\">\n");
+	web_html_raw(&u.b, "</label>\n"
+			   "<select id=\"urgency\" name=\"urgency\">\n");
 	select_words(&u, crdt_urgencies, CRDT_URGENCIES, "urgency", urg);
 	web_html_raw(&u.b, "</select>\n<label for=\"kind\">");
 	web_html_text(&u.b, _("A thing or a service?"));
@@ -200,7 +203,8 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS, "kind", kind);
 	web_html_raw(&u.b, "</select>\n<label for=\"for\">");
 	web_html_text(&u.b, _("For a neighbour (optional)"));
-	web_html_raw(&u.b, "</label>\n<input type=\"text\" id=\"for\" name=\"for\" "
+	web_html_raw(&u.b, "</label>\n"
+			   "<input type=\"text\" id=\"for\" name=\"for\" "
 			   "aria-describedby=\"for-hint\"");
 	web_html_attr(&u.b, "value", f ? web_ui_field(f, "for") : "");
 	web_html_raw(&u.b, ">\n<p class=\"hint\" id=\"for-hint\">");
@@ -240,14 +244,16 @@ int web_page_wish_post(struct web_request *rq, struct web_reply *rp)
 	w.for_name = *forname ? forname : NULL;
 	w.description = *desc ? desc : NULL;
 	if (*urg) {
-		w.urgency = crdt_enum_lookup(crdt_urgencies, CRDT_URGENCIES, urg);
+		w.urgency =
+			crdt_enum_lookup(crdt_urgencies, CRDT_URGENCIES, urg);
 		if (w.urgency < 0)
 			rc = action_fail(a, KITH_EINVAL, "%s",
 					 _("Choose how urgent it is from the "
 					   "list."));
 	}
 	if (!rc && *kind) {
-		w.kind = crdt_enum_lookup(crdt_wish_kinds, CRDT_WISH_KINDS, kind);
+		w.kind = crdt_enum_lookup(crdt_wish_kinds, CRDT_WISH_KINDS,
+					  kind);
 		if (w.kind < 0)
 			rc = action_fail(a, KITH_EINVAL, "%s",
 					 _("Choose a thing or a service from "
@@ -307,7 +313,8 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	field(u, _("Status"), action_pgettext("status", st));
 	field(u, _("Urgency"),
 	      action_pgettext("urgency", action_col_text(r, "urgency")));
-	field(u, _("Kind"), action_pgettext("kind", action_col_text(r, "kind")));
+	field(u, _("Kind"),
+	      action_pgettext("kind", action_col_text(r, "kind")));
 	field(u, _("For"), action_col_text(r, "for_name"));
 	field(u, _("Posted by"), who.label);
 	field(u, _("Where"), action_col_text(r, "location"));
@@ -402,7 +409,7 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 
 	memset(&s, 0, sizeof s);
 	memset(&priv, 0, sizeof priv);
-	web_ui_begin(&u, rq, _("Wish"), "/wishes");
+	web_ui_begin(&u, rq, N_("Wish"), "/wishes");
 	s.u = &u;
 	if (err)
 		web_ui_error(&u, err);
@@ -449,7 +456,7 @@ static int message_page(struct web_request *rq, struct web_reply *rp,
 {
 	struct web_ui u;
 
-	web_ui_begin(&u, rq, _("Wishes"), "/wishes");
+	web_ui_begin(&u, rq, N_("Wishes"), "/wishes");
 	web_ui_error(&u, msg);
 	web_html_raw(&u.b, "<p><a href=\"/wishes\">");
 	web_html_text(&u.b, _("All wishes"));

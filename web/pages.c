@@ -39,7 +39,7 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 	if (action_community_about(u->a, &u->com))
 		u->com.name[0] = 0;
 	u->page.lang = web_lang_choose(rq->accept_language, NULL);
-	u->page.title = title;
+	u->page.title = _(title);
 	u->page.site = u->com.name;
 	u->page.current = current;
 	/* the labels in the request's language, now that it is spoken */

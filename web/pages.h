@@ -68,8 +68,9 @@ struct web_ui {
 /*
  * Start a page: choose and speak the request's language, refresh the
  * action layer (changes synced since the last page, the clock), write
- * the shell up to <main>.  title: translated; current: the nav href this
- * page belongs to, or NULL.  Always pair with web_ui_finish.
+ * the shell up to <main>.  title: the English msgid (N_("...")), which is
+ * translated here, once the language is spoken; current: the nav href
+ * this page belongs to, or NULL.  Always pair with web_ui_finish.
  */
 void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 		  const char *current);

@@ -20,7 +20,8 @@
 #     each step shows after sync;
 #   - emergency mode: the home page shows the banner and the check-in
 #     form; "I am safe" is recorded in the roll call;
-#   - the stylesheet is served at /static/kith.css.
+#   - the stylesheet is served at /static/kith.css; a route's ":name"
+#     segment matches one segment only.
 . "$(dirname "$0")/lib.sh" "$1"
 
 PY=/usr/bin/python3
@@ -200,6 +201,11 @@ say(st == 422 and "Ladder for the gutter" in b and 'role="alert"' in b,
     "offering help with one's own wish: 422 on the wish's page with the reason", st)
 st, h, b = req("GET", "/wishes/zzzzzz", cookie=cookie)
 say(st == 404, "an unknown wish is 404", st)
+for p in ("/wishes/", "/wishes/%s/x" % wid, "/static/", "/static/kith.css/x"):
+    st, h, b = req("GET", p, cookie=cookie)
+    say(st == 404, "GET %s is 404 (a :name segment is one segment)" % p, st)
+st, h, b = req("POST", "/wishes/" + wid, cookie=cookie, body={"csrf": csrf})
+say(st == 405, "POST on a wish's page is 405", st)
 
 # script in every field
 X = "<script>alert(1)</script>\"'&"
@@ -230,7 +236,8 @@ say("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;" in b, "the markup sh
 # Chinese interface
 st, h, b = req("GET", "/wishes/new", cookie=cookie, lang="zh-CN,zh;q=0.9,en;q=0.5")
 say('<html lang="zh-Hans">' in b, "Accept-Language zh-CN: <html lang=\"zh-Hans\">")
-say("发布" in b and "心愿" in b, "Accept-Language zh-CN: Chinese labels", b[:1500])
+say("<title>发布求助 - kith</title>" in b and ">首页</a>" in b and "你需要什么？" in b,
+    "Accept-Language zh-CN: Chinese title, nav and labels", b[:1500])
 st, h, b = req("POST", "/wishes", cookie=cookie, lang="zh-CN", body={
     "title": "", "urgency": "low", "kind": "material", "csrf": csrf})
 say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', b) is not None,
