@@ -154,6 +154,7 @@ static int load_community(struct action *a)
 int action_refresh(struct action *a)
 {
 	action_forget(a);
+	a->now = (int64_t)(action_now_ms(a) / 1000);
 	crdt_roles_release(&a->roles);
 	a->joined = a->have_community = 0;
 	return load_community(a);

@@ -99,7 +99,8 @@ void action_init(struct action *a, uint64_t fixed_ms);
 __attribute__((warn_unused_result)) int
 action_open(struct action *a, const char *home_arg, int flags);
 /* Derive roles and the community again, after changes arrived from
- * elsewhere (a sync, a bundle). */
+ * elsewhere (a sync, a bundle), and read the clock again (a->now: a
+ * long-running daemon's web app calls this before each page). */
 __attribute__((warn_unused_result)) int action_refresh(struct action *a);
 /* Close; 1 if this action wrote to the replica since open. */
 int action_close(struct action *a);

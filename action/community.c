@@ -129,6 +129,25 @@ out:
 	return rc;
 }
 
+int action_community_about(struct action *a, struct action_community *info)
+{
+	struct peer_community com;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	rc = peer_community_load(a->home, &com);
+	if (rc == KITH_ENOCOMMUNITY)
+		return action_fail(a, rc,
+				   _("you have not joined a community; use "
+				     "'kith community create NAME' or 'kith "
+				     "community join CODE'"));
+	if (rc)
+		return fail_read(a, rc);
+	fill_info(info, &com);
+	peer_community_wipe(&com);
+	return 0;
+}
+
 int action_community_invite(struct action *a, struct action_community *info,
 			    char *code, size_t cap)
 {

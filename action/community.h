@@ -56,6 +56,13 @@ action_community_create(struct action *a, const char *name,
 			struct action_community *info, char *code, size_t cap);
 
 /*
+ * What to show of our community (its name and id), without the invite
+ * code.  KITH_ENOCOMMUNITY with how to start or join one, or a read error.
+ */
+__attribute__((warn_unused_result)) int
+action_community_about(struct action *a, struct action_community *info);
+
+/*
  * The invite code of our community into code (cap >= PEER_INVITE_MAX).
  * KITH_ENOCOMMUNITY with how to start or join one, or a read error.
  */

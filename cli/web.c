@@ -18,6 +18,7 @@
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "peer/control.h"
+#include "web/pages.h"
 #include "web/server.h"
 #include "web_service.h"
 
@@ -60,6 +61,8 @@ void cli_web_service(struct cli_web *w, struct peer_service *sv,
 {
 	w->cfg.home = home;
 	w->cfg.app = app;
+	w->cfg.routes = web_pages_routes;
+	w->cfg.nroutes = web_pages_nroutes;
 	sv->name = "web";
 	sv->start = service_start;
 	sv->stop = service_stop;

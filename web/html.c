@@ -426,7 +426,9 @@ int web_page_begin(struct web_buf *b, const struct web_page *p)
 	 * jumps over the menu to the page's content */
 	web_html_text(b, _("Skip to the content"));
 	web_html_raw(b, "</a>\n<header class=\"top\">\n"
-			"<a class=\"brand\" href=\"/\">kith</a>\n");
+			"<a class=\"brand\" href=\"/\">");
+	web_html_text(b, p->site && *p->site ? p->site : "kith");
+	web_html_raw(b, "</a>\n");
 	if (p->n_nav) {
 		web_html_raw(b, "<nav");
 		/* TRANSLATORS: the name screen readers give the menu */

@@ -57,7 +57,8 @@
  *
  * The page shell: web_page_begin writes the doctype, <html lang>, the head
  * (charset, viewport, title, the stylesheet /static/kith.css), a skip link
- * to <main id="main">, the header with the site name and the nav landmark,
+ * to <main id="main">, the header with the site name (the community's, or
+ * "kith") and the nav landmark,
  * and opens main; web_page_end closes main and writes the footer.  Nothing
  * in the shell is inline script or style: the Content-Security-Policy
  * forbids both.
@@ -149,6 +150,8 @@ struct web_nav_link {
 struct web_page {
 	enum web_lang lang;  /* <html lang> */
 	const char *title;   /* translated; "TITLE - kith" in <title> */
+	const char *site;    /* the header's name (the community's), or NULL
+			      * for "kith" */
 	int easy;            /* <body class="easy">: easy mode for elders */
 	const struct web_nav_link *nav;
 	size_t n_nav;

@@ -7,6 +7,8 @@
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "login.h"
+#include "web/html.h"
+#include "web/lang.h"
 
 const char *web_not_logged_in(void)
 {
@@ -53,67 +55,42 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 	return 0;
 }
 
-/* s with & < > " ' as character references (text and attribute values). */
-static void esc(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
-/* The logout form: a POST with the session's CSRF token. */
+/* The logout form: a POST with the session's CSRF token, in the page
+ * shell of web/html.h and the request's language. */
 static int route_logout_page(struct web_request *rq, struct web_reply *rp)
 {
-	char *body = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&body, &len);
+	struct web_page p = { 0 };
+	struct web_buf b;
+	int rc;
 
-	if (!f)
-		return KITH_ENOMEM;
-	fputs("<!DOCTYPE html>\n<html lang=\"", f);
-	/* TRANSLATORS: the language code of this translation (BCP 47),
-	 * written into web pages: "zh-CN" for Simplified Chinese */
-	esc(f, action_pgettext("html lang", "en"));
-	fputs("\">\n<head><meta charset=\"utf-8\">\n<meta name=\"viewport\" "
-	      "content=\"width=device-width, initial-scale=1\">\n<title>",
-	      f);
-	esc(f, _("Log out - kith"));
-	fputs("</title></head>\n<body><main>\n<h1>", f);
-	esc(f, _("Log out"));
-	fputs("</h1>\n<form method=\"post\" action=\"/logout\">\n"
-	      "<input type=\"hidden\" name=\"csrf\" value=\"",
-	      f);
-	esc(f, rq->session->csrf);
-	fputs("\">\n<p>", f);
-	esc(f, _("Log out of kith in this browser? To come back, run 'kith "
-		 "open' on this computer."));
-	fputs("</p>\n<button type=\"submit\">", f);
-	esc(f, _("Log out"));
-	fputs("</button>\n</form>\n</main></body>\n</html>\n", f);
-	if (fclose(f)) {
-		free(body);
-		return KITH_ENOMEM;
+	rc = web_lang_use(web_lang_choose(rq->accept_language, NULL));
+	if (rc)
+		return rc;
+	web_buf_init(&b, WEB_PAGE_MAX);
+	p.lang = web_lang_choose(rq->accept_language, NULL);
+	p.title = _("Log out");
+	web_page_begin(&b, &p);
+	web_html_raw(&b, "<h1>");
+	web_html_text(&b, _("Log out"));
+	web_html_raw(&b, "</h1>\n<form method=\"post\" action=\"/logout\">\n"
+			 "<input type=\"hidden\" name=\"csrf\"");
+	web_html_attr(&b, "value", rq->session->csrf);
+	web_html_raw(&b, ">\n<p>");
+	web_html_text(&b, _("Log out of kith in this browser? To come back, "
+			    "run 'kith open' on this computer."));
+	web_html_raw(&b, "</p>\n<button type=\"submit\">");
+	web_html_text(&b, _("Log out"));
+	web_html_raw(&b, "</button>\n</form>\n");
+	web_page_end(&b, &p);
+	web_lang_reset();
+	rc = web_buf_error(&b);
+	if (!rc) {
+		web_reply_take(rp, MHD_HTTP_OK, "text/html; charset=utf-8",
+			       b.data, b.len);
+		b.data = NULL; /* the reply's now */
 	}
-	web_reply_take(rp, MHD_HTTP_OK, "text/html; charset=utf-8", body, len);
-	return 0;
+	web_buf_release(&b);
+	return rc;
 }
 
 static int route_logout(struct web_request *rq, struct web_reply *rp)

@@ -7,9 +7,8 @@
  *   POST /logout    end the session
  *
  * The messages are whole sentences through gettext.  The /logout page is
- * HTML: every translated string in it is escaped for its context, and it
- * names its language with the catalogue's own code (the msgid "en" in the
- * context "html lang", so an untranslated page says "en").
+ * HTML written through web/html.h (its page shell, escaped by context) in
+ * the language the browser's Accept-Language chooses (web/lang.h).
  *
  * Design: docs/DESIGN.md s6.
  */

@@ -166,7 +166,21 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
 	return ok;
 }
 
-/* The route for method and path; *path_known: some route has the path. */
+/* pattern is a path, or ends in a segment ":name" that stands for any
+ * one segment (not empty, no '/'). */
+static int path_matches(const char *pattern, const char *path)
+{
+	const char *slash = strrchr(pattern, '/');
+	size_t n;
+
+	if (!slash || slash[1] != ':')
+		return !strcmp(pattern, path);
+	n = (size_t)(slash - pattern) + 1; /* with the '/' */
+	return !strncmp(pattern, path, n) && path[n] && !strchr(path + n, '/');
+}
+
+/* The first route for method and path; *path_known: some route has the
+ * path. */
 static const struct web_route *find_route(const struct web_server *s,
 					  const char *method, const char *path,
 					  int *path_known)
@@ -177,7 +191,7 @@ static const struct web_route *find_route(const struct web_server *s,
 	*path_known = 0;
 	for (i = 0; i < n + s->cfg.nroutes; i++) {
 		r = i < n ? &web_login_routes[i] : &s->cfg.routes[i - n];
-		if (strcmp(r->path, path))
+		if (!path_matches(r->path, path))
 			continue;
 		*path_known = 1;
 		if (!strcmp(r->method, method))

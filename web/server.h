@@ -29,8 +29,10 @@
  *      kept in a buffer that never grows past WEB_BODY_MAX;
  *   3. the query string and a POST body are decoded by web/form.h (a
  *      malformed or oversized one is 400);
- *   4. the route: its exact path, else 404 (a path with other methods
- *      only: 405).  `/` has no route yet: it is 404 until the pages come;
+ *   4. the route: the first whose path is the request's, where a last
+ *      segment ":name" stands for any one segment ("/wishes/:id" takes
+ *      "/wishes/3fa2c1", not "/wishes/" nor "/wishes/a/b"); else 404 (a
+ *      path with other methods only: 405);
  *   5. the kith_session cookie names a session (web/auth.h) or nothing;
  *      a route that needs login and has none: GET redirects (303) to
  *      /login, which answers 403 with a line saying to run `kith open`;
@@ -121,8 +123,9 @@ struct web_reply {
 	char cookie[WEB_COOKIE_MAX];	 /* "" or a Set-Cookie value */
 };
 
-/* One route: exact path and method.  The handler returns 0 (the reply is
- * sent) or a negative code (logged; the person gets 500). */
+/* One route: a method and a path (exact, or ending in ":name", see 4.).
+ * The handler returns 0 (the reply is sent) or a negative code (logged;
+ * the person gets 500). */
 struct web_route {
 	const char *method; /* "GET" or "POST" */
 	const char *path;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # web.sh - the web app's server (web/server.h) in a real daemon, over
 # loopback, every security rule of its first slice:
-#   - GET /healthz answers 200 "ok" without login; `/` has no page yet (404);
+#   - GET /healthz answers 200 "ok" without login; `/` needs login;
 #   - every response carries the CSP, X-Frame-Options, nosniff,
 #     Referrer-Policy and Cache-Control headers;
 #   - a wrong Host, or none, is 403 (DNS rebinding); HTTP/1.1 without Host
@@ -119,7 +119,8 @@ st, h, b = req("GET", "/healthz")
 say(st == 200 and b == b"ok\n", "GET /healthz is 200 ok without login",
     "%d %r" % (st, b))
 st, h, b = req("GET", "/")
-say(st == 404, "GET / is 404 (no page yet)", str(st))
+say(st == 303 and h.get("location") == "/login",
+    "GET / without a session redirects (303) to /login", str(st))
 st, h, b = req("GET", "/nowhere")
 say(st == 404, "an unknown path is 404", str(st))
 st, h, b = req("DELETE", "/healthz")

@@ -158,7 +158,7 @@ static void invite_and_refusal(void **state)
 	struct action *alice = tl_member(f, "Alice");
 	struct action *bob = tl_member(f, "Bob");
 	struct action *n = newcomer(f, "nora", "Nora");
-	struct action_community info;
+	struct action_community info, about;
 	char a_code[PEER_INVITE_MAX], b_code[PEER_INVITE_MAX];
 
 	TL_OK(action_community_invite(alice, &info, a_code, sizeof a_code));
@@ -166,6 +166,15 @@ static void invite_and_refusal(void **state)
 		 "info: '%s' '%s'", info.name, info.id);
 	TL_OK(action_community_invite(bob, &info, b_code, sizeof b_code));
 	TL_CHECK(!strcmp(a_code, b_code), "any member passes the same code on");
+	/* what to show of it, without a code */
+	TL_OK(action_community_about(bob, &about));
+	TL_CHECK(!strcmp(about.name, "Test Street") &&
+			 !strcmp(about.id, info.id),
+		 "about: '%s' '%s'", about.name, about.id);
+	TL_RC(action_community_about(n, &about), KITH_ENOCOMMUNITY);
+	TL_CHECK(strstr(n->msg, "you have not joined a community") &&
+			 !about.name[0],
+		 "about without a community: '%s'", n->msg);
 	TL_RC(action_community_invite(n, &info, a_code, sizeof a_code),
 	      KITH_ENOCOMMUNITY);
 	TL_CHECK(!strcmp(n->msg, "you have not joined a community; use 'kith "

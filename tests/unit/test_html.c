@@ -337,6 +337,16 @@ static void shell(void **state)
 	TL_CHECK(strstr(buf.data, "<nav") == NULL, "no nav");
 	TL_CHECK(strstr(buf.data, "<footer>\n<p>Made by &lt;neighbours&gt;</p>"),
 		 "footer text escaped:\n%s", buf.data);
+	TL_CHECK(strstr(buf.data, "class=\"brand\" href=\"/\">kith</a>"),
+		 "no site name: kith:\n%s", buf.data);
+	web_buf_reset(&buf);
+
+	/* the community's name in the header, escaped */
+	p.site = "Oak <Lane>";
+	TL_OK(web_page_begin(&buf, &p));
+	TL_CHECK(strstr(buf.data,
+			"class=\"brand\" href=\"/\">Oak &lt;Lane&gt;</a>"),
+		 "the site name, escaped:\n%s", buf.data);
 }
 
 int main(void)

@@ -1,0 +1,325 @@
+#!/bin/sh
+# web_pages.sh - the web app's first pages (web/pages.h) in real daemons,
+# over loopback, through the contract for scripts (issue 9):
+#   - log in with `kith open --print`; every page needs the session;
+#   - GET /wishes/new holds the form; POST /wishes with title, urgency,
+#     kind, for, description, csrf redirects (303) to the wish's page; the
+#     title is in GET /wishes and in `kith wish list` (the same replica);
+#   - a Chinese title round-trips, and ?q= finds it in Chinese and an
+#     English one in English;
+#   - POST /items with title, kind, csrf; the item is in GET /items and in
+#     `kith item list`;
+#   - a POST without csrf is 403 and writes nothing;
+#   - script in every field comes back escaped: no page holds "<script";
+#   - Accept-Language: zh-CN gives Chinese labels and <html lang="zh-Hans">;
+#   - a refusal (an empty title, a bad urgency, help offered on one's own
+#     wish) re-shows the form or page with the action layer's message and
+#     the values given, status 422, never 500;
+#   - with a second member's daemon: b offers help (CLI), a accepts in the
+#     web app, b delivers (CLI), a confirms with 1.5 hours in the web app;
+#     each step shows after sync;
+#   - emergency mode: the home page shows the banner and the check-in
+#     form; "I am safe" is recorded in the roll call;
+#   - the stylesheet is served at /static/kith.css; a route's ":name"
+#     segment matches one segment only.
+. "$(dirname "$0")/lib.sh" "$1"
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || skip "needs /usr/bin/python3"
+
+setup_community a b
+start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
+start_daemon b --no-web --peer "127.0.0.1:$(port_of a)" ||
+	{ fail "daemon b starts"; finish; }
+
+k a open --print
+check_eq "kith open --print exits 0" "$RC" 0
+URL=$OUT
+HOSTPORT=$(printf '%s' "$URL" | sed 's|^http://\([^/]*\)/.*|\1|')
+
+cat >"$WORK/pages.py" <<'PYEOF'
+import http.client, json, re, subprocess, sys, time
+from urllib.parse import urlencode, quote
+
+hostport, url, kith, home_a, home_b = sys.argv[1:6]
+host, port = hostport.rsplit(":", 1)
+port = int(port)
+pages = []  # every HTML body seen
+
+
+def say(ok, what, detail=""):
+    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:300]) if detail and not ok else ""))
+    sys.stdout.flush()
+
+
+def req(method, path, body=None, cookie=None, lang=None, ctype=True):
+    c = http.client.HTTPConnection(host, port, timeout=10)
+    h = {"Host": hostport}
+    if cookie:
+        h["Cookie"] = cookie
+    if lang:
+        h["Accept-Language"] = lang
+    data = None
+    if body is not None:
+        data = urlencode(body).encode() if isinstance(body, dict) else body
+        if ctype:
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    b = r.read()
+    hd = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    if hd.get("content-type", "").startswith("text/html"):
+        pages.append((method + " " + path, b))
+    return r.status, hd, b.decode("utf-8")
+
+
+def kith_at(home, *args):
+    o = subprocess.run([kith, "--home", home] + list(args),
+                       capture_output=True, text=True, timeout=30)
+    return o.returncode, o.stdout, o.stderr
+
+
+def converged(secs=20):
+    end = time.time() + secs
+    while time.time() < end:
+        da = kith_at(home_a, "digest")[1]
+        db = kith_at(home_b, "digest")[1]
+        if da and da == db:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def csrf_of(body):
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
+    return m.group(1) if m else ""
+
+
+# login
+st, h, b = req("GET", "/")
+say(st == 303 and h.get("location") == "/login", "GET / without a session redirects to /login",
+    "%d %s" % (st, h.get("location")))
+st, h, b = req("GET", url[len("http://" + hostport):])
+cookie = h.get("set-cookie", "").split(";", 1)[0]
+say(st == 303 and cookie.startswith("kith_session="), "the login link gives a session", st)
+
+st, h, b = req("GET", "/", cookie=cookie)
+say(st == 200, "GET / is 200 with a session", st)
+say('<html lang="en">' in b, "the home page is in English by default")
+for label in ("Home", "Wishes", "Items"):
+    say(">%s</a>" % label in b, "the nav links to %s" % label)
+say("Loopback" in b, "the header names the community", b[:400])
+say("Waiting for you" in b, "home has the 'for me' section")
+say("Emergency" not in b, "no emergency banner while none is on")
+
+st, h, b = req("GET", "/static/kith.css")
+say(st == 200 and h.get("content-type", "").startswith("text/css"),
+    "the stylesheet is served", st)
+
+# the form
+st, h, b = req("GET", "/wishes/new", cookie=cookie)
+csrf = csrf_of(b)
+say(st == 200 and csrf, "GET /wishes/new holds a form with the csrf token", st)
+for f in ("title", "urgency", "kind", "for", "description"):
+    say('name="%s"' % f in b, "the wish form has field %s" % f)
+say('action="/wishes"' in b and 'method="post"' in b, "the wish form posts to /wishes")
+
+# post a wish
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "Ladder for the gutter", "urgency": "urgent", "kind": "material",
+    "for": "", "description": "two metres", "csrf": csrf})
+loc = h.get("location", "")
+say(st == 303 and re.match(r"^/wishes/[0-9a-f]{6,}\?done=posted$", loc),
+    "POST /wishes redirects (303) to the wish's page", "%d %s %s" % (st, loc, b))
+wid = loc.split("/")[2].split("?")[0] if loc.startswith("/wishes/") else ""
+st, h, b = req("GET", loc, cookie=cookie)
+say(st == 200 and "Ladder for the gutter" in b and "Your wish is posted" in b,
+    "the wish's page shows it and says what happened", b[-800:])
+say("Offer help" not in b, "no 'Offer help' on one's own wish")
+st, h, b = req("GET", "/wishes", cookie=cookie)
+say(st == 200 and "Ladder for the gutter" in b, "GET /wishes lists the title")
+say(('href="/wishes/%s"' % wid) in b, "the list links to the wish's page")
+rc, out, err = kith_at(home_a, "wish", "list")
+say(rc == 0 and "Ladder for the gutter" in out, "kith wish list sees the wish", out + err)
+
+# Chinese title, and search in both languages
+zh = "需要轮椅"
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": zh, "urgency": "critical", "kind": "service", "for": "王奶奶",
+    "description": "", "csrf": csrf})
+say(st == 303, "a Chinese wish is posted", st)
+st, h, b = req("GET", "/wishes", cookie=cookie)
+say(zh in b and "王奶奶" in b, "the Chinese title and neighbour come back intact")
+st, h, b = req("GET", "/wishes?q=" + quote("轮椅"), cookie=cookie)
+say(zh in b and "Ladder" not in b, "?q= in Chinese finds the Chinese wish only", b[-600:])
+st, h, b = req("GET", "/wishes?q=ladder", cookie=cookie)
+say("Ladder for the gutter" in b and zh not in b, "?q= in English finds the English wish only")
+rc, out, err = kith_at(home_a, "wish", "list")
+say(zh in out, "kith wish list sees the Chinese wish", out)
+
+# items
+st, h, b = req("GET", "/items/new", cookie=cookie)
+say(st == 200 and 'action="/items"' in b and 'name="title"' in b and 'name="kind"' in b,
+    "GET /items/new holds the item form", st)
+st, h, b = req("POST", "/items", cookie=cookie, body={
+    "title": "Electric drill", "kind": "lend", "quantity": "2",
+    "description": "with bits", "csrf": csrf})
+say(st == 303 and h.get("location", "").startswith("/items"), "POST /items redirects (303)",
+    "%d %s" % (st, b))
+st, h, b = req("GET", "/items", cookie=cookie)
+say(st == 200 and "Electric drill" in b, "GET /items lists the item")
+rc, out, err = kith_at(home_a, "item", "list")
+say("Electric drill" in out, "kith item list sees the item", out)
+
+# csrf
+st, h, b = req("POST", "/wishes", cookie=cookie, body={"title": "no token", "kind": "material",
+                                                        "urgency": "low"})
+say(st == 403, "POST /wishes without csrf is 403", st)
+st, h, b = req("POST", "/items", cookie=cookie, body={"title": "no token", "kind": "give"})
+say(st == 403, "POST /items without csrf is 403", st)
+rc, out, err = kith_at(home_a, "wish", "list")
+say("no token" not in out, "nothing was written without csrf")
+
+# refusals
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "", "urgency": "low", "kind": "service", "for": "Mrs Li",
+    "description": "keep me", "csrf": csrf})
+say(st == 422, "an empty title is refused with 422", st)
+say('role="alert"' in b and 'value="Mrs Li"' in b and "keep me" in b
+    and '<option value="low" selected>' in b,
+    "the form comes back with the message and the values", b[-1500:])
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "x", "urgency": "soon", "kind": "material", "csrf": csrf})
+say(st == 422 and "urgent" in b, "an unknown urgency is refused with 422", st)
+st, h, b = req("POST", "/items", cookie=cookie, body={"title": "", "kind": "give", "csrf": csrf})
+say(st == 422 and 'role="alert"' in b, "an item without a title is refused with 422", st)
+st, h, b = req("POST", "/items", cookie=cookie, body={"title": "x", "kind": "steal", "csrf": csrf})
+say(st == 422, "an unknown item kind is refused with 422", st)
+st, h, b = req("POST", "/wishes/claim", cookie=cookie, body={"wish": wid, "csrf": csrf})
+say(st == 422 and "Ladder for the gutter" in b and 'role="alert"' in b,
+    "offering help with one's own wish: 422 on the wish's page with the reason", st)
+st, h, b = req("GET", "/wishes/zzzzzz", cookie=cookie)
+say(st == 404, "an unknown wish is 404", st)
+for p in ("/wishes/", "/wishes/%s/x" % wid, "/static/", "/static/kith.css/x"):
+    st, h, b = req("GET", p, cookie=cookie)
+    say(st == 404, "GET %s is 404 (a :name segment is one segment)" % p, st)
+st, h, b = req("POST", "/wishes/" + wid, cookie=cookie, body={"csrf": csrf})
+say(st == 405, "POST on a wish's page is 405", st)
+
+# script in every field
+X = "<script>alert(1)</script>\"'&"
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": X, "urgency": "low", "kind": "material", "for": X, "description": X,
+    "csrf": csrf})
+xloc = h.get("location", "")
+say(st == 303, "a wish full of markup is posted", st)
+req("GET", xloc, cookie=cookie)
+req("GET", "/wishes", cookie=cookie)
+req("GET", "/wishes?q=" + quote(X), cookie=cookie)
+req("GET", "/", cookie=cookie)
+st, h, b = req("POST", "/items", cookie=cookie, body={"title": X, "kind": "give",
+                                                       "description": X, "csrf": csrf})
+say(st == 303, "an item full of markup is posted", st)
+req("GET", "/items", cookie=cookie)
+req("GET", "/items?q=" + quote(X), cookie=cookie)
+req("POST", "/wishes", cookie=cookie, body={"title": "", "urgency": X, "kind": X, "for": X,
+                                            "description": X, "csrf": csrf})
+req("POST", "/items", cookie=cookie, body={"title": X, "kind": X, "quantity": X,
+                                           "description": X, "csrf": csrf})
+req("GET", "/wishes/" + quote(X, safe=""), cookie=cookie)
+raw = [w for (w, body) in pages if b"<script" in body.lower()]
+say(not raw, "no page holds <script (%d pages)" % len(pages), raw)
+st, h, b = req("GET", xloc, cookie=cookie)
+say("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;" in b, "the markup shows as text")
+
+# Chinese interface
+st, h, b = req("GET", "/wishes/new", cookie=cookie, lang="zh-CN,zh;q=0.9,en;q=0.5")
+say('<html lang="zh-Hans">' in b, "Accept-Language zh-CN: <html lang=\"zh-Hans\">")
+say("<title>发布求助 - kith</title>" in b and ">首页</a>" in b and "你需要什么？" in b,
+    "Accept-Language zh-CN: Chinese title, nav and labels", b[:1500])
+st, h, b = req("POST", "/wishes", cookie=cookie, lang="zh-CN", body={
+    "title": "", "urgency": "low", "kind": "material", "csrf": csrf})
+say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', b) is not None,
+    "a refusal in Chinese for a Chinese browser", b[-1200:])
+st, h, b = req("GET", "/", cookie=cookie, lang="en")
+say('<html lang="en">' in b, "the language is chosen per request")
+
+# two members: b offers help, a accepts, b delivers, a confirms with hours
+say(converged(), "a and b converge")
+rc, out, err = kith_at(home_b, "--json", "wish", "claim", wid)
+say(rc == 0, "b offers help (CLI)", err)
+offer = json.loads(out)["id"] if rc == 0 else ""
+say(converged(), "the offer reaches a")
+st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
+say("Accept this offer" in b and ">b: " in b, "a's wish page shows b's offer by name with Accept", b[-1500:])
+m = re.search(r'action="/wishes/accept">\s*<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
+              r'<input type="hidden" name="offer" value="([0-9a-f]+)">', b)
+oid = m.group(1) if m else ""
+say(oid and offer.startswith(oid), "the accept button names b's offer", oid)
+st, h, b = req("GET", "/", cookie=cookie)
+say("A neighbour offered help with your wish" in b, "home: the offer waits for a", b[-2000:])
+st, h, b = req("POST", "/wishes/accept", cookie=cookie, body={"offer": oid, "csrf": csrf})
+say(st == 303 and h.get("location") == "/wishes/%s?done=accepted" % wid, "a accepts (303)",
+    "%d %s %s" % (st, h.get("location"), b[-500:]))
+st, h, b = req("POST", "/wishes/accept", cookie=cookie, body={"offer": "ffffff", "csrf": csrf})
+say(st == 422 and 'role="alert"' in b, "accepting an unknown offer: 422 with the reason", st)
+say(converged(), "the acceptance reaches b")
+rc, out, err = kith_at(home_b, "wish", "deliver", offer)
+say(rc == 0, "b delivers (CLI)", err)
+say(converged(), "the delivery reaches a")
+st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
+say("Confirm it was done" in b, "a's wish page offers to confirm", b[-1500:])
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie,
+               body={"wish": wid, "hours": "abc", "csrf": csrf})
+say(st == 422 and "1.5" in b, "hours that are not a number: 422 with the reason", st)
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie,
+               body={"wish": wid, "hours": "1.5", "csrf": csrf})
+say(st == 303 and h.get("location") == "/wishes/%s?done=confirmed" % wid, "a confirms with 1.5 hours (303)",
+    "%d %s" % (st, b[-500:]))
+st, h, b = req("GET", h.get("location", "/"), cookie=cookie)
+say("confirmed as fulfilled" in b, "the wish page says it is confirmed", b[-1200:])
+rc, out, err = kith_at(home_a, "--json", "wish", "show", wid)
+say(rc == 0 and '"status":"confirmed"' in out.replace(" ", "") and '"hours":1.5' in out.replace(" ", ""),
+    "the CLI sees the wish confirmed with 1.5 hours", out)
+
+# emergency: the banner and the check-in
+rc, out, err = kith_at(home_a, "emergency", "start", "Flood on the ground floor")
+say(rc == 0, "a starts an emergency (CLI)", err)
+st, h, b = req("GET", "/", cookie=cookie)
+say("Flood on the ground floor" in b and 'action="/checkin"' in b and "I am safe" in b
+    and "I need help" in b, "home shows the emergency banner with the check-in", b[:2500])
+st, h, b = req("POST", "/checkin", cookie=cookie, body={"status": "safe", "csrf": csrf})
+say(st == 303 and h.get("location") == "/?done=safe", "I am safe: 303 to /", st)
+rc, out, err = kith_at(home_a, "--json", "checkins")
+say(rc == 0 and '"safe"' in out, "the roll call has a safe", out + err)
+st, h, b = req("POST", "/checkin", cookie=cookie, body={"status": "maybe", "csrf": csrf})
+say(st == 422, "an unknown check-in status is 422", st)
+st, h, b = req("POST", "/checkin", cookie=cookie, body={"status": "safe"})
+say(st == 403, "a check-in without csrf is 403", st)
+
+bad = [w for (w, body) in pages if b"<script" in body.lower()]
+say(not bad, "still no page holds <script (%d pages)" % len(pages), bad)
+print("DONE")
+PYEOF
+
+"$PY" "$WORK/pages.py" "$HOSTPORT" "$URL" "$KITH" "$WORK/a" "$WORK/b" \
+	>"$WORK/py.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"PASS ") ;;
+	"PASS "*) pass "${line#PASS }" ;;
+	"FAIL "*) fail "${line#FAIL }" ;;
+	DONE) ;;
+	*) fail "python: $line" ;;
+	esac
+done <"$WORK/py.out"
+check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+check_nomatch "no page failed (500) in the daemon's log" "$(cat "$WORK/a.log")" 'web: .* failed'
+
+P=$(pid_of a)
+kill -TERM "$P"
+wait "$P"
+check_eq "SIGTERM stops daemon a with exit 0" "$?" 0
+
+finish

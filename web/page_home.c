@@ -1,0 +1,245 @@
+/*
+ * page_home.c - the home page (pages.h): the emergency banner with a
+ * one-button check-in, what waits for me, the most urgent open wishes;
+ * and the check-in's POST.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "action/checkin.h"
+#include "action/coord.h"
+#include "action/i18n.h"
+#include "action/item.h"
+#include "action/loan.h"
+#include "action/names.h"
+#include "action/wish.h"
+#include "crdt/err.h"
+#include "crdt/schema.h"
+#include "web/pages.h"
+
+#define HOME_WISHES 10 /* the most urgent open wishes shown */
+
+/* The banner while emergency mode is on: its reason and the check-in. */
+static void emergency(struct web_ui *u)
+{
+	struct action_coord_emergency em;
+
+	action_coord_emergency(u->a, &em);
+	if (!em.on)
+		return;
+	web_html_raw(&u->b, "<section class=\"banner\" "
+			    "aria-labelledby=\"emergency\">\n"
+			    "<h2 id=\"emergency\">");
+	web_html_text(&u->b, _("Emergency"));
+	web_html_raw(&u->b, "</h2>\n<p>");
+	web_html_text(&u->b, em.reason);
+	web_html_raw(&u->b, "</p>\n<p>");
+	web_html_text(&u->b, _("Please tell your neighbours how you are."));
+	web_html_raw(&u->b, "</p>\n"
+			    "<form method=\"post\" action=\"/checkin\">\n");
+	web_ui_csrf(u);
+	web_html_raw(&u->b, "<button type=\"submit\" name=\"status\" "
+			    "value=\"safe\">");
+	web_html_text(&u->b, _("I am safe"));
+	web_html_raw(&u->b, "</button>\n"
+			    "<button type=\"submit\" name=\"status\" "
+			    "value=\"help\" class=\"secondary\">");
+	web_html_text(&u->b, _("I need help"));
+	web_html_raw(&u->b, "</button>\n</form>\n</section>\n");
+}
+
+/* ---- for me --------------------------------------------------------- */
+
+struct forme {
+	struct web_ui *u;
+	int n;
+};
+
+static void forme_item(struct forme *f)
+{
+	if (!f->n++)
+		web_html_raw(&f->u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&f->u->b, "<li>");
+}
+
+/* My wishes with an offer to accept, or help to confirm. */
+static int my_wish(void *ctx, const struct crdt_row *r)
+{
+	struct forme *f = ctx;
+	struct web_ui *u = f->u;
+	const char *st = action_col_text(r, "status");
+	const char *title = action_col_text(r, "title");
+	char sid[ACTION_SHORT_MAX];
+	const char *what;
+
+	if (!strcmp(st, "contested"))
+		what = _("Several neighbours offered help with your wish "
+			 "\"%s\": accept one.");
+	else if (!strcmp(st, "claimed"))
+		what = _("A neighbour offered help with your wish \"%s\".");
+	else if (!strcmp(st, "delivered"))
+		what = _("Your wish \"%s\" is done, says your helper: confirm "
+			 "it.");
+	else
+		return 0;
+	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
+			sizeof sid);
+	forme_item(f);
+	web_html_raw(&u->b, "<a href=\"/wishes/");
+	web_html_url(&u->b, sid);
+	web_html_raw(&u->b, "\">");
+	web_html_textf(&u->b, what, title);
+	web_html_raw(&u->b, "</a></li>\n");
+	return 0;
+}
+
+/* Loans due soon or overdue, lent or borrowed. */
+static int loan_due(void *ctx, const struct crdt_row *r)
+{
+	struct forme *f = ctx;
+	struct web_ui *u = f->u;
+	const char *title = action_col_text(r, "title");
+	int overdue = action_col_int(r, "overdue") != 0;
+	int lent = !strcmp(action_col_text(r, "role"), "lent");
+	struct action_person who;
+
+	action_person_hex(u->a, action_col_text(r, "counterpart"), &who);
+	forme_item(f);
+	if (lent)
+		web_html_textf(&u->b,
+			       overdue ? _("%s has not yet returned \"%s\": "
+					   "it is overdue.") :
+					 _("%s should return \"%s\" soon."),
+			       who.label, title);
+	else
+		web_html_textf(&u->b,
+			       overdue ? _("Please return \"%s\" to %s: it is "
+					   "overdue.") :
+					 _("Please return \"%s\" to %s soon."),
+			       title, who.label);
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+/* My items someone asked for. */
+static int my_item(void *ctx, const struct action_item_view *v)
+{
+	struct forme *f = ctx;
+
+	if (strcmp(v->status, "requested"))
+		return 0;
+	forme_item(f);
+	web_html_textf(&f->u->b, _("A neighbour asked for your item \"%s\"."),
+		       v->title);
+	web_html_raw(&f->u->b, "</li>\n");
+	return 0;
+}
+
+static void for_me(struct web_ui *u)
+{
+	struct action_wish_query wq = { .urgency = -1, .mine = 1 };
+	struct action_item_filter iq = { .mine = 1 };
+	struct forme f = { u, 0 };
+
+	web_html_raw(&u->b, "<section aria-labelledby=\"forme\">\n"
+			    "<h2 id=\"forme\">");
+	web_html_text(&u->b, _("Waiting for you"));
+	web_html_raw(&u->b, "</h2>\n");
+	if (action_wish_list(u->a, &wq, my_wish, &f) ||
+	    action_loan_due(u->a, loan_due, &f) ||
+	    action_item_list(u->a, &iq, my_item, &f)) {
+		if (f.n)
+			web_html_raw(&u->b, "</ul>\n");
+		web_ui_error(u, u->a->msg);
+		web_html_raw(&u->b, "</section>\n");
+		return;
+	}
+	if (f.n) {
+		web_html_raw(&u->b, "</ul>\n");
+	} else {
+		web_html_raw(&u->b, "<p>");
+		web_html_text(&u->b, _("Nothing waits for you now."));
+		web_html_raw(&u->b, "</p>\n");
+	}
+	web_html_raw(&u->b, "</section>\n");
+}
+
+/* ---- GET / -------------------------------------------------------------- */
+
+static int render_home(struct web_request *rq, struct web_reply *rp,
+		       const char *err, unsigned status)
+{
+	struct action_wish_query q = { .status = "open", .urgency = -1 };
+	const char *done = web_ui_field(rq->query, "done");
+	struct web_ui u;
+	int n = 0;
+
+	web_ui_begin(&u, rq, N_("Home"), "/");
+	if (err)
+		web_ui_error(&u, err);
+	else if (!strcmp(done, "safe"))
+		web_ui_notice(&u, _("Thank you: your neighbours will see that "
+				    "you are safe."));
+	else if (!strcmp(done, "help"))
+		web_ui_notice(&u, _("Your neighbours will see that you need "
+				    "help. If you can, also call someone "
+				    "nearby."));
+	emergency(&u);
+	web_html_raw(&u.b, "<h1>");
+	if (u.com.name[0])
+		web_html_text(&u.b, u.com.name);
+	else
+		web_html_text(&u.b, _("Home"));
+	web_html_raw(&u.b, "</h1>\n");
+	for_me(&u);
+	web_html_raw(&u.b, "<section aria-labelledby=\"urgent\">\n"
+			   "<h2 id=\"urgent\">");
+	web_html_text(&u.b, _("Most urgent wishes"));
+	web_html_raw(&u.b, "</h2>\n");
+	if (web_ui_wish_cards(&u, &q, HOME_WISHES, &n)) {
+		web_ui_error(&u, u.a->msg);
+	} else if (!n) {
+		web_html_raw(&u.b, "<p>");
+		web_html_text(&u.b, _("There are no open wishes."));
+		web_html_raw(&u.b, "</p>\n");
+	}
+	web_html_raw(&u.b, "<p><a class=\"button\" href=\"/wishes/new\">");
+	web_html_text(&u.b, _("Post a wish"));
+	web_html_raw(&u.b, "</a> "
+			   "<a class=\"button secondary\" href=\"/wishes\">");
+	web_html_text(&u.b, _("All wishes"));
+	web_html_raw(&u.b, "</a></p>\n</section>\n");
+	return web_ui_finish(&u, rp, status);
+}
+
+int web_page_home(struct web_request *rq, struct web_reply *rp)
+{
+	return render_home(rq, rp, NULL, MHD_HTTP_OK);
+}
+
+/* ---- POST /checkin ------------------------------------------------------ */
+
+int web_page_checkin(struct web_request *rq, struct web_reply *rp)
+{
+	const char *st = web_ui_field(rq->form, "status");
+	struct action *a = web_ui_quiet_begin(rq);
+	char msg[ACTION_MSG_MAX];
+	struct action_person who;
+	int rc, help = !strcmp(st, "help");
+
+	if (!help && strcmp(st, "safe"))
+		rc = action_fail(a, KITH_EINVAL, "%s",
+				 _("Choose \"I am safe\" or \"I need help\"."));
+	else
+		rc = action_checkin(a, help ? ACTION_CHECKIN_NEED_HELP :
+					      ACTION_CHECKIN_SAFE,
+				    NULL, NULL, &who);
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s", a->msg);
+		web_ui_quiet_end();
+		return render_home(rq, rp, msg, WEB_UNPROCESSABLE);
+	}
+	web_ui_quiet_end();
+	return web_reply_redirect(rp, help ? "/?done=help" : "/?done=safe");
+}

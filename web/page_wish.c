@@ -1,0 +1,567 @@
+/*
+ * page_wish.c - the wish pages (pages.h): the list with search, the form
+ * of a new wish, one wish with its offers, and the four things people do
+ * with offers: offer help, accept, deliver, confirm with hours.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "action/i18n.h"
+#include "action/names.h"
+#include "action/wish.h"
+#include "crdt/err.h"
+#include "crdt/rules.h"
+#include "crdt/schema.h"
+#include "web/pages.h"
+
+/* ---- shared ------------------------------------------------------------- */
+
+/* "Name", or "Neighbour (via Name)" for a wish posted for someone. */
+static void wish_who(struct web_ui *u, const struct crdt_row *r)
+{
+	const char *forname = action_col_text(r, "for_name");
+	struct action_person who;
+
+	action_person_hex(u->a, action_col_text(r, "author"), &who);
+	if (*forname)
+		/* TRANSLATORS: a neighbour a wish is for, via its poster */
+		web_html_textf(&u->b, _("%s (via %s)"), forname, who.label);
+	else
+		web_html_text(&u->b, who.label);
+}
+
+/* <a href="/wishes/SHORT">TITLE</a> */
+static void wish_link(struct web_ui *u, const struct crdt_row *r)
+{
+	char sid[ACTION_SHORT_MAX];
+
+	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
+			sizeof sid);
+	web_html_raw(&u->b, "<a href=\"/wishes/");
+	web_html_url(&u->b, sid);
+	web_html_raw(&u->b, "\">");
+	web_html_text(&u->b, action_col_text(r, "title"));
+	web_html_raw(&u->b, "</a>");
+}
+
+/* One wish as a card of a list: the title, then urgency, status, who. */
+static int wish_card(void *ctx, const struct crdt_row *r)
+{
+	struct web_ui *u = ctx;
+
+	web_html_raw(&u->b, "<li>");
+	wish_link(u, r);
+	web_html_raw(&u->b, "<p class=\"hint\">");
+	web_html_text(&u->b, action_pgettext("urgency",
+					     action_col_text(r, "urgency")));
+	web_html_raw(&u->b, " · ");
+	web_html_text(&u->b,
+		      action_pgettext("status", action_col_text(r, "status")));
+	web_html_raw(&u->b, " · ");
+	wish_who(u, r);
+	web_html_raw(&u->b, "</p></li>\n");
+	return 0;
+}
+
+/* Home's list of the most urgent open wishes (page_home.c). */
+struct wish_cards {
+	struct web_ui *u;
+	int n, max;
+};
+
+static int wish_card_counted(void *ctx, const struct crdt_row *r)
+{
+	struct wish_cards *c = ctx;
+
+	if (c->max && c->n >= c->max)
+		return 1; /* enough: stop */
+	if (!c->n)
+		web_html_raw(&c->u->b, "<ul class=\"cards\">\n");
+	c->n++;
+	return wish_card(c->u, r);
+}
+
+int web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
+		      int max, int *n)
+{
+	struct wish_cards c = { u, 0, max };
+	int rc = action_wish_list(u->a, q, wish_card_counted, &c);
+
+	if (rc == 1)
+		rc = 0;
+	if (c.n)
+		web_html_raw(&u->b, "</ul>\n");
+	*n = c.n;
+	return rc;
+}
+
+/* A sentence for ?done=WORD after a POST, or NULL. */
+static const char *done_text(const char *done)
+{
+	if (!strcmp(done, "posted"))
+		return _("Your wish is posted. Neighbours see it when your "
+			 "machines sync; offers of help will show here.");
+	if (!strcmp(done, "claimed"))
+		return _("You offered help. The wish's author sees your offer "
+			 "and can accept it.");
+	if (!strcmp(done, "accepted"))
+		return _("You accepted the offer. When the help is done, "
+			 "confirm it here.");
+	if (!strcmp(done, "delivered"))
+		return _("You said you have done it. The wish's author can now "
+			 "confirm it.");
+	if (!strcmp(done, "confirmed"))
+		return _("The wish is confirmed as fulfilled. Thank you.");
+	return NULL;
+}
+
+/* ---- GET /wishes -------------------------------------------------------- */
+
+int web_page_wishes(struct web_request *rq, struct web_reply *rp)
+{
+	struct action_wish_query q = { .urgency = -1 };
+	const char *search = web_ui_field(rq->query, "q");
+	struct web_ui u;
+	int n = 0;
+
+	web_ui_begin(&u, rq, N_("Wishes"), "/wishes");
+	web_html_raw(&u.b, "<h1>");
+	web_html_text(&u.b, _("Wishes"));
+	web_html_raw(&u.b, "</h1>\n"
+			   "<p><a class=\"button\" href=\"/wishes/new\">");
+	web_html_text(&u.b, _("Post a wish"));
+	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" action=\"/wishes\" "
+			   "role=\"search\">\n<label for=\"q\">");
+	web_html_text(&u.b, _("Search wishes (English or Chinese)"));
+	web_html_raw(&u.b, "</label>\n"
+			   "<input type=\"search\" id=\"q\" name=\"q\"");
+	web_html_attr(&u.b, "value", search);
+	web_html_raw(&u.b, ">\n<button type=\"submit\">");
+	web_html_text(&u.b, _("Search"));
+	web_html_raw(&u.b, "</button>\n</form>\n");
+	q.search = *search ? search : NULL;
+	if (web_ui_wish_cards(&u, &q, 0, &n))
+		web_ui_error(&u, u.a->msg);
+	else if (!n && q.search)
+		web_ui_notice(&u, _("No open wish matches your search."));
+	else if (!n)
+		web_ui_notice(&u, _("There are no open wishes."));
+	return web_ui_finish(&u, rp, MHD_HTTP_OK);
+}
+
+/* ---- GET /wishes/new, POST /wishes -------------------------------------- */
+
+/* <select> of words (translated in context ctx), with value selected. */
+static void select_words(struct web_ui *u, const char *const *words, int n,
+			 const char *ctx, const char *value)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		web_html_raw(&u->b, "<option");
+		web_html_attr(&u->b, "value", words[i]);
+		if (!strcmp(value, words[i]))
+			web_html_raw(&u->b, " selected");
+		web_html_raw(&u->b, ">");
+		web_html_text(&u->b, action_pgettext(ctx, words[i]));
+		web_html_raw(&u->b, "</option>\n");
+	}
+}
+
+/* The form, with the values of f (or the defaults when f is NULL) and a
+ * refusal (or NULL). */
+static int wish_form(struct web_request *rq, struct web_reply *rp,
+		     const struct web_form *f, const char *err,
+		     unsigned status)
+{
+	const char *urg = f ? web_ui_field(f, "urgency") : "normal";
+	const char *kind = f ? web_ui_field(f, "kind") : "material";
+	struct web_ui u;
+
+	web_ui_begin(&u, rq, N_("Post a wish"), "/wishes");
+	web_html_raw(&u.b, "<h1>");
+	web_html_text(&u.b, _("Post a wish"));
+	web_html_raw(&u.b, "</h1>\n");
+	if (err)
+		web_ui_error(&u, err);
+	web_html_raw(&u.b, "<form method=\"post\" action=\"/wishes\">\n");
+	web_ui_csrf(&u);
+	web_html_raw(&u.b, "<label for=\"title\">");
+	web_html_text(&u.b, _("What do you need?"));
+	web_html_raw(&u.b, "</label>\n<input type=\"text\" id=\"title\" "
+			   "name=\"title\"");
+	web_html_attr(&u.b, "value", f ? web_ui_field(f, "title") : "");
+	web_html_raw(&u.b, ">\n<label for=\"urgency\">");
+	web_html_text(&u.b, _("How urgent is it?"));
+	web_html_raw(&u.b, "</label>\n"
+			   "<select id=\"urgency\" name=\"urgency\">\n");
+	select_words(&u, crdt_urgencies, CRDT_URGENCIES, "urgency", urg);
+	web_html_raw(&u.b, "</select>\n<label for=\"kind\">");
+	web_html_text(&u.b, _("A thing or a service?"));
+	web_html_raw(&u.b, "</label>\n<select id=\"kind\" name=\"kind\">\n");
+	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS, "kind", kind);
+	web_html_raw(&u.b, "</select>\n<label for=\"for\">");
+	web_html_text(&u.b, _("For a neighbour (optional)"));
+	web_html_raw(&u.b, "</label>\n"
+			   "<input type=\"text\" id=\"for\" name=\"for\" "
+			   "aria-describedby=\"for-hint\"");
+	web_html_attr(&u.b, "value", f ? web_ui_field(f, "for") : "");
+	web_html_raw(&u.b, ">\n<p class=\"hint\" id=\"for-hint\">");
+	web_html_text(&u.b, _("The name of a neighbour without a phone or "
+			      "computer, when you ask for them."));
+	web_html_raw(&u.b, "</p>\n<label for=\"description\">");
+	web_html_text(&u.b, _("More about it (optional)"));
+	web_html_raw(&u.b, "</label>\n<textarea id=\"description\" "
+			   "name=\"description\" rows=\"4\">");
+	web_html_text(&u.b, f ? web_ui_field(f, "description") : "");
+	web_html_raw(&u.b, "</textarea>\n<button type=\"submit\">");
+	web_html_text(&u.b, _("Post the wish"));
+	web_html_raw(&u.b, "</button>\n</form>\n");
+	return web_ui_finish(&u, rp, status);
+}
+
+int web_page_wish_new(struct web_request *rq, struct web_reply *rp)
+{
+	return wish_form(rq, rp, NULL, NULL, MHD_HTTP_OK);
+}
+
+int web_page_wish_post(struct web_request *rq, struct web_reply *rp)
+{
+	const struct web_form *f = rq->form;
+	const char *urg = web_ui_field(f, "urgency");
+	const char *kind = web_ui_field(f, "kind");
+	const char *forname = web_ui_field(f, "for");
+	const char *desc = web_ui_field(f, "description");
+	char msg[ACTION_MSG_MAX], loc[ACTION_SHORT_MAX + 32];
+	struct action_wish_fields w;
+	struct action_wish_result res;
+	struct action *a = web_ui_quiet_begin(rq);
+	int rc = 0;
+
+	action_wish_fields_init(&w);
+	w.title = web_ui_field(f, "title");
+	w.for_name = *forname ? forname : NULL;
+	w.description = *desc ? desc : NULL;
+	if (*urg) {
+		w.urgency =
+			crdt_enum_lookup(crdt_urgencies, CRDT_URGENCIES, urg);
+		if (w.urgency < 0)
+			rc = action_fail(a, KITH_EINVAL, "%s",
+					 _("Choose how urgent it is from the "
+					   "list."));
+	}
+	if (!rc && *kind) {
+		w.kind = crdt_enum_lookup(crdt_wish_kinds, CRDT_WISH_KINDS,
+					  kind);
+		if (w.kind < 0)
+			rc = action_fail(a, KITH_EINVAL, "%s",
+					 _("Choose a thing or a service from "
+					   "the list."));
+	}
+	if (!rc)
+		rc = action_wish_add(a, &w, &res);
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s", a->msg);
+		web_ui_quiet_end();
+		return wish_form(rq, rp, f, msg, WEB_UNPROCESSABLE);
+	}
+	web_ui_quiet_end();
+	snprintf(loc, sizeof loc, "/wishes/%s?done=posted", res.wish_short);
+	return web_reply_redirect(rp, loc);
+}
+
+/* ---- GET /wishes/ID ----------------------------------------------------- */
+
+struct show {
+	struct web_ui *u;
+	char sid[ACTION_SHORT_MAX]; /* the wish's short id */
+	char status[16];
+	int mine;	/* my wish */
+	int offers;	/* offers shown */
+	int open;	/* not withdrawn, confirmed or expired */
+};
+
+static void field(struct web_ui *u, const char *label, const char *value)
+{
+	if (!*value)
+		return;
+	web_html_raw(&u->b, "<dt>");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</dt><dd>");
+	web_html_text(&u->b, value);
+	web_html_raw(&u->b, "</dd>\n");
+}
+
+static int show_wish(void *ctx, const struct crdt_row *r)
+{
+	struct show *s = ctx;
+	struct web_ui *u = s->u;
+	const char *st = action_col_text(r, "status");
+	struct action_person who;
+
+	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), s->sid,
+			sizeof s->sid);
+	snprintf(s->status, sizeof s->status, "%s", st);
+	s->open = strcmp(st, "withdrawn") && strcmp(st, "confirmed") &&
+		  strcmp(st, "expired");
+	action_person_hex(u->a, action_col_text(r, "author"), &who);
+	s->mine = action_is_me(u->a, who.pk);
+	web_html_raw(&u->b, "<h1>");
+	web_html_text(&u->b, action_col_text(r, "title"));
+	web_html_raw(&u->b, "</h1>\n<dl>\n");
+	field(u, _("Status"), action_pgettext("status", st));
+	field(u, _("Urgency"),
+	      action_pgettext("urgency", action_col_text(r, "urgency")));
+	field(u, _("Kind"),
+	      action_pgettext("kind", action_col_text(r, "kind")));
+	field(u, _("For"), action_col_text(r, "for_name"));
+	field(u, _("Posted by"), who.label);
+	field(u, _("Where"), action_col_text(r, "location"));
+	field(u, _("More about it"), action_col_text(r, "description"));
+	web_html_raw(&u->b, "</dl>\n<h2>");
+	web_html_text(&u->b, _("Offers of help"));
+	web_html_raw(&u->b, "</h2>\n");
+	return 0;
+}
+
+/* A form of one button posting field=value to action. */
+static void button_form(struct web_ui *u, const char *action,
+			const char *field_name, const char *value,
+			const char *label)
+{
+	web_html_raw(&u->b, "<form method=\"post\"");
+	web_html_attr(&u->b, "action", action);
+	web_html_raw(&u->b, ">\n");
+	web_ui_csrf(u);
+	web_html_raw(&u->b, "<input type=\"hidden\"");
+	web_html_attr(&u->b, "name", field_name);
+	web_html_attr(&u->b, "value", value);
+	web_html_raw(&u->b, ">\n<button type=\"submit\">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+static int show_offer(void *ctx, const struct crdt_row *r)
+{
+	struct show *s = ctx;
+	struct web_ui *u = s->u;
+	const char *st = action_col_text(r, "status");
+	const char *note = action_col_text(r, "note");
+	char cid[ACTION_SHORT_MAX];
+	struct action_person who;
+
+	action_person_hex(u->a, action_col_text(r, "claimant"), &who);
+	action_short_id(u->a, CRDT_R_CLAIM, action_col_text(r, "id"), cid,
+			sizeof cid);
+	if (!s->offers++)
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><p>");
+	/* TRANSLATORS: an offer of help: who offers it, and its status
+	 * ("Ben: accepted") */
+	web_html_textf(&u->b, _("%s: %s"), who.label,
+		       action_pgettext("status", st));
+	web_html_raw(&u->b, "</p>\n");
+	if (*note) {
+		web_html_raw(&u->b, "<p>");
+		web_html_text(&u->b, note);
+		web_html_raw(&u->b, "</p>\n");
+	}
+	if (s->open && s->mine && !strcmp(st, "active"))
+		button_form(u, "/wishes/accept", "offer", cid,
+			    _("Accept this offer"));
+	if (s->open && action_is_me(u->a, who.pk) &&
+	    (!strcmp(st, "active") || !strcmp(st, "accepted")))
+		button_form(u, "/wishes/deliver", "offer", cid,
+			    _("I have done it"));
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+/* The confirm form: hours for the helper, optional. */
+static void confirm_form(struct web_ui *u, const char *sid)
+{
+	web_html_raw(&u->b, "<h2>");
+	web_html_text(&u->b, _("Was your wish fulfilled?"));
+	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
+			    "action=\"/wishes/confirm\">\n");
+	web_ui_csrf(u);
+	web_html_raw(&u->b, "<input type=\"hidden\" name=\"wish\"");
+	web_html_attr(&u->b, "value", sid);
+	web_html_raw(&u->b, ">\n<label for=\"hours\">");
+	web_html_text(&u->b, _("Hours of help to credit (optional, e.g. 1.5)"));
+	web_html_raw(&u->b, "</label>\n<input type=\"text\" id=\"hours\" "
+			    "name=\"hours\" inputmode=\"decimal\">\n"
+			    "<button type=\"submit\">");
+	web_html_text(&u->b, _("Confirm it was done"));
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+static int render_wish(struct web_request *rq, struct web_reply *rp,
+		       const char *id, const char *err, unsigned status)
+{
+	const char *done = web_ui_field(rq->query, "done");
+	struct action_private_view priv;
+	uint8_t wid[CRDT_ID_LEN];
+	struct web_ui u;
+	struct show s;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	memset(&priv, 0, sizeof priv);
+	web_ui_begin(&u, rq, N_("Wish"), "/wishes");
+	s.u = &u;
+	if (err)
+		web_ui_error(&u, err);
+	else if (done_text(done))
+		web_ui_notice(&u, done_text(done));
+	rc = action_wish_show(u.a, id, &priv, show_wish, show_offer, &s, wid);
+	action_private_view_wipe(&priv);
+	if (rc) {
+		web_ui_error(&u, u.a->msg);
+		web_html_raw(&u.b, "<p><a href=\"/wishes\">");
+		web_html_text(&u.b, _("All wishes"));
+		web_html_raw(&u.b, "</a></p>\n");
+		return web_ui_finish(&u, rp,
+				     rc == KITH_ENOTFOUND || rc == KITH_EINVAL ?
+					     MHD_HTTP_NOT_FOUND :
+					     MHD_HTTP_INTERNAL_SERVER_ERROR);
+	}
+	if (s.offers) {
+		web_html_raw(&u.b, "</ul>\n");
+	} else {
+		web_html_raw(&u.b, "<p>");
+		web_html_text(&u.b, _("Nobody has offered help yet."));
+		web_html_raw(&u.b, "</p>\n");
+	}
+	if (s.open && !s.mine)
+		button_form(&u, "/wishes/claim", "wish", s.sid,
+			    _("Offer help"));
+	if (s.open && s.mine && s.offers && strcmp(s.status, "open"))
+		confirm_form(&u, s.sid);
+	return web_ui_finish(&u, rp, status);
+}
+
+int web_page_wish(struct web_request *rq, struct web_reply *rp)
+{
+	return render_wish(rq, rp, rq->path + strlen("/wishes/"), NULL,
+			   MHD_HTTP_OK);
+}
+
+/* ---- the POSTs on a wish ------------------------------------------------ */
+
+/* A refusal about an offer whose wish is unknown. */
+static int message_page(struct web_request *rq, struct web_reply *rp,
+			const char *msg, unsigned status)
+{
+	struct web_ui u;
+
+	web_ui_begin(&u, rq, N_("Wishes"), "/wishes");
+	web_ui_error(&u, msg);
+	web_html_raw(&u.b, "<p><a href=\"/wishes\">");
+	web_html_text(&u.b, _("All wishes"));
+	web_html_raw(&u.b, "</a></p>\n");
+	return web_ui_finish(&u, rp, status);
+}
+
+/* Decimal hours ("2", "1.5", ".25") as quarters, rounded half up; -1 when
+ * it is not such a number or over CRDT_MAX_HOURS (the CLI's rule). */
+static int64_t parse_hours(const char *s)
+{
+	uint64_t whole = 0, frac = 0, scale = 1;
+	int digits = 0, dot = 0;
+	int64_t q;
+
+	for (; *s; s++) {
+		if (*s == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return -1;
+		digits++;
+		if (!dot) {
+			whole = whole * 10 + (uint64_t)(*s - '0');
+			if (whole > CRDT_MAX_HOURS)
+				return -1;
+		} else if (scale < 1000000000) {
+			frac = frac * 10 + (uint64_t)(*s - '0');
+			scale *= 10;
+		}
+	}
+	if (!digits)
+		return -1;
+	q = (int64_t)(whole * 4 + (frac * 8 + scale) / (2 * scale));
+	return q > CRDT_MAX_HOURS_Q ? -1 : q;
+}
+
+enum verb { CLAIM, ACCEPT, DELIVER, CONFIRM };
+
+static int wish_verb(struct web_request *rq, struct web_reply *rp,
+		     enum verb v)
+{
+	static const char *const done[] = { "claimed", "accepted",
+					    "delivered", "confirmed" };
+	const char *arg = web_ui_field(rq->form, v == CLAIM || v == CONFIRM ?
+							 "wish" : "offer");
+	const char *hours = web_ui_field(rq->form, "hours");
+	char msg[ACTION_MSG_MAX], loc[ACTION_SHORT_MAX + 32];
+	struct action_wish_result res;
+	struct action *a = web_ui_quiet_begin(rq);
+	int64_t quarters = -1;
+	int rc = 0;
+
+	memset(&res, 0, sizeof res);
+	if (v == CONFIRM && *hours) {
+		quarters = parse_hours(hours);
+		if (quarters < 0)
+			rc = action_fail(a, KITH_EINVAL,
+					 _("Hours must be a number from 0 to "
+					   "%d, such as 1.5."),
+					 CRDT_MAX_HOURS);
+	}
+	if (!rc && v == CLAIM)
+		rc = action_wish_claim(a, arg, 1, NULL, &res);
+	else if (!rc && v == ACCEPT)
+		rc = action_wish_accept(a, arg, &res);
+	else if (!rc && v == DELIVER)
+		rc = action_wish_deliver(a, arg, &res);
+	else if (!rc)
+		rc = action_wish_confirm(a, arg, quarters, &res);
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s", a->msg);
+		web_ui_quiet_end();
+		/* shown on the wish's page: the wish as typed, or the
+		 * offer's wish when the action found it */
+		if (v == CLAIM || v == CONFIRM)
+			return render_wish(rq, rp, arg, msg, WEB_UNPROCESSABLE);
+		if (res.wish_short[0])
+			return render_wish(rq, rp, res.wish_short, msg,
+					   WEB_UNPROCESSABLE);
+		return message_page(rq, rp, msg, WEB_UNPROCESSABLE);
+	}
+	web_ui_quiet_end();
+	snprintf(loc, sizeof loc, "/wishes/%s?done=%s", res.wish_short,
+		 done[v]);
+	return web_reply_redirect(rp, loc);
+}
+
+int web_page_wish_claim(struct web_request *rq, struct web_reply *rp)
+{
+	return wish_verb(rq, rp, CLAIM);
+}
+
+int web_page_wish_accept(struct web_request *rq, struct web_reply *rp)
+{
+	return wish_verb(rq, rp, ACCEPT);
+}
+
+int web_page_wish_deliver(struct web_request *rq, struct web_reply *rp)
+{
+	return wish_verb(rq, rp, DELIVER);
+}
+
+int web_page_wish_confirm(struct web_request *rq, struct web_reply *rp)
+{
+	return wish_verb(rq, rp, CONFIRM);
+}

@@ -1,0 +1,117 @@
+/*
+ * pages.h - the web app's pages: the route table the daemon serves
+ * (web_server_cfg.routes), and what every page shares.
+ *
+ * Every page needs login and calls the action layer (action/) for all it
+ * reads and writes; web_request.app is the daemon's struct action, opened
+ * with its identity.  Pages run on the loop thread, one at a time, so a
+ * page may switch the language gettext speaks (web/lang.h) for its
+ * request and gives it back at the end.
+ *
+ *   GET  /                  home: the emergency banner with a one-button
+ *                           check-in, what waits for me, the most urgent
+ *                           open wishes (web/page_home.c)
+ *   POST /checkin           status=safe|help: check in for myself
+ *   GET  /wishes            open wishes by title; ?q= searches
+ *   GET  /wishes/new        the form of a new wish
+ *   POST /wishes            title, urgency, kind, for, description
+ *   GET  /wishes/ID         one wish (ID as typed: a short id), its
+ *                           offers and the buttons for them
+ *   POST /wishes/claim      wish=ID: offer help
+ *   POST /wishes/accept     offer=ID: accept an offer on my wish
+ *   POST /wishes/deliver    offer=ID: say I did what I offered
+ *   POST /wishes/confirm    wish=ID, hours (optional, e.g. 1.5): my wish
+ *                           was fulfilled (web/page_wish.c)
+ *   GET  /items             items; ?q= searches
+ *   GET  /items/new         the form of a new item
+ *   POST /items             title, kind, quantity, description
+ *                           (web/page_item.c)
+ *   GET  /static/NAME       the compiled-in files (web/static.h), no login
+ * Every POST carries csrf (checked by the server) and is answered with a
+ * 303 to a page that says what happened (?done=WORD: a fixed word the page
+ * turns into a sentence; no text from the request is echoed).  A refusal
+ * of the action layer re-shows the form or page with its message (a->msg)
+ * and the values given, with status 422.
+ *
+ * The page shell (web/html.h) carries the community's name, the nav
+ * (Home, Wishes, Items) and the language chosen from Accept-Language.
+ *
+ * Design: docs/DESIGN.md s6.
+ */
+#ifndef KITH_WEB_PAGES_H
+#define KITH_WEB_PAGES_H
+
+#include <stddef.h>
+
+#include "action/action.h"
+#include "action/community.h"
+#include "web/html.h"
+#include "web/server.h"
+
+extern const struct web_route web_pages_routes[];
+extern const size_t web_pages_nroutes;
+
+/* 422: a form or an action refused, shown again with the reason. */
+#define WEB_UNPROCESSABLE 422
+
+/* One page being rendered. */
+struct web_ui {
+	struct web_request *rq;
+	struct action *a;
+	struct web_buf b;
+	struct web_page page;
+	struct action_community com; /* com.name "" when not joined */
+	struct web_nav_link nav[3];
+	int lang_used;
+};
+
+/*
+ * Start a page: choose and speak the request's language, refresh the
+ * action layer (changes synced since the last page, the clock), write
+ * the shell up to <main>.  title: the English msgid (N_("...")), which is
+ * translated here, once the language is spoken; current: the nav href
+ * this page belongs to, or NULL.  Always pair with web_ui_finish.
+ */
+void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
+		  const char *current);
+/* Close the page and hand it to rp with status (or the first error: the
+ * server answers 500); gives back the language.  0 or an error code. */
+__attribute__((warn_unused_result)) int
+web_ui_finish(struct web_ui *u, struct web_reply *rp, unsigned status);
+
+/* Speak the request's language without a page (a POST that redirects);
+ * pair with web_ui_quiet_end. */
+struct action *web_ui_quiet_begin(struct web_request *rq);
+void web_ui_quiet_end(void);
+
+/* The hidden csrf field of a form. */
+void web_ui_csrf(struct web_ui *u);
+/* A message box: class "notice" (what happened) or "error" (role alert). */
+void web_ui_notice(struct web_ui *u, const char *text);
+void web_ui_error(struct web_ui *u, const char *text);
+/* The query's or form's field, or "" when absent. */
+const char *web_ui_field(const struct web_form *f, const char *name);
+
+/* Cards of the wishes q lists (at most max; 0: all), as links to their
+ * pages; *n gets how many.  0 or the action's error (a->msg). */
+struct action_wish_query;
+__attribute__((warn_unused_result)) int
+web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
+		  int max, int *n);
+
+/* The pages (the table above). */
+int web_page_home(struct web_request *rq, struct web_reply *rp);
+int web_page_checkin(struct web_request *rq, struct web_reply *rp);
+int web_page_wishes(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_new(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_post(struct web_request *rq, struct web_reply *rp);
+int web_page_wish(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_claim(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_accept(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_deliver(struct web_request *rq, struct web_reply *rp);
+int web_page_wish_confirm(struct web_request *rq, struct web_reply *rp);
+int web_page_items(struct web_request *rq, struct web_reply *rp);
+int web_page_item_new(struct web_request *rq, struct web_reply *rp);
+int web_page_item_post(struct web_request *rq, struct web_reply *rp);
+
+#endif
