@@ -129,13 +129,16 @@ out:
 	return rc;
 }
 
-int action_community_about(struct action *a, struct action_community *info)
+/* The community this data directory has joined, into com (the caller
+ * wipes it; info is cleared); a refusal that says how to join when there
+ * is none. */
+static int load_joined(struct action *a, struct peer_community *com,
+		       struct action_community *info)
 {
-	struct peer_community com;
 	int rc;
 
 	memset(info, 0, sizeof *info);
-	rc = peer_community_load(a->home, &com);
+	rc = peer_community_load(a->home, com);
 	if (rc == KITH_ENOCOMMUNITY)
 		return action_fail(a, rc,
 				   _("you have not joined a community; use "
@@ -143,6 +146,16 @@ int action_community_about(struct action *a, struct action_community *info)
 				     "community join CODE'"));
 	if (rc)
 		return fail_read(a, rc);
+	return 0;
+}
+
+int action_community_about(struct action *a, struct action_community *info)
+{
+	struct peer_community com;
+	int rc = load_joined(a, &com, info);
+
+	if (rc)
+		return rc;
 	fill_info(info, &com);
 	peer_community_wipe(&com);
 	return 0;
@@ -152,17 +165,10 @@ int action_community_invite(struct action *a, struct action_community *info,
 			    char *code, size_t cap)
 {
 	struct peer_community com;
-	int rc;
+	int rc = load_joined(a, &com, info);
 
-	memset(info, 0, sizeof *info);
-	rc = peer_community_load(a->home, &com);
-	if (rc == KITH_ENOCOMMUNITY)
-		return action_fail(a, rc,
-				   _("you have not joined a community; use "
-				     "'kith community create NAME' or 'kith "
-				     "community join CODE'"));
 	if (rc)
-		return fail_read(a, rc);
+		return rc;
 	if (cap < PEER_INVITE_MAX)
 		rc = action_fail(a, KITH_EINVAL,
 				 _("cannot make an invite code"));

@@ -211,7 +211,7 @@ void crdt_hex(char *out, const uint8_t *p, size_t n)
 	out[2 * n] = 0;
 }
 
-static int hexval(char c)
+int crdt_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -229,7 +229,7 @@ int crdt_unhex(uint8_t *out, size_t n, const char *hex)
 	if (strlen(hex) != 2 * n)
 		return KITH_EDECODE;
 	for (i = 0; i < n; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = crdt_hexval(hex[2 * i]), lo = crdt_hexval(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return KITH_EDECODE;

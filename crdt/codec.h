@@ -68,6 +68,8 @@ static inline size_t crdt_rd_left(const struct crdt_rd *r)
 
 size_t crdt_varint_len(uint64_t v);
 
+/* The value of one hex digit (either case), or -1. */
+int crdt_hexval(char c);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void crdt_hex(char *out, const uint8_t *p, size_t n);
 /* Parse exactly 2n hex chars; 0 or KITH_EDECODE. */

@@ -1,20 +1,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "crdt/codec.h"
 #include "crdt/err.h"
 #include "crdt/rules.h"
 #include "form.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Decode s[0..len) at out; 0 or KITH_EINVAL.  *outlen: bytes written
  * (never more than len).  The caller adds the NUL. */
@@ -29,8 +19,8 @@ static int unescape(char *out, size_t *outlen, const char *s, size_t len)
 		} else if (s[i] == '%') {
 			if (len - i < 3)
 				return KITH_EINVAL;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = crdt_hexval(s[i + 1]);
+			lo = crdt_hexval(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return KITH_EINVAL;
 			out[o++] = (char)(hi << 4 | lo);
