@@ -447,8 +447,7 @@ class Browser:
         self.driver.get_log("performance")
         self.find(form_css + " " + button_css)[0].click()
         WebDriverWait(self.driver, PAGE_TIMEOUT).until(
-            lambda d: _stale(old) and d.execute_script(
-                "return document.readyState") == "complete")
+            lambda d: _stale(old) and _loaded(d))
         return self.after(expect)
 
     def shot(self, what):
@@ -560,9 +559,26 @@ class Browser:
 
 
 def _stale(el):
-    from selenium.common.exceptions import StaleElementReferenceException
+    """The old page's element is gone: stale, or (chromedriver, while the
+    next page replaces the document) 'does not belong to the document'."""
+    from selenium.common.exceptions import (StaleElementReferenceException,
+                                            WebDriverException)
     try:
         el.tag_name
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
+
+
+def _loaded(d):
+    """document.readyState is complete; False while a navigation makes
+    the question unanswerable."""
+    from selenium.common.exceptions import WebDriverException
+    try:
+        return d.execute_script("return document.readyState") == "complete"
+    except WebDriverException:
+        return False
