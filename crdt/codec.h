@@ -68,6 +68,11 @@ static inline size_t crdt_rd_left(const struct crdt_rd *r)
 
 size_t crdt_varint_len(uint64_t v);
 
+/* One UTF-8 sequence at s (n > 0 bytes left): its length (1..4) and code
+ * point in *cp, or 0 when it is not well-formed UTF-8 (a stray
+ * continuation byte, cut short, overlong, a surrogate, past U+10FFFF).
+ * Never reads past s[n - 1]. */
+int crdt_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 /* The value of one hex digit (either case), or -1. */
 int crdt_hexval(char c);
 /* Lowercase hex of n bytes into out (2n+1 bytes). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "db.h"
 #include "err.h"
 #include "query_sql.h"
@@ -31,38 +32,6 @@ static const char *const search_sql[S_NSQL] = {
 static const struct crdt_stmts search_stmts = CRDT_STMTS(search_sql);
 
 /* ---- characters --------------------------------------------------------- */
-
-/* One UTF-8 sequence at s (n > 0 bytes left): its length and code point,
- * or 0 when it is not valid UTF-8 (cut short, overlong, a surrogate). */
-static int utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c, min;
-	int len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f, min = 0x80;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f, min = 0x800;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07, min = 0x10000;
-	else
-		return 0;
-	if ((size_t)len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
 
 struct range {
 	uint32_t lo, hi;
@@ -189,7 +158,7 @@ int crdt_search_grams(char *out, size_t cap, size_t *n, const char *s,
 	out[o.n] = 0;
 	while (i < len) {
 		uint32_t cp;
-		int k = p[i] < 0xe1 ? 0 : utf8_next(p + i, len - i, &cp);
+		int k = p[i] < 0xe1 ? 0 : crdt_utf8_next(p + i, len - i, &cp);
 
 		if (k && crdt_search_is_cjk(cp)) {
 			if (prev)
@@ -423,7 +392,7 @@ static void grams_term(struct out *o, const char *s, size_t len, int n)
 		return;
 	}
 	while (i < len) {
-		k = utf8_next(p + i, len - i, &cp);
+		k = crdt_utf8_next(p + i, len - i, &cp);
 		if (k <= 0)
 			break; /* cannot happen: the run was decoded before */
 		if (prev_len) {
@@ -487,7 +456,7 @@ static void compile_word(struct out *words, struct out *grams,
 
 	/* the word without punctuation around it */
 	while (lo < hi) {
-		k = utf8_next(p + lo, hi - lo, &cp);
+		k = crdt_utf8_next(p + lo, hi - lo, &cp);
 		if (k && !is_word(cp) && !crdt_search_is_cjk(cp))
 			lo += (size_t)k;
 		else
@@ -498,7 +467,7 @@ static void compile_word(struct out *words, struct out *grams,
 
 		while (b > lo && (p[b] & 0xc0) == 0x80)
 			b--;
-		k = utf8_next(p + b, hi - b, &cp);
+		k = crdt_utf8_next(p + b, hi - b, &cp);
 		if (k && (size_t)k == hi - b && !is_word(cp) &&
 		    !crdt_search_is_cjk(cp))
 			hi = b;
@@ -506,7 +475,7 @@ static void compile_word(struct out *words, struct out *grams,
 			break;
 	}
 	for (i = lo; i < hi; i += k ? (size_t)k : 1) {
-		k = utf8_next(p + i, hi - i, &cp);
+		k = crdt_utf8_next(p + i, hi - i, &cp);
 		if (k && crdt_search_is_cjk(cp))
 			has_cjk = 1;
 		else
@@ -518,7 +487,7 @@ static void compile_word(struct out *words, struct out *grams,
 		return;
 	}
 	for (i = lo; i <= hi; i += k ? (size_t)k : 1) {
-		k = i < hi ? utf8_next(p + i, hi - i, &cp) : 0;
+		k = i < hi ? crdt_utf8_next(p + i, hi - i, &cp) : 0;
 		if (i < hi && k && crdt_search_is_cjk(cp)) {
 			if (!nrun++)
 				run = i;
@@ -668,7 +637,7 @@ static void add_run(struct crdt_terms *t, const char *s, size_t len)
 	int k, prev = 0;
 
 	for (i = 0; i < len; i += (size_t)k) {
-		k = utf8_next(p + i, len - i, &cp);
+		k = crdt_utf8_next(p + i, len - i, &cp);
 		if (k <= 0)
 			return;
 		if (prev)
@@ -676,7 +645,7 @@ static void add_run(struct crdt_terms *t, const char *s, size_t len)
 		prev = k;
 	}
 	for (i = 0; i < len; i += (size_t)k) {
-		k = utf8_next(p + i, len - i, &cp);
+		k = crdt_utf8_next(p + i, len - i, &cp);
 		add_gram(t, s + i, (size_t)k);
 	}
 }
@@ -692,10 +661,10 @@ void crdt_terms_add(struct crdt_terms *t, const char *text)
 		int digits = 1, k;
 		uint32_t cp;
 
-		k = utf8_next(p + i, len - i, &cp);
+		k = crdt_utf8_next(p + i, len - i, &cp);
 		if (k && crdt_search_is_cjk(cp)) {
 			run = i;
-			while (i < len && (k = utf8_next(p + i, len - i, &cp)) &&
+			while (i < len && (k = crdt_utf8_next(p + i, len - i, &cp)) &&
 			       crdt_search_is_cjk(cp))
 				i += (size_t)k;
 			add_run(t, (const char *)p + run, i - run);
@@ -705,7 +674,7 @@ void crdt_terms_add(struct crdt_terms *t, const char *text)
 			i += k ? (size_t)k : 1;
 			continue;
 		}
-		while (i < len && (k = utf8_next(p + i, len - i, &cp)) &&
+		while (i < len && (k = crdt_utf8_next(p + i, len - i, &cp)) &&
 		       is_word(cp)) {
 			if (cp < '0' || cp > '9')
 				digits = 0;
@@ -755,7 +724,7 @@ void crdt_terms_grams_fts(const struct crdt_terms *t, char *out, size_t cap)
 	for (i = 0; i < t->ngrams; i++) {
 		uint32_t cp;
 		size_t len = strlen(t->g[i]);
-		int k = utf8_next((const unsigned char *)t->g[i], len, &cp);
+		int k = crdt_utf8_next((const unsigned char *)t->g[i], len, &cp);
 
 		if (i)
 			put_str(&o, " OR ");

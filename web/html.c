@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "action/i18n.h"
+#include "crdt/codec.h"
 #include "crdt/err.h"
 #include "web/html.h"
 
@@ -93,49 +94,6 @@ static int fail(struct web_buf *b, int err)
 
 /* ---- UTF-8 -------------------------------------------------------------- */
 
-/*
- * The length (1..4) of the well-formed UTF-8 sequence at s[0..n), with its
- * code point in *cp; 0 when s does not start one (a stray continuation
- * byte, 0xc0, 0xc1, 0xf5.., cut short, overlong, a surrogate, past
- * U+10FFFF).  Bounded by n: never reads past the end.
- */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c, min;
-	size_t len, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 int web_utf8_check(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -143,7 +101,7 @@ int web_utf8_check(const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
-		len = utf8_next(p + i, n - i, &cp);
+		len = crdt_utf8_next(p + i, n - i, &cp);
 		if (!len)
 			return KITH_EDECODE;
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
@@ -170,7 +128,7 @@ static int escape(struct web_buf *b, const char *s, size_t n, enum ctx ctx)
 	uint32_t cp;
 
 	while (i < n) {
-		len = utf8_next(p + i, n - i, &cp);
+		len = crdt_utf8_next(p + i, n - i, &cp);
 		rep = NULL;
 		if (!len) {
 			rep = REPLACEMENT;
@@ -260,7 +218,7 @@ int web_html_urln(struct web_buf *b, const char *s, size_t n)
 	uint32_t cp;
 
 	while (i < n) {
-		len = utf8_next(p + i, n - i, &cp);
+		len = crdt_utf8_next(p + i, n - i, &cp);
 		if (len) {
 			percent(b, p + i, len);
 			i += len;
