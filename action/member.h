@@ -20,7 +20,10 @@
  *            community they belong to and their own private part.
  *   list     every member this replica knows, by name: building, unit,
  *            skills, hours credited, whether verified in person, whether
- *            their identity was copied (forked).
+ *            their identity was copied (forked), their roles.
+ *   find     the members list as a page shows it: by building, then
+ *            name; searched; one member; a window of it (offset, limit);
+ *            with when they can help and the hours of help they received.
  *
  * Texts are taken as the person typed them (UTF-8, at most CRDT_MAX_TEXT
  * bytes each); members named as private readers are names or id prefixes
@@ -75,6 +78,7 @@ struct action_me {
 	char building[CRDT_MAX_TEXT + 1];
 	char unit[CRDT_MAX_TEXT + 1];
 	char skills[CRDT_MAX_TEXT + 1];
+	char available[CRDT_MAX_TEXT + 1];   /* when one can help */
 	double hours;			     /* credited */
 	int verified;			     /* verified in person */
 	int joined;			     /* a community key is here */
@@ -104,6 +108,14 @@ struct action_member {
 	double hours;  /* credited by confirmations */
 	int verified;  /* verified in person by a coordinator or head */
 	int forked;    /* two devices wrote as this identity */
+	int coordinator; /* holds the coordinator role now */
+	int head;	 /* heads a building now (building head) */
+	/* offers skills or time, as action_needs_volunteers counts them
+	 * (action_member_list sees the skills only) */
+	int volunteer;
+	/* action_member_find only ("" and 0 in action_member_list): */
+	const char *available; /* when they can help */
+	double received;       /* hours of help they received, confirmed */
 };
 
 /* Return non-zero to stop (that value is returned). */
@@ -116,5 +128,32 @@ typedef int (*action_member_fn)(void *ctx, const struct action_member *m);
  */
 __attribute__((warn_unused_result)) int
 action_member_list(struct action *a, action_member_fn fn, void *ctx);
+
+/* Which members action_member_find hands over. */
+struct action_member_filter {
+	/* words as typed (NULL or "": everyone); every word must occur in
+	 * the name, building, unit, skills or available (letters A-Z in
+	 * any case) */
+	const char *search;
+	/* one member as typed (a name or id prefix, action_resolve), or
+	 * NULL */
+	const char *member;
+	size_t offset; /* skip this many of those found */
+	size_t limit;  /* hand at most this many; 0: all */
+};
+
+/*
+ * The members f selects, sorted by building (case-insensitive; members
+ * without a building last), then name, then id, to fn - the window
+ * [offset, offset + limit) of them.  m->row is NULL here (the fields are
+ * copies); m->available and m->received are filled.  *total (may be
+ * NULL) gets how many were found in all.  No identity needed.  Refused:
+ * a search too long or not UTF-8 (KITH_EINVAL), an unknown or ambiguous
+ * member (action_resolve's refusal).  0, fn's non-zero value, or the
+ * refusal with a->msg.
+ */
+__attribute__((warn_unused_result)) int
+action_member_find(struct action *a, const struct action_member_filter *f,
+		   action_member_fn fn, void *ctx, size_t *total);
 
 #endif

@@ -124,6 +124,12 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/items", web_page_items, 1 },
 	{ "POST", "/items", web_page_item_post, 1 },
 	{ "GET", "/items/new", web_page_item_new, 1 },
+	{ "GET", "/members", web_page_members, 1 },
+	{ "GET", "/members/:id", web_page_member, 1 },
+	{ "GET", "/me", web_page_me, 1 },
+	{ "POST", "/me", web_page_me_post, 1 },
+	{ "GET", "/join", web_page_join, 1 },
+	{ "POST", "/join", web_page_join_post, 1 },
 	{ "GET", "/static/:file", route_static, 0 },
 };
 

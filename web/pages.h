@@ -26,6 +26,18 @@
  *   GET  /items/new         the form of a new item
  *   POST /items             title, kind, quantity, description
  *                           (web/page_item.c)
+ *   GET  /members           members by building: marks (verified in
+ *                           person, coordinator, building head,
+ *                           volunteer), skills, hours; ?q= searches,
+ *                           ?from=N the next page of them
+ *   GET  /members/ID        one member (ID: a short id or a name), their
+ *                           profile and hours of help
+ *   GET  /me                my profile's form
+ *   POST /me                name, building, unit, skills, available
+ *                           (web/page_member.c)
+ *   GET  /join              the community I am in, or the invite-code
+ *                           form when a->joined is 0
+ *   POST /join              code: join the community (web/page_join.c)
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -113,5 +125,11 @@ int web_page_wish_confirm(struct web_request *rq, struct web_reply *rp);
 int web_page_items(struct web_request *rq, struct web_reply *rp);
 int web_page_item_new(struct web_request *rq, struct web_reply *rp);
 int web_page_item_post(struct web_request *rq, struct web_reply *rp);
+int web_page_members(struct web_request *rq, struct web_reply *rp);
+int web_page_member(struct web_request *rq, struct web_reply *rp);
+int web_page_me(struct web_request *rq, struct web_reply *rp);
+int web_page_me_post(struct web_request *rq, struct web_reply *rp);
+int web_page_join(struct web_request *rq, struct web_reply *rp);
+int web_page_join_post(struct web_request *rq, struct web_reply *rp);
 
 #endif
