@@ -232,6 +232,12 @@ say('b helped Ann Lee with "Carry the shopping": 1.5 h' in b.replace("&quot;", '
 say("Helped neighbours for 1.5 hours" in b, "b's total helped", b[-1500:])
 st, h, b = A.req("GET", "/members/" + sid_a)
 say("Was helped for 1.5 hours" in b and "Ann Lee</h1>" in b, "a's page: was helped 1.5 hours", b[-1500:])
+st, h, b = A.req("GET", "/members")
+card = re.search(r'>Ann Lee</a>.*?</li>', b, re.S)
+say(card and "Was helped for 1.5 hours" in card.group(0), "the list gives a's hours received", b[-2000:])
+card = re.search(r'>b</a>.*?</li>', b, re.S)
+say(card and "Helped neighbours for 1.5 hours" in card.group(0) and "Verified in person" in card.group(0),
+    "the list gives b's hours given and b's verification", b[-2000:])
 st, h, b = A.req("GET", "/members/" + quote("Ann Lee"))
 say(st == 200 and "Ann Lee</h1>" in b, "a member by name in the URL")
 st, h, b = A.req("GET", "/members/ffffff")

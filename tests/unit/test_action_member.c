@@ -409,6 +409,142 @@ static void members_list_by_name(void **state)
 	}
 }
 
+
+/* ---- find: the list as a page shows it ----------------------------------- */
+
+struct found_rows {
+	int n;
+	char shown[MAXROWS][64];
+	char available[MAXROWS][64];
+	int coordinator[MAXROWS], head[MAXROWS], volunteer[MAXROWS];
+	double received[MAXROWS];
+};
+
+static int collect_found(void *ctx, const struct action_member *m)
+{
+	struct found_rows *r = ctx;
+
+	TL_CHECK(r->n < MAXROWS, "too many rows");
+	TL_CHECK(m->row == NULL, "find hands copies, not the replica's row");
+	snprintf(r->shown[r->n], 64, "%s", m->shown);
+	snprintf(r->available[r->n], 64, "%s", m->available);
+	r->coordinator[r->n] = m->coordinator;
+	r->head[r->n] = m->head;
+	r->volunteer[r->n] = m->volunteer;
+	r->received[r->n] = m->received;
+	r->n++;
+	return 0;
+}
+
+/* find with search s, offset, limit into r (cleared); returns total. */
+static size_t find(struct action *a, const char *s, size_t offset,
+		   size_t limit, struct found_rows *r)
+{
+	struct action_member_filter flt = { s, NULL, offset, limit };
+	size_t total = 99;
+
+	memset(r, 0, sizeof *r);
+	TL_OK(action_member_find(a, &flt, collect_found, r, &total));
+	return total;
+}
+
+static void members_find_by_building(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	struct action *b = tl_member(f, "Bob");
+	struct action *c = tl_member(f, "Carol");
+	struct action_profile pa = { 0, "elm", 0, "Cooking, sewing", 0 };
+	struct action_profile pb = { 0, "Oak", "3", 0, "weekends" };
+	struct action_profile pc = { 0, "", 0, 0, 0 };
+	struct action_member_filter one = { 0 };
+	struct found_rows r;
+	struct action_me *me = calloc(1, sizeof *me);
+	char big[CRDT_MAX_TEXT + 2];
+	size_t total;
+	int64_t before;
+
+	TL_CHECK(me != NULL, "out of memory");
+	TL_OK(action_member_profile(a, &pa, NULL));
+	TL_OK(action_member_profile(b, &pb, NULL));
+	TL_OK(action_member_profile(c, &pc, NULL));
+	tl_member_sync(a, b);
+	tl_member_sync(a, c);
+
+	/* by building, case-insensitive; no building last */
+	total = find(a, NULL, 0, 0, &r);
+	TL_EQ(total, 3, "three members found");
+	TL_EQ(r.n, 3, "three handed over");
+	TL_CHECK(!strcmp(r.shown[0], "Alice") && !strcmp(r.shown[1], "Bob") &&
+			 !strcmp(r.shown[2], "Carol"),
+		 "elm, Oak, none: '%s' '%s' '%s'", r.shown[0], r.shown[1],
+		 r.shown[2]);
+	TL_CHECK(r.coordinator[0] && !r.coordinator[1] && !r.coordinator[2],
+		 "the founder is the coordinator: %d %d %d", r.coordinator[0],
+		 r.coordinator[1], r.coordinator[2]);
+	TL_CHECK(!r.head[0] && !r.head[1] && !r.head[2], "no building heads");
+	TL_CHECK(r.volunteer[0] && r.volunteer[1] && !r.volunteer[2],
+		 "skills or time make a volunteer: %d %d %d", r.volunteer[0],
+		 r.volunteer[1], r.volunteer[2]);
+	TL_CHECK(!strcmp(r.available[1], "weekends") && !*r.available[0],
+		 "when they can help: '%s' '%s'", r.available[0],
+		 r.available[1]);
+	TL_CHECK(r.received[0] == 0 && r.received[1] == 0, "no hours yet");
+
+	/* search: every word, in any field, any case */
+	total = find(a, "COOK", 0, 0, &r);
+	TL_CHECK(total == 1 && r.n == 1 && !strcmp(r.shown[0], "Alice"),
+		 "a skill in capitals: %zu '%s'", total, r.shown[0]);
+	total = find(a, " weekends  oak ", 0, 0, &r);
+	TL_CHECK(total == 1 && !strcmp(r.shown[0], "Bob"),
+		 "two words, available and building: %zu", total);
+	total = find(a, "cook oak", 0, 0, &r);
+	TL_CHECK(total == 0 && r.n == 0, "every word must match: %zu", total);
+	total = find(a, "", 0, 0, &r);
+	TL_EQ(total, 3, "an empty search is everyone");
+
+	/* a window */
+	total = find(a, NULL, 1, 1, &r);
+	TL_CHECK(total == 3 && r.n == 1 && !strcmp(r.shown[0], "Bob"),
+		 "offset 1, limit 1: %zu %d '%s'", total, r.n, r.shown[0]);
+	total = find(a, NULL, 10, 5, &r);
+	TL_CHECK(total == 3 && r.n == 0, "past the end: %zu %d", total, r.n);
+
+	/* one member */
+	memset(&r, 0, sizeof r);
+	one.member = "bob";
+	TL_OK(action_member_find(a, &one, collect_found, &r, &total));
+	TL_CHECK(total == 1 && !strcmp(r.shown[0], "Bob"), "one by name");
+	one.member = "Zed";
+	TL_RC(action_member_find(a, &one, collect_found, &r, &total),
+	      KITH_ENOTFOUND);
+	TL_CHECK(strstr(a->msg, "Zed") != NULL, "'%s'", a->msg);
+
+	/* refusals, nothing written */
+	before = tl_changes(a);
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	one.member = NULL;
+	one.search = big;
+	TL_RC(action_member_find(a, &one, collect_found, &r, &total),
+	      KITH_EINVAL);
+	TL_CHECK(!strcmp(a->msg, "the search is too long (at most 4096 bytes)"),
+		 "'%s'", a->msg);
+	one.search = "caf\xff";
+	TL_RC(action_member_find(a, &one, collect_found, &r, &total),
+	      KITH_EINVAL);
+	TL_CHECK(!strcmp(a->msg, "the search is not valid UTF-8"), "'%s'",
+		 a->msg);
+	TL_EQ(tl_changes(a), before, "reading wrote nothing");
+
+	/* whoami gives when I can help */
+	TL_OK(action_member_whoami(b, me));
+	TL_CHECK(!strcmp(me->available, "weekends") && !strcmp(me->unit, "3"),
+		 "available '%s', unit '%s'", me->available, me->unit);
+	action_member_me_wipe(me);
+	free(me);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +558,7 @@ int main(void)
 		T(whoami_shows_me),
 		T(whoami_refusals),
 		T(members_list_by_name),
+		T(members_find_by_building),
 #undef T
 	};
 
