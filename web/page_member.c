@@ -134,20 +134,19 @@ static int member_card(void *ctx, const struct action_member *m)
 			clip(u, m->building, LIST_CLIP);
 		else
 			web_html_text(&u->b, _("No building given"));
-		web_html_raw(&u->b, "</h2>\n<ul class=\"cards\">\n");
+		web_html_raw(&u->b, "</h2>\n<ul class=\"cards people\">\n");
 		snprintf(l->building, sizeof l->building, "%s", m->building);
 		l->group_open = 1;
 	}
-	web_html_raw(&u->b, "<li><a href=\"/members/");
+	web_html_raw(&u->b, "<li><a class=\"who\" href=\"/members/");
 	web_html_url(&u->b, m->short_id);
 	web_html_raw(&u->b, "\">");
 	clip(u, m->shown, LIST_CLIP);
-	web_html_raw(&u->b, "</a>");
 	if (is_me(u, m->id)) {
-		web_html_raw(&u->b, " ");
+		web_html_raw(&u->b, "&nbsp;");
 		web_html_text(&u->b, _("(you)"));
 	}
-	web_html_raw(&u->b, "\n");
+	web_html_raw(&u->b, "</a>\n");
 	marks(u, m);
 	if (*m->unit) {
 		web_html_raw(&u->b, "<p class=\"hint\">");
@@ -257,7 +256,7 @@ static int member_show(void *ctx, const struct action_member *m)
 	web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</h1>\n");
 	marks(u, m);
-	web_html_raw(&u->b, "<dl>\n");
+	web_html_raw(&u->b, "<dl class=\"profile\">\n");
 	field(u, _("Building"), m->building);
 	field(u, _("Unit"), m->unit);
 	field(u, _("Can help with"), m->skills);
