@@ -290,6 +290,7 @@ static int ledger_row(void *ctx, const struct crdt_row *r)
 			0;
 	time_t at = (time_t)(action_col_int(r, "at_ms") / 1000);
 	char date[32] = "", amount[32];
+	const char *fmt;
 	struct tm tm;
 
 	if (gmtime_r(&at, &tm))
@@ -298,18 +299,17 @@ static int ledger_row(void *ctx, const struct crdt_row *r)
 	action_person_hex(u->a, action_col_text(r, "counterpart"), &other);
 	if (!l->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	/* TRANSLATORS: a line of the time bank: who helped, whom, the
+	 * wish's title, how many hours ("1.5") */
+	fmt = ngettext("%1$s helped %2$s with \"%3$s\" for %4$s hour",
+		       "%1$s helped %2$s with \"%3$s\" for %4$s hours",
+		       h == 1.0 || h == -1.0 ? 1 : 2);
 	web_html_raw(&u->b, "<li><p>");
 	if (!strcmp(action_col_text(r, "direction"), "earned"))
-		/* TRANSLATORS: a line of the time bank: who helped, whom,
-		 * the wish's title, how many hours */
-		web_html_textf(&u->b,
-			       _("%1$s helped %2$s with \"%3$s\": %4$s h"),
-			       l->h->shown, other.label,
+		web_html_textf(&u->b, fmt, l->h->shown, other.label,
 			       action_col_text(r, "title"), amount);
 	else
-		web_html_textf(&u->b,
-			       _("%1$s helped %2$s with \"%3$s\": %4$s h"),
-			       other.label, l->h->shown,
+		web_html_textf(&u->b, fmt, other.label, l->h->shown,
 			       action_col_text(r, "title"), amount);
 	web_html_raw(&u->b, "</p>\n<p class=\"hint\">");
 	web_html_text(&u->b, date);

@@ -120,6 +120,10 @@ def phone_story(t, a, f):
                 "%s: a neighbour, and the volunteer mark in Chinese" % c, txt[:800])
         b.shot("members")
         page_ok(t, b, "/members")
+        me = [e for e in b.find("a.who") if "（你）" in e.text]
+        if me:
+            b.driver.execute_script("arguments[0].scrollIntoView()", me[0])
+            b.shot("members-me")
 
 
 def desktop_story(t, a, f):
@@ -168,7 +172,7 @@ def desktop_story(t, a, f):
         txt = b.text()
         t.check(b.url.startswith(a.base + "/members/") and "Hours of help" in txt,
                 "%s: a member's page from the list" % c, b.url)
-        t.check('a helped Fang 芳 with "Fix the tap": 2 h' in txt,
+        t.check('a helped Fang 芳 with "Fix the tap" for 2 hours' in txt,
                 "%s: the hours of help in a sentence, by name" % c, txt[:1200])
         b.shot("member")
         page_ok(t, b, "/members/ID")

@@ -227,7 +227,7 @@ rc, out, err = kith_at(home_a, "wish", "confirm", wid, "--hours", "1.5")
 say(rc == 0, "a confirms with 1.5 hours (CLI)", err)
 st, h, b = A.req("GET", "/members/" + sid_b)
 say(st == 200 and "<h1>b</h1>" in b, "GET /members/ID of b", st)
-say('b helped Ann Lee with "Carry the shopping": 1.5 h' in b.replace("&quot;", '"'),
+say('b helped Ann Lee with "Carry the shopping" for 1.5 hours' in b.replace("&quot;", '"'),
     "b's hours of help in words", b[-1500:])
 say("Helped neighbours for 1.5 hours" in b, "b's total helped", b[-1500:])
 st, h, b = A.req("GET", "/members/" + sid_a)
