@@ -215,7 +215,7 @@ int web_page_members(struct web_request *rq, struct web_reply *rp)
 		web_ui_error(&u, u.a->msg);
 		return web_ui_finish(&u, rp, rc == KITH_EINVAL ?
 						     WEB_UNPROCESSABLE :
-						     MHD_HTTP_OK);
+						     MHD_HTTP_INTERNAL_SERVER_ERROR);
 	}
 	if (!l.n && *search)
 		web_ui_notice(&u, _("No member matches your search."));
