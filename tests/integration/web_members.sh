@@ -291,5 +291,4 @@ for n in a c; do
 	check_nomatch "no page failed (500) in daemon $n's log" "$(cat "$WORK/$n.log")" 'web: .* failed'
 done
 
-[ -n "$KEEP" ] && cp -r "$WORK" /tmp/mt/keep
 finish
