@@ -132,11 +132,12 @@ int web_page_settings_post(struct web_request *rq, struct web_reply *rp)
 		return rc;
 	if (*value)
 		snprintf(rp->cookie, sizeof rp->cookie,
-			 "%s=%s; SameSite=Strict; Path=/; Max-Age=%d",
+			 "%s=%s; HttpOnly; SameSite=Strict; Path=/; "
+			 "Max-Age=%d",
 			 WEB_PREFS_COOKIE, value, PREFS_AGE_S);
 	else
 		snprintf(rp->cookie, sizeof rp->cookie,
-			 "%s=; SameSite=Strict; Path=/; Max-Age=0",
+			 "%s=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
 			 WEB_PREFS_COOKIE);
 	return 0;
 refuse:

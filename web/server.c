@@ -368,6 +368,10 @@ static enum MHD_Result dispatch(struct web_server *s,
 
 	reply_init(&rp);
 	request_init(&rq, s, conn, url, method);
+	rq.session = web_auth_session(
+		&s->auth,
+		MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, WEB_COOKIE),
+		rq.now);
 	query = malloc(sizeof *query);
 	form = malloc(sizeof *form);
 	if (!query || !form) {
@@ -384,10 +388,6 @@ static enum MHD_Result dispatch(struct web_server *s,
 	}
 	rq.query = query;
 	rq.form = form;
-	rq.session = web_auth_session(
-		&s->auth,
-		MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, WEB_COOKIE),
-		rq.now);
 	route = find_route(s, rq.method, url, &known);
 	if (!route) {
 		status = known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;

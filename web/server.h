@@ -33,10 +33,11 @@
  *      segment ":name" stands for any one segment ("/wishes/:id" takes
  *      "/wishes/3fa2c1", not "/wishes/" nor "/wishes/a/b"); else 404 (a
  *      path with other methods only: 405);
- *   5. the kith_session cookie names a session (web/auth.h) or nothing;
+ *   5. the kith_session cookie names a session (web/auth.h) or nothing
+ *      (read before 3., so that the error pages of 3. and 4. know it);
  *      a route that needs login and has none: GET redirects (303) to
- *      /login, which answers 403 with a line saying to run `kith open`;
- *      a POST gets that 403 itself;
+ *      /login, which answers 403 saying to run `kith open`; a POST gets
+ *      that 403 itself;
  *   6. every POST carries field "csrf" equal to its session's CSRF token
  *      (constant-time comparison; missing, repeated or wrong: 403);
  *   7. the page's handler fills a struct web_reply.
@@ -58,7 +59,7 @@
  *                           cookie "kith_session=ID; HttpOnly;
  *                           SameSite=Strict; Path=/" and redirects (303)
  *                           to /; a missing, wrong, expired or used one is
- *                           403 "run 'kith open' again";
+ *                           403 "run 'kith open' again" (an error page);
  *   GET  /logout            a page with the logout form (login);
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /login.
