@@ -14,7 +14,8 @@
  *     DNS rebinding: the bare shell ("kith", no nav, no footer links),
  *     nothing of the community, the session or the replica;
  *   - without a session (not logged in, or refused before the session is
- *     read): the bare shell too;
+ *     read: a bad method, a body too large), and for a refused login
+ *     link: the bare shell too;
  *   - with a session: the whole shell (web_ui_begin: the community's
  *     name, the nav, the footer), as on every other page.
  */
@@ -47,8 +48,11 @@ static struct advice advice(unsigned status, enum web_why why)
 		a.title = N_("This form could not be sent");
 		return a;
 	case WEB_WHY_LOGIN:
-	case WEB_WHY_LINK:
 		a.title = N_("You are not logged in");
+		a.home = 0;
+		return a;
+	case WEB_WHY_LINK:
+		a.title = N_("This login link does not work");
 		a.home = 0;
 		return a;
 	case WEB_WHY_STATUS:
@@ -145,7 +149,10 @@ int web_page_error(struct web_request *rq, unsigned status, enum web_why why,
 	struct advice a = advice(status, why);
 	struct web_ui u;
 
-	if (why == WEB_WHY_HOST || !rq->session || !rq->app)
+	/* a login refused: whatever session the browser has besides, the
+	 * page is about not being logged in with this link */
+	if (why == WEB_WHY_HOST || why == WEB_WHY_LOGIN ||
+	    why == WEB_WHY_LINK || !rq->session || !rq->app)
 		return bare(rq, status, why, rp);
 	web_ui_begin(&u, rq, a.title, NULL);
 	body(&u.b, status, why, &a);

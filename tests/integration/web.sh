@@ -274,6 +274,8 @@ st, h, b = req("GET", "/login")
 error_page(st, h, b, 403, "/login without a token", words="kith open")
 st, h, b = req("GET", "/login?token=" + "0" * 64, headers=ZH)
 error_page(st, h, b, 403, "a wrong login link in Chinese", lang="zh", words="kith open")
+st, h, b = req("GET", "/login?token=" + "0" * 64, headers={"Cookie": cookie})
+error_page(st, h, b, 403, "a wrong login link while logged in", words="This login link does not work")
 st, h, b = req("POST", "/logout", headers=hc, body=b"")
 error_page(st, h, b, 403, "a POST without csrf", words="did not come from kith",
            member=True)
