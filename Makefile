@@ -19,7 +19,8 @@ TEST_PKGS := cmocka
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
 	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales \
-	scdoc man-db libmicrohttpd-dev chromium chromium-driver python3-selenium
+	scdoc man-db libmicrohttpd-dev chromium chromium-driver python3-selenium \
+	fonts-noto-cjk
 # What tests/pkg/ needs to build and check the Debian package and the
 # units (systemd-analyze):
 # `make deps-package`, or `make deps` when CI=true.

@@ -63,6 +63,7 @@ void cli_web_service(struct cli_web *w, struct peer_service *sv,
 	w->cfg.app = app;
 	w->cfg.routes = web_pages_routes;
 	w->cfg.nroutes = web_pages_nroutes;
+	w->cfg.error_page = web_page_error;
 	sv->name = "web";
 	sv->start = service_start;
 	sv->stop = service_stop;

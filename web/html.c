@@ -363,10 +363,28 @@ out:
 
 /* ---- the page shell ----------------------------------------------------- */
 
-int web_page_begin(struct web_buf *b, const struct web_page *p)
+/* <ul class="cls"> of links; current gets aria-current. */
+static void links(struct web_buf *b, const struct web_nav_link *l, size_t n,
+		  const char *current)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++) {
+		web_html_raw(b, "<li");
+		if (l[i].more)
+			web_html_raw(b, " class=\"more\"");
+		web_html_raw(b, "><a");
+		web_html_attr(b, "href", l[i].href);
+		if (current && !strcmp(current, l[i].href))
+			web_html_raw(b, " aria-current=\"page\"");
+		web_html_raw(b, ">");
+		web_html_text(b, l[i].label);
+		web_html_raw(b, "</a></li>\n");
+	}
+}
+
+int web_page_begin(struct web_buf *b, const struct web_page *p)
+{
 	web_html_raw(b, "<!doctype html>\n<html");
 	web_html_attr(b, "lang", web_lang_tag(p->lang));
 	web_html_raw(b, ">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -392,15 +410,7 @@ int web_page_begin(struct web_buf *b, const struct web_page *p)
 		/* TRANSLATORS: the name screen readers give the menu */
 		web_html_attr(b, "aria-label", _("Main menu"));
 		web_html_raw(b, ">\n<ul>\n");
-		for (i = 0; i < p->n_nav; i++) {
-			web_html_raw(b, "<li><a");
-			web_html_attr(b, "href", p->nav[i].href);
-			if (p->current && !strcmp(p->current, p->nav[i].href))
-				web_html_raw(b, " aria-current=\"page\"");
-			web_html_raw(b, ">");
-			web_html_text(b, p->nav[i].label);
-			web_html_raw(b, "</a></li>\n");
-		}
+		links(b, p->nav, p->n_nav, p->current);
 		web_html_raw(b, "</ul>\n</nav>\n");
 	}
 	web_html_raw(b, "</header>\n<main id=\"main\" tabindex=\"-1\">\n");
@@ -410,7 +420,14 @@ int web_page_begin(struct web_buf *b, const struct web_page *p)
 int web_page_end(struct web_buf *b, const struct web_page *p)
 {
 	web_html_raw(b, "</main>\n<footer>\n<p>");
-	web_html_text(b, p->footer ? p->footer : "kith");
-	web_html_raw(b, "</p>\n</footer>\n</body>\n</html>\n");
+	web_html_text(b, p->footer ? p->footer :
+			 p->site && *p->site ? p->site : "kith");
+	web_html_raw(b, "</p>\n");
+	if (p->n_links) {
+		web_html_raw(b, "<ul class=\"links\">\n");
+		links(b, p->links, p->n_links, p->current);
+		web_html_raw(b, "</ul>\n");
+	}
+	web_html_raw(b, "</footer>\n</body>\n</html>\n");
 	return b->err;
 }

@@ -59,7 +59,11 @@
  * (charset, viewport, title, the stylesheet /static/kith.css), a skip link
  * to <main id="main">, the header with the site name (the community's, or
  * "kith") and the nav landmark,
- * and opens main; web_page_end closes main and writes the footer.  Nothing
+ * and opens main; web_page_end closes main and writes the footer (its
+ * sentence and its links, a list of its own).  The nav is a <nav> with
+ * aria-label, a list of links, the current one aria-current="page"; a
+ * link marked "more" carries class="more" (kith.css hides those in easy
+ * mode: fewer choices).  Nothing
  * in the shell is inline script or style: the Content-Security-Policy
  * forbids both.
  *
@@ -145,6 +149,7 @@ __attribute__((warn_unused_result)) int web_utf8_check(const char *s,
 struct web_nav_link {
 	const char *href;
 	const char *label;
+	int more; /* a secondary choice: class "more", hidden in easy mode */
 };
 
 struct web_page {
@@ -158,6 +163,9 @@ struct web_page {
 	const char *current; /* the nav href of this page (aria-current) or
 			      * NULL */
 	const char *footer;  /* footer text, or NULL for the site name */
+	const struct web_nav_link *links; /* the footer's links (Settings,
+					   * Log out), or NULL */
+	size_t n_links;
 };
 
 /* Everything up to and including <main id="main">; the page's content

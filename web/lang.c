@@ -2,6 +2,7 @@
  * lang.c - Accept-Language and per-request gettext language (see lang.h).
  */
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +201,61 @@ enum web_lang web_lang_choose(const char *accept_language,
 	if (setting && !strcmp(setting, "zh_CN"))
 		return WEB_LANG_ZH_CN;
 	return web_lang_from_header(accept_language);
+}
+
+/* ---- the preference cookie -------------------------------------------- */
+
+static int prefs_byte_ok(int c)
+{
+	return alnum(c) || c == '_' || c == '.';
+}
+
+void web_prefs_parse(const char *cookie, struct web_prefs *p)
+{
+	const char *w, *end;
+	size_t n, i;
+
+	p->lang = NULL;
+	p->easy = 0;
+	if (!cookie)
+		return;
+	n = strlen(cookie);
+	if (n > WEB_PREFS_MAX)
+		return;
+	for (i = 0; i < n; i++)
+		if (!prefs_byte_ok((unsigned char)cookie[i]))
+			return;
+	for (w = cookie; *w; w = *end ? end + 1 : end) {
+		end = strchr(w, '.');
+		if (!end)
+			end = w + strlen(w);
+		n = (size_t)(end - w);
+		if (n == 2 && !strncmp(w, "en", 2) && !p->lang)
+			p->lang = "en";
+		else if (n == 5 && !strncmp(w, "zh_CN", 5) && !p->lang)
+			p->lang = "zh_CN";
+		else if (n == 4 && !strncmp(w, "easy", 4))
+			p->easy = 1;
+	}
+}
+
+int web_prefs_format(const struct web_prefs *p, char *out, size_t n)
+{
+	const char *lang = NULL;
+	int len;
+
+	if (p->lang && !strcmp(p->lang, "en"))
+		lang = "en";
+	else if (p->lang && !strcmp(p->lang, "zh_CN"))
+		lang = "zh_CN";
+	len = snprintf(out, n, "%s%s%s", lang ? lang : "",
+		       lang && p->easy ? "." : "", p->easy ? "easy" : "");
+	if (len < 0 || (size_t)len >= n) {
+		if (n)
+			out[0] = 0;
+		return KITH_EINVAL;
+	}
+	return 0;
 }
 
 /* ---- speaking a language ------------------------------------------------ */

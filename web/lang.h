@@ -28,6 +28,24 @@
  * WEB_LANG_HEADER_MAX bytes) or malformed header: English.  A malformed
  * element (a bad tag, a bad q) is skipped, the others still count.
  *
+ * The person's setting lives in the browser, in the preference cookie
+ * kith_prefs (WEB_PREFS_COOKIE; GET/POST /settings, web/page_settings.c,
+ * writes it): not a secret and not tied to a session, so it survives a
+ * logout and a restarted daemon, and the error pages (answered before any
+ * session is looked at) speak it too.  Its value is a list of words joined
+ * by '.', each from a whitelist:
+ *
+ *   en | zh_CN     the language (none: the browser's Accept-Language)
+ *   easy           easy mode for elders (web/html.h, kith.css)
+ *
+ * e.g. "zh_CN.easy".  web_prefs_parse reads it: an unknown word is
+ * skipped (a later kith may add some), a second language word is
+ * ignored (the first counts), a value longer than WEB_PREFS_MAX or
+ * holding a byte outside [A-Za-z0-9_.] counts as no cookie at all - so
+ * nothing a browser sends ever reaches a page but these three words.
+ * web_prefs_format writes the canonical value back ("" for the defaults:
+ * the cookie is then cleared).
+ *
  * Speaking (web_lang_use): glibc's gettext reads LANGUAGE on every call
  * but caches translations it has found; the gettext manual ("gettext
  * grok") says a program that changes LANGUAGE at run time makes the change
@@ -55,6 +73,22 @@ enum web_lang { WEB_LANG_EN = 0, WEB_LANG_ZH_CN = 1 };
  * other value means none), else the header (may be NULL). */
 enum web_lang web_lang_choose(const char *accept_language,
 			      const char *setting);
+
+/* The preference cookie: its name and the longest value read. */
+#define WEB_PREFS_COOKIE "kith_prefs"
+#define WEB_PREFS_MAX 64
+
+struct web_prefs {
+	const char *lang; /* NULL (automatic), "en" or "zh_CN": static */
+	int easy;	  /* easy mode */
+};
+
+/* The cookie's value (NULL: none) into *p; never fails (see above). */
+void web_prefs_parse(const char *cookie, struct web_prefs *p);
+/* p's canonical value ("" for the defaults) into out[n]; KITH_EINVAL
+ * when it does not fit. */
+__attribute__((warn_unused_result)) int
+web_prefs_format(const struct web_prefs *p, char *out, size_t n);
 
 /* The language from an Accept-Language header alone (NULL: English). */
 enum web_lang web_lang_from_header(const char *accept_language);

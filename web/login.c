@@ -17,6 +17,13 @@ const char *web_not_logged_in(void)
 		 "minutes).");
 }
 
+const char *web_link_refused(void)
+{
+	return _("This login link is not valid: it is wrong, used already, or "
+		 "older than 10 minutes. On this computer, run 'kith open' "
+		 "again.");
+}
+
 static int route_healthz(struct web_request *rq, struct web_reply *rp)
 {
 	(void)rq;
@@ -33,15 +40,12 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 	if (!token && rq->session)
 		return web_reply_redirect(rp, "/");
 	if (!token)
-		return web_reply_text(rp, MHD_HTTP_FORBIDDEN,
-				      web_not_logged_in());
+		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
+				       WEB_WHY_LOGIN);
 	rc = web_auth_login(web_server_auth(rq->srv), token, rq->now, &s);
 	if (rc == KITH_EDENIED)
-		return web_reply_text(rp, MHD_HTTP_FORBIDDEN,
-				      _("This login link is not valid: it is "
-					"wrong, used already, or older than "
-					"10 minutes. On this computer, run "
-					"'kith open' again."));
+		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
+				       WEB_WHY_LINK);
 	if (rc) {
 		log_warnx("web: a login refused: %s", kith_strerror(rc));
 		return rc;
@@ -60,14 +64,17 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 static int route_logout_page(struct web_request *rq, struct web_reply *rp)
 {
 	struct web_page p = { 0 };
+	struct web_prefs prefs;
 	struct web_buf b;
 	int rc;
 
-	rc = web_lang_use(web_lang_choose(rq->accept_language, NULL));
+	web_prefs_parse(rq->prefs, &prefs);
+	p.lang = web_lang_choose(rq->accept_language, prefs.lang);
+	p.easy = prefs.easy;
+	rc = web_lang_use(p.lang);
 	if (rc)
 		return rc;
 	web_buf_init(&b, WEB_PAGE_MAX);
-	p.lang = web_lang_choose(rq->accept_language, NULL);
 	p.title = _("Log out");
 	web_page_begin(&b, &p);
 	web_html_raw(&b, "<h1>");

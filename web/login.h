@@ -6,7 +6,8 @@
  *   GET  /logout    a small page with the logout form (needs login)
  *   POST /logout    end the session
  *
- * The messages are whole sentences through gettext.  The /logout page is
+ * The messages are whole sentences through gettext; the refusals are
+ * the error pages of web_server_cfg.error_page (web_reply_error).  The /logout page is
  * HTML written through web/html.h (its page shell, escaped by context) in
  * the language the browser's Accept-Language chooses (web/lang.h).
  *
@@ -24,5 +25,7 @@ extern const size_t web_login_nroutes;
 
 /* "You are not logged in ... run 'kith open' ...", translated. */
 const char *web_not_logged_in(void);
+/* "This login link is not valid ... run 'kith open' again.", translated. */
+const char *web_link_refused(void);
 
 #endif

@@ -3,20 +3,31 @@
  * and the route table.
  */
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "action/i18n.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "crdt/schema.h"
 #include "web/pages.h"
 #include "web/static.h"
+
+/* The request's language: the preference cookie's, else the browser's. */
+static enum web_lang request_lang(const struct web_request *rq)
+{
+	struct web_prefs p;
+
+	web_prefs_parse(rq->prefs, &p);
+	return web_lang_choose(rq->accept_language, p.lang);
+}
 
 struct action *web_ui_quiet_begin(struct web_request *rq)
 {
 	struct action *a = rq->app;
 
-	if (web_lang_use(web_lang_choose(rq->accept_language, NULL)))
+	if (web_lang_use(request_lang(rq)))
 		log_warnx("web: cannot switch the language of a page");
 	if (action_refresh(a))
 		log_warnx("web: %s", a->msg);
@@ -28,29 +39,79 @@ void web_ui_quiet_end(void)
 	web_lang_reset();
 }
 
+static void nav_add(struct web_ui *u, const char *href, const char *label,
+		    int more)
+{
+	struct web_nav_link *l = &u->nav[u->page.n_nav++];
+
+	l->href = href;
+	l->label = label;
+	l->more = more;
+}
+
+/* "You are NAME, in COMMUNITY." for the footer, when both are known. */
+static void footer(struct web_ui *u)
+{
+	struct action_person me;
+
+	u->page.footer = NULL; /* the community's name, or "kith" */
+	if (!u->a->r.id.sk)
+		return;
+	action_person(u->a, u->a->r.id.pk, &me);
+	if (!me.named)
+		return;
+	if (u->com.name[0])
+		snprintf(u->footer, sizeof u->footer,
+			 /* TRANSLATORS: the page's footer: the member logged
+			  * in, and their community */
+			 _("You are %s, in %s."), me.label, u->com.name);
+	else
+		snprintf(u->footer, sizeof u->footer, _("You are %s."),
+			 me.label);
+	u->page.footer = u->footer;
+}
+
 void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 		  const char *current)
 {
 	memset(u, 0, sizeof *u);
 	u->rq = rq;
+	web_prefs_parse(rq->prefs, &u->prefs);
+	u->easy = u->prefs.easy;
+	u->lang = request_lang(rq);
 	u->a = web_ui_quiet_begin(rq);
 	u->lang_used = 1;
 	web_buf_init(&u->b, WEB_PAGE_MAX);
 	if (action_community_about(u->a, &u->com))
 		u->com.name[0] = 0;
-	u->page.lang = web_lang_choose(rq->accept_language, NULL);
+	/* asked of the action layer, never decided here */
+	u->coordinator = !action_require_role(u->a, CRDT_ROLE_COORDINATOR, "");
+	u->a->msg[0] = 0;
+	u->page.lang = u->lang;
+	u->page.easy = u->easy;
 	u->page.title = _(title);
 	u->page.site = u->com.name;
 	u->page.current = current;
 	/* the labels in the request's language, now that it is spoken */
-	u->nav[0].href = "/";
-	u->nav[0].label = _("Home");
-	u->nav[1].href = "/wishes";
-	u->nav[1].label = _("Wishes");
-	u->nav[2].href = "/items";
-	u->nav[2].label = _("Items");
 	u->page.nav = u->nav;
-	u->page.n_nav = 3;
+	nav_add(u, "/", _("Home"), 0);
+	nav_add(u, "/wishes", _("Wishes"), 0);
+	nav_add(u, "/items", _("Items"), 0);
+	/* TRANSLATORS: the menu's link to the list of the community's
+	 * members */
+	nav_add(u, "/members", _("Members"), 1);
+	nav_add(u, "/settings", _("Settings"), 0);
+	if (u->coordinator)
+		/* TRANSLATORS: the menu's link to the coordinators' pages
+		 * (roll call, roles, emergency) */
+		nav_add(u, "/coord", _("Coordinate"), 0);
+	u->links[0].href = "/settings";
+	u->links[0].label = _("Settings");
+	u->links[1].href = "/logout";
+	u->links[1].label = _("Log out");
+	u->page.links = u->links;
+	u->page.n_links = 2;
+	footer(u);
 	web_page_begin(&u->b, &u->page);
 }
 
@@ -105,8 +166,8 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 	const struct web_static *st = web_static_find(rq->path);
 
 	if (!st)
-		return web_reply_text(rp, MHD_HTTP_NOT_FOUND,
-				      _("There is no such page."));
+		return web_reply_error(rq, rp, MHD_HTTP_NOT_FOUND,
+				       WEB_WHY_STATUS);
 	return web_reply_bytes(rp, MHD_HTTP_OK, st->type, st->data, st->len);
 }
 
@@ -130,6 +191,8 @@ const struct web_route web_pages_routes[] = {
 	{ "POST", "/me", web_page_me_post, 1 },
 	{ "GET", "/join", web_page_join, 1 },
 	{ "POST", "/join", web_page_join_post, 1 },
+	{ "GET", "/settings", web_page_settings, 1 },
+	{ "POST", "/settings", web_page_settings_post, 1 },
 	{ "GET", "/static/:file", route_static, 0 },
 };
 

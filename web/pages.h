@@ -38,6 +38,12 @@
  *   GET  /join              the community I am in, or the invite-code
  *                           form when a->joined is 0
  *   POST /join              code: join the community (web/page_join.c)
+ *   GET  /settings          the person's preferences: language
+ *                           (automatic, English, Simplified Chinese) and
+ *                           easy mode, kept in the kith_prefs cookie
+ *   POST /settings          lang=auto|en|zh_CN, easy=1 (absent: off);
+ *                           303 to /settings?done=saved
+ *                           (web/page_settings.c)
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -46,7 +52,11 @@
  * and the values given, with status 422.
  *
  * The page shell (web/html.h) carries the community's name, the nav
- * (Home, Wishes, Items) and the language chosen from Accept-Language.
+ * (Home, Wishes, Items, Members, Settings, and Coordinate for a
+ * coordinator), a footer that says who is logged in where, with Settings
+ * and Log out, and the language: the kith_prefs cookie's, else the one
+ * Accept-Language chooses (web/lang.h).  Refusals are pages too
+ * (web_page_error: 403, 404, 405, 413, 500 ... in the same language).
  *
  * Design: docs/DESIGN.md s6.
  */
@@ -57,6 +67,7 @@
 
 #include "action/action.h"
 #include "action/community.h"
+#include "action/names.h"
 #include "web/html.h"
 #include "web/server.h"
 
@@ -66,6 +77,10 @@ extern const size_t web_pages_nroutes;
 /* 422: a form or an action refused, shown again with the reason. */
 #define WEB_UNPROCESSABLE 422
 
+/* The nav's links at most: Home, Wishes, Items, Members, Settings,
+ * Coordinate. */
+#define WEB_UI_NAV 6
+
 /* One page being rendered. */
 struct web_ui {
 	struct web_request *rq;
@@ -73,8 +88,21 @@ struct web_ui {
 	struct web_buf b;
 	struct web_page page;
 	struct action_community com; /* com.name "" when not joined */
-	struct web_nav_link nav[3];
+	struct web_nav_link nav[WEB_UI_NAV];
+	struct web_nav_link links[2]; /* the footer's */
+	char footer[2 * ACTION_PERSON_MAX];
 	int lang_used;
+	/* The person's preferences (web/lang.h, kith_prefs; GET /settings).
+	 * easy: easy mode for elders - <body class="easy"> makes buttons and
+	 * type bigger (kith.css); a page shows fewer choices in it: leave
+	 * secondary choices out when u->easy, or mark them class="more"
+	 * (kith.css hides those in easy mode).  The one thing to do on a
+	 * page, its main button, always stays. */
+	struct web_prefs prefs;
+	int easy;
+	enum web_lang lang;  /* the language the page speaks */
+	int coordinator;     /* the acting identity is a coordinator now
+			      * (the nav's "Coordinate") */
 };
 
 /*
@@ -131,5 +159,11 @@ int web_page_me(struct web_request *rq, struct web_reply *rp);
 int web_page_me_post(struct web_request *rq, struct web_reply *rp);
 int web_page_join(struct web_request *rq, struct web_reply *rp);
 int web_page_join_post(struct web_request *rq, struct web_reply *rp);
+int web_page_settings(struct web_request *rq, struct web_reply *rp);
+int web_page_settings_post(struct web_request *rq, struct web_reply *rp);
+
+/* The error pages (web/page_error.c): web_server_cfg.error_page. */
+int web_page_error(struct web_request *rq, unsigned status, enum web_why why,
+		   struct web_reply *rp);
 
 #endif

@@ -11,6 +11,7 @@
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "peer/addr.h"
+#include "lang.h"
 #include "login.h"
 #include "server.h"
 
@@ -166,6 +167,40 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
 	return ok;
 }
 
+int web_reply_error(struct web_request *rq, struct web_reply *rp,
+		    unsigned status, enum web_why why)
+{
+	web_error_page_fn page = rq->srv ? rq->srv->cfg.error_page : NULL;
+	int rc;
+
+	if (page) {
+		rc = page(rq, status, why, rp);
+		if (!rc && rp->status == status && rp->body)
+			return 0;
+		if (rc)
+			log_warnx("web: the error page %u failed: %s", status,
+				  kith_strerror(rc));
+	}
+	rp->location[0] = 0;
+	return web_reply_text(rp, status, web_error_text(status, why));
+}
+
+/* An error answer before or instead of a handler: the error page of a
+ * request made of what is known (no session for WEB_WHY_HOST). */
+static enum MHD_Result send_error(struct web_request *rq, unsigned status,
+				  enum web_why why)
+{
+	struct web_reply rp;
+	enum MHD_Result ok;
+
+	reply_init(&rp);
+	if (web_reply_error(rq, &rp, status, why))
+		return send_text(rq->conn, status, web_error_text(status, why));
+	ok = send_reply(rq->conn, &rp);
+	free(rp.body);
+	return ok;
+}
+
 /* pattern is a path, or ends in a segment ":name" that stands for any
  * one segment (not empty, no '/'). */
 static int path_matches(const char *pattern, const char *path)
@@ -260,8 +295,22 @@ static unsigned check_head(struct web_server *s, struct MHD_Connection *conn,
 	return 0;
 }
 
-static const char *status_text(unsigned status)
+const char *web_error_text(unsigned status, enum web_why why)
 {
+	switch (why) {
+	case WEB_WHY_HOST:
+		return _("This address does not name kith on this computer. "
+			 "Run 'kith open' and open the link it prints.");
+	case WEB_WHY_CSRF:
+		return _("This form is out of date or did not come from kith. "
+			 "Go back, reload the page and send it again.");
+	case WEB_WHY_LOGIN:
+		return web_not_logged_in();
+	case WEB_WHY_LINK:
+		return web_link_refused();
+	case WEB_WHY_STATUS:
+		break;
+	}
 	switch (status) {
 	case MHD_HTTP_BAD_REQUEST:
 		return _("The request is malformed.");
@@ -283,6 +332,25 @@ static const char *status_text(unsigned status)
 	}
 }
 
+/* What is known of a request before its route: everything but the
+ * decoded forms and the session. */
+static void request_init(struct web_request *rq, struct web_server *s,
+			 struct MHD_Connection *conn, const char *url,
+			 const char *method)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->srv = s;
+	rq->app = s->cfg.app;
+	rq->method = strcmp(method, "POST") ? "GET" : "POST";
+	rq->path = url;
+	rq->now = clock_now(s);
+	rq->conn = conn;
+	rq->accept_language = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	rq->prefs = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
+						WEB_PREFS_COOKIE);
+}
+
 /* Everything has arrived: decode, route, check, run the handler.  The
  * reply goes out here, whatever happens. */
 static enum MHD_Result dispatch(struct web_server *s,
@@ -294,12 +362,16 @@ static enum MHD_Result dispatch(struct web_server *s,
 	struct web_request rq;
 	struct web_reply rp;
 	enum MHD_Result ok;
+	enum web_why why = WEB_WHY_STATUS;
 	unsigned status = 0;
 	int known, rc;
 
 	reply_init(&rp);
-	memset(&rq, 0, sizeof rq);
-	rq.method = strcmp(method, "POST") ? "GET" : "POST";
+	request_init(&rq, s, conn, url, method);
+	rq.session = web_auth_session(
+		&s->auth,
+		MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, WEB_COOKIE),
+		rq.now);
 	query = malloc(sizeof *query);
 	form = malloc(sizeof *form);
 	if (!query || !form) {
@@ -314,43 +386,26 @@ static enum MHD_Result dispatch(struct web_server *s,
 		status = MHD_HTTP_BAD_REQUEST;
 		goto out;
 	}
+	rq.query = query;
+	rq.form = form;
 	route = find_route(s, rq.method, url, &known);
 	if (!route) {
 		status = known ? MHD_HTTP_METHOD_NOT_ALLOWED : MHD_HTTP_NOT_FOUND;
 		goto out;
 	}
-	rq.srv = s;
-	rq.app = s->cfg.app;
-	rq.path = url;
-	rq.query = query;
-	rq.form = form;
-	rq.now = clock_now(s);
-	rq.conn = conn;
-	rq.accept_language = MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
-	rq.session = web_auth_session(
-		&s->auth,
-		MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, WEB_COOKIE),
-		rq.now);
 	if (route->needs_login && !rq.session) {
-		if (!strcmp(rq.method, "GET")) {
-			rc = web_reply_redirect(&rp, "/login");
-		} else {
-			rc = web_reply_text(&rp, MHD_HTTP_FORBIDDEN,
-					    web_not_logged_in());
-		}
-		if (rc)
+		if (strcmp(rq.method, "GET")) {
+			status = MHD_HTTP_FORBIDDEN;
+			why = WEB_WHY_LOGIN;
+		} else if (web_reply_redirect(&rp, "/login")) {
 			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		}
 		goto out;
 	}
 	if (!strcmp(rq.method, "POST") &&
 	    !web_auth_csrf_ok(rq.session, web_form_get(form, "csrf"))) {
-		rc = web_reply_text(&rp, MHD_HTTP_FORBIDDEN,
-				    _("This form is out of date or did not "
-				      "come from kith. Go back, reload the "
-				      "page and send it again."));
-		if (rc)
-			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		status = MHD_HTTP_FORBIDDEN;
+		why = WEB_WHY_CSRF;
 		goto out;
 	}
 	rc = route->fn(&rq, &rp);
@@ -360,13 +415,16 @@ static enum MHD_Result dispatch(struct web_server *s,
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 out:
+	if (status) {
+		free(rp.body); /* what a failed handler left is dropped */
+		reply_init(&rp);
+		ok = send_error(&rq, status, why);
+	} else {
+		ok = send_reply(conn, &rp);
+	}
+	free(rp.body);
 	free(query);
 	free(form);
-	if (status)
-		ok = send_text(conn, status, status_text(status));
-	else
-		ok = send_reply(conn, &rp);
-	free(rp.body);
 	return ok;
 }
 
@@ -377,18 +435,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct web_server *s = cls;
 	struct req *q = *con_cls;
+	struct web_request rq;
 	unsigned status;
 
 	(void)version;
 	if (!q) /* the URI callback could not allocate it */
 		return send_text(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-				 status_text(MHD_HTTP_SERVICE_UNAVAILABLE));
+				 web_error_text(MHD_HTTP_SERVICE_UNAVAILABLE,
+						WEB_WHY_STATUS));
 	if (!q->started) {
 		q->started = 1;
 		status = check_head(s, conn, method, q);
 		if (status) {
 			q->answered = 1;
-			return send_text(conn, status, status_text(status));
+			request_init(&rq, s, conn, url, method);
+			return send_error(&rq, status,
+					  host_ok(s, conn) ? WEB_WHY_STATUS :
+							     WEB_WHY_HOST);
 		}
 		return MHD_YES;
 	}
@@ -423,8 +486,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	if (q->too_big) {
 		q->answered = 1;
-		return send_text(conn, MHD_HTTP_CONTENT_TOO_LARGE,
-				 status_text(MHD_HTTP_CONTENT_TOO_LARGE));
+		request_init(&rq, s, conn, url, method);
+		return send_error(&rq, MHD_HTTP_CONTENT_TOO_LARGE,
+				  WEB_WHY_STATUS);
 	}
 	return dispatch(s, conn, url, method, q);
 }

@@ -33,13 +33,18 @@
  *      segment ":name" stands for any one segment ("/wishes/:id" takes
  *      "/wishes/3fa2c1", not "/wishes/" nor "/wishes/a/b"); else 404 (a
  *      path with other methods only: 405);
- *   5. the kith_session cookie names a session (web/auth.h) or nothing;
+ *   5. the kith_session cookie names a session (web/auth.h) or nothing
+ *      (read before 3., so that the error pages of 3. and 4. know it);
  *      a route that needs login and has none: GET redirects (303) to
- *      /login, which answers 403 with a line saying to run `kith open`;
- *      a POST gets that 403 itself;
+ *      /login, which answers 403 saying to run `kith open`; a POST gets
+ *      that 403 itself;
  *   6. every POST carries field "csrf" equal to its session's CSRF token
  *      (constant-time comparison; missing, repeated or wrong: 403);
  *   7. the page's handler fills a struct web_reply.
+ * A refusal (any status above, and a handler's failure: 500) is answered
+ * with web_server_cfg.error_page, a page in the request's language
+ * (web/page_error.c), or without one with a line of plain text; the
+ * status is the same either way.
  * Every response this module makes carries Content-Security-Policy
  * (WEB_CSP: no inline script or style, nothing from elsewhere, no
  * framing), X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
@@ -54,7 +59,7 @@
  *                           cookie "kith_session=ID; HttpOnly;
  *                           SameSite=Strict; Path=/" and redirects (303)
  *                           to /; a missing, wrong, expired or used one is
- *                           403 "run 'kith open' again";
+ *                           403 "run 'kith open' again" (an error page);
  *   GET  /logout            a page with the logout form (login);
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /login.
@@ -108,6 +113,8 @@ struct web_request {
 	const struct web_form *form;   /* a POST's body, decoded; else empty */
 	struct web_session *session;   /* NULL when not logged in */
 	const char *accept_language;   /* the header, or NULL */
+	const char *prefs;	       /* the kith_prefs cookie (web/lang.h:
+					* WEB_PREFS_COOKIE), or NULL */
 	int64_t now;		       /* unix seconds */
 	void *conn;		       /* the connection, for this module */
 };
@@ -133,6 +140,25 @@ struct web_route {
 	int needs_login;
 };
 
+/* Why a request is refused, for web_server_cfg.error_page: the status
+ * alone says it, or one of the 403s that need their own words. */
+enum web_why {
+	WEB_WHY_STATUS = 0, /* 400, 404, 405, 413, 414, 415, 500, 503 */
+	WEB_WHY_HOST,	    /* 403: the Host header does not name us */
+	WEB_WHY_CSRF,	    /* 403: a POST without its session's csrf */
+	WEB_WHY_LOGIN,	    /* 403: no session (web_not_logged_in) */
+	WEB_WHY_LINK,	    /* 403: a login link wrong, used or expired */
+};
+
+/* An error page: status and why into rp (the status must stay status).
+ * With WEB_WHY_HOST the request may come from another site (DNS
+ * rebinding): rq->session is NULL and the page must show nothing of the
+ * community.  rq->session is NULL too when the refusal came before the
+ * session was read (a bad method, a body too large).  0, or an error:
+ * the server then answers its one line of plain text. */
+typedef int (*web_error_page_fn)(struct web_request *rq, unsigned status,
+				 enum web_why why, struct web_reply *rp);
+
 struct web_server_cfg {
 	const char *home;   /* the data directory: the login token's file */
 	const char *listen; /* "ADDR:PORT" (loopback); NULL: the default */
@@ -141,6 +167,8 @@ struct web_server_cfg {
 	void *app; /* handed to every handler */
 	/* the clock (unix seconds); NULL: time(NULL) */
 	int64_t (*now)(void);
+	/* the error pages (web/page_error.c); NULL: one line of plain text */
+	web_error_page_fn error_page;
 };
 
 /* Parse a --web address (peer/addr.h; port WEB_DEFAULT_PORT when none
@@ -173,6 +201,14 @@ web_reply_text(struct web_reply *rp, unsigned status, const char *text);
 /* Take body (malloc'd) as the reply's. */
 void web_reply_take(struct web_reply *rp, unsigned status, const char *type,
 		    char *body, size_t len);
+/* Refuse rq with status and why: the configured error page, or (none,
+ * or it failed) one line of plain text.  0 or KITH_ENOMEM. */
+__attribute__((warn_unused_result)) int
+web_reply_error(struct web_request *rq, struct web_reply *rp,
+		unsigned status, enum web_why why);
+/* That line of plain text: the translated sentence of status and why. */
+const char *web_error_text(unsigned status, enum web_why why);
+
 /* 303 See Other to a path of this site ("/..." but not "//...", no
  * control characters); KITH_EINVAL otherwise. */
 __attribute__((warn_unused_result)) int

@@ -15,6 +15,11 @@
 #     with the session's own (from the logout form) it passes and ends the
 #     session; a body over 64 KiB is 413 (declared, or chunked), one
 #     over 1 MiB is cut off;
+#   - every refusal above (403, 404, 405, 400, 413, 415) is an HTML page
+#     with <html lang>, a heading and the stylesheet, in the language of
+#     the kith_prefs cookie or Accept-Language; without a session, and
+#     under a wrong Host even with one, nothing of the community shows;
+#     with one, the whole shell; /healthz stays plain "ok";
 #   - a non-loopback --web refuses to start: exit 1, one line; with the
 #     default port taken the daemon runs without the web app and says so;
 #   - --no-web serves nothing and `kith open` says so;
@@ -219,6 +224,73 @@ except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
     say(True, "a chunked body over 1 MiB is cut off")
 st, h, b = req("GET", "/healthz")
 say(st == 200, "the server still answers after them", str(st))
+
+# the refusals are pages (web/page_error.c): the same status, HTML in
+# the request's language, large type (the stylesheet), a heading; nothing
+# of the community without a session, and never under a wrong Host
+def error_page(st, h, b, want, what, lang="en", words=None, member=False):
+    t = b.decode("utf-8", "replace")
+    tag = {"en": "en", "zh": "zh-Hans"}[lang]
+    say(st == want, "%s: status %d" % (what, want), str(st))
+    say(h.get("content-type", "").startswith("text/html")
+        and ('<html lang="%s">' % tag) in t and "<h1>" in t
+        and 'href="/static/kith.css"' in t,
+        "%s: an HTML page with lang=%s, a heading and the stylesheet" % (what, tag), repr(t[:300]))
+    if words:
+        say(words in t, "%s: says %r" % (what, words), repr(t[:800]))
+    if member:
+        say("Loopback" in t and "<nav" in t,
+            "%s: with a session, the whole shell (the community, the nav)" % what, repr(t[:800]))
+    else:
+        say("Loopback" not in t and "<nav" not in t and "You are a," not in t
+            and 'name="csrf"' not in t,
+            "%s: nothing of the community or the session" % what, repr(t[:800]))
+
+
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
+st, h, b = req("GET", "/nowhere")
+error_page(st, h, b, 404, "404 without a session", words="There is no such page.")
+st, h, b = req("GET", "/nowhere", headers=ZH)
+error_page(st, h, b, 404, "404 in Chinese", lang="zh", words="找不到这个页面")
+st, h, b = req("GET", "/nowhere", headers={"Cookie": cookie})
+error_page(st, h, b, 404, "404 with a session", words="Go to the home page", member=True)
+st, h, b = req("GET", "/nowhere", headers={"Cookie": cookie + "; kith_prefs=zh_CN"})
+error_page(st, h, b, 404, "404 with the language setting over Accept-Language",
+           lang="zh", member=True)
+st, h, b = req("GET", "/static/nosuch.css", headers={"Cookie": cookie})
+error_page(st, h, b, 404, "a missing static file", member=True)
+st, h, b = req("DELETE", "/healthz", headers=ZH)
+error_page(st, h, b, 405, "405 in Chinese", lang="zh", words="这里不能这样操作")
+st, h, b = req("POST", "/healthz", headers=FORM, body=b"")
+error_page(st, h, b, 405, "POST to a GET-only path")
+for hh in ("evil.example:%d" % port, "127.0.0.1"):
+    st, h, b = req("GET", "/", host_header=hh,
+                   headers={"Cookie": cookie, "Accept-Language": "zh-CN"})
+    error_page(st, h, b, 403, "wrong Host %s with a session cookie" % hh, lang="zh",
+               words="kith open")
+    say('href="/"' not in b.decode().split("</header>")[1],
+        "wrong Host %s: no link home" % hh)
+st, h, b = req("GET", "/login")
+error_page(st, h, b, 403, "/login without a token", words="kith open")
+st, h, b = req("GET", "/login?token=" + "0" * 64, headers=ZH)
+error_page(st, h, b, 403, "a wrong login link in Chinese", lang="zh", words="kith open")
+st, h, b = req("GET", "/login?token=" + "0" * 64, headers={"Cookie": cookie})
+error_page(st, h, b, 403, "a wrong login link while logged in", words="This login link does not work")
+st, h, b = req("POST", "/logout", headers=hc, body=b"")
+error_page(st, h, b, 403, "a POST without csrf", words="did not come from kith",
+           member=True)
+st, h, b = req("POST", "/logout", headers=dict(FORM, **ZH), body=form({"csrf": csrf}))
+error_page(st, h, b, 403, "a POST without a session", lang="zh", words="kith open")
+st, h, b = req("POST", "/logout", headers={"Cookie": cookie, "Content-Type": "text/plain"},
+               body=b"x")
+error_page(st, h, b, 415, "a POST that is not a form")
+st, h, b = req("POST", "/logout", headers=hc, body=b"csrf=%zz")
+error_page(st, h, b, 400, "a malformed form", member=True)
+st, h, b = req("POST", "/logout", headers=hc, body=b"x=" + b"a" * (64 * 1024))
+error_page(st, h, b, 413, "a body over 64 KiB", words="shorter")
+st, h, b = req("GET", "/healthz", headers=dict(ZH, Cookie=cookie + "; kith_prefs=zh_CN.easy"))
+say(st == 200 and b == b"ok\n" and h.get("content-type", "").startswith("text/plain"),
+    "/healthz stays plain 200 ok whatever the cookies", "%d %r" % (st, b))
 
 # the right csrf passes and ends the session
 st, h, b = req("POST", "/logout", headers=hc, body=form({"csrf": csrf}))

@@ -274,18 +274,25 @@ static void utf8_check(void **state)
 static void shell(void **state)
 {
 	static const struct web_nav_link nav[] = {
-		{ "/", "Home" },
-		{ "/wishes", "Wishes" },
-		{ "/items", "Items & <things>" },
+		{ "/", "Home", 0 },
+		{ "/wishes", "Wishes", 0 },
+		{ "/items", "Items & <things>", 0 },
+		{ "/members", "Members", 1 },
+	};
+	static const struct web_nav_link foot[] = {
+		{ "/settings", "Settings", 0 },
+		{ "/logout", "Log <out>", 0 },
 	};
 	struct web_page p = {
 		.lang = WEB_LANG_ZH_CN,
 		.title = "Wishes <b>\"x\"",
 		.easy = 1,
 		.nav = nav,
-		.n_nav = 3,
+		.n_nav = 4,
 		.current = "/wishes",
 		.footer = NULL,
+		.links = foot,
+		.n_links = 2,
 	};
 	static const char *const want[] = {
 		"<!doctype html>\n<html lang=\"zh-Hans\">",
@@ -302,7 +309,11 @@ static void shell(void **state)
 		"<li><a href=\"/\">Home</a></li>",
 		"Items &amp; &lt;things&gt;",
 		"</header>\n<main id=\"main\" tabindex=\"-1\">\n<p>content</p>",
-		"</main>\n<footer>\n<p>kith</p>\n</footer>\n</body>\n</html>\n",
+		"<li class=\"more\"><a href=\"/members\">Members</a></li>",
+		"</main>\n<footer>\n<p>kith</p>\n<ul class=\"links\">\n"
+		"<li><a href=\"/settings\">Settings</a></li>\n"
+		"<li><a href=\"/logout\">Log &lt;out&gt;</a></li>\n</ul>\n"
+		"</footer>\n</body>\n</html>\n",
 	};
 	static const char *const never[] = {
 		"<script", "<style", "style=", "onclick", "onload",
@@ -337,6 +348,8 @@ static void shell(void **state)
 	TL_CHECK(strstr(buf.data, "<nav") == NULL, "no nav");
 	TL_CHECK(strstr(buf.data, "<footer>\n<p>Made by &lt;neighbours&gt;</p>"),
 		 "footer text escaped:\n%s", buf.data);
+	TL_CHECK(strstr(buf.data, "aria-current") == NULL,
+		 "no aria-current without a nav:\n%s", buf.data);
 	TL_CHECK(strstr(buf.data, "class=\"brand\" href=\"/\">kith</a>"),
 		 "no site name: kith:\n%s", buf.data);
 	web_buf_reset(&buf);
@@ -347,6 +360,19 @@ static void shell(void **state)
 	TL_CHECK(strstr(buf.data,
 			"class=\"brand\" href=\"/\">Oak &lt;Lane&gt;</a>"),
 		 "the site name, escaped:\n%s", buf.data);
+	web_buf_reset(&buf);
+
+	/* no footer text: the site's name, escaped; the current page's
+	 * footer link is aria-current too */
+	p.footer = NULL;
+	p.n_links = 2;
+	p.current = "/settings";
+	TL_OK(web_page_end(&buf, &p));
+	TL_CHECK(strstr(buf.data, "<footer>\n<p>Oak &lt;Lane&gt;</p>") != NULL,
+		 "the footer names the community:\n%s", buf.data);
+	TL_CHECK(strstr(buf.data, "<a href=\"/settings\" aria-current=\"page\">"
+				  "Settings</a>") != NULL,
+		 "the footer's current link:\n%s", buf.data);
 }
 
 int main(void)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crdt/err.h"
 #include "tests/testlib.h"
 #include "web/html.h"
 #include "web/lang.h"
@@ -134,6 +135,94 @@ static void setting(void **state)
 		 !strcmp(web_lang_tag(EN), "en"), "tags");
 }
 
+/* The preference cookie value c parses to lang (NULL: automatic) and
+ * easy. */
+static void expect_prefs(const char *c, const char *lang, int easy)
+{
+	struct web_prefs p = { "junk", 7 };
+
+	web_prefs_parse(c, &p);
+	TL_CHECK(((!lang && !p.lang) ||
+		  (lang && p.lang && !strcmp(lang, p.lang))) &&
+			 p.easy == easy,
+		 "kith_prefs '%s': expected lang %s easy %d, got %s %d",
+		 c ? c : "(null)", lang ? lang : "(auto)", easy,
+		 p.lang ? p.lang : "(auto)", p.easy);
+}
+
+static void prefs(void **state)
+{
+	struct web_prefs p;
+	char out[WEB_PREFS_MAX + 1], small[6];
+
+	(void)state;
+	/* what /settings writes */
+	expect_prefs("zh_CN", "zh_CN", 0);
+	expect_prefs("en", "en", 0);
+	expect_prefs("easy", NULL, 1);
+	expect_prefs("zh_CN.easy", "zh_CN", 1);
+	expect_prefs("easy.en", "en", 1);
+	/* none, empty, unknown words skipped, the first language counts */
+	expect_prefs(NULL, NULL, 0);
+	expect_prefs("", NULL, 0);
+	expect_prefs("fr", NULL, 0);
+	expect_prefs("fr.easy", NULL, 1);
+	expect_prefs("en.zh_CN", "en", 0);
+	expect_prefs("..zh_CN..", "zh_CN", 0);
+	/* words match whole and exactly */
+	expect_prefs("EN", NULL, 0);
+	expect_prefs("zh_cn", NULL, 0);
+	expect_prefs("zh", NULL, 0);
+	expect_prefs("zh-CN", NULL, 0);
+	expect_prefs("enx", NULL, 0);
+	expect_prefs("easy1", NULL, 0);
+	expect_prefs("easyeasy", NULL, 0);
+	/* a byte outside [A-Za-z0-9_.] anywhere: no cookie at all */
+	expect_prefs("zh_CN.easy<script>", NULL, 0);
+	expect_prefs("zh_CN easy", NULL, 0);
+	expect_prefs("zh_CN;easy", NULL, 0);
+	expect_prefs("zh_CN=easy", NULL, 0);
+	expect_prefs("\"zh_CN\"", NULL, 0);
+	expect_prefs("zh_CN\xe4\xb8\xad", NULL, 0);
+	expect_prefs("zh_CN\n", NULL, 0);
+	{
+		/* past WEB_PREFS_MAX: ignored whole */
+		char c[WEB_PREFS_MAX + 8];
+
+		memset(c, '.', sizeof c);
+		memcpy(c, "zh_CN", 5);
+		c[WEB_PREFS_MAX + 1] = 0;
+		expect_prefs(c, NULL, 0);
+		c[WEB_PREFS_MAX] = 0;
+		expect_prefs(c, "zh_CN", 0);
+	}
+
+	/* formatting: canonical, and parsed back the same */
+	p.lang = NULL;
+	p.easy = 0;
+	TL_OK(web_prefs_format(&p, out, sizeof out));
+	TL_CHECK(!strcmp(out, ""), "the defaults: '', got '%s'", out);
+	p.easy = 1;
+	TL_OK(web_prefs_format(&p, out, sizeof out));
+	TL_CHECK(!strcmp(out, "easy"), "easy alone: got '%s'", out);
+	p.lang = "zh_CN";
+	TL_OK(web_prefs_format(&p, out, sizeof out));
+	TL_CHECK(!strcmp(out, "zh_CN.easy"), "both: got '%s'", out);
+	expect_prefs(out, "zh_CN", 1);
+	p.lang = "en";
+	p.easy = 0;
+	TL_OK(web_prefs_format(&p, out, sizeof out));
+	TL_CHECK(!strcmp(out, "en"), "en: got '%s'", out);
+	p.lang = "fr<x>"; /* not a value: automatic */
+	TL_OK(web_prefs_format(&p, out, sizeof out));
+	TL_CHECK(!strcmp(out, ""), "an unknown language is not written: '%s'",
+		 out);
+	p.lang = "zh_CN";
+	p.easy = 1;
+	TL_RC(web_prefs_format(&p, small, sizeof small), KITH_EINVAL);
+	TL_CHECK(small[0] == 0, "too small: empty, got '%s'", small);
+}
+
 /* gettext of msgid is want. */
 static void expect_tr(const char *msgid, const char *want, const char *when)
 {
@@ -183,7 +272,7 @@ static void use(void **state)
 	expect_tr("out of memory", "内存不足", "Chinese again");
 	{
 		/* the page shell speaks the request's language */
-		static const struct web_nav_link nav[] = { { "/", "x" } };
+		static const struct web_nav_link nav[] = { { "/", "x", 0 } };
 		struct web_page p = { .lang = ZH, .title = "t", .nav = nav,
 				      .n_nav = 1 };
 		struct web_buf b;
@@ -214,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(headers),
 		cmocka_unit_test(setting),
+		cmocka_unit_test(prefs),
 		cmocka_unit_test(use),
 	};
 
