@@ -151,7 +151,8 @@ static int show_row(void *ctx, const struct action_checkin_row *r)
 	web_html_raw(&u->b, "</strong> ");
 	if (*r->unit)
 		/* TRANSLATORS: a member and their unit (flat) */
-		web_html_textf(&u->b, _("%s, unit %s"), r->who.label, r->unit);
+		web_html_textf(&u->b, _("%s, unit\xc2\xa0%s"), r->who.label,
+			       r->unit);
 	else
 		web_html_text(&u->b, r->who.label);
 	web_html_raw(&u->b, "</p>\n");
