@@ -384,7 +384,7 @@ static void roles(struct hub *h)
 
 /* One post with its Hide (a reason) or Show again button. */
 static void post_card(struct hub *h, const char *id, const char *title,
-		      const char *what, int hidden_now)
+		      const char *what, int hidden_now, char kind)
 {
 	struct web_ui *u = h->u;
 	char fid[32];
@@ -406,7 +406,8 @@ static void post_card(struct hub *h, const char *id, const char *title,
 	if (hidden_now) {
 		submit(u, "do", "unhide", _("Show it again"), 1);
 	} else {
-		snprintf(fid, sizeof fid, "hr%d", h->n);
+		/* ids unique on the page: "hw3" (a wish), "hi3" (an item) */
+		snprintf(fid, sizeof fid, "h%c%d", kind, h->n);
 		text_input(u, fid, "reason", _("Why hide it?"),
 			   again(h, "post", id, "reason"));
 		submit(u, "do", "hide", _("Hide this post"), 1);
@@ -435,7 +436,7 @@ static int wish_post(void *ctx, const struct crdt_row *r)
 	snprintf(what, sizeof what, _("Wish · %s"),
 		 action_pgettext("status", st));
 	post_card(h, action_col_text(r, "id"), action_col_text(r, "title"),
-		  what, hid);
+		  what, hid, 'w');
 	return 0;
 }
 
@@ -452,7 +453,7 @@ static int item_post(void *ctx, const struct action_item_view *v)
 	/* TRANSLATORS: "Item · available" */
 	snprintf(what, sizeof what, _("Item · %s"),
 		 action_pgettext("status", v->status));
-	post_card(h, v->id, v->title, what, hid);
+	post_card(h, v->id, v->title, what, hid, 'i');
 	return 0;
 }
 
