@@ -384,7 +384,8 @@ static void roles(struct hub *h)
 
 /* One post with its Hide (a reason) or Show again button. */
 static void post_card(struct hub *h, const char *id, const char *title,
-		      const char *what, int hidden_now, char kind)
+		      const char *what, const char *by, int hidden_now,
+		      char kind)
 {
 	struct web_ui *u = h->u;
 	char fid[32];
@@ -400,6 +401,9 @@ static void post_card(struct hub *h, const char *id, const char *title,
 		web_html_textf(&u->b, _("%s · hidden from everyone"), what);
 	else
 		web_html_text(&u->b, what);
+	web_html_raw(&u->b, " · ");
+	/* TRANSLATORS: who posted it */
+	web_html_textf(&u->b, _("by %s"), by);
 	web_html_raw(&u->b, "</p>\n");
 	open_form(u, "/coord/hide");
 	hidden(u, "post", id);
@@ -426,6 +430,7 @@ static int wish_post(void *ctx, const struct crdt_row *r)
 	struct hub *h = ctx;
 	const char *st = action_col_text(r, "status");
 	int hid = action_col_int(r, "hidden") != 0;
+	struct action_person who;
 	char what[256];
 
 	if (!hid && !open_status(st))
@@ -435,8 +440,9 @@ static int wish_post(void *ctx, const struct crdt_row *r)
 	/* TRANSLATORS: "Wish · open" */
 	snprintf(what, sizeof what, _("Wish · %s"),
 		 action_pgettext("status", st));
+	action_person_hex(h->u->a, action_col_text(r, "author"), &who);
 	post_card(h, action_col_text(r, "id"), action_col_text(r, "title"),
-		  what, hid, 'w');
+		  what, who.label, hid, 'w');
 	return 0;
 }
 
@@ -453,7 +459,7 @@ static int item_post(void *ctx, const struct action_item_view *v)
 	/* TRANSLATORS: "Item · available" */
 	snprintf(what, sizeof what, _("Item · %s"),
 		 action_pgettext("status", v->status));
-	post_card(h, v->id, v->title, what, hid, 'i');
+	post_card(h, v->id, v->title, what, v->owner_name, hid, 'i');
 	return 0;
 }
 

@@ -54,7 +54,18 @@ def page_ok(t, b, what):
         t.check(b.html_lang() == "zh-Hans", "%s: %s is in Chinese" % (c, what), b.html_lang())
     b.a11y(t, what)
     b.console_ok(t, "%s: no console errors" % what)
-    b.shot(what)
+    shots(b, what)
+
+
+def shots(b, what, most=4):
+    """Screenshots down the page, a screen at a time (at most most)."""
+    d = b.driver
+    vh = d.execute_script("return window.innerHeight")
+    h = d.execute_script("return document.documentElement.scrollHeight")
+    for i in range(min(most, (h + vh - 1) // vh)):
+        d.execute_script("window.scrollTo(0, arguments[0])", i * vh)
+        b.shot(what if not i else "%s-%d" % (what, i + 1))
+    d.execute_script("window.scrollTo(0, 0)")
 
 
 def tour(t, a, size, js, lang, pages=PAGES):
