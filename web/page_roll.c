@@ -66,12 +66,19 @@ struct roll {
 	int err;
 };
 
+/* Whether row building b is t's (a name past the room kept is compared
+ * by its start, in both passes alike). */
+static int same_building(const struct tally *t, const char *b)
+{
+	return !strncmp(t->building, b, sizeof t->building - 1);
+}
+
 static int count_row(void *ctx, const struct action_checkin_row *r)
 {
 	struct roll *ro = ctx;
 	struct tally *t;
 
-	if (!ro->n || strcmp(ro->t[ro->n - 1].building, r->building)) {
+	if (!ro->n || !same_building(&ro->t[ro->n - 1], r->building)) {
 		if (ro->n == ro->cap) {
 			size_t cap = ro->cap ? 2 * ro->cap : 16;
 			struct tally *nt = realloc(ro->t, cap * sizeof *nt);
@@ -135,7 +142,7 @@ static int show_row(void *ctx, const struct action_checkin_row *r)
 	static const char *const cls[] = { "safe", "help", "silent" };
 	char ago[128];
 
-	if (!ro->rows || strcmp(ro->t[ro->at].building, r->building)) {
+	if (!ro->rows || !same_building(&ro->t[ro->at], r->building)) {
 		if (ro->rows) {
 			web_html_raw(&u->b, "</ul>\n</section>\n");
 			ro->at++;
