@@ -351,8 +351,8 @@ say(st == 404 and "no such table" in body, "an unknown table is 404", (st, body)
 
 # ---- Chinese hub ------------------------------------------------------------------
 st, h, body = A.req("GET", "/coord", lang=ZH)
-say('<html lang="zh-Hans">' in body and "<title>协调 - kith</title>" in body,
-    "the hub in Chinese", body[:1200])
+say('<html lang="zh-Hans">' in body and "<h2 id=\"emergency\">紧急模式</h2>" in body
+    and "等待核实的成员" in body, "the hub in Chinese", body[:1200])
 st, h, body = A.post("/coord/emergency", {"do": "start", "reason": ""}, lang=ZH)
 say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', body),
     "a refusal in Chinese", body[-1200:])
