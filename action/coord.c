@@ -451,6 +451,16 @@ int action_coord_unblock(struct action *a, const char *member,
 	return block(a, member, 0, who);
 }
 
+/* ---- the coordinator's pages --------------------------------------------- */
+
+int action_coord_require(struct action *a)
+{
+	return action_require_role(a, CRDT_ROLE_COORDINATOR,
+				   _("only coordinators can see this page; "
+				     "ask a coordinator of your community "
+				     "if you need something done here"));
+}
+
 /* ---- emergency ------------------------------------------------------------ */
 
 void action_coord_emergency(struct action *a,

@@ -49,6 +49,16 @@ action_coord_commit_fact(struct action *a, struct crdt_op *op,
 			 unsigned seen_field, enum crdt_seen_kind kind,
 			 const uint8_t *key, const char *what);
 
+/*
+ * 0 when the acting identity is a coordinator now; else KITH_EDENIED with
+ * "only coordinators can see this page ..." (a whole translated sentence
+ * that says whom to ask).  For interfaces that show a coordinator's
+ * overview (the web app's coordinator pages) before any action: the
+ * actions themselves check again.
+ */
+__attribute__((warn_unused_result)) int
+action_coord_require(struct action *a);
+
 /* ---- roles ----------------------------------------------------------- */
 
 struct action_coord_role {

@@ -198,3 +198,121 @@ int action_report_table(struct action *a, enum crdt_report_table t,
 		return action_fail_rc(a, rc, _("cannot read the replica"));
 	return 0;
 }
+
+/* ---- CSV (RFC 4180) ------------------------------------------------------- */
+
+struct csv {
+	FILE *f;
+	long rows;
+};
+
+/* One cell (see sheet.h: formulas neutralised in text cells). */
+static void csv_field(FILE *f, const char *s, int text)
+{
+	int formula = text && *s && strchr("=+-@\t\r", *s);
+
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_line(FILE *f, const struct crdt_row *r, int names)
+{
+	char num[64];
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct crdt_col *c = &r->c[i];
+
+		if (i)
+			fputc(',', f);
+		if (names) {
+			csv_field(f, c->name, 0);
+			continue;
+		}
+		switch (c->type) {
+		case CRDT_COL_INT:
+			fprintf(f, "%lld", (long long)c->i);
+			break;
+		case CRDT_COL_REAL: {
+			/* hours are quarters: 1.5, 0.25, 2 */
+			char *e;
+
+			snprintf(num, sizeof num, "%.2f", c->d);
+			e = num + strlen(num) - 1;
+			while (*e == '0')
+				*e-- = 0;
+			if (*e == '.')
+				*e = 0;
+			fputs(num, f);
+			break;
+		}
+		case CRDT_COL_TEXT:
+		case CRDT_COL_JSON:
+			csv_field(f, c->s ? c->s : "", 1);
+			break;
+		case CRDT_COL_NULL:
+			break;
+		}
+	}
+	fputs("\r\n", f);
+}
+
+static int csv_header(void *ctx, const struct crdt_row *r)
+{
+	csv_line(((struct csv *)ctx)->f, r, 1);
+	return 0;
+}
+
+static int csv_row(void *ctx, const struct crdt_row *r)
+{
+	struct csv *w = ctx;
+
+	csv_line(w->f, r, 0);
+	w->rows++;
+	return 0;
+}
+
+int action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
+		      size_t *len, long *rows)
+{
+	struct csv w = { NULL, 0 };
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	w.f = open_memstream(buf, len);
+	if (!w.f)
+		return action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
+	rc = action_report_table(a, t, csv_header, csv_row, &w);
+	if (fclose(w.f) && !rc)
+		rc = action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
+	if (rc) {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
+	}
+	if (rows)
+		*rows = w.rows;
+	return rc;
+}
+
+int action_report_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CRDT_REPORT_NTABLES; i++)
+		if (!strcmp(name, crdt_report_tables[i]))
+			return i;
+	return -1;
+}

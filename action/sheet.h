@@ -89,4 +89,25 @@ __attribute__((warn_unused_result)) int
 action_report_table(struct action *a, enum crdt_report_table t,
 		    crdt_row_fn header, crdt_row_fn fn, void *ctx);
 
+/*
+ * One table as RFC 4180 CSV in memory (*buf malloc'd, the caller frees
+ * it; *len its bytes; *rows the data rows, may be NULL), inside
+ * action_report_begin ... _end: the bytes `kith report --csv` writes and
+ * the web app sends.  The header row holds the English column names;
+ * lines end in CRLF; numbers are written as numbers (hours as 1.5, 0.25,
+ * 2).  A committee opens these files in a spreadsheet, which runs a cell
+ * that starts with = + - @ (or a tab or carriage return before one) as a
+ * formula: =HYPERLINK(...) leaks data, =cmd|... runs programs.  So any
+ * text cell starting so is written quoted with a leading apostrophe,
+ * which the spreadsheet shows as plain text (OWASP, "CSV Injection"); a
+ * negative number stays a number.  0 or an error with a->msg (*buf is
+ * then NULL).
+ */
+__attribute__((warn_unused_result)) int
+action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
+		  size_t *len, long *rows);
+
+/* The table named name (crdt_report_tables: "items", ...), or -1. */
+int action_report_lookup(const char *name);
+
 #endif

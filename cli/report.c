@@ -15,117 +15,6 @@
 #include "crdt/err.h"
 #include "fields.h"
 
-/* ---- CSV (RFC 4180) ------------------------------------------------------- */
-
-struct csv {
-	FILE *f;
-	long rows;
-};
-
-/*
- * One cell.  A committee opens these files in a spreadsheet, which runs a
- * cell that starts with = + - @ (or a tab or carriage return before one)
- * as a formula: =HYPERLINK(...) leaks data, =cmd|... runs programs.  Any
- * text cell starting so is written with a leading apostrophe, which the
- * spreadsheet shows as plain text (OWASP, "CSV Injection").  Only text
- * columns come here: numbers (quantity, hours) are written as numbers by
- * csv_line, so a negative number stays a number.
- */
-static void csv_field(FILE *f, const char *s, int text)
-{
-	int formula = text && *s && strchr("=+-@\t\r", *s);
-
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void csv_line(FILE *f, const struct crdt_row *r, int names)
-{
-	char num[64];
-	int i;
-
-	for (i = 0; i < r->n; i++) {
-		const struct crdt_col *c = &r->c[i];
-
-		if (i)
-			fputc(',', f);
-		if (names) {
-			csv_field(f, c->name, 0);
-			continue;
-		}
-		switch (c->type) {
-		case CRDT_COL_INT:
-			fprintf(f, "%lld", (long long)c->i);
-			break;
-		case CRDT_COL_REAL: {
-			/* hours are quarters: 1.5, 0.25, 2 */
-			char *e;
-
-			snprintf(num, sizeof num, "%.2f", c->d);
-			e = num + strlen(num) - 1;
-			while (*e == '0')
-				*e-- = 0;
-			if (*e == '.')
-				*e = 0;
-			fputs(num, f);
-			break;
-		}
-		case CRDT_COL_TEXT:
-		case CRDT_COL_JSON:
-			csv_field(f, c->s ? c->s : "", 1);
-			break;
-		case CRDT_COL_NULL:
-			break;
-		}
-	}
-	fputs("\r\n", f);
-}
-
-static int csv_header(void *ctx, const struct crdt_row *r)
-{
-	csv_line(((struct csv *)ctx)->f, r, 1);
-	return 0;
-}
-
-static int csv_row(void *ctx, const struct crdt_row *r)
-{
-	struct csv *w = ctx;
-
-	csv_line(w->f, r, 0);
-	w->rows++;
-	return 0;
-}
-
-/* One table, rendered in memory (buf, len: free buf), rows counted; 0 or
- * a KITH_E* code. */
-static int csv_render(struct cli *c, enum crdt_report_table t, char **buf,
-		      size_t *len, long *rows)
-{
-	struct csv w = { NULL, 0 };
-	int err;
-
-	*buf = NULL;
-	w.f = open_memstream(buf, len);
-	if (!w.f)
-		return KITH_ENOMEM;
-	err = action_report_table(&c->a, t, csv_header, csv_row, &w);
-	if (fclose(w.f) && !err)
-		err = KITH_ENOMEM;
-	*rows = w.rows;
-	return err;
-}
-
 /* Every table in memory first, every path checked, then the files
  * written, each through a temp file (0600: they hold personal data).
  * Returns the exit status, message printed. */
@@ -138,8 +27,8 @@ static int csv_write_all(struct cli *c,
 	int i, err = 0, status = CLI_OK;
 
 	for (i = 0; !err && i < CRDT_REPORT_NTABLES; i++)
-		err = csv_render(c, (enum crdt_report_table)i, &buf[i], &len[i],
-				 &rows[i]);
+		err = action_report_csv(&c->a, (enum crdt_report_table)i,
+					&buf[i], &len[i], &rows[i]);
 	if (err) {
 		status = cli_fail_action(c);
 		goto out;

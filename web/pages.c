@@ -193,6 +193,15 @@ const struct web_route web_pages_routes[] = {
 	{ "POST", "/join", web_page_join_post, 1 },
 	{ "GET", "/settings", web_page_settings, 1 },
 	{ "POST", "/settings", web_page_settings_post, 1 },
+	{ "GET", "/coord", web_page_coord, 1 },
+	{ "POST", "/coord/verify", web_page_coord_verify, 1 },
+	{ "POST", "/coord/role", web_page_coord_role, 1 },
+	{ "POST", "/coord/emergency", web_page_coord_emergency, 1 },
+	{ "POST", "/coord/hide", web_page_coord_hide, 1 },
+	{ "GET", "/coord/roll", web_page_coord_roll, 1 },
+	{ "GET", "/coord/inventory", web_page_coord_inventory, 1 },
+	{ "GET", "/coord/sheet", web_page_coord_sheet, 1 },
+	{ "GET", "/coord/csv/:name", web_page_coord_csv, 1 },
 	{ "GET", "/static/:file", route_static, 0 },
 };
 

@@ -44,6 +44,26 @@
  *   POST /settings          lang=auto|en|zh_CN, easy=1 (absent: off);
  *                           303 to /settings?done=saved
  *                           (web/page_settings.c)
+ *   GET  /coord             the coordinator's hub: emergency mode, links,
+ *                           members to verify, roles, posts to hide
+ *   POST /coord/verify      member (hex id), building, unit,
+ *                           do=verify|unverify
+ *   POST /coord/role        member, role (coordinator|building-head),
+ *                           building, do=grant|revoke
+ *   POST /coord/emergency   do=start (reason) | end
+ *   POST /coord/hide        post (hex id), reason, do=hide|unhide
+ *                           (web/page_coord.c)
+ *   GET  /coord/roll        the roll call by building; ?building=
+ *                           (web/page_roll.c)
+ *   GET  /coord/inventory   supplies by building and in total, and the
+ *                           most urgent wishes matched (web/page_needs.c)
+ *   GET  /coord/sheet       the notice sheet, printable
+ *   GET  /coord/csv/NAME    a report table as a CSV download: items,
+ *                           wishes, claims, checkins, hours
+ *                           (web/page_sheet.c)
+ *                           All of /coord: coordinators only (else the
+ *                           action layer's sentence, 403; a POST's
+ *                           refusal 422).
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -139,6 +159,11 @@ __attribute__((warn_unused_result)) int
 web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 		  int max, int *n);
 
+/* When at_ms was, in words ("5 minutes ago"), as of the request's
+ * clock, into out (page_roll.c). */
+void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
+		size_t cap);
+
 /* The pages (the table above). */
 int web_page_home(struct web_request *rq, struct web_reply *rp);
 int web_page_checkin(struct web_request *rq, struct web_reply *rp);
@@ -165,5 +190,14 @@ int web_page_settings_post(struct web_request *rq, struct web_reply *rp);
 /* The error pages (web/page_error.c): web_server_cfg.error_page. */
 int web_page_error(struct web_request *rq, unsigned status, enum web_why why,
 		   struct web_reply *rp);
+int web_page_coord(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_verify(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_role(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_emergency(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_hide(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_roll(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_inventory(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_csv(struct web_request *rq, struct web_reply *rp);
 
 #endif

@@ -146,6 +146,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	if (rp->cookie[0] &&
 	    MHD_add_response_header(r, "Set-Cookie", rp->cookie) != MHD_YES)
 		goto out;
+	if (rp->disposition[0] &&
+	    MHD_add_response_header(r, "Content-Disposition",
+				    rp->disposition) != MHD_YES)
+		goto out;
 	ok = MHD_queue_response(conn, rp->status, r);
 out:
 	MHD_destroy_response(r);

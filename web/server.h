@@ -95,6 +95,7 @@
 #define WEB_LOCATION_MAX 512
 #define WEB_COOKIE_MAX 256
 #define WEB_URL_MAX 96
+#define WEB_DISPOSITION_MAX 128
 
 #define WEB_CSP                                                               \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "          \
@@ -128,6 +129,9 @@ struct web_reply {
 	size_t len;
 	char location[WEB_LOCATION_MAX]; /* "" or the redirect's target */
 	char cookie[WEB_COOKIE_MAX];	 /* "" or a Set-Cookie value */
+	/* "" or a Content-Disposition value of the page's own making
+	 * ("attachment; filename=\"items.csv\""): a download */
+	char disposition[WEB_DISPOSITION_MAX];
 };
 
 /* One route: a method and a path (exact, or ending in ":name", see 4.).

@@ -1,0 +1,364 @@
+"""web_coord.py - the checks of web_coord.sh (see there), over HTTP with
+http.client: one PASS/FAIL line each, DONE at the end.
+
+    web_coord.py URL_A URL_B KITH HOME_A HOME_B WORK
+"""
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from urllib.parse import urlencode, quote
+
+url_a, url_b, kith, home_a, home_b, work = sys.argv[1:7]
+pages = []  # (what, body) of every HTML answer
+ZH = "zh-CN,zh;q=0.9,en;q=0.5"
+X = "<script>alert(1)</script>\"'&"
+
+
+def say(ok, what, detail=""):
+    print(("PASS " if ok else "FAIL ") + what +
+          ((": " + repr(detail)[:400]) if detail and not ok else ""))
+    sys.stdout.flush()
+    return ok
+
+
+class Web:
+    def __init__(self, url):
+        m = re.match(r"http://([^/]+)(/.*)", url)
+        self.hostport, self.login = m.group(1), m.group(2)
+        self.host, port = self.hostport.rsplit(":", 1)
+        self.port = int(port)
+        self.cookie = None
+        self.csrf = ""
+
+    def req(self, method, path, body=None, lang=None, cookie=True):
+        c = http.client.HTTPConnection(self.host, self.port, timeout=15)
+        h = {"Host": self.hostport}
+        if cookie and self.cookie:
+            h["Cookie"] = self.cookie
+        if lang:
+            h["Accept-Language"] = lang
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else urlencode(body).encode()
+            h["Content-Type"] = "application/x-www-form-urlencoded"
+        c.request(method, path, body=data, headers=h)
+        r = c.getresponse()
+        raw = r.read()
+        hd = {k.lower(): v for k, v in r.getheaders()}
+        c.close()
+        if hd.get("content-type", "").startswith("text/html"):
+            pages.append((method + " " + path, raw))
+        self.raw = raw
+        return r.status, hd, raw.decode("utf-8", "replace")
+
+    def start(self):
+        st, h, b = self.req("GET", self.login)
+        self.cookie = h.get("set-cookie", "").split(";", 1)[0]
+        st, h, b = self.req("GET", "/wishes/new")
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', b)
+        self.csrf = m.group(1) if m else ""
+        return self.cookie.startswith("kith_session=") and self.csrf
+
+    def post(self, path, fields, lang=None, csrf=True):
+        f = dict(fields)
+        if csrf:
+            f["csrf"] = self.csrf
+        return self.req("POST", path, body=f, lang=lang)
+
+
+def kith_at(home, *args):
+    o = subprocess.run([kith, "--home", home] + list(args),
+                       capture_output=True, text=True, timeout=30)
+    return o.returncode, o.stdout, o.stderr
+
+
+def changes(home):
+    rc, out, err = kith_at(home, "--json", "status")
+    m = re.search(r'"changes":(\d+)', out)
+    return int(m.group(1)) if m else -1
+
+
+def converged(secs=25):
+    end = time.time() + secs
+    while time.time() < end:
+        da = kith_at(home_a, "digest")[1]
+        db = kith_at(home_b, "digest")[1]
+        if da and da == db:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def text_of(body):
+    """The words a person reads: no tags, no attribute values."""
+    main = body.split('<main id="main"', 1)[-1]
+    return re.sub(r"<[^>]*>", " ", main)
+
+
+def main_of(body):
+    return body.split('<main id="main"', 1)[-1]
+
+
+A, B = Web(url_a), Web(url_b)
+say(A.start(), "a logs in to its web app")
+say(B.start(), "b logs in to its web app")
+say(converged(), "a and b converge")
+pk_b = kith_at(home_b, "--json", "whoami")[1]
+pk_b = json.loads(pk_b)["id"] if pk_b else ""
+
+# ---- the hub ---------------------------------------------------------------
+st, h, b = A.req("GET", "/coord")
+say(st == 200, "GET /coord as the coordinator is 200", st)
+for s in ("Emergency mode", "Members waiting for verification", "Roles", "Posts",
+          'href="/coord/roll"', 'href="/coord/inventory"', 'href="/coord/sheet"',
+          'href="/coord/csv/items"', 'href="/coord/csv/hours"',
+          'action="/coord/emergency"', 'action="/coord/verify"', 'action="/coord/role"'):
+    say(s in b, "the hub has %s" % s)
+m = re.findall(r'<li><h3>([^<]*)</h3>\s*<form method="post" action="/coord/verify">\s*'
+               r'<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
+               r'<input type="hidden" name="member" value="([0-9a-f]{64})">', b)
+say(("b", pk_b) in m, "b waits for verification with a Verify form", m)
+say(not re.search(r"[0-9a-f]{16}", text_of(b)), "the hub shows no hex ids",
+    re.findall(r"[0-9a-f]{16,}", text_of(b))[:3])
+say(re.search(r"<h3>b</h3>", b), "members are shown by name")
+
+# ---- b is not a coordinator --------------------------------------------------
+nb = changes(home_b)
+for path in ("/coord", "/coord/roll", "/coord/inventory", "/coord/sheet"):
+    st, h, body = B.req("GET", path)
+    say(st == 403 and "only coordinators can see this page" in body,
+        "b: GET %s is 403 with the action layer's sentence" % path, (st, body[-800:]))
+    say("<button" not in main_of(body) and "<form" not in main_of(body),
+        "b: %s shows no forms or buttons" % path)
+st, h, body = B.req("GET", "/coord/csv/items")
+say(st == 403 and "only coordinators" in body and "text/csv" not in h.get("content-type", ""),
+    "b: a CSV download is 403 with the sentence", (st, body))
+st, h, body = B.req("GET", "/coord", lang=ZH)
+say(st == 403 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', body),
+    "b: the refusal in Chinese for a Chinese browser", body[-600:])
+refusals = [
+    ("/coord/emergency", {"do": "start", "reason": "drill"}, "only coordinators can start"),
+    ("/coord/role", {"do": "grant", "member": pk_b, "role": "coordinator", "building": ""},
+     "only coordinators can grant roles"),
+    ("/coord/verify", {"do": "verify", "member": pk_b, "building": "Bb", "unit": "1"},
+     "only coordinators"),
+]
+for path, f, words in refusals:
+    st, h, body = B.post(path, f)
+    say(st == 422 and words in body, "b: POST %s is 422 with '%s'" % (path, words),
+        (st, body[-900:]))
+    say("<button" not in main_of(body), "b: the refused %s shows no buttons" % path)
+say(changes(home_b) == nb, "b's refusals wrote nothing", (nb, changes(home_b)))
+
+# ---- csrf, UTF-8, refusals of the coordinator --------------------------------
+na = changes(home_a)
+for path, f in (("/coord/emergency", {"do": "start", "reason": "no token"}),
+                ("/coord/verify", {"do": "verify", "member": pk_b, "building": "B", "unit": "1"}),
+                ("/coord/role", {"do": "grant", "member": pk_b, "role": "coordinator"}),
+                ("/coord/hide", {"do": "hide", "post": "abcdef", "reason": "x"})):
+    st, h, body = A.post(path, f, csrf=False)
+    say(st == 403, "POST %s without csrf is 403" % path, st)
+bad = ("do=start&reason=%FF%FEflood&csrf=" + A.csrf).encode()
+st, h, body = A.req("POST", "/coord/emergency", body=bad)
+say(st == 400, "invalid UTF-8 in the reason is refused (400)", st)
+bad = ("do=verify&member=" + pk_b + "&building=B%C0%AF&unit=1&csrf=" + A.csrf).encode()
+st, h, body = A.req("POST", "/coord/verify", body=bad)
+say(st == 400, "invalid UTF-8 in the building is refused (400)", st)
+say(changes(home_a) == na, "nothing was written without csrf or with bad UTF-8",
+    (na, changes(home_a)))
+say("no emergency" in kith_at(home_a, "emergency")[1], "no emergency was started")
+
+st, h, body = A.post("/coord/emergency", {"do": "start", "reason": ""})
+say(st == 422 and "say why emergency mode starts" in body,
+    "an empty reason is refused with 422 and the action's words", (st, body[-600:]))
+st, h, body = A.post("/coord/emergency", {"do": "begin", "reason": "x"})
+say(st == 422 and "choices on the page" in body, "an unknown do= is 422", st)
+st, h, body = A.post("/coord/role", {"do": "grant", "member": pk_b, "role": "king",
+                                     "building": "Keep me"})
+say(st == 422 and 'value="Keep me"' in body, "an unknown role is 422, the values kept",
+    (st, body[-1500:]))
+st, h, body = A.post("/coord/role", {"do": "grant", "member": pk_b, "role": "building-head",
+                                     "building": "x" * 5000})
+say(st == 422 and 'role="alert"' in body, "a too long building is 422", st)
+st, h, body = A.post("/coord/role", {"do": "grant", "member": "zz", "role": "coordinator"})
+say(st == 422 and 'role="alert"' in body, "an unknown member is 422", st)
+st, h, body = A.post("/coord/verify", {"do": "verify", "member": pk_b, "building": "",
+                                       "unit": "4"})
+say(st == 422 and 'role="alert"' in body and 'value="4"' in body,
+    "verify without a building is 422, the unit kept", (st, body[-1200:]))
+say(changes(home_a) == na, "the refusals wrote nothing", (na, changes(home_a)))
+
+# ---- markup in every field -------------------------------------------------
+A.post("/coord/emergency", {"do": "start", "reason": X})
+A.req("GET", "/coord")
+A.post("/coord/verify", {"do": "verify", "member": X, "building": X, "unit": X})
+A.post("/coord/role", {"do": X, "member": X, "role": X, "building": X})
+A.post("/coord/hide", {"do": "hide", "post": X, "reason": X})
+A.req("GET", "/coord/roll?building=" + quote(X))
+A.req("GET", "/coord/csv/" + quote(X, safe=""))
+raw = [w for (w, body) in pages if b"<script" in body.lower()]
+say(not raw, "no page holds <script (%d pages)" % len(pages), raw)
+st, h, body = A.req("GET", "/coord")
+say("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;" in body,
+    "the reason shows as text", body[:3000])
+st, h, body = A.post("/coord/emergency", {"do": "end"})
+say(st == 303 and h.get("location") == "/coord?done=ended", "ending emergency mode: 303", st)
+
+# ---- verify, roles, emergency --------------------------------------------------
+st, h, body = A.post("/coord/verify", {"do": "verify", "member": pk_b, "building": "Bb",
+                                       "unit": "4"})
+say(st == 303 and h.get("location") == "/coord?done=verified", "a verifies b (303)",
+    (st, body[-600:]))
+st, h, body = A.req("GET", h.get("location", "/coord"))
+say("The member is verified" in body, "the hub says b is verified")
+rc, out, err = kith_at(home_a, "members")
+say(re.search(r"^b .*yes", out, re.M), "the CLI sees b verified", out)
+say("<h3>b</h3>" not in body and "Withdraw verification" in body,
+    "b left the waiting list for the verified list")
+st, h, body = A.post("/coord/verify", {"do": "unverify", "member": pk_b})
+say(st == 303 and h.get("location") == "/coord?done=unverified", "a unverifies b (303)", st)
+st, h, body = A.post("/coord/verify", {"do": "unverify", "member": pk_b})
+say(st == 422 and 'role="alert"' in body, "unverifying again is 422", st)
+st, h, body = A.post("/coord/role", {"do": "grant", "member": pk_b, "role": "building-head",
+                                     "building": "Bb"})
+say(st == 303 and h.get("location") == "/coord?done=granted", "a makes b head of Bb (303)",
+    (st, body[-600:]))
+rc, out, err = kith_at(home_a, "roles")
+say("Bb" in out and " b " in " " + out.replace("\n", " ") + " ", "kith roles lists b", out)
+st, h, body = A.req("GET", "/coord")
+say("b: building head of Bb" in body and "Take this role away" in body,
+    "the hub lists the role with a revoke button", body[-4000:])
+st, h, body = A.post("/coord/role", {"do": "revoke", "member": pk_b, "role": "building-head",
+                                     "building": "Bb"})
+say(st == 303 and h.get("location") == "/coord?done=revoked", "a revokes it (303)", st)
+st, h, body = A.post("/coord/emergency", {"do": "start", "reason": "Flood in Bb"})
+say(st == 303 and h.get("location") == "/coord?done=started", "a starts an emergency (303)", st)
+st, h, body = A.req("GET", "/coord?done=started")
+say("Emergency mode is on" in body and "Flood in Bb" in body and "End emergency mode" in body,
+    "the hub shows the emergency with End", body[:4000])
+rc, out, err = kith_at(home_a, "emergency")
+say("Flood in Bb" in out, "the CLI sees the emergency", out)
+
+# ---- b checks in; the roll call --------------------------------------------------
+say(converged(), "the emergency reaches b")
+st, h, body = B.req("GET", "/", lang=ZH)
+say("Flood in Bb" in body and 'action="/checkin"' in body, "b's home shows the banner", body[:2000])
+st, h, body = B.post("/checkin", {"status": "help"})
+say(st == 303, "b says 'I need help' (303)", st)
+say(converged(), "b's check-in reaches a")
+st, h, body = A.req("GET", "/coord/roll")
+say(st == 200, "GET /coord/roll is 200", st)
+m = re.search(r'<h2 id="b\d+">Bb</h2>(.*?)</section>', body, re.S)
+sec = m.group(1) if m else ""
+say("Needs help: 1" in sec and re.search(r'<li class="help"><p><strong class="state">needs help'
+                                          r'</strong> b</p>', sec),
+    "the roll call shows b under needs help in Bb", body[-3000:])
+say("Newest check-in: just now." in sec or "minute" in sec, "with the newest check-in in words", sec)
+m = re.search(r'<h2 id="b\d+">Ba</h2>(.*?)</section>', body, re.S)
+say(m and "Not heard from: 1" in m.group(1), "a, silent, is counted in Ba", body[-3000:])
+say("Flood in Bb" in body, "the roll call says which emergency")
+st, h, body = A.req("GET", "/coord/roll?building=bb")
+say(">Bb</h2>" in body and ">Ba</h2>" not in body, "?building= shows one building", body[-2000:])
+st, h, body = A.req("GET", "/coord/roll?building=Nowhere")
+say(st == 200 and "Nobody in the roll call lives in that building" in body,
+    "an unknown building says so", body[-1000:])
+st, h, body = A.req("GET", "/coord/roll", lang=ZH)
+say('<html lang="zh-Hans">' in body and "需要帮助" in body, "the roll call in Chinese",
+    body[-2000:])
+
+# ---- hide ---------------------------------------------------------------------
+rc, out, err = kith_at(home_b, "--json", "wish", "add", "--title", "Buy my pills online")
+say(rc == 0, "b posts a wish (CLI)", err)
+wid = json.loads(out)["id"] if rc == 0 else ""
+rc, out, err = kith_at(home_a, "--json", "item", "add", "--title", "Bottled water",
+                       "--kind", "resource", "--category", "water", "--qty", "12",
+                       "--unit", "litres")
+say(rc == 0, "a posts an emergency supply (CLI)", err)
+say(converged(), "the posts converge")
+st, h, body = A.req("GET", "/coord")
+m = re.search(r'<strong>Buy my pills online</strong>.*?name="post" value="([0-9a-f]+)"', body,
+              re.S)
+say(m and wid.startswith(m.group(1)[:len(wid)]) and m.group(1) == wid,
+    "the hub lists b's wish with a Hide form", (m and m.group(1), wid))
+nb = changes(home_b)
+st, h, body = B.post("/coord/hide", {"do": "hide", "post": wid, "reason": "mine"})
+say(st == 422 and "only coordinators can hide posts" in body and "<button" not in main_of(body),
+    "b: POST /coord/hide is 422 with the action's words, no buttons", (st, body[-900:]))
+say(changes(home_b) == nb, "b's refused hide wrote nothing")
+st, h, body = A.post("/coord/hide", {"do": "hide", "post": wid, "reason": ""})
+say(st == 422 and "say why" in body, "hiding without a reason is 422", (st, body[-800:]))
+st, h, body = A.post("/coord/hide", {"do": "hide", "post": wid, "reason": "selling"})
+say(st == 303 and h.get("location") == "/coord?done=hidden", "a hides b's wish (303)", st)
+st, h, body = A.req("GET", "/wishes")
+say("Buy my pills online" not in body, "the wish left a's /wishes")
+st, h, body = A.req("GET", "/coord")
+say(re.search(r"<strong>Buy my pills online</strong>.*?hidden from everyone.*?Show it again",
+              body, re.S), "the hub shows it hidden with Show it again")
+say(converged(), "the hiding reaches b")
+st, h, body = B.req("GET", "/wishes")
+say("Buy my pills online" not in body, "the wish left b's /wishes after sync", body[-1500:])
+st, h, body = A.post("/coord/hide", {"do": "unhide", "post": wid})
+say(st == 303 and h.get("location") == "/coord?done=shown", "a shows it again (303)", st)
+say(converged(), "the unhiding reaches b")
+st, h, body = B.req("GET", "/wishes")
+say("Buy my pills online" in body, "the wish is back on b's /wishes")
+
+# ---- inventory, match, sheet ------------------------------------------------------
+st, h, body = A.req("GET", "/coord/inventory")
+say(st == 200 and "water" in body and "12 litres" in body, "the inventory shows a's water",
+    body[-3000:])
+say("Buy my pills online" in body, "the match lists the open wish")
+st, h, body = A.req("GET", "/coord/sheet")
+say(st == 200, "GET /coord/sheet is 200", st)
+for s in ("Neighbours need help", "Offered by neighbours", "Check-in list",
+          "EMERGENCY: Flood in Bb", "Buy my pills online",
+          "NEEDS HELP", 'class="box"', "Who to ask:"):
+    say(s in body, "the sheet has %s" % s, body[-2000:] if s == "NEEDS HELP" else "")
+say(body.count('<section class="sheet">') == 2, "one section per building",
+    body.count('<section class="sheet">'))
+say("<style" not in body and " style=" not in body, "no inline style on the sheet")
+st, h, body = A.req("GET", "/coord/sheet", lang=ZH)
+say("需要帮助" in body or "邻居" in body, "the sheet in Chinese", body[-1500:])
+
+# ---- CSV ------------------------------------------------------------------------
+for t in ("=HYPERLINK(\"http://evil\")", "+1 cmd", "-2 sum", "@SUM(A1)"):
+    rc, out, err = kith_at(home_a, "wish", "add", "--title", t)
+    say(rc == 0, "a posts a wish titled %r" % t, err)
+rep = os.path.join(work, "report")
+rc, out, err = kith_at(home_a, "report", "--csv", rep)
+say(rc == 0, "kith report --csv", err)
+for name in ("items", "wishes", "claims", "checkins", "hours"):
+    st, h, body = A.req("GET", "/coord/csv/" + name)
+    got = A.raw
+    with open(os.path.join(rep, name + ".csv"), "rb") as f:
+        want = f.read()
+    say(st == 200 and h.get("content-type") == "text/csv; charset=utf-8",
+        "/coord/csv/%s is text/csv; charset=utf-8" % name, (st, h.get("content-type")))
+    say(h.get("content-disposition") == 'attachment; filename="%s.csv"' % name,
+        "/coord/csv/%s is an attachment named %s.csv" % (name, name), h.get("content-disposition"))
+    say(got == want, "/coord/csv/%s holds the CLI's bytes" % name, (got[:300], want[:300]))
+st, h, body = A.req("GET", "/coord/csv/wishes")
+say("\"'=HYPERLINK(\"\"http://evil\"\")\"" in body and "\"'+1 cmd\"" in body
+    and "\"'-2 sum\"" in body and "\"'@SUM(A1)\"" in body,
+    "cells starting with = + - @ are neutralised", body[:1500])
+say(not re.search(r'(^|,)[=+\-@]', body, re.M), "no cell starts with = + - @", body[:1500])
+st, h, body = A.req("GET", "/coord/csv/passwords")
+say(st == 404 and "no such table" in body, "an unknown table is 404", (st, body))
+
+# ---- Chinese hub ------------------------------------------------------------------
+st, h, body = A.req("GET", "/coord", lang=ZH)
+say('<html lang="zh-Hans">' in body and "<h2 id=\"emergency\">紧急模式</h2>" in body
+    and "等待核实的成员" in body, "the hub in Chinese", body[:1200])
+st, h, body = A.post("/coord/emergency", {"do": "start", "reason": ""}, lang=ZH)
+say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', body),
+    "a refusal in Chinese", body[-1200:])
+st, h, body = A.post("/coord/emergency", {"do": "end"})
+say(st == 303, "a ends the emergency", st)
+
+raw = [w for (w, body) in pages if b"<script" in body.lower()]
+say(not raw, "still no page holds <script (%d pages)" % len(pages), raw)
+print("DONE")

@@ -1,0 +1,649 @@
+/*
+ * page_coord.c - the coordinator's hub (pages.h): emergency mode, links to
+ * the roll call, inventory, notice sheet and CSV reports, members waiting
+ * for verification, roles, and recent posts to hide or show again; and
+ * the POSTs of those forms.
+ *
+ * Who may do what is the action layer's: the hub is shown only when
+ * action_coord_require passes (else its sentence, status 403, and no
+ * forms), and every POST calls action/coord.h, whose refusal (a member
+ * who is not a coordinator, an empty reason) re-shows the hub with that
+ * sentence and status 422.  Members and posts travel in the forms as
+ * full hex ids (hidden fields, never shown); the page shows names and
+ * titles.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "action/coord.h"
+#include "action/i18n.h"
+#include "action/item.h"
+#include "action/member.h"
+#include "action/wish.h"
+#include "crdt/err.h"
+#include "crdt/schema.h"
+#include "web/pages.h"
+
+#define COORD_POSTS 20 /* recent wishes, and items, listed to hide */
+
+/* The form posted, for a 422 (NULL on a GET). */
+struct hub {
+	struct web_ui *u;
+	const struct web_form *f;
+	int n; /* members or posts listed in the current section */
+};
+
+/* A sentence for ?done=WORD after a POST, or NULL. */
+static const char *done_text(const char *done)
+{
+	if (!strcmp(done, "verified"))
+		return _("The member is verified. Hours between verified "
+			 "members count from now on.");
+	if (!strcmp(done, "unverified"))
+		return _("The member is no longer verified. Hours they give "
+			 "or receive stop counting.");
+	if (!strcmp(done, "granted"))
+		return _("The role is given. Everyone sees it as their "
+			 "machines sync.");
+	if (!strcmp(done, "revoked"))
+		return _("The role is taken away. Everyone sees it as their "
+			 "machines sync.");
+	if (!strcmp(done, "started"))
+		return _("Emergency mode is on. Neighbours see it as their "
+			 "machines sync and can say how they are; watch the "
+			 "roll call.");
+	if (!strcmp(done, "ended"))
+		return _("Emergency mode is off. The roll call shows each "
+			 "member's latest check-in again.");
+	if (!strcmp(done, "hidden"))
+		return _("The post is hidden from everyone's lists as their "
+			 "machines sync. You can show it again below.");
+	if (!strcmp(done, "shown"))
+		return _("The post is shown in everyone's lists again as their "
+			 "machines sync.");
+	return NULL;
+}
+
+/* The posted value of name when the form posted is for this record. */
+static const char *again(const struct hub *h, const char *key,
+			 const char *id, const char *name)
+{
+	if (!h->f || strcmp(web_ui_field(h->f, key), id))
+		return "";
+	return web_ui_field(h->f, name);
+}
+
+static void hidden(struct web_ui *u, const char *name, const char *value)
+{
+	web_html_raw(&u->b, "<input type=\"hidden\"");
+	web_html_attr(&u->b, "name", name);
+	web_html_attr(&u->b, "value", value);
+	web_html_raw(&u->b, ">\n");
+}
+
+/* <label for=ID>LABEL</label><input type=text id=ID name=NAME value=V> */
+static void text_input(struct web_ui *u, const char *id, const char *name,
+		       const char *label, const char *value)
+{
+	web_html_raw(&u->b, "<label");
+	web_html_attr(&u->b, "for", id);
+	web_html_raw(&u->b, ">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</label>\n<input type=\"text\"");
+	web_html_attr(&u->b, "id", id);
+	web_html_attr(&u->b, "name", name);
+	web_html_attr(&u->b, "value", value);
+	web_html_raw(&u->b, ">\n");
+}
+
+static void open_form(struct web_ui *u, const char *action)
+{
+	web_html_raw(&u->b, "<form method=\"post\"");
+	web_html_attr(&u->b, "action", action);
+	web_html_raw(&u->b, ">\n");
+	web_ui_csrf(u);
+}
+
+static void submit(struct web_ui *u, const char *name, const char *value,
+		   const char *label, int secondary)
+{
+	web_html_raw(&u->b, "<button type=\"submit\"");
+	web_html_attr(&u->b, "name", name);
+	web_html_attr(&u->b, "value", value);
+	if (secondary)
+		web_html_raw(&u->b, " class=\"secondary\"");
+	web_html_raw(&u->b, ">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+static void section(struct web_ui *u, const char *id, const char *title)
+{
+	web_html_fmt(&u->b, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">",
+		     id, id);
+	web_html_text(&u->b, title);
+	web_html_raw(&u->b, "</h2>\n");
+}
+
+/* ---- emergency ------------------------------------------------------------ */
+
+static void emergency(struct hub *h)
+{
+	struct web_ui *u = h->u;
+	struct action_coord_emergency em;
+	char ago[128];
+
+	action_coord_emergency(u->a, &em);
+	web_ui_ago(u, em.since_ms, ago, sizeof ago);
+	section(u, "emergency", _("Emergency mode"));
+	if (em.on) {
+		web_html_raw(&u->b, "<p class=\"banner\">");
+		/* TRANSLATORS: when emergency mode started (words such as
+		 * "5 minutes ago"), who started it, and why */
+		web_html_textf(&u->b, _("Emergency mode is on (started %s by "
+					"%s): %s"),
+			       ago, em.by.label,
+			       em.reason);
+		web_html_raw(&u->b, "</p>\n");
+		open_form(u, "/coord/emergency");
+		submit(u, "do", "end", _("End emergency mode"), 0);
+	} else {
+		web_html_raw(&u->b, "<p>");
+		web_html_text(&u->b, _("Emergency mode is off. Start it when "
+				       "something happens: every neighbour "
+				       "is asked to say whether they are safe "
+				       "or need help."));
+		web_html_raw(&u->b, "</p>\n");
+		open_form(u, "/coord/emergency");
+		web_html_raw(&u->b, "<label for=\"reason\">");
+		web_html_text(&u->b, _("What happened?"));
+		web_html_raw(&u->b, "</label>\n<textarea id=\"reason\" "
+				    "name=\"reason\" rows=\"2\">");
+		web_html_text(&u->b, h->f ? web_ui_field(h->f, "reason") : "");
+		web_html_raw(&u->b, "</textarea>\n");
+		submit(u, "do", "start", _("Start emergency mode"), 0);
+	}
+	web_html_raw(&u->b, "</section>\n");
+}
+
+/* ---- links ---------------------------------------------------------------- */
+
+static void links(struct web_ui *u)
+{
+	static const char *const csv[][2] = {
+		{ "items", N_("Items (CSV)") },
+		{ "wishes", N_("Wishes (CSV)") },
+		{ "claims", N_("Offers of help (CSV)") },
+		{ "checkins", N_("Check-ins (CSV)") },
+		{ "hours", N_("Hours of help (CSV)") },
+	};
+	size_t i;
+
+	section(u, "look", _("Look and print"));
+	web_html_raw(&u->b, "<ul class=\"links\">\n"
+			    "<li><a href=\"/coord/roll\">");
+	web_html_text(&u->b, _("Roll call by building"));
+	web_html_raw(&u->b, "</a></li>\n<li><a href=\"/coord/inventory\">");
+	web_html_text(&u->b, _("Supplies and who can help"));
+	web_html_raw(&u->b, "</a></li>\n<li><a href=\"/coord/sheet\">");
+	web_html_text(&u->b, _("Notice sheet to print"));
+	web_html_raw(&u->b, "</a></li>\n</ul>\n<h3>");
+	web_html_text(&u->b, _("Tables for a spreadsheet"));
+	web_html_raw(&u->b, "</h3>\n<p class=\"hint\">");
+	web_html_text(&u->b, _("They hold neighbours' personal data: keep "
+			       "the files private."));
+	web_html_raw(&u->b, "</p>\n<ul class=\"links\">\n");
+	for (i = 0; i < sizeof csv / sizeof csv[0]; i++) {
+		web_html_fmt(&u->b, "<li><a href=\"/coord/csv/%s\" download>",
+			     csv[i][0]);
+		web_html_text(&u->b, _(csv[i][1]));
+		web_html_raw(&u->b, "</a></li>\n");
+	}
+	web_html_raw(&u->b, "</ul>\n</section>\n");
+}
+
+/* ---- members -------------------------------------------------------------- */
+
+static int member_waiting(void *ctx, const struct action_member *m)
+{
+	struct hub *h = ctx;
+	struct web_ui *u = h->u;
+	const char *b = again(h, "member", m->id, "building");
+	const char *un = again(h, "member", m->id, "unit");
+	char id[32];
+
+	if (m->verified)
+		return 0;
+	if (!h->n++)
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><h3>");
+	web_html_text(&u->b, m->shown);
+	web_html_raw(&u->b, "</h3>\n");
+	open_form(u, "/coord/verify");
+	hidden(u, "member", m->id);
+	snprintf(id, sizeof id, "vb%d", h->n);
+	text_input(u, id, "building", _("Building"),
+		   *b || *un ? b : m->building);
+	snprintf(id, sizeof id, "vu%d", h->n);
+	text_input(u, id, "unit", _("Unit"), *b || *un ? un : m->unit);
+	submit(u, "do", "verify", _("Verify: I met them at home"), 0);
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+static int member_verified(void *ctx, const struct action_member *m)
+{
+	struct hub *h = ctx;
+	struct web_ui *u = h->u;
+
+	if (!m->verified)
+		return 0;
+	if (!h->n++)
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><p>");
+	if (*m->building || *m->unit)
+		/* TRANSLATORS: a member, their building and unit */
+		web_html_textf(&u->b, _("%s, %s, unit %s"), m->shown,
+			       m->building, m->unit);
+	else
+		web_html_text(&u->b, m->shown);
+	web_html_raw(&u->b, "</p>\n");
+	open_form(u, "/coord/verify");
+	hidden(u, "member", m->id);
+	submit(u, "do", "unverify", _("Withdraw verification"), 1);
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+static void members(struct hub *h)
+{
+	struct web_ui *u = h->u;
+
+	section(u, "verify", _("Members waiting for verification"));
+	web_html_raw(&u->b, "<p class=\"hint\">");
+	web_html_text(&u->b, _("Verify a member once you have met them where "
+			       "they live. Hours of help count only between "
+			       "verified members."));
+	web_html_raw(&u->b, "</p>\n");
+	h->n = 0;
+	if (action_member_list(u->a, member_waiting, h))
+		web_ui_error(u, u->a->msg);
+	if (h->n) {
+		web_html_raw(&u->b, "</ul>\n");
+	} else {
+		web_html_raw(&u->b, "<p>");
+		web_html_text(&u->b, _("Nobody is waiting."));
+		web_html_raw(&u->b, "</p>\n");
+	}
+	web_html_raw(&u->b, "<details>\n<summary>");
+	web_html_text(&u->b, _("Verified members"));
+	web_html_raw(&u->b, "</summary>\n");
+	h->n = 0;
+	if (action_member_list(u->a, member_verified, h))
+		web_ui_error(u, u->a->msg);
+	if (h->n)
+		web_html_raw(&u->b, "</ul>\n");
+	web_html_raw(&u->b, "</details>\n</section>\n");
+}
+
+/* ---- roles ---------------------------------------------------------------- */
+
+static const char *role_label(int role)
+{
+	return role == CRDT_ROLE_COORDINATOR
+		       ? action_pgettext("role", "coordinator")
+		       : action_pgettext("role", "building head");
+}
+
+static int role_row(void *ctx, const struct action_coord_role *r)
+{
+	struct hub *h = ctx;
+	struct web_ui *u = h->u;
+
+	if (!h->n++)
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><p>");
+	if (*r->building)
+		/* TRANSLATORS: a member, their role, the building */
+		web_html_textf(&u->b, _("%s: %s of %s"), r->who.label,
+			       role_label(r->role), r->building);
+	else
+		web_html_textf(&u->b, _("%s: %s"), r->who.label,
+			       role_label(r->role));
+	web_html_raw(&u->b, "</p>\n");
+	open_form(u, "/coord/role");
+	hidden(u, "member", r->who.hex);
+	hidden(u, "role", r->word);
+	hidden(u, "building", r->building);
+	submit(u, "do", "revoke", _("Take this role away"), 1);
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+static int member_option(void *ctx, const struct action_member *m)
+{
+	struct hub *h = ctx;
+	struct web_ui *u = h->u;
+
+	web_html_raw(&u->b, "<option");
+	web_html_attr(&u->b, "value", m->id);
+	if (h->f && !strcmp(web_ui_field(h->f, "member"), m->id))
+		web_html_raw(&u->b, " selected");
+	web_html_raw(&u->b, ">");
+	web_html_text(&u->b, m->shown);
+	web_html_raw(&u->b, "</option>\n");
+	return 0;
+}
+
+static void roles(struct hub *h)
+{
+	struct web_ui *u = h->u;
+	const char *role = h->f ? web_ui_field(h->f, "role") : "";
+	int i;
+
+	section(u, "roles", _("Roles"));
+	h->n = 0;
+	if (action_coord_roles(u->a, role_row, h))
+		web_ui_error(u, u->a->msg);
+	if (h->n)
+		web_html_raw(&u->b, "</ul>\n");
+	web_html_raw(&u->b, "<h3>");
+	web_html_text(&u->b, _("Give a role"));
+	web_html_raw(&u->b, "</h3>\n");
+	open_form(u, "/coord/role");
+	web_html_raw(&u->b, "<label for=\"gm\">");
+	web_html_text(&u->b, _("Member"));
+	web_html_raw(&u->b, "</label>\n<select id=\"gm\" name=\"member\">\n");
+	if (action_member_list(u->a, member_option, h))
+		web_ui_error(u, u->a->msg);
+	web_html_raw(&u->b, "</select>\n<label for=\"gr\">");
+	web_html_text(&u->b, _("Role"));
+	web_html_raw(&u->b, "</label>\n<select id=\"gr\" name=\"role\">\n");
+	for (i = 0; i < CRDT_ROLES; i++) {
+		web_html_raw(&u->b, "<option");
+		web_html_attr(&u->b, "value", crdt_roles[i]);
+		if (!strcmp(role, crdt_roles[i]))
+			web_html_raw(&u->b, " selected");
+		web_html_raw(&u->b, ">");
+		web_html_text(&u->b, role_label(i));
+		web_html_raw(&u->b, "</option>\n");
+	}
+	web_html_raw(&u->b, "</select>\n<label for=\"gb\">");
+	web_html_text(&u->b, _("Building (for a building head only)"));
+	web_html_raw(&u->b, "</label>\n"
+			    "<input type=\"text\" id=\"gb\" name=\"building\"");
+	web_html_attr(&u->b, "value",
+		      h->f ? web_ui_field(h->f, "building") : "");
+	web_html_raw(&u->b, ">\n");
+	submit(u, "do", "grant", _("Give the role"), 0);
+	web_html_raw(&u->b, "</section>\n");
+}
+
+/* ---- posts ---------------------------------------------------------------- */
+
+/* One post with its Hide (a reason) or Show again button. */
+static void post_card(struct hub *h, const char *id, const char *title,
+		      const char *what, const char *by, int hidden_now,
+		      char kind)
+{
+	struct web_ui *u = h->u;
+	char fid[32];
+
+	if (!h->n++)
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><p><strong>");
+	web_html_text(&u->b, title);
+	web_html_raw(&u->b, "</strong></p>\n<p class=\"hint\">");
+	if (hidden_now)
+		/* TRANSLATORS: a post's kind and status, then that a
+		 * coordinator hid it */
+		web_html_textf(&u->b, _("%s · hidden from everyone"), what);
+	else
+		web_html_text(&u->b, what);
+	web_html_raw(&u->b, " · ");
+	/* TRANSLATORS: who posted it */
+	web_html_textf(&u->b, _("by %s"), by);
+	web_html_raw(&u->b, "</p>\n");
+	open_form(u, "/coord/hide");
+	hidden(u, "post", id);
+	if (hidden_now) {
+		submit(u, "do", "unhide", _("Show it again"), 1);
+	} else {
+		/* ids unique on the page: "hw3" (a wish), "hi3" (an item) */
+		snprintf(fid, sizeof fid, "h%c%d", kind, h->n);
+		text_input(u, fid, "reason", _("Why hide it?"),
+			   again(h, "post", id, "reason"));
+		submit(u, "do", "hide", _("Hide this post"), 1);
+	}
+	web_html_raw(&u->b, "</li>\n");
+}
+
+static int open_status(const char *st)
+{
+	return strcmp(st, "withdrawn") && strcmp(st, "expired") &&
+	       strcmp(st, "confirmed");
+}
+
+static int wish_post(void *ctx, const struct crdt_row *r)
+{
+	struct hub *h = ctx;
+	const char *st = action_col_text(r, "status");
+	int hid = action_col_int(r, "hidden") != 0;
+	struct action_person who;
+	char what[256];
+
+	if (!hid && !open_status(st))
+		return 0;
+	if (h->n >= COORD_POSTS)
+		return 1;
+	/* TRANSLATORS: "Wish · open" */
+	snprintf(what, sizeof what, _("Wish · %s"),
+		 action_pgettext("status", st));
+	action_person_hex(h->u->a, action_col_text(r, "author"), &who);
+	post_card(h, action_col_text(r, "id"), action_col_text(r, "title"),
+		  what, who.label, hid, 'w');
+	return 0;
+}
+
+static int item_post(void *ctx, const struct action_item_view *v)
+{
+	struct hub *h = ctx;
+	int hid = action_col_int(v->row, "hidden") != 0;
+	char what[256];
+
+	if (!hid && !open_status(v->status))
+		return 0;
+	if (h->n >= COORD_POSTS)
+		return 1;
+	/* TRANSLATORS: "Item · available" */
+	snprintf(what, sizeof what, _("Item · %s"),
+		 action_pgettext("status", v->status));
+	post_card(h, v->id, v->title, what, v->owner_name, hid, 'i');
+	return 0;
+}
+
+static void posts(struct hub *h)
+{
+	struct web_ui *u = h->u;
+	struct action_wish_query wq = { .urgency = -1, .all = 1 };
+	struct action_item_filter iq = { .all = 1 };
+	int rc;
+
+	section(u, "posts", _("Posts"));
+	web_html_raw(&u->b, "<p class=\"hint\">");
+	web_html_text(&u->b, _("Hide a post that breaks the community's "
+			       "rules. Everyone stops seeing it; its author "
+			       "is not told."));
+	web_html_raw(&u->b, "</p>\n<h3>");
+	web_html_text(&u->b, _("Wishes"));
+	web_html_raw(&u->b, "</h3>\n");
+	h->n = 0;
+	rc = action_wish_list(u->a, &wq, wish_post, h);
+	if (h->n)
+		web_html_raw(&u->b, "</ul>\n");
+	if (rc < 0)
+		web_ui_error(u, u->a->msg);
+	web_html_raw(&u->b, "<h3>");
+	web_html_text(&u->b, _("Items"));
+	web_html_raw(&u->b, "</h3>\n");
+	h->n = 0;
+	rc = action_item_list(u->a, &iq, item_post, h);
+	if (h->n)
+		web_html_raw(&u->b, "</ul>\n");
+	if (rc < 0)
+		web_ui_error(u, u->a->msg);
+	web_html_raw(&u->b, "</section>\n");
+}
+
+/* ---- GET /coord ----------------------------------------------------------- */
+
+static int render_hub(struct web_request *rq, struct web_reply *rp,
+		      const struct web_form *f, const char *err,
+		      unsigned status)
+{
+	const char *done = web_ui_field(rq->query, "done");
+	struct web_ui u;
+	struct hub h = { &u, f, 0 };
+
+	web_ui_begin(&u, rq, N_("Coordinate"), "/coord");
+	web_html_raw(&u.b, "<h1>");
+	web_html_text(&u.b, _("Coordinate"));
+	web_html_raw(&u.b, "</h1>\n");
+	if (err)
+		web_ui_error(&u, err);
+	if (action_coord_require(u.a)) {
+		if (!err)
+			web_ui_error(&u, u.a->msg);
+		return web_ui_finish(&u, rp, err ? status : MHD_HTTP_FORBIDDEN);
+	}
+	if (!err && done_text(done))
+		web_ui_notice(&u, done_text(done));
+	emergency(&h);
+	links(&u);
+	members(&h);
+	roles(&h);
+	posts(&h);
+	return web_ui_finish(&u, rp, status);
+}
+
+int web_page_coord(struct web_request *rq, struct web_reply *rp)
+{
+	return render_hub(rq, rp, NULL, NULL, MHD_HTTP_OK);
+}
+
+/* ---- the POSTs ------------------------------------------------------------ */
+
+/* The action's refusal on the hub, with the values given (422). */
+static int refused(struct web_request *rq, struct web_reply *rp)
+{
+	struct action *a = rq->app;
+	char msg[ACTION_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "%s", a->msg);
+	web_ui_quiet_end();
+	return render_hub(rq, rp, rq->form, msg, WEB_UNPROCESSABLE);
+}
+
+static int done(struct web_reply *rp, const char *word)
+{
+	char loc[64];
+
+	web_ui_quiet_end();
+	snprintf(loc, sizeof loc, "/coord?done=%s", word);
+	return web_reply_redirect(rp, loc);
+}
+
+/* A form field that is not one of the choices the page offers. */
+static int unknown_choice(struct action *a)
+{
+	return action_fail(a, KITH_EINVAL, "%s",
+			   _("That is not one of the choices on the page; "
+			     "please use the buttons of the page."));
+}
+
+int web_page_coord_verify(struct web_request *rq, struct web_reply *rp)
+{
+	const struct web_form *f = rq->form;
+	const char *op = web_ui_field(f, "do");
+	const char *member = web_ui_field(f, "member");
+	struct action *a = web_ui_quiet_begin(rq);
+	struct action_person who;
+	int rc;
+
+	if (!strcmp(op, "verify"))
+		rc = action_coord_verify(a, member, web_ui_field(f, "building"),
+					 web_ui_field(f, "unit"), &who);
+	else if (!strcmp(op, "unverify"))
+		rc = action_coord_unverify(a, member, &who, NULL);
+	else
+		rc = unknown_choice(a);
+	if (rc)
+		return refused(rq, rp);
+	return done(rp, !strcmp(op, "verify") ? "verified" : "unverified");
+}
+
+int web_page_coord_role(struct web_request *rq, struct web_reply *rp)
+{
+	const struct web_form *f = rq->form;
+	const char *op = web_ui_field(f, "do");
+	const char *member = web_ui_field(f, "member");
+	const char *building = web_ui_field(f, "building");
+	struct action *a = web_ui_quiet_begin(rq);
+	struct action_person who;
+	int role, rc, grant = !strcmp(op, "grant");
+
+	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES,
+				web_ui_field(f, "role"));
+	if (role < 0 || (!grant && strcmp(op, "revoke")))
+		rc = unknown_choice(a);
+	else if (grant)
+		rc = action_coord_role_grant(a, member, role,
+					     *building ? building : NULL, &who);
+	else
+		rc = action_coord_role_revoke(a, member, role,
+					      *building ? building : NULL,
+					      &who);
+	if (rc)
+		return refused(rq, rp);
+	return done(rp, grant ? "granted" : "revoked");
+}
+
+int web_page_coord_emergency(struct web_request *rq, struct web_reply *rp)
+{
+	const char *op = web_ui_field(rq->form, "do");
+	struct action *a = web_ui_quiet_begin(rq);
+	struct action_coord_emergency em;
+	int rc;
+
+	if (!strcmp(op, "start"))
+		rc = action_coord_emergency_start(
+			a, web_ui_field(rq->form, "reason"), &em);
+	else if (!strcmp(op, "end"))
+		rc = action_coord_emergency_end(a, &em);
+	else
+		rc = unknown_choice(a);
+	if (rc)
+		return refused(rq, rp);
+	return done(rp, !strcmp(op, "start") ? "started" : "ended");
+}
+
+int web_page_coord_hide(struct web_request *rq, struct web_reply *rp)
+{
+	const char *op = web_ui_field(rq->form, "do");
+	const char *post = web_ui_field(rq->form, "post");
+	const char *reason = web_ui_field(rq->form, "reason");
+	struct action *a = web_ui_quiet_begin(rq);
+	struct action_coord_post p;
+	int rc;
+
+	if (!strcmp(op, "hide"))
+		rc = action_coord_hide(a, post, reason, &p);
+	else if (!strcmp(op, "unhide"))
+		rc = action_coord_unhide(a, post, reason, &p);
+	else
+		rc = unknown_choice(a);
+	if (rc)
+		return refused(rq, rp);
+	return done(rp, !strcmp(op, "hide") ? "hidden" : "shown");
+}

@@ -1,0 +1,460 @@
+/*
+ * page_sheet.c - paper for the notice board and tables for the committee
+ * (pages.h):
+ *   GET /coord/sheet       the notice sheet of `kith print` as a page of
+ *                          the app: for each building (the whole
+ *                          neighbourhood last) the emergency, who to ask,
+ *                          open wishes, what neighbours offer and the
+ *                          check-in list with a box to tick.  kith.css's
+ *                          @media print drops the app around it and starts
+ *                          each building on a new sheet of paper;
+ *   GET /coord/csv/NAME    one table of `kith report --csv` (items,
+ *                          wishes, claims, checkins, hours) as a download:
+ *                          the very bytes the CLI writes
+ *                          (action_report_csv, formulas neutralised).
+ * Both read in one snapshot (action/sheet.h) and are shown only when
+ * action_coord_require passes (else its sentence, 403).  What is printed
+ * is what any member's lists show: check-in notes and private parts stay
+ * off paper.
+ */
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "action/coord.h"
+#include "action/i18n.h"
+#include "action/sheet.h"
+#include "crdt/err.h"
+#include "crdt/schema.h"
+#include "web/pages.h"
+
+struct sheet {
+	struct web_ui *u;
+	struct action_sheet s;
+	const char *community; /* its name, or "Our neighbourhood" */
+	const char *building;  /* the section's; "" the neighbourhood */
+	char since[32];	       /* when the emergency started */
+	int n;		       /* rows of the current list */
+};
+
+/* A date (and time) of the server's clock, numerals only: the same in
+ * every language. */
+static void when(char *out, size_t cap, int64_t t, int with_time)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) ||
+	    !strftime(out, cap, with_time ? "%Y-%m-%d %H:%M" : "%Y-%m-%d",
+		      &tm))
+		snprintf(out, cap, "?");
+}
+
+/* "Name, unit 4", or "a neighbour" without a name. */
+static void who_unit(struct web_ui *u, const char *name, const char *unit)
+{
+	const char *who = *name ? name : _("a neighbour");
+
+	if (*unit)
+		web_html_textf(&u->b, _("%s, unit\xc2\xa0%s"), who, unit);
+	else
+		web_html_text(&u->b, who);
+}
+
+static void none(struct web_ui *u, const char *text)
+{
+	web_html_raw(&u->b, "<p class=\"none\">");
+	web_html_text(&u->b, text);
+	web_html_raw(&u->b, "</p>\n");
+}
+
+static void h3(struct web_ui *u, const char *text)
+{
+	web_html_raw(&u->b, "<h3>");
+	web_html_text(&u->b, text);
+	web_html_raw(&u->b, "</h3>\n");
+}
+
+/* ---- the lists -------------------------------------------------------------- */
+
+static int wish_row(void *ctx, const struct crdt_row *r)
+{
+	struct sheet *sh = ctx;
+	struct web_ui *u = sh->u;
+	const char *urg = action_col_text(r, "urgency");
+	const char *name = action_col_text(r, "author_name");
+	const char *unit = action_col_text(r, "author_unit");
+	const char *forname = action_col_text(r, "for_name");
+	const char *where = action_col_text(r, "location");
+	const char *desc = action_col_text(r, "description");
+	const struct crdt_col *by = crdt_row_get(r, "needed_by");
+	int64_t qty = action_col_int(r, "quantity");
+	char day[32];
+
+	if (!sh->n++)
+		web_html_raw(&u->b, "<ol class=\"cards sheet-wishes\">\n");
+	web_html_fmt(&u->b, "<li class=\"wish %s\"><p>"
+			    "<span class=\"urg\">", urg);
+	web_html_text(&u->b, action_pgettext("urgency", urg));
+	web_html_raw(&u->b, "</span> <strong>");
+	web_html_text(&u->b, action_col_text(r, "title"));
+	web_html_raw(&u->b, "</strong>");
+	if (qty > 1)
+		web_html_fmt(&u->b, " × %lld", (long long)qty);
+	web_html_raw(&u->b, "</p>\n<p>");
+	if (*forname) {
+		web_html_textf(&u->b, _("For %s."), forname);
+		web_html_raw(&u->b, " ");
+	}
+	if (!*name)
+		name = _("a neighbour");
+	if (*unit)
+		web_html_textf(&u->b, _("Asked by %s, unit\xc2\xa0%s."), name,
+			       unit);
+	else
+		web_html_textf(&u->b, _("Asked by %s."), name);
+	if (*where) {
+		web_html_raw(&u->b, " ");
+		web_html_textf(&u->b, _("Where: %s."), where);
+	}
+	if (by && by->type == CRDT_COL_INT) {
+		when(day, sizeof day, by->i, 0);
+		web_html_raw(&u->b, " <strong>");
+		web_html_textf(&u->b, _("Needed by %s."), day);
+		web_html_raw(&u->b, "</strong>");
+	}
+	web_html_raw(&u->b, "</p>\n");
+	if (*desc) {
+		web_html_raw(&u->b, "<p>");
+		web_html_text(&u->b, desc);
+		web_html_raw(&u->b, "</p>\n");
+	}
+	web_html_raw(&u->b, "</li>\n");
+	return 0;
+}
+
+static int item_row(void *ctx, const struct crdt_row *r)
+{
+	struct sheet *sh = ctx;
+	struct web_ui *u = sh->u;
+	const char *unit = action_col_text(r, "unit");
+	int64_t qty = action_col_int(r, "quantity");
+
+	if (!sh->n++) {
+		web_html_raw(&u->b, "<div class=\"table-wrap\">"
+				    "<table class=\"sheet-items\"><thead><tr>"
+				    "<th scope=\"col\">");
+		web_html_text(&u->b, _("What"));
+		web_html_raw(&u->b, "</th><th scope=\"col\">");
+		web_html_text(&u->b, _("Where"));
+		web_html_raw(&u->b, "</th><th scope=\"col\">");
+		web_html_text(&u->b, _("Ask"));
+		web_html_raw(&u->b, "</th></tr></thead><tbody>\n");
+	}
+	web_html_raw(&u->b, "<tr><td><strong>");
+	web_html_text(&u->b, action_col_text(r, "title"));
+	web_html_raw(&u->b, "</strong><span class=\"small\">");
+	web_html_text(&u->b,
+		      action_pgettext("kind", action_col_text(r, "kind")));
+	if (qty > 1 || *unit) {
+		web_html_fmt(&u->b, ", %lld", (long long)qty);
+		if (*unit) {
+			web_html_raw(&u->b, " ");
+			web_html_text(&u->b, unit);
+		}
+	}
+	web_html_raw(&u->b, "</span></td><td>");
+	web_html_text(&u->b, action_col_text(r, "location"));
+	web_html_raw(&u->b, "</td><td>");
+	who_unit(u, action_col_text(r, "author_name"),
+		 action_col_text(r, "author_unit"));
+	web_html_raw(&u->b, "</td></tr>\n");
+	return 0;
+}
+
+static int roll_row(void *ctx, const struct crdt_row *r)
+{
+	struct sheet *sh = ctx;
+	struct web_ui *u = sh->u;
+	const char *st = action_col_text(r, "status");
+	int64_t at = action_col_int(r, "at_ms");
+	char t[32];
+
+	if (!sh->n++) {
+		web_html_raw(&u->b, "<div class=\"table-wrap\">"
+				    "<table class=\"sheet-roll\"><thead><tr>"
+				    "<th scope=\"col\">");
+		web_html_text(&u->b, _("Unit"));
+		web_html_raw(&u->b, "</th><th scope=\"col\">");
+		web_html_text(&u->b, _("Name"));
+		web_html_raw(&u->b, "</th><th scope=\"col\">");
+		web_html_text(&u->b, _("Status"));
+		web_html_raw(&u->b, "</th><th scope=\"col\" class=\"tick\">");
+		web_html_text(&u->b, _("Seen"));
+		web_html_raw(&u->b, "</th></tr></thead><tbody>\n");
+	}
+	web_html_raw(&u->b, "<tr><td>");
+	web_html_text(&u->b, action_col_text(r, "unit"));
+	web_html_raw(&u->b, "</td><td>");
+	web_html_text(&u->b, action_col_text(r, "name"));
+	if (!strcmp(st, "need-help")) {
+		web_html_raw(&u->b, "</td><td class=\"help\">");
+		web_html_text(&u->b, _("NEEDS HELP"));
+	} else {
+		web_html_raw(&u->b, "</td><td>");
+		web_html_text(&u->b, !strcmp(st, "safe") ? _("Safe") :
+				     sh->s.emergency ? _("Not checked in") :
+						       _("No check-in yet"));
+	}
+	if (at) {
+		when(t, sizeof t, at / 1000, 1);
+		web_html_raw(&u->b, " <span class=\"small\">");
+		web_html_text(&u->b, t);
+		if (strcmp(action_col_text(r, "reporter"),
+			   action_col_text(r, "member"))) {
+			web_html_raw(&u->b, ", ");
+			web_html_textf(&u->b, _("by %s"),
+				       action_col_text(r, "reported_by"));
+		}
+		web_html_raw(&u->b, "</span>");
+	}
+	web_html_raw(&u->b, "</td><td class=\"tick\"><span class=\"box\">"
+			    "</span></td></tr>\n");
+	return 0;
+}
+
+/* ---- who to ask ------------------------------------------------------------- */
+
+static int heads_here(const struct sheet *sh,
+		      const struct action_sheet_contact *k)
+{
+	return k->role == CRDT_ROLE_BUILDING_HEAD && *sh->building &&
+	       !strcasecmp(k->building, sh->building);
+}
+
+static void contact(struct sheet *sh, const struct action_sheet_contact *k,
+		    int *n)
+{
+	struct web_ui *u = sh->u;
+
+	if ((*n)++) {
+		web_html_raw(&u->b, "; ");
+	} else {
+		web_html_raw(&u->b, "<strong>");
+		web_html_text(&u->b, _("Who to ask:"));
+		web_html_raw(&u->b, "</strong> ");
+	}
+	if (heads_here(sh, k) && *k->unit)
+		web_html_textf(&u->b, _("%s (building head, unit\xc2\xa0%s)"),
+			       k->name, k->unit);
+	else if (heads_here(sh, k))
+		web_html_textf(&u->b, _("%s (building head)"), k->name);
+	else if (*k->building && *k->unit)
+		web_html_textf(&u->b,
+			       _("%s (coordinator, %s unit\xc2\xa0%s)"),
+			       k->name, k->building, k->unit);
+	else if (*k->building)
+		web_html_textf(&u->b, _("%s (coordinator, %s)"), k->name,
+			       k->building);
+	else if (*k->unit)
+		web_html_textf(&u->b, _("%s (coordinator, unit\xc2\xa0%s)"),
+			       k->name, k->unit);
+	else
+		web_html_textf(&u->b, _("%s (coordinator)"), k->name);
+}
+
+/* The building's heads first, then the coordinators, each person once. */
+static void contacts(struct sheet *sh)
+{
+	const struct action_sheet *s = &sh->s;
+	size_t i, j;
+	int n = 0;
+
+	web_html_raw(&sh->u->b, "<p class=\"ask\">");
+	for (i = 0; i < s->ncontacts; i++)
+		if (heads_here(sh, &s->contacts[i]))
+			contact(sh, &s->contacts[i], &n);
+	for (i = 0; i < s->ncontacts; i++) {
+		const struct action_sheet_contact *k = &s->contacts[i];
+
+		if (k->role != CRDT_ROLE_COORDINATOR)
+			continue;
+		for (j = 0; j < s->ncontacts; j++)
+			if (heads_here(sh, &s->contacts[j]) &&
+			    !memcmp(s->contacts[j].member, k->member,
+				    CRDT_PK_LEN))
+				break;
+		if (j == s->ncontacts)
+			contact(sh, k, &n);
+	}
+	web_html_text(&sh->u->b,
+		      n ? _(". No computer? They or a neighbour can post a "
+			    "wish or check you in for you.")
+			: _("No computer? A neighbour can post a wish or check "
+			    "you in for you."));
+	web_html_raw(&sh->u->b, "</p>\n");
+}
+
+/* ---- one building ----------------------------------------------------------- */
+
+static int section_row(void *ctx, const struct crdt_row *r)
+{
+	struct sheet *sh = ctx;
+	struct web_ui *u = sh->u;
+	struct action *a = u->a;
+	char date[32];
+	int rc;
+
+	sh->building = action_col_text(r, "building");
+	when(date, sizeof date, a->now, 0);
+	web_html_raw(&u->b, "<section class=\"sheet\">\n<h2>");
+	web_html_text(&u->b, *sh->building ? sh->building :
+					     _("Whole neighbourhood"));
+	web_html_raw(&u->b, "</h2>\n<p class=\"hint\">");
+	web_html_textf(&u->b, _("%s, notice board of %s"), sh->community,
+		       date);
+	web_html_raw(&u->b, "</p>\n");
+	if (sh->s.emergency) {
+		web_html_raw(&u->b, "<div class=\"banner sheet-emergency\">"
+				    "<p><strong>");
+		web_html_textf(&u->b, _("EMERGENCY: %s"),
+			       *sh->s.reason ? sh->s.reason :
+					       _("emergency mode is on"));
+		web_html_raw(&u->b, "</strong></p>\n<p>");
+		web_html_textf(&u->b,
+			       _("Since %s. The most urgent needs come first. "
+				 "If you are safe, tell your building head."),
+			       sh->since);
+		web_html_raw(&u->b, "</p></div>\n");
+	}
+	contacts(sh);
+
+	h3(u, _("Neighbours need help"));
+	sh->n = 0;
+	rc = action_sheet_wishes(a, sh->building, wish_row, sh);
+	if (rc)
+		return rc;
+	if (sh->n)
+		web_html_raw(&u->b, "</ol>\n");
+	else
+		none(u, _("No open wishes."));
+
+	h3(u, _("Offered by neighbours"));
+	sh->n = 0;
+	rc = action_sheet_items(a, sh->building, item_row, sh);
+	if (rc)
+		return rc;
+	if (sh->n)
+		web_html_raw(&u->b, "</tbody></table></div>\n");
+	else
+		none(u, _("Nothing offered right now."));
+
+	h3(u, _("Check-in list"));
+	web_html_raw(&u->b, "<p>");
+	if (sh->s.emergency)
+		web_html_textf(&u->b,
+			       _("Status since the emergency started (%s). "
+				 "Tick the box when you have seen the "
+				 "person."),
+			       sh->since);
+	else
+		web_html_text(&u->b, _("Latest check-in of each household. "
+				       "Tick the box when you have seen the "
+				       "person."));
+	web_html_raw(&u->b, "</p>\n");
+	sh->n = 0;
+	rc = action_sheet_roll(a, sh->building, roll_row, sh);
+	if (rc)
+		return rc;
+	if (sh->n)
+		web_html_raw(&u->b, "</tbody></table></div>\n");
+	else
+		none(u, _("No members listed here."));
+	web_html_raw(&u->b, "</section>\n");
+	return 0;
+}
+
+int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
+{
+	struct web_ui u;
+	struct sheet sh;
+	int rc;
+
+	memset(&sh, 0, sizeof sh);
+	sh.u = &u;
+	web_ui_begin(&u, rq, N_("Notice sheet"), "/coord");
+	web_html_raw(&u.b, "<div class=\"noprint\"><h1>");
+	web_html_text(&u.b, _("Notice sheet"));
+	web_html_raw(&u.b, "</h1>\n");
+	if (action_coord_require(u.a)) {
+		web_ui_error(&u, u.a->msg);
+		web_html_raw(&u.b, "</div>\n");
+		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
+	}
+	web_html_raw(&u.b, "<p><a href=\"/coord\">");
+	web_html_text(&u.b, _("Back to coordinating"));
+	web_html_raw(&u.b, "</a></p>\n<p>");
+	web_html_text(&u.b, _("Print this page with your browser's Print "
+			      "command (Ctrl+P): each building comes on its "
+			      "own sheet of paper. Hang it where neighbours "
+			      "pass."));
+	web_html_raw(&u.b, "</p>\n</div>\n");
+	rc = action_sheet_begin(u.a, &sh.s);
+	if (rc) {
+		web_ui_error(&u, u.a->msg);
+		return web_ui_finish(&u, rp, MHD_HTTP_INTERNAL_SERVER_ERROR);
+	}
+	sh.community = *sh.s.community ? sh.s.community :
+					 _("Our neighbourhood");
+	if (sh.s.emergency)
+		when(sh.since, sizeof sh.since, sh.s.since_ms / 1000, 1);
+	rc = action_sheet_sections(u.a, &sh.s, NULL, section_row, &sh);
+	action_sheet_end(u.a, &sh.s);
+	if (rc)
+		web_ui_error(&u, u.a->msg);
+	return web_ui_finish(&u, rp, rc ? MHD_HTTP_INTERNAL_SERVER_ERROR :
+					  MHD_HTTP_OK);
+}
+
+/* ---- GET /coord/csv/NAME ---------------------------------------------------- */
+
+int web_page_coord_csv(struct web_request *rq, struct web_reply *rp)
+{
+	const char *name = rq->path + strlen("/coord/csv/");
+	struct action *a = web_ui_quiet_begin(rq);
+	char msg[ACTION_MSG_MAX];
+	unsigned status;
+	char *buf = NULL;
+	size_t len = 0;
+	int t = -1, rc;
+
+	rc = action_coord_require(a);
+	status = MHD_HTTP_FORBIDDEN;
+	if (!rc) {
+		t = action_report_lookup(name);
+		status = MHD_HTTP_NOT_FOUND;
+		rc = t < 0 ? action_fail(a, KITH_ENOTFOUND, "%s",
+					 _("There is no such table.")) :
+			     action_report_begin(a);
+		if (!rc) {
+			rc = action_report_csv(a, (enum crdt_report_table)t,
+					       &buf, &len, NULL);
+			action_report_end(a);
+			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		}
+	}
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s", a->msg);
+		web_ui_quiet_end();
+		return web_reply_text(rp, status, msg);
+	}
+	web_ui_quiet_end();
+	/* name is one of crdt_report_tables: letters only */
+	snprintf(rp->disposition, sizeof rp->disposition,
+		 "attachment; filename=\"%s.csv\"", crdt_report_tables[t]);
+	web_reply_take(rp, MHD_HTTP_OK, "text/csv; charset=utf-8", buf, len);
+	return 0;
+}
