@@ -24,8 +24,21 @@
  *                           was fulfilled (web/page_wish.c)
  *   GET  /items             items; ?q= searches
  *   GET  /items/new         the form of a new item
- *   POST /items             title, kind, quantity, description
+ *   POST /items             title, kind, quantity, location, description
  *                           (web/page_item.c)
+ *   GET  /items/ID          one item (ID: a short id), who has it, the
+ *                           requests waiting, and the buttons for them
+ *   GET  /items/edit        ?item=ID: the form changing my item
+ *   POST /items/edit        item, title, kind, quantity, location,
+ *                           description (page_item.c)
+ *   POST /items/request     item, note (optional): ask for it
+ *   POST /items/lend        item, to (a member), days (0 or empty: no
+ *                           return date; at most 365): lend my item
+ *   POST /items/give        item, to: give my item away (one of several)
+ *   POST /items/return      item: my lent item came back
+ *   POST /items/renew       item: keep my item listed
+ *   POST /items/withdraw    item: take my item off the lists for good
+ *                           (web/page_item_one.c)
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -99,6 +112,11 @@ __attribute__((warn_unused_result)) int
 web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 		  int max, int *n);
 
+/* An item's kind and status word (crdt/) as the pages say it
+ * (page_item.c). */
+const char *web_item_kind(const char *word);
+const char *web_item_status(const char *word);
+
 /* The pages (the table above). */
 int web_page_home(struct web_request *rq, struct web_reply *rp);
 int web_page_checkin(struct web_request *rq, struct web_reply *rp);
@@ -113,5 +131,14 @@ int web_page_wish_confirm(struct web_request *rq, struct web_reply *rp);
 int web_page_items(struct web_request *rq, struct web_reply *rp);
 int web_page_item_new(struct web_request *rq, struct web_reply *rp);
 int web_page_item_post(struct web_request *rq, struct web_reply *rp);
+int web_page_item(struct web_request *rq, struct web_reply *rp);
+int web_page_item_edit(struct web_request *rq, struct web_reply *rp);
+int web_page_item_edit_post(struct web_request *rq, struct web_reply *rp);
+int web_page_item_request(struct web_request *rq, struct web_reply *rp);
+int web_page_item_lend(struct web_request *rq, struct web_reply *rp);
+int web_page_item_give(struct web_request *rq, struct web_reply *rp);
+int web_page_item_return(struct web_request *rq, struct web_reply *rp);
+int web_page_item_renew(struct web_request *rq, struct web_reply *rp);
+int web_page_item_withdraw(struct web_request *rq, struct web_reply *rp);
 
 #endif
