@@ -272,7 +272,7 @@ static void owner_part(struct one *o)
 {
 	struct web_ui *u = o->u;
 
-	if (!o->waiting && o->open) {
+	if (!o->waiting && o->lendable) {
 		web_html_raw(&u->b, "<p>");
 		web_html_text(&u->b, _("Nobody is waiting for it now."));
 		web_html_raw(&u->b, "</p>\n");

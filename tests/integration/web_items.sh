@@ -40,7 +40,7 @@ cat >"$WORK/items.py" <<'PYEOF'
 import http.client, re, subprocess, sys, time
 from urllib.parse import urlencode, quote
 
-url_a, url_b, kith, home_a, home_b = sys.argv[1:6]
+url_a, url_b, kith, home_a, home_b, sync_a = sys.argv[1:7]
 pages = []  # every HTML body seen
 
 
@@ -102,6 +102,8 @@ def digest(home):
 
 
 def converged(secs=20):
+    # b syncs with a at once: no waiting for the daemons' next round
+    kith_at(home_b, "sync", sync_a, "--timeout", "10")
     end = time.time() + secs
     while time.time() < end:
         da, db = digest(home_a), digest(home_b)
@@ -352,6 +354,7 @@ print("DONE")
 PYEOF
 
 "$PY" "$WORK/items.py" "$URL_A" "$URL_B" "$KITH" "$WORK/a" "$WORK/b" \
+	"127.0.0.1:$(port_of a)" \
 	>"$WORK/py.out" 2>&1
 while IFS= read -r line; do
 	case $line in
