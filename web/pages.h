@@ -24,8 +24,9 @@
  *                           was fulfilled (web/page_wish.c)
  *   GET  /items             items; ?q= searches
  *   GET  /items/new         the form of a new item
- *   POST /items             title, kind, quantity, location, description
+ *   POST /items             title, kind, quantity, description
  *                           (web/page_item.c)
+ *                           and location; 303 to the new item's page
  *   GET  /items/ID          one item (ID: a short id), who has it, the
  *                           requests waiting, and the buttons for them
  *   GET  /items/edit        ?item=ID: the form changing my item
