@@ -43,6 +43,7 @@ struct one {
 	int give;     /* a gift kind: "Give to", not "Lend to" */
 	int waiting;  /* requests shown to the owner */
 	int asked;    /* the person looking has a request standing */
+	int said;     /* the page's notice already said they asked */
 	int n_forms;  /* lend forms: unique ids */
 };
 
@@ -308,7 +309,7 @@ static void other_part(struct one *o)
 {
 	struct web_ui *u = o->u;
 
-	if (o->asked) {
+	if (o->asked && !o->said) {
 		web_html_raw(&u->b, "<p>");
 		web_html_textf(&u->b,
 			       _("You asked %s for it. They see your request "
@@ -354,6 +355,7 @@ static int render_item(struct web_request *rq, struct web_reply *rp,
 		web_ui_error(&u, err);
 	else if (done_text(done))
 		web_ui_notice(&u, done_text(done));
+	o->said = !err && !strcmp(done, "requested");
 	rc = action_item_show(u.a, id, show_item, show_request, o);
 	if (rc) {
 		if (!err)

@@ -32,7 +32,7 @@ import lib  # noqa: E402
 WORDS = {
     "en": {
         "posted": "Your item is posted",
-        "asked": "You asked a for it",
+        "asked": "You asked for it",
         "waiting": 'A neighbour asked for your item "%s".',
         "who": "Neighbours who asked for it",
         "lend": "Lend to b",
@@ -45,7 +45,7 @@ WORDS = {
     },
     "zh-CN": {
         "posted": "你的物品已发布",
-        "asked": "你已向a申请这件物品",
+        "asked": "你已申请这件物品",
         "waiting": "有邻居想要你的物品“%s”。",
         "who": "想要它的邻居",
         "lend": "借给b",
