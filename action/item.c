@@ -78,6 +78,7 @@ void action_item__done_init(struct action_item_done *done)
 	done->short_id[0] = done->item_short_id[0] = 0;
 	done->title[0] = done->who[0] = 0;
 	done->due = 0;
+	done->quantity_left = 0;
 }
 
 /* done for a write on the item itself: the record is the item. */
@@ -394,6 +395,9 @@ struct view_ctx {
 	void *ctx;
 	struct action_item_view v;
 	struct action_person p; /* scratch: too big for the stack of a row */
+	int one;		/* show: leave out hidden and blocked */
+	int shown;		/* rows handed to fn */
+	char status[16];	/* the last row's status */
 };
 
 static int view_row(void *ctx, const struct crdt_row *r)
@@ -404,6 +408,9 @@ static int view_row(void *ctx, const struct crdt_row *r)
 	uint8_t id[CRDT_ID_LEN];
 	char me[2 * CRDT_PK_LEN + 1];
 
+	if (x->one &&
+	    (action_col_int(r, "hidden") || action_col_int(r, "blocked")))
+		return 0;
 	memset(v, 0, sizeof *v);
 	v->row = r;
 	v->id = action_col_text(r, "id");
@@ -427,7 +434,12 @@ static int view_row(void *ctx, const struct crdt_row *r)
 		v->mine = !strcmp(me, v->owner);
 	}
 	v->borrower = action_col_text(r, "borrower");
-	if (*v->borrower) {
+	/* a hand-over not taken back on a withdrawn item: given away */
+	v->given = *v->borrower && !strcmp(v->status, "withdrawn");
+	if (v->given)
+		person_label(x->a, v->borrower, &x->p, v->borrower_name,
+			     sizeof v->borrower_name);
+	else if (*v->borrower) {
 		v->on_loan = 1;
 		person_label(x->a, v->borrower, &x->p, v->borrower_name,
 			     sizeof v->borrower_name);
@@ -443,6 +455,8 @@ static int view_row(void *ctx, const struct crdt_row *r)
 					sizeof v->loan_short_id);
 		}
 	}
+	snprintf(x->status, sizeof x->status, "%s", v->status);
+	x->shown++;
 	return x->fn(x->ctx, v);
 }
 
@@ -485,12 +499,14 @@ struct request_ctx {
 	void *ctx;
 	struct action_item_request_view v;
 	struct action_person p;
+	int requested; /* the item's status is "requested" */
 };
 
 static int request_row(void *ctx, const struct crdt_row *r)
 {
 	struct request_ctx *x = ctx;
 	struct action_item_request_view *v = &x->v;
+	char me[2 * CRDT_PK_LEN + 1];
 
 	memset(v, 0, sizeof *v);
 	v->row = r;
@@ -503,6 +519,11 @@ static int request_row(void *ctx, const struct crdt_row *r)
 	v->requester = action_col_text(r, "claimant");
 	person_label(x->a, v->requester, &x->p, v->requester_name,
 		     sizeof v->requester_name);
+	v->standing = x->requested && !strcmp(v->status, "active");
+	if (x->a->r.id.sk) {
+		crdt_hex(me, x->a->r.id.pk, CRDT_PK_LEN);
+		v->mine = !strcmp(me, v->requester);
+	}
 	return x->fn(x->ctx, v);
 }
 
@@ -533,7 +554,17 @@ int action_item_show(struct action *a, const char *item,
 	y->fn = request_fn;
 	x->ctx = y->ctx = ctx;
 	q.id = id;
+	q.all = 1; /* withdrawn and expired too; hidden ones: view_row */
+	x->one = 1;
 	rc = crdt_query_items(a->r.store, &q, a->now, view_row, x);
+	if (!rc && !x->shown) {
+		rc = action_fail(a, KITH_ENOTFOUND,
+				 _("no item with id '%s' (see 'kith item "
+				   "list')"),
+				 item);
+		goto out;
+	}
+	y->requested = !strcmp(x->status, "requested");
 	if (!rc && request_fn)
 		rc = crdt_query_claims(a->r.store, id, request_row, y);
 	if (rc < 0)

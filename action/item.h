@@ -79,6 +79,7 @@ struct action_item_done {
 					return), as action_person shows
 					them; "" otherwise */
 	int64_t due;		     /* lend: the due date, or 0 */
+	int64_t quantity_left;	     /* give: how many are still listed */
 };
 
 /*
@@ -164,6 +165,10 @@ struct action_item_view {
 	char borrower_name[ACTION_PERSON_MAX];
 	int64_t due; /* 0: none */
 	int overdue; /* on loan past due */
+	/* given away (action_loan_give): withdrawn with its hand-over to
+	 * borrower still standing; then on_loan is 0 and borrower, borrower_name
+	 * say who got it */
+	int given;
 };
 
 /* A request (claim) on an item, oldest first. */
@@ -176,6 +181,13 @@ struct action_item_request_view {
 	int64_t quantity;
 	const char *requester; /* hex key */
 	char requester_name[ACTION_PERSON_MAX];
+	/* still waiting for the owner: active, and the item is "requested"
+	 * (not lent, given, withdrawn or expired, and no loan answered every
+	 * request).  The replica does not say which request a loan answered
+	 * per request, so with several requests and an item still requested,
+	 * every active one counts as standing. */
+	int standing;
+	int mine; /* made by the acting identity */
 };
 
 typedef int (*action_item_fn)(void *ctx, const struct action_item_view *v);
@@ -190,7 +202,10 @@ action_item_list(struct action *a, const struct action_item_filter *f,
 
 /* One item (as typed) to item_fn, then its requests to request_fn (may be
  * NULL).  Loads the identity quietly when there is one and the action was
- * opened without, so v->mine says whether the person looking owns it. */
+ * opened without, so v->mine says whether the person looking owns it.
+ * Withdrawn, given and expired items are shown too (their status says
+ * so); an item hidden by a coordinator or posted by a member blocked
+ * here is not: KITH_ENOTFOUND, as for an unknown id. */
 __attribute__((warn_unused_result)) int
 action_item_show(struct action *a, const char *item, action_item_fn item_fn,
 		 action_item_request_fn request_fn, void *ctx);

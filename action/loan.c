@@ -87,66 +87,163 @@ static int loan_borrower(struct action *a, const uint8_t loan[CRDT_ID_LEN],
 	return crdt_query_items(a->r.store, &f, a->now, borrower_row, &b);
 }
 
+/* The refusals of a hand-over (lend, give): translated formats. */
+struct hand_words {
+	const char *not_ours; /* the item as typed */
+	const char *closed;   /* the item as typed */
+	const char *on_loan;  /* the item, the borrower, the loan's id */
+	const char *to_self;
+};
+
+/*
+ * What lend and give check, what the person typed first, then the
+ * item's state: our item (info), member to (who), not withdrawn, not on
+ * loan, not ourselves.
+ */
+static int hand_check(struct action *a, const char *item, const char *to,
+		      const struct hand_words *w,
+		      struct crdt_record_info *info, uint8_t who[CRDT_PK_LEN])
+{
+	char sid[ACTION_HEX_MAX];
+	struct action_person borrower;
+	int rc = action_item__find(a, item, w->not_ours, info);
+
+	if (!rc)
+		rc = action_resolve(a, CRDT_R_MEMBER, to, who);
+	if (rc)
+		return rc;
+	if (info->closed)
+		return action_fail(a, KITH_EDENIED, w->closed, item);
+	if (info->has_loan) {
+		action_item__short(a, CRDT_R_LOAN, info->active_loan, sid,
+				   sizeof sid);
+		(void)loan_borrower(a, info->active_loan, &borrower);
+		return action_fail(a, KITH_EDENIED, w->on_loan, item,
+				   borrower.label, sid);
+	}
+	if (action_is_me(a, who))
+		return action_fail(a, KITH_EDENIED, "%s", w->to_self);
+	return 0;
+}
+
+/* The loan of info's item to who until due (0: none) into op, naming
+ * their standing request when there is one.  op points into info, who
+ * and claim (the caller's: the request's id goes there). */
+static int loan_op(struct action *a, const struct crdt_record_info *info,
+		   const uint8_t who[CRDT_PK_LEN], int64_t due,
+		   uint8_t claim[CRDT_ID_LEN], struct crdt_op *op)
+{
+	int rc;
+
+	crdt_op_init(op, CRDT_OP_CREATE, CRDT_R_LOAN);
+	(void)crdt_op_set_bytes(op, F_LOAN_ITEM, info->id, CRDT_ID_LEN);
+	(void)crdt_op_set_bytes(op, F_LOAN_BORROWER, who, CRDT_PK_LEN);
+	if (due)
+		(void)crdt_op_set_int(op, F_LOAN_DUE, due);
+	rc = request_of(a, info->id, who, claim);
+	if (rc == 0)
+		(void)crdt_op_set_bytes(op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
+	else if (rc != KITH_ENOTFOUND)
+		return action_fail_rc(a, rc, _("cannot read the requests"));
+	return 0;
+}
+
 int action_loan_lend(struct action *a, const char *item, const char *to,
 		     int64_t due, struct action_item_done *done)
 {
+	const struct hand_words w = {
+		_("you cannot lend item '%s': it was posted by another "
+		  "member"),
+		_("item '%s' was withdrawn; it cannot be lent"),
+		_("item '%s' is already on loan to %s; when it comes back, "
+		  "record it with 'kith item return %s'"),
+		_("you cannot lend your own item to yourself"),
+	};
 	struct crdt_record_info info;
 	struct crdt_op op;
 	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
-	char sid[ACTION_HEX_MAX];
-	struct action_person borrower;
 	uint64_t seq;
 	int rc;
 
 	action_item__done_init(done);
-	rc = action_item__find(a, item,
-			       _("you cannot lend item '%s': it was posted by "
-				 "another member"),
-			       &info);
-	if (!rc) /* what was typed first, then the item's state */
-		rc = action_resolve(a, CRDT_R_MEMBER, to, who);
+	rc = hand_check(a, item, to, &w, &info, who);
 	if (rc)
 		return rc;
-	if (info.closed)
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' was withdrawn; it cannot be "
-				     "lent"),
-				   item);
-	if (info.has_loan) {
-		action_item__short(a, CRDT_R_LOAN, info.active_loan, sid,
-				   sizeof sid);
-		(void)loan_borrower(a, info.active_loan, &borrower);
-		return action_fail(a, KITH_EDENIED,
-				   _("item '%s' is already on loan to %s; when "
-				     "it comes back, record it with 'kith item "
-				     "return %s'"),
-				   item, borrower.label, sid);
-	}
-	if (action_is_me(a, who))
-		return action_fail(a, KITH_EDENIED,
-				   _("you cannot lend your own item to "
-				     "yourself"));
 	if (due < 0 || due > CRDT_MAX_DATE)
 		return action_fail(a, KITH_EINVAL,
 				   _("the due date is out of range"));
-	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_LOAN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_ITEM, info.id, CRDT_ID_LEN);
-	(void)crdt_op_set_bytes(&op, F_LOAN_BORROWER, who, CRDT_PK_LEN);
-	if (due)
-		(void)crdt_op_set_int(&op, F_LOAN_DUE, due);
-	rc = request_of(a, info.id, who, claim);
-	if (rc == 0)
-		(void)crdt_op_set_bytes(&op, F_LOAN_CLAIM, claim, CRDT_ID_LEN);
-	else if (rc != KITH_ENOTFOUND)
-		return action_fail_rc(a, rc, _("cannot read the requests"));
-	rc = action_item__commit_new(a, &op, _("cannot record the loan"),
-				     &seq);
+	rc = loan_op(a, &info, who, due, claim, &op);
+	if (!rc)
+		rc = action_item__commit_new(a, &op,
+					     _("cannot record the loan"), &seq);
 	if (rc)
 		return rc;
 	action_item__done_new(a, CRDT_R_LOAN, seq, info.id, done);
 	action_item__who(a, who, done);
 	done->due = due;
 	return 0;
+}
+
+static int quantity_row(void *ctx, const struct crdt_row *r)
+{
+	*(int64_t *)ctx = action_col_int(r, "quantity");
+	return 0;
+}
+
+int action_loan_give(struct action *a, const char *item, const char *to,
+		     struct action_item_done *done)
+{
+	const struct hand_words w = {
+		_("you cannot give away item '%s': it was posted by another "
+		  "member"),
+		_("item '%s' was withdrawn; it cannot be given away"),
+		_("item '%s' is on loan to %s; record its return (loan %s) "
+		  "before you give it away"),
+		_("you cannot give your own item to yourself"),
+	};
+	struct crdt_item_filter f = { .kind = -1, .all = 1 };
+	struct crdt_record_info info;
+	struct crdt_op ops[2], back;
+	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
+	int64_t qty = 1;
+	uint64_t seq;
+	int rc;
+
+	action_item__done_init(done);
+	rc = hand_check(a, item, to, &w, &info, who);
+	if (rc)
+		return rc;
+	f.id = info.id;
+	rc = crdt_query_items(a->r.store, &f, a->now, quantity_row, &qty);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read the item"));
+	rc = loan_op(a, &info, who, 0, claim, &ops[0]);
+	if (rc)
+		return rc;
+	/* with one, it is gone; with more, one fewer is listed */
+	crdt_op_init(&ops[1], CRDT_OP_REF, CRDT_R_ITEM);
+	memcpy(ops[1].target, info.id, CRDT_ID_LEN);
+	ops[1].target_len = CRDT_ID_LEN;
+	if (qty > 1)
+		(void)crdt_op_set_int(&ops[1], F_ITEM_QUANTITY, qty - 1);
+	else
+		(void)crdt_op_set_int(&ops[1], F_ITEM_WITHDRAWN, 1);
+	if (crdt_op_finish(&ops[0]) || crdt_op_finish(&ops[1]))
+		return action_fail_rc(a, KITH_EINVAL, _("cannot record the gift"));
+	rc = action_commit(a, ops, 2, &seq, _("cannot record the gift"));
+	if (rc)
+		return rc;
+	action_item__done_new(a, CRDT_R_LOAN, seq, info.id, done);
+	action_item__who(a, who, done);
+	done->quantity_left = qty > 1 ? qty - 1 : 0;
+	if (qty <= 1)
+		return 0;
+	/* the hand-over of one of several is over at once: the item stays
+	 * free for the next neighbour */
+	crdt_op_init(&back, CRDT_OP_REF, CRDT_R_LOAN);
+	(void)crdt_op_set_int(&back, F_LOAN_RETURNED, 1);
+	return action_commit_ref(a, &back, done->id,
+				 _("cannot record the gift"));
 }
 
 int action_loan_return(struct action *a, const char *arg,

@@ -46,6 +46,23 @@ action_loan_lend(struct action *a, const char *item, const char *to,
 		 int64_t due, struct action_item_done *done);
 
 /*
+ * Give our item to member to (a name or id prefix), answering their
+ * standing request when they made one.  The hand-over is recorded as a
+ * loan to them that is never returned: with a quantity of 1 the item is
+ * withdrawn in the same change (it is gone; lists show it no more, and
+ * action_item_show says it was given, struct action_item_view.given); with
+ * more, one is given: the quantity goes down by one and the hand-over is
+ * closed at once (a second change), so the item stays listed for the
+ * next neighbour.  Refused as action_loan_lend is (not ours, withdrawn,
+ * on loan, to ourselves, an unknown member), in words about giving.
+ * done: the loan's id, the item's title, the member, and quantity_left
+ * (0 when the item is gone).
+ */
+__attribute__((warn_unused_result)) int
+action_loan_give(struct action *a, const char *item, const char *to,
+		 struct action_item_done *done);
+
+/*
  * Record that our lent item came back.  id is the item's id or the loan's
  * (the item is tried first).  Refused: not ours, not on loan, a loan that
  * was returned already or is not the item's current one.  done: the

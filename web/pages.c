@@ -202,6 +202,15 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/coord/inventory", web_page_coord_inventory, 1 },
 	{ "GET", "/coord/sheet", web_page_coord_sheet, 1 },
 	{ "GET", "/coord/csv/:name", web_page_coord_csv, 1 },
+	{ "GET", "/items/edit", web_page_item_edit, 1 },
+	{ "POST", "/items/edit", web_page_item_edit_post, 1 },
+	{ "POST", "/items/request", web_page_item_request, 1 },
+	{ "POST", "/items/lend", web_page_item_lend, 1 },
+	{ "POST", "/items/give", web_page_item_give, 1 },
+	{ "POST", "/items/return", web_page_item_return, 1 },
+	{ "POST", "/items/renew", web_page_item_renew, 1 },
+	{ "POST", "/items/withdraw", web_page_item_withdraw, 1 },
+	{ "GET", "/items/:id", web_page_item, 1 },
 	{ "GET", "/static/:file", route_static, 0 },
 };
 

@@ -64,6 +64,20 @@
  *                           All of /coord: coordinators only (else the
  *                           action layer's sentence, 403; a POST's
  *                           refusal 422).
+ *                           and location; 303 to the new item's page
+ *   GET  /items/ID          one item (ID: a short id), who has it, the
+ *                           requests waiting, and the buttons for them
+ *   GET  /items/edit        ?item=ID: the form changing my item
+ *   POST /items/edit        item, title, kind, quantity, location,
+ *                           description (page_item.c)
+ *   POST /items/request     item, note (optional): ask for it
+ *   POST /items/lend        item, to (a member), days (0 or empty: no
+ *                           return date; at most 365): lend my item
+ *   POST /items/give        item, to: give my item away (one of several)
+ *   POST /items/return      item: my lent item came back
+ *   POST /items/renew       item: keep my item listed
+ *   POST /items/withdraw    item: take my item off the lists for good
+ *                           (web/page_item_one.c)
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -163,6 +177,10 @@ web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
  * clock, into out (page_roll.c). */
 void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
 		size_t cap);
+/* An item's kind and status word (crdt/) as the pages say it
+ * (page_item.c). */
+const char *web_item_kind(const char *word);
+const char *web_item_status(const char *word);
 
 /* The pages (the table above). */
 int web_page_home(struct web_request *rq, struct web_reply *rp);
@@ -199,5 +217,14 @@ int web_page_coord_roll(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_inventory(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_csv(struct web_request *rq, struct web_reply *rp);
+int web_page_item(struct web_request *rq, struct web_reply *rp);
+int web_page_item_edit(struct web_request *rq, struct web_reply *rp);
+int web_page_item_edit_post(struct web_request *rq, struct web_reply *rp);
+int web_page_item_request(struct web_request *rq, struct web_reply *rp);
+int web_page_item_lend(struct web_request *rq, struct web_reply *rp);
+int web_page_item_give(struct web_request *rq, struct web_reply *rp);
+int web_page_item_return(struct web_request *rq, struct web_reply *rp);
+int web_page_item_renew(struct web_request *rq, struct web_reply *rp);
+int web_page_item_withdraw(struct web_request *rq, struct web_reply *rp);
 
 #endif

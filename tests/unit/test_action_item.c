@@ -67,8 +67,9 @@ struct seen {
 	char id[8][33], status[8][32], owner[8][64], borrower[8][64];
 	char loan[8][33];
 	int64_t due[8];
-	int mine[8], overdue[8];
-	int nreq;
+	int mine[8], overdue[8], given[8];
+	int64_t qty[8];
+	int nreq, req_standing[8], req_mine[8];
 	char req_status[8][32], req_name[8][64], req_note[8][64];
 	char req_short[8][33];
 };
@@ -88,6 +89,8 @@ static int seen_item(void *ctx, const struct action_item_view *v)
 	s->due[i] = v->due;
 	s->mine[i] = v->mine;
 	s->overdue[i] = v->overdue;
+	s->given[i] = v->given;
+	s->qty[i] = v->quantity;
 	TL_CHECK(strlen(v->short_id) >= 6 &&
 			 !strncmp(v->short_id, v->id, strlen(v->short_id)),
 		 "short id '%s' is a prefix of '%s'", v->short_id, v->id);
@@ -105,6 +108,8 @@ static int seen_request(void *ctx, const struct action_item_request_view *v)
 	cp(s->req_name[i], sizeof s->req_name[i], v->requester_name);
 	cp(s->req_note[i], sizeof s->req_note[i], v->note);
 	cp(s->req_short[i], sizeof s->req_short[i], v->short_id);
+	s->req_standing[i] = v->standing;
+	s->req_mine[i] = v->mine;
 	return 0;
 }
 
@@ -462,6 +467,79 @@ static void lists_and_filters(void **state)
 		"no item with id 'abcdef99' (see 'kith item list')", 0);
 }
 
+/* Giving away: one (the item is gone, shown as given) or one of several
+ * (the item stays listed, one fewer); the refusals in words of giving;
+ * requests stand until the gift answers them. */
+static void give_away(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *bob = tl_member(f, "Bob");
+	struct action_item_done *d = done_new(f);
+	struct seen *s;
+	char chair[33], seeds[33], want[256];
+	struct action_item_fields fl = { .title = "Seedlings", .quantity = 3 };
+
+	add_item(alice, d, "Chair", NULL, chair);
+	TL_OK(action_item_add(alice, &fl, d));
+	crdt_hex(seeds, d->id, CRDT_ID_LEN);
+	tl_member_sync(alice, bob);
+	TL_OK(action_item_request(bob, chair, "for my balcony", d));
+	s = show(f, bob, chair);
+	TL_CHECK(s->nreq == 1 && s->req_mine[0] && s->req_standing[0],
+		 "Bob's own request stands: mine %d standing %d",
+		 s->req_mine[0], s->req_standing[0]);
+	tl_member_sync(alice, bob);
+	s = show(f, alice, chair);
+	TL_CHECK(s->nreq == 1 && !s->req_mine[0] && s->req_standing[0],
+		 "Alice sees Bob's request standing");
+
+	snprintf(want, sizeof want,
+		 "you cannot give away item '%s': it was posted by another "
+		 "member", chair);
+	REFUSED(bob, action_loan_give(bob, chair, "Alice", d), KITH_EDENIED,
+		want, 0);
+	REFUSED(alice, action_loan_give(alice, chair, "Alice", d),
+		KITH_EDENIED, "you cannot give your own item to yourself", 0);
+	REFUSED(alice, action_loan_give(alice, chair, "Zed", d),
+		KITH_ENOTFOUND, "no member 'Zed'", 1);
+
+	TL_OK(action_loan_give(alice, chair, "Bob", d));
+	TL_CHECK(!strcmp(d->who, "Bob") && !strcmp(d->title, "Chair") &&
+			 d->quantity_left == 0,
+		 "give: to '%s', '%s', left %lld", d->who, d->title,
+		 (long long)d->quantity_left);
+	TL_EQ(tl_int(&alice->r, "SELECT withdrawn FROM items WHERE title = "
+				"'Chair'"),
+	      1, "a single item given is gone from the lists");
+	TL_EQ(tl_int(&alice->r, "SELECT count(*) FROM loans WHERE claim IS "
+				"NOT NULL AND NOT returned"),
+	      1, "the hand-over names Bob's request");
+	s = show(f, alice, chair);
+	TL_CHECK(!strcmp(s->status[0], "withdrawn") && s->given[0] &&
+			 !strcmp(s->borrower[0], "Bob") && !s->req_standing[0],
+		 "show says given to Bob: %s given %d '%s' standing %d",
+		 s->status[0], s->given[0], s->borrower[0],
+		 s->req_standing[0]);
+	snprintf(want, sizeof want,
+		 "item '%s' was withdrawn; it cannot be given away", chair);
+	REFUSED(alice, action_loan_give(alice, chair, "Bob", d), KITH_EDENIED,
+		want, 0);
+
+	/* one of three */
+	TL_OK(action_loan_give(alice, seeds, "Bob", d));
+	TL_EQ(d->quantity_left, 2, "two seedlings left");
+	s = show(f, alice, seeds);
+	TL_CHECK(!strcmp(s->status[0], "available") && !s->given[0] &&
+			 s->qty[0] == 2 && !s->borrower[0][0],
+		 "still listed, two left: %s qty %lld", s->status[0],
+		 (long long)s->qty[0]);
+	/* lent, it cannot be given until it is back */
+	TL_OK(action_loan_lend(alice, seeds, "Bob", 0, d));
+	REFUSED(alice, action_loan_give(alice, seeds, "Bob", d), KITH_EDENIED,
+		"before you give it away", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +550,7 @@ int main(void)
 		T(nobody_cannot_write),
 		T(request_lend_return),
 		T(lists_and_filters),
+		T(give_away),
 #undef T
 	};
 
