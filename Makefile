@@ -196,7 +196,7 @@ $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith
 TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
 	$(BUILD)/tests/hostile $(BUILD)/tests/mkpoison
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
-	$(BUILD)/bench/ops_bench
+	$(BUILD)/bench/ops_bench $(BUILD)/bench/web_town
 $(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o
 $(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o
 $(BUILD)/tests/mkpoison: $(BUILD)/tests/integration/mkpoison.o
@@ -204,6 +204,7 @@ $(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o
 $(BUILD)/bench/bench: $(BUILD)/bench/bench.o
 $(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o
 $(BUILD)/bench/ops_bench: $(BUILD)/bench/ops/ops_bench.o $(BUILD)/bench/ops/town.o
+$(BUILD)/bench/web_town: $(BUILD)/bench/web/web_town.o $(BUILD)/bench/ops/town.o
 $(TEST_TOOLS) $(BENCH_BIN): $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LINK)
