@@ -308,10 +308,16 @@ bench: $(KITH) $(BENCH_BIN) $(BUILD)/tests/mkchanges
 
 # The quick start: install what is missing, build, run the demo community.
 # Sub-makes so that pkg-config is asked again after the packages arrive.
+# The community stays in $(BUILD)/demo with Amira's daemon serving the web
+# app (127.0.0.1:7474, or a free port); demo-stop stops that daemon.
 demo:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh cli/demo.sh $(KITH)
+	$(Q)sh cli/demo.sh $(KITH) $(BUILD)/demo
+
+.PHONY: demo-stop
+demo-stop:
+	$(Q)sh cli/demo.sh --stop $(KITH) $(BUILD)/demo
 
 # make install / make uninstall: the same files, under DESTDIR and PREFIX
 # (tests/pkg/install.sh lists them).  The units name $(BINDIR)/kith.
