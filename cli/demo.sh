@@ -195,12 +195,13 @@ run amira wish list --all
 
 say "The same, in Chinese (kith follows the language setting)"
 printf '$ LANG=zh_CN.UTF-8 kith wish list --all\n'
-LC_ALL= LANGUAGE= LANG=zh_CN.UTF-8 amira wish list --all
+LC_ALL='' LANGUAGE='' LANG=zh_CN.UTF-8 amira wish list --all
 
 say "Replica digests"
 DA=$(amira digest 2>/dev/null); DB=$(ben digest 2>/dev/null)
 DC=$(chloe digest 2>/dev/null); DF=$(fang digest 2>/dev/null)
-amira digest 2>&1 >/dev/null # which community, founded by whom
+# shellcheck disable=SC2069 # its stderr (which community, founded by whom) only
+amira digest 2>&1 >/dev/null
 printf 'Amira %s\nBen   %s\nChloé %s\n王芳  %s\n' "$DA" "$DB" "$DC" "$DF"
 if [ "$DA" = "$DB" ] && [ "$DB" = "$DC" ] && [ "$DC" = "$DF" ]; then
 	echo "all four replicas agree"

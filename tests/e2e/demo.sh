@@ -24,7 +24,8 @@ DEMO=$TMP_DIR/demo
 KITH_DEMO_WEB=127.0.0.1:0
 export KITH_DEMO_WEB
 
-# kill whatever daemon.pid names at the end, whatever happened
+# kill whatever daemon.pid names at the end, whatever happened (expanded then)
+# shellcheck disable=SC2016
 at_exit 'if [ -f "$DEMO/daemon.pid" ]; then kill -KILL "$(cat "$DEMO/daemon.pid")" 2>/dev/null; fi'
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 # wait_gone PID: up to 5 s for it to end
