@@ -47,6 +47,7 @@ stop_daemon() {
 	_pid=$(cat "$DEMO/daemon.pid")
 	rm -f "$DEMO/daemon.pid"
 	case $_pid in '' | *[!0-9]*) return 0 ;; esac
+	[ -r "/proc/$_pid/cmdline" ] || return 0 # it ended already
 	tr '\0' ' ' <"/proc/$_pid/cmdline" 2>/dev/null |
 		grep -qF -- "$DEMO/amira" || return 0
 	kill -TERM "$_pid" 2>/dev/null || {
