@@ -197,7 +197,7 @@ $(PROP_BIN): $(BUILD)/tests/prop/prop_converge.o $(TESTLIB_OBJ) $(BUILD)/libkith
 TEST_TOOLS := $(BUILD)/tests/mkchanges $(BUILD)/tests/mdns_probe \
 	$(BUILD)/tests/hostile $(BUILD)/tests/mkpoison
 BENCH_BIN := $(BUILD)/bench/bench $(BUILD)/bench/recon_bench \
-	$(BUILD)/bench/ops_bench
+	$(BUILD)/bench/ops_bench $(BUILD)/bench/web_town
 $(BUILD)/tests/mkchanges: $(BUILD)/tests/integration/mkchanges.o
 $(BUILD)/tests/hostile: $(BUILD)/tests/integration/hostile.o
 $(BUILD)/tests/mkpoison: $(BUILD)/tests/integration/mkpoison.o
@@ -205,6 +205,7 @@ $(BUILD)/tests/mdns_probe: $(BUILD)/tests/netns/mdns_probe.o
 $(BUILD)/bench/bench: $(BUILD)/bench/bench.o
 $(BUILD)/bench/recon_bench: $(BUILD)/bench/recon/recon_bench.o
 $(BUILD)/bench/ops_bench: $(BUILD)/bench/ops/ops_bench.o $(BUILD)/bench/ops/town.o
+$(BUILD)/bench/web_town: $(BUILD)/bench/web/web_town.o $(BUILD)/bench/ops/town.o
 $(TEST_TOOLS) $(BENCH_BIN): $(BUILD)/libkith.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LINK)
@@ -308,10 +309,16 @@ bench: $(KITH) $(BENCH_BIN) $(BUILD)/tests/mkchanges
 
 # The quick start: install what is missing, build, run the demo community.
 # Sub-makes so that pkg-config is asked again after the packages arrive.
+# The community stays in $(BUILD)/demo with Amira's daemon serving the web
+# app (127.0.0.1:7474, or a free port); demo-stop stops that daemon.
 demo:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh cli/demo.sh $(KITH)
+	$(Q)sh cli/demo.sh $(KITH) $(BUILD)/demo
+
+.PHONY: demo-stop
+demo-stop:
+	$(Q)sh cli/demo.sh --stop $(KITH) $(BUILD)/demo
 
 # make install / make uninstall: the same files, under DESTDIR and PREFIX
 # (tests/pkg/install.sh lists them).  The units name $(BINDIR)/kith.

@@ -151,13 +151,55 @@ static int load_community(struct action *a)
 	return 0;
 }
 
+/* What roles, community and the cached names are derived from, now:
+ * 0, or non-zero when it cannot be told (then derive again). */
+static int fresh_key(struct action *a, int64_t *version, uint64_t *writes,
+		     uint64_t file[3])
+{
+	char path[PEER_PATH_MAX];
+	struct stat st;
+
+	memset(file, 0, 3 * sizeof *file);
+	if (!a->r.store || crdt_store_data_version(a->r.store, version))
+		return -1;
+	*writes = crdt_store_log_writes(a->r.store);
+	if (peer_path(path, sizeof path, a->home, "community"))
+		return -1;
+	if (stat(path, &st) == 0) {
+		file[0] = (uint64_t)st.st_ino;
+		file[1] = (uint64_t)st.st_size;
+		file[2] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+			  (uint64_t)st.st_mtim.tv_nsec;
+	} else if (errno != ENOENT) {
+		return -1;
+	}
+	return 0;
+}
+
 int action_refresh(struct action *a)
 {
-	action_forget(a);
+	int64_t version = 0;
+	uint64_t writes = 0, file[3];
+	int known, rc;
+
 	a->now = (int64_t)(action_now_ms(a) / 1000);
+	known = fresh_key(a, &version, &writes, file) == 0;
+	if (known && a->fresh_valid && version == a->fresh_version &&
+	    writes == a->fresh_writes &&
+	    !memcmp(file, a->fresh_file, sizeof file))
+		return 0; /* nothing they come from changed */
+	a->fresh_valid = 0;
+	action_forget(a);
 	crdt_roles_release(&a->roles);
 	a->joined = a->have_community = 0;
-	return load_community(a);
+	rc = load_community(a);
+	if (!rc && known) {
+		a->fresh_version = version;
+		a->fresh_writes = writes;
+		memcpy(a->fresh_file, file, sizeof file);
+		a->fresh_valid = 1;
+	}
+	return rc;
 }
 
 static int open_replica(struct action *a, const char *home_arg, int flags)

@@ -71,6 +71,14 @@ struct action {
 	char **shared;
 	size_t nshared;
 	int shared_loaded;
+	/* What the roles, the community and those names were last derived
+	 * from (action_refresh): the replica's data_version (commits of
+	 * other connections), this connection's log commits, and the
+	 * community file.  fresh_valid is 0 until a derivation succeeded. */
+	int64_t fresh_version;
+	uint64_t fresh_writes;
+	uint64_t fresh_file[3]; /* inode, size, mtime in ns; 0s: none */
+	int fresh_valid;
 };
 
 /* Drop what is cached from the replica (the names several members share,
@@ -100,7 +108,11 @@ __attribute__((warn_unused_result)) int
 action_open(struct action *a, const char *home_arg, int flags);
 /* Derive roles and the community again, after changes arrived from
  * elsewhere (a sync, a bundle), and read the clock again (a->now: a
- * long-running daemon's web app calls this before each page). */
+ * long-running daemon's web app calls this before each page).  When
+ * neither the replica (no commit by this or another connection) nor the
+ * community file changed since the last derivation, only the clock is
+ * read: roles and the cached names stay (a page on a 12,000-member
+ * replica spent 40 % of its time re-reading the shared names). */
 __attribute__((warn_unused_result)) int action_refresh(struct action *a);
 /* Close; 1 if this action wrote to the replica since open. */
 int action_close(struct action *a);

@@ -59,4 +59,15 @@ sh "$here/net/netbench.sh" "$build" || echo "bench: network bench could not run"
 # community operations on an old-town-sized replica
 echo
 "$build/bench/ops_bench" --kith "$build/kith" || status=1
+# the web app of a daemon holding that town (bench/web/README.md)
+echo
+quick=
+for a in "$@"; do
+	[ "$a" = --quick ] && quick=--quick
+done
+if [ -x /usr/bin/python3 ]; then
+	/usr/bin/python3 "$here/web/webbench.py" "$build" $quick || status=1
+else
+	echo "bench: /usr/bin/python3 not found; skipping the web bench" >&2
+fi
 exit $status

@@ -279,6 +279,11 @@ static void seed_of(long member, uint8_t seed[32])
 	}
 }
 
+void town_member_seed(long member, uint8_t seed[32])
+{
+	seed_of(member, seed);
+}
+
 /* Phase clock: the next n changes are spread over [from, to) days before
  * the end of the build. */
 static uint64_t end_ms;

@@ -47,6 +47,9 @@ struct town {
 /* Build the replica at path (a new file). */
 void town_build(struct town *t, const struct town_cfg *cfg, const char *path);
 void town_release(struct town *t);
+/* The 32-byte seed of member number member's identity (0: the creator),
+ * so a benchmark can act as that member (bench/web/web_town.c). */
+void town_member_seed(long member, uint8_t seed[32]);
 /* n deterministic bytes (a community key for the bench). */
 void town_bytes(void *buf, size_t n);
 

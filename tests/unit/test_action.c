@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "action/action.h"
+#include "action/coord.h"
 #include "action/names.h"
 #include "tests/testlib.h"
 
@@ -156,6 +158,55 @@ static void names_shared_later_get_short_ids(void **state)
 		 p.label, p.handle);
 }
 
+/* action_refresh before each page of the web app: roles and cached names
+ * stay while nothing they come from changed, and are derived again after
+ * a commit of another connection (a CLI run beside the daemon), one of
+ * this connection (a sync) and a change of the community file. */
+static void refresh_rederives_only_after_changes(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *bob = tl_member(f, "Bob");
+	struct action other;
+	struct action_person p;
+	char path[TL_PATH_MAX + 16];
+	int64_t before;
+
+	action_person(alice, bob->r.id.pk, &p); /* loads the shared names */
+	TL_CHECK(alice->shared_loaded, "action_person loaded the names");
+	before = alice->now;
+	alice->fixed_ms += 60 * 1000;
+	TL_OK(action_refresh(alice));
+	TL_CHECK(alice->shared_loaded, "nothing changed: the names stay");
+	TL_EQ(alice->now, before + 60, "the clock is read again");
+	TL_CHECK(!crdt_roles_verified(&alice->roles, bob->r.id.pk),
+		 "Bob is not verified yet");
+
+	/* another connection to Alice's replica verifies Bob */
+	action_init(&other, alice->fixed_ms);
+	TL_OK(action_open(&other, alice->home, ACTION_IDENTITY));
+	TL_OK(action_coord_verify(&other, "Bob", "Elm 12", "4", &p));
+	TL_CHECK(action_close(&other) == 1, "the other connection wrote");
+	TL_OK(action_refresh(alice));
+	TL_CHECK(!alice->shared_loaded, "a commit elsewhere drops the names");
+	TL_CHECK(crdt_roles_verified(&alice->roles, bob->r.id.pk) != NULL,
+		 "a commit elsewhere: roles derived again, Bob verified");
+
+	/* this connection applies changes (a sync): derived again */
+	action_person(alice, bob->r.id.pk, &p);
+	TL_OK(tl_profile(&bob->r, "Bobby"));
+	tl_member_sync(alice, bob);
+	TL_CHECK(!alice->shared_loaded, "a sync drops the names");
+	action_person(alice, bob->r.id.pk, &p);
+	TL_CHECK(!strcmp(p.label, "Bobby"), "Bob's new name: '%s'", p.label);
+
+	/* the community file goes: no longer joined */
+	snprintf(path, sizeof path, "%s/community", alice->home);
+	TL_CHECK(unlink(path) == 0, "removed '%s'", path);
+	TL_OK(action_refresh(alice));
+	TL_CHECK(!alice->joined, "the community file is read again");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +217,7 @@ int main(void)
 		T(short_ids_are_unique_prefixes),
 		T(posting_before_joining_warns),
 		T(names_shared_later_get_short_ids),
+		T(refresh_rederives_only_after_changes),
 #undef T
 	};
 

@@ -158,6 +158,28 @@ static void lists_and_filters(void **state)
 	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "Drill"),
 		 "expected only b's Drill, got %d rows", rows.n);
 
+	/* one author's posts come from the author form of the list
+	 * (query_list): with and without a search, wishes too */
+	fi.search = "drill";
+	rows_init(&rows, "title");
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "Drill"),
+		 "expected b's Drill for 'drill', got %d rows", rows.n);
+	fi.search = "ladder";
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_items(a->store, &fi, NOW, collect, &rows));
+	TL_EQ(rows.n, 0, "b's items matching a's 'ladder'");
+	wish_filter(&fw);
+	fw.author = b->id.pk;
+	rows_init(&rows, NULL);
+	TL_OK(crdt_query_wishes(a->store, &fw, NOW, collect, &rows));
+	TL_EQ(rows.n, 0, "b's wishes (a posted the only one)");
+	fw.author = a->id.pk;
+	rows_init(&rows, "title");
+	TL_OK(crdt_query_wishes(a->store, &fw, NOW, collect, &rows));
+	TL_CHECK(rows.n == 1 && !strcmp(rows.text[0], "Soup for Tuesday"),
+		 "expected a's soup wish, got %d rows", rows.n);
+
 	/* one record by id, with its id as lowercase hex */
 	item_filter(&fi);
 	fi.id = ladder.id;
