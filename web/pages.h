@@ -111,6 +111,16 @@ __attribute__((warn_unused_result)) int
 web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 		  int max, int *n);
 
+/* What the pages tell the program that serves them: set before the
+ * server starts (cli/net.c), called on the loop's thread.  joined: POST
+ * /join has just saved a community key, so the daemon can start to sync
+ * without a restart (peer_daemon_reload); NULL: nobody to tell. */
+struct web_pages_hooks {
+	void (*joined)(void *ctx);
+	void *ctx;
+};
+extern struct web_pages_hooks web_pages_hooks;
+
 /* The pages (the table above). */
 int web_page_home(struct web_request *rq, struct web_reply *rp);
 int web_page_checkin(struct web_request *rq, struct web_reply *rp);
