@@ -16,6 +16,7 @@
 #     damaged key file it says it cannot read it; a good file (a copy of
 #     a's) starts sync without a restart;
 #   - `kith daemon --no-web` without a key refuses with today's words.
+#   - a waiting daemon that refused a connection stops cleanly on SIGTERM.
 . "$(dirname "$0")/lib.sh" "$1"
 
 PY=/usr/bin/python3
@@ -173,6 +174,18 @@ mv "$WORK/e/community.tmp" "$WORK/e/community"
 check "a good key file: sync starts (no SIGHUP, no restart)" \
 	wait_for 10 grep -qF "joined a community: sync starts" "$WORK/e.log"
 check "e converges with a" converged 30 a e
+
+# ---- a waiting daemon stops cleanly (after refusing a connection)
+kith_at f init --name f >/dev/null 2>&1
+start_daemon f --web 127.0.0.1:0 || { fail "daemon f starts"; finish; }
+k a sync "127.0.0.1:$(port_of f)" --timeout 5
+check_ne "f refuses a sync while it waits" "$RC" 0
+kill -TERM "$(pid_of f)"
+wait "$(pid_of f)"
+check_eq "SIGTERM: the waiting daemon exits 0" "$?" 0
+check_nomatch "...with its loop closed cleanly" "$(cat "$WORK/f.log")" \
+	'did not close cleanly|Sanitizer|runtime error|leak'
+check "...and its control socket removed" test ! -e "$WORK/f/control.sock"
 
 for n in a b c e; do
 	check_nomatch "no page failed and nothing crashed in $n's log" \
