@@ -20,7 +20,47 @@
 #include "peer/daemon.h"
 #include "peer/sync.h"
 #include "peer/peers.h"
+#include "web/pages.h"
 #include "web_service.h"
+
+/* The web app's service (cli/web.c), wrapped so that a member who joins
+ * from it (POST /join) reaches the daemon: its start learns the loop,
+ * and the pages' joined hook (web/pages.h) asks that daemon to reload. */
+struct net_web {
+	struct peer_service inner;
+	uv_loop_t *loop; /* while it runs */
+};
+
+static int net_web_start(void *ctx, uv_loop_t *loop)
+{
+	struct net_web *w = ctx;
+
+	w->loop = loop;
+	return w->inner.start(w->inner.ctx, loop);
+}
+
+static void net_web_stop(void *ctx)
+{
+	struct net_web *w = ctx;
+
+	w->loop = NULL;
+	w->inner.stop(w->inner.ctx);
+}
+
+static const char *net_web_status(void *ctx)
+{
+	struct net_web *w = ctx;
+
+	return w->inner.status ? w->inner.status(w->inner.ctx) : NULL;
+}
+
+static void net_web_joined(void *ctx)
+{
+	struct net_web *w = ctx;
+
+	if (w->loop)
+		peer_daemon_reload(w->loop);
+}
 
 /* The options of daemon and sync take -v as well as --verbose, so they
  * run getopt themselves (cli/fields.h has long options only). */
@@ -40,6 +80,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	struct peer_daemon_cfg cfg;
 	struct peer_community com;
 	struct peer_service web_sv;
+	struct net_web net_web;
 	struct cli_web web;
 	const char *peers[64];
 	uint64_t v;
@@ -48,6 +89,8 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	memset(&cfg, 0, sizeof cfg);
 	memset(&web, 0, sizeof web);
 	memset(&web_sv, 0, sizeof web_sv);
+	memset(&net_web, 0, sizeof net_web);
+	memset(&com, 0, sizeof com);
 	cfg.mdns = 1;
 	cfg.interval_s = 60;
 	cfg.peers = peers;
@@ -99,19 +142,31 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 			return status;
 	}
 	status = cli_open(c, 1);
-	if (!status && action_community_key(&c->a, &com, ACTION_KEY_SESSIONS))
-		status = cli_fail_action(c);
 	if (status)
 		return status;
+	/* not in a community yet: with the web app the daemon starts and
+	 * waits for the member to join there (peer/daemon.h); without it
+	 * nothing it could do would be of use */
+	err = action_community_key(&c->a, &com, ACTION_KEY_SESSIONS);
+	if (err && (err != KITH_ENOCOMMUNITY || no_web))
+		return cli_fail_action(c);
 	cfg.home = c->a.home;
 	cfg.replica = &c->a.r;
-	cfg.community = com.key;
+	cfg.community = err ? NULL : com.key;
 	if (!no_web) {
-		cli_web_service(&web, &web_sv, c->a.home, &c->a);
+		cli_web_service(&web, &net_web.inner, c->a.home, &c->a);
+		web_sv = net_web.inner;
+		web_sv.start = net_web_start;
+		web_sv.stop = net_web_stop;
+		web_sv.status = net_web_status;
+		web_sv.ctx = &net_web;
+		web_pages_hooks.joined = net_web_joined;
+		web_pages_hooks.ctx = &net_web;
 		cfg.services = &web_sv;
 		cfg.nservices = 1;
 	}
 	err = peer_daemon_run(&cfg);
+	web_pages_hooks.joined = NULL;
 	peer_community_wipe(&com);
 	return err ? CLI_FAIL : CLI_OK;
 }
@@ -382,7 +437,11 @@ int cli_status(struct cli *c, int argc, char **argv)
 	status = cli_loans_due(c);
 	if (status)
 		return status;
-	if (running) {
+	if (running && strstr(daemon, "\"joined\":false")) {
+		printf("%s\n", _("daemon:    running, not in a community yet: "
+				 "paste an invite code in the web app ('kith "
+				 "open'), or run 'kith community join CODE'"));
+	} else if (running) {
 		const char *l = strstr(daemon, "\"listen\":\"");
 		int peers = count_sessions(daemon);
 

@@ -50,9 +50,10 @@ static size_t status_json(const struct peer_control_status *st, char *out,
 	crdt_hex(node, st->node, 32);
 	n = (size_t)snprintf(out, cap,
 			     "{\"pid\":%ld,\"node\":\"%s\",\"listen\":\"%s\","
-			     "\"mdns\":%s,\"handshaking\":%u,\"services\":{",
+			     "\"joined\":%s,\"mdns\":%s,\"handshaking\":%u,"
+			     "\"services\":{",
 			     (long)getpid(), node, st->listen,
-			     st->mdns ? "true" : "false", st->handshaking);
+			     st->joined ? "true" : "false", st->mdns ? "true" : "false", st->handshaking);
 	for (i = k = 0; i < st->nservices && n < cap; i++)
 		if (plain(st->service_name[i]) && plain(st->service_status[i]))
 			n += (size_t)snprintf(out + n, cap - n, "%s\"%s\":\"%s\"",

@@ -5,12 +5,13 @@
  * Protocol: a client connects; the daemon writes its status as one line
  * of JSON and closes the connection:
  *
- *   {"pid":N,"node":"HEX64","listen":"ADDR:PORT","mdns":true|false,
- *    "handshaking":N,"services":{"NAME":"STATUS",...},
+ *   {"pid":N,"node":"HEX64","listen":"ADDR:PORT","joined":true|false,
+ *    "mdns":true|false,"handshaking":N,"services":{"NAME":"STATUS",...},
  *    "sessions":[{"peer":"HEX64","addr":"ADDR:PORT",
  *    "synced":true|false,"sent":N,"received":N},...]}\n
  *
- * "services" holds the status line of each service the daemon runs
+ * "joined" is false while the daemon waits for a community key (it
+ * runs its services, and no sync: peer/daemon.h).  "services" holds the status line of each service the daemon runs
  * beside sync (peer/daemon.h: "web" and its URL); a service with nothing
  * to say, or whose line holds a quote, a backslash or a control
  * character, is left out.
@@ -44,6 +45,7 @@
 struct peer_control_status {
 	const uint8_t *node; /* 32 bytes */
 	const char *listen;
+	int joined; /* 0: not in a community yet (no sync) */
 	int mdns;
 	unsigned handshaking;
 	struct net_session *const *sessions;

@@ -22,6 +22,9 @@
 #include "peers.h"
 
 #define BACKOFF_MIN_MS 1000
+#define NOT_JOINED                                                            \
+	"not in a community yet: open the web app and paste an invite "      \
+	"code, or run kith community join CODE"
 
 struct peer_daemon;
 
@@ -55,6 +58,8 @@ struct sctx {
 struct peer_daemon {
 	const struct peer_daemon_cfg *cfg;
 	uint8_t community[32]; /* the wire key in use (reload replaces it) */
+	int joined; /* community holds a key: sync may run (daemon.h) */
+	uint64_t join_ms; /* not joined: when the key was last looked for */
 	uv_loop_t loop;
 	int loop_open;
 	uv_tcp_t listener;
@@ -470,6 +475,25 @@ static void on_found(void *data, const char *addr, const uint8_t node[32])
 
 /* ---- accepting ---------------------------------------------------------- */
 
+static void free_handle(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* Not in a community yet: a connection is taken and closed unanswered
+ * (sessions need the key; nothing of it is read). */
+static void refuse(uv_stream_t *server)
+{
+	uv_tcp_t *tcp = malloc(sizeof *tcp);
+
+	if (!tcp)
+		return;
+	uv_tcp_init(server->loop, tcp);
+	if (uv_accept(server, (uv_stream_t *)tcp))
+		log_debug("cannot take a connection: not in a community yet");
+	uv_close((uv_handle_t *)tcp, free_handle);
+}
+
 static void on_connection(uv_stream_t *server, int status)
 {
 	struct peer_daemon *d = server->data;
@@ -484,6 +508,10 @@ static void on_connection(uv_stream_t *server, int status)
 
 	if (status < 0 || d->stopping)
 		return;
+	if (!d->joined) {
+		refuse(server);
+		return;
+	}
 	s = net_session_alloc();
 	c = calloc(1, sizeof *c);
 	if (!s || !c) {
@@ -521,12 +549,23 @@ static void on_connection(uv_stream_t *server, int status)
 
 /* ---- the loop ----------------------------------------------------------- */
 
+static int join_check(struct peer_daemon *d, int say);
+static void ready(struct peer_daemon *d);
+
 static void on_poll(uv_timer_t *t)
 {
 	struct peer_daemon *d = t->data;
 	int64_t v;
 	void *victim;
 	int i;
+
+	/* not in a community yet: has someone joined (a file appeared)? */
+	if (!d->joined && !d->stopping &&
+	    uv_now(&d->loop) - d->join_ms >= PEER_JOIN_POLL_MS) {
+		d->join_ms = uv_now(&d->loop);
+		if (join_check(d, 0))
+			ready(d);
+	}
 
 	/* back to the pool's limits once the young have aged; bounded */
 	for (i = 0; !d->stopping && i < NET_ADMIT_MAX; i++) {
@@ -549,6 +588,9 @@ static void control_knock(void *data)
 {
 	struct peer_daemon *d = data;
 
+	/* not in a community yet: a CLI that knocks may have just joined */
+	if (!d->joined && !d->stopping && join_check(d, 0))
+		ready(d);
 	on_poll(&d->poll);
 }
 
@@ -559,6 +601,7 @@ static void control_status(void *data, struct peer_control_status *st)
 
 	st->node = d->cfg->replica->id.pk;
 	st->listen = d->listen_addr;
+	st->joined = d->joined;
 	st->mdns = d->mdns != NULL;
 	st->handshaking = net_admit_count(&d->admit);
 	st->sessions = d->sessions;
@@ -626,9 +669,15 @@ static void ready(struct peer_daemon *d)
 			n += (size_t)snprintf(more + n, sizeof more - n,
 					      ", %s on %s", sv->name, st);
 	}
-	rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers known, "
-			 "%d in session%s",
-			 d->listen_addr, d->ntargets, d->nsessions, more);
+	if (d->joined)
+		rc = peer_notify("READY=1\nSTATUS=listening on %s, %d peers "
+				 "known, %d in session%s",
+				 d->listen_addr, d->ntargets, d->nsessions,
+				 more);
+	else
+		rc = peer_notify("READY=1\nSTATUS=not in a community yet, "
+				 "waiting for an invite code%s",
+				 more);
 
 	if (rc)
 		log_warnx("cannot tell systemd we are ready: %s",
@@ -683,7 +732,8 @@ static int services_start(struct peer_daemon *d)
 	return 0;
 }
 
-/* SIGHUP (daemon.h says what it reloads and why). */
+/* SIGHUP, or a service's peer_daemon_reload (daemon.h says what it
+ * reloads and why). */
 static void reload(struct peer_daemon *d)
 {
 	struct peer_community com;
@@ -692,6 +742,11 @@ static void reload(struct peer_daemon *d)
 
 	(void)peer_notify_reloading();
 	log_info("reloading");
+	if (!d->joined) {
+		/* the first key: sync starts (nothing to close) */
+		join_check(d, 1);
+		goto out;
+	}
 	rc = peer_community_load(d->cfg->home, &com);
 	if (rc) {
 		log_warnx("reload failed: cannot read the community key in "
@@ -819,6 +874,44 @@ static void dial_static(struct peer_daemon *d)
 	}
 }
 
+/* Not in a community yet: is the key there now?  1 when it is, and sync
+ * has started as at a start with the key (static peers dialed, LAN
+ * discovery on).  say: the line that says why not when it is not. */
+static int join_check(struct peer_daemon *d, int say)
+{
+	struct peer_community com;
+	int rc = peer_community_load(d->cfg->home, &com);
+
+	if (rc == KITH_ENOCOMMUNITY) {
+		if (say)
+			log_warnx(NOT_JOINED);
+		return 0;
+	}
+	if (rc) {
+		if (say)
+			log_warnx("cannot read the community key in '%s': %s; "
+				  "sync still waits",
+				  d->cfg->home, kith_strerror(rc));
+		return 0;
+	}
+	peer_community_wire_key(&com, d->community);
+	peer_community_wipe(&com);
+	d->joined = 1;
+	log_warnx("joined a community: sync starts");
+	dial_static(d);
+	if (d->cfg->mdns)
+		mdns_start(d);
+	return 1;
+}
+
+void peer_daemon_reload(uv_loop_t *loop)
+{
+	struct peer_daemon *d = loop->data;
+
+	if (d && !d->stopping)
+		reload(d);
+}
+
 int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 {
 	struct peer_daemon *d = calloc(1, sizeof *d);
@@ -828,7 +921,10 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	if (!d)
 		return KITH_ENOMEM;
 	d->cfg = cfg;
-	memcpy(d->community, cfg->community, sizeof d->community);
+	if (cfg->community) {
+		memcpy(d->community, cfg->community, sizeof d->community);
+		d->joined = 1;
+	}
 	d->lockfd = -1;
 	net_admit_init(&d->admit, PEER_MAX_PENDING, PEER_MAX_PENDING_PER_ADDR,
 		       PEER_PENDING_GRACE_MS, hello_waiting);
@@ -853,6 +949,7 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 		goto out;
 	}
 	uv_loop_init(&d->loop);
+	d->loop.data = d; /* for peer_daemon_reload */
 	d->loop_open = 1;
 	rc = listen_tcp(d, &sa);
 	if (rc)
@@ -871,9 +968,13 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 		stop(d); /* what started is closed; the loop below finishes */
 		goto out;
 	}
-	dial_static(d);
-	if (cfg->mdns)
-		mdns_start(d);
+	if (d->joined) {
+		dial_static(d);
+		if (cfg->mdns)
+			mdns_start(d);
+	} else {
+		log_warnx(NOT_JOINED);
+	}
 	ready(d);
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 out:

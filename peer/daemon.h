@@ -54,6 +54,23 @@
  * the listen address and the --peer list are not reloaded (they come from
  * the command line; a restart changes them).
  *
+ * Not in a community yet (cfg->community NULL: a member with an identity
+ * who has not joined; cli/net.c allows it only with a service to join
+ * through, the web app): the daemon binds its port, its control socket
+ * and its services as always, says "not in a community yet: ..." in one
+ * line, and waits.  No sync: every connection to the port is taken and
+ * closed unread, nothing is dialed, LAN discovery is off (sessions and the
+ * LAN tag need the key).  The control socket's status says "joined":false
+ * and STATUS= says it waits for an invite code.  It looks for the key in
+ * DIR/community again on SIGHUP, on peer_daemon_reload (the web app's
+ * POST /join), on every knock of the control socket and every
+ * PEER_JOIN_POLL_MS (`kith community join` in another process writes only
+ * that file); once it is there, sync starts as at a start with the key -
+ * static peers dialed, LAN discovery on - without a restart, and the
+ * daemon logs "joined a community: sync starts".  Only SIGHUP says why
+ * when the key is still missing or cannot be read; a knock or the poll
+ * says nothing.
+ *
  * The data directory holds control.sock (0600) and daemon.lock (flock: one
  * daemon per data directory).
  *
@@ -85,6 +102,7 @@
 #define PEER_POOL_LOG_BURST 3
 #define PEER_MAX_TARGETS 256
 #define PEER_POLL_MS 50
+#define PEER_JOIN_POLL_MS 1000 /* not in a community yet: the key's file */
 
 /* A service run on the daemon's loop (see above). */
 struct peer_service {
@@ -101,7 +119,8 @@ struct peer_service {
 struct peer_daemon_cfg {
 	const char *home;
 	struct crdt_replica *replica; /* with identity */
-	const uint8_t *community;     /* 32 bytes, the wire key; copied */
+	const uint8_t *community;     /* 32 bytes, the wire key; copied;
+					 NULL: not in a community yet */
 	const char *listen;	      /* "ADDR:PORT" (peer/addr.h), NULL for
 					 the default */
 	const char **peers;	      /* static "ADDR:PORT" */
@@ -114,5 +133,10 @@ struct peer_daemon_cfg {
 
 /* Run until SIGINT/SIGTERM.  0 on a clean stop. */
 int peer_daemon_run(const struct peer_daemon_cfg *cfg);
+
+/* For a service, on the loop's thread: reload as on SIGHUP (above) the
+ * daemon whose loop (peer_service.start's) this is - say, a member just
+ * joined a community from the web app.  Nothing once it stops. */
+void peer_daemon_reload(uv_loop_t *loop);
 
 #endif

@@ -8,6 +8,9 @@
  * kith code, is mistyped, is of another community than ours); its
  * refusal is shown with the form, status 422.  Joined, the page says what
  * comes next: neighbours and their posts appear after the next sync.
+ * A code that saved a key calls web_pages_hooks.joined, so the daemon
+ * that serves this page, which waited without a community, starts to
+ * sync at once (peer/daemon.h).
  *
  * The code is a secret: it is never put into a URL, and the copy the
  * action layer decoded is wiped there; a refused code is shown again
@@ -21,6 +24,8 @@
 #include "action/i18n.h"
 #include "crdt/err.h"
 #include "web/pages.h"
+
+struct web_pages_hooks web_pages_hooks;
 
 static int join_page(struct web_request *rq, struct web_reply *rp,
 		     const char *code, const char *err, unsigned status)
@@ -101,6 +106,8 @@ int web_page_join_post(struct web_request *rq, struct web_reply *rp)
 		return join_page(rq, rp, code, msg, WEB_UNPROCESSABLE);
 	}
 	web_ui_quiet_end();
+	if (!again && web_pages_hooks.joined)
+		web_pages_hooks.joined(web_pages_hooks.ctx);
 	return web_reply_redirect(rp, again ? "/join?done=again" :
 					      "/join?done=joined");
 }

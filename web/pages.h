@@ -181,6 +181,15 @@ void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
  * (page_item.c). */
 const char *web_item_kind(const char *word);
 const char *web_item_status(const char *word);
+/* What the pages tell the program that serves them: set before the
+ * server starts (cli/net.c), called on the loop's thread.  joined: POST
+ * /join has just saved a community key, so the daemon can start to sync
+ * without a restart (peer_daemon_reload); NULL: nobody to tell. */
+struct web_pages_hooks {
+	void (*joined)(void *ctx);
+	void *ctx;
+};
+extern struct web_pages_hooks web_pages_hooks;
 
 /* The pages (the table above). */
 int web_page_home(struct web_request *rq, struct web_reply *rp);

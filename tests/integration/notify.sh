@@ -15,6 +15,9 @@
 #   - the same over an abstract socket ('@name');
 #   - without NOTIFY_SOCKET, SIGHUP reloads too (it used to end the
 #     daemon).
+#   - a daemon not in a community yet says READY=1 with STATUS= saying it
+#     waits for an invite code; joined while it runs (kith community
+#     join), READY=1 again with where it listens (peer/daemon.h).
 . "$(dirname "$0")/lib.sh" "$1"
 
 # within SECS CMD...: CMD succeeds within SECS seconds (tried every 0.1 s)
@@ -236,4 +239,26 @@ kill -TERM "$PID_b" "$PID_x"
 wait "$PID_b"
 check "b exits 0 on SIGTERM" test $? -eq 0
 wait "$PID_x"
+
+# ---- not in a community yet: READY=1 says it waits; joined, it says more -
+kith_at w init --name w >/dev/null 2>&1
+W=$WORK/waiting.log
+listen_notify "$WORK/waiting.sock" "$W" "$WORK/w"
+NOTIFY_SOCKET=$WORK/waiting.sock
+export NOTIFY_SOCKET
+start_daemon w --web 127.0.0.1:0
+unset NOTIFY_SOCKET
+wait_count "$W" 'READY=1' 1
+check "without a community: READY=1 says it waits for an invite code" \
+	grep -q '^READY=1|STATUS=not in a community yet, waiting for an invite code, web on http://127\.0\.0\.1:[0-9]* .*ctl=ok' "$W"
+kith_at w community join "$other" >/dev/null 2>&1
+wait_count "$W" 'READY=1' 2
+check "joined while it runs: READY=1 again, with where it listens" \
+	sh -c "sed -n 2p '$W' | grep -q '^READY=1|STATUS=listening on 127\.0\.0\.1:$PORT_w, 0 peers known, 0 in session, web on .* tcp=ok ctl=ok'"
+kill -TERM "$PID_w"
+wait "$PID_w"
+check "w exits 0 on SIGTERM" test $? -eq 0
+wait "$LISTENER"
+check "w: three datagrams in all, STOPPING=1 last" \
+	sh -c "test \$(wc -l <'$W') -eq 3 && tail -n 1 '$W' | grep -qx 'STOPPING=1'"
 finish

@@ -13,18 +13,19 @@
 #     4096 bytes and "nothing changed" are 422 with the action layer's
 #     words and write nothing; invalid UTF-8 is refused (400) and writes
 #     nothing; no csrf is 403 and writes nothing; Chinese for zh-CN;
-#   - GET /join, POST /join on a third daemon whose community file was
-#     taken away while it runs (a member who has not joined: the daemon
-#     itself needs a community to start): garbage, a mistyped code and no
-#     csrf are refused and leave no community file; the real code joins
-#     (303, the page says what comes next); the code of another community
-#     is then refused; the same code again changes nothing.
+#   - GET /join, POST /join on a third daemon, of c, who has an identity
+#     and has not joined (the daemon waits for the code: peer/daemon.h):
+#     garbage, a mistyped code and no csrf are refused and leave no
+#     community file; the real code joins (303, the page says what comes
+#     next) and c's daemon then syncs with a; the code of another
+#     community is then refused; the same code again changes nothing.
 . "$(dirname "$0")/lib.sh" "$1"
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "needs /usr/bin/python3"
 
-setup_community a b c
+setup_community a b
+kith_at c init --name c --building Bc >/dev/null 2>&1
 CODE=$(kith_at a community invite 2>/dev/null)
 kith_at other init --name other >/dev/null 2>&1
 OTHER=$(kith_at other community create "Elsewhere" 2>/dev/null)
@@ -32,7 +33,8 @@ kith_at a member verify a --building Ba --unit 1 >/dev/null 2>&1
 start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
 start_daemon b --no-web --peer "127.0.0.1:$(port_of a)" ||
 	{ fail "daemon b starts"; finish; }
-start_daemon c --web 127.0.0.1:0 || { fail "daemon c starts"; finish; }
+start_daemon c --web 127.0.0.1:0 --peer "127.0.0.1:$(port_of a)" ||
+	{ fail "daemon c starts (not in a community yet)"; finish; }
 
 k a open --print
 check_eq "kith open --print (a) exits 0" "$RC" 0
@@ -243,8 +245,7 @@ say(st == 200 and "Ann Lee</h1>" in b, "a member by name in the URL")
 st, h, b = A.req("GET", "/members/ffffff")
 say(st == 404 and 'role="alert"' in b, "an unknown member: 404 with the reason", st)
 
-# ---- joining (daemon c, its community file taken away)
-os.remove(os.path.join(home_c, "community"))
+# ---- joining (daemon c, not in a community yet)
 C = Site(url_c)
 st, h, b = C.req("GET", "/join")
 say(st == 200 and 'action="/join"' in b and '<label for="code">' in b, "GET /join holds the code form", b[-1500:])
@@ -261,6 +262,14 @@ say(st == 403 and not os.path.exists(cfile), "POST /join without csrf is 403 and
 st, h, b = C.req("POST", "/join", body={"code": " " + code.upper() + " ", "csrf": C.csrf})
 say(st == 303 and h.get("location") == "/join?done=joined", "the real code joins (303)", "%d %s" % (st, b[-800:]))
 say(os.path.exists(cfile), "the community file is written")
+end, same = time.time() + 30, False
+while time.time() < end and not same:
+    same = digest(home_c) == digest(home_a) != ""
+    if not same:
+        time.sleep(0.3)
+say(same, "c's daemon syncs with a once joined, without a restart")
+st, h, b = C.req("GET", "/members")
+say(st == 200 and "Ann Lee" in b, "a is at c's /members", b[-800:])
 st, h, b = C.req("GET", "/join?done=joined")
 say("You have joined the community" in b and "after the next sync" in b and "Loopback" in b,
     "the page says what happened and what comes next", b[-1500:])
