@@ -66,6 +66,10 @@ const char *web_item_status(const char *word)
 
 /* ---- GET /items ------------------------------------------------------------ */
 
+/* The newest items the list shows: a town has tens of thousands (the
+ * bench's 50,000 made a page over WEB_PAGE_MAX); a search finds the rest. */
+#define ITEMS_SHOWN 100
+
 struct cards {
 	struct web_ui *u;
 	int n;
@@ -76,6 +80,8 @@ static int item_card(void *ctx, const struct action_item_view *v)
 	struct cards *c = ctx;
 	struct web_ui *u = c->u;
 
+	if (c->n >= ITEMS_SHOWN)
+		return 1; /* enough: stop */
 	if (!c->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
 	web_html_raw(&u->b, "<li><a href=\"/items/");
@@ -129,7 +135,7 @@ int web_page_items(struct web_request *rq, struct web_reply *rp)
 	web_html_text(&u.b, _("Search"));
 	web_html_raw(&u.b, "</button>\n</form>\n");
 	f.search = *search ? search : NULL;
-	if (action_item_list(u.a, &f, item_card, &c))
+	if (action_item_list(u.a, &f, item_card, &c) < 0)
 		web_ui_error(&u, u.a->msg);
 	else if (c.n)
 		web_html_raw(&u.b, "</ul>\n");
@@ -137,6 +143,12 @@ int web_page_items(struct web_request *rq, struct web_reply *rp)
 		web_ui_notice(&u, _("No item matches your search."));
 	else
 		web_ui_notice(&u, _("Nobody offers an item yet."));
+	if (c.n >= ITEMS_SHOWN)
+		web_ui_notice(&u, f.search ?
+				  _("Only the newest items that match are "
+				    "shown. Add a word to find fewer.") :
+				  _("Only the newest items are shown. Search "
+				    "to find the others."));
 	return web_ui_finish(&u, rp, MHD_HTTP_OK);
 }
 

@@ -38,7 +38,8 @@ import time
 
 TARGET_MS = 50.0
 TARGET_RSS_MB = 30.0
-PAGES = [("GET / (home)", "/"), ("GET /wishes", "/wishes")]
+PAGES = [("GET / (home)", "/"), ("GET /wishes", "/wishes"),
+         ("GET /items", "/items")]
 STATIC = "/static/kith.css"
 
 
