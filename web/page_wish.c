@@ -44,7 +44,7 @@ static const struct label kind_labels[] = {
 
 static const struct label wish_status_labels[] = {
 	{ "open", N_("Waiting for help") },
-	{ "claimed", N_("A neighbour is helping") },
+	{ "claimed", N_("A neighbour offered help") },
 	{ "contested", N_("Several neighbours offered help") },
 	{ "delivered", N_("Done, waiting to be confirmed") },
 	{ "confirmed", N_("Fulfilled") },
