@@ -88,14 +88,14 @@ static void wish_who(struct web_ui *u, const struct crdt_row *r)
 		web_html_text(&u->b, who.label);
 }
 
-/* <a href="/wishes/SHORT">TITLE</a> */
+/* <a class="go" href="/wishes/SHORT">TITLE</a>: a big target */
 static void wish_link(struct web_ui *u, const struct crdt_row *r)
 {
 	char sid[ACTION_SHORT_MAX];
 
 	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
 			sizeof sid);
-	web_html_raw(&u->b, "<a href=\"/wishes/");
+	web_html_raw(&u->b, "<a class=\"go\" href=\"/wishes/");
 	web_html_url(&u->b, sid);
 	web_html_raw(&u->b, "\">");
 	web_html_text(&u->b, action_col_text(r, "title"));
