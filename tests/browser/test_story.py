@@ -39,8 +39,9 @@ FOR = "王奶奶"
 # words a wish stores that people never read (their phrases instead)
 RAW_WORDS = re.compile(r"\b(normal|material|contested|claimed|critical)\b")
 HEX = re.compile(r"\b[0-9a-f]{16,}\b")
-# the English a Chinese page may hold: names and the program's
-ZH_ALLOWED = {"Loopback", "kith"}
+# the English a Chinese page may hold: the program's name, and what
+# members wrote (the community's name, b's wish "Ladder for the gutter")
+ZH_ALLOWED = {"Loopback", "kith", "Ladder", "gutter"}
 
 
 def page_checks(t, b, what, community="Loopback"):
@@ -243,7 +244,11 @@ def story(t, a, bm, pa, pb):
 
 
 def other_corners(t, a, bm, path):
-    """The four main pages in the two corners the story does not use."""
+    """The four main pages in the two corners the story does not use,
+    with an open wish of each member's so the lists are not empty."""
+    a.kith("wish", "add", "--title", "需要轮椅去医院", "--urgency", "critical",
+           "--kind", "service", "--for", "李爷爷")
+    bm.kith("wish", "add", "--title", "Ladder for the gutter", "--urgency", "low")
     for size, js, lang, m in (("phone", True, "en", bm), ("desktop", False, "zh-CN", a)):
         with t.browser(size, js=js, lang=lang) as b:
             b.login(m)
