@@ -350,6 +350,9 @@ struct show {
 	int offers;	/* offers shown */
 	int open;	/* not withdrawn, confirmed or expired */
 	int my_offer;	/* an offer of mine stands (not taken back) */
+	int no_hours;	/* confirmed without hours */
+	int helped;	/* an offer is confirmed: its helper can be
+			 * credited */
 	const struct action_private_view *priv;
 };
 
@@ -413,7 +416,8 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 			   "helper read it)"),
 		      s->priv->text);
 	if (!strcmp(st, "confirmed")) {
-		if (hours && hours->type == CRDT_COL_REAL) {
+		s->no_hours = !hours || hours->type != CRDT_COL_REAL;
+		if (!s->no_hours) {
 			snprintf(h, sizeof h, "%g", hours->d);
 			field(u, _("Hours credited to the helper"), h);
 		} else {
@@ -474,6 +478,8 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 			    _("Accept this offer"));
 	if (action_is_me(u->a, who.pk) && strcmp(st, "cancelled"))
 		s->my_offer = 1;
+	if (!strcmp(st, "confirmed"))
+		s->helped = 1;
 	if (s->open && action_is_me(u->a, who.pk) &&
 	    (!strcmp(st, "active") || !strcmp(st, "accepted"))) {
 		web_html_raw(&u->b, "<p class=\"hint\">");
@@ -494,11 +500,14 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 }
 
 /* The confirm form: hours for the helper, optional; hours: the value
- * given when the form comes back refused. */
-static void confirm_form(struct web_ui *u, const char *sid, const char *hours)
+ * given when the form comes back refused.  late: the wish is confirmed
+ * without hours, which may be added once (action/wish.h). */
+static void confirm_form(struct web_ui *u, const char *sid, const char *hours,
+			 int late)
 {
 	web_html_raw(&u->b, "<h2>");
-	web_html_text(&u->b, _("Was your wish fulfilled?"));
+	web_html_text(&u->b, late ? _("Add the hours of help?") :
+				    _("Was your wish fulfilled?"));
 	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
 			    "action=\"/wishes/confirm\">\n");
 	web_ui_csrf(u);
@@ -517,7 +526,8 @@ static void confirm_form(struct web_ui *u, const char *sid, const char *hours)
 				"time bank. Leave it empty to count none."),
 		       CRDT_MAX_HOURS);
 	web_html_raw(&u->b, "</p>\n<button type=\"submit\">");
-	web_html_text(&u->b, _("Confirm it was done"));
+	web_html_text(&u->b, late ? _("Add the hours") :
+				    _("Confirm it was done"));
 	web_html_raw(&u->b, "</button>\n</form>\n");
 }
 
@@ -563,7 +573,9 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 		button_form(&u, "/wishes/claim", "wish", s.sid,
 			    _("Offer help"));
 	if (s.open && s.mine && s.offers && strcmp(s.status, "open"))
-		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"));
+		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 0);
+	else if (s.mine && s.no_hours && s.helped)
+		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 1);
 	return web_ui_finish(&u, rp, status);
 }
 

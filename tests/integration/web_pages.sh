@@ -373,6 +373,27 @@ st, h, b = req("GET", "/", cookie=cookie)
 say("Walk the dog" not in b[b.find("forme"):b.find("urgent")],
     "home: a delivered offer waits no more", b[b.find("forme"):][:1500])
 
+# confirmed without hours: the hours can be added once, later
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "Water the plants", "urgency": "low", "kind": "service", "csrf": csrf})
+pw = h.get("location", "").split("/")[2].split("?")[0] if st == 303 else ""
+say(converged(), "a's wish reaches b")
+rc, out, err = kith_at(home_b, "wish", "claim", pw)
+say(rc == 0, "b offers help with it (CLI)", err)
+say(converged(), "the offer reaches a")
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "", "csrf": csrf})
+say(st == 303, "a confirms without hours (303)", "%d %s" % (st, b[-600:]))
+st, h, b = req("GET", "/wishes/" + pw, cookie=cookie)
+say("<dt>Hours credited to the helper</dt><dd>none given</dd>" in b and "Add the hours of help?" in b,
+    "the page says no hours were given and offers to add them", b[-1800:])
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "2", "csrf": csrf})
+say(st == 303, "a adds 2 hours afterwards (303)", "%d %s" % (st, b[-600:]))
+st, h, b = req("GET", "/wishes/" + pw, cookie=cookie)
+say("<dt>Hours credited to the helper</dt><dd>2</dd>" in b and "Add the hours" not in b,
+    "the page shows 2 hours and no longer offers to add them", b[-1800:])
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "1", "csrf": csrf})
+say(st == 422 and "is already confirmed as fulfilled" in b, "hours twice: 422 with the reason", st)
+
 # emergency: the banner and the check-in
 rc, out, err = kith_at(home_a, "emergency", "start", "Flood on the ground floor")
 say(rc == 0, "a starts an emergency (CLI)", err)
