@@ -2,6 +2,14 @@
  * page_home.c - the home page (pages.h): the emergency banner with a
  * one-button check-in, what waits for me, the most urgent open wishes;
  * and the check-in's POST.
+ *
+ * The heading greets the person by name (the header already names the
+ * community), so whoever holds a shared phone sees whose page it is.
+ * "Waiting for you" lists, one line each, what only I can move on: an
+ * offer on my wish to accept, help on my wish to confirm, my offer a
+ * wish's author accepted and I have to deliver (action_wish_to_deliver),
+ * a loan due, a request for my item.  Every line is a link to the page
+ * where I act (/wishes/ID, /items/ID) and says what to do there.
  */
 #include <microhttpd.h>
 #include <stdio.h>
