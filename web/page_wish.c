@@ -386,7 +386,7 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	s->mine = action_is_me(u->a, who.pk);
 	web_html_raw(&u->b, "<h1>");
 	web_html_text(&u->b, action_col_text(r, "title"));
-	web_html_raw(&u->b, "</h1>\n<dl>\n");
+	web_html_raw(&u->b, "</h1>\n<dl class=\"wish\">\n");
 	field(u, _("Status"), label_of(wish_status_labels, "status", st));
 	/* whom the help is for: a neighbour without a device, or the
 	 * poster */
