@@ -475,3 +475,65 @@ int action_wish_confirm(struct action *a, const char *wish, int64_t quarters,
 		(void)crdt_op_set_int(&op, F_WISH_HOURS, quarters);
 	return action_commit_ref(a, &op, info.id, _("cannot confirm the wish"));
 }
+
+/* ---- what waits for the helper ------------------------------------------ */
+
+struct to_deliver {
+	struct action *a;
+	char me[2 * CRDT_PK_LEN + 1];
+	action_wish_todo_fn fn;
+	void *ctx;
+};
+
+static int to_deliver_row(void *ctx, const struct crdt_row *r)
+{
+	struct to_deliver *d = ctx;
+	const struct crdt_col *claims = crdt_row_get(r, "claims");
+	const struct crdt_col *id = crdt_row_get(r, "id");
+	struct crdt_record_info wish, claim;
+	struct action_wish_todo t;
+	struct action_person who;
+	uint8_t wid[CRDT_ID_LEN];
+
+	/* the row's offers name their helpers: a cheap first look */
+	if (!claims || !claims->s || !strstr(claims->s, d->me) || !id ||
+	    id->type != CRDT_COL_TEXT || strlen(id->s) != 2 * CRDT_ID_LEN ||
+	    crdt_unhex(wid, CRDT_ID_LEN, id->s))
+		return 0;
+	if (crdt_record_info(d->a->r.store, CRDT_R_WISH, wid, &wish) ||
+	    !wish.has_accepted ||
+	    crdt_record_info(d->a->r.store, CRDT_R_CLAIM, wish.accepted,
+			     &claim) ||
+	    !action_is_me(d->a, claim.author) || claim.closed ||
+	    claim.confirmed)
+		return 0;
+	memset(&t, 0, sizeof t);
+	t.wish = r;
+	memcpy(t.claim, claim.id, CRDT_ID_LEN);
+	action_wish__short(d->a, CRDT_R_CLAIM, claim.id, CRDT_ID_LEN,
+			   t.claim_short, sizeof t.claim_short);
+	action_wish__short(d->a, CRDT_R_WISH, wid, CRDT_ID_LEN, t.wish_short,
+			   sizeof t.wish_short);
+	action_person(d->a, wish.author, &who);
+	snprintf(t.author, sizeof t.author, "%s", who.label);
+	return d->fn(d->ctx, &t);
+}
+
+int action_wish_to_deliver(struct action *a, action_wish_todo_fn fn,
+			   void *ctx)
+{
+	struct crdt_wish_filter f = { .urgency = -1 };
+	struct to_deliver d;
+	int rc = action_wish__identity(a);
+
+	if (rc)
+		return rc;
+	d.a = a;
+	d.fn = fn;
+	d.ctx = ctx;
+	crdt_hex(d.me, a->r.id.pk, CRDT_PK_LEN);
+	rc = crdt_query_wishes(a->r.store, &f, a->now, to_deliver_row, &d);
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot list your offers"));
+	return rc;
+}

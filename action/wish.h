@@ -197,6 +197,26 @@ action_wish_show(struct action *a, const char *wish,
 		 struct action_private_view *priv, crdt_row_fn wish_fn,
 		 crdt_row_fn claim_fn, void *ctx, uint8_t *id);
 
+/*
+ * What waits for us as a helper: each offer of ours that the wish's author
+ * accepted and we have neither marked delivered nor taken back, on a wish
+ * still listed (not confirmed, withdrawn, expired or hidden), most urgent
+ * first.  fn gets the wish's row (action_wish_list's columns) and the
+ * offer; non-zero from fn stops and is returned.  Needs the identity.
+ */
+struct action_wish_todo {
+	const struct crdt_row *wish;
+	uint8_t claim[CRDT_ID_LEN];
+	char claim_short[ACTION_SHORT_MAX];
+	char wish_short[ACTION_SHORT_MAX];
+	char author[ACTION_PERSON_MAX]; /* the wish's author, as
+					 * action_person shows them */
+};
+typedef int (*action_wish_todo_fn)(void *ctx,
+				   const struct action_wish_todo *t);
+__attribute__((warn_unused_result)) int
+action_wish_to_deliver(struct action *a, action_wish_todo_fn fn, void *ctx);
+
 /* ---- internal: shared by action/wish.c and action/claim.c only --------- */
 
 enum action_wish__verb {

@@ -134,7 +134,6 @@ void cli_close(struct cli *c);
 int cli_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_qty(const char *s, int64_t *out);
 int cli_parse_date(const char *s, int64_t *out); /* end of that day */
-int cli_parse_hours(const char *s, int64_t *quarters);
 void cli_format_date(char *out, size_t cap, int64_t t); /* YYYY-MM-DD */
 /* t (unix seconds) in local time by strftime's fmt; "?" when it cannot. */
 void cli_format_time(char *out, size_t cap, const char *fmt, int64_t t);

@@ -249,40 +249,6 @@ int cli_parse_qty(const char *s, int64_t *out)
 	return 0;
 }
 
-/* Decimal hours, "2", "1.5", ".25": digits with at most one '.', nothing
- * else (no sign, exponent, hex float, inf); rounded to quarters. */
-int cli_parse_hours(const char *s, int64_t *quarters)
-{
-	uint64_t whole = 0, frac = 0, scale = 1;
-	int digits = 0, dot = 0;
-	const char *p;
-
-	for (p = s; *p; p++) {
-		if (*p == '.' && !dot) {
-			dot = 1;
-			continue;
-		}
-		if (*p < '0' || *p > '9')
-			return -1;
-		digits++;
-		if (!dot) {
-			whole = whole * 10 + (uint64_t)(*p - '0');
-			if (whole > CRDT_MAX_HOURS)
-				return -1;
-		} else if (scale < 1000000000) { /* later digits cannot matter */
-			frac = frac * 10 + (uint64_t)(*p - '0');
-			scale *= 10;
-		}
-	}
-	if (!digits)
-		return -1;
-	/* quarters, rounding half up: whole*4 + round(frac/scale * 4) */
-	*quarters = (int64_t)(whole * 4 + (frac * 8 + scale) / (2 * scale));
-	if (*quarters > CRDT_MAX_HOURS_Q)
-		return -1;
-	return 0;
-}
-
 /* n decimal digits at s into *v; 0 or -1 */
 static int fixed_digits(const char *s, int n, int *v)
 {

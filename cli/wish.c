@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "action/hours_parse.h"
 #include "action/wish.h"
 #include "cli.h"
 #include "crdt/rules.h"
@@ -485,7 +486,7 @@ static int ask_hours(const struct action_wish_result *res, int64_t *quarters)
 			*quarters = -1;
 			return 0;
 		}
-		if (!cli_parse_hours(line, quarters))
+		if (!action_hours_parse(line, quarters))
 			return 0;
 		fprintf(stderr, _("'%s' is not a number of hours from 0 to %d\n"),
 			cli_txt(line), CRDT_MAX_HOURS);
@@ -536,7 +537,7 @@ static void say_confirmed(struct cli *c, const struct action_wish_result *r)
 static int set_hours(const struct cli_cmd *cmd, const struct cli_field *f,
 		     const char *value, void *member)
 {
-	if (cli_parse_hours(value, member))
+	if (action_hours_parse(value, member))
 		return cli_usage(cmd,
 				 "--hours must be a number of hours from 0 to "
 				 "%d, like 1.5, not '%s'",

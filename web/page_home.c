@@ -2,6 +2,14 @@
  * page_home.c - the home page (pages.h): the emergency banner with a
  * one-button check-in, what waits for me, the most urgent open wishes;
  * and the check-in's POST.
+ *
+ * The heading greets the person by name (the header already names the
+ * community), so whoever holds a shared phone sees whose page it is.
+ * "Waiting for you" lists, one line each, what only I can move on: an
+ * offer on my wish to accept, help on my wish to confirm, my offer a
+ * wish's author accepted and I have to deliver (action_wish_to_deliver),
+ * a loan due, a request for my item.  Every line is a link to the page
+ * where I act (/wishes/ID, /items/ID) and says what to do there.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -51,16 +59,42 @@ static void emergency(struct web_ui *u)
 
 /* ---- for me --------------------------------------------------------- */
 
+/*
+ * What waits for my action, one line each, every line a link to the page
+ * where I act, saying what to do: offers on my wishes to accept, help on
+ * my wishes to confirm, my accepted offers to deliver, loans due, my items
+ * someone asked for.
+ */
 struct forme {
 	struct web_ui *u;
 	int n;
 };
 
-static void forme_item(struct forme *f)
+/* Open the line: <li><a class="go" href="PREFIX SHORT">. */
+static void forme_link(struct forme *f, const char *prefix, const char *sid)
 {
+	struct web_ui *u = f->u;
+
 	if (!f->n++)
-		web_html_raw(&f->u->b, "<ul class=\"cards\">\n");
-	web_html_raw(&f->u->b, "<li>");
+		web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "<li><a class=\"go\" href=\"");
+	web_html_attr_value(&u->b, prefix);
+	web_html_url(&u->b, sid);
+	web_html_raw(&u->b, "\">");
+}
+
+static void forme_end(struct forme *f)
+{
+	web_html_raw(&f->u->b, "</a></li>\n");
+}
+
+/* An item's page, by the item's full hex id. */
+static void forme_item_link(struct forme *f, const char *hex)
+{
+	char sid[ACTION_SHORT_MAX];
+
+	action_short_id(f->u->a, CRDT_R_ITEM, hex, sid, sizeof sid);
+	forme_link(f, "/items/", sid);
 }
 
 /* My wishes with an offer to accept, or help to confirm. */
@@ -70,14 +104,20 @@ static int my_wish(void *ctx, const struct crdt_row *r)
 	struct web_ui *u = f->u;
 	const char *st = action_col_text(r, "status");
 	const char *title = action_col_text(r, "title");
+	const struct crdt_col *claims = crdt_row_get(r, "claims");
 	char sid[ACTION_SHORT_MAX];
 	const char *what;
 
 	if (!strcmp(st, "contested"))
 		what = _("Several neighbours offered help with your wish "
 			 "\"%s\": accept one.");
+	else if (!strcmp(st, "claimed") &&
+		 claims && claims->s &&
+		 strstr(claims->s, "\"status\":\"accepted\""))
+		return 0; /* accepted: it waits for the helper, not for me */
 	else if (!strcmp(st, "claimed"))
-		what = _("A neighbour offered help with your wish \"%s\".");
+		what = _("A neighbour offered help with your wish \"%s\": "
+			 "open it to accept the offer.");
 	else if (!strcmp(st, "delivered"))
 		what = _("Your wish \"%s\" is done, says your helper: confirm "
 			 "it.");
@@ -85,12 +125,23 @@ static int my_wish(void *ctx, const struct crdt_row *r)
 		return 0;
 	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
 			sizeof sid);
-	forme_item(f);
-	web_html_raw(&u->b, "<a href=\"/wishes/");
-	web_html_url(&u->b, sid);
-	web_html_raw(&u->b, "\">");
+	forme_link(f, "/wishes/", sid);
 	web_html_textf(&u->b, what, title);
-	web_html_raw(&u->b, "</a></li>\n");
+	forme_end(f);
+	return 0;
+}
+
+/* My offers accepted and not yet delivered. */
+static int to_deliver(void *ctx, const struct action_wish_todo *t)
+{
+	struct forme *f = ctx;
+
+	forme_link(f, "/wishes/", t->wish_short);
+	web_html_textf(&f->u->b,
+		       _("%s accepted your offer to help with \"%s\". When "
+			 "you have done it, say so here."),
+		       t->author, action_col_text(t->wish, "title"));
+	forme_end(f);
 	return 0;
 }
 
@@ -105,7 +156,7 @@ static int loan_due(void *ctx, const struct crdt_row *r)
 	struct action_person who;
 
 	action_person_hex(u->a, action_col_text(r, "counterpart"), &who);
-	forme_item(f);
+	forme_item_link(f, action_col_text(r, "item"));
 	if (lent)
 		web_html_textf(&u->b,
 			       overdue ? _("%s has not yet returned \"%s\": "
@@ -118,7 +169,7 @@ static int loan_due(void *ctx, const struct crdt_row *r)
 					   "overdue.") :
 					 _("Please return \"%s\" to %s soon."),
 			       title, who.label);
-	web_html_raw(&u->b, "</li>\n");
+	forme_end(f);
 	return 0;
 }
 
@@ -129,10 +180,12 @@ static int my_item(void *ctx, const struct action_item_view *v)
 
 	if (strcmp(v->status, "requested"))
 		return 0;
-	forme_item(f);
-	web_html_textf(&f->u->b, _("A neighbour asked for your item \"%s\"."),
+	forme_link(f, "/items/", v->short_id);
+	web_html_textf(&f->u->b,
+		       _("A neighbour asked for your item \"%s\": open it to "
+			 "lend or give it."),
 		       v->title);
-	web_html_raw(&f->u->b, "</li>\n");
+	forme_end(f);
 	return 0;
 }
 
@@ -147,6 +200,7 @@ static void for_me(struct web_ui *u)
 	web_html_text(&u->b, _("Waiting for you"));
 	web_html_raw(&u->b, "</h2>\n");
 	if (action_wish_list(u->a, &wq, my_wish, &f) ||
+	    action_wish_to_deliver(u->a, to_deliver, &f) ||
 	    action_loan_due(u->a, loan_due, &f) ||
 	    action_item_list(u->a, &iq, my_item, &f)) {
 		if (f.n)
@@ -172,6 +226,7 @@ static int render_home(struct web_request *rq, struct web_reply *rp,
 {
 	struct action_wish_query q = { .status = "open", .urgency = -1 };
 	const char *done = web_ui_field(rq->query, "done");
+	struct action_person me;
 	struct web_ui u;
 	int n = 0;
 
@@ -186,11 +241,17 @@ static int render_home(struct web_request *rq, struct web_reply *rp,
 				    "help. If you can, also call someone "
 				    "nearby."));
 	emergency(&u);
+	/* the header names the community; the heading greets the person,
+	 * so whoever uses a shared phone sees whose page it is */
 	web_html_raw(&u.b, "<h1>");
-	if (u.com.name[0])
-		web_html_text(&u.b, u.com.name);
-	else
+	if (u.a->r.id.sk) {
+		action_person(u.a, u.a->r.id.pk, &me);
+		/* TRANSLATORS: the home page's heading, with the person's
+		 * name */
+		web_html_textf(&u.b, _("Hello, %s"), me.label);
+	} else {
 		web_html_text(&u.b, _("Home"));
+	}
 	web_html_raw(&u.b, "</h1>\n");
 	for_me(&u);
 	web_html_raw(&u.b, "<section aria-labelledby=\"urgent\">\n"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action/hours_parse.h"
 #include "action/i18n.h"
 #include "action/names.h"
 #include "action/wish.h"
@@ -16,6 +17,62 @@
 #include "web/pages.h"
 
 /* ---- shared ------------------------------------------------------------- */
+
+/*
+ * What people read for the words a wish stores: a phrase a resident
+ * understands, in English too (never "normal" or "material"), translated
+ * as any other string.  Urgency follows docs/DESIGN.md s2 (critical: a
+ * life, urgent: health, normal: hardship).
+ */
+struct label {
+	const char *word, *label;
+};
+
+static const struct label urgency_labels[] = {
+	{ "critical", N_("Life in danger") },
+	{ "urgent", N_("Health at risk") },
+	{ "normal", N_("Makes daily life hard") },
+	{ "low", N_("Can wait") },
+	{ NULL, NULL },
+};
+
+static const struct label kind_labels[] = {
+	{ "material", N_("A thing") },
+	{ "service", N_("A service (someone's time)") },
+	{ NULL, NULL },
+};
+
+static const struct label wish_status_labels[] = {
+	{ "open", N_("Waiting for help") },
+	{ "claimed", N_("A neighbour offered help") },
+	{ "contested", N_("Several neighbours offered help") },
+	{ "delivered", N_("Done, waiting to be confirmed") },
+	{ "confirmed", N_("Fulfilled") },
+	{ "withdrawn", N_("Taken back by its author") },
+	{ "expired", N_("No longer listed (too old)") },
+	{ NULL, NULL },
+};
+
+static const struct label offer_status_labels[] = {
+	/* TRANSLATORS: an offer of help nobody has accepted yet */
+	{ "active", N_("offers to help") },
+	{ "accepted", N_("is helping (offer accepted)") },
+	{ "delivered", N_("says it is done") },
+	{ "confirmed", N_("helped (confirmed)") },
+	{ "cancelled", N_("took the offer back") },
+	{ NULL, NULL },
+};
+
+/* word's label in t, translated; a word the table lacks in its context's
+ * translation (a newer replica's word). */
+static const char *label_of(const struct label *t, const char *ctx,
+			    const char *word)
+{
+	for (; t->word; t++)
+		if (!strcmp(t->word, word))
+			return _(t->label);
+	return action_pgettext(ctx, word);
+}
 
 /* "Name", or "Neighbour (via Name)" for a wish posted for someone. */
 static void wish_who(struct web_ui *u, const struct crdt_row *r)
@@ -31,14 +88,14 @@ static void wish_who(struct web_ui *u, const struct crdt_row *r)
 		web_html_text(&u->b, who.label);
 }
 
-/* <a href="/wishes/SHORT">TITLE</a> */
+/* <a class="go" href="/wishes/SHORT">TITLE</a>: a big target */
 static void wish_link(struct web_ui *u, const struct crdt_row *r)
 {
 	char sid[ACTION_SHORT_MAX];
 
 	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
 			sizeof sid);
-	web_html_raw(&u->b, "<a href=\"/wishes/");
+	web_html_raw(&u->b, "<a class=\"go\" href=\"/wishes/");
 	web_html_url(&u->b, sid);
 	web_html_raw(&u->b, "\">");
 	web_html_text(&u->b, action_col_text(r, "title"));
@@ -53,11 +110,11 @@ static int wish_card(void *ctx, const struct crdt_row *r)
 	web_html_raw(&u->b, "<li>");
 	wish_link(u, r);
 	web_html_raw(&u->b, "<p class=\"hint\">");
-	web_html_text(&u->b, action_pgettext("urgency",
-					     action_col_text(r, "urgency")));
+	web_html_text(&u->b, label_of(urgency_labels, "urgency",
+				      action_col_text(r, "urgency")));
 	web_html_raw(&u->b, " · ");
-	web_html_text(&u->b,
-		      action_pgettext("status", action_col_text(r, "status")));
+	web_html_text(&u->b, label_of(wish_status_labels, "status",
+				      action_col_text(r, "status")));
 	web_html_raw(&u->b, " · ");
 	wish_who(u, r);
 	web_html_raw(&u->b, "</p></li>\n");
@@ -101,18 +158,24 @@ static const char *done_text(const char *done)
 {
 	if (!strcmp(done, "posted"))
 		return _("Your wish is posted. Neighbours see it when your "
-			 "machines sync; offers of help will show here.");
+			 "machines sync. When someone offers help, the offer "
+			 "shows here and on your home page, and you can "
+			 "accept it.");
 	if (!strcmp(done, "claimed"))
-		return _("You offered help. The wish's author sees your offer "
-			 "and can accept it.");
+		return _("You offered help. The person who posted the wish "
+			 "sees your offer when your machines sync, and can "
+			 "accept it; your home page tells you when they do.");
 	if (!strcmp(done, "accepted"))
-		return _("You accepted the offer. When the help is done, "
-			 "confirm it here.");
+		return _("You accepted the offer. Your helper sees it when "
+			 "your machines sync. When the help is done, come "
+			 "back here to confirm it and give the hours.");
 	if (!strcmp(done, "delivered"))
-		return _("You said you have done it. The wish's author can now "
-			 "confirm it.");
+		return _("You said you have done it. The person who posted "
+			 "the wish sees it when your machines sync, and "
+			 "confirms it.");
 	if (!strcmp(done, "confirmed"))
-		return _("The wish is confirmed as fulfilled. Thank you.");
+		return _("The wish is confirmed as fulfilled. Thank you! The "
+			 "hours credited to your helper are shown below.");
 	return NULL;
 }
 
@@ -162,9 +225,10 @@ int web_page_wishes(struct web_request *rq, struct web_reply *rp)
 
 /* ---- GET /wishes/new, POST /wishes -------------------------------------- */
 
-/* <select> of words (translated in context ctx), with value selected. */
+/* <select> of words (shown by their labels in t), with value selected. */
 static void select_words(struct web_ui *u, const char *const *words, int n,
-			 const char *ctx, const char *value)
+			 const struct label *t, const char *ctx,
+			 const char *value)
 {
 	int i;
 
@@ -174,7 +238,7 @@ static void select_words(struct web_ui *u, const char *const *words, int n,
 		if (!strcmp(value, words[i]))
 			web_html_raw(&u->b, " selected");
 		web_html_raw(&u->b, ">");
-		web_html_text(&u->b, action_pgettext(ctx, words[i]));
+		web_html_text(&u->b, label_of(t, ctx, words[i]));
 		web_html_raw(&u->b, "</option>\n");
 	}
 }
@@ -206,20 +270,25 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	web_html_text(&u.b, _("How urgent is it?"));
 	web_html_raw(&u.b, "</label>\n"
 			   "<select id=\"urgency\" name=\"urgency\">\n");
-	select_words(&u, crdt_urgencies, CRDT_URGENCIES, "urgency", urg);
+	select_words(&u, crdt_urgencies, CRDT_URGENCIES, urgency_labels,
+		     "urgency", urg);
 	web_html_raw(&u.b, "</select>\n<label for=\"kind\">");
 	web_html_text(&u.b, _("A thing or a service?"));
 	web_html_raw(&u.b, "</label>\n<select id=\"kind\" name=\"kind\">\n");
-	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS, "kind", kind);
+	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS, kind_labels,
+		     "kind", kind);
 	web_html_raw(&u.b, "</select>\n<label for=\"for\">");
-	web_html_text(&u.b, _("For a neighbour (optional)"));
+	web_html_text(&u.b, _("Is it for a neighbour? Their name (optional)"));
 	web_html_raw(&u.b, "</label>\n"
 			   "<input type=\"text\" id=\"for\" name=\"for\" "
 			   "aria-describedby=\"for-hint\"");
 	web_html_attr(&u.b, "value", f ? web_ui_field(f, "for") : "");
 	web_html_raw(&u.b, ">\n<p class=\"hint\" id=\"for-hint\">");
-	web_html_text(&u.b, _("The name of a neighbour without a phone or "
-			      "computer, when you ask for them."));
+	web_html_text(&u.b, _("Leave this empty when the wish is for you. "
+			      "If you ask for a neighbour who has no phone "
+			      "or computer, write their name: helpers see "
+			      "that the wish is for them, and you answer "
+			      "the offers and confirm the help for them."));
 	web_html_raw(&u.b, "</p>\n<label for=\"description\">");
 	web_html_text(&u.b, _("More about it (optional)"));
 	web_html_raw(&u.b, "</label>\n<textarea id=\"description\" "
@@ -290,6 +359,11 @@ struct show {
 	int mine;	/* my wish */
 	int offers;	/* offers shown */
 	int open;	/* not withdrawn, confirmed or expired */
+	int my_offer;	/* an offer of mine stands (not taken back) */
+	int no_hours;	/* confirmed without hours */
+	int helped;	/* an offer is confirmed: its helper can be
+			 * credited */
+	const struct action_private_view *priv;
 };
 
 static void field(struct web_ui *u, const char *label, const char *value)
@@ -308,7 +382,10 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	struct show *s = ctx;
 	struct web_ui *u = s->u;
 	const char *st = action_col_text(r, "status");
+	const char *forname = action_col_text(r, "for_name");
+	const struct crdt_col *hours = crdt_row_get(r, "hours");
 	struct action_person who;
+	char h[32];
 
 	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), s->sid,
 			sizeof s->sid);
@@ -319,16 +396,45 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	s->mine = action_is_me(u->a, who.pk);
 	web_html_raw(&u->b, "<h1>");
 	web_html_text(&u->b, action_col_text(r, "title"));
-	web_html_raw(&u->b, "</h1>\n<dl>\n");
-	field(u, _("Status"), action_pgettext("status", st));
-	field(u, _("Urgency"),
-	      action_pgettext("urgency", action_col_text(r, "urgency")));
+	web_html_raw(&u->b, "</h1>\n<dl class=\"wish\">\n");
+	field(u, _("Status"), label_of(wish_status_labels, "status", st));
+	/* whom the help is for: a neighbour without a device, or the
+	 * poster */
+	web_html_raw(&u->b, "<dt>");
+	web_html_text(&u->b, _("For"));
+	web_html_raw(&u->b, "</dt><dd>");
+	if (*forname)
+		/* TRANSLATORS: a wish posted for a neighbour without a
+		 * phone or computer: their name, then the poster's */
+		web_html_textf(&u->b, _("%s, a neighbour; %s posted it for "
+					"them and answers the offers"),
+			       forname, who.label);
+	else if (s->mine)
+		web_html_text(&u->b, _("You"));
+	else
+		web_html_text(&u->b, who.label);
+	web_html_raw(&u->b, "</dd>\n");
+	field(u, _("Urgency"), label_of(urgency_labels, "urgency",
+					action_col_text(r, "urgency")));
 	field(u, _("Kind"),
-	      action_pgettext("kind", action_col_text(r, "kind")));
-	field(u, _("For"), action_col_text(r, "for_name"));
-	field(u, _("Posted by"), who.label);
+	      label_of(kind_labels, "kind", action_col_text(r, "kind")));
+	field(u, _("Posted by"), s->mine ? _("You") : who.label);
 	field(u, _("Where"), action_col_text(r, "location"));
 	field(u, _("More about it"), action_col_text(r, "description"));
+	if (s->priv->state == ACTION_PRIV_OPEN)
+		field(u, _("Private note (only the author and the accepted "
+			   "helper read it)"),
+		      s->priv->text);
+	if (!strcmp(st, "confirmed")) {
+		s->no_hours = !hours || hours->type != CRDT_COL_REAL;
+		if (!s->no_hours) {
+			snprintf(h, sizeof h, "%g", hours->d);
+			field(u, _("Hours credited to the helper"), h);
+		} else {
+			field(u, _("Hours credited to the helper"),
+			      _("none given"));
+		}
+	}
 	web_html_raw(&u->b, "</dl>\n<h2>");
 	web_html_text(&u->b, _("Offers of help"));
 	web_html_raw(&u->b, "</h2>\n");
@@ -370,7 +476,7 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 	/* TRANSLATORS: an offer of help: who offers it, and its status
 	 * ("Ben: accepted") */
 	web_html_textf(&u->b, _("%s: %s"), who.label,
-		       action_pgettext("status", st));
+		       label_of(offer_status_labels, "status", st));
 	web_html_raw(&u->b, "</p>\n");
 	if (*note) {
 		web_html_raw(&u->b, "<p>");
@@ -380,30 +486,58 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 	if (s->open && s->mine && !strcmp(st, "active"))
 		button_form(u, "/wishes/accept", "offer", cid,
 			    _("Accept this offer"));
+	if (action_is_me(u->a, who.pk) && strcmp(st, "cancelled"))
+		s->my_offer = 1;
+	if (!strcmp(st, "confirmed"))
+		s->helped = 1;
 	if (s->open && action_is_me(u->a, who.pk) &&
-	    (!strcmp(st, "active") || !strcmp(st, "accepted")))
+	    (!strcmp(st, "active") || !strcmp(st, "accepted"))) {
+		web_html_raw(&u->b, "<p class=\"hint\">");
+		web_html_text(&u->b,
+			      !strcmp(st, "accepted") ?
+				      _("Your offer is accepted. When you "
+					"have helped, press \"I have done "
+					"it\".") :
+				      _("Your offer waits to be accepted. If "
+					"you have already helped, you can "
+					"say so now."));
+		web_html_raw(&u->b, "</p>\n");
 		button_form(u, "/wishes/deliver", "offer", cid,
 			    _("I have done it"));
+	}
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
 }
 
-/* The confirm form: hours for the helper, optional. */
-static void confirm_form(struct web_ui *u, const char *sid)
+/* The confirm form: hours for the helper, optional; hours: the value
+ * given when the form comes back refused.  late: the wish is confirmed
+ * without hours, which may be added once (action/wish.h). */
+static void confirm_form(struct web_ui *u, const char *sid, const char *hours,
+			 int late)
 {
 	web_html_raw(&u->b, "<h2>");
-	web_html_text(&u->b, _("Was your wish fulfilled?"));
+	web_html_text(&u->b, late ? _("Add the hours of help?") :
+				    _("Was your wish fulfilled?"));
 	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
 			    "action=\"/wishes/confirm\">\n");
 	web_ui_csrf(u);
 	web_html_raw(&u->b, "<input type=\"hidden\" name=\"wish\"");
 	web_html_attr(&u->b, "value", sid);
 	web_html_raw(&u->b, ">\n<label for=\"hours\">");
-	web_html_text(&u->b, _("Hours of help to credit (optional, e.g. 1.5)"));
+	web_html_text(&u->b, _("How many hours did your helper give? "
+			       "(optional)"));
 	web_html_raw(&u->b, "</label>\n<input type=\"text\" id=\"hours\" "
-			    "name=\"hours\" inputmode=\"decimal\">\n"
-			    "<button type=\"submit\">");
-	web_html_text(&u->b, _("Confirm it was done"));
+			    "name=\"hours\" inputmode=\"decimal\" "
+			    "aria-describedby=\"hours-hint\"");
+	web_html_attr(&u->b, "value", hours);
+	web_html_raw(&u->b, ">\n<p class=\"hint\" id=\"hours-hint\">");
+	web_html_textf(&u->b, _("For example 1.5 for an hour and a half, "
+				"from 0 to %d. They go to your helper in the "
+				"time bank. Leave it empty to count none."),
+		       CRDT_MAX_HOURS);
+	web_html_raw(&u->b, "</p>\n<button type=\"submit\">");
+	web_html_text(&u->b, late ? _("Add the hours") :
+				    _("Confirm it was done"));
 	web_html_raw(&u->b, "</button>\n</form>\n");
 }
 
@@ -421,6 +555,7 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 	memset(&priv, 0, sizeof priv);
 	web_ui_begin(&u, rq, N_("Wish"), "/wishes");
 	s.u = &u;
+	s.priv = &priv;
 	if (err)
 		web_ui_error(&u, err);
 	else if (done_text(done))
@@ -444,11 +579,13 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 		web_html_text(&u.b, _("Nobody has offered help yet."));
 		web_html_raw(&u.b, "</p>\n");
 	}
-	if (s.open && !s.mine)
+	if (s.open && !s.mine && !s.my_offer)
 		button_form(&u, "/wishes/claim", "wish", s.sid,
 			    _("Offer help"));
 	if (s.open && s.mine && s.offers && strcmp(s.status, "open"))
-		confirm_form(&u, s.sid);
+		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 0);
+	else if (s.mine && s.no_hours && s.helped)
+		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 1);
 	return web_ui_finish(&u, rp, status);
 }
 
@@ -474,37 +611,6 @@ static int message_page(struct web_request *rq, struct web_reply *rp,
 	return web_ui_finish(&u, rp, status);
 }
 
-/* Decimal hours ("2", "1.5", ".25") as quarters, rounded half up; -1 when
- * it is not such a number or over CRDT_MAX_HOURS (the CLI's rule). */
-static int64_t parse_hours(const char *s)
-{
-	uint64_t whole = 0, frac = 0, scale = 1;
-	int digits = 0, dot = 0;
-	int64_t q;
-
-	for (; *s; s++) {
-		if (*s == '.' && !dot) {
-			dot = 1;
-			continue;
-		}
-		if (*s < '0' || *s > '9')
-			return -1;
-		digits++;
-		if (!dot) {
-			whole = whole * 10 + (uint64_t)(*s - '0');
-			if (whole > CRDT_MAX_HOURS)
-				return -1;
-		} else if (scale < 1000000000) {
-			frac = frac * 10 + (uint64_t)(*s - '0');
-			scale *= 10;
-		}
-	}
-	if (!digits)
-		return -1;
-	q = (int64_t)(whole * 4 + (frac * 8 + scale) / (2 * scale));
-	return q > CRDT_MAX_HOURS_Q ? -1 : q;
-}
-
 enum verb { CLAIM, ACCEPT, DELIVER, CONFIRM };
 
 static int wish_verb(struct web_request *rq, struct web_reply *rp,
@@ -522,14 +628,8 @@ static int wish_verb(struct web_request *rq, struct web_reply *rp,
 	int rc = 0;
 
 	memset(&res, 0, sizeof res);
-	if (v == CONFIRM && *hours) {
-		quarters = parse_hours(hours);
-		if (quarters < 0)
-			rc = action_fail(a, KITH_EINVAL,
-					 _("Hours must be a number from 0 to "
-					   "%d, such as 1.5."),
-					 CRDT_MAX_HOURS);
-	}
+	if (v == CONFIRM && *hours)
+		rc = action_hours_read(a, hours, &quarters);
 	if (!rc && v == CLAIM)
 		rc = action_wish_claim(a, arg, 1, NULL, &res);
 	else if (!rc && v == ACCEPT)

@@ -18,6 +18,14 @@
 #   - with a second member's daemon: b offers help (CLI), a accepts in the
 #     web app, b delivers (CLI), a confirms with 1.5 hours in the web app;
 #     each step shows after sync;
+#   - home greets the member by name (the community is named once, in the
+#     header); the wish form shows urgency and kind as phrases, never the
+#     stored words, and explains "for"; a wish's page says whom it is for;
+#   - hours: not a number, negative, too many, words: 422 with the action
+#     layer's words and the value given kept; the credited hours shown;
+#   - what waits for a on home, each line a link to where a acts: b's
+#     request for a's item (to /items/ID), a's offer accepted by b (to the
+#     wish, "say so here"), gone once a delivered;
 #   - emergency mode: the home page shows the banner and the check-in
 #     form; "I am safe" is recorded in the roll call;
 #   - the stylesheet is served at /static/kith.css; a route's ":name"
@@ -112,6 +120,10 @@ for label in ("Home", "Wishes", "Items"):
 say("Loopback" in b, "the header names the community", b[:400])
 say("Waiting for you" in b, "home has the 'for me' section")
 say("Emergency" not in b, "no emergency banner while none is on")
+say("<h1>Hello, a</h1>" in b, "home's heading greets the member by name", b[:1500])
+main = b[b.find("<main"):b.find("</main>")]
+say("Loopback" not in main, "the community is named by the shell, not again in the page",
+    main[:600])
 
 st, h, b = req("GET", "/static/kith.css")
 say(st == 200 and h.get("content-type", "").startswith("text/css"),
@@ -124,6 +136,15 @@ say(st == 200 and csrf, "GET /wishes/new holds a form with the csrf token", st)
 for f in ("title", "urgency", "kind", "for", "description"):
     say('name="%s"' % f in b, "the wish form has field %s" % f)
 say('action="/wishes"' in b and 'method="post"' in b, "the wish form posts to /wishes")
+opts = re.findall(r'<option value="([a-z]+)"( selected)?>([^<]*)</option>', b)
+say(len(opts) == 6 and all(label and label.strip().lower() != value
+                           for value, sel, label in opts),
+    "the urgency and kind options show phrases, never the stored words", opts)
+say('<option value="normal" selected>Makes daily life hard</option>' in b
+    and '<option value="material" selected>A thing</option>' in b,
+    "the defaults: makes daily life hard, a thing", opts)
+say("Leave this empty when the wish is for you" in b and 'aria-describedby="for-hint"' in b,
+    "the form explains 'for' next to the field")
 
 # post a wish
 st, h, b = req("POST", "/wishes", cookie=cookie, body={
@@ -151,6 +172,17 @@ st, h, b = req("POST", "/wishes", cookie=cookie, body={
 say(st == 303, "a Chinese wish is posted", st)
 st, h, b = req("GET", "/wishes", cookie=cookie)
 say(zh in b and "王奶奶" in b, "the Chinese title and neighbour come back intact")
+say("Life in danger" in b and ">critical<" not in b and "Waiting for help" in b,
+    "the list shows urgency and status as phrases", b[-1500:])
+zloc = "/wishes/" + re.search(r'href="/wishes/([0-9a-f]+)">' + zh, b).group(1)
+st, h, b = req("GET", zloc, cookie=cookie)
+say("<dd>王奶奶, a neighbour; a posted it for them and answers the offers</dd>" in b,
+    "the wish's page says whom it is for and who posted it", b[-1500:])
+st, h, b = req("GET", zloc, cookie=cookie, lang="zh-CN")
+say("王奶奶（邻居）；由 a 代为发布" in b and "有生命危险" in b and "服务" in b,
+    "in Chinese too, with the urgency and kind as phrases", b[-1500:])
+st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
+say("<dt>For</dt><dd>You</dd>" in b, "a wish for oneself says it is for you", b[-1500:])
 st, h, b = req("GET", "/wishes?q=" + quote("轮椅"), cookie=cookie)
 say(zh in b and "Ladder" not in b, "?q= in Chinese finds the Chinese wish only", b[-600:])
 st, h, b = req("GET", "/wishes?q=ladder", cookie=cookie)
@@ -270,18 +302,97 @@ say(rc == 0, "b delivers (CLI)", err)
 say(converged(), "the delivery reaches a")
 st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
 say("Confirm it was done" in b, "a's wish page offers to confirm", b[-1500:])
-st, h, b = req("POST", "/wishes/confirm", cookie=cookie,
-               body={"wish": wid, "hours": "abc", "csrf": csrf})
-say(st == 422 and "1.5" in b, "hours that are not a number: 422 with the reason", st)
+for bad in ("abc", "-1", "101", "1e2", "1,5", "99999999999999999999999", "two"):
+    st, h, b = req("POST", "/wishes/confirm", cookie=cookie,
+                   body={"wish": wid, "hours": bad, "csrf": csrf})
+    say(st == 422 and "hours must be a number from 0 to 100, like 1.5" in b
+        and ('id="hours" name="hours" inputmode="decimal" aria-describedby="hours-hint" '
+             'value="%s"' % bad) in b,
+        "hours %r: 422 with the action layer's words, the value kept" % bad, b[-1500:])
+rc, out, err = kith_at(home_a, "--json", "wish", "show", wid)
+say('"status":"delivered"' in out.replace(" ", ""), "refused hours wrote nothing", out)
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, lang="zh-CN",
+               body={"wish": wid, "hours": "lots", "csrf": csrf})
+say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', b) is not None,
+    "bad hours refused in Chinese for a Chinese browser", b[-1200:])
 st, h, b = req("POST", "/wishes/confirm", cookie=cookie,
                body={"wish": wid, "hours": "1.5", "csrf": csrf})
 say(st == 303 and h.get("location") == "/wishes/%s?done=confirmed" % wid, "a confirms with 1.5 hours (303)",
     "%d %s" % (st, b[-500:]))
 st, h, b = req("GET", h.get("location", "/"), cookie=cookie)
 say("confirmed as fulfilled" in b, "the wish page says it is confirmed", b[-1200:])
+say("<dt>Hours credited to the helper</dt><dd>1.5</dd>" in b, "the page shows the hours credited",
+    b[-1200:])
 rc, out, err = kith_at(home_a, "--json", "wish", "show", wid)
 say(rc == 0 and '"status":"confirmed"' in out.replace(" ", "") and '"hours":1.5' in out.replace(" ", ""),
     "the CLI sees the wish confirmed with 1.5 hours", out)
+
+# what waits for a: b asks for a's item, b accepts a's offer
+rc, out, err = kith_at(home_a, "--json", "item", "list", "--mine")
+drill = [i for i in json.loads(out) if i["title"] == "Electric drill"][0]["id"] if rc == 0 else ""
+rc, out, err = kith_at(home_b, "wish", "add", "--title", "Walk the dog")
+say(rc == 0, "b posts a wish (CLI)", err)
+bwish = out.strip()
+say(converged(), "b's wish reaches a")
+rc, out, err = kith_at(home_b, "item", "request", drill)
+say(rc == 0, "b asks for a's drill (CLI)", err)
+say(converged(), "the request reaches a")
+st, h, b = req("GET", "/", cookie=cookie)
+m = re.search(r'<a class="go" href="/items/([0-9a-f]{6,})">A neighbour asked for your item '
+              r'&quot;Electric drill&quot;: open it to lend or give it.</a>', b)
+say(m and drill.startswith(m.group(1)), "home: b's request waits for a, a link to the item",
+    b[b.find("forme"):][:1500])
+st, h, b = req("GET", "/wishes/" + bwish[:8], cookie=cookie)
+say(st == 200 and "Walk the dog" in b and "Offer help" in b, "a sees b's wish with Offer help", st)
+st, h, b = req("POST", "/wishes/claim", cookie=cookie, body={"wish": bwish[:8], "csrf": csrf})
+bsid = h.get("location", "").split("/")[2].split("?")[0] if st == 303 else ""
+say(st == 303 and h.get("location", "").endswith("?done=claimed"), "a offers help (303)", st)
+st, h, b = req("GET", h.get("location", "/"), cookie=cookie)
+say("You offered help" in b and "Offer help</button>" not in b
+    and "Your offer waits to be accepted" in b and "I have done it" in b,
+    "the page says what comes next, and offers no second offer", b[-1800:])
+say(converged(), "a's offer reaches b")
+rc, out, err = kith_at(home_b, "wish", "accept", bwish)
+say(rc == 0, "b accepts a's offer (CLI)", err)
+say(converged(), "the acceptance reaches a")
+st, h, b = req("GET", "/", cookie=cookie)
+say(('<a class="go" href="/wishes/%s">b accepted your offer to help with &quot;Walk the dog&quot;. '
+     'When you have done it, say so here.</a>' % bsid) in b,
+    "home: the offer to deliver waits for a, a link to the wish", b[b.find("forme"):][:1500])
+st, h, b = req("GET", "/", cookie=cookie, lang="zh-CN")
+say("b 接受了你对“Walk the dog”的帮忙" in b, "home: the same line in Chinese",
+    b[b.find("forme"):][:1500])
+st, h, b = req("GET", "/wishes/" + bsid, cookie=cookie)
+say("Your offer is accepted" in b, "the wish page tells the helper what to do", b[-1500:])
+m = re.search(r'action="/wishes/deliver">\s*<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
+              r'<input type="hidden" name="offer" value="([0-9a-f]+)">', b)
+st, h, b = req("POST", "/wishes/deliver", cookie=cookie,
+               body={"offer": m.group(1) if m else "", "csrf": csrf})
+say(st == 303 and h.get("location") == "/wishes/%s?done=delivered" % bsid, "a delivers (303)", st)
+st, h, b = req("GET", "/", cookie=cookie)
+say("Walk the dog" not in b[b.find("forme"):b.find("urgent")],
+    "home: a delivered offer waits no more", b[b.find("forme"):][:1500])
+
+# confirmed without hours: the hours can be added once, later
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "Water the plants", "urgency": "low", "kind": "service", "csrf": csrf})
+pw = h.get("location", "").split("/")[2].split("?")[0] if st == 303 else ""
+say(converged(), "a's wish reaches b")
+rc, out, err = kith_at(home_b, "wish", "claim", pw)
+say(rc == 0, "b offers help with it (CLI)", err)
+say(converged(), "the offer reaches a")
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "", "csrf": csrf})
+say(st == 303, "a confirms without hours (303)", "%d %s" % (st, b[-600:]))
+st, h, b = req("GET", "/wishes/" + pw, cookie=cookie)
+say("<dt>Hours credited to the helper</dt><dd>none given</dd>" in b and "Add the hours of help?" in b,
+    "the page says no hours were given and offers to add them", b[-1800:])
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "2", "csrf": csrf})
+say(st == 303, "a adds 2 hours afterwards (303)", "%d %s" % (st, b[-600:]))
+st, h, b = req("GET", "/wishes/" + pw, cookie=cookie)
+say("<dt>Hours credited to the helper</dt><dd>2</dd>" in b and "Add the hours" not in b,
+    "the page shows 2 hours and no longer offers to add them", b[-1800:])
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "1", "csrf": csrf})
+say(st == 422 and "is already confirmed as fulfilled" in b, "hours twice: 422 with the reason", st)
 
 # emergency: the banner and the check-in
 rc, out, err = kith_at(home_a, "emergency", "start", "Flood on the ground floor")
