@@ -531,6 +531,7 @@ int action_wish_to_deliver(struct action *a, action_wish_todo_fn fn,
 	d.a = a;
 	d.fn = fn;
 	d.ctx = ctx;
+	f.helper = a->r.id.pk;
 	crdt_hex(d.me, a->r.id.pk, CRDT_PK_LEN);
 	rc = crdt_query_wishes(a->r.store, &f, a->now, to_deliver_row, &d);
 	if (rc < 0)

@@ -12,7 +12,7 @@
  * search form follows its plain one, then its one-author form
  * (query_list). */
 enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
-       Q_WISHES_AUTHOR, Q_CLAIMS,
+       Q_WISHES_AUTHOR, Q_WISHES_HELPER, Q_CLAIMS,
        Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH, Q_INFO_CLAIM, Q_INFO_LOAN,
        Q_BY_NAME, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
        Q_NSQL };
@@ -46,6 +46,14 @@ static const struct crdt_stmts query_built =
  * ?1" alone cannot use it, and walking 50,000 items for a member's 80 took
  * 15-25 ms per list. */
 #define AUTHOR_ROWS(x) " AND " x ".author = ?1"
+
+/* The wishes that accepted an offer of one helper (?11; what waits for
+ * the helper on the web app's home), found from the helper's claims
+ * through claims_author instead of walking every open wish. */
+#define HELPER_ROWS(x)                                                        \
+	" AND " x ".id IN (SELECT c.target FROM claims c WHERE c.author = ?11)" \
+	" AND " x ".accepted_claim IN"                                        \
+	"  (SELECT c.id FROM claims c WHERE c.author = ?11)"
 
 #define ITEM_SQL(search)                                                      \
 	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"               \
@@ -120,6 +128,7 @@ static const char *const query_sql[Q_NSQL] = {
 	[Q_WISHES] = WISH_SQL(""),
 	[Q_WISHES_SEARCH] = WISH_SQL(SEARCH_ROWS("wishes", "w")),
 	[Q_WISHES_AUTHOR] = WISH_SQL(AUTHOR_ROWS("w")),
+	[Q_WISHES_HELPER] = WISH_SQL(HELPER_ROWS("w")),
 	[Q_CLAIMS] =
 		"SELECT " HEX("c.id") " AS id, " HEX("c.author") " AS claimant,"
 		" c.quantity, " CLAIM_STATUS " AS status, c.note,"
@@ -177,8 +186,9 @@ static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
 _Static_assert(Q_ITEMS_SEARCH == Q_ITEMS + 1 &&
 		       Q_WISHES_SEARCH == Q_WISHES + 1 &&
 		       Q_ITEMS_AUTHOR == Q_ITEMS + 2 &&
-		       Q_WISHES_AUTHOR == Q_WISHES + 2,
-	       "a list's search and author forms follow it");
+		       Q_WISHES_AUTHOR == Q_WISHES + 2 &&
+		       Q_WISHES_HELPER == Q_WISHES + 3,
+	       "a list's search, author and helper forms follow it");
 
 const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
 {
@@ -195,6 +205,7 @@ const struct crdt_col *crdt_row_get(const struct crdt_row *r, const char *name)
  * ?6 all, ?7 now, ?8 overdue only (items), and a search (NULL: none). */
 struct list_args {
 	const uint8_t *author;
+	const uint8_t *helper; /* wishes only (?11) */
 	int number;
 	const char *text;
 	const uint8_t *id;
@@ -222,7 +233,8 @@ static int query_list(struct crdt_store *s, int plain,
 	/* a search is answered from its index; else one author's posts
 	 * from the author index */
 	q = crdt_stmt(s, &query_stmts,
-		      searching ? plain + 1 : a->author ? plain + 2 : plain);
+		      searching ? plain + 1 : a->author ? plain + 2 :
+		      a->helper ? plain + 3 : plain);
 	if (!q)
 		return KITH_EDB;
 	if (a->search && search.words[0])
@@ -233,6 +245,8 @@ static int query_list(struct crdt_store *s, int plain,
 		sqlite3_bind_text(q, 10, search.verify, -1, SQLITE_STATIC);
 	if (a->author)
 		sqlite3_bind_blob(q, 1, a->author, CRDT_PK_LEN, SQLITE_STATIC);
+	if (a->helper)
+		sqlite3_bind_blob(q, 11, a->helper, CRDT_PK_LEN, SQLITE_STATIC);
 	if (a->number >= 0)
 		sqlite3_bind_int(q, 2, a->number);
 	if (a->text)
@@ -248,7 +262,7 @@ static int query_list(struct crdt_store *s, int plain,
 int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 		     int64_t now, crdt_row_fn fn, void *ctx)
 {
-	struct list_args a = { f->author, f->kind, f->category, f->id,
+	struct list_args a = { f->author, NULL, f->kind, f->category, f->id,
 			       f->all, f->overdue, f->search };
 
 	return query_list(s, Q_ITEMS, &a, now, fn, ctx);
@@ -257,8 +271,8 @@ int crdt_query_items(struct crdt_store *s, const struct crdt_item_filter *f,
 int crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 		      int64_t now, crdt_row_fn fn, void *ctx)
 {
-	struct list_args a = { f->author, f->urgency, f->status, f->id,
-			       f->all, 0, f->search };
+	struct list_args a = { f->author, f->helper, f->urgency, f->status,
+			       f->id, f->all, 0, f->search };
 
 	return query_list(s, Q_WISHES, &a, now, fn, ctx);
 }

@@ -102,6 +102,8 @@ struct crdt_item_filter {
 
 struct crdt_wish_filter {
 	const uint8_t *author;
+	const uint8_t *helper; /* wishes that accepted this member's offer (not
+				* with author; a search ignores it) */
 	const char *status;  /* one status word, or NULL */
 	int urgency;	     /* -1 for any */
 	const char *search;
