@@ -20,20 +20,20 @@
 #      core they share: checks, counting, `finish` printing the
 #      "N passed, N failed" line read below, running kith, TMP_DIR).
 #
-# Concurrency.  Up to KITH_TEST_JOBS programs (default 3: most of them
-# wait on daemons, sleeps and sockets more than on the CPU) run at once.
-# Each one's output goes to its own log, printed whole, in the order
-# above, once it and every program before it have ended; so the output
-# reads as if they ran one after another.  The programs share nothing
-# but the CPU: each has its own TMP_DIR under TMPDIR, daemons listen on
-# port 0, netns names carry the script's pid.  Exceptions, in SERIAL and
-# GROUPED below:
-#   - a SERIAL program runs alone, after everything before it has ended
-#     and before anything after it starts (they run last);
-#   - programs of one GROUP never run at the same time as each other
-#     (they may run beside programs of other groups).
-# A program that needs one of these says why next to its name below.
-#
+# Concurrency.  Up to KITH_TEST_JOBS programs (default 3: many of them
+# wait on daemons, sleeps and sockets rather than on the CPU) run at once;
+# KITH_TEST_JOBS=1 runs them one after another.  Each one's output goes to
+# its own log, printed whole once it and every program before it have
+# ended, so the output reads as if they ran one after another.  The
+# programs share nothing but the CPU: each has its own TMP_DIR under
+# TMPDIR, daemons listen on port 0, netns names carry the script's pid.
+# The lists below the header (each entry says why) change that:
+#   FIRST     start before the rest (the longest ones);
+#   SERIAL    run alone, after everything else (in this order);
+#   GROUPED   never two of one group at once (beside others, yes);
+#   SAN_SKIP  with KITH_SAN=1 (make check) not run, reported as skipped.
+# So the order is: FIRST, then the list above minus SERIAL, then SERIAL.
+
 # Counting test cases:
 #   - cmocka programs (run with CMOCKA_MESSAGE_OUTPUT=stdout): the sum of
 #     their "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)" /
@@ -42,9 +42,11 @@
 #     line if they print one, else 1 pass or 1 failure by exit status;
 #   - a program that exits non-zero without reporting a failed case (a
 #     crash, a sanitizer report, a leak, a timeout) counts one failure.
-# After each program's output comes its verdict and wall time, "ok   NAME
-# (N passed)  12s" or "FAIL NAME (...)  12s" or "skip NAME: why  12s".
-# At the end: the ten slowest programs, the failed ones, then, last,
+# After each program's output comes its verdict, wall and CPU time (of
+# it and everything it ran): "ok   NAME (N passed)  12s (cpu 3s)", "FAIL
+# NAME (...)  ..." or "skip NAME: why  ...".  At the end: the ten slowest
+# programs, the totals (wall time, and the sum of the programs' wall and
+# CPU times), the failed programs, then, last,
 # exactly "N passed, N failed" (", N skipped" added when some were
 # skipped).  The exit status is 1 if anything failed or nothing ran,
 # else 0.
@@ -70,24 +72,57 @@ esac
 
 # Programs that must run alone (SERIAL) or not beside their own kind
 # (GROUPED, "NAME:GROUP" words).  Names as printed ("e2e/fulldisk").
-#   pkg/install       runs `make install` on this very $BUILD tree; were
-#                     anything out of date, make would rewrite the
-#                     binaries the other programs are running
+#   pkg/install       runs `make install PREFIX=...` on this very $BUILD
+#                     tree, which recompiles the catalogues' directory
+#                     into $BUILD/kith (Makefile: LOCALEDIR): it relinks
+#                     the binary every other script runs, so it runs
+#                     alone, and last
 #   netns/*           avahi's discovery has to happen within seconds
 #                     (mdns.sh's FIND_SECS), with several daemons per
 #                     host; a busy CPU beside it is a false failure
 #   browser/*         npm installs axe-core once into $BUILD/browser-cache
 #                     (two at once would race on it), and two Chromiums
 #                     at once are heavy for a small machine
-SERIAL='pkg/install netns/*'
+SERIAL='netns/* pkg/install'
 GROUPED='browser/*:browser'
+
+# Programs that start first, whatever their place above: the longest,
+# most of it spent waiting on the clock (the fault windows of faults.sh,
+# lockout.sh's 22 s of attack, hostile.sh's handshake timeouts) or on a
+# long loop (the property test's seeds, test_roles' matrix), so that the
+# rest runs beside them instead of after them.
+FIRST='prop_converge integration/faults integration/lockout integration/hostile test_roles'
+
+# Under the sanitizer build (KITH_SAN=1, make check), programs that are
+# not run at all: they run in `make test`, and ASan and UBSan would add
+# nothing to them.  Each is reported as skipped, with this reason.
+#   pkg/install       the installed file list and modes, which no
+#                     sanitizer looks at; and its `make install` would
+#                     rebuild the sanitizer tree's kith without the
+#                     sanitizer flags
+#   e2e/docs          the manual and the bash completion against
+#                     `--help`; errors.sh runs every `--help` under the
+#                     sanitizers already
+SAN_SKIP='pkg/install e2e/docs'
+
+# matches NAME PATTERNS...: whether NAME matches one of the patterns.
+matches() {
+	_m=$1
+	shift
+	for _p in "$@"; do
+		# shellcheck disable=SC2254 # the words are patterns
+		case $_m in $_p) return 0 ;; esac
+	done
+	return 1
+}
 
 # group_of NAME: "serial", a group name, or nothing.
 group_of() {
-	for _p in $SERIAL; do
-		# shellcheck disable=SC2254 # the words are patterns
-		case $1 in $_p) echo serial && return 0 ;; esac
-	done
+	# shellcheck disable=SC2086
+	if matches "$1" $SERIAL; then
+		echo serial
+		return 0
+	fi
 	for _g in $GROUPED; do
 		# shellcheck disable=SC2254
 		case $1 in ${_g%:*}) echo "${_g##*:}" && return 0 ;; esac
@@ -115,34 +150,15 @@ else
 fi
 
 # ---- the list of programs ------------------------------------------------
-# Program I (1..n) is J_NAME_I, J_KIND_I (lint, prog or script), J_PATH_I
-# and J_GROUP_I; the SERIAL ones are moved to the end.
-
-n=0
-add() {
-	n=$((n + 1))
-	eval "J_NAME_$n=\$1 J_KIND_$n=\$2 J_PATH_$n=\$3 J_GROUP_$n=\$4"
-}
-
-# add_all KIND: add the programs listed on stdin ("name path"), the
-# serial ones kept aside in $work/serial for the end.
-: >"$work/serial"
-add_all() {
-	while read -r _name _path; do
-		_g=$(group_of "$_name")
-		if [ "$_g" = serial ]; then
-			echo "$1 $_name $_path" >>"$work/serial"
-		else
-			add "$_name" "$1" "$_path" "$_g"
-		fi
-	done
-}
+# Program I (1..n) is J_NAME_I, J_KIND_I (lint, prog, script, or skip: not
+# run, see SAN_SKIP), J_PATH_I and J_GROUP_I.  They are listed in the
+# order of the top of this file, then reordered: FIRST to the front,
+# SERIAL to the end; they start and are printed in that order.
 
 for t in tests/lint/*.sh; do
 	[ -f "$t" ] || continue
-	echo "lint/$(basename "$t" .sh) $t"
+	echo "lint lint/$(basename "$t" .sh) $t"
 done >"$work/list"
-add_all lint <"$work/list"
 
 nunit=0
 for t in "$BUILD"/tests/test_*; do
@@ -150,27 +166,46 @@ for t in "$BUILD"/tests/test_*; do
 		continue
 	fi
 	case $t in *.o | *.d) continue ;; esac
-	nunit=$((nunit + 1))
-	echo "$(basename "$t") $t"
-done >"$work/list"
-nunit=$(wc -l <"$work/list" | tr -d ' ')
-add_all prog <"$work/list"
+	echo "prog $(basename "$t") $t"
+done >>"$work/list"
+nunit=$(grep -c '^prog ' "$work/list")
 
 if [ -x "$BUILD/tests/prop_converge" ]; then
-	echo "prop_converge $BUILD/tests/prop_converge" >"$work/list"
-	add_all prog <"$work/list"
+	echo "prog prop_converge $BUILD/tests/prop_converge" >>"$work/list"
 fi
 
 for t in tests/e2e/*.sh tests/integration/*.sh tests/netns/*.sh tests/browser/*.sh tests/pkg/install.sh; do
 	[ -f "$t" ] || continue
 	case $(basename "$t") in lib.sh | lib_*.sh) continue ;; esac
-	echo "$(basename "$(dirname "$t")")/$(basename "$t" .sh) $t"
-done >"$work/list"
-add_all script <"$work/list"
+	echo "script $(basename "$(dirname "$t")")/$(basename "$t" .sh) $t"
+done >>"$work/list"
 
+n=0
+add() {
+	n=$((n + 1))
+	_g=$(group_of "$2")
+	_k=$1
+	# shellcheck disable=SC2086
+	if [ "${KITH_SAN:-}" = 1 ] && matches "$2" $SAN_SKIP; then
+		_k=skip
+	fi
+	eval "J_KIND_$n=\$_k J_NAME_$n=\$2 J_PATH_$n=\$3 J_GROUP_$n=\$_g"
+}
+for _f in $FIRST; do
+	while read -r _kind _name _path; do
+		[ "$_name" = "$_f" ] && add "$_kind" "$_name" "$_path"
+	done <"$work/list"
+done
 while read -r _kind _name _path; do
-	add "$_name" "$_kind" "$_path" serial
-done <"$work/serial"
+	# shellcheck disable=SC2086
+	matches "$_name" $FIRST $SERIAL || add "$_kind" "$_name" "$_path"
+done <"$work/list"
+for _s in $SERIAL; do
+	while read -r _kind _name _path; do
+		# shellcheck disable=SC2254
+		case $_name in $_s) add "$_kind" "$_name" "$_path" ;; esac
+	done <"$work/list"
+done
 
 if [ "$nunit" -eq 0 ]; then
 	echo "tests/run.sh: no unit tests in $BUILD/tests (build them first)"
@@ -186,6 +221,14 @@ start() {
 	lint) set -- "$1" sh "$_path" ;;
 	prog) set -- "$1" "$_path" ;;
 	script) set -- "$1" sh "$_path" "$kith" ;;
+	skip)
+		echo "# SKIP under the sanitizers: runs in make test (tests/run.sh: SAN_SKIP)" >"$work/$1.log"
+		echo 0 >"$work/$1.secs"
+		echo 0 >"$work/$1.cpu"
+		echo 77 >"$work/$1.rc"
+		eval "J_PID_$1=none"
+		return 0
+		;;
 	esac
 	(
 		_i=$1
@@ -246,7 +289,7 @@ sum_lines() {
 tally() {
 	name=$1 log=$2 status=$3 tm=$4
 	p=0 f=0 s=0
-	if [ "$status" -eq 77 ] && [ "$J_KIND" = script ]; then
+	if [ "$status" -eq 77 ] && [ "$J_KIND" != lint ] && [ "$J_KIND" != prog ]; then
 		why=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
 		echo "skip $name: ${why:-no reason given}  $tm"
 		skipped=$((skipped + 1))
