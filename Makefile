@@ -213,7 +213,8 @@ $(TEST_TOOLS) $(BENCH_BIN): $(BUILD)/libkith.a
 # The whole suite: the source lints (tests/lint/), unit tests, the
 # convergence property, CLI end to end, daemons on loopback, buildings in
 # network namespaces (root only), the install check (tests/pkg/install.sh).
-# Ends with one "N passed, N failed" line.
+# Ends with one "N passed, N failed" line.  KITH_TEST_JOBS=N: programs
+# run at once (default 3; tests/run.sh).
 test: $(KITH) $(MO) $(MAN) $(UNIT_BIN) $(PROP_BIN) $(TEST_TOOLS)
 	$(Q)BUILD=$(BUILD) PROP_SEEDS=$(PROP_SEEDS) sh tests/run.sh
 
