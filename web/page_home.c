@@ -66,9 +66,9 @@ static void my_checkin(struct web_ui *u, int64_t since_ms)
 		/* TRANSLATORS: when ("5 minutes ago") */
 		web_html_textf(&u->b, m.status == ACTION_CHECKIN_SAFE ?
 				      _("You said you are safe (%s). If "
-					"that changes, press again.") :
+					"that changes, press a button below.") :
 				      _("You said you need help (%s). If "
-					"that changes, press again."),
+					"that changes, press a button below."),
 			       ago);
 		web_html_raw(&u->b, "</strong></p>\n");
 	}
