@@ -489,9 +489,11 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 		       label_of(offer_status_labels, "status", st));
 	web_html_raw(&u->b, "</p>\n");
 	if (*note) {
-		web_html_raw(&u->b, "<p>");
+		/* the helper's own words, quoted (the browser's quotation
+		 * marks of the page's language) */
+		web_html_raw(&u->b, "<p><q>");
 		web_html_text(&u->b, note);
-		web_html_raw(&u->b, "</p>\n");
+		web_html_raw(&u->b, "</q></p>\n");
 	}
 	if (s->open && s->mine && !strcmp(st, "active"))
 		button_form(u, "/wishes/accept", "offer", cid,
