@@ -402,19 +402,30 @@ static void post_card(struct hub *h, const char *id, const char *title,
 	else
 		web_html_text(&u->b, what);
 	web_html_raw(&u->b, " · ");
-	/* TRANSLATORS: who posted it */
-	web_html_textf(&u->b, _("by %s"), by);
+	/* TRANSLATORS: who posted it, after its kind and status */
+	web_html_textf(&u->b, _("posted by %s"), by);
 	web_html_raw(&u->b, "</p>\n");
-	open_form(u, "/coord/hide");
-	hidden(u, "post", id);
 	if (hidden_now) {
+		open_form(u, "/coord/hide");
+		hidden(u, "post", id);
 		submit(u, "do", "unhide", _("Show it again"), 1);
 	} else {
+		/* folded: the hub lists many posts and hiding one is rare;
+		 * open when this post's form comes back refused */
+		if (h->f && !strcmp(web_ui_field(h->f, "post"), id))
+			web_html_raw(&u->b, "<details open>\n<summary>");
+		else
+			web_html_raw(&u->b, "<details>\n<summary>");
+		web_html_text(&u->b, _("Hide this post (it breaks the rules)"));
+		web_html_raw(&u->b, "</summary>\n");
+		open_form(u, "/coord/hide");
+		hidden(u, "post", id);
 		/* ids unique on the page: "hw3" (a wish), "hi3" (an item) */
 		snprintf(fid, sizeof fid, "h%c%d", kind, h->n);
 		text_input(u, fid, "reason", _("Why hide it?"),
 			   again(h, "post", id, "reason"));
 		submit(u, "do", "hide", _("Hide this post"), 1);
+		web_html_raw(&u->b, "</details>\n");
 	}
 	web_html_raw(&u->b, "</li>\n");
 }
@@ -438,8 +449,7 @@ static int wish_post(void *ctx, const struct crdt_row *r)
 	if (h->n >= COORD_POSTS)
 		return 1;
 	/* TRANSLATORS: "Wish · open" */
-	snprintf(what, sizeof what, _("Wish · %s"),
-		 action_pgettext("status", st));
+	snprintf(what, sizeof what, _("Wish · %s"), web_wish_status(st));
 	action_person_hex(h->u->a, action_col_text(r, "author"), &who);
 	post_card(h, action_col_text(r, "id"), action_col_text(r, "title"),
 		  what, who.label, hid, 'w');
@@ -458,7 +468,7 @@ static int item_post(void *ctx, const struct action_item_view *v)
 		return 1;
 	/* TRANSLATORS: "Item · available" */
 	snprintf(what, sizeof what, _("Item · %s"),
-		 action_pgettext("status", v->status));
+		 web_item_status(v->status));
 	post_card(h, v->id, v->title, what, v->owner_name, hid, 'i');
 	return 0;
 }

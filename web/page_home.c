@@ -13,6 +13,7 @@
  */
 #include <microhttpd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "action/checkin.h"
@@ -20,6 +21,7 @@
 #include "action/i18n.h"
 #include "action/item.h"
 #include "action/loan.h"
+#include "action/member.h"
 #include "action/names.h"
 #include "action/wish.h"
 #include "crdt/err.h"
@@ -28,7 +30,54 @@
 
 #define HOME_WISHES 10 /* the most urgent open wishes shown */
 
-/* The banner while emergency mode is on: its reason and the check-in. */
+/* My own line of the roll call (action_checkin_roll of my building). */
+struct my_checkin {
+	struct web_ui *u;
+	int status;    /* ACTION_CHECKIN_* */
+	int64_t at_ms; /* 0: none */
+};
+
+static int my_checkin_row(void *ctx, const struct action_checkin_row *r)
+{
+	struct my_checkin *m = ctx;
+
+	if (!action_is_me(m->u->a, r->who.pk))
+		return 0;
+	m->status = r->status;
+	m->at_ms = r->at_ms;
+	return 1; /* found: stop */
+}
+
+/* What I said since the emergency started, or nothing: the banner says
+ * it, so nobody presses again wondering whether it was heard. */
+static void my_checkin(struct web_ui *u, int64_t since_ms)
+{
+	struct my_checkin m = { .u = u, .status = ACTION_CHECKIN_UNKNOWN };
+	struct action_me *me = calloc(1, sizeof *me);
+	char ago[128];
+
+	if (!me)
+		return;
+	if (!action_member_whoami(u->a, me) &&
+	    action_checkin_roll(u->a, me->building, my_checkin_row, &m) == 1 &&
+	    m.at_ms >= since_ms && m.status != ACTION_CHECKIN_UNKNOWN) {
+		web_ui_ago(u, m.at_ms, ago, sizeof ago);
+		web_html_raw(&u->b, "<p><strong>");
+		/* TRANSLATORS: when ("5 minutes ago") */
+		web_html_textf(&u->b, m.status == ACTION_CHECKIN_SAFE ?
+				      _("You said you are safe (%s). If "
+					"that changes, press a button below.") :
+				      _("You said you need help (%s). If "
+					"that changes, press a button below."),
+			       ago);
+		web_html_raw(&u->b, "</strong></p>\n");
+	}
+	action_member_me_wipe(me);
+	free(me);
+}
+
+/* The banner while emergency mode is on: its reason, what I said, and
+ * the check-in. */
 static void emergency(struct web_ui *u)
 {
 	struct action_coord_emergency em;
@@ -44,8 +93,9 @@ static void emergency(struct web_ui *u)
 	web_html_text(&u->b, em.reason);
 	web_html_raw(&u->b, "</p>\n<p>");
 	web_html_text(&u->b, _("Please tell your neighbours how you are."));
-	web_html_raw(&u->b, "</p>\n"
-			    "<form method=\"post\" action=\"/checkin\">\n");
+	web_html_raw(&u->b, "</p>\n");
+	my_checkin(u, em.since_ms);
+	web_html_raw(&u->b, "<form method=\"post\" action=\"/checkin\">\n");
 	web_ui_csrf(u);
 	web_html_raw(&u->b, "<button type=\"submit\" name=\"status\" "
 			    "value=\"safe\">");

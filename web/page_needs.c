@@ -153,7 +153,7 @@ static int match_wish(void *ctx, const struct crdt_row *r)
 	web_html_text(&u->b, action_col_text(r, "title"));
 	web_html_raw(&u->b, "</a></h3>\n<p class=\"hint\">");
 	web_html_text(&u->b,
-		      action_pgettext("urgency", action_col_text(r, "urgency")));
+		      web_wish_urgency(action_col_text(r, "urgency")));
 	web_html_raw(&u->b, " · ");
 	if (*forname)
 		web_html_textf(&u->b, _("%s (via %s)"), forname,

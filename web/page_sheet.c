@@ -98,7 +98,7 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 		web_html_raw(&u->b, "<ol class=\"cards sheet-wishes\">\n");
 	web_html_fmt(&u->b, "<li class=\"wish %s\"><p>"
 			    "<span class=\"urg\">", urg);
-	web_html_text(&u->b, action_pgettext("urgency", urg));
+	web_html_text(&u->b, web_wish_urgency(urg));
 	web_html_raw(&u->b, "</span> <strong>");
 	web_html_text(&u->b, action_col_text(r, "title"));
 	web_html_raw(&u->b, "</strong>");
@@ -158,7 +158,7 @@ static int item_row(void *ctx, const struct crdt_row *r)
 	web_html_text(&u->b, action_col_text(r, "title"));
 	web_html_raw(&u->b, "</strong><span class=\"small\">");
 	web_html_text(&u->b,
-		      action_pgettext("kind", action_col_text(r, "kind")));
+		      web_item_kind(action_col_text(r, "kind")));
 	if (qty > 1 || *unit) {
 		web_html_fmt(&u->b, ", %lld", (long long)qty);
 		if (*unit) {

@@ -74,6 +74,16 @@ static const char *label_of(const struct label *t, const char *ctx,
 	return action_pgettext(ctx, word);
 }
 
+const char *web_wish_urgency(const char *word)
+{
+	return label_of(urgency_labels, "urgency", word);
+}
+
+const char *web_wish_status(const char *word)
+{
+	return label_of(wish_status_labels, "status", word);
+}
+
 /* "Name", or "Neighbour (via Name)" for a wish posted for someone. */
 static void wish_who(struct web_ui *u, const struct crdt_row *r)
 {
@@ -398,8 +408,9 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	web_html_text(&u->b, action_col_text(r, "title"));
 	web_html_raw(&u->b, "</h1>\n<dl class=\"wish\">\n");
 	field(u, _("Status"), label_of(wish_status_labels, "status", st));
-	/* whom the help is for: a neighbour without a device, or the
-	 * poster */
+	/* whom the help is for: a neighbour without a device (and who
+	 * posted it for them), or the poster - so no "Posted by" line
+	 * saying the same again */
 	web_html_raw(&u->b, "<dt>");
 	web_html_text(&u->b, _("For"));
 	web_html_raw(&u->b, "</dt><dd>");
@@ -418,7 +429,6 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 					action_col_text(r, "urgency")));
 	field(u, _("Kind"),
 	      label_of(kind_labels, "kind", action_col_text(r, "kind")));
-	field(u, _("Posted by"), s->mine ? _("You") : who.label);
 	field(u, _("Where"), action_col_text(r, "location"));
 	field(u, _("More about it"), action_col_text(r, "description"));
 	if (s->priv->state == ACTION_PRIV_OPEN)
@@ -479,9 +489,11 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 		       label_of(offer_status_labels, "status", st));
 	web_html_raw(&u->b, "</p>\n");
 	if (*note) {
-		web_html_raw(&u->b, "<p>");
+		/* the helper's own words, quoted (the browser's quotation
+		 * marks of the page's language) */
+		web_html_raw(&u->b, "<p><q>");
 		web_html_text(&u->b, note);
-		web_html_raw(&u->b, "</p>\n");
+		web_html_raw(&u->b, "</q></p>\n");
 	}
 	if (s->open && s->mine && !strcmp(st, "active"))
 		button_form(u, "/wishes/accept", "offer", cid,
@@ -586,6 +598,10 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 0);
 	else if (s.mine && s.no_hours && s.helped)
 		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 1);
+	/* the way back, as an item's page has it */
+	web_html_raw(&u.b, "<p><a href=\"/wishes\">");
+	web_html_text(&u.b, _("All wishes"));
+	web_html_raw(&u.b, "</a></p>\n");
 	return web_ui_finish(&u, rp, status);
 }
 

@@ -181,6 +181,10 @@ void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
  * (page_item.c). */
 const char *web_item_kind(const char *word);
 const char *web_item_status(const char *word);
+/* A wish's urgency and status word (crdt/) as the pages say it
+ * (page_wish.c): "Health at risk", never "urgent". */
+const char *web_wish_urgency(const char *word);
+const char *web_wish_status(const char *word);
 /* What the pages tell the program that serves them: set before the
  * server starts (cli/net.c), called on the loop's thread.  joined: POST
  * /join has just saved a community key, so the daemon can start to sync

@@ -42,6 +42,11 @@ def page_ok(t, b, what, a11y=True):
     """The checks every coordinator page passes, and its screenshots."""
     c = b.case
     t.check(b.status == 200, "%s: %s is 200" % (c, what), repr(b.status))
+    # unfold what is folded (the hub's hide forms, the verified members),
+    # a click on its summary as a person does (no script needed), so its
+    # fields and buttons are checked too
+    for s in b.find("details:not([open]) > summary"):
+        s.click()
     t.check(b.overflow() == 0, "%s: %s fits the screen's width" % (c, what),
             "%d px too wide" % b.overflow())
     small = b.small_targets(44)

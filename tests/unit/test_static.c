@@ -2,7 +2,10 @@
  * test_static.c - the files compiled into the binary (web/static.h): the
  * stylesheet equals web/static/kith.css byte for byte (run from the top
  * of the tree, as `make unit` and tests/run.sh do), its ETag is the
- * BLAKE2b-128 of those bytes, and lookups match whole paths only.
+ * BLAKE2b-128 of those bytes, its blocks are whole (a rule never opens
+ * inside another rule, only inside an @ block such as @media, and every
+ * block is closed: a merge that cut a closing brace silently swallowed
+ * every rule after it), and lookups match whole paths only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,71 @@ static void stylesheet(void **state)
 	free(src);
 }
 
+/*
+ * The blocks of a stylesheet: 0 when they nest as CSS wants (a "{" inside
+ * a block only when that block is an @ rule, every block closed, no "}"
+ * too many), else the line of the first fault.  Comments are skipped;
+ * kith.css has no braces in strings.
+ */
+static int css_blocks(const char *s)
+{
+	int line = 1, depth = 0, at[16];
+	const char *start = s; /* where the current prelude began */
+
+	for (; *s; s++) {
+		if (*s == '\n')
+			line++;
+		if (s[0] == '/' && s[1] == '*') {
+			const char *e = strstr(s + 2, "*/");
+
+			if (!e)
+				return line;
+			for (; s < e; s++)
+				if (*s == '\n')
+					line++;
+			s++;
+			start = s + 1;
+			continue;
+		}
+		if (*s == '{') {
+			while (start < s && strchr(" \t\n;}", *start))
+				start++;
+			if (depth >= 16 || (depth > 0 && !at[depth - 1]))
+				return line;
+			at[depth++] = *start == '@';
+			start = s + 1;
+		} else if (*s == '}') {
+			if (depth-- == 0)
+				return line;
+			start = s + 1;
+		} else if (*s == ';') {
+			start = s + 1;
+		}
+	}
+	return depth ? line : 0;
+}
+
+static void blocks(void **state)
+{
+	uint8_t *src = NULL;
+	size_t len = 0;
+	int bad;
+
+	(void)state;
+	TL_CHECK(css_blocks("a { b: c; }\n@media x {\n\ta { b: c; }\n}\n") == 0,
+		 "a rule inside @media is fine");
+	TL_CHECK(css_blocks("a {\n/* x */\nb {\n}\n}\n") == 3,
+		 "a rule opened inside a rule is line 3");
+	TL_CHECK(css_blocks("@media x {\n\ta {\n\t\tb: c;\n}\n") == 5,
+		 "an unclosed @media block is found at the end");
+	TL_CHECK(css_blocks("a { }\n}\n") == 2, "a } too many is line 2");
+	TL_OK(tl_read_file("web/static/kith.css", &src, &len));
+	bad = css_blocks((const char *)src);
+	TL_CHECK(bad == 0, "web/static/kith.css: a block is cut or opened "
+		 "inside a rule at line %d", bad);
+	free(src);
+}
+
 static void lookups(void **state)
 {
 	static const char *const misses[] = {
@@ -68,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stylesheet),
+		cmocka_unit_test(blocks),
 		cmocka_unit_test(lookups),
 	};
 
