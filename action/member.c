@@ -2,10 +2,9 @@
  * member.c - identity, profile, whoami and the members list (see
  * member.h).
  */
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "crdt/codec.h"
 #include "crdt/crypto.h"
@@ -174,10 +173,8 @@ static int me_row(void *ctx, const struct crdt_row *r)
 	return 1; /* found */
 }
 
-/* "available" of one member: crdt_volunteers lists it (for members who
- * give skills or time; everyone else has none). */
+/* "available" of one member, as crdt_query_members_page gives it. */
 struct avail_one {
-	const char *id;
 	char *out;
 	size_t cap;
 };
@@ -186,20 +183,19 @@ static int avail_row(void *ctx, const struct crdt_row *r)
 {
 	struct avail_one *o = ctx;
 
-	if (strcmp(action_col_text(r, "id"), o->id))
-		return 0;
 	copy_text(o->out, o->cap, action_col_text(r, "available"));
 	return 1;
 }
 
-static int available_of(struct action *a, const char *hex, char *out,
-			size_t cap)
+static int available_of(struct action *a, const uint8_t pk[CRDT_PK_LEN],
+			char *out, size_t cap)
 {
-	struct avail_one o = { hex, out, cap };
+	struct crdt_member_page p = { pk, NULL, 0, 1 };
+	struct avail_one o = { out, cap };
 	int rc;
 
 	out[0] = 0;
-	rc = crdt_volunteers(a->r.store, NULL, NULL, NULL, avail_row, &o);
+	rc = crdt_query_members_page(a->r.store, &p, avail_row, &o);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot read your profile"));
 	return 0;
@@ -221,7 +217,8 @@ int action_member_whoami(struct action *a, struct action_me *me)
 		return action_fail(a, KITH_ENOTFOUND,
 				   _("your profile is missing; run 'kith "
 				     "profile --name NAME'"));
-	rc = available_of(a, me->id, me->available, sizeof me->available);
+	rc = available_of(a, a->r.id.pk, me->available,
+			  sizeof me->available);
 	if (rc)
 		return rc;
 	me->verified = crdt_roles_verified(&a->roles, a->r.id.pk) != NULL;
@@ -297,151 +294,62 @@ int action_member_list(struct action *a, action_member_fn fn, void *ctx)
 
 /* ---- find: the list as a page shows it ---------------------------------- */
 
-/* A member copied out of the replica's row. */
-struct found {
-	char *id, *name, *building, *unit, *skills, *available;
-	double hours;
-	int forked;
-};
-
 struct find_ctx {
 	struct action *a;
-	struct found *v;
-	size_t n, alloc;
-	int oom;
+	action_member_fn fn;
+	void *ctx;
+	int stop;    /* what fn returned to stop */
+	int64_t got; /* rows handed to fn */
 };
-
-static char *dup_text(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
-static void found_free(struct found *f)
-{
-	free(f->id);
-	free(f->name);
-	free(f->building);
-	free(f->unit);
-	free(f->skills);
-	free(f->available);
-}
 
 static int find_row(void *ctx, const struct crdt_row *r)
 {
 	struct find_ctx *c = ctx;
-	struct found *f, *nv;
+	uint8_t pk[CRDT_PK_LEN];
+	struct action_member m;
+	struct crdt_hours h;
 
-	if (c->n == c->alloc) {
-		size_t alloc = c->alloc ? 2 * c->alloc : 64;
-
-		nv = realloc(c->v, alloc * sizeof *nv);
-		if (!nv) {
-			c->oom = 1;
-			return 1;
-		}
-		c->v = nv;
-		c->alloc = alloc;
-	}
-	f = &c->v[c->n];
-	memset(f, 0, sizeof *f);
-	f->id = dup_text(action_col_text(r, "id"));
-	f->name = dup_text(action_col_text(r, "name"));
-	f->building = dup_text(action_col_text(r, "building"));
-	f->unit = dup_text(action_col_text(r, "unit"));
-	f->skills = dup_text(action_col_text(r, "skills"));
-	f->hours = col_real(r, "hours");
-	f->forked = (int)action_col_int(r, "forked");
-	c->n++;
-	if (!f->id || !f->name || !f->building || !f->unit || !f->skills) {
-		c->oom = 1;
-		return 1;
-	}
-	return 0;
+	memset(&m, 0, sizeof m);
+	m.id = action_col_text(r, "id");
+	action_short_id(c->a, CRDT_R_MEMBER, m.id, m.short_id,
+			sizeof m.short_id);
+	m.name = action_col_text(r, "name");
+	m.shown = *m.name ? m.name : m.short_id;
+	m.building = action_col_text(r, "building");
+	m.unit = action_col_text(r, "unit");
+	m.skills = action_col_text(r, "skills");
+	m.available = action_col_text(r, "available");
+	m.hours = col_real(r, "hours");
+	m.forked = (int)action_col_int(r, "forked");
+	m.verified = verified(c->a, m.id);
+	roles(c->a, &m);
+	if (!crdt_unhex(pk, CRDT_PK_LEN, m.id) &&
+	    !crdt_hours_totals(c->a->r.store, pk, &h))
+		m.received = (double)h.given_q / 4.0;
+	c->got++;
+	c->stop = c->fn(c->ctx, &m);
+	return c->stop;
 }
 
-static int by_id(const void *x, const void *y)
-{
-	return strcmp(((const struct found *)x)->id,
-		      ((const struct found *)y)->id);
-}
-
-/* Building (those without one last), name, id; letters in any case. */
-static int by_building(const void *x, const void *y)
-{
-	const struct found *p = x, *q = y;
-	int c;
-
-	if (!*p->building != !*q->building)
-		return *p->building ? -1 : 1;
-	c = strcasecmp(p->building, q->building);
-	if (!c)
-		c = strcasecmp(p->name, q->name);
-	return c ? c : strcmp(p->id, q->id);
-}
-
-/* The volunteers' "available", onto the members found (sorted by id). */
-static int avail_fill(void *ctx, const struct crdt_row *r)
-{
-	struct find_ctx *c = ctx;
-	struct found key, *f;
-
-	key.id = (char *)action_col_text(r, "id");
-	f = bsearch(&key, c->v, c->n, sizeof *c->v, by_id);
-	if (f && !f->available) {
-		f->available = dup_text(action_col_text(r, "available"));
-		if (!f->available) {
-			c->oom = 1;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Does every word of search occur in one of f's texts? */
-static int matches(const struct found *f, const char *search)
-{
-	const char *texts[5] = { f->name, f->building, f->unit, f->skills,
-				 f->available ? f->available : "" };
-	const char *w = search;
-	char word[CRDT_MAX_TEXT + 1];
-	size_t n, i;
-
-	for (;;) {
-		while (*w == ' ' || *w == '\t')
-			w++;
-		if (!*w)
-			return 1;
-		n = strcspn(w, " \t");
-		memcpy(word, w, n);
-		word[n] = 0;
-		w += n;
-		for (i = 0; i < 5; i++)
-			if (strcasestr(texts[i], word))
-				break;
-		if (i == 5)
-			return 0;
-	}
-}
-
+/* The members of f are found, counted and ordered in SQL
+ * (crdt_query_members_page), a page at a time: a page of the town's
+ * 12,000 costs the rows shown, not a copy and sort of everyone.  The
+ * total is counted only when the page does not tell it (a page that is
+ * full, or empty after an offset): a search that finds few walks the
+ * members once. */
 int action_member_find(struct action *a, const struct action_member_filter *f,
 		       action_member_fn fn, void *ctx, size_t *total)
 {
-	struct find_ctx c = { a, NULL, 0, 0, 0 };
-	const char *search = f->search && *f->search ? f->search : NULL;
+	struct find_ctx c = { a, fn, ctx, 0, 0 };
+	struct crdt_member_page p = { 0 };
 	uint8_t pk[CRDT_PK_LEN];
-	struct crdt_hours h;
-	struct action_member m;
-	size_t i, kept = 0, start, end;
+	int64_t n;
 	int rc;
 
 	if (total)
 		*total = 0;
-	if (action_check_text(a, search, CRDT_MAX_TEXT,
+	p.search = f->search && *f->search ? f->search : NULL;
+	if (action_check_text(a, p.search, CRDT_MAX_TEXT,
 			      _("the search is too long (at most %d bytes)"),
 			      _("the search is not valid UTF-8")))
 		return KITH_EINVAL;
@@ -449,61 +357,24 @@ int action_member_find(struct action *a, const struct action_member_filter *f,
 		rc = action_resolve(a, CRDT_R_MEMBER, f->member, pk);
 		if (rc)
 			return rc;
+		p.pk = pk;
 	}
-	rc = crdt_query_members(a->r.store, f->member ? pk : NULL, find_row,
-				&c);
-	if (!c.oom && rc >= 0 && c.n) {
-		qsort(c.v, c.n, sizeof *c.v, by_id);
-		rc = crdt_volunteers(a->r.store, NULL, NULL, NULL, avail_fill,
-				     &c);
+	p.offset = f->offset < INT64_MAX ? (int64_t)f->offset : INT64_MAX;
+	p.limit = f->limit < INT64_MAX ? (int64_t)f->limit : 0;
+	rc = crdt_query_members_page(a->r.store, &p, find_row, &c);
+	if (rc < 0 && !c.stop)
+		return action_fail_rc(a, rc, _("cannot list members"));
+	if (!total)
+		return rc;
+	if (c.stop || (p.limit > 0 && c.got == p.limit) ||
+	    (!c.got && p.offset > 0)) {
+		int crc = crdt_count_members(a->r.store, &p, &n);
+
+		if (crc)
+			return action_fail_rc(a, crc, _("cannot list members"));
+	} else {
+		n = p.offset + c.got;
 	}
-	if (c.oom) {
-		rc = action_fail(a, KITH_ENOMEM, "%s",
-				 _("cannot list members: out of memory"));
-		goto out;
-	}
-	if (rc < 0) {
-		rc = action_fail_rc(a, rc, _("cannot list members"));
-		goto out;
-	}
-	rc = 0;
-	for (i = 0; i < c.n; i++) {
-		if (search && !matches(&c.v[i], search)) {
-			found_free(&c.v[i]);
-			continue;
-		}
-		c.v[kept++] = c.v[i];
-	}
-	c.n = kept;
-	if (c.n)
-		qsort(c.v, c.n, sizeof *c.v, by_building);
-	if (total)
-		*total = c.n;
-	start = f->offset < c.n ? f->offset : c.n;
-	end = f->limit && f->limit < c.n - start ? start + f->limit : c.n;
-	for (i = start; i < end && !rc; i++) {
-		memset(&m, 0, sizeof m);
-		m.id = c.v[i].id;
-		action_short_id(a, CRDT_R_MEMBER, m.id, m.short_id,
-				sizeof m.short_id);
-		m.name = c.v[i].name;
-		m.shown = *m.name ? m.name : m.short_id;
-		m.building = c.v[i].building;
-		m.unit = c.v[i].unit;
-		m.skills = c.v[i].skills;
-		m.available = c.v[i].available ? c.v[i].available : "";
-		m.hours = c.v[i].hours;
-		m.forked = c.v[i].forked;
-		m.verified = verified(a, m.id);
-		roles(a, &m);
-		if (!crdt_unhex(pk, CRDT_PK_LEN, m.id) &&
-		    !crdt_hours_totals(a->r.store, pk, &h))
-			m.received = (double)h.given_q / 4.0;
-		rc = fn(ctx, &m);
-	}
-out:
-	for (i = 0; i < c.n; i++)
-		found_free(&c.v[i]);
-	free(c.v);
+	*total = (size_t)n;
 	return rc;
 }

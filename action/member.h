@@ -145,9 +145,14 @@ struct action_member_filter {
 /*
  * The members f selects, sorted by building (case-insensitive; members
  * without a building last), then name, then id, to fn - the window
- * [offset, offset + limit) of them.  m->row is NULL here (the fields are
- * copies); m->available and m->received are filled.  *total (may be
- * NULL) gets how many were found in all.  No identity needed.  Refused:
+ * [offset, offset + limit) of them, found and ordered by the replica
+ * (crdt_query_members_page): a page costs its rows and the offset
+ * skipped, not every member.  m->row is NULL here and the fields are
+ * valid during the call only (fn runs while the replica's statement
+ * does: it must not call action_member_find itself); m->available and
+ * m->received are filled.
+ * *total (may be NULL) gets how many were found in all.  No identity
+ * needed.  Refused:
  * a search too long or not UTF-8 (KITH_EINVAL), an unknown or ambiguous
  * member (action_resolve's refusal).  0, fn's non-zero value, or the
  * refusal with a->msg.

@@ -15,6 +15,7 @@ enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
        Q_WISHES_AUTHOR, Q_WISHES_HELPER, Q_CLAIMS,
        Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH, Q_INFO_CLAIM, Q_INFO_LOAN,
        Q_BY_NAME, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
+       Q_MEMBERS_PAGE, Q_MEMBERS_SEARCH, Q_MEMBERS_COUNT, Q_MEMBER_ONE,
        Q_NSQL };
 /* Built from the schema, per record type: the id range of crdt_resolve
  * and the table walk of crdt_digest. */
@@ -54,6 +55,56 @@ static const struct crdt_stmts query_built =
 	" AND " x ".id IN (SELECT c.target FROM claims c WHERE c.author = ?11)" \
 	" AND " x ".accepted_claim IN"                                        \
 	"  (SELECT c.id FROM claims c WHERE c.author = ?11)"
+
+/* The members of a members page (crdt_query_members_page), in two steps:
+ * the ids of the page (MEMBER_IDS), then their columns (MEMBER_PAGE_SQL),
+ * so that hours (EARNED_Q) are summed for the rows shown only.  Without a
+ * search the ids come from the index members_page (migration 13) in its
+ * order, and an offset skips index entries, never rows of the table.  A
+ * search walks the same index, reading the texts of each member until a
+ * page is found (on the town of 12,000: 4-8 ms when the page is far or
+ * nobody matches; a walk of the table with a sort of the matches took
+ * longer).  The words of ?2 (split on spaces, tabs made spaces)
+ * become LIKE patterns once per statement (a MATERIALIZED table: json_each
+ * per member took 25 ms for 12,000); a member is kept when no word is
+ * missing from all of their texts.  "available" is as crdt_volunteers
+ * gives it. */
+#define MEMBER_WORDS                                                          \
+	"WITH RECURSIVE s(w, rest) AS (SELECT NULL,"                          \
+	"  replace(?2, char(9), ' ') || ' ' UNION ALL"                        \
+	"  SELECT substr(rest, 1, instr(rest, ' ') - 1),"                     \
+	"  substr(rest, instr(rest, ' ') + 1) FROM s WHERE rest <> ''),"      \
+	" k(p) AS MATERIALIZED (SELECT '%' || replace(replace(replace(w,"     \
+	"  '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' FROM s"             \
+	"  WHERE w <> '') "
+#define MEMBER_AVAILABLE(m)                                                   \
+	"CASE WHEN (coalesce(trim(" m ".skills), '') <> ''"                   \
+	" OR coalesce(trim(" m ".available), '') <> '')"                      \
+	" AND NOT EXISTS (SELECT 1 FROM blocked b WHERE b.member = " m ".id)" \
+	" THEN coalesce(" m ".available, '') ELSE '' END"
+#define MEMBER_LIKE(col) "coalesce(" col ", '') LIKE k.p ESCAPE '\\'"
+/* (available matches only when shown: its LIKE first, the rest of
+ * MEMBER_AVAILABLE after, for the few it matches) */
+#define MEMBER_FOUND(m)                                                       \
+	"NOT EXISTS (SELECT 1 FROM k WHERE NOT ("                             \
+	MEMBER_LIKE(m ".name") " OR " MEMBER_LIKE(m ".building")              \
+	" OR " MEMBER_LIKE(m ".unit") " OR " MEMBER_LIKE(m ".skills")         \
+	" OR (" MEMBER_LIKE(m ".available") " AND " MEMBER_AVAILABLE(m)       \
+	" <> '')))"
+/* the order of members_page (migration 13), term for term */
+#define MEMBER_ORDER(m)                                                       \
+	" ORDER BY coalesce(" m ".building, '') = '',"                        \
+	" lower(coalesce(" m ".building, '')),"                               \
+	" coalesce(" m ".name, '') COLLATE NOCASE, " m ".id"
+#define MEMBER_IDS(from, where)                                               \
+	"(SELECT x.id FROM " from " WHERE " where MEMBER_ORDER("x")           \
+	" LIMIT ?3 OFFSET ?4) p CROSS JOIN members m ON m.id = p.id"
+#define MEMBER_PAGE_SQL(rows, tail)                                           \
+	MEMBER_WORDS "SELECT " HEX("m.id") " AS id, m.name, m.building,"      \
+	" m.unit, m.skills, " MEMBER_AVAILABLE("m") " AS available,"          \
+	" " EARNED_Q("m") " / 4.0 AS hours,"                                  \
+	" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"      \
+	"  AS forked FROM " rows tail
 
 #define ITEM_SQL(search)                                                      \
 	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"               \
@@ -181,6 +232,14 @@ static const char *const query_sql[Q_NSQL] = {
 		"  AND " LAST_EDIT("w", "?1") " + " WISH_TTL " >= ?1)",
 	[Q_PRIV_WISH] = "SELECT private FROM wishes WHERE id = ?1",
 	[Q_PRIV_MEMBER] = "SELECT private FROM members WHERE id = ?1",
+	[Q_MEMBERS_PAGE] = MEMBER_PAGE_SQL(MEMBER_IDS("members x", "1"),
+					   MEMBER_ORDER("m")),
+	[Q_MEMBERS_SEARCH] = MEMBER_PAGE_SQL(
+		MEMBER_IDS("members x", MEMBER_FOUND("x")),
+		MEMBER_ORDER("m")),
+	[Q_MEMBERS_COUNT] = MEMBER_WORDS "SELECT count(*) FROM members m"
+			    " WHERE ?2 IS NULL OR " MEMBER_FOUND("m"),
+	[Q_MEMBER_ONE] = MEMBER_PAGE_SQL("members m", " WHERE m.id = ?1"),
 };
 static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
 _Static_assert(Q_ITEMS_SEARCH == Q_ITEMS + 1 &&
@@ -298,6 +357,69 @@ int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
 	if (pk)
 		sqlite3_bind_blob(q, 1, pk, CRDT_PK_LEN, SQLITE_STATIC);
 	return crdt_rows(s, q, fn, ctx);
+}
+
+/* Statement which of the members statements, p's search bound. */
+static sqlite3_stmt *members_stmt(struct crdt_store *s,
+				  const struct crdt_member_page *p, int which)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, which);
+
+	if (!q)
+		return NULL;
+	if (p->search && *p->search)
+		sqlite3_bind_text(q, 2, p->search, -1, SQLITE_STATIC);
+	return q;
+}
+
+int crdt_query_members_page(struct crdt_store *s,
+			    const struct crdt_member_page *p, crdt_row_fn fn,
+			    void *ctx)
+{
+	sqlite3_stmt *q = members_stmt(s, p, p->pk ? Q_MEMBER_ONE :
+					     p->search && *p->search ?
+					     Q_MEMBERS_SEARCH : Q_MEMBERS_PAGE);
+
+	if (!q)
+		return KITH_EDB;
+	if (p->pk) {
+		sqlite3_bind_blob(q, 1, p->pk, CRDT_PK_LEN, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(q, 3, p->limit > 0 ? p->limit : -1);
+		sqlite3_bind_int64(q, 4, p->offset > 0 ? p->offset : 0);
+	}
+	return crdt_rows(s, q, fn, ctx);
+}
+
+static int count_row(void *ctx, const struct crdt_row *r)
+{
+	*(int64_t *)ctx = r->n ? r->c[0].i : 0;
+	return 0;
+}
+
+int crdt_count_members(struct crdt_store *s, const struct crdt_member_page *p,
+		       int64_t *total)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*total = 0;
+	if (p->pk) {
+		/* one member: found or not */
+		q = members_stmt(s, p, Q_MEMBER_ONE);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_blob(q, 1, p->pk, CRDT_PK_LEN, SQLITE_STATIC);
+		rc = crdt_step_row(s, q);
+		crdt_reset(q);
+		if (!rc)
+			*total = 1;
+		return rc == KITH_ENOTFOUND ? 0 : rc;
+	}
+	q = members_stmt(s, p, Q_MEMBERS_COUNT);
+	if (!q)
+		return KITH_EDB;
+	return crdt_rows(s, q, count_row, total);
 }
 
 /* ---- record facts ------------------------------------------------------ */

@@ -127,6 +127,34 @@ __attribute__((warn_unused_result)) int
 crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,
 		   void *ctx);
 
+/*
+ * Members in the order of a members page: by building (ASCII case aside;
+ * members without one last), then name (ASCII case aside), then id; a
+ * page of them, found through the index members_page (migration 13), so
+ * a page costs the rows it shows and the offset it skips, never a sort of
+ * every member.  search (NULL or "": everyone): words separated by spaces
+ * or tabs; a member is listed when every word occurs in their name,
+ * building, unit, skills or available (ASCII case aside, as LIKE: "%" and
+ * "_" match themselves).  pk: one member (search, offset and limit do
+ * not matter then).  Columns: id, name, building, unit, skills, available
+ * ("" for a member blocked here, or who offers neither skills nor time:
+ * as crdt_volunteers lists it), hours (earned), forked.
+ */
+struct crdt_member_page {
+	const uint8_t *pk;  /* one member, or NULL */
+	const char *search; /* words, or NULL */
+	int64_t offset;	    /* skip this many of those found */
+	int64_t limit;	    /* at most this many; <= 0: all */
+};
+__attribute__((warn_unused_result)) int
+crdt_query_members_page(struct crdt_store *s, const struct crdt_member_page *p,
+			crdt_row_fn fn, void *ctx);
+/* How many members p finds in all (its offset and limit aside; with
+ * p->pk 1 or 0). */
+__attribute__((warn_unused_result)) int
+crdt_count_members(struct crdt_store *s, const struct crdt_member_page *p,
+		   int64_t *total);
+
 /* Facts the CLI checks before writing (authorization, targets). */
 struct crdt_record_info {
 	uint8_t rtype;

@@ -9,6 +9,7 @@
 #include "login.h"
 #include "web/html.h"
 #include "web/lang.h"
+#include "web/pages.h"
 
 const char *web_not_logged_in(void)
 {
@@ -59,45 +60,28 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 	return 0;
 }
 
-/* The logout form: a POST with the session's CSRF token, in the page
- * shell of web/html.h and the request's language. */
+/* The logout form: a POST with the session's CSRF token, in the bare
+ * page shell (web_bare_begin) and the request's language. */
 static int route_logout_page(struct web_request *rq, struct web_reply *rp)
 {
-	struct web_page p = { 0 };
-	struct web_prefs prefs;
-	struct web_buf b;
+	struct web_bare w;
 	int rc;
 
-	web_prefs_parse(rq->prefs, &prefs);
-	p.lang = web_lang_choose(rq->accept_language, prefs.lang);
-	p.easy = prefs.easy;
-	rc = web_lang_use(p.lang);
+	rc = web_bare_begin(&w, rq, N_("Log out"));
 	if (rc)
 		return rc;
-	web_buf_init(&b, WEB_PAGE_MAX);
-	p.title = _("Log out");
-	web_page_begin(&b, &p);
-	web_html_raw(&b, "<h1>");
-	web_html_text(&b, _("Log out"));
-	web_html_raw(&b, "</h1>\n<form method=\"post\" action=\"/logout\">\n"
-			 "<input type=\"hidden\" name=\"csrf\"");
-	web_html_attr(&b, "value", rq->session->csrf);
-	web_html_raw(&b, ">\n<p>");
-	web_html_text(&b, _("Log out of kith in this browser? To come back, "
-			    "run 'kith open' on this computer."));
-	web_html_raw(&b, "</p>\n<button type=\"submit\">");
-	web_html_text(&b, _("Log out"));
-	web_html_raw(&b, "</button>\n</form>\n");
-	web_page_end(&b, &p);
-	web_lang_reset();
-	rc = web_buf_error(&b);
-	if (!rc) {
-		web_reply_take(rp, MHD_HTTP_OK, "text/html; charset=utf-8",
-			       b.data, b.len);
-		b.data = NULL; /* the reply's now */
-	}
-	web_buf_release(&b);
-	return rc;
+	web_html_raw(&w.b, "<h1>");
+	web_html_text(&w.b, _("Log out"));
+	web_html_raw(&w.b, "</h1>\n<form method=\"post\" action=\"/logout\">\n"
+			   "<input type=\"hidden\" name=\"csrf\"");
+	web_html_attr(&w.b, "value", rq->session->csrf);
+	web_html_raw(&w.b, ">\n<p>");
+	web_html_text(&w.b, _("Log out of kith in this browser? To come back, "
+			      "run 'kith open' on this computer."));
+	web_html_raw(&w.b, "</p>\n<button type=\"submit\">");
+	web_html_text(&w.b, _("Log out"));
+	web_html_raw(&w.b, "</button>\n</form>\n");
+	return web_bare_finish(&w, rp, MHD_HTTP_OK);
 }
 
 static int route_logout(struct web_request *rq, struct web_reply *rp)

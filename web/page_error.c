@@ -114,33 +114,15 @@ static void body(struct web_buf *b, unsigned status, enum web_why why,
 static int bare(struct web_request *rq, unsigned status, enum web_why why,
 		struct web_reply *rp)
 {
-	struct web_prefs prefs;
-	struct web_page p = { 0 };
-	struct advice a;
-	struct web_buf b;
+	struct advice a = advice(status, why);
+	struct web_bare w;
 	int rc;
 
-	web_prefs_parse(rq->prefs, &prefs);
-	p.lang = web_lang_choose(rq->accept_language, prefs.lang);
-	p.easy = prefs.easy;
-	rc = web_lang_use(p.lang);
+	rc = web_bare_begin(&w, rq, a.title);
 	if (rc)
 		return rc;
-	a = advice(status, why);
-	p.title = _(a.title);
-	web_buf_init(&b, WEB_PAGE_MAX);
-	web_page_begin(&b, &p);
-	body(&b, status, why, &a);
-	web_page_end(&b, &p);
-	web_lang_reset();
-	rc = web_buf_error(&b);
-	if (!rc) {
-		web_reply_take(rp, status, "text/html; charset=utf-8", b.data,
-			       b.len);
-		b.data = NULL; /* the reply's now */
-	}
-	web_buf_release(&b);
-	return rc;
+	body(&w.b, status, why, &a);
+	return web_bare_finish(&w, rp, status);
 }
 
 int web_page_error(struct web_request *rq, unsigned status, enum web_why why,

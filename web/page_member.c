@@ -8,7 +8,9 @@
  * are named as their profile names them; a short id appears only in a
  * link's URL.  Texts in the list are cut to LIST_CLIP bytes (a whole
  * character), so that a page of LIST_PAGE members of the longest texts
- * stays far below the page cap; a member's own page shows them whole.
+ * stays far below the page cap; a member's own page shows them whole, and
+ * the newest LEDGER_MAX lines of their hours (a sentence says how many
+ * there are when there are more).
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@
 
 #define LIST_PAGE 100 /* members on one page of the list */
 #define LIST_CLIP 160 /* bytes of a text shown in the list */
+#define LEDGER_MAX 100 /* lines of a member's hours shown, the newest */
 
 /* ---- shared ------------------------------------------------------------- */
 
@@ -117,7 +120,11 @@ static int is_me(struct web_ui *u, const char *hex)
 struct list {
 	struct web_ui *u;
 	int n;
-	char building[LIST_CLIP + 8]; /* the group open, clipped */
+	/* the building of the group open, whole: compared clipped, two
+	 * buildings alike in their first LIST_CLIP bytes would be one
+	 * group, and a clipped copy compared whole made a new heading for
+	 * every member of a building named longer */
+	char building[CRDT_MAX_TEXT + 1];
 	int group_open;
 };
 
@@ -274,11 +281,24 @@ static int member_show(void *ctx, const struct action_member *m)
 	return 0;
 }
 
+/* The ledger of one member, oldest first: the newest LEDGER_MAX lines of
+ * it, after a sentence with how many there are when some are left out
+ * (read twice: counted, then shown). */
 struct ledger {
 	struct web_ui *u;
 	const struct action_hours *h;
-	int n;
+	size_t total; /* lines in all */
+	size_t skip;  /* the oldest, not shown */
+	size_t seen;
+	int n; /* lines shown */
 };
+
+static int ledger_count(void *ctx, const struct crdt_row *r)
+{
+	(void)r;
+	((struct ledger *)ctx)->total++;
+	return 0;
+}
 
 static int ledger_row(void *ctx, const struct crdt_row *r)
 {
@@ -293,6 +313,8 @@ static int ledger_row(void *ctx, const struct crdt_row *r)
 	const char *fmt;
 	struct tm tm;
 
+	if (l->seen++ < l->skip)
+		return 0;
 	if (gmtime_r(&at, &tm))
 		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	hours_text(amount, sizeof amount, h < 0 ? -h : h);
@@ -323,7 +345,7 @@ int web_page_member(struct web_request *rq, struct web_reply *rp)
 	struct action_member_filter f = { 0 };
 	struct action_hours h;
 	struct web_ui u;
-	struct ledger l = { &u, &h, 0 };
+	struct ledger l = { &u, &h, 0, 0, 0, 0 };
 	size_t total = 0;
 	int rc;
 
@@ -353,7 +375,24 @@ int web_page_member(struct web_request *rq, struct web_reply *rp)
 	web_html_raw(&u.b, "</h2>\n<p>");
 	hours_line(&u, h.earned_q / 4.0, h.given_q / 4.0);
 	web_html_raw(&u.b, "</p>\n");
-	if (action_hours_ledger(u.a, &h, ledger_row, &l))
+	rc = action_hours_ledger(u.a, &h, ledger_count, &l);
+	if (!rc && l.total > LEDGER_MAX) {
+		l.skip = l.total - LEDGER_MAX;
+		web_html_raw(&u.b, "<p class=\"hint\">");
+		/* TRANSLATORS: %1$d is 100, %2$zu how many lines the member's
+		 * time bank has in all (more than 100) */
+		web_html_textf(&u.b,
+			       ngettext("Only the newest %1$d of %2$zu line is "
+					"shown.",
+					"Only the newest %1$d of %2$zu lines "
+					"are shown.",
+					l.total),
+			       LEDGER_MAX, l.total);
+		web_html_raw(&u.b, "</p>\n");
+	}
+	if (!rc)
+		rc = action_hours_ledger(u.a, &h, ledger_row, &l);
+	if (rc)
 		web_ui_error(&u, u.a->msg);
 	else if (l.n)
 		web_html_raw(&u.b, "</ul>\n");

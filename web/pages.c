@@ -216,3 +216,40 @@ const struct web_route web_pages_routes[] = {
 
 const size_t web_pages_nroutes =
 	sizeof web_pages_routes / sizeof web_pages_routes[0];
+
+/* ---- the bare shell (pages.h) ------------------------------------------- */
+
+int web_bare_begin(struct web_bare *w, struct web_request *rq,
+		   const char *title)
+{
+	struct web_prefs prefs;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	web_prefs_parse(rq->prefs, &prefs);
+	w->page.lang = web_lang_choose(rq->accept_language, prefs.lang);
+	w->page.easy = prefs.easy;
+	rc = web_lang_use(w->page.lang);
+	if (rc)
+		return rc;
+	w->page.title = _(title);
+	web_buf_init(&w->b, WEB_PAGE_MAX);
+	web_page_begin(&w->b, &w->page);
+	return 0;
+}
+
+int web_bare_finish(struct web_bare *w, struct web_reply *rp, unsigned status)
+{
+	int rc;
+
+	web_page_end(&w->b, &w->page);
+	web_lang_reset();
+	rc = web_buf_error(&w->b);
+	if (!rc) {
+		web_reply_take(rp, status, "text/html; charset=utf-8",
+			       w->b.data, w->b.len);
+		w->b.data = NULL; /* the reply's now */
+	}
+	web_buf_release(&w->b);
+	return rc;
+}

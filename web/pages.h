@@ -240,4 +240,27 @@ int web_page_item_return(struct web_request *rq, struct web_reply *rp);
 int web_page_item_renew(struct web_request *rq, struct web_reply *rp);
 int web_page_item_withdraw(struct web_request *rq, struct web_reply *rp);
 
+/*
+ * A page in the bare shell: web/html.h's shell with the site name "kith"
+ * and no nav, footer sentence or links - nothing of the session, the
+ * community or the replica - for the pages that must not or cannot use a
+ * struct web_ui: an error page for a request that may come from another
+ * site or has no session (page_error.c), the logout form (login.c, served
+ * by the server without the pages' action layer).  web_bare_begin speaks
+ * the request's language (the kith_prefs cookie, else Accept-Language:
+ * as web_ui_begin) and writes the shell up to <main>; title is the English
+ * msgid (N_("...")), translated once the language is spoken.  On an error
+ * nothing is left to finish; else always pair with web_bare_finish, which
+ * closes the page, hands it to rp with status (or the first error: the
+ * server answers 500) and gives back the language.
+ */
+struct web_bare {
+	struct web_buf b;
+	struct web_page page;
+};
+__attribute__((warn_unused_result)) int
+web_bare_begin(struct web_bare *w, struct web_request *rq, const char *title);
+__attribute__((warn_unused_result)) int
+web_bare_finish(struct web_bare *w, struct web_reply *rp, unsigned status);
+
 #endif

@@ -19,8 +19,7 @@
 #   - a waiting daemon that refused a connection stops cleanly on SIGTERM.
 . "$(dirname "$0")/lib.sh" "$1"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "needs /usr/bin/python3"
+web_py
 
 WAITING='not in a community yet: open the web app and paste an invite code, or run kith community join CODE'
 
@@ -30,8 +29,7 @@ kith_at a wish add --title "Water for the stairs" >/dev/null 2>&1
 for n in b c d e; do
 	kith_at "$n" init --name "$n" --building "B$n" >/dev/null 2>&1
 done
-start_daemon a --no-web || { fail "daemon a starts"; finish; }
-PA=127.0.0.1:$(port_of a)
+web_daemon a --no-web
 
 # ---- --no-web and no key: nothing it could do, so it refuses
 k d daemon --no-web --listen 127.0.0.1:0 --no-mdns
@@ -42,8 +40,7 @@ check "it says why, and how to join" grep -qF \
 check "and leaves no control socket" test ! -e "$WORK/d/control.sock"
 
 # ---- with the web app it starts and waits
-start_daemon b --web 127.0.0.1:0 --peer "$PA" ||
-	{ fail "daemon b starts without a community"; finish; }
+web_daemon b --peer-node a # without a community
 PID_B=$(pid_of b)
 check "b's daemon says it waits for an invite code" \
 	wait_for 5 grep -qF "$WAITING" "$WORK/b.log"
@@ -58,9 +55,7 @@ check_ne "a's sync to b's port fails while b waits" "$RC" 0
 check_match "...closed unanswered in the handshake" "$ERR" "hung up during the handshake"
 check_nomatch "b dialed nobody while it waits" "$(cat "$WORK/b.log")" \
 	'session .*authenticated'
-k b open --print
-check_eq "kith open --print (b) exits 0" "$RC" 0
-URL_B=$OUT
+web_login b
 
 cat >"$WORK/join.py" <<'PYEOF'
 import http.client, re, sys, time
@@ -146,8 +141,7 @@ k b --json status
 check_match "kith --json status: joined true" "$OUT" '"joined":true'
 
 # ---- the CLI joins while the daemon runs
-start_daemon c --web 127.0.0.1:0 --peer "$PA" ||
-	{ fail "daemon c starts without a community"; finish; }
+web_daemon c --peer-node a # without a community
 k c community join "$CODE"
 check_eq "kith community join while c's daemon runs" "$RC" 0
 check "c's daemon picks the key up" \
@@ -156,8 +150,7 @@ check "c converges with a without a restart" converged 30 a c
 check "c's daemon is the same process" kill -0 "$(pid_of c)"
 
 # ---- SIGHUP before the key is there; a damaged file; then a good one
-start_daemon e --web 127.0.0.1:0 --peer "$PA" ||
-	{ fail "daemon e starts without a community"; finish; }
+web_daemon e --peer-node a # without a community
 kill -HUP "$(pid_of e)"
 check "SIGHUP without a key: e says again that it waits" \
 	wait_for 5 sh -c "[ \$(grep -cF 'not in a community' '$WORK/e.log') -eq 2 ]"
@@ -177,7 +170,7 @@ check "e converges with a" converged 30 a e
 
 # ---- a waiting daemon stops cleanly (after refusing a connection)
 kith_at f init --name f >/dev/null 2>&1
-start_daemon f --web 127.0.0.1:0 || { fail "daemon f starts"; finish; }
+web_daemon f
 k a sync "127.0.0.1:$(port_of f)" --timeout 5
 check_ne "f refuses a sync while it waits" "$RC" 0
 kill -TERM "$(pid_of f)"

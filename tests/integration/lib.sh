@@ -18,6 +18,20 @@
 #   pk_of NODE                  NODE's identity key (hex)
 #   sq NODE SQL                 run SQL on NODE's replica (sqlite3)
 #   head_of NODE PK             NODE's head seq for author PK (0 if none)
+#
+# The web app's tests (web*.sh, join_web.sh) start the same way:
+#   web_py                      PY=/usr/bin/python3 (their checks are in
+#                               Python); without it the suite is skipped
+#   web_daemon NODE [--peer-node PEER] ARGS...
+#                               start_daemon NODE with the web app on
+#                               127.0.0.1 (any port; not with --no-web),
+#                               dialing PEER's daemon; ARGS as they are.
+#                               A daemon that does not start fails the
+#                               test and ends the script
+#   web_login NODE              `kith open --print` of NODE (checked to
+#                               exit 0): the login link in URL_<NODE> and
+#                               its host:port in HOSTPORT_<NODE> (NODE in
+#                               capitals: web_login a sets URL_A)
 
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -110,3 +124,34 @@ sq() { sqlite3 "$WORK/$1/replica.db" "$2"; }
 head_of() {
 	sq "$1" "SELECT coalesce(max(head), 0) FROM authors WHERE hex(pk) = upper('$2')"
 }
+
+web_py() {
+	PY=/usr/bin/python3
+	[ -x "$PY" ] || skip "needs /usr/bin/python3"
+}
+
+web_daemon() {
+	_int_wn=$1
+	shift
+	_int_web="--web 127.0.0.1:0"
+	_int_peer=
+	if [ "${1:-}" = --peer-node ]; then
+		_int_peer="--peer 127.0.0.1:$(port_of "$2")"
+		shift 2
+	fi
+	for _int_a in "$@"; do
+		[ "$_int_a" = --no-web ] && _int_web=
+	done
+	# shellcheck disable=SC2086 # the two words of each option
+	start_daemon "$_int_wn" $_int_web $_int_peer "$@" ||
+		{ fail "daemon $_int_wn starts"; finish; }
+}
+
+web_login() {
+	_int_up=$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')
+	k "$1" open --print
+	check_eq "kith open --print ($1) exits 0" "$RC" 0
+	_int_hp=$(printf '%s' "$OUT" | sed 's|^http://\([^/]*\)/.*|\1|')
+	eval "URL_$_int_up=\$OUT HOSTPORT_$_int_up=\$_int_hp"
+}
+

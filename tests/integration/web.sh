@@ -26,19 +26,15 @@
 #   - SIGTERM stops the daemon cleanly (exit 0).
 . "$(dirname "$0")/lib.sh" "$1"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "needs /usr/bin/python3"
-
+web_py
 setup_community a
-start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
-
-k a open --print
-check_eq "kith open --print exits 0" "$RC" 0
-check_eq "kith open --print prints one line" "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" 1
-check_match "the line is the login URL" "$OUT" \
+web_daemon a
+web_login a
+check_eq "kith open --print prints one line" "$(printf '%s\n' "$URL_A" | wc -l | tr -d ' ')" 1
+check_match "the line is the login URL" "$URL_A" \
 	'^http://127\.0\.0\.1:[0-9]+/login\?token=[0-9a-f]{64}$'
-URL=$OUT
-HOSTPORT=$(printf '%s' "$URL" | sed 's|^http://\([^/]*\)/.*|\1|')
+URL=$URL_A
+HOSTPORT=$HOSTPORT_A
 
 # The checks in Python (http.client): one "PASS what" or "FAIL what:
 # detail" line each.

@@ -21,20 +21,12 @@
 #     escaped on every page; Chinese pages for a Chinese browser.
 . "$(dirname "$0")/lib.sh" "$1"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "needs /usr/bin/python3"
-
+web_py
 setup_community a b
-start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
-start_daemon b --web 127.0.0.1:0 --peer "127.0.0.1:$(port_of a)" ||
-	{ fail "daemon b starts"; finish; }
-
-k a open --print
-check_eq "kith open --print exits 0 (a)" "$RC" 0
-URL_A=$OUT
-k b open --print
-check_eq "kith open --print exits 0 (b)" "$RC" 0
-URL_B=$OUT
+web_daemon a
+web_daemon b --peer-node a
+web_login a
+web_login b
 
 cat >"$WORK/items.py" <<'PYEOF'
 import http.client, re, subprocess, sys, time

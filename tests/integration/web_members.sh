@@ -21,27 +21,18 @@
 #     community is then refused; the same code again changes nothing.
 . "$(dirname "$0")/lib.sh" "$1"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "needs /usr/bin/python3"
-
+web_py
 setup_community a b
 kith_at c init --name c --building Bc >/dev/null 2>&1
 CODE=$(kith_at a community invite 2>/dev/null)
 kith_at other init --name other >/dev/null 2>&1
 OTHER=$(kith_at other community create "Elsewhere" 2>/dev/null)
 kith_at a member verify a --building Ba --unit 1 >/dev/null 2>&1
-start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
-start_daemon b --no-web --peer "127.0.0.1:$(port_of a)" ||
-	{ fail "daemon b starts"; finish; }
-start_daemon c --web 127.0.0.1:0 --peer "127.0.0.1:$(port_of a)" ||
-	{ fail "daemon c starts (not in a community yet)"; finish; }
-
-k a open --print
-check_eq "kith open --print (a) exits 0" "$RC" 0
-URL_A=$OUT
-k c open --print
-check_eq "kith open --print (c) exits 0" "$RC" 0
-URL_C=$OUT
+web_daemon a
+web_daemon b --peer-node a --no-web
+web_daemon c --peer-node a # not in a community yet
+web_login a
+web_login c
 
 cat >"$WORK/members.py" <<'PYEOF'
 import http.client, json, os, re, subprocess, sys, time

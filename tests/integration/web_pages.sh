@@ -32,18 +32,13 @@
 #     segment matches one segment only.
 . "$(dirname "$0")/lib.sh" "$1"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || skip "needs /usr/bin/python3"
-
+web_py
 setup_community a b
-start_daemon a --web 127.0.0.1:0 || { fail "daemon a starts"; finish; }
-start_daemon b --no-web --peer "127.0.0.1:$(port_of a)" ||
-	{ fail "daemon b starts"; finish; }
-
-k a open --print
-check_eq "kith open --print exits 0" "$RC" 0
-URL=$OUT
-HOSTPORT=$(printf '%s' "$URL" | sed 's|^http://\([^/]*\)/.*|\1|')
+web_daemon a
+web_daemon b --peer-node a --no-web
+web_login a
+URL=$URL_A
+HOSTPORT=$HOSTPORT_A
 
 cat >"$WORK/pages.py" <<'PYEOF'
 import http.client, json, re, subprocess, sys, time

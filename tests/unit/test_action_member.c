@@ -509,6 +509,13 @@ static void members_find_by_building(void **state)
 		 "offset 1, limit 1: %zu %d '%s'", total, r.n, r.shown[0]);
 	total = find(a, NULL, 10, 5, &r);
 	TL_CHECK(total == 3 && r.n == 0, "past the end: %zu %d", total, r.n);
+	total = find(a, NULL, 2, 5, &r);
+	TL_CHECK(total == 3 && r.n == 1 && !strcmp(r.shown[0], "Carol"),
+		 "the last of a window not full: %zu %d", total, r.n);
+	total = find(a, "c", 0, 1, &r);
+	TL_CHECK(total == 2 && r.n == 1 && !strcmp(r.shown[0], "Alice"),
+		 "a full window of a search counts the rest: %zu %d", total,
+		 r.n);
 
 	/* one member */
 	memset(&r, 0, sizeof r);

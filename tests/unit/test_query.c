@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crdt/query.h"
 #include "tests/testlib.h"
@@ -399,6 +400,187 @@ static void unicode_text_and_names(void **state)
 	TL_EQ(rows.n, 0, "no name is shared");
 }
 
+/* ---- the members of a members page ------------------------------------ */
+
+/* Rows of crdt_query_members_page: the texts kept, in order. */
+struct member_rows {
+	int n;
+	char id[300][65], name[300][32], building[300][32], available[300][32];
+};
+
+static int member_collect(void *ctx, const struct crdt_row *row)
+{
+	struct member_rows *r = ctx;
+	const char *cols[] = { "id", "name", "building", "available" };
+	char *out[] = { r->id[r->n], r->name[r->n], r->building[r->n],
+			r->available[r->n] };
+	size_t cap[] = { 65, 32, 32, 32 };
+	const struct crdt_col *c;
+	size_t i;
+
+	TL_CHECK(r->n < 300, "more rows than members");
+	for (i = 0; i < 4; i++) {
+		c = crdt_row_get(row, cols[i]);
+		TL_CHECK(c != NULL, "column '%s' missing", cols[i]);
+		snprintf(out[i], cap[i], "%s", c->s ? c->s : "");
+	}
+	TL_CHECK(crdt_row_get(row, "hours") && crdt_row_get(row, "forked") &&
+			 crdt_row_get(row, "unit") && crdt_row_get(row, "skills"),
+		 "hours, forked, unit and skills are columns");
+	r->n++;
+	return 0;
+}
+
+/* The members of p into r (cleared); how many crdt_count_members says. */
+static int64_t member_page(struct crdt_replica *a,
+			  const struct crdt_member_page *p,
+			  struct member_rows *r)
+{
+	int64_t total = -1;
+
+	memset(r, 0, sizeof *r);
+	TL_OK(crdt_query_members_page(a->store, p, member_collect, r));
+	TL_OK(crdt_count_members(a->store, p, &total));
+	return total;
+}
+
+/* Row i before row j in the order of a page: no building last, building,
+ * name (ASCII case aside), id. */
+static int member_before(const struct member_rows *r, int i, int j)
+{
+	int c;
+
+	if (!*r->building[i] != !*r->building[j])
+		return *r->building[i] != 0;
+	c = strcasecmp(r->building[i], r->building[j]);
+	if (!c)
+		c = strcasecmp(r->name[i], r->name[j]);
+	if (!c)
+		c = strcmp(r->id[i], r->id[j]);
+	return c < 0;
+}
+
+static void members_page_order_search_window(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_member_page p = { 0 };
+	struct member_rows *all = calloc(1, sizeof *all);
+	struct member_rows *r = calloc(1, sizeof *r);
+	uint8_t pk[CRDT_PK_LEN];
+	int64_t total;
+	int i, at;
+
+	TL_CHECK(all && r, "out of memory");
+	/* the view as materializing leaves it: 250 members of buildings in
+	 * both cases, without one (NULL or ""), names alike but for case;
+	 * then members whose texts hold LIKE's own characters */
+	(void)tl_int(a, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT"
+			" i + 1 FROM n WHERE i < 250) INSERT INTO members(id,"
+			" name, building, unit, skills, available) SELECT"
+			" CAST(printf('%032d', (i * 7919) % 1000) AS BLOB),"
+			" CASE WHEN i % 50 = 0 THEN NULL WHEN i % 50 = 1"
+			" THEN '' ELSE CASE i % 3 WHEN 0 THEN 'anna' WHEN 1"
+			" THEN 'Anna' ELSE 'bob' END || (i % 4) END,"
+			" CASE i % 6 WHEN 0 THEN NULL WHEN 1 THEN '' WHEN 2"
+			" THEN 'Elm' WHEN 3 THEN 'elm' WHEN 4 THEN 'Oak 1'"
+			" ELSE 'ash' END, '', 'sewing', NULL FROM n");
+	(void)tl_int(a, "INSERT INTO members(id, name, building, skills,"
+			" available) VALUES"
+			" (CAST('x1xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS BLOB),"
+			"  'Pat', 'Zed', 'fixes 100% of bikes', ''),"
+			" (CAST('x2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS BLOB),"
+			"  'Sam', 'Zed', 'snake_case', 'Weekends'),"
+			" (CAST('x3xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS BLOB),"
+			"  'Tom', 'Zed', '', 'weekends')");
+	/* Tom is blocked here: his "available" is neither shown nor found */
+	(void)tl_int(a, "INSERT INTO blocked(member) VALUES"
+			" (CAST('x3xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' AS BLOB))");
+
+	/* everyone, in the documented order */
+	total = member_page(a, &p, all);
+	TL_EQ(total, 253, "all members counted");
+	TL_EQ(all->n, 253, "limit 0 hands every member");
+	for (i = 1; i < all->n; i++)
+		TL_CHECK(member_before(all, i - 1, i),
+			 "row %d ('%s' of '%s') before row %d ('%s' of '%s')",
+			 i - 1, all->name[i - 1], all->building[i - 1], i,
+			 all->name[i], all->building[i]);
+	TL_CHECK(!strcasecmp(all->building[0], "ash") && !*all->building[252],
+		 "ash first, no building last: '%s' '%s'", all->building[0],
+		 all->building[252]);
+
+	/* windows of 100: the same rows, in the same order */
+	p.limit = 100;
+	for (at = 0; at < 253; at += 100) {
+		p.offset = at;
+		total = member_page(a, &p, r);
+		TL_EQ(total, 253, "the total does not depend on the window");
+		TL_EQ(r->n, at + 100 <= 253 ? 100 : 253 - at, "rows of a page");
+		for (i = 0; i < r->n; i++)
+			TL_CHECK(!strcmp(r->id[i], all->id[at + i]),
+				 "row %d of the page at %d", i, at);
+	}
+	p.offset = 1000;
+	TL_EQ(member_page(a, &p, r), 253, "past the end: counted");
+	TL_EQ(r->n, 0, "past the end: no rows");
+
+	/* search: every word, in any text, ASCII case aside; LIKE's own
+	 * characters are themselves */
+	p.offset = 0;
+	p.limit = 0;
+	p.search = "100%";
+	TL_EQ(member_page(a, &p, r), 1, "'100%' finds the one who says it");
+	TL_CHECK(r->n == 1 && !strcmp(r->name[0], "Pat"), "'%s'", r->name[0]);
+	p.search = "0%";
+	TL_EQ(member_page(a, &p, r), 1, "'%' is not a wildcard");
+	p.search = "e_c";
+	TL_EQ(member_page(a, &p, r), 1, "'_' is not a wildcard");
+	TL_CHECK(!strcmp(r->name[0], "Sam"), "'%s'", r->name[0]);
+	p.search = "WEEKENDS\tzed  ";
+	TL_EQ(member_page(a, &p, r), 1,
+	      "tab and spaces part words; a blocked member's time is not "
+	      "searched");
+	TL_CHECK(!strcmp(r->name[0], "Sam") &&
+			 !strcmp(r->available[0], "Weekends"),
+		 "'%s' '%s'", r->name[0], r->available[0]);
+	p.search = "zed";
+	TL_EQ(member_page(a, &p, r), 3, "a building");
+	TL_CHECK(!strcmp(r->name[2], "Tom") && !*r->available[2],
+		 "a blocked member's time is not shown: '%s'",
+		 r->available[2]);
+	p.search = "sewing elm";
+	TL_EQ(member_page(a, &p, r), 84, "two words, each in another text");
+	for (i = 0; i < r->n; i++)
+		TL_CHECK(!strcasecmp(r->building[i], "elm"), "'%s'",
+			 r->building[i]);
+	p.search = "sewing nobody";
+	TL_EQ(member_page(a, &p, r), 0, "every word must occur");
+	TL_EQ(r->n, 0, "nothing found");
+	p.search = "anna";
+	p.limit = 10;
+	p.offset = 5;
+	TL_EQ(member_page(a, &p, r), 160, "a search counts all it finds");
+	TL_EQ(r->n, 10, "and hands its window");
+	p.search = "   ";
+	p.limit = 0;
+	p.offset = 0;
+	TL_EQ(member_page(a, &p, r), 253, "a search of spaces is everyone");
+
+	/* one member; its window and search do not matter */
+	memcpy(pk, "x2xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", CRDT_PK_LEN);
+	p.pk = pk;
+	p.search = "nobody";
+	p.offset = 9;
+	TL_EQ(member_page(a, &p, r), 1, "one member");
+	TL_CHECK(r->n == 1 && !strcmp(r->name[0], "Sam"), "'%s'", r->name[0]);
+	memset(pk, 0x77, sizeof pk);
+	TL_EQ(member_page(a, &p, r), 0, "a stranger");
+	TL_EQ(r->n, 0, "no row for a stranger");
+	free(all);
+	free(r);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
@@ -408,6 +590,7 @@ int main(void)
 		T(resolve_prefix_and_name),
 		T(record_info_of_a_claimed_wish),
 		T(unicode_text_and_names),
+		T(members_page_order_search_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
