@@ -78,11 +78,30 @@ static void fill_helper(struct action *a, const uint8_t *claim,
 
 /* ---- writes of the helper ----------------------------------------------- */
 
+/* Whether member me has an offer on the wish not taken back. */
+struct mine_ctx {
+	char me[2 * CRDT_PK_LEN + 1];
+	int found;
+};
+
+static int mine_row(void *ctx, const struct crdt_row *r)
+{
+	struct mine_ctx *m = ctx;
+
+	if (!strcmp(action_col_text(r, "claimant"), m->me) &&
+	    strcmp(action_col_text(r, "status"), "cancelled")) {
+		m->found = 1;
+		return 1; /* enough */
+	}
+	return 0;
+}
+
 int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 		      const char *note, struct action_wish_result *out)
 {
 	struct action_wish_result spare;
 	struct crdt_record_info info;
+	struct mine_ctx mine;
 	struct crdt_op op;
 	uint64_t seq;
 	int rc;
@@ -113,6 +132,18 @@ int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 				   _("the quantity must be a whole number from "
 				     "1 to %d"),
 				   CRDT_MAX_QTY);
+	/* one offer per helper: a second one adds nothing for the author,
+	 * and many of them would bury the others (the wish's page) */
+	memset(&mine, 0, sizeof mine);
+	crdt_hex(mine.me, a->r.id.pk, CRDT_PK_LEN);
+	rc = crdt_query_claims(a->r.store, info.id, mine_row, &mine);
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot read the offers"));
+	if (mine.found)
+		return action_fail(a, KITH_EINVAL,
+				   _("you already offered help with wish "
+				     "'%s'; your offer stands"),
+				   wish);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
 	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, info.id, CRDT_ID_LEN);
 	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, qty);

@@ -27,7 +27,8 @@
  *     below): KITH_EINVAL, "wish 'X' was withdrawn" / "... is already
  *     confirmed as fulfilled";
  *   - offering help with your own wish: KITH_EDENIED; with a withdrawn or
- *     fulfilled one: KITH_EINVAL;
+ *     fulfilled one, or a second time while your first offer stands (not
+ *     taken back): KITH_EINVAL;
  *   - an offer already taken back (unclaim, deliver, accept), one already
  *     delivered (deliver): KITH_EINVAL;
  *   - values out of range (empty title, text over CRDT_MAX_TEXT bytes, a

@@ -233,6 +233,11 @@ static void offers_by_helpers(void **state)
 			 !strcmp(s.claim_name[0], "Bob"),
 		 "one offer by Bob: '%s' %d", s.status, s.nclaims);
 
+	/* one offer per helper: a second one is refused while the first
+	 * stands, delivered or not (many would bury the wish's page) */
+	REFUSED(b, action_wish_claim(b, w1, 1, "again", &r), KITH_EINVAL,
+		"you already offered help with wish");
+
 	tl_member_sync(b, c);
 	REFUSED(c, action_wish_deliver(c, cb, &r), KITH_EDENIED,
 		"you cannot mark offer");
@@ -252,6 +257,16 @@ static void offers_by_helpers(void **state)
 		"was already taken back");
 	REFUSED(b, action_wish_deliver(b, cb, &r), KITH_EINVAL,
 		"was already taken back");
+	/* taken back, Bob may offer again; then once more is refused */
+	TL_OK(action_wish_claim(b, w1, 1, NULL, &r));
+	show(b, w1, &s);
+	TL_CHECK(s.nclaims == 2 && !strcmp(s.claim_status[1], "active"),
+		 "a new offer after taking one back: %d '%s'", s.nclaims,
+		 s.claim_status[1]);
+	REFUSED(b, action_wish_claim(b, w1, 1, NULL, &r), KITH_EINVAL,
+		"you already offered help with wish");
+	/* another helper is not held back by Bob's offer */
+	TL_OK(action_wish_claim(c, w1, 1, NULL, &r));
 }
 
 static void accept_by_offer_or_wish(void **state)
