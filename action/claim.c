@@ -569,3 +569,59 @@ int action_wish_to_deliver(struct action *a, action_wish_todo_fn fn,
 		return action_fail_rc(a, rc, _("cannot list your offers"));
 	return rc;
 }
+
+/* ---- what waits for the author ------------------------------------------ */
+
+struct to_answer {
+	struct action *a;
+	action_wish_answer_fn fn;
+	void *ctx;
+};
+
+static int to_answer_row(void *ctx, const struct crdt_row *r)
+{
+	struct to_answer *d = ctx;
+	const char *st = action_col_text(r, "status");
+	const char *id = action_col_text(r, "id");
+	struct crdt_record_info wish, claim;
+	struct action_wish_answer t;
+	uint8_t wid[CRDT_ID_LEN];
+
+	memset(&t, 0, sizeof t);
+	if (!strcmp(st, "contested")) {
+		t.need = ACTION_WISH_CHOOSE;
+	} else if (!strcmp(st, "claimed")) {
+		/* an offer accepted and standing waits for its helper */
+		if (strlen(id) != 2 * CRDT_ID_LEN ||
+		    crdt_unhex(wid, CRDT_ID_LEN, id) ||
+		    crdt_record_info(d->a->r.store, CRDT_R_WISH, wid, &wish))
+			return 0;
+		if (action_wish__accepted(d->a, &wish, &claim))
+			return 0;
+		t.need = ACTION_WISH_ACCEPT_ONE;
+	} else if (!strcmp(st, "delivered")) {
+		t.need = ACTION_WISH_CONFIRM;
+	} else {
+		return 0;
+	}
+	t.wish = r;
+	action_short_id(d->a, CRDT_R_WISH, id, t.wish_short,
+			sizeof t.wish_short);
+	return d->fn(d->ctx, &t);
+}
+
+int action_wish_to_answer(struct action *a, action_wish_answer_fn fn,
+			  void *ctx)
+{
+	struct crdt_wish_filter f = { .urgency = -1 };
+	struct to_answer d = { a, fn, ctx };
+	int rc = action_wish__identity(a);
+
+	if (rc)
+		return rc;
+	f.author = a->r.id.pk;
+	rc = crdt_query_wishes(a->r.store, &f, a->now, to_answer_row, &d);
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot list wishes"));
+	return rc;
+}
