@@ -175,6 +175,13 @@ st, h, body = b.req("GET", "/items/" + lad)
 say("You asked a for it" in body and "Ask for it" not in body,
     "later, b's page still says b asked a", main_of(body)[-1200:])
 
+# asking twice: the action layer refuses a second waiting request
+before = digest(home_b)
+st, h, body = b.post("/items/request", item=lad, note="again")
+say(st == 422 and "you already asked for item" in body and 'role="alert"' in body,
+    "b asks twice: 422 with the action's words", "%d %s" % (st, main_of(body)[:600]))
+say(digest(home_b) == before, "the second request wrote nothing")
+
 # b may not do the owner's things: the action layer's words, 422, nothing written
 before = digest(home_b)
 for path, extra, words in (
@@ -213,7 +220,11 @@ say("Lend to b" in mb and ('name="to" value="%s"' % b_hex) in mb and 'name="days
 say("Give to b" not in mb, "no 'Give to' for a thing to lend")
 for days in ("abc", "366", "-1"):
     st, h, body = a.post("/items/lend", item=lad, to=b_hex, days=days)
-    say(st == 422 and "Choose for how long" in body, "lend for %r days: 422" % days, st)
+    say(st == 422 and "a loan lasts a whole number of days from 0 to 365" in body,
+        "lend for %r days: 422" % days, st)
+st, h, body = a.post("/items/give", item=lad, to=b_hex)
+say(st == 422 and "not to give away; lend it instead" in body,
+    "giving a thing to lend: 422 with the action's words", "%d %s" % (st, main_of(body)[:600]))
 st, h, body = a.post("/items/lend", item=lad, to="nobody-here", days="7")
 say(st == 422 and "no member" in body, "lend to an unknown member: 422 with the action's words",
     main_of(body)[:500])
