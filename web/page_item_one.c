@@ -41,7 +41,6 @@ struct one {
 	const struct web_form *f; /* a refused POST's values, or NULL */
 	char sid[ACTION_SHORT_MAX];
 	char owner[ACTION_PERSON_MAX];
-	char borrower[ACTION_SHORT_MAX]; /* hex key, "" when nobody */
 	int mine;
 	int open;     /* not withdrawn (or given) */
 	int lendable; /* available or requested: it may be lent or given */
@@ -109,7 +108,6 @@ static int show_item(void *ctx, const struct action_item_view *v)
 
 	snprintf(o->sid, sizeof o->sid, "%s", v->short_id);
 	snprintf(o->owner, sizeof o->owner, "%s", v->owner_name);
-	snprintf(o->borrower, sizeof o->borrower, "%s", v->borrower);
 	o->mine = v->mine;
 	o->open = strcmp(v->status, "withdrawn") != 0;
 	o->lendable = available;
@@ -124,7 +122,7 @@ static int show_item(void *ctx, const struct action_item_view *v)
 	web_html_text(&u->b, v->title);
 	web_html_raw(&u->b, "</h1>\n<dl class=\"facts\">\n");
 	web_ui_fact(u, _("Status"),
-	     v->given ? _("Given away") : web_item_status(v->status));
+		    v->given ? _("Given away") : web_item_status(v->status));
 	web_ui_fact(u, _("Kind"), web_item_kind(v->kind));
 	snprintf(qty, sizeof qty, "%lld", (long long)v->quantity);
 	if (*v->unit) {
