@@ -33,7 +33,7 @@ WORDS = {
     "en": {
         "posted": "Your item is posted",
         "asked": "You asked for it",
-        "waiting": 'A neighbour asked for your item "%s".',
+        "waiting": 'A neighbour asked for your item "%s"',  # ": open it ..."
         "who": "Neighbours who asked for it",
         "lend": "Lend to b",
         "lent": "You lent it",
@@ -46,7 +46,7 @@ WORDS = {
     "zh-CN": {
         "posted": "你的物品已发布",
         "asked": "你已申请这件物品",
-        "waiting": "有邻居想要你的物品“%s”。",
+        "waiting": "有邻居想要你的物品“%s”",
         "who": "想要它的邻居",
         "lend": "借给b",
         "lent": "你已借出这件物品",
