@@ -78,11 +78,30 @@ static void fill_helper(struct action *a, const uint8_t *claim,
 
 /* ---- writes of the helper ----------------------------------------------- */
 
+/* Whether member me has an offer on the wish not taken back. */
+struct mine_ctx {
+	char me[2 * CRDT_PK_LEN + 1];
+	int found;
+};
+
+static int mine_row(void *ctx, const struct crdt_row *r)
+{
+	struct mine_ctx *m = ctx;
+
+	if (!strcmp(action_col_text(r, "claimant"), m->me) &&
+	    strcmp(action_col_text(r, "status"), "cancelled")) {
+		m->found = 1;
+		return 1; /* enough */
+	}
+	return 0;
+}
+
 int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 		      const char *note, struct action_wish_result *out)
 {
 	struct action_wish_result spare;
 	struct crdt_record_info info;
+	struct mine_ctx mine;
 	struct crdt_op op;
 	uint64_t seq;
 	int rc;
@@ -113,6 +132,18 @@ int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 				   _("the quantity must be a whole number from "
 				     "1 to %d"),
 				   CRDT_MAX_QTY);
+	/* one offer per helper: a second one adds nothing for the author,
+	 * and many of them would bury the others (the wish's page) */
+	memset(&mine, 0, sizeof mine);
+	crdt_hex(mine.me, a->r.id.pk, CRDT_PK_LEN);
+	rc = crdt_query_claims(a->r.store, info.id, mine_row, &mine);
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot read the offers"));
+	if (mine.found)
+		return action_fail(a, KITH_EINVAL,
+				   _("you already offered help with wish "
+				     "'%s'; your offer stands"),
+				   wish);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
 	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, info.id, CRDT_ID_LEN);
 	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, qty);
@@ -536,5 +567,61 @@ int action_wish_to_deliver(struct action *a, action_wish_todo_fn fn,
 	rc = crdt_query_wishes(a->r.store, &f, a->now, to_deliver_row, &d);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot list your offers"));
+	return rc;
+}
+
+/* ---- what waits for the author ------------------------------------------ */
+
+struct to_answer {
+	struct action *a;
+	action_wish_answer_fn fn;
+	void *ctx;
+};
+
+static int to_answer_row(void *ctx, const struct crdt_row *r)
+{
+	struct to_answer *d = ctx;
+	const char *st = action_col_text(r, "status");
+	const char *id = action_col_text(r, "id");
+	struct crdt_record_info wish, claim;
+	struct action_wish_answer t;
+	uint8_t wid[CRDT_ID_LEN];
+
+	memset(&t, 0, sizeof t);
+	if (!strcmp(st, "contested")) {
+		t.need = ACTION_WISH_CHOOSE;
+	} else if (!strcmp(st, "claimed")) {
+		/* an offer accepted and standing waits for its helper */
+		if (strlen(id) != 2 * CRDT_ID_LEN ||
+		    crdt_unhex(wid, CRDT_ID_LEN, id) ||
+		    crdt_record_info(d->a->r.store, CRDT_R_WISH, wid, &wish))
+			return 0;
+		if (action_wish__accepted(d->a, &wish, &claim))
+			return 0;
+		t.need = ACTION_WISH_ACCEPT_ONE;
+	} else if (!strcmp(st, "delivered")) {
+		t.need = ACTION_WISH_CONFIRM;
+	} else {
+		return 0;
+	}
+	t.wish = r;
+	action_short_id(d->a, CRDT_R_WISH, id, t.wish_short,
+			sizeof t.wish_short);
+	return d->fn(d->ctx, &t);
+}
+
+int action_wish_to_answer(struct action *a, action_wish_answer_fn fn,
+			  void *ctx)
+{
+	struct crdt_wish_filter f = { .urgency = -1 };
+	struct to_answer d = { a, fn, ctx };
+	int rc = action_wish__identity(a);
+
+	if (rc)
+		return rc;
+	f.author = a->r.id.pk;
+	rc = crdt_query_wishes(a->r.store, &f, a->now, to_answer_row, &d);
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot list wishes"));
 	return rc;
 }

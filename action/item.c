@@ -90,6 +90,13 @@ static void done_self(struct action *a, const uint8_t item[CRDT_ID_LEN],
 	memcpy(done->short_id, done->item_short_id, sizeof done->short_id);
 }
 
+/* What decides which requests on an item wait (request_waits). */
+struct item_state {
+	int requested;			/* the item's status is "requested" */
+	int on_loan;			/* lent, not given */
+	char borrower[ACTION_HEX_MAX];	/* hex key, "" when nobody */
+};
+
 /* ---- values ------------------------------------------------------------ */
 
 struct text_field {
@@ -138,6 +145,30 @@ static int kind_of(struct action *a, const char *word, int *kind)
 				     "skill, service, space or resource)"),
 				   word);
 	return 0;
+}
+
+int action_item_quantity_read(struct action *a, const char *s, int64_t *qty)
+{
+	int64_t v = 0;
+	const char *p = s;
+
+	for (; *p && v <= CRDT_MAX_QTY; p++) {
+		if (*p < '0' || *p > '9')
+			break;
+		v = v * 10 + (*p - '0');
+	}
+	if (!*s || *p || v < 1 || v > CRDT_MAX_QTY)
+		return action_fail(a, KITH_EINVAL,
+				   _("How many must be a whole number from 1 "
+				     "to %d."),
+				   CRDT_MAX_QTY);
+	*qty = v;
+	return 0;
+}
+
+int action_item_kind_givable(const char *kind)
+{
+	return !strcmp(kind, "give") || !strcmp(kind, "resource");
 }
 
 int action_item_check(struct action *a, const struct action_item_fields *f,
@@ -340,13 +371,86 @@ int action_item_renew(struct action *a, const char *item,
 			      &op, _("cannot renew the item"), done);
 }
 
+/* ---- which requests wait ------------------------------------------------ */
+
+/*
+ * A request waits for the owner (action_item_request_view.waiting) when
+ * it is active and either the item is "requested" (standing), or the item
+ * is lent to someone else: the request was not answered by that loan.
+ * One rule for the page and for refusing a second request.
+ */
+static int request_waits(const struct item_state *st, const char *status,
+			 const char *requester)
+{
+	if (strcmp(status, "active"))
+		return 0;
+	if (st->requested)
+		return 1;
+	return st->on_loan && strcmp(requester, st->borrower);
+}
+
+static int state_row(void *ctx, const struct crdt_row *r)
+{
+	struct item_state *st = ctx;
+	const char *status = action_col_text(r, "status");
+	const char *borrower = action_col_text(r, "borrower");
+
+	st->requested = !strcmp(status, "requested");
+	st->on_loan = *borrower && strcmp(status, "withdrawn");
+	snprintf(st->borrower, sizeof st->borrower, "%s", borrower);
+	return 0;
+}
+
+struct asked_ctx {
+	const struct item_state *st;
+	char me[ACTION_HEX_MAX];
+	int found;
+};
+
+static int asked_row(void *ctx, const struct crdt_row *r)
+{
+	struct asked_ctx *q = ctx;
+	const char *who = action_col_text(r, "claimant");
+
+	if (strcmp(who, q->me) ||
+	    !request_waits(q->st, action_col_text(r, "status"), who))
+		return 0;
+	q->found = 1;
+	return 1; /* enough */
+}
+
+/* *asked: we have a request on item that waits; 0 or a store error. */
+static int asked_already(struct action *a, const uint8_t item[CRDT_ID_LEN],
+			 int *asked)
+{
+	struct crdt_item_filter f = { .kind = -1, .all = 1 };
+	struct item_state st;
+	struct asked_ctx q;
+	int rc;
+
+	*asked = 0;
+	memset(&st, 0, sizeof st);
+	f.id = item;
+	rc = crdt_query_items(a->r.store, &f, a->now, state_row, &st);
+	if (rc < 0)
+		return rc;
+	memset(&q, 0, sizeof q);
+	q.st = &st;
+	crdt_hex(q.me, a->r.id.pk, CRDT_PK_LEN);
+	rc = crdt_query_claims(a->r.store, item, asked_row, &q);
+	if (rc < 0)
+		return rc;
+	*asked = q.found;
+	return 0;
+}
+
 int action_item_request(struct action *a, const char *item, const char *note,
 			struct action_item_done *done)
 {
 	struct crdt_record_info info;
 	struct crdt_op op;
 	uint64_t seq;
-	int rc;
+	int rc, asked;
 
 	action_item__done_init(done);
 	rc = action_item__find(a, item, NULL, &info);
@@ -365,6 +469,14 @@ int action_item_request(struct action *a, const char *item, const char *note,
 			      _("the note is too long (at most %d bytes)"),
 			      _("the note is not valid UTF-8 text")))
 		return KITH_EINVAL;
+	rc = asked_already(a, info.id, &asked);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read the requests"));
+	if (asked)
+		return action_fail(a, KITH_EINVAL,
+				   _("you already asked for item '%s'; your "
+				     "request waits for its owner"),
+				   item);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CLAIM);
 	(void)crdt_op_set_bytes(&op, F_CLAIM_TARGET, info.id, CRDT_ID_LEN);
 	(void)crdt_op_set_int(&op, F_CLAIM_QUANTITY, 1);
@@ -398,6 +510,8 @@ struct view_ctx {
 	int one;		/* show: leave out hidden and blocked */
 	int shown;		/* rows handed to fn */
 	char status[16];	/* the last row's status */
+	int on_loan;		/* the last row's: lent (not given) */
+	char borrower[ACTION_HEX_MAX]; /* the last row's, "" when nobody */
 };
 
 static int view_row(void *ctx, const struct crdt_row *r)
@@ -418,6 +532,7 @@ static int view_row(void *ctx, const struct crdt_row *r)
 			sizeof v->short_id);
 	v->title = action_col_text(r, "title");
 	v->kind = action_col_text(r, "kind");
+	v->givable = action_item_kind_givable(v->kind);
 	v->status = action_col_text(r, "status");
 	v->category = action_col_text(r, "category");
 	v->unit = action_col_text(r, "unit");
@@ -456,6 +571,8 @@ static int view_row(void *ctx, const struct crdt_row *r)
 		}
 	}
 	snprintf(x->status, sizeof x->status, "%s", v->status);
+	x->on_loan = v->on_loan;
+	snprintf(x->borrower, sizeof x->borrower, "%s", v->borrower);
 	x->shown++;
 	return x->fn(x->ctx, v);
 }
@@ -499,7 +616,7 @@ struct request_ctx {
 	void *ctx;
 	struct action_item_request_view v;
 	struct action_person p;
-	int requested; /* the item's status is "requested" */
+	struct item_state st;
 };
 
 static int request_row(void *ctx, const struct crdt_row *r)
@@ -519,7 +636,8 @@ static int request_row(void *ctx, const struct crdt_row *r)
 	v->requester = action_col_text(r, "claimant");
 	person_label(x->a, v->requester, &x->p, v->requester_name,
 		     sizeof v->requester_name);
-	v->standing = x->requested && !strcmp(v->status, "active");
+	v->standing = x->st.requested && !strcmp(v->status, "active");
+	v->waiting = request_waits(&x->st, v->status, v->requester);
 	if (x->a->r.id.sk) {
 		crdt_hex(me, x->a->r.id.pk, CRDT_PK_LEN);
 		v->mine = !strcmp(me, v->requester);
@@ -564,7 +682,9 @@ int action_item_show(struct action *a, const char *item,
 				 item);
 		goto out;
 	}
-	y->requested = !strcmp(x->status, "requested");
+	y->st.requested = !strcmp(x->status, "requested");
+	y->st.on_loan = x->on_loan;
+	snprintf(y->st.borrower, sizeof y->st.borrower, "%s", x->borrower);
 	if (!rc && request_fn)
 		rc = crdt_query_claims(a->r.store, id, request_row, y);
 	if (rc < 0)

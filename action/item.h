@@ -93,6 +93,18 @@ __attribute__((warn_unused_result)) int
 action_item_check(struct action *a, const struct action_item_fields *f,
 		  int adding);
 
+/*
+ * How many, as a person types it ("3"): decimal digits only, 1 to
+ * CRDT_MAX_QTY, into *qty.  KITH_EINVAL with the words for people in
+ * a->msg, *qty unchanged.
+ */
+__attribute__((warn_unused_result)) int
+action_item_quantity_read(struct action *a, const char *s, int64_t *qty);
+
+/* Whether an item of kind (a word) is given away when a neighbour asks
+ * (give, resource: action_loan_give) rather than lent (the rest). */
+int action_item_kind_givable(const char *kind);
+
 /* Post an item.  done: the item's id and title. */
 __attribute__((warn_unused_result)) int
 action_item_add(struct action *a, const struct action_item_fields *f,
@@ -120,8 +132,10 @@ action_item_renew(struct action *a, const char *item,
 /*
  * Ask the owner for an item (a claim on it, quantity 1, with an optional
  * note for the owner, valid UTF-8 within CRDT_MAX_TEXT bytes).  Refused:
- * our own item, withdrawn.  Asking again is allowed (after a loan came
- * back, say).  done: the request's id, the
+ * our own item, withdrawn, and a second request while our first one
+ * still waits (action_item_request_view.waiting): "you already asked for
+ * item 'X'", KITH_EINVAL.  Asking again is allowed once it no longer
+ * waits (after a loan to us came back, say).  done: the request's id, the
  * item's title, the owner's name.
  */
 __attribute__((warn_unused_result)) int
@@ -157,6 +171,8 @@ struct action_item_view {
 	const char *owner; /* hex key */
 	char owner_name[ACTION_PERSON_MAX]; /* action_person's label */
 	int mine;			    /* the acting identity owns it */
+	int givable; /* its kind is given away, not lent
+		      * (action_item_kind_givable) */
 	/* the current loan, when status is on_loan */
 	int on_loan;
 	char loan_id[ACTION_HEX_MAX];
@@ -187,6 +203,10 @@ struct action_item_request_view {
 	 * per request, so with several requests and an item still requested,
 	 * every active one counts as standing. */
 	int standing;
+	/* waits for the owner's answer: standing, or active while the item
+	 * is lent to someone else (that loan did not answer it).  What the
+	 * owner's page lists, and what refuses a second request. */
+	int waiting;
 	int mine; /* made by the acting identity */
 };
 

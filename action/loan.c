@@ -184,9 +184,36 @@ int action_loan_lend(struct action *a, const char *item, const char *to,
 	return 0;
 }
 
-static int quantity_row(void *ctx, const struct crdt_row *r)
+/* What giving needs of the item's row: how many, and its kind. */
+struct gift_ctx {
+	int64_t qty;
+	int givable;
+};
+
+static int gift_row(void *ctx, const struct crdt_row *r)
 {
-	*(int64_t *)ctx = action_col_int(r, "quantity");
+	struct gift_ctx *g = ctx;
+
+	g->qty = action_col_int(r, "quantity");
+	g->givable = action_item_kind_givable(action_col_text(r, "kind"));
+	return 0;
+}
+
+int action_loan_days_read(struct action *a, const char *days, int64_t *due)
+{
+	int64_t d = 0;
+	const char *p = days;
+
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || d * 10 + (*p - '0') >
+						    ACTION_LOAN_DAYS_MAX)
+			return action_fail(a, KITH_EINVAL,
+					   _("a loan lasts a whole number of "
+					     "days from 0 to %d"),
+					   ACTION_LOAN_DAYS_MAX);
+		d = d * 10 + (*p - '0');
+	}
+	*due = d ? a->now + d * 86400 : 0;
 	return 0;
 }
 
@@ -203,7 +230,8 @@ int action_loan_give(struct action *a, const char *item, const char *to,
 	};
 	struct crdt_item_filter f = { .kind = -1, .all = 1 };
 	struct crdt_record_info info;
-	struct crdt_op ops[2], back;
+	struct gift_ctx g;
+	struct crdt_op ops[2];
 	uint8_t who[CRDT_PK_LEN], claim[CRDT_ID_LEN];
 	int64_t qty = 1;
 	uint64_t seq;
@@ -214,12 +242,25 @@ int action_loan_give(struct action *a, const char *item, const char *to,
 	if (rc)
 		return rc;
 	f.id = info.id;
-	rc = crdt_query_items(a->r.store, &f, a->now, quantity_row, &qty);
+	memset(&g, 0, sizeof g);
+	g.qty = 1;
+	rc = crdt_query_items(a->r.store, &f, a->now, gift_row, &g);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read the item"));
+	if (!g.givable)
+		return action_fail(a, KITH_EDENIED,
+				   _("item '%s' is offered to lend or share, "
+				     "not to give away; lend it instead"),
+				   item);
+	qty = g.qty;
 	rc = loan_op(a, &info, who, 0, claim, &ops[0]);
 	if (rc)
 		return rc;
+	/* the hand-over of one of several is over at once, in the same
+	 * change (all or nothing): the loan is made returned, so the item
+	 * stays free for the next neighbour */
+	if (qty > 1)
+		(void)crdt_op_set_int(&ops[0], F_LOAN_RETURNED, 1);
 	/* with one, it is gone; with more, one fewer is listed */
 	crdt_op_init(&ops[1], CRDT_OP_REF, CRDT_R_ITEM);
 	memcpy(ops[1].target, info.id, CRDT_ID_LEN);
@@ -236,14 +277,7 @@ int action_loan_give(struct action *a, const char *item, const char *to,
 	action_item__done_new(a, CRDT_R_LOAN, seq, info.id, done);
 	action_item__who(a, who, done);
 	done->quantity_left = qty > 1 ? qty - 1 : 0;
-	if (qty <= 1)
-		return 0;
-	/* the hand-over of one of several is over at once: the item stays
-	 * free for the next neighbour */
-	crdt_op_init(&back, CRDT_OP_REF, CRDT_R_LOAN);
-	(void)crdt_op_set_int(&back, F_LOAN_RETURNED, 1);
-	return action_commit_ref(a, &back, done->id,
-				 _("cannot record the gift"));
+	return 0;
 }
 
 int action_loan_return(struct action *a, const char *arg,

@@ -45,6 +45,18 @@ __attribute__((warn_unused_result)) int
 action_loan_lend(struct action *a, const char *item, const char *to,
 		 int64_t due, struct action_item_done *done);
 
+/* The longest loan people are offered, in days. */
+#define ACTION_LOAN_DAYS_MAX 365
+
+/*
+ * How long a loan lasts as a person gives it: days ("" or "0": no return
+ * date; decimal digits only, at most ACTION_LOAN_DAYS_MAX) into *due, the
+ * due date from a->now (0: none).  KITH_EINVAL with the words for people
+ * in a->msg, *due unchanged.
+ */
+__attribute__((warn_unused_result)) int
+action_loan_days_read(struct action *a, const char *days, int64_t *due);
+
 /*
  * Give our item to member to (a name or id prefix), answering their
  * standing request when they made one.  The hand-over is recorded as a
@@ -52,9 +64,12 @@ action_loan_lend(struct action *a, const char *item, const char *to,
  * withdrawn in the same change (it is gone; lists show it no more, and
  * action_item_show says it was given, struct action_item_view.given); with
  * more, one is given: the quantity goes down by one and the hand-over is
- * closed at once (a second change), so the item stays listed for the
- * next neighbour.  Refused as action_loan_lend is (not ours, withdrawn,
- * on loan, to ourselves, an unknown member), in words about giving.
+ * made returned in the same change (all or nothing), so the item stays
+ * listed for the next neighbour.  Only items of a kind given away can be
+ * given (action_item_kind_givable: give, resource; else KITH_EDENIED,
+ * "lend it instead").  Refused as action_loan_lend is (not ours,
+ * withdrawn, on loan, to ourselves, an unknown member), in words about
+ * giving.
  * done: the loan's id, the item's title, the member, and quantity_left
  * (0 when the item is gone).
  */

@@ -27,7 +27,8 @@
  *     below): KITH_EINVAL, "wish 'X' was withdrawn" / "... is already
  *     confirmed as fulfilled";
  *   - offering help with your own wish: KITH_EDENIED; with a withdrawn or
- *     fulfilled one: KITH_EINVAL;
+ *     fulfilled one, or a second time while your first offer stands (not
+ *     taken back): KITH_EINVAL;
  *   - an offer already taken back (unclaim, deliver, accept), one already
  *     delivered (deliver): KITH_EINVAL;
  *   - values out of range (empty title, text over CRDT_MAX_TEXT bytes, a
@@ -216,6 +217,30 @@ typedef int (*action_wish_todo_fn)(void *ctx,
 				   const struct action_wish_todo *t);
 __attribute__((warn_unused_result)) int
 action_wish_to_deliver(struct action *a, action_wish_todo_fn fn, void *ctx);
+
+/*
+ * What waits for us as an author: each wish of ours still listed that
+ * needs our answer - several offers to choose from (CHOOSE), one offer to
+ * accept (ACCEPT_ONE: not when an accepted offer still stands; then the
+ * wish waits for its helper, not for us), help said done to confirm
+ * (CONFIRM) - most urgent first.  fn gets the wish's row (action_wish_
+ * list's columns); non-zero from fn stops and is returned.  Needs the
+ * identity.
+ */
+enum action_wish_need {
+	ACTION_WISH_CHOOSE,
+	ACTION_WISH_ACCEPT_ONE,
+	ACTION_WISH_CONFIRM,
+};
+struct action_wish_answer {
+	const struct crdt_row *wish;
+	enum action_wish_need need;
+	char wish_short[ACTION_SHORT_MAX];
+};
+typedef int (*action_wish_answer_fn)(void *ctx,
+				     const struct action_wish_answer *t);
+__attribute__((warn_unused_result)) int
+action_wish_to_answer(struct action *a, action_wish_answer_fn fn, void *ctx);
 
 /* ---- internal: shared by action/wish.c and action/claim.c only --------- */
 

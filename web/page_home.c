@@ -148,35 +148,23 @@ static void forme_item_link(struct forme *f, const char *hex)
 }
 
 /* My wishes with an offer to accept, or help to confirm. */
-static int my_wish(void *ctx, const struct crdt_row *r)
+static int my_wish(void *ctx, const struct action_wish_answer *t)
 {
 	struct forme *f = ctx;
 	struct web_ui *u = f->u;
-	const char *st = action_col_text(r, "status");
-	const char *title = action_col_text(r, "title");
-	const struct crdt_col *claims = crdt_row_get(r, "claims");
-	char sid[ACTION_SHORT_MAX];
 	const char *what;
 
-	if (!strcmp(st, "contested"))
+	if (t->need == ACTION_WISH_CHOOSE)
 		what = _("Several neighbours offered help with your wish "
 			 "\"%s\": accept one.");
-	else if (!strcmp(st, "claimed") &&
-		 claims && claims->s &&
-		 strstr(claims->s, "\"status\":\"accepted\""))
-		return 0; /* accepted: it waits for the helper, not for me */
-	else if (!strcmp(st, "claimed"))
+	else if (t->need == ACTION_WISH_ACCEPT_ONE)
 		what = _("A neighbour offered help with your wish \"%s\": "
 			 "open it to accept the offer.");
-	else if (!strcmp(st, "delivered"))
+	else
 		what = _("Your wish \"%s\" is done, says your helper: confirm "
 			 "it.");
-	else
-		return 0;
-	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), sid,
-			sizeof sid);
-	forme_link(f, "/wishes/", sid);
-	web_html_textf(&u->b, what, title);
+	forme_link(f, "/wishes/", t->wish_short);
+	web_html_textf(&u->b, what, action_col_text(t->wish, "title"));
 	forme_end(f);
 	return 0;
 }
@@ -241,7 +229,6 @@ static int my_item(void *ctx, const struct action_item_view *v)
 
 static void for_me(struct web_ui *u)
 {
-	struct action_wish_query wq = { .urgency = -1, .mine = 1 };
 	struct action_item_filter iq = { .mine = 1 };
 	struct forme f = { u, 0 };
 
@@ -249,7 +236,7 @@ static void for_me(struct web_ui *u)
 			    "<h2 id=\"forme\">");
 	web_html_text(&u->b, _("Waiting for you"));
 	web_html_raw(&u->b, "</h2>\n");
-	if (action_wish_list(u->a, &wq, my_wish, &f) ||
+	if (action_wish_to_answer(u->a, my_wish, &f) ||
 	    action_wish_to_deliver(u->a, to_deliver, &f) ||
 	    action_loan_due(u->a, loan_due, &f) ||
 	    action_item_list(u->a, &iq, my_item, &f)) {

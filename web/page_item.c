@@ -16,54 +16,6 @@
 #include "crdt/schema.h"
 #include "web/pages.h"
 
-/* ---- words as people read them ------------------------------------------ */
-
-/* The item words of crdt/ (kinds, statuses) and what the pages say for
- * them: action_pgettext("kind", ...) gives the bare word in English
- * ("on_loan"), which is no label for a person. */
-struct word_label {
-	const char *word, *label; /* label: N_() */
-};
-
-static const struct word_label kind_labels[] = {
-	{ "give", N_("To give away") },	 { "lend", N_("To lend") },
-	{ "share", N_("To share") },	 { "skill", N_("A skill") },
-	{ "service", N_("A service") },	 { "space", N_("A space") },
-	{ "resource", N_("Emergency supplies") },
-};
-
-static const struct word_label status_labels[] = {
-	{ "available", N_("Available") },
-	{ "requested", N_("Someone asked for it") },
-	{ "on_loan", N_("Lent out") },
-	{ "expired", N_("Expired") },
-	{ "withdrawn", N_("Withdrawn") },
-};
-
-static const char *label_of(const struct word_label *t, size_t n,
-			    const char *ctx, const char *word)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(t[i].word, word))
-			return _(t[i].label);
-	return action_pgettext(ctx, word); /* a word newer than this table */
-}
-
-const char *web_item_kind(const char *word)
-{
-	return label_of(kind_labels, sizeof kind_labels / sizeof kind_labels[0],
-			"kind", word);
-}
-
-const char *web_item_status(const char *word)
-{
-	return label_of(status_labels,
-			sizeof status_labels / sizeof status_labels[0],
-			"status", word);
-}
-
 /* ---- GET /items ------------------------------------------------------------ */
 
 /* The newest items the list shows: a town has tens of thousands (the
@@ -125,15 +77,9 @@ int web_page_items(struct web_request *rq, struct web_reply *rp)
 	web_html_raw(&u.b, "</h1>\n"
 			   "<p><a class=\"button\" href=\"/items/new\">");
 	web_html_text(&u.b, _("Offer an item"));
-	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" action=\"/items\" "
-			   "role=\"search\">\n<label for=\"q\">");
-	web_html_text(&u.b, _("Search items (English or Chinese)"));
-	web_html_raw(&u.b, "</label>\n"
-			   "<input type=\"search\" id=\"q\" name=\"q\"");
-	web_html_attr(&u.b, "value", search);
-	web_html_raw(&u.b, ">\n<button type=\"submit\">");
-	web_html_text(&u.b, _("Search"));
-	web_html_raw(&u.b, "</button>\n</form>\n");
+	web_html_raw(&u.b, "</a></p>\n");
+	web_ui_search(&u, "/items", _("Search items (English or Chinese)"),
+		      search);
 	f.search = *search ? search : NULL;
 	if (action_item_list(u.a, &f, item_card, &c) < 0)
 		web_ui_error(&u, u.a->msg);
@@ -266,23 +212,6 @@ int web_page_item_new(struct web_request *rq, struct web_reply *rp)
 	return item_form(rq, rp, NULL, NULL, MHD_HTTP_OK);
 }
 
-/* "1".."CRDT_MAX_QTY" in decimal digits only; -1 otherwise. */
-static int64_t parse_quantity(const char *s)
-{
-	int64_t v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > CRDT_MAX_QTY)
-			return -1;
-	}
-	return v >= 1 ? v : -1;
-}
-
 /* The posted fields into it (absent ones stay NULL or 0; with adding, an
  * empty optional one too).  0, or the refusal of a bad quantity. */
 static int form_fields(struct action *a, const struct web_form *f,
@@ -298,14 +227,8 @@ static int form_fields(struct action *a, const struct web_form *f,
 	it->kind = kind && *kind ? kind : NULL;
 	it->location = loc && (*loc || !adding) ? loc : NULL;
 	it->description = desc && (*desc || !adding) ? desc : NULL;
-	if (*qty) {
-		it->quantity = parse_quantity(qty);
-		if (it->quantity < 0)
-			return action_fail(a, KITH_EINVAL,
-					   _("How many must be a whole number "
-					     "from 1 to %d."),
-					   CRDT_MAX_QTY);
-	}
+	if (*qty)
+		return action_item_quantity_read(a, qty, &it->quantity);
 	return 0;
 }
 

@@ -24,8 +24,16 @@
 #include "crdt/schema.h"
 #include "web/pages.h"
 
-/* The longest loan the form offers, in days (the select's choices). */
-#define LEND_DAYS_MAX 365
+/*
+ * The requests the owner's page lists at most, and how much of each note:
+ * the action layer refuses a second waiting request by the same member,
+ * but anyone can sign any number of them (crdt/ accepts what is signed),
+ * each with a note of CRDT_MAX_TEXT bytes.  One card per member; the page
+ * says how many more there are.
+ */
+#define REQUESTS_SHOWN 50
+#define NOTE_SHOWN 300
+#define MEMBER_HEX (2 * CRDT_PK_LEN + 1)
 
 /* What the page learnt about the item while showing it. */
 struct one {
@@ -33,7 +41,6 @@ struct one {
 	const struct web_form *f; /* a refused POST's values, or NULL */
 	char sid[ACTION_SHORT_MAX];
 	char owner[ACTION_PERSON_MAX];
-	char borrower[ACTION_SHORT_MAX]; /* hex key, "" when nobody */
 	int mine;
 	int open;     /* not withdrawn (or given) */
 	int lendable; /* available or requested: it may be lent or given */
@@ -42,6 +49,8 @@ struct one {
 	int to_me;    /* lent or given to the person looking */
 	int give;     /* a gift kind: "Give to", not "Lend to" */
 	int waiting;  /* requests shown to the owner */
+	int more;     /* waiting requests not shown (REQUESTS_SHOWN) */
+	char seen[REQUESTS_SHOWN][MEMBER_HEX]; /* whose requests are shown */
 	int asked;    /* the person looking has a request standing */
 	int said;     /* the page's notice already said they asked */
 	int n_forms;  /* lend forms: unique ids */
@@ -88,17 +97,6 @@ static void day_text(char *out, size_t cap, int64_t t)
 		snprintf(out, cap, "?");
 }
 
-static void fact(struct web_ui *u, const char *label, const char *value)
-{
-	if (!*value)
-		return;
-	web_html_raw(&u->b, "<dt>");
-	web_html_text(&u->b, label);
-	web_html_raw(&u->b, "</dt><dd>");
-	web_html_text(&u->b, value);
-	web_html_raw(&u->b, "</dd>\n");
-}
-
 static int show_item(void *ctx, const struct action_item_view *v)
 {
 	struct one *o = ctx;
@@ -110,13 +108,12 @@ static int show_item(void *ctx, const struct action_item_view *v)
 
 	snprintf(o->sid, sizeof o->sid, "%s", v->short_id);
 	snprintf(o->owner, sizeof o->owner, "%s", v->owner_name);
-	snprintf(o->borrower, sizeof o->borrower, "%s", v->borrower);
 	o->mine = v->mine;
 	o->open = strcmp(v->status, "withdrawn") != 0;
 	o->lendable = available;
 	o->askable = available || v->on_loan;
 	o->on_loan = v->on_loan;
-	o->give = !strcmp(v->kind, "give") || !strcmp(v->kind, "resource");
+	o->give = v->givable;
 	if (*v->borrower) {
 		action_person_hex(u->a, v->borrower, &who);
 		o->to_me = action_is_me(u->a, who.pk);
@@ -124,9 +121,9 @@ static int show_item(void *ctx, const struct action_item_view *v)
 	web_html_raw(&u->b, "<h1>");
 	web_html_text(&u->b, v->title);
 	web_html_raw(&u->b, "</h1>\n<dl class=\"facts\">\n");
-	fact(u, _("Status"),
-	     v->given ? _("Given away") : web_item_status(v->status));
-	fact(u, _("Kind"), web_item_kind(v->kind));
+	web_ui_fact(u, _("Status"),
+		    v->given ? _("Given away") : web_item_status(v->status));
+	web_ui_fact(u, _("Kind"), web_item_kind(v->kind));
 	snprintf(qty, sizeof qty, "%lld", (long long)v->quantity);
 	if (*v->unit) {
 		web_html_raw(&u->b, "<dt>");
@@ -136,21 +133,21 @@ static int show_item(void *ctx, const struct action_item_view *v)
 		web_html_textf(&u->b, _("%s %s"), qty, v->unit);
 		web_html_raw(&u->b, "</dd>\n");
 	} else {
-		fact(u, _("How many"), qty);
+		web_ui_fact(u, _("How many"), qty);
 	}
-	fact(u, _("Offered by"), v->owner_name);
-	fact(u, _("Where"), v->location);
-	fact(u, _("Condition"), v->condition);
-	fact(u, _("More about it"), v->description);
+	web_ui_fact(u, _("Offered by"), v->owner_name);
+	web_ui_fact(u, _("Where"), v->location);
+	web_ui_fact(u, _("Condition"), v->condition);
+	web_ui_fact(u, _("More about it"), v->description);
 	if (v->on_loan) {
-		fact(u, _("Lent to"), v->borrower_name);
+		web_ui_fact(u, _("Lent to"), v->borrower_name);
 		if (v->due) {
 			day_text(day, sizeof day, v->due);
-			fact(u, _("To be returned by"), day);
+			web_ui_fact(u, _("To be returned by"), day);
 		}
 	}
 	if (v->given)
-		fact(u, _("Given to"), v->borrower_name);
+		web_ui_fact(u, _("Given to"), v->borrower_name);
 	web_html_raw(&u->b, "</dl>\n");
 	if (v->on_loan && v->overdue)
 		web_ui_error(u, _("It should have been returned by now."));
@@ -160,15 +157,6 @@ static int show_item(void *ctx, const struct action_item_view *v)
 	else if (o->to_me && v->given)
 		web_ui_notice(u, _("It was given to you."));
 	return 0;
-}
-
-/* <input type="hidden" name=NAME value=VALUE> */
-static void hidden(struct web_ui *u, const char *name, const char *value)
-{
-	web_html_raw(&u->b, "<input type=\"hidden\"");
-	web_html_attr(&u->b, "name", name);
-	web_html_attr(&u->b, "value", value);
-	web_html_raw(&u->b, ">\n");
 }
 
 /* The owner's answer to one request: lend (with how long) or give. */
@@ -184,8 +172,8 @@ static void answer_form(struct one *o,
 	web_html_attr(&u->b, "action", o->give ? "/items/give" : "/items/lend");
 	web_html_raw(&u->b, ">\n");
 	web_ui_csrf(u);
-	hidden(u, "item", o->sid);
-	hidden(u, "to", v->requester);
+	web_ui_hidden(u, "item", o->sid);
+	web_ui_hidden(u, "to", v->requester);
 	if (!o->give) {
 		web_html_fmt(&u->b, "<label for=\"days-%d\">", n);
 		web_html_text(&u->b, _("For how long?"));
@@ -216,15 +204,22 @@ static int show_request(void *ctx, const struct action_item_request_view *v)
 {
 	struct one *o = ctx;
 	struct web_ui *u = o->u;
-	/* waiting: standing, or asked while it is lent to someone else */
-	int waiting = v->standing || (o->on_loan && !o->to_me &&
-				      !strcmp(v->status, "active") &&
-				      strcmp(v->requester, o->borrower));
+	int i;
 
-	if (v->mine && waiting)
+	if (v->mine && v->waiting)
 		o->asked = 1;
-	if (!o->mine || !waiting)
+	if (!o->mine || !v->waiting)
 		return 0;
+	/* one card per member, at most REQUESTS_SHOWN */
+	for (i = 0; i < o->waiting; i++)
+		if (!strcmp(o->seen[i], v->requester))
+			break;
+	if (i < o->waiting || o->waiting >= REQUESTS_SHOWN) {
+		o->more++;
+		return 0;
+	}
+	snprintf(o->seen[o->waiting], sizeof o->seen[o->waiting], "%s",
+		 v->requester);
 	if (!o->waiting++) {
 		web_html_raw(&u->b, "<h2>");
 		web_html_text(&u->b, _("Neighbours who asked for it"));
@@ -235,7 +230,7 @@ static int show_request(void *ctx, const struct action_item_request_view *v)
 	web_html_raw(&u->b, "</strong></p>\n");
 	if (*v->note) {
 		web_html_raw(&u->b, "<p>");
-		web_html_text(&u->b, v->note);
+		web_ui_clipped(u, v->note, NOTE_SHOWN);
 		web_html_raw(&u->b, "</p>\n");
 	}
 	if (o->lendable)
@@ -244,28 +239,12 @@ static int show_request(void *ctx, const struct action_item_request_view *v)
 	return 0;
 }
 
-/* A form of one button posting item=SID to action, with a hint above. */
-static void item_button(struct one *o, const char *action, const char *hint,
-			const char *label, const char *cls)
+/* A paragraph of hint, above a button. */
+static void hint(struct web_ui *u, const char *text)
 {
-	struct web_ui *u = o->u;
-
-	if (hint) {
-		web_html_raw(&u->b, "<p>");
-		web_html_text(&u->b, hint);
-		web_html_raw(&u->b, "</p>\n");
-	}
-	web_html_raw(&u->b, "<form method=\"post\"");
-	web_html_attr(&u->b, "action", action);
-	web_html_raw(&u->b, ">\n");
-	web_ui_csrf(u);
-	hidden(u, "item", o->sid);
-	web_html_raw(&u->b, "<button type=\"submit\"");
-	if (cls)
-		web_html_attr(&u->b, "class", cls);
-	web_html_raw(&u->b, ">");
-	web_html_text(&u->b, label);
-	web_html_raw(&u->b, "</button>\n</form>\n");
+	web_html_raw(&u->b, "<p>");
+	web_html_text(&u->b, text);
+	web_html_raw(&u->b, "</p>\n");
 }
 
 /* What the owner can do besides answering requests. */
@@ -282,7 +261,8 @@ static void owner_part(struct one *o)
 		web_html_raw(&u->b, "<h2>");
 		web_html_text(&u->b, _("Has it come back?"));
 		web_html_raw(&u->b, "</h2>\n");
-		item_button(o, "/items/return", NULL, _("Mark returned"), NULL);
+		web_ui_button(u, "/items/return", "item", o->sid,
+			      _("Mark returned"), NULL);
 	}
 	if (!o->open)
 		return;
@@ -294,14 +274,13 @@ static void owner_part(struct one *o)
 	web_html_raw(&u->b, "\">");
 	web_html_text(&u->b, _("Change the details"));
 	web_html_raw(&u->b, "</a></p>\n");
-	item_button(o, "/items/renew",
-		    _("Items stay listed for 90 days after their last "
-		      "change."),
-		    _("Keep it listed"), "secondary");
-	item_button(o, "/items/withdraw",
-		    _("When you no longer offer it, withdraw it. This cannot "
-		      "be undone."),
-		    _("Withdraw it"), "secondary");
+	hint(u, _("Items stay listed for 90 days after their last change."));
+	web_ui_button(u, "/items/renew", "item", o->sid, _("Keep it listed"),
+		      "secondary");
+	hint(u, _("When you no longer offer it, withdraw it. This cannot be "
+		  "undone."));
+	web_ui_button(u, "/items/withdraw", "item", o->sid, _("Withdraw it"),
+		      "secondary");
 }
 
 /* What someone else can do: ask for it, with a note. */
@@ -324,7 +303,7 @@ static void other_part(struct one *o)
 	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
 			    "action=\"/items/request\">\n");
 	web_ui_csrf(u);
-	hidden(u, "item", o->sid);
+	web_ui_hidden(u, "item", o->sid);
 	web_html_raw(&u->b, "<label for=\"note\">");
 	web_html_textf(&u->b, _("A note for %s (optional)"), o->owner);
 	web_html_raw(&u->b, "</label>\n<textarea id=\"note\" name=\"note\" "
@@ -367,6 +346,17 @@ static int render_item(struct web_request *rq, struct web_reply *rp,
 	} else {
 		if (o->waiting)
 			web_html_raw(&u.b, "</ul>\n");
+		if (o->more) {
+			web_html_raw(&u.b, "<p>");
+			web_html_textf(&u.b,
+				       ngettext("%d more request is not "
+						"shown.",
+						"%d more requests are not "
+						"shown.",
+						(unsigned long)o->more),
+				       o->more);
+			web_html_raw(&u.b, "</p>\n");
+		}
 		if (o->mine)
 			owner_part(o);
 		else
@@ -389,22 +379,6 @@ int web_page_item(struct web_request *rq, struct web_reply *rp)
 
 enum verb { REQUEST, LEND, GIVE, RETURN, RENEW, WITHDRAW };
 
-/* The loan's due date from days ("" or 0: none); -1 when days is not a
- * whole number from 0 to LEND_DAYS_MAX. */
-static int64_t due_of(const char *days, int64_t now)
-{
-	int64_t d = 0;
-
-	for (; *days; days++) {
-		if (*days < '0' || *days > '9')
-			return -1;
-		d = d * 10 + (*days - '0');
-		if (d > LEND_DAYS_MAX)
-			return -1;
-	}
-	return d ? now + d * 86400 : 0;
-}
-
 static int item_verb(struct web_request *rq, struct web_reply *rp,
 		     enum verb v)
 {
@@ -416,7 +390,7 @@ static int item_verb(struct web_request *rq, struct web_reply *rp,
 	const char *to = web_ui_field(f, "to");
 	const char *note = web_ui_field(f, "note");
 	struct action *a = web_ui_quiet_begin(rq);
-	struct action_item_done *done = malloc(sizeof *done); /* large */
+	struct action_item_done *done = calloc(1, sizeof *done); /* large */
 	char msg[ACTION_MSG_MAX], loc[ACTION_SHORT_MAX + 32];
 	const char *word = words[v];
 	int64_t due;
@@ -431,12 +405,8 @@ static int item_verb(struct web_request *rq, struct web_reply *rp,
 		rc = action_item_request(a, id, *note ? note : NULL, done);
 		break;
 	case LEND:
-		due = due_of(web_ui_field(f, "days"), a->now);
-		if (due < 0)
-			rc = action_fail(a, KITH_EINVAL, "%s",
-					 _("Choose for how long from the "
-					   "list."));
-		else
+		rc = action_loan_days_read(a, web_ui_field(f, "days"), &due);
+		if (!rc)
 			rc = action_loan_lend(a, id, to, due, done);
 		break;
 	case GIVE:
@@ -454,8 +424,9 @@ static int item_verb(struct web_request *rq, struct web_reply *rp,
 		rc = action_item_withdraw(a, id, done);
 		break;
 	}
-	snprintf(loc, sizeof loc, "/items/%s?done=%s", done->item_short_id,
-		 word);
+	if (!rc)
+		snprintf(loc, sizeof loc, "/items/%s?done=%s",
+			 done->item_short_id, word);
 	free(done);
 	if (rc) {
 		snprintf(msg, sizeof msg, "%s", a->msg);

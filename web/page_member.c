@@ -202,16 +202,9 @@ int web_page_members(struct web_request *rq, struct web_reply *rp)
 	web_html_text(&u.b, _("Members"));
 	web_html_raw(&u.b, "</h1>\n<p><a class=\"button\" href=\"/me\">");
 	web_html_text(&u.b, _("Edit my profile"));
-	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" "
-			   "action=\"/members\" role=\"search\">\n"
-			   "<label for=\"q\">");
-	web_html_text(&u.b, _("Search by name, building or skill"));
-	web_html_raw(&u.b, "</label>\n"
-			   "<input type=\"search\" id=\"q\" name=\"q\"");
-	web_html_attr(&u.b, "value", search);
-	web_html_raw(&u.b, ">\n<button type=\"submit\">");
-	web_html_text(&u.b, _("Search"));
-	web_html_raw(&u.b, "</button>\n</form>\n");
+	web_html_raw(&u.b, "</a></p>\n");
+	web_ui_search(&u, "/members", _("Search by name, building or skill"),
+		      search);
 	f.search = search;
 	f.offset = parse_from(web_ui_field(rq->query, "from"));
 	f.limit = LIST_PAGE;
@@ -244,17 +237,6 @@ int web_page_members(struct web_request *rq, struct web_reply *rp)
 
 /* ---- GET /members/ID ---------------------------------------------------- */
 
-static void field(struct web_ui *u, const char *label, const char *value)
-{
-	if (!*value)
-		return;
-	web_html_raw(&u->b, "<dt>");
-	web_html_text(&u->b, label);
-	web_html_raw(&u->b, "</dt><dd>");
-	web_html_text(&u->b, value);
-	web_html_raw(&u->b, "</dd>\n");
-}
-
 static int member_show(void *ctx, const struct action_member *m)
 {
 	struct web_ui *u = ctx;
@@ -264,10 +246,10 @@ static int member_show(void *ctx, const struct action_member *m)
 	web_html_raw(&u->b, "</h1>\n");
 	marks(u, m);
 	web_html_raw(&u->b, "<dl class=\"profile\">\n");
-	field(u, _("Building"), m->building);
-	field(u, _("Unit"), m->unit);
-	field(u, _("Can help with"), m->skills);
-	field(u, _("When they can help"), m->available);
+	web_ui_fact(u, _("Building"), m->building);
+	web_ui_fact(u, _("Unit"), m->unit);
+	web_ui_fact(u, _("Can help with"), m->skills);
+	web_ui_fact(u, _("When they can help"), m->available);
 	web_html_raw(&u->b, "</dl>\n");
 	if (is_me(u, m->id)) {
 		web_html_raw(&u->b, "<p><a class=\"button\" href=\"/me\">");

@@ -18,72 +18,6 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
-/*
- * What people read for the words a wish stores: a phrase a resident
- * understands, in English too (never "normal" or "material"), translated
- * as any other string.  Urgency follows docs/DESIGN.md s2 (critical: a
- * life, urgent: health, normal: hardship).
- */
-struct label {
-	const char *word, *label;
-};
-
-static const struct label urgency_labels[] = {
-	{ "critical", N_("Life in danger") },
-	{ "urgent", N_("Health at risk") },
-	{ "normal", N_("Makes daily life hard") },
-	{ "low", N_("Can wait") },
-	{ NULL, NULL },
-};
-
-static const struct label kind_labels[] = {
-	{ "material", N_("A thing") },
-	{ "service", N_("A service (someone's time)") },
-	{ NULL, NULL },
-};
-
-static const struct label wish_status_labels[] = {
-	{ "open", N_("Waiting for help") },
-	{ "claimed", N_("A neighbour offered help") },
-	{ "contested", N_("Several neighbours offered help") },
-	{ "delivered", N_("Done, waiting to be confirmed") },
-	{ "confirmed", N_("Fulfilled") },
-	{ "withdrawn", N_("Taken back by its author") },
-	{ "expired", N_("No longer listed (too old)") },
-	{ NULL, NULL },
-};
-
-static const struct label offer_status_labels[] = {
-	/* TRANSLATORS: an offer of help nobody has accepted yet */
-	{ "active", N_("offers to help") },
-	{ "accepted", N_("is helping (offer accepted)") },
-	{ "delivered", N_("says it is done") },
-	{ "confirmed", N_("helped (confirmed)") },
-	{ "cancelled", N_("took the offer back") },
-	{ NULL, NULL },
-};
-
-/* word's label in t, translated; a word the table lacks in its context's
- * translation (a newer replica's word). */
-static const char *label_of(const struct label *t, const char *ctx,
-			    const char *word)
-{
-	for (; t->word; t++)
-		if (!strcmp(t->word, word))
-			return _(t->label);
-	return action_pgettext(ctx, word);
-}
-
-const char *web_wish_urgency(const char *word)
-{
-	return label_of(urgency_labels, "urgency", word);
-}
-
-const char *web_wish_status(const char *word)
-{
-	return label_of(wish_status_labels, "status", word);
-}
-
 /* "Name", or "Neighbour (via Name)" for a wish posted for someone. */
 static void wish_who(struct web_ui *u, const struct crdt_row *r)
 {
@@ -120,10 +54,10 @@ static int wish_card(void *ctx, const struct crdt_row *r)
 	web_html_raw(&u->b, "<li>");
 	wish_link(u, r);
 	web_html_raw(&u->b, "<p class=\"hint\">");
-	web_html_text(&u->b, label_of(urgency_labels, "urgency",
+	web_html_text(&u->b, web_label_of(web_urgency_labels, "urgency",
 				      action_col_text(r, "urgency")));
 	web_html_raw(&u->b, " · ");
-	web_html_text(&u->b, label_of(wish_status_labels, "status",
+	web_html_text(&u->b, web_label_of(web_wish_status_labels, "status",
 				      action_col_text(r, "status")));
 	web_html_raw(&u->b, " · ");
 	wish_who(u, r);
@@ -208,15 +142,9 @@ int web_page_wishes(struct web_request *rq, struct web_reply *rp)
 	web_html_raw(&u.b, "</h1>\n"
 			   "<p><a class=\"button\" href=\"/wishes/new\">");
 	web_html_text(&u.b, _("Post a wish"));
-	web_html_raw(&u.b, "</a></p>\n<form method=\"get\" action=\"/wishes\" "
-			   "role=\"search\">\n<label for=\"q\">");
-	web_html_text(&u.b, _("Search wishes (English or Chinese)"));
-	web_html_raw(&u.b, "</label>\n"
-			   "<input type=\"search\" id=\"q\" name=\"q\"");
-	web_html_attr(&u.b, "value", search);
-	web_html_raw(&u.b, ">\n<button type=\"submit\">");
-	web_html_text(&u.b, _("Search"));
-	web_html_raw(&u.b, "</button>\n</form>\n");
+	web_html_raw(&u.b, "</a></p>\n");
+	web_ui_search(&u, "/wishes", _("Search wishes (English or Chinese)"),
+		      search);
 	q.search = *search ? search : NULL;
 	if (web_ui_wish_cards(&u, &q, WISHES_SHOWN, &n))
 		web_ui_error(&u, u.a->msg);
@@ -237,7 +165,7 @@ int web_page_wishes(struct web_request *rq, struct web_reply *rp)
 
 /* <select> of words (shown by their labels in t), with value selected. */
 static void select_words(struct web_ui *u, const char *const *words, int n,
-			 const struct label *t, const char *ctx,
+			 const struct web_label *t, const char *ctx,
 			 const char *value)
 {
 	int i;
@@ -248,7 +176,7 @@ static void select_words(struct web_ui *u, const char *const *words, int n,
 		if (!strcmp(value, words[i]))
 			web_html_raw(&u->b, " selected");
 		web_html_raw(&u->b, ">");
-		web_html_text(&u->b, label_of(t, ctx, words[i]));
+		web_html_text(&u->b, web_label_of(t, ctx, words[i]));
 		web_html_raw(&u->b, "</option>\n");
 	}
 }
@@ -280,12 +208,13 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	web_html_text(&u.b, _("How urgent is it?"));
 	web_html_raw(&u.b, "</label>\n"
 			   "<select id=\"urgency\" name=\"urgency\">\n");
-	select_words(&u, crdt_urgencies, CRDT_URGENCIES, urgency_labels,
+	select_words(&u, crdt_urgencies, CRDT_URGENCIES, web_urgency_labels,
 		     "urgency", urg);
 	web_html_raw(&u.b, "</select>\n<label for=\"kind\">");
 	web_html_text(&u.b, _("A thing or a service?"));
 	web_html_raw(&u.b, "</label>\n<select id=\"kind\" name=\"kind\">\n");
-	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS, kind_labels,
+	select_words(&u, crdt_wish_kinds, CRDT_WISH_KINDS,
+		     web_wish_kind_labels,
 		     "kind", kind);
 	web_html_raw(&u.b, "</select>\n<label for=\"for\">");
 	web_html_text(&u.b, _("Is it for a neighbour? Their name (optional)"));
@@ -362,6 +291,20 @@ int web_page_wish_post(struct web_request *rq, struct web_reply *rp)
 
 /* ---- GET /wishes/ID ----------------------------------------------------- */
 
+/*
+ * How much of the offers a wish's page shows.  Anyone can sign any number
+ * of offers (the action layer refuses a second one by the same helper,
+ * crdt/ accepts what is signed), each with a note of CRDT_MAX_TEXT bytes:
+ * the page lists one offer per helper, at most OFFERS_SHOWN of them (past
+ * that, the ones that matter - accepted, delivered, confirmed, mine - up
+ * to OFFERS_SHOWN_MAX), notes cut at NOTE_SHOWN bytes, and says how many
+ * more there are.
+ */
+#define OFFERS_SHOWN 50
+#define OFFERS_SHOWN_MAX 60
+#define NOTE_SHOWN 300
+#define HELPER_HEX (2 * CRDT_PK_LEN + 1)
+
 struct show {
 	struct web_ui *u;
 	char sid[ACTION_SHORT_MAX]; /* the wish's short id */
@@ -373,19 +316,10 @@ struct show {
 	int no_hours;	/* confirmed without hours */
 	int helped;	/* an offer is confirmed: its helper can be
 			 * credited */
+	int more;	/* offers not shown (OFFERS_SHOWN) */
+	char seen[OFFERS_SHOWN_MAX][HELPER_HEX]; /* helpers shown */
 	const struct action_private_view *priv;
 };
-
-static void field(struct web_ui *u, const char *label, const char *value)
-{
-	if (!*value)
-		return;
-	web_html_raw(&u->b, "<dt>");
-	web_html_text(&u->b, label);
-	web_html_raw(&u->b, "</dt><dd>");
-	web_html_text(&u->b, value);
-	web_html_raw(&u->b, "</dd>\n");
-}
 
 static int show_wish(void *ctx, const struct crdt_row *r)
 {
@@ -407,10 +341,10 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	web_html_raw(&u->b, "<h1>");
 	web_html_text(&u->b, action_col_text(r, "title"));
 	web_html_raw(&u->b, "</h1>\n<dl class=\"wish\">\n");
-	field(u, _("Status"), label_of(wish_status_labels, "status", st));
-	/* whom the help is for: a neighbour without a device (and who
-	 * posted it for them), or the poster - so no "Posted by" line
-	 * saying the same again */
+	web_ui_fact(u, _("Status"),
+		    web_label_of(web_wish_status_labels, "status", st));
+	/* whom the help is for: a neighbour without a device, or the
+	 * poster */
 	web_html_raw(&u->b, "<dt>");
 	web_html_text(&u->b, _("For"));
 	web_html_raw(&u->b, "</dt><dd>");
@@ -425,47 +359,33 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	else
 		web_html_text(&u->b, who.label);
 	web_html_raw(&u->b, "</dd>\n");
-	field(u, _("Urgency"), label_of(urgency_labels, "urgency",
-					action_col_text(r, "urgency")));
-	field(u, _("Kind"),
-	      label_of(kind_labels, "kind", action_col_text(r, "kind")));
-	field(u, _("Where"), action_col_text(r, "location"));
-	field(u, _("More about it"), action_col_text(r, "description"));
+	web_ui_fact(u, _("Urgency"),
+		    web_label_of(web_urgency_labels, "urgency",
+				 action_col_text(r, "urgency")));
+	web_ui_fact(u, _("Kind"),
+		    web_label_of(web_wish_kind_labels, "kind",
+				 action_col_text(r, "kind")));
+	web_ui_fact(u, _("Posted by"), s->mine ? _("You") : who.label);
+	web_ui_fact(u, _("Where"), action_col_text(r, "location"));
+	web_ui_fact(u, _("More about it"), action_col_text(r, "description"));
 	if (s->priv->state == ACTION_PRIV_OPEN)
-		field(u, _("Private note (only the author and the accepted "
-			   "helper read it)"),
-		      s->priv->text);
+		web_ui_fact(u, _("Private note (only the author and the "
+				 "accepted helper read it)"),
+			    s->priv->text);
 	if (!strcmp(st, "confirmed")) {
 		s->no_hours = !hours || hours->type != CRDT_COL_REAL;
 		if (!s->no_hours) {
 			snprintf(h, sizeof h, "%g", hours->d);
-			field(u, _("Hours credited to the helper"), h);
+			web_ui_fact(u, _("Hours credited to the helper"), h);
 		} else {
-			field(u, _("Hours credited to the helper"),
-			      _("none given"));
+			web_ui_fact(u, _("Hours credited to the helper"),
+				    _("none given"));
 		}
 	}
 	web_html_raw(&u->b, "</dl>\n<h2>");
 	web_html_text(&u->b, _("Offers of help"));
 	web_html_raw(&u->b, "</h2>\n");
 	return 0;
-}
-
-/* A form of one button posting field=value to action. */
-static void button_form(struct web_ui *u, const char *action,
-			const char *field_name, const char *value,
-			const char *label)
-{
-	web_html_raw(&u->b, "<form method=\"post\"");
-	web_html_attr(&u->b, "action", action);
-	web_html_raw(&u->b, ">\n");
-	web_ui_csrf(u);
-	web_html_raw(&u->b, "<input type=\"hidden\"");
-	web_html_attr(&u->b, "name", field_name);
-	web_html_attr(&u->b, "value", value);
-	web_html_raw(&u->b, ">\n<button type=\"submit\">");
-	web_html_text(&u->b, label);
-	web_html_raw(&u->b, "</button>\n</form>\n");
 }
 
 static int show_offer(void *ctx, const struct crdt_row *r)
@@ -477,7 +397,29 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 	char cid[ACTION_SHORT_MAX];
 	struct action_person who;
 
-	action_person_hex(u->a, action_col_text(r, "claimant"), &who);
+	const char *helper = action_col_text(r, "claimant");
+	int mine, i;
+
+	action_person_hex(u->a, helper, &who);
+	mine = action_is_me(u->a, who.pk);
+	if (mine && strcmp(st, "cancelled"))
+		s->my_offer = 1;
+	if (!strcmp(st, "confirmed"))
+		s->helped = 1;
+	/* one offer per helper; the first OFFERS_SHOWN helpers, then only
+	 * what matters */
+	for (i = 0; i < s->offers && i < OFFERS_SHOWN_MAX; i++)
+		if (!strcmp(s->seen[i], helper))
+			break;
+	if ((i < s->offers && strcmp(st, "accepted") &&
+	     strcmp(st, "delivered") && strcmp(st, "confirmed")) ||
+	    s->offers >= OFFERS_SHOWN_MAX ||
+	    (s->offers >= OFFERS_SHOWN && !mine &&
+	     (!strcmp(st, "active") || !strcmp(st, "cancelled")))) {
+		s->more++;
+		return 0;
+	}
+	snprintf(s->seen[s->offers], sizeof s->seen[s->offers], "%s", helper);
 	action_short_id(u->a, CRDT_R_CLAIM, action_col_text(r, "id"), cid,
 			sizeof cid);
 	if (!s->offers++)
@@ -486,23 +428,20 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 	/* TRANSLATORS: an offer of help: who offers it, and its status
 	 * ("Ben: accepted") */
 	web_html_textf(&u->b, _("%s: %s"), who.label,
-		       label_of(offer_status_labels, "status", st));
+		       web_label_of(web_offer_status_labels, "status", st));
 	web_html_raw(&u->b, "</p>\n");
 	if (*note) {
 		/* the helper's own words, quoted (the browser's quotation
-		 * marks of the page's language) */
+		 * marks of the page's language), clipped on a page that a
+		 * member may have filled with offers */
 		web_html_raw(&u->b, "<p><q>");
-		web_html_text(&u->b, note);
+		web_ui_clipped(u, note, NOTE_SHOWN);
 		web_html_raw(&u->b, "</q></p>\n");
 	}
 	if (s->open && s->mine && !strcmp(st, "active"))
-		button_form(u, "/wishes/accept", "offer", cid,
-			    _("Accept this offer"));
-	if (action_is_me(u->a, who.pk) && strcmp(st, "cancelled"))
-		s->my_offer = 1;
-	if (!strcmp(st, "confirmed"))
-		s->helped = 1;
-	if (s->open && action_is_me(u->a, who.pk) &&
+		web_ui_button(u, "/wishes/accept", "offer", cid,
+			      _("Accept this offer"), NULL);
+	if (s->open && mine &&
 	    (!strcmp(st, "active") || !strcmp(st, "accepted"))) {
 		web_html_raw(&u->b, "<p class=\"hint\">");
 		web_html_text(&u->b,
@@ -514,8 +453,8 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 					"you have already helped, you can "
 					"say so now."));
 		web_html_raw(&u->b, "</p>\n");
-		button_form(u, "/wishes/deliver", "offer", cid,
-			    _("I have done it"));
+		web_ui_button(u, "/wishes/deliver", "offer", cid,
+			      _("I have done it"), NULL);
 	}
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
@@ -586,14 +525,23 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 	}
 	if (s.offers) {
 		web_html_raw(&u.b, "</ul>\n");
+		if (s.more) {
+			web_html_raw(&u.b, "<p>");
+			web_html_textf(&u.b,
+				       ngettext("%d more offer is not shown.",
+						"%d more offers are not shown.",
+						(unsigned long)s.more),
+				       s.more);
+			web_html_raw(&u.b, "</p>\n");
+		}
 	} else {
 		web_html_raw(&u.b, "<p>");
 		web_html_text(&u.b, _("Nobody has offered help yet."));
 		web_html_raw(&u.b, "</p>\n");
 	}
 	if (s.open && !s.mine && !s.my_offer)
-		button_form(&u, "/wishes/claim", "wish", s.sid,
-			    _("Offer help"));
+		web_ui_button(&u, "/wishes/claim", "wish", s.sid,
+			      _("Offer help"), NULL);
 	if (s.open && s.mine && s.offers && strcmp(s.status, "open"))
 		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 0);
 	else if (s.mine && s.no_hours && s.helped)

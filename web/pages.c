@@ -160,6 +160,163 @@ const char *web_ui_field(const struct web_form *f, const char *name)
 	return v ? v : "";
 }
 
+/* ---- pieces of pages ----------------------------------------------------- */
+
+void web_ui_fact(struct web_ui *u, const char *label, const char *value)
+{
+	if (!*value)
+		return;
+	web_html_raw(&u->b, "<dt>");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</dt><dd>");
+	web_html_text(&u->b, value);
+	web_html_raw(&u->b, "</dd>\n");
+}
+
+void web_ui_hidden(struct web_ui *u, const char *name, const char *value)
+{
+	web_html_raw(&u->b, "<input type=\"hidden\"");
+	web_html_attr(&u->b, "name", name);
+	web_html_attr(&u->b, "value", value);
+	web_html_raw(&u->b, ">\n");
+}
+
+void web_ui_button(struct web_ui *u, const char *action, const char *name,
+		   const char *value, const char *label, const char *cls)
+{
+	web_html_raw(&u->b, "<form method=\"post\"");
+	web_html_attr(&u->b, "action", action);
+	web_html_raw(&u->b, ">\n");
+	web_ui_csrf(u);
+	web_ui_hidden(u, name, value);
+	web_html_raw(&u->b, "<button type=\"submit\"");
+	if (cls)
+		web_html_attr(&u->b, "class", cls);
+	web_html_raw(&u->b, ">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+void web_ui_search(struct web_ui *u, const char *action, const char *label,
+		   const char *value)
+{
+	web_html_raw(&u->b, "<form method=\"get\"");
+	web_html_attr(&u->b, "action", action);
+	web_html_raw(&u->b, " role=\"search\">\n<label for=\"q\">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</label>\n"
+			    "<input type=\"search\" id=\"q\" name=\"q\"");
+	web_html_attr(&u->b, "value", value);
+	web_html_raw(&u->b, ">\n<button type=\"submit\">");
+	web_html_text(&u->b, _("Search"));
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+void web_ui_clipped(struct web_ui *u, const char *text, size_t max)
+{
+	size_t n = strlen(text);
+
+	if (n <= max) {
+		web_html_text(&u->b, text);
+		return;
+	}
+	/* back to the start of a character: never half of one */
+	n = max;
+	while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+		n--;
+	web_html_textn(&u->b, text, n);
+	web_html_raw(&u->b, "…");
+}
+
+/* ---- words as people read them ------------------------------------------ */
+
+/*
+ * The words crdt/ stores (kinds, urgencies, statuses) and what the pages
+ * say for them: action_pgettext(ctx, word) gives the bare word in English
+ * ("on_loan", "normal"), which is no label for a person.  Urgency follows
+ * docs/DESIGN.md s2 (critical: a life, urgent: health, normal: hardship).
+ */
+static const struct web_label item_kind_labels[] = {
+	{ "give", N_("To give away") },	 { "lend", N_("To lend") },
+	{ "share", N_("To share") },	 { "skill", N_("A skill") },
+	{ "service", N_("A service") },	 { "space", N_("A space") },
+	{ "resource", N_("Emergency supplies") },
+	{ NULL, NULL },
+};
+
+static const struct web_label item_status_labels[] = {
+	{ "available", N_("Available") },
+	{ "requested", N_("Someone asked for it") },
+	{ "on_loan", N_("Lent out") },
+	{ "expired", N_("Expired") },
+	{ "withdrawn", N_("Withdrawn") },
+	{ NULL, NULL },
+};
+
+const struct web_label web_urgency_labels[] = {
+	{ "critical", N_("Life in danger") },
+	{ "urgent", N_("Health at risk") },
+	{ "normal", N_("Makes daily life hard") },
+	{ "low", N_("Can wait") },
+	{ NULL, NULL },
+};
+
+const struct web_label web_wish_kind_labels[] = {
+	{ "material", N_("A thing") },
+	{ "service", N_("A service (someone's time)") },
+	{ NULL, NULL },
+};
+
+const struct web_label web_wish_status_labels[] = {
+	{ "open", N_("Waiting for help") },
+	{ "claimed", N_("A neighbour offered help") },
+	{ "contested", N_("Several neighbours offered help") },
+	{ "delivered", N_("Done, waiting to be confirmed") },
+	{ "confirmed", N_("Fulfilled") },
+	{ "withdrawn", N_("Taken back by its author") },
+	{ "expired", N_("No longer listed (too old)") },
+	{ NULL, NULL },
+};
+
+const struct web_label web_offer_status_labels[] = {
+	/* TRANSLATORS: an offer of help nobody has accepted yet */
+	{ "active", N_("offers to help") },
+	{ "accepted", N_("is helping (offer accepted)") },
+	{ "delivered", N_("says it is done") },
+	{ "confirmed", N_("helped (confirmed)") },
+	{ "cancelled", N_("took the offer back") },
+	{ NULL, NULL },
+};
+
+const char *web_label_of(const struct web_label *t, const char *ctx,
+			 const char *word)
+{
+	for (; t->word; t++)
+		if (!strcmp(t->word, word))
+			return _(t->label);
+	return action_pgettext(ctx, word); /* a word newer than the table */
+}
+
+const char *web_item_kind(const char *word)
+{
+	return web_label_of(item_kind_labels, "kind", word);
+}
+
+const char *web_item_status(const char *word)
+{
+	return web_label_of(item_status_labels, "status", word);
+}
+
+const char *web_wish_urgency(const char *word)
+{
+	return web_label_of(web_urgency_labels, "urgency", word);
+}
+
+const char *web_wish_status(const char *word)
+{
+	return web_label_of(web_wish_status_labels, "status", word);
+}
+
 /* GET /static/NAME: the compiled-in file, or 404. */
 static int route_static(struct web_request *rq, struct web_reply *rp)
 {

@@ -166,6 +166,40 @@ void web_ui_error(struct web_ui *u, const char *text);
 /* The query's or form's field, or "" when absent. */
 const char *web_ui_field(const struct web_form *f, const char *name);
 
+/* Pieces of pages (pages.c), so that every page writes them alike:
+ * one fact of a <dl>: <dt>label</dt><dd>value</dd>, nothing when value is
+ * ""; */
+void web_ui_fact(struct web_ui *u, const char *label, const char *value);
+/* <input type="hidden" name=NAME value=VALUE>; */
+void web_ui_hidden(struct web_ui *u, const char *name, const char *value);
+/* a form of one button (label, class cls or NULL) posting name=value and
+ * the csrf field to action; */
+void web_ui_button(struct web_ui *u, const char *action, const char *name,
+		   const char *value, const char *label, const char *cls);
+/* a list's search form (GET action?q=, label above the box, value in
+ * it); */
+void web_ui_search(struct web_ui *u, const char *action, const char *label,
+		   const char *value);
+/* member text of any length, at most max bytes of it (cut on a
+ * character's start) and "…" when cut. */
+void web_ui_clipped(struct web_ui *u, const char *text, size_t max);
+
+/*
+ * What people read for a word crdt/ stores: a phrase a resident
+ * understands, in English too (never "normal" or "material"), translated
+ * as any other string; a word a table lacks (a newer replica's) is shown
+ * as action_pgettext(ctx, word).  Tables end with { NULL, NULL }.
+ */
+struct web_label {
+	const char *word, *label; /* label: N_() */
+};
+extern const struct web_label web_urgency_labels[];
+extern const struct web_label web_wish_kind_labels[];
+extern const struct web_label web_wish_status_labels[];
+extern const struct web_label web_offer_status_labels[];
+const char *web_label_of(const struct web_label *t, const char *ctx,
+			 const char *word);
+
 /* Cards of the wishes q lists (at most max; 0: all), as links to their
  * pages; *n gets how many.  0 or the action's error (a->msg). */
 struct action_wish_query;
@@ -178,11 +212,11 @@ web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
 		size_t cap);
 /* An item's kind and status word (crdt/) as the pages say it
- * (page_item.c). */
+ * (pages.c). */
 const char *web_item_kind(const char *word);
 const char *web_item_status(const char *word);
 /* A wish's urgency and status word (crdt/) as the pages say it
- * (page_wish.c): "Health at risk", never "urgent". */
+ * (pages.c): "Health at risk", never "urgent". */
 const char *web_wish_urgency(const char *word);
 const char *web_wish_status(const char *word);
 /* What the pages tell the program that serves them: set before the

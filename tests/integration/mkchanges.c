@@ -1,30 +1,48 @@
 /*
  * mkchanges - write many changes into a kith data directory quickly, for
- * tests that need a large sync: mkchanges HOME N [PER_CHANGE]
+ * tests that need a large sync: mkchanges HOME N [PER_CHANGE [WISH]]
  * Each change creates PER_CHANGE items (default 1) signed by HOME's
- * identity, through the crdt API, in transactions of 1000 changes.
+ * identity, through the crdt API, in transactions of 1000 changes.  With
+ * WISH (a wish's full hex id) they are offers of help on that wish
+ * instead, each with a note of NOTE_LEN bytes: what a hostile member can
+ * sign past the action layer's one offer per helper.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "crdt/codec.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
 #include "peer/keystore.h"
+
+/* Not CRDT_MAX_TEXT: net/session.c sends up to 256 changes of one author
+ * in one frame, and 256 such changes pass NET_FRAME_MAX (the session then
+ * fails, "cannot send changes: data exceeds its size limit"). */
+#define NOTE_LEN 3000
 
 int main(int argc, char **argv)
 {
 	struct crdt_replica r;
 	static char titles[1000][64];
+	static char note[NOTE_LEN + 1];
+	uint8_t wish[CRDT_ID_LEN];
+	int claims = argc == 5;
 	char path[PEER_PATH_MAX];
 	long n, per, i, j;
 	int rc;
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: mkchanges HOME N [PER_CHANGE]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr,
+			"usage: mkchanges HOME N [PER_CHANGE [WISH]]\n");
 		return 2;
 	}
 	n = atol(argv[2]);
-	per = argc == 4 ? atol(argv[3]) : 1;
+	per = argc >= 4 ? atol(argv[3]) : 1;
+	if (claims && (strlen(argv[4]) != 2 * CRDT_ID_LEN ||
+		       crdt_unhex(wish, CRDT_ID_LEN, argv[4])))
+		return 2;
+	memset(note, '<', NOTE_LEN);
 	if (n < 1 || per < 1 || per > 1000 || crdt_crypto_init() ||
 	    peer_path(path, sizeof path, argv[1], "replica.db"))
 		return 2;
@@ -42,7 +60,16 @@ int main(int argc, char **argv)
 			if (rc)
 				break;
 		}
-		for (j = 0; j < per; j++) {
+		for (j = 0; claims && j < per; j++) {
+			crdt_op_init(&ops[j], CRDT_OP_CREATE, CRDT_R_CLAIM);
+			if (crdt_op_set_bytes(&ops[j], F_CLAIM_TARGET, wish,
+					      CRDT_ID_LEN) ||
+			    crdt_op_set_int(&ops[j], F_CLAIM_QUANTITY, 1) ||
+			    crdt_op_set_text(&ops[j], F_CLAIM_NOTE, note) ||
+			    crdt_op_finish(&ops[j]))
+				return 1;
+		}
+		for (j = 0; !claims && j < per; j++) {
 			snprintf(titles[j], sizeof titles[j], "bulk item %ld.%ld",
 				 i, j);
 			crdt_op_init(&ops[j], CRDT_OP_CREATE, CRDT_R_ITEM);

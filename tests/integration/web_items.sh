@@ -15,6 +15,10 @@
 #     returned a's item (the action layer's words, 422, nothing written);
 #     a cannot ask for their own; a bad quantity, a bad loan length, an
 #     empty title: 422 with the form's values; an unknown item: 404/422;
+#     b asking twice, a giving a thing to lend: the action layer's words;
+#   - 300 requests signed past the action layer (tests/mkchanges): the
+#     owner's page is 200, one card per member, "300 more requests", the
+#     note cut, and the owner can still lend;
 #   - every POST route without csrf is 403 and writes nothing; invalid
 #     UTF-8 in a field is refused and writes nothing;
 #   - script in the title, where, the description and the note comes back
@@ -32,7 +36,7 @@ cat >"$WORK/items.py" <<'PYEOF'
 import http.client, re, subprocess, sys, time
 from urllib.parse import urlencode, quote
 
-url_a, url_b, kith, home_a, home_b, sync_a = sys.argv[1:7]
+url_a, url_b, kith, home_a, home_b, sync_a, mkchanges = sys.argv[1:8]
 pages = []  # every HTML body seen
 
 
@@ -167,6 +171,13 @@ st, h, body = b.req("GET", "/items/" + lad)
 say("You asked a for it" in body and "Ask for it" not in body,
     "later, b's page still says b asked a", main_of(body)[-1200:])
 
+# asking twice: the action layer refuses a second waiting request
+before = digest(home_b)
+st, h, body = b.post("/items/request", item=lad, note="again")
+say(st == 422 and "you already asked for item" in body and 'role="alert"' in body,
+    "b asks twice: 422 with the action's words", "%d %s" % (st, main_of(body)[:600]))
+say(digest(home_b) == before, "the second request wrote nothing")
+
 # b may not do the owner's things: the action layer's words, 422, nothing written
 before = digest(home_b)
 for path, extra, words in (
@@ -205,7 +216,11 @@ say("Lend to b" in mb and ('name="to" value="%s"' % b_hex) in mb and 'name="days
 say("Give to b" not in mb, "no 'Give to' for a thing to lend")
 for days in ("abc", "366", "-1"):
     st, h, body = a.post("/items/lend", item=lad, to=b_hex, days=days)
-    say(st == 422 and "Choose for how long" in body, "lend for %r days: 422" % days, st)
+    say(st == 422 and "a loan lasts a whole number of days from 0 to 365" in body,
+        "lend for %r days: 422" % days, st)
+st, h, body = a.post("/items/give", item=lad, to=b_hex)
+say(st == 422 and "not to give away; lend it instead" in body,
+    "giving a thing to lend: 422 with the action's words", "%d %s" % (st, main_of(body)[:600]))
 st, h, body = a.post("/items/lend", item=lad, to="nobody-here", days="7")
 say(st == 422 and "no member" in body, "lend to an unknown member: 422 with the action's words",
     main_of(body)[:500])
@@ -308,6 +323,34 @@ say(st == 422 and "is already withdrawn" in body, "withdrawing twice: 422", st)
 st, h, body = a.req("GET", "/items/edit?item=" + lad, lang="zh-CN")
 say('<html lang="zh-Hans">' in body and "修改你的物品" in body, "the edit form in Chinese")
 
+# ---- a hostile member's 300 requests ---------------------------------------------
+# the action layer refuses a second waiting request; past it (signed through
+# crdt/, tests/mkchanges) the owner's page lists one card per member and
+# says how many more, and the owner can still lend
+st, h, body = a.post("/items", title="Wheelbarrow", kind="lend")
+wb = h.get("location", "/").split("/")[2].split("?")[0] if st == 303 else ""
+say(converged(), "the wheelbarrow reaches b")
+rc, out, err = kith_at(home_b, "item", "request", wb, "--note", "<" * 4000)
+say(rc == 0, "b asks for it with a note of 4000 bytes (CLI)", err)
+rc, out, err = kith_at(home_a, "--json", "item", "show", wb)
+wbhex = (re.search(r'"id":\s*"([0-9a-f]{32})"', out) or re.search("(x)", "x")).group(1)
+o = subprocess.run([mkchanges, home_b, "300", "1", wbhex], capture_output=True, text=True,
+                   timeout=60)
+say(o.returncode == 0 and len(wbhex) == 32, "b signs 300 more requests past the action layer",
+    o.stderr + wbhex)
+say(converged(60), "the 300 requests reach a")
+t0 = time.time()
+st, h, body = a.req("GET", "/items/" + wb)
+took = time.time() - t0
+print("# GET /items/%s with 301 requests: %.3f s, %d bytes" % (wb, took, len(body)))
+mb = main_of(body)
+say(st == 200 and took < 5 and mb.count("Lend to b") == 1 and "300 more requests are not shown." in mb
+    and len(body) < 100000, "the item page with 301 requests: 200, one card, '300 more'",
+    "%d %.2f %d %s" % (st, took, len(body), mb[-800:]))
+say("<p>" + "&lt;" * 300 + "…</p>" in mb and "&lt;" * 301 not in mb, "b's long note is cut with …")
+st, h, body = a.post("/items/lend", item=wb, to=b_hex, days="7")
+say(st == 303, "a lends the wheelbarrow to b (303)", st)
+
 # ---- unknown items --------------------------------------------------------------
 st, h, body = a.req("GET", "/items/ffffff")
 say(st == 404 and "no item with id" in body, "an unknown item is 404", st)
@@ -349,13 +392,14 @@ print("DONE")
 PYEOF
 
 "$PY" "$WORK/items.py" "$URL_A" "$URL_B" "$KITH" "$WORK/a" "$WORK/b" \
-	"127.0.0.1:$(port_of a)" \
+	"127.0.0.1:$(port_of a)" "$MKCHANGES" \
 	>"$WORK/py.out" 2>&1
 while IFS= read -r line; do
 	case $line in
 	"PASS "*) pass "${line#PASS }" ;;
 	"FAIL "*) fail "${line#FAIL }" ;;
 	DONE) ;;
+	"# "*) echo "$line" ;;
 	*) fail "python: $line" ;;
 	esac
 done <"$WORK/py.out"

@@ -26,6 +26,9 @@
 #   - what waits for a on home, each line a link to where a acts: b's
 #     request for a's item (to /items/ID), a's offer accepted by b (to the
 #     wish, "say so here"), gone once a delivered;
+#   - one offer per helper: a second is refused; 300 more signed past the
+#     action layer (tests/mkchanges) leave the wish's page 200, short,
+#     saying "300 more offers", and its author can accept and confirm;
 #   - emergency mode: the home page shows the banner and the check-in
 #     form; "I am safe" is recorded in the roll call;
 #   - the stylesheet is served at /static/kith.css; a route's ":name"
@@ -44,7 +47,7 @@ cat >"$WORK/pages.py" <<'PYEOF'
 import http.client, json, re, subprocess, sys, time
 from urllib.parse import urlencode, quote
 
-hostport, url, kith, home_a, home_b = sys.argv[1:6]
+hostport, url, kith, home_a, home_b, mkchanges = sys.argv[1:7]
 host, port = hostport.rsplit(":", 1)
 port = int(port)
 pages = []  # every HTML body seen
@@ -389,6 +392,50 @@ say("<dt>Hours credited to the helper</dt><dd>2</dd>" in b and "Add the hours" n
 st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": pw, "hours": "1", "csrf": csrf})
 say(st == 422 and "is already confirmed as fulfilled" in b, "hours twice: 422 with the reason", st)
 
+# one offer per helper; a hostile helper's 300 signed offers (past the
+# action layer, through crdt/) do not break the wish's page: it lists one
+# offer per helper, notes cut, says how many more, and a can still accept
+# and confirm
+st, h, b = req("POST", "/wishes", cookie=cookie, body={
+    "title": "Soup for the flat", "urgency": "normal", "kind": "material", "csrf": csrf})
+sw = h.get("location", "").split("/")[2].split("?")[0] if st == 303 else ""
+say(st == 303 and sw, "a posts a wish for the hostile test (303)", st)
+say(converged(), "the wish reaches b")
+rc, out, err = kith_at(home_b, "--json", "wish", "claim", sw, "--note", "<" * 4000)
+say(rc == 0, "b offers help with a note of 4000 bytes (CLI)", err)
+swhex = ""
+rc2, out2, err2 = kith_at(home_b, "--json", "wish", "show", sw)
+try:
+    swhex = json.loads(out2)["id"]
+except Exception:
+    pass
+rc, out, err = kith_at(home_b, "wish", "claim", sw)
+say(rc != 0 and "you already offered help with wish" in err, "b's second offer is refused (CLI)",
+    "%d %s" % (rc, err))
+o = subprocess.run([mkchanges, home_b, "300", "1", swhex], capture_output=True, text=True,
+                   timeout=60)
+say(o.returncode == 0 and len(swhex) == 32, "b signs 300 more offers past the action layer",
+    o.stderr + swhex)
+say(converged(60), "the 300 offers reach a")
+t0 = time.time()
+st, h, b = req("GET", "/wishes/" + sw, cookie=cookie)
+took = time.time() - t0
+print("# GET /wishes/%s with 301 offers: %.3f s, %d bytes" % (sw, took, len(b)))
+say(st == 200 and took < 5, "the wish page with 301 offers answers 200", "%d %.2f s" % (st, took))
+say("300 more offers are not shown." in b and b.count("Accept this offer") == 1
+    and len(b) < 100000, "one card for b, and '300 more offers'",
+    "%d %d" % (b.count("Accept this offer"), len(b)))
+say("<p>" + "&lt;" * 300 + "…</p>" in b and "&lt;" * 301 not in b, "b's long note is cut with …")
+m = re.search(r'action="/wishes/accept">\s*<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
+              r'<input type="hidden" name="offer" value="([0-9a-f]+)">', b)
+st, h, b = req("POST", "/wishes/accept", cookie=cookie,
+               body={"offer": m.group(1) if m else "", "csrf": csrf})
+say(st == 303, "a accepts b's offer on the crowded wish (303)", st)
+st, h, b = req("POST", "/wishes/confirm", cookie=cookie, body={"wish": sw, "hours": "1", "csrf": csrf})
+say(st == 303, "a confirms the crowded wish with an hour (303)", "%d %s" % (st, b[-600:]))
+st, h, b = req("GET", "/wishes/" + sw, cookie=cookie, lang="zh-CN")
+say(st == 200 and "还有 300 个帮忙没有显示" in b, "the crowded page in Chinese", b[-1500:])
+
 # emergency: the banner and the check-in
 rc, out, err = kith_at(home_a, "emergency", "start", "Flood on the ground floor")
 say(rc == 0, "a starts an emergency (CLI)", err)
@@ -414,13 +461,14 @@ print("DONE")
 PYEOF
 
 "$PY" "$WORK/pages.py" "$HOSTPORT" "$URL" "$KITH" "$WORK/a" "$WORK/b" \
-	>"$WORK/py.out" 2>&1
+	"$MKCHANGES" >"$WORK/py.out" 2>&1
 while IFS= read -r line; do
 	case $line in
 	"PASS ") ;;
 	"PASS "*) pass "${line#PASS }" ;;
 	"FAIL "*) fail "${line#FAIL }" ;;
 	DONE) ;;
+	"# "*) echo "$line" ;;
 	*) fail "python: $line" ;;
 	esac
 done <"$WORK/py.out"

@@ -67,9 +67,9 @@ struct seen {
 	char id[8][33], status[8][32], owner[8][64], borrower[8][64];
 	char loan[8][33];
 	int64_t due[8];
-	int mine[8], overdue[8], given[8];
+	int mine[8], overdue[8], given[8], givable[8];
 	int64_t qty[8];
-	int nreq, req_standing[8], req_mine[8];
+	int nreq, req_standing[8], req_mine[8], req_waiting[8];
 	char req_status[8][32], req_name[8][64], req_note[8][64];
 	char req_short[8][33];
 };
@@ -90,6 +90,7 @@ static int seen_item(void *ctx, const struct action_item_view *v)
 	s->mine[i] = v->mine;
 	s->overdue[i] = v->overdue;
 	s->given[i] = v->given;
+	s->givable[i] = v->givable;
 	s->qty[i] = v->quantity;
 	TL_CHECK(strlen(v->short_id) >= 6 &&
 			 !strncmp(v->short_id, v->id, strlen(v->short_id)),
@@ -109,6 +110,7 @@ static int seen_request(void *ctx, const struct action_item_request_view *v)
 	cp(s->req_note[i], sizeof s->req_note[i], v->note);
 	cp(s->req_short[i], sizeof s->req_short[i], v->short_id);
 	s->req_standing[i] = v->standing;
+	s->req_waiting[i] = v->waiting;
 	s->req_mine[i] = v->mine;
 	return 0;
 }
@@ -477,14 +479,21 @@ static void give_away(void **state)
 	struct action *bob = tl_member(f, "Bob");
 	struct action_item_done *d = done_new(f);
 	struct seen *s;
-	char chair[33], seeds[33], want[256];
+	char chair[33], seeds[33], ladder[33], want[256];
 	struct action_item_fields fl = { .title = "Seedlings", .quantity = 3 };
+	int64_t n;
 
 	add_item(alice, d, "Chair", NULL, chair);
 	TL_OK(action_item_add(alice, &fl, d));
 	crdt_hex(seeds, d->id, CRDT_ID_LEN);
 	tl_member_sync(alice, bob);
 	TL_OK(action_item_request(bob, chair, "for my balcony", d));
+	/* one request per member while it waits */
+	snprintf(want, sizeof want,
+		 "you already asked for item '%s'; your request waits for "
+		 "its owner", chair);
+	REFUSED(bob, action_item_request(bob, chair, "again", d), KITH_EINVAL,
+		want, 0);
 	s = show(f, bob, chair);
 	TL_CHECK(s->nreq == 1 && s->req_mine[0] && s->req_standing[0],
 		 "Bob's own request stands: mine %d standing %d",
@@ -526,9 +535,15 @@ static void give_away(void **state)
 	REFUSED(alice, action_loan_give(alice, chair, "Bob", d), KITH_EDENIED,
 		want, 0);
 
-	/* one of three */
+	/* one of three, in one change: the hand-over is made returned */
+	n = tl_changes(alice);
 	TL_OK(action_loan_give(alice, seeds, "Bob", d));
 	TL_EQ(d->quantity_left, 2, "two seedlings left");
+	TL_EQ(tl_changes(alice), n + 1, "giving one of several is one change");
+	TL_EQ(tl_int(&alice->r, "SELECT returned FROM loans WHERE item = "
+				"(SELECT id FROM items WHERE title = "
+				"'Seedlings')"),
+	      1, "the hand-over of one of several is over at once");
 	s = show(f, alice, seeds);
 	TL_CHECK(!strcmp(s->status[0], "available") && !s->given[0] &&
 			 s->qty[0] == 2 && !s->borrower[0][0],
@@ -538,6 +553,58 @@ static void give_away(void **state)
 	TL_OK(action_loan_lend(alice, seeds, "Bob", 0, d));
 	REFUSED(alice, action_loan_give(alice, seeds, "Bob", d), KITH_EDENIED,
 		"before you give it away", 1);
+	TL_OK(action_loan_return(alice, seeds, d));
+
+	/* only what is given away can be given: a ladder is lent */
+	add_item(alice, d, "Ladder", "lend", ladder);
+	snprintf(want, sizeof want,
+		 "item '%s' is offered to lend or share, not to give away; "
+		 "lend it instead", ladder);
+	REFUSED(alice, action_loan_give(alice, ladder, "Bob", d), KITH_EDENIED,
+		want, 0);
+	s = show(f, alice, ladder);
+	TL_CHECK(!s->givable[0], "a ladder is not givable");
+	s = show(f, alice, seeds);
+	TL_CHECK(s->givable[0], "seedlings are givable");
+}
+
+/* A request waits until the owner answers it: a second one by the same
+ * member is refused while it waits (one standing, or while the item is
+ * lent to someone else), and allowed again once a loan answered it. */
+static void one_request_each(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *bob = tl_member(f, "Bob");
+	struct action *carol = tl_member(f, "Carol");
+	struct action_item_done *d = done_new(f);
+	struct seen *s;
+	char ladder[33];
+
+	add_item(alice, d, "Ladder", "lend", ladder);
+	tl_member_sync(alice, bob);
+	tl_member_sync(alice, carol);
+	TL_OK(action_item_request(bob, ladder, NULL, d));
+	TL_OK(action_item_request(carol, ladder, NULL, d));
+	REFUSED(bob, action_item_request(bob, ladder, NULL, d), KITH_EINVAL,
+		"you already asked for item", 1);
+	tl_member_sync(bob, alice);
+	tl_member_sync(carol, alice);
+	TL_OK(action_loan_lend(alice, ladder, "Carol", 0, d));
+	/* lent to Carol: Bob's request still waits, Carol's does not */
+	s = show(f, alice, ladder);
+	TL_CHECK(s->nreq == 2 && s->req_waiting[0] && !s->req_waiting[1],
+		 "Bob waits, Carol has it: %d %d", s->req_waiting[0],
+		 s->req_waiting[1]);
+	tl_member_sync(alice, bob);
+	REFUSED(bob, action_item_request(bob, ladder, NULL, d), KITH_EINVAL,
+		"you already asked for item", 1);
+	TL_OK(action_loan_return(alice, ladder, d));
+	TL_OK(action_loan_lend(alice, ladder, "Bob", 0, d));
+	TL_OK(action_loan_return(alice, ladder, d));
+	tl_member_sync(alice, bob);
+	/* answered and back: Bob may ask again */
+	TL_OK(action_item_request(bob, ladder, NULL, d));
 }
 
 int main(void)
@@ -551,6 +618,7 @@ int main(void)
 		T(request_lend_return),
 		T(lists_and_filters),
 		T(give_away),
+		T(one_request_each),
 #undef T
 	};
 

@@ -233,6 +233,11 @@ static void offers_by_helpers(void **state)
 			 !strcmp(s.claim_name[0], "Bob"),
 		 "one offer by Bob: '%s' %d", s.status, s.nclaims);
 
+	/* one offer per helper: a second one is refused while the first
+	 * stands, delivered or not (many would bury the wish's page) */
+	REFUSED(b, action_wish_claim(b, w1, 1, "again", &r), KITH_EINVAL,
+		"you already offered help with wish");
+
 	tl_member_sync(b, c);
 	REFUSED(c, action_wish_deliver(c, cb, &r), KITH_EDENIED,
 		"you cannot mark offer");
@@ -252,6 +257,16 @@ static void offers_by_helpers(void **state)
 		"was already taken back");
 	REFUSED(b, action_wish_deliver(b, cb, &r), KITH_EINVAL,
 		"was already taken back");
+	/* taken back, Bob may offer again; then once more is refused */
+	TL_OK(action_wish_claim(b, w1, 1, NULL, &r));
+	show(b, w1, &s);
+	TL_CHECK(s.nclaims == 2 && !strcmp(s.claim_status[1], "active"),
+		 "a new offer after taking one back: %d '%s'", s.nclaims,
+		 s.claim_status[1]);
+	REFUSED(b, action_wish_claim(b, w1, 1, NULL, &r), KITH_EINVAL,
+		"you already offered help with wish");
+	/* another helper is not held back by Bob's offer */
+	TL_OK(action_wish_claim(c, w1, 1, NULL, &r));
 }
 
 static void accept_by_offer_or_wish(void **state)
@@ -589,6 +604,92 @@ static void offers_to_deliver(void **state)
 	TL_EQ(todo_count(b), 0, "a withdrawn wish waits no more");
 }
 
+/* What waits for the author, title by title: need per wish. */
+struct answer_ctx {
+	int n;
+	char title[4][32];
+	int need[4];
+};
+
+static int answer_row(void *ctx, const struct action_wish_answer *t)
+{
+	struct answer_ctx *x = ctx;
+
+	if (x->n < 4) {
+		snprintf(x->title[x->n], sizeof x->title[x->n], "%s",
+			 action_col_text(t->wish, "title"));
+		x->need[x->n] = t->need;
+	}
+	x->n++;
+	return 0;
+}
+
+/* The need for title in x, or -1 when it does not wait. */
+static int need_of(const struct answer_ctx *x, const char *title)
+{
+	int i;
+
+	for (i = 0; i < x->n && i < 4; i++)
+		if (!strcmp(x->title[i], title))
+			return x->need[i];
+	return -1;
+}
+
+static void waits_for_the_author(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	struct action *b = tl_member(f, "Bob");
+	struct action *c = tl_member(f, "Carol");
+	struct action_wish_result r;
+	struct answer_ctx x;
+	char w1[33], w2[33], w3[33], cb1[33], cb2[33], cc2[33], cb3[33];
+
+	post(a, "Soup", w1);
+	post(a, "Bread", w2);
+	post(a, "Tea", w3);
+	tl_member_sync(a, b);
+	tl_member_sync(a, c);
+	memset(&x, 0, sizeof x);
+	TL_OK(action_wish_to_answer(a, answer_row, &x));
+	TL_EQ(x.n, 0, "no offers: nothing waits for the author");
+	offer(b, w1, cb1);
+	offer(b, w2, cb2);
+	offer(c, w2, cc2);
+	offer(b, w3, cb3);
+	tl_member_sync(b, a);
+	tl_member_sync(c, a);
+	memset(&x, 0, sizeof x);
+	TL_OK(action_wish_to_answer(a, answer_row, &x));
+	TL_CHECK(x.n == 3 && need_of(&x, "Soup") == ACTION_WISH_ACCEPT_ONE &&
+			 need_of(&x, "Bread") == ACTION_WISH_CHOOSE &&
+			 need_of(&x, "Tea") == ACTION_WISH_ACCEPT_ONE,
+		 "one to accept, one to choose from: %d", x.n);
+	/* accepted: Soup waits for Bob, not for Alice */
+	TL_OK(action_wish_accept(a, cb1, &r));
+	TL_OK(action_wish_deliver(b, cb3, &r));
+	tl_member_sync(b, a);
+	memset(&x, 0, sizeof x);
+	TL_OK(action_wish_to_answer(a, answer_row, &x));
+	TL_CHECK(need_of(&x, "Soup") == -1 &&
+			 need_of(&x, "Tea") == ACTION_WISH_CONFIRM,
+		 "Soup waits for its helper, Tea is to confirm: %d %d",
+		 need_of(&x, "Soup"), need_of(&x, "Tea"));
+	/* the accepted helper took it back: Soup waits for Alice again */
+	TL_OK(action_wish_unclaim(b, cb1, &r));
+	offer(c, w1, cc2);
+	tl_member_sync(b, a);
+	tl_member_sync(c, a);
+	memset(&x, 0, sizeof x);
+	TL_OK(action_wish_to_answer(a, answer_row, &x));
+	TL_CHECK(need_of(&x, "Soup") == ACTION_WISH_ACCEPT_ONE,
+		 "a taken-back accepted offer: Soup waits for Alice: %d",
+		 need_of(&x, "Soup"));
+	memset(&x, 0, sizeof x);
+	TL_OK(action_wish_to_answer(b, answer_row, &x));
+	TL_EQ(x.n, 0, "Bob posted no wish: nothing waits for him as author");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +702,7 @@ int main(void)
 		T(lists_and_show),
 		T(who_falls_back_to_a_short_id),
 		T(offers_to_deliver),
+		T(waits_for_the_author),
 #undef T
 	};
 
