@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crdt/err.h"
 #include "crdt/schema.h"
@@ -138,6 +139,80 @@ int action_sheet_sections(struct action *a, struct action_sheet *sh,
 				   _("no building '%s' (see 'kith members')"),
 				   building);
 	return 0;
+}
+
+/* ---- who to ask ----------------------------------------------------------- */
+
+static int heads_here(const struct action_sheet_contact *k,
+		      const char *building)
+{
+	return k->role == CRDT_ROLE_BUILDING_HEAD && *building &&
+	       !strcasecmp(k->building, building);
+}
+
+static void ask_one(const struct action_sheet_contact *k, int head,
+		    void (*fn)(void *ctx, const char *who), void *ctx)
+{
+	char who[512];
+
+	if (head && *k->unit)
+		snprintf(who, sizeof who,
+			 _("%s (building head, unit\xc2\xa0%s)"), k->name,
+			 k->unit);
+	else if (head)
+		snprintf(who, sizeof who, _("%s (building head)"), k->name);
+	else if (*k->building && *k->unit)
+		/* TRANSLATORS: name, building, unit */
+		snprintf(who, sizeof who,
+			 _("%s (coordinator, %s unit\xc2\xa0%s)"), k->name,
+			 k->building, k->unit);
+	else if (*k->building)
+		snprintf(who, sizeof who, _("%s (coordinator, %s)"), k->name,
+			 k->building);
+	else if (*k->unit)
+		snprintf(who, sizeof who, _("%s (coordinator, unit\xc2\xa0%s)"),
+			 k->name, k->unit);
+	else
+		snprintf(who, sizeof who, _("%s (coordinator)"), k->name);
+	fn(ctx, who);
+}
+
+size_t action_sheet_ask(const struct action_sheet *sh, const char *building,
+			void (*fn)(void *ctx, const char *who), void *ctx)
+{
+	size_t i, j, n = 0;
+
+	if (!building)
+		building = "";
+	for (i = 0; i < sh->ncontacts; i++)
+		if (heads_here(&sh->contacts[i], building)) {
+			ask_one(&sh->contacts[i], 1, fn, ctx);
+			n++;
+		}
+	for (i = 0; i < sh->ncontacts; i++) {
+		const struct action_sheet_contact *k = &sh->contacts[i];
+
+		if (k->role != CRDT_ROLE_COORDINATOR)
+			continue;
+		for (j = 0; j < sh->ncontacts; j++)
+			if (heads_here(&sh->contacts[j], building) &&
+			    !memcmp(sh->contacts[j].member, k->member,
+				    CRDT_PK_LEN))
+				break;
+		if (j == sh->ncontacts) {
+			ask_one(k, 0, fn, ctx);
+			n++;
+		}
+	}
+	return n;
+}
+
+const char *action_sheet_ask_tail(size_t n)
+{
+	return n ? _(". No computer? They or a neighbour can post a wish or "
+		     "check you in for you.")
+		 : _("No computer? A neighbour can post a wish or check you "
+		     "in for you.");
 }
 
 int action_sheet_wishes(struct action *a, const char *building,

@@ -67,6 +67,19 @@ __attribute__((warn_unused_result)) int
 action_sheet_sections(struct action *a, struct action_sheet *sh,
 		      const char *building, crdt_row_fn fn, void *ctx);
 
+/*
+ * Who to ask, on the section of building ("" the whole neighbourhood):
+ * the heads of that building (case-insensitive) first, then the
+ * coordinators, each person once (a coordinator who heads the building is
+ * named as its head).  fn gets each as a translated phrase ("Ann Lee
+ * (building head, unit 4)", "Bo (coordinator, Oak 3)"); returns how many.
+ * action_sheet_ask_tail(n) is the sentence that follows them: how to
+ * take part without a computer.  Both for kith print and /coord/sheet.
+ */
+size_t action_sheet_ask(const struct action_sheet *sh, const char *building,
+			void (*fn)(void *ctx, const char *who), void *ctx);
+const char *action_sheet_ask_tail(size_t n);
+
 /* The open wishes, offered items and check-in list of one section
  * ("" = the whole neighbourhood).  The check-in list shows each
  * household's status since the emergency started when one is on, else

@@ -167,6 +167,12 @@ static const char *const migrations[] = {
 	 * page of them; without the index every list sorted all items: 400
 	 * ms on the bench's town of 50,000) */
 	"CREATE INDEX IF NOT EXISTS items_created ON items(created DESC, id);",
+	/* 13: members of a building as people type it, any case (the
+	 * notice sheet's and roll call's sections, crdt/report.c; 6's index
+	 * on lower(building) serves no "= ? COLLATE NOCASE": every section
+	 * of the sheet scanned all posts, 37 s for the bench's town) */
+	"CREATE INDEX IF NOT EXISTS members_building_nocase"
+	" ON members(building COLLATE NOCASE);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 enum { MIG_VERSION, MIG_NSQL };

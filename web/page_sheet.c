@@ -228,73 +228,31 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 
 /* ---- who to ask ------------------------------------------------------------- */
 
-static int heads_here(const struct sheet *sh,
-		      const struct action_sheet_contact *k)
+static void ask_row(void *ctx, const char *who)
 {
-	return k->role == CRDT_ROLE_BUILDING_HEAD && *sh->building &&
-	       !strcasecmp(k->building, sh->building);
-}
-
-static void contact(struct sheet *sh, const struct action_sheet_contact *k,
-		    int *n)
-{
+	struct sheet *sh = ctx;
 	struct web_ui *u = sh->u;
 
-	if ((*n)++) {
+	if (sh->n++) {
 		web_html_raw(&u->b, "; ");
 	} else {
 		web_html_raw(&u->b, "<strong>");
 		web_html_text(&u->b, _("Who to ask:"));
 		web_html_raw(&u->b, "</strong> ");
 	}
-	if (heads_here(sh, k) && *k->unit)
-		web_html_textf(&u->b, _("%s (building head, unit\xc2\xa0%s)"),
-			       k->name, k->unit);
-	else if (heads_here(sh, k))
-		web_html_textf(&u->b, _("%s (building head)"), k->name);
-	else if (*k->building && *k->unit)
-		web_html_textf(&u->b,
-			       _("%s (coordinator, %s unit\xc2\xa0%s)"),
-			       k->name, k->building, k->unit);
-	else if (*k->building)
-		web_html_textf(&u->b, _("%s (coordinator, %s)"), k->name,
-			       k->building);
-	else if (*k->unit)
-		web_html_textf(&u->b, _("%s (coordinator, unit\xc2\xa0%s)"),
-			       k->name, k->unit);
-	else
-		web_html_textf(&u->b, _("%s (coordinator)"), k->name);
+	web_html_text(&u->b, who);
 }
 
-/* The building's heads first, then the coordinators, each person once. */
+/* Who to ask (action_sheet_ask), and how to take part without a
+ * computer. */
 static void contacts(struct sheet *sh)
 {
-	const struct action_sheet *s = &sh->s;
-	size_t i, j;
-	int n = 0;
+	size_t n;
 
 	web_html_raw(&sh->u->b, "<p class=\"ask\">");
-	for (i = 0; i < s->ncontacts; i++)
-		if (heads_here(sh, &s->contacts[i]))
-			contact(sh, &s->contacts[i], &n);
-	for (i = 0; i < s->ncontacts; i++) {
-		const struct action_sheet_contact *k = &s->contacts[i];
-
-		if (k->role != CRDT_ROLE_COORDINATOR)
-			continue;
-		for (j = 0; j < s->ncontacts; j++)
-			if (heads_here(sh, &s->contacts[j]) &&
-			    !memcmp(s->contacts[j].member, k->member,
-				    CRDT_PK_LEN))
-				break;
-		if (j == s->ncontacts)
-			contact(sh, k, &n);
-	}
-	web_html_text(&sh->u->b,
-		      n ? _(". No computer? They or a neighbour can post a "
-			    "wish or check you in for you.")
-			: _("No computer? A neighbour can post a wish or check "
-			    "you in for you."));
+	sh->n = 0;
+	n = action_sheet_ask(&sh->s, sh->building, ask_row, sh);
+	web_html_text(&sh->u->b, action_sheet_ask_tail(n));
 	web_html_raw(&sh->u->b, "</p>\n");
 }
 
