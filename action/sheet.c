@@ -141,6 +141,26 @@ int action_sheet_sections(struct action *a, struct action_sheet *sh,
 	return 0;
 }
 
+int action_sheet_whole(struct action *a, struct action_sheet *sh,
+		       crdt_row_fn fn, void *ctx)
+{
+	struct sections_ctx s = { sh, fn, ctx };
+	struct crdt_row whole = { 1, { { "building", CRDT_COL_TEXT, 0, 0,
+					 "" } } };
+
+	a->msg[0] = 0;
+	return section_row(&s, &whole);
+}
+
+int action_sheet_buildings(struct action *a, crdt_row_fn fn, void *ctx)
+{
+	int rc = crdt_report_buildings(a->r.store, fn, ctx);
+
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot print"));
+	return rc;
+}
+
 /* ---- who to ask ----------------------------------------------------------- */
 
 static int heads_here(const struct action_sheet_contact *k,
@@ -279,6 +299,8 @@ int action_report_table(struct action *a, enum crdt_report_table t,
 struct csv {
 	FILE *f;
 	long rows;
+	size_t max; /* stop past this many bytes; 0: no limit */
+	int over;   /* ...and it was passed */
 };
 
 /* One cell (see sheet.h: formulas neutralised in text cells). */
@@ -353,15 +375,27 @@ static int csv_row(void *ctx, const struct crdt_row *r)
 {
 	struct csv *w = ctx;
 
+	long at;
+
 	csv_line(w->f, r, 0);
 	w->rows++;
+	if (w->max && ((at = ftell(w->f)) < 0 || (size_t)at > w->max)) {
+		w->over = 1;
+		return KITH_ETOOBIG; /* stop reading: nothing more is kept */
+	}
 	return 0;
 }
 
 int action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 		      size_t *len, long *rows)
 {
-	struct csv w = { NULL, 0 };
+	return action_report_csv_max(a, t, 0, buf, len, rows);
+}
+
+int action_report_csv_max(struct action *a, enum crdt_report_table t,
+			  size_t max, char **buf, size_t *len, long *rows)
+{
+	struct csv w = { NULL, 0, max, 0 };
 	int rc;
 
 	*buf = NULL;
@@ -370,6 +404,12 @@ int action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 	if (!w.f)
 		return action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
 	rc = action_report_table(a, t, csv_header, csv_row, &w);
+	if (w.over)
+		rc = action_fail(a, KITH_ETOOBIG,
+				 _("This table is too big to download here "
+				   "(more than %zu MB). On the computer that "
+				   "keeps the replica, run: kith report --csv"),
+				 max >> 20);
 	if (fclose(w.f) && !rc)
 		rc = action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
 	if (rc) {

@@ -67,6 +67,17 @@ __attribute__((warn_unused_result)) int
 action_sheet_sections(struct action *a, struct action_sheet *sh,
 		      const char *building, crdt_row_fn fn, void *ctx);
 
+/* The whole neighbourhood's section alone (building ""), as
+ * action_sheet_sections hands it: what a sheet of it prints. */
+__attribute__((warn_unused_result)) int
+action_sheet_whole(struct action *a, struct action_sheet *sh, crdt_row_fn fn,
+		   void *ctx);
+
+/* The buildings (columns building, members: how many live there), by
+ * name, without a snapshot: an index of the sheet's sections. */
+__attribute__((warn_unused_result)) int
+action_sheet_buildings(struct action *a, crdt_row_fn fn, void *ctx);
+
 /*
  * Who to ask, on the section of building ("" the whole neighbourhood):
  * the heads of that building (case-insensitive) first, then the
@@ -119,6 +130,14 @@ action_report_table(struct action *a, enum crdt_report_table t,
 __attribute__((warn_unused_result)) int
 action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 		  size_t *len, long *rows);
+
+/* The same with a limit (max bytes, 0: none) for a server's memory: the
+ * rows stop as soon as the text passes max, and the table is refused
+ * (KITH_ETOOBIG, a sentence that says how to get it otherwise); memory
+ * used stays within about max. */
+__attribute__((warn_unused_result)) int
+action_report_csv_max(struct action *a, enum crdt_report_table t, size_t max,
+		      char **buf, size_t *len, long *rows);
 
 /* The table named name (crdt_report_tables: "items", ...), or -1. */
 int action_report_lookup(const char *name);

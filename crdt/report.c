@@ -44,14 +44,17 @@ static const char *const derived_sql =
 #define AVAILABLE_ITEM                                                        \
 	"d.status = 'available' AND NOT d.hidden AND NOT d.blocked"
 
-static const char sections_sql[] =
-	"SELECT building, members FROM ("
-	" SELECT (SELECT b.building FROM members b"
-	"   WHERE b.building = g.building COLLATE NOCASE GROUP BY b.building"
-	"   ORDER BY count(*) DESC, b.building LIMIT 1) AS building,"
-	"  count(*) AS members, 0 AS last"
-	"  FROM members g WHERE coalesce(building, '') <> ''"
+/* The buildings, each by its most common spelling, with their members. */
+#define BUILDINGS_SQL                                                         \
+	" SELECT (SELECT b.building FROM members b"                           \
+	"   WHERE b.building = g.building COLLATE NOCASE GROUP BY b.building" \
+	"   ORDER BY count(*) DESC, b.building LIMIT 1) AS building,"        \
+	"  count(*) AS members, 0 AS last"                                    \
+	"  FROM members g WHERE coalesce(building, '') <> ''"                 \
 	"  GROUP BY building COLLATE NOCASE"
+
+static const char sections_sql[] =
+	"SELECT building, members FROM (" BUILDINGS_SQL
 	" UNION ALL"
 	" SELECT '', (SELECT count(*) FROM members"
 	"   WHERE coalesce(building, '') = ''), 1"
@@ -86,7 +89,8 @@ static const char sections_sql[] =
 	" ORDER BY d.kind <> 'resource', i.kind, i.title COLLATE NOCASE, i.id"
 
 enum { REP_SECTIONS, REP_SHEET_WISHES, REP_SHEET_ITEMS,
-       REP_SHEET_WISHES_NONE, REP_SHEET_ITEMS_NONE, REP_CLAIM_TARGETS,
+       REP_SHEET_WISHES_NONE, REP_SHEET_ITEMS_NONE, REP_BUILDINGS,
+       REP_CLAIM_TARGETS,
        REP_DERIVE, REP_TABLE, /* + enum crdt_report_table */
        REP_NSQL = REP_TABLE + CRDT_REPORT_NTABLES };
 static const char *const report_sql[REP_NSQL] = {
@@ -95,6 +99,8 @@ static const char *const report_sql[REP_NSQL] = {
 	[REP_SHEET_ITEMS] = SHEET_ITEMS("JOIN", IN_BUILDING("m")),
 	[REP_SHEET_WISHES_NONE] = SHEET_WISHES("LEFT JOIN", IN_NONE("m")),
 	[REP_SHEET_ITEMS_NONE] = SHEET_ITEMS("LEFT JOIN", IN_NONE("m")),
+	[REP_BUILDINGS] = "SELECT building, members FROM (" BUILDINGS_SQL ")"
+			  " ORDER BY building COLLATE NOCASE",
 	[REP_CLAIM_TARGETS] = "SELECT DISTINCT target FROM claims"
 			      " WHERE length(target) = 16",
 	[REP_DERIVE] = "INSERT OR REPLACE INTO temp.report_derived(id, status,"
@@ -351,6 +357,11 @@ int crdt_report_sections(struct crdt_store *s, const char *only,
 			 crdt_row_fn fn, void *ctx)
 {
 	return run_text(s, REP_SECTIONS, only, fn, ctx);
+}
+
+int crdt_report_buildings(struct crdt_store *s, crdt_row_fn fn, void *ctx)
+{
+	return run_text(s, REP_BUILDINGS, NULL, fn, ctx);
 }
 
 int crdt_report_wishes(struct crdt_store *s, const char *building,

@@ -46,6 +46,10 @@ void crdt_report_end(struct crdt_store *s);
 __attribute__((warn_unused_result)) int
 crdt_report_sections(struct crdt_store *s, const char *only, crdt_row_fn fn,
 		     void *ctx);
+/* The buildings alone (the rows of crdt_report_sections but the
+ * neighbourhood's), no snapshot needed: an index of the sheet. */
+__attribute__((warn_unused_result)) int
+crdt_report_buildings(struct crdt_store *s, crdt_row_fn fn, void *ctx);
 
 /*
  * Open wishes of a section, not hidden or blocked: critical first, then

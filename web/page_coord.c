@@ -498,6 +498,32 @@ static void posts(struct hub *h)
 
 /* ---- GET /coord ----------------------------------------------------------- */
 
+int web_ui_coord_begin(struct web_ui *u, struct web_request *rq,
+		       const char *title, unsigned flags, const char *err)
+{
+	web_ui_begin(u, rq, title, "/coord");
+	if (flags & WEB_COORD_NOPRINT)
+		web_html_raw(&u->b, "<div class=\"noprint\">");
+	web_html_raw(&u->b, "<h1>");
+	web_html_text(&u->b, _(title));
+	web_html_raw(&u->b, "</h1>\n");
+	if (err)
+		web_ui_error(u, err);
+	if (action_coord_require(u->a)) {
+		if (!err)
+			web_ui_error(u, u->a->msg);
+		if (flags & WEB_COORD_NOPRINT)
+			web_html_raw(&u->b, "</div>\n");
+		return -1;
+	}
+	if (flags & WEB_COORD_BACK) {
+		web_html_raw(&u->b, "<p><a href=\"/coord\">");
+		web_html_text(&u->b, _("Back to coordinating"));
+		web_html_raw(&u->b, "</a></p>\n");
+	}
+	return 0;
+}
+
 static int render_hub(struct web_request *rq, struct web_reply *rp,
 		      const struct web_form *f, const char *err,
 		      unsigned status)
@@ -506,17 +532,8 @@ static int render_hub(struct web_request *rq, struct web_reply *rp,
 	struct web_ui u;
 	struct hub h = { &u, f, 0 };
 
-	web_ui_begin(&u, rq, N_("Coordinate"), "/coord");
-	web_html_raw(&u.b, "<h1>");
-	web_html_text(&u.b, _("Coordinate"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (err)
-		web_ui_error(&u, err);
-	if (action_coord_require(u.a)) {
-		if (!err)
-			web_ui_error(&u, u.a->msg);
+	if (web_ui_coord_begin(&u, rq, N_("Coordinate"), 0, err))
 		return web_ui_finish(&u, rp, err ? status : MHD_HTTP_FORBIDDEN);
-	}
 	if (!err && done_text(done))
 		web_ui_notice(&u, done_text(done));
 	emergency(&h);

@@ -208,17 +208,8 @@ int web_page_coord_roll(struct web_request *rq, struct web_reply *rp)
 
 	memset(&ro, 0, sizeof ro);
 	ro.u = &u;
-	web_ui_begin(&u, rq, N_("Roll call"), "/coord");
-	web_html_raw(&u.b, "<h1>");
-	web_html_text(&u.b, _("Roll call"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (action_coord_require(u.a)) {
-		web_ui_error(&u, u.a->msg);
+	if (web_ui_coord_begin(&u, rq, N_("Roll call"), WEB_COORD_BACK, NULL))
 		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
-	}
-	web_html_raw(&u.b, "<p><a href=\"/coord\">");
-	web_html_text(&u.b, _("Back to coordinating"));
-	web_html_raw(&u.b, "</a></p>\n");
 	action_coord_emergency(u.a, &em);
 	if (em.on) {
 		web_ui_ago(&u, em.since_ms, ago, sizeof ago);
