@@ -64,6 +64,12 @@ static int load_contacts(struct action *a, struct action_sheet *sh)
 
 int action_sheet_begin(struct action *a, struct action_sheet *sh)
 {
+	return action_sheet_begin_section(a, sh, NULL);
+}
+
+int action_sheet_begin_section(struct action *a, struct action_sheet *sh,
+			       const char *building)
+{
 	struct peer_community com;
 	int rc;
 
@@ -77,7 +83,7 @@ int action_sheet_begin(struct action *a, struct action_sheet *sh)
 	sh->reason = a->roles.reason;
 	rc = load_contacts(a, sh);
 	if (!rc) {
-		rc = crdt_report_begin(a->r.store, a->now);
+		rc = crdt_report_begin_section(a->r.store, a->now, building);
 		if (rc)
 			rc = action_fail_rc(a, rc, _("cannot print"));
 	}

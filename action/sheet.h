@@ -53,6 +53,14 @@ struct action_sheet {
  */
 __attribute__((warn_unused_result)) int
 action_sheet_begin(struct action *a, struct action_sheet *sh);
+/* The same for one section's sheet only (building as typed; "" the
+ * whole neighbourhood; NULL every section): only that section's posts are
+ * read, so it takes a moment on a town of thousands where the whole
+ * took seconds.  Then action_sheet_sections with that building (or
+ * action_sheet_whole for ""). */
+__attribute__((warn_unused_result)) int
+action_sheet_begin_section(struct action *a, struct action_sheet *sh,
+			   const char *building);
 /* Close the snapshot, free the contacts. */
 void action_sheet_end(struct action *a, struct action_sheet *sh);
 

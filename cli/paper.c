@@ -529,7 +529,7 @@ static void sheet_head(struct sheet *sh)
 static int render(struct sheet *sh, const char *building)
 {
 	struct action *a = &sh->c->a;
-	int err = action_sheet_begin(a, &sh->s);
+	int err = action_sheet_begin_section(a, &sh->s, building);
 
 	if (err)
 		return err;

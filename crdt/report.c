@@ -90,7 +90,7 @@ static const char sections_sql[] =
 
 enum { REP_SECTIONS, REP_SHEET_WISHES, REP_SHEET_ITEMS,
        REP_SHEET_WISHES_NONE, REP_SHEET_ITEMS_NONE, REP_BUILDINGS,
-       REP_CLAIM_TARGETS,
+       REP_AUTHORS_IN, REP_AUTHORS_NONE, REP_CLAIM_TARGETS,
        REP_DERIVE, REP_TABLE, /* + enum crdt_report_table */
        REP_NSQL = REP_TABLE + CRDT_REPORT_NTABLES };
 static const char *const report_sql[REP_NSQL] = {
@@ -99,6 +99,14 @@ static const char *const report_sql[REP_NSQL] = {
 	[REP_SHEET_ITEMS] = SHEET_ITEMS("JOIN", IN_BUILDING("m")),
 	[REP_SHEET_WISHES_NONE] = SHEET_WISHES("LEFT JOIN", IN_NONE("m")),
 	[REP_SHEET_ITEMS_NONE] = SHEET_ITEMS("LEFT JOIN", IN_NONE("m")),
+	/* the authors whose posts a section shows (derive_section) */
+	[REP_AUTHORS_IN] = "SELECT id FROM members"
+			   " WHERE " IN_BUILDING("members"),
+	[REP_AUTHORS_NONE] =
+		"SELECT author FROM items WHERE author NOT IN"
+		" (SELECT id FROM members WHERE coalesce(building, '') <> '')"
+		" UNION SELECT author FROM wishes WHERE author NOT IN"
+		" (SELECT id FROM members WHERE coalesce(building, '') <> '')",
 	[REP_BUILDINGS] = "SELECT building, members FROM (" BUILDINGS_SQL ")"
 			  " ORDER BY building COLLATE NOCASE",
 	[REP_CLAIM_TARGETS] = "SELECT DISTINCT target FROM claims"
@@ -295,7 +303,59 @@ static int derive_claims(struct derive *d)
 	return rc;
 }
 
+/* The posts of the authors of one section only (statement which, ?1 the
+ * building): a sheet of one building reads its members' posts, not the
+ * town's.  The authors are copied first, then each one's items and
+ * wishes derived. */
+static int derive_section(struct derive *d, int which, const char *building,
+			  int64_t now)
+{
+	sqlite3_stmt *q = crdt_stmt(d->s, &report_stmts, which);
+	struct crdt_item_filter fi = { .kind = -1, .all = 1 };
+	struct crdt_wish_filter fw = { .urgency = -1, .all = 1 };
+	uint8_t *who = NULL, *more;
+	size_t n = 0, cap = 0, i;
+	int rc = 0, step;
+
+	if (!q)
+		return KITH_EDB;
+	if (building)
+		sqlite3_bind_text(q, 1, building, -1, SQLITE_STATIC);
+	for (step = sqlite3_step(q); step == SQLITE_ROW; step = sqlite3_step(q)) {
+		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			more = realloc(who, cap * CRDT_PK_LEN);
+			if (!more) {
+				rc = KITH_ENOMEM;
+				break;
+			}
+			who = more;
+		}
+		memcpy(who + n++ * CRDT_PK_LEN, sqlite3_column_blob(q, 0),
+		       CRDT_PK_LEN);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = crdt_store_err(d->s, step);
+	crdt_reset(q);
+	for (i = 0; !rc && i < n; i++) {
+		fi.author = fw.author = who + i * CRDT_PK_LEN;
+		rc = crdt_query_items(d->s, &fi, now, derive_row, d);
+		if (!rc)
+			rc = crdt_query_wishes(d->s, &fw, now, derive_row, d);
+	}
+	free(who);
+	return rc;
+}
+
 int crdt_report_begin(struct crdt_store *s, int64_t now)
+{
+	return crdt_report_begin_section(s, now, NULL);
+}
+
+int crdt_report_begin_section(struct crdt_store *s, int64_t now,
+			      const char *building)
 {
 	sqlite3 *db = crdt_store_db(s);
 	struct crdt_item_filter fi = { .kind = -1, .all = 1 };
@@ -319,6 +379,14 @@ int crdt_report_begin(struct crdt_store *s, int64_t now)
 		d.ins = crdt_stmt(s, &report_stmts, REP_DERIVE);
 		if (!d.ins)
 			rc = KITH_EDB;
+	}
+	if (!rc && building) {
+		rc = derive_section(&d, *building ? REP_AUTHORS_IN :
+						    REP_AUTHORS_NONE,
+				    *building ? building : NULL, now);
+		if (rc)
+			crdt_report_end(s);
+		return rc;
 	}
 	if (!rc)
 		rc = crdt_query_items(s, &fi, now, derive_row, &d);

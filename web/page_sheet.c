@@ -443,7 +443,7 @@ int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 			      "command (Ctrl+P). Hang it where neighbours "
 			      "pass."));
 	web_html_raw(&u.b, "</p>\n</div>\n");
-	rc = action_sheet_begin(u.a, &sh.s);
+	rc = action_sheet_begin_section(u.a, &sh.s, building);
 	if (rc) {
 		web_ui_error(&u, u.a->msg);
 		return web_ui_finish(&u, rp, MHD_HTTP_INTERNAL_SERVER_ERROR);
