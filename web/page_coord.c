@@ -265,10 +265,13 @@ static int member_verified(void *ctx, const struct action_member *m)
 	if (!h->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
 	web_html_raw(&u->b, "<li><p>");
-	if (*m->building || *m->unit)
+	if (*m->unit)
 		/* TRANSLATORS: a member, their building and unit */
 		web_html_textf(&u->b, _("%s, %s, unit %s"), m->shown,
 			       m->building, m->unit);
+	else if (*m->building)
+		/* TRANSLATORS: a member and their building */
+		web_html_textf(&u->b, _("%s, %s"), m->shown, m->building);
 	else
 		web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</p>\n");
