@@ -255,10 +255,10 @@ static int one_building(struct roll *ro, const char *building)
 		web_html_raw(&u->b, "<p class=\"hint\">");
 		web_html_textf(&u->b,
 			       ngettext("%d more member is not shown here: "
-					"kith roll in a terminal, or the "
+					"kith checkins in a terminal, or the "
 					"notice sheet, lists everyone.",
 					"%d more members are not shown here: "
-					"kith roll in a terminal, or the "
+					"kith checkins in a terminal, or the "
 					"notice sheet, lists everyone.",
 					(unsigned long)ro->skipped),
 			       ro->skipped);
