@@ -167,7 +167,7 @@ int action_sheet_buildings(struct action *a, crdt_row_fn fn, void *ctx)
 	return rc;
 }
 
-/* ---- who to ask ----------------------------------------------------------- */
+/* ---- who to ask --------------------------------------------------------- */
 
 static int heads_here(const struct action_sheet_contact *k,
 		      const char *building)

@@ -321,7 +321,8 @@ static int derive_section(struct derive *d, int which, const char *building,
 		return KITH_EDB;
 	if (building)
 		sqlite3_bind_text(q, 1, building, -1, SQLITE_STATIC);
-	for (step = sqlite3_step(q); step == SQLITE_ROW; step = sqlite3_step(q)) {
+	for (step = sqlite3_step(q); step == SQLITE_ROW;
+	     step = sqlite3_step(q)) {
 		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
 			continue;
 		if (n == cap) {

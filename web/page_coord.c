@@ -10,7 +10,11 @@
  * who is not a coordinator, an empty reason) re-shows the hub with that
  * sentence and status 422.  Members and posts travel in the forms as
  * full hex ids (hidden fields, never shown); the page shows names and
- * titles.
+ * titles.  Bounded on a town of thousands: the members waiting are shown
+ * COORD_MEMBERS at a time (?wait=N, a link to the next ones), verified
+ * members only as a search finds them (?vq=words, ?vfrom=N), a role is
+ * given to a member named as typed (action_resolve: a unique name or an
+ * id prefix), and COORD_POSTS wishes and items are listed to hide.
  */
 #include <microhttpd.h>
 #include <stdio.h>

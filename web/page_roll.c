@@ -141,7 +141,7 @@ static void counts(struct web_ui *u, const struct tally *t)
 	web_html_raw(&u->b, "</p>\n");
 }
 
-/* ---- without ?building: the buildings and their counts --------------------- */
+/* ---- without ?building: the buildings and their counts ------------------ */
 
 static void buildings(struct roll *ro)
 {
@@ -153,7 +153,8 @@ static void buildings(struct roll *ro)
 		const struct tally *t = &ro->t[i];
 
 		web_html_fmt(&u->b, "<li class=\"%s\"><h2>",
-			     t->count[ACTION_CHECKIN_NEED_HELP] ? "help" : "roll");
+			     t->count[ACTION_CHECKIN_NEED_HELP] ? "help"
+								: "roll");
 		if (*t->building) {
 			web_html_raw(&u->b, "<a href=\"/coord/roll?building=");
 			web_html_url(&u->b, t->building);
@@ -175,13 +176,14 @@ static void buildings(struct roll *ro)
 					"type its name above.",
 					"%zu more buildings are not listed: "
 					"type a name above.",
-					(unsigned long)(ro->n - ROLL_BUILDINGS)),
+					(unsigned long)(ro->n -
+							ROLL_BUILDINGS)),
 			       ro->n - ROLL_BUILDINGS);
 		web_html_raw(&u->b, "</p>\n");
 	}
 }
 
-/* ---- one building: its names, who needs help first ------------------------- */
+/* ---- one building: its names, who needs help first ---------------------- */
 
 static int show_row(void *ctx, const struct action_checkin_row *r)
 {

@@ -350,7 +350,7 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
-/* ---- the index ------------------------------------------------------------ */
+/* ---- the index ---------------------------------------------------------- */
 
 static int building_link(void *ctx, const struct crdt_row *r)
 {
@@ -412,7 +412,7 @@ static void sheet_index(struct sheet *sh)
 	web_html_raw(&u->b, "</button>\n</form>\n");
 }
 
-/* ---- GET /coord/sheet ----------------------------------------------------- */
+/* ---- GET /coord/sheet --------------------------------------------------- */
 
 int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 {
