@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crdt/err.h"
 #include "crdt/schema.h"
@@ -63,6 +64,12 @@ static int load_contacts(struct action *a, struct action_sheet *sh)
 
 int action_sheet_begin(struct action *a, struct action_sheet *sh)
 {
+	return action_sheet_begin_section(a, sh, NULL);
+}
+
+int action_sheet_begin_section(struct action *a, struct action_sheet *sh,
+			       const char *building)
+{
 	struct peer_community com;
 	int rc;
 
@@ -76,7 +83,7 @@ int action_sheet_begin(struct action *a, struct action_sheet *sh)
 	sh->reason = a->roles.reason;
 	rc = load_contacts(a, sh);
 	if (!rc) {
-		rc = crdt_report_begin(a->r.store, a->now);
+		rc = crdt_report_begin_section(a->r.store, a->now, building);
 		if (rc)
 			rc = action_fail_rc(a, rc, _("cannot print"));
 	}
@@ -138,6 +145,100 @@ int action_sheet_sections(struct action *a, struct action_sheet *sh,
 				   _("no building '%s' (see 'kith members')"),
 				   building);
 	return 0;
+}
+
+int action_sheet_whole(struct action *a, struct action_sheet *sh,
+		       crdt_row_fn fn, void *ctx)
+{
+	struct sections_ctx s = { sh, fn, ctx };
+	struct crdt_row whole = { 1, { { "building", CRDT_COL_TEXT, 0, 0,
+					 "" } } };
+
+	a->msg[0] = 0;
+	return section_row(&s, &whole);
+}
+
+int action_sheet_buildings(struct action *a, crdt_row_fn fn, void *ctx)
+{
+	int rc = crdt_report_buildings(a->r.store, fn, ctx);
+
+	if (rc < 0)
+		return action_fail_rc(a, rc, _("cannot print"));
+	return rc;
+}
+
+/* ---- who to ask --------------------------------------------------------- */
+
+static int heads_here(const struct action_sheet_contact *k,
+		      const char *building)
+{
+	return k->role == CRDT_ROLE_BUILDING_HEAD && *building &&
+	       !strcasecmp(k->building, building);
+}
+
+static void ask_one(const struct action_sheet_contact *k, int head,
+		    void (*fn)(void *ctx, const char *who), void *ctx)
+{
+	char who[512];
+
+	if (head && *k->unit)
+		snprintf(who, sizeof who,
+			 _("%s (building head, unit\xc2\xa0%s)"), k->name,
+			 k->unit);
+	else if (head)
+		snprintf(who, sizeof who, _("%s (building head)"), k->name);
+	else if (*k->building && *k->unit)
+		/* TRANSLATORS: name, building, unit */
+		snprintf(who, sizeof who,
+			 _("%s (coordinator, %s unit\xc2\xa0%s)"), k->name,
+			 k->building, k->unit);
+	else if (*k->building)
+		snprintf(who, sizeof who, _("%s (coordinator, %s)"), k->name,
+			 k->building);
+	else if (*k->unit)
+		snprintf(who, sizeof who, _("%s (coordinator, unit\xc2\xa0%s)"),
+			 k->name, k->unit);
+	else
+		snprintf(who, sizeof who, _("%s (coordinator)"), k->name);
+	fn(ctx, who);
+}
+
+size_t action_sheet_ask(const struct action_sheet *sh, const char *building,
+			void (*fn)(void *ctx, const char *who), void *ctx)
+{
+	size_t i, j, n = 0;
+
+	if (!building)
+		building = "";
+	for (i = 0; i < sh->ncontacts; i++)
+		if (heads_here(&sh->contacts[i], building)) {
+			ask_one(&sh->contacts[i], 1, fn, ctx);
+			n++;
+		}
+	for (i = 0; i < sh->ncontacts; i++) {
+		const struct action_sheet_contact *k = &sh->contacts[i];
+
+		if (k->role != CRDT_ROLE_COORDINATOR)
+			continue;
+		for (j = 0; j < sh->ncontacts; j++)
+			if (heads_here(&sh->contacts[j], building) &&
+			    !memcmp(sh->contacts[j].member, k->member,
+				    CRDT_PK_LEN))
+				break;
+		if (j == sh->ncontacts) {
+			ask_one(k, 0, fn, ctx);
+			n++;
+		}
+	}
+	return n;
+}
+
+const char *action_sheet_ask_tail(size_t n)
+{
+	return n ? _(". No computer? They or a neighbour can post a wish or "
+		     "check you in for you.")
+		 : _("No computer? A neighbour can post a wish or check you "
+		     "in for you.");
 }
 
 int action_sheet_wishes(struct action *a, const char *building,
@@ -204,6 +305,8 @@ int action_report_table(struct action *a, enum crdt_report_table t,
 struct csv {
 	FILE *f;
 	long rows;
+	size_t max; /* stop past this many bytes; 0: no limit */
+	int over;   /* ...and it was passed */
 };
 
 /* One cell (see sheet.h: formulas neutralised in text cells). */
@@ -278,15 +381,27 @@ static int csv_row(void *ctx, const struct crdt_row *r)
 {
 	struct csv *w = ctx;
 
+	long at;
+
 	csv_line(w->f, r, 0);
 	w->rows++;
+	if (w->max && ((at = ftell(w->f)) < 0 || (size_t)at > w->max)) {
+		w->over = 1;
+		return KITH_ETOOBIG; /* stop reading: nothing more is kept */
+	}
 	return 0;
 }
 
 int action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 		      size_t *len, long *rows)
 {
-	struct csv w = { NULL, 0 };
+	return action_report_csv_max(a, t, 0, buf, len, rows);
+}
+
+int action_report_csv_max(struct action *a, enum crdt_report_table t,
+			  size_t max, char **buf, size_t *len, long *rows)
+{
+	struct csv w = { NULL, 0, max, 0 };
 	int rc;
 
 	*buf = NULL;
@@ -295,6 +410,12 @@ int action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 	if (!w.f)
 		return action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
 	rc = action_report_table(a, t, csv_header, csv_row, &w);
+	if (w.over)
+		rc = action_fail(a, KITH_ETOOBIG,
+				 _("This table is too big to download here "
+				   "(more than %zu MB). On the computer that "
+				   "keeps the replica, run: kith report --csv"),
+				 max >> 20);
 	if (fclose(w.f) && !rc)
 		rc = action_fail_rc(a, KITH_ENOMEM, _("cannot write the report"));
 	if (rc) {

@@ -53,6 +53,14 @@ struct action_sheet {
  */
 __attribute__((warn_unused_result)) int
 action_sheet_begin(struct action *a, struct action_sheet *sh);
+/* The same for one section's sheet only (building as typed; "" the
+ * whole neighbourhood; NULL every section): only that section's posts are
+ * read, so it takes a moment on a town of thousands where the whole
+ * took seconds.  Then action_sheet_sections with that building (or
+ * action_sheet_whole for ""). */
+__attribute__((warn_unused_result)) int
+action_sheet_begin_section(struct action *a, struct action_sheet *sh,
+			   const char *building);
 /* Close the snapshot, free the contacts. */
 void action_sheet_end(struct action *a, struct action_sheet *sh);
 
@@ -66,6 +74,30 @@ void action_sheet_end(struct action *a, struct action_sheet *sh);
 __attribute__((warn_unused_result)) int
 action_sheet_sections(struct action *a, struct action_sheet *sh,
 		      const char *building, crdt_row_fn fn, void *ctx);
+
+/* The whole neighbourhood's section alone (building ""), as
+ * action_sheet_sections hands it: what a sheet of it prints. */
+__attribute__((warn_unused_result)) int
+action_sheet_whole(struct action *a, struct action_sheet *sh, crdt_row_fn fn,
+		   void *ctx);
+
+/* The buildings (columns building, members: how many live there), by
+ * name, without a snapshot: an index of the sheet's sections. */
+__attribute__((warn_unused_result)) int
+action_sheet_buildings(struct action *a, crdt_row_fn fn, void *ctx);
+
+/*
+ * Who to ask, on the section of building ("" the whole neighbourhood):
+ * the heads of that building (case-insensitive) first, then the
+ * coordinators, each person once (a coordinator who heads the building is
+ * named as its head).  fn gets each as a translated phrase ("Ann Lee
+ * (building head, unit 4)", "Bo (coordinator, Oak 3)"); returns how many.
+ * action_sheet_ask_tail(n) is the sentence that follows them: how to
+ * take part without a computer.  Both for kith print and /coord/sheet.
+ */
+size_t action_sheet_ask(const struct action_sheet *sh, const char *building,
+			void (*fn)(void *ctx, const char *who), void *ctx);
+const char *action_sheet_ask_tail(size_t n);
 
 /* The open wishes, offered items and check-in list of one section
  * ("" = the whole neighbourhood).  The check-in list shows each
@@ -106,6 +138,14 @@ action_report_table(struct action *a, enum crdt_report_table t,
 __attribute__((warn_unused_result)) int
 action_report_csv(struct action *a, enum crdt_report_table t, char **buf,
 		  size_t *len, long *rows);
+
+/* The same with a limit (max bytes, 0: none) for a server's memory: the
+ * rows stop as soon as the text passes max, and the table is refused
+ * (KITH_ETOOBIG, a sentence that says how to get it otherwise); memory
+ * used stays within about max. */
+__attribute__((warn_unused_result)) int
+action_report_csv_max(struct action *a, enum crdt_report_table t, size_t max,
+		      char **buf, size_t *len, long *rows);
 
 /* The table named name (crdt_report_tables: "items", ...), or -1. */
 int action_report_lookup(const char *name);

@@ -401,76 +401,33 @@ static void emergency_banner(struct sheet *sh)
 	fputs("</p></div>\n", sh->f);
 }
 
-static int heads_here(const struct sheet *sh,
-		      const struct action_sheet_contact *k)
-{
-	return k->role == CRDT_ROLE_BUILDING_HEAD && *sh->building &&
-	       !strcasecmp(k->building, sh->building);
-}
+struct ask {
+	FILE *f;
+	int n;
+};
 
-static void contact(struct sheet *sh, const struct action_sheet_contact *k,
-		    int *n)
+static void ask_row(void *ctx, const char *who)
 {
-	FILE *f = sh->f;
+	struct ask *k = ctx;
 
-	if ((*n)++)
-		fputs("; ", f);
+	if (k->n++)
+		fputs("; ", k->f);
 	else
-		put(f, "<b>", _("Who to ask:"), "</b> ");
-	if (heads_here(sh, k)) {
-		if (*k->unit)
-			tr(f, 0, _("%s (building head, unit\xc2\xa0%s)"),
-			   k->name, k->unit, NULL);
-		else
-			tr(f, 0, _("%s (building head)"), k->name, NULL,
-			   NULL);
-	} else if (*k->building && *k->unit) {
-		/* TRANSLATORS: name, building, unit */
-		tr(f, 0, _("%s (coordinator, %s unit\xc2\xa0%s)"), k->name,
-		   k->building, k->unit);
-	} else if (*k->building) {
-		tr(f, 0, _("%s (coordinator, %s)"), k->name, k->building,
-		   NULL);
-	} else if (*k->unit) {
-		tr(f, 0, _("%s (coordinator, unit\xc2\xa0%s)"), k->name,
-		   k->unit, NULL);
-	} else {
-		tr(f, 0, _("%s (coordinator)"), k->name, NULL, NULL);
-	}
+		put(k->f, "<b>", _("Who to ask:"), "</b> ");
+	esc(k->f, who);
 }
 
-/* Who to ask, and how to take part without a device: the building's
- * heads first, then the coordinators (each person once). */
+/* Who to ask (action_sheet_ask), and how to take part without a
+ * device. */
 static void contacts(struct sheet *sh)
 {
-	const struct action_sheet *s = &sh->s;
-	FILE *f = sh->f;
-	size_t i, j;
-	int n = 0;
+	struct ask k = { sh->f, 0 };
+	size_t n;
 
-	fputs("<p class=\"ask\">", f);
-	for (i = 0; i < s->ncontacts; i++)
-		if (heads_here(sh, &s->contacts[i]))
-			contact(sh, &s->contacts[i], &n);
-	for (i = 0; i < s->ncontacts; i++) {
-		const struct action_sheet_contact *k = &s->contacts[i];
-
-		if (k->role != CRDT_ROLE_COORDINATOR)
-			continue;
-		for (j = 0; j < s->ncontacts; j++)
-			if (heads_here(sh, &s->contacts[j]) &&
-			    !memcmp(s->contacts[j].member, k->member, 32))
-				break;
-		if (j == s->ncontacts)
-			contact(sh, k, &n);
-	}
-	if (n)
-		esc(f, _(". No computer? They or a neighbour can post a wish or "
-			 "check you in for you."));
-	else
-		esc(f, _("No computer? A neighbour can post a wish or check "
-			 "you in for you."));
-	fputs("</p>\n", f);
+	fputs("<p class=\"ask\">", sh->f);
+	n = action_sheet_ask(&sh->s, sh->building, ask_row, &k);
+	esc(sh->f, action_sheet_ask_tail(n));
+	fputs("</p>\n", sh->f);
 }
 
 static void h2(FILE *f, const char *text)
@@ -572,7 +529,7 @@ static void sheet_head(struct sheet *sh)
 static int render(struct sheet *sh, const char *building)
 {
 	struct action *a = &sh->c->a;
-	int err = action_sheet_begin(a, &sh->s);
+	int err = action_sheet_begin_section(a, &sh->s, building);
 
 	if (err)
 		return err;

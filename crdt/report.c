@@ -34,22 +34,27 @@ static const char *const derived_sql =
 #define ISO_HLC(x) "report_iso((" x " >> 16) / 1000)"
 #define ISO(x) "report_iso(" x ")"
 
-/* A section: the author's (member's) building, or none for "". */
-#define SECTION(m)                                                            \
-	"CASE WHEN ?1 = '' THEN coalesce(" m ".building, '') = ''"           \
-	" ELSE " m ".building = ?1 COLLATE NOCASE END"
+/* A section: the author's (member's) building, or none for "".  Two
+ * statements each rather than one CASE: a building's is found through
+ * the index members_building_nocase (its members, then their posts),
+ * where a CASE read every post of the town for every section. */
+#define IN_BUILDING(m) m ".building = ?1 COLLATE NOCASE"
+#define IN_NONE(m) "coalesce(" m ".building, '') = ''"
 #define OPEN_WISH "d.status = 'open' AND NOT d.hidden AND NOT d.blocked"
 #define AVAILABLE_ITEM                                                        \
 	"d.status = 'available' AND NOT d.hidden AND NOT d.blocked"
 
-static const char sections_sql[] =
-	"SELECT building, members FROM ("
-	" SELECT (SELECT b.building FROM members b"
-	"   WHERE b.building = g.building COLLATE NOCASE GROUP BY b.building"
-	"   ORDER BY count(*) DESC, b.building LIMIT 1) AS building,"
-	"  count(*) AS members, 0 AS last"
-	"  FROM members g WHERE coalesce(building, '') <> ''"
+/* The buildings, each by its most common spelling, with their members. */
+#define BUILDINGS_SQL                                                         \
+	" SELECT (SELECT b.building FROM members b"                           \
+	"   WHERE b.building = g.building COLLATE NOCASE GROUP BY b.building" \
+	"   ORDER BY count(*) DESC, b.building LIMIT 1) AS building,"        \
+	"  count(*) AS members, 0 AS last"                                    \
+	"  FROM members g WHERE coalesce(building, '') <> ''"                 \
 	"  GROUP BY building COLLATE NOCASE"
+
+static const char sections_sql[] =
+	"SELECT building, members FROM (" BUILDINGS_SQL
 	" UNION ALL"
 	" SELECT '', (SELECT count(*) FROM members"
 	"   WHERE coalesce(building, '') = ''), 1"
@@ -63,32 +68,47 @@ static const char sections_sql[] =
 	" WHERE ?1 IS NULL OR (building <> '' AND building = ?1 COLLATE NOCASE)"
 	" ORDER BY last, building COLLATE NOCASE";
 
-static const char sheet_wishes_sql[] =
-	"SELECT " HEX("w.id") " AS id, w.title, d.urgency, d.kind, w.category,"
-	" w.quantity, w.needed_by, w.location, w.on_behalf_of AS for_name,"
-	" w.description, m.name AS author_name, m.unit AS author_unit"
-	" FROM wishes w JOIN temp.report_derived d ON d.id = w.id"
-	" LEFT JOIN members m ON m.id = w.author"
-	" WHERE " OPEN_WISH " AND " SECTION("m")
-	" ORDER BY coalesce(w.urgency, 2), w.needed_by IS NULL, w.needed_by,"
-	"  w.created, w.id";
+#define SHEET_WISHES(join, section)                                           \
+	"SELECT " HEX("w.id") " AS id, w.title, d.urgency, d.kind,"          \
+	" w.category, w.quantity, w.needed_by, w.location,"                   \
+	" w.on_behalf_of AS for_name, w.description, m.name AS author_name,"  \
+	" m.unit AS author_unit"                                               \
+	" FROM wishes w JOIN temp.report_derived d ON d.id = w.id"            \
+	" " join " members m ON m.id = w.author"                              \
+	" WHERE " OPEN_WISH " AND " section                                    \
+	" ORDER BY coalesce(w.urgency, 2), w.needed_by IS NULL, w.needed_by," \
+	"  w.created, w.id"
 
-static const char sheet_items_sql[] =
-	"SELECT " HEX("i.id") " AS id, i.title, d.kind, i.category, i.quantity,"
-	" i.unit, i.condition, i.location, i.until, m.name AS author_name,"
-	" m.unit AS author_unit"
-	" FROM items i JOIN temp.report_derived d ON d.id = i.id"
-	" LEFT JOIN members m ON m.id = i.author"
-	" WHERE " AVAILABLE_ITEM " AND " SECTION("m")
-	" ORDER BY d.kind <> 'resource', i.kind, i.title COLLATE NOCASE, i.id";
+#define SHEET_ITEMS(join, section)                                            \
+	"SELECT " HEX("i.id") " AS id, i.title, d.kind, i.category,"         \
+	" i.quantity, i.unit, i.condition, i.location, i.until,"              \
+	" m.name AS author_name, m.unit AS author_unit"                        \
+	" FROM items i JOIN temp.report_derived d ON d.id = i.id"             \
+	" " join " members m ON m.id = i.author"                              \
+	" WHERE " AVAILABLE_ITEM " AND " section                               \
+	" ORDER BY d.kind <> 'resource', i.kind, i.title COLLATE NOCASE, i.id"
 
-enum { REP_SECTIONS, REP_SHEET_WISHES, REP_SHEET_ITEMS, REP_CLAIM_TARGETS,
+enum { REP_SECTIONS, REP_SHEET_WISHES, REP_SHEET_ITEMS,
+       REP_SHEET_WISHES_NONE, REP_SHEET_ITEMS_NONE, REP_BUILDINGS,
+       REP_AUTHORS_IN, REP_AUTHORS_NONE, REP_CLAIM_TARGETS,
        REP_DERIVE, REP_TABLE, /* + enum crdt_report_table */
        REP_NSQL = REP_TABLE + CRDT_REPORT_NTABLES };
 static const char *const report_sql[REP_NSQL] = {
 	[REP_SECTIONS] = sections_sql,
-	[REP_SHEET_WISHES] = sheet_wishes_sql,
-	[REP_SHEET_ITEMS] = sheet_items_sql,
+	[REP_SHEET_WISHES] = SHEET_WISHES("JOIN", IN_BUILDING("m")),
+	[REP_SHEET_ITEMS] = SHEET_ITEMS("JOIN", IN_BUILDING("m")),
+	[REP_SHEET_WISHES_NONE] = SHEET_WISHES("LEFT JOIN", IN_NONE("m")),
+	[REP_SHEET_ITEMS_NONE] = SHEET_ITEMS("LEFT JOIN", IN_NONE("m")),
+	/* the authors whose posts a section shows (derive_section) */
+	[REP_AUTHORS_IN] = "SELECT id FROM members"
+			   " WHERE " IN_BUILDING("members"),
+	[REP_AUTHORS_NONE] =
+		"SELECT author FROM items WHERE author NOT IN"
+		" (SELECT id FROM members WHERE coalesce(building, '') <> '')"
+		" UNION SELECT author FROM wishes WHERE author NOT IN"
+		" (SELECT id FROM members WHERE coalesce(building, '') <> '')",
+	[REP_BUILDINGS] = "SELECT building, members FROM (" BUILDINGS_SQL ")"
+			  " ORDER BY building COLLATE NOCASE",
 	[REP_CLAIM_TARGETS] = "SELECT DISTINCT target FROM claims"
 			      " WHERE length(target) = 16",
 	[REP_DERIVE] = "INSERT OR REPLACE INTO temp.report_derived(id, status,"
@@ -283,7 +303,60 @@ static int derive_claims(struct derive *d)
 	return rc;
 }
 
+/* The posts of the authors of one section only (statement which, ?1 the
+ * building): a sheet of one building reads its members' posts, not the
+ * town's.  The authors are copied first, then each one's items and
+ * wishes derived. */
+static int derive_section(struct derive *d, int which, const char *building,
+			  int64_t now)
+{
+	sqlite3_stmt *q = crdt_stmt(d->s, &report_stmts, which);
+	struct crdt_item_filter fi = { .kind = -1, .all = 1 };
+	struct crdt_wish_filter fw = { .urgency = -1, .all = 1 };
+	uint8_t *who = NULL, *more;
+	size_t n = 0, cap = 0, i;
+	int rc = 0, step;
+
+	if (!q)
+		return KITH_EDB;
+	if (building)
+		sqlite3_bind_text(q, 1, building, -1, SQLITE_STATIC);
+	for (step = sqlite3_step(q); step == SQLITE_ROW;
+	     step = sqlite3_step(q)) {
+		if (sqlite3_column_bytes(q, 0) != CRDT_PK_LEN)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			more = realloc(who, cap * CRDT_PK_LEN);
+			if (!more) {
+				rc = KITH_ENOMEM;
+				break;
+			}
+			who = more;
+		}
+		memcpy(who + n++ * CRDT_PK_LEN, sqlite3_column_blob(q, 0),
+		       CRDT_PK_LEN);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = crdt_store_err(d->s, step);
+	crdt_reset(q);
+	for (i = 0; !rc && i < n; i++) {
+		fi.author = fw.author = who + i * CRDT_PK_LEN;
+		rc = crdt_query_items(d->s, &fi, now, derive_row, d);
+		if (!rc)
+			rc = crdt_query_wishes(d->s, &fw, now, derive_row, d);
+	}
+	free(who);
+	return rc;
+}
+
 int crdt_report_begin(struct crdt_store *s, int64_t now)
+{
+	return crdt_report_begin_section(s, now, NULL);
+}
+
+int crdt_report_begin_section(struct crdt_store *s, int64_t now,
+			      const char *building)
 {
 	sqlite3 *db = crdt_store_db(s);
 	struct crdt_item_filter fi = { .kind = -1, .all = 1 };
@@ -307,6 +380,14 @@ int crdt_report_begin(struct crdt_store *s, int64_t now)
 		d.ins = crdt_stmt(s, &report_stmts, REP_DERIVE);
 		if (!d.ins)
 			rc = KITH_EDB;
+	}
+	if (!rc && building) {
+		rc = derive_section(&d, *building ? REP_AUTHORS_IN :
+						    REP_AUTHORS_NONE,
+				    *building ? building : NULL, now);
+		if (rc)
+			crdt_report_end(s);
+		return rc;
 	}
 	if (!rc)
 		rc = crdt_query_items(s, &fi, now, derive_row, &d);
@@ -347,18 +428,25 @@ int crdt_report_sections(struct crdt_store *s, const char *only,
 	return run_text(s, REP_SECTIONS, only, fn, ctx);
 }
 
+int crdt_report_buildings(struct crdt_store *s, crdt_row_fn fn, void *ctx)
+{
+	return run_text(s, REP_BUILDINGS, NULL, fn, ctx);
+}
+
 int crdt_report_wishes(struct crdt_store *s, const char *building,
 		       crdt_row_fn fn, void *ctx)
 {
-	return run_text(s, REP_SHEET_WISHES, building ? building : "", fn,
-			ctx);
+	if (!building || !*building)
+		return run_text(s, REP_SHEET_WISHES_NONE, NULL, fn, ctx);
+	return run_text(s, REP_SHEET_WISHES, building, fn, ctx);
 }
 
 int crdt_report_items(struct crdt_store *s, const char *building,
 		      crdt_row_fn fn, void *ctx)
 {
-	return run_text(s, REP_SHEET_ITEMS, building ? building : "", fn,
-			ctx);
+	if (!building || !*building)
+		return run_text(s, REP_SHEET_ITEMS_NONE, NULL, fn, ctx);
+	return run_text(s, REP_SHEET_ITEMS, building, fn, ctx);
 }
 
 /*

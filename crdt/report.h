@@ -35,6 +35,13 @@
 /* Open a read snapshot and derive statuses as of now (unix seconds). */
 __attribute__((warn_unused_result)) int
 crdt_report_begin(struct crdt_store *s, int64_t now);
+/* The same for the sheet of one section only (building as typed, any
+ * case; "" the whole neighbourhood's; NULL everything, as above): only
+ * the posts of that section's authors are derived, so the sheet's
+ * statements alone are meaningful in it (not the committee's tables). */
+__attribute__((warn_unused_result)) int
+crdt_report_begin_section(struct crdt_store *s, int64_t now,
+			  const char *building);
 /* End the snapshot (safe to call after a failed begin). */
 void crdt_report_end(struct crdt_store *s);
 
@@ -46,6 +53,10 @@ void crdt_report_end(struct crdt_store *s);
 __attribute__((warn_unused_result)) int
 crdt_report_sections(struct crdt_store *s, const char *only, crdt_row_fn fn,
 		     void *ctx);
+/* The buildings alone (the rows of crdt_report_sections but the
+ * neighbourhood's), no snapshot needed: an index of the sheet. */
+__attribute__((warn_unused_result)) int
+crdt_report_buildings(struct crdt_store *s, crdt_row_fn fn, void *ctx);
 
 /*
  * Open wishes of a section, not hidden or blocked: critical first, then

@@ -10,7 +10,11 @@
  * who is not a coordinator, an empty reason) re-shows the hub with that
  * sentence and status 422.  Members and posts travel in the forms as
  * full hex ids (hidden fields, never shown); the page shows names and
- * titles.
+ * titles.  Bounded on a town of thousands: the members waiting are shown
+ * COORD_MEMBERS at a time (?wait=N, a link to the next ones), verified
+ * members only as a search finds them (?vq=words, ?vfrom=N), a role is
+ * given to a member named as typed (action_resolve: a unique name or an
+ * id prefix), and COORD_POSTS wishes and items are listed to hide.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -27,12 +31,35 @@
 
 #define COORD_POSTS 20 /* recent wishes, and items, listed to hide */
 
+#define COORD_MEMBERS 50 /* members listed at a time (waiting, found) */
+
 /* The form posted, for a 422 (NULL on a GET). */
 struct hub {
 	struct web_ui *u;
 	const struct web_form *f;
 	int n; /* members or posts listed in the current section */
+	size_t from;  /* members of the list before the ones shown */
+	size_t found; /* members of the list seen so far (all of them) */
 };
+
+/* A window of COORD_MEMBERS of a list: whether the next member of it
+ * (counted in h->found) is shown. */
+static int in_window(struct hub *h)
+{
+	size_t at = h->found++;
+
+	return at >= h->from && at < h->from + COORD_MEMBERS;
+}
+
+/* "?wait=N": a number of members to skip, else 0. */
+static size_t parse_from(const char *s)
+{
+	size_t v = 0;
+
+	for (; *s >= '0' && *s <= '9' && v < 100000000; s++)
+		v = v * 10 + (size_t)(*s - '0');
+	return *s ? 0 : v;
+}
 
 /* A sentence for ?done=WORD after a POST, or NULL. */
 static const char *done_text(const char *done)
@@ -213,7 +240,7 @@ static int member_waiting(void *ctx, const struct action_member *m)
 	const char *un = again(h, "member", m->id, "unit");
 	char id[32];
 
-	if (m->verified)
+	if (m->verified || !in_window(h))
 		return 0;
 	if (!h->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
@@ -237,15 +264,18 @@ static int member_verified(void *ctx, const struct action_member *m)
 	struct hub *h = ctx;
 	struct web_ui *u = h->u;
 
-	if (!m->verified)
+	if (!m->verified || !in_window(h))
 		return 0;
 	if (!h->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
 	web_html_raw(&u->b, "<li><p>");
-	if (*m->building || *m->unit)
+	if (*m->unit)
 		/* TRANSLATORS: a member, their building and unit */
 		web_html_textf(&u->b, _("%s, %s, unit %s"), m->shown,
 			       m->building, m->unit);
+	else if (*m->building)
+		/* TRANSLATORS: a member and their building */
+		web_html_textf(&u->b, _("%s, %s"), m->shown, m->building);
 	else
 		web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</p>\n");
@@ -254,6 +284,75 @@ static int member_verified(void *ctx, const struct action_member *m)
 	submit(u, "do", "unverify", _("Withdraw verification"), 1);
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
+}
+
+/* A link to the next window of a list, when there is more. */
+static void more_link(struct hub *h, const char *key, const char *search,
+		      const char *anchor, const char *label)
+{
+	struct web_ui *u = h->u;
+	char next[32];
+
+	if (h->from + COORD_MEMBERS >= h->found)
+		return;
+	snprintf(next, sizeof next, "%zu", h->from + COORD_MEMBERS);
+	web_html_raw(&u->b, "<p>");
+	web_html_textf(&u->b,
+		       ngettext("%zu more member is not shown here.",
+				"%zu more members are not shown here.",
+				(unsigned long)(h->found - h->from -
+						COORD_MEMBERS)),
+		       h->found - h->from - COORD_MEMBERS);
+	web_html_raw(&u->b, " <a href=\"/coord?");
+	web_html_url(&u->b, key);
+	web_html_raw(&u->b, "=");
+	web_html_url(&u->b, next);
+	if (search) {
+		web_html_raw(&u->b, "&amp;vq=");
+		web_html_url(&u->b, search);
+	}
+	web_html_raw(&u->b, "#");
+	web_html_url(&u->b, anchor);
+	web_html_raw(&u->b, "\">");
+	web_html_text(&u->b, label);
+	web_html_raw(&u->b, "</a></p>\n");
+}
+
+/* The verified members matching the search typed (none without one):
+ * a town has thousands, so they are found, not listed. */
+static void verified_found(struct hub *h)
+{
+	struct web_ui *u = h->u;
+	const char *vq = web_ui_field(u->rq->query, "vq");
+	struct action_member_filter f = { 0 };
+	int rc;
+
+	web_html_raw(&u->b, "<h3 id=\"verified\">");
+	web_html_text(&u->b, _("Verified members"));
+	web_html_raw(&u->b, "</h3>\n<form method=\"get\" action=\"/coord\" "
+			    "role=\"search\">\n<label for=\"vq\">");
+	web_html_text(&u->b, _("Find a verified member by name, building "
+			       "or unit"));
+	web_html_raw(&u->b, "</label>\n<input type=\"search\" id=\"vq\" "
+			    "name=\"vq\"");
+	web_html_attr(&u->b, "value", vq);
+	web_html_raw(&u->b, ">\n<button type=\"submit\">");
+	web_html_text(&u->b, _("Search"));
+	web_html_raw(&u->b, "</button>\n</form>\n");
+	if (!*vq)
+		return;
+	h->n = 0;
+	h->found = 0;
+	h->from = parse_from(web_ui_field(u->rq->query, "vfrom"));
+	f.search = vq;
+	rc = action_member_find(u->a, &f, member_verified, h, NULL);
+	if (h->n)
+		web_html_raw(&u->b, "</ul>\n");
+	if (rc)
+		web_ui_error(u, u->a->msg);
+	else if (!h->found)
+		web_ui_notice(u, _("No verified member matches your search."));
+	more_link(h, "vfrom", vq, "verified", _("Show the next ones"));
 }
 
 static void members(struct hub *h)
@@ -267,6 +366,8 @@ static void members(struct hub *h)
 			       "verified members."));
 	web_html_raw(&u->b, "</p>\n");
 	h->n = 0;
+	h->found = 0;
+	h->from = parse_from(web_ui_field(u->rq->query, "wait"));
 	if (action_member_list(u->a, member_waiting, h))
 		web_ui_error(u, u->a->msg);
 	if (h->n) {
@@ -276,15 +377,9 @@ static void members(struct hub *h)
 		web_html_text(&u->b, _("Nobody is waiting."));
 		web_html_raw(&u->b, "</p>\n");
 	}
-	web_html_raw(&u->b, "<details>\n<summary>");
-	web_html_text(&u->b, _("Verified members"));
-	web_html_raw(&u->b, "</summary>\n");
-	h->n = 0;
-	if (action_member_list(u->a, member_verified, h))
-		web_ui_error(u, u->a->msg);
-	if (h->n)
-		web_html_raw(&u->b, "</ul>\n");
-	web_html_raw(&u->b, "</details>\n</section>\n");
+	more_link(h, "wait", NULL, "verify", _("Show the next ones"));
+	verified_found(h);
+	web_html_raw(&u->b, "</section>\n");
 }
 
 /* ---- roles ---------------------------------------------------------------- */
@@ -321,21 +416,6 @@ static int role_row(void *ctx, const struct action_coord_role *r)
 	return 0;
 }
 
-static int member_option(void *ctx, const struct action_member *m)
-{
-	struct hub *h = ctx;
-	struct web_ui *u = h->u;
-
-	web_html_raw(&u->b, "<option");
-	web_html_attr(&u->b, "value", m->id);
-	if (h->f && !strcmp(web_ui_field(h->f, "member"), m->id))
-		web_html_raw(&u->b, " selected");
-	web_html_raw(&u->b, ">");
-	web_html_text(&u->b, m->shown);
-	web_html_raw(&u->b, "</option>\n");
-	return 0;
-}
-
 static void roles(struct hub *h)
 {
 	struct web_ui *u = h->u;
@@ -353,11 +433,14 @@ static void roles(struct hub *h)
 	web_html_raw(&u->b, "</h3>\n");
 	open_form(u, "/coord/role");
 	web_html_raw(&u->b, "<label for=\"gm\">");
-	web_html_text(&u->b, _("Member"));
-	web_html_raw(&u->b, "</label>\n<select id=\"gm\" name=\"member\">\n");
-	if (action_member_list(u->a, member_option, h))
-		web_ui_error(u, u->a->msg);
-	web_html_raw(&u->b, "</select>\n<label for=\"gr\">");
+	web_html_text(&u->b, _("Member (their name as the members list "
+			       "shows it)"));
+	web_html_raw(&u->b, "</label>\n<input type=\"text\" id=\"gm\" "
+			    "name=\"member\" required");
+	web_html_attr(&u->b, "value",
+		      h->f && !strcmp(web_ui_field(h->f, "do"), "grant") ?
+			      web_ui_field(h->f, "member") : "");
+	web_html_raw(&u->b, ">\n<label for=\"gr\">");
 	web_html_text(&u->b, _("Role"));
 	web_html_raw(&u->b, "</label>\n<select id=\"gr\" name=\"role\">\n");
 	for (i = 0; i < CRDT_ROLES; i++) {
@@ -508,25 +591,42 @@ static void posts(struct hub *h)
 
 /* ---- GET /coord ----------------------------------------------------------- */
 
+int web_ui_coord_begin(struct web_ui *u, struct web_request *rq,
+		       const char *title, unsigned flags, const char *err)
+{
+	web_ui_begin(u, rq, title, "/coord");
+	if (flags & WEB_COORD_NOPRINT)
+		web_html_raw(&u->b, "<div class=\"noprint\">");
+	web_html_raw(&u->b, "<h1>");
+	web_html_text(&u->b, _(title));
+	web_html_raw(&u->b, "</h1>\n");
+	if (err)
+		web_ui_error(u, err);
+	if (action_coord_require(u->a)) {
+		if (!err)
+			web_ui_error(u, u->a->msg);
+		if (flags & WEB_COORD_NOPRINT)
+			web_html_raw(&u->b, "</div>\n");
+		return -1;
+	}
+	if (flags & WEB_COORD_BACK) {
+		web_html_raw(&u->b, "<p><a href=\"/coord\">");
+		web_html_text(&u->b, _("Back to coordinating"));
+		web_html_raw(&u->b, "</a></p>\n");
+	}
+	return 0;
+}
+
 static int render_hub(struct web_request *rq, struct web_reply *rp,
 		      const struct web_form *f, const char *err,
 		      unsigned status)
 {
 	const char *done = web_ui_field(rq->query, "done");
 	struct web_ui u;
-	struct hub h = { &u, f, 0 };
+	struct hub h = { &u, f, 0, 0, 0 };
 
-	web_ui_begin(&u, rq, N_("Coordinate"), "/coord");
-	web_html_raw(&u.b, "<h1>");
-	web_html_text(&u.b, _("Coordinate"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (err)
-		web_ui_error(&u, err);
-	if (action_coord_require(u.a)) {
-		if (!err)
-			web_ui_error(&u, u.a->msg);
+	if (web_ui_coord_begin(&u, rq, N_("Coordinate"), 0, err))
 		return web_ui_finish(&u, rp, err ? status : MHD_HTTP_FORBIDDEN);
-	}
 	if (!err && done_text(done))
 		web_ui_notice(&u, done_text(done));
 	emergency(&h);

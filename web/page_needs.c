@@ -6,6 +6,8 @@
  * `kith inventory` and `kith match`).
  *
  * Shown only when action_coord_require passes (else its sentence, 403).
+ * A supplies table shows its first SUPPLY_ROWS rows and says how many
+ * more there are.
  * Wishes link to their pages by short id; people are named.
  */
 #include <microhttpd.h>
@@ -19,6 +21,9 @@
 #include "web/pages.h"
 
 #define NEEDS_WISHES 10 /* wishes matched on the page */
+/* rows of a supplies table shown (categories are free text: a town can
+ * have thousands); the rest are counted */
+#define SUPPLY_ROWS 200
 
 struct needs {
 	struct web_ui *u;
@@ -53,7 +58,9 @@ static void supply_row(struct needs *nd, const struct crdt_row *r,
 	const char *cat = action_col_text(r, "category");
 	const char *unit = action_col_text(r, "unit");
 
-	if (!nd->n++)
+	if (nd->n++ >= SUPPLY_ROWS) /* counted, not shown */
+		return;
+	if (nd->n == 1)
 		table_head(u, with_building);
 	web_html_raw(&u->b, "<tr>");
 	if (with_building) {
@@ -78,19 +85,35 @@ static void supply_row(struct needs *nd, const struct crdt_row *r,
 static int per_building(void *ctx, const struct crdt_row *r)
 {
 	supply_row(ctx, r, 1);
-	return 0;
+	return web_buf_error(&((struct needs *)ctx)->u->b);
 }
 
 static int totals(void *ctx, const struct crdt_row *r)
 {
 	supply_row(ctx, r, 0);
-	return 0;
+	return web_buf_error(&((struct needs *)ctx)->u->b);
 }
 
 static void table_end(struct needs *nd, const char *none)
 {
 	if (nd->n) {
 		web_html_raw(&nd->u->b, "</tbody></table></div>\n");
+		if (nd->n > SUPPLY_ROWS) {
+			web_html_raw(&nd->u->b, "<p class=\"hint\">");
+			web_html_textf(&nd->u->b,
+				       ngettext("%d more row is not shown: "
+						"kith inventory in a terminal, "
+						"or the items table for a "
+						"spreadsheet, has them all.",
+						"%d more rows are not shown: "
+						"kith inventory in a terminal, "
+						"or the items table for a "
+						"spreadsheet, has them all.",
+						(unsigned long)(nd->n -
+								SUPPLY_ROWS)),
+				       nd->n - SUPPLY_ROWS);
+			web_html_raw(&nd->u->b, "</p>\n");
+		}
 	} else {
 		web_html_raw(&nd->u->b, "<p>");
 		web_html_text(&nd->u->b, none);
@@ -249,17 +272,9 @@ int web_page_coord_inventory(struct web_request *rq, struct web_reply *rp)
 
 	memset(&nd, 0, sizeof nd);
 	nd.u = &u;
-	web_ui_begin(&u, rq, N_("Supplies and who can help"), "/coord");
-	web_html_raw(&u.b, "<h1>");
-	web_html_text(&u.b, _("Supplies and who can help"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (action_coord_require(u.a)) {
-		web_ui_error(&u, u.a->msg);
+	if (web_ui_coord_begin(&u, rq, N_("Supplies and who can help"),
+			       WEB_COORD_BACK, NULL))
 		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
-	}
-	web_html_raw(&u.b, "<p><a href=\"/coord\">");
-	web_html_text(&u.b, _("Back to coordinating"));
-	web_html_raw(&u.b, "</a></p>\n");
 	inventory(&nd);
 	match(&nd);
 	return web_ui_finish(&u, rp, MHD_HTTP_OK);

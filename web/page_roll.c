@@ -1,20 +1,23 @@
 /*
  * page_roll.c - the roll call a coordinator walks through (pages.h):
- * GET /coord/roll?building=B, every member by building with what they
- * said (safe, needs help, or not heard from), counts per building and the
- * newest check-in in words ("5 minutes ago"); and web_ui_ago, those
+ * GET /coord/roll, each building with its counts (needs help, not heard
+ * from, safe) and newest check-in, linked to GET /coord/roll?building=B
+ * (or ?none=1, members without a building): that building's members,
+ * who needs help first, then who was not heard from, then who is safe,
+ * with what they said and when ("5 minutes ago"); and web_ui_ago, those
  * words, for every page.
  *
  * The rows are action_checkin_roll's (action/checkin.h): since the
  * emergency started while one is on, else each member's latest.  The
  * page is shown only when action_coord_require passes (else its sentence,
- * 403).  Two passes over the roll: the first counts each building, so its
- * heading can say how many need help before the names follow.
+ * 403).  Bounded on a town of thousands: ROLL_BUILDINGS buildings, and
+ * ROLL_ROWS names of one building, the rest counted in a sentence.
  */
 #include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "action/checkin.h"
 #include "action/coord.h"
@@ -51,7 +54,10 @@ void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out, size_t cap)
 	}
 }
 
-/* One building's counts (the first pass). */
+#define ROLL_BUILDINGS 500 /* buildings listed without ?building */
+#define ROLL_ROWS 300	   /* members listed of one building */
+
+/* One building's counts. */
 struct tally {
 	char building[256];
 	int count[3]; /* ACTION_CHECKIN_* */
@@ -61,23 +67,28 @@ struct tally {
 struct roll {
 	struct web_ui *u;
 	struct tally *t;
-	size_t n, cap, at; /* buildings, their room, the one being shown */
-	int rows;	   /* rows shown of the building */
-	int err;
+	size_t n, cap;	/* buildings, their room */
+	int none;	/* only members without a building */
+	int status;	/* the status listed in this pass */
+	int rows;	/* rows shown of the building */
+	int skipped;	/* rows not shown (past ROLL_ROWS) */
 };
 
 /* Whether row building b is t's (a name past the room kept is compared
- * by its start, in both passes alike). */
+ * by its start). */
 static int same_building(const struct tally *t, const char *b)
 {
-	return !strncmp(t->building, b, sizeof t->building - 1);
+	return !strncasecmp(t->building, b, sizeof t->building - 1);
 }
 
+/* Rows of one building come together: a new tally when it changes. */
 static int count_row(void *ctx, const struct action_checkin_row *r)
 {
 	struct roll *ro = ctx;
 	struct tally *t;
 
+	if (ro->none && *r->building)
+		return 0;
 	if (!ro->n || !same_building(&ro->t[ro->n - 1], r->building)) {
 		if (ro->n == ro->cap) {
 			size_t cap = ro->cap ? 2 * ro->cap : 16;
@@ -108,17 +119,12 @@ static const char *status_label(int status)
 	return action_pgettext("status", "not heard from");
 }
 
-/* The heading of building t: its name, its counts, its newest check-in. */
-static void building_head(struct roll *ro, const struct tally *t)
+/* The counts of building t, and its newest check-in. */
+static void counts(struct web_ui *u, const struct tally *t)
 {
-	struct web_ui *u = ro->u;
 	char ago[128];
 
-	web_html_fmt(&u->b, "<section class=\"roll\" "
-			    "aria-labelledby=\"b%zu\">\n<h2 id=\"b%zu\">",
-		     ro->at, ro->at);
-	web_html_text(&u->b, *t->building ? t->building : _("No building"));
-	web_html_raw(&u->b, "</h2>\n<p class=\"counts\">");
+	web_html_raw(&u->b, "<p class=\"counts\">");
 	/* TRANSLATORS: the counts of one building in the roll call */
 	web_html_textf(&u->b, _("Needs help: %d · Not heard from: %d · "
 				"Safe: %d"),
@@ -132,8 +138,52 @@ static void building_head(struct roll *ro, const struct tally *t)
 	} else {
 		web_html_text(&u->b, _("Nobody here has checked in yet."));
 	}
-	web_html_raw(&u->b, "</p>\n<ul class=\"cards\">\n");
+	web_html_raw(&u->b, "</p>\n");
 }
+
+/* ---- without ?building: the buildings and their counts ------------------ */
+
+static void buildings(struct roll *ro)
+{
+	struct web_ui *u = ro->u;
+	size_t i;
+
+	web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	for (i = 0; i < ro->n && i < ROLL_BUILDINGS; i++) {
+		const struct tally *t = &ro->t[i];
+
+		web_html_fmt(&u->b, "<li class=\"%s\"><h2>",
+			     t->count[ACTION_CHECKIN_NEED_HELP] ? "help"
+								: "roll");
+		if (*t->building) {
+			web_html_raw(&u->b, "<a href=\"/coord/roll?building=");
+			web_html_url(&u->b, t->building);
+			web_html_raw(&u->b, "\">");
+			web_html_text(&u->b, t->building);
+		} else {
+			web_html_raw(&u->b, "<a href=\"/coord/roll?none=1\">");
+			web_html_text(&u->b, _("No building"));
+		}
+		web_html_raw(&u->b, "</a></h2>\n");
+		counts(u, t);
+		web_html_raw(&u->b, "</li>\n");
+	}
+	web_html_raw(&u->b, "</ul>\n");
+	if (ro->n > ROLL_BUILDINGS) {
+		web_html_raw(&u->b, "<p class=\"hint\">");
+		web_html_textf(&u->b,
+			       ngettext("%zu more building is not listed: "
+					"type its name above.",
+					"%zu more buildings are not listed: "
+					"type a name above.",
+					(unsigned long)(ro->n -
+							ROLL_BUILDINGS)),
+			       ro->n - ROLL_BUILDINGS);
+		web_html_raw(&u->b, "</p>\n");
+	}
+}
+
+/* ---- one building: its names, who needs help first ---------------------- */
 
 static int show_row(void *ctx, const struct action_checkin_row *r)
 {
@@ -142,14 +192,11 @@ static int show_row(void *ctx, const struct action_checkin_row *r)
 	static const char *const cls[] = { "safe", "help", "silent" };
 	char ago[128];
 
-	if (!ro->rows || !same_building(&ro->t[ro->at], r->building)) {
-		if (ro->rows) {
-			web_html_raw(&u->b, "</ul>\n</section>\n");
-			ro->at++;
-		}
-		if (ro->at >= ro->n) /* the replica changed between passes */
-			return 1;
-		building_head(ro, &ro->t[ro->at]);
+	if ((ro->none && *r->building) || r->status != ro->status)
+		return 0;
+	if (ro->rows >= ROLL_ROWS) {
+		ro->skipped++;
+		return 0;
 	}
 	ro->rows++;
 	web_html_fmt(&u->b, "<li class=\"%s\"><p><strong class=\"state\">",
@@ -180,7 +227,47 @@ static int show_row(void *ctx, const struct action_checkin_row *r)
 		web_html_raw(&u->b, "</p>\n");
 	}
 	web_html_raw(&u->b, "</li>\n");
-	return 0;
+	return web_buf_error(&u->b); /* a full page: stop */
+}
+
+/* The building's names: a pass per status, who needs help first, then
+ * who was not heard from, then who is safe; at most ROLL_ROWS. */
+static int one_building(struct roll *ro, const char *building)
+{
+	static const int order[] = { ACTION_CHECKIN_NEED_HELP,
+				     ACTION_CHECKIN_UNKNOWN,
+				     ACTION_CHECKIN_SAFE };
+	struct web_ui *u = ro->u;
+	size_t i;
+	int rc = 0;
+
+	web_html_raw(&u->b, "<section class=\"roll\" aria-labelledby=\"b0\">"
+			    "\n<h2 id=\"b0\">");
+	web_html_text(&u->b, *building ? ro->t[0].building : _("No building"));
+	web_html_raw(&u->b, "</h2>\n");
+	counts(u, &ro->t[0]);
+	web_html_raw(&u->b, "<ul class=\"cards\">\n");
+	for (i = 0; !rc && i < sizeof order / sizeof order[0]; i++) {
+		ro->status = order[i];
+		rc = action_checkin_roll(u->a, *building ? building : NULL,
+					 show_row, ro);
+	}
+	web_html_raw(&u->b, "</ul>\n");
+	if (ro->skipped) {
+		web_html_raw(&u->b, "<p class=\"hint\">");
+		web_html_textf(&u->b,
+			       ngettext("%d more member is not shown here: "
+					"kith checkins in a terminal, or the "
+					"notice sheet, lists everyone.",
+					"%d more members are not shown here: "
+					"kith checkins in a terminal, or the "
+					"notice sheet, lists everyone.",
+					(unsigned long)ro->skipped),
+			       ro->skipped);
+		web_html_raw(&u->b, "</p>\n");
+	}
+	web_html_raw(&u->b, "</section>\n");
+	return rc;
 }
 
 /* The form that chooses a building. */
@@ -208,17 +295,9 @@ int web_page_coord_roll(struct web_request *rq, struct web_reply *rp)
 
 	memset(&ro, 0, sizeof ro);
 	ro.u = &u;
-	web_ui_begin(&u, rq, N_("Roll call"), "/coord");
-	web_html_raw(&u.b, "<h1>");
-	web_html_text(&u.b, _("Roll call"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (action_coord_require(u.a)) {
-		web_ui_error(&u, u.a->msg);
+	ro.none = !*building && !strcmp(web_ui_field(rq->query, "none"), "1");
+	if (web_ui_coord_begin(&u, rq, N_("Roll call"), WEB_COORD_BACK, NULL))
 		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
-	}
-	web_html_raw(&u.b, "<p><a href=\"/coord\">");
-	web_html_text(&u.b, _("Back to coordinating"));
-	web_html_raw(&u.b, "</a></p>\n");
 	action_coord_emergency(u.a, &em);
 	if (em.on) {
 		web_ui_ago(&u, em.since_ms, ago, sizeof ago);
@@ -236,13 +315,14 @@ int web_page_coord_roll(struct web_request *rq, struct web_reply *rp)
 	choose(&u, building);
 	rc = action_checkin_roll(u.a, *building ? building : NULL, count_row,
 				 &ro);
-	if (!rc && ro.n)
-		rc = action_checkin_roll(u.a, *building ? building : NULL,
-					 show_row, &ro);
-	if (rc == 1)
-		rc = 0;
-	if (ro.rows)
-		web_html_raw(&u.b, "</ul>\n</section>\n");
+	if (!rc && ro.n && (*building || ro.none)) {
+		web_html_raw(&u.b, "<p><a href=\"/coord/roll\">");
+		web_html_text(&u.b, _("Back to all buildings"));
+		web_html_raw(&u.b, "</a></p>\n");
+		rc = one_building(&ro, building);
+	} else if (!rc && ro.n) {
+		buildings(&ro);
+	}
 	if (rc == KITH_ENOMEM)
 		web_ui_error(&u, _("The page is too big to show."));
 	else if (rc)

@@ -1,17 +1,25 @@
 /*
  * page_sheet.c - paper for the notice board and tables for the committee
  * (pages.h):
- *   GET /coord/sheet       the notice sheet of `kith print` as a page of
- *                          the app: for each building (the whole
- *                          neighbourhood last) the emergency, who to ask,
- *                          open wishes, what neighbours offer and the
- *                          check-in list with a box to tick.  kith.css's
- *                          @media print drops the app around it and starts
- *                          each building on a new sheet of paper;
+ *   GET /coord/sheet       an index of the buildings (how many live in
+ *                          each, the first SHEET_BUILDINGS listed, a box
+ *                          to type any), and a link to the whole
+ *                          neighbourhood's section;
+ *   GET /coord/sheet?building=B (or ?whole=1) the notice sheet of
+ *                          `kith print --building B` as a page of the
+ *                          app: the emergency, who to ask, open wishes,
+ *                          what neighbours offer and the check-in list
+ *                          with a box to tick; kith.css's @media print
+ *                          drops the app around it.  One building at a
+ *                          time: what a coordinator prints and pins up
+ *                          (the whole town at once was 12 MB).  The rows
+ *                          stop when the page is full (web_buf_error);
  *   GET /coord/csv/NAME    one table of `kith report --csv` (items,
  *                          wishes, claims, checkins, hours) as a download:
  *                          the very bytes the CLI writes
- *                          (action_report_csv, formulas neutralised).
+ *                          (action_report_csv, formulas neutralised), up
+ *                          to CSV_MAX bytes; a bigger table is refused
+ *                          (422) with a sentence naming kith report.
  * Both read in one snapshot (action/sheet.h) and are shown only when
  * action_coord_require passes (else its sentence, 403).  What is printed
  * is what any member's lists show: check-in notes and private parts stay
@@ -30,6 +38,13 @@
 #include "crdt/err.h"
 #include "crdt/schema.h"
 #include "web/pages.h"
+
+#define SHEET_BUILDINGS 500 /* buildings listed on the index */
+/* A CSV table's most bytes in the daemon's memory (the body is handed to
+ * MHD as it is: one copy).  Capped rather than streamed: a stream would
+ * hold the replica's read snapshot open across the event loop's turns,
+ * on the connection every other request uses. */
+#define CSV_MAX ((size_t)8 << 20)
 
 struct sheet {
 	struct web_ui *u;
@@ -133,7 +148,7 @@ static int wish_row(void *ctx, const struct crdt_row *r)
 		web_html_raw(&u->b, "</p>\n");
 	}
 	web_html_raw(&u->b, "</li>\n");
-	return 0;
+	return web_buf_error(&u->b); /* a full page: stop */
 }
 
 static int item_row(void *ctx, const struct crdt_row *r)
@@ -172,7 +187,7 @@ static int item_row(void *ctx, const struct crdt_row *r)
 	who_unit(u, action_col_text(r, "author_name"),
 		 action_col_text(r, "author_unit"));
 	web_html_raw(&u->b, "</td></tr>\n");
-	return 0;
+	return web_buf_error(&u->b); /* a full page: stop */
 }
 
 static int roll_row(void *ctx, const struct crdt_row *r)
@@ -223,78 +238,36 @@ static int roll_row(void *ctx, const struct crdt_row *r)
 	}
 	web_html_raw(&u->b, "</td><td class=\"tick\"><span class=\"box\">"
 			    "</span></td></tr>\n");
-	return 0;
+	return web_buf_error(&u->b); /* a full page: stop */
 }
 
 /* ---- who to ask ------------------------------------------------------------- */
 
-static int heads_here(const struct sheet *sh,
-		      const struct action_sheet_contact *k)
+static void ask_row(void *ctx, const char *who)
 {
-	return k->role == CRDT_ROLE_BUILDING_HEAD && *sh->building &&
-	       !strcasecmp(k->building, sh->building);
-}
-
-static void contact(struct sheet *sh, const struct action_sheet_contact *k,
-		    int *n)
-{
+	struct sheet *sh = ctx;
 	struct web_ui *u = sh->u;
 
-	if ((*n)++) {
+	if (sh->n++) {
 		web_html_raw(&u->b, "; ");
 	} else {
 		web_html_raw(&u->b, "<strong>");
 		web_html_text(&u->b, _("Who to ask:"));
 		web_html_raw(&u->b, "</strong> ");
 	}
-	if (heads_here(sh, k) && *k->unit)
-		web_html_textf(&u->b, _("%s (building head, unit\xc2\xa0%s)"),
-			       k->name, k->unit);
-	else if (heads_here(sh, k))
-		web_html_textf(&u->b, _("%s (building head)"), k->name);
-	else if (*k->building && *k->unit)
-		web_html_textf(&u->b,
-			       _("%s (coordinator, %s unit\xc2\xa0%s)"),
-			       k->name, k->building, k->unit);
-	else if (*k->building)
-		web_html_textf(&u->b, _("%s (coordinator, %s)"), k->name,
-			       k->building);
-	else if (*k->unit)
-		web_html_textf(&u->b, _("%s (coordinator, unit\xc2\xa0%s)"),
-			       k->name, k->unit);
-	else
-		web_html_textf(&u->b, _("%s (coordinator)"), k->name);
+	web_html_text(&u->b, who);
 }
 
-/* The building's heads first, then the coordinators, each person once. */
+/* Who to ask (action_sheet_ask), and how to take part without a
+ * computer. */
 static void contacts(struct sheet *sh)
 {
-	const struct action_sheet *s = &sh->s;
-	size_t i, j;
-	int n = 0;
+	size_t n;
 
 	web_html_raw(&sh->u->b, "<p class=\"ask\">");
-	for (i = 0; i < s->ncontacts; i++)
-		if (heads_here(sh, &s->contacts[i]))
-			contact(sh, &s->contacts[i], &n);
-	for (i = 0; i < s->ncontacts; i++) {
-		const struct action_sheet_contact *k = &s->contacts[i];
-
-		if (k->role != CRDT_ROLE_COORDINATOR)
-			continue;
-		for (j = 0; j < s->ncontacts; j++)
-			if (heads_here(sh, &s->contacts[j]) &&
-			    !memcmp(s->contacts[j].member, k->member,
-				    CRDT_PK_LEN))
-				break;
-		if (j == s->ncontacts)
-			contact(sh, k, &n);
-	}
-	web_html_text(&sh->u->b,
-		      n ? _(". No computer? They or a neighbour can post a "
-			    "wish or check you in for you.")
-			: _("No computer? A neighbour can post a wish or check "
-			    "you in for you."));
+	sh->n = 0;
+	n = action_sheet_ask(&sh->s, sh->building, ask_row, sh);
+	web_html_text(&sh->u->b, action_sheet_ask_tail(n));
 	web_html_raw(&sh->u->b, "</p>\n");
 }
 
@@ -377,32 +350,100 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
+/* ---- the index ---------------------------------------------------------- */
+
+static int building_link(void *ctx, const struct crdt_row *r)
+{
+	struct sheet *sh = ctx;
+	struct web_ui *u = sh->u;
+	int64_t n = action_col_int(r, "members");
+
+	if (sh->n++ >= SHEET_BUILDINGS)
+		return 0; /* counted, not shown */
+	web_html_raw(&u->b, "<li><a href=\"/coord/sheet?building=");
+	web_html_url(&u->b, action_col_text(r, "building"));
+	web_html_raw(&u->b, "\">");
+	web_html_text(&u->b, action_col_text(r, "building"));
+	web_html_raw(&u->b, "</a> <span class=\"small\">");
+	web_html_textf(&u->b,
+		       ngettext("%lld member", "%lld members",
+				(unsigned long)n),
+		       (long long)n);
+	web_html_raw(&u->b, "</span></li>\n");
+	return web_buf_error(&u->b);
+}
+
+static void sheet_index(struct sheet *sh)
+{
+	struct web_ui *u = sh->u;
+
+	web_html_raw(&u->b, "<p>");
+	web_html_text(&u->b, _("Choose a building: its sheet opens, ready to "
+			       "print (Ctrl+P) and hang where neighbours "
+			       "pass."));
+	web_html_raw(&u->b, "</p>\n<ul class=\"links\">\n");
+	sh->n = 0;
+	if (action_sheet_buildings(u->a, building_link, sh))
+		web_ui_error(u, u->a->msg);
+	web_html_raw(&u->b, "<li><a href=\"/coord/sheet?whole=1\">");
+	web_html_text(&u->b, _("Whole neighbourhood"));
+	web_html_raw(&u->b, "</a> <span class=\"small\">");
+	web_html_text(&u->b, _("members without a building, and posts of "
+			       "no building"));
+	web_html_raw(&u->b, "</span></li>\n</ul>\n");
+	if (sh->n > SHEET_BUILDINGS) {
+		web_html_raw(&u->b, "<p class=\"hint\">");
+		web_html_textf(&u->b,
+			       ngettext("%d more building is not listed: "
+					"type its name below.",
+					"%d more buildings are not listed: "
+					"type a name below.",
+					(unsigned long)(sh->n -
+							SHEET_BUILDINGS)),
+			       sh->n - SHEET_BUILDINGS);
+		web_html_raw(&u->b, "</p>\n");
+	}
+	web_html_raw(&u->b, "<form method=\"get\" action=\"/coord/sheet\" "
+			    "role=\"search\">\n<label for=\"building\">");
+	web_html_text(&u->b, _("Building"));
+	web_html_raw(&u->b, "</label>\n<input type=\"text\" id=\"building\" "
+			    "name=\"building\">\n<button type=\"submit\">");
+	web_html_text(&u->b, _("Show its sheet"));
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
+/* ---- GET /coord/sheet --------------------------------------------------- */
+
 int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 {
+	const char *building = web_ui_field(rq->query, "building");
+	int whole = !strcmp(web_ui_field(rq->query, "whole"), "1");
+	unsigned status = MHD_HTTP_OK;
 	struct web_ui u;
 	struct sheet sh;
 	int rc;
 
 	memset(&sh, 0, sizeof sh);
 	sh.u = &u;
-	web_ui_begin(&u, rq, N_("Notice sheet"), "/coord");
-	web_html_raw(&u.b, "<div class=\"noprint\"><h1>");
-	web_html_text(&u.b, _("Notice sheet"));
-	web_html_raw(&u.b, "</h1>\n");
-	if (action_coord_require(u.a)) {
-		web_ui_error(&u, u.a->msg);
-		web_html_raw(&u.b, "</div>\n");
+	if (web_ui_coord_begin(&u, rq, N_("Notice sheet"),
+			       WEB_COORD_NOPRINT, NULL))
 		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
+	if (!*building && !whole) {
+		web_html_raw(&u.b, "<p><a href=\"/coord\">");
+		web_html_text(&u.b, _("Back to coordinating"));
+		web_html_raw(&u.b, "</a></p>\n");
+		sheet_index(&sh);
+		web_html_raw(&u.b, "</div>\n");
+		return web_ui_finish(&u, rp, MHD_HTTP_OK);
 	}
-	web_html_raw(&u.b, "<p><a href=\"/coord\">");
-	web_html_text(&u.b, _("Back to coordinating"));
+	web_html_raw(&u.b, "<p><a href=\"/coord/sheet\">");
+	web_html_text(&u.b, _("Back to the list of buildings"));
 	web_html_raw(&u.b, "</a></p>\n<p>");
 	web_html_text(&u.b, _("Print this page with your browser's Print "
-			      "command (Ctrl+P): each building comes on its "
-			      "own sheet of paper. Hang it where neighbours "
+			      "command (Ctrl+P). Hang it where neighbours "
 			      "pass."));
 	web_html_raw(&u.b, "</p>\n</div>\n");
-	rc = action_sheet_begin(u.a, &sh.s);
+	rc = action_sheet_begin_section(u.a, &sh.s, building);
 	if (rc) {
 		web_ui_error(&u, u.a->msg);
 		return web_ui_finish(&u, rp, MHD_HTTP_INTERNAL_SERVER_ERROR);
@@ -411,12 +452,19 @@ int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 					 _("Our neighbourhood");
 	if (sh.s.emergency)
 		when(sh.since, sizeof sh.since, sh.s.since_ms / 1000, 1);
-	rc = action_sheet_sections(u.a, &sh.s, NULL, section_row, &sh);
+	if (*building)
+		rc = action_sheet_sections(u.a, &sh.s, building, section_row,
+					   &sh);
+	else
+		rc = action_sheet_whole(u.a, &sh.s, section_row, &sh);
 	action_sheet_end(u.a, &sh.s);
+	if (rc == KITH_ENOTFOUND)
+		status = MHD_HTTP_NOT_FOUND;
+	else if (rc)
+		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	if (rc)
 		web_ui_error(&u, u.a->msg);
-	return web_ui_finish(&u, rp, rc ? MHD_HTTP_INTERNAL_SERVER_ERROR :
-					  MHD_HTTP_OK);
+	return web_ui_finish(&u, rp, status);
 }
 
 /* ---- GET /coord/csv/NAME ---------------------------------------------------- */
@@ -440,10 +488,13 @@ int web_page_coord_csv(struct web_request *rq, struct web_reply *rp)
 					 _("There is no such table.")) :
 			     action_report_begin(a);
 		if (!rc) {
-			rc = action_report_csv(a, (enum crdt_report_table)t,
-					       &buf, &len, NULL);
+			rc = action_report_csv_max(a,
+						   (enum crdt_report_table)t,
+						   CSV_MAX, &buf, &len, NULL);
 			action_report_end(a);
-			status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			status = rc == KITH_ETOOBIG ?
+					 WEB_UNPROCESSABLE :
+					 MHD_HTTP_INTERNAL_SERVER_ERROR;
 		}
 	}
 	if (rc) {

@@ -207,6 +207,18 @@ __attribute__((warn_unused_result)) int
 web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 		  int max, int *n);
 
+/*
+ * The opening of a coordinator's page (page_coord.c): web_ui_begin with
+ * title (N_), the heading, err when given (a refusal to re-show), and
+ * action_coord_require.  0: go on (with a link back to /coord when
+ * flags has WEB_COORD_BACK); else its refusal is on the page (unless err
+ * was) and the caller finishes with 403 (or err's status).
+ * WEB_COORD_NOPRINT wraps the opening in <div class="noprint">; on 0 the
+ * div is left open for the caller to close.
+ */
+enum { WEB_COORD_BACK = 1, WEB_COORD_NOPRINT = 2 };
+int web_ui_coord_begin(struct web_ui *u, struct web_request *rq,
+		       const char *title, unsigned flags, const char *err);
 /* When at_ms was, in words ("5 minutes ago"), as of the request's
  * clock, into out (page_roll.c). */
 void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,

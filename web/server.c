@@ -116,9 +116,12 @@ static void reply_init(struct web_reply *rp)
 	rp->type = "text/html; charset=utf-8";
 }
 
-/* Send rp with the headers every response carries. */
+/* Send rp with the headers every response carries.  The body goes to
+ * MHD as it is (MHD_RESPMEM_MUST_FREE: no second copy of a large page or
+ * CSV); rp->body is then NULL, so the caller's free() is a no-op either
+ * way. */
 static enum MHD_Result send_reply(struct MHD_Connection *conn,
-				  const struct web_reply *rp)
+				  struct web_reply *rp)
 {
 	static const char *const fixed[][2] = {
 		{ "Content-Security-Policy", WEB_CSP },
@@ -132,9 +135,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	size_t i;
 
 	r = MHD_create_response_from_buffer(rp->len, rp->body,
-					    MHD_RESPMEM_MUST_COPY);
+					    MHD_RESPMEM_MUST_FREE);
 	if (!r)
-		return MHD_NO;
+		return MHD_NO; /* the body stays the caller's to free */
+	rp->body = NULL; /* MHD frees it with the response */
+	rp->len = 0;
 	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		if (MHD_add_response_header(r, fixed[i][0], fixed[i][1]) != MHD_YES)
 			goto out;

@@ -23,8 +23,11 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
 
-PAGES = (("/coord", "hub"), ("/coord/roll", "roll"),
-         ("/coord/inventory", "inventory"), ("/coord/sheet", "sheet"))
+# b lives in Bb: the roll call and the sheets list buildings, then one
+PAGES = (("/coord", "hub"), ("/coord/roll", "buildings"),
+         ("/coord/roll?building=Bb", "roll"),
+         ("/coord/inventory", "inventory"), ("/coord/sheet", "sheets"),
+         ("/coord/sheet?building=Bb", "sheet"))
 HEX = re.compile(r"\b[0-9a-f]{16,}\b")
 
 
@@ -81,6 +84,10 @@ def tour(t, a, size, js, lang, pages=PAGES, a11y=True):
         for path, what in pages:
             b.get(a, path)
             page_ok(t, b, what, a11y)
+            if what == "buildings":
+                help_ = b.find("li.help a[href='/coord/roll?building=Bb']")
+                t.check(help_, "%s: the roll call's buildings link the one that needs help"
+                        % b.case)
             if what == "roll":
                 help_ = b.find("section.roll li.help")
                 t.check(help_ and "b" in help_[0].text,

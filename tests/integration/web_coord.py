@@ -217,16 +217,30 @@ st, h, body = A.req("GET", h.get("location", "/coord"))
 say("The member is verified" in body, "the hub says b is verified")
 rc, out, err = kith_at(home_a, "members")
 say(re.search(r"^b .*yes", out, re.M), "the CLI sees b verified", out)
-say("<h3>b</h3>" not in body and "Withdraw verification" in body,
-    "b left the waiting list for the verified list")
+say("<h3>b</h3>" not in body, "b left the waiting list", body[-3000:])
+say("Withdraw verification" not in body and 'name="vq"' in body,
+    "verified members are not listed whole: a search box", body[-3000:])
+st, h, body = A.req("GET", "/coord?vq=Bb")
+say(st == 200 and "<p>b, Bb</p>" in body and "Withdraw verification" in body,
+    "searching finds b among the verified, with Withdraw",
+    body[body.find('id="verified"'):][:1500])
+st, h, body = A.req("GET", "/coord?vq=Nowhere")
+say("No verified member matches your search." in body, "a search of nobody says so")
+st, h, body = A.req("GET", "/coord?vq=" + "%3Cscript%3E")
+say(st == 200 and "<script>" not in body and "&lt;script&gt;" in body,
+    "the search comes back escaped")
 st, h, body = A.post("/coord/verify", {"do": "unverify", "member": pk_b})
 say(st == 303 and h.get("location") == "/coord?done=unverified", "a unverifies b (303)", st)
 st, h, body = A.post("/coord/verify", {"do": "unverify", "member": pk_b})
 say(st == 422 and 'role="alert"' in body, "unverifying again is 422", st)
-st, h, body = A.post("/coord/role", {"do": "grant", "member": pk_b, "role": "building-head",
+st, h, body = A.post("/coord/role", {"do": "grant", "member": "Nobody Here",
+                                     "role": "building-head", "building": "Bb"})
+say(st == 422 and 'role="alert"' in body and 'value="Nobody Here"' in body,
+    "granting to a name nobody has: 422, the name typed kept", (st, body[-1500:]))
+st, h, body = A.post("/coord/role", {"do": "grant", "member": "b", "role": "building-head",
                                      "building": "Bb"})
-say(st == 303 and h.get("location") == "/coord?done=granted", "a makes b head of Bb (303)",
-    (st, body[-600:]))
+say(st == 303 and h.get("location") == "/coord?done=granted",
+    "a makes b head of Bb by typing b's name (303)", (st, body[-600:]))
 rc, out, err = kith_at(home_a, "roles")
 say("Bb" in out and " b " in " " + out.replace("\n", " ") + " ", "kith roles lists b", out)
 st, h, body = A.req("GET", "/coord")
@@ -252,17 +266,26 @@ say(st == 303, "b says 'I need help' (303)", st)
 say(converged(), "b's check-in reaches a")
 st, h, body = A.req("GET", "/coord/roll")
 say(st == 200, "GET /coord/roll is 200", st)
-m = re.search(r'<h2 id="b\d+">Bb</h2>(.*?)</section>', body, re.S)
+m = re.search(r'<a href="/coord/roll\?building=Bb">Bb</a></h2>(.*?)</li>', body, re.S)
 sec = m.group(1) if m else ""
-say("Needs help: 1" in sec and re.search(r'<li class="help"><p><strong class="state">needs help'
-                                          r'</strong> b</p>', sec),
-    "the roll call shows b under needs help in Bb", body[-3000:])
+say("Needs help: 1" in sec, "the roll call counts b under needs help in Bb", body[-3000:])
+say(not re.search(r'strong class="state"', body), "without ?building no names, only counts")
 say("Newest check-in: just now." in sec or "minute" in sec, "with the newest check-in in words", sec)
-m = re.search(r'<h2 id="b\d+">Ba</h2>(.*?)</section>', body, re.S)
+m = re.search(r'<a href="/coord/roll\?building=Ba">Ba</a></h2>(.*?)</li>', body, re.S)
 say(m and "Not heard from: 1" in m.group(1), "a, silent, is counted in Ba", body[-3000:])
 say("Flood in Bb" in body, "the roll call says which emergency")
 st, h, body = A.req("GET", "/coord/roll?building=bb")
-say(">Bb</h2>" in body and ">Ba</h2>" not in body, "?building= shows one building", body[-2000:])
+m = re.search(r'<h2 id="b0">Bb</h2>(.*?)</section>', body, re.S)
+sec = m.group(1) if m else ""
+say("Needs help: 1" in sec and re.search(r'<li class="help"><p><strong class="state">needs help'
+                                          r'</strong> b</p>', sec),
+    "?building= (any case) shows b under needs help", body[-3000:])
+say(">Ba</h2>" not in body and "Back to all buildings" in body, "?building= shows one building",
+    body[-2000:])
+# needs help comes first within a building: a checks in safe for b's neighbour
+rc, out, err = kith_at(home_a, "checkin", "safe")
+st, h, body = A.req("GET", "/coord/roll?building=Ba")
+say(st == 200 and "Safe: 1" in body, "a, safe now, in Ba", body[-2000:])
 st, h, body = A.req("GET", "/coord/roll?building=Nowhere")
 say(st == 200 and "Nobody in the roll call lives in that building" in body,
     "an unknown building says so", body[-1000:])
@@ -314,14 +337,30 @@ say(st == 200 and "water" in body and "12 litres" in body, "the inventory shows 
 say("Buy my pills online" in body, "the match lists the open wish")
 st, h, body = A.req("GET", "/coord/sheet")
 say(st == 200, "GET /coord/sheet is 200", st)
+say('href="/coord/sheet?building=Ba">Ba</a>' in body and
+    'href="/coord/sheet?building=Bb">Bb</a>' in body and
+    'href="/coord/sheet?whole=1"' in body and '<section class="sheet">' not in body,
+    "the sheet's index links each building and the neighbourhood, no sheet yet", body[-2000:])
+say("1 member" in body, "the index says how many live there")
+st, h, body = A.req("GET", "/coord/sheet?building=bb")
+say(st == 200, "GET /coord/sheet?building=bb is 200", st)
 for s in ("Neighbours need help", "Offered by neighbours", "Check-in list",
           "EMERGENCY: Flood in Bb", "Buy my pills online",
           "NEEDS HELP", 'class="box"', "Who to ask:"):
     say(s in body, "the sheet has %s" % s, body[-2000:] if s == "NEEDS HELP" else "")
-say(body.count('<section class="sheet">') == 2, "one section per building",
+say(body.count('<section class="sheet">') == 1, "one building's sheet",
     body.count('<section class="sheet">'))
+st, h, body = A.req("GET", "/coord/sheet?whole=1")
+say(st == 200 and "Whole neighbourhood" in body and body.count('<section class="sheet">') == 1,
+    "?whole=1 is the neighbourhood's sheet", (st, body[-1500:]))
+st, h, body = A.req("GET", "/coord/sheet?building=%3Cb%3ENowhere")
+say(st == 404 and "no building" in body and "<b>Nowhere" not in body,
+    "an unknown building: 404 with the action's words, escaped", (st, body[-1500:]))
+st, h, body = B.req("GET", "/coord/sheet?building=Bb")
+say(st == 403 and "only coordinators" in body and 'class="sheet"' not in body,
+    "b may not see a building's sheet (403)", (st, body[-1000:]))
 say("<style" not in body and " style=" not in body, "no inline style on the sheet")
-st, h, body = A.req("GET", "/coord/sheet", lang=ZH)
+st, h, body = A.req("GET", "/coord/sheet?building=Bb", lang=ZH)
 say("需要帮助" in body or "邻居" in body, "the sheet in Chinese", body[-1500:])
 
 # ---- CSV ------------------------------------------------------------------------

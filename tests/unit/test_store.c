@@ -188,11 +188,11 @@ static int count_row(void *ctx, const struct crdt_row *row)
 
 /*
  * A replica of schema 9 (before the CJK grams tables of 10, the names
- * index of 11 and the newest-items index of 12) with an item in its
- * view: opening it runs the missing
- * migrations, which index the posts already held (the item is found by
- * its characters), and records the new version.  The old file is made
- * from a new one by undoing 10 to 12 by hand.
+ * index of 11, the newest-items index of 12, the members-page index of 13
+ * and the buildings index of 14) with an item in its view: opening it
+ * runs the missing migrations, which index the posts already held (the
+ * item is found by its characters), and records the new version.  The old
+ * file is made from a new one by undoing 10 to 14 by hand.
  */
 static void migrates_from_schema_9(void **state)
 {
@@ -204,7 +204,7 @@ static void migrates_from_schema_9(void **state)
 	int64_t want = fresh_version(f);
 	int rows = 0;
 
-	TL_CHECK(want >= 12, "expected schema 12 or later, got %lld",
+	TL_CHECK(want >= 14, "expected schema 14 or later, got %lld",
 		 (long long)want);
 	s = open_at(f, "old.db");
 	close_early(f, s);
@@ -212,6 +212,7 @@ static void migrates_from_schema_9(void **state)
 	snprintf(sql, sizeof sql,
 		 "DROP TABLE items_grams; DROP TABLE wishes_grams;"
 		 "DROP INDEX members_name; DROP INDEX items_created;"
+		 "DROP INDEX members_page; DROP INDEX members_building_nocase;"
 		 "INSERT INTO items(id, author, created, updated, kind, title,"
 		 " withdrawn) VALUES (x'%s', zeroblob(32), 1, 1, 0,"
 		 " '帮忙买菜', 0);"
@@ -233,8 +234,9 @@ static void migrates_from_schema_9(void **state)
 	      "schema version after the migrations");
 	TL_EQ(by_hand(path, "SELECT count(*) FROM sqlite_master WHERE name IN"
 			    " ('items_grams', 'wishes_grams', 'members_name',"
-			    "  'items_created')"),
-	      4, "tables and indexes of migrations 10 to 12");
+			    "  'items_created', 'members_page',"
+			    "  'members_building_nocase')"),
+	      6, "tables and indexes of migrations 10 to 14");
 }
 
 /* ---- refusals: nothing changed ------------------------------------------- */
