@@ -13,12 +13,14 @@
 #define ENT_RUN 1
 #define ENT_RAW 2
 
-enum { RUN_LOG, RUN_FORKS, RUN_NSQL };
+enum { RUN_LOG, RUN_FORKS, RUN_SIZES, RUN_NSQL };
 
 static const char *const run_sql[RUN_NSQL] = {
 	[RUN_LOG] = "SELECT data FROM changes WHERE k >= ?1 AND k <= ?2"
 		    " ORDER BY k",
 	[RUN_FORKS] = "SELECT data FROM forks ORDER BY n, seq, hash",
+	[RUN_SIZES] = "SELECT length(data) FROM changes WHERE k >= ?1"
+		      " AND k <= ?2 ORDER BY k",
 };
 static const struct crdt_stmts run_stmts = CRDT_STMTS(run_sql);
 
@@ -125,6 +127,43 @@ int crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 	if (!a.n || to > a.head || from < 1 || from > to)
 		return KITH_ENOTFOUND;
 	return crdt_runs_write_log(s, a.n, from, to, k);
+}
+
+int crdt_runs_fit(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
+		  uint64_t max, size_t budget, uint64_t *count)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &run_stmts, RUN_SIZES);
+	struct crdt_author a;
+	size_t used = CRDT_RUN_HEAD_MAX;
+	int rc;
+
+	*count = 0;
+	if (!q)
+		return KITH_EDB;
+	rc = crdt_store_author(s, pk, 0, &a);
+	if (rc)
+		return rc;
+	if (!a.n || from < 1 || from > a.head)
+		return KITH_ENOTFOUND;
+	if (!max || budget < used)
+		return 0;
+	if (max > a.head - from + 1)
+		max = a.head - from + 1;
+	sqlite3_bind_int64(q, 1, CRDT_KEY(a.n, from));
+	sqlite3_bind_int64(q, 2, CRDT_KEY(a.n, from + max - 1));
+	while (!rc && crdt_next(s, q, &rc)) {
+		/* "body sig" as stored; in the run the body loses its head and
+		 * gains two varints (crdt_runs_write_log) */
+		size_t len = (size_t)sqlite3_column_int64(q, 0) +
+			     CRDT_RUN_CHANGE_EXTRA;
+
+		if (len > budget - used)
+			break;
+		used += len;
+		(*count)++;
+	}
+	crdt_reset(q);
+	return rc;
 }
 
 int crdt_runs_write_forks(struct crdt_store *s, struct crdt_sink *k,

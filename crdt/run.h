@@ -56,6 +56,19 @@ crdt_runs_write(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
 __attribute__((warn_unused_result)) int
 crdt_runs_write_log(struct crdt_store *s, int64_t n, uint64_t from,
 		    uint64_t to, struct crdt_sink *k);
+/*
+ * How many of the author's changes from `from` on (at most max, and only
+ * those held) fit in one RUN entry of at most budget bytes: *count, from
+ * an upper bound of each change's size, without reading the bodies.  0 if
+ * not even the first one fits; KITH_ENOTFOUND if `from` is not held.
+ * Sessions use it to keep a frame under its cap (net/session.c).
+ */
+#define CRDT_RUN_HEAD_MAX (1 + CRDT_PK_LEN + 10 + CRDT_HASH_LEN + 10)
+#define CRDT_RUN_CHANGE_EXTRA 15 /* hlc svarint + ops_len varint */
+#define CRDT_RUN_END_MAX 11
+__attribute__((warn_unused_result)) int
+crdt_runs_fit(struct crdt_store *s, const uint8_t pk[32], uint64_t from,
+	      uint64_t max, size_t budget, uint64_t *count);
 /* Append a RAW entry for each piece of fork evidence held, adding their
  * number to *count. */
 __attribute__((warn_unused_result)) int

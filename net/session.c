@@ -385,9 +385,42 @@ static int payload_put(void *ctx, const void *p, size_t n)
 	return crdt_buf_put(ctx, p, n);
 }
 
-/* Fill one CHANGES frame from the queue; 0 and *n = 0 when empty. */
+/* Where the next RUN of q ends, given that fit changes from q->from fit
+ * the frame: at most CHUNK_CHANGES of them if that can end well, else
+ * further (as few as can); 0 if none of them can end the run.  The
+ * receiver checks a run by the change it ends with, so it must be one
+ * whose own signature is good, or the end of what q asks for. */
+static uint64_t run_end(struct net_session *s, const struct net_recon_send *q,
+			uint64_t fit)
+{
+	struct crdt_store *st = s->cfg.replica->store;
+	uint64_t last = q->from + fit - 1, t;
+
+	if (!fit)
+		return 0;
+	t = fit < CHUNK_CHANGES ? last : q->from + CHUNK_CHANGES - 1;
+	for (;; t--) {
+		if (t == q->to || crdt_runs_sig_ok(st, q->pk, t))
+			return t;
+		if (t == q->from)
+			break;
+	}
+	for (t = q->from + CHUNK_CHANGES; t <= last; t++)
+		if (t == q->to || crdt_runs_sig_ok(st, q->pk, t))
+			return t;
+	return 0;
+}
+
+/*
+ * Fill one CHANGES frame from the queue; 0 and *n = 0 when empty.  Runs are
+ * cut by count and by bytes: a frame holds what fits its target (the
+ * first run of a frame, at worst what fits NET_FRAME_MAX), so many big
+ * changes of one author never make a frame the receiver must refuse.  The
+ * wire is unchanged: runs are only shorter.
+ */
 static int build_changes(struct net_session *s, uint64_t *n)
 {
+	struct crdt_store *st = s->cfg.replica->store;
 	struct crdt_sink k = { payload_put, &s->payload };
 	int rc = 0;
 
@@ -395,20 +428,50 @@ static int build_changes(struct net_session *s, uint64_t *n)
 	crdt_buf_reset(&s->payload);
 	while (!rc && s->qhead < s->qlen && s->payload.len < s->frame_target) {
 		struct net_recon_send *q = &s->q[s->qhead];
-		uint64_t to = q->to;
+		size_t hard = NET_FRAME_MAX - CRDT_RUN_END_MAX - s->payload.len;
+		size_t soft = s->frame_target - s->payload.len;
+		uint64_t max = q->to - q->from + 1, fit = 0, to;
 
-		if (to - q->from + 1 > CHUNK_CHANGES) {
-			to = q->from + CHUNK_CHANGES - 1;
-			/* the receiver checks the run by the change we end it
-			 * with: end on one whose own signature is good */
-			while (to < q->to &&
-			       to - q->from < 2 * CHUNK_CHANGES &&
-			       !crdt_runs_sig_ok(s->cfg.replica->store, q->pk, to))
-				to++;
+		if (max > 2 * CHUNK_CHANGES)
+			max = 2 * CHUNK_CHANGES;
+		rc = crdt_runs_fit(st, q->pk, q->from, max,
+				   soft < hard ? soft : hard, &fit);
+		to = rc ? 0 : run_end(s, q, fit);
+		if (!rc && !to && !s->payload.len && soft < hard) {
+			rc = crdt_runs_fit(st, q->pk, q->from, max, hard, &fit);
+			to = rc ? 0 : run_end(s, q, fit);
 		}
-		rc = crdt_runs_write(s->cfg.replica->store, q->pk, q->from, to,
-				     &k);
 		if (rc == KITH_ENOTFOUND) { /* no longer held (a fork) */
+			s->qhead++;
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		if (!to && s->payload.len)
+			break; /* the frame is full: the run starts the next */
+		if (!to && fit) {
+			/* no good signature to end on within a frame (a store
+			 * from before sig_ok was kept): the receiver checks
+			 * each change then */
+			to = q->from + fit - 1;
+		} else if (!to) {
+			/* one change alone passes NET_FRAME_MAX (only a
+			 * hostile member signs one: CRDT_MAX_BODY allows
+			 * it): no session can carry it, nor what follows it
+			 * in the author's log; bundles can */
+			char h[17];
+
+			crdt_hex(h, q->pk, 8);
+			log_warnx("session %s: change %llu of %s is too big "
+				  "for a session; it and the rest of that log "
+				  "go by bundle only",
+				  s->addr, (unsigned long long)q->from, h);
+			s->qhead++;
+			continue;
+		}
+		rc = crdt_runs_write(st, q->pk, q->from, to, &k);
+		if (rc == KITH_ENOTFOUND) {
 			s->qhead++;
 			rc = 0;
 			continue;
@@ -882,7 +945,7 @@ void net_session_start(struct net_session *s, const struct net_session_cfg *cfg,
 	s->state = S_HANDSHAKE;
 	snprintf(s->addr, sizeof s->addr, "%s", addr ? addr : "?");
 	s->frame_target = FRAME_TARGET_MIN;
-	crdt_buf_init(&s->payload, FRAME_TARGET_MAX + (CRDT_MAX_BODY + 256));
+	crdt_buf_init(&s->payload, NET_FRAME_MAX);
 	s->tcp.data = s;
 	s->handles = 1;
 	uv_timer_init(s->tcp.loop, &s->timer);

@@ -18,6 +18,7 @@
 
 #include <uv.h>
 
+#include "crdt/schema.h"
 #include "net/frame.h"
 #include "net/session.h"
 #include "net/shs.h"
@@ -444,6 +445,88 @@ static void handshake_and_exchange(void **state)
 	TL_CHECK(!strcmp(da, db), "expected equal digests after the session");
 }
 
+/* n changes by a, each of nops claims on one wish with a CRDT_MAX_TEXT note
+ * (what a hostile member can sign past the action layer), reach b by one
+ * session: all of them, in frames under NET_FRAME_MAX. */
+static void big_changes_sync(struct tl_fixture *f, int n, uint32_t nops,
+			     int too_big)
+{
+	static char note[CRDT_MAX_TEXT + 1];
+	static struct crdt_op ops[512];
+	struct crdt_replica *a = tl_open(f, "a", 1);
+	struct crdt_replica *b = tl_open(f, "b", 2);
+	struct pair *p = calloc(1, sizeof *p);
+	struct tl_rec wish;
+	char da[65], db[65];
+	uint32_t j;
+	int i;
+
+	TL_CHECK(p != NULL, "expected memory");
+	tl_defer(f, free, p);
+	TL_CHECK(nops <= 512, "the test holds 512 ops");
+	memset(note, '<', CRDT_MAX_TEXT);
+	TL_OK(tl_wish(a, "Firewood", &wish));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nops; j++) {
+			crdt_op_init(&ops[j], CRDT_OP_CREATE, CRDT_R_CLAIM);
+			TL_OK(crdt_op_set_bytes(&ops[j], F_CLAIM_TARGET,
+						wish.id, CRDT_ID_LEN));
+			TL_OK(crdt_op_set_int(&ops[j], F_CLAIM_QUANTITY, 1));
+			TL_OK(crdt_op_set_text(&ops[j], F_CLAIM_NOTE, note));
+		}
+		TL_OK(tl_commit(a, ops, nops, NULL));
+	}
+	cfg_init(&p->dial_cfg, a, community, p, 1);
+	cfg_init(&p->lis_cfg, b, community, p, 0);
+	run_pair(p);
+
+	TL_CHECK(p->dial.err == 0 && p->lis.err == 0,
+		 "expected orderly ends, got dialer %d (%s), listener %d (%s)",
+		 p->dial.err, kith_strerror(p->dial.err), p->lis.err,
+		 kith_strerror(p->lis.err));
+	if (too_big) {
+		/* what no frame can hold is left to bundles; the session still
+		 * ends in order, with the rest sent */
+		TL_EQ(p->dial.st.sent, 1, "changes the dialer sent");
+		TL_EQ(p->lis.st.applied, 1, "changes the listener applied");
+		return;
+	}
+	TL_EQ(p->dial.st.sent, (uint64_t)n + 1, "changes the dialer sent");
+	TL_EQ(p->lis.st.applied, (uint64_t)n + 1,
+	      "changes the listener applied");
+	TL_EQ(p->dial.st.acked, (uint64_t)n + 1,
+	      "the dialer's changes acknowledged");
+	TL_CHECK(p->dial.st.bytes_out > (uint64_t)n * nops * CRDT_MAX_TEXT,
+		 "expected every note on the wire, got %llu bytes",
+		 (unsigned long long)p->dial.st.bytes_out);
+	TL_OK(tl_digest(a, da));
+	TL_OK(tl_digest(b, db));
+	TL_CHECK(!strcmp(da, db), "expected equal digests after the session");
+}
+
+/* 300 changes of one author with 4 KB notes: 256 of them (one run as
+ * sessions cut them before) pass NET_FRAME_MAX, and the sender failed for
+ * ever with "data exceeds its size limit". */
+static void many_big_changes(void **state)
+{
+	big_changes_sync(*state, 300, 1, 0);
+}
+
+/* Changes of about 400 KB: two fit a frame, not three, and one alone
+ * passes the session's first frame target (64 KiB). */
+static void huge_changes(void **state)
+{
+	big_changes_sync(*state, 7, 100, 0);
+}
+
+/* One change of 300 such claims (1.2 MB; CRDT_MAX_BODY allows 8 MiB) fits
+ * no frame: the sender skips that author's log instead of failing the
+ * session again and again. */
+static void change_over_frame(void **state)
+{
+	big_changes_sync(*state, 1, 300, 1);
+}
+
 static void other_community_refused(void **state)
 {
 	static const uint8_t other[32] = { 0x07 };
@@ -545,6 +628,9 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
 	const struct CMUnitTest tests[] = {
 		T(handshake_and_exchange),
+		T(many_big_changes),
+		T(huge_changes),
+		T(change_over_frame),
 		T(other_community_refused),
 		T(garbage_frame),
 		T(oversize_frame),
