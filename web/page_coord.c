@@ -224,7 +224,7 @@ static int member_waiting(void *ctx, const struct action_member *m)
 	const char *un = coord_again(h, "member", m->id, "unit");
 	char id[32];
 
-	if (m->verified || !in_window(h))
+	if (!in_window(h))
 		return 0;
 	if (!h->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
@@ -352,7 +352,7 @@ static void members(struct hub *h)
 	h->n = 0;
 	h->found = 0;
 	h->from = parse_from(web_ui_field(u->rq->query, "wait"));
-	if (action_member_list(u->a, member_waiting, h))
+	if (action_coord_waiting(u->a, member_waiting, h))
 		web_ui_error(u, u->a->msg);
 	if (h->n) {
 		web_html_raw(&u->b, "</ul>\n");
