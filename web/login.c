@@ -42,7 +42,7 @@ void web_come_back_html(struct web_buf *b)
 {
 	web_html_raw(b, "<p>");
 	web_html_text(b, web_come_back());
-	web_html_raw(b, "</p>\n<p class=\"hint\">");
+	web_html_raw(b, "</p>\n<p class=\"hint tech\">");
 	web_html_text(b, web_come_back_tech());
 	web_html_raw(b, "</p>\n");
 }

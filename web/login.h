@@ -32,7 +32,7 @@ const char *web_link_refused(void);
  * this computer: kith open"), translated. */
 const char *web_come_back(void);
 const char *web_come_back_tech(void);
-/* Both as two paragraphs, the second smaller (class "hint"). */
+/* Both as two paragraphs, the second smaller (class "hint tech"). */
 struct web_buf;
 void web_come_back_html(struct web_buf *b);
 
