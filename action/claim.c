@@ -483,6 +483,21 @@ int action_wish_confirm_check(struct action *a, const char *wish,
 			    out);
 }
 
+int action_wish_confirm_due(struct action *a, const char *wish)
+{
+	struct action_wish_result out;
+	struct crdt_record_info info, ci;
+	const uint8_t *claim;
+	int accept;
+
+	if (confirm_plan(a, wish, -1, &info, &ci, &claim, &accept, &out))
+		return 0;
+	if (info.confirmed || !claim)
+		return 0;
+	/* the accepted offer stands; else the only one, said done */
+	return !accept || ci.confirmed;
+}
+
 int action_wish_confirm(struct action *a, const char *wish, int64_t quarters,
 			struct action_wish_result *out)
 {

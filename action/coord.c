@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "coord.h"
 #include "crdt/codec.h"
@@ -283,6 +284,29 @@ int action_coord_verify(struct action *a, const char *member,
 	if (!rc)
 		rc = action_refresh(a);
 	return rc;
+}
+
+struct waiting {
+	char me[2 * CRDT_PK_LEN + 1];
+	action_member_fn fn;
+	void *ctx;
+};
+
+static int waiting_row(void *ctx, const struct action_member *m)
+{
+	struct waiting *w = ctx;
+
+	if (m->verified || !strcasecmp(m->id, w->me))
+		return 0;
+	return w->fn(w->ctx, m);
+}
+
+int action_coord_waiting(struct action *a, action_member_fn fn, void *ctx)
+{
+	struct waiting w = { .fn = fn, .ctx = ctx };
+
+	crdt_hex(w.me, a->r.id.pk, CRDT_PK_LEN);
+	return action_member_list(a, waiting_row, &w);
 }
 
 int action_coord_unverify(struct action *a, const char *member,

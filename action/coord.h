@@ -36,6 +36,7 @@
 
 #include "action.h"
 #include "crdt/facts.h"
+#include "member.h"
 #include "names.h"
 
 /*
@@ -122,6 +123,16 @@ action_coord_verify(struct action *a, const char *member,
 __attribute__((warn_unused_result)) int
 action_coord_unverify(struct action *a, const char *member,
 		      struct action_person *who, char *building);
+
+/*
+ * The members waiting for verification, as a coordinator's list shows
+ * them: action_member_list's members (by building, then name) who are
+ * not verified, leaving out the acting member - nobody vouches for
+ * themself in person; another coordinator or their building head does.
+ * fn as action_member_list's (non-zero stops and is returned).
+ */
+__attribute__((warn_unused_result)) int
+action_coord_waiting(struct action *a, action_member_fn fn, void *ctx);
 
 /* ---- moderation -------------------------------------------------------- */
 

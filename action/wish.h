@@ -160,6 +160,16 @@ __attribute__((warn_unused_result)) int
 action_wish_confirm_check(struct action *a, const char *wish,
 			  int64_t quarters, struct action_wish_result *out);
 /*
+ * Whether to ask the author of wish (as typed) "was it fulfilled?" now:
+ * 1 when it is ours, not confirmed yet, confirming would be allowed
+ * (action_wish_confirm_check), and the help is under way - an offer is
+ * accepted and stands, or the only offer standing is said done by its
+ * helper.  An offer merely made (not accepted, not done) is not enough,
+ * though confirming would accept it.  0 otherwise (and on any refusal or
+ * error: this is a read, a->msg may be set and means nothing).
+ */
+int action_wish_confirm_due(struct action *a, const char *wish);
+/*
  * Confirm our wish as fulfilled, crediting quarters (quarter hours,
  * 0..CRDT_MAX_HOURS_Q; -1: none given, nothing credited, can be added
  * later) to the helper.  Hours with nobody to credit are refused; several

@@ -13,16 +13,38 @@
 
 const char *web_not_logged_in(void)
 {
-	return _("You are not logged in. On this computer, run 'kith open' "
-		 "and open the link it prints (each link works once, for 10 "
-		 "minutes).");
+	return _("This page opens only for a member who has logged in with "
+		 "this browser.");
 }
 
 const char *web_link_refused(void)
 {
 	return _("This login link is not valid: it is wrong, used already, or "
-		 "older than 10 minutes. On this computer, run 'kith open' "
-		 "again.");
+		 "older than 10 minutes.");
+}
+
+const char *web_come_back(void)
+{
+	return _("To come back, open kith again from the link or the icon "
+		 "you were given, or ask the person who set kith up for a new "
+		 "link.");
+}
+
+const char *web_come_back_tech(void)
+{
+	/* TRANSLATORS: for whoever knows the command line; keep the
+	 * command "kith open" as it is */
+	return _("On this computer: kith open");
+}
+
+/* The advice how to come back, and its smaller technical line. */
+void web_come_back_html(struct web_buf *b)
+{
+	web_html_raw(b, "<p>");
+	web_html_text(b, web_come_back());
+	web_html_raw(b, "</p>\n<p class=\"hint tech\">");
+	web_html_text(b, web_come_back_tech());
+	web_html_raw(b, "</p>\n");
 }
 
 static int route_healthz(struct web_request *rq, struct web_reply *rp)
@@ -76,17 +98,40 @@ static int route_logout_page(struct web_request *rq, struct web_reply *rp)
 			   "<input type=\"hidden\" name=\"csrf\"");
 	web_html_attr(&w.b, "value", rq->session->csrf);
 	web_html_raw(&w.b, ">\n<p>");
-	web_html_text(&w.b, _("Log out of kith in this browser? To come back, "
-			      "run 'kith open' on this computer."));
+	web_html_text(&w.b, _("Log out of kith in this browser?"));
 	web_html_raw(&w.b, "</p>\n<button type=\"submit\">");
 	web_html_text(&w.b, _("Log out"));
 	web_html_raw(&w.b, "</button>\n</form>\n");
 	return web_bare_finish(&w, rp, MHD_HTTP_OK);
 }
 
+/* Where logging out lands (POST /logout's 303): no session needed, the
+ * bare shell, how to come back. With a session (someone opened the
+ * address while logged in) it would not be true: home instead. */
+static int route_logged_out(struct web_request *rq, struct web_reply *rp)
+{
+	struct web_bare w;
+	int rc;
+
+	if (rq->session)
+		return web_reply_redirect(rp, "/");
+	rc = web_bare_begin(&w, rq, N_("You are logged out"));
+	if (rc)
+		return rc;
+	web_html_raw(&w.b, "<div class=\"oops\">\n<h1>");
+	web_html_text(&w.b, _("You are logged out"));
+	web_html_raw(&w.b, "</h1>\n<p>");
+	web_html_text(&w.b, _("kith is closed in this browser. Nobody using "
+			      "it after you can see your page."));
+	web_html_raw(&w.b, "</p>\n");
+	web_come_back_html(&w.b);
+	web_html_raw(&w.b, "</div>\n");
+	return web_bare_finish(&w, rp, MHD_HTTP_OK);
+}
+
 static int route_logout(struct web_request *rq, struct web_reply *rp)
 {
-	int rc = web_reply_redirect(rp, "/login");
+	int rc = web_reply_redirect(rp, "/logged-out");
 
 	if (rc)
 		return rc;
@@ -103,6 +148,7 @@ const struct web_route web_login_routes[] = {
 	{ "GET", "/login", route_login, 0 },
 	{ "GET", "/logout", route_logout_page, 1 },
 	{ "POST", "/logout", route_logout, 1 },
+	{ "GET", "/logged-out", route_logged_out, 0 },
 };
 
 const size_t web_login_nroutes =

@@ -23,9 +23,17 @@
 extern const struct web_route web_login_routes[];
 extern const size_t web_login_nroutes;
 
-/* "You are not logged in ... run 'kith open' ...", translated. */
+/* "This page opens only for a member who has logged in ...", translated. */
 const char *web_not_logged_in(void);
-/* "This login link is not valid ... run 'kith open' again.", translated. */
+/* "This login link is not valid: ...", translated. */
 const char *web_link_refused(void);
+/* How to come back, in a resident's words ("open kith again from the link
+ * or the icon you were given ..."), and one line for the technical ("On
+ * this computer: kith open"), translated. */
+const char *web_come_back(void);
+const char *web_come_back_tech(void);
+/* Both as two paragraphs, the second smaller (class "hint tech"). */
+struct web_buf;
+void web_come_back_html(struct web_buf *b);
 
 #endif

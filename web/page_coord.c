@@ -14,7 +14,9 @@
  * COORD_MEMBERS at a time (?wait=N, a link to the next ones), verified
  * members only as a search finds them (?vq=words, ?vfrom=N), a role is
  * given to a member named as typed (action_resolve: a unique name or an
- * id prefix), and COORD_POSTS wishes and items are listed to hide.
+ * id prefix), and COORD_POSTS wishes and items are listed to hide
+ * (web/page_coord_posts.c, with its POST; web/page_coord.h: what the two
+ * files share).
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -27,20 +29,10 @@
 #include "action/wish.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
+#include "web/page_coord.h"
 #include "web/pages.h"
 
-#define COORD_POSTS 20 /* recent wishes, and items, listed to hide */
-
 #define COORD_MEMBERS 50 /* members listed at a time (waiting, found) */
-
-/* The form posted, for a 422 (NULL on a GET). */
-struct hub {
-	struct web_ui *u;
-	const struct web_form *f;
-	int n; /* members or posts listed in the current section */
-	size_t from;  /* members of the list before the ones shown */
-	size_t found; /* members of the list seen so far (all of them) */
-};
 
 /* A window of COORD_MEMBERS of a list: whether the next member of it
  * (counted in h->found) is shown. */
@@ -93,7 +85,7 @@ static const char *done_text(const char *done)
 }
 
 /* The posted value of name when the form posted is for this record. */
-static const char *again(const struct hub *h, const char *key,
+const char *coord_again(const struct hub *h, const char *key,
 			 const char *id, const char *name)
 {
 	if (!h->f || strcmp(web_ui_field(h->f, key), id))
@@ -101,16 +93,8 @@ static const char *again(const struct hub *h, const char *key,
 	return web_ui_field(h->f, name);
 }
 
-static void hidden(struct web_ui *u, const char *name, const char *value)
-{
-	web_html_raw(&u->b, "<input type=\"hidden\"");
-	web_html_attr(&u->b, "name", name);
-	web_html_attr(&u->b, "value", value);
-	web_html_raw(&u->b, ">\n");
-}
-
 /* <label for=ID>LABEL</label><input type=text id=ID name=NAME value=V> */
-static void text_input(struct web_ui *u, const char *id, const char *name,
+void coord_text_input(struct web_ui *u, const char *id, const char *name,
 		       const char *label, const char *value)
 {
 	web_html_raw(&u->b, "<label");
@@ -124,7 +108,7 @@ static void text_input(struct web_ui *u, const char *id, const char *name,
 	web_html_raw(&u->b, ">\n");
 }
 
-static void open_form(struct web_ui *u, const char *action)
+void coord_open_form(struct web_ui *u, const char *action)
 {
 	web_html_raw(&u->b, "<form method=\"post\"");
 	web_html_attr(&u->b, "action", action);
@@ -132,7 +116,7 @@ static void open_form(struct web_ui *u, const char *action)
 	web_ui_csrf(u);
 }
 
-static void submit(struct web_ui *u, const char *name, const char *value,
+void coord_submit(struct web_ui *u, const char *name, const char *value,
 		   const char *label, int secondary)
 {
 	web_html_raw(&u->b, "<button type=\"submit\"");
@@ -145,7 +129,7 @@ static void submit(struct web_ui *u, const char *name, const char *value,
 	web_html_raw(&u->b, "</button>\n</form>\n");
 }
 
-static void section(struct web_ui *u, const char *id, const char *title)
+void coord_section(struct web_ui *u, const char *id, const char *title)
 {
 	web_html_fmt(&u->b, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">",
 		     id, id);
@@ -163,7 +147,7 @@ static void emergency(struct hub *h)
 
 	action_coord_emergency(u->a, &em);
 	web_ui_ago(u, em.since_ms, ago, sizeof ago);
-	section(u, "emergency", _("Emergency mode"));
+	coord_section(u, "emergency", _("Emergency mode"));
 	if (em.on) {
 		web_html_raw(&u->b, "<p class=\"banner\">");
 		/* TRANSLATORS: when emergency mode started (words such as
@@ -173,8 +157,8 @@ static void emergency(struct hub *h)
 			       ago, em.by.label,
 			       em.reason);
 		web_html_raw(&u->b, "</p>\n");
-		open_form(u, "/coord/emergency");
-		submit(u, "do", "end", _("End emergency mode"), 0);
+		coord_open_form(u, "/coord/emergency");
+		coord_submit(u, "do", "end", _("End emergency mode"), 0);
 	} else {
 		web_html_raw(&u->b, "<p>");
 		web_html_text(&u->b, _("Emergency mode is off. Start it when "
@@ -182,14 +166,14 @@ static void emergency(struct hub *h)
 				       "is asked to say whether they are safe "
 				       "or need help."));
 		web_html_raw(&u->b, "</p>\n");
-		open_form(u, "/coord/emergency");
+		coord_open_form(u, "/coord/emergency");
 		web_html_raw(&u->b, "<label for=\"reason\">");
 		web_html_text(&u->b, _("What happened?"));
 		web_html_raw(&u->b, "</label>\n<textarea id=\"reason\" "
 				    "name=\"reason\" rows=\"2\">");
 		web_html_text(&u->b, h->f ? web_ui_field(h->f, "reason") : "");
 		web_html_raw(&u->b, "</textarea>\n");
-		submit(u, "do", "start", _("Start emergency mode"), 0);
+		coord_submit(u, "do", "start", _("Start emergency mode"), 0);
 	}
 	web_html_raw(&u->b, "</section>\n");
 }
@@ -207,7 +191,7 @@ static void links(struct web_ui *u)
 	};
 	size_t i;
 
-	section(u, "look", _("Look and print"));
+	coord_section(u, "look", _("Look and print"));
 	web_html_raw(&u->b, "<ul class=\"links\">\n"
 			    "<li><a href=\"/coord/roll\">");
 	web_html_text(&u->b, _("Roll call by building"));
@@ -236,25 +220,25 @@ static int member_waiting(void *ctx, const struct action_member *m)
 {
 	struct hub *h = ctx;
 	struct web_ui *u = h->u;
-	const char *b = again(h, "member", m->id, "building");
-	const char *un = again(h, "member", m->id, "unit");
+	const char *b = coord_again(h, "member", m->id, "building");
+	const char *un = coord_again(h, "member", m->id, "unit");
 	char id[32];
 
-	if (m->verified || !in_window(h))
+	if (!in_window(h))
 		return 0;
 	if (!h->n++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
 	web_html_raw(&u->b, "<li><h3>");
 	web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</h3>\n");
-	open_form(u, "/coord/verify");
-	hidden(u, "member", m->id);
+	coord_open_form(u, "/coord/verify");
+	web_ui_hidden(u, "member", m->id);
 	snprintf(id, sizeof id, "vb%d", h->n);
-	text_input(u, id, "building", _("Building"),
+	coord_text_input(u, id, "building", _("Building"),
 		   *b || *un ? b : m->building);
 	snprintf(id, sizeof id, "vu%d", h->n);
-	text_input(u, id, "unit", _("Unit"), *b || *un ? un : m->unit);
-	submit(u, "do", "verify", _("Verify: I met them at home"), 0);
+	coord_text_input(u, id, "unit", _("Unit"), *b || *un ? un : m->unit);
+	coord_submit(u, "do", "verify", _("Verify: I met them at home"), 0);
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
 }
@@ -279,9 +263,9 @@ static int member_verified(void *ctx, const struct action_member *m)
 	else
 		web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</p>\n");
-	open_form(u, "/coord/verify");
-	hidden(u, "member", m->id);
-	submit(u, "do", "unverify", _("Withdraw verification"), 1);
+	coord_open_form(u, "/coord/verify");
+	web_ui_hidden(u, "member", m->id);
+	coord_submit(u, "do", "unverify", _("Withdraw verification"), 1);
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
 }
@@ -359,7 +343,7 @@ static void members(struct hub *h)
 {
 	struct web_ui *u = h->u;
 
-	section(u, "verify", _("Members waiting for verification"));
+	coord_section(u, "verify", _("Members waiting for verification"));
 	web_html_raw(&u->b, "<p class=\"hint\">");
 	web_html_text(&u->b, _("Verify a member once you have met them where "
 			       "they live. Hours of help count only between "
@@ -368,7 +352,7 @@ static void members(struct hub *h)
 	h->n = 0;
 	h->found = 0;
 	h->from = parse_from(web_ui_field(u->rq->query, "wait"));
-	if (action_member_list(u->a, member_waiting, h))
+	if (action_coord_waiting(u->a, member_waiting, h))
 		web_ui_error(u, u->a->msg);
 	if (h->n) {
 		web_html_raw(&u->b, "</ul>\n");
@@ -407,11 +391,11 @@ static int role_row(void *ctx, const struct action_coord_role *r)
 		web_html_textf(&u->b, _("%s: %s"), r->who.label,
 			       role_label(r->role));
 	web_html_raw(&u->b, "</p>\n");
-	open_form(u, "/coord/role");
-	hidden(u, "member", r->who.hex);
-	hidden(u, "role", r->word);
-	hidden(u, "building", r->building);
-	submit(u, "do", "revoke", _("Take this role away"), 1);
+	coord_open_form(u, "/coord/role");
+	web_ui_hidden(u, "member", r->who.hex);
+	web_ui_hidden(u, "role", r->word);
+	web_ui_hidden(u, "building", r->building);
+	coord_submit(u, "do", "revoke", _("Take this role away"), 1);
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
 }
@@ -422,7 +406,7 @@ static void roles(struct hub *h)
 	const char *role = h->f ? web_ui_field(h->f, "role") : "";
 	int i;
 
-	section(u, "roles", _("Roles"));
+	coord_section(u, "roles", _("Roles"));
 	h->n = 0;
 	if (action_coord_roles(u->a, role_row, h))
 		web_ui_error(u, u->a->msg);
@@ -431,7 +415,7 @@ static void roles(struct hub *h)
 	web_html_raw(&u->b, "<h3>");
 	web_html_text(&u->b, _("Give a role"));
 	web_html_raw(&u->b, "</h3>\n");
-	open_form(u, "/coord/role");
+	coord_open_form(u, "/coord/role");
 	web_html_raw(&u->b, "<label for=\"gm\">");
 	web_html_text(&u->b, _("Member (their name as the members list "
 			       "shows it)"));
@@ -459,133 +443,7 @@ static void roles(struct hub *h)
 	web_html_attr(&u->b, "value",
 		      h->f ? web_ui_field(h->f, "building") : "");
 	web_html_raw(&u->b, ">\n");
-	submit(u, "do", "grant", _("Give the role"), 0);
-	web_html_raw(&u->b, "</section>\n");
-}
-
-/* ---- posts ---------------------------------------------------------------- */
-
-/* One post with its Hide (a reason) or Show again button. */
-static void post_card(struct hub *h, const char *id, const char *title,
-		      const char *what, const char *by, int hidden_now,
-		      char kind)
-{
-	struct web_ui *u = h->u;
-	char fid[32];
-
-	if (!h->n++)
-		web_html_raw(&u->b, "<ul class=\"cards\">\n");
-	web_html_raw(&u->b, "<li><p><strong>");
-	web_html_text(&u->b, title);
-	web_html_raw(&u->b, "</strong></p>\n<p class=\"hint\">");
-	if (hidden_now)
-		/* TRANSLATORS: a post's kind and status, then that a
-		 * coordinator hid it */
-		web_html_textf(&u->b, _("%s · hidden from everyone"), what);
-	else
-		web_html_text(&u->b, what);
-	web_html_raw(&u->b, " · ");
-	/* TRANSLATORS: who posted it, after its kind and status */
-	web_html_textf(&u->b, _("posted by %s"), by);
-	web_html_raw(&u->b, "</p>\n");
-	if (hidden_now) {
-		open_form(u, "/coord/hide");
-		hidden(u, "post", id);
-		submit(u, "do", "unhide", _("Show it again"), 1);
-	} else {
-		/* folded: the hub lists many posts and hiding one is rare;
-		 * open when this post's form comes back refused */
-		if (h->f && !strcmp(web_ui_field(h->f, "post"), id))
-			web_html_raw(&u->b, "<details open>\n<summary>");
-		else
-			web_html_raw(&u->b, "<details>\n<summary>");
-		web_html_text(&u->b, _("Hide this post (it breaks the rules)"));
-		web_html_raw(&u->b, "</summary>\n");
-		open_form(u, "/coord/hide");
-		hidden(u, "post", id);
-		/* ids unique on the page: "hw3" (a wish), "hi3" (an item) */
-		snprintf(fid, sizeof fid, "h%c%d", kind, h->n);
-		text_input(u, fid, "reason", _("Why hide it?"),
-			   again(h, "post", id, "reason"));
-		submit(u, "do", "hide", _("Hide this post"), 1);
-		web_html_raw(&u->b, "</details>\n");
-	}
-	web_html_raw(&u->b, "</li>\n");
-}
-
-static int open_status(const char *st)
-{
-	return strcmp(st, "withdrawn") && strcmp(st, "expired") &&
-	       strcmp(st, "confirmed");
-}
-
-static int wish_post(void *ctx, const struct crdt_row *r)
-{
-	struct hub *h = ctx;
-	const char *st = action_col_text(r, "status");
-	int hid = action_col_int(r, "hidden") != 0;
-	struct action_person who;
-	char what[256];
-
-	if (!hid && !open_status(st))
-		return 0;
-	if (h->n >= COORD_POSTS)
-		return 1;
-	/* TRANSLATORS: "Wish · open" */
-	snprintf(what, sizeof what, _("Wish · %s"), web_wish_status(st));
-	action_person_hex(h->u->a, action_col_text(r, "author"), &who);
-	post_card(h, action_col_text(r, "id"), action_col_text(r, "title"),
-		  what, who.label, hid, 'w');
-	return 0;
-}
-
-static int item_post(void *ctx, const struct action_item_view *v)
-{
-	struct hub *h = ctx;
-	int hid = action_col_int(v->row, "hidden") != 0;
-	char what[256];
-
-	if (!hid && !open_status(v->status))
-		return 0;
-	if (h->n >= COORD_POSTS)
-		return 1;
-	/* TRANSLATORS: "Item · available" */
-	snprintf(what, sizeof what, _("Item · %s"),
-		 web_item_status(v->status));
-	post_card(h, v->id, v->title, what, v->owner_name, hid, 'i');
-	return 0;
-}
-
-static void posts(struct hub *h)
-{
-	struct web_ui *u = h->u;
-	struct action_wish_query wq = { .urgency = -1, .all = 1 };
-	struct action_item_filter iq = { .all = 1 };
-	int rc;
-
-	section(u, "posts", _("Posts"));
-	web_html_raw(&u->b, "<p class=\"hint\">");
-	web_html_text(&u->b, _("Hide a post that breaks the community's "
-			       "rules. Everyone stops seeing it; its author "
-			       "is not told."));
-	web_html_raw(&u->b, "</p>\n<h3>");
-	web_html_text(&u->b, _("Wishes"));
-	web_html_raw(&u->b, "</h3>\n");
-	h->n = 0;
-	rc = action_wish_list(u->a, &wq, wish_post, h);
-	if (h->n)
-		web_html_raw(&u->b, "</ul>\n");
-	if (rc < 0)
-		web_ui_error(u, u->a->msg);
-	web_html_raw(&u->b, "<h3>");
-	web_html_text(&u->b, _("Items"));
-	web_html_raw(&u->b, "</h3>\n");
-	h->n = 0;
-	rc = action_item_list(u->a, &iq, item_post, h);
-	if (h->n)
-		web_html_raw(&u->b, "</ul>\n");
-	if (rc < 0)
-		web_ui_error(u, u->a->msg);
+	coord_submit(u, "do", "grant", _("Give the role"), 0);
 	web_html_raw(&u->b, "</section>\n");
 }
 
@@ -633,7 +491,7 @@ static int render_hub(struct web_request *rq, struct web_reply *rp,
 	links(&u);
 	members(&h);
 	roles(&h);
-	posts(&h);
+	coord_posts(&h);
 	return web_ui_finish(&u, rp, status);
 }
 
@@ -645,7 +503,7 @@ int web_page_coord(struct web_request *rq, struct web_reply *rp)
 /* ---- the POSTs ------------------------------------------------------------ */
 
 /* The action's refusal on the hub, with the values given (422). */
-static int refused(struct web_request *rq, struct web_reply *rp)
+int coord_refused(struct web_request *rq, struct web_reply *rp)
 {
 	struct action *a = rq->app;
 	char msg[ACTION_MSG_MAX];
@@ -655,7 +513,7 @@ static int refused(struct web_request *rq, struct web_reply *rp)
 	return render_hub(rq, rp, rq->form, msg, WEB_UNPROCESSABLE);
 }
 
-static int done(struct web_reply *rp, const char *word)
+int coord_done(struct web_reply *rp, const char *word)
 {
 	char loc[64];
 
@@ -665,7 +523,7 @@ static int done(struct web_reply *rp, const char *word)
 }
 
 /* A form field that is not one of the choices the page offers. */
-static int unknown_choice(struct action *a)
+int coord_unknown_choice(struct action *a)
 {
 	return action_fail(a, KITH_EINVAL, "%s",
 			   _("That is not one of the choices on the page; "
@@ -687,10 +545,10 @@ int web_page_coord_verify(struct web_request *rq, struct web_reply *rp)
 	else if (!strcmp(op, "unverify"))
 		rc = action_coord_unverify(a, member, &who, NULL);
 	else
-		rc = unknown_choice(a);
+		rc = coord_unknown_choice(a);
 	if (rc)
-		return refused(rq, rp);
-	return done(rp, !strcmp(op, "verify") ? "verified" : "unverified");
+		return coord_refused(rq, rp);
+	return coord_done(rp, !strcmp(op, "verify") ? "verified" : "unverified");
 }
 
 int web_page_coord_role(struct web_request *rq, struct web_reply *rp)
@@ -706,7 +564,7 @@ int web_page_coord_role(struct web_request *rq, struct web_reply *rp)
 	role = crdt_enum_lookup(crdt_roles, CRDT_ROLES,
 				web_ui_field(f, "role"));
 	if (role < 0 || (!grant && strcmp(op, "revoke")))
-		rc = unknown_choice(a);
+		rc = coord_unknown_choice(a);
 	else if (grant)
 		rc = action_coord_role_grant(a, member, role,
 					     *building ? building : NULL, &who);
@@ -715,8 +573,8 @@ int web_page_coord_role(struct web_request *rq, struct web_reply *rp)
 					      *building ? building : NULL,
 					      &who);
 	if (rc)
-		return refused(rq, rp);
-	return done(rp, grant ? "granted" : "revoked");
+		return coord_refused(rq, rp);
+	return coord_done(rp, grant ? "granted" : "revoked");
 }
 
 int web_page_coord_emergency(struct web_request *rq, struct web_reply *rp)
@@ -732,28 +590,8 @@ int web_page_coord_emergency(struct web_request *rq, struct web_reply *rp)
 	else if (!strcmp(op, "end"))
 		rc = action_coord_emergency_end(a, &em);
 	else
-		rc = unknown_choice(a);
+		rc = coord_unknown_choice(a);
 	if (rc)
-		return refused(rq, rp);
-	return done(rp, !strcmp(op, "start") ? "started" : "ended");
-}
-
-int web_page_coord_hide(struct web_request *rq, struct web_reply *rp)
-{
-	const char *op = web_ui_field(rq->form, "do");
-	const char *post = web_ui_field(rq->form, "post");
-	const char *reason = web_ui_field(rq->form, "reason");
-	struct action *a = web_ui_quiet_begin(rq);
-	struct action_coord_post p;
-	int rc;
-
-	if (!strcmp(op, "hide"))
-		rc = action_coord_hide(a, post, reason, &p);
-	else if (!strcmp(op, "unhide"))
-		rc = action_coord_unhide(a, post, reason, &p);
-	else
-		rc = unknown_choice(a);
-	if (rc)
-		return refused(rq, rp);
-	return done(rp, !strcmp(op, "hide") ? "hidden" : "shown");
+		return coord_refused(rq, rp);
+	return coord_done(rp, !strcmp(op, "start") ? "started" : "ended");
 }

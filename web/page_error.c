@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "action/i18n.h"
+#include "web/login.h"
 #include "web/pages.h"
 
 /* The heading and the advice of an error: msgids (N_), translated where
@@ -31,11 +32,12 @@ struct advice {
 	const char *title; /* also the <title> */
 	const char *todo;  /* NULL: the sentence says it all */
 	int home;	   /* a link home helps */
+	int back;	   /* how to come back (web_come_back_html) */
 };
 
 static struct advice advice(unsigned status, enum web_why why)
 {
-	struct advice a = { NULL, NULL, 1 };
+	struct advice a = { NULL, NULL, 1, 0 };
 
 	switch (why) {
 	case WEB_WHY_HOST:
@@ -50,10 +52,12 @@ static struct advice advice(unsigned status, enum web_why why)
 	case WEB_WHY_LOGIN:
 		a.title = N_("You are not logged in");
 		a.home = 0;
+		a.back = 1;
 		return a;
 	case WEB_WHY_LINK:
 		a.title = N_("This login link does not work");
 		a.home = 0;
+		a.back = 1;
 		return a;
 	case WEB_WHY_STATUS:
 		break;
@@ -102,6 +106,8 @@ static void body(struct web_buf *b, unsigned status, enum web_why why,
 		web_html_text(b, _(a->todo));
 		web_html_raw(b, "</p>\n");
 	}
+	if (a->back)
+		web_come_back_html(b);
 	if (a->home) {
 		web_html_raw(b, "<p><a class=\"button\" href=\"/\">");
 		web_html_text(b, _("Go to the home page"));

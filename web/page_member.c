@@ -49,6 +49,24 @@ static void clip(struct web_ui *u, const char *s, size_t max)
 	web_html_raw(&u->b, "…");
 }
 
+/* fmt (one %s, a whole translated sentence) with s cut as clip() cuts. */
+static void clipf(struct web_ui *u, const char *fmt, const char *s,
+		  size_t max)
+{
+	char c[LIST_CLIP + sizeof "…"];
+	size_t n = strlen(s);
+
+	if (max > LIST_CLIP)
+		max = LIST_CLIP;
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(c, sizeof c, "%.*s%s", (int)n, s, n < strlen(s) ? "…" : "");
+	web_html_textf(&u->b, fmt, c);
+}
+
 /* Quarter hours as people write them: "2", "1.5", "0.25". */
 static void hours_text(char *out, size_t cap, double h)
 {
@@ -148,18 +166,17 @@ static int member_card(void *ctx, const struct action_member *m)
 	web_html_raw(&u->b, "<li><a class=\"who\" href=\"/members/");
 	web_html_url(&u->b, m->short_id);
 	web_html_raw(&u->b, "\">");
-	clip(u, m->shown, LIST_CLIP);
-	if (is_me(u, m->id)) {
-		web_html_raw(&u->b, "&nbsp;");
-		web_html_text(&u->b, _("(you)"));
-	}
+	if (is_me(u, m->id))
+		/* TRANSLATORS: the viewer's own name in the members list */
+		clipf(u, _("%s (you)"), m->shown, LIST_CLIP);
+	else
+		clip(u, m->shown, LIST_CLIP);
 	web_html_raw(&u->b, "</a>\n");
 	marks(u, m);
 	if (*m->unit) {
 		web_html_raw(&u->b, "<p class=\"hint\">");
-		web_html_text(&u->b, _("Unit:"));
-		web_html_raw(&u->b, " ");
-		clip(u, m->unit, LIST_CLIP);
+		/* TRANSLATORS: a member's flat or unit number */
+		clipf(u, _("Unit: %s"), m->unit, LIST_CLIP);
 		web_html_raw(&u->b, "</p>\n");
 	}
 	if (*m->skills) {

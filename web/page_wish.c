@@ -308,6 +308,7 @@ int web_page_wish_post(struct web_request *rq, struct web_reply *rp)
 struct show {
 	struct web_ui *u;
 	char sid[ACTION_SHORT_MAX]; /* the wish's short id */
+	char id[2 * CRDT_ID_LEN + 1]; /* its whole id, in hex */
 	char status[16];
 	int mine;	/* my wish */
 	int offers;	/* offers shown */
@@ -334,6 +335,7 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	action_short_id(u->a, CRDT_R_WISH, action_col_text(r, "id"), s->sid,
 			sizeof s->sid);
 	snprintf(s->status, sizeof s->status, "%s", st);
+	snprintf(s->id, sizeof s->id, "%s", action_col_text(r, "id"));
 	s->open = strcmp(st, "withdrawn") && strcmp(st, "confirmed") &&
 		  strcmp(st, "expired");
 	action_person_hex(u->a, action_col_text(r, "author"), &who);
@@ -388,6 +390,20 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	return 0;
 }
 
+/* The viewer's own offer, one whole sentence per status. */
+static const char *my_offer_status(const char *st)
+{
+	if (!strcmp(st, "accepted"))
+		return _("You are helping (your offer is accepted)");
+	if (!strcmp(st, "delivered"))
+		return _("You said it is done");
+	if (!strcmp(st, "confirmed"))
+		return _("You helped (confirmed)");
+	if (!strcmp(st, "cancelled"))
+		return _("You took your offer back");
+	return _("You offered to help");
+}
+
 static int show_offer(void *ctx, const struct crdt_row *r)
 {
 	struct show *s = ctx;
@@ -425,10 +441,14 @@ static int show_offer(void *ctx, const struct crdt_row *r)
 	if (!s->offers++)
 		web_html_raw(&u->b, "<ul class=\"cards\">\n");
 	web_html_raw(&u->b, "<li><p>");
-	/* TRANSLATORS: an offer of help: who offers it, and its status
-	 * ("Ben: accepted") */
-	web_html_textf(&u->b, _("%s: %s"), who.label,
-		       web_label_of(web_offer_status_labels, "status", st));
+	if (mine)
+		web_html_text(&u->b, my_offer_status(st));
+	else
+		/* TRANSLATORS: an offer of help: who offers it, and its
+		 * status ("Ben: accepted") */
+		web_html_textf(&u->b, _("%s: %s"), who.label,
+			       web_label_of(web_offer_status_labels, "status",
+					    st));
 	web_html_raw(&u->b, "</p>\n");
 	if (*note) {
 		/* the helper's own words, quoted (the browser's quotation
@@ -542,7 +562,8 @@ static int render_wish(struct web_request *rq, struct web_reply *rp,
 	if (s.open && !s.mine && !s.my_offer)
 		web_ui_button(&u, "/wishes/claim", "wish", s.sid,
 			      _("Offer help"), NULL);
-	if (s.open && s.mine && s.offers && strcmp(s.status, "open"))
+	/* asked once the help is under way (action/wish.h) */
+	if (s.open && s.mine && action_wish_confirm_due(u.a, s.id))
 		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 0);
 	else if (s.mine && s.no_hours && s.helped)
 		confirm_form(&u, s.sid, web_ui_field(rq->form, "hours"), 1);

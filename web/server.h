@@ -59,10 +59,13 @@
  *                           cookie "kith_session=ID; HttpOnly;
  *                           SameSite=Strict; Path=/" and redirects (303)
  *                           to /; a missing, wrong, expired or used one is
- *                           403 "run 'kith open' again" (an error page);
+ *                           403 "this login link does not work" (an
+ *                           error page);
  *   GET  /logout            a page with the logout form (login);
  *   POST /logout            ends the session (the cookie is cleared),
- *                           303 to /login.
+ *                           303 to /logged-out;
+ *   GET  /logged-out        "You are logged out" and how to come back
+ *                           (200, no session needed; with one: 303 to /).
  * Pages add theirs in web_server_cfg.routes (looked up after these).
  *
  * Ownership: web_server_start allocates the server; web_server_stop

@@ -3,14 +3,15 @@ browser (tests/browser/lib.py), in every size, with JavaScript on and off,
 in English and Chinese:
   - /healthz shows "ok" without login;
   - a page that needs login, visited without one, ends on /login's 403
-    that says to run 'kith open';
+    that says how to come back (the link or icon, or ask for a new one);
   - the URL of `kith open --print` logs in: an HttpOnly, SameSite=Strict
     session cookie, then /; the same URL again is refused (403);
   - an unknown path is a 404;
   - /logout shows a form with a 64-hex csrf field and a submit button,
     fits the screen, passes the accessibility check; a form whose csrf was
     changed is refused (403) and the session lives on; the real form logs
-    out (the cookie is gone, /logout needs login again);
+    out onto /logged-out, "You are logged out" (200; the cookie is gone,
+    /logout needs login again);
   - a screenshot of every state.
 Then two members' daemons syncing (--peer): both converge, both log in.
 
@@ -26,7 +27,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
 
-NOT_LOGGED_IN = {"en": "kith open", "zh-CN": "kith open"}
+NOT_LOGGED_IN = {"en": "open kith again from the link or the icon",
+                 "zh-CN": "重新打开 kith"}
+LOGGED_OUT = {"en": "You are logged out", "zh-CN": "你已退出登录"}
 
 
 def one_case(t, m, size, js, lang):
@@ -44,7 +47,7 @@ def one_case(t, m, size, js, lang):
                 "%s: without login /logout ends on /login (403)" % c,
                 "url %s status %r" % (b.url, b.status))
         t.check(NOT_LOGGED_IN[lang] in b.text(),
-                "%s: it says to run 'kith open'" % c, b.text())
+                "%s: it says how to come back" % c, b.text())
         small_text(t, b, "the not-logged-in message")
         b.shot("not-logged-in")
         b.console_ok(t, "not logged in: no console errors but the 403")
@@ -118,8 +121,13 @@ def one_case(t, m, size, js, lang):
         b.get(m, "/logout")
         t.check(b.status == 200, "%s: the session lives on after it" % c, repr(b.status))
 
-        b.submit(expect=403)
-        t.check(b.url == m.base + "/login", "%s: logging out lands on /login" % c, b.url)
+        b.submit()
+        t.check(b.url == m.base + "/logged-out" and b.status == 200,
+                "%s: logging out lands on /logged-out (200)" % c,
+                "url %s status %r" % (b.url, b.status))
+        t.check(LOGGED_OUT[lang] in b.text(), "%s: it says you are logged out" % c, b.text())
+        t.check(b.overflow() == 0, "%s: /logged-out fits the screen's width" % c,
+                "%d px too wide" % b.overflow())
         t.check("kith_session" not in b.cookies(), "%s: the cookie is gone" % c,
                 repr(b.cookies()))
         b.shot("logged-out")

@@ -178,7 +178,7 @@ def desktop_story(t, a, f):
         page_ok(t, b, "/members/ID")
 
         b.get(a, "/members?q=shopping")
-        t.check("Fang 芳" in b.text() and "a\u00a0(you)" not in b.text(),
+        t.check("Fang 芳" in b.text() and "a (you)" not in b.text(),
                 "%s: search by skill" % c, b.text()[:600])
         b.shot("members-search")
 

@@ -170,7 +170,7 @@ def story(t, a, bm, pa, pb):
             % pb.case, pb.url)
     text = pb.text()
     t.check("You offered help" in text and "your home page tells you" in text
-            and "b: offers to help" in text and not pb.find("form[action='/wishes/claim']"),
+            and "You offered to help" in text and "b: offers to help" not in text and not pb.find("form[action='/wishes/claim']"),
             "%s: it says what happened and what comes next; no second offer" % pb.case,
             text[:1500])
     page_checks(t, pb, "the offer made")
@@ -186,6 +186,8 @@ def story(t, a, bm, pa, pb):
     pa.get(a, path)
     t.check(re.search("b[:：] ?愿意帮忙", pa.text()), "%s: a's wish shows b's offer by name" % pa.case,
             pa.text()[:1500])
+    t.check(not pa.find("form[action='/wishes/confirm']"),
+            "%s: an offer not yet accepted: a is not asked to confirm" % pa.case)
     pa.submit("form[action='/wishes/accept']")
     t.check(pa.url == a.base + path + "?done=accepted", "%s: accepting lands on the wish"
             % pa.case, pa.url)
@@ -202,13 +204,14 @@ def story(t, a, bm, pa, pb):
     page_checks(t, pb, "home with an offer to deliver")
     shot(pb, "home")
     pb.get(bm, path)
-    t.check("Your offer is accepted" in pb.text() and "b: is helping (offer accepted)" in pb.text(),
+    t.check("Your offer is accepted" in pb.text()
+            and "You are helping (your offer is accepted)" in pb.text(),
             "%s: b's wish page says the offer is accepted and what to do" % pb.case,
             pb.text()[:1500])
     pb.submit("form[action='/wishes/deliver']")
     t.check(pb.url == bm.base + path + "?done=delivered", "%s: delivering lands on the wish"
             % pb.case, pb.url)
-    t.check("You said you have done it" in pb.text() and "b: says it is done" in pb.text(),
+    t.check("You said you have done it" in pb.text() and "You said it is done" in pb.text(),
             "%s: it says what happened and what comes next" % pb.case, pb.text()[:1500])
     page_checks(t, pb, "the help delivered")
     shot(pb, "delivered")

@@ -290,11 +290,24 @@ say(st == 200 and b == b"ok\n" and h.get("content-type", "").startswith("text/pl
 
 # the right csrf passes and ends the session
 st, h, b = req("POST", "/logout", headers=hc, body=form({"csrf": csrf}))
-say(st == 303 and h.get("location") == "/login", "a POST with the right csrf passes (logout: 303 to /login)",
+say(st == 303 and h.get("location") == "/logged-out",
+    "a POST with the right csrf passes (logout: 303 to /logged-out)",
     "%d %s" % (st, h.get("location")))
 say("Max-Age=0" in h.get("set-cookie", ""), "logout clears the cookie", h.get("set-cookie", ""))
 st, h, b = req("GET", "/logout", headers={"Cookie": cookie})
 say(st == 303, "the session is gone after logout", str(st))
+st, h, b = req("GET", "/logged-out", headers={"Cookie": cookie})
+t = b.decode()
+say(st == 200 and "You are logged out" in t and "open kith again from the link" in t
+    and "On this computer: kith open" in t and "set-cookie" not in h,
+    "/logged-out: 200, says so and how to come back, no session", "%d %s" % (st, t[-600:]))
+st, h, b = req("GET", "/logged-out", headers=ZH)
+say(st == 200 and "你已退出登录" in b.decode(), "/logged-out in Chinese", str(st))
+st, h, b = req("GET", "/login")
+t = b.decode()
+say(st == 403 and "open kith again from the link" in t
+    and t.count("You are not logged in") == 2,   # <title> and <h1>, not the sentence
+    "/login without a token: plain advice, the heading not repeated", t[-600:])
 
 bad = [(w, s) for (w, s, hd) in seen if any(hd.get(k) != v for k, v in SEC.items())]
 say(not bad, "all %d responses carry the security headers" % len(seen), repr(bad[:3]))

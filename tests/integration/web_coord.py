@@ -122,6 +122,7 @@ m = re.findall(r'<li><h3>([^<]*)</h3>\s*<form method="post" action="/coord/verif
                r'<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
                r'<input type="hidden" name="member" value="([0-9a-f]{64})">', b)
 say(("b", pk_b) in m, "b waits for verification with a Verify form", m)
+say(all(n != "a" for n, _ in m), "a, the coordinator looking, is not asked to verify herself", m)
 say(not re.search(r"[0-9a-f]{16}", text_of(b)), "the hub shows no hex ids",
     re.findall(r"[0-9a-f]{16,}", text_of(b))[:3])
 say(re.search(r"<h3>b</h3>", b), "members are shown by name")

@@ -125,14 +125,14 @@ st, h, b = A.req("GET", "/members")
 say(st == 200 and "<h1>Members</h1>" in b, "GET /members is 200", st)
 say(">Ba</h2>" in b and ">Bb</h2>" in b and b.index(">Ba</h2>") < b.index(">Bb</h2>"),
     "members grouped by building, in order", b[-2000:])
-say(re.search(r'<a class="who" href="/members/[0-9a-f]{6,}">a&nbsp;\(you\)</a>', b) is not None,
+say(re.search(r'<a class="who" href="/members/[0-9a-f]{6,}">a \(you\)</a>', b) is not None,
     "my own card links to my page and says (you)", b[-2000:])
 say(re.search(r'<a class="who" href="/members/[0-9a-f]{6,}">b</a>', b) is not None, "b by name")
 say(no_hex(b), "no hex id in the text of /members")
 say("Verified in person" in b and "Coordinator" in b, "the verified mark and the coordinator role as words")
 say("Helped neighbours for 0 hours" in b, "hours in words")
 say('href="/me"' in b, "a link to edit my profile")
-sid_a = re.search(r'<a class="who" href="/members/([0-9a-f]+)">a&nbsp;', b).group(1)
+sid_a = re.search(r'<a class="who" href="/members/([0-9a-f]+)">a \(you\)', b).group(1)
 sid_b = re.search(r'<a class="who" href="/members/([0-9a-f]+)">b</a>', b).group(1)
 
 # ---- my profile: the form
@@ -192,6 +192,9 @@ say(digest(home_a) == before and whoami(home_a).get("name") == evil["name"], "no
 # Chinese
 st, h, b = A.req("GET", "/members", lang="zh-CN")
 say('lang="zh-Hans"' in b and "成员" in b, "zh-CN: the members page in Chinese", b[:800])
+say("Ann（你）</a>" in b and "房号：&quot;" in b and " （你）" not in b and "房号： " not in b,
+    "zh-CN: 'Ann（你）' and '房号：...', no space by the full-width marks",
+    re.findall(r"class=\"who\"[^<]*<|房号[^<]*", b))
 st, h, b = A.req("POST", "/me", lang="zh-CN", body={"name": "", "csrf": A.csrf})
 say(st == 422 and re.search(r'role="alert">[^<]*[\u4e00-\u9fff]', b) is not None,
     "zh-CN: a refusal in Chinese", b[-1000:])
@@ -226,7 +229,7 @@ say("Helped neighbours for 1.5 hours" in b, "b's total helped", b[-1500:])
 st, h, b = A.req("GET", "/members/" + sid_a)
 say("Was helped for 1.5 hours" in b and "Ann Lee</h1>" in b, "a's page: was helped 1.5 hours", b[-1500:])
 st, h, b = A.req("GET", "/members")
-card = re.search(r'>Ann Lee&nbsp;.*?</li>', b, re.S)
+card = re.search(r'>Ann Lee \(you\).*?</li>', b, re.S)
 say(card and "Was helped for 1.5 hours" in card.group(0), "the list gives a's hours received", b[-2000:])
 card = re.search(r'>b</a>.*?</li>', b, re.S)
 say(card and "Helped neighbours for 1.5 hours" in card.group(0) and "Verified in person" in card.group(0),

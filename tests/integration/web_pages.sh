@@ -283,6 +283,8 @@ offer = json.loads(out)["id"] if rc == 0 else ""
 say(converged(), "the offer reaches a")
 st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
 say("Accept this offer" in b and ">b: " in b, "a's wish page shows b's offer by name with Accept", b[-1500:])
+say("/wishes/confirm" not in b and "Was your wish fulfilled?" not in b,
+    "an offer not accepted yet: a is not asked to confirm", b[-1500:])
 m = re.search(r'action="/wishes/accept">\s*<input type="hidden" name="csrf" value="[0-9a-f]+">\s*'
               r'<input type="hidden" name="offer" value="([0-9a-f]+)">', b)
 oid = m.group(1) if m else ""
@@ -295,6 +297,8 @@ say(st == 303 and h.get("location") == "/wishes/%s?done=accepted" % wid, "a acce
 st, h, b = req("POST", "/wishes/accept", cookie=cookie, body={"offer": "ffffff", "csrf": csrf})
 say(st == 422 and 'role="alert"' in b, "accepting an unknown offer: 422 with the reason", st)
 say(converged(), "the acceptance reaches b")
+st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
+say("Was your wish fulfilled?" in b, "the offer accepted: a is asked to confirm", b[-1500:])
 rc, out, err = kith_at(home_b, "wish", "deliver", offer)
 say(rc == 0, "b delivers (CLI)", err)
 say(converged(), "the delivery reaches a")

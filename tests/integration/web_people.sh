@@ -81,7 +81,7 @@ st, h, b = req("/members", cookie)
 heads = re.findall(r"<h2>Long Building L+…</h2>", b, re.I)
 say(st == 200 and len(heads) == 1, "one heading, clipped, for both", heads or b[-1500:])
 m = re.search(r"<h2>Long Building L+…</h2>\s*<ul[^>]*>(.*?)</ul>", b, re.S)
-say(m and ">a&nbsp;" in m.group(1) and ">b</a>" in m.group(1), "a and b under it", b[-2000:])
+say(m and ">a (you)" in m.group(1) and ">b</a>" in m.group(1), "a and b under it", b[-2000:])
 
 # ---- hours: b helps a with N wishes, a confirms each (accepting b's offer)
 wids = []

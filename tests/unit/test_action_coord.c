@@ -250,6 +250,56 @@ static void verification(void **state)
 		 "Cleo is no longer verified");
 }
 
+struct waiting_names {
+	char v[8][ACTION_PERSON_MAX];
+	int n;
+};
+
+static int waiting_name(void *ctx, const struct action_member *m)
+{
+	struct waiting_names *w = ctx;
+
+	if (w->n < 8)
+		snprintf(w->v[w->n++], sizeof w->v[0], "%s", m->shown);
+	return 0;
+}
+
+static int waits(struct action *a, const char *name)
+{
+	struct waiting_names w = { .n = 0 };
+	int i;
+
+	TL_OK(action_coord_waiting(a, waiting_name, &w));
+	for (i = 0; i < w.n; i++)
+		if (!strcmp(w.v[i], name))
+			return 1;
+	return 0;
+}
+
+/* The coordinator's list of members to verify: never herself, nobody
+ * verified. */
+static void waiting_list(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *alice = tl_member(f, "Alice");
+	struct action *bob = tl_member(f, "Bob");
+	struct action *cleo = tl_member(f, "Cleo");
+	struct action_person who;
+
+	tl_member_sync(bob, alice);
+	tl_member_sync(cleo, alice);
+	TL_CHECK(waits(alice, "Bob") && waits(alice, "Cleo"),
+		 "Bob and Cleo wait");
+	TL_CHECK(!waits(alice, "Alice"), "the founder is not listed to "
+					 "verify herself");
+	TL_OK(action_coord_verify(alice, "Cleo", "Elm", "4", &who));
+	TL_CHECK(!waits(alice, "Cleo"), "Cleo, verified, no longer waits");
+	TL_CHECK(waits(alice, "Bob"), "Bob still waits");
+	tl_member_sync(alice, bob);
+	TL_CHECK(waits(bob, "Alice") && !waits(bob, "Bob"),
+		 "Bob's list has Alice, not himself");
+}
+
 static void moderation(void **state)
 {
 	struct tl_fixture *f = *state;
@@ -371,6 +421,7 @@ int main(void)
 		T(grant_refusals),
 		T(revoke_rules),
 		T(verification),
+		T(waiting_list),
 		T(moderation),
 		T(blocking),
 		T(emergency_mode),

@@ -690,6 +690,51 @@ static void waits_for_the_author(void **state)
 	TL_EQ(x.n, 0, "Bob posted no wish: nothing waits for him as author");
 }
 
+/* When the author is asked "was it fulfilled?": not for an offer merely
+ * made; yes once accepted, or once the only offer is said done; not for a
+ * helper, nor twice. */
+static void confirm_when_due(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct action *a = tl_member(f, "Alice");
+	struct action *b = tl_member(f, "Bob");
+	struct action *c = tl_member(f, "Carol");
+	struct action_wish_result r;
+	char w1[33], w2[33], w3[33], cb1[33], cb2[33], cb3[33], cc3[33];
+
+	post(a, "Soup", w1);
+	post(a, "Bread", w2);
+	post(a, "Tea", w3);
+	TL_EQ(action_wish_confirm_due(a, w1), 0, "no offer: not due");
+	tl_member_sync(a, b);
+	tl_member_sync(a, c);
+	offer(b, w1, cb1);
+	offer(b, w2, cb2);
+	offer(b, w3, cb3);
+	offer(c, w3, cc3);
+	tl_member_sync(b, a);
+	tl_member_sync(c, a);
+	TL_EQ(action_wish_confirm_due(a, w1), 0,
+	      "an offer made, not accepted: not due");
+	TL_OK(action_wish_confirm_check(a, w1, -1, &r));
+	TL_OK(action_wish_accept(a, cb1, &r));
+	TL_EQ(action_wish_confirm_due(a, w1), 1, "accepted: due");
+	TL_EQ(action_wish_confirm_due(b, w1), 0, "never for the helper");
+	TL_OK(action_wish_deliver(b, cb2, &r));
+	tl_member_sync(b, a);
+	TL_EQ(action_wish_confirm_due(a, w2), 1,
+	      "the only offer, said done: due");
+	TL_OK(action_wish_deliver(b, cb3, &r));
+	tl_member_sync(b, a);
+	TL_EQ(action_wish_confirm_due(a, w3), 0,
+	      "two offers, none accepted: choose first");
+	TL_OK(action_wish_accept(a, cc3, &r));
+	TL_EQ(action_wish_confirm_due(a, w3), 1, "one accepted: due");
+	TL_OK(action_wish_confirm(a, w1, 4, &r));
+	TL_EQ(action_wish_confirm_due(a, w1), 0, "confirmed: not again");
+	TL_EQ(action_wish_confirm_due(a, "000000"), 0, "no such wish: 0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +748,7 @@ int main(void)
 		T(who_falls_back_to_a_short_id),
 		T(offers_to_deliver),
 		T(waits_for_the_author),
+		T(confirm_when_due),
 #undef T
 	};
 
