@@ -345,8 +345,9 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	web_html_raw(&u->b, "</h1>\n<dl class=\"wish\">\n");
 	web_ui_fact(u, _("Status"),
 		    web_label_of(web_wish_status_labels, "status", st));
-	/* whom the help is for: a neighbour without a device, or the
-	 * poster */
+	/* whom the help is for: a neighbour without a device (and who
+	 * posted it for them), or the poster - so no "Posted by" line
+	 * saying the same again */
 	web_html_raw(&u->b, "<dt>");
 	web_html_text(&u->b, _("For"));
 	web_html_raw(&u->b, "</dt><dd>");
@@ -367,7 +368,6 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 	web_ui_fact(u, _("Kind"),
 		    web_label_of(web_wish_kind_labels, "kind",
 				 action_col_text(r, "kind")));
-	web_ui_fact(u, _("Posted by"), s->mine ? _("You") : who.label);
 	web_ui_fact(u, _("Where"), action_col_text(r, "location"));
 	web_ui_fact(u, _("More about it"), action_col_text(r, "description"));
 	if (s->priv->state == ACTION_PRIV_OPEN)
