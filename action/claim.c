@@ -527,7 +527,7 @@ int action_wish_confirm(struct action *a, const char *wish, int64_t quarters,
 struct to_deliver {
 	struct action *a;
 	char me[2 * CRDT_PK_LEN + 1];
-	action_wish_todo_fn fn;
+	action_wish_waiting_fn fn;
 	void *ctx;
 };
 
@@ -537,7 +537,7 @@ static int to_deliver_row(void *ctx, const struct crdt_row *r)
 	const struct crdt_col *claims = crdt_row_get(r, "claims");
 	const struct crdt_col *id = crdt_row_get(r, "id");
 	struct crdt_record_info wish, claim;
-	struct action_wish_todo t;
+	struct action_wish_waiting t;
 	struct action_person who;
 	uint8_t wid[CRDT_ID_LEN];
 
@@ -565,7 +565,7 @@ static int to_deliver_row(void *ctx, const struct crdt_row *r)
 	return d->fn(d->ctx, &t);
 }
 
-int action_wish_to_deliver(struct action *a, action_wish_todo_fn fn,
+int action_wish_to_deliver(struct action *a, action_wish_waiting_fn fn,
 			   void *ctx)
 {
 	struct crdt_wish_filter f = { .urgency = -1 };

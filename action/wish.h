@@ -215,7 +215,7 @@ action_wish_show(struct action *a, const char *wish,
  * first.  fn gets the wish's row (action_wish_list's columns) and the
  * offer; non-zero from fn stops and is returned.  Needs the identity.
  */
-struct action_wish_todo {
+struct action_wish_waiting {
 	const struct crdt_row *wish;
 	uint8_t claim[CRDT_ID_LEN];
 	char claim_short[ACTION_SHORT_MAX];
@@ -223,10 +223,10 @@ struct action_wish_todo {
 	char author[ACTION_PERSON_MAX]; /* the wish's author, as
 					 * action_person shows them */
 };
-typedef int (*action_wish_todo_fn)(void *ctx,
-				   const struct action_wish_todo *t);
+typedef int (*action_wish_waiting_fn)(void *ctx,
+				   const struct action_wish_waiting *t);
 __attribute__((warn_unused_result)) int
-action_wish_to_deliver(struct action *a, action_wish_todo_fn fn, void *ctx);
+action_wish_to_deliver(struct action *a, action_wish_waiting_fn fn, void *ctx);
 
 /*
  * What waits for us as an author: each wish of ours still listed that

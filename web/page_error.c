@@ -30,7 +30,7 @@
  * they are written, once the request's language is spoken. */
 struct advice {
 	const char *title; /* also the <title> */
-	const char *todo;  /* NULL: the sentence says it all */
+	const char *advice; /* NULL: the sentence says it all */
 	int home;	   /* a link home helps */
 	int back;	   /* how to come back (web_come_back_html) */
 };
@@ -65,7 +65,7 @@ static struct advice advice(unsigned status, enum web_why why)
 	switch (status) {
 	case MHD_HTTP_NOT_FOUND:
 		a.title = N_("Page not found");
-		a.todo = N_("Check the address, or start again from the home "
+		a.advice = N_("Check the address, or start again from the home "
 			   "page.");
 		break;
 	case MHD_HTTP_METHOD_NOT_ALLOWED:
@@ -73,12 +73,12 @@ static struct advice advice(unsigned status, enum web_why why)
 	case MHD_HTTP_BAD_REQUEST:
 	case MHD_HTTP_URI_TOO_LONG:
 		a.title = N_("This cannot be done here");
-		a.todo = N_("Go back to the page you came from and use its "
+		a.advice = N_("Go back to the page you came from and use its "
 			   "buttons.");
 		break;
 	case MHD_HTTP_CONTENT_TOO_LARGE:
 		a.title = N_("Too much to send");
-		a.todo = N_("Go back, make the text shorter and send it "
+		a.advice = N_("Go back, make the text shorter and send it "
 			   "again.");
 		break;
 	case MHD_HTTP_FORBIDDEN:
@@ -86,7 +86,7 @@ static struct advice advice(unsigned status, enum web_why why)
 		break;
 	default:
 		a.title = N_("Something went wrong");
-		a.todo = N_("Try again in a moment. If it happens again, tell "
+		a.advice = N_("Try again in a moment. If it happens again, tell "
 			   "whoever looks after this computer.");
 		break;
 	}
@@ -101,9 +101,9 @@ static void body(struct web_buf *b, unsigned status, enum web_why why,
 	web_html_raw(b, "</h1>\n<p>");
 	web_html_text(b, web_error_text(status, why));
 	web_html_raw(b, "</p>\n");
-	if (a->todo) {
+	if (a->advice) {
 		web_html_raw(b, "<p>");
-		web_html_text(b, _(a->todo));
+		web_html_text(b, _(a->advice));
 		web_html_raw(b, "</p>\n");
 	}
 	if (a->back)

@@ -170,7 +170,7 @@ static int my_wish(void *ctx, const struct action_wish_answer *t)
 }
 
 /* My offers accepted and not yet delivered. */
-static int to_deliver(void *ctx, const struct action_wish_todo *t)
+static int to_deliver(void *ctx, const struct action_wish_waiting *t)
 {
 	struct forme *f = ctx;
 

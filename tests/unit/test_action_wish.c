@@ -508,15 +508,15 @@ static void who_falls_back_to_a_short_id(void **state)
 }
 
 /* What waits for a helper: counts the offers, keeps the last one. */
-struct todo_ctx {
+struct waiting_ctx {
 	int n;
 	char title[64], wish[ACTION_SHORT_MAX], claim[ACTION_SHORT_MAX];
 	char author[ACTION_PERSON_MAX];
 };
 
-static int todo_row(void *ctx, const struct action_wish_todo *t)
+static int waiting_row(void *ctx, const struct action_wish_waiting *t)
 {
-	struct todo_ctx *c = ctx;
+	struct waiting_ctx *c = ctx;
 	const struct crdt_col *title = crdt_row_get(t->wish, "title");
 
 	c->n++;
@@ -528,16 +528,16 @@ static int todo_row(void *ctx, const struct action_wish_todo *t)
 	return 0;
 }
 
-static int todo_count(struct action *a)
+static int waiting_count(struct action *a)
 {
-	struct todo_ctx c;
+	struct waiting_ctx c;
 
 	memset(&c, 0, sizeof c);
-	TL_OK(action_wish_to_deliver(a, todo_row, &c));
+	TL_OK(action_wish_to_deliver(a, waiting_row, &c));
 	return c.n;
 }
 
-static int todo_stop(void *ctx, const struct action_wish_todo *t)
+static int waiting_stop(void *ctx, const struct action_wish_waiting *t)
 {
 	(void)t;
 	++*(int *)ctx;
@@ -551,7 +551,7 @@ static void offers_to_deliver(void **state)
 	struct action *b = tl_member(f, "Bob");
 	struct action *c = tl_member(f, "Carol");
 	struct action_wish_result r;
-	struct todo_ctx t;
+	struct waiting_ctx t;
 	char w1[33], w2[33], w3[33], cb1[33], cb2[33], cc3[33], cb3[33];
 	int n;
 
@@ -560,14 +560,14 @@ static void offers_to_deliver(void **state)
 	post(a, "Tea", w3);
 	tl_member_sync(a, b);
 	tl_member_sync(a, c);
-	TL_EQ(todo_count(b), 0, "nothing offered: nothing to deliver");
+	TL_EQ(waiting_count(b), 0, "nothing offered: nothing to deliver");
 	offer(b, w1, cb1);
 	offer(b, w2, cb2);
 	offer(c, w3, cc3);
 	offer(b, w3, cb3);
 	tl_member_sync(b, a);
 	tl_member_sync(c, a);
-	TL_EQ(todo_count(b), 0, "offers not yet accepted wait for nobody");
+	TL_EQ(waiting_count(b), 0, "offers not yet accepted wait for nobody");
 
 	/* Alice accepts Bob on Soup, Carol on Tea */
 	TL_OK(action_wish_accept(a, cb1, &r));
@@ -575,7 +575,7 @@ static void offers_to_deliver(void **state)
 	tl_member_sync(a, b);
 	tl_member_sync(a, c);
 	memset(&t, 0, sizeof t);
-	TL_OK(action_wish_to_deliver(b, todo_row, &t));
+	TL_OK(action_wish_to_deliver(b, waiting_row, &t));
 	TL_EQ(t.n, 1, "Bob has one accepted offer to deliver");
 	TL_CHECK(!strcmp(t.title, "Soup") && !strcmp(t.author, "Alice") &&
 			 !strncmp(t.wish, w1, strlen(t.wish)) &&
@@ -583,25 +583,25 @@ static void offers_to_deliver(void **state)
 			 strlen(t.claim) >= 6,
 		 "it is Soup, Alice's, with short ids: '%s' '%s' %s %s",
 		 t.title, t.author, t.wish, t.claim);
-	TL_EQ(todo_count(c), 1, "Carol has Tea to deliver");
-	TL_EQ(todo_count(a), 0, "the wish's author delivers nothing");
+	TL_EQ(waiting_count(c), 1, "Carol has Tea to deliver");
+	TL_EQ(waiting_count(a), 0, "the wish's author delivers nothing");
 	n = 0;
-	TL_RC(action_wish_to_deliver(c, todo_stop, &n), 7);
+	TL_RC(action_wish_to_deliver(c, waiting_stop, &n), 7);
 	TL_EQ(n, 1, "non-zero from fn stops and is returned");
 
 	/* delivered: no longer waits */
 	TL_OK(action_wish_deliver(b, cb1, &r));
-	TL_EQ(todo_count(b), 0, "a delivered offer waits no more");
+	TL_EQ(waiting_count(b), 0, "a delivered offer waits no more");
 	/* taken back: no longer waits */
 	TL_OK(action_wish_unclaim(c, cc3, &r));
-	TL_EQ(todo_count(c), 0, "a taken-back offer waits no more");
+	TL_EQ(waiting_count(c), 0, "a taken-back offer waits no more");
 	/* a withdrawn wish: no longer waits */
 	TL_OK(action_wish_accept(a, cb2, &r));
 	tl_member_sync(a, b);
-	TL_EQ(todo_count(b), 1, "Bread accepted: it waits for Bob");
+	TL_EQ(waiting_count(b), 1, "Bread accepted: it waits for Bob");
 	TL_OK(action_wish_withdraw(a, w2, &r));
 	tl_member_sync(a, b);
-	TL_EQ(todo_count(b), 0, "a withdrawn wish waits no more");
+	TL_EQ(waiting_count(b), 0, "a withdrawn wish waits no more");
 }
 
 /* What waits for the author, title by title: need per wish. */
