@@ -108,7 +108,7 @@ start_daemon() {
 	_n=$1
 	shift
 	: >"$WORK/$_n.log"
-	"$KITH" --home "$WORK/$_n" daemon --listen 127.0.0.1:0 --no-mdns \
+	"$KITH" --home "$WORK/$_n" daemon --listen 127.0.0.1:0 --no-mdns --no-web \
 		--interval 2 "$@" </dev/null >/dev/null 2>>"$WORK/$_n.log" &
 	_pid=$!
 	PIDS="$PIDS $_pid"
@@ -189,7 +189,7 @@ start_daemon a
 say "1a: b's daemon pulls $N changes from a's"
 nt "$WORK/1a.out" spawn-until 120 "$WORK/a/replica.db" "$WORK/b/replica.db" \
 	"$WORK/b.pid" "$WORK/b.log" "$KITH" --home "$WORK/b" daemon \
-	--listen 127.0.0.1:0 --no-mdns --interval 2 --peer "127.0.0.1:$PORT_a"
+	--listen 127.0.0.1:0 --no-mdns --no-web --interval 2 --peer "127.0.0.1:$PORT_a"
 rc=$?
 PID_b=$(cat "$WORK/b.pid" 2>/dev/null)
 [ -n "$PID_b" ] || die "b's daemon did not start"

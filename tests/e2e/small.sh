@@ -99,7 +99,7 @@ usage_once "an unknown option: one usage line" wish list --bogus
 # ---- a failed sync: one line ---------------------------------------------
 member "$T/e" Eve || finish
 community "$T/e" Other || finish
-"$KITH" --home "$T/e" daemon --listen 127.0.0.1:0 --no-mdns \
+"$KITH" --home "$T/e" daemon --listen 127.0.0.1:0 --no-mdns --no-web \
 	>"$T/daemon.out" 2>"$T/daemon.err" &
 DAEMON=$!
 PORT=

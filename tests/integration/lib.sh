@@ -11,7 +11,11 @@
 #   setup_community NODES...    init each; the first creates a community,
 #                               the others join it
 #   start_daemon NODE ARGS...   start its daemon on 127.0.0.1 (any port),
-#                               wait for it; sets PORT_<NODE>, PID_<NODE>
+#                               wait for it; sets PORT_<NODE>, PID_<NODE>.
+#                               Its web app is on 127.0.0.1:0 unless ARGS
+#                               name --web or --no-web: suites run side by
+#                               side, and the default port 7474 is for
+#                               KT_DEFAULT_WEB=1 start_daemon ... alone
 #   port_of NODE, pid_of NODE   those values
 #   kill9 NODE                  SIGKILL its daemon and reap it
 #   converged SECS NODES...     all digests equal within SECS
@@ -65,8 +69,14 @@ start_daemon() {
 	_int_n=$1
 	shift
 	: >"$WORK/$_int_n.log"
+	_int_sw="--web 127.0.0.1:0"
+	[ "${KT_DEFAULT_WEB:-}" = 1 ] && _int_sw=
+	for _int_a in "$@"; do
+		case $_int_a in --web | --web=* | --no-web) _int_sw= ;; esac
+	done
+	# shellcheck disable=SC2086 # the two words of the option
 	"$KITH" --home "$WORK/$_int_n" daemon --listen 127.0.0.1:0 --no-mdns \
-		--interval 2 -v "$@" 2>>"$WORK/$_int_n.log" &
+		--interval 2 -v $_int_sw "$@" 2>>"$WORK/$_int_n.log" &
 	_int_pid=$!
 	PIDS="$PIDS $_int_pid"
 	eval "PID_$_int_n=$_int_pid"

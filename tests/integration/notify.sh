@@ -214,7 +214,7 @@ check "b fails to reach x four times" \
 	within 20 sh -c "test \$(grep -c 'cannot reach 127\.0\.0\.1:$PORT_x' '$WORK/b.log') -ge 4"
 # x back on the same port (start_daemon reads the port from its log)
 : >"$WORK/x.log"
-"$KITH" --home "$WORK/x" daemon --listen "127.0.0.1:$PORT_x" --no-mdns -v \
+"$KITH" --home "$WORK/x" daemon --listen "127.0.0.1:$PORT_x" --no-mdns -v --web 127.0.0.1:0 \
 	2>>"$WORK/x.log" &
 PID_x=$!
 PIDS="$PIDS $PID_x"

@@ -356,7 +356,9 @@ sys.stdin.read()
 HOLD=$!
 exec 9>"$WORK/hold.fifo"
 wait_for 5 grep -q held "$WORK/hold.out"
+KT_DEFAULT_WEB=1
 start_daemon a || { fail "daemon a starts with the default port taken"; finish; }
+KT_DEFAULT_WEB=
 check_match "default port taken: the daemon says it runs without the web app" \
 	"$(cat "$WORK/a.log")" 'running without the web app'
 k a open --print
