@@ -9,8 +9,8 @@
 #      source tree, e.g. layers.sh: SQL and SQLite only in crdt/, libsodium
 #      only in crdt/crypto.c); each counts as one test, by exit status;
 #   1. every $BUILD/tests/test_* program (the cmocka unit tests);
-#   2. $BUILD/tests/prop_converge, if it was built, with PROP_SEEDS in its
-#      environment;
+#   2. $BUILD/tests/prop_converge, if it was built, with PROP_FIRST and
+#      PROP_SEEDS in its environment (seeds PROP_FIRST..PROP_SEEDS);
 #   3. every tests/e2e/*.sh, tests/integration/*.sh (daemons on loopback),
 #      tests/netns/*.sh (network namespaces; root), tests/browser/*.sh
 #      and tests/pkg/install.sh script as `sh SCRIPT /abs/path/to/$BUILD/kith`:
@@ -51,7 +51,8 @@
 # skipped).  The exit status is 1 if anything failed or nothing ran,
 # else 0.
 #
-# Environment: BUILD (default build), PROP_SEEDS (default 1000),
+# Environment: BUILD (default build), PROP_FIRST (default 1), PROP_SEEDS
+# (default 1000),
 # KITH_TEST_JOBS (default 3), TEST_TIMEOUT seconds per program (default
 # 900; needs timeout(1)).  Every program runs with TMPDIR set to a
 # private directory that is removed at the end, stdin from /dev/null.
@@ -59,10 +60,11 @@
 cd "$(dirname "$0")/.." || exit 2
 
 BUILD=${BUILD:-build}
+PROP_FIRST=${PROP_FIRST:-1}
 PROP_SEEDS=${PROP_SEEDS:-1000}
 TEST_TIMEOUT=${TEST_TIMEOUT:-900}
 JOBS=${KITH_TEST_JOBS:-3}
-export PROP_SEEDS
+export PROP_FIRST PROP_SEEDS
 case $JOBS in
 '' | *[!0-9]* | 0)
 	echo "tests/run.sh: KITH_TEST_JOBS must be a positive number, not '$JOBS'" >&2

@@ -42,8 +42,8 @@
  * (query_sql.h).  Where a header leaves a case open the model follows the
  * code and says so (NOT IN THE HEADER).
  *
- * Environment: PROP_SEEDS=N runs seeds 1..N (default 100), PROP_SEED=N runs
- * seed N only, PROP_VERBOSE=1 traces every step, PROP_MEMORY=1 keeps the
+ * Environment: PROP_SEEDS=N runs seeds PROP_FIRST..N (PROP_FIRST default
+ * 1, PROP_SEEDS default 100), PROP_SEED=N runs seed N only, PROP_VERBOSE=1 traces every step, PROP_MEMORY=1 keeps the
  * replicas in ":memory:" instead of files under /dev/shm (or $TMPDIR, /tmp),
  * PROP_STATS=1 counts the final statuses (is every status still reached?).
  * A failing seed prints "prop_converge: seed N failed: WHY"; the last line
@@ -4545,7 +4545,8 @@ int main(void)
 {
 	static const char *const bases[] = { "/dev/shm", NULL, "/tmp" };
 	struct world *w;
-	uint64_t first = 1, last = env_u64("PROP_SEEDS", 100), s;
+	uint64_t first = env_u64("PROP_FIRST", 1);
+	uint64_t last = env_u64("PROP_SEEDS", 100), s;
 	unsigned long passed = 0, failed = 0;
 	int i;
 
