@@ -288,6 +288,7 @@ int action_close(struct action *a)
 		wrote = crdt_replica_wrote(&a->r);
 		crdt_replica_close(&a->r);
 	}
+	crdt_identity_release(&a->self);
 	a->open = 0;
 	action_forget(a);
 	crdt_roles_release(&a->roles);

@@ -50,6 +50,9 @@
 struct action {
 	char home[PEER_PATH_MAX]; /* the data directory */
 	struct crdt_replica r;	  /* r.id.sk != NULL once an identity loaded */
+	/* Acting for a hosted member (action/hosted.h): r.id is theirs and
+	 * self our own; else self.sk is NULL. */
+	struct crdt_identity self;
 	struct crdt_env env;	  /* the clock (KITH_NOW) and randomness */
 	uint64_t fixed_ms;	  /* a pinned clock (tests, demos), or 0 */
 	int64_t now;		  /* unix seconds at open */

@@ -10,6 +10,7 @@
 #include "crdt/err.h"
 #include "crdt/rules.h"
 #include "crdt/schema.h"
+#include "hosted.h"
 #include "i18n.h"
 
 int action_checkin(struct action *a, int status, const char *member,
@@ -31,6 +32,15 @@ int action_checkin(struct action *a, int status, const char *member,
 	rc = action_need_identity(a);
 	if (rc)
 		return rc;
+	if (member && action_hosted_named(a, member, pk)) {
+		/* a neighbour hosted here: their own check-in */
+		rc = action_act_as_pk(a, pk);
+		if (rc)
+			return rc;
+		rc = action_checkin(a, status, NULL, note, who);
+		action_act_self(a);
+		return rc;
+	}
 	if (member) {
 		rc = action_resolve(a, CRDT_R_MEMBER, member, pk);
 		if (rc)

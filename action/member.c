@@ -15,9 +15,7 @@
 #include "i18n.h"
 #include "member.h"
 
-/* The SELF op of p into op (its values point into p); 0 or KITH_EINVAL
- * with a->msg. */
-static int profile_op(struct action *a, const struct action_profile *p,
+int action_profile_op(struct action *a, const struct action_profile *p,
 		      struct crdt_op *op)
 {
 	const struct {
@@ -65,7 +63,7 @@ int action_member_init(struct action *a, const struct action_profile *p,
 		return action_fail(a, KITH_EINVAL,
 				   _("a name is required: it is how neighbours "
 				     "know you"));
-	rc = profile_op(a, p, &op);
+	rc = action_profile_op(a, p, &op);
 	if (!rc && crdt_op_finish(&op))
 		rc = action_fail(a, KITH_EINVAL, _("a profile field is given "
 						   "twice"));
@@ -101,7 +99,7 @@ int action_member_profile(struct action *a, const struct action_profile *p,
 	rc = action_need_identity(a);
 	if (rc)
 		return rc;
-	rc = profile_op(a, p, &op);
+	rc = action_profile_op(a, p, &op);
 	if (rc)
 		goto out;
 	if (priv && priv->text) {

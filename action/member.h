@@ -50,6 +50,13 @@ struct action_profile {
 	const char *available; /* when one can help: "evenings, weekends" */
 };
 
+/* The SELF op of p into op (its values point into p; more may be added
+ * before crdt_op_finish); 0 or KITH_EINVAL with a->msg.  For this layer
+ * (action/hosted.c). */
+__attribute__((warn_unused_result)) int
+action_profile_op(struct action *a, const struct action_profile *p,
+		  struct crdt_op *op);
+
 /*
  * Create the identity in a's data directory (a opened without one, e.g.
  * ACTION_CREATE) and publish p, which must carry a name.  id gets the new

@@ -7,6 +7,7 @@
 #include "crdt/err.h"
 #include "crdt/rules.h"
 #include "crdt/schema.h"
+#include "hosted.h"
 #include "i18n.h"
 #include "wish.h"
 
@@ -250,7 +251,7 @@ int action_wish_add(struct action *a, const struct action_wish_fields *w,
 	struct action_wish_result spare;
 	struct action_private priv = w->priv;
 	struct crdt_op op;
-	uint8_t sealed[CRDT_SEAL_MAX];
+	uint8_t sealed[CRDT_SEAL_MAX], host_pk[CRDT_PK_LEN];
 	uint64_t seq;
 	int rc;
 
@@ -260,6 +261,18 @@ int action_wish_add(struct action *a, const struct action_wish_fields *w,
 		return rc;
 	if (!w->title)
 		return action_fail(a, KITH_EINVAL, _("a wish needs a title"));
+	if (action_hosted_named(a, w->for_name, host_pk)) {
+		/* for a neighbour hosted here: their own wish */
+		struct action_wish_fields theirs = *w;
+
+		theirs.for_name = NULL;
+		rc = action_act_as_pk(a, host_pk);
+		if (rc)
+			return rc;
+		rc = action_wish_add(a, &theirs, out);
+		action_act_self(a);
+		return rc;
+	}
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_WISH);
 	rc = set_fields(a, &op, w);
 	if (rc)

@@ -34,6 +34,7 @@
 
 struct cli {
 	const char *home_arg;
+	const char *as_arg; /* --as: a member hosted here (action/hosted.h) */
 	int json;
 	struct action a; /* the replica, identity and roles (action/action.h) */
 };
@@ -66,6 +67,8 @@ int cli_status(struct cli *c, int argc, char **argv);
 int cli_roles(struct cli *c, int argc, char **argv);
 int cli_role(struct cli *c, int argc, char **argv);
 int cli_member(struct cli *c, int argc, char **argv);
+int cli_member_host(struct cli *c, int argc, char **argv);
+int cli_member_hosted(struct cli *c, int argc, char **argv);
 int cli_hide(struct cli *c, int argc, char **argv);
 int cli_unhide(struct cli *c, int argc, char **argv);
 int cli_block(struct cli *c, int argc, char **argv);

@@ -188,6 +188,10 @@ int cli_member(struct cli *c, int argc, char **argv)
 	struct cli_args args;
 	int verify, status, err;
 
+	if (argc > 1 && !strcmp(argv[1], "host"))
+		return cli_member_host(c, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "hosted"))
+		return cli_member_hosted(c, argc - 1, argv + 1);
 	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
 	if (status)
 		return status;
@@ -196,7 +200,8 @@ int cli_member(struct cli *c, int argc, char **argv)
 	else if (!strcmp(args.pos[0], "unverify"))
 		verify = 0;
 	else
-		return cli_usage(NULL, "unknown member command '%s'",
+		return cli_usage(NULL, "unknown member command '%s' (verify, "
+				       "unverify, host, hosted)",
 				 args.pos[0]);
 	if (!verify && (o.building || o.unit))
 		return cli_usage(NULL, "'member unverify' takes only a member");

@@ -1,5 +1,5 @@
 /*
- * main.c - kith [--home DIR] [--json] COMMAND ...
+ * main.c - kith [--home DIR] [--as MEMBER] [--json] COMMAND ...
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -48,8 +48,12 @@ static const struct cli_cmd commands[] = {
 	  N_("this node, its replica, and whether the daemon runs"), 0 },
 	{ "roles", cli_roles, "roles", N_("who coordinates and who heads a building"),
 	  0 },
-	{ "member", cli_member, "member verify|unverify MEMBER [--building B --unit U]",
-	  N_("vouch for a member met in person (their hours count)"), 0 },
+	{ "member", cli_member,
+	  "member verify|unverify MEMBER [--building B --unit U] | "
+	  "host --name N [--building B] [--unit U] | hosted",
+	  N_("vouch for a member met in person; host a neighbour without a "
+	     "device"),
+	  0 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
 	  N_("appoint or remove a coordinator or building-head (coordinators)"),
 	  0 },
@@ -87,7 +91,8 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fputs(_("usage: kith [--home DIR] [--json] COMMAND [ARGS]\n\n"
+	fputs(_("usage: kith [--home DIR] [--as MEMBER] [--json] COMMAND "
+		"[ARGS]\n\n"
 		"kith keeps your neighbourhood's shared items and wishes on "
 		"your own machine\nand shares them with neighbours, with or "
 		"without the internet.\n\ncommands:\n"),
@@ -98,6 +103,9 @@ static void usage(FILE *f)
 	fputs(_("\nData directory: --home DIR, else $KITH_HOME, else "
 		"$XDG_DATA_HOME/kith,\nelse ~/.local/share/kith.  'kith "
 		"COMMAND --help' tells more.\n"),
+	      f);
+	fputs(_("--as MEMBER acts for a neighbour this machine hosts ('kith "
+		"member hosted').\n"),
 	      f);
 }
 
@@ -141,6 +149,14 @@ int main(int argc, char **argv)
 			c.home_arg = argv[++i];
 		} else if (!strncmp(argv[i], "--home=", 7)) {
 			c.home_arg = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--as") && i + 1 >= argc) {
+			fprintf(stderr, "%s\n",
+				_("kith: --as needs a member hosted here"));
+			return 2;
+		} else if (!strcmp(argv[i], "--as")) {
+			c.as_arg = argv[++i];
+		} else if (!strncmp(argv[i], "--as=", 5)) {
+			c.as_arg = argv[i] + 5;
 		} else if (!strcmp(argv[i], "--version")) {
 			return cli_version(&c, 1, argv + i);
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action/hosted.h"
 #include "cli.h"
 #include "crdt/rules.h"
 #include "peer/control.h"
@@ -183,7 +184,13 @@ int cli_open_flags(struct cli *c, int flags)
 {
 	c->a.warn = cli_warn;
 	c->a.warn_ctx = c;
+	/* --as: every command acts, and reads "mine", as that member */
+	if (c->as_arg)
+		flags |= ACTION_IDENTITY;
 	if (action_open(&c->a, c->home_arg, flags))
+		return cli_fail_action(c);
+	if (c->as_arg && !action_acting_as(&c->a) &&
+	    action_act_as(&c->a, c->as_arg, NULL))
 		return cli_fail_action(c);
 	return CLI_OK;
 }

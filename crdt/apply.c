@@ -580,12 +580,26 @@ int crdt_apply_recheck(struct crdt_store *s)
 	int64_t need = 0;
 	int rc, step;
 
+	int64_t view = 0;
+
 	rc = crdt_store_meta_get_int(s, "recheck", &need);
-	if (rc || !need)
+	if (!rc)
+		rc = crdt_store_meta_get_int(s, "rebuild", &view);
+	if (rc || (!need && !view))
 		return rc;
 	rc = crdt_store_begin(s);
 	if (rc)
 		return rc;
+	if (!need) {
+		/* a migration that adds a column the view fills (15) */
+		rc = crdt_store_rebuild(s);
+		if (!rc)
+			rc = crdt_store_meta_set_int(s, "rebuild", 0);
+		if (!rc)
+			return crdt_store_commit(s);
+		crdt_store_rollback(s);
+		return rc;
+	}
 	crdt_buf_init(&buf, CRDT_MAX_BODY + CRDT_SIG_LEN);
 	q = crdt_stmt(s, &apply_stmts, A_AUTHORS);
 	if (!q) {
@@ -613,6 +627,8 @@ int crdt_apply_recheck(struct crdt_store *s)
 		rc = crdt_store_rebuild(s);
 	if (!rc)
 		rc = crdt_store_meta_set_int(s, "recheck", 0);
+	if (!rc && view)
+		rc = crdt_store_meta_set_int(s, "rebuild", 0);
 out:
 	crdt_buf_release(&buf);
 	if (!rc)

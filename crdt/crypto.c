@@ -59,6 +59,14 @@ void crdt_identity_release(struct crdt_identity *id)
 	id->sk = NULL;
 }
 
+void crdt_identity_subkey(uint8_t out[CRDT_KEY_LEN],
+			  const struct crdt_identity *id, enum crdt_idkey which)
+{
+	/* libsodium's Ed25519 secret key is seed || pk */
+	crypto_kdf_derive_from_key(out, CRDT_KEY_LEN, (uint64_t)which,
+				   "kith-id ", id->sk);
+}
+
 void crdt_sign(uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
 	       const struct crdt_identity *id)
 {

@@ -51,6 +51,13 @@ crdt_identity_from_seed(struct crdt_identity *id, const uint8_t seed[32]);
 __attribute__((warn_unused_result)) int
 crdt_identity_from_sk(struct crdt_identity *id, const uint8_t sk[64]);
 void crdt_identity_release(struct crdt_identity *id);
+/* A 32-byte key only this identity can derive, one per purpose: its seed
+ * as the master key of crypto_kdf_derive_from_key (context "kith-id ",
+ * subkey id which).  Hosted members' keys are encrypted at rest under
+ * CRDT_IDKEY_HOSTED of their host (peer/keystore.h). */
+enum crdt_idkey { CRDT_IDKEY_HOSTED = 1 };
+void crdt_identity_subkey(uint8_t out[CRDT_KEY_LEN],
+			  const struct crdt_identity *id, enum crdt_idkey which);
 
 void crdt_sign(uint8_t sig[CRDT_SIG_LEN], const uint8_t *msg, size_t len,
 	       const struct crdt_identity *id);

@@ -238,7 +238,7 @@ static int mat_update(struct crdt_store *s, const struct crdt_change *c,
 		      const uint8_t *id, size_t id_len)
 {
 	uint32_t i;
-	int rc, text = 0;
+	int rc, text = 0, host = -1;
 
 	if (!op->nvals)
 		return mat_touch(s, c, r, id, id_len);
@@ -249,6 +249,13 @@ static int mat_update(struct crdt_store *s, const struct crdt_change *c,
 
 		if (!f || op->vals[i].type != f->vtype)
 			continue;
+		if (r->rtype == CRDT_R_MEMBER && (f->id == F_MEMBER_HOST ||
+						  f->id == F_MEMBER_HOST_SIG)) {
+			if (host < 0)
+				host = crdt_rules_host_ok(c, op);
+			if (!host)
+				continue; /* kept in the log, not shown */
+		}
 		q = upd_stmt(s, r, f);
 		if (!q)
 			return KITH_EDB;

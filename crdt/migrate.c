@@ -185,6 +185,15 @@ static const char *const migrations[] = {
 	 * of the sheet scanned all posts, 37 s for the bench's town) */
 	"CREATE INDEX IF NOT EXISTS members_building_nocase"
 	" ON members(building COLLATE NOCASE);",
+	/* 15: hosted members (docs/DESIGN.md s5): the host a member's first
+	 * change names with the host's signature (materialize.c).  Older
+	 * kith kept such fields in the log unshown, so the view is rebuilt
+	 * once (meta 'rebuild', crdt_apply_recheck) */
+	"ALTER TABLE members ADD COLUMN host BLOB;"
+	"ALTER TABLE members ADD COLUMN host_sig BLOB;"
+	"CREATE INDEX IF NOT EXISTS members_host ON members(host)"
+	" WHERE host IS NOT NULL;"
+	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 enum { MIG_VERSION, MIG_NSQL };

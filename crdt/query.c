@@ -99,12 +99,22 @@ static const struct crdt_stmts query_built =
 #define MEMBER_IDS(from, where)                                               \
 	"(SELECT x.id FROM " from " WHERE " where MEMBER_ORDER("x")           \
 	" LIMIT ?3 OFFSET ?4) p CROSS JOIN members m ON m.id = p.id"
+/* A hosted member's host (migration 15; NULL for everyone else): their
+ * key and name. */
+#define HOST_COLS(m)                                                          \
+	"CASE WHEN " m ".host IS NOT NULL THEN lower(hex(" m ".host)) END"    \
+	" AS host,"                                                           \
+	" (SELECT name FROM members h WHERE h.id = " m ".host) AS host_name"
+/* Who entered a post: the host of its author, when its author is hosted. */
+#define ENTERED_BY(t)                                                         \
+	"(SELECT h.name FROM members a JOIN members h ON h.id = a.host"       \
+	" WHERE a.id = " t ".author) AS entered_by"
 #define MEMBER_PAGE_SQL(rows, tail)                                           \
 	MEMBER_WORDS "SELECT " HEX("m.id") " AS id, m.name, m.building,"      \
 	" m.unit, m.skills, " MEMBER_AVAILABLE("m") " AS available,"          \
 	" " EARNED_Q("m") " / 4.0 AS hours,"                                  \
 	" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"      \
-	"  AS forked FROM " rows tail
+	"  AS forked, " HOST_COLS("m") " FROM " rows tail
 
 #define ITEM_SQL(search)                                                      \
 	"SELECT * FROM (SELECT " HEX("i.id") " AS id, i.title,"               \
@@ -114,6 +124,7 @@ static const struct crdt_stmts query_built =
 	" " HEX("i.author") " AS author, i.location, i.unit, i.condition,"    \
 	" i.description, i.until, i.created >> 16 AS created_ms,"             \
 	" (SELECT name FROM members m WHERE m.id = i.author) AS author_name," \
+	" " ENTERED_BY("i") ","                                               \
 	" (SELECT " HEX("l.borrower") " FROM loans l WHERE l.item = i.id"     \
 	"   AND l.author = i.author AND NOT l.returned"                       \
 	"   ORDER BY l.created DESC LIMIT 1) AS borrower,"                    \
@@ -156,6 +167,7 @@ static const struct crdt_stmts query_built =
 	" w.on_behalf_of AS for_name, w.description,"                         \
 	" w.created >> 16 AS created_ms,"                                     \
 	" (SELECT name FROM members m WHERE m.id = w.author) AS author_name," \
+	" " ENTERED_BY("w") ","                                               \
 	" w.hours_q / 4.0 AS hours, w.urgency AS urgency_rank,"               \
 	" " HIDDEN("w") " AS hidden, " BLOCKED("w") " AS blocked"             \
 	" FROM wishes w"                                                      \
@@ -191,7 +203,7 @@ static const char *const query_sql[Q_NSQL] = {
 		"SELECT " HEX("m.id") " AS id, m.name, m.building, m.unit,"
 		" m.skills, " EARNED_Q("m") " / 4.0 AS hours,"
 		" coalesce((SELECT forked FROM authors a WHERE a.pk = m.id), 0)"
-		"  AS forked"
+		"  AS forked, " HOST_COLS("m")
 		" FROM members m WHERE (?1 IS NULL OR m.id = ?1)"
 		" ORDER BY m.name COLLATE NOCASE, m.id",
 	/* crdt_record_info: the same columns for every type */

@@ -1,6 +1,9 @@
 /*
  * rules.c - value rules of the apply path (see rules.h).
  */
+#include <string.h>
+
+#include "crypto.h"
 #include "rules.h"
 
 int crdt_utf8_valid(const uint8_t *s, size_t n)
@@ -130,4 +133,35 @@ int crdt_rules_op_ok(const struct crdt_rschema *r, const struct crdt_op *op)
 			return 0;
 	}
 	return 1;
+}
+
+void crdt_host_message(uint8_t out[CRDT_HOST_MSG_LEN], const uint8_t member[32])
+{
+	memcpy(out, "kith host 1", 11);
+	memcpy(out + 11, member, 32);
+}
+
+int crdt_rules_host_ok(const struct crdt_change *c, const struct crdt_op *op)
+{
+	const struct crdt_val *host = NULL, *sig = NULL;
+	uint8_t msg[CRDT_HOST_MSG_LEN];
+	uint32_t i;
+
+	for (i = 0; i < op->nvals; i++) {
+		const struct crdt_val *v = &op->vals[i];
+
+		if (v->field == F_MEMBER_HOST)
+			host = v;
+		else if (v->field == F_MEMBER_HOST_SIG)
+			sig = v;
+	}
+	if (c->seq != 1 || !host || !sig || host->type != CRDT_V_BYTES ||
+	    sig->type != CRDT_V_BYTES || host->len != CRDT_PK_LEN ||
+	    sig->len != CRDT_SIG_LEN)
+		return 0;
+	/* public keys, compared for the rule, not for secrecy */
+	if (!memcmp(host->p, c->author, CRDT_PK_LEN))
+		return 0;
+	crdt_host_message(msg, c->author);
+	return crdt_verify(sig->p, msg, sizeof msg, host->p) == 0;
 }

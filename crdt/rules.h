@@ -23,6 +23,12 @@
  *   - dates (until, needed_by, due) are 0 .. CRDT_MAX_DATE (unix seconds);
  *   - hours credited by one confirmation are 0 .. CRDT_MAX_HOURS_Q
  *     quarters, so no sum over a replica can overflow;
+ *   - a member's host (F_MEMBER_HOST, F_MEMBER_HOST_SIG) counts only in
+ *     the member's first change (seq 1), both fields together, with the
+ *     host's signature over crdt_host_message of the member and never the
+ *     member as their own host (crdt_rules_host_ok); otherwise the two
+ *     fields are not shown and the rest of the profile is, so a member
+ *     cannot name a host who did not sign, and the host never changes;
  *   - a value of the wrong type for a known field breaks the rule;
  *     unknown fields and record types (from a newer kith) are ignored, not
  *     refused.
@@ -46,6 +52,14 @@
 
 /* 1 if s[0..n) is valid UTF-8 without NUL, else 0. */
 int crdt_utf8_valid(const uint8_t *s, size_t n);
+
+/* What a host signs to host member (docs/DESIGN.md s5): "kith host 1"
+ * and the member's key. */
+#define CRDT_HOST_MSG_LEN (11 + 32)
+void crdt_host_message(uint8_t out[CRDT_HOST_MSG_LEN], const uint8_t member[32]);
+/* 1 if the member op op of change c names a host as the rule above says
+ * (c->author is the member), else 0 (no host fields, or not kept). */
+int crdt_rules_host_ok(const struct crdt_change *c, const struct crdt_op *op);
 
 /* 1 if every value of op keeps the rules of its record type r, else 0. */
 int crdt_rules_op_ok(const struct crdt_rschema *r, const struct crdt_op *op);

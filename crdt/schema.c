@@ -13,6 +13,10 @@ static const struct crdt_field member_fields[] = {
 	{ F_MEMBER_HOUSEHOLD, CRDT_V_BYTES, 0, "household" },
 	{ F_MEMBER_AVAILABLE, CRDT_V_BYTES, 0, "available" },
 	{ F_MEMBER_PRIVATE, CRDT_V_BYTES, CRDT_F_BLOB, "private" },
+	/* a hosted member's host: only in their first change, with the
+	 * host's signature (crdt_rules_host_ok) */
+	{ F_MEMBER_HOST, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "host" },
+	{ F_MEMBER_HOST_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "host_sig" },
 };
 
 static const struct crdt_field item_fields[] = {

@@ -8,6 +8,7 @@
 
 #include "crdt/codec.h"
 #include "crdt/err.h"
+#include "hosted.h"
 #include "keystore.h"
 
 /* The value of the environment variable name, or NULL when unset or empty. */
@@ -77,9 +78,7 @@ static int sync_dir(const char *dir)
 	return rc;
 }
 
-/* Write a secret file 0600: temp, fsync, then link (no overwrite) or
- * rename (overwrite), then fsync the directory. */
-static int write_secret(const char *dir, const char *name, const void *p,
+int peer_write_secret(const char *dir, const char *name, const void *p,
 			size_t n, int overwrite)
 {
 	char path[PEER_PATH_MAX], tmp[PEER_PATH_MAX];
@@ -108,7 +107,7 @@ static int write_secret(const char *dir, const char *name, const void *p,
 	return rc;
 }
 
-static int read_file(const char *dir, const char *name, uint8_t *buf,
+int peer_read_file(const char *dir, const char *name, uint8_t *buf,
 		     size_t cap, size_t *len)
 {
 	char path[PEER_PATH_MAX];
@@ -144,7 +143,7 @@ int peer_identity_create(const char *dir, const struct crdt_env *env,
 	crdt_wipe(seed, sizeof seed);
 	if (rc)
 		return rc;
-	rc = write_secret(dir, "identity", id->sk, CRDT_SK_LEN, 0);
+	rc = peer_write_secret(dir, "identity", id->sk, CRDT_SK_LEN, 0);
 	if (rc)
 		crdt_identity_release(id);
 	return rc;
@@ -154,7 +153,7 @@ int peer_identity_load(const char *dir, struct crdt_identity *id)
 {
 	uint8_t sk[CRDT_SK_LEN + 1];
 	size_t n = 0;
-	int rc = read_file(dir, "identity", sk, sizeof sk, &n);
+	int rc = peer_read_file(dir, "identity", sk, sizeof sk, &n);
 
 	if (rc == KITH_ENOTFOUND)
 		return KITH_ENOIDENT;
@@ -177,17 +176,37 @@ void peer_community_wire_key(const struct peer_community *c,
 
 #define HEAD_MAGIC "kith-head 1"
 
+/* Where the head of author pk is kept: DIR/head, or DIR/hosted/HEX.head
+ * for a member this machine hosts (peer/hosted.h). */
+static int head_place(const char *dir, const uint8_t pk[CRDT_PK_LEN],
+		      char *sub, size_t cap, char name[2 * CRDT_PK_LEN + 6])
+{
+	if (!peer_hosted_here(dir, pk)) {
+		strcpy(name, "head");
+		return snprintf(sub, cap, "%s", dir) >= (int)cap ? KITH_ETOOBIG
+								 : 0;
+	}
+	crdt_hex(name, pk, CRDT_PK_LEN);
+	strcat(name, ".head");
+	return snprintf(sub, cap, "%s/hosted", dir) >= (int)cap ? KITH_ETOOBIG
+								 : 0;
+}
+
 int peer_head_load(const char *dir, const uint8_t pk[CRDT_PK_LEN],
 		   struct crdt_head *h)
 {
 	char buf[512], author[2 * CRDT_PK_LEN + 1], hash[2 * CRDT_HASH_LEN + 1];
+	char sub[PEER_PATH_MAX], name[2 * CRDT_PK_LEN + 6];
 	uint8_t who[CRDT_PK_LEN];
 	unsigned long long seq;
 	size_t n = 0;
 	int rc, end = 0;
 
 	memset(h, 0, sizeof *h);
-	rc = read_file(dir, "head", (uint8_t *)buf, sizeof buf - 1, &n);
+	rc = head_place(dir, pk, sub, sizeof sub, name);
+	if (!rc)
+		rc = peer_read_file(sub, name, (uint8_t *)buf, sizeof buf - 1,
+				    &n);
 	if (rc)
 		return rc; /* KITH_ENOTFOUND when there is none */
 	buf[n] = 0;
@@ -215,6 +234,7 @@ int peer_head_save(const char *dir, const uint8_t pk[CRDT_PK_LEN],
 		   const struct crdt_head *h)
 {
 	char buf[512], author[2 * CRDT_PK_LEN + 1], hash[2 * CRDT_HASH_LEN + 1];
+	char sub[PEER_PATH_MAX], name[2 * CRDT_PK_LEN + 6];
 	int n;
 
 	crdt_hex(author, pk, CRDT_PK_LEN);
@@ -223,7 +243,9 @@ int peer_head_save(const char *dir, const uint8_t pk[CRDT_PK_LEN],
 		     author, (unsigned long long)h->seq, hash);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		return KITH_ETOOBIG;
-	return write_secret(dir, "head", buf, (size_t)n, 1);
+	if (head_place(dir, pk, sub, sizeof sub, name))
+		return KITH_ETOOBIG;
+	return peer_write_secret(sub, name, buf, (size_t)n, 1);
 }
 
 void peer_community_wipe(struct peer_community *c)
@@ -247,7 +269,7 @@ int peer_community_load(const char *dir, struct peer_community *c)
 	int rc, fields = 0;
 
 	memset(c, 0, sizeof *c);
-	rc = read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
+	rc = peer_read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
 	if (rc == KITH_ENOTFOUND)
 		rc = KITH_ENOCOMMUNITY;
 	if (rc)
@@ -303,7 +325,7 @@ int peer_community_save(const char *dir, const struct peer_community *c)
 		     keyhex, c->version == 2 ? "genesis" : "creator",
 		     creatorhex);
 	rc = n > 0 && (size_t)n < sizeof buf
-		     ? write_secret(dir, "community", buf, (size_t)n, 0)
+		     ? peer_write_secret(dir, "community", buf, (size_t)n, 0)
 		     : KITH_ETOOBIG;
 	crdt_wipe(buf, sizeof buf);
 	crdt_wipe(keyhex, sizeof keyhex);

@@ -13,6 +13,8 @@
  *                    damaged or rolled-back replica.db is noticed before
  *                    the author writes over its own published log
  *                    (crdt/replica.h has the rules and crash windows)
+ *   DIR/hosted/        the members this machine hosts (peer/hosted.h),
+ *                    each with its own head file there
  *
  * Key files are written to a temp file, fsync'd and renamed into place,
  * then the directory is fsync'd (so the rename itself survives a power
@@ -77,6 +79,15 @@ __attribute__((warn_unused_result)) int peer_home_ensure(const char *dir);
 __attribute__((warn_unused_result)) int
 peer_path(char *out, size_t cap, const char *dir, const char *name);
 
+/* Write DIR/name 0600 whole or not at all: temp file, fsync, then link
+ * (overwrite 0: KITH_EEXISTS when it exists) or rename, then fsync DIR. */
+__attribute__((warn_unused_result)) int
+peer_write_secret(const char *dir, const char *name, const void *p, size_t n,
+		  int overwrite);
+/* Read up to cap bytes of DIR/name; KITH_ENOTFOUND when missing. */
+__attribute__((warn_unused_result)) int
+peer_read_file(const char *dir, const char *name, uint8_t *buf, size_t cap,
+	       size_t *len);
 /* Make a new identity from env randomness; KITH_EEXISTS if one exists. */
 __attribute__((warn_unused_result)) int
 peer_identity_create(const char *dir, const struct crdt_env *env,
@@ -85,7 +96,8 @@ peer_identity_create(const char *dir, const struct crdt_env *env,
 __attribute__((warn_unused_result)) int
 peer_identity_load(const char *dir, struct crdt_identity *id);
 
-/* The head recorded for author pk; KITH_ENOTFOUND when there is no head
+/* The head recorded for author pk (DIR/head, or a hosted member's own);
+ * KITH_ENOTFOUND when there is no head
  * file or it belongs to another identity, KITH_EDECODE when damaged. */
 __attribute__((warn_unused_result)) int
 peer_head_load(const char *dir, const uint8_t pk[CRDT_PK_LEN],

@@ -1,0 +1,297 @@
+/*
+ * hosted.c - hosting neighbours without a device, acting as them (see
+ * hosted.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "crdt/codec.h"
+#include "crdt/crypto.h"
+#include "crdt/err.h"
+#include "crdt/rules.h"
+#include "crdt/schema.h"
+#include "hosted.h"
+#include "i18n.h"
+#include "peer/hosted.h"
+
+int action_acting_as(const struct action *a)
+{
+	return a->self.sk != NULL;
+}
+
+int action_hosts(const struct action *a, const uint8_t pk[CRDT_PK_LEN])
+{
+	return peer_hosted_here(a->home, pk);
+}
+
+int action_member_host(struct action *a, const struct action_profile *p,
+		       struct action_person *who)
+{
+	struct crdt_identity member = { { 0 }, NULL }, keep;
+	uint8_t seed[CRDT_SEED_LEN], msg[CRDT_HOST_MSG_LEN];
+	uint8_t sig[CRDT_SIG_LEN], host[CRDT_PK_LEN];
+	struct crdt_op op;
+	int rc;
+
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	if (action_acting_as(a))
+		return action_fail(a, KITH_EDENIED,
+				   _("only you can host a neighbour, not "
+				     "someone you act for"));
+	if (!p->name || !*p->name)
+		return action_fail(a, KITH_EINVAL,
+				   _("give the neighbour's name (--name)"));
+	rc = action_profile_op(a, p, &op);
+	if (rc)
+		return rc;
+	a->env.random(a->env.ctx, seed, sizeof seed);
+	rc = crdt_identity_from_seed(&member, seed);
+	crdt_wipe(seed, sizeof seed);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot make a key"));
+	crdt_host_message(msg, member.pk);
+	crdt_sign(sig, msg, sizeof msg, &a->r.id);
+	/* a copy: a->r.id is the member's while their change is made */
+	memcpy(host, a->r.id.pk, CRDT_PK_LEN);
+	if (crdt_op_set_bytes(&op, F_MEMBER_HOST, host, CRDT_PK_LEN) ||
+	    crdt_op_set_bytes(&op, F_MEMBER_HOST_SIG, sig, sizeof sig) ||
+	    crdt_op_finish(&op)) {
+		crdt_identity_release(&member);
+		return action_fail(a, KITH_EINVAL,
+				   _("a profile field is given twice"));
+	}
+	/* the key first: a profile without a key here could never be
+	 * written for again */
+	rc = peer_hosted_save(a->home, &a->r.id, &member);
+	if (rc) {
+		crdt_identity_release(&member);
+		return action_fail(a, rc,
+				   _("cannot keep the neighbour's key in "
+				     "'%s/hosted': %s"),
+				   a->home, _(kith_strerror(rc)));
+	}
+	/* their first change, signed by them */
+	keep = a->r.id;
+	a->r.id = member;
+	rc = action_commit(a, &op, 1, NULL,
+			   _("cannot publish the neighbour's profile"));
+	member = a->r.id;
+	a->r.id = keep;
+	if (rc) {
+		int gone = peer_hosted_remove(a->home, member.pk);
+
+		(void)gone; /* the profile was not written: nothing refers
+			     * to the key */
+		crdt_identity_release(&member);
+		return rc;
+	}
+	action_person(a, member.pk, who);
+	crdt_identity_release(&member);
+	return 0;
+}
+
+int action_act_as_pk(struct action *a, const uint8_t pk[CRDT_PK_LEN])
+{
+	struct crdt_identity member = { { 0 }, NULL };
+	int rc;
+
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	action_act_self(a);
+	rc = peer_hosted_load(a->home, &a->r.id, pk, &member);
+	if (rc == KITH_ENOTFOUND)
+		return action_fail(a, rc,
+				   _("this machine does not host that member "
+				     "(see 'kith member hosted')"));
+	if (rc)
+		return action_fail(a, rc,
+				   _("cannot open the key of a member hosted "
+				     "here: %s"),
+				   _(kith_strerror(rc)));
+	a->self = a->r.id;
+	a->r.id = member;
+	a->head = (struct crdt_head){ 0 };
+	/* their head, as for our own at open (action_open) */
+	a->head_quiet = 1;
+	rc = crdt_replica_keep_head(&a->r); /* reads work without */
+	a->head_quiet = 0;
+	(void)rc;
+	action_forget(a);
+	return 0;
+}
+
+void action_act_self(struct action *a)
+{
+	int rc;
+
+	if (!a->self.sk)
+		return;
+	crdt_identity_release(&a->r.id);
+	a->r.id = a->self;
+	a->self = (struct crdt_identity){ { 0 }, NULL };
+	a->head = (struct crdt_head){ 0 };
+	a->head_quiet = 1;
+	rc = crdt_replica_keep_head(&a->r); /* reads work without */
+	a->head_quiet = 0;
+	(void)rc;
+	action_forget(a);
+}
+
+/* The hosted members' profiles: one list, sorted by name. */
+struct hosted_set {
+	struct action *a;
+	struct action_hosted *v;
+	size_t n, cap;
+	int rc;
+};
+
+static int hosted_row(void *ctx, const struct crdt_row *r)
+{
+	struct action_hosted *h = ctx;
+
+	snprintf(h->building, sizeof h->building, "%s",
+		 action_col_text(r, "building"));
+	snprintf(h->unit, sizeof h->unit, "%s", action_col_text(r, "unit"));
+	return 0;
+}
+
+static int hosted_add(void *ctx, const uint8_t pk[CRDT_PK_LEN])
+{
+	struct hosted_set *hs = ctx;
+	struct action_hosted *h;
+
+	if (hs->n == hs->cap) {
+		size_t cap = hs->cap ? 2 * hs->cap : 16;
+		struct action_hosted *v = realloc(hs->v, cap * sizeof *v);
+
+		if (!v)
+			return KITH_ENOMEM;
+		hs->v = v;
+		hs->cap = cap;
+	}
+	h = &hs->v[hs->n];
+	memset(h, 0, sizeof *h);
+	action_person(hs->a, pk, &h->person);
+	if (crdt_query_members(hs->a->r.store, pk, hosted_row, h) < 0)
+		return KITH_EDB;
+	hs->n++;
+	return 0;
+}
+
+static int by_name(const void *x, const void *y)
+{
+	const struct action_hosted *a = x, *b = y;
+	int c = strcasecmp(a->person.label, b->person.label);
+
+	return c ? c : strcmp(a->person.hex, b->person.hex);
+}
+
+static int hosted_load(struct action *a, struct hosted_set *hs)
+{
+	int rc;
+
+	memset(hs, 0, sizeof *hs);
+	hs->a = a;
+	rc = peer_hosted_each(a->home, hosted_add, hs);
+	if (rc) {
+		free(hs->v);
+		return action_fail(a, rc,
+				   _("cannot read the members hosted in "
+				     "'%s/hosted': %s"),
+				   a->home, _(kith_strerror(rc)));
+	}
+	if (hs->n)
+		qsort(hs->v, hs->n, sizeof *hs->v, by_name);
+	return 0;
+}
+
+int action_hosted_list(struct action *a, action_hosted_fn fn, void *ctx)
+{
+	struct hosted_set hs;
+	size_t i;
+	int rc = hosted_load(a, &hs);
+
+	for (i = 0; !rc && i < hs.n; i++)
+		rc = fn(ctx, &hs.v[i]);
+	free(hs.v);
+	return rc;
+}
+
+/* Whether typed names h: their name (any ASCII case), or a prefix of
+ * their key of at least 6 hex characters. */
+static int names(const char *typed, const struct action_hosted *h)
+{
+	size_t n = strlen(typed);
+
+	if (h->person.named && !strcasecmp(typed, h->person.name))
+		return 1;
+	return n >= 6 && n <= 2 * CRDT_PK_LEN &&
+	       strspn(typed, "0123456789abcdefABCDEF") == n &&
+	       !strncasecmp(typed, h->person.hex, n);
+}
+
+int action_hosted_named(struct action *a, const char *typed,
+			uint8_t pk[CRDT_PK_LEN])
+{
+	struct hosted_set hs;
+	size_t i, found = 0;
+
+	if (!typed || !*typed || !a->r.id.sk || action_acting_as(a) ||
+	    hosted_load(a, &hs))
+		return 0;
+	for (i = 0; i < hs.n; i++)
+		if (names(typed, &hs.v[i])) {
+			found++;
+			memcpy(pk, hs.v[i].person.pk, CRDT_PK_LEN);
+		}
+	free(hs.v);
+	return found == 1;
+}
+
+int action_act_as(struct action *a, const char *typed, struct action_person *who)
+{
+	struct hosted_set hs;
+	size_t i, found = 0, at = 0;
+	uint8_t pk[CRDT_PK_LEN];
+	int rc;
+
+	if (!typed || !*typed)
+		return action_fail(a, KITH_EINVAL,
+				   _("say whom to act as: a member hosted "
+				     "here (see 'kith member hosted')"));
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	action_act_self(a);
+	rc = hosted_load(a, &hs);
+	if (rc)
+		return rc;
+	for (i = 0; i < hs.n; i++)
+		if (names(typed, &hs.v[i])) {
+			found++;
+			at = i;
+		}
+	if (found == 1)
+		memcpy(pk, hs.v[at].person.pk, CRDT_PK_LEN);
+	free(hs.v);
+	if (found == 0)
+		return action_fail(a, KITH_ENOTFOUND,
+				   _("nobody called '%s' is hosted on this "
+				     "machine (see 'kith member hosted')"),
+				   typed);
+	if (found > 1)
+		return action_fail(a, KITH_EAMBIGUOUS,
+				   _("'%s' matches several members hosted "
+				     "here; use their id (see 'kith member "
+				     "hosted')"),
+				   typed);
+	rc = action_act_as_pk(a, pk);
+	if (!rc && who)
+		action_person(a, pk, who);
+	return rc;
+}
