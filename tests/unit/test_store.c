@@ -198,13 +198,13 @@ static void migrates_from_schema_9(void **state)
 {
 	static const uint8_t id[CRDT_ID_LEN] = { 0x11, 0x22, 0x33 };
 	struct tl_fixture *f = *state;
-	char path[TL_PATH_MAX + 64], sql[512];
+	char path[TL_PATH_MAX + 64], sql[768];
 	struct crdt_item_filter flt;
 	struct crdt_store *s;
 	int64_t want = fresh_version(f);
 	int rows = 0;
 
-	TL_CHECK(want >= 14, "expected schema 14 or later, got %lld",
+	TL_CHECK(want >= 15, "expected schema 15 or later, got %lld",
 		 (long long)want);
 	s = open_at(f, "old.db");
 	close_early(f, s);
@@ -213,6 +213,8 @@ static void migrates_from_schema_9(void **state)
 		 "DROP TABLE items_grams; DROP TABLE wishes_grams;"
 		 "DROP INDEX members_name; DROP INDEX items_created;"
 		 "DROP INDEX members_page; DROP INDEX members_building_nocase;"
+		 "DROP INDEX members_host; ALTER TABLE members DROP COLUMN host;"
+		 "ALTER TABLE members DROP COLUMN host_sig;"
 		 "INSERT INTO items(id, author, created, updated, kind, title,"
 		 " withdrawn) VALUES (x'%s', zeroblob(32), 1, 1, 0,"
 		 " '帮忙买菜', 0);"
@@ -237,6 +239,13 @@ static void migrates_from_schema_9(void **state)
 			    "  'items_created', 'members_page',"
 			    "  'members_building_nocase')"),
 	      6, "tables and indexes of migrations 10 to 14");
+	TL_EQ(by_hand(path, "SELECT count(*) FROM pragma_table_info('members')"
+			    " WHERE name IN ('host', 'host_sig')"),
+	      2, "the host columns of migration 15");
+	TL_EQ(by_hand(path, "SELECT count(*) FROM meta WHERE k = 'rebuild'"
+			    " AND v = 1"),
+	      1, "migration 15 asks for one rebuild of the view (done by "
+		 "crdt_apply_recheck when the replica opens)");
 }
 
 /* ---- refusals: nothing changed ------------------------------------------- */
