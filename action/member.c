@@ -271,6 +271,7 @@ static int list_row(void *ctx, const struct crdt_row *r)
 	m.building = action_col_text(r, "building");
 	m.unit = action_col_text(r, "unit");
 	m.skills = action_col_text(r, "skills");
+	m.host_name = action_col_text(r, "host_name");
 	m.hours = col_real(r, "hours");
 	m.forked = (int)action_col_int(r, "forked");
 	m.verified = verified(l->a, m.id);
@@ -316,6 +317,7 @@ static int find_row(void *ctx, const struct crdt_row *r)
 	m.building = action_col_text(r, "building");
 	m.unit = action_col_text(r, "unit");
 	m.skills = action_col_text(r, "skills");
+	m.host_name = action_col_text(r, "host_name");
 	m.available = action_col_text(r, "available");
 	m.hours = col_real(r, "hours");
 	m.forked = (int)action_col_int(r, "forked");

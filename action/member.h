@@ -120,6 +120,9 @@ struct action_member {
 	/* offers skills or time, as action_needs_volunteers counts them
 	 * (action_member_list sees the skills only) */
 	int volunteer;
+	/* a neighbour without a device: their host's name ("" when not
+	 * hosted, action/hosted.h) */
+	const char *host_name;
 	/* action_member_find only ("" and 0 in action_member_list): */
 	const char *available; /* when they can help */
 	double received;       /* hours of help they received, confirmed */

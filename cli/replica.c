@@ -33,8 +33,14 @@ static int member_row(void *ctx, const struct action_member *m)
 	cli_cell(m->building, 12, "  ");
 	cli_cell(m->unit, 8, "  ");
 	cli_cell(m->verified ? _("yes") : "", 8, "  ");
-	printf("%6.2f  %s%s\n", m->hours, m->forked ? _("FORKED  ") : "",
+	printf("%6.2f  %s%s", m->hours, m->forked ? _("FORKED  ") : "",
 	       cli_txt(m->skills));
+	if (*m->host_name) {
+		if (*m->skills)
+			printf("  ");
+		printf(_("(hosted by %s)"), cli_txt(m->host_name));
+	}
+	printf("\n");
 	return 0;
 }
 

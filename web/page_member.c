@@ -97,10 +97,13 @@ static void hours_line(struct web_ui *u, double given, double received)
 		       r);
 }
 
-/* The marks of a member: verified, roles, volunteer. */
+/* The marks of a member: verified, roles, volunteer, hosted. */
 static void marks(struct web_ui *u, const struct action_member *m)
 {
-	if (!m->verified && !m->coordinator && !m->head && !m->volunteer)
+	int hosted = m->host_name && *m->host_name;
+
+	if (!m->verified && !m->coordinator && !m->head && !m->volunteer &&
+	    !hosted)
 		return;
 	web_html_raw(&u->b, "<p class=\"marks\">");
 	if (m->verified) {
@@ -121,6 +124,12 @@ static void marks(struct web_ui *u, const struct action_member *m)
 	if (m->volunteer) {
 		web_html_raw(&u->b, "<span class=\"mark\">");
 		web_html_text(&u->b, _("Volunteer"));
+		web_html_raw(&u->b, "</span> ");
+	}
+	if (hosted) {
+		web_html_raw(&u->b, "<span class=\"mark\">");
+		web_html_textf(&u->b, _("No device: %s enters their posts"),
+			       m->host_name);
 		web_html_raw(&u->b, "</span>");
 	}
 	web_html_raw(&u->b, "</p>\n");

@@ -359,6 +359,11 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 			       forname, who.label);
 	else if (s->mine)
 		web_html_text(&u->b, _("You"));
+	else if (*action_col_text(r, "entered_by"))
+		/* TRANSLATORS: a wish of a neighbour hosted on a machine
+		 * (no device of their own): their name, then their host's */
+		web_html_textf(&u->b, _("%s (no device: %s entered it)"),
+			       who.label, action_col_text(r, "entered_by"));
 	else
 		web_html_text(&u->b, who.label);
 	web_html_raw(&u->b, "</dd>\n");
