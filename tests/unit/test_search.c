@@ -421,6 +421,9 @@ static void migration_builds_grams(void **state)
 	db = crdt_store_db(r->store);
 	TL_CHECK(sqlite3_exec(db,
 			      "DROP TABLE items_grams; DROP TABLE wishes_grams;"
+			      "DROP INDEX members_host;"
+			      "ALTER TABLE members DROP COLUMN host;"
+			      "ALTER TABLE members DROP COLUMN host_sig;"
 			      "PRAGMA user_version = 9;",
 			      NULL, NULL, NULL) == SQLITE_OK,
 		 "making an old replica: %s", sqlite3_errmsg(db));
