@@ -25,8 +25,13 @@
  * prefix of each author's log they hold at that moment.
  *
  * In most seeds a hostile member (an author without a replica) signs
- * crafted changes with its own key: values that break rules.h, seen lists
- * naming hashes nobody holds or too many, facts stamped to win under stamp
+ * crafted changes with its own key.  In some of them its first change
+ * names an honest member as its host, with that member's signature: it is
+ * then a neighbour hosted by them (docs/DESIGN.md s5), whose host every
+ * replica must show; in others it names a host who did not sign, itself,
+ * or a real host too late (crdt_rules_host_ok).  It also signs values
+ * that break rules.h, seen lists naming hashes nobody holds or too many,
+ * facts stamped to win under stamp
  * ordering, check-ins for others from the far future, self-verification,
  * confirmations with huge hours, back-dated and far-future stamps, bad
  * signatures inside runs and at checkpoints, a gap it never fills.  At the
@@ -284,7 +289,7 @@ static const char *hex8(const uint8_t *p)
  */
 #define MODEL_R_MAX 10
 static const char *const ftypes[MODEL_R_MAX + 1] = {
-	[CRDT_R_MEMBER] = "TTTTTTTB",
+	[CRDT_R_MEMBER] = "TTTTTTTBMB", /* 9, 10: host, host_sig */
 	[CRDT_R_ITEM] = "ITTTITTTIS",
 	[CRDT_R_WISH] = "ITTTIIITTSRSIB",
 	[CRDT_R_CLAIM] = "RITSS",
@@ -462,6 +467,42 @@ static int set_fields(struct mfield *f, unsigned rtype, const struct mop *op,
 	return n;
 }
 
+/* rules.h: a member's host counts only in their first change, both
+ * fields together, the host's signature over "kith host 1" and the
+ * member's key, never the member as their own host. */
+static int host_kept(const struct world *w, int a, uint64_t seq,
+		     const struct mop *op)
+{
+	const struct mval *host = NULL, *sig = NULL;
+	uint8_t msg[11 + CRDT_PK_LEN];
+	int k;
+
+	for (k = 0; k < op->nvals; k++) {
+		if (op->v[k].field == F_MEMBER_HOST)
+			host = &op->v[k];
+		if (op->v[k].field == F_MEMBER_HOST_SIG)
+			sig = &op->v[k];
+	}
+	if (seq != 1 || !host || !sig || host->type != CRDT_V_BYTES ||
+	    sig->type != CRDT_V_BYTES || host->len != CRDT_PK_LEN ||
+	    sig->len != CRDT_SIG_LEN ||
+	    !memcmp(VB(host), w->au[a].pk, CRDT_PK_LEN))
+		return 0;
+	memcpy(msg, "kith host 1", 11);
+	memcpy(msg + 11, w->au[a].pk, CRDT_PK_LEN);
+	return crdt_verify(VB(sig), msg, sizeof msg, VB(host)) == 0;
+}
+
+static int has_field(const struct mop *op, unsigned field)
+{
+	int k;
+
+	for (k = 0; k < op->nvals; k++)
+		if (op->v[k].field == field)
+			return 1;
+	return 0;
+}
+
 static int model_apply(struct world *w, struct mstate *S, int a, uint64_t seq,
 		       uint32_t k, uint64_t hlc, const struct mop *op)
 {
@@ -478,9 +519,22 @@ static int model_apply(struct world *w, struct mstate *S, int a, uint64_t seq,
 		/* a profile is written only by its member, about itself */
 		if (op->kind == CRDT_OP_SELF ||
 		    (op->kind == CRDT_OP_REF && op->tlen == CRDT_PK_LEN &&
-		     !memcmp(op->target, w->au[a].pk, CRDT_PK_LEN)))
-			if (set_fields(S->mf[a], CRDT_R_MEMBER, op, 0))
+		     !memcmp(op->target, w->au[a].pk, CRDT_PK_LEN))) {
+			/* the fields keep pointers into op: set them all,
+			 * then put back a host that does not count */
+			struct mfield h = S->mf[a][F_MEMBER_HOST];
+			struct mfield hs = S->mf[a][F_MEMBER_HOST_SIG];
+			int n = set_fields(S->mf[a], CRDT_R_MEMBER, op, 0);
+
+			if (!host_kept(w, a, seq, op)) {
+				n -= has_field(op, F_MEMBER_HOST) +
+				     has_field(op, F_MEMBER_HOST_SIG);
+				S->mf[a][F_MEMBER_HOST] = h;
+				S->mf[a][F_MEMBER_HOST_SIG] = hs;
+			}
+			if (n > 0)
 				S->member[a] = 1;
+		}
 		return 0;
 	}
 	if (op->rtype >= CRDT_R_ROLE && op->kind != CRDT_OP_CREATE)
@@ -3215,6 +3269,42 @@ static void h_big(struct world *w, struct build *b)
 	b_note(b, "big");
 }
 
+/*
+ * The hostile's profile with host fields: in its first change, mostly a
+ * real host (an honest member signed: the hostile is then a neighbour
+ * that member hosts, and everything it signs is "entered by" them);
+ * otherwise a host who did not sign, itself as its own host, another
+ * member's signature, a short signature, or a real signature too late.
+ */
+static void h_host(struct world *w, struct build *b)
+{
+	struct crdt_op *op = b_op(b, CRDT_OP_SELF, CRDT_R_MEMBER);
+	const uint8_t *me = w->au[w->hostile].pk;
+	int x = (int)below(w, (uint64_t)w->nr);
+	const struct crdt_identity *host = &w->rep[x].r.id;
+	uint8_t msg[CRDT_HOST_MSG_LEN], sig[CRDT_SIG_LEN];
+	/* 5: a real signature, which counts in the first change only */
+	int how = b->seq == 1 && chance(w, 60) ? 0 : 1 + (int)below(w, 5);
+
+	crdt_host_message(msg, me);
+	switch (how) {
+	case 1: /* signed by the hostile itself */
+		crdt_sign(sig, msg, sizeof msg, &w->hid);
+		break;
+	case 2: /* the host's signature for another member */
+		crdt_host_message(msg, w->au[(x + 1) % w->nr].pk);
+		/* fall through */
+	default:
+		crdt_sign(sig, msg, sizeof msg, host);
+		break;
+	}
+	b_text(b, op, F_MEMBER_NAME, "hosted %u", w->ctr++);
+	b_bytes(b, op, F_MEMBER_HOST, how == 3 ? me : host->pk, CRDT_PK_LEN);
+	b_bytes(b, op, F_MEMBER_HOST_SIG, sig,
+		how == 4 ? CRDT_SIG_LEN - 1 : CRDT_SIG_LEN);
+	b_note(b, "%s host r%d (%d)", how ? "HOSTILE" : "hosted by", x, how);
+}
+
 /* The hostile makes one change, or a run of them. */
 static int hostile_act(struct world *w)
 {
@@ -3233,6 +3323,8 @@ static int hostile_act(struct world *w)
 		b.seq = (uint64_t)w->au[w->hostile].n + 1;
 		if (chance(w, 6))
 			h_big(w, &b);
+		else if (b.seq == 1 ? chance(w, 50) : chance(w, 2))
+			h_host(w, &b);
 		else
 			for (tries = 0; rc == 1 && tries < 5; tries++)
 				rc = h_op(w, &w->S, &b);
