@@ -175,6 +175,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* --as acts for a person; the machine's own work (the daemon and
+	 * its sessions, the web login, this machine's identity and
+	 * community) stays with the machine's own member */
+	if (c.as_arg && (!strcmp(argv[i], "daemon") || !strcmp(argv[i], "sync") ||
+			 !strcmp(argv[i], "open") || !strcmp(argv[i], "init") ||
+			 !strcmp(argv[i], "community"))) {
+		fprintf(stderr,
+			_("kith: --as is for what a person does (wish, item, "
+			  "checkin, profile, ...), not for '%s'\n"),
+			argv[i]);
+		return 2;
+	}
 	opterr = 0; /* commands report bad options themselves */
 	now = getenv("KITH_NOW");
 	if (now && *now) {

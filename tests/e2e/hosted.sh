@@ -51,6 +51,10 @@ run_err 1 "nobody called 'Alice' is hosted" "--as a member who is not hosted her
 run_err 1 "not someone you act for" "a hosted member cannot host" \
 	"$B" --as "Mrs Okafor" member host --name "Someone"
 run_rc 2 "--as without a member is a usage error" "$B" --as
+for cmd in daemon sync open init community; do
+	run_err 2 "not for '$cmd'" "--as is refused for '$cmd' (the machine's own work)" \
+		"$B" --as "Mrs Okafor" "$cmd"
+done
 # her key does not open on another machine, even with the file copied
 mkdir -p "$A/hosted" && cp "$B/hosted/$OKAFOR" "$A/hosted/"
 run_err 1 "cannot open the key" "a copied key file does not open under another identity" \
