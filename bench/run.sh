@@ -70,4 +70,7 @@ if [ -x /usr/bin/python3 ]; then
 else
 	echo "bench: /usr/bin/python3 not found; skipping the web bench" >&2
 fi
+# a building's machine hosting neighbours without a device
+echo
+sh "$here/hosted/hostbench.sh" "$build" $quick || status=1
 exit $status
