@@ -1,5 +1,6 @@
 /*
- * item.c - kith item add|list|show|edit|withdraw|lend|return|request|renew:
+ * item.c - kith item add|list|show|edit|withdraw|lend|give|return|request|
+ * renew:
  * options in, action/item.h called, text or --json out.
  */
 #include <stddef.h>
@@ -19,6 +20,7 @@ static int item_show(struct cli *c, int argc, char **argv);
 static int item_edit(struct cli *c, int argc, char **argv);
 static int item_withdraw(struct cli *c, int argc, char **argv);
 static int item_lend(struct cli *c, int argc, char **argv);
+static int item_give(struct cli *c, int argc, char **argv);
 static int item_return(struct cli *c, int argc, char **argv);
 static int item_request(struct cli *c, int argc, char **argv);
 static int item_renew(struct cli *c, int argc, char **argv);
@@ -29,7 +31,7 @@ static int item_renew(struct cli *c, int argc, char **argv);
 	"[--location L] [--description D] [--until DATE]"
 
 enum { CMD_ADD, CMD_LIST, CMD_SHOW, CMD_EDIT, CMD_WITHDRAW, CMD_LEND,
-       CMD_RETURN, CMD_REQUEST, CMD_RENEW };
+       CMD_RETURN, CMD_REQUEST, CMD_RENEW, CMD_GIVE };
 
 static const struct cli_cmd cmds[] = {
 	[CMD_ADD] = { "add", item_add, "item add --title T " ITEM_FLAGS,
@@ -54,6 +56,9 @@ static const struct cli_cmd cmds[] = {
 	[CMD_RENEW] = { "renew", item_renew, "item renew ID",
 			N_("keep your item listed (items expire 90 days after their "
 			   "last change)"), 0 },
+	[CMD_GIVE] = { "give", item_give, "item give ID --to MEMBER",
+		       N_("record that you gave your item (or one of them) to a "
+			  "member"), 0 },
 };
 
 int cli_item(struct cli *c, int argc, char **argv)
@@ -387,6 +392,46 @@ static int item_lend(struct cli *c, int argc, char **argv)
 			cli_txt(done.title), cli_txt(done.who), done.short_id,
 			done.short_id);
 	}
+	return CLI_OK;
+}
+
+/* kith item give ID --to MEMBER (the web app's "Give to", one change) */
+static int item_give(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_field opts[] = {
+		CLI_OPT("to", 0, cli_field_text, NULL),
+	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 1,
+					     N_("an id is required") };
+	const struct cli_cmd *cmd = &cmds[CMD_GIVE];
+	struct action_item_done done;
+	struct cli_args args;
+	const char *to = NULL;
+	int status;
+
+	status = cli_fields_parse(cmd, &t, argc, argv, &to, &args);
+	if (!status && !to)
+		status = cli_usage(cmd, "--to MEMBER is required");
+	if (!status)
+		status = cli_open(c, 1);
+	if (status)
+		return status;
+	if (action_loan_give(&c->a, args.pos[0], to, &done))
+		return cli_fail_action(c);
+	cli_print_id(c, done.id);
+	if (c->json)
+		return CLI_OK;
+	if (done.quantity_left > 0)
+		fprintf(stderr,
+			_("you gave one '%s' to %s; %lld stay listed for other "
+			  "neighbours\n"),
+			cli_txt(done.title), cli_txt(done.who),
+			(long long)done.quantity_left);
+	else
+		fprintf(stderr,
+			_("you gave '%s' to %s; it no longer shows in the "
+			  "lists. Thank you for sharing\n"),
+			cli_txt(done.title), cli_txt(done.who));
 	return CLI_OK;
 }
 

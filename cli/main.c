@@ -22,7 +22,7 @@ static const struct cli_cmd commands[] = {
 	{ "community", cli_community,
 	  "community create NAME | invite | join [CODE | -]",
 	  N_("create, share or join a community"), 1 },
-	{ "item", cli_item, "item add|list|show|edit|withdraw|renew|lend|return|request ...",
+	{ "item", cli_item, "item add|list|show|edit|withdraw|renew|lend|give|return|request ...",
 	  N_("things to lend or give, skills, rooms, resources"), 1 },
 	{ "wish", cli_wish,
 	  "wish add|list|show|edit|withdraw|renew|claim|unclaim|deliver|accept|confirm ...",

@@ -278,4 +278,25 @@ k "$B" --json item list --all
 check_json "Bob sees every status Alice sees" \
 	"sorted((i['id'], i['status']) for i in d if i['id'] in ('$SEED', '$LADDER', '$SEW', '$ROOM', '$GEN')) == sorted([('$SEED','available'), ('$LADDER','available'), ('$SEW','on_loan'), ('$ROOM','available'), ('$GEN','withdrawn')])"
 
+# ---- giving away (the web app's "Give to", from the command line) --------
+
+run_ok "Alice offers two chairs to give away" "$A" item add --title "Chairs" \
+	--kind give --qty 2
+CHAIRS=$OUT
+carry "$A" "$B"
+run_rc 2 "item give without --to is a usage error" "$A" item give "$CHAIRS"
+refused "giving to a member nobody knows" "$A" "no member" item give "$CHAIRS" --to Zed
+refused "Bob gives Alice's chairs away" "$B" "not yours|your own|another member|only" \
+	item give "$CHAIRS" --to Alice
+run_ok "Alice gives one chair to Bob" "$A" item give "$CHAIRS" --to Bob
+check_match "item give prints the loan id" "$OUT" "$HEX32"
+check_match "item give says one is left" "$ERR" "1 stay listed"
+k "$A" --json item show "$CHAIRS"
+check_json "one chair stays listed" "(d['quantity'], d['status']) == (1, 'available')"
+run_ok "Alice gives the last chair to Bob" "$A" item give "$CHAIRS" --to Bob
+check_match "item give says the item is gone" "$ERR" "no longer shows"
+k "$A" --json item show "$CHAIRS"
+check_json "the last one given: the item is off the lists" "d['status'] == 'withdrawn'"
+refused "giving an item already given away" "$A" "withdrawn" item give "$CHAIRS" --to Bob
+
 finish
