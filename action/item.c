@@ -542,6 +542,7 @@ static int view_row(void *ctx, const struct crdt_row *r)
 	v->quantity = action_col_int(r, "quantity");
 	v->until = action_col_int(r, "until");
 	v->owner = action_col_text(r, "author");
+	v->entered_by = action_col_text(r, "entered_by");
 	person_label(x->a, v->owner, &x->p, v->owner_name,
 		     sizeof v->owner_name);
 	if (x->a->r.id.sk) {

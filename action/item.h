@@ -170,6 +170,9 @@ struct action_item_view {
 	int64_t until; /* 0: none */
 	const char *owner; /* hex key */
 	char owner_name[ACTION_PERSON_MAX]; /* action_person's label */
+	/* the owner has no device: their host, who entered it ("" when
+	 * the owner posted it themselves; action/hosted.h) */
+	const char *entered_by;
 	int mine;			    /* the acting identity owns it */
 	int givable; /* its kind is given away, not lent
 		      * (action_item_kind_givable) */

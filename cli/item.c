@@ -238,6 +238,7 @@ static int item_show_row(void *ctx, const struct action_item_view *v)
 		show_field(_("until"), d);
 	}
 	show_field(_("owner"), v->owner_name);
+	show_field(_("entered by"), v->entered_by);
 	action_short_id(&s->c->a, CRDT_R_MEMBER, v->owner, owner,
 			sizeof owner);
 	show_field(_("owner id"), owner);

@@ -284,6 +284,8 @@ static int wish_show_row(void *ctx, const struct crdt_row *r)
 	cli_private_print(stdout, label, l->priv);
 	action_person_hex(a, cli_col_text(r, "author"), &who);
 	cli_show_field(_("posted by"), who.label);
+	/* a neighbour without a device: who entered it for them */
+	cli_show_field(_("entered by"), cli_col_text(r, "entered_by"));
 	cli_show_field(_("author id"), cli_col_text(r, "author"));
 	return 0;
 }

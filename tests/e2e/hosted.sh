@@ -79,6 +79,12 @@ check_json "the --for wish is hers too, with no 'for' text" \
 k "$B" --json wish show "$W3"
 check_json "the free-text --for wish is Ben's, for 'Mr Lee'" \
 	"(d['author'], d['entered_by'], d['for_name']) == ('$BEN', None, 'Mr Lee')"
+k "$B" wish show "$W1"
+check_match "wish show says who entered it" "$OUT" "entered by +Ben"
+run_ok "Ben lists a kettle for her" "$B" --as "Mrs Okafor" item add --title Kettle
+k "$B" item show "$OUT"
+check_match "item show: hers" "$OUT" "owner +Mrs Okafor"
+check_match "item show: entered by Ben" "$OUT" "entered by +Ben"
 k "$B" --as "Mrs Okafor" --json wish list --mine
 check_json "--as: 'mine' are hers" "sorted(w['id'] for w in d) == sorted(['$W1', '$W2'])"
 
