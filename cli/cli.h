@@ -87,6 +87,8 @@ int cli_loans_due(struct cli *c);
 int cli_print(struct cli *c, int argc, char **argv);
 int cli_report(struct cli *c, int argc, char **argv);
 int cli_version(struct cli *c, int argc, char **argv);
+int cli_backup(struct cli *c, int argc, char **argv);
+int cli_restore(struct cli *c, int argc, char **argv);
 
 /* Dispatch argv[1] (argv[0] is the group name) through a table. */
 int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *t,
@@ -215,6 +217,17 @@ void cli_cell(const char *s, int width, const char *sep);
 void cli_cell_right(const char *s, int width, const char *sep);
 /* Terminal columns of s as cli_txt would print it (CJK wide: 2). */
 int cli_width(const char *s);
+
+/* Secrets a person types (cli/secret.c): passphrases, PINs.  Never from
+ * the command line.  When standard input is a terminal, prompt on the
+ * terminal and read there with echo off; else the first line of standard
+ * input.  out (cap bytes) gets it NUL-terminated, without the line break;
+ * the caller wipes it.  CLI_OK, or CLI_FAIL with the message printed
+ * (nothing typed, longer than cap - 2 bytes, no terminal to read). */
+int cli_read_secret(const char *prompt, char *out, size_t cap);
+/* 1 when secrets come from a person at a terminal (so a new one is asked
+ * for twice), 0 when from standard input. */
+int cli_secret_tty(void);
 
 /* strerror(e), lowercased as kith's messages are (cli/outfile.c); a
  * static buffer. */

@@ -35,6 +35,11 @@ static const struct cli_cmd commands[] = {
 	{ "export", cli_export, "export FILE [--since VECTOR_FILE] [--max-bytes N]",
 	  N_("write an encrypted bundle of changes"), 0 },
 	{ "import", cli_import, "import FILE", N_("apply an encrypted bundle"), 0 },
+	{ "backup", cli_backup, "backup --out FILE",
+	  N_("write your keys, your hosted neighbours' and the community's "
+	     "to FILE, under a passphrase"), 0 },
+	{ "restore", cli_restore, "restore FILE",
+	  N_("bring the keys of a backup into a new data directory"), 0 },
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
 	  "[--interval SECS] [--web ADDR:PORT | --no-web] [-v|--verbose]",

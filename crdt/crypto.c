@@ -343,3 +343,43 @@ int crdt_secretbox_open(uint8_t *out, const uint8_t *in, size_t in_len,
 		       ? KITH_ECRYPT
 		       : 0;
 }
+
+/* ---- keys from passphrases (peer/backup.h) ----------------------------- */
+
+_Static_assert(CRDT_PWHASH_SALT_LEN == crypto_pwhash_argon2id_SALTBYTES,
+	       "pwhash salt");
+
+const struct crdt_pwhash_params CRDT_PWHASH_DEFAULT = {
+	CRDT_PWHASH_ARGON2ID13, crypto_pwhash_argon2id_OPSLIMIT_MODERATE,
+	crypto_pwhash_argon2id_MEMLIMIT_MODERATE
+};
+
+int crdt_pwhash_params_ok(const struct crdt_pwhash_params *p)
+{
+	return p->alg == CRDT_PWHASH_ARGON2ID13 &&
+	       p->ops >= crypto_pwhash_argon2id_OPSLIMIT_MIN &&
+	       p->ops <= crypto_pwhash_argon2id_OPSLIMIT_SENSITIVE &&
+	       p->mem >= crypto_pwhash_argon2id_MEMLIMIT_MIN &&
+	       p->mem <= crypto_pwhash_argon2id_MEMLIMIT_SENSITIVE;
+}
+
+int crdt_pwhash(uint8_t out[CRDT_KEY_LEN], const char *pass, size_t pass_len,
+		const uint8_t salt[CRDT_PWHASH_SALT_LEN],
+		const struct crdt_pwhash_params *p)
+{
+	int rc;
+
+	if (!crdt_pwhash_params_ok(p) ||
+	    pass_len > crypto_pwhash_argon2id_PASSWD_MAX) {
+		sodium_memzero(out, CRDT_KEY_LEN);
+		return KITH_EINVAL;
+	}
+	rc = crypto_pwhash(out, CRDT_KEY_LEN, pass, pass_len, salt,
+			   (unsigned long long)p->ops, (size_t)p->mem,
+			   crypto_pwhash_ALG_ARGON2ID13);
+	if (rc) {
+		sodium_memzero(out, CRDT_KEY_LEN);
+		return KITH_ENOMEM; /* the parameters were checked above */
+	}
+	return 0;
+}

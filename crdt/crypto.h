@@ -221,4 +221,45 @@ crdt_secretbox_open(uint8_t *out, const uint8_t *in, size_t in_len,
 		    const uint8_t nonce[CRDT_SECRETBOX_NONCE_LEN],
 		    const uint8_t key[CRDT_KEY_LEN]);
 
+/*
+ * A key from a passphrase (crypto_pwhash, Argon2id v1.3): 32 bytes from
+ * the passphrase and a 16-byte random salt, at a cost (operations and
+ * memory) that is stored next to the salt, so a file made with one cost
+ * opens with whatever a later kith chooses (peer/backup.h).
+ *
+ * The cost kith uses, CRDT_PWHASH_DEFAULT, is libsodium's MODERATE (3
+ * passes over 256 MiB, about a second on a laptop, a few on a Raspberry
+ * Pi 3), not INTERACTIVE (64 MiB): what it protects is a backup file that
+ * holds every key of a member and of the neighbours they host, made once
+ * in a while and carried off the machine on a USB stick or a cloud drive
+ * - a file that can be lost and then guessed at offline for as long as
+ * the finder likes.  The one wait, at backup and at restore, is worth the
+ * four times as much work per guess.  (SENSITIVE, 1 GiB, would not run on
+ * the small machines a building keeps.)
+ *
+ * A cost read from a file is accepted from libsodium's minimum up to
+ * SENSITIVE (4 passes, 1 GiB): crdt_pwhash_params_ok, so a damaged or
+ * crafted file cannot make a restore run for hours or ask for more
+ * memory than a machine has.  There is no cheaper cost for tests in the
+ * product: a test that wants speed passes its own params here.
+ *
+ * crdt_pwhash: 0, KITH_EINVAL (params out of range, or a passphrase
+ * libsodium refuses), KITH_ENOMEM (the memory could not be had); out is
+ * wiped on failure.
+ */
+#define CRDT_PWHASH_SALT_LEN 16
+enum crdt_pwhash_alg { CRDT_PWHASH_ARGON2ID13 = 1 };
+struct crdt_pwhash_params {
+	uint8_t alg;	  /* enum crdt_pwhash_alg */
+	uint64_t ops;	  /* passes */
+	uint64_t mem;	  /* bytes */
+};
+extern const struct crdt_pwhash_params CRDT_PWHASH_DEFAULT;
+/* 1 when p is a cost this kith computes (see above), else 0. */
+int crdt_pwhash_params_ok(const struct crdt_pwhash_params *p);
+__attribute__((warn_unused_result)) int
+crdt_pwhash(uint8_t out[CRDT_KEY_LEN], const char *pass, size_t pass_len,
+	    const uint8_t salt[CRDT_PWHASH_SALT_LEN],
+	    const struct crdt_pwhash_params *p);
+
 #endif

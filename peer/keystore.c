@@ -261,20 +261,19 @@ static int community_done(struct peer_community *c, int rc)
 	return rc;
 }
 
-int peer_community_load(const char *dir, struct peer_community *c)
+int peer_community_parse(const char *text, size_t len, struct peer_community *c)
 {
 	char buf[1024], *line, *save = NULL;
 	char keyhex[2 * CRDT_KEY_LEN + 1] = "", creatorhex[2 * CRDT_PK_LEN + 1] = "";
-	size_t n = 0;
-	int rc, fields = 0;
+	int rc = 0, fields = 0;
 
 	memset(c, 0, sizeof *c);
-	rc = peer_read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
-	if (rc == KITH_ENOTFOUND)
-		rc = KITH_ENOCOMMUNITY;
-	if (rc)
+	if (len >= sizeof buf) {
+		rc = KITH_EDECODE;
 		goto out;
-	buf[n] = 0;
+	}
+	memcpy(buf, text, len);
+	buf[len] = 0;
 	line = strtok_r(buf, "\n", &save);
 	if (!line || strcmp(line, "kith-community 1")) {
 		rc = KITH_EDECODE;
@@ -309,6 +308,22 @@ int peer_community_load(const char *dir, struct peer_community *c)
 out:
 	crdt_wipe(buf, sizeof buf);
 	crdt_wipe(keyhex, sizeof keyhex);
+	return community_done(c, rc);
+}
+
+int peer_community_load(const char *dir, struct peer_community *c)
+{
+	char buf[1024];
+	size_t n = 0;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	rc = peer_read_file(dir, "community", (uint8_t *)buf, sizeof buf - 1, &n);
+	if (rc == KITH_ENOTFOUND)
+		rc = KITH_ENOCOMMUNITY;
+	if (!rc)
+		rc = peer_community_parse(buf, n, c);
+	crdt_wipe(buf, sizeof buf);
 	return community_done(c, rc);
 }
 

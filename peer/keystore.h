@@ -110,6 +110,10 @@ peer_head_save(const char *dir, const uint8_t pk[CRDT_PK_LEN],
 /* KITH_ENOCOMMUNITY when there is none. */
 __attribute__((warn_unused_result)) int
 peer_community_load(const char *dir, struct peer_community *c);
+/* The text of a community file (len bytes, as peer_community_load reads
+ * it) into c; KITH_EDECODE when it is not one. */
+__attribute__((warn_unused_result)) int
+peer_community_parse(const char *text, size_t len, struct peer_community *c);
 /* KITH_EEXISTS if one is already joined. */
 __attribute__((warn_unused_result)) int
 peer_community_save(const char *dir, const struct peer_community *c);

@@ -37,7 +37,8 @@
 #                               not an executable ("not ok 1 - ...")
 #   k NODE ARGS...              run kith, capture: sets RC, OUT, ERR (and
 #                               the files $TMP_DIR/out, $TMP_DIR/err);
-#                               stdin is /dev/null; always returns 0.  A
+#                               stdin is /dev/null (or the file
+#                               $K_STDIN names); always returns 0.  A
 #                               sanitizer report on stderr is counted
 #                               (LIB_SAN) and shown
 #   kith_at NODE ARGS...        run kith with its own stdout and stderr
@@ -198,7 +199,7 @@ k() {
 	_lib_node=$1
 	shift
 	LAST="${NOW:+KITH_NOW=$NOW }$KITH${LIB_HOME:+ --home $LIB_HOME} $*"
-	kith_at "$_lib_node" "$@" >"$TMP_DIR/out" 2>"$TMP_DIR/err" </dev/null
+	kith_at "$_lib_node" "$@" >"$TMP_DIR/out" 2>"$TMP_DIR/err" <"${K_STDIN:-/dev/null}"
 	RC=$?
 	# shellcheck disable=SC2034 # OUT and ERR are for the scripts
 	OUT=$(cat "$TMP_DIR/out")
