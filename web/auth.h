@@ -25,6 +25,10 @@
  * (in every form; every POST must carry it as field "csrf"), both 32
  * random bytes in hex, both compared in constant time.
  *
+ * A session also keeps whom it acts for (a hosted neighbour's public key,
+ * web/acting.h); a new session acts for nobody, and ending one forgets
+ * it with the rest.
+ *
  * Ownership: struct web_auth is embedded in its owner (the server);
  * web_auth_release wipes every session.  Time comes in as an argument
  * (unix seconds), so tests choose it.
@@ -37,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "crdt/crypto.h"
+
 #define WEB_LOGIN_FILE "web-login"
 #define WEB_LOGIN_TTL_S 600
 #define WEB_TOKEN_HEX 64 /* 32 random bytes in hex */
@@ -44,11 +50,24 @@
 #define WEB_SESSION_IDLE_S (12 * 3600)
 #define WEB_COOKIE "kith_session"
 
+/* The neighbour a session acts for (web/acting.h). */
+enum web_acting_lost {
+	WEB_ACTING_KEPT = 0, /* nothing to tell */
+	WEB_ACTING_LOST_GET, /* the choice was dropped on a page */
+	WEB_ACTING_LOST_POST /* ... on a form, which was not run */
+};
+
 struct web_session {
 	int used;
 	char id[WEB_TOKEN_HEX + 1];
 	char csrf[WEB_TOKEN_HEX + 1];
 	int64_t seen; /* unix seconds of its last request */
+	/* acting for a member this machine hosts (web/acting.h): acting
+	 * is 1 and acting_pk their public key, or acting is 0 (ourselves);
+	 * lost: the choice was dropped and the next page says so once */
+	int acting;
+	uint8_t acting_pk[CRDT_PK_LEN];
+	enum web_acting_lost lost;
 };
 
 struct web_auth {

@@ -401,7 +401,10 @@ int web_page_begin(struct web_buf *b, const struct web_page *p)
 	/* TRANSLATORS: a link for keyboard and screen reader users that
 	 * jumps over the menu to the page's content */
 	web_html_text(b, _("Skip to the content"));
-	web_html_raw(b, "</a>\n<header class=\"top\">\n"
+	web_html_raw(b, "</a>\n");
+	if (p->top)
+		p->top(b, p->top_ctx);
+	web_html_raw(b, "<header class=\"top\">\n"
 			"<a class=\"brand\" href=\"/\">");
 	web_html_text(b, p->site && *p->site ? p->site : "kith");
 	web_html_raw(b, "</a>\n");

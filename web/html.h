@@ -57,7 +57,8 @@
  *
  * The page shell: web_page_begin writes the doctype, <html lang>, the head
  * (charset, viewport, title, the stylesheet /static/kith.css), a skip link
- * to <main id="main">, the header with the site name (the community's, or
+ * to <main id="main">, the page's top (web_page.top: a banner above
+ * everything, when it has one), the header with the site name (the community's, or
  * "kith") and the nav landmark,
  * and opens main; web_page_end closes main and writes the footer (its
  * sentence and its links, a list of its own).  The nav is a <nav> with
@@ -166,6 +167,11 @@ struct web_page {
 	const struct web_nav_link *links; /* the footer's links (Settings,
 					   * Log out), or NULL */
 	size_t n_links;
+	/* Markup of the page's own at the very top of <body>, before the
+	 * header (the banner of acting for a neighbour, web/acting.h), or
+	 * NULL: top(b, top_ctx) writes it through these writers. */
+	void (*top)(struct web_buf *b, void *top_ctx);
+	void *top_ctx;
 };
 
 /* Everything up to and including <main id="main">; the page's content

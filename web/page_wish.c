@@ -357,6 +357,11 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 		web_html_textf(&u->b, _("%s, a neighbour; %s posted it for "
 					"them and answers the offers"),
 			       forname, who.label);
+	else if (s->mine && *action_col_text(r, "entered_by"))
+		/* TRANSLATORS: one's own wish, entered by one's host (the
+		 * web app acting for a neighbour without a device) */
+		web_html_textf(&u->b, _("You (%s entered it for you)"),
+			       action_col_text(r, "entered_by"));
 	else if (s->mine)
 		web_html_text(&u->b, _("You"));
 	else if (*action_col_text(r, "entered_by"))

@@ -11,6 +11,7 @@
 #include "crdt/err.h"
 #include "crdt/log.h"
 #include "crdt/schema.h"
+#include "web/acting.h"
 #include "web/pages.h"
 #include "web/static.h"
 
@@ -49,7 +50,8 @@ static void nav_add(struct web_ui *u, const char *href, const char *label,
 	l->more = more;
 }
 
-/* "You are NAME, in COMMUNITY." for the footer, when both are known. */
+/* "You are NAME, in COMMUNITY." for the footer, when both are known;
+ * NAME is the person at the keyboard, also while acting for someone. */
 static void footer(struct web_ui *u)
 {
 	struct action_person me;
@@ -57,10 +59,21 @@ static void footer(struct web_ui *u)
 	u->page.footer = NULL; /* the community's name, or "kith" */
 	if (!u->a->r.id.sk)
 		return;
-	action_person(u->a, u->a->r.id.pk, &me);
+	action_person(u->a, web_acting_host_pk(u->a), &me);
 	if (!me.named)
 		return;
-	if (u->com.name[0])
+	if (u->acting && u->com.name[0])
+		snprintf(u->footer, sizeof u->footer,
+			 /* TRANSLATORS: the page's footer while acting for a
+			  * neighbour without a device: the member logged in,
+			  * the neighbour, the community */
+			 _("You are %s, acting for %s, in %s."), me.label,
+			 u->acting_for.label, u->com.name);
+	else if (u->acting)
+		snprintf(u->footer, sizeof u->footer,
+			 _("You are %s, acting for %s."), me.label,
+			 u->acting_for.label);
+	else if (u->com.name[0])
 		snprintf(u->footer, sizeof u->footer,
 			 /* TRANSLATORS: the page's footer: the member logged
 			  * in, and their community */
@@ -69,6 +82,27 @@ static void footer(struct web_ui *u)
 		snprintf(u->footer, sizeof u->footer, _("You are %s."),
 			 me.label);
 	u->page.footer = u->footer;
+}
+
+/* The choice of whom to act for was dropped (web/acting.h): say so on
+ * this page, once. */
+static void lost(struct web_ui *u)
+{
+	struct web_session *s = u->rq->session;
+
+	if (!s || s->lost == WEB_ACTING_KEPT)
+		return;
+	web_html_raw(&u->b, "<p class=\"banner warn\" role=\"alert\">");
+	web_html_text(&u->b,
+		      s->lost == WEB_ACTING_LOST_POST ?
+			      _("This computer cannot open the key of the "
+				"neighbour you were acting for any more, so "
+				"nothing was saved. You act as yourself now.") :
+			      _("This computer cannot open the key of the "
+				"neighbour you were acting for any more. You "
+				"act as yourself now."));
+	web_html_raw(&u->b, "</p>\n");
+	s->lost = WEB_ACTING_KEPT;
 }
 
 void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
@@ -105,14 +139,22 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 		/* TRANSLATORS: the menu's link to the coordinators' pages
 		 * (roll call, roles, emergency) */
 		nav_add(u, "/coord", _("Coordinate"), 0);
-	u->links[0].href = "/settings";
-	u->links[0].label = _("Settings");
-	u->links[1].href = "/logout";
-	u->links[1].label = _("Log out");
+	/* TRANSLATORS: the footer's link to the page of neighbours without
+	 * a phone or computer whom one helps (acts for) on this machine */
+	u->links[0].href = "/for";
+	u->links[0].label = _("Neighbours I help");
+	u->links[1].href = "/settings";
+	u->links[1].label = _("Settings");
+	u->links[2].href = "/logout";
+	u->links[2].label = _("Log out");
 	u->page.links = u->links;
-	u->page.n_links = 2;
+	u->page.n_links = 3;
+	u->acting = web_acting_who(rq, &u->acting_for);
+	u->page.top = web_acting_banner;
+	u->page.top_ctx = u;
 	footer(u);
 	web_page_begin(&u->b, &u->page);
+	lost(u);
 }
 
 int web_ui_finish(struct web_ui *u, struct web_reply *rp, unsigned status)
@@ -328,48 +370,69 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 	return web_reply_bytes(rp, MHD_HTTP_OK, st->type, st->data, st->len);
 }
 
+/*
+ * The pages that run as the neighbour the session acts for
+ * (web/acting.h): each is wrapped in web_acting_run, here and only here.
+ */
+#define ACTING_PAGES(X) \
+	X("GET", "/", web_page_home) \
+	X("POST", "/checkin", web_page_checkin) \
+	X("GET", "/wishes", web_page_wishes) \
+	X("POST", "/wishes", web_page_wish_post) \
+	X("GET", "/wishes/new", web_page_wish_new) \
+	X("POST", "/wishes/claim", web_page_wish_claim) \
+	X("POST", "/wishes/accept", web_page_wish_accept) \
+	X("POST", "/wishes/deliver", web_page_wish_deliver) \
+	X("POST", "/wishes/confirm", web_page_wish_confirm) \
+	X("GET", "/wishes/:id", web_page_wish) \
+	X("GET", "/items", web_page_items) \
+	X("POST", "/items", web_page_item_post) \
+	X("GET", "/items/new", web_page_item_new) \
+	X("GET", "/members", web_page_members) \
+	X("GET", "/members/:id", web_page_member) \
+	X("GET", "/me", web_page_me) \
+	X("POST", "/me", web_page_me_post) \
+	X("GET", "/join", web_page_join) \
+	X("POST", "/join", web_page_join_post) \
+	X("GET", "/settings", web_page_settings) \
+	X("POST", "/settings", web_page_settings_post) \
+	X("GET", "/coord", web_page_coord) \
+	X("POST", "/coord/verify", web_page_coord_verify) \
+	X("POST", "/coord/role", web_page_coord_role) \
+	X("POST", "/coord/emergency", web_page_coord_emergency) \
+	X("POST", "/coord/hide", web_page_coord_hide) \
+	X("GET", "/coord/roll", web_page_coord_roll) \
+	X("GET", "/coord/inventory", web_page_coord_inventory) \
+	X("GET", "/coord/sheet", web_page_coord_sheet) \
+	X("GET", "/coord/csv/:name", web_page_coord_csv) \
+	X("GET", "/items/edit", web_page_item_edit) \
+	X("POST", "/items/edit", web_page_item_edit_post) \
+	X("POST", "/items/request", web_page_item_request) \
+	X("POST", "/items/lend", web_page_item_lend) \
+	X("POST", "/items/give", web_page_item_give) \
+	X("POST", "/items/return", web_page_item_return) \
+	X("POST", "/items/renew", web_page_item_renew) \
+	X("POST", "/items/withdraw", web_page_item_withdraw) \
+	X("GET", "/items/:id", web_page_item)
+
+#define ACTING_WRAP(method, path, fn)                                         \
+	static int fn##_acting(struct web_request *rq, struct web_reply *rp) \
+	{                                                                     \
+		return web_acting_run(rq, rp, fn);                            \
+	}
+ACTING_PAGES(ACTING_WRAP)
+#undef ACTING_WRAP
+
+#define ACTING_ROUTE(method, path, fn) { method, path, fn##_acting, 1 },
 const struct web_route web_pages_routes[] = {
-	{ "GET", "/", web_page_home, 1 },
-	{ "POST", "/checkin", web_page_checkin, 1 },
-	{ "GET", "/wishes", web_page_wishes, 1 },
-	{ "POST", "/wishes", web_page_wish_post, 1 },
-	{ "GET", "/wishes/new", web_page_wish_new, 1 },
-	{ "POST", "/wishes/claim", web_page_wish_claim, 1 },
-	{ "POST", "/wishes/accept", web_page_wish_accept, 1 },
-	{ "POST", "/wishes/deliver", web_page_wish_deliver, 1 },
-	{ "POST", "/wishes/confirm", web_page_wish_confirm, 1 },
-	{ "GET", "/wishes/:id", web_page_wish, 1 },
-	{ "GET", "/items", web_page_items, 1 },
-	{ "POST", "/items", web_page_item_post, 1 },
-	{ "GET", "/items/new", web_page_item_new, 1 },
-	{ "GET", "/members", web_page_members, 1 },
-	{ "GET", "/members/:id", web_page_member, 1 },
-	{ "GET", "/me", web_page_me, 1 },
-	{ "POST", "/me", web_page_me_post, 1 },
-	{ "GET", "/join", web_page_join, 1 },
-	{ "POST", "/join", web_page_join_post, 1 },
-	{ "GET", "/settings", web_page_settings, 1 },
-	{ "POST", "/settings", web_page_settings_post, 1 },
-	{ "GET", "/coord", web_page_coord, 1 },
-	{ "POST", "/coord/verify", web_page_coord_verify, 1 },
-	{ "POST", "/coord/role", web_page_coord_role, 1 },
-	{ "POST", "/coord/emergency", web_page_coord_emergency, 1 },
-	{ "POST", "/coord/hide", web_page_coord_hide, 1 },
-	{ "GET", "/coord/roll", web_page_coord_roll, 1 },
-	{ "GET", "/coord/inventory", web_page_coord_inventory, 1 },
-	{ "GET", "/coord/sheet", web_page_coord_sheet, 1 },
-	{ "GET", "/coord/csv/:name", web_page_coord_csv, 1 },
-	{ "GET", "/items/edit", web_page_item_edit, 1 },
-	{ "POST", "/items/edit", web_page_item_edit_post, 1 },
-	{ "POST", "/items/request", web_page_item_request, 1 },
-	{ "POST", "/items/lend", web_page_item_lend, 1 },
-	{ "POST", "/items/give", web_page_item_give, 1 },
-	{ "POST", "/items/return", web_page_item_return, 1 },
-	{ "POST", "/items/renew", web_page_item_renew, 1 },
-	{ "POST", "/items/withdraw", web_page_item_withdraw, 1 },
-	{ "GET", "/items/:id", web_page_item, 1 },
+	ACTING_PAGES(ACTING_ROUTE)
+	/* the host's own: whom they help, and acting as themselves again */
+	{ "GET", "/for", web_page_for, 1 },
+	{ "POST", "/for", web_page_for_post, 1 },
+	{ "POST", "/for/host", web_page_for_host, 1 },
 	{ "GET", "/static/:file", route_static, 0 },
 };
+#undef ACTING_ROUTE
 
 const size_t web_pages_nroutes =
 	sizeof web_pages_routes / sizeof web_pages_routes[0];

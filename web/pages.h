@@ -78,6 +78,20 @@
  *   POST /items/renew       item: keep my item listed
  *   POST /items/withdraw    item: take my item off the lists for good
  *                           (web/page_item_one.c)
+ *   GET  /for               "Neighbours I help": the members this
+ *                           machine hosts (neighbours without a device),
+ *                           a button to act for each and one to act as
+ *                           oneself, and the form adding one
+ *   POST /for               member=HEX (their public key): act for them
+ *                           in this login session from now on (303 to
+ *                           /); do=self: act as oneself again (303 to
+ *                           /for?done=self)
+ *   POST /for/host          name, building, unit: host a new neighbour
+ *                           (303 to /for?done=hosted&who=HEX)
+ *                           (web/page_for.c).  Every other page runs as
+ *                           the neighbour the session acts for, with a
+ *                           banner saying so (web/acting.h); /for runs
+ *                           as oneself
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -87,8 +101,8 @@
  *
  * The page shell (web/html.h) carries the community's name, the nav
  * (Home, Wishes, Items, Members, Settings, and Coordinate for a
- * coordinator), a footer that says who is logged in where, with Settings
- * and Log out, and the language: the kith_prefs cookie's, else the one
+ * coordinator), a footer that says who is logged in where (and for whom
+ * they act), with Neighbours I help, Settings and Log out, and the language: the kith_prefs cookie's, else the one
  * Accept-Language chooses (web/lang.h).  Refusals are pages too
  * (web_page_error: 403, 404, 405, 413, 500 ... in the same language).
  *
@@ -123,8 +137,8 @@ struct web_ui {
 	struct web_page page;
 	struct action_community com; /* com.name "" when not joined */
 	struct web_nav_link nav[WEB_UI_NAV];
-	struct web_nav_link links[2]; /* the footer's */
-	char footer[2 * ACTION_PERSON_MAX];
+	struct web_nav_link links[3]; /* the footer's */
+	char footer[3 * ACTION_PERSON_MAX];
 	int lang_used;
 	/* The person's preferences (web/lang.h, kith_prefs; GET /settings).
 	 * easy: easy mode for elders - <body class="easy"> makes buttons and
@@ -137,6 +151,10 @@ struct web_ui {
 	enum web_lang lang;  /* the language the page speaks */
 	int coordinator;     /* the acting identity is a coordinator now
 			      * (the nav's "Coordinate") */
+	/* the session acts for a hosted neighbour (web/acting.h): the
+	 * banner at the top and the footer name them */
+	int acting;
+	struct action_person acting_for;
 };
 
 /*
@@ -263,6 +281,9 @@ int web_page_join(struct web_request *rq, struct web_reply *rp);
 int web_page_join_post(struct web_request *rq, struct web_reply *rp);
 int web_page_settings(struct web_request *rq, struct web_reply *rp);
 int web_page_settings_post(struct web_request *rq, struct web_reply *rp);
+int web_page_for(struct web_request *rq, struct web_reply *rp);
+int web_page_for_post(struct web_request *rq, struct web_reply *rp);
+int web_page_for_host(struct web_request *rq, struct web_reply *rp);
 
 /* The error pages (web/page_error.c): web_server_cfg.error_page. */
 int web_page_error(struct web_request *rq, unsigned status, enum web_why why,
