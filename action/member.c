@@ -211,10 +211,23 @@ int action_member_whoami(struct action *a, struct action_me *me)
 	rc = crdt_query_members(a->r.store, a->r.id.pk, me_row, me);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot read your profile"));
-	if (rc == 0)
+	if (rc == 0) {
+		struct crdt_head h, rec;
+		int held = 1;
+
+		/* after a restore: the profile is in the log this replica
+		 * has not got back yet, and writing a new one is refused */
+		if (crdt_replica_own_head(&a->r, &h, &rec, &held) == 0 &&
+		    !held && rec.seq > h.seq)
+			return action_fail(a, KITH_ENOTFOUND,
+					   _("your profile is not on this "
+					     "machine yet: sync with a "
+					     "neighbour (kith sync ADDR) or "
+					     "import a bundle"));
 		return action_fail(a, KITH_ENOTFOUND,
 				   _("your profile is missing; run 'kith "
 				     "profile --name NAME'"));
+	}
 	rc = available_of(a, a->r.id.pk, me->available,
 			  sizeof me->available);
 	if (rc)

@@ -167,6 +167,8 @@ refused "nor post for Mrs Okafor" "$N" \
 	"missing your own earlier changes \\(up to #2\\)" \
 	--as "$(printf %.8s "$OKAFOR")" wish add --title "Too early for her"
 
+run_err 1 "not on this machine yet: sync" "before the bundle, whoami says to sync, not to write a profile" \
+	"$N" whoami
 carry "$B" "$N" || finish
 k "$N" --json whoami
 check_json "the new machine is Alice" "d['id'] == '$ALICE'"
