@@ -374,46 +374,46 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
  * The pages that run as the neighbour the session acts for
  * (web/acting.h): each is wrapped in web_acting_run, here and only here.
  */
-#define ACTING_PAGES(X) \
-	X("GET", "/", web_page_home) \
-	X("POST", "/checkin", web_page_checkin) \
-	X("GET", "/wishes", web_page_wishes) \
-	X("POST", "/wishes", web_page_wish_post) \
-	X("GET", "/wishes/new", web_page_wish_new) \
-	X("POST", "/wishes/claim", web_page_wish_claim) \
-	X("POST", "/wishes/accept", web_page_wish_accept) \
-	X("POST", "/wishes/deliver", web_page_wish_deliver) \
-	X("POST", "/wishes/confirm", web_page_wish_confirm) \
-	X("GET", "/wishes/:id", web_page_wish) \
-	X("GET", "/items", web_page_items) \
-	X("POST", "/items", web_page_item_post) \
-	X("GET", "/items/new", web_page_item_new) \
-	X("GET", "/members", web_page_members) \
-	X("GET", "/members/:id", web_page_member) \
-	X("GET", "/me", web_page_me) \
-	X("POST", "/me", web_page_me_post) \
-	X("GET", "/join", web_page_join) \
-	X("POST", "/join", web_page_join_post) \
-	X("GET", "/settings", web_page_settings) \
-	X("POST", "/settings", web_page_settings_post) \
-	X("GET", "/coord", web_page_coord) \
-	X("POST", "/coord/verify", web_page_coord_verify) \
-	X("POST", "/coord/role", web_page_coord_role) \
-	X("POST", "/coord/emergency", web_page_coord_emergency) \
-	X("POST", "/coord/hide", web_page_coord_hide) \
-	X("GET", "/coord/roll", web_page_coord_roll) \
-	X("GET", "/coord/inventory", web_page_coord_inventory) \
-	X("GET", "/coord/sheet", web_page_coord_sheet) \
-	X("GET", "/coord/csv/:name", web_page_coord_csv) \
-	X("GET", "/items/edit", web_page_item_edit) \
-	X("POST", "/items/edit", web_page_item_edit_post) \
-	X("POST", "/items/request", web_page_item_request) \
-	X("POST", "/items/lend", web_page_item_lend) \
-	X("POST", "/items/give", web_page_item_give) \
-	X("POST", "/items/return", web_page_item_return) \
-	X("POST", "/items/renew", web_page_item_renew) \
-	X("POST", "/items/withdraw", web_page_item_withdraw) \
-	X("GET", "/items/:id", web_page_item)
+#define ACTING_PAGES(R) \
+	R("GET", "/", web_page_home) \
+	R("POST", "/checkin", web_page_checkin) \
+	R("GET", "/wishes", web_page_wishes) \
+	R("POST", "/wishes", web_page_wish_post) \
+	R("GET", "/wishes/new", web_page_wish_new) \
+	R("POST", "/wishes/claim", web_page_wish_claim) \
+	R("POST", "/wishes/accept", web_page_wish_accept) \
+	R("POST", "/wishes/deliver", web_page_wish_deliver) \
+	R("POST", "/wishes/confirm", web_page_wish_confirm) \
+	R("GET", "/wishes/:id", web_page_wish) \
+	R("GET", "/items", web_page_items) \
+	R("POST", "/items", web_page_item_post) \
+	R("GET", "/items/new", web_page_item_new) \
+	R("GET", "/members", web_page_members) \
+	R("GET", "/members/:id", web_page_member) \
+	R("GET", "/me", web_page_me) \
+	R("POST", "/me", web_page_me_post) \
+	R("GET", "/join", web_page_join) \
+	R("POST", "/join", web_page_join_post) \
+	R("GET", "/settings", web_page_settings) \
+	R("POST", "/settings", web_page_settings_post) \
+	R("GET", "/coord", web_page_coord) \
+	R("POST", "/coord/verify", web_page_coord_verify) \
+	R("POST", "/coord/role", web_page_coord_role) \
+	R("POST", "/coord/emergency", web_page_coord_emergency) \
+	R("POST", "/coord/hide", web_page_coord_hide) \
+	R("GET", "/coord/roll", web_page_coord_roll) \
+	R("GET", "/coord/inventory", web_page_coord_inventory) \
+	R("GET", "/coord/sheet", web_page_coord_sheet) \
+	R("GET", "/coord/csv/:name", web_page_coord_csv) \
+	R("GET", "/items/edit", web_page_item_edit) \
+	R("POST", "/items/edit", web_page_item_edit_post) \
+	R("POST", "/items/request", web_page_item_request) \
+	R("POST", "/items/lend", web_page_item_lend) \
+	R("POST", "/items/give", web_page_item_give) \
+	R("POST", "/items/return", web_page_item_return) \
+	R("POST", "/items/renew", web_page_item_renew) \
+	R("POST", "/items/withdraw", web_page_item_withdraw) \
+	R("GET", "/items/:id", web_page_item)
 
 #define ACTING_WRAP(method, path, fn)                                         \
 	static int fn##_acting(struct web_request *rq, struct web_reply *rp) \
