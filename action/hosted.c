@@ -222,42 +222,75 @@ int action_hosted_list(struct action *a, action_hosted_fn fn, void *ctx)
 	return rc;
 }
 
-/* Whether typed names h: their name (any ASCII case), or a prefix of
- * their key of at least 6 hex characters. */
-static int names(const char *typed, const struct action_hosted *h)
+/* Finding who typed names among the members hosted here, without
+ * loading every profile (a building's machine hosts thousands): by name
+ * through the replica's index, then whether their key is here; by a
+ * prefix of their key (6+ hex characters) through the key files' names. */
+struct find {
+	struct action *a;
+	const char *typed;
+	uint8_t pk[CRDT_PK_LEN];
+	size_t found;
+};
+
+static void found_one(struct find *f, const uint8_t pk[CRDT_PK_LEN])
+{
+	if (f->found && !memcmp(f->pk, pk, CRDT_PK_LEN))
+		return; /* a name that is also a prefix of their key */
+	memcpy(f->pk, pk, CRDT_PK_LEN);
+	f->found++;
+}
+
+static int find_named(void *ctx, const uint8_t pk[CRDT_PK_LEN])
+{
+	struct find *f = ctx;
+
+	if (peer_hosted_here(f->a->home, pk))
+		found_one(f, pk);
+	return 0;
+}
+
+static int find_prefix(void *ctx, const uint8_t pk[CRDT_PK_LEN])
+{
+	struct find *f = ctx;
+	char hex[2 * CRDT_PK_LEN + 1];
+
+	crdt_hex(hex, pk, CRDT_PK_LEN);
+	if (!strncasecmp(f->typed, hex, strlen(f->typed)))
+		found_one(f, pk);
+	return 0;
+}
+
+static int hosted_find(struct action *a, const char *typed, struct find *f)
 {
 	size_t n = strlen(typed);
+	int rc;
 
-	if (h->person.named && !strcasecmp(typed, h->person.name))
-		return 1;
-	return n >= 6 && n <= 2 * CRDT_PK_LEN &&
-	       strspn(typed, "0123456789abcdefABCDEF") == n &&
-	       !strncasecmp(typed, h->person.hex, n);
+	memset(f, 0, sizeof *f);
+	f->a = a;
+	f->typed = typed;
+	rc = crdt_members_named(a->r.store, typed, find_named, f);
+	if (!rc && n >= 6 && n <= 2 * CRDT_PK_LEN &&
+	    strspn(typed, "0123456789abcdefABCDEF") == n)
+		rc = peer_hosted_each(a->home, find_prefix, f);
+	return rc;
 }
 
 int action_hosted_named(struct action *a, const char *typed,
 			uint8_t pk[CRDT_PK_LEN])
 {
-	struct hosted_set hs;
-	size_t i, found = 0;
+	struct find f;
 
 	if (!typed || !*typed || !a->r.id.sk || action_acting_as(a) ||
-	    hosted_load(a, &hs))
+	    hosted_find(a, typed, &f) || f.found != 1)
 		return 0;
-	for (i = 0; i < hs.n; i++)
-		if (names(typed, &hs.v[i])) {
-			found++;
-			memcpy(pk, hs.v[i].person.pk, CRDT_PK_LEN);
-		}
-	free(hs.v);
-	return found == 1;
+	memcpy(pk, f.pk, CRDT_PK_LEN);
+	return 1;
 }
 
 int action_act_as(struct action *a, const char *typed, struct action_person *who)
 {
-	struct hosted_set hs;
-	size_t i, found = 0, at = 0;
-	uint8_t pk[CRDT_PK_LEN];
+	struct find f;
 	int rc;
 
 	if (!typed || !*typed)
@@ -268,30 +301,25 @@ int action_act_as(struct action *a, const char *typed, struct action_person *who
 	if (rc)
 		return rc;
 	action_act_self(a);
-	rc = hosted_load(a, &hs);
+	rc = hosted_find(a, typed, &f);
 	if (rc)
-		return rc;
-	for (i = 0; i < hs.n; i++)
-		if (names(typed, &hs.v[i])) {
-			found++;
-			at = i;
-		}
-	if (found == 1)
-		memcpy(pk, hs.v[at].person.pk, CRDT_PK_LEN);
-	free(hs.v);
-	if (found == 0)
+		return action_fail(a, rc,
+				   _("cannot read the members hosted in "
+				     "'%s/hosted': %s"),
+				   a->home, _(kith_strerror(rc)));
+	if (f.found == 0)
 		return action_fail(a, KITH_ENOTFOUND,
 				   _("nobody called '%s' is hosted on this "
 				     "machine (see 'kith member hosted')"),
 				   typed);
-	if (found > 1)
+	if (f.found > 1)
 		return action_fail(a, KITH_EAMBIGUOUS,
 				   _("'%s' matches several members hosted "
 				     "here; use their id (see 'kith member "
 				     "hosted')"),
 				   typed);
-	rc = action_act_as_pk(a, pk);
+	rc = action_act_as_pk(a, f.pk);
 	if (!rc && who)
-		action_person(a, pk, who);
+		action_person(a, f.pk, who);
 	return rc;
 }

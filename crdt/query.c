@@ -14,7 +14,8 @@
 enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
        Q_WISHES_AUTHOR, Q_WISHES_HELPER, Q_CLAIMS,
        Q_MEMBERS, Q_INFO_ITEM, Q_INFO_WISH, Q_INFO_CLAIM, Q_INFO_LOAN,
-       Q_BY_NAME, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH, Q_PRIV_MEMBER,
+       Q_BY_NAME, Q_NAMED, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH,
+       Q_PRIV_MEMBER,
        Q_MEMBERS_PAGE, Q_MEMBERS_SEARCH, Q_MEMBERS_COUNT, Q_MEMBER_ONE,
        Q_NSQL };
 /* Built from the schema, per record type: the id range of crdt_resolve
@@ -232,6 +233,7 @@ static const char *const query_sql[Q_NSQL] = {
 		" FROM loans l WHERE l.id = ?1",
 	[Q_BY_NAME] = "SELECT id FROM members WHERE name = ?1"
 		      " COLLATE NOCASE LIMIT 2",
+	[Q_NAMED] = "SELECT id FROM members WHERE name = ?1 COLLATE NOCASE",
 	[Q_SHARED] = "SELECT name FROM members WHERE name <> ''"
 		     " GROUP BY name COLLATE NOCASE HAVING count(*) > 1",
 	[Q_NAME] = "SELECT name FROM members WHERE id = ?1",
@@ -507,6 +509,26 @@ static int resolve_name(struct crdt_store *s, const char *name, uint8_t *out)
 	if (rc != SQLITE_DONE)
 		return crdt_store_err(s, rc);
 	return found == 1 ? 0 : found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND;
+}
+
+int crdt_members_named(struct crdt_store *s, const char *name,
+		       int (*fn)(void *ctx, const uint8_t pk[CRDT_PK_LEN]),
+		       void *ctx)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_NAMED);
+	int rc, stop = 0;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	for (rc = sqlite3_step(q); !stop && rc == SQLITE_ROW;
+	     rc = stop ? rc : sqlite3_step(q))
+		if (sqlite3_column_bytes(q, 0) == CRDT_PK_LEN)
+			stop = fn(ctx, sqlite3_column_blob(q, 0));
+	crdt_reset(q);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : crdt_store_err(s, rc);
 }
 
 int crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,

@@ -184,6 +184,12 @@ crdt_record_info(struct crdt_store *s, int rtype, const uint8_t id[16],
 __attribute__((warn_unused_result)) int
 crdt_resolve(struct crdt_store *s, int rtype, const char *prefix,
 	     uint8_t *out);
+/* Every member whose name is name (ASCII case aside, the index
+ * members_name) to fn, until it returns non-zero (returned). */
+__attribute__((warn_unused_result)) int
+crdt_members_named(struct crdt_store *s, const char *name,
+		   int (*fn)(void *ctx, const uint8_t pk[CRDT_PK_LEN]),
+		   void *ctx);
 
 /*
  * The sealed private part (crdt/seal.h) of a wish (id: 16 bytes) or member

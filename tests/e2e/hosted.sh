@@ -51,6 +51,14 @@ run_err 1 "nobody called 'Alice' is hosted" "--as a member who is not hosted her
 run_err 1 "not someone you act for" "a hosted member cannot host" \
 	"$B" --as "Mrs Okafor" member host --name "Someone"
 run_rc 2 "--as without a member is a usage error" "$B" --as
+# two neighbours of one name: the name is ambiguous, a prefix of the id not
+run_ok "Ben hosts a second Mr Lee" "$B" member host --name "Mr Lee" --unit 1
+LEE1=$OUT
+run_ok "and another Mr Lee" "$B" member host --name "mr lee" --unit 2
+run_err 1 "matches several members hosted here" "--as a name two hosted share is refused" \
+	"$B" --as "Mr Lee" whoami
+run_ok "--as a prefix of one's id works" "$B" --as "$(printf %.10s "$LEE1")" --json whoami
+check_json "and acts as that one" "d['id'] == '$LEE1'"
 for cmd in daemon sync open init community; do
 	run_err 2 "not for '$cmd'" "--as is refused for '$cmd' (the machine's own work)" \
 		"$B" --as "Mrs Okafor" "$cmd"
