@@ -16,6 +16,7 @@
 #include "crdt/rules.h"
 #include "crdt/schema.h"
 #include "i18n.h"
+#include "names.h"
 
 void action_init(struct action *a, uint64_t fixed_ms)
 {
@@ -310,6 +311,19 @@ static int fail_behind(struct action *a)
 				     "neighbour (kith sync ADDR) or import a "
 				     "bundle before writing"),
 				   (unsigned long long)a->head.seq);
+	if (a->self.sk) {
+		struct action_person p;
+
+		/* acting for a hosted neighbour (action/hosted.h) */
+		action_person(a, a->r.id.pk, &p);
+		return action_fail(a, KITH_EBEHIND,
+				   _("this replica is missing the earlier "
+				     "changes of %s, whom you act for (up to "
+				     "#%llu); sync with a neighbour (kith "
+				     "sync ADDR) or import a bundle before "
+				     "writing"),
+				   p.label, (unsigned long long)a->head.seq);
+	}
 	return action_fail(a, KITH_EBEHIND,
 			   _("this replica is missing your own earlier changes "
 			     "(up to #%llu); sync with a neighbour (kith sync "

@@ -118,6 +118,18 @@ static int add_hosted(struct action *a, struct peer_backup *b)
 	for (i = 0; !rc && i < l.n; i++) {
 		crdt_hex(hex, l.v[i], CRDT_PK_LEN);
 		rc = action_act_as_pk(a, l.v[i]);
+		if (rc == KITH_ECRYPT || rc == KITH_EDECODE) {
+			/* not under our key (copied from another machine,
+			 * damaged): it could not be restored anyway */
+			action_warn(a,
+				    _("the key file of neighbour %.8s in "
+				      "'%s/hosted' does not open with your "
+				      "key (%s); it is left out of the "
+				      "backup"),
+				    hex, a->home, _(kith_strerror(rc)));
+			rc = 0;
+			continue;
+		}
 		if (rc) {
 			rc = action_fail(a, rc,
 					 _("cannot open the key of the "

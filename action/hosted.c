@@ -231,6 +231,7 @@ struct find {
 	const char *typed;
 	uint8_t pk[CRDT_PK_LEN];
 	size_t found;
+	size_t others; /* members of that name not hosted here */
 };
 
 static void found_one(struct find *f, const uint8_t pk[CRDT_PK_LEN])
@@ -247,6 +248,8 @@ static int find_named(void *ctx, const uint8_t pk[CRDT_PK_LEN])
 
 	if (peer_hosted_here(f->a->home, pk))
 		found_one(f, pk);
+	else
+		f->others++;
 	return 0;
 }
 
@@ -280,12 +283,43 @@ int action_hosted_named(struct action *a, const char *typed,
 			uint8_t pk[CRDT_PK_LEN])
 {
 	struct find f;
+	int rc;
 
-	if (!typed || !*typed || !a->r.id.sk || action_acting_as(a) ||
-	    hosted_find(a, typed, &f) || f.found != 1)
+	if (!typed || !*typed || !a->r.id.sk || action_acting_as(a))
+		return 0;
+	rc = hosted_find(a, typed, &f);
+	if (rc) {
+		action_warn(a,
+			    _("cannot read the members hosted in '%s/hosted' "
+			      "(%s): '%s' is taken as a name"),
+			    a->home, _(kith_strerror(rc)), typed);
+		return 0;
+	}
+	/* only one member of that name anywhere: a neighbour of the same
+	 * name who is not hosted here is never overruled quietly */
+	if (f.found != 1 || f.others)
 		return 0;
 	memcpy(pk, f.pk, CRDT_PK_LEN);
 	return 1;
+}
+
+static int no_profile_row(void *ctx, const struct crdt_row *r)
+{
+	(void)r;
+	*(int *)ctx = 1;
+	return 0;
+}
+
+/* Stops (1) at a hosted member whose profile this replica lacks (a key
+ * restored from a backup before the first sync). */
+static int lacks_profile(void *ctx, const uint8_t pk[CRDT_PK_LEN])
+{
+	struct action *a = ctx;
+	int seen = 0;
+
+	if (crdt_query_members(a->r.store, pk, no_profile_row, &seen) < 0)
+		return 0;
+	return !seen;
 }
 
 int action_act_as(struct action *a, const char *typed, struct action_person *who)
@@ -307,6 +341,13 @@ int action_act_as(struct action *a, const char *typed, struct action_person *who
 				   _("cannot read the members hosted in "
 				     "'%s/hosted': %s"),
 				   a->home, _(kith_strerror(rc)));
+	if (f.found == 0 && peer_hosted_each(a->home, lacks_profile, a) == 1)
+		return action_fail(a, KITH_ENOTFOUND,
+				   _("nobody called '%s' is hosted on this "
+				     "machine; neighbours whose profile has "
+				     "not reached it yet go by their id until "
+				     "you sync (see 'kith member hosted')"),
+				   typed);
 	if (f.found == 0)
 		return action_fail(a, KITH_ENOTFOUND,
 				   _("nobody called '%s' is hosted on this "

@@ -51,8 +51,9 @@ void action_act_self(struct action *a);
 int action_acting_as(const struct action *a);
 
 /* 1 when typed names exactly one member hosted here (as action_act_as
- * reads it) and we act as ourselves: pk gets them; else 0, and no
- * message.  Posting or checking in "for" them then acts as them
+ * reads it), no other member has that name, and we act as ourselves: pk
+ * gets them; else 0, and no message (a warning when hosted/ cannot be
+ * read).  Posting or checking in "for" them then acts as them
  * (action_wish_add, action_checkin), so the wish, the check-in and the
  * hours are theirs. */
 int action_hosted_named(struct action *a, const char *typed,

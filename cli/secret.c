@@ -33,8 +33,18 @@ static void restore_and_die(int sig)
 	raise(sig);
 }
 
-/* Not SIGTSTP: after ^Z and fg the read goes on, and echo must still be
- * off then (the shell puts the terminal back as it was while stopped). */
+/* Not SIGTSTP: after ^Z and fg the read goes on.  A shell may put back
+ * its own terminal settings while the job is stopped, so SIGCONT turns
+ * echo off again (requiet). */
+static struct termios tty_quiet_mode;
+
+static void requiet(int sig)
+{
+	(void)sig;
+	if (tty_quiet)
+		(void)tcsetattr(tty_fd, TCSANOW, &tty_quiet_mode);
+}
+
 static const int quit_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NSIG_QUIT (sizeof quit_signals / sizeof quit_signals[0])
 
@@ -81,10 +91,10 @@ int cli_secret_tty(void)
 /* Prompt on the terminal and read a line there with echo off. */
 static int read_tty(const char *prompt, char *out, size_t cap)
 {
-	struct sigaction sa, old[NSIG_QUIT];
+	struct sigaction sa, old[NSIG_QUIT], cont, old_cont;
 	struct termios quiet;
 	size_t i;
-	int rc, fd;
+	int rc, fd, installed = 0;
 
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -99,21 +109,31 @@ static int read_tty(const char *prompt, char *out, size_t cap)
 	sigemptyset(&sa.sa_mask);
 	tty_fd = fd;
 	if (tcgetattr(fd, &tty_saved) == 0) {
+		installed = 1;
 		for (i = 0; i < NSIG_QUIT; i++)
 			sigaction(quit_signals[i], &sa, &old[i]);
 		quiet = tty_saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL; /* the Enter still shows */
+		tty_quiet_mode = quiet;
 		tty_quiet = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
-	} else {
+	}
+	if (!tty_quiet) {
+		/* echo cannot be turned off: never read it on screen */
+		for (i = 0; installed && i < NSIG_QUIT; i++)
+			sigaction(quit_signals[i], &old[i], NULL);
 		close(fd);
 		tty_fd = -1;
-		return -ENOTTY; /* no way to keep it from showing */
+		return -ENOTTY;
 	}
+	memset(&cont, 0, sizeof cont);
+	cont.sa_handler = requiet;
+	sigemptyset(&cont.sa_mask);
+	sigaction(SIGCONT, &cont, &old_cont);
 	rc = read_line(fd, out, cap);
-	if (tty_quiet)
-		(void)tcsetattr(fd, TCSAFLUSH, &tty_saved);
+	(void)tcsetattr(fd, TCSAFLUSH, &tty_saved);
 	tty_quiet = 0;
+	sigaction(SIGCONT, &old_cont, NULL);
 	for (i = 0; i < NSIG_QUIT; i++)
 		sigaction(quit_signals[i], &old[i], NULL);
 	close(fd);

@@ -27,8 +27,10 @@
  *     the member's first change (seq 1), both fields together, with the
  *     host's signature over crdt_host_message of the member and never the
  *     member as their own host (crdt_rules_host_ok); otherwise the two
- *     fields are not shown and the rest of the profile is, so a member
- *     cannot name a host who did not sign, and the host never changes;
+ *     fields are not shown and the rest of the profile is (a host that is
+ *     not 32 bytes breaks the member-key rule below: the whole op is not
+ *     shown), so a member cannot name a host who did not sign, and the
+ *     host never changes;
  *   - a value of the wrong type for a known field breaks the rule;
  *     unknown fields and record types (from a newer kith) are ignored, not
  *     refused.

@@ -43,8 +43,15 @@ int peer_hosted_save(const char *dir, const struct crdt_identity *host,
 
 	if (hosted_dir(dir, sub, sizeof sub))
 		return KITH_ETOOBIG;
-	if (mkdir(sub, 0700) && errno != EEXIST)
+	if (mkdir(sub, 0700) == 0) {
+		/* the new directory itself survives a power cut: the key
+		 * goes in before the profile is published (action/hosted.c) */
+		rc = peer_sync_dir(dir);
+		if (rc)
+			return rc;
+	} else if (errno != EEXIST) {
 		return -errno;
+	}
 	memcpy(buf, HOSTED_MAGIC, MAGIC_LEN);
 	crdt_crypto_random(buf + MAGIC_LEN, CRDT_AEAD_NONCE_LEN);
 	crdt_identity_subkey(key, host, CRDT_IDKEY_HOSTED);

@@ -66,7 +66,7 @@ int peer_path(char *out, size_t cap, const char *dir, const char *name)
 }
 
 /* fsync a directory, so that a rename or link in it is on disk. */
-static int sync_dir(const char *dir)
+int peer_sync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
@@ -103,7 +103,7 @@ int peer_write_secret(const char *dir, const char *name, const void *p,
 	}
 	unlink(tmp);
 	if (!rc)
-		rc = sync_dir(dir);
+		rc = peer_sync_dir(dir);
 	return rc;
 }
 

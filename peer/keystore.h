@@ -84,6 +84,9 @@ peer_path(char *out, size_t cap, const char *dir, const char *name);
 __attribute__((warn_unused_result)) int
 peer_write_secret(const char *dir, const char *name, const void *p, size_t n,
 		  int overwrite);
+/* fsync directory dir, so that a file created, renamed or linked in it
+ * (or a directory made in it) is on disk; 0 or -errno. */
+__attribute__((warn_unused_result)) int peer_sync_dir(const char *dir);
 /* Read up to cap bytes of DIR/name; KITH_ENOTFOUND when missing. */
 __attribute__((warn_unused_result)) int
 peer_read_file(const char *dir, const char *name, uint8_t *buf, size_t cap,

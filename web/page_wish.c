@@ -228,6 +228,10 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 			      "or computer, write their name: helpers see "
 			      "that the wish is for them, and you answer "
 			      "the offers and confirm the help for them."));
+	web_html_raw(&u.b, " ");
+	web_html_text(&u.b, _("If they are a neighbour kept on this computer "
+			      "(see \"Neighbours I help\"), the wish becomes "
+			      "theirs: act for them to answer the offers."));
 	web_html_raw(&u.b, "</p>\n<label for=\"description\">");
 	web_html_text(&u.b, _("More about it (optional)"));
 	web_html_raw(&u.b, "</label>\n<textarea id=\"description\" "

@@ -163,8 +163,10 @@ kp "$T/pass" run_err 1 "already an identity" "restoring twice is refused" \
 
 refused "before her changes are back, Alice cannot post" "$N" \
 	"missing your own earlier changes \\(up to #3\\)" wish add --title "Too early"
+run_err 1 "go by their id until you sync" "--as her name before the sync says she goes by her id" \
+	"$N" --as "Mrs Okafor" wish add --title "Too early"
 refused "nor post for Mrs Okafor" "$N" \
-	"missing your own earlier changes \\(up to #2\\)" \
+	"missing the earlier changes of [0-9a-f]+, whom you act for \\(up to #2\\)" \
 	--as "$(printf %.8s "$OKAFOR")" wish add --title "Too early for her"
 
 run_err 1 "not on this machine yet: sync" "before the bundle, whoami says to sync, not to write a profile" \

@@ -144,6 +144,24 @@ k "$B" --json checkins
 check_json "her own check-in is not superseded by a neighbour's" \
 	"[c['status'] for c in d if c['name'] == 'Mrs Okafor'] == ['need-help']"
 
+# ---- a hosted name that another member also has -------------------------
+
+G=$T/ana
+member "$G" Ana || finish
+join "$G" || finish
+carry "$G" "$B" || finish
+run_ok "Ben hosts a neighbour also called Ana" "$B" member host --name Ana
+ANA_H=$OUT
+run_err 1 "matches several members" "checkin --for a name a hosted and another member share is refused" \
+	"$B" checkin safe --for Ana
+run_ok "wish add --for that name stays Ben's own wish, for 'Ana'" "$B" wish add \
+	--title "For which Ana?" --for Ana
+k "$B" --json wish show "$OUT"
+check_json "the shared name is not taken for the hosted Ana" \
+	"(d['author'], d['for_name']) == ('$BEN', 'Ana')"
+run_ok "--as her id prefix still acts for the hosted Ana" "$B" \
+	--as "$(printf %.10s "$ANA_H")" checkin safe
+
 # ---- the same on a fresh replica, from one bundle ------------------------
 
 D=$T/dana
