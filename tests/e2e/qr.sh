@@ -102,7 +102,7 @@ check_nomatch "without --url no QR code" "$(cat "$T/plain.html")" '<svg'
 
 LC_ALL=zh_CN.UTF-8 k "$A" community invite --qr-page "$T/zh.html"
 check_eq "the page in Chinese exits 0" "$RC" 0
-check_match "the page in Chinese" "$(cat "$T/zh.html")" 'lang="zh'
+check_match "the page in Chinese" "$(cat "$T/zh.html")" '用手机相机扫一扫'
 check_eq "the Chinese page's QR code decodes too" "$(decode_svg "$T/zh.html")" "$CODE"
 
 # ---- refusals ---------------------------------------------------------------------
