@@ -14,13 +14,16 @@ SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSTEMDSYSTEMUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 
-PKGS := sqlite3 libsodium libuv avahi-client libmicrohttpd
+PKGS := sqlite3 libsodium libuv avahi-client libmicrohttpd libqrencode
 TEST_PKGS := cmocka
+# What tests/e2e/qr.sh reads printed QR codes with: rsvg-convert turns the
+# page's SVG into a PNG, zbarimg decodes it.
+QR_TEST_PKGS := zbar-tools librsvg2-bin
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
 	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales \
 	scdoc man-db libmicrohttpd-dev chromium chromium-driver python3-selenium \
-	fonts-noto-cjk
+	fonts-noto-cjk libqrencode-dev $(QR_TEST_PKGS)
 # What tests/pkg/ needs to build and check the Debian package and the
 # units (systemd-analyze):
 # `make deps-package`, or `make deps` when CI=true.

@@ -163,6 +163,18 @@ int cli_output_write(const char *path, const void *buf, size_t len);
 /* Message for an error of the four above. */
 const char *cli_output_strerror(int err);
 
+/* s escaped for HTML text and attributes (& < > " ' and controls), as
+ * the notice sheet writes it (cli/paper.c). */
+void cli_html_text(FILE *f, const char *s);
+
+/* QR codes (cli/qr.c, action/qr.h): text as a QR code on stdout (black on
+ * white forced on a terminal), and the printable invite page at path
+ * (0600, cli/outfile.c); CLI_OK or an exit status, message printed. */
+int cli_qr_print(const char *text);
+struct action_community;
+int cli_qr_page(struct cli *c, const struct action_community *info,
+		const char *code, const char *path);
+
 /* Exactly one positional id argument. */
 int cli_one_id_arg(const struct cli_cmd *cmd, int argc, char **argv,
 		   const char **id);

@@ -206,8 +206,11 @@ enum { CMD_CREATE, CMD_INVITE, CMD_JOIN };
 static const struct cli_cmd cmds[] = {
 	[CMD_CREATE] = { "create", community_create, "community create NAME",
 			 N_("start a community and print its invite code"), 0 },
-	[CMD_INVITE] = { "invite", community_invite, "community invite",
-			 N_("print the invite code again"), 0 },
+	[CMD_INVITE] = { "invite", community_invite,
+			 "community invite [--qr] [--qr-page FILE]",
+			 N_("print the invite code again (--qr: also as a QR "
+			    "code to scan; --qr-page FILE: a page to print "
+			    "with the QR code and the code)"), 0 },
 	[CMD_JOIN] = { "join", community_join, "community join [CODE | -]",
 		       N_("join the community of an invite code (without CODE, or "
 			  "with '-': read it from standard input, which keeps it "
@@ -267,23 +270,65 @@ out:
 	return status;
 }
 
+/* kith community invite [--qr] [--qr-page FILE] */
+struct invite_opts {
+	int qr;
+	const char *page;
+};
+
 static int community_invite(struct cli *c, int argc, char **argv)
 {
+	static const struct cli_field opts[] = {
+		CLI_OPT_FLAG("qr", offsetof(struct invite_opts, qr)),
+		CLI_OPT("qr-page", offsetof(struct invite_opts, page),
+			cli_field_nonempty, N_("--qr-page needs a file name")),
+	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
+					     CLI_OPTS_ONLY, NULL };
+	const struct cli_cmd *cmd = &cmds[CMD_INVITE];
+	struct invite_opts o = { 0, NULL };
 	struct action_community info;
 	char code[PEER_INVITE_MAX];
+	struct cli_args args;
 	int status;
 
-	if (argc != 1)
-		return cli_usage(&cmds[CMD_INVITE], "unexpected argument '%s'",
-				 argv[1]);
-	status = cli_open(c, 0);
+	status = cli_fields_parse(cmd, &t, argc, argv, &o, &args);
+	if (!status && o.qr && c->json)
+		status = cli_usage(cmd, "--qr draws a picture for people; "
+					"with --json use --qr-page FILE");
+	if (!status)
+		status = cli_open(c, 0);
 	if (status)
 		return status;
 	if (action_community_invite(&c->a, &info, code, sizeof code)) {
 		status = cli_fail_action(c);
 		goto out;
 	}
-	print_invite(c, &info, code);
+	if (o.page) {
+		status = cli_qr_page(c, &info, code, o.page);
+		if (status)
+			goto out;
+	}
+	if (o.qr) {
+		status = cli_qr_print(code);
+		if (status)
+			goto out;
+	}
+	if (c->json && o.page) {
+		printf("{\"name\":");
+		cli_json_str(stdout, info.name);
+		printf(",\"invite\":\"%s\",\"page\":", code);
+		cli_json_str(stdout, o.page);
+		printf("}\n");
+	} else {
+		print_invite(c, &info, code);
+	}
+	if (o.page)
+		cli_say(c,
+			_("wrote '%s': the invite as a QR code, to print and "
+			  "hand to a neighbour in person. Keep it private: "
+			  "it holds the code\n"),
+			o.page);
 	if (*info.id)
 		cli_say(c,
 			_("the invite code of '%s' (community id %s). "

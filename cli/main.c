@@ -85,7 +85,7 @@ static const struct cli_cmd commands[] = {
 	  "wishes, or one WISH"), 0 },
 	{ "hours", cli_hours, "hours [MEMBER]",
 	  N_("a member's time-bank ledger and balance (default: yours)"), 0 },
-	{ "print", cli_print, "print [--building B] [--out FILE.html]",
+	{ "print", cli_print, "print [--building B] [--out FILE.html] [--url URL]",
 	  N_("a notice sheet to print, one page per building"), 0 },
 	{ "report", cli_report, "report --csv DIR",
 	  N_("CSV files of items, wishes, claims, check-ins, hours"), 0 },

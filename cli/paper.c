@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action/qr.h"
 #include "action/sheet.h"
 #include "cli.h"
 #include "crdt/err.h"
@@ -88,6 +89,11 @@ static void esc(FILE *f, const char *s)
 	esc_n(f, s, (size_t)-1, 0);
 }
 
+void cli_html_text(FILE *f, const char *s)
+{
+	esc(f, s);
+}
+
 /* before, then text escaped, then after */
 static void put(FILE *f, const char *before, const char *text,
 		const char *after)
@@ -151,7 +157,12 @@ static const char sheet_css[] =
 	"vertical-align:middle}"
 	".none{font-style:italic;margin:3pt 0}"
 	".note{margin:0 0 4pt}"
-	".ask{margin:6pt 0}";
+	".ask{margin:6pt 0}"
+	".phone{display:flex;align-items:center;gap:10pt;margin:6pt 0;"
+	"break-inside:avoid;page-break-inside:avoid}"
+	".phone svg{width:38mm;height:38mm;flex:none}"
+	".phone p{margin:0}"
+	".phone .url{font-weight:bold;word-break:break-all}";
 
 /*
  * A translated sentence into HTML: fmt (already translated) and each
@@ -238,6 +249,8 @@ struct sheet {
 	const char *community; /* its name, or "Our neighbourhood" */
 	const char *building; /* section being written; "" = neighbourhood */
 	int n;		      /* rows written in the current list */
+	const char *url;      /* --url: the building machine's web address */
+	struct action_qr qr;  /* ...as a QR code (width 0: no --url) */
 };
 
 /* "Name, unit 4" (a neighbour without a name: "a neighbour") */
@@ -430,6 +443,21 @@ static void contacts(struct sheet *sh)
 	fputs("</p>\n", sh->f);
 }
 
+/* The building machine's address as a QR code, with how to use it. */
+static int phone(struct sheet *sh)
+{
+	if (!sh->qr.width)
+		return 0;
+	fputs("<div class=\"phone\">", sh->f);
+	if (action_qr_svg(&sh->qr, sh->f))
+		return action_fail_rc(&sh->c->a, KITH_ENOMEM, _("cannot print"));
+	put(sh->f, "<div><p><b>",
+	    _("Open kith on your phone: scan this, on the building's Wi-Fi."),
+	    "</b></p>\n");
+	put(sh->f, "<p class=\"url\">", sh->url, "</p></div></div>\n");
+	return 0;
+}
+
 static void h2(FILE *f, const char *text)
 {
 	put(f, "<h2>", text, "</h2>\n");
@@ -460,6 +488,9 @@ static int section_row(void *ctx, const struct crdt_row *r)
 	fputs("</p></header>\n", f);
 	emergency_banner(sh);
 	contacts(sh);
+	err = phone(sh);
+	if (err)
+		return err;
 
 	h2(f, _("Neighbours need help"));
 	sh->n = 0;
@@ -563,9 +594,9 @@ static int write_out(struct cli *c, const char *path, const char *buf,
 	return CLI_OK;
 }
 
-/* kith print [--building B] [--out FILE.html] */
+/* kith print [--building B] [--out FILE.html] [--url URL] */
 struct print_opts {
-	const char *building, *out;
+	const char *building, *out, *url;
 };
 
 int cli_print(struct cli *c, int argc, char **argv)
@@ -575,9 +606,11 @@ int cli_print(struct cli *c, int argc, char **argv)
 			cli_field_nonempty, N_("--building cannot be empty")),
 		CLI_OPT("out", offsetof(struct print_opts, out),
 			cli_field_nonempty, N_("--out needs a file name")),
+		CLI_OPT("url", offsetof(struct print_opts, url),
+			cli_field_nonempty, N_("--url needs a web address")),
 	};
 	static const struct cli_fields t = { opts, ARRAY_SIZE(opts), 0, NULL };
-	struct print_opts o = { NULL, NULL };
+	struct print_opts o = { NULL, NULL, NULL };
 	struct cli_args args;
 	struct sheet sh;
 	char *buf = NULL;
@@ -590,11 +623,21 @@ int cli_print(struct cli *c, int argc, char **argv)
 		return status;
 	memset(&sh, 0, sizeof sh);
 	sh.c = c;
+	if (o.url) {
+		err = action_qr_url_check(&c->a, o.url);
+		if (err)
+			return cli_refused(c, NULL, err);
+		if (action_qr_make(&sh.qr, o.url))
+			return cli_fail("cannot print: out of memory");
+		sh.url = o.url;
+	}
 	/* the whole sheet in memory first: a failure leaves no half file
 	 * and nothing on stdout */
 	sh.f = open_memstream(&buf, &len);
-	if (!sh.f)
+	if (!sh.f) {
+		action_qr_release(&sh.qr);
 		return cli_fail("cannot print: %s", cli_oserr(errno));
+	}
 	err = render(&sh, o.building);
 	if (fclose(sh.f) && !err)
 		err = action_fail_rc(&c->a, KITH_ENOMEM, _("cannot print"));
@@ -603,6 +646,7 @@ int cli_print(struct cli *c, int argc, char **argv)
 	else
 		status = write_out(c, o.out, buf, len);
 	free(buf);
+	action_qr_release(&sh.qr);
 	if (status || !o.out)
 		return status;
 	if (c->json) {

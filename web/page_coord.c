@@ -1,6 +1,7 @@
 /*
  * page_coord.c - the coordinator's hub (pages.h): emergency mode, links to
- * the roll call, inventory, notice sheet and CSV reports, members waiting
+ * the roll call, inventory, notice sheet and CSV reports, inviting a
+ * neighbour (a link to web/page_invite.c), members waiting
  * for verification, roles, and recent posts to hide or show again; and
  * the POSTs of those forms.
  *
@@ -212,6 +213,24 @@ static void links(struct web_ui *u)
 		web_html_raw(&u->b, "</a></li>\n");
 	}
 	web_html_raw(&u->b, "</ul>\n</section>\n");
+}
+
+/* ---- inviting --------------------------------------------------------------- */
+
+/* A link to the invite (web/page_invite.c): the code itself stays off the
+ * hub, which is open often and on screens others see. */
+static void invite(struct web_ui *u)
+{
+	coord_section(u, "invite", _("Invite a neighbour"));
+	web_html_raw(&u->b, "<p>");
+	web_html_text(&u->b, _("A neighbour joins by scanning a QR code with "
+			       "their phone's camera, or by typing the code. "
+			       "Give it in person: anyone holding it can read "
+			       "and post in the community."));
+	web_html_raw(&u->b, "</p>\n<ul class=\"links\">\n"
+			    "<li><a href=\"/coord/invite\">");
+	web_html_text(&u->b, _("Show the invite code and its QR code"));
+	web_html_raw(&u->b, "</a></li>\n</ul>\n</section>\n");
 }
 
 /* ---- members -------------------------------------------------------------- */
@@ -489,6 +508,7 @@ static int render_hub(struct web_request *rq, struct web_reply *rp,
 		web_ui_notice(&u, done_text(done));
 	emergency(&h);
 	links(&u);
+	invite(&u);
 	members(&h);
 	roles(&h);
 	coord_posts(&h);

@@ -10,7 +10,12 @@
  *                          app: the emergency, who to ask, open wishes,
  *                          what neighbours offer and the check-in list
  *                          with a box to tick; kith.css's @media print
- *                          drops the app around it.  One building at a
+ *                          drops the app around it.  With ?url=ADDR
+ *                          (a form above the sheet) or, without it,
+ *                          when the browser reached us by an address
+ *                          that is not loopback (the Host header), a
+ *                          QR code of that address, "Open kith on your
+ *                          phone" (as `kith print --url`).  One building at a
  *                          time: what a coordinator prints and pins up
  *                          (the whole town at once was 12 MB).  The rows
  *                          stop when the page is full (web_buf_error);
@@ -34,6 +39,7 @@
 
 #include "action/coord.h"
 #include "action/i18n.h"
+#include "action/qr.h"
 #include "action/sheet.h"
 #include "crdt/err.h"
 #include "crdt/schema.h"
@@ -53,6 +59,7 @@ struct sheet {
 	const char *building;  /* the section's; "" the neighbourhood */
 	char since[32];	       /* when the emergency started */
 	int n;		       /* rows of the current list */
+	const char *url;       /* the building machine's address, or NULL */
 };
 
 /* A date (and time) of the server's clock, numerals only: the same in
@@ -271,6 +278,77 @@ static void contacts(struct sheet *sh)
 	web_html_raw(&sh->u->b, "</p>\n");
 }
 
+/* ---- the building machine's address ----------------------------------------- */
+
+/* Whether a Host value names this machine only from itself. */
+static int loopback(const char *host)
+{
+	return !strncmp(host, "127.", 4) || !strncasecmp(host, "localhost", 9) ||
+	       !strncmp(host, "[::1]", 5);
+}
+
+/* The address a phone on the building's Wi-Fi opens, into out: ?url= as
+ * typed (checked by action_qr_url_check: refused, its sentence is on the
+ * page and *bad is set), else the address the browser used when it is
+ * not loopback; NULL when there is none. */
+static const char *sheet_url(struct web_ui *u, struct web_request *rq,
+			     char *out, size_t cap, int *bad)
+{
+	const char *url = web_ui_field(rq->query, "url");
+
+	if (*url) {
+		if (action_qr_url_check(u->a, url)) {
+			web_ui_error(u, u->a->msg);
+			*bad = 1;
+			return NULL;
+		}
+		snprintf(out, cap, "%s", url);
+		return out;
+	}
+	if (!rq->host || !*rq->host || loopback(rq->host))
+		return NULL;
+	snprintf(out, cap, "http://%s/", rq->host);
+	return out;
+}
+
+/* The box of the sheet: the address as a QR code, and what to do. */
+static void phone(struct sheet *sh)
+{
+	struct web_ui *u = sh->u;
+
+	if (!sh->url)
+		return;
+	web_html_raw(&u->b, "<div class=\"phone\">\n");
+	if (web_ui_qr(u, sh->url)) /* checked to fit: out of memory */
+		web_ui_error(u, _("The QR code could not be made."));
+	web_html_raw(&u->b, "<div><p><strong>");
+	web_html_text(&u->b, _("Open kith on your phone: scan this, on the "
+			       "building's Wi-Fi."));
+	web_html_raw(&u->b, "</strong></p>\n<p class=\"url\">");
+	web_html_text(&u->b, sh->url);
+	web_html_raw(&u->b, "</p></div>\n</div>\n");
+}
+
+/* The form that puts the address on the sheet (not printed). */
+static void url_form(struct web_ui *u, const char *building, int whole,
+		     const char *url)
+{
+	web_html_raw(&u->b, "<form method=\"get\" action=\"/coord/sheet\">\n");
+	if (whole)
+		web_ui_hidden(u, "whole", "1");
+	else
+		web_ui_hidden(u, "building", building);
+	web_html_raw(&u->b, "<label for=\"url\">");
+	web_html_text(&u->b, _("This machine's web address on the building's "
+			       "Wi-Fi, for a QR code on the sheet"));
+	web_html_raw(&u->b, "</label>\n<input type=\"url\" id=\"url\" "
+			    "name=\"url\" placeholder=\"http://192.168.1.20:7474\"");
+	web_html_attr(&u->b, "value", url ? url : "");
+	web_html_raw(&u->b, ">\n<button type=\"submit\">");
+	web_html_text(&u->b, _("Add the QR code"));
+	web_html_raw(&u->b, "</button>\n</form>\n");
+}
+
 /* ---- one building ----------------------------------------------------------- */
 
 static int section_row(void *ctx, const struct crdt_row *r)
@@ -304,6 +382,7 @@ static int section_row(void *ctx, const struct crdt_row *r)
 		web_html_raw(&u->b, "</p></div>\n");
 	}
 	contacts(sh);
+	phone(sh);
 
 	h3(u, _("Neighbours need help"));
 	sh->n = 0;
@@ -419,9 +498,10 @@ int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 	const char *building = web_ui_field(rq->query, "building");
 	int whole = !strcmp(web_ui_field(rq->query, "whole"), "1");
 	unsigned status = MHD_HTTP_OK;
+	char url[ACTION_QR_URL_MAX + 16];
 	struct web_ui u;
 	struct sheet sh;
-	int rc;
+	int rc, bad = 0;
 
 	memset(&sh, 0, sizeof sh);
 	sh.u = &u;
@@ -442,7 +522,12 @@ int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp)
 	web_html_text(&u.b, _("Print this page with your browser's Print "
 			      "command (Ctrl+P). Hang it where neighbours "
 			      "pass."));
-	web_html_raw(&u.b, "</p>\n</div>\n");
+	web_html_raw(&u.b, "</p>\n");
+	sh.url = sheet_url(&u, rq, url, sizeof url, &bad);
+	url_form(&u, building, whole, web_ui_field(rq->query, "url"));
+	web_html_raw(&u.b, "</div>\n");
+	if (bad)
+		status = WEB_UNPROCESSABLE;
 	rc = action_sheet_begin_section(u.a, &sh.s, building);
 	if (rc) {
 		web_ui_error(&u, u.a->msg);

@@ -405,6 +405,7 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 	R("GET", "/coord/inventory", web_page_coord_inventory) \
 	R("GET", "/coord/sheet", web_page_coord_sheet) \
 	R("GET", "/coord/csv/:name", web_page_coord_csv) \
+	R("GET", "/coord/invite", web_page_coord_invite) \
 	R("GET", "/items/edit", web_page_item_edit) \
 	R("POST", "/items/edit", web_page_item_edit_post) \
 	R("POST", "/items/request", web_page_item_request) \

@@ -57,10 +57,15 @@
  *                           (web/page_roll.c)
  *   GET  /coord/inventory   supplies by building and in total, and the
  *                           most urgent wishes matched (web/page_needs.c)
- *   GET  /coord/sheet       the notice sheet, printable
+ *   GET  /coord/sheet       the notice sheet, printable; ?url=ADDR adds
+ *                           a QR code of the building machine's web
+ *                           address (else the address the browser used,
+ *                           when it is not loopback)
  *   GET  /coord/csv/NAME    a report table as a CSV download: items,
  *                           wishes, claims, checkins, hours
  *                           (web/page_sheet.c)
+ *   GET  /coord/invite      the invite code as a QR code and as text, to
+ *                           show a neighbour or print (web/page_invite.c)
  *                           All of /coord: coordinators only (else the
  *                           action layer's sentence, 403; a POST's
  *                           refusal 422).
@@ -184,6 +189,11 @@ void web_ui_error(struct web_ui *u, const char *text);
 /* The query's or form's field, or "" when absent. */
 const char *web_ui_field(const struct web_form *f, const char *name);
 
+/* text as a QR code: an <svg class="qr"> of action/qr.h's matrix, its
+ * path through the attribute writer (web/page_invite.c).  0, or
+ * KITH_ENOMEM / KITH_EINVAL (text empty or too long). */
+int web_ui_qr(struct web_ui *u, const char *text);
+
 /* Pieces of pages (pages.c), so that every page writes them alike:
  * one fact of a <dl>: <dt>label</dt><dd>value</dd>, nothing when value is
  * ""; */
@@ -297,6 +307,7 @@ int web_page_coord_roll(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_inventory(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_sheet(struct web_request *rq, struct web_reply *rp);
 int web_page_coord_csv(struct web_request *rq, struct web_reply *rp);
+int web_page_coord_invite(struct web_request *rq, struct web_reply *rp);
 int web_page_item(struct web_request *rq, struct web_reply *rp);
 int web_page_item_edit(struct web_request *rq, struct web_reply *rp);
 int web_page_item_edit_post(struct web_request *rq, struct web_reply *rp);

@@ -358,6 +358,8 @@ static void request_init(struct web_request *rq, struct web_server *s,
 		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 	rq->prefs = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND,
 						WEB_PREFS_COOKIE);
+	rq->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					       MHD_HTTP_HEADER_HOST);
 }
 
 /* Everything has arrived: decode, route, check, run the handler.  The

@@ -120,6 +120,9 @@ struct web_request {
 	const char *prefs;	       /* the kith_prefs cookie (web/lang.h:
 					* WEB_PREFS_COOKIE), or NULL */
 	int64_t now;		       /* unix seconds */
+	/* the Host header: one of the names of this server (requests with
+	 * another never reach a handler: DNS rebinding), or NULL */
+	const char *host;
 	void *conn;		       /* the connection, for this module */
 };
 

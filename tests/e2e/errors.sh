@@ -55,7 +55,7 @@ for s in create invite join; do
 	check_match "kith community --help names 'community $s'" "$OUT" "(^|[ |])$s([ |]|\$)"
 done
 help_ok '^usage: kith community create NAME *$' community create --help
-help_ok '^usage: kith community invite *$' community invite --help
+help_ok '^usage: kith community invite \[--qr\] \[--qr-page FILE\]$' community invite --help
 help_ok '^usage: kith community join \[CODE \| -\] *$' community join --help
 for s in add list show edit withdraw lend return request; do
 	help_ok "^usage: kith item $s( |\$)" item "$s" --help

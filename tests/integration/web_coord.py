@@ -389,6 +389,45 @@ say(not re.search(r'(^|,)[=+\-@]', body, re.M), "no cell starts with = + - @", b
 st, h, body = A.req("GET", "/coord/csv/passwords")
 say(st == 404 and "no such table" in body, "an unknown table is 404", (st, body))
 
+# ---- inviting a neighbour (QR code) ------------------------------------------------
+rc, code, err = kith_at(home_a, "community", "invite")
+code = code.strip()
+st, h, body = A.req("GET", "/coord")
+say('href="/coord/invite"' in body and "Invite a neighbour" in body,
+    "the hub has a section to invite a neighbour")
+say(code and code not in body, "the hub itself does not show the code")
+st, h, body = A.req("GET", "/coord/invite")
+say(st == 200, "GET /coord/invite as the coordinator is 200", st)
+svg = re.search(r'<svg xmlns="http://www.w3.org/2000/svg" class="qr" viewBox="0 0 (\d+) (\d+)"'
+                r'[^>]*><rect width="\d+" height="\d+" fill="#fff"/>'
+                r'<path fill="#000" d="([Mhvz0-9 -]+)"/></svg>', body)
+say(svg and svg.group(1) == svg.group(2) and int(svg.group(1)) >= 29,
+    "the invite page has the QR code as an svg (a square viewBox, one path)", body[-3000:])
+say(code and re.sub(r"\s", "", text_of(main_of(body))).find(code) >= 0,
+    "the invite page shows the code as text", (code, text_of(main_of(body))[-600:]))
+say("Scan with your phone" in body, "the page says what to do with it")
+say(" style=" not in body and "<style" not in body, "no inline style on the invite page (CSP)")
+say("no-store" in h.get("cache-control", ""), "the invite page is not cached",
+    h.get("cache-control"))
+st, h, body = B.req("GET", "/coord/invite")
+say(st == 403 and "only coordinators" in body and "<svg" not in body
+    and (not code or code not in body) and "kith1" not in body,
+    "b: /coord/invite is 403, no QR code and no code", (st, body[-800:]))
+st, h, body = A.req("GET", "/coord/invite", lang=ZH)
+say(st == 200 and re.search(r"[\u4e00-\u9fff]", text_of(main_of(body))) and "<svg" in body,
+    "the invite page in Chinese", body[-1500:])
+# the sheet: no QR code for a loopback address; ?url= adds one, checked
+st, h, body = A.req("GET", "/coord/sheet?building=Bb")
+say('class="phone"' not in body and 'name="url"' in body,
+    "the sheet read over loopback has no address QR code, and a form for one", body[-2500:])
+st, h, body = A.req("GET", "/coord/sheet?building=Bb&url=http%3A%2F%2F192.168.1.20%3A7474")
+say(st == 200 and 'class="phone"' in body and body.count('<svg') == 1
+    and "Open kith on your phone" in body and "http://192.168.1.20:7474" in body,
+    "?url= puts the address on the sheet as a QR code", (st, body[-2500:]))
+st, h, body = A.req("GET", "/coord/sheet?building=Bb&url=javascript%3Aalert(1)")
+say(st == 422 and 'class="phone"' not in body and "http://" in body,
+    "a url that is not a web address is refused (422) with the action's words", (st, body[-2500:]))
+
 # ---- Chinese hub ------------------------------------------------------------------
 st, h, body = A.req("GET", "/coord", lang=ZH)
 say('<html lang="zh-Hans">' in body and "<h2 id=\"emergency\">紧急模式</h2>" in body

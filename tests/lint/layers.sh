@@ -26,7 +26,9 @@
 #             "crypto_" are ours and fine) - allowed in crdt/crypto.c only;
 #   web       #include of web/... in crdt/, net/, peer/ or action/ (web/ is
 #             an interface like cli/; nothing below calls it), and
-#             #include <microhttpd.h> outside web/.
+#             #include <microhttpd.h> outside web/;
+#   QR        #include <qrencode.h>, or a QRcode_* / QRinput_* name -
+#             allowed in action/qr.c only (action/qr.h renders them).
 #
 # Comments are skipped, and names inside string literals do not count (a
 # message may say "sqlite3"); SQL is looked for inside string literals.
@@ -120,6 +122,7 @@ FNR == 1 {
 	sqlite_ok = (in_crdt && FILENAME ~ /\.c$/) || FILENAME == "crdt/db.h"
 	sodium_ok = FILENAME == "crdt/crypto.c"
 	below_web = FILENAME ~ /^(crdt|net|peer|action)\//
+	qr_ok = FILENAME == "action/qr.c"
 }
 {
 	raw = $0
@@ -137,6 +140,8 @@ FNR == 1 {
 			report("includes web/: web/ is an interface, nothing below it (action, peer, net, crdt) calls it")
 		if (FILENAME !~ /^web\// && raw ~ /[<"]microhttpd\.h[>"]/)
 			report("includes microhttpd.h: HTTP stays in web/")
+		if (!qr_ok && raw ~ /[<"]qrencode\.h[>"]/)
+			report("includes qrencode.h: QR codes are made in action/qr.c only (action/qr.h)")
 		next
 	}
 	if (!sqlite_ok) {
@@ -152,6 +157,11 @@ FNR == 1 {
 		t = strs
 		if (match(t, "(SELECT ([*0-9]|DISTINCT |[a-z_.]+ *[(,]|[a-z_.]+ (AS|FROM) )|INSERT (OR [A-Z]+ )?INTO |REPLACE INTO |UPDATE [A-Za-z_.]+ SET |DELETE FROM |CREATE (TEMP |TEMPORARY |VIRTUAL |UNIQUE )?(TABLE|INDEX|TRIGGER|VIEW) |DROP (TABLE|INDEX|TRIGGER|VIEW) |ALTER TABLE |PRAGMA [a-z_]|BEGIN (IMMEDIATE|EXCLUSIVE|DEFERRED|TRANSACTION)|SAVEPOINT [a-z_])"))
 			report("SQL text (\"" substr(t, RSTART, RLENGTH) "...\"): SQL belongs in crdt/; call a crdt/ function")
+	}
+	if (!qr_ok) {
+		t = ident(code, "QRcode_[A-Za-z0-9_]*|QRinput_[A-Za-z0-9_]*")
+		if (t != "")
+			report("uses libqrencode (" t "): QR codes are made in action/qr.c only (action/qr.h)")
 	}
 	if (!sodium_ok) {
 		t = ident(code, "sodium_[A-Za-z0-9_]*|randombytes[A-Za-z0-9_]*|crypto_[A-Za-z0-9_]+")
@@ -185,7 +195,7 @@ check() {
 selftest() {
 	_t=$(mktemp -d "${TMPDIR:-/tmp}/kith-layers.XXXXXX") || return 1
 	mkdir -p "$_t/cli" "$_t/crdt" "$_t/peer" "$_t/web/pages" "$_t/tests" \
-		"$_t/bench" "$_t/build-x/cli"
+		"$_t/bench" "$_t/build-x/cli" "$_t/action"
 	cat >"$_t/cli/bad.c" <<'EOF'
 #include <sqlite3.h> /* BAD */
 #include <sodium.h> /* BAD */
@@ -249,6 +259,16 @@ EOF
 #include "net/session.h"
 EOF
 	printf '#include "web/server.h"\n' >"$_t/cli/web.c"
+	cat >"$_t/action/qr.c" <<'EOF'
+#include <qrencode.h>
+void f(void) { QRcode_free(QRcode_encodeString("x", 0, 0, 0, 1)); }
+EOF
+	cat >"$_t/web/page_qr.c" <<'EOF'
+#include <qrencode.h> /* BAD */
+#include "action/qr.h"
+void f(void) { QRcode_free(0); } /* BAD */
+void g(void) { action_qr_make(0, "QRcode_free"); } /* QRinput_new() */
+EOF
 	printf '#include <sqlite3.h>\n#include <sodium.h>\n' >"$_t/tests/t.c"
 	cp "$_t/tests/t.c" "$_t/bench/b.c"
 	cp "$_t/tests/t.c" "$_t/build-x/cli/gen.c"
