@@ -507,8 +507,8 @@ static int render_hub(struct web_request *rq, struct web_reply *rp,
 	if (!err && done_text(done))
 		web_ui_notice(&u, done_text(done));
 	emergency(&h);
-	links(&u);
 	invite(&u);
+	links(&u);
 	members(&h);
 	roles(&h);
 	coord_posts(&h);

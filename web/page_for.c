@@ -179,9 +179,8 @@ static int render(struct web_request *rq, struct web_reply *rp,
 	}
 	web_html_raw(&u.b, "<p class=\"hint\">");
 	web_html_text(&u.b,
-		      _("Ask them first. Their key stays on this computer "
-			"only, locked with yours: only you can act for "
-			"them, and only here."));
+		      _("Ask them first. Only you can act for them, and "
+			"only on this computer."));
 	web_html_raw(&u.b, "</p>\n<button type=\"submit\">");
 	web_html_text(&u.b, _("Add this neighbour"));
 	web_html_raw(&u.b, "</button>\n</form>\n");

@@ -87,7 +87,7 @@ int web_page_coord_invite(struct web_request *rq, struct web_reply *rp)
 	web_html_text(&u.b, _("Back to coordinating"));
 	web_html_raw(&u.b, "</a></p>\n<p class=\"hint\">");
 	web_html_text(&u.b, _("Show this to a neighbour you have met, or print "
-			      "it (Ctrl+P) and hand it over in person. Anyone "
+			      "it and hand it over in person. Anyone "
 			      "holding the code can read and post in the "
 			      "community: never pin it up."));
 	web_html_raw(&u.b, "</p>\n</div>\n");
@@ -99,8 +99,9 @@ int web_page_coord_invite(struct web_request *rq, struct web_reply *rp)
 	web_html_textf(&u.b, _("Join %s on kith"),
 		       *info.name ? info.name : _("Our neighbourhood"));
 	web_html_raw(&u.b, "</h2>\n<p><strong>");
-	web_html_text(&u.b, _("Scan with your phone's camera, or type this "
-			      "code into kith."));
+	web_html_text(&u.b, _("Scan it with the phone's camera and copy the "
+			      "text it shows into kith's \"Join\" page, or "
+			      "type the code there."));
 	web_html_raw(&u.b, "</strong></p>\n");
 	if (web_ui_qr(&u, code)) {
 		web_ui_error(&u, _("The QR code could not be made; the code "
@@ -108,19 +109,10 @@ int web_page_coord_invite(struct web_request *rq, struct web_reply *rp)
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
 	code_text(&u, code);
-	web_html_raw(&u.b, "<p>");
-	web_html_text(&u.b, _("On a computer: run 'kith community join' and "
-			      "type the code when it asks. Spaces do not "
-			      "matter."));
+	web_html_raw(&u.b, "<p class=\"hint\">");
+	web_html_text(&u.b, _("Spaces do not matter. On a computer with kith "
+			      "installed: kith community join"));
 	web_html_raw(&u.b, "</p>\n");
-	if (*info.id) {
-		web_html_raw(&u.b, "<p class=\"hint\">");
-		web_html_textf(&u.b,
-			       _("Community id %s: after joining, 'kith "
-				 "digest' shows the same."),
-			       info.id);
-		web_html_raw(&u.b, "</p>\n");
-	}
 	web_html_raw(&u.b, "</section>\n");
 	crdt_wipe(code, sizeof code);
 	return web_ui_finish(&u, rp, status);

@@ -339,8 +339,8 @@ static void url_form(struct web_ui *u, const char *building, int whole,
 	else
 		web_ui_hidden(u, "building", building);
 	web_html_raw(&u->b, "<label for=\"url\">");
-	web_html_text(&u->b, _("This machine's web address on the building's "
-			       "Wi-Fi, for a QR code on the sheet"));
+	web_html_text(&u->b, _("The address phones open on the building's "
+			       "Wi-Fi (shown as a QR code on the sheet)"));
 	web_html_raw(&u->b, "</label>\n<input type=\"url\" id=\"url\" "
 			    "name=\"url\" placeholder=\"http://192.168.1.20:7474\"");
 	web_html_attr(&u->b, "value", url ? url : "");

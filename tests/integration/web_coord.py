@@ -405,7 +405,7 @@ say(svg and svg.group(1) == svg.group(2) and int(svg.group(1)) >= 29,
     "the invite page has the QR code as an svg (a square viewBox, one path)", body[-3000:])
 say(code and re.sub(r"\s", "", text_of(main_of(body))).find(code) >= 0,
     "the invite page shows the code as text", (code, text_of(main_of(body))[-600:]))
-say("Scan with your phone" in body, "the page says what to do with it")
+say("Scan it with the phone's camera" in body or "Scan it with the phone&#39;s camera" in body, "the page says what to do with it")
 say(" style=" not in body and "<style" not in body, "no inline style on the invite page (CSP)")
 say("no-store" in h.get("cache-control", ""), "the invite page is not cached",
     h.get("cache-control"))
