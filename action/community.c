@@ -262,3 +262,17 @@ out:
 	peer_community_wipe(&old);
 	return rc;
 }
+
+void action_invite_grouped(const char *code, char *out, size_t cap)
+{
+	size_t i, n = 0, head = strncmp(code, "kith1", 5) ? 0 : 5;
+
+	if (!cap)
+		return;
+	for (i = 0; code[i] && n + 2 < cap; i++) {
+		if (i >= head && i > 0 && (i - head) % 4 == 0)
+			out[n++] = ' ';
+		out[n++] = code[i];
+	}
+	out[n] = 0;
+}

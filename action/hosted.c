@@ -94,6 +94,20 @@ int action_member_host(struct action *a, const struct action_profile *p,
 	return 0;
 }
 
+/* After a->r.id changed hands: the head of whoever acts now, recorded as
+ * for our own at open (action_open), and nothing cached of the other. */
+static void switched(struct action *a)
+{
+	int rc;
+
+	a->head = (struct crdt_head){ 0 };
+	a->head_quiet = 1;
+	rc = crdt_replica_keep_head(&a->r); /* reads work without */
+	a->head_quiet = 0;
+	(void)rc;
+	action_forget(a);
+}
+
 int action_act_as_pk(struct action *a, const uint8_t pk[CRDT_PK_LEN])
 {
 	struct crdt_identity member = { { 0 }, NULL };
@@ -115,31 +129,18 @@ int action_act_as_pk(struct action *a, const uint8_t pk[CRDT_PK_LEN])
 				   _(kith_strerror(rc)));
 	a->self = a->r.id;
 	a->r.id = member;
-	a->head = (struct crdt_head){ 0 };
-	/* their head, as for our own at open (action_open) */
-	a->head_quiet = 1;
-	rc = crdt_replica_keep_head(&a->r); /* reads work without */
-	a->head_quiet = 0;
-	(void)rc;
-	action_forget(a);
+	switched(a);
 	return 0;
 }
 
 void action_act_self(struct action *a)
 {
-	int rc;
-
 	if (!a->self.sk)
 		return;
 	crdt_identity_release(&a->r.id);
 	a->r.id = a->self;
 	a->self = (struct crdt_identity){ { 0 }, NULL };
-	a->head = (struct crdt_head){ 0 };
-	a->head_quiet = 1;
-	rc = crdt_replica_keep_head(&a->r); /* reads work without */
-	a->head_quiet = 0;
-	(void)rc;
-	action_forget(a);
+	switched(a);
 }
 
 /* The hosted members' profiles: one list, sorted by name. */

@@ -57,14 +57,8 @@ static const char page_css[] =
 static void grouped(FILE *f, const char *code)
 {
 	char g[PEER_INVITE_MAX * 2];
-	size_t i, n = 0, head = strncmp(code, "kith1", 5) ? 0 : 5;
 
-	for (i = 0; code[i] && n + 2 < sizeof g; i++) {
-		if (i >= head && i > 0 && (i - head) % 4 == 0)
-			g[n++] = ' ';
-		g[n++] = code[i];
-	}
-	g[n] = 0;
+	action_invite_grouped(code, g, sizeof g);
 	cli_html_text(f, g);
 	crdt_wipe(g, sizeof g);
 }

@@ -59,14 +59,8 @@ int web_ui_qr(struct web_ui *u, const char *text)
 static void code_text(struct web_ui *u, const char *code)
 {
 	char g[PEER_INVITE_MAX * 2];
-	size_t i, n = 0, head = strncmp(code, "kith1", 5) ? 0 : 5;
 
-	for (i = 0; code[i] && n + 2 < sizeof g; i++) {
-		if (i >= head && i > 0 && (i - head) % 4 == 0)
-			g[n++] = ' ';
-		g[n++] = code[i];
-	}
-	g[n] = 0;
+	action_invite_grouped(code, g, sizeof g);
 	web_html_raw(&u->b, "<p class=\"invite-code\">");
 	web_html_text(&u->b, g);
 	web_html_raw(&u->b, "</p>\n");
