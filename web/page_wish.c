@@ -18,16 +18,27 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
-/* "Name", or "Neighbour (via Name)" for a wish posted for someone. */
+/* "Name", "Neighbour (via Name)" for a wish posted for someone, "Name
+ * (entered by Host)" for a neighbour without a device, or "Yours". */
 static void wish_who(struct web_ui *u, const struct crdt_row *r)
 {
 	const char *forname = action_col_text(r, "for_name");
+	const char *entered = action_col_text(r, "entered_by");
 	struct action_person who;
 
 	action_person_hex(u->a, action_col_text(r, "author"), &who);
 	if (*forname)
 		/* TRANSLATORS: a neighbour a wish is for, via its poster */
 		web_html_textf(&u->b, _("%s (via %s)"), forname, who.label);
+	else if (action_is_me(u->a, who.pk))
+		/* TRANSLATORS: a wish in a list that the person looking
+		 * posted (or that was posted for them) */
+		web_html_text(&u->b, _("Your wish"));
+	else if (*entered)
+		/* TRANSLATORS: a neighbour without a device, then who
+		 * entered the wish for them */
+		web_html_textf(&u->b, _("%s (entered by %s)"), who.label,
+			       entered);
 	else
 		web_html_text(&u->b, who.label);
 }
