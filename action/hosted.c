@@ -280,6 +280,24 @@ static int hosted_find(struct action *a, const char *typed, struct find *f)
 	return rc;
 }
 
+int action_hosted_match(struct action *a, const char *typed,
+			uint8_t pk[CRDT_PK_LEN], size_t *found)
+{
+	struct find f;
+	int rc;
+
+	*found = 0;
+	if (!typed || !*typed)
+		return 0;
+	rc = hosted_find(a, typed, &f);
+	if (rc)
+		return rc;
+	*found = f.found > 1 ? 2 : f.found;
+	if (f.found)
+		memcpy(pk, f.pk, CRDT_PK_LEN);
+	return 0;
+}
+
 int action_hosted_named(struct action *a, const char *typed,
 			uint8_t pk[CRDT_PK_LEN])
 {

@@ -59,6 +59,14 @@ int action_acting_as(const struct action *a);
 int action_hosted_named(struct action *a, const char *typed,
 			uint8_t pk[CRDT_PK_LEN]);
 
+/* The members hosted here whom typed names, as action_act_as reads it
+ * (a name, or an id prefix of 6+ hex characters), without loading a key
+ * or a profile: *found gets how many (0, 1, or 2 for "more than one"),
+ * pk the first.  0, or an error reading them (no message). */
+__attribute__((warn_unused_result)) int
+action_hosted_match(struct action *a, const char *typed,
+		    uint8_t pk[CRDT_PK_LEN], size_t *found);
+
 /* Whether pk is hosted on this machine (its key is here). */
 int action_hosts(const struct action *a, const uint8_t pk[CRDT_PK_LEN]);
 

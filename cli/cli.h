@@ -69,6 +69,7 @@ int cli_role(struct cli *c, int argc, char **argv);
 int cli_member(struct cli *c, int argc, char **argv);
 int cli_member_host(struct cli *c, int argc, char **argv);
 int cli_member_hosted(struct cli *c, int argc, char **argv);
+int cli_member_pin(struct cli *c, int argc, char **argv);
 int cli_hide(struct cli *c, int argc, char **argv);
 int cli_unhide(struct cli *c, int argc, char **argv);
 int cli_block(struct cli *c, int argc, char **argv);

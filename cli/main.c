@@ -55,9 +55,10 @@ static const struct cli_cmd commands[] = {
 	  0 },
 	{ "member", cli_member,
 	  "member verify|unverify MEMBER [--building B --unit U] | "
-	  "host --name N [--building B] [--unit U] | hosted",
+	  "host --name N [--building B] [--unit U] | hosted | "
+	  "pin MEMBER [--remove]",
 	  N_("vouch for a member met in person; host a neighbour without a "
-	     "device"),
+	     "device; set a web login PIN"),
 	  0 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
 	  N_("appoint or remove a coordinator or building-head (coordinators)"),

@@ -28,8 +28,8 @@ struct cli_web {
 void cli_web_service(struct cli_web *w, struct peer_service *sv,
 		     const char *home, void *app);
 
-/* CLI_OK when addr is a loopback ADDR[:PORT]; else the message and exit
- * status (1 when it is not loopback, 2 when not an address). */
+/* CLI_OK when addr is an ADDR[:PORT] (any address: off loopback the web
+ * app takes PIN logins only); else the usage message and exit 2. */
 int cli_web_check(const char *addr);
 
 #endif

@@ -1,4 +1,5 @@
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "crypto.h"
@@ -382,4 +383,57 @@ int crdt_pwhash(uint8_t out[CRDT_KEY_LEN], const char *pass, size_t pass_len,
 		return KITH_ENOMEM; /* the parameters were checked above */
 	}
 	return 0;
+}
+
+/* ---- stored hashes of PINs (peer/pins.h) -------------------------------- */
+
+_Static_assert(CRDT_PWHASH_STR_LEN == crypto_pwhash_argon2id_STRBYTES,
+	       "pwhash string");
+
+const struct crdt_pwhash_params CRDT_PWHASH_PIN = {
+	CRDT_PWHASH_ARGON2ID13, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+	crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE
+};
+
+int crdt_pwhash_str(char out[CRDT_PWHASH_STR_LEN], const char *pass,
+		    size_t pass_len, const struct crdt_pwhash_params *p)
+{
+	if (!crdt_pwhash_params_ok(p) ||
+	    pass_len > crypto_pwhash_argon2id_PASSWD_MAX) {
+		memset(out, 0, CRDT_PWHASH_STR_LEN);
+		return KITH_EINVAL;
+	}
+	if (crypto_pwhash_argon2id_str(out, pass, pass_len,
+				       (unsigned long long)p->ops,
+				       (size_t)p->mem)) {
+		memset(out, 0, CRDT_PWHASH_STR_LEN);
+		return KITH_ENOMEM;
+	}
+	return 0;
+}
+
+/* The cost a stored string asks for, within crdt_pwhash_params_ok: a
+ * crafted file must not make the daemon hash for minutes. */
+static int str_cost_ok(const char *str)
+{
+	struct crdt_pwhash_params p = { CRDT_PWHASH_ARGON2ID13, 0, 0 };
+	unsigned long long m, t, par;
+
+	if (strncmp(str, "$argon2id$v=19$", 15) ||
+	    sscanf(str + 15, "m=%llu,t=%llu,p=%llu$", &m, &t, &par) != 3 ||
+	    par != 1 || m > UINT64_MAX / 1024)
+		return 0;
+	p.ops = t;
+	p.mem = (uint64_t)m * 1024;
+	return crdt_pwhash_params_ok(&p);
+}
+
+int crdt_pwhash_str_verify(const char *str, const char *pass, size_t pass_len)
+{
+	if (!memchr(str, 0, CRDT_PWHASH_STR_LEN) || !str_cost_ok(str) ||
+	    pass_len > crypto_pwhash_argon2id_PASSWD_MAX)
+		return KITH_EDENIED;
+	return crypto_pwhash_argon2id_str_verify(str, pass, pass_len)
+		       ? KITH_EDENIED
+		       : 0;
 }

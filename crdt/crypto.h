@@ -262,4 +262,36 @@ crdt_pwhash(uint8_t out[CRDT_KEY_LEN], const char *pass, size_t pass_len,
 	    const uint8_t salt[CRDT_PWHASH_SALT_LEN],
 	    const struct crdt_pwhash_params *p);
 
+/*
+ * A stored hash of a short secret (a web login PIN, peer/pins.h):
+ * crypto_pwhash_str, Argon2id, the string "$argon2id$v=19$m=...,t=...,
+ * p=1$SALT$HASH" that carries its own salt and cost, so a PIN set under
+ * one cost still checks after a later kith chooses another.
+ *
+ * CRDT_PWHASH_PIN is libsodium's INTERACTIVE (2 passes over 64 MiB, about
+ * a tenth of a second on a laptop, under a second on a Raspberry Pi 3),
+ * not the MODERATE of a backup: a PIN is checked by the daemon each time
+ * someone logs in, one at a time, and a building's machine must get
+ * through a morning's logins while it syncs.  What guards a PIN is not
+ * the cost of one guess but the web app's limit on guesses (a growing
+ * delay and a lock per address, web/throttle.h); the hashes stay on this
+ * machine (0600 files, never in the replica) and a six-digit PIN falls
+ * to an offline search at any cost we could afford, so the cost only has
+ * to make a stolen file slower to search than to forget.
+ *
+ * crdt_pwhash_str: 0, KITH_EINVAL (params out of range, or a secret
+ * libsodium refuses), KITH_ENOMEM.  crdt_pwhash_str_verify: 0 when pass
+ * matches str, KITH_EDENIED when it does not or str is not a hash this
+ * kith reads (malformed, another algorithm, a cost past
+ * crdt_pwhash_params_ok's limit).  Both take the secret's bytes; neither
+ * keeps a copy.
+ */
+#define CRDT_PWHASH_STR_LEN 128 /* crypto_pwhash_STRBYTES, with its NUL */
+extern const struct crdt_pwhash_params CRDT_PWHASH_PIN;
+__attribute__((warn_unused_result)) int
+crdt_pwhash_str(char out[CRDT_PWHASH_STR_LEN], const char *pass,
+		size_t pass_len, const struct crdt_pwhash_params *p);
+__attribute__((warn_unused_result)) int
+crdt_pwhash_str_verify(const char *str, const char *pass, size_t pass_len);
+
 #endif

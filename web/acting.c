@@ -2,6 +2,7 @@
  * acting.c - acting for a neighbour without a device in the web app (see
  * acting.h).
  */
+#include <microhttpd.h>
 #include <string.h>
 
 #include "action/hosted.h"
@@ -33,6 +34,17 @@ int web_acting_run(struct web_request *rq, struct web_reply *rp,
 	/* still hosted here, and her key opens under ours */
 	rc = action_hosts(a, s->acting_pk) ? action_act_as_pk(a, s->acting_pk)
 					   : KITH_ENOTFOUND;
+	if (rc && s->fixed) {
+		/* her own login: never the host instead */
+		log_warnx("web: a member logged in with a PIN whose key this "
+			  "machine cannot open now (%s); the session ends",
+			  kith_strerror(rc));
+		a->msg[0] = 0;
+		web_auth_end(web_server_auth(rq->srv), s);
+		rq->session = NULL;
+		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
+				       WEB_WHY_LOGIN);
+	}
 	if (rc) {
 		log_warnx("web: a session acted for a member whose key this "
 			  "machine cannot open now (%s); it acts for itself "
@@ -53,7 +65,8 @@ int web_acting_who(struct web_request *rq, struct action_person *who)
 {
 	struct action *a = rq->app;
 
-	if (!rq->session || !rq->session->acting || !a)
+	/* a neighbour logged in as herself acts for nobody: she is she */
+	if (!rq->session || !rq->session->acting || rq->session->fixed || !a)
 		return 0;
 	action_person(a, rq->session->acting_pk, who);
 	return 1;

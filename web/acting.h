@@ -26,6 +26,12 @@
  * Okafor ..." and a button back to oneself, posting do=self to /for) and
  * its footer says it too (pages.c).
  *
+ * A hosted neighbour who logged in with her own PIN (web/login_pin.c)
+ * has a fixed session: every page runs as her the same way, but nothing
+ * says "acting for" (she is herself), the pages of /for are closed to it
+ * (403), and when her key no longer opens the session ends (403, log in
+ * again) - it never falls back to the host.
+ *
  * Pages run on the loop thread one at a time (web/pages.h), so one struct
  * action serves them all.
  */
@@ -45,7 +51,7 @@ __attribute__((warn_unused_result)) int
 web_acting_run(struct web_request *rq, struct web_reply *rp, web_page_fn fn);
 
 /* 1 when rq's session acts for someone: who gets them (as this replica
- * names them); else 0. */
+ * names them); else 0 (also for a fixed session: she is herself). */
 int web_acting_who(struct web_request *rq, struct action_person *who);
 
 /* The public key of the person at the keyboard: ours, also while the

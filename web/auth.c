@@ -149,7 +149,6 @@ int web_auth_login(struct web_auth *a, const char *token, int64_t now,
 		   struct web_session **out)
 {
 	char want[WEB_TOKEN_HEX + 1];
-	struct web_session *s;
 	int64_t created;
 	int rc;
 
@@ -172,16 +171,36 @@ int web_auth_login(struct web_auth *a, const char *token, int64_t now,
 		rc = KITH_EDENIED;
 		goto out;
 	}
-	s = slot(a);
+	rc = web_auth_open(a, now, 0, out);
+out:
+	crdt_wipe(want, sizeof want);
+	return rc;
+}
+
+int web_auth_open(struct web_auth *a, int64_t now, int pin,
+		  struct web_session **out)
+{
+	struct web_session *s = slot(a);
+
 	memset(s, 0, sizeof *s);
 	s->used = 1;
 	random_hex(s->id);
 	random_hex(s->csrf);
 	s->seen = now;
+	s->created = now;
+	s->pin = pin;
 	*out = s;
-out:
-	crdt_wipe(want, sizeof want);
-	return rc;
+	return 0;
+}
+
+/* Past its time: idle too long, or (a PIN's) too old, or from a clock
+ * that went back. */
+static int expired(const struct web_session *s, int64_t now)
+{
+	int64_t idle = s->pin ? WEB_PIN_IDLE_S : WEB_SESSION_IDLE_S;
+
+	return now - s->seen > idle || s->seen > now + 60 ||
+	       (s->pin && now - s->created > WEB_PIN_MAX_S);
 }
 
 struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
@@ -197,7 +216,7 @@ struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
 
 		if (!s->used)
 			continue;
-		if (now - s->seen > WEB_SESSION_IDLE_S || s->seen > now + 60) {
+		if (expired(s, now)) {
 			web_auth_end(a, s);
 			continue;
 		}

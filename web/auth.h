@@ -21,13 +21,18 @@
  * Sessions live in the server's memory only (a restarted daemon forgets
  * them): at most WEB_MAX_SESSIONS (a new login pushes out the session
  * seen longest ago), each ending after WEB_SESSION_IDLE_S without a
- * request.  A session has an id (the kith_session cookie) and a CSRF token
+ * request.  A session made by a PIN (web_auth_open with pin 1: someone's
+ * phone on the building's network, web/login.c) ends sooner: after
+ * WEB_PIN_IDLE_S without a request, and WEB_PIN_MAX_S after its login
+ * whatever happens (a phone left logged in on a shared table).  A session has an id (the kith_session cookie) and a CSRF token
  * (in every form; every POST must carry it as field "csrf"), both 32
  * random bytes in hex, both compared in constant time.
  *
  * A session also keeps whom it acts for (a hosted neighbour's public key,
  * web/acting.h); a new session acts for nobody, and ending one forgets
- * it with the rest.
+ * it with the rest.  A hosted neighbour who logs in with her own PIN gets
+ * a session that acts for her and only her (fixed): it cannot act as
+ * the host or choose anyone else (web/page_for.c refuses it).
  *
  * Ownership: struct web_auth is embedded in its owner (the server);
  * web_auth_release wipes every session.  Time comes in as an argument
@@ -46,8 +51,10 @@
 #define WEB_LOGIN_FILE "web-login"
 #define WEB_LOGIN_TTL_S 600
 #define WEB_TOKEN_HEX 64 /* 32 random bytes in hex */
-#define WEB_MAX_SESSIONS 32
+#define WEB_MAX_SESSIONS 256 /* a building's phones, and then some */
 #define WEB_SESSION_IDLE_S (12 * 3600)
+#define WEB_PIN_IDLE_S (30 * 60)
+#define WEB_PIN_MAX_S (12 * 3600)
 #define WEB_COOKIE "kith_session"
 
 /* The neighbour a session acts for (web/acting.h). */
@@ -61,7 +68,10 @@ struct web_session {
 	int used;
 	char id[WEB_TOKEN_HEX + 1];
 	char csrf[WEB_TOKEN_HEX + 1];
-	int64_t seen; /* unix seconds of its last request */
+	int64_t seen;	 /* unix seconds of its last request */
+	int64_t created; /* unix seconds of its login */
+	int pin;	 /* made by a PIN: the shorter lifetimes */
+	int fixed;	 /* acts for acting_pk and nobody else */
 	/* acting for a member this machine hosts (web/acting.h): acting
 	 * is 1 and acting_pk their public key, or acting is 0 (ourselves);
 	 * lost: the choice was dropped and the next page says so once */
@@ -92,6 +102,12 @@ web_auth_issue(const char *home, int64_t now, char token[WEB_TOKEN_HEX + 1]);
 __attribute__((warn_unused_result)) int
 web_auth_login(struct web_auth *a, const char *token, int64_t now,
 	       struct web_session **out);
+
+/* A new session (a PIN login, web/login.c, whose checks are done):
+ * 0 and *out, acting for nobody; pin 1 gives it the PIN lifetimes. */
+__attribute__((warn_unused_result)) int
+web_auth_open(struct web_auth *a, int64_t now, int pin,
+	      struct web_session **out);
 
 /* The live session whose id is cookie (NULL, malformed, unknown or idle
  * too long: NULL); a live one is marked seen at now. */

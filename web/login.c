@@ -62,9 +62,16 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 
 	if (!token && rq->session)
 		return web_reply_redirect(rp, "/");
+	if (!token && web_login_pin_possible(rq))
+		return web_login_pin_form(rq, rp);
 	if (!token)
 		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
 				       WEB_WHY_LOGIN);
+	/* a login link is for a browser on this machine: off loopback,
+	 * anyone on the network could try one copied from a screen */
+	if (!web_request_local(rq))
+		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
+				       WEB_WHY_LINK);
 	rc = web_auth_login(web_server_auth(rq->srv), token, rq->now, &s);
 	if (rc == KITH_EDENIED)
 		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
@@ -144,11 +151,12 @@ static int route_logout(struct web_request *rq, struct web_reply *rp)
 }
 
 const struct web_route web_login_routes[] = {
-	{ "GET", "/healthz", route_healthz, 0 },
-	{ "GET", "/login", route_login, 0 },
-	{ "GET", "/logout", route_logout_page, 1 },
-	{ "POST", "/logout", route_logout, 1 },
-	{ "GET", "/logged-out", route_logged_out, 0 },
+	{ "GET", "/healthz", route_healthz, 0, 0 },
+	{ "GET", "/login", route_login, 0, 0 },
+	{ "POST", "/login", web_login_pin_post, 0, 1 },
+	{ "GET", "/logout", route_logout_page, 1, 0 },
+	{ "POST", "/logout", route_logout, 1, 0 },
+	{ "GET", "/logged-out", route_logged_out, 0, 0 },
 };
 
 const size_t web_login_nroutes =

@@ -3,6 +3,9 @@
  *
  *   GET  /healthz   200 "ok", no login
  *   GET  /login     redeem a one-time token (?token=T) for a session
+ *                   (from this machine only: web_request_local); without
+ *                   one, the PIN form when some member has a PIN here
+ *   POST /login     member and pin: a session (web/login_pin.c)
  *   GET  /logout    a small page with the logout form (needs login)
  *   POST /logout    end the session
  *
@@ -22,6 +25,14 @@
 
 extern const struct web_route web_login_routes[];
 extern const size_t web_login_nroutes;
+
+/* PIN login (web/login_pin.c): whether some member has a PIN here; the
+ * form (GET /login without a token); POST /login. */
+int web_login_pin_possible(struct web_request *rq);
+__attribute__((warn_unused_result)) int
+web_login_pin_form(struct web_request *rq, struct web_reply *rp);
+__attribute__((warn_unused_result)) int
+web_login_pin_post(struct web_request *rq, struct web_reply *rp);
 
 /* "This page opens only for a member who has logged in ...", translated. */
 const char *web_not_logged_in(void);

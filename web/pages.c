@@ -59,7 +59,10 @@ static void footer(struct web_ui *u)
 	u->page.footer = NULL; /* the community's name, or "kith" */
 	if (!u->a->r.id.sk)
 		return;
-	action_person(u->a, web_acting_host_pk(u->a), &me);
+	/* the host at the keyboard while acting; else whoever the action
+	 * is now (a neighbour logged in with her PIN is herself) */
+	action_person(u->a, u->acting ? web_acting_host_pk(u->a)
+				      : u->a->r.id.pk, &me);
 	if (!me.named)
 		return;
 	if (u->acting && u->com.name[0])
@@ -149,6 +152,10 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 	u->links[2].label = _("Log out");
 	u->page.links = u->links;
 	u->page.n_links = 3;
+	if (rq->session && rq->session->fixed) { /* no /for: web/acting.h */
+		u->page.links = u->links + 1;
+		u->page.n_links = 2;
+	}
 	u->acting = web_acting_who(rq, &u->acting_for);
 	u->page.top = web_acting_banner;
 	u->page.top_ctx = u;
@@ -424,14 +431,29 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 ACTING_PAGES(ACTING_WRAP)
 #undef ACTING_WRAP
 
-#define ACTING_ROUTE(method, path, fn) { method, path, fn##_acting, 1 },
+/* The pages of /for, closed to a fixed session (web/acting.h). */
+#define OWN_ONLY(fn)                                                          \
+	static int fn##_own(struct web_request *rq, struct web_reply *rp)    \
+	{                                                                     \
+		if (rq->session && rq->session->fixed)                        \
+			return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,    \
+					       WEB_WHY_STATUS);               \
+		return fn(rq, rp);                                            \
+	}
+OWN_ONLY(web_page_for)
+OWN_ONLY(web_page_for_post)
+OWN_ONLY(web_page_for_host)
+#undef OWN_ONLY
+
+#define ACTING_ROUTE(method, path, fn) { method, path, fn##_acting, 1, 0 },
 const struct web_route web_pages_routes[] = {
 	ACTING_PAGES(ACTING_ROUTE)
-	/* the host's own: whom they help, and acting as themselves again */
-	{ "GET", "/for", web_page_for, 1 },
-	{ "POST", "/for", web_page_for_post, 1 },
-	{ "POST", "/for/host", web_page_for_host, 1 },
-	{ "GET", "/static/:file", route_static, 0 },
+	/* the host's own: whom they help, and acting as themselves again
+	 * (never for a neighbour logged in as herself: web/acting.h) */
+	{ "GET", "/for", web_page_for_own, 1, 0 },
+	{ "POST", "/for", web_page_for_post_own, 1, 0 },
+	{ "POST", "/for/host", web_page_for_host_own, 1, 0 },
+	{ "GET", "/static/:file", route_static, 0, 0 },
 };
 #undef ACTING_ROUTE
 

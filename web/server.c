@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <unistd.h>
 
 #include "action/i18n.h"
 #include "crdt/err.h"
@@ -14,8 +16,9 @@
 #include "lang.h"
 #include "login.h"
 #include "server.h"
+#include "throttle.h"
 
-#define NHOSTS 4
+#define NHOSTS 6
 #define FORM_TYPE "application/x-www-form-urlencoded"
 
 struct web_server {
@@ -26,12 +29,36 @@ struct web_server {
 	struct MHD_Daemon *mhd;
 	struct web_server_cfg cfg;
 	struct web_auth auth;
+	struct web_throttle throttle;
+	int lan;  /* listening off loopback */
+	int port;
 	char url[WEB_URL_MAX];
 	char hosts[NHOSTS][WEB_URL_MAX]; /* Host values that name us */
+	/* work off the loop: one running, WEB_WORK_QUEUE waiting */
+	struct work *running;
+	struct work *queue[WEB_WORK_QUEUE];
+	size_t qlen;
+	int stopping;
+	struct req *current; /* the request whose handler runs */
+};
+
+/* One job of web_request_work, from its queueing to its end. */
+struct work {
+	uv_work_t w;
+	struct web_server *s;
+	struct req *q; /* NULL once the request went away */
+	struct MHD_Connection *conn;
+	web_work_fn fn;
+	void *job;
+	void (*free_job)(void *job);
 };
 
 /* One request, from its URI to its completion. */
 struct req {
+	struct work *work; /* its job, waiting or running */
+	void *job;	   /* its job, done */
+	void (*free_job)(void *job);
+	int queued;	   /* the handler just queued work: suspend */
 	int started;
 	int answered; /* a response is queued already */
 	int too_big;  /* the body passed WEB_BODY_MAX: 413 at its end */
@@ -155,6 +182,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	    MHD_add_response_header(r, "Content-Disposition",
 				    rp->disposition) != MHD_YES)
 		goto out;
+	if (rp->retry_after) {
+		char ra[16];
+
+		snprintf(ra, sizeof ra, "%u", rp->retry_after);
+		if (MHD_add_response_header(r, "Retry-After", ra) != MHD_YES)
+			goto out;
+	}
 	ok = MHD_queue_response(conn, rp->status, r);
 out:
 	MHD_destroy_response(r);
@@ -244,7 +278,218 @@ static const struct web_route *find_route(const struct web_server *s,
 	return NULL;
 }
 
+/* ---- work off the loop --------------------------------------------------- */
+
+static void server_free(struct web_server *s)
+{
+	web_auth_release(&s->auth);
+	crdt_wipe(&s->throttle, sizeof s->throttle);
+	free(s);
+}
+
+static void work_run(uv_work_t *w)
+{
+	struct work *k = w->data;
+
+	k->fn(k->job);
+}
+
+static void run(struct web_server *s);
+static void work_after(uv_work_t *w, int status);
+
+/* The next job waiting, if none runs. */
+static void work_next(struct web_server *s)
+{
+	struct work *k;
+	int rc;
+
+	while (!s->running && s->qlen && !s->stopping) {
+		k = s->queue[0];
+		memmove(s->queue, s->queue + 1, --s->qlen * sizeof s->queue[0]);
+		k->w.data = k;
+		rc = uv_queue_work(s->loop, &k->w, work_run, work_after);
+		if (!rc) {
+			s->running = k;
+			s->open++;
+			return;
+		}
+		/* cannot happen with a live loop: run it here rather than
+		 * leave its request waiting forever */
+		log_warnx("web: cannot queue work: %s", uv_strerror(rc));
+		s->running = k;
+		s->open++;
+		k->fn(k->job);
+		work_after(&k->w, 0);
+		return;
+	}
+}
+
+/* The job is over: its request runs again (or it went away). */
+static void work_after(uv_work_t *w, int status)
+{
+	struct work *k = w->data;
+	struct web_server *s = k->s;
+
+	(void)status;
+	if (s->running == k)
+		s->running = NULL;
+	if (k->q) {
+		k->q->work = NULL;
+		k->q->job = k->job;
+		k->q->free_job = k->free_job;
+		MHD_resume_connection(k->conn);
+	} else {
+		k->free_job(k->job);
+	}
+	free(k);
+	if (--s->open == 0) { /* stopped while it ran: the last of it */
+		server_free(s);
+		return;
+	}
+	work_next(s);
+	run(s);
+}
+
+/* Its request goes away: a waiting job goes with it, a running one
+ * finishes alone. */
+static void work_forget(struct work *k)
+{
+	struct web_server *s = k->s;
+	size_t i;
+
+	k->q->work = NULL;
+	k->q = NULL;
+	if (s->running == k)
+		return;
+	for (i = 0; i < s->qlen; i++) {
+		if (s->queue[i] != k)
+			continue;
+		memmove(s->queue + i, s->queue + i + 1,
+			(s->qlen - i - 1) * sizeof s->queue[0]);
+		s->qlen--;
+		break;
+	}
+	k->free_job(k->job);
+	free(k);
+}
+
+int web_request_work(struct web_request *rq, web_work_fn fn, void *job,
+		     void (*free_job)(void *job))
+{
+	struct web_server *s = rq->srv;
+	struct MHD_Connection *conn = rq->conn;
+	struct req *q = s ? s->current : NULL;
+	struct work *k;
+
+	if (!s || s->stopping || !q || q->work || s->qlen == WEB_WORK_QUEUE)
+		return KITH_EBUSY;
+	k = calloc(1, sizeof *k);
+	if (!k)
+		return KITH_EBUSY;
+	k->s = s;
+	k->q = q;
+	k->conn = conn;
+	k->fn = fn;
+	k->job = job;
+	k->free_job = free_job;
+	s->queue[s->qlen++] = k;
+	q->work = k;
+	q->queued = 1;
+	work_next(s);
+	return 0;
+}
+
+int web_addr_loopback(const struct sockaddr *sa)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
+					      0, 0, 0, 0, 0xff, 0xff };
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+	const uint8_t *b;
+
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	b = v6->sin6_addr.s6_addr;
+	return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
+	       (!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127);
+}
+
+int web_request_local(const struct web_request *rq)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct sockaddr_storage here;
+	socklen_t len = sizeof here;
+	const struct sockaddr *c = rq->client;
+
+	if (!c)
+		return 0;
+	if (web_addr_loopback(c))
+		return 1;
+	ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&here, &len))
+		return 0;
+	if (c->sa_family != here.ss_family)
+		return 0;
+	if (c->sa_family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)c)->sin_addr,
+			       &((struct sockaddr_in *)&here)->sin_addr, 4);
+	if (c->sa_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)c)->sin6_addr,
+			       &((struct sockaddr_in6 *)&here)->sin6_addr, 16);
+	return 0;
+}
+
+void web_request_addr(const struct web_request *rq, char *out, size_t cap)
+{
+	char buf[64];
+	char *colon;
+
+	if (!rq->client || (rq->client->sa_family != AF_INET &&
+			    rq->client->sa_family != AF_INET6)) {
+		snprintf(out, cap, "?");
+		return;
+	}
+	peer_addr_str(rq->client, buf, sizeof buf);
+	/* the address without its port ("1.2.3.4:5" or "[::1]:5") */
+	colon = strrchr(buf, ':');
+	if (colon)
+		*colon = 0;
+	snprintf(out, cap, "%s", buf);
+}
+
 /* ---- requests ----------------------------------------------------------- */
+
+/* Off loopback: HOST:PORT with our port, HOST an IP literal (never an
+ * attacker's name, so no DNS rebinding). */
+static int host_literal_ok(const struct web_server *s, const char *h)
+{
+	char name[WEB_URL_MAX], want[16];
+	const char *colon;
+	uint8_t buf[16];
+	size_t n;
+
+	snprintf(want, sizeof want, ":%d", s->port);
+	n = strlen(h);
+	if (n <= strlen(want) || n >= sizeof name ||
+	    strcmp(h + n - strlen(want), want))
+		return 0;
+	n -= strlen(want);
+	colon = h;
+	if (h[0] == '[') {
+		if (n < 3 || h[n - 1] != ']')
+			return 0;
+		memcpy(name, h + 1, n - 2);
+		name[n - 2] = 0;
+		return inet_pton(AF_INET6, name, buf) == 1;
+	}
+	memcpy(name, colon, n);
+	name[n] = 0;
+	return inet_pton(AF_INET, name, buf) == 1;
+}
 
 static int host_ok(const struct web_server *s, struct MHD_Connection *conn)
 {
@@ -255,9 +500,9 @@ static int host_ok(const struct web_server *s, struct MHD_Connection *conn)
 	if (!h)
 		return 0;
 	for (i = 0; i < NHOSTS; i++)
-		if (!strcasecmp(h, s->hosts[i]))
+		if (s->hosts[i][0] && !strcasecmp(h, s->hosts[i]))
 			return 1;
-	return 0;
+	return s->lan && host_literal_ok(s, h);
 }
 
 static int form_type_ok(struct MHD_Connection *conn)
@@ -360,6 +605,12 @@ static void request_init(struct web_request *rq, struct web_server *s,
 						WEB_PREFS_COOKIE);
 	rq->host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					       MHD_HTTP_HEADER_HOST);
+	{
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+		rq->client = ci ? ci->client_addr : NULL;
+	}
 }
 
 /* Everything has arrived: decode, route, check, run the handler.  The
@@ -413,17 +664,35 @@ static enum MHD_Result dispatch(struct web_server *s,
 		}
 		goto out;
 	}
-	if (!strcmp(rq.method, "POST") &&
+	if (!strcmp(rq.method, "POST") && !route->own_csrf &&
 	    !web_auth_csrf_ok(rq.session, web_form_get(form, "csrf"))) {
 		status = MHD_HTTP_FORBIDDEN;
 		why = WEB_WHY_CSRF;
 		goto out;
 	}
+	rq.job = q->job;
+	q->queued = 0;
+	s->current = q;
 	rc = route->fn(&rq, &rp);
+	s->current = NULL;
+	if (rc && q->work) /* queued, then failed: answered now */
+		work_forget(q->work);
 	if (rc) {
 		log_warnx("web: %s %s failed: %s", rq.method, url,
 			  kith_strerror(rc));
 		status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+	if (q->job) { /* its second call is over: the job is done with */
+		q->free_job(q->job);
+		q->job = NULL;
+	}
+	if (!rc && q->queued) {
+		/* the work runs; this request waits for it (server.h 7.) */
+		free(rp.body);
+		free(query);
+		free(form);
+		MHD_suspend_connection(conn);
+		return MHD_YES;
 	}
 out:
 	if (status) {
@@ -540,6 +809,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	(void)toe;
 	if (!q)
 		return;
+	if (q->work)
+		work_forget(q->work);
+	if (q->job)
+		q->free_job(q->job);
 	free(q->query);
 	free(q->body);
 	free(q);
@@ -603,29 +876,26 @@ static void on_closed(uv_handle_t *h)
 
 	if (--s->open)
 		return;
-	web_auth_release(&s->auth);
-	free(s);
+	server_free(s);
 }
 
 int web_listen_parse(const char *str, struct sockaddr_storage *ss)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
-					      0, 0, 0, 0, 0xff, 0xff };
-	const struct sockaddr_in *v4 = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)ss;
-	const uint8_t *b;
-
 	if (peer_parse_addr(str, ss, WEB_DEFAULT_PORT))
 		return KITH_EINVAL;
-	if (ss->ss_family == AF_INET)
-		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127 ? 0 : KITH_EDENIED;
-	if (ss->ss_family != AF_INET6)
+	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6)
 		return KITH_EINVAL;
-	b = v6->sin6_addr.s6_addr;
-	if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
-	    (!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127))
-		return 0;
-	return KITH_EDENIED;
+	return 0;
+}
+
+/* 0.0.0.0 or [::]: every address of this machine. */
+static int wildcard(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ((const struct sockaddr_in *)ss)->sin_addr.s_addr ==
+		       htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(
+		&((const struct sockaddr_in6 *)ss)->sin6_addr);
 }
 
 /* Where we listen, as a URL and as the Host values that name us. */
@@ -634,17 +904,33 @@ static void names(struct web_server *s, const struct sockaddr_storage *ss,
 {
 	struct sockaddr_storage real = *ss;
 	char addr[64]; /* "[IPv6]:PORT" at most */
+	char host[64];
 
 	if (real.ss_family == AF_INET)
 		((struct sockaddr_in *)&real)->sin_port = htons((uint16_t)port);
 	else
 		((struct sockaddr_in6 *)&real)->sin6_port = htons((uint16_t)port);
 	peer_addr_str((const struct sockaddr *)&real, addr, sizeof addr);
-	snprintf(s->url, sizeof s->url, "http://%s", addr);
+	s->port = port;
+	s->lan = !web_addr_loopback((const struct sockaddr *)&real);
+	if (wildcard(ss))
+		snprintf(s->url, sizeof s->url, "http://%s:%d",
+			 ss->ss_family == AF_INET ? "127.0.0.1" : "[::1]", port);
+	else
+		snprintf(s->url, sizeof s->url, "http://%s", addr);
 	snprintf(s->hosts[0], sizeof s->hosts[0], "%s", addr);
 	snprintf(s->hosts[1], sizeof s->hosts[1], "127.0.0.1:%d", port);
 	snprintf(s->hosts[2], sizeof s->hosts[2], "localhost:%d", port);
 	snprintf(s->hosts[3], sizeof s->hosts[3], "[::1]:%d", port);
+	/* off loopback, this machine's own names too (server.h 1.) */
+	if (s->lan && !gethostname(host, sizeof host) && host[0] &&
+	    memchr(host, 0, sizeof host) && !strchr(host, ':')) {
+		snprintf(s->hosts[4], sizeof s->hosts[4], "%.50s:%d", host,
+			 port);
+		if (!strchr(host, '.'))
+			snprintf(s->hosts[5], sizeof s->hosts[5],
+				 "%.50s.local:%d", host, port);
+	}
 }
 
 int web_server_start(struct web_server **out, uv_loop_t *loop,
@@ -654,15 +940,15 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 	const union MHD_DaemonInfo *info;
 	struct sockaddr_storage ss;
 	struct web_server *s;
-	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	int rc, fd, port;
 
 	*out = NULL;
 	rc = web_listen_parse(listen, &ss);
 	if (rc) {
-		log_warnx("cannot serve the web app on '%s': %s", listen,
-			  rc == KITH_EDENIED ? "not a loopback address"
-					     : "not an address");
+		log_warnx("cannot serve the web app on '%s': not an address",
+			  listen);
 		return rc;
 	}
 	s = calloc(1, sizeof *s);
@@ -710,7 +996,13 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 		goto out;
 	names(s, &ss, port);
 	arm(s);
-	log_warnx("web app on %s", s->url);
+	if (s->lan)
+		log_warnx("web app on %s for the local network (listening on "
+			  "'%s'): members log in with their PIN ('kith member "
+			  "pin'); the connection is not encrypted",
+			  s->url, s->hosts[0]);
+	else
+		log_warnx("web app on %s", s->url);
 	*out = s;
 out:
 	if (rc) {
@@ -730,11 +1022,30 @@ out:
 
 void web_server_stop(struct web_server *s)
 {
+	size_t i;
+
 	if (!s || uv_is_closing((uv_handle_t *)&s->timer))
 		return;
 	/* out of libuv's epoll set before libmicrohttpd closes the fd */
 	uv_poll_stop(&s->poll);
 	uv_timer_stop(&s->timer);
+	/* no connection may stay suspended when libmicrohttpd stops: the
+	 * jobs waiting are dropped, the one running finishes alone */
+	s->stopping = 1;
+	for (i = 0; i < s->qlen; i++) {
+		struct work *k = s->queue[i];
+
+		k->q->work = NULL;
+		MHD_resume_connection(k->conn);
+		k->free_job(k->job);
+		free(k);
+	}
+	s->qlen = 0;
+	if (s->running && s->running->q) {
+		s->running->q->work = NULL;
+		s->running->q = NULL;
+		MHD_resume_connection(s->running->conn);
+	}
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
 	s->mhd = NULL;
@@ -750,4 +1061,21 @@ const char *web_server_url(const struct web_server *s)
 struct web_auth *web_server_auth(struct web_server *s)
 {
 	return &s->auth;
+}
+
+int web_server_lan(const struct web_server *s)
+{
+	return s->lan;
+}
+
+struct web_throttle *web_server_throttle(struct web_server *s)
+{
+	return &s->throttle;
+}
+
+int64_t web_server_now_ms(const struct web_server *s)
+{
+	if (s->cfg.now)
+		return s->cfg.now() * 1000;
+	return (int64_t)uv_now(s->loop);
 }

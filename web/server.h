@@ -9,9 +9,12 @@
  * uv_timer_t; either one calls MHD_run, after which the timer is armed
  * again.  Pages run on the loop thread, one request at a time.
  *
- * Where it listens: loopback only (127.0.0.0/8 or ::1) until per-person
- * login exists; web_listen_parse refuses anything else.  The default is
- * 127.0.0.1:WEB_DEFAULT_PORT.  At most WEB_MAX_CONNECTIONS connections,
+ * Where it listens: 127.0.0.1:WEB_DEFAULT_PORT by default; any address
+ * --web gives (0.0.0.0:7474 serves the building's network).  Off
+ * loopback, only a PIN logs in (web/login.c, action/pin.h): a one-time
+ * link of `kith open` works only for a client on this machine
+ * (web_request_local), and `kith open` prints a loopback URL for a
+ * wildcard address (web_server_url).  At most WEB_MAX_CONNECTIONS connections,
  * each closed after WEB_IDLE_S idle, each holding at most
  * WEB_CONN_MEMORY bytes of request line and headers (libmicrohttpd
  * answers larger ones itself).
@@ -19,7 +22,11 @@
  * Every request, in this order:
  *   1. Host must name this server: 127.0.0.1:PORT, localhost:PORT,
  *      [::1]:PORT or the address it is bound to, with its port (letters
- *      in any case); anything else, or none, is 403 (DNS rebinding);
+ *      in any case); off loopback also any IP literal with the port
+ *      (192.168.1.10:7474, [fe80::1]:7474) and this machine's host name
+ *      and NAME.local with it: a DNS rebinding attack needs a name of the
+ *      attacker's in Host, and an address or our own name is none;
+ *      anything else, or none, is 403;
  *   2. methods GET, HEAD (as GET) and POST only (else 405); a POST body
  *      must be application/x-www-form-urlencoded (else 415) and at most
  *      WEB_BODY_MAX bytes (else 413: when Content-Length says so, at
@@ -36,11 +43,26 @@
  *   5. the kith_session cookie names a session (web/auth.h) or nothing
  *      (read before 3., so that the error pages of 3. and 4. know it);
  *      a route that needs login and has none: GET redirects (303) to
- *      /login, which answers 403 saying to run `kith open`; a POST gets
- *      that 403 itself;
+ *      /login, which shows the PIN form when some member has a PIN here
+ *      and else answers 403 saying to run `kith open`; a POST gets that
+ *      403 itself;
  *   6. every POST carries field "csrf" equal to its session's CSRF token
- *      (constant-time comparison; missing, repeated or wrong: 403);
- *   7. the page's handler fills a struct web_reply.
+ *      (constant-time comparison; missing, repeated or wrong: 403),
+ *      but for a route marked own_csrf (POST /login, before any session:
+ *      its handler checks its own token);
+ *   7. the page's handler fills a struct web_reply - or hands work that
+ *      must not run on the loop to web_request_work and returns 0: the
+ *      connection waits (suspended) and, the work done, steps 3-7 run
+ *      again for the same request with rq->job set.
+ *
+ * Work off the loop (web_request_work): a job runs on libuv's thread
+ * pool, ONE at a time for the whole server, at most WEB_WORK_QUEUE
+ * waiting; a job that finds the queue full is refused (KITH_EBUSY: the
+ * page answers 429), so a flood of PIN checks costs one thread and one
+ * hash's memory, never the loop (sync, and the pages of others, go on).
+ * A job's function touches only its job.  Stopping the server drops the
+ * jobs waiting; the one running finishes, and the server's memory goes
+ * after it.
  * A refusal (any status above, and a handler's failure: 500) is answered
  * with web_server_cfg.error_page, a page in the request's language
  * (web/page_error.c), or without one with a line of plain text; the
@@ -58,9 +80,17 @@
  *   GET  /login?token=T     a valid one-time token (web/auth.h) sets the
  *                           cookie "kith_session=ID; HttpOnly;
  *                           SameSite=Strict; Path=/" and redirects (303)
- *                           to /; a missing, wrong, expired or used one is
+ *                           to /; a missing, wrong, expired or used one,
+ *                           or one from a client not on this machine, is
  *                           403 "this login link does not work" (an
  *                           error page);
+ *   GET  /login             the PIN form (web/login_pin.c) when some
+ *                           member has a PIN here, else 403 as above;
+ *   POST /login             member (a name or id prefix) and pin: 303 to
+ *                           / with the session cookie; refused 403; the
+ *                           address slowed down or locked, or the PIN
+ *                           checks' queue full, 429 with Retry-After (the
+ *                           contract for scripts; web/login_pin.c);
  *   GET  /logout            a page with the logout form (login);
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /logged-out;
@@ -99,6 +129,7 @@
 #define WEB_COOKIE_MAX 256
 #define WEB_URL_MAX 96
 #define WEB_DISPOSITION_MAX 128
+#define WEB_WORK_QUEUE 8
 
 #define WEB_CSP                                                               \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "          \
@@ -123,6 +154,8 @@ struct web_request {
 	/* the Host header: one of the names of this server (requests with
 	 * another never reach a handler: DNS rebinding), or NULL */
 	const char *host;
+	const struct sockaddr *client; /* its address, or NULL */
+	void *job;	/* web_request_work's job, done (the second call) */
 	void *conn;		       /* the connection, for this module */
 };
 
@@ -138,6 +171,7 @@ struct web_reply {
 	/* "" or a Content-Disposition value of the page's own making
 	 * ("attachment; filename=\"items.csv\""): a download */
 	char disposition[WEB_DISPOSITION_MAX];
+	unsigned retry_after; /* 0, or seconds for Retry-After (429) */
 };
 
 /* One route: a method and a path (exact, or ending in ":name", see 4.).
@@ -148,6 +182,7 @@ struct web_route {
 	const char *path;
 	int (*fn)(struct web_request *rq, struct web_reply *rp);
 	int needs_login;
+	int own_csrf; /* a POST its handler checks itself (step 6.) */
 };
 
 /* Why a request is refused, for web_server_cfg.error_page: the status
@@ -182,10 +217,11 @@ struct web_server_cfg {
 };
 
 /* Parse a --web address (peer/addr.h; port WEB_DEFAULT_PORT when none
- * given, 0 for any free port).  KITH_EINVAL when it is not an address,
- * KITH_EDENIED when it is not a loopback address. */
+ * given, 0 for any free port).  KITH_EINVAL when it is not an address. */
 __attribute__((warn_unused_result)) int
 web_listen_parse(const char *s, struct sockaddr_storage *ss);
+/* 1 when sa is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
+int web_addr_loopback(const struct sockaddr *sa);
 
 /* Start serving on loop.  0, or an error (logged with log_warnx:
  * "cannot serve the web app on ADDR: ..."); on error nothing is left on
@@ -195,11 +231,34 @@ web_server_start(struct web_server **out, uv_loop_t *loop,
 		 const struct web_server_cfg *cfg);
 /* Stop (see Ownership above); s is gone once the loop has run. */
 void web_server_stop(struct web_server *s);
-/* "http://ADDR:PORT" where it listens (the real port when 0 was asked). */
+/* "http://ADDR:PORT" where it listens (the real port when 0 was asked;
+ * for 0.0.0.0 and [::], loopback's 127.0.0.1 and [::1]: the address
+ * `kith open` prints, which a browser on this machine can use). */
 const char *web_server_url(const struct web_server *s);
+/* 1 when it listens off loopback (the building's network). */
+int web_server_lan(const struct web_server *s);
 
-/* Its logins and sessions (web/auth.h). */
+/* Its logins and sessions (web/auth.h), and the PIN guesses of each
+ * address (web/throttle.h) with their clock (steady milliseconds). */
 struct web_auth *web_server_auth(struct web_server *s);
+struct web_throttle *web_server_throttle(struct web_server *s);
+int64_t web_server_now_ms(const struct web_server *s);
+
+/* Run fn(job) off the loop (see "Work off the loop" above); free_job
+ * frees job whatever happens, after the handler's second call or when the
+ * request goes away.  0: queued (the handler returns 0 and leaves rp
+ * alone); KITH_EBUSY: the queue is full or the server stops (job is
+ * still the caller's). */
+typedef void (*web_work_fn)(void *job);
+__attribute__((warn_unused_result)) int
+web_request_work(struct web_request *rq, web_work_fn fn, void *job,
+		 void (*free_job)(void *job));
+
+/* 1 when rq comes from this machine: its address is loopback, or the
+ * very address it connected to (a browser here using the LAN address). */
+int web_request_local(const struct web_request *rq);
+/* rq's address as text ("192.168.1.5"), "?" when unknown. */
+void web_request_addr(const struct web_request *rq, char *out, size_t cap);
 
 /* Replies.  0 or KITH_ENOMEM (the reply is then unchanged). */
 __attribute__((warn_unused_result)) int
