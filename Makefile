@@ -21,7 +21,7 @@ TEST_PKGS := cmocka
 QR_TEST_PKGS := zbar-tools librsvg2-bin
 DEB_PKGS := build-essential pkg-config libsqlite3-dev libsodium-dev \
 	libcmocka-dev libuv1-dev libavahi-client-dev sqlite3 clang python3 \
-	avahi-daemon dbus tcpdump iproute2 util-linux gettext locales \
+	avahi-daemon avahi-utils dbus tcpdump iproute2 util-linux gettext locales \
 	scdoc man-db libmicrohttpd-dev chromium chromium-driver python3-selenium \
 	fonts-noto-cjk libqrencode-dev $(QR_TEST_PKGS)
 # What tests/pkg/ needs to build and check the Debian package and the

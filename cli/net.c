@@ -54,6 +54,17 @@ static const char *net_web_status(void *ctx)
 	return w->inner.status ? w->inner.status(w->inner.ctx) : NULL;
 }
 
+/* Where the web app listens, for the LAN announcement (daemon.h): its
+ * status line is its URL, "http://ADDR:PORT" with the real port. */
+static int net_web_http(void *ctx, struct sockaddr_storage *out)
+{
+	const char *url = net_web_status(ctx);
+
+	if (!url || strncmp(url, "http://", 7))
+		return KITH_EINVAL;
+	return peer_parse_addr(url + 7, out, -1);
+}
+
 static void net_web_joined(void *ctx)
 {
 	struct net_web *w = ctx;
@@ -159,6 +170,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		web_sv.start = net_web_start;
 		web_sv.stop = net_web_stop;
 		web_sv.status = net_web_status;
+		web_sv.http = net_web_http;
 		web_sv.ctx = &net_web;
 		web_pages_hooks.joined = net_web_joined;
 		web_pages_hooks.ctx = &net_web;

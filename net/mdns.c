@@ -11,12 +11,17 @@
  * backoff when there is no system bus at all, and runs a net_mdns_stop()
  * that was called from inside an avahi callback.
  *
+ * Publications: the kith service and, when asked, the HTTP one, each in
+ * an entry group of its own (struct pub), so that a collision renames
+ * only the one whose name is taken.
+ *
  * Lifetime: m->open counts what must close before the struct is freed: the
  * retry timer and the poll.  net_mdns_stop frees every avahi object, which
  * frees its watches and timeouts through the poll, then closes the retry
  * timer and frees the poll; the struct is freed by whichever of their
  * callbacks brings the count to 0.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +42,21 @@
 #include "net/proto.h"
 
 #define SERVICE_TYPE "_kith._tcp"
+#define HTTP_TYPE "_http._tcp"
 #define MAX_RESOLVERS 64     /* concurrent resolutions; more are dropped */
 #define MAX_RENAMES 16       /* alternative names tried per publication */
 #define RETRY_MIN_MS 1000
 #define RETRY_MAX_MS 5000   /* a neighbour back on the LAN is found fast */
+
+/* One service we publish, in an entry group of its own. */
+struct pub {
+	struct net_mdns *m;
+	AvahiEntryGroup *group;
+	const char *type;
+	uint16_t port;
+	AvahiStringList *txt;
+	char *name; /* avahi_malloc'd; NULL: not chosen yet */
+};
 
 struct net_mdns {
 	uv_loop_t *loop;
@@ -51,10 +67,11 @@ struct net_mdns {
 	uint8_t tag[8];
 	uint16_t port;
 	char txt_v[16], txt_id[3 + 65], txt_c[2 + 17];
-	char *name; /* avahi_malloc'd service name */
+	struct pub kith;
+	struct pub http;  /* http.port 0: none asked for */
+	char *http_what;  /* net_mdns_http's what (malloc'd) */
 
 	AvahiClient *client;
-	AvahiEntryGroup *group;
 	AvahiServiceBrowser *browser;
 	int nresolvers;
 	int rebrowse; /* renamed after a collision: browse afresh */
@@ -67,64 +84,161 @@ struct net_mdns {
 
 static void browse(struct net_mdns *m, AvahiClient *c);
 
+static void pub_release(struct pub *p)
+{
+	avahi_free(p->name);
+	p->name = NULL;
+	avahi_string_list_free(p->txt);
+	p->txt = NULL;
+}
+
+static void mdns_free(struct net_mdns *m)
+{
+	pub_release(&m->kith);
+	pub_release(&m->http);
+	free(m->http_what);
+	free(m);
+}
+
 /* Once the retry timer and the poll are both closed. */
 static void one_closed(struct net_mdns *m)
 {
 	if (--m->open > 0)
 		return;
-	avahi_free(m->name);
-	free(m);
+	mdns_free(m);
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+int net_mdns_lan(const struct sockaddr *sa)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
+					      0, 0, 0, 0, 0xff, 0xff };
+	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
+	const uint8_t *b;
+
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(v4->sin_addr.s_addr) >> 24) != 127;
+	if (sa->sa_family != AF_INET6)
+		return 0;
+	b = v6->sin6_addr.s6_addr;
+	if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
+		return 0;
+	return !(!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127);
+}
+
+size_t net_mdns_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	/* back over continuation bytes (10xxxxxx) to the start of the
+	 * character that does not fit */
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+void net_mdns_http_name(char out[NET_MDNS_NAME_MAX + 1], const char *what,
+			const char *host)
+{
+	static const char head[] = "kith \xe2\x80\x93 "; /* "kith – " */
+	size_t hlen, wlen, room;
+
+	if (!host)
+		host = "";
+	if (!what)
+		what = "";
+	hlen = strcspn(host, ".");
+	if (hlen > NET_MDNS_HOST_SHOW)
+		hlen = net_mdns_cut(host, NET_MDNS_HOST_SHOW);
+	else
+		hlen = net_mdns_cut(host, hlen);
+	/* what gets what is left after "kith – " and " (HOST)" */
+	room = NET_MDNS_NAME_MAX - (sizeof head - 1) - (hlen ? hlen + 3 : 0);
+	wlen = net_mdns_cut(what, room);
+	while (wlen && what[wlen - 1] == ' ')
+		wlen--;
+	if (wlen && hlen)
+		snprintf(out, NET_MDNS_NAME_MAX + 1, "%s%.*s (%.*s)", head,
+			 (int)wlen, what, (int)hlen, host);
+	else if (wlen)
+		snprintf(out, NET_MDNS_NAME_MAX + 1, "%s%.*s", head, (int)wlen,
+			 what);
+	else if (hlen)
+		snprintf(out, NET_MDNS_NAME_MAX + 1, "kith (%.*s)", (int)hlen,
+			 host);
+	else
+		snprintf(out, NET_MDNS_NAME_MAX + 1, "kith");
 }
 
 /* ---- publishing ---------------------------------------------------------- */
 
-static int rename_service(struct net_mdns *m)
+static int rename_service(struct pub *p)
 {
-	char *alt = avahi_alternative_service_name(m->name);
+	char *alt = avahi_alternative_service_name(p->name);
 
 	if (!alt)
 		return -1;
-	avahi_free(m->name);
-	m->name = alt;
+	avahi_free(p->name);
+	p->name = alt;
 	return 0;
 }
 
-/* Add our service to an empty group and commit it. */
-static void publish(struct net_mdns *m, AvahiEntryGroup *g)
+/* The HTTP service's name, once the client knows the host name. */
+static int http_name(struct net_mdns *m, AvahiClient *c)
 {
+	char name[NET_MDNS_NAME_MAX + 1];
+
+	if (m->http.name)
+		return 0;
+	net_mdns_http_name(name, m->http_what, avahi_client_get_host_name(c));
+	m->http.name = avahi_strdup(name);
+	return m->http.name ? 0 : -1;
+}
+
+/* Add p's service to its empty group and commit it. */
+static void publish(struct pub *p)
+{
+	AvahiEntryGroup *g = p->group;
 	int i, r = AVAHI_ERR_COLLISION;
 
 	if (!avahi_entry_group_is_empty(g))
 		return;
 	for (i = 0; i < MAX_RENAMES && r == AVAHI_ERR_COLLISION; i++) {
-		r = avahi_entry_group_add_service(
-			g, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, m->name,
-			SERVICE_TYPE, NULL, NULL, m->port, m->txt_v, m->txt_id,
-			m->txt_c, NULL);
+		r = avahi_entry_group_add_service_strlst(
+			g, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0, p->name,
+			p->type, NULL, NULL, p->port, p->txt);
 		/* a local collision: another service here has the name */
-		if (r == AVAHI_ERR_COLLISION && rename_service(m))
+		if (r == AVAHI_ERR_COLLISION && rename_service(p))
 			break;
 	}
 	if (r >= 0)
 		r = avahi_entry_group_commit(g);
 	if (r < 0)
-		log_warnx("cannot publish '%s' on the LAN: %s", m->name,
+		log_warnx("cannot publish '%s' on the LAN: %s", p->name,
 			  avahi_strerror(r));
 }
 
 static void on_group(AvahiEntryGroup *g, AvahiEntryGroupState state,
 		     void *userdata)
 {
-	struct net_mdns *m = userdata;
+	struct pub *p = userdata;
+	struct net_mdns *m = p->m;
 
 	switch (state) {
 	case AVAHI_ENTRY_GROUP_ESTABLISHED:
-		log_info("published '%s' on the LAN", m->name);
+		log_info("published '%s' (%s) on the LAN", p->name, p->type);
 		/* While we held the other node's name, its PTR record was
 		 * identical to ours and the browser folded the two into one
 		 * item (ours, which we ignore); nothing tells us again that
 		 * the other one is still there.  Browse afresh. */
-		if (m->rebrowse && m->browser) {
+		if (p == &m->kith && m->rebrowse && m->browser) {
 			m->rebrowse = 0;
 			avahi_service_browser_free(m->browser);
 			m->browser = NULL;
@@ -133,16 +247,17 @@ static void on_group(AvahiEntryGroup *g, AvahiEntryGroupState state,
 		break;
 	case AVAHI_ENTRY_GROUP_COLLISION:
 		/* someone else on the LAN has the name: take the next one */
-		if (rename_service(m))
+		if (rename_service(p))
 			break;
 		log_info("service name taken on the LAN, trying '%s'",
-			 m->name);
-		m->rebrowse = 1;
+			 p->name);
+		if (p == &m->kith)
+			m->rebrowse = 1;
 		avahi_entry_group_reset(g);
-		publish(m, g);
+		publish(p);
 		break;
 	case AVAHI_ENTRY_GROUP_FAILURE:
-		log_warnx("cannot publish '%s' on the LAN: %s", m->name,
+		log_warnx("cannot publish '%s' on the LAN: %s", p->name,
 			  avahi_strerror(avahi_client_errno(
 				  avahi_entry_group_get_client(g))));
 		break;
@@ -150,6 +265,30 @@ static void on_group(AvahiEntryGroup *g, AvahiEntryGroupState state,
 	case AVAHI_ENTRY_GROUP_REGISTERING:
 		break;
 	}
+}
+
+/* Make p's group if need be and publish into it. */
+static void pub_start(struct pub *p, AvahiClient *c)
+{
+	if (!p->group)
+		p->group = avahi_entry_group_new(c, on_group, p);
+	if (p->group)
+		publish(p);
+	else
+		log_warnx("cannot publish on the LAN: %s",
+			  avahi_strerror(avahi_client_errno(c)));
+}
+
+static void http_start(struct net_mdns *m, AvahiClient *c)
+{
+	if (!m->http.port)
+		return;
+	if (http_name(m, c)) {
+		log_warnx("cannot publish the web app on the LAN: %s",
+			  kith_strerror(KITH_ENOMEM));
+		return;
+	}
+	pub_start(&m->http, c);
 }
 
 /* ---- browsing ----------------------------------------------------------- */
@@ -323,13 +462,8 @@ static void client_running(struct net_mdns *m, AvahiClient *c)
 	if (m->warned)
 		log_info("avahi-daemon is running; LAN discovery is on");
 	m->warned = 0;
-	if (!m->group)
-		m->group = avahi_entry_group_new(c, on_group, m);
-	if (m->group)
-		publish(m, m->group);
-	else
-		log_warnx("cannot publish on the LAN: %s",
-			  avahi_strerror(avahi_client_errno(c)));
+	pub_start(&m->kith, c);
+	http_start(m, c);
 	browse(m, c);
 }
 
@@ -349,8 +483,10 @@ static void on_client(AvahiClient *c, AvahiClientState state, void *userdata)
 	case AVAHI_CLIENT_S_COLLISION:
 	case AVAHI_CLIENT_S_REGISTERING:
 		/* the host name is changing: records come back in RUNNING */
-		if (m->group)
-			avahi_entry_group_reset(m->group);
+		if (m->kith.group)
+			avahi_entry_group_reset(m->kith.group);
+		if (m->http.group)
+			avahi_entry_group_reset(m->http.group);
 		break;
 	case AVAHI_CLIENT_CONNECTING:
 		warn_not_running(m);
@@ -376,7 +512,8 @@ static void on_client(AvahiClient *c, AvahiClientState state, void *userdata)
 static void client_forget(struct net_mdns *m)
 {
 	m->browser = NULL;
-	m->group = NULL;
+	m->kith.group = NULL;
+	m->http.group = NULL;
 	m->client = NULL;
 	m->nresolvers = 0;
 }
@@ -387,8 +524,10 @@ static void client_drop(struct net_mdns *m)
 {
 	if (m->browser)
 		avahi_service_browser_free(m->browser);
-	if (m->group)
-		avahi_entry_group_free(m->group);
+	if (m->kith.group)
+		avahi_entry_group_free(m->kith.group);
+	if (m->http.group)
+		avahi_entry_group_free(m->http.group);
 	if (m->client)
 		avahi_client_free(m->client);
 	client_forget(m);
@@ -478,9 +617,17 @@ int net_mdns_start(struct net_mdns **out, uv_loop_t *loop,
 	snprintf(m->txt_id, sizeof m->txt_id, "id=%s", id);
 	snprintf(m->txt_c, sizeof m->txt_c, "c=%s", c);
 	id[8] = '\0';
+	m->kith.m = m;
+	m->kith.type = SERVICE_TYPE;
+	m->kith.port = port;
+	m->http.m = m;
+	m->http.type = HTTP_TYPE;
 	rc = KITH_ENOMEM;
-	m->name = avahi_strdup_printf("kith-%s", id);
-	if (!m->name)
+	m->kith.name = avahi_strdup_printf("kith-%s", id);
+	m->kith.txt = avahi_string_list_new(m->txt_v, m->txt_id, m->txt_c,
+					    NULL);
+	m->http.txt = avahi_string_list_new("path=/", NULL);
+	if (!m->kith.name || !m->kith.txt || !m->http.txt)
 		goto fail;
 	rc = net_avahi_uv_new(&m->poll, loop);
 	if (rc)
@@ -497,8 +644,7 @@ int net_mdns_start(struct net_mdns **out, uv_loop_t *loop,
 fail:
 	if (m->poll) /* no handle open yet: freed at once */
 		net_avahi_uv_free(m->poll, NULL, NULL);
-	avahi_free(m->name);
-	free(m);
+	mdns_free(m);
 	return rc;
 }
 
@@ -512,4 +658,41 @@ void net_mdns_stop(struct net_mdns *m)
 		schedule_retry(m, 0);
 	else
 		teardown(m);
+}
+
+int net_mdns_http(struct net_mdns *m, const struct sockaddr *sa,
+		  const char *what)
+{
+	uint16_t port;
+	char *w;
+
+	if (!m || !sa || !what)
+		return KITH_EINVAL;
+	if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+		return KITH_EINVAL;
+	port = ntohs(sa->sa_family == AF_INET
+			     ? ((const struct sockaddr_in *)sa)->sin_port
+			     : ((const struct sockaddr_in6 *)sa)->sin6_port);
+	if (!port)
+		return KITH_EINVAL;
+	if (!net_mdns_lan(sa)) {
+		log_debug("HTTP on loopback only: not announced on the LAN");
+		return 0;
+	}
+	w = strdup(what);
+	if (!w)
+		return KITH_ENOMEM;
+	free(m->http_what);
+	m->http_what = w;
+	if (m->http.group) {
+		avahi_entry_group_free(m->http.group);
+		m->http.group = NULL;
+	}
+	avahi_free(m->http.name);
+	m->http.name = NULL;
+	m->http.port = port;
+	if (m->client && !m->stopping &&
+	    avahi_client_get_state(m->client) == AVAHI_CLIENT_S_RUNNING)
+		http_start(m, m->client);
+	return 0;
 }

@@ -634,6 +634,31 @@ static void close_all(struct peer_daemon *d)
 		net_session_close(pool[k], 0);
 }
 
+/* Announce the services that serve HTTP (daemon.h), named for the
+ * community (its name in the key file; none when it cannot be read). */
+static void mdns_http(struct peer_daemon *d)
+{
+	struct sockaddr_storage ss;
+	struct peer_community com;
+	char name[PEER_NAME_MAX + 1] = "";
+	int i, rc;
+
+	if (!peer_community_load(d->cfg->home, &com)) {
+		memcpy(name, com.name, sizeof name);
+		peer_community_wipe(&com);
+	}
+	for (i = 0; i < d->nservices; i++) {
+		const struct peer_service *sv = &d->cfg->services[i];
+
+		if (!sv->http || sv->http(sv->ctx, &ss))
+			continue;
+		rc = net_mdns_http(d->mdns, (struct sockaddr *)&ss, name);
+		if (rc)
+			log_warnx("cannot announce '%s' on the LAN: %s",
+				  sv->name, kith_strerror(rc));
+	}
+}
+
 static void mdns_start(struct peer_daemon *d)
 {
 	struct net_mdns_cb mcb = { on_found, d };
@@ -644,8 +669,11 @@ static void mdns_start(struct peer_daemon *d)
 	uv_tcp_getsockname(&d->listener, (struct sockaddr *)&sa, &len);
 	crdt_community_tag(tag, d->community);
 	if (net_mdns_start(&d->mdns, &d->loop, d->cfg->replica->id.pk, tag,
-			   (uint16_t)peer_addr_port(&sa), &mcb))
+			   (uint16_t)peer_addr_port(&sa), &mcb)) {
 		log_warnx("LAN discovery unavailable; static peers only");
+		return;
+	}
+	mdns_http(d);
 }
 
 static void mdns_stop(struct peer_daemon *d)

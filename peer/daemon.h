@@ -80,7 +80,9 @@
  * control socket is bound, before READY=1 (one that fails to start stops
  * the daemon: its start says why), and stopped with everything else on
  * SIGINT/SIGTERM, before the loop closes.  Each one's status line is in
- * the control socket's answer (peer/control.h) and in STATUS=.
+ * the control socket's answer (peer/control.h) and in STATUS=.  One that
+ * serves HTTP on an address other than loopback is announced on the LAN
+ * while LAN discovery runs (so, once in a community; anew on reload).
  *
  * Design: docs/DESIGN.md s4.
  */
@@ -113,6 +115,11 @@ struct peer_service {
 	void (*stop)(void *ctx);
 	/* one line (no quotes), e.g. its URL; NULL: nothing to say */
 	const char *(*status)(void *ctx);
+	/* NULL, or where it serves HTTP (0; else nothing to say): with LAN
+	 * discovery on and an address that is not loopback, the daemon
+	 * announces it as `_http._tcp` named for the community (net/mdns.h
+	 * net_mdns_http) */
+	int (*http)(void *ctx, struct sockaddr_storage *out);
 	void *ctx;
 };
 
