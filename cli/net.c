@@ -28,7 +28,8 @@
  * and the pages' joined hook (web/pages.h) asks that daemon to reload. */
 struct net_web {
 	struct peer_service inner;
-	uv_loop_t *loop; /* while it runs */
+	struct cli_web *web; /* its server, while it serves */
+	uv_loop_t *loop;     /* while it runs */
 };
 
 static int net_web_start(void *ctx, uv_loop_t *loop)
@@ -54,15 +55,16 @@ static const char *net_web_status(void *ctx)
 	return w->inner.status ? w->inner.status(w->inner.ctx) : NULL;
 }
 
-/* Where the web app listens, for the LAN announcement (daemon.h): its
- * status line is its URL, "http://ADDR:PORT" with the real port. */
+/* Where the web app listens, for the LAN announcement (daemon.h): the
+ * address it is bound to with the real port (its URL names loopback for
+ * a wildcard address). */
 static int net_web_http(void *ctx, struct sockaddr_storage *out)
 {
-	const char *url = net_web_status(ctx);
+	struct net_web *w = ctx;
 
-	if (!url || strncmp(url, "http://", 7))
+	if (!w->web || !w->web->srv)
 		return KITH_EINVAL;
-	return peer_parse_addr(url + 7, out, -1);
+	return peer_parse_addr(web_server_listen(w->web->srv), out, -1);
 }
 
 static void net_web_joined(void *ctx)
@@ -166,6 +168,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	cfg.community = err ? NULL : com.key;
 	if (!no_web) {
 		cli_web_service(&web, &net_web.inner, c->a.home, &c->a);
+		net_web.web = &web;
 		web_sv = net_web.inner;
 		web_sv.start = net_web_start;
 		web_sv.stop = net_web_stop;

@@ -1058,6 +1058,11 @@ const char *web_server_url(const struct web_server *s)
 	return s->url;
 }
 
+const char *web_server_listen(const struct web_server *s)
+{
+	return s->hosts[0];
+}
+
 struct web_auth *web_server_auth(struct web_server *s)
 {
 	return &s->auth;

@@ -235,6 +235,10 @@ void web_server_stop(struct web_server *s);
  * for 0.0.0.0 and [::], loopback's 127.0.0.1 and [::1]: the address
  * `kith open` prints, which a browser on this machine can use). */
 const char *web_server_url(const struct web_server *s);
+/* Where it listens, "ADDR:PORT" with the real port ("0.0.0.0:7474" for
+ * the wildcard, where web_server_url names loopback): what the daemon
+ * announces on the LAN. */
+const char *web_server_listen(const struct web_server *s);
 /* 1 when it listens off loopback (the building's network). */
 int web_server_lan(const struct web_server *s);
 
