@@ -336,9 +336,11 @@ static void reset(sqlite3 *db, struct crdt_buf *scratch)
 		return;
 	if (sqlite3_exec(db,
 			 "BEGIN;"
-			 /* a fresh replica holds meta 'recheck' = 0 (schema 8) */
+			 /* a fresh replica holds meta 'recheck' = 0 (schema 8)
+			  * and 'rebuild' = 0 (schema 15) */
 			 "DELETE FROM meta;"
 			 "INSERT INTO meta(k, v) VALUES ('recheck', 0);"
+			 "INSERT INTO meta(k, v) VALUES ('rebuild', 0);"
 			 "DELETE FROM authors;"
 			 "DELETE FROM changes; DELETE FROM pending;"
 			 "DELETE FROM forks; DELETE FROM members;"
