@@ -69,6 +69,7 @@ struct peer_daemon {
 	struct net_mdns *mdns;
 	char listen_addr[80];
 	int64_t data_version;
+	uint64_t log_writes; /* this connection's, when last pushed */
 	int stopping;
 	struct net_session *sessions[PEER_MAX_SESSIONS];
 	int nsessions;
@@ -270,6 +271,8 @@ static void on_applied(struct net_session *s)
 	struct sctx *c = net_session_data(s);
 
 	push_all(c->d, s);
+	/* the poll need not push them again */
+	c->d->log_writes = crdt_store_log_writes(c->d->cfg->replica->store);
 }
 
 static void on_close(struct net_session *s, int err)
@@ -556,6 +559,7 @@ static void on_poll(uv_timer_t *t)
 {
 	struct peer_daemon *d = t->data;
 	int64_t v;
+	uint64_t w;
 	void *victim;
 	int i;
 
@@ -575,10 +579,12 @@ static void on_poll(uv_timer_t *t)
 		evict(d, victim);
 	}
 	pool_report(d);
+	w = crdt_store_log_writes(d->cfg->replica->store);
 	if (crdt_store_data_version(d->cfg->replica->store, &v))
 		return;
-	if (v != d->data_version) {
+	if (v != d->data_version || w != d->log_writes) {
 		d->data_version = v;
+		d->log_writes = w;
 		push_all(d, NULL);
 	}
 }
@@ -987,6 +993,7 @@ int peer_daemon_run(const struct peer_daemon_cfg *cfg)
 	d->poll.data = d;
 	if (crdt_store_data_version(cfg->replica->store, &d->data_version))
 		d->data_version = -1;
+	d->log_writes = crdt_store_log_writes(cfg->replica->store);
 	uv_timer_start(&d->poll, on_poll, PEER_POLL_MS, PEER_POLL_MS);
 	signal_start(d, &d->sigint, SIGINT);
 	signal_start(d, &d->sigterm, SIGTERM);

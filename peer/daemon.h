@@ -24,7 +24,9 @@
  * - a lost peer is redialed with exponential backoff (1 s doubling up to
  *   the --interval, default 60 s);
  * - local writes by the CLI are noticed through PRAGMA data_version (polled
- *   every PEER_POLL_MS) and pushed to every synced session; changes
+ *   every PEER_POLL_MS), those of the services on the daemon's own
+ *   connection (the web app) through crdt_store_log_writes, polled with
+ *   it, and both are pushed to every synced session; changes
  *   received from one peer are pushed to the others; a knock on the
  *   control socket pushes at once;
  * - SIGINT/SIGTERM close every handle (STOPPING=1 to systemd first); the

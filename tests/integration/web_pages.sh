@@ -17,7 +17,7 @@
 #     the values given, status 422, never 500;
 #   - with a second member's daemon: b offers help (CLI), a accepts in the
 #     web app, b delivers (CLI), a confirms with 1.5 hours in the web app;
-#     each step shows after sync;
+#     each step shows after sync, pushed at once (not at the next ping);
 #   - home greets the member by name (the community is named once, in the
 #     header); the wish form shows urgency and kind as phrases, never the
 #     stored words, and explains "for"; a wish's page says whom it is for;
@@ -296,7 +296,12 @@ say(st == 303 and h.get("location") == "/wishes/%s?done=accepted" % wid, "a acce
     "%d %s %s" % (st, h.get("location"), b[-500:]))
 st, h, b = req("POST", "/wishes/accept", cookie=cookie, body={"offer": "ffffff", "csrf": csrf})
 say(st == 422 and 'role="alert"' in b, "accepting an unknown offer: 422 with the reason", st)
+t0 = time.time()
 say(converged(), "the acceptance reaches b")
+# the daemon pushes what its own web app wrote (daemon.h: log writes),
+# it does not wait for the next round of sync (15 s)
+say(time.time() - t0 < 5, "... within 5 s of the web app's write (a push)",
+    time.time() - t0)
 st, h, b = req("GET", "/wishes/" + wid, cookie=cookie)
 say("Was your wish fulfilled?" in b, "the offer accepted: a is asked to confirm", b[-1500:])
 rc, out, err = kith_at(home_b, "wish", "deliver", offer)
