@@ -5,11 +5,17 @@
 # call netns_init first.  KT_DIR is TMP_DIR; host NAME's kith data
 # directory is $KT_DIR/NAME/home (`kith_at NAME ...` runs on it).
 #
-#   switch namespace  $KT-sw: one bridge per building (brN), no addresses
+#   switch namespace  $KT-sw: one bridge per building (brN), no addresses;
+#                     netns_link joins two buildings' bridges with a
+#                     cable (a veth pair), so their hosts share a LAN
 #   host namespace    $KT-NAME: lo + eth0, a veth whose other end (vNAME)
 #                     is a port of a building's bridge; address
 #                     10.201.B.H/16, so a laptop moved to another building
 #                     keeps its address and stays on the same subnet
+#
+# A host without avahi runs commands with ns_exec / ns_spawn (its network
+# namespace only, the machine's own /run); one with avahi with host_exec /
+# host_spawn (its network and mount namespaces).
 #
 # start_avahi gives a host its own mount namespace with a private tmpfs on
 # /run, a dbus-daemon (system bus at /run/dbus/system_bus_socket) and an
@@ -24,9 +30,16 @@
 # directory goes (KEEP=1 keeps it, with the logs).
 #
 # Functions:
-#   netns_init                  check root/ip netns (exit 77, or 1 if CI=true)
+#   netns_init [TOOL...]        check root/ip netns and the tools (default:
+#                               those start_avahi needs); exit 77, or 1
+#                               if CI=true
+#   netns_skip REASON           exit 77 (1 with CI=true), REASON printed
 #   netns_bridge N              create bridge brN in the switch namespace
+#   netns_link N M              a cable between bridges brN and brM
 #   netns_setup_host NAME BRIDGE IP   host namespace on bridge brN, IP/16
+#   ns_exec NAME CMD...         run CMD in NAME's network namespace
+#   ns_spawn NAME OUT ERR CMD...    same, in the background; prints the
+#                               pid (recorded for the cleanup)
 #   start_avahi NAME            holder + dbus-daemon + avahi-daemon
 #   stop_avahi NAME             SIGTERM avahi-daemon, wait for it to exit
 #   wait_pid PID SECONDS [SIG]  signal and reap a child (bounded), status
@@ -62,7 +75,8 @@ netns_skip() {
 
 netns_init() {
 	[ "$(id -u)" = 0 ] || netns_skip "needs root for network namespaces"
-	for c in ip unshare nsenter dbus-daemon avahi-daemon; do
+	[ $# -gt 0 ] || set -- unshare nsenter dbus-daemon avahi-daemon
+	for c in ip "$@"; do
 		command -v "$c" >/dev/null 2>&1 ||
 			[ -x "/usr/sbin/$c" ] ||
 			netns_skip "'$c' is not installed (apt-get install avahi-daemon dbus iproute2 util-linux)"
@@ -116,6 +130,12 @@ netns_bridge() {
 		ip -n "$KT-sw" link set "br$1" up
 }
 
+netns_link() {
+	ip -n "$KT-sw" link add "l$1-$2" type veth peer name "l$2-$1" &&
+		ip -n "$KT-sw" link set "l$1-$2" master "br$1" up &&
+		ip -n "$KT-sw" link set "l$2-$1" master "br$2" up
+}
+
 netns_setup_host() {
 	name=$1 br=$2 ip=$3
 	ip netns add "$KT-$name" || return 1
@@ -136,6 +156,22 @@ move_host() {
 		ip -n "$KT-sw" link set "v$name" up
 	# $from is for the reader; nomaster takes it off whatever it was on
 	: "$from"
+}
+
+ns_exec() {
+	ne_name=$1
+	shift
+	ip netns exec "$KT-$ne_name" "$@"
+}
+
+# ns_spawn NAME OUT ERR CMD...: `ip netns exec` execs CMD itself, so the
+# pid is CMD's.
+ns_spawn() {
+	ns_name=$1 ns_out=$2 ns_err=$3
+	shift 3
+	ip netns exec "$KT-$ns_name" "$@" >"$ns_out" 2>"$ns_err" </dev/null &
+	echo $! >>"$KT_DIR/pids"
+	echo $!
 }
 
 # The holder's pid (the process owning NAME's mount namespace).
