@@ -372,9 +372,10 @@ static int show_wish(void *ctx, const struct crdt_row *r)
 		web_html_textf(&u->b, _("%s, a neighbour; %s posted it for "
 					"them and answers the offers"),
 			       forname, who.label);
-	else if (s->mine && *action_col_text(r, "entered_by"))
+	else if (s->mine && u->acting && *action_col_text(r, "entered_by"))
 		/* TRANSLATORS: one's own wish, entered by one's host (the
-		 * web app acting for a neighbour without a device) */
+		 * web app acting for a neighbour without a device; she who
+		 * logged in with her own PIN reads just "You") */
 		web_html_textf(&u->b, _("You (%s entered it for you)"),
 			       action_col_text(r, "entered_by"));
 	else if (s->mine)

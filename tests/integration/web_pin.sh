@@ -251,6 +251,10 @@ rc, out, err = kith("--json", "wish", "show", wid)
 d = json.loads(out) if rc == 0 else {}
 say(d.get("author") == okafor and d.get("entered_by") == "a",
     "the wish is hers, entered by a (kith --json wish show)", d)
+st, h, b2 = req("GET", loc, cookie=ok)
+say(st == 200 and "<dd>You</dd>" in b2 and "entered it for you" not in b2,
+    "its page says 'For: You' - she typed it herself, nobody entered it for her",
+    b2[-2500:])
 st, h, b = req("GET", "/", cookie=sess)
 say("Hello, a" in b and "acting for" not in b, "a's own session is still a's")
 
