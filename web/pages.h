@@ -109,11 +109,10 @@
  * page opens with the banner "Shared computer: you will be logged out
  * after one minute without use" and a big Log out button, and reloads
  * to /login?idle=1 a moment after its session has ended (a GET that
- * changes nothing: the server ended the session already).  No address
- * a page links to or redirects to holds the name or id of the person
- * logged in, so the browser's history shows what was looked at, never
- * who looked (a wish's, an item's or another member's id, a search, can
- * be in it).
+ * changes nothing: the server ended the session already).  No redirect,
+ * and no link on /me, puts the name or id of the person logged in into
+ * an address, so the browser's history shows what was looked at (a
+ * wish's, an item's or a member's id, a search), not who logged in.
  *
  * The page shell (web/html.h) carries the community's name, the nav
  * (Home, Wishes, Items, Members, Settings, and Coordinate for a
