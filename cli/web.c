@@ -206,16 +206,16 @@ void cli_web_release(struct cli_web *w)
 
 /* ---- kith open ---------------------------------------------------------- */
 
-/* The web app's URL from the daemon's status line, into out. */
-static int daemon_url(const char *home, char *out, size_t cap)
+/* The web app's URL from the running daemon's status line, into out:
+ * 0, -1 when no daemon runs, -2 when it serves no web app. */
+static int status_url(const char *home, char *out, size_t cap)
 {
 	char st[PEER_CONTROL_MAX];
 	const char *p;
 	size_t n;
 
 	if (peer_daemon_status(home, st, sizeof st))
-		return cli_fail("the daemon is not running; start it with "
-				"'kith daemon'");
+		return -1;
 	p = strstr(st, "\"web\":\"");
 	if (p) {
 		p += 7;
@@ -224,11 +224,33 @@ static int daemon_url(const char *home, char *out, size_t cap)
 				     !strncmp(p, "https://", 8))) {
 			memcpy(out, p, n);
 			out[n] = 0;
-			return CLI_OK;
+			return 0;
 		}
 	}
-	return cli_fail("the daemon does not serve the web app (started "
-			"with --no-web, or its port was taken: see its log)");
+	return -2;
+}
+
+/* The web app's URL, into out; else the one-line error. */
+static int daemon_url(const char *home, char *out, size_t cap)
+{
+	int rc = status_url(home, out, cap);
+
+	if (rc == -1)
+		return cli_fail("the daemon is not running; start it with "
+				"'kith daemon'");
+	if (rc)
+		return cli_fail("the daemon does not serve the web app "
+				"(started with --no-web, or its port was "
+				"taken: see its log)");
+	return CLI_OK;
+}
+
+int cli_web_daemon_tls(const char *home)
+{
+	char url[WEB_URL_MAX];
+
+	return !status_url(home, url, sizeof url) &&
+	       !strncmp(url, "https://", 8);
 }
 
 /* xdg-open URL; 0 when it says it opened it. */

@@ -52,4 +52,8 @@ int cli_web_tls(struct cli_web *w, const char *cert, const char *key);
 /* Wipe and free what cli_web_tls read. */
 void cli_web_release(struct cli_web *w);
 
+/* 1 when the daemon running on the data directory home serves the web
+ * app over TLS (its status line says https://), else 0. */
+int cli_web_daemon_tls(const char *home);
+
 #endif

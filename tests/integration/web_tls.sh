@@ -16,7 +16,9 @@
 #     cookie and the session cookie of a PIN login and of a login link
 #     are Secure; the session works; plain HTTP to the same port gets no
 #     HTTP answer; a client that trusts the system's CAs only refuses the
-#     certificate (it is ours that is served).
+#     certificate (it is ours that is served);
+#   - `kith print --url http://...` warns that the daemon speaks HTTPS,
+#     https:// goes on the sheet without one.
 . "$(dirname "$0")/lib.sh" "$1"
 
 web_py
@@ -217,6 +219,16 @@ while IFS= read -r line; do
 	esac
 done <"$WORK/tls.out"
 check "the HTTPS checks ran to the end" grep -qx DONE "$WORK/tls.out"
+
+# the notice sheet's address: http:// to this TLS daemon is a warning
+k a print --url "http://192.0.2.20:$WP" --out "$WORK/sheet.html"
+check_eq "print --url http:// while the daemon speaks TLS: exit 0" "$RC" 0
+check_eq "... with a warning to use https://" "$(printf '%s\n' "$ERR" | head -n 1)" \
+	"kith: warning: the daemon serves the web app over HTTPS (--web-cert): an address on the sheet should start with https://"
+k a print --url "https://192.0.2.20:$WP" --out "$WORK/sheet.html"
+check_eq "print --url https://: exit 0" "$RC" 0
+check_nomatch "... and no warning" "$ERR" "warning"
+check "... the sheet holds the https:// address" grep -q "https://192.0.2.20:$WP" "$WORK/sheet.html"
 
 P=$(pid_of a)
 kill -TERM "$P"
