@@ -966,6 +966,11 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			 MHD_ALLOW_SUSPEND_RESUME;
 	int rc, fd, port, tls_refused = 0;
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	*out = NULL;
 	rc = web_listen_parse(listen, &ss);
@@ -994,12 +999,12 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 		flags |= MHD_USE_TLS;
 	errno = 0;
 	s->starting = 1;
-	/* the options MHD_USE_TLS reads are ignored without it */
+	/* the certificate and key only with MHD_USE_TLS (libmicrohttpd
+	 * complains of them without it) */
 	s->mhd = MHD_start_daemon(
 		flags, (uint16_t)peer_addr_port(&ss), NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-		MHD_OPTION_HTTPS_MEM_CERT, s->tls ? cfg->tls_cert : "",
-		MHD_OPTION_HTTPS_MEM_KEY, s->tls ? cfg->tls_key : "",
+		MHD_OPTION_ARRAY, s->tls ? tls_opts : tls_opts + 2,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_S,

@@ -100,7 +100,8 @@
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /logged-out;
  *   GET  /logged-out        "You are logged out" and how to come back
- *                           (200, no session needed; with one: 303 to /).
+ *                           (200, no session needed; with one: 303 to /;
+ *                           in kiosk mode a "Log in" button, no link).
  * Pages add theirs in web_server_cfg.routes (looked up after these).
  *
  * TLS: with cfg.tls_cert and cfg.tls_key, libmicrohttpd speaks HTTPS
