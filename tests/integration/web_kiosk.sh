@@ -168,9 +168,9 @@ say(st == 200 and 'href="/login"' in b and "kith open" not in b,
     "/logged-out offers Log in, not kith open", b[-800:])
 
 # ---- idle
-t0 = time.time()
-st, s2 = login()
 st, s3 = login()
+st, s2 = login()
+t0 = time.time()  # s2 was last seen before this (s3 even earlier)
 say(s2 and s3, "two more sessions")
 time.sleep(max(0, t0 + 30 - time.time()))
 st, h, b = req("GET", "/", cookie=s3)
