@@ -42,7 +42,8 @@ static const struct cli_cmd commands[] = {
 	  N_("bring the keys of a backup into a new data directory"), 0 },
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
-	  "[--interval SECS] [--web ADDR:PORT | --no-web] [-v|--verbose]",
+	  "[--interval SECS] [--web ADDR:PORT | --no-web] "
+	  "[--web-cert FILE --web-key FILE] [--kiosk] [-v|--verbose]",
 	  N_("run in the foreground: find neighbours and keep in sync"), 0 },
 	{ "open", cli_web_open, "open [--print]",
 	  N_("log in to the web app: open (or print) a one-time link"), 0 },

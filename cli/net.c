@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "action/names.h"
+#include "action/pin.h"
 #include "cli.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
@@ -58,12 +59,13 @@ static const char *net_web_status(void *ctx)
 /* Where the web app listens, for the LAN announcement (daemon.h): the
  * address it is bound to with the real port (its URL names loopback for
  * a wildcard address). */
-static int net_web_http(void *ctx, struct sockaddr_storage *out)
+static int net_web_http(void *ctx, struct sockaddr_storage *out, int *tls)
 {
 	struct net_web *w = ctx;
 
 	if (!w->web || !w->web->srv)
 		return KITH_EINVAL;
+	*tls = web_server_tls(w->web->srv);
 	return peer_parse_addr(web_server_listen(w->web->srv), out, -1);
 }
 
@@ -88,8 +90,12 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "no-web", no_argument, NULL, 'W' },
+		{ "web-cert", required_argument, NULL, 'C' },
+		{ "web-key", required_argument, NULL, 'K' },
+		{ "kiosk", no_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cert = NULL, *key = NULL;
 	struct peer_daemon_cfg cfg;
 	struct peer_community com;
 	struct peer_service web_sv;
@@ -141,6 +147,15 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		case 'W':
 			no_web = 1;
 			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
+		case 'k':
+			web.cfg.kiosk = 1;
+			break;
 		default:
 			return cli_bad_option(NULL, argv, ch);
 		}
@@ -149,20 +164,38 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		return cli_usage(NULL, "unexpected argument '%s'", argv[optind]);
 	if (no_web && web.explicit)
 		return cli_usage(NULL, "--web and --no-web exclude each other");
+	if (!cert != !key)
+		return cli_usage(NULL, "--web-cert and --web-key go together: "
+				       "give both, or neither");
+	if (no_web && (cert || web.cfg.kiosk))
+		return cli_usage(NULL, "%s is for the web app, which --no-web "
+				       "turns off",
+				 cert ? "--web-cert" : "--kiosk");
 	if (web.explicit) {
 		status = cli_web_check(web.cfg.listen);
 		if (status)
 			return status;
 	}
+	if (cert) {
+		status = cli_web_tls(&web, cert, key);
+		if (status)
+			return status;
+	}
 	status = cli_open(c, 1);
 	if (status)
-		return status;
+		goto out;
 	/* not in a community yet: with the web app the daemon starts and
 	 * waits for the member to join there (peer/daemon.h); without it
 	 * nothing it could do would be of use */
 	err = action_community_key(&c->a, &com, ACTION_KEY_SESSIONS);
-	if (err && (err != KITH_ENOCOMMUNITY || no_web))
-		return cli_fail_action(c);
+	if (err && (err != KITH_ENOCOMMUNITY || no_web)) {
+		status = cli_fail_action(c);
+		goto out;
+	}
+	/* kiosk mode takes names and PINs only: say so when nobody can */
+	if (web.cfg.kiosk && !action_pin_any(&c->a))
+		log_warnx("kiosk mode: nobody can log in until a member has a "
+			  "PIN ('kith member pin')");
 	cfg.home = c->a.home;
 	cfg.replica = &c->a.r;
 	cfg.community = err ? NULL : com.key;
@@ -183,7 +216,10 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 	err = peer_daemon_run(&cfg);
 	web_pages_hooks.joined = NULL;
 	peer_community_wipe(&com);
-	return err ? CLI_FAIL : CLI_OK;
+	status = err ? CLI_FAIL : CLI_OK;
+out:
+	cli_web_release(&web);
+	return status;
 }
 
 /*

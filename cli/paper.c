@@ -27,6 +27,7 @@
 #include "crdt/err.h"
 #include "crdt/schema.h"
 #include "fields.h"
+#include "web_service.h"
 
 #define DESC_MAX 240 /* bytes of a description on paper */
 
@@ -630,6 +631,14 @@ int cli_print(struct cli *c, int argc, char **argv)
 		if (action_qr_make(&sh.qr, o.url))
 			return cli_fail("cannot print: out of memory");
 		sh.url = o.url;
+		/* this machine's daemon answers HTTPS only: a phone that
+		 * scans an http:// address of it gets nothing */
+		if (!strncasecmp(o.url, "http://", 7) &&
+		    cli_web_daemon_tls(c->a.home))
+			fprintf(stderr, "kith: %s %s\n", _("warning:"),
+				_("the daemon serves the web app over HTTPS "
+				  "(--web-cert): an address on the sheet "
+				  "should start with https://"));
 	}
 	/* the whole sheet in memory first: a failure leaves no half file
 	 * and nothing on stdout */

@@ -43,6 +43,7 @@
 
 #define SERVICE_TYPE "_kith._tcp"
 #define HTTP_TYPE "_http._tcp"
+#define HTTPS_TYPE "_https._tcp"
 #define MAX_RESOLVERS 64     /* concurrent resolutions; more are dropped */
 #define MAX_RENAMES 16       /* alternative names tried per publication */
 #define RETRY_MIN_MS 1000
@@ -661,7 +662,7 @@ void net_mdns_stop(struct net_mdns *m)
 }
 
 int net_mdns_http(struct net_mdns *m, const struct sockaddr *sa,
-		  const char *what)
+		  const char *what, int tls)
 {
 	uint16_t port;
 	char *w;
@@ -691,6 +692,7 @@ int net_mdns_http(struct net_mdns *m, const struct sockaddr *sa,
 	avahi_free(m->http.name);
 	m->http.name = NULL;
 	m->http.port = port;
+	m->http.type = tls ? HTTPS_TYPE : HTTP_TYPE;
 	if (m->client && !m->stopping &&
 	    avahi_client_get_state(m->client) == AVAHI_CLIENT_S_RUNNING)
 		http_start(m, m->client);

@@ -13,8 +13,8 @@
  * background (AVAHI_CLIENT_NO_FAIL); when the daemon comes back it
  * registers again.  Static peers keep working meanwhile.
  *
- * Also, on request (net_mdns_http), a web server of ours: `_http._tcp` on
- * its port with TXT "path=/" (the DNS-SD convention for HTTP), named for
+ * Also, on request (net_mdns_http), a web server of ours: `_http._tcp`
+ * (`_https._tcp` when it speaks TLS) on its port with TXT "path=/" (the DNS-SD convention for HTTP), named for
  * people browsing the LAN: "kith – WHAT (HOST)", HOST avahi's host name.
  * It has an entry group of its own (a name taken on the LAN moves it to
  * "... #2" without touching the kith service) and is announced on every
@@ -57,10 +57,12 @@ void net_mdns_stop(struct net_mdns *m);
 
 /* Also announce the HTTP server listening at sa (its port), named for
  * what (e.g. the community's name; "" for none), from now until
- * net_mdns_stop; a second call replaces the first.  Nothing is announced
+ * net_mdns_stop, as `_https._tcp` when tls is 1; a second call replaces
+ * the first.  Nothing is announced
  * when sa is loopback (net_mdns_lan).  0, KITH_EINVAL or KITH_ENOMEM. */
 __attribute__((warn_unused_result)) int
-net_mdns_http(struct net_mdns *m, const struct sockaddr *sa, const char *what);
+net_mdns_http(struct net_mdns *m, const struct sockaddr *sa, const char *what,
+	      int tls);
 
 /* The pure parts, for tests. */
 /* 1 when a server listening at sa is reachable from the LAN: an IPv4 or

@@ -647,7 +647,7 @@ static void mdns_http(struct peer_daemon *d)
 	struct sockaddr_storage ss;
 	struct peer_community com;
 	char name[PEER_NAME_MAX + 1] = "";
-	int i, rc;
+	int i, rc, tls;
 
 	if (!peer_community_load(d->cfg->home, &com)) {
 		memcpy(name, com.name, sizeof name);
@@ -656,9 +656,10 @@ static void mdns_http(struct peer_daemon *d)
 	for (i = 0; i < d->nservices; i++) {
 		const struct peer_service *sv = &d->cfg->services[i];
 
-		if (!sv->http || sv->http(sv->ctx, &ss))
+		tls = 0;
+		if (!sv->http || sv->http(sv->ctx, &ss, &tls))
 			continue;
-		rc = net_mdns_http(d->mdns, (struct sockaddr *)&ss, name);
+		rc = net_mdns_http(d->mdns, (struct sockaddr *)&ss, name, tls);
 		if (rc)
 			log_warnx("cannot announce '%s' on the LAN: %s",
 				  sv->name, kith_strerror(rc));

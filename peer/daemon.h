@@ -117,11 +117,12 @@ struct peer_service {
 	void (*stop)(void *ctx);
 	/* one line (no quotes), e.g. its URL; NULL: nothing to say */
 	const char *(*status)(void *ctx);
-	/* NULL, or where it serves HTTP (0; else nothing to say): with LAN
-	 * discovery on and an address that is not loopback, the daemon
-	 * announces it as `_http._tcp` named for the community (net/mdns.h
+	/* NULL, or where it serves HTTP (0; else nothing to say), *tls 1
+	 * when it speaks HTTPS: with LAN discovery on and an address that
+	 * is not loopback, the daemon announces it as `_http._tcp` (or
+	 * `_https._tcp`) named for the community (net/mdns.h
 	 * net_mdns_http) */
-	int (*http)(void *ctx, struct sockaddr_storage *out);
+	int (*http)(void *ctx, struct sockaddr_storage *out, int *tls);
 	void *ctx;
 };
 

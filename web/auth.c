@@ -195,9 +195,12 @@ int web_auth_open(struct web_auth *a, int64_t now, int pin,
 
 /* Past its time: idle too long, or (a PIN's) too old, or from a clock
  * that went back. */
-static int expired(const struct web_session *s, int64_t now)
+static int expired(const struct web_auth *a, const struct web_session *s,
+		   int64_t now)
 {
-	int64_t idle = s->pin ? WEB_PIN_IDLE_S : WEB_SESSION_IDLE_S;
+	int64_t idle = a->kiosk ? WEB_KIOSK_IDLE_S :
+		       s->pin	? WEB_PIN_IDLE_S :
+				  WEB_SESSION_IDLE_S;
 
 	return now - s->seen > idle || s->seen > now + 60 ||
 	       (s->pin && now - s->created > WEB_PIN_MAX_S);
@@ -216,7 +219,7 @@ struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
 
 		if (!s->used)
 			continue;
-		if (expired(s, now)) {
+		if (expired(a, s, now)) {
 			web_auth_end(a, s);
 			continue;
 		}

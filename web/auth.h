@@ -24,7 +24,10 @@
  * request.  A session made by a PIN (web_auth_open with pin 1: someone's
  * phone on the building's network, web/login.c) ends sooner: after
  * WEB_PIN_IDLE_S without a request, and WEB_PIN_MAX_S after its login
- * whatever happens (a phone left logged in on a shared table).  A session has an id (the kith_session cookie) and a CSRF token
+ * whatever happens (a phone left logged in on a shared table).  In kiosk
+ * mode (web_auth.kiosk: a shared computer, web/server.h) every session
+ * ends after WEB_KIOSK_IDLE_S without a request, however it was made.
+ * A session has an id (the kith_session cookie) and a CSRF token
  * (in every form; every POST must carry it as field "csrf"), both 32
  * random bytes in hex, both compared in constant time.
  *
@@ -55,6 +58,7 @@
 #define WEB_SESSION_IDLE_S (12 * 3600)
 #define WEB_PIN_IDLE_S (30 * 60)
 #define WEB_PIN_MAX_S (12 * 3600)
+#define WEB_KIOSK_IDLE_S 60
 #define WEB_COOKIE "kith_session"
 
 /* The neighbour a session acts for (web/acting.h). */
@@ -82,6 +86,7 @@ struct web_session {
 
 struct web_auth {
 	char path[4096]; /* DIR/web-login */
+	int kiosk;	 /* every session: WEB_KIOSK_IDLE_S */
 	struct web_session s[WEB_MAX_SESSIONS];
 };
 

@@ -389,8 +389,12 @@ int web_page_begin(struct web_buf *b, const struct web_page *p)
 	web_html_attr(b, "lang", web_lang_tag(p->lang));
 	web_html_raw(b, ">\n<head>\n<meta charset=\"utf-8\">\n"
 			"<meta name=\"viewport\" "
-			"content=\"width=device-width, initial-scale=1\">\n"
-			"<title>");
+			"content=\"width=device-width, initial-scale=1\">\n");
+	if (p->refresh_s > 0 && p->refresh_to)
+		web_html_fmt(b, "<meta http-equiv=\"refresh\" "
+				"content=\"%d;url=%s\">\n",
+			     p->refresh_s, p->refresh_to);
+	web_html_raw(b, "<title>");
 	web_html_text(b, p->title ? p->title : "");
 	web_html_raw(b, " - kith</title>\n"
 			"<link rel=\"stylesheet\" href=\"/static/kith.css\">\n"

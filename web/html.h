@@ -56,7 +56,8 @@
  * web_utf8_check first.
  *
  * The page shell: web_page_begin writes the doctype, <html lang>, the head
- * (charset, viewport, title, the stylesheet /static/kith.css), a skip link
+ * (charset, viewport, a reload when web_page.refresh_s asks for one,
+ * title, the stylesheet /static/kith.css), a skip link
  * to <main id="main">, the page's top (web_page.top: a banner above
  * everything, when it has one), the header with the site name (the community's, or
  * "kith") and the nav landmark,
@@ -172,6 +173,12 @@ struct web_page {
 	 * NULL: top(b, top_ctx) writes it through these writers. */
 	void (*top)(struct web_buf *b, void *top_ctx);
 	void *top_ctx;
+	/* > 0: the page reloads to refresh_to (a path of ours, written as
+	 * an attribute) after refresh_s seconds, by <meta http-equiv=
+	 * "refresh"> (kiosk mode: to the login page once the session has
+	 * ended, web/pages.h) */
+	int refresh_s;
+	const char *refresh_to;
 };
 
 /* Everything up to and including <main id="main">; the page's content

@@ -23,6 +23,12 @@ const char *web_link_refused(void)
 		 "older than 10 minutes.");
 }
 
+const char *web_kiosk_link_refused(void)
+{
+	return _("On this shared computer, everyone logs in with their name "
+		 "and PIN. Login links do not work here.");
+}
+
 const char *web_come_back(void)
 {
 	return _("To come back, open kith again from the link or the icon "
@@ -67,6 +73,11 @@ static int route_login(struct web_request *rq, struct web_reply *rp)
 	if (!token)
 		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
 				       WEB_WHY_LOGIN);
+	/* a shared computer: a link would log in whoever holds the
+	 * machine's account, so only names and PINs work (server.h) */
+	if (web_request_kiosk(rq))
+		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,
+				       WEB_WHY_KIOSK);
 	/* a login link is for a browser on this machine: off loopback,
 	 * anyone on the network could try one copied from a screen */
 	if (!web_request_local(rq))
@@ -131,7 +142,14 @@ static int route_logged_out(struct web_request *rq, struct web_reply *rp)
 	web_html_text(&w.b, _("kith is closed in this browser. Nobody using "
 			      "it after you can see your page."));
 	web_html_raw(&w.b, "</p>\n");
-	web_come_back_html(&w.b);
+	if (web_request_kiosk(rq)) {
+		/* the next person logs in here, with their own PIN */
+		web_html_raw(&w.b, "<p><a class=\"button\" href=\"/login\">");
+		web_html_text(&w.b, _("Log in"));
+		web_html_raw(&w.b, "</a></p>\n");
+	} else {
+		web_come_back_html(&w.b);
+	}
 	web_html_raw(&w.b, "</div>\n");
 	return web_bare_finish(&w, rp, MHD_HTTP_OK);
 }

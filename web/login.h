@@ -3,8 +3,10 @@
  *
  *   GET  /healthz   200 "ok", no login
  *   GET  /login     redeem a one-time token (?token=T) for a session
- *                   (from this machine only: web_request_local); without
- *                   one, the PIN form when some member has a PIN here
+ *                   (from this machine only: web_request_local; never in
+ *                   kiosk mode); without one, the PIN form when some
+ *                   member has a PIN here (?idle=1: after kiosk mode's
+ *                   reload, it says why the person was logged out)
  *   POST /login     member and pin: a session (web/login_pin.c)
  *   GET  /logout    a small page with the logout form (needs login)
  *   POST /logout    end the session
@@ -38,6 +40,9 @@ web_login_pin_post(struct web_request *rq, struct web_reply *rp);
 const char *web_not_logged_in(void);
 /* "This login link is not valid: ...", translated. */
 const char *web_link_refused(void);
+/* "On this shared computer, everyone logs in with their name and PIN
+ * ...", translated (a login link in kiosk mode). */
+const char *web_kiosk_link_refused(void);
 /* How to come back, in a resident's words ("open kith again from the link
  * or the icon you were given ..."), and one line for the technical ("On
  * this computer: kith open"), translated. */

@@ -35,8 +35,15 @@
  * Every login, right or wrong, is logged for the host (action_pin_log:
  * DIR/login.log and the daemon's log) with the address it came from.
  *
- * The form says plainly that the connection is not encrypted (kith has
- * no TLS yet): use it only on the building's own Wi-Fi.
+ * The form says plainly whether the connection is encrypted: without TLS
+ * (web/server.h) it is not, so use it only on the building's own Wi-Fi.
+ *
+ * In kiosk mode (a shared computer, web/server.h) the form never shows
+ * the name typed before (not even after a wrong PIN: the next person
+ * may be standing there), its fields carry autocomplete="off" so the
+ * browser offers nobody's name to the next person, and ?idle=1 (the
+ * pages' reload once a session has ended) says "You were logged out
+ * after a minute without use".
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -149,6 +156,7 @@ enum say {
 	SAY_NOT_RIGHT, /* and, with wait_ms, how long to wait */
 	SAY_WAIT,      /* how long to wait (429) */
 	SAY_BUSY,      /* the queue is full (429) */
+	SAY_IDLE,      /* kiosk: logged out for a minute without use */
 };
 
 static const char *not_right(void)
@@ -169,6 +177,7 @@ static int form(struct web_request *rq, struct web_reply *rp,
 	const char *have = login_cookie(rq);
 	char token[WEB_TOKEN_HEX + 1];
 	uint8_t b[WEB_TOKEN_HEX / 2];
+	int kiosk = web_request_kiosk(rq);
 	struct web_bare w;
 	int rc;
 
@@ -184,13 +193,27 @@ static int form(struct web_request *rq, struct web_reply *rp,
 	rc = web_bare_begin(&w, rq, N_("Log in"));
 	if (rc)
 		return rc;
+	if (kiosk)
+		member = NULL;
 	web_html_raw(&w.b, "<h1>");
 	web_html_text(&w.b, _("Log in"));
-	web_html_raw(&w.b, "</h1>\n<p class=\"banner warn\">");
-	web_html_text(&w.b, _("This connection is not encrypted: use it only "
-			      "on your building's own Wi-Fi."));
+	web_html_raw(&w.b, "</h1>\n");
+	if (web_request_tls(rq)) {
+		web_html_raw(&w.b, "<p class=\"notice secure\">");
+		web_html_text(&w.b, _("This connection is encrypted: nobody "
+				      "else on the network can read your PIN."));
+	} else {
+		web_html_raw(&w.b, "<p class=\"banner warn\">");
+		web_html_text(&w.b, _("This connection is not encrypted: use "
+				      "it only on your building's own Wi-Fi."));
+	}
 	web_html_raw(&w.b, "</p>\n");
-	if (say) {
+	if (say == SAY_IDLE) {
+		web_html_raw(&w.b, "<p class=\"notice\" role=\"status\">");
+		web_html_text(&w.b, _("You were logged out after a minute "
+				      "without use."));
+		web_html_raw(&w.b, "</p>\n");
+	} else if (say) {
 		web_html_raw(&w.b, "<p class=\"banner\" role=\"alert\">");
 		if (say == SAY_NOT_RIGHT)
 			web_html_text(&w.b, not_right());
@@ -206,15 +229,21 @@ static int form(struct web_request *rq, struct web_reply *rp,
 		}
 		web_html_raw(&w.b, "</p>\n");
 	}
-	web_html_raw(&w.b, "<form method=\"post\" action=\"/login\">\n"
-			   "<input type=\"hidden\" name=\"login\"");
+	web_html_raw(&w.b, "<form method=\"post\" action=\"/login\"");
+	if (kiosk)
+		web_html_raw(&w.b, " autocomplete=\"off\"");
+	web_html_raw(&w.b, ">\n<input type=\"hidden\" name=\"login\"");
 	web_html_attr(&w.b, "value", token);
 	web_html_raw(&w.b, ">\n<label for=\"member\">");
 	web_html_text(&w.b, _("Your name"));
 	web_html_raw(&w.b, "</label>\n<input type=\"text\" id=\"member\" "
-			   "name=\"member\" autocomplete=\"username\" "
-			   "autocapitalize=\"words\" spellcheck=\"false\" "
-			   "required aria-describedby=\"member-hint\"");
+			   "name=\"member\" autocapitalize=\"words\" "
+			   "spellcheck=\"false\" required "
+			   "aria-describedby=\"member-hint\"");
+	if (kiosk)
+		web_html_raw(&w.b, " autocomplete=\"off\"");
+	else
+		web_html_raw(&w.b, " autocomplete=\"username\"");
 	web_html_attr(&w.b, "value", member ? member : "");
 	web_html_raw(&w.b, ">\n<p class=\"hint\" id=\"member-hint\">");
 	web_html_text(&w.b, _("As kith knows you, or the id your helper gave "
@@ -224,16 +253,25 @@ static int form(struct web_request *rq, struct web_reply *rp,
 	web_html_raw(&w.b, "</label>\n<input type=\"password\" id=\"pin\" "
 			   "name=\"pin\" inputmode=\"numeric\" "
 			   "pattern=\"[0-9]*\" minlength=\"6\" "
-			   "maxlength=\"12\" autocomplete=\"current-password\" "
-			   "required aria-describedby=\"pin-hint\">\n"
-			   "<p class=\"hint\" id=\"pin-hint\">");
+			   "maxlength=\"12\" required "
+			   "aria-describedby=\"pin-hint\"");
+	/* "off" for a password is not always obeyed; "new-password" keeps
+	 * browsers from filling in a saved one, and from offering to save */
+	if (kiosk)
+		web_html_raw(&w.b, " autocomplete=\"new-password\"");
+	else
+		web_html_raw(&w.b, " autocomplete=\"current-password\"");
+	web_html_raw(&w.b, ">\n<p class=\"hint\" id=\"pin-hint\">");
 	web_html_text(&w.b, _("6 to 12 digits. You or the neighbour who "
 			      "helps you set it on the building's computer."));
 	web_html_raw(&w.b, "</p>\n<button type=\"submit\">");
 	web_html_text(&w.b, _("Log in"));
-	web_html_raw(&w.b, "</button>\n</form>\n<p class=\"hint tech\">");
-	web_html_text(&w.b, web_come_back_tech());
-	web_html_raw(&w.b, "</p>\n");
+	web_html_raw(&w.b, "</button>\n</form>\n");
+	if (!kiosk) { /* no login links on a shared computer */
+		web_html_raw(&w.b, "<p class=\"hint tech\">");
+		web_html_text(&w.b, web_come_back_tech());
+		web_html_raw(&w.b, "</p>\n");
+	}
 	rc = web_bare_finish(&w, rp, status);
 	if (!rc && !have)
 		snprintf(rp->cookie, sizeof rp->cookie,
@@ -245,7 +283,11 @@ static int form(struct web_request *rq, struct web_reply *rp,
 
 int web_login_pin_form(struct web_request *rq, struct web_reply *rp)
 {
-	return form(rq, rp, NULL, SAY_NOTHING, 0, 0, MHD_HTTP_OK);
+	const char *idle = web_form_get(rq->query, "idle");
+
+	return form(rq, rp, NULL,
+		    idle && !strcmp(idle, "1") ? SAY_IDLE : SAY_NOTHING, 0, 0,
+		    MHD_HTTP_OK);
 }
 
 /* 429: this address must wait (or the queue is full: busy). */

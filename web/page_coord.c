@@ -113,6 +113,7 @@ void coord_open_form(struct web_ui *u, const char *action)
 {
 	web_html_raw(&u->b, "<form method=\"post\"");
 	web_html_attr(&u->b, "action", action);
+	web_ui_autocomplete(u);
 	web_html_raw(&u->b, ">\n");
 	web_ui_csrf(u);
 }

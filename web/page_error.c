@@ -59,6 +59,11 @@ static struct advice advice(unsigned status, enum web_why why)
 		a.home = 0;
 		a.back = 1;
 		return a;
+	case WEB_WHY_KIOSK:
+		a.title = N_("This login link does not work");
+		a.home = 0;
+		a.back = 1;
+		return a;
 	case WEB_WHY_STATUS:
 		break;
 	}
@@ -93,8 +98,10 @@ static struct advice advice(unsigned status, enum web_why why)
 	return a;
 }
 
+/* kiosk: a shared computer (web/server.h), where the way back is the
+ * name and PIN form, never a login link. */
 static void body(struct web_buf *b, unsigned status, enum web_why why,
-		 const struct advice *a)
+		 const struct advice *a, int kiosk)
 {
 	web_html_raw(b, "<div class=\"oops\">\n<h1>");
 	web_html_text(b, _(a->title));
@@ -106,8 +113,13 @@ static void body(struct web_buf *b, unsigned status, enum web_why why,
 		web_html_text(b, _(a->advice));
 		web_html_raw(b, "</p>\n");
 	}
-	if (a->back)
+	if (a->back && kiosk) {
+		web_html_raw(b, "<p><a class=\"button\" href=\"/login\">");
+		web_html_text(b, _("Log in"));
+		web_html_raw(b, "</a></p>\n");
+	} else if (a->back) {
 		web_come_back_html(b);
+	}
 	if (a->home) {
 		web_html_raw(b, "<p><a class=\"button\" href=\"/\">");
 		web_html_text(b, _("Go to the home page"));
@@ -127,7 +139,7 @@ static int bare(struct web_request *rq, unsigned status, enum web_why why,
 	rc = web_bare_begin(&w, rq, a.title);
 	if (rc)
 		return rc;
-	body(&w.b, status, why, &a);
+	body(&w.b, status, why, &a, web_request_kiosk(rq));
 	return web_bare_finish(&w, rp, status);
 }
 
@@ -140,9 +152,10 @@ int web_page_error(struct web_request *rq, unsigned status, enum web_why why,
 	/* a login refused: whatever session the browser has besides, the
 	 * page is about not being logged in with this link */
 	if (why == WEB_WHY_HOST || why == WEB_WHY_LOGIN ||
-	    why == WEB_WHY_LINK || !rq->session || !rq->app)
+	    why == WEB_WHY_LINK || why == WEB_WHY_KIOSK || !rq->session ||
+	    !rq->app)
 		return bare(rq, status, why, rp);
 	web_ui_begin(&u, rq, a.title, NULL);
-	body(&u.b, status, why, &a);
+	body(&u.b, status, why, &a, web_request_kiosk(rq));
 	return web_ui_finish(&u, rp, status);
 }

@@ -165,7 +165,9 @@ static int render(struct web_request *rq, struct web_reply *rp,
 	web_html_raw(&u.b, "<h2 id=\"add\">");
 	web_html_text(&u.b, _("Add a neighbour without a device"));
 	web_html_raw(&u.b, "</h2>\n"
-			   "<form method=\"post\" action=\"/for/host\">\n");
+			   "<form method=\"post\" action=\"/for/host\"");
+	web_ui_autocomplete(&u);
+	web_html_raw(&u.b, ">\n");
 	web_ui_csrf(&u);
 	for (i = 0; i < HOST_FIELDS; i++) {
 		web_html_fmt(&u.b, "<label for=\"%s\">", host_fields[i].name);

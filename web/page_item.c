@@ -127,9 +127,11 @@ static void item_form_body(struct web_ui *u, const struct item_values *v,
 		web_ui_error(u, err);
 	if (edit_sid)
 		web_html_raw(&u->b, "<form method=\"post\" "
-				    "action=\"/items/edit\">\n");
+				    "action=\"/items/edit\"");
 	else
-		web_html_raw(&u->b, "<form method=\"post\" action=\"/items\">\n");
+		web_html_raw(&u->b, "<form method=\"post\" action=\"/items\"");
+	web_ui_autocomplete(u);
+	web_html_raw(&u->b, ">\n");
 	web_ui_csrf(u);
 	if (edit_sid) {
 		web_html_raw(&u->b, "<input type=\"hidden\" name=\"item\"");

@@ -301,7 +301,9 @@ static void other_part(struct one *o)
 	web_html_raw(&u->b, "<h2>");
 	web_html_text(&u->b, _("Would you like it?"));
 	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
-			    "action=\"/items/request\">\n");
+			    "action=\"/items/request\"");
+	web_ui_autocomplete(u);
+	web_html_raw(&u->b, ">\n");
 	web_ui_csrf(u);
 	web_ui_hidden(u, "item", o->sid);
 	web_html_raw(&u->b, "<label for=\"note\">");

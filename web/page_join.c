@@ -68,7 +68,9 @@ static int join_page(struct web_request *rq, struct web_reply *rp,
 	web_html_text(&u.b, _("To take part, join your neighbours' "
 			      "community. Ask a neighbour or a coordinator "
 			      "for the invite code, then paste it here."));
-	web_html_raw(&u.b, "</p>\n<form method=\"post\" action=\"/join\">\n");
+	web_html_raw(&u.b, "</p>\n<form method=\"post\" action=\"/join\"");
+	web_ui_autocomplete(&u);
+	web_html_raw(&u.b, ">\n");
 	web_ui_csrf(&u);
 	web_html_raw(&u.b, "<label for=\"code\">");
 	web_html_text(&u.b, _("Invite code"));

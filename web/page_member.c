@@ -462,7 +462,9 @@ static int me_form(struct web_request *rq, struct web_reply *rp,
 	else if (!strcmp(done, "saved"))
 		web_ui_notice(&u, _("Your profile is saved. Neighbours see "
 				    "the change after your machines sync."));
-	web_html_raw(&u.b, "<form method=\"post\" action=\"/me\">\n");
+	web_html_raw(&u.b, "<form method=\"post\" action=\"/me\"");
+	web_ui_autocomplete(&u);
+	web_html_raw(&u.b, ">\n");
 	web_ui_csrf(&u);
 	for (i = 0; i < ME_FIELDS; i++) {
 		const char *v = f ? web_ui_field(f, me_fields[i].name) :
@@ -488,7 +490,9 @@ static int me_form(struct web_request *rq, struct web_reply *rp,
 	web_html_raw(&u.b, "<button type=\"submit\">");
 	web_html_text(&u.b, _("Save my profile"));
 	web_html_raw(&u.b, "</button>\n</form>\n");
-	if (!rc) {
+	/* on a shared computer the browser's history must not hold whose
+	 * profile this was (pages.h) */
+	if (!rc && !u.kiosk) {
 		action_short_id(u.a, CRDT_R_MEMBER, me->id, sid, sizeof sid);
 		web_html_raw(&u.b, "<p><a href=\"/members/");
 		web_html_url(&u.b, sid);

@@ -19,6 +19,9 @@
  *
  * The POST changes no replica, so there is no action to call: a value
  * outside the lists is refused here with 422 and the form shown again.
+ *
+ * Kiosk mode (web/server.h): easy mode is always on, so the page says so
+ * instead of offering the box; a POST keeps the language only.
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -44,6 +47,22 @@ static void lang_choice(struct web_ui *u, const char *value, const char *tag,
 	web_html_raw(&u->b, ">");
 	web_html_text(&u->b, label);
 	web_html_raw(&u->b, "</span></label>\n");
+}
+
+/* The easy mode box, ticked when on, and its hint (open: the caller
+ * closes the hint's </p>). */
+static void easy_box(struct web_ui *u, int on)
+{
+	web_html_raw(&u->b, "<label class=\"choice\">"
+			    "<input type=\"checkbox\" name=\"easy\" value=\"1\"");
+	if (on)
+		web_html_raw(&u->b, " checked");
+	web_html_raw(&u->b, " aria-describedby=\"easy-hint\"><span>");
+	web_html_text(&u->b, _("Bigger buttons and text, fewer choices"));
+	web_html_raw(&u->b, "</span></label>\n<p class=\"hint\" id=\"easy-hint\">");
+	web_html_text(&u->b, _("For anyone who finds small buttons or many "
+			       "choices hard. You can turn it off here at any "
+			       "time."));
 }
 
 /* The page, its form showing p; refused: say the values sent were not
@@ -82,17 +101,17 @@ static int render(struct web_request *rq, struct web_reply *rp,
 		    !strcmp(lang, "zh_CN"));
 	web_html_raw(&u.b, "</fieldset>\n<fieldset>\n<legend>");
 	web_html_text(&u.b, _("Easy mode"));
-	web_html_raw(&u.b, "</legend>\n<label class=\"choice\">"
-			   "<input type=\"checkbox\" name=\"easy\" value=\"1\"");
-	if (p->easy)
-		web_html_raw(&u.b, " checked");
-	web_html_raw(&u.b, " aria-describedby=\"easy-hint\"><span>");
-	web_html_text(&u.b, _("Bigger buttons and text, fewer choices"));
-	web_html_raw(&u.b, "</span></label>\n<p class=\"hint\" id=\"easy-hint\">");
-	web_html_text(&u.b, _("For anyone who finds small buttons or many "
-			      "choices hard. You can turn it off here at any "
-			      "time."));
-	web_html_raw(&u.b, "</p>\n</fieldset>\n<button type=\"submit\">");
+	web_html_raw(&u.b, "</legend>\n");
+	if (u.kiosk) {
+		/* kiosk mode: always on, nothing to choose (server.h) */
+		web_html_raw(&u.b, "<p class=\"hint\" id=\"easy-kiosk\">");
+		web_html_text(&u.b, _("On this shared computer, easy mode is "
+				      "always on."));
+	} else {
+		easy_box(&u, p->easy);
+	}
+	web_html_raw(&u.b, "</p>\n</fieldset>\n");
+	web_html_raw(&u.b, "<button type=\"submit\">");
 	web_html_text(&u.b, _("Save"));
 	web_html_raw(&u.b, "</button>\n</form>\n<p class=\"hint\">");
 	web_html_text(&u.b, _("These settings are kept in this browser only. "

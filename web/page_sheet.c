@@ -290,7 +290,8 @@ static int loopback(const char *host)
 /* The address a phone on the building's Wi-Fi opens, into out: ?url= as
  * typed (checked by action_qr_url_check: refused, its sentence is on the
  * page and *bad is set), else the address the browser used when it is
- * not loopback; NULL when there is none. */
+ * not loopback (https:// when the server speaks TLS); NULL when there is
+ * none. */
 static const char *sheet_url(struct web_ui *u, struct web_request *rq,
 			     char *out, size_t cap, int *bad)
 {
@@ -307,7 +308,8 @@ static const char *sheet_url(struct web_ui *u, struct web_request *rq,
 	}
 	if (!rq->host || !*rq->host || loopback(rq->host))
 		return NULL;
-	snprintf(out, cap, "http://%s/", rq->host);
+	snprintf(out, cap, "%s://%s/", web_request_tls(rq) ? "https" : "http",
+		 rq->host);
 	return out;
 }
 

@@ -208,7 +208,9 @@ static int wish_form(struct web_request *rq, struct web_reply *rp,
 	web_html_raw(&u.b, "</h1>\n");
 	if (err)
 		web_ui_error(&u, err);
-	web_html_raw(&u.b, "<form method=\"post\" action=\"/wishes\">\n");
+	web_html_raw(&u.b, "<form method=\"post\" action=\"/wishes\"");
+	web_ui_autocomplete(&u);
+	web_html_raw(&u.b, ">\n");
 	web_ui_csrf(&u);
 	web_html_raw(&u.b, "<label for=\"title\">");
 	web_html_text(&u.b, _("What do you need?"));
@@ -516,7 +518,9 @@ static void confirm_form(struct web_ui *u, const char *sid, const char *hours,
 	web_html_text(&u->b, late ? _("Add the hours of help?") :
 				    _("Was your wish fulfilled?"));
 	web_html_raw(&u->b, "</h2>\n<form method=\"post\" "
-			    "action=\"/wishes/confirm\">\n");
+			    "action=\"/wishes/confirm\"");
+	web_ui_autocomplete(u);
+	web_html_raw(&u->b, ">\n");
 	web_ui_csrf(u);
 	web_html_raw(&u->b, "<input type=\"hidden\" name=\"wish\"");
 	web_html_attr(&u->b, "value", sid);

@@ -87,6 +87,53 @@ static void footer(struct web_ui *u)
 	u->page.footer = u->footer;
 }
 
+/* Kiosk mode (pages.h): the banner of a shared computer and, with a
+ * session, its Log out button (a form of one button: no second page). */
+static void kiosk_bar(struct web_buf *b, const struct web_session *s)
+{
+	web_html_raw(b, "<section class=\"kiosk\"");
+	/* TRANSLATORS: the name screen readers give the band at the top of
+	 * every page on a computer that many people share */
+	web_html_attr(b, "aria-label", _("Shared computer"));
+	web_html_raw(b, ">\n<p>");
+	web_html_text(b, _("Shared computer: you will be logged out after one "
+			   "minute without use."));
+	web_html_raw(b, "</p>\n");
+	if (s) {
+		web_html_raw(b, "<form method=\"post\" action=\"/logout\">\n"
+				"<input type=\"hidden\" name=\"csrf\"");
+		web_html_attr(b, "value", s->csrf);
+		web_html_raw(b, ">\n<button type=\"submit\" class=\"logout\">");
+		web_html_text(b, _("Log out"));
+		web_html_raw(b, "</button>\n</form>\n");
+	}
+	web_html_raw(b, "</section>\n");
+}
+
+/* The top of a page (web_page.top): kiosk mode's bar, the banner of
+ * acting for a neighbour. */
+static void ui_top(struct web_buf *b, void *ctx)
+{
+	struct web_ui *u = ctx;
+
+	if (u->kiosk)
+		kiosk_bar(b, u->rq->session);
+	web_acting_banner(b, ctx);
+}
+
+/* The top of a bare page in kiosk mode: the banner alone. */
+static void bare_top(struct web_buf *b, void *ctx)
+{
+	(void)ctx;
+	kiosk_bar(b, NULL);
+}
+
+void web_ui_autocomplete(struct web_ui *u)
+{
+	if (u->kiosk)
+		web_html_raw(&u->b, " autocomplete=\"off\"");
+}
+
 /* The choice of whom to act for was dropped (web/acting.h): say so on
  * this page, once. */
 static void lost(struct web_ui *u)
@@ -114,7 +161,8 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 	memset(u, 0, sizeof *u);
 	u->rq = rq;
 	web_prefs_parse(rq->prefs, &u->prefs);
-	u->easy = u->prefs.easy;
+	u->kiosk = web_request_kiosk(rq);
+	u->easy = u->prefs.easy || u->kiosk;
 	u->lang = request_lang(rq);
 	u->a = web_ui_quiet_begin(rq);
 	u->lang_used = 1;
@@ -157,8 +205,12 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 		u->page.n_links = 2;
 	}
 	u->acting = web_acting_who(rq, &u->acting_for);
-	u->page.top = web_acting_banner;
+	u->page.top = ui_top;
 	u->page.top_ctx = u;
+	if (u->kiosk && rq->session) {
+		u->page.refresh_s = WEB_KIOSK_RELOAD_S;
+		u->page.refresh_to = WEB_KIOSK_RELOAD_TO;
+	}
 	footer(u);
 	web_page_begin(&u->b, &u->page);
 	lost(u);
@@ -251,7 +303,9 @@ void web_ui_search(struct web_ui *u, const char *action, const char *label,
 {
 	web_html_raw(&u->b, "<form method=\"get\"");
 	web_html_attr(&u->b, "action", action);
-	web_html_raw(&u->b, " role=\"search\">\n<label for=\"q\">");
+	web_html_raw(&u->b, " role=\"search\"");
+	web_ui_autocomplete(u);
+	web_html_raw(&u->b, ">\n<label for=\"q\">");
 	web_html_text(&u->b, label);
 	web_html_raw(&u->b, "</label>\n"
 			    "<input type=\"search\" id=\"q\" name=\"q\"");
@@ -471,7 +525,9 @@ int web_bare_begin(struct web_bare *w, struct web_request *rq,
 	memset(w, 0, sizeof *w);
 	web_prefs_parse(rq->prefs, &prefs);
 	w->page.lang = web_lang_choose(rq->accept_language, prefs.lang);
-	w->page.easy = prefs.easy;
+	w->page.easy = prefs.easy || web_request_kiosk(rq);
+	if (web_request_kiosk(rq))
+		w->page.top = bare_top;
 	rc = web_lang_use(w->page.lang);
 	if (rc)
 		return rc;

@@ -104,6 +104,16 @@
  * of the action layer re-shows the form or page with its message (a->msg)
  * and the values given, with status 422.
  *
+ * Kiosk mode (`kith daemon --kiosk`, web/server.h): easy mode is on for
+ * everyone (the settings page says so instead of offering it), every
+ * page opens with the banner "Shared computer: you will be logged out
+ * after one minute without use" and a big Log out button, and reloads
+ * to /login?idle=1 a moment after its session has ended (a GET that
+ * changes nothing: the server ended the session already).  No redirect,
+ * and no link on /me, puts the name or id of the person logged in into
+ * an address, so the browser's history shows what was looked at (a
+ * wish's, an item's or a member's id, a search), not who logged in.
+ *
  * The page shell (web/html.h) carries the community's name, the nav
  * (Home, Wishes, Items, Members, Settings, and Coordinate for a
  * coordinator), a footer that says who is logged in where (and for whom
@@ -133,6 +143,11 @@ extern const size_t web_pages_nroutes;
 /* The nav's links at most: Home, Wishes, Items, Members, Settings,
  * Coordinate. */
 #define WEB_UI_NAV 6
+/* Kiosk mode: a page reloads this long after it was served, a moment
+ * after its session has ended (web/auth.h WEB_KIOSK_IDLE_S: a session is
+ * over once more than that many whole seconds have passed) */
+#define WEB_KIOSK_RELOAD_S (WEB_KIOSK_IDLE_S + 2)
+#define WEB_KIOSK_RELOAD_TO "/login?idle=1"
 
 /* One page being rendered. */
 struct web_ui {
@@ -153,6 +168,12 @@ struct web_ui {
 	 * page, its main button, always stays. */
 	struct web_prefs prefs;
 	int easy;
+	/* kiosk mode (web/server.h: a shared computer): easy is always on,
+	 * every page starts with the banner "Shared computer ..." and a Log
+	 * out button, and reloads to /login?idle=1 (WEB_KIOSK_RELOAD_S)
+	 * once its session has ended; forms that hold names say
+	 * autocomplete="off" (web_ui_autocomplete) */
+	int kiosk;
 	enum web_lang lang;  /* the language the page speaks */
 	int coordinator;     /* the acting identity is a coordinator now
 			      * (the nav's "Coordinate") */
@@ -183,6 +204,10 @@ void web_ui_quiet_end(void);
 
 /* The hidden csrf field of a form. */
 void web_ui_csrf(struct web_ui *u);
+/* ` autocomplete="off"` in kiosk mode, else nothing: inside the tag of
+ * an input (or form) that holds a person's name, so that the browser of
+ * a shared computer never offers it to the next person. */
+void web_ui_autocomplete(struct web_ui *u);
 /* A message box: class "notice" (what happened) or "error" (role alert). */
 void web_ui_notice(struct web_ui *u, const char *text);
 void web_ui_error(struct web_ui *u, const char *text);

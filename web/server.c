@@ -31,6 +31,10 @@ struct web_server {
 	struct web_auth auth;
 	struct web_throttle throttle;
 	int lan;  /* listening off loopback */
+	int tls;  /* speaking HTTPS */
+	/* while MHD_start_daemon runs: its last complaint, for the error */
+	int starting;
+	char mhd_err[160];
 	int port;
 	char url[WEB_URL_MAX];
 	char hosts[NHOSTS][WEB_URL_MAX]; /* Host values that name us */
@@ -146,8 +150,10 @@ static void reply_init(struct web_reply *rp)
 /* Send rp with the headers every response carries.  The body goes to
  * MHD as it is (MHD_RESPMEM_MUST_FREE: no second copy of a large page or
  * CSV); rp->body is then NULL, so the caller's free() is a no-op either
- * way. */
-static enum MHD_Result send_reply(struct MHD_Connection *conn,
+ * way.  Over TLS a cookie is marked Secure (never sent back over plain
+ * HTTP). */
+static enum MHD_Result send_reply(struct web_server *s,
+				  struct MHD_Connection *conn,
 				  struct web_reply *rp)
 {
 	static const char *const fixed[][2] = {
@@ -175,6 +181,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn,
 	if (rp->location[0] &&
 	    MHD_add_response_header(r, "Location", rp->location) != MHD_YES)
 		goto out;
+	if (rp->cookie[0] && s && s->tls) {
+		size_t n = strlen(rp->cookie);
+
+		if (n + sizeof "; Secure" > sizeof rp->cookie)
+			goto out; /* cannot happen: the cookies are short */
+		memcpy(rp->cookie + n, "; Secure", sizeof "; Secure");
+	}
 	if (rp->cookie[0] &&
 	    MHD_add_response_header(r, "Set-Cookie", rp->cookie) != MHD_YES)
 		goto out;
@@ -205,7 +218,7 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status,
 	reply_init(&rp);
 	if (web_reply_text(&rp, status, text))
 		return MHD_NO;
-	ok = send_reply(conn, &rp);
+	ok = send_reply(NULL, conn, &rp);
 	free(rp.body);
 	return ok;
 }
@@ -239,7 +252,7 @@ static enum MHD_Result send_error(struct web_request *rq, unsigned status,
 	reply_init(&rp);
 	if (web_reply_error(rq, &rp, status, why))
 		return send_text(rq->conn, status, web_error_text(status, why));
-	ok = send_reply(rq->conn, &rp);
+	ok = send_reply(rq->srv, rq->conn, &rp);
 	free(rp.body);
 	return ok;
 }
@@ -562,6 +575,8 @@ const char *web_error_text(unsigned status, enum web_why why)
 		return web_not_logged_in();
 	case WEB_WHY_LINK:
 		return web_link_refused();
+	case WEB_WHY_KIOSK:
+		return web_kiosk_link_refused();
 	case WEB_WHY_STATUS:
 		break;
 	}
@@ -700,7 +715,7 @@ out:
 		reply_init(&rp);
 		ok = send_error(&rq, status, why);
 	} else {
-		ok = send_reply(conn, &rp);
+		ok = send_reply(s, conn, &rp);
 	}
 	free(rp.body);
 	free(query);
@@ -821,15 +836,21 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	struct web_server *s = cls;
 	char line[256];
 	size_t n;
 
-	(void)cls;
 	vsnprintf(line, sizeof line, fmt, ap);
 	n = strlen(line);
 	while (n && line[n - 1] == '\n')
 		line[--n] = 0;
+	while (n && line[n - 1] == '.')
+		line[--n] = 0;
 	log_debug("web: %s", line);
+	/* GnuTLS's reason for refusing a certificate or key comes first;
+	 * "Failed to initialize TLS support" after it says nothing more */
+	if (s->starting && !s->mhd_err[0])
+		snprintf(s->mhd_err, sizeof s->mhd_err, "%s", line);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -914,10 +935,12 @@ static void names(struct web_server *s, const struct sockaddr_storage *ss,
 	s->port = port;
 	s->lan = !web_addr_loopback((const struct sockaddr *)&real);
 	if (wildcard(ss))
-		snprintf(s->url, sizeof s->url, "http://%s:%d",
+		snprintf(s->url, sizeof s->url, "%s://%s:%d",
+			 s->tls ? "https" : "http",
 			 ss->ss_family == AF_INET ? "127.0.0.1" : "[::1]", port);
 	else
-		snprintf(s->url, sizeof s->url, "http://%s", addr);
+		snprintf(s->url, sizeof s->url, "%s://%s",
+			 s->tls ? "https" : "http", addr);
 	snprintf(s->hosts[0], sizeof s->hosts[0], "%s", addr);
 	snprintf(s->hosts[1], sizeof s->hosts[1], "127.0.0.1:%d", port);
 	snprintf(s->hosts[2], sizeof s->hosts[2], "localhost:%d", port);
@@ -942,7 +965,12 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 	struct web_server *s;
 	unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
 			 MHD_ALLOW_SUSPEND_RESUME;
-	int rc, fd, port;
+	int rc, fd, port, tls_refused = 0;
+	struct MHD_OptionItem tls_opts[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	*out = NULL;
 	rc = web_listen_parse(listen, &ss);
@@ -959,20 +987,36 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 	rc = web_auth_init(&s->auth, cfg->home);
 	if (rc)
 		goto out;
+	s->auth.kiosk = cfg->kiosk;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	s->tls = cfg->tls_cert && cfg->tls_key;
+	if (s->tls && !web_tls_supported()) {
+		rc = -ENOTSUP;
+		goto out;
+	}
+	if (s->tls)
+		flags |= MHD_USE_TLS;
 	errno = 0;
+	s->starting = 1;
+	/* the certificate and key only with MHD_USE_TLS (libmicrohttpd
+	 * complains of them without it) */
 	s->mhd = MHD_start_daemon(
 		flags, (uint16_t)peer_addr_port(&ss), NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+		MHD_OPTION_ARRAY, s->tls ? tls_opts : tls_opts + 2,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_MAX_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_IDLE_S,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	s->starting = 0;
 	if (!s->mhd) {
 		rc = errno ? -errno : KITH_EIO;
+		/* the address was bound (its errors set errno): GnuTLS said
+		 * no to the certificate or the key */
+		tls_refused = s->tls && !errno;
 		goto out;
 	}
 	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -999,15 +1043,29 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 	if (s->lan)
 		log_warnx("web app on %s for the local network (listening on "
 			  "'%s'): members log in with their PIN ('kith member "
-			  "pin'); the connection is not encrypted",
-			  s->url, s->hosts[0]);
+			  "pin'); %s",
+			  s->url, s->hosts[0],
+			  s->tls ? "the connection is encrypted (TLS)" :
+				   "the connection is not encrypted");
 	else
 		log_warnx("web app on %s", s->url);
+	if (cfg->kiosk)
+		log_warnx("web app in kiosk mode: everyone logs in with their "
+			  "name and PIN, and is logged out after %d seconds "
+			  "without use",
+			  WEB_KIOSK_IDLE_S);
 	*out = s;
 out:
-	if (rc) {
+	if (rc && tls_refused)
+		log_warnx("cannot serve the web app on '%s': the TLS certificate "
+			  "or key was refused (%s)",
+			  listen, s->mhd_err[0] ? s->mhd_err : "no reason given");
+	else if (rc)
 		log_warnx("cannot serve the web app on '%s': %s", listen,
-			  kith_strerror(rc));
+			  rc == -ENOTSUP ?
+				  "this libmicrohttpd was built without TLS" :
+				  kith_strerror(rc));
+	if (rc) {
 		if (s->open) {
 			web_server_stop(s); /* frees s once the loop runs */
 		} else {
@@ -1071,6 +1129,26 @@ struct web_auth *web_server_auth(struct web_server *s)
 int web_server_lan(const struct web_server *s)
 {
 	return s->lan;
+}
+
+int web_server_tls(const struct web_server *s)
+{
+	return s->tls;
+}
+
+int web_tls_supported(void)
+{
+	return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+int web_request_kiosk(const struct web_request *rq)
+{
+	return rq->srv && rq->srv->cfg.kiosk;
+}
+
+int web_request_tls(const struct web_request *rq)
+{
+	return rq->srv && rq->srv->tls;
 }
 
 struct web_throttle *web_server_throttle(struct web_server *s)

@@ -83,9 +83,14 @@
  *                           to /; a missing, wrong, expired or used one,
  *                           or one from a client not on this machine, is
  *                           403 "this login link does not work" (an
- *                           error page);
+ *                           error page); in kiosk mode every token is
+ *                           403 "on this shared computer ... name and
+ *                           PIN" (WEB_WHY_KIOSK);
  *   GET  /login             the PIN form (web/login_pin.c) when some
  *                           member has a PIN here, else 403 as above;
+ *                           ?idle=1 adds "you were logged out after a
+ *                           minute without use" (kiosk's reload; with a
+ *                           live session it redirects to / as always);
  *   POST /login             member (a name or id prefix) and pin: 303 to
  *                           / with the session cookie; refused 403; the
  *                           address slowed down or locked, or the PIN
@@ -95,8 +100,27 @@
  *   POST /logout            ends the session (the cookie is cleared),
  *                           303 to /logged-out;
  *   GET  /logged-out        "You are logged out" and how to come back
- *                           (200, no session needed; with one: 303 to /).
+ *                           (200, no session needed; with one: 303 to /;
+ *                           in kiosk mode a "Log in" button, no link).
  * Pages add theirs in web_server_cfg.routes (looked up after these).
+ *
+ * TLS: with cfg.tls_cert and cfg.tls_key, libmicrohttpd speaks HTTPS
+ * itself (MHD_USE_TLS, GnuTLS underneath) on the same address, and
+ * nothing else: a plain HTTP request to that port fails its handshake.
+ * web_server_url says https://, every Set-Cookie gets "; Secure" (the
+ * session's, the login form's and the settings'), and the login page
+ * says the connection is encrypted.  A certificate or key that GnuTLS
+ * refuses (not PEM, or the key not the certificate's) stops the start:
+ * "cannot serve the web app on ADDR: the TLS certificate or key was
+ * refused (GnuTLS's reason)".  Reading the files is the caller's
+ * (cli/web.c).
+ *
+ * Kiosk (cfg.kiosk, `kith daemon --kiosk`): a shared computer in the
+ * sharing hut.  Every session ends after WEB_KIOSK_IDLE_S without a
+ * request (web/auth.h), a one-time login link is refused (everyone logs
+ * in with their name and PIN, also from this machine), and the pages
+ * (web/pages.h) force easy mode, show a banner and a Log out button,
+ * and reload to /login?idle=1 once the session has ended.
  *
  * Ownership: web_server_start allocates the server; web_server_stop
  * stops libmicrohttpd at once (open connections are closed) and closes
@@ -193,6 +217,7 @@ enum web_why {
 	WEB_WHY_CSRF,	    /* 403: a POST without its session's csrf */
 	WEB_WHY_LOGIN,	    /* 403: no session (web_not_logged_in) */
 	WEB_WHY_LINK,	    /* 403: a login link wrong, used or expired */
+	WEB_WHY_KIOSK,	    /* 403: a login link, in kiosk mode */
 };
 
 /* An error page: status and why into rp (the status must stay status).
@@ -214,6 +239,13 @@ struct web_server_cfg {
 	int64_t (*now)(void);
 	/* the error pages (web/page_error.c); NULL: one line of plain text */
 	web_error_page_fn error_page;
+	/* TLS (see "TLS" above): the certificate (chain) and its private
+	 * key, PEM text, NUL-terminated; both NULL: plain HTTP.  They must
+	 * outlive the server, like the rest of cfg. */
+	const char *tls_cert;
+	const char *tls_key;
+	/* kiosk mode (see "Kiosk" above) */
+	int kiosk;
 };
 
 /* Parse a --web address (peer/addr.h; port WEB_DEFAULT_PORT when none
@@ -241,6 +273,14 @@ const char *web_server_url(const struct web_server *s);
 const char *web_server_listen(const struct web_server *s);
 /* 1 when it listens off loopback (the building's network). */
 int web_server_lan(const struct web_server *s);
+/* 1 when it speaks TLS (https://). */
+int web_server_tls(const struct web_server *s);
+/* 1 when this libmicrohttpd can speak TLS at all. */
+int web_tls_supported(void);
+/* 1 when rq's server runs in kiosk mode (0 without a server). */
+int web_request_kiosk(const struct web_request *rq);
+/* 1 when rq came over TLS (0 without a server). */
+int web_request_tls(const struct web_request *rq);
 
 /* Its logins and sessions (web/auth.h), and the PIN guesses of each
  * address (web/throttle.h) with their clock (steady milliseconds). */

@@ -373,6 +373,18 @@ static void shell(void **state)
 	TL_CHECK(strstr(buf.data, "<a href=\"/settings\" aria-current=\"page\">"
 				  "Settings</a>") != NULL,
 		 "the footer's current link:\n%s", buf.data);
+	TL_CHECK(strstr(buf.data, "http-equiv") == NULL,
+		 "no reload unless asked for:\n%s", buf.data);
+	web_buf_reset(&buf);
+
+	/* kiosk mode's reload (web/pages.h): in the head, before the title */
+	p.refresh_s = 62;
+	p.refresh_to = "/login?idle=1";
+	TL_OK(web_page_begin(&buf, &p));
+	TL_CHECK(strstr(buf.data, "<meta http-equiv=\"refresh\" "
+				  "content=\"62;url=/login?idle=1\">\n<title>") !=
+			 NULL,
+		 "the reload, before the title:\n%s", buf.data);
 }
 
 int main(void)

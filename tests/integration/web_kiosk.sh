@@ -1,0 +1,234 @@
+#!/bin/sh
+# web_kiosk.sh - kiosk mode, a shared computer in the sharing hut (`kith
+# daemon --kiosk`, web/server.h "Kiosk", web/pages.h), in real daemons
+# over loopback:
+#   - the daemon says so in its log; without any PIN it warns that nobody
+#     can log in;
+#   - `kith open`'s link is refused (403, "everyone logs in with their
+#     name and PIN") even from this machine, and makes no session;
+#   - GET /login: the PIN form with the "Shared computer" banner, the
+#     fields autocomplete="off" (the PIN "new-password"), no "kith open"
+#     hint; a PIN login from loopback works (303, a session);
+#   - every page of a session: easy mode (<body class="easy">) whatever
+#     the kith_prefs cookie says, the banner, a Log out button posting
+#     /logout with the csrf, and <meta http-equiv="refresh"
+#     content="62;url=/login?idle=1">; /settings offers no easy mode box
+#     ("always on"); /me has no link with the member's id; forms that
+#     hold names say autocomplete="off";
+#   - a wrong PIN re-shows the form without the name typed;
+#   - the bar's Log out button ends the session (303 /logged-out, which
+#     offers "Log in");
+#   - idle: two sessions made at once, one used again 30 s later; 62 s
+#     after the start the idle one is over (GET / is 303 to /login, a POST
+#     403) and the other lives; /login?idle=1 says "You were logged out
+#     after a minute without use" and changes nothing (the live session
+#     still lives after it); a daemon without --kiosk keeps its session
+#     through the same wait (the minute is kiosk mode's alone).
+# One real wait of about 62 s (no test clock in the daemon).
+. "$(dirname "$0")/lib.sh" "$1"
+
+web_py
+setup_community a b
+
+# without a PIN: the warning
+web_daemon b --kiosk
+check_match "kiosk without a PIN: the daemon warns that nobody can log in" \
+	"$(cat "$WORK/b.log")" "kiosk mode: nobody can log in until a member has a PIN \('kith member pin'\)"
+check_match "... and says it runs in kiosk mode" "$(cat "$WORK/b.log")" \
+	'web app in kiosk mode: everyone logs in with their name and PIN, and is logged out after 60 seconds without use'
+kill -TERM "$(pid_of b)"
+wait "$(pid_of b)"
+check_eq "SIGTERM: the kiosk daemon exits 0" "$?" 0
+
+printf '123456\n' >"$WORK/pin_a"
+K_STDIN=$WORK/pin_a k a member pin a
+check_eq "member pin a: exit 0" "$RC" 0
+web_daemon a --kiosk
+check_nomatch "with a PIN: no warning" "$(cat "$WORK/a.log")" 'nobody can log in'
+k a open --print
+check_eq "kith open --print still prints a link: exit 0" "$RC" 0
+LINK_A=$OUT
+WP=$(printf '%s' "$LINK_A" | sed 's|^http://127\.0\.0\.1:\([0-9]*\)/.*|\1|')
+# b: the same wait without --kiosk, its session made by a login link
+web_daemon b
+web_login b
+
+cat >"$WORK/kiosk.py" <<'PYEOF'
+import html, http.client, re, sys, time
+from urllib.parse import urlencode
+
+port, link, link_b = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+hostport = "127.0.0.1:%d" % port
+
+
+def say(ok, what, detail=""):
+    print(("PASS " if ok else "FAIL ") + what +
+          ((": " + repr(detail)[:500]) if detail and not ok else ""))
+    sys.stdout.flush()
+
+
+def req(method, path, body=None, cookie="", p=port):
+    c = http.client.HTTPConnection("127.0.0.1", p, timeout=30)
+    h = {"Host": "127.0.0.1:%d" % p}
+    if cookie:
+        h["Cookie"] = cookie
+    data = None
+    if body is not None:
+        data = urlencode(body).encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    b = r.read().decode("utf-8")
+    hd = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, hd, b
+
+
+def session_of(h):
+    m = re.search(r"(kith_session=[0-9a-f]{64})", h.get("set-cookie", ""))
+    return m.group(1) if m else ""
+
+
+def csrf_of(b):
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', b)
+    return m.group(1) if m else ""
+
+
+def login():
+    st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"})
+    return st, session_of(h)
+
+
+BANNER = "Shared computer: you will be logged out after one minute without use."
+REFRESH = '<meta http-equiv="refresh" content="62;url=/login?idle=1">'
+
+# ---- the login link: refused, no session
+st, h, b = req("GET", link[link.index("/login"):])
+say(st == 403 and "everyone logs in with their name and PIN" in html.unescape(b),
+    "kith open's link from this machine: 403, log in with name and PIN", (st, b[:600]))
+say(not session_of(h), "... and no session is made", h.get("set-cookie"))
+
+# ---- the login form
+st, h, b = req("GET", "/login")
+say(st == 200 and 'action="/login"' in b, "GET /login: the PIN form", st)
+say(BANNER in html.unescape(b), "the login page has the shared computer banner")
+say(re.search(r'<input[^>]*name="member"[^>]*autocomplete="off"', b) is not None and
+    re.search(r'<input[^>]*name="pin"[^>]*autocomplete="new-password"', b) is not None and
+    '<form method="post" action="/login" autocomplete="off">' in b,
+    "the form and its name say autocomplete=off, the PIN new-password", b[:1500])
+say("kith open" not in b, "no 'kith open' hint on a shared computer")
+say('class="easy"' in b, "the login page is in easy mode")
+say("http-equiv" not in b, "the login page does not reload itself (typing is kept)")
+
+# ---- a wrong PIN: the name is not shown again
+st, h, b = req("POST", "/login", {"member": "a", "pin": "000000"})
+say(st == 403 and 'do not match' in html.unescape(b), "a wrong PIN: 403", st)
+say(re.search(r'name="member"[^>]*value=""', b) is not None,
+    "... and the form does not show the name typed", b[:1500])
+time.sleep(1.2)  # the address waits a second after a wrong PIN
+
+# ---- a PIN login from loopback
+st, s1 = login()
+say(st == 303 and s1, "a PIN login from loopback: 303, a session", st)
+st, h, b = req("GET", "/", cookie=s1 + "; kith_prefs=en")
+say(st == 200, "GET / with it: 200", st)
+say('<body class="easy">' in b, "home is in easy mode, though kith_prefs has no 'easy'")
+say(REFRESH in b, "home reloads to /login?idle=1 after 62 s", b[:800])
+say(BANNER in html.unescape(b), "home has the shared computer banner")
+c1 = csrf_of(b)
+say(re.search(r'<section class="kiosk"[^>]*>.*?<form method="post" action="/logout">\s*'
+              r'<input type="hidden" name="csrf" value="' + c1 + r'">\s*'
+              r'<button type="submit" class="logout">Log out</button>', b, re.S) is not None,
+    "the banner has a Log out button posting /logout with the csrf", b[:1500])
+st, h, b = req("GET", "/settings", cookie=s1)
+say(st == 200 and "easy mode is always on" in b and 'name="easy"' not in b,
+    "/settings: easy mode always on, no box to untick", b[-1500:])
+say(REFRESH in b, "/settings reloads too")
+st, h, b = req("GET", "/me", cookie=s1)
+say(st == 200 and 'href="/members/' not in b,
+    "/me has no link that puts the member's id in the history", b[-1200:])
+say(re.search(r'<form method="post" action="/me" autocomplete="off">', b) is not None,
+    "/me's form says autocomplete=off")
+st, h, b = req("GET", "/wishes/new", cookie=s1)
+say(re.search(r'<form method="post" action="/wishes" autocomplete="off">', b) is not None,
+    "the new wish form says autocomplete=off")
+st, h, b = req("GET", "/wishes", cookie=s1)
+say(re.search(r'role="search" autocomplete="off">', b) is not None,
+    "the search form says autocomplete=off")
+
+# ---- the bar's Log out button
+st, s9 = login()
+st, h, b = req("GET", "/", cookie=s9)
+st, h, b = req("POST", "/logout", {"csrf": csrf_of(b)}, cookie=s9)
+say(st == 303 and h.get("location") == "/logged-out", "the Log out button: 303 /logged-out", st)
+st, h, b = req("GET", "/", cookie=s9)
+say(st == 303 and h.get("location") == "/login", "... and that session is over", st)
+st, h, b = req("GET", "/logged-out")
+say(st == 200 and 'href="/login"' in b and "kith open" not in b,
+    "/logged-out offers Log in, not kith open", b[-800:])
+
+# ---- idle
+st, s3 = login()
+st, s2 = login()
+t0 = time.time()  # s2 was last seen before this (s3 even earlier)
+say(s2 and s3, "two more sessions")
+time.sleep(max(0, t0 + 30 - time.time()))
+st, h, b = req("GET", "/", cookie=s3)
+say(st == 200, "30 s later, the second session is used again", st)
+time.sleep(max(0, t0 + 62.5 - time.time()))
+st, h, b = req("GET", "/", cookie=s2)
+say(st == 303 and h.get("location") == "/login",
+    "62 s without use: the first session is over (GET / is 303 to /login)", (st, h.get("location")))
+st, h, b = req("POST", "/checkin", {"status": "safe", "csrf": "0" * 64}, cookie=s2)
+say(st == 403, "... a POST with it is 403", st)
+st, h, b = req("GET", "/login?idle=1", cookie=s2)
+say(st == 200 and "You were logged out after a minute without use." in b,
+    "/login?idle=1 says why", b[:1200])
+say(not session_of(h), "... and makes no session")
+st, h, b = req("GET", "/login?idle=1", cookie=s3)
+say(st == 303 and h.get("location") == "/", "/login?idle=1 with a live session: 303 to /", st)
+st, h, b = req("GET", "/", cookie=s3)
+say(st == 200, "the session used 30 s in still lives (32 s idle)", st)
+
+# ---- without --kiosk: a session idle as long lives on
+ck_b, url_b = link_b.split(" ")
+st, h, b = req("GET", "/", cookie=ck_b, p=int(re.search(r":(\d+)/", url_b).group(1)))
+say(st == 200, "without --kiosk a session idle 62 s lives on", st)
+print("DONE")
+PYEOF
+
+# b's session, made before the wait starts
+HP_B=$HOSTPORT_B
+"$PY" -c '
+import http.client, re, sys
+hp, path = sys.argv[1], sys.argv[2]
+h, p = hp.rsplit(":", 1)
+c = http.client.HTTPConnection(h, int(p), timeout=30)
+c.request("GET", path, headers={"Host": hp})
+r = c.getresponse()
+m = re.search(r"(kith_session=[0-9a-f]{64})", r.getheader("Set-Cookie") or "")
+print(m.group(1) if m else "")
+' "$HP_B" "${URL_B#http://"$HP_B"}" >"$WORK/b.cookie"
+check_match "b: a session from its login link" "$(cat "$WORK/b.cookie")" '^kith_session='
+"$PY" "$WORK/kiosk.py" "$WP" "$LINK_A" "$(cat "$WORK/b.cookie") http://$HP_B/" \
+	>"$WORK/kiosk.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"PASS "*) pass "${line#PASS }" ;;
+	"FAIL "*) fail "${line#FAIL }" ;;
+	DONE) ;;
+	*) fail "python: $line" ;;
+	esac
+done <"$WORK/kiosk.out"
+check "the kiosk checks ran to the end" grep -qx DONE "$WORK/kiosk.out"
+
+for n in a b; do
+	P=$(pid_of $n)
+	kill -TERM "$P"
+	wait "$P"
+	check_eq "SIGTERM: daemon $n exits 0" "$?" 0
+done
+check_nomatch "the loops closed cleanly" "$(cat "$WORK/a.log" "$WORK/b.log")" \
+	'did not close cleanly'
+
+finish
