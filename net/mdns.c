@@ -37,6 +37,7 @@
 #include "crdt/crypto.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "net/addr.h"
 #include "net/avahi_uv.h"
 #include "net/mdns.h"
 #include "net/proto.h"
@@ -113,22 +114,8 @@ static void one_closed(struct net_mdns *m)
 
 int net_mdns_lan(const struct sockaddr *sa)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
-					      0, 0, 0, 0, 0xff, 0xff };
-	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-	const uint8_t *b;
-
-	if (!sa)
-		return 0;
-	if (sa->sa_family == AF_INET)
-		return (ntohl(v4->sin_addr.s_addr) >> 24) != 127;
-	if (sa->sa_family != AF_INET6)
-		return 0;
-	b = v6->sin6_addr.s6_addr;
-	if (IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr))
-		return 0;
-	return !(!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127);
+	return sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) &&
+	       !net_addr_loopback(sa);
 }
 
 size_t net_mdns_cut(const char *s, size_t max)

@@ -24,7 +24,7 @@ static void random_hex(char out[WEB_TOKEN_HEX + 1])
 	crdt_wipe(b, sizeof b);
 }
 
-static int hex_token(const char *s)
+int web_auth_token_shape(const char *s)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ static int read_login(const char *path, char tok[WEB_TOKEN_HEX + 1],
 	if (line[WEB_TOKEN_HEX] != ' ')
 		goto out;
 	line[WEB_TOKEN_HEX] = 0;
-	if (!hex_token(line))
+	if (!web_auth_token_shape(line))
 		goto out;
 	errno = 0;
 	t = strtoll(line + WEB_TOKEN_HEX + 1, &end, 10);
@@ -153,7 +153,7 @@ int web_auth_login(struct web_auth *a, const char *token, int64_t now,
 	int rc;
 
 	*out = NULL;
-	if (!hex_token(token))
+	if (!web_auth_token_shape(token))
 		return KITH_EDENIED;
 	rc = read_login(a->path, want, &created);
 	if (rc)
@@ -212,7 +212,7 @@ struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
 	struct web_session *found = NULL;
 	int i;
 
-	if (!hex_token(cookie))
+	if (!web_auth_token_shape(cookie))
 		return NULL;
 	for (i = 0; i < WEB_MAX_SESSIONS; i++) {
 		struct web_session *s = &a->s[i];
@@ -239,5 +239,5 @@ void web_auth_end(struct web_auth *a, struct web_session *s)
 
 int web_auth_csrf_ok(const struct web_session *s, const char *csrf)
 {
-	return s && hex_token(csrf) && crdt_equal(s->csrf, csrf, WEB_TOKEN_HEX);
+	return s && web_auth_token_shape(csrf) && crdt_equal(s->csrf, csrf, WEB_TOKEN_HEX);
 }

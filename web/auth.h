@@ -54,6 +54,10 @@
 #define WEB_LOGIN_FILE "web-login"
 #define WEB_LOGIN_TTL_S 600
 #define WEB_TOKEN_HEX 64 /* 32 random bytes in hex */
+
+/* 1 when s (may be NULL) has the shape of a token: exactly WEB_TOKEN_HEX
+ * lowercase hex characters (login links, cookies, CSRF fields). */
+int web_auth_token_shape(const char *s);
 #define WEB_MAX_SESSIONS 256 /* a building's phones, and then some */
 #define WEB_SESSION_IDLE_S (12 * 3600)
 #define WEB_PIN_IDLE_S (30 * 60)

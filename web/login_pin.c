@@ -89,25 +89,13 @@ static void pin_job_free(void *p)
 	free(p);
 }
 
-static int hex64(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return 0;
-	for (i = 0; i < WEB_TOKEN_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[WEB_TOKEN_HEX] == 0;
-}
-
 /* The kith_login cookie's value, when it is one. */
 static const char *login_cookie(const struct web_request *rq)
 {
 	const char *c = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND,
 						    LOGIN_COOKIE);
 
-	return hex64(c) ? c : NULL;
+	return web_auth_token_shape(c) ? c : NULL;
 }
 
 int web_login_pin_possible(struct web_request *rq)
@@ -361,7 +349,7 @@ int web_login_pin_post(struct web_request *rq, struct web_reply *rp)
 	if (!rq->app)
 		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN, WEB_WHY_LOGIN);
 	/* 1. login CSRF (above) */
-	if (origin && (!cookie || !hex64(token) ||
+	if (origin && (!cookie || !web_auth_token_shape(token) ||
 		       !crdt_equal(cookie, token, WEB_TOKEN_HEX)))
 		return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN, WEB_WHY_CSRF);
 	/* 2. */

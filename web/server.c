@@ -12,6 +12,7 @@
 #include "action/i18n.h"
 #include "crdt/err.h"
 #include "crdt/log.h"
+#include "net/addr.h"
 #include "peer/addr.h"
 #include "lang.h"
 #include "login.h"
@@ -412,25 +413,6 @@ int web_request_work(struct web_request *rq, web_work_fn fn, void *job,
 	return 0;
 }
 
-int web_addr_loopback(const struct sockaddr *sa)
-{
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0,
-					      0, 0, 0, 0, 0xff, 0xff };
-	const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)sa;
-	const uint8_t *b;
-
-	if (!sa)
-		return 0;
-	if (sa->sa_family == AF_INET)
-		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-	if (sa->sa_family != AF_INET6)
-		return 0;
-	b = v6->sin6_addr.s6_addr;
-	return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
-	       (!memcmp(b, v4mapped, sizeof v4mapped) && b[12] == 127);
-}
-
 int web_request_local(const struct web_request *rq)
 {
 	const union MHD_ConnectionInfo *ci;
@@ -440,7 +422,7 @@ int web_request_local(const struct web_request *rq)
 
 	if (!c)
 		return 0;
-	if (web_addr_loopback(c))
+	if (net_addr_loopback(c))
 		return 1;
 	ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (!ci || getsockname(ci->connect_fd, (struct sockaddr *)&here, &len))
@@ -933,7 +915,7 @@ static void names(struct web_server *s, const struct sockaddr_storage *ss,
 		((struct sockaddr_in6 *)&real)->sin6_port = htons((uint16_t)port);
 	peer_addr_str((const struct sockaddr *)&real, addr, sizeof addr);
 	s->port = port;
-	s->lan = !web_addr_loopback((const struct sockaddr *)&real);
+	s->lan = !net_addr_loopback((const struct sockaddr *)&real);
 	if (wildcard(ss))
 		snprintf(s->url, sizeof s->url, "%s://%s:%d",
 			 s->tls ? "https" : "http",

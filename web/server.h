@@ -252,8 +252,6 @@ struct web_server_cfg {
  * given, 0 for any free port).  KITH_EINVAL when it is not an address. */
 __attribute__((warn_unused_result)) int
 web_listen_parse(const char *s, struct sockaddr_storage *ss);
-/* 1 when sa is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
-int web_addr_loopback(const struct sockaddr *sa);
 
 /* Start serving on loop.  0, or an error (logged with log_warnx:
  * "cannot serve the web app on ADDR: ..."); on error nothing is left on
