@@ -17,6 +17,11 @@ static const struct crdt_field member_fields[] = {
 	 * host's signature (crdt_rules_host_ok) */
 	{ F_MEMBER_HOST, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "host" },
 	{ F_MEMBER_HOST_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "host_sig" },
+	/* a device's claim of its member, in the device's first change,
+	 * with the member's certificate (crdt_rules_root_ok): the view's
+	 * keys table, not columns of members */
+	{ F_MEMBER_ROOT, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "root" },
+	{ F_MEMBER_ROOT_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "root_sig" },
 };
 
 static const struct crdt_field item_fields[] = {
