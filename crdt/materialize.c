@@ -39,7 +39,9 @@ static const char *const mat_sql[MAT_NSQL] = {
 		      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id, field)"
 		      " DO UPDATE SET stamp = excluded.stamp,"
 		      " key = excluded.key, seq = excluded.seq"
-		      " WHERE (excluded.stamp, excluded.key, excluded.seq) >"
+		      /* >=: a later op of the same change wins, as ops
+		       * are folded in order */
+		      " WHERE (excluded.stamp, excluded.key, excluded.seq) >="
 		      " (field_stamps.stamp, field_stamps.key, field_stamps.seq)",
 	/* an edit of a record not here yet: folded when it comes */
 	[MAT_PARK] = "INSERT OR IGNORE INTO parked(target, author, seq, op,"
