@@ -322,6 +322,13 @@ static int unpark(struct crdt_store *s, const struct crdt_rschema *r,
 	return rc;
 }
 
+/* The facts whose author stays the signing key (see mat_create). */
+static int keeps_key(unsigned rtype)
+{
+	return rtype == CRDT_R_ROLE || rtype == CRDT_R_EMERGENCY ||
+	       rtype == CRDT_R_VERIFY || rtype == CRDT_R_COMMUNITY;
+}
+
 static int mat_create(struct crdt_store *s, const struct mat *m,
 		      const struct crdt_op *op, const struct crdt_rschema *r,
 		      uint32_t idx)
@@ -336,10 +343,10 @@ static int mat_create(struct crdt_store *s, const struct mat *m,
 		return KITH_EDB;
 	crdt_record_id(id, c->author, c->seq, idx);
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_TRANSIENT);
-	/* records carry their member; facts keep the key that signed them
-	 * (crdt/facts.h orders each key's facts by its seq) */
-	sqlite3_bind_blob(q, 2,
-			  r->rtype >= CRDT_R_FIRST_FACT ? c->author : m->who,
+	/* records, check-ins and moderation carry their member; the facts
+	 * of authority keep the key that signed them (crdt/facts.c chains
+	 * each key's facts by its seq and maps the key to its member) */
+	sqlite3_bind_blob(q, 2, keeps_key(r->rtype) ? c->author : m->who,
 			  CRDT_PK_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (int64_t)c->hlc);
 	sqlite3_bind_int64(q, 4, (int64_t)c->hlc);
