@@ -269,6 +269,13 @@ int action_open(struct action *a, const char *home_arg, int flags)
 		return action_fail(a, rc,
 				   _("cannot read identity in '%s': %s"),
 				   a->home, _(kith_strerror(rc)));
+	rc = peer_member_load(a->home, a->member);
+	if (rc && rc != KITH_ENOTFOUND)
+		return action_fail(a, rc,
+				   _("cannot read '%s/member' (which member "
+				     "this device belongs to): %s"),
+				   a->home, _(kith_strerror(rc)));
+	a->linked = rc == 0;
 	/* first open of an identity without DIR/head, or after a crash
 	 * between a commit and its record: record the replica's head (never
 	 * over a record this replica does not hold), quietly: on a full disk
@@ -315,7 +322,7 @@ static int fail_behind(struct action *a)
 		struct action_person p;
 
 		/* acting for a hosted neighbour (action/hosted.h) */
-		action_person(a, a->r.id.pk, &p);
+		action_person(a, action_me(a), &p);
 		return action_fail(a, KITH_EBEHIND,
 				   _("this replica is missing the earlier "
 				     "changes of %s, whom you act for (up to "
@@ -401,7 +408,7 @@ int action_resolve(struct action *a, int rtype, const char *arg, uint8_t *out)
 
 int action_require_role(struct action *a, int role, const char *refusal)
 {
-	if (a->r.id.sk && crdt_roles_has(&a->roles, a->r.id.pk, role))
+	if (a->r.id.sk && crdt_roles_has(&a->roles, action_me(a), role))
 		return 0;
 	return action_fail(a, KITH_EDENIED, "%s", refusal);
 }
@@ -499,9 +506,15 @@ int64_t action_col_int(const struct crdt_row *r, const char *name)
 	return c && c->type == CRDT_COL_INT ? c->i : 0;
 }
 
+const uint8_t *action_me(const struct action *a)
+{
+	return a->linked && !a->self.sk ? a->member : a->r.id.pk;
+}
+
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN])
 {
-	return a->r.id.sk && crdt_equal(pk, a->r.id.pk, CRDT_PK_LEN);
+	/* public keys, compared to tell whose a post is */
+	return a->r.id.sk && crdt_equal(pk, action_me(a), CRDT_PK_LEN);
 }
 
 void action_forget(struct action *a)

@@ -3,6 +3,10 @@
  * community key, and invite codes.
  *
  *   DIR/identity     Ed25519 secret key, 64 bytes, mode 0600
+ *   DIR/member       on a linked device only: "kith-member 1", then the
+ *                    member its identity belongs to (hex), 0600; the
+ *                    identity signs as one of that member's devices
+ *                    (docs/DESIGN.md s5)
  *   DIR/community    "kith-community 1", name, key (hex), then creator (hex;
  *                    communities created before genesis records) or
  *                    genesis (hex: the community id), 0600
@@ -42,6 +46,14 @@
  *     trust.
  * A code of a later version gets KITH_EVERSION ("upgrade kith").
  *
+ * Link code (`kith device add`, action/device.h): "kithlink1" + base32 of
+ *   version:u8 (1) invite:(version key id name_len name, as above)
+ *   seed:32 member:32 head:32 checksum:4
+ * the seed of a new device key, the member it belongs to, and the hash
+ * of the device's first change (its claim of the member, already in the
+ * member's replica).  It is a secret like the identity file: whoever
+ * holds it can write as that device until it is removed.
+ *
  * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_KEYSTORE_H
@@ -56,6 +68,7 @@
 #define PEER_NAME_MAX 64
 #define PEER_PATH_MAX 4096
 #define PEER_INVITE_MAX 256
+#define PEER_LINK_MAX 512
 
 struct peer_community {
 	char name[PEER_NAME_MAX + 1];
@@ -99,6 +112,15 @@ peer_identity_create(const char *dir, const struct crdt_env *env,
 __attribute__((warn_unused_result)) int
 peer_identity_load(const char *dir, struct crdt_identity *id);
 
+/* The member a linked device belongs to (DIR/member); KITH_ENOTFOUND
+ * on a member's own machine (the identity is the member), KITH_EDECODE
+ * when damaged. */
+__attribute__((warn_unused_result)) int
+peer_member_load(const char *dir, uint8_t member[CRDT_PK_LEN]);
+/* Write DIR/member once (KITH_EEXISTS when there is one). */
+__attribute__((warn_unused_result)) int
+peer_member_save(const char *dir, const uint8_t member[CRDT_PK_LEN]);
+
 /* The head recorded for author pk (DIR/head, or a hosted member's own);
  * KITH_ENOTFOUND when there is no head
  * file or it belongs to another identity, KITH_EDECODE when damaged. */
@@ -127,5 +149,21 @@ peer_invite_encode(const struct peer_community *c, char *out, size_t cap);
 /* KITH_ECHECKSUM on a mistyped code, KITH_EDECODE if not a code at all. */
 __attribute__((warn_unused_result)) int
 peer_invite_decode(const char *code, struct peer_community *c);
+
+/* A device's link code, decoded. */
+struct peer_link {
+	struct peer_community community;
+	uint8_t seed[32];		/* the device's key */
+	uint8_t member[CRDT_PK_LEN];	/* whose device it is */
+	uint8_t head[CRDT_HASH_LEN];	/* its first change, seq 1 */
+};
+
+__attribute__((warn_unused_result)) int
+peer_link_encode(const struct peer_link *l, char *out, size_t cap);
+/* KITH_ECHECKSUM on a mistyped code, KITH_EDECODE if not a link code,
+ * KITH_EVERSION from a later kith; l is wiped on failure. */
+__attribute__((warn_unused_result)) int
+peer_link_decode(const char *code, struct peer_link *l);
+void peer_link_wipe(struct peer_link *l);
 
 #endif

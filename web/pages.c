@@ -62,7 +62,7 @@ static void footer(struct web_ui *u)
 	/* the host at the keyboard while acting; else whoever the action
 	 * is now (a neighbour logged in with her PIN is herself) */
 	action_person(u->a, u->acting ? web_acting_host_pk(u->a)
-				      : u->a->r.id.pk, &me);
+				      : action_me(u->a), &me);
 	if (!me.named)
 		return;
 	if (u->acting && u->com.name[0])

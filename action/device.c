@@ -1,0 +1,252 @@
+/*
+ * device.c - linking devices to a member (see device.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crdt/codec.h"
+#include "crdt/crypto.h"
+#include "crdt/err.h"
+#include "crdt/rules.h"
+#include "crdt/schema.h"
+#include "device.h"
+#include "hosted.h"
+#include "i18n.h"
+
+int action_device_add(struct action *a, char *code, size_t cap,
+		      char key[2 * CRDT_PK_LEN + 1])
+{
+	struct crdt_identity dev = { { 0 }, NULL }, keep;
+	uint8_t msg[CRDT_DEVICE_MSG_LEN], sig[CRDT_SIG_LEN];
+	struct crdt_keeper kp;
+	struct crdt_author au;
+	struct peer_link l;
+	struct crdt_op op;
+	int rc;
+
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	if (action_acting_as(a))
+		return action_fail(a, KITH_EDENIED,
+				   _("only you can link a device of yours, not "
+				     "someone you act for"));
+	if (a->linked)
+		return action_fail(a, KITH_EDENIED,
+				   _("this machine is a linked device: run "
+				     "'kith device add' on the machine that "
+				     "holds your member key (your first one)"));
+	memset(&l, 0, sizeof l);
+	rc = peer_community_load(a->home, &l.community);
+	if (rc == KITH_ENOCOMMUNITY)
+		return action_fail(a, rc,
+				   _("join a community first: a new device "
+				     "joins the community you are in"));
+	if (rc)
+		return action_fail(a, rc, _("cannot read the community: %s"),
+				   _(kith_strerror(rc)));
+	a->env.random(a->env.ctx, l.seed, sizeof l.seed);
+	rc = crdt_identity_from_seed(&dev, l.seed);
+	if (rc) {
+		peer_link_wipe(&l);
+		return action_fail_rc(a, rc, _("cannot make a key"));
+	}
+	crdt_device_message(msg, dev.pk);
+	crdt_sign(sig, msg, sizeof msg, &a->r.id);
+	memcpy(l.member, a->r.id.pk, CRDT_PK_LEN);
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	if (crdt_op_set_bytes(&op, F_MEMBER_ROOT, l.member, CRDT_PK_LEN) ||
+	    crdt_op_set_bytes(&op, F_MEMBER_ROOT_SIG, sig, sizeof sig) ||
+	    crdt_op_finish(&op)) {
+		rc = action_fail(a, KITH_EINVAL, _("cannot make the link"));
+		goto out;
+	}
+	/* the device's first change, signed by the device; its head is the
+	 * device's to keep (the link code carries it), never ours: the
+	 * keeper of DIR/head stays out of it */
+	keep = a->r.id;
+	kp = a->r.keeper;
+	a->r.id = dev;
+	memset(&a->r.keeper, 0, sizeof a->r.keeper);
+	rc = crdt_replica_commit(&a->r, &op, 1, NULL);
+	if (!rc)
+		rc = crdt_store_author(a->r.store, dev.pk, 0, &au);
+	dev = a->r.id;
+	a->r.id = keep;
+	a->r.keeper = kp;
+	action_forget(a);
+	if (rc) {
+		rc = action_fail_rc(a, rc, _("cannot publish the new device"));
+		goto out;
+	}
+	memcpy(l.head, au.head_hash, CRDT_HASH_LEN);
+	rc = peer_link_encode(&l, code, cap);
+	if (rc) {
+		rc = action_fail_rc(a, rc, _("cannot write the link code"));
+		goto out;
+	}
+	crdt_hex(key, dev.pk, CRDT_PK_LEN);
+out:
+	peer_link_wipe(&l);
+	crdt_identity_release(&dev);
+	return rc;
+}
+
+struct list_ctx {
+	struct action *a;
+	struct action_device *v;
+	size_t n, cap;
+};
+
+static int list_row(void *ctx, const struct crdt_row *r)
+{
+	struct list_ctx *x = ctx;
+	struct action_device *d;
+	char here[2 * CRDT_PK_LEN + 1];
+
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 4;
+		struct action_device *v = realloc(x->v, cap * sizeof *v);
+
+		if (!v)
+			return KITH_ENOMEM;
+		x->v = v;
+		x->cap = cap;
+	}
+	d = &x->v[x->n++];
+	memset(d, 0, sizeof *d);
+	snprintf(d->key, sizeof d->key, "%s", action_col_text(r, "key"));
+	d->member = action_col_int(r, "member") != 0;
+	d->changes = action_col_int(r, "changes");
+	d->last = action_col_int(r, "last");
+	crdt_hex(here, x->a->r.id.pk, CRDT_PK_LEN);
+	d->here = !strcmp(here, d->key);
+	return 0;
+}
+
+int action_device_list(struct action *a, struct action_device **v, size_t *n)
+{
+	struct list_ctx x = { a, NULL, 0, 0 };
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	rc = crdt_query_devices(a->r.store, action_me(a), list_row, &x);
+	if (rc) {
+		free(x.v);
+		return action_fail_rc(a, rc, _("cannot read the devices"));
+	}
+	*v = x.v;
+	*n = x.n;
+	return 0;
+}
+
+/* Why a link code was refused, for people. */
+static int bad_code(struct action *a, const char *code, int rc)
+{
+	struct peer_community c;
+
+	if (rc == KITH_EDECODE && peer_invite_decode(code, &c) == 0) {
+		peer_community_wipe(&c);
+		return action_fail(a, rc,
+				   _("that is an invite code, not a link code: "
+				     "a new member runs 'kith init --name "
+				     "NAME', then 'kith community join CODE'"));
+	}
+	if (rc == KITH_ECHECKSUM)
+		return action_fail(a, rc,
+				   _("the link code is mistyped (its check "
+				     "does not match): compare it with the "
+				     "one 'kith device add' showed"));
+	if (rc == KITH_EVERSION)
+		return action_fail(a, rc,
+				   _("this link code was made by a newer "
+				     "kith: upgrade kith on this machine"));
+	return action_fail(a, rc,
+			   _("that is not a link code (one starts with "
+			     "'kithlink1'; 'kith device add' makes it)"));
+}
+
+int action_device_link(struct action *a, const char *code, char *community,
+		       size_t cap)
+{
+	struct crdt_identity dev = { { 0 }, NULL }, had = { { 0 }, NULL };
+	struct crdt_head h = { 1, { 0 } };
+	struct peer_community c;
+	struct peer_link l;
+	int rc = peer_link_decode(code, &l);
+
+	if (rc)
+		return bad_code(a, code, rc);
+	rc = crdt_identity_from_seed(&dev, l.seed);
+	if (rc)
+		goto out;
+	/* an identity here: only this very device's, from an earlier run
+	 * of the same code that stopped half-way (then it finishes) */
+	if (peer_identity_load(a->home, &had) == 0 &&
+	    !crdt_equal(had.pk, dev.pk, CRDT_PK_LEN)) {
+		rc = action_fail(a, KITH_EEXISTS,
+				 _("an identity already exists in '%s': a "
+				   "device is linked into a data directory of "
+				   "its own (--home DIR)"),
+				 a->home);
+		goto out;
+	}
+	if (peer_community_load(a->home, &c) == 0) {
+		int same = crdt_equal(c.key, l.community.key, CRDT_KEY_LEN);
+
+		peer_community_wipe(&c);
+		if (!same || !had.sk) {
+			rc = action_fail(a, KITH_EEXISTS,
+					 _("'%s' is in a community already: "
+					   "a device is linked into a data "
+					   "directory of its own (--home DIR)"),
+					 a->home);
+			goto out;
+		}
+	}
+	/* its head first (so it never writes its first change again),
+	 * then the key, the member it belongs to and the community */
+	memcpy(h.hash, l.head, CRDT_HASH_LEN);
+	rc = peer_head_save(a->home, dev.pk, &h);
+	if (!rc && !had.sk)
+		rc = peer_write_secret(a->home, "identity", dev.sk, CRDT_SK_LEN,
+				       0);
+	if (!rc) {
+		rc = peer_member_save(a->home, l.member);
+		if (rc == KITH_EEXISTS) {
+			uint8_t m[CRDT_PK_LEN];
+
+			rc = peer_member_load(a->home, m) == 0 &&
+					     crdt_equal(m, l.member, CRDT_PK_LEN)
+				     ? 0
+				     : KITH_EEXISTS;
+		}
+	}
+	if (!rc) {
+		rc = peer_community_save(a->home, &l.community);
+		if (rc == KITH_EEXISTS && had.sk)
+			rc = 0; /* the same community, from the earlier run */
+	}
+	if (rc) {
+		rc = action_fail(a, rc,
+				 _("cannot keep the device's key in '%s': %s"),
+				 a->home, _(kith_strerror(rc)));
+		goto out;
+	}
+	crdt_identity_release(&a->r.id);
+	a->r.id = dev;
+	dev = (struct crdt_identity){ { 0 }, NULL };
+	memcpy(a->member, l.member, CRDT_PK_LEN);
+	a->linked = 1;
+	snprintf(community, cap, "%s", l.community.name);
+out:
+	peer_link_wipe(&l);
+	crdt_identity_release(&dev);
+	crdt_identity_release(&had);
+	return rc;
+}

@@ -1,0 +1,141 @@
+/*
+ * device.c - kith device add|list, and kith init --link CODE: one person
+ * on several devices (action/device.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action/device.h"
+#include "cli.h"
+#include "fields.h"
+
+static const struct cli_cmd device_cmds[];
+
+/* kith device add [--qr] */
+static int device_add(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_field opts[] = {
+		CLI_OPT_FLAG("qr", 0),
+	};
+	static const struct cli_fields t = { opts, ARRAY_SIZE(opts),
+					     CLI_OPTS_ONLY, NULL };
+	char code[PEER_LINK_MAX * 2], key[2 * CRDT_PK_LEN + 1];
+	struct cli_args args;
+	int qr = 0, status, err;
+
+	status = cli_fields_parse(&device_cmds[0], &t, argc, argv, &qr, &args);
+	if (status)
+		return status;
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = action_device_add(&c->a, code, sizeof code, key);
+	if (err)
+		return cli_refused(c, &device_cmds[0], err);
+	if (c->json) {
+		printf("{\"device\":\"%s\",\"code\":\"%s\"}\n", key, code);
+		return CLI_OK;
+	}
+	printf("%s\n", code);
+	if (qr) {
+		status = cli_qr_print(code);
+		if (status)
+			return status;
+	}
+	fprintf(stderr,
+		_("a new device of yours is ready. On it, run:\n"
+		  "  kith init --link CODE\n"
+		  "with the code above, then sync it with this machine (same "
+		  "network, or a bundle).\nKeep the code secret: whoever has "
+		  "it can post as you from that device until you remove "
+		  "it.\n"));
+	return CLI_OK;
+}
+
+/* kith device list */
+static int device_list(struct cli *c, int argc, char **argv)
+{
+	struct action_device *v = NULL;
+	size_t n = 0, i;
+	int status, err;
+
+	if (argc > 1)
+		return cli_usage(&device_cmds[1], "list takes no arguments");
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = action_device_list(&c->a, &v, &n);
+	if (err)
+		return cli_fail_action(c);
+	if (c->json)
+		printf("[");
+	for (i = 0; i < n; i++) {
+		char when[32] = "";
+
+		if (v[i].last)
+			cli_format_time(when, sizeof when, "%Y-%m-%d %H:%M",
+					v[i].last);
+		if (c->json) {
+			printf("%s{\"key\":\"%s\",\"member_key\":%s,"
+			       "\"here\":%s,\"changes\":%lld,\"last\":%lld}",
+			       i ? "," : "", v[i].key,
+			       v[i].member ? "true" : "false",
+			       v[i].here ? "true" : "false",
+			       (long long)v[i].changes, (long long)v[i].last);
+			continue;
+		}
+		printf("%.12s  %-22s %s%s\n", v[i].key,
+		       v[i].member ? _("your member key") : _("linked device"),
+		       v[i].last ? when : _("has not written yet"),
+		       v[i].here ? _("  (this machine)") : "");
+	}
+	if (c->json)
+		printf("]\n");
+	free(v);
+	return CLI_OK;
+}
+
+static const struct cli_cmd device_cmds[] = {
+	{ "add", device_add, "device add [--qr]",
+	  N_("link a new device of yours: prints the code 'kith init --link' "
+	     "takes"),
+	  0 },
+	{ "list", device_list, "device list",
+	  N_("your member key and the devices linked to it"), 0 },
+};
+
+int cli_device(struct cli *c, int argc, char **argv)
+{
+	return cli_dispatch(c, "device", device_cmds, ARRAY_SIZE(device_cmds),
+			    argc, argv);
+}
+
+int cli_init_link(struct cli *c, const char *code)
+{
+	char community[PEER_NAME_MAX + 1] = "", hex[2 * CRDT_PK_LEN + 1];
+	int status;
+
+	status = cli_open_flags(c, ACTION_CREATE);
+	if (status)
+		return status;
+	if (action_device_link(&c->a, code, community, sizeof community))
+		return cli_fail_action(c);
+	crdt_hex(hex, c->a.r.id.pk, CRDT_PK_LEN);
+	if (c->json) {
+		printf("{\"device\":\"%s\",\"member\":\"", hex);
+		crdt_hex(hex, action_me(&c->a), CRDT_PK_LEN);
+		printf("%s\",\"community\":", hex);
+		cli_json_str(stdout, community);
+		printf("}\n");
+		return CLI_OK;
+	}
+	printf("%s\n", hex);
+	fprintf(stderr,
+		_("this machine is now one of your devices in '%s'.\nnext: "
+		  "sync with your other machine ('kith daemon' on the same "
+		  "network, or 'kith import' of a bundle); then post as "
+		  "usual\n"),
+		cli_txt(community));
+	return CLI_OK;
+}
