@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crdt/err.h"
@@ -343,6 +344,283 @@ static void device_checkin_is_its_members(void **state)
 	crdt_identity_release(&phone.id);
 }
 
+
+/* ---- the property: three keys of one member, partitioned ------------------ */
+
+/*
+ * Keys: Xu (0) and two devices of hers (1, 2), Ben (3), and Mallory (4),
+ * whose first change claims Xu with a certificate that is not Xu's for
+ * her key.  Each writes a log of random changes - items, renames of any
+ * item (her own member's or not), names - on a clock of its own, skewed,
+ * sometimes back-dated or far ahead.  Three replicas take every log in
+ * a random interleaving of their own (each key's log in its order, as
+ * sync gives it); one is compared with the model half-way, at the prefix
+ * of each log it holds; at the end all three show the same digest and the
+ * model: items are their key's member's, a rename counts when its key is
+ * of the item's member, and the rename with the highest (stamp, key, seq)
+ * stands, stamp the highest HLC of its key's log so far.
+ */
+#define PK 5
+#define PMAX 20
+
+struct pch {
+	int kind; /* 0 claim, 1 item, 2 rename, 3 name */
+	int item; /* 2: which item */
+	uint64_t hlc, stamp;
+	char text[24];
+};
+
+struct pitem {
+	int key, seq;
+	uint8_t id[CRDT_ID_LEN];
+	char title[24];
+};
+
+struct pworld {
+	uint64_t rng;
+	struct log lg[PK];
+	struct tl_changes *ch[PK];
+	struct pch c[PK][PMAX + 1]; /* c[k][seq] */
+	int n[PK];
+	struct pitem it[PK * PMAX];
+	int nit;
+};
+
+static uint64_t prng(struct pworld *w, uint64_t n)
+{
+	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) % n;
+}
+
+/* The member key k writes as (Mallory's claim never holds). */
+static int member_of(int k)
+{
+	return k == 1 || k == 2 ? 0 : k;
+}
+
+static void pput(struct pworld *w, int k, struct crdt_op *op, uint64_t ms)
+{
+	struct pch *c;
+	uint64_t top = 0;
+	int s;
+
+	put(&w->lg[k], op, ms, w->ch[k]);
+	s = ++w->n[k];
+	c = &w->c[k][s];
+	c->hlc = (TL_EPOCH_MS + ms) << 16;
+	for (top = c->hlc; s > 1 && top < w->c[k][s - 1].stamp;)
+		top = w->c[k][s - 1].stamp;
+	c->stamp = top;
+}
+
+static void gen(struct pworld *w, struct tl_fixture *f)
+{
+	uint8_t sig[CRDT_SIG_LEN];
+	uint64_t clk[PK];
+	int k, i;
+
+	for (k = 0; k < PK; k++) {
+		log_init(&w->lg[k], w->rng * 8 + (uint64_t)k + 100);
+		w->ch[k] = tl_changes_new(f);
+		clk[k] = 1000 + prng(w, 7200000); /* up to 2 h of skew */
+	}
+	for (k = 1; k <= 2; k++) {
+		cert(&w->lg[0].id, w->lg[k].id.pk, sig);
+		w->c[k][1].kind = 0;
+		claim(&w->lg[k], w->lg[0].id.pk, 32, sig, sizeof sig, clk[k],
+		      w->ch[k]);
+		w->n[k] = 1;
+		w->c[k][1].hlc = w->c[k][1].stamp = (TL_EPOCH_MS + clk[k]) << 16;
+	}
+	/* Mallory: Xu's certificate for device 1, or her own */
+	if (prng(w, 2))
+		cert(&w->lg[0].id, w->lg[1].id.pk, sig);
+	else
+		cert(&w->lg[4].id, w->lg[4].id.pk, sig);
+	claim(&w->lg[4], w->lg[0].id.pk, 32, sig, sizeof sig, clk[4],
+	      w->ch[4]);
+	w->n[4] = 1;
+	w->c[4][1].hlc = w->c[4][1].stamp = (TL_EPOCH_MS + clk[4]) << 16;
+	for (i = 0; i < PK * (PMAX - 2); i++) {
+		struct crdt_op op;
+		struct pch *c;
+		uint64_t ms;
+		int kind;
+
+		k = (int)prng(w, PK);
+		if (w->n[k] >= PMAX)
+			continue;
+		/* mostly forward, sometimes back-dated, rarely far ahead */
+		clk[k] += 1 + prng(w, 60000);
+		ms = clk[k];
+		if (!prng(w, 8))
+			ms -= prng(w, ms < 3600000 ? ms : 3600000);
+		if (!prng(w, 30))
+			ms += 86400000ull * 365;
+		kind = w->nit == 0 || prng(w, 10) < 3 ? 1
+		       : prng(w, 10) < 7		  ? 2
+							  : 3;
+		if (kind == 1) {
+			struct pitem *it = &w->it[w->nit++];
+
+			it->key = k;
+			it->seq = w->n[k] + 1;
+			snprintf(it->title, sizeof it->title, "item %d.%d", k,
+				 it->seq);
+			crdt_record_id(it->id, w->lg[k].id.pk,
+				       (uint64_t)it->seq, 0);
+			crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
+			TL_OK(crdt_op_set_int(&op, F_ITEM_KIND, 1));
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, it->title));
+		} else if (kind == 2) {
+			int t = (int)prng(w, (uint64_t)w->nit);
+
+			crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
+			memcpy(op.target, w->it[t].id, CRDT_ID_LEN);
+			op.target_len = CRDT_ID_LEN;
+			w->c[k][w->n[k] + 1].item = t;
+		} else {
+			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		}
+		c = &w->c[k][w->n[k] + 1];
+		c->kind = kind;
+		snprintf(c->text, sizeof c->text, "%s %d.%d",
+			 kind == 3 ? "name" : "title", k, w->n[k] + 1);
+		if (kind == 2)
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, c->text));
+		if (kind == 3)
+			TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, c->text));
+		pput(w, k, &op, ms);
+	}
+}
+
+/* (stamp, key, seq) of a > b's */
+static int later(struct pworld *w, int ka, int sa, int kb, int sb)
+{
+	int d;
+
+	if (w->c[ka][sa].stamp != w->c[kb][sb].stamp)
+		return w->c[ka][sa].stamp > w->c[kb][sb].stamp;
+	d = memcmp(w->lg[ka].id.pk, w->lg[kb].id.pk, 32);
+	return d ? d > 0 : sa > sb;
+}
+
+/* The replica r, holding the first pre[k] changes of each key, against
+ * the model. */
+static void model_check(struct pworld *w, struct crdt_replica *r,
+			const int pre[PK])
+{
+	char got[65], title[128];
+	int i, k, s, items = 0, members = 0;
+
+	for (i = 0; i < w->nit; i++) {
+		const struct pitem *it = &w->it[i];
+		const char *want = it->title;
+		int bk = -1, bs = 0, m = member_of(it->key);
+
+		if (it->seq > pre[it->key]) {
+			assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id,
+						     title, sizeof title),
+					    "");
+			continue;
+		}
+		items++;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 2 &&
+				    w->c[k][s].item == i && member_of(k) == m &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk >= 0)
+			want = w->c[bk][bs].text;
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id, title,
+					     sizeof title),
+				    want);
+		assert_string_equal(author_of(r, it->id, got),
+				    tl_hex(w->lg[m].id.pk, 32));
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM items"), items);
+	for (i = 0; i < PK; i++) {
+		int bk = -1, bs = 0;
+
+		if (member_of(i) != i)
+			continue;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 3 && member_of(k) == i &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk < 0)
+			continue;
+		members++;
+		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
+			      w->lg[i].id.pk, 32, got, sizeof got));
+		assert_string_equal(got, w->c[bk][bs].text);
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), members);
+}
+
+static void devices_converge(void **state)
+{
+	unsigned seed, seeds = 60;
+	const char *env = getenv("KITH_DEVICE_SEEDS");
+
+	(void)state;
+	if (env && atoi(env) > 0)
+		seeds = (unsigned)atoi(env);
+	for (seed = 1; seed <= seeds; seed++) {
+		struct tl_fixture *f = tl_fixture_new(seed);
+		struct pworld *w = calloc(1, sizeof *w);
+		char d0[65] = "", d[65];
+		int rep, k;
+
+		assert_non_null(f);
+		assert_non_null(w);
+		w->rng = seed;
+		gen(w, f);
+		for (rep = 0; rep < 3; rep++) {
+			struct crdt_replica *r;
+			struct crdt_apply_stats st;
+			int pre[PK] = { 0 }, left = 0, mid;
+			char name[16];
+
+			snprintf(name, sizeof name, "p%d", rep);
+			r = tl_open(f, name, 0);
+			for (k = 0; k < PK; k++)
+				left += w->n[k];
+			mid = (int)prng(w, (uint64_t)left);
+			while (left) {
+				k = (int)prng(w, PK);
+				if (pre[k] >= w->n[k])
+					continue;
+				TL_OK(tl_apply(r, &w->ch[k]->v[pre[k]], 1, &st));
+				assert_int_equal(st.applied, 1);
+				pre[k]++;
+				if (--left == mid && rep == 0)
+					model_check(w, r, pre);
+			}
+			model_check(w, r, pre);
+			TL_OK(tl_digest(r, rep ? d : d0));
+			if (rep)
+				assert_string_equal(d, d0);
+			TL_OK(crdt_store_rebuild(r->store));
+			TL_OK(tl_digest(r, d));
+			assert_string_equal(d, d0);
+		}
+		for (k = 0; k < PK; k++)
+			crdt_identity_release(&w->lg[k].id);
+		free(w);
+		tl_fixture_free(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +629,7 @@ int main(void)
 		T(edits_from_two_keys_order_by_stamp),
 		T(crafted_claims_are_ignored),
 		T(device_checkin_is_its_members),
+		cmocka_unit_test(devices_converge),
 #undef T
 	};
 
