@@ -80,6 +80,7 @@ int action_device_add(struct action *a, char *code, size_t cap,
 		rc = action_fail_rc(a, rc, _("cannot publish the new device"));
 		goto out;
 	}
+	l.seq = au.head;
 	memcpy(l.head, au.head_hash, CRDT_HASH_LEN);
 	rc = peer_link_encode(&l, code, cap);
 	if (rc) {
@@ -175,7 +176,7 @@ int action_device_link(struct action *a, const char *code, char *community,
 		       size_t cap)
 {
 	struct crdt_identity dev = { { 0 }, NULL }, had = { { 0 }, NULL };
-	struct crdt_head h = { 1, { 0 } };
+	struct crdt_head h = { 0, { 0 } };
 	struct peer_community c;
 	struct peer_link l;
 	int rc = peer_link_decode(code, &l);
@@ -211,6 +212,7 @@ int action_device_link(struct action *a, const char *code, char *community,
 	}
 	/* its head first (so it never writes its first change again),
 	 * then the key, the member it belongs to and the community */
+	h.seq = l.seq;
 	memcpy(h.hash, l.head, CRDT_HASH_LEN);
 	rc = peer_head_save(a->home, dev.pk, &h);
 	if (!rc && !had.sk)

@@ -550,7 +550,7 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 int peer_link_encode(const struct peer_link *l, char *out, size_t cap)
 {
 	uint8_t raw[PEER_LINK_MAX];
-	size_t n = 0;
+	size_t n = 0, i;
 	int rc;
 
 	if (strlen(l->community.name) > PEER_NAME_MAX)
@@ -561,6 +561,8 @@ int peer_link_encode(const struct peer_link *l, char *out, size_t cap)
 	n += sizeof l->seed;
 	memcpy(raw + n, l->member, CRDT_PK_LEN);
 	n += CRDT_PK_LEN;
+	for (i = 0; i < 8; i++)
+		raw[n++] = (uint8_t)(l->seq >> (56 - 8 * i));
 	memcpy(raw + n, l->head, CRDT_HASH_LEN);
 	n += CRDT_HASH_LEN;
 	rc = code_encode(LINK_PREFIX, raw, n, out, cap);
@@ -579,15 +581,22 @@ int peer_link_decode(const char *code, struct peer_link *l)
 		rc = raw[0] > LINK_VERSION ? KITH_EVERSION : KITH_EDECODE;
 	if (!rc)
 		rc = invite_get(raw + 1, n - 1, &l->community, &used);
-	if (!rc && 1 + used + sizeof l->seed + CRDT_PK_LEN + CRDT_HASH_LEN != n)
+	if (!rc && 1 + used + sizeof l->seed + CRDT_PK_LEN + 8 +
+			   CRDT_HASH_LEN != n)
 		rc = KITH_EDECODE;
 	if (!rc) {
 		const uint8_t *p = raw + 1 + used;
+		int i;
 
 		memcpy(l->seed, p, sizeof l->seed);
-		memcpy(l->member, p + sizeof l->seed, CRDT_PK_LEN);
-		memcpy(l->head, p + sizeof l->seed + CRDT_PK_LEN,
-		       CRDT_HASH_LEN);
+		p += sizeof l->seed;
+		memcpy(l->member, p, CRDT_PK_LEN);
+		p += CRDT_PK_LEN;
+		for (i = 0; i < 8; i++)
+			l->seq = l->seq << 8 | *p++;
+		memcpy(l->head, p, CRDT_HASH_LEN);
+		if (!l->seq)
+			rc = KITH_EDECODE;
 	}
 	crdt_wipe(raw, sizeof raw);
 	if (rc)

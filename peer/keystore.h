@@ -48,11 +48,13 @@
  *
  * Link code (`kith device add`, action/device.h): "kithlink1" + base32 of
  *   version:u8 (1) invite:(version key id name_len name, as above)
- *   seed:32 member:32 head:32 checksum:4
- * the seed of a new device key, the member it belongs to, and the hash
- * of the device's first change (its claim of the member, already in the
- * member's replica).  It is a secret like the identity file: whoever
- * holds it can write as that device until it is removed.
+ *   seed:32 member:32 seq:u64 (big-endian) head:32 checksum:4
+ * the seed of a key, the member it belongs to, and that key's head: the
+ * seq and hash of its newest change (for a new device: its first, the
+ * claim of the member, already in the member's replica).  A key that is
+ * the member's own (member = its public key) hands a hosted member over
+ * to a device of their own (`kith member handover`).  It is a secret
+ * like the identity file: whoever holds it can write as that key.
  *
  * Design: docs/DESIGN.md s5.
  */
@@ -154,8 +156,9 @@ peer_invite_decode(const char *code, struct peer_community *c);
 struct peer_link {
 	struct peer_community community;
 	uint8_t seed[32];		/* the device's key */
-	uint8_t member[CRDT_PK_LEN];	/* whose device it is */
-	uint8_t head[CRDT_HASH_LEN];	/* its first change, seq 1 */
+	uint8_t member[CRDT_PK_LEN];	/* whose key it is */
+	uint64_t seq;			/* its head: newest seq (>= 1) */
+	uint8_t head[CRDT_HASH_LEN];	/* ... and that change's hash */
 };
 
 __attribute__((warn_unused_result)) int
