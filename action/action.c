@@ -416,7 +416,18 @@ int action_require_role(struct action *a, int role, const char *refusal)
 int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
 		  uint64_t *seq, const char *what)
 {
-	int rc = crdt_replica_commit(&a->r, ops, n, seq);
+	uint64_t after;
+	int rc;
+
+	/* a device its member removed: what it writes is never shown */
+	if (a->linked && !a->self.sk &&
+	    crdt_key_removed(a->r.store, a->r.id.pk, a->member, &after) == 1)
+		return action_fail(a, KITH_EDENIED,
+				   _("this device was removed from your "
+				     "member (nothing it writes is shown): "
+				     "link it again with a new code from "
+				     "'kith device add'"));
+	rc = crdt_replica_commit(&a->r, ops, n, seq);
 
 	action_forget(a); /* a profile may have a new name */
 	if (rc)

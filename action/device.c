@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crdt/codec.h"
 #include "crdt/crypto.h"
@@ -13,6 +14,8 @@
 #include "device.h"
 #include "hosted.h"
 #include "i18n.h"
+
+static int may_manage(struct action *a);
 
 int action_device_add(struct action *a, char *code, size_t cap,
 		      char key[2 * CRDT_PK_LEN + 1])
@@ -25,18 +28,9 @@ int action_device_add(struct action *a, char *code, size_t cap,
 	struct crdt_op op;
 	int rc;
 
-	rc = action_need_identity(a);
+	rc = may_manage(a);
 	if (rc)
 		return rc;
-	if (action_acting_as(a))
-		return action_fail(a, KITH_EDENIED,
-				   _("only you can link a device of yours, not "
-				     "someone you act for"));
-	if (a->linked)
-		return action_fail(a, KITH_EDENIED,
-				   _("this machine is a linked device: run "
-				     "'kith device add' on the machine that "
-				     "holds your member key (your first one)"));
 	memset(&l, 0, sizeof l);
 	rc = peer_community_load(a->home, &l.community);
 	if (rc == KITH_ENOCOMMUNITY)
@@ -144,6 +138,87 @@ int action_device_list(struct action *a, struct action_device **v, size_t *n)
 	*v = x.v;
 	*n = x.n;
 	return 0;
+}
+
+/* Whether we may link or remove devices: our member key, ourselves. */
+static int may_manage(struct action *a)
+{
+	int rc = action_need_identity(a);
+
+	if (rc)
+		return rc;
+	if (action_acting_as(a))
+		return action_fail(a, KITH_EDENIED,
+				   _("only you can link or remove a device of "
+				     "yours, not someone you act for"));
+	if (a->linked)
+		return action_fail(a, KITH_EDENIED,
+				   _("this machine is a linked device: link "
+				     "or remove devices on the machine that "
+				     "holds your member key (your first one)"));
+	return 0;
+}
+
+int action_device_remove(struct action *a, const char *typed,
+			 char removed[2 * CRDT_PK_LEN + 1], uint64_t *after)
+{
+	struct action_device *v = NULL;
+	uint8_t val[CRDT_PK_LEN + 8];
+	struct crdt_author au;
+	struct crdt_op op;
+	size_t n = 0, i, len = strlen(typed), hit = 0, found = 0;
+	int rc, k;
+
+	rc = may_manage(a);
+	if (!rc)
+		rc = action_device_list(a, &v, &n);
+	if (rc)
+		return rc;
+	if (len < 6 || len > 2 * CRDT_PK_LEN) {
+		free(v);
+		return action_fail(a, KITH_EINVAL,
+				   _("give the device's key as 'kith device "
+				     "list' shows it (at least 6 characters)"));
+	}
+	for (i = 0; i < n; i++)
+		if (!strncasecmp(v[i].key, typed, len)) {
+			hit = i;
+			found++;
+		}
+	if (found == 1 && v[hit].member) {
+		free(v);
+		return action_fail(a, KITH_EDENIED,
+				   _("'%s' is your member key, not a device: "
+				     "it cannot be removed (if it is lost, a "
+				     "coordinator replaces it: 'kith member "
+				     "replace')"),
+				   typed);
+	}
+	if (found != 1) {
+		free(v);
+		return action_fail(a, found ? KITH_EAMBIGUOUS : KITH_ENOTFOUND,
+				   found ? _("'%s' names more than one of your "
+					     "devices: type more of its key")
+					 : _("no device of yours has the key "
+					     "'%s' (see 'kith device list')"),
+				   typed);
+	}
+	snprintf(removed, 2 * CRDT_PK_LEN + 1, "%s", v[hit].key);
+	free(v);
+	if (crdt_unhex(val, CRDT_PK_LEN, removed))
+		return action_fail(a, KITH_EDECODE, _("cannot read the key"));
+	/* what it wrote that we hold stays; nothing after */
+	rc = crdt_store_author(a->r.store, val, 0, &au);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read the device's log"));
+	*after = au.n ? au.head : 0;
+	for (k = 0; k < 8; k++)
+		val[CRDT_PK_LEN + k] = (uint8_t)(*after >> (56 - 8 * k));
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	if (crdt_op_set_bytes(&op, F_MEMBER_UNLINK, val, sizeof val) ||
+	    crdt_op_finish(&op))
+		return action_fail(a, KITH_EINVAL, _("cannot remove the device"));
+	return action_commit(a, &op, 1, NULL, _("cannot remove the device"));
 }
 
 /* Why a link code was refused, for people. */

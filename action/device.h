@@ -55,6 +55,20 @@ __attribute__((warn_unused_result)) int
 action_device_list(struct action *a, struct action_device **v, size_t *n);
 
 /*
+ * Remove a device of ours (typed: its key, or a prefix of at least 6 hex
+ * characters, as action_device_list shows it): its changes up to the
+ * ones this replica holds stay; every later one is ignored on every
+ * replica, once this change reaches it.  Needs our member key (as
+ * action_device_add).  removed gets its key (hex), *after its last seq
+ * that counts.  KITH_ENOTFOUND (no device of ours), KITH_EAMBIGUOUS,
+ * KITH_EDENIED (our member key itself, a linked device, acting for
+ * someone), or a write error; each with a->msg.
+ */
+__attribute__((warn_unused_result)) int
+action_device_remove(struct action *a, const char *typed,
+		     char removed[2 * CRDT_PK_LEN + 1], uint64_t *after);
+
+/*
  * Become the device of a link code, as typed (spaces, dashes, case
  * ignored), in a's data directory (opened without an identity, e.g.
  * ACTION_CREATE).  info gets the community.  KITH_EEXISTS (an identity or

@@ -1,5 +1,5 @@
 /*
- * device.c - kith device add|list, and kith init --link CODE: one person
+ * device.c - kith device add|list|remove, and kith init --link CODE: one person
  * on several devices (action/device.h).
  */
 #include <stdio.h>
@@ -96,6 +96,36 @@ static int device_list(struct cli *c, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* kith device remove KEY */
+static int device_remove(struct cli *c, int argc, char **argv)
+{
+	char key[2 * CRDT_PK_LEN + 1];
+	uint64_t after = 0;
+	int status, err;
+
+	if (argc != 2)
+		return cli_usage(&device_cmds[2], "remove takes one device key "
+						  "(see 'kith device list')");
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = action_device_remove(&c->a, argv[1], key, &after);
+	if (err)
+		return cli_refused(c, &device_cmds[2], err);
+	if (c->json) {
+		printf("{\"device\":\"%s\",\"after\":%llu}\n", key,
+		       (unsigned long long)after);
+		return CLI_OK;
+	}
+	printf("%s\n", key);
+	fprintf(stderr,
+		_("device %.12s is removed: its %llu changes so far stay, "
+		  "anything it writes later is ignored on every replica this "
+		  "reaches (sync soon)\n"),
+		key, (unsigned long long)after);
+	return CLI_OK;
+}
+
 static const struct cli_cmd device_cmds[] = {
 	{ "add", device_add, "device add [--qr]",
 	  N_("link a new device of yours: prints the code 'kith init --link' "
@@ -103,6 +133,10 @@ static const struct cli_cmd device_cmds[] = {
 	  0 },
 	{ "list", device_list, "device list",
 	  N_("your member key and the devices linked to it"), 0 },
+	{ "remove", device_remove, "device remove KEY",
+	  N_("remove a lost or stolen device: what it writes from now on is "
+	     "ignored everywhere"),
+	  0 },
 };
 
 int cli_device(struct cli *c, int argc, char **argv)

@@ -61,7 +61,7 @@ static const struct cli_cmd commands[] = {
 	  N_("vouch for a member met in person; host a neighbour without a "
 	     "device; set a web login PIN"),
 	  0 },
-	{ "device", cli_device, "device add [--qr] | list",
+	{ "device", cli_device, "device add [--qr] | list | remove KEY",
 	  N_("use kith on another device of yours: link it, list them"), 1 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
 	  N_("appoint or remove a coordinator or building-head (coordinators)"),

@@ -16,7 +16,7 @@
 
 enum { MAT_SEEN_PUT, MAT_FTS_ITEM, MAT_FTS_WISH, MAT_CHANGES, MAT_KEY_GET, MAT_KEY_PUT, MAT_TOP,
        MAT_STAMP, MAT_PARK, MAT_PARKED, MAT_UNPARK, MAT_MEMBER_TOUCH,
-       MAT_NSQL };
+       MAT_UNLINK, MAT_UNLINKED, MAT_SHOWN, MAT_NSQL };
 static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_SEEN_PUT] = "INSERT OR IGNORE INTO fact_seen(fact, hash)"
 			 " VALUES (?1, ?2)",
@@ -50,6 +50,14 @@ static const char *const mat_sql[MAT_NSQL] = {
 		       " WHERE target = ?1 ORDER BY author, seq, op",
 	[MAT_UNPARK] = "DELETE FROM parked WHERE target = ?1",
 	[MAT_MEMBER_TOUCH] = "UPDATE members SET updated = ?1 WHERE id = ?2",
+	/* a member removes a device: only ever earlier */
+	[MAT_UNLINK] = "INSERT INTO unlinked(key, by, after) VALUES (?1, ?2, ?3)"
+		       " ON CONFLICT(key, by) DO UPDATE SET after = excluded.after"
+		       " WHERE excluded.after < unlinked.after",
+	[MAT_UNLINKED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
+	/* does the view show changes of device ?1 of member ?2 past ?3? */
+	[MAT_SHOWN] = "SELECT 1 FROM keys k JOIN authors a ON a.pk = k.key"
+		      " WHERE k.key = ?1 AND k.member = ?2 AND a.head > ?3",
 };
 static const struct crdt_stmts mat_stmts = CRDT_STMTS(mat_sql);
 
@@ -477,8 +485,9 @@ static int mat_update(struct crdt_store *s, const struct mat *m,
 		if (!f || op->vals[i].type != f->vtype)
 			continue;
 		if (r->rtype == CRDT_R_MEMBER && (f->id == F_MEMBER_ROOT ||
-						  f->id == F_MEMBER_ROOT_SIG))
-			continue; /* a key's claim: mat_key, never shown */
+						  f->id == F_MEMBER_ROOT_SIG ||
+						  f->id == F_MEMBER_UNLINK))
+			continue; /* a key's claim or removal: mat_key */
 		if (r->rtype == CRDT_R_MEMBER && (f->id == F_MEMBER_HOST ||
 						  f->id == F_MEMBER_HOST_SIG)) {
 			/* a member's own first change names their host */
@@ -525,19 +534,14 @@ static int mat_update(struct crdt_store *s, const struct mat *m,
 	return text ? crdt_search_reindex(s, r->rtype, id) : 0;
 }
 
-/* Which member c's key belongs to, and c's stamp (struct mat). */
-static int mat_key(struct crdt_store *s, const struct crdt_change *c,
-		   struct mat *m)
+/* A device's first change claims its member, with the member's
+ * certificate (crdt_rules_root_ok): from then on, on every replica,
+ * whatever else arrived first. */
+static int mat_claim(struct crdt_store *s, const struct crdt_change *c)
 {
 	sqlite3_stmt *q;
 	uint32_t i;
-	int rc = 0;
 
-	m->c = c;
-	memcpy(m->who, c->author, CRDT_PK_LEN);
-	/* a device's first change claims its member, with the member's
-	 * certificate (crdt_rules_root_ok): from then on, on every
-	 * replica, whatever else arrived first */
 	for (i = 0; c->seq == 1 && i < c->nops; i++) {
 		const struct crdt_op *op = &c->ops[i];
 		const uint8_t *root;
@@ -550,20 +554,122 @@ static int mat_key(struct crdt_store *s, const struct crdt_change *c,
 			return KITH_EDB;
 		sqlite3_bind_blob(q, 1, c->author, CRDT_PK_LEN, SQLITE_STATIC);
 		sqlite3_bind_blob(q, 2, root, CRDT_PK_LEN, SQLITE_STATIC);
-		rc = crdt_run(s, q);
-		if (rc)
-			return rc;
-		break;
+		return crdt_run(s, q);
 	}
-	q = crdt_stmt(s, &mat_stmts, MAT_KEY_GET);
+	return 0;
+}
+
+/* The member key c->author belongs to (itself when it is no device). */
+static int key_member(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
+		      uint8_t who[CRDT_PK_LEN])
+{
+	sqlite3_stmt *q = crdt_stmt(s, &mat_stmts, MAT_KEY_GET);
+	int rc = 0;
+
 	if (!q)
 		return KITH_EDB;
-	sqlite3_bind_blob(q, 1, c->author, CRDT_PK_LEN, SQLITE_STATIC);
+	memcpy(who, key, CRDT_PK_LEN);
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
 	if (crdt_next(s, q, &rc) && sqlite3_column_bytes(q, 0) == CRDT_PK_LEN)
-		memcpy(m->who, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
+		memcpy(who, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
 	crdt_reset(q);
+	return rc;
+}
+
+/*
+ * A member's own key (never a device's) removes one of their devices:
+ * F_MEMBER_UNLINK in a valid member op, the device's key and the seq
+ * after which its changes count no more.  Kept whether or not the
+ * device's claim is here yet (what counts is asked when its changes are
+ * folded, mat_key); when the view already shows changes it now drops,
+ * it is rebuilt when the transaction commits (db.h: view_stale).
+ */
+static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
+{
+	uint8_t who[CRDT_PK_LEN];
+	uint32_t i, k;
+	int rc = key_member(s, c->author, who);
+
+	/* public keys, compared: is the signer a member key? */
+	if (rc || memcmp(who, c->author, CRDT_PK_LEN))
+		return rc;
+	for (i = 0; !rc && i < c->nops; i++) {
+		const struct crdt_op *op = &c->ops[i];
+
+		if (op->rtype != CRDT_R_MEMBER || op->kind != CRDT_OP_SELF ||
+		    !crdt_rules_op_ok(crdt_schema(CRDT_R_MEMBER), op))
+			continue;
+		for (k = 0; !rc && k < op->nvals; k++) {
+			const struct crdt_val *v = &op->vals[k];
+			uint64_t after = 0;
+			sqlite3_stmt *q;
+			int j;
+
+			if (v->field != F_MEMBER_UNLINK ||
+			    v->type != CRDT_V_BYTES ||
+			    v->len != CRDT_PK_LEN + 8 ||
+			    !memcmp(v->p, c->author, CRDT_PK_LEN))
+				continue;
+			for (j = 0; j < 8; j++)
+				after = after << 8 | v->p[CRDT_PK_LEN + j];
+			if (after > INT64_MAX)
+				after = INT64_MAX;
+			q = crdt_stmt(s, &mat_stmts, MAT_UNLINK);
+			if (!q)
+				return KITH_EDB;
+			sqlite3_bind_blob(q, 1, v->p, CRDT_PK_LEN, SQLITE_STATIC);
+			sqlite3_bind_blob(q, 2, c->author, CRDT_PK_LEN,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(q, 3, (int64_t)after);
+			rc = crdt_run(s, q);
+			if (rc || sqlite3_changes(crdt_store_db(s)) != 1)
+				continue;
+			q = crdt_stmt(s, &mat_stmts, MAT_SHOWN);
+			if (!q)
+				return KITH_EDB;
+			sqlite3_bind_blob(q, 1, v->p, CRDT_PK_LEN, SQLITE_STATIC);
+			sqlite3_bind_blob(q, 2, c->author, CRDT_PK_LEN,
+					  SQLITE_STATIC);
+			sqlite3_bind_int64(q, 3, (int64_t)after);
+			if (crdt_next(s, q, &rc))
+				s->view_stale = 1;
+			crdt_reset(q);
+		}
+	}
+	return rc;
+}
+
+/* Which member c's key belongs to, and c's stamp (struct mat); 1 when
+ * c is a change its member removed the device before (nothing of it is
+ * shown), else 0. */
+static int mat_key(struct crdt_store *s, const struct crdt_change *c,
+		   struct mat *m)
+{
+	sqlite3_stmt *q;
+	int rc = mat_claim(s, c);
+
+	m->c = c;
+	if (!rc)
+		rc = mat_unlinks(s, c);
+	if (!rc)
+		rc = key_member(s, c->author, m->who);
 	if (rc)
 		return rc;
+	/* public keys, compared: a device's change after its removal */
+	if (memcmp(m->who, c->author, CRDT_PK_LEN)) {
+		int gone = 0;
+
+		q = crdt_stmt(s, &mat_stmts, MAT_UNLINKED);
+		if (!q)
+			return KITH_EDB;
+		sqlite3_bind_blob(q, 1, c->author, CRDT_PK_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 2, m->who, CRDT_PK_LEN, SQLITE_STATIC);
+		if (crdt_next(s, q, &rc))
+			gone = c->seq > (uint64_t)sqlite3_column_int64(q, 0);
+		crdt_reset(q);
+		if (rc || gone)
+			return rc ? rc : 1;
+	}
 	q = crdt_stmt(s, &mat_stmts, MAT_TOP);
 	if (!q)
 		return KITH_EDB;
@@ -581,6 +687,9 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
 	struct mat m;
 	uint32_t i;
 	int rc = mat_key(s, c, &m);
+
+	if (rc == 1)
+		return 0; /* a removed device's: kept in the log, not shown */
 
 	for (i = 0; !rc && i < c->nops; i++) {
 		const struct crdt_op *op = &c->ops[i];
@@ -637,7 +746,7 @@ int crdt_store_rebuild(struct crdt_store *s)
 	sqlite3 *db = crdt_store_db(s);
 	sqlite3_stmt *q;
 	struct crdt_change c;
-	int rc, step, i;
+	int rc, step, i, pass;
 
 	/* once per rebuild, a table per record type: sqlite3_exec */
 	for (i = 1; i <= CRDT_R_MAX; i++) {
@@ -651,29 +760,39 @@ int crdt_store_rebuild(struct crdt_store *s)
 	rc = sqlite3_exec(db,
 			  "DELETE FROM fact_seen; DELETE FROM keys;"
 			  "DELETE FROM key_top; DELETE FROM field_stamps;"
-			  "DELETE FROM parked;"
+			  "DELETE FROM parked; DELETE FROM unlinked;"
 			  "DELETE FROM items_grams; DELETE FROM wishes_grams;"
 			  "INSERT INTO items_fts(items_fts) VALUES('rebuild');"
 			  "INSERT INTO wishes_fts(wishes_fts) VALUES('rebuild');",
 			  NULL, NULL, NULL);
 	if (rc)
 		return crdt_store_err(s, rc);
-	q = crdt_stmt(s, &mat_stmts, MAT_CHANGES);
-	if (!q)
-		return KITH_EDB;
-	step = sqlite3_step(q);
-	while (!rc && step == SQLITE_ROW) {
-		rc = crdt_change_decode(&c, sqlite3_column_blob(q, 0),
-					(size_t)sqlite3_column_bytes(q, 0));
-		if (rc)
-			break;
-		rc = crdt_store_materialize(s, &c);
-		crdt_change_release(&c);
-		if (!rc)
-			step = sqlite3_step(q);
+	/* two passes: first which keys are devices of whom and which were
+	 * removed when (a removal may come after the changes it drops),
+	 * then the view */
+	for (pass = 0; !rc && pass < 2; pass++) {
+		q = crdt_stmt(s, &mat_stmts, MAT_CHANGES);
+		if (!q)
+			return KITH_EDB;
+		step = sqlite3_step(q);
+		while (!rc && step == SQLITE_ROW) {
+			rc = crdt_change_decode(&c, sqlite3_column_blob(q, 0),
+						(size_t)sqlite3_column_bytes(q,
+									     0));
+			if (rc)
+				break;
+			rc = pass ? crdt_store_materialize(s, &c)
+				  : mat_claim(s, &c);
+			if (!rc && !pass)
+				rc = mat_unlinks(s, &c);
+			crdt_change_release(&c);
+			if (!rc)
+				step = sqlite3_step(q);
+		}
+		if (!rc && step != SQLITE_DONE)
+			rc = crdt_store_err(s, step);
+		crdt_reset(q);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = crdt_store_err(s, step);
-	crdt_reset(q);
+	s->view_stale = 0; /* rebuilt just now */
 	return rc;
 }

@@ -199,7 +199,9 @@ static const char *const migrations[] = {
 	 * each key's stamp (the highest HLC of its log so far); the stamp
 	 * of the edit each field shows, so that edits from several keys of
 	 * one member end the same everywhere; edits that came before the
-	 * record they edit.  The view is rebuilt once to fill them. */
+	 * record they edit; devices their member removed (kept through a
+	 * rebuild: only ever lowered, by the member's own changes).  The
+	 * view is rebuilt once to fill them. */
 	"CREATE TABLE keys(key BLOB PRIMARY KEY, member BLOB NOT NULL)"
 	" WITHOUT ROWID;"
 	"CREATE TABLE key_top(key BLOB PRIMARY KEY, top INTEGER NOT NULL)"
@@ -207,6 +209,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE field_stamps(id BLOB NOT NULL, field INTEGER NOT NULL,"
 	" stamp INTEGER NOT NULL, key BLOB NOT NULL, seq INTEGER NOT NULL,"
 	" PRIMARY KEY(id, field)) WITHOUT ROWID;"
+	"CREATE TABLE unlinked(key BLOB NOT NULL, by BLOB NOT NULL,"
+	" after INTEGER NOT NULL, PRIMARY KEY(key, by)) WITHOUT ROWID;"
 	"CREATE TABLE parked(target BLOB NOT NULL, author BLOB NOT NULL,"
 	" seq INTEGER NOT NULL, op INTEGER NOT NULL, who BLOB NOT NULL,"
 	" stamp INTEGER NOT NULL, PRIMARY KEY(target, author, seq, op))"

@@ -17,7 +17,7 @@ enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
        Q_BY_NAME, Q_NAMED, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH,
        Q_PRIV_MEMBER,
        Q_MEMBERS_PAGE, Q_MEMBERS_SEARCH, Q_MEMBERS_COUNT, Q_MEMBER_ONE,
-       Q_DEVICES, Q_NSQL };
+       Q_DEVICES, Q_REMOVED, Q_NSQL };
 /* Built from the schema, per record type: the id range of crdt_resolve
  * and the table walk of crdt_digest. */
 #define Q_RESOLVE(rtype) (rtype)
@@ -262,7 +262,10 @@ static const char *const query_sql[Q_NSQL] = {
 		"  SELECT key FROM keys WHERE member = ?1) k"
 		" LEFT JOIN authors a ON a.pk = k.key"
 		" LEFT JOIN key_top t ON t.key = k.key"
+		" WHERE NOT EXISTS (SELECT 1 FROM unlinked u"
+		"  WHERE u.key = k.key AND u.by = ?1)"
 		" ORDER BY member DESC, k.key",
+	[Q_REMOVED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
 	[Q_MEMBER_ONE] = MEMBER_PAGE_SQL("members m", " WHERE m.id = ?1"),
 };
 static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
@@ -380,6 +383,24 @@ int crdt_query_devices(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, member, CRDT_PK_LEN, SQLITE_STATIC);
 	return crdt_rows(s, q, fn, ctx);
+}
+
+int crdt_key_removed(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
+		     const uint8_t member[CRDT_PK_LEN], uint64_t *after)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_REMOVED);
+	int rc = 0, found = 0;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, member, CRDT_PK_LEN, SQLITE_STATIC);
+	if (crdt_next(s, q, &rc)) {
+		*after = (uint64_t)sqlite3_column_int64(q, 0);
+		found = 1;
+	}
+	crdt_reset(q);
+	return rc ? rc : found;
 }
 
 int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,

@@ -22,6 +22,10 @@ static const struct crdt_field member_fields[] = {
 	 * keys table, not columns of members */
 	{ F_MEMBER_ROOT, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "root" },
 	{ F_MEMBER_ROOT_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "root_sig" },
+	/* a member removes one of their devices: its key, then the seq
+	 * after which its changes count no more (u64, big-endian); the
+	 * view's unlinked table, not a column */
+	{ F_MEMBER_UNLINK, CRDT_V_BYTES, CRDT_F_BLOB, "unlink" },
 };
 
 static const struct crdt_field item_fields[] = {

@@ -125,6 +125,41 @@ k "$B" --json device list
 check_json "Ben has no devices but his own key" \
 	"[(x['key'], x['member_key']) for x in d] == [('$BEN', True)]"
 
+# ---- a lost phone ------------------------------------------------------------
+
+carry "$P" "$L" || finish
+run_err 1 "your member key" "device remove of the member key is refused" \
+	"$L" device remove "$XU"
+run_err 1 "no device of yours" "device remove of Ben's key is refused" \
+	"$L" device remove "$BEN"
+run_err 1 "linked device" "the phone cannot remove devices" \
+	"$P" device remove "$DEVICE"
+run_ok "the laptop removes the phone" "$L" device remove "$(printf %.10s "$DEVICE")"
+check_eq "device remove prints the device's key" "$OUT" "$DEVICE"
+check_match "... and says what stays and what is ignored" "$ERR" \
+	"changes so far stay, anything it writes later is ignored"
+k "$L" --json device list
+check_json "device list no longer shows the phone" \
+	"[x['key'] for x in d] == ['$XU']"
+# whoever has the phone posts before the removal reaches it
+run_ok "the phone posts once more (it has not heard yet)" "$P" wish add \
+	--title "Send money to this account"
+LATE=$OUT
+carry "$P" "$B" || finish
+k "$B" --json wish show "$LATE"
+check_json "Ben sees it for now (the removal has not reached him)" \
+	"d['title'] == 'Send money to this account'"
+carry "$L" "$B" || finish
+run_rc 1 "once the removal reaches Ben, the late wish is gone" "$B" wish show "$LATE"
+k "$B" --json wish show "$BREAD"
+check_json "... and what the phone wrote before stays, Xu's" \
+	"d['author'] == '$XU' and d['title'] == 'Bread on Friday (rye)'"
+carry "$P" "$L" || finish
+run_rc 1 "the laptop never shows the late wish" "$L" wish show "$LATE"
+carry "$L" "$P" || finish
+run_err 1 "this device was removed" "the phone, told, refuses to write" \
+	"$P" wish add --title "one more"
+
 # ---- the same everywhere -----------------------------------------------------
 
 carry "$B" "$L" || finish

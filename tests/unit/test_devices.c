@@ -316,6 +316,75 @@ static void crafted_claims_are_ignored(void **state)
 	crdt_identity_release(&other.id);
 }
 
+/* A removal of Xu's phone as a member could craft it: each one but
+ * Xu's own, well formed, leaves the phone's kettle shown; Xu's drops it
+ * at once (the view is rebuilt in the same commit) and after a rebuild. */
+static void crafted_removals_are_ignored(void **state)
+{
+	struct log xu, phone, ben;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct crdt_replica *r = tl_open(F(state), "u", 0);
+	uint8_t sig[CRDT_SIG_LEN], kettle[CRDT_ID_LEN], v[CRDT_PK_LEN + 9];
+	struct crdt_apply_stats st;
+	struct {
+		struct log *by;
+		size_t len;
+		const char *what;
+	} cases[] = {
+		{ &ben, CRDT_PK_LEN + 8, "Ben removes Xu's phone" },
+		{ &phone, CRDT_PK_LEN + 8, "the phone removes itself" },
+		{ &xu, CRDT_PK_LEN + 7, "a value of 39 bytes" },
+		{ &xu, CRDT_PK_LEN + 9, "a value of 41 bytes" },
+	};
+	char title[128];
+	size_t i;
+
+	log_init(&xu, 50);
+	log_init(&phone, 51);
+	log_init(&ben, 52);
+	profile(&xu, "Xu", 1, a);
+	profile(&ben, "Ben", 1, a);
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 2, a);
+	item(&phone, "kettle", 3, a, kettle);
+	TL_OK(tl_apply(r, a->v, a->n, &st));
+	memset(v, 0, sizeof v);
+	memcpy(v, phone.id.pk, CRDT_PK_LEN); /* after 0: all of it */
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tl_changes *b = tl_changes_new(F(state));
+		struct crdt_op op;
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v, cases[i].len));
+		put(cases[i].by, &op, 10 + i, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+		print_message("%s\n", cases[i].what);
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+					     sizeof title),
+				    "kettle");
+	}
+	{
+		struct tl_changes *b = tl_changes_new(F(state));
+		struct crdt_op op;
+
+		v[CRDT_PK_LEN + 7] = 1; /* after its claim: the kettle goes */
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
+					CRDT_PK_LEN + 8));
+		put(&xu, &op, 20, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+	}
+	assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+				     sizeof title), "");
+	TL_OK(crdt_store_rebuild(r->store));
+	assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+				     sizeof title), "");
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM unlinked WHERE after = 1"), 1);
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+	crdt_identity_release(&ben.id);
+}
+
 /* A device's check-in is its member's: the roll call names Xu. */
 static void device_checkin_is_its_members(void **state)
 {
@@ -364,8 +433,9 @@ static void device_checkin_is_its_members(void **state)
 #define PMAX 20
 
 struct pch {
-	int kind; /* 0 claim, 1 item, 2 rename, 3 name */
-	int item; /* 2: which item */
+	int kind; /* 0 claim, 1 item, 2 rename, 3 name, 4 unlink */
+	int item; /* 2: which item; 4: which key */
+	uint64_t after; /* 4 */
 	uint64_t hlc, stamp;
 	char text[24];
 };
@@ -463,6 +533,8 @@ static void gen(struct pworld *w, struct tl_fixture *f)
 		kind = w->nit == 0 || prng(w, 10) < 3 ? 1
 		       : prng(w, 10) < 7		  ? 2
 							  : 3;
+		if (!prng(w, 12))
+			kind = 4;
 		if (kind == 1) {
 			struct pitem *it = &w->it[w->nit++];
 
@@ -484,6 +556,21 @@ static void gen(struct pworld *w, struct tl_fixture *f)
 			w->c[k][w->n[k] + 1].item = t;
 		} else {
 			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		}
+		if (kind == 4) {
+			/* a removal: of a device by Xu (counts), of herself,
+			 * or by anyone else (never counts) */
+			uint8_t v[CRDT_PK_LEN + 8];
+			int t = (int)prng(w, 3), b;
+			uint64_t after = prng(w, (uint64_t)w->n[t] + 1);
+
+			memcpy(v, w->lg[t].id.pk, CRDT_PK_LEN);
+			for (b = 0; b < 8; b++)
+				v[CRDT_PK_LEN + b] = (uint8_t)(after >> (56 - 8 * b));
+			TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
+						sizeof v));
+			w->c[k][w->n[k] + 1].item = t;
+			w->c[k][w->n[k] + 1].after = after;
 		}
 		c = &w->c[k][w->n[k] + 1];
 		c->kind = kind;
@@ -508,6 +595,24 @@ static int later(struct pworld *w, int ka, int sa, int kb, int sb)
 	return d ? d > 0 : sa > sb;
 }
 
+/* Whether change s of key k counts, with the first pre[j] changes of
+ * each key j held: not when Xu's own key removed the device k was
+ * before it, in a change held. */
+static int counts(struct pworld *w, int k, int s, const int pre[PK])
+{
+	int j;
+
+	if (s > pre[k])
+		return 0;
+	if (k != 1 && k != 2)
+		return 1;
+	for (j = 1; j <= pre[0]; j++)
+		if (w->c[0][j].kind == 4 && w->c[0][j].item == k &&
+		    (uint64_t)s > w->c[0][j].after)
+			return 0;
+	return 1;
+}
+
 /* The replica r, holding the first pre[k] changes of each key, against
  * the model. */
 static void model_check(struct pworld *w, struct crdt_replica *r,
@@ -521,7 +626,7 @@ static void model_check(struct pworld *w, struct crdt_replica *r,
 		const char *want = it->title;
 		int bk = -1, bs = 0, m = member_of(it->key);
 
-		if (it->seq > pre[it->key]) {
+		if (!counts(w, it->key, it->seq, pre)) {
 			assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id,
 						     title, sizeof title),
 					    "");
@@ -532,6 +637,7 @@ static void model_check(struct pworld *w, struct crdt_replica *r,
 			for (s = 1; s <= pre[k]; s++)
 				if (w->c[k][s].kind == 2 &&
 				    w->c[k][s].item == i && member_of(k) == m &&
+				    counts(w, k, s, pre) &&
 				    (bk < 0 || later(w, k, s, bk, bs))) {
 					bk = k;
 					bs = s;
@@ -553,6 +659,7 @@ static void model_check(struct pworld *w, struct crdt_replica *r,
 		for (k = 0; k < PK; k++)
 			for (s = 1; s <= pre[k]; s++)
 				if (w->c[k][s].kind == 3 && member_of(k) == i &&
+				    counts(w, k, s, pre) &&
 				    (bk < 0 || later(w, k, s, bk, bs))) {
 					bk = k;
 					bs = s;
@@ -629,6 +736,7 @@ int main(void)
 		T(edits_from_two_keys_order_by_stamp),
 		T(crafted_claims_are_ignored),
 		T(device_checkin_is_its_members),
+		T(crafted_removals_are_ignored),
 		cmocka_unit_test(devices_converge),
 #undef T
 	};

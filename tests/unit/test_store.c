@@ -212,7 +212,7 @@ static void migrates_from_schema_9(void **state)
 	snprintf(sql, sizeof sql,
 		 "DROP TABLE items_grams; DROP TABLE wishes_grams;"
 		 "DROP TABLE keys; DROP TABLE key_top;"
-		 "DROP TABLE field_stamps; DROP TABLE parked;"
+		 "DROP TABLE field_stamps; DROP TABLE parked; DROP TABLE unlinked;"
 		 "DROP INDEX members_name; DROP INDEX items_created;"
 		 "DROP INDEX members_page; DROP INDEX members_building_nocase;"
 		 "DROP INDEX members_host; ALTER TABLE members DROP COLUMN host;"
