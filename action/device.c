@@ -14,6 +14,8 @@
 #include "device.h"
 #include "hosted.h"
 #include "i18n.h"
+#include "peer/hosted.h"
+#include "peer/pins.h"
 
 static int may_manage(struct action *a);
 
@@ -221,6 +223,66 @@ int action_device_remove(struct action *a, const char *typed,
 	return action_commit(a, &op, 1, NULL, _("cannot remove the device"));
 }
 
+int action_member_handover(struct action *a, const char *typed, char *code,
+			   size_t cap, struct action_person *who)
+{
+	struct crdt_author au;
+	struct peer_link l;
+	struct crdt_op op;
+	int rc;
+
+	rc = action_need_identity(a);
+	if (rc)
+		return rc;
+	if (action_acting_as(a))
+		return action_fail(a, KITH_EDENIED,
+				   _("only the host hands a neighbour over, "
+				     "not someone acting for them"));
+	memset(&l, 0, sizeof l);
+	rc = peer_community_load(a->home, &l.community);
+	if (rc)
+		return action_fail(a, rc, _("cannot read the community: %s"),
+				   _(kith_strerror(rc)));
+	rc = action_act_as(a, typed, who);
+	if (rc)
+		goto out;
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	if (crdt_op_set_int(&op, F_MEMBER_HANDED, 1) || crdt_op_finish(&op))
+		rc = action_fail(a, KITH_EINVAL, _("cannot hand over"));
+	if (!rc)
+		rc = action_commit(a, &op, 1, NULL,
+				   _("cannot publish the handover"));
+	if (!rc)
+		rc = crdt_store_author(a->r.store, a->r.id.pk, 0, &au);
+	if (!rc) {
+		/* her key's seed: the first half of its secret key */
+		memcpy(l.seed, a->r.id.sk, sizeof l.seed);
+		memcpy(l.member, a->r.id.pk, CRDT_PK_LEN);
+		l.seq = au.head;
+		memcpy(l.head, au.head_hash, CRDT_HASH_LEN);
+		rc = peer_link_encode(&l, code, cap);
+	}
+	action_act_self(a);
+	if (rc) {
+		if (!*a->msg)
+			action_fail_rc(a, rc, _("cannot hand over"));
+		goto out;
+	}
+	/* the code is the only copy of her key from now on */
+	rc = peer_hosted_remove(a->home, who->pk);
+	if (!rc) {
+		int gone = peer_pin_remove(a->home, who->pk);
+
+		rc = gone == KITH_ENOTFOUND ? 0 : gone;
+	}
+	if (rc)
+		action_fail(a, rc, _("cannot forget the neighbour's key here: "
+				     "%s"), _(kith_strerror(rc)));
+out:
+	peer_link_wipe(&l);
+	return rc;
+}
+
 /* Why a link code was refused, for people. */
 static int bad_code(struct action *a, const char *code, int rc)
 {
@@ -254,13 +316,15 @@ int action_device_link(struct action *a, const char *code, char *community,
 	struct crdt_head h = { 0, { 0 } };
 	struct peer_community c;
 	struct peer_link l;
-	int rc = peer_link_decode(code, &l);
+	int rc = peer_link_decode(code, &l), own = 0;
 
 	if (rc)
 		return bad_code(a, code, rc);
 	rc = crdt_identity_from_seed(&dev, l.seed);
 	if (rc)
 		goto out;
+	/* a handover: the key is the member's own, no DIR/member */
+	own = crdt_equal(dev.pk, l.member, CRDT_PK_LEN);
 	/* an identity here: only this very device's, from an earlier run
 	 * of the same code that stopped half-way (then it finishes) */
 	if (peer_identity_load(a->home, &had) == 0 &&
@@ -293,7 +357,7 @@ int action_device_link(struct action *a, const char *code, char *community,
 	if (!rc && !had.sk)
 		rc = peer_write_secret(a->home, "identity", dev.sk, CRDT_SK_LEN,
 				       0);
-	if (!rc) {
+	if (!rc && !own) {
 		rc = peer_member_save(a->home, l.member);
 		if (rc == KITH_EEXISTS) {
 			uint8_t m[CRDT_PK_LEN];
@@ -319,7 +383,7 @@ int action_device_link(struct action *a, const char *code, char *community,
 	a->r.id = dev;
 	dev = (struct crdt_identity){ { 0 }, NULL };
 	memcpy(a->member, l.member, CRDT_PK_LEN);
-	a->linked = 1;
+	a->linked = !own;
 	snprintf(community, cap, "%s", l.community.name);
 out:
 	peer_link_wipe(&l);

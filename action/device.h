@@ -20,11 +20,16 @@
  * machine that made the code keeps no copy of the device's key.  The
  * code is a secret like an identity file: whoever holds it can write as
  * that device.
+ *
+ * A neighbour hosted on this machine who gets a device of their own is
+ * handed over (action_member_handover): the link code then holds their
+ * own key, the host keeps none, and every replica stops showing a host.
  */
 #ifndef KITH_ACTION_DEVICE_H
 #define KITH_ACTION_DEVICE_H
 
 #include "action.h"
+#include "names.h"
 
 /* One key of a member, as action_device_list shows it. */
 struct action_device {
@@ -67,6 +72,20 @@ action_device_list(struct action *a, struct action_device **v, size_t *n);
 __attribute__((warn_unused_result)) int
 action_device_remove(struct action *a, const char *typed,
 		     char removed[2 * CRDT_PK_LEN + 1], uint64_t *after);
+
+/*
+ * Hand a neighbour this machine hosts over to a device of their own
+ * (typed: as action_act_as reads it): publish, as them, that nobody
+ * hosts them any more (F_MEMBER_HANDED), write the link code of their
+ * own key into code (cap >= PEER_LINK_MAX * 2) and forget their key and
+ * PIN here.  `kith init --link CODE` on their device then makes it their
+ * member key.  who gets them.  Needs us acting as ourselves.
+ * KITH_ENOTFOUND (nobody hosted here by that name), KITH_EDENIED, a
+ * write error; each with a->msg.
+ */
+__attribute__((warn_unused_result)) int
+action_member_handover(struct action *a, const char *typed, char *code,
+		       size_t cap, struct action_person *who);
 
 /*
  * Become the device of a link code, as typed (spaces, dashes, case

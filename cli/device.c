@@ -145,6 +145,49 @@ int cli_device(struct cli *c, int argc, char **argv)
 			    argc, argv);
 }
 
+/* kith member handover MEMBER [--qr] */
+int cli_member_handover(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_field opts[] = {
+		CLI_OPT_FLAG("qr", 0),
+	};
+	static const struct cli_fields t = {
+		opts, ARRAY_SIZE(opts), 1,
+		N_("handover needs the hosted neighbour's name")
+	};
+	char code[PEER_LINK_MAX * 2];
+	struct action_person who;
+	struct cli_args args;
+	int qr = 0, status, err;
+
+	status = cli_fields_parse(NULL, &t, argc, argv, &qr, &args);
+	if (status)
+		return status;
+	status = cli_open(c, 1);
+	if (status)
+		return status;
+	err = action_member_handover(&c->a, args.pos[0], code, sizeof code,
+				     &who);
+	if (err)
+		return cli_refused(c, NULL, err);
+	if (c->json) {
+		printf("{\"id\":\"%s\",\"code\":\"%s\"}\n", who.hex, code);
+		return CLI_OK;
+	}
+	printf("%s\n", code);
+	if (qr) {
+		status = cli_qr_print(code);
+		if (status)
+			return status;
+	}
+	fprintf(stderr,
+		_("%s is handed over: this machine no longer holds their key. "
+		  "Give them the code above now (it is the only copy); on "
+		  "their own device they run:\n  kith init --link CODE\n"),
+		cli_txt(who.label));
+	return CLI_OK;
+}
+
 int cli_init_link(struct cli *c, const char *code)
 {
 	char community[PEER_NAME_MAX + 1] = "", hex[2 * CRDT_PK_LEN + 1];
@@ -165,6 +208,15 @@ int cli_init_link(struct cli *c, const char *code)
 		return CLI_OK;
 	}
 	printf("%s\n", hex);
+	if (!c->a.linked) {
+		fprintf(stderr,
+			_("this machine now holds your own member key in "
+			  "'%s'.\nnext: sync with a neighbour ('kith daemon' "
+			  "on the same network, or 'kith import' of a bundle); "
+			  "then post as usual\n"),
+			cli_txt(community));
+		return CLI_OK;
+	}
 	fprintf(stderr,
 		_("this machine is now one of your devices in '%s'.\nnext: "
 		  "sync with your other machine ('kith daemon' on the same "

@@ -57,7 +57,7 @@ static const struct cli_cmd commands[] = {
 	{ "member", cli_member,
 	  "member verify|unverify MEMBER [--building B --unit U] | "
 	  "host --name N [--building B] [--unit U] | hosted | "
-	  "pin MEMBER [--remove]",
+	  "pin MEMBER [--remove] | handover MEMBER [--qr]",
 	  N_("vouch for a member met in person; host a neighbour without a "
 	     "device; set a web login PIN"),
 	  0 },

@@ -16,7 +16,7 @@
 
 enum { MAT_SEEN_PUT, MAT_FTS_ITEM, MAT_FTS_WISH, MAT_CHANGES, MAT_KEY_GET, MAT_KEY_PUT, MAT_TOP,
        MAT_STAMP, MAT_PARK, MAT_PARKED, MAT_UNPARK, MAT_MEMBER_TOUCH,
-       MAT_UNLINK, MAT_UNLINKED, MAT_SHOWN, MAT_NSQL };
+       MAT_UNLINK, MAT_UNLINKED, MAT_SHOWN, MAT_HANDED, MAT_NSQL };
 static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_SEEN_PUT] = "INSERT OR IGNORE INTO fact_seen(fact, hash)"
 			 " VALUES (?1, ?2)",
@@ -54,6 +54,8 @@ static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_UNLINK] = "INSERT INTO unlinked(key, by, after) VALUES (?1, ?2, ?3)"
 		       " ON CONFLICT(key, by) DO UPDATE SET after = excluded.after"
 		       " WHERE excluded.after < unlinked.after",
+	[MAT_HANDED] = "UPDATE members SET host = NULL, host_sig = NULL"
+		       " WHERE id = ?1",
 	[MAT_UNLINKED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
 	/* does the view show changes of device ?1 of member ?2 past ?3? */
 	[MAT_SHOWN] = "SELECT 1 FROM keys k JOIN authors a ON a.pk = k.key"
@@ -488,6 +490,22 @@ static int mat_update(struct crdt_store *s, const struct mat *m,
 						  f->id == F_MEMBER_ROOT_SIG ||
 						  f->id == F_MEMBER_UNLINK))
 			continue; /* a key's claim or removal: mat_key */
+		if (r->rtype == CRDT_R_MEMBER && f->id == F_MEMBER_HANDED) {
+			/* public keys, compared: the member's own key says
+			 * no one hosts them any more */
+			if (op->vals[i].i == 1 &&
+			    !memcmp(m->who, c->author, CRDT_PK_LEN)) {
+				q = crdt_stmt(s, &mat_stmts, MAT_HANDED);
+				if (!q)
+					return KITH_EDB;
+				sqlite3_bind_blob(q, 1, id, (int)id_len,
+						  SQLITE_STATIC);
+				rc = crdt_run(s, q);
+				if (rc)
+					return rc;
+			}
+			continue;
+		}
 		if (r->rtype == CRDT_R_MEMBER && (f->id == F_MEMBER_HOST ||
 						  f->id == F_MEMBER_HOST_SIG)) {
 			/* a member's own first change names their host */

@@ -26,6 +26,9 @@ static const struct crdt_field member_fields[] = {
 	 * after which its changes count no more (u64, big-endian); the
 	 * view's unlinked table, not a column */
 	{ F_MEMBER_UNLINK, CRDT_V_BYTES, CRDT_F_BLOB, "unlink" },
+	/* 1: a hosted member holds their own key now (kith member
+	 * handover): from their own key, no host is shown from then on */
+	{ F_MEMBER_HANDED, CRDT_V_INT, CRDT_F_BOOL, "handed" },
 };
 
 static const struct crdt_field item_fields[] = {

@@ -5,7 +5,10 @@
 # every replica shows one member, Xu, as the author of both; Ben's offer
 # on the phone's wish is accepted and confirmed from the laptop and the
 # hours are Ben's; the link code is refused where it does not belong,
-# and a link code run twice never forks the device's log.
+# and a link code run twice never forks the device's log.  The laptop
+# removes the lost phone: what it wrote before stays, what it writes
+# after is gone everywhere.  Ben hands Mrs Okafor, whom he hosts, over to
+# a phone of her own: he keeps no key, nobody shows a host for her.
 . "$(dirname "$0")/lib.sh"
 
 T=$TMP_DIR
@@ -160,16 +163,62 @@ carry "$L" "$P" || finish
 run_err 1 "this device was removed" "the phone, told, refuses to write" \
 	"$P" wish add --title "one more"
 
+# ---- a hosted neighbour gets a phone of her own ------------------------------
+
+O=$T/okafor
+run_ok "Ben hosts Mrs Okafor" "$B" member host --name "Mrs Okafor"
+OKAFOR=$OUT
+run_ok "Ben posts a wish for her" "$B" --as "Mrs Okafor" wish add --title "Milk, please"
+MILK=$OUT
+run_err 1 "is hosted on this machine" "handover of someone Ben does not host is refused" \
+	"$B" member handover Xu
+run_ok "kith member handover" "$B" member handover "Mrs Okafor"
+check_match "it prints a link code" "$OUT" '^kithlink1[a-z2-7]+$'
+HAND=$OUT
+check_match "it says Ben keeps no key and the code is the only copy" "$ERR" \
+	"no longer holds their key.*only copy"
+check "Ben's machine no longer holds her key" test ! -e "$B/hosted/$OKAFOR"
+run_err 1 "is hosted on this machine" "--as her on Ben's machine is refused now" \
+	"$B" --as "Mrs Okafor" wish add --title "x"
+k "$B" --json member hosted
+check_json "member hosted no longer lists her" "d == []"
+run_ok "her phone: kith init --link CODE" "$O" init --link "$HAND"
+check_eq "it prints her own member key" "$OUT" "$OKAFOR"
+check_match "it says the phone holds her member key" "$ERR" "holds your own member key"
+check "no DIR/member on her phone: the key is her own" test ! -e "$O/member"
+carry "$B" "$O" || finish
+k "$O" --json whoami
+check_json "her phone is Mrs Okafor" "d['id'] == '$OKAFOR' and d['name'] == 'Mrs Okafor'"
+run_ok "she posts from her phone" "$O" wish add --title "Bread too"
+BREAD2=$OUT
+run_ok "... and edits the wish Ben entered for her" "$O" wish edit "$MILK" --title "Milk, 2 litres"
+carry "$O" "$B" || finish
+carry "$B" "$L" || finish
+for h in "$B" "$L" "$O"; do
+	k "$h" --json members
+	check_json "$(basename "$h"): nobody hosts her any more" \
+		"[(m['host'], m['host_name']) for m in d if m['id'] == '$OKAFOR'] == [(None, None)]"
+done
+k "$L" --json wish show "$MILK"
+check_json "the wish Ben entered stays hers, with her edit" \
+	"d['author'] == '$OKAFOR' and d['title'] == 'Milk, 2 litres'"
+k "$L" --json wish show "$BREAD2"
+check_json "the wish from her phone is hers" "d['author'] == '$OKAFOR'"
+
 # ---- the same everywhere -----------------------------------------------------
 
 carry "$B" "$L" || finish
+carry "$O" "$L" || finish
 carry "$L" "$P" || finish
 carry "$P" "$B" || finish
+carry "$B" "$O" || finish
 k "$L" digest
 DL=$OUT
 k "$P" digest
 check_eq "laptop and phone have the same digest" "$OUT" "$DL"
 k "$B" digest
 check_eq "laptop and Ben have the same digest" "$OUT" "$DL"
+k "$O" digest
+check_eq "laptop and Mrs Okafor's phone have the same digest" "$OUT" "$DL"
 
 finish
