@@ -385,6 +385,66 @@ static void crafted_removals_are_ignored(void **state)
 	crdt_identity_release(&ben.id);
 }
 
+/* Handed over (F_MEMBER_HANDED): only her own key clears her host; a
+ * device of hers, a value of 2 or Mallory's own flag change nothing. */
+static void handed_only_by_her_own_key(void **state)
+{
+	struct log host, her, dev, mal;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct crdt_replica *r = tl_open(F(state), "h", 0);
+	uint8_t sig[CRDT_SIG_LEN], msg[CRDT_HOST_MSG_LEN];
+	struct crdt_apply_stats st;
+	struct crdt_op op;
+	char got[65];
+	int i;
+
+	log_init(&host, 60);
+	log_init(&her, 61);
+	log_init(&dev, 62);
+	log_init(&mal, 63);
+	profile(&host, "Ben", 1, a);
+	crdt_host_message(msg, her.id.pk);
+	crdt_sign(sig, msg, sizeof msg, &host.id);
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, "Mrs Okafor"));
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_HOST, host.id.pk, 32));
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_HOST_SIG, sig, sizeof sig));
+	put(&her, &op, 2, a);
+	cert(&her.id, dev.id.pk, sig);
+	claim(&dev, her.id.pk, 32, sig, sizeof sig, 3, a);
+	profile(&mal, "Mallory", 4, a);
+	for (i = 0; i < 3; i++) {
+		struct log *by = i == 0 ? &dev : i == 1 ? &her : &mal;
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_int(&op, F_MEMBER_HANDED, i == 1 ? 2 : 1));
+		put(by, &op, 10 + (uint64_t)i, a);
+	}
+	TL_OK(tl_apply(r, a->v, a->n, &st));
+	TL_OK(tl_text(r, "SELECT coalesce(lower(hex(host)), '') FROM members"
+			 " WHERE id = ?1", her.id.pk, 32, got, sizeof got));
+	assert_string_equal(got, tl_hex(host.id.pk, 32));
+	{
+		struct tl_changes *b = tl_changes_new(F(state));
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_int(&op, F_MEMBER_HANDED, 1));
+		put(&her, &op, 20, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+	}
+	for (i = 0; i < 2; i++) {
+		TL_OK(tl_text(r, "SELECT coalesce(lower(hex(host)), '') FROM"
+				 " members WHERE id = ?1", her.id.pk, 32, got,
+			      sizeof got));
+		assert_string_equal(got, "");
+		TL_OK(crdt_store_rebuild(r->store));
+	}
+	crdt_identity_release(&host.id);
+	crdt_identity_release(&her.id);
+	crdt_identity_release(&dev.id);
+	crdt_identity_release(&mal.id);
+}
+
 /* A device's check-in is its member's: the roll call names Xu. */
 static void device_checkin_is_its_members(void **state)
 {
@@ -737,6 +797,7 @@ int main(void)
 		T(crafted_claims_are_ignored),
 		T(device_checkin_is_its_members),
 		T(crafted_removals_are_ignored),
+		T(handed_only_by_her_own_key),
 		cmocka_unit_test(devices_converge),
 #undef T
 	};
