@@ -488,6 +488,17 @@ int action_need_identity(struct action *a)
 			   a->home);
 }
 
+int action_need_self(struct action *a, const char *refusal)
+{
+	int rc = action_need_identity(a);
+
+	if (rc)
+		return rc;
+	if (a->self.sk)
+		return action_fail(a, KITH_EDENIED, "%s", refusal);
+	return 0;
+}
+
 int action_check_text(struct action *a, const char *s, size_t max,
 		      const char *too_long, const char *not_utf8)
 {

@@ -178,6 +178,10 @@ action_community_key(struct action *a, struct peer_community *com, int for_);
 /* 0 when the acting identity is loaded, else KITH_ENOIDENT with "no
  * identity in 'DIR'" and how to make one. */
 __attribute__((warn_unused_result)) int action_need_identity(struct action *a);
+/* The same, and acting as ourselves (not for a hosted member): else
+ * KITH_EDENIED with refusal (already translated) as a->msg. */
+__attribute__((warn_unused_result)) int
+action_need_self(struct action *a, const char *refusal);
 
 /*
  * Check a text a person gave, before it is written: NULL passes; at most

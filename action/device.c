@@ -145,14 +145,11 @@ int action_device_list(struct action *a, struct action_device **v, size_t *n)
 /* Whether we may link or remove devices: our member key, ourselves. */
 static int may_manage(struct action *a)
 {
-	int rc = action_need_identity(a);
+	int rc = action_need_self(a, _("only you can link or remove a device "
+				       "of yours, not someone you act for"));
 
 	if (rc)
 		return rc;
-	if (action_acting_as(a))
-		return action_fail(a, KITH_EDENIED,
-				   _("only you can link or remove a device of "
-				     "yours, not someone you act for"));
 	if (a->linked)
 		return action_fail(a, KITH_EDENIED,
 				   _("this machine is a linked device: link "
@@ -231,13 +228,10 @@ int action_member_handover(struct action *a, const char *typed, char *code,
 	struct crdt_op op;
 	int rc;
 
-	rc = action_need_identity(a);
+	rc = action_need_self(a, _("only the host hands a neighbour over, "
+				   "not someone acting for them"));
 	if (rc)
 		return rc;
-	if (action_acting_as(a))
-		return action_fail(a, KITH_EDENIED,
-				   _("only the host hands a neighbour over, "
-				     "not someone acting for them"));
 	memset(&l, 0, sizeof l);
 	rc = peer_community_load(a->home, &l.community);
 	if (rc)

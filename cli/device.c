@@ -12,6 +12,13 @@
 
 static const struct cli_cmd device_cmds[];
 
+/* A link code on stdout, and with qr as a QR code below it. */
+static int print_code(const char *code, int qr)
+{
+	printf("%s\n", code);
+	return qr ? cli_qr_print(code) : CLI_OK;
+}
+
 /* kith device add [--qr] */
 static int device_add(struct cli *c, int argc, char **argv)
 {
@@ -37,12 +44,9 @@ static int device_add(struct cli *c, int argc, char **argv)
 		printf("{\"device\":\"%s\",\"code\":\"%s\"}\n", key, code);
 		return CLI_OK;
 	}
-	printf("%s\n", code);
-	if (qr) {
-		status = cli_qr_print(code);
-		if (status)
-			return status;
-	}
+	status = print_code(code, qr);
+	if (status)
+		return status;
 	fprintf(stderr,
 		_("a new device of yours is ready. On it, run:\n"
 		  "  kith init --link CODE\n"
@@ -174,12 +178,9 @@ int cli_member_handover(struct cli *c, int argc, char **argv)
 		printf("{\"id\":\"%s\",\"code\":\"%s\"}\n", who.hex, code);
 		return CLI_OK;
 	}
-	printf("%s\n", code);
-	if (qr) {
-		status = cli_qr_print(code);
-		if (status)
-			return status;
-	}
+	status = print_code(code, qr);
+	if (status)
+		return status;
 	fprintf(stderr,
 		_("%s is handed over: this machine no longer holds their key. "
 		  "Give them the code above now (it is the only copy); on "

@@ -145,32 +145,34 @@ static sqlite3_stmt *upd_stmt(struct crdt_store *s, const struct crdt_rschema *r
 	return crdt_stmt_sql(s, &mat_built, MAT_UPD(r->rtype, f->id), sql);
 }
 
-/* A record's author (?1 its id). */
-static sqlite3_stmt *owner_stmt(struct crdt_store *s,
-				const struct crdt_rschema *r)
+/* A statement of the built ones (idx) made from fmt and a table's name,
+ * prepared once. */
+static sqlite3_stmt *table_stmt(struct crdt_store *s, int idx,
+				const char *fmt, const char *table)
 {
-	sqlite3_stmt *q = crdt_stmt_cached(s, &mat_built, MAT_OWNER(r->rtype));
+	sqlite3_stmt *q = crdt_stmt_cached(s, &mat_built, idx);
 	char sql[128];
 
 	if (q)
 		return q;
-	snprintf(sql, sizeof sql, "SELECT author FROM %s WHERE id = ?1",
-		 r->table);
-	return crdt_stmt_sql(s, &mat_built, MAT_OWNER(r->rtype), sql);
+	snprintf(sql, sizeof sql, fmt, table);
+	return crdt_stmt_sql(s, &mat_built, idx, sql);
+}
+
+/* A record's author (?1 its id). */
+static sqlite3_stmt *owner_stmt(struct crdt_store *s,
+				const struct crdt_rschema *r)
+{
+	return table_stmt(s, MAT_OWNER(r->rtype),
+			  "SELECT author FROM %s WHERE id = ?1", r->table);
 }
 
 /* A record's last edit (?1 the HLC, ?2 its id): expiry counts from it. */
 static sqlite3_stmt *touch_stmt(struct crdt_store *s,
 				const struct crdt_rschema *r)
 {
-	sqlite3_stmt *q = crdt_stmt_cached(s, &mat_built, MAT_TOUCH(r->rtype));
-	char sql[128];
-
-	if (q)
-		return q;
-	snprintf(sql, sizeof sql, "UPDATE %s SET updated = ?1 WHERE id = ?2",
-		 r->table);
-	return crdt_stmt_sql(s, &mat_built, MAT_TOUCH(r->rtype), sql);
+	return table_stmt(s, MAT_TOUCH(r->rtype),
+			  "UPDATE %s SET updated = ?1 WHERE id = ?2", r->table);
 }
 
 static void bind_val(sqlite3_stmt *q, int col, const struct crdt_field *f,
