@@ -96,15 +96,17 @@ static void device_when(struct web_ui *u, const struct action_device *d)
 
 	web_ui_ago(u, d->last * 1000, ago, sizeof ago);
 	if (!d->last)
-		web_html_text(&u->b, _("Nothing written from it yet."));
+		web_html_text(&u->b, _("Nothing posted or changed from it "
+				      "yet."));
 	else if (!d->member && d->changes <= 1)
 		/* TRANSLATORS: %s: when, e.g. "5 minutes ago" */
-		web_html_textf(&u->b, _("Linked %s; nothing written from it "
-					"yet."),
+		web_html_textf(&u->b, _("Linked %s; nothing posted or "
+					"changed from it yet."),
 			       ago);
 	else
 		/* TRANSLATORS: %s: when, e.g. "5 minutes ago" */
-		web_html_textf(&u->b, _("Last wrote %s."), ago);
+		web_html_textf(&u->b, _("Last posted or changed something "
+					"%s."), ago);
 }
 
 /* One card: what it is, its tag, when it wrote; buttons: the Remove

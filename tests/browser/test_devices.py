@@ -56,6 +56,15 @@ def page_ok(t, b, what):
     b.a11y(t, what)
 
 
+def shot_at(b, css, what):
+    """A screenshot with the element css scrolled to the top (the
+    screenshots hold the window only)."""
+    el = b.find(css)
+    if el:
+        b.driver.execute_script("arguments[0].scrollIntoView(true);", el[-1])
+    b.shot(what)
+
+
 def click(b, form):
     """Press the button of form (an element) and wait for the next page."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -86,6 +95,7 @@ def story(t, a, me, size, js, lang, who, whopk):
         t.check(w["first"] in txt and w["tag"] + me[:8] in txt and me not in b.driver.page_source.replace(
             'value="%s"' % me, ""), "%s: this computer, the first device, by its tag" % c, txt[:800])
         b.shot("devices")
+        shot_at(b, "h2", "devices-link")
         page_ok(t, b, "/devices")
 
         b.submit("form[action='/devices/add']")
@@ -95,6 +105,8 @@ def story(t, a, me, size, js, lang, who, whopk):
         t.check(b.find("svg.qr") and w["warn"] in b.text() and "kith init --link CODE" in b.text(),
                 "%s: a QR code, the steps and the warning" % c, b.text()[:800])
         b.shot("new")
+        shot_at(b, "ol.steps", "new-steps")
+        shot_at(b, "p.invite-code", "new-code")
         page_ok(t, b, "/devices/new")
         home = os.path.join(t.tmp, "dev-" + c)
         rc, out, err = lib.run([t.kith, "--home", home, "init", "--link", code])
@@ -123,6 +135,7 @@ def story(t, a, me, size, js, lang, who, whopk):
                     "%s: removed, and the page says so" % c, b.url)
             t.check(key not in devices(a), "%s: kith device list no longer has it" % c)
             b.shot("removed")
+            shot_at(b, "h2", "removed-end")
             page_ok(t, b, "/devices?done=removed")
 
         b.get(a, "/for")
@@ -143,6 +156,8 @@ def story(t, a, me, size, js, lang, who, whopk):
                     and b.find("svg.qr") and b.find("p.invite-code"),
                     "%s: her code, once, and this computer keeps her key no more" % c, txt[:800])
             b.shot("handover")
+            shot_at(b, "ol.steps", "handover-steps")
+            shot_at(b, "p.invite-code", "handover-code")
             page_ok(t, b, "/for/handover")
             rc, out, err = a.kith("--json", "member", "hosted")
             t.check(rc == 0 and whopk not in out, "%s: kith member hosted no longer has %s" % (c, who), out)

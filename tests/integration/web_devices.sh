@@ -28,7 +28,9 @@
 #     once with "no longer keeps the key"; `kith member hosted` is empty
 #     after, her PIN session ends, and `kith init --link` of the code
 #     gives her own key; a key not hosted here is 422;
-#   - a name with <script> is escaped everywhere; labels in Chinese.
+#   - a name with <script> is escaped everywhere; labels in Chinese;
+#   - kiosk mode: a code made in one PIN session is not there for the
+#     next person's session after Log out.
 . "$(dirname "$0")/lib.sh" "$1"
 
 web_py
@@ -166,7 +168,7 @@ laptop = out.strip()
 say(rc == 0 and re.fullmatch(r"[0-9a-f]{64}", laptop or ""), "kith init --link of the code prints a key", (rc, out, err))
 say(laptop in [d["key"] for d in devices()], "the key is one of a's devices", devices())
 st, h, b = req("GET", "/devices", cookie=cookie)
-say("Key tag: " + laptop[:8] in b and "Linked just now; nothing written from it yet." in b,
+say("Key tag: " + laptop[:8] in b and "Linked just now; nothing posted or changed from it yet." in b,
     "/devices lists it with its tag and when it was linked", text(b)[-2500:])
 
 # ---- remove it
@@ -295,5 +297,80 @@ done <"$WORK/py.out"
 check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
 check_nomatch "no page failed (500) in daemon a's log" "$(cat "$WORK/a.log")" 'web: .* failed'
 check_nomatch "no page failed (500) in the phone's log" "$(cat "$WORK/phone.log")" 'web: .* failed'
+
+# ---- kiosk mode: the code leaves the screen with the session
+kill9 a
+printf '123456\n' >"$WORK/pin_a"
+K_STDIN=$WORK/pin_a k a member pin a
+check_eq "a PIN for a" "$RC" 0
+web_daemon a --kiosk
+web_login a
+cat >"$WORK/kiosk.py" <<'PYEOF'
+import http.client, re, sys
+from urllib.parse import urlencode
+
+url = sys.argv[1]
+hostport = url.split("/")[2]
+host, port = hostport.rsplit(":", 1)
+
+
+def say(ok, what, detail=""):
+    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:600]) if detail and not ok else ""))
+    sys.stdout.flush()
+
+
+def req(method, path, body=None, cookie=""):
+    c = http.client.HTTPConnection(host, int(port), timeout=15)
+    h = {"Host": hostport}
+    if cookie:
+        h["Cookie"] = cookie
+    data = None
+    if body is not None:
+        data = urlencode(body).encode()
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    b = r.read().decode("utf-8")
+    hd = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, hd, b
+
+
+def pin_login():
+    st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"})
+    m = re.search(r"kith_session=([0-9a-f]{64})", h.get("set-cookie", ""))
+    return "kith_session=" + m.group(1) if m else ""
+
+
+def csrf_of(body):
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
+    return m.group(1) if m else ""
+
+
+ck = pin_login()
+st, h, b = req("GET", "/devices", cookie=ck)
+csrf = csrf_of(b)
+say(st == 200 and csrf and 'class="kiosk"' in b, "kiosk: /devices after a PIN login", (st, b[:600]))
+st, h, b = req("POST", "/devices/add", {"do": "link", "csrf": csrf}, ck)
+say(st == 303 and "kithlink1" not in h.get("location", "x"), "kiosk: linking answers 303, no code in the address",
+    (st, h.get("location")))
+st, h, b = req("POST", "/logout", {"csrf": csrf}, ck)
+say(st == 303, "kiosk: Log out", st)
+ck2 = pin_login()
+st, h, b = req("GET", "/devices/new", cookie=ck2)
+say(st == 200 and "kithlink1" not in b and "has been shown" in b,
+    "kiosk: the next person's session finds no code", b[-1200:])
+print("DONE")
+PYEOF
+"$PY" "$WORK/kiosk.py" "$URL_A" >"$WORK/kiosk.out" 2>&1
+while IFS= read -r line; do
+	case $line in
+	"PASS "*) pass "${line#PASS }" ;;
+	"FAIL "*) fail "${line#FAIL }" ;;
+	DONE) ;;
+	*) fail "python: $line" ;;
+	esac
+done <"$WORK/kiosk.out"
+check "the kiosk checks ran to the end" grep -qx DONE "$WORK/kiosk.out"
 
 finish
