@@ -608,8 +608,15 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 {
 	uint8_t who[CRDT_PK_LEN];
 	uint32_t i, k;
-	int rc = key_member(s, c->author, who);
+	int rc = 0, any = 0;
 
+	for (i = 0; i < c->nops; i++)
+		for (k = 0; k < c->ops[i].nvals; k++)
+			any |= c->ops[i].rtype == CRDT_R_MEMBER &&
+			       c->ops[i].vals[k].field == F_MEMBER_UNLINK;
+	if (!any)
+		return 0;
+	rc = key_member(s, c->author, who);
 	/* public keys, compared: is the signer a member key? */
 	if (rc || memcmp(who, c->author, CRDT_PK_LEN))
 		return rc;
