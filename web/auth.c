@@ -260,19 +260,27 @@ int web_auth_once_put(struct web_session *s, enum web_once kind, const char *tex
 	return 0;
 }
 
+int web_auth_once_peek(const struct web_session *s, enum web_once kind,
+		       char *out, size_t cap, uint8_t pk[CRDT_PK_LEN])
+{
+	size_t n = strlen(s->once_text);
+
+	if (s->once == WEB_ONCE_NONE || s->once != kind || n >= cap)
+		return 0;
+	memcpy(out, s->once_text, n + 1);
+	if (pk)
+		memcpy(pk, s->once_pk, CRDT_PK_LEN);
+	return 1;
+}
+
 int web_auth_once_take(struct web_session *s, enum web_once kind, char *out,
 		       size_t cap, uint8_t pk[CRDT_PK_LEN])
 {
-	size_t n = strlen(s->once_text);
-	int got = n < cap;
+	int got;
 
 	if (s->once == WEB_ONCE_NONE || s->once != kind)
 		return 0;
-	if (got) {
-		memcpy(out, s->once_text, n + 1);
-		if (pk)
-			memcpy(pk, s->once_pk, CRDT_PK_LEN);
-	}
+	got = web_auth_once_peek(s, kind, out, cap, pk);
 	once_wipe(s);
 	return got;
 }

@@ -43,7 +43,9 @@
  * GET its 303 leads to, never in an address.  Taking it wipes it, so a
  * reload, the back button or the next person at a shared computer finds
  * nothing; a new result replaces an older one, and ending the session
- * wipes it with the rest.
+ * wipes it with the rest.  A handed-over neighbour's code is the only
+ * copy of her key: its page peeks (a reload shows it again) until the
+ * host says it reached her.
  *
  * Ownership: struct web_auth is embedded in its owner (the server);
  * web_auth_release wipes every session.  Time comes in as an argument
@@ -156,6 +158,10 @@ web_auth_once_put(struct web_session *s, enum web_once kind, const char *text,
  * for cap is wiped). */
 int web_auth_once_take(struct web_session *s, enum web_once kind, char *out,
 		       size_t cap, uint8_t pk[CRDT_PK_LEN]);
+/* The same, but the session keeps it (a handed-over neighbour's code
+ * stays until the host says it reached them). */
+int web_auth_once_peek(const struct web_session *s, enum web_once kind,
+		       char *out, size_t cap, uint8_t pk[CRDT_PK_LEN]);
 
 /* 1 if csrf (a form's field, may be NULL) is the session's token. */
 int web_auth_csrf_ok(const struct web_session *s, const char *csrf);

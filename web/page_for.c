@@ -313,10 +313,21 @@ int web_page_for_handover(struct web_request *rq, struct web_reply *rp)
 	const char *hex = web_ui_field(rq->form, "member");
 	struct web_session *s = rq->session;
 	char code[PEER_LINK_MAX * 2], msg[ACTION_MSG_MAX];
-	struct action *a = web_ui_quiet_begin(rq);
+	struct action *a;
 	struct action_person who;
 	uint8_t pk[CRDT_PK_LEN];
 	int rc;
+
+	/* the host says the code reached them: it is shown no more */
+	if (!strcmp(web_ui_field(rq->form, "do"), "done")) {
+		char gone[WEB_ONCE_MAX];
+
+		if (web_auth_once_take(s, WEB_ONCE_HANDOVER, gone,
+				       sizeof gone, NULL))
+			crdt_wipe(gone, sizeof gone);
+		return web_reply_redirect(rp, "/for");
+	}
+	a = web_ui_quiet_begin(rq);
 
 	/* only a key hosted here is asked about or handed over: a crafted
 	 * value never reaches the action as a name */
@@ -352,7 +363,7 @@ int web_page_for_handed(struct web_request *rq, struct web_reply *rp)
 	struct action_person who;
 	uint8_t pk[CRDT_PK_LEN];
 	struct web_ui u;
-	int got = web_auth_once_take(rq->session, WEB_ONCE_HANDOVER, code,
+	int got = web_auth_once_peek(rq->session, WEB_ONCE_HANDOVER, code,
 				     sizeof code, pk);
 
 	web_ui_begin(&u, rq, N_("Handed over"), NULL);
@@ -372,14 +383,21 @@ int web_page_for_handed(struct web_request *rq, struct web_reply *rp)
 		web_html_raw(&u.b, "</strong></p>\n");
 		web_ui_link_code(&u, code);
 		crdt_wipe(code, sizeof code);
+		/* shown again on a reload, until the host says so */
+		web_html_raw(&u.b, "<form method=\"post\" "
+				   "action=\"/for/handover\">\n");
+		web_ui_csrf(&u);
+		web_html_raw(&u.b, "<input type=\"hidden\" name=\"do\" "
+				   "value=\"done\">\n<button type=\"submit\">");
+		web_html_text(&u.b, _("Done: the code is on their phone"));
+		web_html_raw(&u.b, "</button>\n</form>\n");
 	} else {
 		web_html_raw(&u.b, "<h1>");
 		web_html_text(&u.b, _("Handed over"));
 		web_html_raw(&u.b, "</h1>\n");
-		web_ui_notice(&u, _("The code of a neighbour handed over is "
-				    "shown only once, and it has been shown. "
-				    "If it did not reach their phone, a "
-				    "coordinator can give them a new key."));
+		web_ui_notice(&u, _("Nothing to show here: the code of the "
+				    "neighbour you handed over reached their "
+				    "phone."));
 	}
 	web_html_raw(&u.b, "<p><a href=\"/for\">");
 	web_html_text(&u.b, _("Back to Neighbours I help"));

@@ -25,6 +25,8 @@
 #     /for/handover are 403;
 #   - the handover from /for: a button per neighbour, a question first
 #     (nothing changed), then 303 to GET /for/handover showing her code
+#     (again on a reload: it is the only copy of her key) until the host
+#     posts do=done
 #     once with "no longer keeps the key"; `kith member hosted` is empty
 #     after, her PIN session ends, and `kith init --link` of the code
 #     gives her own key; a key not hosted here is 422;
@@ -252,7 +254,15 @@ say(st == 200 and hcode.startswith("kithlink1") and "class=\"qr\"" in b
     and "This computer no longer keeps the key of Mrs Okafor." in html.unescape(b)
     and "kith init --link CODE" in b, "GET /for/handover: her code once, and what it means", text(b)[-2500:])
 st, h, b = req("GET", "/for/handover", cookie=cookie)
-say("kithlink1" not in b and "is shown only once, and it has been shown" in b, "a second GET shows no code")
+say(code_of(b).replace(" ", "") == hcode and 'name="do" value="done"' in b,
+    "a reload shows her code again (the only copy of her key), with 'Done'", text(b)[-1500:])
+st, h, b = req("POST", "/for/handover", {"do": "done"}, cookie)
+say(st == 403, "'Done' without csrf is 403", st)
+st, h, b = req("POST", "/for/handover", {"do": "done", "csrf": csrf}, cookie)
+say(st == 303 and h.get("location") == "/for", "'Done': 303 to /for", (st, h))
+st, h, b = req("GET", "/for/handover", cookie=cookie)
+say("kithlink1" not in b and "reached their phone" in b, "after 'Done' the code is shown no more",
+    text(b)[-1500:])
 rc, out, err = kith("--json", "member", "hosted")
 say(rc == 0 and okafor not in out, "kith member hosted no longer has her", out)
 st, h, b = req("GET", "/", cookie=oc)
