@@ -31,8 +31,8 @@ static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_KEY_PUT] = "INSERT OR IGNORE INTO keys(key, member)"
 			" VALUES (?1, ?2)",
 	/* a key's stamp: the highest HLC of its log so far */
-	[MAT_TOP] = "INSERT INTO key_top(key, top) VALUES (?1, ?2)"
-		    " ON CONFLICT(key) DO UPDATE SET top = max(top, excluded.top)"
+	/* a rebuild's running stamp of a key (crdt_author.top) */
+	[MAT_TOP] = "UPDATE authors SET top = max(top, ?2) WHERE pk = ?1"
 		    " RETURNING top",
 	/* a field's value is the one of the highest (stamp, key, seq) */
 	[MAT_STAMP] = "INSERT INTO field_stamps(id, field, stamp, key, seq)"
@@ -670,12 +670,13 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
  * c is a change its member removed the device before (nothing of it is
  * shown), else 0. */
 static int mat_key(struct crdt_store *s, const struct crdt_change *c,
-		   struct mat *m)
+		   uint64_t stamp, struct mat *m)
 {
 	sqlite3_stmt *q;
 	int rc = mat_claim(s, c);
 
 	m->c = c;
+	m->stamp = (int64_t)stamp;
 	if (!rc)
 		rc = mat_unlinks(s, c);
 	if (!rc)
@@ -697,23 +698,15 @@ static int mat_key(struct crdt_store *s, const struct crdt_change *c,
 		if (rc || gone)
 			return rc ? rc : 1;
 	}
-	q = crdt_stmt(s, &mat_stmts, MAT_TOP);
-	if (!q)
-		return KITH_EDB;
-	sqlite3_bind_blob(q, 1, c->author, CRDT_PK_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, (int64_t)c->hlc);
-	m->stamp = (int64_t)c->hlc;
-	if (crdt_next(s, q, &rc))
-		m->stamp = sqlite3_column_int64(q, 0);
-	crdt_reset(q);
-	return rc;
+	return 0;
 }
 
-int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
+int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
+			   uint64_t stamp)
 {
 	struct mat m;
 	uint32_t i;
-	int rc = mat_key(s, c, &m);
+	int rc = mat_key(s, c, stamp, &m);
 
 	if (rc == 1)
 		return 0; /* a removed device's: kept in the log, not shown */
@@ -768,6 +761,23 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c)
 	return rc;
 }
 
+/* Fold c again, its key's stamp counted as it goes (authors.top). */
+static int rebuild_one(struct crdt_store *s, const struct crdt_change *c)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &mat_stmts, MAT_TOP);
+	uint64_t top = c->hlc;
+	int rc = 0;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, c->author, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (int64_t)c->hlc);
+	if (crdt_next(s, q, &rc))
+		top = (uint64_t)sqlite3_column_int64(q, 0);
+	crdt_reset(q);
+	return rc ? rc : crdt_store_materialize(s, c, top);
+}
+
 int crdt_store_rebuild(struct crdt_store *s)
 {
 	sqlite3 *db = crdt_store_db(s);
@@ -786,7 +796,7 @@ int crdt_store_rebuild(struct crdt_store *s)
 	}
 	rc = sqlite3_exec(db,
 			  "DELETE FROM fact_seen; DELETE FROM keys;"
-			  "DELETE FROM key_top; DELETE FROM field_stamps;"
+			  "UPDATE authors SET top = 0; DELETE FROM field_stamps;"
 			  "DELETE FROM parked; DELETE FROM unlinked;"
 			  "DELETE FROM items_grams; DELETE FROM wishes_grams;"
 			  "INSERT INTO items_fts(items_fts) VALUES('rebuild');"
@@ -808,8 +818,7 @@ int crdt_store_rebuild(struct crdt_store *s)
 									     0));
 			if (rc)
 				break;
-			rc = pass ? crdt_store_materialize(s, &c)
-				  : mat_claim(s, &c);
+			rc = pass ? rebuild_one(s, &c) : mat_claim(s, &c);
 			if (!rc && !pass)
 				rc = mat_unlinks(s, &c);
 			crdt_change_release(&c);

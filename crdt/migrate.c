@@ -196,7 +196,7 @@ static const char *const migrations[] = {
 	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
 	/* 16: a member's several devices (docs/DESIGN.md s5,
 	 * crdt/materialize.c): which member each device key belongs to;
-	 * each key's stamp (the highest HLC of its log so far); the stamp
+	 * each key's stamp (authors.top: the highest HLC of its log so far); the stamp
 	 * of the edit each field shows, so that edits from several keys of
 	 * one member end the same everywhere; edits that came before the
 	 * record they edit; devices their member removed (kept through a
@@ -204,8 +204,7 @@ static const char *const migrations[] = {
 	 * view is rebuilt once to fill them. */
 	"CREATE TABLE keys(key BLOB PRIMARY KEY, member BLOB NOT NULL)"
 	" WITHOUT ROWID;"
-	"CREATE TABLE key_top(key BLOB PRIMARY KEY, top INTEGER NOT NULL)"
-	" WITHOUT ROWID;"
+	"ALTER TABLE authors ADD COLUMN top INTEGER NOT NULL DEFAULT 0;"
 	"CREATE TABLE field_stamps(id BLOB NOT NULL, field INTEGER NOT NULL,"
 	" stamp INTEGER NOT NULL, key BLOB NOT NULL, seq INTEGER NOT NULL,"
 	" PRIMARY KEY(id, field)) WITHOUT ROWID;"

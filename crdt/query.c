@@ -257,11 +257,10 @@ static const char *const query_sql[Q_NSQL] = {
 		/* the member's own key first, then each linked device's */
 		"SELECT lower(hex(k.key)) AS key, k.key = ?1 AS member,"
 		" coalesce(a.head, 0) AS changes,"
-		" coalesce((t.top >> 16) / 1000, 0) AS last"
+		" coalesce((a.top >> 16) / 1000, 0) AS last"
 		" FROM (SELECT ?1 AS key UNION ALL"
 		"  SELECT key FROM keys WHERE member = ?1) k"
 		" LEFT JOIN authors a ON a.pk = k.key"
-		" LEFT JOIN key_top t ON t.key = k.key"
 		" WHERE NOT EXISTS (SELECT 1 FROM unlinked u"
 		"  WHERE u.key = k.key AND u.by = ?1)"
 		" ORDER BY member DESC, k.key",

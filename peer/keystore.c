@@ -413,10 +413,11 @@ static int code_encode(const char *prefix, uint8_t *raw, size_t n, char *out,
 }
 
 /* The bytes of a code with this prefix into raw (cap bytes), checksum
- * checked and cut off: *n of them.  KITH_EDECODE when it is not such a
- * code, KITH_ECHECKSUM on a typo. */
-static int code_decode(const char *code, const char *prefix, uint8_t *raw,
-		       size_t cap, size_t *n)
+ * checked and cut off: *n of them, at least min.  KITH_EDECODE when it is
+ * not such a code, KITH_ECHECKSUM on a typo (a code too short for min is
+ * taken for one). */
+static int code_decode(const char *code, const char *prefix, size_t min,
+		       uint8_t *raw, size_t cap, size_t *n)
 {
 	uint8_t sum[INVITE_SUM];
 	char norm[PEER_LINK_MAX * 2];
@@ -461,7 +462,7 @@ static int code_decode(const char *code, const char *prefix, uint8_t *raw,
 	}
 	/* one spelling per code: at most 4 padding bits, all zero (else a
 	 * stray trailing letter would be accepted) */
-	if (bits >= 5 || (acc & ((1u << bits) - 1)) || *n < 1 + INVITE_SUM) {
+	if (bits >= 5 || (acc & ((1u << bits) - 1)) || *n < min + INVITE_SUM) {
 		rc = KITH_ECHECKSUM;
 		goto out;
 	}
@@ -531,7 +532,9 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 {
 	uint8_t raw[PEER_INVITE_MAX];
 	size_t n, used = 0;
-	int rc = code_decode(code, INVITE_PREFIX, raw, sizeof raw, &n);
+	int rc = code_decode(code, INVITE_PREFIX,
+			     1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, raw, sizeof raw,
+			     &n);
 
 	memset(c, 0, sizeof *c);
 	if (!rc)
@@ -574,7 +577,9 @@ int peer_link_decode(const char *code, struct peer_link *l)
 {
 	uint8_t raw[PEER_LINK_MAX];
 	size_t n, used = 0;
-	int rc = code_decode(code, LINK_PREFIX, raw, sizeof raw, &n);
+	int rc = code_decode(code, LINK_PREFIX,
+			     2 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, raw, sizeof raw,
+			     &n);
 
 	memset(l, 0, sizeof *l);
 	if (!rc && raw[0] != LINK_VERSION)
