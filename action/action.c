@@ -269,6 +269,13 @@ int action_open(struct action *a, const char *home_arg, int flags)
 		return action_fail(a, rc,
 				   _("cannot read identity in '%s': %s"),
 				   a->home, _(kith_strerror(rc)));
+	rc = peer_member_load(a->home, a->member);
+	if (rc && rc != KITH_ENOTFOUND)
+		return action_fail(a, rc,
+				   _("cannot read '%s/member' (which member "
+				     "this device belongs to): %s"),
+				   a->home, _(kith_strerror(rc)));
+	a->linked = rc == 0;
 	/* first open of an identity without DIR/head, or after a crash
 	 * between a commit and its record: record the replica's head (never
 	 * over a record this replica does not hold), quietly: on a full disk
@@ -315,7 +322,7 @@ static int fail_behind(struct action *a)
 		struct action_person p;
 
 		/* acting for a hosted neighbour (action/hosted.h) */
-		action_person(a, a->r.id.pk, &p);
+		action_person(a, action_me(a), &p);
 		return action_fail(a, KITH_EBEHIND,
 				   _("this replica is missing the earlier "
 				     "changes of %s, whom you act for (up to "
@@ -401,7 +408,7 @@ int action_resolve(struct action *a, int rtype, const char *arg, uint8_t *out)
 
 int action_require_role(struct action *a, int role, const char *refusal)
 {
-	if (a->r.id.sk && crdt_roles_has(&a->roles, a->r.id.pk, role))
+	if (a->r.id.sk && crdt_roles_has(&a->roles, action_me(a), role))
 		return 0;
 	return action_fail(a, KITH_EDENIED, "%s", refusal);
 }
@@ -409,7 +416,18 @@ int action_require_role(struct action *a, int role, const char *refusal)
 int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
 		  uint64_t *seq, const char *what)
 {
-	int rc = crdt_replica_commit(&a->r, ops, n, seq);
+	uint64_t after;
+	int rc;
+
+	/* a device its member removed: what it writes is never shown */
+	if (a->linked && !a->self.sk &&
+	    crdt_key_removed(a->r.store, a->r.id.pk, a->member, &after) == 1)
+		return action_fail(a, KITH_EDENIED,
+				   _("this device was removed from your "
+				     "member (nothing it writes is shown): "
+				     "link it again with a new code from "
+				     "'kith device add'"));
+	rc = crdt_replica_commit(&a->r, ops, n, seq);
 
 	action_forget(a); /* a profile may have a new name */
 	if (rc)
@@ -470,6 +488,17 @@ int action_need_identity(struct action *a)
 			   a->home);
 }
 
+int action_need_self(struct action *a, const char *refusal)
+{
+	int rc = action_need_identity(a);
+
+	if (rc)
+		return rc;
+	if (a->self.sk)
+		return action_fail(a, KITH_EDENIED, "%s", refusal);
+	return 0;
+}
+
 int action_check_text(struct action *a, const char *s, size_t max,
 		      const char *too_long, const char *not_utf8)
 {
@@ -499,9 +528,15 @@ int64_t action_col_int(const struct crdt_row *r, const char *name)
 	return c && c->type == CRDT_COL_INT ? c->i : 0;
 }
 
+const uint8_t *action_me(const struct action *a)
+{
+	return a->linked && !a->self.sk ? a->member : a->r.id.pk;
+}
+
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN])
 {
-	return a->r.id.sk && crdt_equal(pk, a->r.id.pk, CRDT_PK_LEN);
+	/* public keys, compared to tell whose a post is */
+	return a->r.id.sk && crdt_equal(pk, action_me(a), CRDT_PK_LEN);
 }
 
 void action_forget(struct action *a)

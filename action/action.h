@@ -53,6 +53,11 @@ struct action {
 	/* Acting for a hosted member (action/hosted.h): r.id is theirs and
 	 * self our own; else self.sk is NULL. */
 	struct crdt_identity self;
+	/* On a linked device (DIR/member, peer/keystore.h): the member whose
+	 * device r.id is; linked 0 on the member's own machine.  action_me
+	 * says who acts. */
+	uint8_t member[CRDT_PK_LEN];
+	int linked;
 	struct crdt_env env;	  /* the clock (KITH_NOW) and randomness */
 	uint64_t fixed_ms;	  /* a pinned clock (tests, demos), or 0 */
 	int64_t now;		  /* unix seconds at open */
@@ -173,6 +178,10 @@ action_community_key(struct action *a, struct peer_community *com, int for_);
 /* 0 when the acting identity is loaded, else KITH_ENOIDENT with "no
  * identity in 'DIR'" and how to make one. */
 __attribute__((warn_unused_result)) int action_need_identity(struct action *a);
+/* The same, and acting as ourselves (not for a hosted member): else
+ * KITH_EDENIED with refusal (already translated) as a->msg. */
+__attribute__((warn_unused_result)) int
+action_need_self(struct action *a, const char *refusal);
 
 /*
  * Check a text a person gave, before it is written: NULL passes; at most
@@ -189,7 +198,11 @@ action_check_text(struct action *a, const char *s, size_t max,
 const char *action_col_text(const struct crdt_row *r, const char *name);
 int64_t action_col_int(const struct crdt_row *r, const char *name);
 
-/* 1 if pk is the acting identity. */
+/* The member who acts (the hosted member acted for, the member a linked
+ * device belongs to, else the identity): whose posts are "mine", whose
+ * roles count.  Changes are still signed by r.id. */
+const uint8_t *action_me(const struct action *a);
+/* 1 if pk is the member who acts (action_me). */
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN]);
 
 /*

@@ -46,7 +46,7 @@ int action_checkin(struct action *a, int status, const char *member,
 		if (rc)
 			return rc;
 	} else {
-		memcpy(pk, a->r.id.pk, 32);
+		memcpy(pk, action_me(a), 32);
 	}
 	action_person(a, pk, who);
 	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CHECKIN);

@@ -135,7 +135,7 @@ int action_wish_claim(struct action *a, const char *wish, int64_t qty,
 	/* one offer per helper: a second one adds nothing for the author,
 	 * and many of them would bury the others (the wish's page) */
 	memset(&mine, 0, sizeof mine);
-	crdt_hex(mine.me, a->r.id.pk, CRDT_PK_LEN);
+	crdt_hex(mine.me, action_me(a), CRDT_PK_LEN);
 	rc = crdt_query_claims(a->r.store, info.id, mine_row, &mine);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot read the offers"));
@@ -465,7 +465,7 @@ static int confirm_plan(struct action *a, const char *wish, int64_t quarters,
 					     "credit"));
 		fill_helper(a, *claim, ci->author, out);
 		out->unverified = !crdt_roles_verified(&a->roles, ci->author) ||
-				  !crdt_roles_verified(&a->roles, a->r.id.pk);
+				  !crdt_roles_verified(&a->roles, action_me(a));
 	}
 	return 0;
 }
@@ -577,8 +577,8 @@ int action_wish_to_deliver(struct action *a, action_wish_waiting_fn fn,
 	d.a = a;
 	d.fn = fn;
 	d.ctx = ctx;
-	f.helper = a->r.id.pk;
-	crdt_hex(d.me, a->r.id.pk, CRDT_PK_LEN);
+	f.helper = action_me(a);
+	crdt_hex(d.me, action_me(a), CRDT_PK_LEN);
 	rc = crdt_query_wishes(a->r.store, &f, a->now, to_deliver_row, &d);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot list your offers"));
@@ -634,7 +634,7 @@ int action_wish_to_answer(struct action *a, action_wish_answer_fn fn,
 
 	if (rc)
 		return rc;
-	f.author = a->r.id.pk;
+	f.author = action_me(a);
 	rc = crdt_query_wishes(a->r.store, &f, a->now, to_answer_row, &d);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot list wishes"));

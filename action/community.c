@@ -265,7 +265,9 @@ out:
 
 void action_invite_grouped(const char *code, char *out, size_t cap)
 {
-	size_t i, n = 0, head = strncmp(code, "kith1", 5) ? 0 : 5;
+	size_t i, n = 0, head = !strncmp(code, "kith1", 5)	  ? 5 :
+				!strncmp(code, "kithlink1", 9) ? 9 :
+								 0;
 
 	if (!cap)
 		return;

@@ -81,8 +81,8 @@ __attribute__((warn_unused_result)) int
 action_community_join(struct action *a, const char *code,
 		      struct action_community *info, int *again);
 
-/* code ("kith1...") with a space after every four characters past its
- * "kith1", for reading aloud and typing (the decoder skips spaces), into
+/* code ("kith1...", or a link code "kithlink1...") with a space after
+ * every four characters past its "kith1" (or "kithlink1"), for reading aloud and typing (the decoder skips spaces), into
  * out (cap >= 2 * strlen(code) + 1 is always enough; cut otherwise). */
 void action_invite_grouped(const char *code, char *out, size_t cap);
 

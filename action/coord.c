@@ -232,8 +232,8 @@ int action_coord_role_revoke(struct action *a, const char *member, int role,
 static int may_verify(struct action *a, const char *building, int verify)
 {
 	if (a->r.id.sk &&
-	    (crdt_roles_has(&a->roles, a->r.id.pk, CRDT_ROLE_COORDINATOR) ||
-	     crdt_roles_heads(&a->roles, a->r.id.pk, building)))
+	    (crdt_roles_has(&a->roles, action_me(a), CRDT_ROLE_COORDINATOR) ||
+	     crdt_roles_heads(&a->roles, action_me(a), building)))
 		return 0;
 	if (verify)
 		return action_fail(a, KITH_EDENIED,
@@ -305,7 +305,7 @@ int action_coord_waiting(struct action *a, action_member_fn fn, void *ctx)
 {
 	struct waiting w = { .fn = fn, .ctx = ctx };
 
-	crdt_hex(w.me, a->r.id.pk, CRDT_PK_LEN);
+	crdt_hex(w.me, action_me(a), CRDT_PK_LEN);
 	return action_member_list(a, waiting_row, &w);
 }
 

@@ -35,13 +35,10 @@ int action_member_host(struct action *a, const struct action_profile *p,
 	struct crdt_op op;
 	int rc;
 
-	rc = action_need_identity(a);
+	rc = action_need_self(a, _("only you can host a neighbour, not "
+				   "someone you act for"));
 	if (rc)
 		return rc;
-	if (action_acting_as(a))
-		return action_fail(a, KITH_EDENIED,
-				   _("only you can host a neighbour, not "
-				     "someone you act for"));
 	if (!p->name || !*p->name)
 		return action_fail(a, KITH_EINVAL,
 				   _("give the neighbour's name (--name)"));

@@ -31,7 +31,7 @@ int action_hours_of(struct action *a, const char *member,
 					     "hours NAME') or run 'kith init "
 					     "--name YOUR_NAME'"),
 					   a->home);
-		memcpy(out->member, a->r.id.pk, CRDT_PK_LEN);
+		memcpy(out->member, action_me(a), CRDT_PK_LEN);
 	}
 	crdt_hex(out->hex, out->member, CRDT_PK_LEN);
 	action_person(a, out->member, &who);

@@ -436,7 +436,7 @@ static int asked_already(struct action *a, const uint8_t item[CRDT_ID_LEN],
 		return rc;
 	memset(&q, 0, sizeof q);
 	q.st = &st;
-	crdt_hex(q.me, a->r.id.pk, CRDT_PK_LEN);
+	crdt_hex(q.me, action_me(a), CRDT_PK_LEN);
 	rc = crdt_query_claims(a->r.store, item, asked_row, &q);
 	if (rc < 0)
 		return rc;
@@ -546,7 +546,7 @@ static int view_row(void *ctx, const struct crdt_row *r)
 	person_label(x->a, v->owner, &x->p, v->owner_name,
 		     sizeof v->owner_name);
 	if (x->a->r.id.sk) {
-		crdt_hex(me, x->a->r.id.pk, CRDT_PK_LEN);
+		crdt_hex(me, action_me(x->a), CRDT_PK_LEN);
 		v->mine = !strcmp(me, v->owner);
 	}
 	v->borrower = action_col_text(r, "borrower");
@@ -591,7 +591,7 @@ int action_item_list(struct action *a, const struct action_item_filter *f,
 		rc = action_need_identity(a);
 		if (rc)
 			return rc;
-		q.author = a->r.id.pk;
+		q.author = action_me(a);
 	}
 	q.category = f->category;
 	q.search = f->search;
@@ -640,7 +640,7 @@ static int request_row(void *ctx, const struct crdt_row *r)
 	v->standing = x->st.requested && !strcmp(v->status, "active");
 	v->waiting = request_waits(&x->st, v->status, v->requester);
 	if (x->a->r.id.sk) {
-		crdt_hex(me, x->a->r.id.pk, CRDT_PK_LEN);
+		crdt_hex(me, action_me(x->a), CRDT_PK_LEN);
 		v->mine = !strcmp(me, v->requester);
 	}
 	return x->fn(x->ctx, v);

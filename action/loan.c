@@ -345,7 +345,7 @@ int action_loan_due(struct action *a, crdt_row_fn fn, void *ctx)
 
 	if (!a->r.id.sk)
 		return 0;
-	rc = crdt_loans_due(a->r.store, a->r.id.pk, a->now,
+	rc = crdt_loans_due(a->r.store, action_me(a), a->now,
 			    CRDT_LOANS_DUE_WITHIN, fn, ctx);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot list loans"));

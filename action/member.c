@@ -84,7 +84,7 @@ int action_member_init(struct action *a, const struct action_profile *p,
 	rc = crdt_replica_commit(&a->r, &op, 1, NULL);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot publish your profile"));
-	memcpy(id, a->r.id.pk, CRDT_PK_LEN);
+	memcpy(id, action_me(a), CRDT_PK_LEN);
 	return 0;
 }
 
@@ -208,7 +208,7 @@ int action_member_whoami(struct action *a, struct action_me *me)
 	rc = action_need_identity(a);
 	if (rc)
 		return rc;
-	rc = crdt_query_members(a->r.store, a->r.id.pk, me_row, me);
+	rc = crdt_query_members(a->r.store, action_me(a), me_row, me);
 	if (rc < 0)
 		return action_fail_rc(a, rc, _("cannot read your profile"));
 	if (rc == 0) {
@@ -228,17 +228,17 @@ int action_member_whoami(struct action *a, struct action_me *me)
 				   _("your profile is missing; run 'kith "
 				     "profile --name NAME'"));
 	}
-	rc = available_of(a, a->r.id.pk, me->available,
+	rc = available_of(a, action_me(a), me->available,
 			  sizeof me->available);
 	if (rc)
 		return rc;
-	me->verified = crdt_roles_verified(&a->roles, a->r.id.pk) != NULL;
+	me->verified = crdt_roles_verified(&a->roles, action_me(a)) != NULL;
 	if (peer_community_load(a->home, &com) == 0) {
 		me->joined = 1;
 		copy_text(me->community, sizeof me->community, com.name);
 		peer_community_wipe(&com);
 	}
-	rc = action_private_read(a, CRDT_R_MEMBER, a->r.id.pk, a->r.id.pk,
+	rc = action_private_read(a, CRDT_R_MEMBER, action_me(a), action_me(a),
 				 &me->priv);
 	if (rc)
 		action_member_me_wipe(me);

@@ -70,7 +70,7 @@ static void own_building(struct action *a, char *out, size_t cap)
 	out[0] = 0;
 	if (!a->r.id.sk && peer_identity_load(a->home, &a->r.id))
 		return;
-	if (crdt_query_members(a->r.store, a->r.id.pk, building_row, &me) == 0)
+	if (crdt_query_members(a->r.store, action_me(a), building_row, &me) == 0)
 		snprintf(out, cap, "%s", me.building);
 }
 

@@ -27,7 +27,7 @@ int action_pin_ok(const char *pin)
 /* Our own member's key: also while acting for someone. */
 static const uint8_t *own_pk(const struct action *a)
 {
-	return a->self.sk ? a->self.pk : a->r.id.pk;
+	return a->self.sk ? a->self.pk : action_me(a);
 }
 
 struct own_match {

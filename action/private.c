@@ -10,11 +10,15 @@
 #include "i18n.h"
 #include "private.h"
 
-/* Ourselves and every current coordinator. */
+/* Ourselves (this key, and on a linked device our member's) and every
+ * current coordinator. */
 static int add_defaults(struct action *a, struct crdt_seal_to *to)
 {
 	size_t i;
 	int rc = crdt_seal_to_add(to, a->r.id.pk);
+
+	if (!rc && a->linked)
+		rc = crdt_seal_to_add(to, action_me(a));
 
 	for (i = 0; !rc && i < a->roles.n; i++)
 		if (a->roles.v[i].role == CRDT_ROLE_COORDINATOR)

@@ -395,7 +395,7 @@ int action_wish_list(struct action *a, const struct action_wish_query *q,
 		rc = action_wish__identity(a);
 		if (rc)
 			return rc;
-		f.author = a->r.id.pk;
+		f.author = action_me(a);
 	}
 	f.status = q->status;
 	f.search = q->search;

@@ -70,6 +70,10 @@ int cli_member(struct cli *c, int argc, char **argv);
 int cli_member_host(struct cli *c, int argc, char **argv);
 int cli_member_hosted(struct cli *c, int argc, char **argv);
 int cli_member_pin(struct cli *c, int argc, char **argv);
+int cli_device(struct cli *c, int argc, char **argv);
+int cli_member_handover(struct cli *c, int argc, char **argv);
+/* kith init --link CODE (cli/device.c). */
+int cli_init_link(struct cli *c, const char *code);
 int cli_hide(struct cli *c, int argc, char **argv);
 int cli_unhide(struct cli *c, int argc, char **argv);
 int cli_block(struct cli *c, int argc, char **argv);

@@ -20,6 +20,7 @@
 struct profile_opts {
 	struct action_profile p;
 	struct action_private priv;
+	const char *link; /* init --link CODE */
 };
 
 #define PROFILE(m) offsetof(struct profile_opts, p.m)
@@ -34,6 +35,8 @@ struct profile_opts {
 
 static const struct cli_field init_opts[] = {
 	PROFILE_FIELDS,
+	CLI_OPT("link", offsetof(struct profile_opts, link), cli_field_nonempty,
+		N_("--link needs the code 'kith device add' printed")),
 	CLI_OPT("private", 0, cli_field_refused,
 		N_("--private and --private-to belong to 'kith profile'")),
 	CLI_OPT("private-to", 0, cli_field_refused,
@@ -74,6 +77,15 @@ int cli_init(struct cli *c, int argc, char **argv)
 
 	status = parse_profile(init_opts, ARRAY_SIZE(init_opts), argc, argv,
 			       &o);
+	if (!status && o.link) {
+		/* a device of a member: the profile is theirs already */
+		if (o.p.name || o.p.building || o.p.unit || o.p.skills ||
+		    o.p.available)
+			return cli_usage(NULL, "--link takes no profile: the "
+					       "device is yours, with your "
+					       "profile");
+		return cli_init_link(c, o.link);
+	}
 	if (!status && !o.p.name)
 		status = cli_usage(NULL, "--name is required");
 	if (!status)

@@ -12,7 +12,7 @@
 
 static const struct cli_cmd commands[] = {
 	{ "init", cli_init, "init --name NAME [--building B] [--unit U] [--skills S] "
-	  "[--available WHEN]",
+	  "[--available WHEN] | init --link CODE",
 	  N_("create your identity in the data directory"), 0 },
 	{ "whoami", cli_whoami, "whoami", N_("show your id, name and community"), 0 },
 	{ "profile", cli_profile,
@@ -57,10 +57,12 @@ static const struct cli_cmd commands[] = {
 	{ "member", cli_member,
 	  "member verify|unverify MEMBER [--building B --unit U] | "
 	  "host --name N [--building B] [--unit U] | hosted | "
-	  "pin MEMBER [--remove]",
+	  "pin MEMBER [--remove] | handover MEMBER [--qr]",
 	  N_("vouch for a member met in person; host a neighbour without a "
 	     "device; set a web login PIN"),
 	  0 },
+	{ "device", cli_device, "device add [--qr] | list | remove KEY",
+	  N_("use kith on another device of yours: link it, list them"), 1 },
 	{ "role", cli_role, "role grant|revoke MEMBER ROLE [--building B]",
 	  N_("appoint or remove a coordinator or building-head (coordinators)"),
 	  0 },

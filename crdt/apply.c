@@ -56,8 +56,10 @@ static int append(struct crdt_store *s, struct crdt_author *a, struct ent *e,
 	int rc = crdt_store_put_change(s, a->n, e->c.seq, e->c.hlc, e->p, e->len,
 				       e->sig_ok);
 
+	if (e->c.hlc > a->top)
+		a->top = e->c.hlc;
 	if (!rc)
-		rc = crdt_store_materialize(s, &e->c);
+		rc = crdt_store_materialize(s, &e->c, a->top);
 	if (rc)
 		return rc;
 	a->head = e->c.seq;

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "materialize.h"
 
 /* ---- errors -------------------------------------------------------------- */
 
@@ -286,7 +287,20 @@ int crdt_store_begin_read(struct crdt_store *s)
 
 int crdt_store_commit(struct crdt_store *s)
 {
-	int rc = crdt_run(s, crdt_stmt(s, &db_stmts, DB_COMMIT));
+	int rc = 0;
+
+	if (s->view_stale) {
+		/* a device removed after changes of its that are shown
+		 * (materialize.c): the view as if they never were */
+		s->view_stale = 0;
+		rc = crdt_store_rebuild(s);
+		s->view_stale = 0;
+		if (rc) {
+			crdt_store_rollback(s);
+			return rc;
+		}
+	}
+	rc = crdt_run(s, crdt_stmt(s, &db_stmts, DB_COMMIT));
 
 	if (rc) {
 		crdt_store_rollback(s);
@@ -300,6 +314,7 @@ int crdt_store_commit(struct crdt_store *s)
 
 void crdt_store_rollback(struct crdt_store *s)
 {
+	s->view_stale = 0;
 	if (crdt_store_in_tx(s))
 		(void)crdt_run(s, crdt_stmt(s, &db_stmts, DB_ROLLBACK));
 	s->log_tx = 0;

@@ -84,7 +84,8 @@ struct crdt_stmt_cache {
  * The store: one SQLite connection and what belongs to it.  store.c
  * opens and closes it (db, and stmts released at crdt_store_close);
  * everything else here is kept by db.c (the statements, the last error,
- * the count of log writes), and no other file touches the fields.
+ * the count of log writes), and no other file touches the fields but
+ * view_stale (set by materialize.c).
  */
 struct crdt_store {
 	sqlite3 *db;
@@ -94,6 +95,9 @@ struct crdt_store {
 	 * and whether the open one did */
 	uint64_t log_writes;
 	int log_tx;
+	/* materialize.c: an unlink arrived for changes the view already
+	 * shows; crdt_store_commit rebuilds the view before committing */
+	int view_stale;
 };
 
 /* The store's connection (owned by the store). */

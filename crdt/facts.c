@@ -15,13 +15,18 @@
 
 enum { F_LOAD, F_SEEN, F_SEEN_CHECKIN, F_SEEN_MODERATION, F_NSQL };
 static const char *const facts_sql[F_NSQL] = {
+	/* column 13: the member the signing key belongs to (a device's,
+	 * crdt/materialize.c's keys table), whose roles count */
+#define ACTOR ", coalesce((SELECT member FROM keys k WHERE k.key = author)," \
+	      " author)"
 	[F_LOAD] =
 		"SELECT 0, id, author, aseq, chash, created, member, role, grant_,"
-		" building, NULL, NULL, NULL FROM role_facts UNION ALL"
+		" building, NULL, NULL, NULL" ACTOR " FROM role_facts UNION ALL"
 		" SELECT 1, id, author, aseq, chash, created, NULL, NULL, NULL,"
-		" NULL, NULL, active, reason FROM emergencies UNION ALL"
+		" NULL, NULL, active, reason" ACTOR " FROM emergencies UNION ALL"
 		" SELECT 2, id, author, aseq, chash, created, member, NULL, grant_,"
-		" building, unit, NULL, NULL FROM verifications",
+		" building, unit, NULL, NULL" ACTOR " FROM verifications",
+#undef ACTOR
 	[F_SEEN] = "SELECT fact, hash FROM fact_seen",
 	/* The standing reports (crdt/community.h: superseded only by a
 	 * report that names them and may follow them). */
@@ -48,7 +53,8 @@ enum { K_ROLE, K_EMERGENCY, K_VERIFY };
 struct fact {
 	int kind;
 	uint8_t id[CRDT_ID_LEN];
-	uint8_t author[32];
+	uint8_t author[32]; /* the signing key: its facts chain by aseq */
+	uint8_t actor[32];  /* its member: whose roles count */
 	uint64_t aseq;
 	uint8_t chash[CRDT_HASH_LEN];
 	int64_t created;
@@ -117,7 +123,8 @@ static int load_facts(struct crdt_store *s, struct facts *fs)
 
 		if (sqlite3_column_bytes(q, 1) != CRDT_ID_LEN ||
 		    sqlite3_column_bytes(q, 2) != 32 ||
-		    sqlite3_column_bytes(q, 4) != CRDT_HASH_LEN)
+		    sqlite3_column_bytes(q, 4) != CRDT_HASH_LEN ||
+		    sqlite3_column_bytes(q, 13) != 32)
 			continue;
 		if (fs->n == cap) {
 			size_t nc = cap ? 2 * cap : 64;
@@ -135,6 +142,7 @@ static int load_facts(struct crdt_store *s, struct facts *fs)
 		f->kind = sqlite3_column_int(q, 0);
 		memcpy(f->id, sqlite3_column_blob(q, 1), CRDT_ID_LEN);
 		memcpy(f->author, sqlite3_column_blob(q, 2), 32);
+		memcpy(f->actor, sqlite3_column_blob(q, 13), 32);
 		f->aseq = (uint64_t)sqlite3_column_int64(q, 3);
 		memcpy(f->chash, sqlite3_column_blob(q, 4), CRDT_HASH_LEN);
 		f->created = sqlite3_column_int64(q, 5);
@@ -505,7 +513,7 @@ static int verified_set(struct crdt_roles *r, const struct fact *f)
 	}
 	free(v->building);
 	free(v->unit);
-	memcpy(v->by, f->author, 32);
+	memcpy(v->by, f->actor, 32);
 	v->building = strdup(f->building);
 	v->unit = strdup(f->unit);
 	return v->building && v->unit ? 0 : KITH_ENOMEM;
@@ -561,16 +569,16 @@ static size_t void_concurrent(struct facts *fs, struct crdt_roles *st,
 		const struct fact *g = &fs->f[i];
 		int needed;
 
-		if (i == rv || fs->void_[i] || memcmp(g->author, r->member, 32))
+		if (i == rv || fs->void_[i] || memcmp(g->actor, r->member, 32))
 			continue;
 		if (r->role == CRDT_ROLE_COORDINATOR)
 			needed = g->kind != K_VERIFY ||
-				 !crdt_roles_heads(st, g->author, g->building);
+				 !crdt_roles_heads(st, g->actor, g->building);
 		else
 			needed = g->kind == K_VERIFY &&
 				 (!*r->building ||
 				  !strcasecmp(r->building, g->building)) &&
-				 !crdt_roles_has(st, g->author,
+				 !crdt_roles_has(st, g->actor,
 						 CRDT_ROLE_COORDINATOR);
 		if (!needed)
 			continue;
@@ -601,7 +609,7 @@ static int replay(struct facts *fs, const uint8_t *creator,
 	for (k = 0; !rc && k < fs->n; k++) {
 		size_t i = fs->order[k];
 		const struct fact *f = &fs->f[i];
-		int coord = crdt_roles_has(out, f->author, CRDT_ROLE_COORDINATOR);
+		int coord = crdt_roles_has(out, f->actor, CRDT_ROLE_COORDINATOR);
 
 		if (!f->complete) {
 			out->waiting++;
@@ -617,11 +625,11 @@ static int replay(struct facts *fs, const uint8_t *creator,
 			snprintf(out->reason, sizeof out->reason, "%s",
 				 f->active ? f->reason : "");
 			out->since_ms = f->created >> 16;
-			memcpy(out->started_by, f->author, 32);
+			memcpy(out->started_by, f->actor, 32);
 			break;
 		case K_VERIFY:
 			if (!f->has_member || !*f->building ||
-			    (!coord && !crdt_roles_heads(out, f->author,
+			    (!coord && !crdt_roles_heads(out, f->actor,
 							 f->building)))
 				break;
 			if (f->grant)

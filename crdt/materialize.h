@@ -30,9 +30,12 @@
 
 struct crdt_store;
 
-/* Materialize one applied change (its ops) into the view tables. */
+/* Materialize one applied change (its ops) into the view tables; stamp
+ * is the highest HLC of its author's log up to it (crdt_author.top once
+ * it is counted): its edits order by (stamp, key, seq). */
 __attribute__((warn_unused_result)) int
-crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c);
+crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
+		       uint64_t stamp);
 /* Clear the view tables and re-materialize every applied change. */
 __attribute__((warn_unused_result)) int crdt_store_rebuild(struct crdt_store *s);
 

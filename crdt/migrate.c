@@ -194,6 +194,27 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS members_host ON members(host)"
 	" WHERE host IS NOT NULL;"
 	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
+	/* 16: a member's several devices (docs/DESIGN.md s5,
+	 * crdt/materialize.c): which member each device key belongs to;
+	 * each key's stamp (authors.top: the highest HLC of its log so far); the stamp
+	 * of the edit each field shows, so that edits from several keys of
+	 * one member end the same everywhere; edits that came before the
+	 * record they edit; devices their member removed (kept through a
+	 * rebuild: only ever lowered, by the member's own changes).  The
+	 * view is rebuilt once to fill them. */
+	"CREATE TABLE keys(key BLOB PRIMARY KEY, member BLOB NOT NULL)"
+	" WITHOUT ROWID;"
+	"ALTER TABLE authors ADD COLUMN top INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE field_stamps(id BLOB NOT NULL, field INTEGER NOT NULL,"
+	" stamp INTEGER NOT NULL, key BLOB NOT NULL, seq INTEGER NOT NULL,"
+	" PRIMARY KEY(id, field)) WITHOUT ROWID;"
+	"CREATE TABLE unlinked(key BLOB NOT NULL, by BLOB NOT NULL,"
+	" after INTEGER NOT NULL, PRIMARY KEY(key, by)) WITHOUT ROWID;"
+	"CREATE TABLE parked(target BLOB NOT NULL, author BLOB NOT NULL,"
+	" seq INTEGER NOT NULL, op INTEGER NOT NULL, who BLOB NOT NULL,"
+	" stamp INTEGER NOT NULL, PRIMARY KEY(target, author, seq, op))"
+	" WITHOUT ROWID;"
+	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 enum { MIG_VERSION, MIG_NSQL };

@@ -17,7 +17,7 @@ enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
        Q_BY_NAME, Q_NAMED, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH,
        Q_PRIV_MEMBER,
        Q_MEMBERS_PAGE, Q_MEMBERS_SEARCH, Q_MEMBERS_COUNT, Q_MEMBER_ONE,
-       Q_NSQL };
+       Q_DEVICES, Q_REMOVED, Q_NSQL };
 /* Built from the schema, per record type: the id range of crdt_resolve
  * and the table walk of crdt_digest. */
 #define Q_RESOLVE(rtype) (rtype)
@@ -253,6 +253,18 @@ static const char *const query_sql[Q_NSQL] = {
 		MEMBER_ORDER("m")),
 	[Q_MEMBERS_COUNT] = MEMBER_WORDS "SELECT count(*) FROM members m"
 			    " WHERE ?2 IS NULL OR " MEMBER_FOUND("m"),
+	[Q_DEVICES] =
+		/* the member's own key first, then each linked device's */
+		"SELECT lower(hex(k.key)) AS key, k.key = ?1 AS member,"
+		" coalesce(a.head, 0) AS changes,"
+		" coalesce((a.top >> 16) / 1000, 0) AS last"
+		" FROM (SELECT ?1 AS key UNION ALL"
+		"  SELECT key FROM keys WHERE member = ?1) k"
+		" LEFT JOIN authors a ON a.pk = k.key"
+		" WHERE NOT EXISTS (SELECT 1 FROM unlinked u"
+		"  WHERE u.key = k.key AND u.by = ?1)"
+		" ORDER BY member DESC, k.key",
+	[Q_REMOVED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
 	[Q_MEMBER_ONE] = MEMBER_PAGE_SQL("members m", " WHERE m.id = ?1"),
 };
 static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
@@ -359,6 +371,35 @@ int crdt_query_claims(struct crdt_store *s, const uint8_t id[16],
 		return KITH_EDB;
 	sqlite3_bind_blob(q, 1, id, CRDT_ID_LEN, SQLITE_STATIC);
 	return crdt_rows(s, q, fn, ctx);
+}
+
+int crdt_query_devices(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
+		       crdt_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_DEVICES);
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, member, CRDT_PK_LEN, SQLITE_STATIC);
+	return crdt_rows(s, q, fn, ctx);
+}
+
+int crdt_key_removed(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
+		     const uint8_t member[CRDT_PK_LEN], uint64_t *after)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_REMOVED);
+	int rc = 0, found = 0;
+
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, member, CRDT_PK_LEN, SQLITE_STATIC);
+	if (crdt_next(s, q, &rc)) {
+		*after = (uint64_t)sqlite3_column_int64(q, 0);
+		found = 1;
+	}
+	crdt_reset(q);
+	return rc ? rc : found;
 }
 
 int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,

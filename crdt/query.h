@@ -122,6 +122,18 @@ crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 __attribute__((warn_unused_result)) int
 crdt_query_claims(struct crdt_store *s, const uint8_t id[16], crdt_row_fn fn,
 		  void *ctx);
+/* 1 when member removed their device key (F_MEMBER_UNLINK): *after gets
+ * the last seq of it that counts; 0 when not removed. */
+__attribute__((warn_unused_result)) int
+crdt_key_removed(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
+		 const uint8_t member[CRDT_PK_LEN], uint64_t *after);
+/* A member's keys (docs/DESIGN.md s5): their own, then each device key
+ * linked to them and not removed.  Columns: key (hex), member (1 for their own key),
+ * changes (how many of its changes this replica holds), last (unix
+ * seconds of its newest change's stamp, 0 for none). */
+__attribute__((warn_unused_result)) int
+crdt_query_devices(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
+		   crdt_row_fn fn, void *ctx);
 /* Members with hours; one member when pk != NULL. */
 __attribute__((warn_unused_result)) int
 crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,

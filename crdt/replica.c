@@ -300,8 +300,10 @@ int crdt_replica_commit(struct crdt_replica *r, struct crdt_op *ops,
 	c.body = buf.data; /* may have moved */
 	rc = crdt_store_put_change(r->store, a.n, c.seq, c.hlc, buf.data,
 				   buf.len, 1 /* we signed it */);
+	if (c.hlc > a.top)
+		a.top = c.hlc;
 	if (!rc)
-		rc = crdt_store_materialize(r->store, &c);
+		rc = crdt_store_materialize(r->store, &c, a.top);
 	if (rc)
 		goto out;
 	a.head = c.seq;

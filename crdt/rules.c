@@ -165,3 +165,39 @@ int crdt_rules_host_ok(const struct crdt_change *c, const struct crdt_op *op)
 	crdt_host_message(msg, c->author);
 	return crdt_verify(sig->p, msg, sizeof msg, host->p) == 0;
 }
+
+void crdt_device_message(uint8_t out[CRDT_DEVICE_MSG_LEN],
+			 const uint8_t device[32])
+{
+	memcpy(out, "kith device 1", 13);
+	memcpy(out + 13, device, 32);
+}
+
+int crdt_rules_root_ok(const struct crdt_change *c, const struct crdt_op *op,
+		       const uint8_t **root)
+{
+	const struct crdt_val *m = NULL, *sig = NULL;
+	uint8_t msg[CRDT_DEVICE_MSG_LEN];
+	uint32_t i;
+
+	for (i = 0; i < op->nvals; i++) {
+		const struct crdt_val *v = &op->vals[i];
+
+		if (v->field == F_MEMBER_ROOT)
+			m = v;
+		else if (v->field == F_MEMBER_ROOT_SIG)
+			sig = v;
+	}
+	if (c->seq != 1 || !m || !sig || m->type != CRDT_V_BYTES ||
+	    sig->type != CRDT_V_BYTES || m->len != CRDT_PK_LEN ||
+	    sig->len != CRDT_SIG_LEN)
+		return 0;
+	/* public keys, compared for the rule, not for secrecy */
+	if (!memcmp(m->p, c->author, CRDT_PK_LEN))
+		return 0;
+	crdt_device_message(msg, c->author);
+	if (crdt_verify(sig->p, msg, sizeof msg, m->p))
+		return 0;
+	*root = m->p;
+	return 1;
+}

@@ -31,6 +31,9 @@
  *     not 32 bytes breaks the member-key rule below: the whole op is not
  *     shown), so a member cannot name a host who did not sign, and the
  *     host never changes;
+ *   - a device key belongs to a member only by its own first change, with
+ *     the member's certificate (crdt_rules_root_ok); its records are then
+ *     the member's, and whoever else's a key claims to be, nothing follows;
  *   - a value of the wrong type for a known field breaks the rule;
  *     unknown fields and record types (from a newer kith) are ignored, not
  *     refused.
@@ -62,6 +65,19 @@ void crdt_host_message(uint8_t out[CRDT_HOST_MSG_LEN], const uint8_t member[32])
 /* 1 if the member op op of change c names a host as the rule above says
  * (c->author is the member), else 0 (no host fields, or not kept). */
 int crdt_rules_host_ok(const struct crdt_change *c, const struct crdt_op *op);
+
+/* What a member signs to link a device key (docs/DESIGN.md s5): "kith
+ * device 1" and the device's key. */
+#define CRDT_DEVICE_MSG_LEN (13 + 32)
+void crdt_device_message(uint8_t out[CRDT_DEVICE_MSG_LEN],
+			 const uint8_t device[32]);
+/* 1 if the member op op of change c claims a member for c's key as the
+ * rule says: in the key's first change (seq 1), both F_MEMBER_ROOT and
+ * F_MEMBER_ROOT_SIG, the member's signature over crdt_device_message of
+ * the key, the member not the key itself; *root then points at the
+ * member's key (in op).  Else 0: the key is its own member. */
+int crdt_rules_root_ok(const struct crdt_change *c, const struct crdt_op *op,
+		       const uint8_t **root);
 
 /* 1 if every value of op keeps the rules of its record type r, else 0. */
 int crdt_rules_op_ok(const struct crdt_rschema *r, const struct crdt_op *op);

@@ -233,7 +233,9 @@ static int batch_flush(struct crdt_replica *r, struct batch *b,
 	int rc;
 
 	for (i = 0; i < b->n; i++) {
-		b->raw[i].p = b->arena.data + b->off[i];
+		/* a batch of empty changes has no arena at all */
+		b->raw[i].p = b->arena.data ? b->arena.data + b->off[i]
+					    : (const uint8_t *)"";
 		b->raw[i].len = b->len[i];
 	}
 	rc = crdt_apply(r->store, b->raw, b->n, st);

@@ -17,6 +17,18 @@ static const struct crdt_field member_fields[] = {
 	 * host's signature (crdt_rules_host_ok) */
 	{ F_MEMBER_HOST, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "host" },
 	{ F_MEMBER_HOST_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "host_sig" },
+	/* a device's claim of its member, in the device's first change,
+	 * with the member's certificate (crdt_rules_root_ok): the view's
+	 * keys table, not columns of members */
+	{ F_MEMBER_ROOT, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "root" },
+	{ F_MEMBER_ROOT_SIG, CRDT_V_BYTES, CRDT_F_BLOB, "root_sig" },
+	/* a member removes one of their devices: its key, then the seq
+	 * after which its changes count no more (u64, big-endian); the
+	 * view's unlinked table, not a column */
+	{ F_MEMBER_UNLINK, CRDT_V_BYTES, CRDT_F_BLOB, "unlink" },
+	/* 1: a hosted member holds their own key now (kith member
+	 * handover): from their own key, no host is shown from then on */
+	{ F_MEMBER_HANDED, CRDT_V_INT, CRDT_F_BOOL, "handed" },
 };
 
 static const struct crdt_field item_fields[] = {

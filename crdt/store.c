@@ -32,11 +32,11 @@ enum {
 };
 
 static const char *const store_sql[ST_NSQL] = {
-	[ST_AUTHOR_GET] = "SELECT n, head, head_hash, forked FROM authors"
+	[ST_AUTHOR_GET] = "SELECT n, head, head_hash, forked, top FROM authors"
 			  " WHERE pk = ?1",
 	[ST_AUTHOR_ADD] = "INSERT INTO authors(pk) VALUES (?1)",
 	[ST_AUTHOR_SET] = "UPDATE authors SET head = ?2, head_hash = ?3,"
-			  " forked = ?4 WHERE n = ?1",
+			  " forked = ?4, top = ?5 WHERE n = ?1",
 	[ST_CHANGE_PUT] = "INSERT INTO changes(k, hlc, data, sig_ok)"
 			  " VALUES (?1, ?2, ?3, ?4)",
 	[ST_CHANGE_GET] = "SELECT data, sig_ok FROM changes WHERE k = ?1",
@@ -202,6 +202,7 @@ int crdt_store_author(struct crdt_store *s, const uint8_t pk[32], int create,
 			memcpy(a->head_hash, sqlite3_column_blob(q, 2),
 			       CRDT_HASH_LEN);
 		a->forked = sqlite3_column_int(q, 3);
+		a->top = (uint64_t)sqlite3_column_int64(q, 4);
 	}
 	crdt_reset(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -231,6 +232,7 @@ int crdt_store_set_head(struct crdt_store *s, const struct crdt_author *a)
 		sqlite3_bind_blob(q, 3, a->head_hash, CRDT_HASH_LEN,
 				  SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, a->forked);
+	sqlite3_bind_int64(q, 5, (int64_t)a->top);
 	return log_run(s, q);
 }
 

@@ -79,6 +79,9 @@ struct crdt_author {
 	uint64_t head;
 	uint8_t head_hash[CRDT_HASH_LEN];
 	int forked;
+	/* the highest HLC of its log up to its head: the stamp of its
+	 * edits (crdt/materialize.h) */
+	uint64_t top;
 };
 
 __attribute__((warn_unused_result)) int

@@ -165,6 +165,37 @@ int peer_identity_load(const char *dir, struct crdt_identity *id)
 	return rc;
 }
 
+#define MEMBER_MAGIC "kith-member 1"
+
+int peer_member_load(const char *dir, uint8_t member[CRDT_PK_LEN])
+{
+	char buf[128];
+	size_t n = 0, ml = strlen(MEMBER_MAGIC);
+	int rc = peer_read_file(dir, "member", (uint8_t *)buf, sizeof buf - 1,
+				&n);
+
+	if (rc)
+		return rc;
+	buf[n] = 0;
+	if (n != ml + 2 + 2 * CRDT_PK_LEN || memcmp(buf, MEMBER_MAGIC, ml) ||
+	    buf[ml] != '\n' || buf[n - 1] != '\n')
+		return KITH_EDECODE;
+	buf[n - 1] = 0;
+	if (crdt_unhex(member, CRDT_PK_LEN, buf + ml + 1))
+		return KITH_EDECODE;
+	return 0;
+}
+
+int peer_member_save(const char *dir, const uint8_t member[CRDT_PK_LEN])
+{
+	char hex[2 * CRDT_PK_LEN + 1], buf[128];
+	int n;
+
+	crdt_hex(hex, member, CRDT_PK_LEN);
+	n = snprintf(buf, sizeof buf, "%s\n%s\n", MEMBER_MAGIC, hex);
+	return peer_write_secret(dir, "member", buf, (size_t)n, 0);
+}
+
 void peer_community_wire_key(const struct peer_community *c,
 			     uint8_t out[CRDT_KEY_LEN])
 {
@@ -353,29 +384,20 @@ static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
 #define INVITE_PREFIX "kith1"
 #define INVITE_SUM 4
 
-int peer_invite_encode(const struct peer_community *c, char *out, size_t cap)
+/* "prefix" + base32 of raw[0..n) and its checksum (raw has room for
+ * INVITE_SUM more bytes). */
+static int code_encode(const char *prefix, uint8_t *raw, size_t n, char *out,
+		       size_t cap)
 {
-	uint8_t raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + PEER_NAME_MAX +
-		    INVITE_SUM];
-	size_t nl = strlen(c->name), n = 0, i, o;
+	size_t i, o;
 	uint32_t acc = 0;
 	int bits = 0;
 
-	if (nl > PEER_NAME_MAX)
-		return KITH_EINVAL;
-	raw[n++] = c->version == 2 ? 2 : 1;
-	memcpy(raw + n, c->key, CRDT_KEY_LEN);
-	n += CRDT_KEY_LEN;
-	memcpy(raw + n, c->version == 2 ? c->genesis : c->creator, CRDT_PK_LEN);
-	n += CRDT_PK_LEN;
-	raw[n++] = (uint8_t)nl;
-	memcpy(raw + n, c->name, nl);
-	n += nl;
 	crdt_hash(raw + n, INVITE_SUM, raw, n);
 	n += INVITE_SUM;
-	if (cap < strlen(INVITE_PREFIX) + (n * 8 + 4) / 5 + 1)
+	if (cap < strlen(prefix) + (n * 8 + 4) / 5 + 1)
 		return KITH_ETOOBIG;
-	o = (size_t)sprintf(out, INVITE_PREFIX);
+	o = (size_t)snprintf(out, cap, "%s", prefix);
 	for (i = 0; i < n; i++) {
 		acc = acc << 8 | raw[i];
 		bits += 8;
@@ -387,19 +409,23 @@ int peer_invite_encode(const struct peer_community *c, char *out, size_t cap)
 	if (bits)
 		out[o++] = b32[(acc << (5 - bits)) & 31];
 	out[o] = 0;
-	crdt_wipe(raw, sizeof raw);
 	return 0;
 }
 
-int peer_invite_decode(const char *code, struct peer_community *c)
+/* The bytes of a code with this prefix into raw (cap bytes), checksum
+ * checked and cut off: *n of them, at least min.  KITH_EDECODE when it is
+ * not such a code, KITH_ECHECKSUM on a typo (a code too short for min is
+ * taken for one). */
+static int code_decode(const char *code, const char *prefix, size_t min,
+		       uint8_t *raw, size_t cap, size_t *n)
 {
-	uint8_t raw[PEER_INVITE_MAX], sum[INVITE_SUM];
-	char norm[PEER_INVITE_MAX * 2];
-	size_t n = 0, m = 0, i, nl;
+	uint8_t sum[INVITE_SUM];
+	char norm[PEER_LINK_MAX * 2];
+	size_t m = 0, i, pl = strlen(prefix);
 	uint32_t acc = 0;
 	int bits = 0, rc = 0;
 
-	memset(c, 0, sizeof *c);
+	*n = 0;
 	for (i = 0; code[i]; i++) {
 		char ch = code[i];
 
@@ -412,11 +438,11 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 		norm[m++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
 	}
 	norm[m] = 0;
-	if (m < 5 || memcmp(norm, INVITE_PREFIX, 5)) { /* the public prefix */
+	if (m < pl || memcmp(norm, prefix, pl)) { /* the public prefix */
 		rc = KITH_EDECODE;
 		goto out;
 	}
-	for (i = strlen(INVITE_PREFIX); i < m; i++) {
+	for (i = pl; i < m; i++) {
 		const char *p = strchr(b32, norm[i]);
 
 		if (!p || !norm[i]) {
@@ -426,46 +452,164 @@ int peer_invite_decode(const char *code, struct peer_community *c)
 		acc = acc << 5 | (uint32_t)(p - b32);
 		bits += 5;
 		if (bits >= 8) {
-			if (n >= sizeof raw) {
+			if (*n >= cap) {
 				rc = KITH_EDECODE;
 				goto out;
 			}
-			raw[n++] = (uint8_t)(acc >> (bits - 8));
+			raw[(*n)++] = (uint8_t)(acc >> (bits - 8));
 			bits -= 8;
 		}
 	}
 	/* one spelling per code: at most 4 padding bits, all zero (else a
 	 * stray trailing letter would be accepted) */
-	if (bits >= 5 || (acc & ((1u << bits) - 1)) ||
-	    n < 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + INVITE_SUM) {
+	if (bits >= 5 || (acc & ((1u << bits) - 1)) || *n < min + INVITE_SUM) {
 		rc = KITH_ECHECKSUM;
 		goto out;
 	}
-	crdt_hash(sum, INVITE_SUM, raw, n - INVITE_SUM);
-	if (!crdt_equal(sum, raw + n - INVITE_SUM, INVITE_SUM)) {
+	*n -= INVITE_SUM;
+	crdt_hash(sum, INVITE_SUM, raw, *n);
+	if (!crdt_equal(sum, raw + *n, INVITE_SUM))
 		rc = KITH_ECHECKSUM;
-		goto out;
-	}
-	if (raw[0] > 2) {
-		rc = KITH_EVERSION; /* a later kith made it */
-		goto out;
-	}
+out:
+	crdt_wipe(norm, sizeof norm);
+	return rc;
+}
+
+/* The community part of a code (version 2 or 1) at raw; its length. */
+static size_t invite_put(const struct peer_community *c, uint8_t *raw)
+{
+	size_t nl = strlen(c->name), n = 0;
+
+	raw[n++] = c->version == 2 ? 2 : 1;
+	memcpy(raw + n, c->key, CRDT_KEY_LEN);
+	n += CRDT_KEY_LEN;
+	memcpy(raw + n, c->version == 2 ? c->genesis : c->creator, CRDT_PK_LEN);
+	n += CRDT_PK_LEN;
+	raw[n++] = (uint8_t)nl;
+	memcpy(raw + n, c->name, nl);
+	return n + nl;
+}
+
+/* The community part of raw[0..n) into c; its length in *used. */
+static int invite_get(const uint8_t *raw, size_t n, struct peer_community *c,
+		      size_t *used)
+{
+	size_t nl;
+
+	memset(c, 0, sizeof *c);
+	if (n < 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1)
+		return KITH_EDECODE;
+	if (raw[0] > 2)
+		return KITH_EVERSION; /* a later kith made it */
 	nl = raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN];
 	if (raw[0] < 1 || nl > PEER_NAME_MAX ||
-	    1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + nl + INVITE_SUM != n) {
-		rc = KITH_EDECODE;
-		goto out;
-	}
+	    1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + nl > n)
+		return KITH_EDECODE;
 	memcpy(c->key, raw + 1, CRDT_KEY_LEN);
 	c->version = raw[0];
 	memcpy(c->version == 2 ? c->genesis : c->creator,
 	       raw + 1 + CRDT_KEY_LEN, CRDT_PK_LEN);
 	memcpy(c->name, raw + 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, nl);
 	c->name[nl] = 0;
-	if (strlen(c->name) != nl)
-		rc = KITH_EDECODE;
-out:
+	*used = 1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + nl;
+	return strlen(c->name) == nl ? 0 : KITH_EDECODE;
+}
+
+int peer_invite_encode(const struct peer_community *c, char *out, size_t cap)
+{
+	uint8_t raw[1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1 + PEER_NAME_MAX +
+		    INVITE_SUM];
+	int rc;
+
+	if (strlen(c->name) > PEER_NAME_MAX)
+		return KITH_EINVAL;
+	rc = code_encode(INVITE_PREFIX, raw, invite_put(c, raw), out, cap);
 	crdt_wipe(raw, sizeof raw);
-	crdt_wipe(norm, sizeof norm);
+	return rc;
+}
+
+int peer_invite_decode(const char *code, struct peer_community *c)
+{
+	uint8_t raw[PEER_INVITE_MAX];
+	size_t n, used = 0;
+	int rc = code_decode(code, INVITE_PREFIX,
+			     1 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, raw, sizeof raw,
+			     &n);
+
+	memset(c, 0, sizeof *c);
+	if (!rc)
+		rc = invite_get(raw, n, c, &used);
+	if (!rc && used != n)
+		rc = KITH_EDECODE;
+	crdt_wipe(raw, sizeof raw);
 	return community_done(c, rc);
+}
+
+/* ---- link codes -------------------------------------------------------- */
+
+#define LINK_PREFIX "kithlink1"
+#define LINK_VERSION 1
+
+int peer_link_encode(const struct peer_link *l, char *out, size_t cap)
+{
+	uint8_t raw[PEER_LINK_MAX];
+	size_t n = 0, i;
+	int rc;
+
+	if (strlen(l->community.name) > PEER_NAME_MAX)
+		return KITH_EINVAL;
+	raw[n++] = LINK_VERSION;
+	n += invite_put(&l->community, raw + n);
+	memcpy(raw + n, l->seed, sizeof l->seed);
+	n += sizeof l->seed;
+	memcpy(raw + n, l->member, CRDT_PK_LEN);
+	n += CRDT_PK_LEN;
+	for (i = 0; i < 8; i++)
+		raw[n++] = (uint8_t)(l->seq >> (56 - 8 * i));
+	memcpy(raw + n, l->head, CRDT_HASH_LEN);
+	n += CRDT_HASH_LEN;
+	rc = code_encode(LINK_PREFIX, raw, n, out, cap);
+	crdt_wipe(raw, sizeof raw);
+	return rc;
+}
+
+int peer_link_decode(const char *code, struct peer_link *l)
+{
+	uint8_t raw[PEER_LINK_MAX];
+	size_t n, used = 0;
+	int rc = code_decode(code, LINK_PREFIX,
+			     2 + CRDT_KEY_LEN + CRDT_PK_LEN + 1, raw, sizeof raw,
+			     &n);
+
+	memset(l, 0, sizeof *l);
+	if (!rc && raw[0] != LINK_VERSION)
+		rc = raw[0] > LINK_VERSION ? KITH_EVERSION : KITH_EDECODE;
+	if (!rc)
+		rc = invite_get(raw + 1, n - 1, &l->community, &used);
+	if (!rc && 1 + used + sizeof l->seed + CRDT_PK_LEN + 8 +
+			   CRDT_HASH_LEN != n)
+		rc = KITH_EDECODE;
+	if (!rc) {
+		const uint8_t *p = raw + 1 + used;
+		int i;
+
+		memcpy(l->seed, p, sizeof l->seed);
+		p += sizeof l->seed;
+		memcpy(l->member, p, CRDT_PK_LEN);
+		p += CRDT_PK_LEN;
+		for (i = 0; i < 8; i++)
+			l->seq = l->seq << 8 | *p++;
+		memcpy(l->head, p, CRDT_HASH_LEN);
+		if (!l->seq)
+			rc = KITH_EDECODE;
+	}
+	crdt_wipe(raw, sizeof raw);
+	if (rc)
+		peer_link_wipe(l);
+	return rc;
+}
+
+void peer_link_wipe(struct peer_link *l)
+{
+	crdt_wipe(l, sizeof *l);
 }

@@ -3,6 +3,10 @@
  * community key, and invite codes.
  *
  *   DIR/identity     Ed25519 secret key, 64 bytes, mode 0600
+ *   DIR/member       on a linked device only: "kith-member 1", then the
+ *                    member its identity belongs to (hex), 0600; the
+ *                    identity signs as one of that member's devices
+ *                    (docs/DESIGN.md s5)
  *   DIR/community    "kith-community 1", name, key (hex), then creator (hex;
  *                    communities created before genesis records) or
  *                    genesis (hex: the community id), 0600
@@ -42,6 +46,16 @@
  *     trust.
  * A code of a later version gets KITH_EVERSION ("upgrade kith").
  *
+ * Link code (`kith device add`, action/device.h): "kithlink1" + base32 of
+ *   version:u8 (1) invite:(version key id name_len name, as above)
+ *   seed:32 member:32 seq:u64 (big-endian) head:32 checksum:4
+ * the seed of a key, the member it belongs to, and that key's head: the
+ * seq and hash of its newest change (for a new device: its first, the
+ * claim of the member, already in the member's replica).  A key that is
+ * the member's own (member = its public key) hands a hosted member over
+ * to a device of their own (`kith member handover`).  It is a secret
+ * like the identity file: whoever holds it can write as that key.
+ *
  * Design: docs/DESIGN.md s5.
  */
 #ifndef KITH_KEYSTORE_H
@@ -56,6 +70,7 @@
 #define PEER_NAME_MAX 64
 #define PEER_PATH_MAX 4096
 #define PEER_INVITE_MAX 256
+#define PEER_LINK_MAX 512
 
 struct peer_community {
 	char name[PEER_NAME_MAX + 1];
@@ -99,6 +114,15 @@ peer_identity_create(const char *dir, const struct crdt_env *env,
 __attribute__((warn_unused_result)) int
 peer_identity_load(const char *dir, struct crdt_identity *id);
 
+/* The member a linked device belongs to (DIR/member); KITH_ENOTFOUND
+ * on a member's own machine (the identity is the member), KITH_EDECODE
+ * when damaged. */
+__attribute__((warn_unused_result)) int
+peer_member_load(const char *dir, uint8_t member[CRDT_PK_LEN]);
+/* Write DIR/member once (KITH_EEXISTS when there is one). */
+__attribute__((warn_unused_result)) int
+peer_member_save(const char *dir, const uint8_t member[CRDT_PK_LEN]);
+
 /* The head recorded for author pk (DIR/head, or a hosted member's own);
  * KITH_ENOTFOUND when there is no head
  * file or it belongs to another identity, KITH_EDECODE when damaged. */
@@ -127,5 +151,22 @@ peer_invite_encode(const struct peer_community *c, char *out, size_t cap);
 /* KITH_ECHECKSUM on a mistyped code, KITH_EDECODE if not a code at all. */
 __attribute__((warn_unused_result)) int
 peer_invite_decode(const char *code, struct peer_community *c);
+
+/* A device's link code, decoded. */
+struct peer_link {
+	struct peer_community community;
+	uint8_t seed[32];		/* the device's key */
+	uint8_t member[CRDT_PK_LEN];	/* whose key it is */
+	uint64_t seq;			/* its head: newest seq (>= 1) */
+	uint8_t head[CRDT_HASH_LEN];	/* ... and that change's hash */
+};
+
+__attribute__((warn_unused_result)) int
+peer_link_encode(const struct peer_link *l, char *out, size_t cap);
+/* KITH_ECHECKSUM on a mistyped code, KITH_EDECODE if not a link code,
+ * KITH_EVERSION from a later kith; l is wiped on failure. */
+__attribute__((warn_unused_result)) int
+peer_link_decode(const char *code, struct peer_link *l);
+void peer_link_wipe(struct peer_link *l);
 
 #endif

@@ -74,7 +74,7 @@ int web_acting_who(struct web_request *rq, struct action_person *who)
 
 const uint8_t *web_acting_host_pk(const struct action *a)
 {
-	return a->self.sk ? a->self.pk : a->r.id.pk;
+	return a->self.sk ? a->self.pk : action_me(a);
 }
 
 void web_acting_banner(struct web_buf *b, void *ctx)

@@ -237,6 +237,54 @@ void web_auth_end(struct web_auth *a, struct web_session *s)
 	crdt_wipe(s, sizeof *s);
 }
 
+/* Forget the session's result, wiping it. */
+static void once_wipe(struct web_session *s)
+{
+	crdt_wipe(s->once_text, sizeof s->once_text);
+	crdt_wipe(s->once_pk, sizeof s->once_pk);
+	s->once = WEB_ONCE_NONE;
+}
+
+int web_auth_once_put(struct web_session *s, enum web_once kind, const char *text,
+		      const uint8_t *pk)
+{
+	size_t n = strlen(text);
+
+	once_wipe(s);
+	if (kind == WEB_ONCE_NONE || n >= sizeof s->once_text)
+		return KITH_EINVAL;
+	memcpy(s->once_text, text, n + 1);
+	if (pk)
+		memcpy(s->once_pk, pk, CRDT_PK_LEN);
+	s->once = kind;
+	return 0;
+}
+
+int web_auth_once_peek(const struct web_session *s, enum web_once kind,
+		       char *out, size_t cap, uint8_t pk[CRDT_PK_LEN])
+{
+	size_t n = strlen(s->once_text);
+
+	if (s->once == WEB_ONCE_NONE || s->once != kind || n >= cap)
+		return 0;
+	memcpy(out, s->once_text, n + 1);
+	if (pk)
+		memcpy(pk, s->once_pk, CRDT_PK_LEN);
+	return 1;
+}
+
+int web_auth_once_take(struct web_session *s, enum web_once kind, char *out,
+		       size_t cap, uint8_t pk[CRDT_PK_LEN])
+{
+	int got;
+
+	if (s->once == WEB_ONCE_NONE || s->once != kind)
+		return 0;
+	got = web_auth_once_peek(s, kind, out, cap, pk);
+	once_wipe(s);
+	return got;
+}
+
 int web_auth_csrf_ok(const struct web_session *s, const char *csrf)
 {
 	return s && web_auth_token_shape(csrf) && crdt_equal(s->csrf, csrf, WEB_TOKEN_HEX);

@@ -37,6 +37,16 @@
  * a session that acts for her and only her (fixed): it cannot act as
  * the host or choose anyone else (web/page_for.c refuses it).
  *
+ * A session also carries one result to show once (web_auth_once_put,
+ * web_auth_once_take): the link code a POST made (web/page_device.c:
+ * linking a device, handing a neighbour over), kept from the POST to the
+ * GET its 303 leads to, never in an address.  Taking it wipes it, so a
+ * reload, the back button or the next person at a shared computer finds
+ * nothing; a new result replaces an older one, and ending the session
+ * wipes it with the rest.  A handed-over neighbour's code is the only
+ * copy of her key: its page peeks (a reload shows it again) until the
+ * host says it reached her.
+ *
  * Ownership: struct web_auth is embedded in its owner (the server);
  * web_auth_release wipes every session.  Time comes in as an argument
  * (unix seconds), so tests choose it.
@@ -64,12 +74,21 @@ int web_auth_token_shape(const char *s);
 #define WEB_PIN_MAX_S (12 * 3600)
 #define WEB_KIOSK_IDLE_S 60
 #define WEB_COOKIE "kith_session"
+#define WEB_ONCE_MAX 1024 /* a link code (peer/keystore.h), and room */
 
 /* The neighbour a session acts for (web/acting.h). */
 enum web_acting_lost {
 	WEB_ACTING_KEPT = 0, /* nothing to tell */
 	WEB_ACTING_LOST_GET, /* the choice was dropped on a page */
 	WEB_ACTING_LOST_POST /* ... on a form, which was not run */
+};
+
+/* What a session's one-time result is, so that only its own page shows
+ * it. */
+enum web_once {
+	WEB_ONCE_NONE = 0,
+	WEB_ONCE_LINK,	   /* a new device's link code (GET /devices/new) */
+	WEB_ONCE_HANDOVER  /* a neighbour's own code (GET /for/handover) */
 };
 
 struct web_session {
@@ -86,6 +105,11 @@ struct web_session {
 	int acting;
 	uint8_t acting_pk[CRDT_PK_LEN];
 	enum web_acting_lost lost;
+	/* the result to show once: its kind, text and whom it is about
+	 * (the neighbour handed over; zero for a link code) */
+	enum web_once once;
+	char once_text[WEB_ONCE_MAX];
+	uint8_t once_pk[CRDT_PK_LEN];
 };
 
 struct web_auth {
@@ -125,6 +149,23 @@ struct web_session *web_auth_session(struct web_auth *a, const char *cookie,
 
 /* End a session (logout). */
 void web_auth_end(struct web_auth *a, struct web_session *s);
+
+/* Keep text (a secret, NUL-terminated) as s's result of kind, about pk
+ * (or NULL), replacing any earlier one.  KITH_EINVAL when it does not
+ * fit (nothing is kept then). */
+__attribute__((warn_unused_result)) int
+web_auth_once_put(struct web_session *s, enum web_once kind, const char *text,
+		  const uint8_t *pk);
+/* Hand out s's result when it is of kind: 1 with text in out (cap bytes)
+ * and its pk in pk (may be NULL), and the session keeps it no more; 0
+ * when there is none of kind (one of another kind stays; one too long
+ * for cap is wiped). */
+int web_auth_once_take(struct web_session *s, enum web_once kind, char *out,
+		       size_t cap, uint8_t pk[CRDT_PK_LEN]);
+/* The same, but the session keeps it (a handed-over neighbour's code
+ * stays until the host says it reached them). */
+int web_auth_once_peek(const struct web_session *s, enum web_once kind,
+		       char *out, size_t cap, uint8_t pk[CRDT_PK_LEN]);
 
 /* 1 if csrf (a form's field, may be NULL) is the session's token. */
 int web_auth_csrf_ok(const struct web_session *s, const char *csrf);

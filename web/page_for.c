@@ -1,8 +1,9 @@
 /*
  * page_for.c - "Neighbours I help": the members this machine hosts
  * (neighbours without a phone or computer, action/hosted.h), choosing to
- * act for one of them or as oneself, and hosting a new one (GET /for,
- * POST /for, POST /for/host; see pages.h).
+ * act for one of them or as oneself, hosting a new one, and handing one
+ * over to a phone of their own (GET /for, POST /for, POST /for/host,
+ * POST and GET /for/handover; see pages.h).
  *
  * These pages are the host's own: they run as the host (pages.c does not
  * wrap them in web_acting_run), whomever the session acts for.  The
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action/device.h"
 #include "action/hosted.h"
 #include "action/i18n.h"
 #include "crdt/codec.h"
@@ -77,6 +79,11 @@ static int for_row(void *ctx, const struct action_hosted *h)
 			 h->person.label);
 		web_ui_button(u, "/for", "member", h->person.hex, label, NULL);
 	}
+	/* TRANSLATORS: a button by a neighbour kept on this computer; a
+	 * question follows before anything is done */
+	web_ui_button(u, "/for/handover", "member", h->person.hex,
+		      _("They have their own phone now: hand over"),
+		      "secondary");
 	web_html_raw(&u->b, "</li>\n");
 	return 0;
 }
@@ -194,6 +201,13 @@ int web_page_for(struct web_request *rq, struct web_reply *rp)
 	return render(rq, rp, NULL, NULL, MHD_HTTP_OK);
 }
 
+/* The sentence refusing a key this machine does not host. */
+static const char *not_hosted(void)
+{
+	return _("That neighbour is not kept on this computer, so you cannot "
+		 "act for them here. Nothing was changed.");
+}
+
 int web_page_for_post(struct web_request *rq, struct web_reply *rp)
 {
 	const char *hex = web_ui_field(rq->form, "member");
@@ -213,10 +227,7 @@ int web_page_for_post(struct web_request *rq, struct web_reply *rp)
 	 * else (a crafted value, another member) changes nothing */
 	if (strlen(hex) != 2 * CRDT_PK_LEN || crdt_unhex(pk, CRDT_PK_LEN, hex) ||
 	    !action_hosts(a, pk)) {
-		rc = action_fail(a, KITH_ENOTFOUND, "%s",
-				 _("That neighbour is not kept on this "
-				   "computer, so you cannot act for them "
-				   "here. Nothing was changed."));
+		rc = action_fail(a, KITH_ENOTFOUND, "%s", not_hosted());
 	} else {
 		rc = action_act_as_pk(a, pk);
 		action_act_self(a);
@@ -261,4 +272,135 @@ int web_page_for_host(struct web_request *rq, struct web_reply *rp)
 	web_ui_quiet_end();
 	snprintf(loc, sizeof loc, "/for?done=hosted&who=%s", who.hex);
 	return web_reply_redirect(rp, loc);
+}
+
+/* "Hand them over to their own phone?" for pk, hosted here. */
+static int ask_handover(struct web_request *rq, struct web_reply *rp,
+			const uint8_t pk[CRDT_PK_LEN], const char *hex)
+{
+	struct action_person who;
+	struct web_ui u;
+
+	web_ui_begin(&u, rq, N_("Hand over to their own phone?"), NULL);
+	action_person(u.a, pk, &who);
+	web_html_raw(&u.b, "<h1>");
+	/* TRANSLATORS: %s: the name of a neighbour kept on this computer */
+	web_html_textf(&u.b, _("Hand %s over to their own phone?"), who.label);
+	web_html_raw(&u.b, "</h1>\n<p>");
+	web_html_text(&u.b, _("Do this when they are here with their own "
+			      "phone or computer. You get a code for it, "
+			      "shown only once: it is the only copy of their "
+			      "key."));
+	web_html_raw(&u.b, "</p>\n<p>");
+	web_html_text(&u.b, _("This computer then forgets their key and PIN: "
+			      "you can no longer act for them here. Their "
+			      "wishes, items and hours stay theirs."));
+	web_html_raw(&u.b, "</p>\n<form method=\"post\" "
+			   "action=\"/for/handover\">\n");
+	web_ui_csrf(&u);
+	web_ui_hidden(&u, "member", hex);
+	web_ui_hidden(&u, "sure", "1");
+	web_html_raw(&u.b, "<button type=\"submit\">");
+	web_html_text(&u.b, _("Yes, hand over now"));
+	web_html_raw(&u.b, "</button>\n</form>\n<p><a href=\"/for\">");
+	web_html_text(&u.b, _("No, not now"));
+	web_html_raw(&u.b, "</a></p>\n");
+	return web_ui_finish(&u, rp, MHD_HTTP_OK);
+}
+
+int web_page_for_handover(struct web_request *rq, struct web_reply *rp)
+{
+	const char *hex = web_ui_field(rq->form, "member");
+	struct web_session *s = rq->session;
+	char code[PEER_LINK_MAX * 2], msg[ACTION_MSG_MAX];
+	struct action *a;
+	struct action_person who;
+	uint8_t pk[CRDT_PK_LEN];
+	int rc;
+
+	/* the host says the code reached them: it is shown no more */
+	if (!strcmp(web_ui_field(rq->form, "do"), "done")) {
+		char gone[WEB_ONCE_MAX];
+
+		if (web_auth_once_take(s, WEB_ONCE_HANDOVER, gone,
+				       sizeof gone, NULL))
+			crdt_wipe(gone, sizeof gone);
+		return web_reply_redirect(rp, "/for");
+	}
+	a = web_ui_quiet_begin(rq);
+
+	/* only a key hosted here is asked about or handed over: a crafted
+	 * value never reaches the action as a name */
+	if (strlen(hex) != 2 * CRDT_PK_LEN || crdt_unhex(pk, CRDT_PK_LEN, hex) ||
+	    !action_hosts(a, pk)) {
+		web_ui_quiet_end();
+		return render(rq, rp, NULL, not_hosted(), WEB_UNPROCESSABLE);
+	}
+	if (strcmp(web_ui_field(rq->form, "sure"), "1")) {
+		web_ui_quiet_end();
+		return ask_handover(rq, rp, pk, hex);
+	}
+	rc = action_member_handover(a, hex, code, sizeof code, &who);
+	if (rc) {
+		snprintf(msg, sizeof msg, "%s", a->msg);
+		web_ui_quiet_end();
+		return render(rq, rp, NULL, msg, WEB_UNPROCESSABLE);
+	}
+	/* her key is gone from here: the session acts for her no more */
+	if (s->acting && crdt_equal(s->acting_pk, who.pk, CRDT_PK_LEN)) {
+		s->acting = 0;
+		crdt_wipe(s->acting_pk, sizeof s->acting_pk);
+	}
+	rc = web_auth_once_put(s, WEB_ONCE_HANDOVER, code, who.pk);
+	crdt_wipe(code, sizeof code);
+	web_ui_quiet_end();
+	return rc ? rc : web_reply_redirect(rp, "/for/handover");
+}
+
+int web_page_for_handed(struct web_request *rq, struct web_reply *rp)
+{
+	char code[WEB_ONCE_MAX];
+	struct action_person who;
+	uint8_t pk[CRDT_PK_LEN];
+	struct web_ui u;
+	int got = web_auth_once_peek(rq->session, WEB_ONCE_HANDOVER, code,
+				     sizeof code, pk);
+
+	web_ui_begin(&u, rq, N_("Handed over"), NULL);
+	if (got) {
+		action_person(u.a, pk, &who);
+		web_html_raw(&u.b, "<h1>");
+		/* TRANSLATORS: %s: the neighbour just handed over to a phone
+		 * of their own */
+		web_html_textf(&u.b, _("The code for %s's own phone"),
+			       who.label);
+		web_html_raw(&u.b, "</h1>\n<p><strong>");
+		web_html_textf(&u.b, _("This computer no longer keeps the key "
+				       "of %s. This code is now the only copy "
+				       "of it: give it to them now, on their "
+				       "own phone or computer."),
+			       who.label);
+		web_html_raw(&u.b, "</strong></p>\n");
+		web_ui_link_code(&u, code);
+		crdt_wipe(code, sizeof code);
+		/* shown again on a reload, until the host says so */
+		web_html_raw(&u.b, "<form method=\"post\" "
+				   "action=\"/for/handover\">\n");
+		web_ui_csrf(&u);
+		web_html_raw(&u.b, "<input type=\"hidden\" name=\"do\" "
+				   "value=\"done\">\n<button type=\"submit\">");
+		web_html_text(&u.b, _("Done: the code is on their phone"));
+		web_html_raw(&u.b, "</button>\n</form>\n");
+	} else {
+		web_html_raw(&u.b, "<h1>");
+		web_html_text(&u.b, _("Handed over"));
+		web_html_raw(&u.b, "</h1>\n");
+		web_ui_notice(&u, _("Nothing to show here: the code of the "
+				    "neighbour you handed over reached their "
+				    "phone."));
+	}
+	web_html_raw(&u.b, "<p><a href=\"/for\">");
+	web_html_text(&u.b, _("Back to Neighbours I help"));
+	web_html_raw(&u.b, "</a></p>\n");
+	return web_ui_finish(&u, rp, MHD_HTTP_OK);
 }

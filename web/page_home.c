@@ -282,7 +282,7 @@ static int render_home(struct web_request *rq, struct web_reply *rp,
 	 * so whoever uses a shared phone sees whose page it is */
 	web_html_raw(&u.b, "<h1>");
 	if (u.a->r.id.sk) {
-		action_person(u.a, u.a->r.id.pk, &me);
+		action_person(u.a, action_me(u.a), &me);
 		/* TRANSLATORS: the home page's heading, with the person's
 		 * name */
 		web_html_textf(&u.b, _("Hello, %s"), me.label);

@@ -7,6 +7,8 @@
  *                    sets the kith_prefs cookie and answers 303 to
  *                    /settings?done=saved
  *
+ * The page ends with a link to "Your devices" (web/page_device.c).
+ *
  * Where they live: in the browser, in the kith_prefs cookie (web/lang.h
  * has its format and parser).  They are a person's taste, not a secret
  * and not a fact of the community, so they are neither in the replica
@@ -117,7 +119,15 @@ static int render(struct web_request *rq, struct web_reply *rp,
 	web_html_text(&u.b, _("These settings are kept in this browser only. "
 			      "On another phone or computer, choose them "
 			      "there."));
-	web_html_raw(&u.b, "</p>\n");
+	web_html_raw(&u.b, "</p>\n<h2>");
+	web_html_text(&u.b, _("Your devices"));
+	web_html_raw(&u.b, "</h2>\n<p>");
+	web_html_text(&u.b, _("You can use kith as yourself on your phone and "
+			      "on your computer. See which ones are linked to "
+			      "you, link a new one, or remove a lost one."));
+	web_html_raw(&u.b, "</p>\n<p><a href=\"/devices\">");
+	web_html_text(&u.b, _("Your phones and computers"));
+	web_html_raw(&u.b, "</a></p>\n");
 	return web_ui_finish(&u, rp, status);
 }
 

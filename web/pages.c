@@ -62,7 +62,7 @@ static void footer(struct web_ui *u)
 	/* the host at the keyboard while acting; else whoever the action
 	 * is now (a neighbour logged in with her PIN is herself) */
 	action_person(u->a, u->acting ? web_acting_host_pk(u->a)
-				      : u->a->r.id.pk, &me);
+				      : action_me(u->a), &me);
 	if (!me.named)
 		return;
 	if (u->acting && u->com.name[0])
@@ -475,7 +475,9 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 	R("POST", "/items/return", web_page_item_return) \
 	R("POST", "/items/renew", web_page_item_renew) \
 	R("POST", "/items/withdraw", web_page_item_withdraw) \
-	R("GET", "/items/:id", web_page_item)
+	R("GET", "/items/:id", web_page_item) \
+	R("GET", "/devices", web_page_devices) \
+	R("GET", "/devices/new", web_page_devices_new)
 
 #define ACTING_WRAP(method, path, fn)                                         \
 	static int fn##_acting(struct web_request *rq, struct web_reply *rp) \
@@ -497,7 +499,24 @@ ACTING_PAGES(ACTING_WRAP)
 OWN_ONLY(web_page_for)
 OWN_ONLY(web_page_for_post)
 OWN_ONLY(web_page_for_host)
+OWN_ONLY(web_page_for_handover)
+OWN_ONLY(web_page_for_handed)
 #undef OWN_ONLY
+
+/* Linking and removing devices: closed to a fixed session (she holds no
+ * key of her own here to link from), else as every page, for whom the
+ * session acts (the action layer refuses that with its sentence). */
+#define MINE(fn)                                                              \
+	static int fn##_mine(struct web_request *rq, struct web_reply *rp)   \
+	{                                                                     \
+		if (rq->session && rq->session->fixed)                        \
+			return web_reply_error(rq, rp, MHD_HTTP_FORBIDDEN,    \
+					       WEB_WHY_STATUS);               \
+		return web_acting_run(rq, rp, fn);                            \
+	}
+MINE(web_page_devices_add)
+MINE(web_page_devices_remove)
+#undef MINE
 
 #define ACTING_ROUTE(method, path, fn) { method, path, fn##_acting, 1, 0 },
 const struct web_route web_pages_routes[] = {
@@ -507,6 +526,10 @@ const struct web_route web_pages_routes[] = {
 	{ "GET", "/for", web_page_for_own, 1, 0 },
 	{ "POST", "/for", web_page_for_post_own, 1, 0 },
 	{ "POST", "/for/host", web_page_for_host_own, 1, 0 },
+	{ "POST", "/for/handover", web_page_for_handover_own, 1, 0 },
+	{ "GET", "/for/handover", web_page_for_handed_own, 1, 0 },
+	{ "POST", "/devices/add", web_page_devices_add_mine, 1, 0 },
+	{ "POST", "/devices/remove", web_page_devices_remove_mine, 1, 0 },
 	{ "GET", "/static/:file", route_static, 0, 0 },
 };
 #undef ACTING_ROUTE

@@ -93,10 +93,32 @@
  *                           /for?done=self)
  *   POST /for/host          name, building, unit: host a new neighbour
  *                           (303 to /for?done=hosted&who=HEX)
+ *   POST /for/handover      member=HEX: "Hand them over to their own
+ *                           phone?" (changes nothing); with sure=1 hand
+ *                           them over (action_member_handover: this
+ *                           machine forgets their key), the link code of
+ *                           their key kept in the session once (web/auth.h),
+ *                           303 to GET /for/handover
+ *   GET  /for/handover      that code, once, as a QR code and as text,
+ *                           with the steps on their device
  *                           (web/page_for.c).  Every other page runs as
  *                           the neighbour the session acts for, with a
  *                           banner saying so (web/acting.h); /for runs
  *                           as oneself
+ *   GET  /devices           "Your devices": the member key and the
+ *                           devices linked to it, when each last wrote;
+ *                           ?done=removed
+ *   POST /devices/add       link a new device (action_device_add): its
+ *                           code kept in the session once, 303 to
+ *                           GET /devices/new, which shows it as a QR code
+ *                           and as text with the steps on the new device
+ *   POST /devices/remove    key=HEX: "Remove this device?" (changes
+ *                           nothing); with sure=1 remove it, 303 to
+ *                           /devices?done=removed (web/page_device.c).
+ *                           The POSTs are 403 to a neighbour logged in
+ *                           with her own PIN; linking or removing while
+ *                           acting for someone, or on a linked device, is
+ *                           the action layer's refusal (422)
  *   GET  /static/NAME       the compiled-in files (web/static.h), no login
  * Every POST carries csrf (checked by the server) and is answered with a
  * 303 to a page that says what happened (?done=WORD: a fixed word the page
@@ -219,6 +241,12 @@ const char *web_ui_field(const struct web_form *f, const char *name);
  * KITH_ENOMEM / KITH_EINVAL (text empty or too long). */
 int web_ui_qr(struct web_ui *u, const char *text);
 
+/* A link code (a new device's, or a neighbour's handed over) shown to
+ * be used now: the warning that it is like a house key, the steps on the
+ * new device (install kith, `kith init --link CODE`, the same Wi-Fi),
+ * the QR code and the code in groups of four (web/page_device.c). */
+void web_ui_link_code(struct web_ui *u, const char *code);
+
 /* Pieces of pages (pages.c), so that every page writes them alike:
  * one fact of a <dl>: <dt>label</dt><dd>value</dd>, nothing when value is
  * ""; */
@@ -319,6 +347,12 @@ int web_page_settings_post(struct web_request *rq, struct web_reply *rp);
 int web_page_for(struct web_request *rq, struct web_reply *rp);
 int web_page_for_post(struct web_request *rq, struct web_reply *rp);
 int web_page_for_host(struct web_request *rq, struct web_reply *rp);
+int web_page_for_handover(struct web_request *rq, struct web_reply *rp);
+int web_page_for_handed(struct web_request *rq, struct web_reply *rp);
+int web_page_devices(struct web_request *rq, struct web_reply *rp);
+int web_page_devices_add(struct web_request *rq, struct web_reply *rp);
+int web_page_devices_new(struct web_request *rq, struct web_reply *rp);
+int web_page_devices_remove(struct web_request *rq, struct web_reply *rp);
 
 /* The error pages (web/page_error.c): web_server_cfg.error_page. */
 int web_page_error(struct web_request *rq, unsigned status, enum web_why why,

@@ -62,7 +62,8 @@ static const char *const view_tables[] = { "members", "items", "wishes",
 static const char *const all_tables[] = { "meta",    "authors", "changes",
 					   "pending", "forks",	 "members",
 					   "items",   "wishes",	 "claims",
-					   "loans",   NULL };
+					   "loans",   "keys",	 "field_stamps",
+					   "parked",  "unlinked", NULL };
 
 #define FAIL(...)                                                             \
 	do {                                                                  \
@@ -349,6 +350,9 @@ static void reset(sqlite3 *db, struct crdt_buf *scratch)
 			 "INSERT INTO items_fts(items_fts) VALUES('delete-all');"
 			 "INSERT INTO wishes_fts(wishes_fts) VALUES('delete-all');"
 			 "DELETE FROM items_grams; DELETE FROM wishes_grams;"
+			 /* the devices' tables (schema 16) */
+			 "DELETE FROM keys; DELETE FROM field_stamps;"
+			 "DELETE FROM parked; DELETE FROM unlinked;"
 			 "COMMIT;",
 			 NULL, NULL, NULL))
 		FAIL("cannot reset the replica: %s", sqlite3_errmsg(db));

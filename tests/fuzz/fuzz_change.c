@@ -46,7 +46,7 @@ static void materialize(const struct crdt_change *c)
 
 	if (crdt_store_begin(store))
 		abort();
-	rc = crdt_store_materialize(store, c); /* may fail: bad ops */
+	rc = crdt_store_materialize(store, c, c->hlc); /* may fail: bad ops */
 	(void)rc;
 	crdt_store_rollback(store);
 }

@@ -212,6 +212,54 @@ static void login_once(void **state)
 	free(a);
 }
 
+/* A session's one-time result (web/page_device.c's link codes): taken
+ * once, kept from a page of another kind, refused when too long, wiped
+ * with the session. */
+static void once_slot(void **state)
+{
+	struct tl_fixture *fx = *state;
+	struct web_auth *a = malloc(sizeof *a);
+	struct web_session *s;
+	char out[WEB_ONCE_MAX], big[WEB_ONCE_MAX + 1];
+	uint8_t pk[CRDT_PK_LEN], who[CRDT_PK_LEN];
+
+	assert_non_null(a);
+	TL_OK(web_auth_init(a, fx->dir));
+	TL_OK(web_auth_open(a, T0, 0, &s));
+	memset(who, 7, sizeof who);
+	TL_CHECK(!web_auth_once_take(s, WEB_ONCE_LINK, out, sizeof out, NULL),
+		 "expected nothing to take in a new session");
+	TL_OK(web_auth_once_put(s, WEB_ONCE_HANDOVER, "kithlink1abc", who));
+	TL_CHECK(!web_auth_once_take(s, WEB_ONCE_LINK, out, sizeof out, NULL),
+		 "expected a page of another kind to get nothing");
+	TL_CHECK(web_auth_once_take(s, WEB_ONCE_HANDOVER, out, sizeof out, pk) &&
+			 !strcmp(out, "kithlink1abc") &&
+			 !memcmp(pk, who, sizeof pk),
+		 "expected its own page to get the code and whom it is for");
+	TL_CHECK(!web_auth_once_take(s, WEB_ONCE_HANDOVER, out, sizeof out, pk),
+		 "expected the code once only");
+	TL_CHECK(s->once_text[0] == 0, "expected the code wiped once taken");
+	/* a newer one replaces an older one */
+	TL_OK(web_auth_once_put(s, WEB_ONCE_LINK, "kithlink1old", NULL));
+	TL_OK(web_auth_once_put(s, WEB_ONCE_LINK, "kithlink1new", NULL));
+	TL_CHECK(web_auth_once_take(s, WEB_ONCE_LINK, out, sizeof out, NULL) &&
+			 !strcmp(out, "kithlink1new"),
+		 "expected the newer code");
+	/* too long: refused, nothing kept */
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	TL_RC(web_auth_once_put(s, WEB_ONCE_LINK, big, NULL), KITH_EINVAL);
+	TL_CHECK(!web_auth_once_take(s, WEB_ONCE_LINK, out, sizeof out, NULL),
+		 "expected nothing kept of a code too long");
+	/* ending the session wipes it */
+	TL_OK(web_auth_once_put(s, WEB_ONCE_LINK, "kithlink1xyz", NULL));
+	web_auth_end(a, s);
+	TL_CHECK(s->once == WEB_ONCE_NONE && s->once_text[0] == 0,
+		 "expected the code wiped with the session");
+	web_auth_release(a);
+	free(a);
+}
+
 static void sessions_bounded(void **state)
 {
 	struct tl_fixture *fx = *state;
@@ -247,6 +295,8 @@ int main(void)
 		cmocka_unit_test(limits),
 		cmocka_unit_test(duplicates),
 		cmocka_unit_test_setup_teardown(login_once, tl_setup,
+						tl_teardown),
+		cmocka_unit_test_setup_teardown(once_slot, tl_setup,
 						tl_teardown),
 		cmocka_unit_test_setup_teardown(sessions_bounded, tl_setup,
 						tl_teardown),

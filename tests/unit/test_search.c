@@ -421,6 +421,8 @@ static void migration_builds_grams(void **state)
 	db = crdt_store_db(r->store);
 	TL_CHECK(sqlite3_exec(db,
 			      "DROP TABLE items_grams; DROP TABLE wishes_grams;"
+			      "DROP TABLE keys; ALTER TABLE authors DROP COLUMN top;"
+			      "DROP TABLE field_stamps; DROP TABLE parked; DROP TABLE unlinked;"
 			      "DROP INDEX members_host;"
 			      "ALTER TABLE members DROP COLUMN host;"
 			      "ALTER TABLE members DROP COLUMN host_sig;"

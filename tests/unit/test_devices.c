@@ -1,0 +1,807 @@
+/*
+ * test_devices.c - one member, several device keys: the device rule on
+ * apply (crdt/rules.c crdt_rules_root_ok, crdt/materialize.c), tried with
+ * changes signed by hand, delivered in every order that a per-key log
+ * allows, and with claims a member crafted.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crdt/err.h"
+#include "crdt/rules.h"
+#include "tests/testlib.h"
+
+#define F(state) ((struct tl_fixture *)*(state))
+
+/* One key's log, signed by hand: each change chains to the one before. */
+struct log {
+	struct crdt_identity id;
+	uint64_t seq;
+	uint8_t prev[32];
+};
+
+static void log_init(struct log *l, uint64_t seed)
+{
+	memset(l, 0, sizeof *l);
+	TL_OK(tl_identity(&l->id, seed));
+}
+
+/* Append a change of op (finished here) at hlc ms; out gets it. */
+static void put(struct log *l, struct crdt_op *op, uint64_t ms,
+		struct tl_changes *out)
+{
+	TL_OK(crdt_op_finish(op));
+	l->seq++;
+	TL_OK(tl_make_change(&l->id, l->seq, l->seq > 1 ? l->prev : NULL,
+			     (TL_EPOCH_MS + ms) << 16, op, 1, out, l->prev));
+}
+
+/* The member's certificate for device: root signs "kith device 1"||pk. */
+static void cert(const struct crdt_identity *root, const uint8_t dev[32],
+		 uint8_t sig[CRDT_SIG_LEN])
+{
+	uint8_t msg[CRDT_DEVICE_MSG_LEN];
+
+	crdt_device_message(msg, dev);
+	crdt_sign(sig, msg, sizeof msg, root);
+}
+
+/* A claim of root by l's key (a SELF member op), root_len bytes of root,
+ * sig_len of sig. */
+static void claim(struct log *l, const uint8_t *root, size_t root_len,
+		  const uint8_t *sig, size_t sig_len, uint64_t ms,
+		  struct tl_changes *out)
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_ROOT, root, root_len));
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_ROOT_SIG, sig, sig_len));
+	put(l, &op, ms, out);
+}
+
+static void profile(struct log *l, const char *name, uint64_t ms,
+		    struct tl_changes *out)
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, name));
+	put(l, &op, ms, out);
+}
+
+/* An item created by l's next change; id gets its record id. */
+static void item(struct log *l, const char *title, uint64_t ms,
+		 struct tl_changes *out, uint8_t id[CRDT_ID_LEN])
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
+	TL_OK(crdt_op_set_int(&op, F_ITEM_KIND, 1));
+	TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, title));
+	crdt_record_id(id, l->id.pk, l->seq + 1, 0);
+	put(l, &op, ms, out);
+}
+
+/* A REF edit of an item's title by l's next change. */
+static void retitle(struct log *l, const uint8_t id[CRDT_ID_LEN],
+		    const char *title, uint64_t ms, struct tl_changes *out)
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
+	memcpy(op.target, id, CRDT_ID_LEN);
+	op.target_len = CRDT_ID_LEN;
+	TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, title));
+	put(l, &op, ms, out);
+}
+
+static const char *author_of(struct crdt_replica *r,
+			     const uint8_t id[CRDT_ID_LEN], char out[65])
+{
+	TL_OK(tl_text(r, "SELECT lower(hex(author)) FROM items WHERE id = ?1",
+		      id, CRDT_ID_LEN, out, 65));
+	return out;
+}
+
+/* Apply the changes of several logs in the order given by `order`: each
+ * entry names a log (0..n-1); its next change goes.  Every interleaving
+ * keeps each key's own order, as sync does. */
+static void deliver(struct crdt_replica *r, struct tl_changes **logs,
+		    const char *order)
+{
+	size_t next[8] = { 0 };
+	struct crdt_apply_stats st;
+	const char *p;
+
+	for (p = order; *p; p++) {
+		int k = *p - '0';
+
+		assert_true(next[k] < logs[k]->n);
+		TL_OK(tl_apply(r, &logs[k]->v[next[k]], 1, &st));
+		next[k]++;
+	}
+}
+
+/*
+ * Xu's laptop (her member key) and her phone (a device key she linked):
+ * the phone's kettle is Xu's, there is one member, and edits from either
+ * key end the same on every replica, whichever arrives first - the
+ * laptop's rename even before the kettle it renames.
+ */
+static void device_posts_as_its_member(void **state)
+{
+	struct log xu, phone;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct tl_changes *b = tl_changes_new(F(state));
+	struct tl_changes *logs[2] = { a, b };
+	uint8_t sig[CRDT_SIG_LEN], kettle[CRDT_ID_LEN];
+	const char *orders[] = { "001011", "110100", "011100", "101010" };
+	char want[65], got[65], title[128], d0[65], d[65];
+	size_t i;
+
+	log_init(&xu, 30);
+	log_init(&phone, 31);
+	profile(&xu, "Xu", 1, a);			  /* a0 */
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 2, b); /* b0 */
+	item(&phone, "kettle", 3, b, kettle);		  /* b1 */
+	retitle(&xu, kettle, "kettle (blue)", 4, a);	  /* a1 */
+	retitle(&phone, kettle, "kettle (red)", 5, b);	  /* b2: later */
+	retitle(&xu, kettle, "kettle (green)", 6, a);	  /* a2: latest */
+	snprintf(want, sizeof want, "%s", tl_hex(xu.id.pk, 32));
+	for (i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+		char name[16];
+		struct crdt_replica *r;
+
+		snprintf(name, sizeof name, "r%zu", i);
+		r = tl_open(F(state), name, 0);
+		deliver(r, logs, orders[i]);
+		assert_string_equal(author_of(r, kettle, got), want);
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+					     sizeof title),
+				    "kettle (green)");
+		assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), 1);
+		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
+			      xu.id.pk, 32, got, sizeof got));
+		assert_string_equal(got, "Xu");
+		TL_OK(tl_digest(r, i ? d : d0));
+		if (i)
+			assert_string_equal(d, d0);
+		/* rebuilt from the log: the same */
+		TL_OK(crdt_store_rebuild(r->store));
+		TL_OK(tl_digest(r, d));
+		assert_string_equal(d, d0);
+	}
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+}
+
+/* The later edit wins by its key's stamp, not by which came last: the
+ * phone's clock ran ahead, so its rename stands against the laptop's
+ * rename stamped before it, in either order. */
+static void edits_from_two_keys_order_by_stamp(void **state)
+{
+	struct log xu, phone;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct tl_changes *b = tl_changes_new(F(state));
+	struct tl_changes *logs[2] = { a, b };
+	uint8_t sig[CRDT_SIG_LEN], kettle[CRDT_ID_LEN];
+	const char *orders[] = { "00111", "11100", "10101" };
+	char title[128];
+	size_t i;
+
+	log_init(&xu, 32);
+	log_init(&phone, 33);
+	profile(&xu, "Xu", 1, a);
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 2, b);
+	item(&phone, "kettle", 3, b, kettle);
+	retitle(&phone, kettle, "from the phone", 900, b); /* ahead */
+	retitle(&xu, kettle, "from the laptop", 10, a);
+	for (i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+		char name[16];
+		struct crdt_replica *r;
+
+		snprintf(name, sizeof name, "s%zu", i);
+		r = tl_open(F(state), name, 0);
+		deliver(r, logs, orders[i]);
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+					     sizeof title),
+				    "from the phone");
+	}
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+}
+
+/*
+ * Every way Mallory may try to make her key one of Xu's devices (and so
+ * edit Xu's posts): each claim is kept in the log and has no effect - her
+ * key stays its own member, her kettle hers, and her rename of Xu's
+ * kettle changes nothing.
+ */
+static void crafted_claims_are_ignored(void **state)
+{
+	struct log xu, other;
+	uint8_t sig[CRDT_SIG_LEN], xk[CRDT_ID_LEN], mk[CRDT_ID_LEN];
+	struct {
+		const char *what;
+		int kind;
+	} cases[] = {
+		{ "a certificate Mallory signed herself", 0 },
+		{ "Xu's certificate for another device", 1 },
+		{ "the claim in her second change, not her first", 2 },
+		{ "a claim of her own key as her member", 3 },
+		{ "a signature of 63 bytes", 4 },
+		{ "a member key of 31 bytes", 5 },
+		{ "a member key but no signature", 6 },
+	};
+	size_t i;
+
+	log_init(&xu, 34);
+	log_init(&other, 35);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tl_changes *a = tl_changes_new(F(state));
+		struct tl_changes *m = tl_changes_new(F(state));
+		struct tl_changes *logs[2] = { a, m };
+		struct log mal;
+		struct crdt_replica *r;
+		char name[16], got[65], title[128], order[16];
+		const uint8_t *root = xu.id.pk;
+		size_t rl = 32, sl = CRDT_SIG_LEN;
+
+		xu.seq = 0;
+		log_init(&mal, 40 + i);
+		profile(&xu, "Xu", 1, a);
+		item(&xu, "Xu's kettle", 2, a, xk);
+		switch (cases[i].kind) {
+		case 0:
+			cert(&mal.id, mal.id.pk, sig);
+			break;
+		case 1:
+			cert(&xu.id, other.id.pk, sig);
+			break;
+		case 2:
+			cert(&xu.id, mal.id.pk, sig);
+			profile(&mal, "Mallory", 3, m);
+			break;
+		case 3:
+			cert(&mal.id, mal.id.pk, sig);
+			root = mal.id.pk;
+			break;
+		case 4:
+			cert(&xu.id, mal.id.pk, sig);
+			sl = CRDT_SIG_LEN - 1;
+			break;
+		case 5:
+			cert(&xu.id, mal.id.pk, sig);
+			rl = 31;
+			break;
+		case 6:
+			cert(&xu.id, mal.id.pk, sig);
+			sl = 0;
+			break;
+		}
+		if (sl) {
+			claim(&mal, root, rl, sig, sl, 4, m);
+		} else {
+			struct crdt_op op;
+
+			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+			TL_OK(crdt_op_set_bytes(&op, F_MEMBER_ROOT, root, rl));
+			put(&mal, &op, 4, m);
+		}
+		item(&mal, "Mallory's kettle", 5, m, mk);
+		retitle(&mal, xk, "stolen", 900, m);
+		snprintf(name, sizeof name, "c%zu", i);
+		r = tl_open(F(state), name, 0);
+		/* Xu's log first, or Mallory's */
+		memset(order, 0, sizeof order);
+		memset(order, i % 2 ? '1' : '0', i % 2 ? m->n : a->n);
+		memset(order + strlen(order), i % 2 ? '0' : '1',
+		       i % 2 ? a->n : m->n);
+		deliver(r, logs, order);
+		print_message("%s\n", cases[i].what);
+		assert_string_equal(author_of(r, mk, got),
+				    tl_hex(mal.id.pk, 32));
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, xk, title,
+					     sizeof title),
+				    "Xu's kettle");
+		assert_int_equal(tl_int(r, "SELECT count(*) FROM keys"), 0);
+		crdt_identity_release(&mal.id);
+	}
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&other.id);
+}
+
+/* A removal of Xu's phone as a member could craft it: each one but
+ * Xu's own, well formed, leaves the phone's kettle shown; Xu's drops it
+ * at once (the view is rebuilt in the same commit) and after a rebuild. */
+static void crafted_removals_are_ignored(void **state)
+{
+	struct log xu, phone, ben;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct crdt_replica *r = tl_open(F(state), "u", 0);
+	uint8_t sig[CRDT_SIG_LEN], kettle[CRDT_ID_LEN], v[CRDT_PK_LEN + 9];
+	struct crdt_apply_stats st;
+	struct {
+		struct log *by;
+		size_t len;
+		const char *what;
+	} cases[] = {
+		{ &ben, CRDT_PK_LEN + 8, "Ben removes Xu's phone" },
+		{ &phone, CRDT_PK_LEN + 8, "the phone removes itself" },
+		{ &xu, CRDT_PK_LEN + 7, "a value of 39 bytes" },
+		{ &xu, CRDT_PK_LEN + 9, "a value of 41 bytes" },
+	};
+	char title[128];
+	size_t i;
+
+	log_init(&xu, 50);
+	log_init(&phone, 51);
+	log_init(&ben, 52);
+	profile(&xu, "Xu", 1, a);
+	profile(&ben, "Ben", 1, a);
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 2, a);
+	item(&phone, "kettle", 3, a, kettle);
+	TL_OK(tl_apply(r, a->v, a->n, &st));
+	memset(v, 0, sizeof v);
+	memcpy(v, phone.id.pk, CRDT_PK_LEN); /* after 0: all of it */
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct tl_changes *b = tl_changes_new(F(state));
+		struct crdt_op op;
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v, cases[i].len));
+		put(cases[i].by, &op, 10 + i, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+		print_message("%s\n", cases[i].what);
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+					     sizeof title),
+				    "kettle");
+	}
+	{
+		struct tl_changes *b = tl_changes_new(F(state));
+		struct crdt_op op;
+
+		v[CRDT_PK_LEN + 7] = 1; /* after its claim: the kettle goes */
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
+					CRDT_PK_LEN + 8));
+		put(&xu, &op, 20, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+	}
+	assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+				     sizeof title), "");
+	TL_OK(crdt_store_rebuild(r->store));
+	assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle, title,
+				     sizeof title), "");
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM unlinked WHERE after = 1"), 1);
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+	crdt_identity_release(&ben.id);
+}
+
+/* Handed over (F_MEMBER_HANDED): only her own key clears her host; a
+ * device of hers, a value of 2 or Mallory's own flag change nothing. */
+static void handed_only_by_her_own_key(void **state)
+{
+	struct log host, her, dev, mal;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct crdt_replica *r = tl_open(F(state), "h", 0);
+	uint8_t sig[CRDT_SIG_LEN], msg[CRDT_HOST_MSG_LEN];
+	struct crdt_apply_stats st;
+	struct crdt_op op;
+	char got[65];
+	int i;
+
+	log_init(&host, 60);
+	log_init(&her, 61);
+	log_init(&dev, 62);
+	log_init(&mal, 63);
+	profile(&host, "Ben", 1, a);
+	crdt_host_message(msg, her.id.pk);
+	crdt_sign(sig, msg, sizeof msg, &host.id);
+	crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+	TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, "Mrs Okafor"));
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_HOST, host.id.pk, 32));
+	TL_OK(crdt_op_set_bytes(&op, F_MEMBER_HOST_SIG, sig, sizeof sig));
+	put(&her, &op, 2, a);
+	cert(&her.id, dev.id.pk, sig);
+	claim(&dev, her.id.pk, 32, sig, sizeof sig, 3, a);
+	profile(&mal, "Mallory", 4, a);
+	for (i = 0; i < 3; i++) {
+		struct log *by = i == 0 ? &dev : i == 1 ? &her : &mal;
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_int(&op, F_MEMBER_HANDED, i == 1 ? 2 : 1));
+		put(by, &op, 10 + (uint64_t)i, a);
+	}
+	TL_OK(tl_apply(r, a->v, a->n, &st));
+	TL_OK(tl_text(r, "SELECT coalesce(lower(hex(host)), '') FROM members"
+			 " WHERE id = ?1", her.id.pk, 32, got, sizeof got));
+	assert_string_equal(got, tl_hex(host.id.pk, 32));
+	{
+		struct tl_changes *b = tl_changes_new(F(state));
+
+		crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		TL_OK(crdt_op_set_int(&op, F_MEMBER_HANDED, 1));
+		put(&her, &op, 20, b);
+		TL_OK(tl_apply(r, b->v, b->n, &st));
+	}
+	for (i = 0; i < 2; i++) {
+		TL_OK(tl_text(r, "SELECT coalesce(lower(hex(host)), '') FROM"
+				 " members WHERE id = ?1", her.id.pk, 32, got,
+			      sizeof got));
+		assert_string_equal(got, "");
+		TL_OK(crdt_store_rebuild(r->store));
+	}
+	crdt_identity_release(&host.id);
+	crdt_identity_release(&her.id);
+	crdt_identity_release(&dev.id);
+	crdt_identity_release(&mal.id);
+}
+
+/* A device's check-in is its member's: the roll call names Xu. */
+static void device_checkin_is_its_members(void **state)
+{
+	struct log xu, phone;
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct crdt_replica *r = tl_open(F(state), "k", 0);
+	uint8_t sig[CRDT_SIG_LEN];
+	struct crdt_apply_stats st;
+	struct crdt_op op;
+	char got[65];
+
+	log_init(&xu, 36);
+	log_init(&phone, 37);
+	profile(&xu, "Xu", 1, a);
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 2, a);
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_CHECKIN);
+	TL_OK(crdt_op_set_bytes(&op, F_CHECKIN_MEMBER, xu.id.pk, 32));
+	TL_OK(crdt_op_set_int(&op, F_CHECKIN_STATUS, 0));
+	put(&phone, &op, 3, a);
+	TL_OK(tl_apply(r, a->v, a->n, &st));
+	TL_OK(tl_text(r, "SELECT lower(hex(author)) FROM checkins", NULL, 0,
+		      got, sizeof got));
+	assert_string_equal(got, tl_hex(xu.id.pk, 32));
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+}
+
+
+/* ---- the property: three keys of one member, partitioned ------------------ */
+
+/*
+ * Keys: Xu (0) and two devices of hers (1, 2), Ben (3), and Mallory (4),
+ * whose first change claims Xu with a certificate that is not Xu's for
+ * her key.  Each writes a log of random changes - items, renames of any
+ * item (her own member's or not), names - on a clock of its own, skewed,
+ * sometimes back-dated or far ahead.  Three replicas take every log in
+ * a random interleaving of their own (each key's log in its order, as
+ * sync gives it); one is compared with the model half-way, at the prefix
+ * of each log it holds; at the end all three show the same digest and the
+ * model: items are their key's member's, a rename counts when its key is
+ * of the item's member, and the rename with the highest (stamp, key, seq)
+ * stands, stamp the highest HLC of its key's log so far.
+ */
+#define PK 5
+#define PMAX 20
+
+struct pch {
+	int kind; /* 0 claim, 1 item, 2 rename, 3 name, 4 unlink */
+	int item; /* 2: which item; 4: which key */
+	uint64_t after; /* 4 */
+	uint64_t hlc, stamp;
+	char text[24];
+};
+
+struct pitem {
+	int key, seq;
+	uint8_t id[CRDT_ID_LEN];
+	char title[24];
+};
+
+struct pworld {
+	uint64_t rng;
+	struct log lg[PK];
+	struct tl_changes *ch[PK];
+	struct pch c[PK][PMAX + 1]; /* c[k][seq] */
+	int n[PK];
+	struct pitem it[PK * PMAX];
+	int nit;
+};
+
+static uint64_t prng(struct pworld *w, uint64_t n)
+{
+	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) % n;
+}
+
+/* The member key k writes as (Mallory's claim never holds). */
+static int member_of(int k)
+{
+	return k == 1 || k == 2 ? 0 : k;
+}
+
+static void pput(struct pworld *w, int k, struct crdt_op *op, uint64_t ms)
+{
+	struct pch *c;
+	uint64_t top = 0;
+	int s;
+
+	put(&w->lg[k], op, ms, w->ch[k]);
+	s = ++w->n[k];
+	c = &w->c[k][s];
+	c->hlc = (TL_EPOCH_MS + ms) << 16;
+	for (top = c->hlc; s > 1 && top < w->c[k][s - 1].stamp;)
+		top = w->c[k][s - 1].stamp;
+	c->stamp = top;
+}
+
+static void gen(struct pworld *w, struct tl_fixture *f)
+{
+	uint8_t sig[CRDT_SIG_LEN];
+	uint64_t clk[PK];
+	int k, i;
+
+	for (k = 0; k < PK; k++) {
+		log_init(&w->lg[k], w->rng * 8 + (uint64_t)k + 100);
+		w->ch[k] = tl_changes_new(f);
+		clk[k] = 1000 + prng(w, 7200000); /* up to 2 h of skew */
+	}
+	for (k = 1; k <= 2; k++) {
+		cert(&w->lg[0].id, w->lg[k].id.pk, sig);
+		w->c[k][1].kind = 0;
+		claim(&w->lg[k], w->lg[0].id.pk, 32, sig, sizeof sig, clk[k],
+		      w->ch[k]);
+		w->n[k] = 1;
+		w->c[k][1].hlc = w->c[k][1].stamp = (TL_EPOCH_MS + clk[k]) << 16;
+	}
+	/* Mallory: Xu's certificate for device 1, or her own */
+	if (prng(w, 2))
+		cert(&w->lg[0].id, w->lg[1].id.pk, sig);
+	else
+		cert(&w->lg[4].id, w->lg[4].id.pk, sig);
+	claim(&w->lg[4], w->lg[0].id.pk, 32, sig, sizeof sig, clk[4],
+	      w->ch[4]);
+	w->n[4] = 1;
+	w->c[4][1].hlc = w->c[4][1].stamp = (TL_EPOCH_MS + clk[4]) << 16;
+	for (i = 0; i < PK * (PMAX - 2); i++) {
+		struct crdt_op op;
+		struct pch *c;
+		uint64_t ms;
+		int kind;
+
+		k = (int)prng(w, PK);
+		if (w->n[k] >= PMAX)
+			continue;
+		/* mostly forward, sometimes back-dated, rarely far ahead */
+		clk[k] += 1 + prng(w, 60000);
+		ms = clk[k];
+		if (!prng(w, 8))
+			ms -= prng(w, ms < 3600000 ? ms : 3600000);
+		if (!prng(w, 30))
+			ms += 86400000ull * 365;
+		kind = w->nit == 0 || prng(w, 10) < 3 ? 1
+		       : prng(w, 10) < 7		  ? 2
+							  : 3;
+		if (!prng(w, 12))
+			kind = 4;
+		if (kind == 1) {
+			struct pitem *it = &w->it[w->nit++];
+
+			it->key = k;
+			it->seq = w->n[k] + 1;
+			snprintf(it->title, sizeof it->title, "item %d.%d", k,
+				 it->seq);
+			crdt_record_id(it->id, w->lg[k].id.pk,
+				       (uint64_t)it->seq, 0);
+			crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
+			TL_OK(crdt_op_set_int(&op, F_ITEM_KIND, 1));
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, it->title));
+		} else if (kind == 2) {
+			int t = (int)prng(w, (uint64_t)w->nit);
+
+			crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
+			memcpy(op.target, w->it[t].id, CRDT_ID_LEN);
+			op.target_len = CRDT_ID_LEN;
+			w->c[k][w->n[k] + 1].item = t;
+		} else {
+			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		}
+		if (kind == 4) {
+			/* a removal: of a device by Xu (counts), of herself,
+			 * or by anyone else (never counts) */
+			uint8_t v[CRDT_PK_LEN + 8];
+			int t = (int)prng(w, 3), b;
+			uint64_t after = prng(w, (uint64_t)w->n[t] + 1);
+
+			memcpy(v, w->lg[t].id.pk, CRDT_PK_LEN);
+			for (b = 0; b < 8; b++)
+				v[CRDT_PK_LEN + b] = (uint8_t)(after >> (56 - 8 * b));
+			TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
+						sizeof v));
+			w->c[k][w->n[k] + 1].item = t;
+			w->c[k][w->n[k] + 1].after = after;
+		}
+		c = &w->c[k][w->n[k] + 1];
+		c->kind = kind;
+		snprintf(c->text, sizeof c->text, "%s %d.%d",
+			 kind == 3 ? "name" : "title", k, w->n[k] + 1);
+		if (kind == 2)
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, c->text));
+		if (kind == 3)
+			TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, c->text));
+		pput(w, k, &op, ms);
+	}
+}
+
+/* (stamp, key, seq) of a > b's */
+static int later(struct pworld *w, int ka, int sa, int kb, int sb)
+{
+	int d;
+
+	if (w->c[ka][sa].stamp != w->c[kb][sb].stamp)
+		return w->c[ka][sa].stamp > w->c[kb][sb].stamp;
+	d = memcmp(w->lg[ka].id.pk, w->lg[kb].id.pk, 32);
+	return d ? d > 0 : sa > sb;
+}
+
+/* Whether change s of key k counts, with the first pre[j] changes of
+ * each key j held: not when Xu's own key removed the device k was
+ * before it, in a change held. */
+static int counts(struct pworld *w, int k, int s, const int pre[PK])
+{
+	int j;
+
+	if (s > pre[k])
+		return 0;
+	if (k != 1 && k != 2)
+		return 1;
+	for (j = 1; j <= pre[0]; j++)
+		if (w->c[0][j].kind == 4 && w->c[0][j].item == k &&
+		    (uint64_t)s > w->c[0][j].after)
+			return 0;
+	return 1;
+}
+
+/* The replica r, holding the first pre[k] changes of each key, against
+ * the model. */
+static void model_check(struct pworld *w, struct crdt_replica *r,
+			const int pre[PK])
+{
+	char got[65], title[128];
+	int i, k, s, items = 0, members = 0;
+
+	for (i = 0; i < w->nit; i++) {
+		const struct pitem *it = &w->it[i];
+		const char *want = it->title;
+		int bk = -1, bs = 0, m = member_of(it->key);
+
+		if (!counts(w, it->key, it->seq, pre)) {
+			assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id,
+						     title, sizeof title),
+					    "");
+			continue;
+		}
+		items++;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 2 &&
+				    w->c[k][s].item == i && member_of(k) == m &&
+				    counts(w, k, s, pre) &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk >= 0)
+			want = w->c[bk][bs].text;
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id, title,
+					     sizeof title),
+				    want);
+		assert_string_equal(author_of(r, it->id, got),
+				    tl_hex(w->lg[m].id.pk, 32));
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM items"), items);
+	for (i = 0; i < PK; i++) {
+		int bk = -1, bs = 0;
+
+		if (member_of(i) != i)
+			continue;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 3 && member_of(k) == i &&
+				    counts(w, k, s, pre) &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk < 0)
+			continue;
+		members++;
+		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
+			      w->lg[i].id.pk, 32, got, sizeof got));
+		assert_string_equal(got, w->c[bk][bs].text);
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), members);
+}
+
+static void devices_converge(void **state)
+{
+	unsigned seed, seeds = 60;
+	const char *env = getenv("KITH_DEVICE_SEEDS");
+
+	(void)state;
+	if (env && atoi(env) > 0)
+		seeds = (unsigned)atoi(env);
+	for (seed = 1; seed <= seeds; seed++) {
+		struct tl_fixture *f = tl_fixture_new(seed);
+		struct pworld *w = calloc(1, sizeof *w);
+		char d0[65] = "", d[65];
+		int rep, k;
+
+		assert_non_null(f);
+		assert_non_null(w);
+		w->rng = seed;
+		gen(w, f);
+		for (rep = 0; rep < 3; rep++) {
+			struct crdt_replica *r;
+			struct crdt_apply_stats st;
+			int pre[PK] = { 0 }, left = 0, mid;
+			char name[16];
+
+			snprintf(name, sizeof name, "p%d", rep);
+			r = tl_open(f, name, 0);
+			for (k = 0; k < PK; k++)
+				left += w->n[k];
+			mid = (int)prng(w, (uint64_t)left);
+			while (left) {
+				k = (int)prng(w, PK);
+				if (pre[k] >= w->n[k])
+					continue;
+				TL_OK(tl_apply(r, &w->ch[k]->v[pre[k]], 1, &st));
+				assert_int_equal(st.applied, 1);
+				pre[k]++;
+				if (--left == mid && rep == 0)
+					model_check(w, r, pre);
+			}
+			model_check(w, r, pre);
+			TL_OK(tl_digest(r, rep ? d : d0));
+			if (rep)
+				assert_string_equal(d, d0);
+			TL_OK(crdt_store_rebuild(r->store));
+			TL_OK(tl_digest(r, d));
+			assert_string_equal(d, d0);
+		}
+		for (k = 0; k < PK; k++)
+			crdt_identity_release(&w->lg[k].id);
+		free(w);
+		tl_fixture_free(f);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tl_setup, tl_teardown)
+		T(device_posts_as_its_member),
+		T(edits_from_two_keys_order_by_stamp),
+		T(crafted_claims_are_ignored),
+		T(device_checkin_is_its_members),
+		T(crafted_removals_are_ignored),
+		T(handed_only_by_her_own_key),
+		cmocka_unit_test(devices_converge),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("devices", tests, tl_group_setup,
+					   NULL);
+}
