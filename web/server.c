@@ -832,7 +832,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	/* GnuTLS's reason for refusing a certificate or key comes first;
 	 * "Failed to initialize TLS support" after it says nothing more */
 	if (s->starting && !s->mhd_err[0])
-		snprintf(s->mhd_err, sizeof s->mhd_err, "%s", line);
+		snprintf(s->mhd_err, sizeof s->mhd_err, "%.*s",
+			 (int)sizeof s->mhd_err - 1, line);
 }
 
 /* ---- the loop ----------------------------------------------------------- */
