@@ -577,6 +577,7 @@ static void gen(struct pworld *w, struct tl_fixture *f)
 	for (i = 0; i < PK * (PMAX - 2); i++) {
 		struct crdt_op op;
 		struct pch *c;
+		uint8_t v[CRDT_PK_LEN + 8]; /* the op points at it */
 		uint64_t ms;
 		int kind;
 
@@ -620,7 +621,6 @@ static void gen(struct pworld *w, struct tl_fixture *f)
 		if (kind == 4) {
 			/* a removal: of a device by Xu (counts), of herself,
 			 * or by anyone else (never counts) */
-			uint8_t v[CRDT_PK_LEN + 8];
 			int t = (int)prng(w, 3), b;
 			uint64_t after = prng(w, (uint64_t)w->n[t] + 1);
 
