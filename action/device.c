@@ -234,6 +234,11 @@ int action_member_handover(struct action *a, const char *typed, char *code,
 		return rc;
 	memset(&l, 0, sizeof l);
 	rc = peer_community_load(a->home, &l.community);
+	if (rc == KITH_ENOCOMMUNITY)
+		return action_fail(a, rc,
+				   _("join a community first: a neighbour is "
+				     "handed over into the community you are "
+				     "in"));
 	if (rc)
 		return action_fail(a, rc, _("cannot read the community: %s"),
 				   _(kith_strerror(rc)));
