@@ -43,7 +43,7 @@ static const struct cli_cmd commands[] = {
 	{ "daemon", cli_daemon,
 	  "daemon [--listen ADDR:PORT] [--peer ADDR:PORT]... [--no-mdns] "
 	  "[--interval SECS] [--web ADDR:PORT | --no-web] "
-	  "[--web-cert FILE --web-key FILE] [--kiosk] [-v|--verbose]",
+	  "[--web-cert FILE --web-key FILE] [--kiosk [--kiosk-idle SECONDS]] [-v|--verbose]",
 	  N_("run in the foreground: find neighbours and keep in sync"), 0 },
 	{ "open", cli_web_open, "open [--print]",
 	  N_("log in to the web app: open (or print) a one-time link"), 0 },

@@ -93,6 +93,7 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 		{ "web-cert", required_argument, NULL, 'C' },
 		{ "web-key", required_argument, NULL, 'K' },
 		{ "kiosk", no_argument, NULL, 'k' },
+		{ "kiosk-idle", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cert = NULL, *key = NULL;
@@ -154,7 +155,18 @@ int cli_daemon(struct cli *c, int argc, char **argv)
 			key = optarg;
 			break;
 		case 'k':
-			web.cfg.kiosk = 1;
+			if (!web.cfg.kiosk)
+				web.cfg.kiosk = WEB_KIOSK_IDLE_S;
+			break;
+		case 'I':
+			if (cli_parse_uint(optarg, WEB_KIOSK_IDLE_MIN_S,
+					   WEB_KIOSK_IDLE_MAX_S, &v))
+				return cli_usage(NULL, "--kiosk-idle needs "
+						       "seconds (%d..%d), not "
+						       "'%s'",
+						 WEB_KIOSK_IDLE_MIN_S,
+						 WEB_KIOSK_IDLE_MAX_S, optarg);
+			web.cfg.kiosk = (int)v;
 			break;
 		default:
 			return cli_bad_option(NULL, argv, ch);

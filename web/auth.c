@@ -198,7 +198,7 @@ int web_auth_open(struct web_auth *a, int64_t now, int pin,
 static int expired(const struct web_auth *a, const struct web_session *s,
 		   int64_t now)
 {
-	int64_t idle = a->kiosk ? WEB_KIOSK_IDLE_S :
+	int64_t idle = a->kiosk ? a->kiosk :
 		       s->pin	? WEB_PIN_IDLE_S :
 				  WEB_SESSION_IDLE_S;
 

@@ -26,7 +26,9 @@
  * WEB_PIN_IDLE_S without a request, and WEB_PIN_MAX_S after its login
  * whatever happens (a phone left logged in on a shared table).  In kiosk
  * mode (web_auth.kiosk: a shared computer, web/server.h) every session
- * ends after WEB_KIOSK_IDLE_S without a request, however it was made.
+ * ends after the kiosk's idle seconds (WEB_KIOSK_IDLE_S unless `kith
+ * daemon --kiosk-idle` says otherwise) without a request, however it
+ * was made.
  * A session has an id (the kith_session cookie) and a CSRF token
  * (in every form; every POST must carry it as field "csrf"), both 32
  * random bytes in hex, both compared in constant time.
@@ -72,7 +74,9 @@ int web_auth_token_shape(const char *s);
 #define WEB_SESSION_IDLE_S (12 * 3600)
 #define WEB_PIN_IDLE_S (30 * 60)
 #define WEB_PIN_MAX_S (12 * 3600)
-#define WEB_KIOSK_IDLE_S 60
+#define WEB_KIOSK_IDLE_S 60 /* by default (kith daemon --kiosk-idle) */
+#define WEB_KIOSK_IDLE_MIN_S 10
+#define WEB_KIOSK_IDLE_MAX_S 3600
 #define WEB_COOKIE "kith_session"
 #define WEB_ONCE_MAX 1024 /* a link code (peer/keystore.h), and room */
 
@@ -114,7 +118,7 @@ struct web_session {
 
 struct web_auth {
 	char path[4096]; /* DIR/web-login */
-	int kiosk;	 /* every session: WEB_KIOSK_IDLE_S */
+	int kiosk;	 /* 0, or every session's idle seconds (kiosk) */
 	struct web_session s[WEB_MAX_SESSIONS];
 };
 

@@ -144,7 +144,7 @@ enum say {
 	SAY_NOT_RIGHT, /* and, with wait_ms, how long to wait */
 	SAY_WAIT,      /* how long to wait (429) */
 	SAY_BUSY,      /* the queue is full (429) */
-	SAY_IDLE,      /* kiosk: logged out for a minute without use */
+	SAY_IDLE,      /* kiosk: logged out after its idle time */
 };
 
 static const char *not_right(void)
@@ -197,9 +197,11 @@ static int form(struct web_request *rq, struct web_reply *rp,
 	}
 	web_html_raw(&w.b, "</p>\n");
 	if (say == SAY_IDLE) {
+		char idle[256];
+
 		web_html_raw(&w.b, "<p class=\"notice\" role=\"status\">");
-		web_html_text(&w.b, _("You were logged out after a minute "
-				      "without use."));
+		web_html_text(&w.b, web_ui_kiosk_idle(web_request_kiosk(rq), 0,
+						      idle, sizeof idle));
 		web_html_raw(&w.b, "</p>\n");
 	} else if (say) {
 		web_html_raw(&w.b, "<p class=\"banner\" role=\"alert\">");

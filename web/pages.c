@@ -87,17 +87,47 @@ static void footer(struct web_ui *u)
 	u->page.footer = u->footer;
 }
 
+const char *web_ui_kiosk_idle(int idle_s, int banner, char *buf,
+			      size_t cap)
+{
+	char span[96];
+
+	if (idle_s <= 0)
+		idle_s = WEB_KIOSK_IDLE_S; /* not a kiosk: the default's */
+	if (idle_s == 60) /* the default, as people say it */
+		return banner ? _("Shared computer: you will be logged out "
+				  "after one minute without use.")
+			      : _("You were logged out after a minute without "
+				  "use.");
+	if (idle_s % 60 == 0)
+		snprintf(span, sizeof span,
+			 ngettext("%d minute", "%d minutes", idle_s / 60),
+			 idle_s / 60);
+	else
+		snprintf(span, sizeof span,
+			 ngettext("%d second", "%d seconds", idle_s), idle_s);
+	/* TRANSLATORS: %s is a time span, "2 minutes" or "90 seconds" */
+	snprintf(buf, cap,
+		 banner ? _("Shared computer: you will be logged out after %s "
+			    "without use.")
+			: _("You were logged out after %s without use."),
+		 span);
+	return buf;
+}
+
 /* Kiosk mode (pages.h): the banner of a shared computer and, with a
  * session, its Log out button (a form of one button: no second page). */
-static void kiosk_bar(struct web_buf *b, const struct web_session *s)
+static void kiosk_bar(struct web_buf *b, const struct web_session *s,
+		      int idle_s)
 {
+	char say[256];
+
 	web_html_raw(b, "<section class=\"kiosk\"");
 	/* TRANSLATORS: the name screen readers give the band at the top of
 	 * every page on a computer that many people share */
 	web_html_attr(b, "aria-label", _("Shared computer"));
 	web_html_raw(b, ">\n<p>");
-	web_html_text(b, _("Shared computer: you will be logged out after one "
-			   "minute without use."));
+	web_html_text(b, web_ui_kiosk_idle(idle_s, 1, say, sizeof say));
 	web_html_raw(b, "</p>\n");
 	if (s) {
 		web_html_raw(b, "<form method=\"post\" action=\"/logout\">\n"
@@ -117,15 +147,15 @@ static void ui_top(struct web_buf *b, void *ctx)
 	struct web_ui *u = ctx;
 
 	if (u->kiosk)
-		kiosk_bar(b, u->rq->session);
+		kiosk_bar(b, u->rq->session, u->kiosk);
 	web_acting_banner(b, ctx);
 }
 
-/* The top of a bare page in kiosk mode: the banner alone. */
+/* The top of a bare page in kiosk mode (ctx: the request): the banner
+ * alone. */
 static void bare_top(struct web_buf *b, void *ctx)
 {
-	(void)ctx;
-	kiosk_bar(b, NULL);
+	kiosk_bar(b, NULL, web_request_kiosk(ctx));
 }
 
 void web_ui_autocomplete(struct web_ui *u)
@@ -208,7 +238,7 @@ void web_ui_begin(struct web_ui *u, struct web_request *rq, const char *title,
 	u->page.top = ui_top;
 	u->page.top_ctx = u;
 	if (u->kiosk && rq->session) {
-		u->page.refresh_s = WEB_KIOSK_RELOAD_S;
+		u->page.refresh_s = u->kiosk + WEB_KIOSK_RELOAD_AFTER_S;
 		u->page.refresh_to = WEB_KIOSK_RELOAD_TO;
 	}
 	footer(u);
@@ -549,8 +579,10 @@ int web_bare_begin(struct web_bare *w, struct web_request *rq,
 	web_prefs_parse(rq->prefs, &prefs);
 	w->page.lang = web_lang_choose(rq->accept_language, prefs.lang);
 	w->page.easy = prefs.easy || web_request_kiosk(rq);
-	if (web_request_kiosk(rq))
+	if (web_request_kiosk(rq)) {
 		w->page.top = bare_top;
+		w->page.top_ctx = rq;
+	}
 	rc = web_lang_use(w->page.lang);
 	if (rc)
 		return rc;

@@ -165,10 +165,10 @@ extern const size_t web_pages_nroutes;
 /* The nav's links at most: Home, Wishes, Items, Members, Settings,
  * Coordinate. */
 #define WEB_UI_NAV 6
-/* Kiosk mode: a page reloads this long after it was served, a moment
- * after its session has ended (web/auth.h WEB_KIOSK_IDLE_S: a session is
- * over once more than that many whole seconds have passed) */
-#define WEB_KIOSK_RELOAD_S (WEB_KIOSK_IDLE_S + 2)
+/* Kiosk mode: a page reloads a moment after its session has ended, the
+ * kiosk's idle seconds and this many more (web/auth.h: a session is over
+ * once more than its idle whole seconds have passed) */
+#define WEB_KIOSK_RELOAD_AFTER_S 2
 #define WEB_KIOSK_RELOAD_TO "/login?idle=1"
 
 /* One page being rendered. */
@@ -192,9 +192,10 @@ struct web_ui {
 	int easy;
 	/* kiosk mode (web/server.h: a shared computer): easy is always on,
 	 * every page starts with the banner "Shared computer ..." and a Log
-	 * out button, and reloads to /login?idle=1 (WEB_KIOSK_RELOAD_S)
-	 * once its session has ended; forms that hold names say
-	 * autocomplete="off" (web_ui_autocomplete) */
+	 * out button, and reloads to /login?idle=1 (WEB_KIOSK_RELOAD_AFTER_S
+	 * after its idle seconds) once its session has ended; forms that
+	 * hold names say autocomplete="off" (web_ui_autocomplete).  0, or
+	 * the kiosk's idle seconds */
 	int kiosk;
 	enum web_lang lang;  /* the language the page speaks */
 	int coordinator;     /* the acting identity is a coordinator now
@@ -230,6 +231,11 @@ void web_ui_csrf(struct web_ui *u);
  * an input (or form) that holds a person's name, so that the browser of
  * a shared computer never offers it to the next person. */
 void web_ui_autocomplete(struct web_ui *u);
+/* Kiosk mode's sentences, for idle seconds without use (translated,
+ * into buf): the banner's "you will be logged out after ..." (banner 1)
+ * and the login page's "You were logged out after ..." (banner 0). */
+const char *web_ui_kiosk_idle(int idle_s, int banner, char *buf,
+			      size_t cap);
 /* A message box: class "notice" (what happened) or "error" (role alert). */
 void web_ui_notice(struct web_ui *u, const char *text);
 void web_ui_error(struct web_ui *u, const char *text);

@@ -1036,7 +1036,7 @@ int web_server_start(struct web_server **out, uv_loop_t *loop,
 		log_warnx("web app in kiosk mode: everyone logs in with their "
 			  "name and PIN, and is logged out after %d seconds "
 			  "without use",
-			  WEB_KIOSK_IDLE_S);
+			  cfg->kiosk);
 	*out = s;
 out:
 	if (rc && tls_refused)
@@ -1126,7 +1126,7 @@ int web_tls_supported(void)
 
 int web_request_kiosk(const struct web_request *rq)
 {
-	return rq->srv && rq->srv->cfg.kiosk;
+	return rq->srv ? rq->srv->cfg.kiosk : 0;
 }
 
 int web_request_tls(const struct web_request *rq)

@@ -116,8 +116,9 @@
  * (cli/web.c).
  *
  * Kiosk (cfg.kiosk, `kith daemon --kiosk`): a shared computer in the
- * sharing hut.  Every session ends after WEB_KIOSK_IDLE_S without a
- * request (web/auth.h), a one-time login link is refused (everyone logs
+ * sharing hut.  Every session ends after cfg.kiosk seconds without a
+ * request (WEB_KIOSK_IDLE_S unless `--kiosk-idle` says otherwise,
+ * web/auth.h), a one-time login link is refused (everyone logs
  * in with their name and PIN, also from this machine), and the pages
  * (web/pages.h) force easy mode, show a banner and a Log out button,
  * and reload to /login?idle=1 once the session has ended.
@@ -244,7 +245,9 @@ struct web_server_cfg {
 	 * outlive the server, like the rest of cfg. */
 	const char *tls_cert;
 	const char *tls_key;
-	/* kiosk mode (see "Kiosk" above) */
+	/* kiosk mode (see "Kiosk" above): 0, or the seconds without a
+	 * request that end a session (WEB_KIOSK_IDLE_MIN_S ..
+	 * WEB_KIOSK_IDLE_MAX_S) */
 	int kiosk;
 };
 
@@ -275,7 +278,8 @@ int web_server_lan(const struct web_server *s);
 int web_server_tls(const struct web_server *s);
 /* 1 when this libmicrohttpd can speak TLS at all. */
 int web_tls_supported(void);
-/* 1 when rq's server runs in kiosk mode (0 without a server). */
+/* The seconds without use that end a session when rq's server runs in
+ * kiosk mode, else 0 (also without a server). */
 int web_request_kiosk(const struct web_request *rq);
 /* 1 when rq came over TLS (0 without a server). */
 int web_request_tls(const struct web_request *rq);

@@ -13,12 +13,14 @@ JavaScript on and off, in English and Chinese:
   - the banner's Log out button ends the session: /logged-out offers
     "Log in";
   - once (phone, no JavaScript, Chinese: a reload needs no script): a
-    page left alone reloads itself after about a minute to the login
-    page, which says why, and the session is over;
+    page left alone reloads itself once its idle time is over (the daemon
+    runs with --kiosk-idle 30, so the wait is half a minute; the default
+    minute's sentences are test_lang's) to the login page, which says
+    why, and the session is over;
   - a screenshot of every state.
 The pages of a session break one axe-core rule on purpose: meta-refresh
 (WCAG 2.2.1, a time limit that cannot be turned off or extended).  The
-minute is what kiosk mode is for - the next person at a shared computer
+idle time is what kiosk mode is for - the next person at a shared computer
 must not find the last one still logged in (issue 11) - every page says
 so in its banner, and without script nothing could warn and extend it;
 the session ends on the server whatever the page does.  That rule alone
@@ -37,14 +39,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lib  # noqa: E402
 
 PIN = "135790"
-BANNER = {"en": "Shared computer: you will be logged out after one minute "
+IDLE_S = 30
+BANNER = {"en": "Shared computer: you will be logged out after 30 seconds "
                 "without use.",
-          "zh-CN": "这是共用电脑：一分钟不用，就会自动退出登录。"}
+          "zh-CN": "这是共用电脑：30 秒不用，就会自动退出登录。"}
 LINK_REFUSED = {"en": "everyone logs in with their name and PIN",
                 "zh-CN": "每个人都用自己的名字和 PIN 登录"}
 ALWAYS_ON = {"en": "easy mode is always on", "zh-CN": "简易模式一直是打开的"}
-IDLE = {"en": "You were logged out after a minute without use.",
-        "zh-CN": "一分钟没有使用，已经帮你退出登录了。"}
+IDLE = {"en": "You were logged out after 30 seconds without use.",
+        "zh-CN": "30 秒没有使用，已经帮你退出登录了。"}
 LOGGED_OUT = {"en": "You are logged out", "zh-CN": "退出"}
 IDLE_CASE = ("phone", False, "zh-CN")
 
@@ -108,9 +111,9 @@ def one_case(t, m, size, js, lang):
         t.check(btn and btn[0].location["y"] < 200,
                 "%s: ... above the page's content" % c,
                 repr(btn[0].location if btn else None))
-        t.check('http-equiv="refresh" content="62;url=/login?idle=1"'
+        t.check('http-equiv="refresh" content="%d;url=/login?idle=1"' % (IDLE_S + 2)
                 in b.driver.page_source,
-                "%s: home reloads to the login page after a minute" % c)
+                "%s: home reloads to the login page after its idle time" % c)
         b.shot("home")
         b.console_ok(t, "kiosk home: no console errors")
         b.a11y(t, "kiosk home", allow=("meta-refresh",))
@@ -122,8 +125,9 @@ def one_case(t, m, size, js, lang):
 
         if (size, js, lang) == IDLE_CASE:
             b.get(m, "/")
-            t.note("%s: waiting about 63 s for the page to reload by itself" % c)
-            end = time.time() + 75
+            t.note("%s: waiting about %d s for the page to reload by itself"
+                   % (c, IDLE_S + 3))
+            end = time.time() + IDLE_S + 15
             while time.time() < end and "idle=1" not in b.driver.current_url:
                 time.sleep(1)
             b.after()
@@ -159,7 +163,7 @@ def main():
         a = t.member("a")
         if not set_pin(a):
             t.abort("kith member pin a")
-        a.start(extra=("--kiosk",))
+        a.start(extra=("--kiosk", "--kiosk-idle", str(IDLE_S)))
     except (RuntimeError, OSError) as e:
         t.abort("member a's daemon starts", str(e))
     for size, js, lang in t.matrix():

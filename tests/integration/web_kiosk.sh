@@ -12,19 +12,21 @@
 #   - every page of a session: easy mode (<body class="easy">) whatever
 #     the kith_prefs cookie says, the banner, a Log out button posting
 #     /logout with the csrf, and <meta http-equiv="refresh"
-#     content="62;url=/login?idle=1">; /settings offers no easy mode box
+#     content="22;url=/login?idle=1"> (its 20 s of --kiosk-idle and 2);
+#     /settings offers no easy mode box
 #     ("always on"); /me has no link with the member's id; forms that
 #     hold names say autocomplete="off";
 #   - a wrong PIN re-shows the form without the name typed;
 #   - the bar's Log out button ends the session (303 /logged-out, which
 #     offers "Log in");
-#   - idle: two sessions made at once, one used again 30 s later; 62 s
-#     after the start the idle one is over (GET / is 303 to /login, a POST
-#     403) and the other lives; /login?idle=1 says "You were logged out
-#     after a minute without use" and changes nothing (the live session
-#     still lives after it); a daemon without --kiosk keeps its session
-#     through the same wait (the minute is kiosk mode's alone).
-# One real wait of about 62 s (no test clock in the daemon).
+#   - idle (--kiosk-idle 20): two sessions made at once, one used again
+#     10 s later; 22 s after the start the idle one is over (GET / is 303
+#     to /login, a POST 403) and the other lives; /login?idle=1 says "You
+#     were logged out after 20 seconds without use" and changes nothing
+#     (the live session still lives after it); a daemon without --kiosk
+#     keeps its session through the same wait (the idle time is kiosk
+#     mode's alone).  The default minute's sentences: test_lang.
+# One real wait of about 22 s (no test clock in the daemon).
 . "$(dirname "$0")/lib.sh" "$1"
 
 web_py
@@ -40,10 +42,19 @@ kill -TERM "$(pid_of b)"
 wait "$(pid_of b)"
 check_eq "SIGTERM: the kiosk daemon exits 0" "$?" 0
 
+for _t in 5 3601 abc; do
+	k b daemon --kiosk-idle "$_t"
+	check_eq "--kiosk-idle $_t: a usage error (exit 2)" "$RC" 2
+	check_match "... which names the seconds it takes" "$ERR" \
+		"--kiosk-idle needs seconds \\(10\\.\\.3600\\), not '$_t'"
+done
+
 printf '123456\n' >"$WORK/pin_a"
 K_STDIN=$WORK/pin_a k a member pin a
 check_eq "member pin a: exit 0" "$RC" 0
-web_daemon a --kiosk
+web_daemon a --kiosk --kiosk-idle 20
+check_match "--kiosk-idle 20: the log says 20 seconds" "$(cat "$WORK/a.log")" \
+	'web app in kiosk mode: everyone logs in with their name and PIN, and is logged out after 20 seconds without use'
 check_nomatch "with a PIN: no warning" "$(cat "$WORK/a.log")" 'nobody can log in'
 k a open --print
 check_eq "kith open --print still prints a link: exit 0" "$RC" 0
@@ -99,8 +110,8 @@ def login():
     return st, session_of(h)
 
 
-BANNER = "Shared computer: you will be logged out after one minute without use."
-REFRESH = '<meta http-equiv="refresh" content="62;url=/login?idle=1">'
+BANNER = "Shared computer: you will be logged out after 20 seconds without use."
+REFRESH = '<meta http-equiv="refresh" content="22;url=/login?idle=1">'
 
 # ---- the login link: refused, no session
 st, h, b = req("GET", link[link.index("/login"):])
@@ -133,7 +144,7 @@ say(st == 303 and s1, "a PIN login from loopback: 303, a session", st)
 st, h, b = req("GET", "/", cookie=s1 + "; kith_prefs=en")
 say(st == 200, "GET / with it: 200", st)
 say('<body class="easy">' in b, "home is in easy mode, though kith_prefs has no 'easy'")
-say(REFRESH in b, "home reloads to /login?idle=1 after 62 s", b[:800])
+say(REFRESH in b, "home reloads to /login?idle=1 after 22 s", b[:800])
 say(BANNER in html.unescape(b), "home has the shared computer banner")
 c1 = csrf_of(b)
 say(re.search(r'<section class="kiosk"[^>]*>.*?<form method="post" action="/logout">\s*'
@@ -172,28 +183,28 @@ st, s3 = login()
 st, s2 = login()
 t0 = time.time()  # s2 was last seen before this (s3 even earlier)
 say(s2 and s3, "two more sessions")
-time.sleep(max(0, t0 + 30 - time.time()))
+time.sleep(max(0, t0 + 10 - time.time()))
 st, h, b = req("GET", "/", cookie=s3)
-say(st == 200, "30 s later, the second session is used again", st)
-time.sleep(max(0, t0 + 62.5 - time.time()))
+say(st == 200, "10 s later, the second session is used again", st)
+time.sleep(max(0, t0 + 22.5 - time.time()))
 st, h, b = req("GET", "/", cookie=s2)
 say(st == 303 and h.get("location") == "/login",
-    "62 s without use: the first session is over (GET / is 303 to /login)", (st, h.get("location")))
+    "22 s without use: the first session is over (GET / is 303 to /login)", (st, h.get("location")))
 st, h, b = req("POST", "/checkin", {"status": "safe", "csrf": "0" * 64}, cookie=s2)
 say(st == 403, "... a POST with it is 403", st)
 st, h, b = req("GET", "/login?idle=1", cookie=s2)
-say(st == 200 and "You were logged out after a minute without use." in b,
+say(st == 200 and "You were logged out after 20 seconds without use." in b,
     "/login?idle=1 says why", b[:1200])
 say(not session_of(h), "... and makes no session")
 st, h, b = req("GET", "/login?idle=1", cookie=s3)
 say(st == 303 and h.get("location") == "/", "/login?idle=1 with a live session: 303 to /", st)
 st, h, b = req("GET", "/", cookie=s3)
-say(st == 200, "the session used 30 s in still lives (32 s idle)", st)
+say(st == 200, "the session used 10 s in still lives (12 s idle)", st)
 
 # ---- without --kiosk: a session idle as long lives on
 ck_b, url_b = link_b.split(" ")
 st, h, b = req("GET", "/", cookie=ck_b, p=int(re.search(r":(\d+)/", url_b).group(1)))
-say(st == 200, "without --kiosk a session idle 62 s lives on", st)
+say(st == 200, "without --kiosk a session idle 22 s lives on", st)
 print("DONE")
 PYEOF
 

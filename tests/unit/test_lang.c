@@ -17,6 +17,7 @@
 #include "tests/testlib.h"
 #include "web/html.h"
 #include "web/lang.h"
+#include "web/pages.h"
 
 #define EN WEB_LANG_EN
 #define ZH WEB_LANG_ZH_CN
@@ -268,6 +269,44 @@ static void use(void **state)
 	TL_OK(web_lang_use(EN));
 	expect_tr("out of memory", "out of memory", "English after Chinese");
 	expect_tr("no identity", "no identity", "English after Chinese");
+	{
+		/* kiosk mode's sentences, for its idle time (kith daemon
+		 * --kiosk-idle; 60 s by default) */
+		static const struct {
+			int s, banner;
+			const char *en, *zh;
+		} k[] = {
+			{ 60, 1, "Shared computer: you will be logged out after"
+				 " one minute without use.",
+			  "这是共用电脑：一分钟不用，就会自动退出登录。" },
+			{ 0, 0, "You were logged out after a minute without use.",
+			  "一分钟没有使用，已经帮你退出登录了。" },
+			{ 20, 1, "Shared computer: you will be logged out after"
+				 " 20 seconds without use.",
+			  "这是共用电脑：20 秒不用，就会自动退出登录。" },
+			{ 120, 0, "You were logged out after 2 minutes without"
+				  " use.",
+			  "2 分钟没有使用，已经帮你退出登录了。" },
+			{ 90, 0, "You were logged out after 90 seconds without"
+				 " use.",
+			  "90 秒没有使用，已经帮你退出登录了。" },
+		};
+		char buf[256];
+		size_t i;
+
+		for (i = 0; i < sizeof k / sizeof k[0]; i++) {
+			TL_OK(web_lang_use(EN));
+			TL_CHECK(!strcmp(web_ui_kiosk_idle(k[i].s, k[i].banner,
+							   buf, sizeof buf),
+					 k[i].en),
+				 "kiosk %d s: '%s'", k[i].s, buf);
+			TL_OK(web_lang_use(ZH));
+			TL_CHECK(!strcmp(web_ui_kiosk_idle(k[i].s, k[i].banner,
+							   buf, sizeof buf),
+					 k[i].zh),
+				 "kiosk %d s in Chinese: '%s'", k[i].s, buf);
+		}
+	}
 	TL_OK(web_lang_use(ZH));
 	expect_tr("out of memory", "内存不足", "Chinese again");
 	{
