@@ -201,23 +201,23 @@ int web_page_member_replace_ask(struct web_request *rq, struct web_reply *rp)
 		return web_ui_finish(&u, rp, MHD_HTTP_FORBIDDEN);
 	}
 	web_html_raw(&u.b, "<p>");
-	web_html_text(&u.b, _("The new phone or computer, with this id:"));
+	web_html_text(&u.b, _("Their new phone or computer has this id:"));
 	web_html_raw(&u.b, "</p>\n");
 	key_grouped(&u, key);
 	web_html_raw(&u.b, "<ul class=\"steps\">\n<li>");
 	/* TRANSLATORS: %s: the member */
-	web_html_textf(&u.b, _("writes as %s from now on: their name, posts "
-			       "and hours stay theirs;"),
+	web_html_textf(&u.b, _("From now on it writes as %s. Their name, posts "
+			       "and hours stay theirs."),
 		       who.label);
 	web_html_raw(&u.b, "</li>\n<li>");
-	web_html_text(&u.b, _("anything their old phone or computer writes "
+	web_html_text(&u.b, _("Anything their old phone or computer writes "
 			      "from now on is ignored everywhere, once the "
-			      "machines have synced;"));
+			      "machines have synced."));
 	web_html_raw(&u.b, "</li>\n<li>");
-	web_html_text(&u.b, _("they link their other devices again from the "
-			      "new one;"));
+	web_html_text(&u.b, _("They link their other devices again from the "
+			      "new one."));
 	web_html_raw(&u.b, "</li>\n<li>");
-	web_html_text(&u.b, _("everyone can see on their page that you "
+	web_html_text(&u.b, _("Everyone can see on their page that you "
 			      "replaced their key."));
 	web_html_raw(&u.b, "</li>\n</ul>\n<p><strong>");
 	web_html_text(&u.b, _("Do this only if you checked the id with them "

@@ -134,7 +134,7 @@ say(st == 303 and loc == "/members/replace?member=%s&key=%s" % (mei, new),
 st, h, b = req("GET", loc, cookie=ca)
 grouped = " ".join(new[i:i + 8] for i in range(0, 64, 8))
 say(st == 200 and "<h1>Replace the key of mei?</h1>" in b and grouped in b
-    and "writes as mei from now on" in b and "ignored everywhere" in b
+    and "From now on it writes as mei." in b and "ignored everywhere" in b
     and "link their other devices again" in b and "checked the id with them in person" in b
     and 'name="do" value="confirm"' in b and 'name="key" value="%s"' % new in b
     and ">Yes, replace their key</button>" in b and '<a href="/members/%s">No, go back</a>' % mei in b,
