@@ -432,12 +432,13 @@ int web_page_member(struct web_request *rq, struct web_reply *rp)
 	else
 		web_ui_notice(&u, _("No hours yet. Hours count when the "
 				    "author of a wish confirms the help."));
-	/* the form is a coordinator's (the action checks again) */
-	if (u.coordinator && !s.me)
-		web_ui_replace_form(&u, s.id, s.name);
 	web_html_raw(&u.b, "<p><a href=\"/members\">");
 	web_html_text(&u.b, _("All members"));
 	web_html_raw(&u.b, "</a></p>\n");
+	/* last, apart from the profile: a coordinator's (the action checks
+	 * again) */
+	if (u.coordinator && !s.me)
+		web_ui_replace_form(&u, s.id, s.name);
 	return web_ui_finish(&u, rp, MHD_HTTP_OK);
 }
 

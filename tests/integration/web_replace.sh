@@ -119,8 +119,8 @@ say("Key replaced by" not in b, "no replacement yet")
 rc, out, err = kith("a", "--json", "whoami")
 st, h, b = req("GET", "/members/" + json.loads(out)["id"], cookie=ca)
 say(st == 200 and FORM not in b, "not on a's own page", text(b)[-800:])
-st, h, b = req("GET", "/members/" + mei, cookie=cb)
-bcsrf = csrf_of(b)
+st, h, b = req("GET", "/members/" + mei, cookie=cb, base=url_b)
+bcsrf = csrf_of(req("GET", "/me", cookie=cb, base=url_b)[2])
 say(st == 200 and FORM not in b and "Lost their phone" not in b, "b (no coordinator) sees no form",
     text(b)[-1500:])
 
