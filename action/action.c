@@ -125,6 +125,26 @@ static void check_clock(struct action *a)
 		    seen_s);
 }
 
+/* Whom our key writes as: the member of DIR/member on a linked device
+ * (its claim may not be here yet), else our key; then whoever a
+ * replacement made that key's member (crdt_store_key_use). */
+static int find_me(struct action *a)
+{
+	struct crdt_key_use u;
+	int rc;
+
+	a->me_known = 0;
+	if (!a->r.id.sk || a->self.sk)
+		return 0;
+	rc = crdt_store_key_use(a->r.store, a->linked ? a->member : a->r.id.pk,
+				&u);
+	if (rc)
+		return action_fail_rc(a, rc, _("cannot read roles"));
+	memcpy(a->me, u.who, CRDT_PK_LEN);
+	a->me_known = 1;
+	return 0;
+}
+
 /* The community file and its creator, then roles. */
 static int load_community(struct action *a)
 {
@@ -149,7 +169,7 @@ static int load_community(struct action *a)
 				    &a->roles);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read roles"));
-	return 0;
+	return find_me(a);
 }
 
 /* What roles, community and the cached names are derived from, now:
@@ -413,20 +433,40 @@ int action_require_role(struct action *a, int role, const char *refusal)
 	return action_fail(a, KITH_EDENIED, "%s", refusal);
 }
 
-int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
-		  uint64_t *seq, const char *what)
+/* Refused: our key's next change would not be shown, as its member
+ * removed this device or a coordinator replaced the key. */
+static int writes_count(struct action *a)
 {
-	uint64_t after;
-	int rc;
+	struct crdt_key_use u;
+	struct crdt_author au;
 
-	/* a device its member removed: what it writes is never shown */
-	if (a->linked && !a->self.sk &&
-	    crdt_key_removed(a->r.store, a->r.id.pk, a->member, &after) == 1)
+	if (a->self.sk ||
+	    crdt_store_key_use(a->r.store, a->r.id.pk, &u) ||
+	    u.after == UINT64_MAX ||
+	    crdt_store_author(a->r.store, a->r.id.pk, 0, &au) ||
+	    au.head < u.after)
+		return 0;
+	if (u.removed && !u.replaced)
 		return action_fail(a, KITH_EDENIED,
 				   _("this device was removed from your "
 				     "member (nothing it writes is shown): "
 				     "link it again with a new code from "
 				     "'kith device add'"));
+	return action_fail(a, KITH_EDENIED,
+			   _("a coordinator replaced this machine's key (it "
+			     "was reported lost): nothing it writes is "
+			     "shown. Use your new machine, or link this one "
+			     "again from it with 'kith device add'"));
+}
+
+int action_commit(struct action *a, struct crdt_op *ops, uint32_t n,
+		  uint64_t *seq, const char *what)
+{
+	int rc;
+
+	rc = writes_count(a);
+	if (rc)
+		return rc;
 	rc = crdt_replica_commit(&a->r, ops, n, seq);
 
 	action_forget(a); /* a profile may have a new name */
@@ -530,7 +570,11 @@ int64_t action_col_int(const struct crdt_row *r, const char *name)
 
 const uint8_t *action_me(const struct action *a)
 {
-	return a->linked && !a->self.sk ? a->member : a->r.id.pk;
+	if (a->self.sk)
+		return a->r.id.pk; /* acting for a hosted member */
+	if (a->me_known)
+		return a->me;
+	return a->linked ? a->member : a->r.id.pk;
 }
 
 int action_is_me(const struct action *a, const uint8_t pk[CRDT_PK_LEN])

@@ -58,6 +58,11 @@ struct action {
 	 * says who acts. */
 	uint8_t member[CRDT_PK_LEN];
 	int linked;
+	/* Whom the view counts our key as (crdt_store_key_use, at each
+	 * refresh): a replacement may have made it a member's new key
+	 * (action/replace.h).  me_known 0 until then. */
+	uint8_t me[CRDT_PK_LEN];
+	int me_known;
 	struct crdt_env env;	  /* the clock (KITH_NOW) and randomness */
 	uint64_t fixed_ms;	  /* a pinned clock (tests, demos), or 0 */
 	int64_t now;		  /* unix seconds at open */

@@ -145,12 +145,15 @@ int action_device_list(struct action *a, struct action_device **v, size_t *n)
 /* Whether we may link or remove devices: our member key, ourselves. */
 static int may_manage(struct action *a)
 {
+	struct crdt_key_use u;
 	int rc = action_need_self(a, _("only you can link or remove a device "
 				       "of yours, not someone you act for"));
 
 	if (rc)
 		return rc;
-	if (a->linked)
+	/* a linked device a replacement made the member's key manages */
+	if (a->linked && (crdt_store_key_use(a->r.store, a->r.id.pk, &u) ||
+			  !u.own))
 		return action_fail(a, KITH_EDENIED,
 				   _("this machine is a linked device: link "
 				     "or remove devices on the machine that "

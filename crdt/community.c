@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
+#include "replaced.h"
 #include "schema.h"
 
 enum {
@@ -87,8 +88,12 @@ int crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,
 	size_t i;
 	int rc = crdt_roles_derive(s, creator, out);
 
-	if (rc)
+	if (!rc)
+		rc = crdt_replaced_sync(s, out);
+	if (rc) {
+		crdt_roles_release(out);
 		return rc;
+	}
 	rc = crdt_run(s, stmt(s, COM_COORD_CLEAR));
 	for (i = 0; !rc && i < out->n; i++)
 		if (out->v[i].role == CRDT_ROLE_COORDINATOR)

@@ -34,8 +34,9 @@
  * Derive (crdt_roles_derive) and publish the current coordinators and
  * verified members to this connection's temp.coord and temp.verified
  * tables, which the list queries use (moderation; hours count only
- * between verified members).  Call once after opening (and after applying
- * changes, to refresh).
+ * between verified members); and hand the replacements of lost keys to
+ * the view (crdt/replaced.h: the view is rebuilt when they changed).
+ * Call once after opening (and after applying changes, to refresh).
  */
 __attribute__((warn_unused_result)) int
 crdt_community_refresh(struct crdt_store *s, const uint8_t *creator,

@@ -21,11 +21,16 @@ static const char *const facts_sql[F_NSQL] = {
 	      " author)"
 	[F_LOAD] =
 		"SELECT 0, id, author, aseq, chash, created, member, role, grant_,"
-		" building, NULL, NULL, NULL" ACTOR " FROM role_facts UNION ALL"
+		" building, NULL, NULL, NULL" ACTOR ", NULL, NULL FROM role_facts"
+		" UNION ALL"
 		" SELECT 1, id, author, aseq, chash, created, NULL, NULL, NULL,"
-		" NULL, NULL, active, reason" ACTOR " FROM emergencies UNION ALL"
+		" NULL, NULL, active, reason" ACTOR ", NULL, NULL FROM emergencies"
+		" UNION ALL"
 		" SELECT 2, id, author, aseq, chash, created, member, NULL, grant_,"
-		" building, unit, NULL, NULL" ACTOR " FROM verifications",
+		" building, unit, NULL, NULL" ACTOR ", NULL, NULL FROM verifications"
+		" UNION ALL"
+		" SELECT 3, id, author, aseq, chash, created, member, NULL, NULL,"
+		" NULL, NULL, NULL, NULL" ACTOR ", new_key, cuts FROM replacements",
 #undef ACTOR
 	[F_SEEN] = "SELECT fact, hash FROM fact_seen",
 	/* The standing reports (crdt/community.h: superseded only by a
@@ -48,13 +53,14 @@ static const char *const facts_sql[F_NSQL] = {
 static const struct crdt_stmts facts_stmts = CRDT_STMTS(facts_sql);
 _Static_assert(CRDT_SEEN_MAX == 64, "LIMIT 64 above is CRDT_SEEN_MAX");
 
-enum { K_ROLE, K_EMERGENCY, K_VERIFY };
+enum { K_ROLE, K_EMERGENCY, K_VERIFY, K_REPLACE };
 
 struct fact {
 	int kind;
 	uint8_t id[CRDT_ID_LEN];
 	uint8_t author[32]; /* the signing key: its facts chain by aseq */
-	uint8_t actor[32];  /* its member: whose roles count */
+	uint8_t actor[32];  /* its claim's member (or itself): whose roles
+			     * count, once replacements are followed */
 	uint64_t aseq;
 	uint8_t chash[CRDT_HASH_LEN];
 	int64_t created;
@@ -62,6 +68,10 @@ struct fact {
 	uint8_t member[32];
 	int role, grant, active;
 	char *building, *unit, *reason;
+	int has_key;	    /* a replacement: */
+	uint8_t key[32];    /* the new key */
+	uint8_t *cuts;	    /* CRDT_CUT_LEN each (CRDT_F_CUTS) */
+	size_t ncuts;
 	size_t *parents, np, cap;
 	size_t *children, nc;
 	int complete;
@@ -156,6 +166,21 @@ static int load_facts(struct crdt_store *s, struct facts *fs)
 		f->unit = dup_col(q, 10);
 		f->active = sqlite3_column_int(q, 11) != 0;
 		f->reason = dup_col(q, 12);
+		if (sqlite3_column_bytes(q, 14) == 32) {
+			f->has_key = 1;
+			memcpy(f->key, sqlite3_column_blob(q, 14), 32);
+		}
+		f->ncuts = (size_t)sqlite3_column_bytes(q, 15) / CRDT_CUT_LEN;
+		if (f->ncuts) {
+			f->cuts = malloc(f->ncuts * CRDT_CUT_LEN);
+			if (!f->cuts) {
+				fs->n++;
+				rc = KITH_ENOMEM;
+				break;
+			}
+			memcpy(f->cuts, sqlite3_column_blob(q, 15),
+			       f->ncuts * CRDT_CUT_LEN);
+		}
 		f->complete = 1;
 		f->depth = -1;
 		fs->n++;
@@ -495,7 +520,8 @@ static void role_drop(struct crdt_roles *r, const uint8_t m[32], int role,
 	}
 }
 
-static int verified_set(struct crdt_roles *r, const struct fact *f)
+static int verified_set(struct crdt_roles *r, const struct fact *f,
+			const uint8_t by[32])
 {
 	struct crdt_verified *v = (struct crdt_verified *)crdt_roles_verified(
 		r, f->member);
@@ -513,7 +539,7 @@ static int verified_set(struct crdt_roles *r, const struct fact *f)
 	}
 	free(v->building);
 	free(v->unit);
-	memcpy(v->by, f->actor, 32);
+	memcpy(v->by, by, 32);
 	v->building = strdup(f->building);
 	v->unit = strdup(f->unit);
 	return v->building && v->unit ? 0 : KITH_ENOMEM;
@@ -540,9 +566,134 @@ void crdt_roles_release(struct crdt_roles *r)
 		free(r->ver[i].building);
 		free(r->ver[i].unit);
 	}
+	for (i = 0; i < r->nrepl; i++)
+		free(r->repl[i].cuts);
 	free(r->v);
 	free(r->ver);
+	free(r->repl);
 	memset(r, 0, sizeof *r);
+}
+
+/* ---- replacements -------------------------------------------------------- */
+
+/* The member key k writes as, after the replacements so far: the member
+ * a replacement gave it, else k. */
+static const uint8_t *resolve(const struct crdt_roles *r, const uint8_t k[32])
+{
+	size_t i;
+
+	for (i = 0; i < r->nrepl; i++)
+		if (!memcmp(r->repl[i].key, k, 32))
+			return r->repl[i].member;
+	return k;
+}
+
+/* The key f's signer writes under: its own when a replacement made it a
+ * member's key, else its claim's member (or itself). */
+static const uint8_t *fact_root(const struct crdt_roles *r,
+				const struct fact *f)
+{
+	return resolve(r, f->author) != f->author ? f->author : f->actor;
+}
+
+/* Whose roles f's signer acts with now. */
+static const uint8_t *fact_actor(const struct crdt_roles *r,
+				 const struct fact *f)
+{
+	return resolve(r, fact_root(r, f));
+}
+
+uint64_t crdt_cuts_after(const uint8_t *cuts, size_t n, const uint8_t key[32])
+{
+	size_t i;
+	uint64_t after = 0;
+	int j;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = cuts + i * CRDT_CUT_LEN;
+
+		if (memcmp(e, key, 32))
+			continue;
+		for (after = 0, j = 0; j < 8; j++)
+			after = after << 8 | e[32 + j];
+		return after;
+	}
+	return 0;
+}
+
+/* A replacement may count: two keys, the new key no replaced member's
+ * and no other replacement's, the member no replacement's new key. */
+static int replace_ok(const struct crdt_roles *r, const struct fact *f)
+{
+	size_t i;
+
+	if (!f->has_member || !f->has_key || !memcmp(f->member, f->key, 32))
+		return 0;
+	for (i = 0; i < r->nrepl; i++)
+		if (!memcmp(r->repl[i].key, f->key, 32) ||
+		    !memcmp(r->repl[i].member, f->key, 32) ||
+		    !memcmp(r->repl[i].key, f->member, 32))
+			return 0;
+	return 1;
+}
+
+static int replace_add(struct crdt_roles *r, const struct fact *f,
+		       const uint8_t by[32])
+{
+	struct crdt_replacement *p = realloc(r->repl, (r->nrepl + 1) * sizeof *p);
+
+	if (!p)
+		return KITH_ENOMEM;
+	r->repl = p;
+	p = &p[r->nrepl];
+	memset(p, 0, sizeof *p);
+	memcpy(p->member, f->member, 32);
+	memcpy(p->key, f->key, 32);
+	memcpy(p->by, by, 32);
+	p->created = f->created;
+	if (f->ncuts) {
+		p->cuts = malloc(f->ncuts * CRDT_CUT_LEN);
+		if (!p->cuts)
+			return KITH_ENOMEM;
+		memcpy(p->cuts, f->cuts, f->ncuts * CRDT_CUT_LEN);
+		p->ncuts = f->ncuts;
+	}
+	r->nrepl++;
+	return 0;
+}
+
+/*
+ * Rule 8: the replacement rv (index) counted (it is st's last); void
+ * every fact of the member's keys it cuts: signed by a key that wrote as
+ * the member, not under the new key, past the seq rv's list gives that
+ * key (0 when not on it).  Returns how many of them the replay had
+ * already passed (position before k): then it must start again.
+ */
+static size_t void_replaced(struct facts *fs, struct crdt_roles *st,
+			    size_t rv, size_t k)
+{
+	const struct fact *r = &fs->f[rv];
+	size_t i, n = 0;
+
+	if (fs->voided_by[rv])
+		return 0;
+	fs->voided_by[rv] = 1;
+	for (i = 0; i < fs->n; i++) {
+		const struct fact *g = &fs->f[i];
+		const uint8_t *root;
+
+		if (i == rv || fs->void_[i])
+			continue;
+		root = fact_root(st, g);
+		/* public keys, compared for the rule */
+		if (!memcmp(root, r->key, 32) ||
+		    memcmp(resolve(st, root), r->member, 32) ||
+		    g->aseq <= crdt_cuts_after(r->cuts, r->ncuts, g->author))
+			continue;
+		fs->void_[i] = 1;
+		n += fs->pos[i] < k;
+	}
+	return n;
 }
 
 /*
@@ -569,16 +720,18 @@ static size_t void_concurrent(struct facts *fs, struct crdt_roles *st,
 		const struct fact *g = &fs->f[i];
 		int needed;
 
-		if (i == rv || fs->void_[i] || memcmp(g->actor, r->member, 32))
+		if (i == rv || fs->void_[i] ||
+		    memcmp(fact_actor(st, g), r->member, 32))
 			continue;
 		if (r->role == CRDT_ROLE_COORDINATOR)
 			needed = g->kind != K_VERIFY ||
-				 !crdt_roles_heads(st, g->actor, g->building);
+				 !crdt_roles_heads(st, fact_actor(st, g),
+						   g->building);
 		else
 			needed = g->kind == K_VERIFY &&
 				 (!*r->building ||
 				  !strcasecmp(r->building, g->building)) &&
-				 !crdt_roles_has(st, g->actor,
+				 !crdt_roles_has(st, fact_actor(st, g),
 						 CRDT_ROLE_COORDINATOR);
 		if (!needed)
 			continue;
@@ -609,7 +762,8 @@ static int replay(struct facts *fs, const uint8_t *creator,
 	for (k = 0; !rc && k < fs->n; k++) {
 		size_t i = fs->order[k];
 		const struct fact *f = &fs->f[i];
-		int coord = crdt_roles_has(out, f->actor, CRDT_ROLE_COORDINATOR);
+		const uint8_t *actor = fact_actor(out, f);
+		int coord = crdt_roles_has(out, actor, CRDT_ROLE_COORDINATOR);
 
 		if (!f->complete) {
 			out->waiting++;
@@ -625,15 +779,15 @@ static int replay(struct facts *fs, const uint8_t *creator,
 			snprintf(out->reason, sizeof out->reason, "%s",
 				 f->active ? f->reason : "");
 			out->since_ms = f->created >> 16;
-			memcpy(out->started_by, f->actor, 32);
+			memcpy(out->started_by, actor, 32);
 			break;
 		case K_VERIFY:
 			if (!f->has_member || !*f->building ||
-			    (!coord && !crdt_roles_heads(out, f->actor,
+			    (!coord && !crdt_roles_heads(out, actor,
 							 f->building)))
 				break;
 			if (f->grant)
-				rc = verified_set(out, f);
+				rc = verified_set(out, f, actor);
 			else
 				verified_drop(out, f->member);
 			break;
@@ -664,6 +818,15 @@ static int replay(struct facts *fs, const uint8_t *creator,
 				return 0;
 			}
 			break;
+		case K_REPLACE:
+			if (!coord || !replace_ok(out, f))
+				break;
+			rc = replace_add(out, f, actor);
+			if (!rc && void_replaced(fs, out, i, k)) {
+				*again = 1;
+				return 0;
+			}
+			break;
 		}
 	}
 	return rc;
@@ -679,6 +842,7 @@ static void facts_release(struct facts *fs)
 		free(fs->f[i].building);
 		free(fs->f[i].unit);
 		free(fs->f[i].reason);
+		free(fs->f[i].cuts);
 	}
 	free(fs->f);
 	free(fs->order);

@@ -15,7 +15,8 @@
  * signed, so the past of a fact is fixed for good when it is signed:
  * back-dating or far-future stamps change nothing.
  *
- * Authority (roles, emergency, verifications).  Every replica computes
+ * Authority (roles, emergency, verifications, replacements).  Every
+ * replica computes
  * the same from the same set of facts:
  *   1. A fact counts only when every hash it names is held as a fact
  *      (until then it waits).  Only what it names: a fact that names a
@@ -43,6 +44,20 @@
  *      the replay.  A member's verification is the last counting
  *      verification (or removal) about them; it names their building and
  *      unit, and one without a building does not count.
+ *   8. A replacement (CRDT_R_REPLACE: a member who lost their key, its
+ *      new key, and a cut list of the keys the member had, each with the
+ *      seq after which it stops) counts when its author is a coordinator,
+ *      the two keys differ, the new key is no replaced member and no
+ *      other replacement's new key, and the member is no replacement's
+ *      new key.  From then on the new key, and every device it links,
+ *      writes as the member: facts signed under it act with the member's
+ *      roles.  Every fact signed by another key of the member (the
+ *      member's own, a device's, an earlier new key's) past the seq the
+ *      cut list gives that key (0 when it is not on it) is void, wherever
+ *      it stands in the replay (the replay starts again when one came
+ *      before).  crdt_community_refresh hands the counting replacements
+ *      to the view (crdt/materialize.h), which cuts the same keys' other
+ *      changes the same way.
  *
  * Check-ins and moderation are ordered the same way, by naming (their
  * rules are in crdt/community.h and crdt/query_sql.h): a report
@@ -72,6 +87,16 @@ struct crdt_verified {
 	char *unit;
 };
 
+/* A replacement that counts (rule 8). */
+struct crdt_replacement {
+	uint8_t member[32];
+	uint8_t key[32];  /* the new key */
+	uint8_t by[32];	  /* the coordinator (their member) */
+	int64_t created;  /* its stamp (HLC) */
+	uint8_t *cuts;	  /* CRDT_CUT_LEN each: key, then seq (u64 BE) */
+	size_t ncuts;
+};
+
 struct crdt_roles {
 	struct crdt_role *v;
 	size_t n;
@@ -81,7 +106,9 @@ struct crdt_roles {
 	char reason[512];	/* why, when on */
 	int64_t since_ms;	/* when it started (HLC physical ms) */
 	uint8_t started_by[32];
-	size_t voided;		/* facts void under rule 4 */
+	struct crdt_replacement *repl; /* in replay order */
+	size_t nrepl;
+	size_t voided;		/* facts void under rules 4 and 8 */
 	size_t waiting;		/* facts waiting for what they name (rule 1) */
 };
 
@@ -99,6 +126,10 @@ int crdt_roles_heads(const struct crdt_roles *r, const uint8_t member[32],
 const struct crdt_verified *crdt_roles_verified(const struct crdt_roles *r,
 						const uint8_t member[32]);
 void crdt_roles_release(struct crdt_roles *r);
+
+/* The seq after which key stops counting under a cut list of n entries
+ * (0 when it is not on it). */
+uint64_t crdt_cuts_after(const uint8_t *cuts, size_t n, const uint8_t key[32]);
 
 /* Which facts a new fact names (its seen field). */
 enum crdt_seen_kind {

@@ -16,7 +16,8 @@
 
 enum { MAT_SEEN_PUT, MAT_FTS_ITEM, MAT_FTS_WISH, MAT_CHANGES, MAT_KEY_GET, MAT_KEY_PUT, MAT_TOP,
        MAT_STAMP, MAT_PARK, MAT_PARKED, MAT_UNPARK, MAT_MEMBER_TOUCH,
-       MAT_UNLINK, MAT_UNLINKED, MAT_SHOWN, MAT_HANDED, MAT_NSQL };
+       MAT_UNLINK, MAT_UNLINKED, MAT_HEAD, MAT_HANDED, MAT_RESOLVE, MAT_CUT,
+       MAT_NSQL };
 static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_SEEN_PUT] = "INSERT OR IGNORE INTO fact_seen(fact, hash)"
 			 " VALUES (?1, ?2)",
@@ -57,9 +58,24 @@ static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_HANDED] = "UPDATE members SET host = NULL, host_sig = NULL"
 		       " WHERE id = ?1",
 	[MAT_UNLINKED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
-	/* does the view show changes of device ?1 of member ?2 past ?3? */
-	[MAT_SHOWN] = "SELECT 1 FROM keys k JOIN authors a ON a.pk = k.key"
-		      " WHERE k.key = ?1 AND k.member = ?2 AND a.head > ?3",
+	[MAT_HEAD] = "SELECT head FROM authors WHERE pk = ?1",
+	/* the member key ?1 (whose claim names ?2, else ?2 = ?1) writes as,
+	 * the place of ?1's (or ?2's) replacement among the member's (0:
+	 * none), the member's last one's (crdt_community_refresh), and
+	 * whether ?1 is a replacement's new key itself */
+	[MAT_RESOLVE] =
+		"WITH r(m, j) AS (SELECT coalesce("
+		"  (SELECT member FROM replaced WHERE new = ?1),"
+		"  (SELECT member FROM replaced WHERE new = ?2), ?2),"
+		" coalesce((SELECT ord FROM replaced WHERE new = ?1),"
+		"  (SELECT ord FROM replaced WHERE new = ?2), 0))"
+		" SELECT m, j, coalesce((SELECT max(ord) FROM replaced"
+		"  WHERE member = r.m), 0),"
+		" EXISTS (SELECT 1 FROM replaced WHERE new = ?1) FROM r",
+	/* where key ?1 of member ?2 stops: on how many of the member's
+	 * replacements after the ?3rd it is listed, and the lowest seq */
+	[MAT_CUT] = "SELECT count(*), min(after) FROM cuts"
+		    " WHERE key = ?1 AND member = ?2 AND ord > ?3",
 };
 static const struct crdt_stmts mat_stmts = CRDT_STMTS(mat_sql);
 
@@ -84,6 +100,8 @@ struct mat {
 	const struct crdt_change *c;
 	uint8_t who[CRDT_PK_LEN];
 	int64_t stamp;
+	int root; /* c's key is the member's own (theirs, or a new key a
+		   * replacement gave them), not a device's */
 };
 
 /* INSERT for a record type: id, author, created, updated, then every field
@@ -324,6 +342,7 @@ static int unpark(struct crdt_store *s, const struct crdt_rschema *r,
 		pm.c = &c;
 		memcpy(pm.who, v[i].who, CRDT_PK_LEN);
 		pm.stamp = v[i].stamp;
+		pm.root = 0; /* a record's edit: no member-key rule */
 		if (v[i].op < c.nops && c.ops[v[i].op].rtype == r->rtype)
 			rc = mat_update(s, &pm, &c.ops[v[i].op], r, id, id_len,
 					-1);
@@ -338,7 +357,8 @@ static int unpark(struct crdt_store *s, const struct crdt_rschema *r,
 static int keeps_key(unsigned rtype)
 {
 	return rtype == CRDT_R_ROLE || rtype == CRDT_R_EMERGENCY ||
-	       rtype == CRDT_R_VERIFY || rtype == CRDT_R_COMMUNITY;
+	       rtype == CRDT_R_VERIFY || rtype == CRDT_R_COMMUNITY ||
+	       rtype == CRDT_R_REPLACE;
 }
 
 static int mat_create(struct crdt_store *s, const struct mat *m,
@@ -493,10 +513,9 @@ static int mat_update(struct crdt_store *s, const struct mat *m,
 						  f->id == F_MEMBER_UNLINK))
 			continue; /* a key's claim or removal: mat_key */
 		if (r->rtype == CRDT_R_MEMBER && f->id == F_MEMBER_HANDED) {
-			/* public keys, compared: the member's own key says
-			 * no one hosts them any more */
-			if (op->vals[i].i == 1 &&
-			    !memcmp(m->who, c->author, CRDT_PK_LEN)) {
+			/* the member's own key says no one hosts them any
+			 * more */
+			if (op->vals[i].i == 1 && m->root) {
 				q = crdt_stmt(s, &mat_stmts, MAT_HANDED);
 				if (!q)
 					return KITH_EDB;
@@ -596,17 +615,75 @@ static int key_member(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
 	return rc;
 }
 
+/* Whose a key is, as the view counts it. */
+struct key_of {
+	uint8_t who[CRDT_PK_LEN]; /* the member it writes as */
+	uint64_t after;		  /* its changes past this seq count nowhere
+				   * (a replacement cut it; else UINT64_MAX) */
+	int root;		  /* the member's own key or a new key a
+				   * replacement gave them, not a device */
+};
+
 /*
- * A member's own key (never a device's) removes one of their devices:
- * F_MEMBER_UNLINK in a valid member op, the device's key and the seq
- * after which its changes count no more.  Kept whether or not the
- * device's claim is here yet (what counts is asked when its changes are
- * folded, mat_key); when the view already shows changes it now drops,
- * it is rebuilt when the transaction commits (db.h: view_stale).
+ * Whose key is: its claim's member (key_member), or the member a
+ * replacement gave it or its claim's member (crdt/facts.h rule 8, as
+ * crdt_community_refresh wrote the replay's outcome).  A key of a member
+ * whose key was replaced since it was theirs stops where each later
+ * replacement's cut list says (the lowest; nowhere listed: after 0).
+ */
+static int key_of(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
+		  struct key_of *k)
+{
+	uint8_t claim[CRDT_PK_LEN];
+	sqlite3_stmt *q;
+	int64_t j = 0, last = 0;
+	int rc = key_member(s, key, claim), itself = 0;
+
+	if (rc)
+		return rc;
+	k->after = UINT64_MAX;
+	memcpy(k->who, claim, CRDT_PK_LEN);
+	q = crdt_stmt(s, &mat_stmts, MAT_RESOLVE);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, claim, CRDT_PK_LEN, SQLITE_STATIC);
+	if (crdt_next(s, q, &rc) && sqlite3_column_bytes(q, 0) == CRDT_PK_LEN) {
+		memcpy(k->who, sqlite3_column_blob(q, 0), CRDT_PK_LEN);
+		j = sqlite3_column_int64(q, 1);
+		last = sqlite3_column_int64(q, 2);
+		itself = sqlite3_column_int(q, 3);
+	}
+	crdt_reset(q);
+	/* public keys, compared: no claim, or a replacement's new key */
+	k->root = !memcmp(claim, key, CRDT_PK_LEN) || itself;
+	if (rc || j >= last)
+		return rc;
+	q = crdt_stmt(s, &mat_stmts, MAT_CUT);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, k->who, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, j);
+	k->after = 0;
+	if (crdt_next(s, q, &rc) && sqlite3_column_int64(q, 0) == last - j)
+		k->after = (uint64_t)sqlite3_column_int64(q, 1);
+	crdt_reset(q);
+	return rc;
+}
+
+/*
+ * A member's own key (never a device's; a new key a replacement gave
+ * them counts as theirs) removes one of their devices: F_MEMBER_UNLINK
+ * in a valid member op, the device's key and the seq after which its
+ * changes count no more.  Kept whether or not the device's claim is here
+ * yet (what counts is asked when its changes are folded, mat_key); when
+ * the view already shows changes it now drops, it is rebuilt when the
+ * transaction commits (db.h: view_stale).
  */
 static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 {
-	uint8_t who[CRDT_PK_LEN];
+	struct key_of me;
 	uint32_t i, k;
 	int rc = 0, any = 0;
 
@@ -616,9 +693,8 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 			       c->ops[i].vals[k].field == F_MEMBER_UNLINK;
 	if (!any)
 		return 0;
-	rc = key_member(s, c->author, who);
-	/* public keys, compared: is the signer a member key? */
-	if (rc || memcmp(who, c->author, CRDT_PK_LEN))
+	rc = key_of(s, c->author, &me);
+	if (rc || !me.root || c->seq > me.after)
 		return rc;
 	for (i = 0; !rc && i < c->nops; i++) {
 		const struct crdt_op *op = &c->ops[i];
@@ -628,6 +704,7 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 			continue;
 		for (k = 0; !rc && k < op->nvals; k++) {
 			const struct crdt_val *v = &op->vals[k];
+			struct key_of dev;
 			uint64_t after = 0;
 			sqlite3_stmt *q;
 			int j;
@@ -645,20 +722,24 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 			if (!q)
 				return KITH_EDB;
 			sqlite3_bind_blob(q, 1, v->p, CRDT_PK_LEN, SQLITE_STATIC);
-			sqlite3_bind_blob(q, 2, c->author, CRDT_PK_LEN,
+			sqlite3_bind_blob(q, 2, me.who, CRDT_PK_LEN,
 					  SQLITE_STATIC);
 			sqlite3_bind_int64(q, 3, (int64_t)after);
 			rc = crdt_run(s, q);
 			if (rc || sqlite3_changes(crdt_store_db(s)) != 1)
 				continue;
-			q = crdt_stmt(s, &mat_stmts, MAT_SHOWN);
+			/* does the view show changes of that device of the
+			 * member past after? */
+			rc = key_of(s, v->p, &dev);
+			if (rc || dev.root ||
+			    memcmp(dev.who, me.who, CRDT_PK_LEN))
+				continue;
+			q = crdt_stmt(s, &mat_stmts, MAT_HEAD);
 			if (!q)
 				return KITH_EDB;
 			sqlite3_bind_blob(q, 1, v->p, CRDT_PK_LEN, SQLITE_STATIC);
-			sqlite3_bind_blob(q, 2, c->author, CRDT_PK_LEN,
-					  SQLITE_STATIC);
-			sqlite3_bind_int64(q, 3, (int64_t)after);
-			if (crdt_next(s, q, &rc))
+			if (crdt_next(s, q, &rc) &&
+			    (uint64_t)sqlite3_column_int64(q, 0) > after)
 				s->view_stale = 1;
 			crdt_reset(q);
 		}
@@ -668,10 +749,13 @@ static int mat_unlinks(struct crdt_store *s, const struct crdt_change *c)
 
 /* Which member c's key belongs to, and c's stamp (struct mat); 1 when
  * c is a change its member removed the device before (nothing of it is
- * shown), else 0. */
+ * shown), 2 when a replacement cut its key before it (only its facts of
+ * authority are folded: crdt/facts.c voids them by the same rule), else
+ * 0. */
 static int mat_key(struct crdt_store *s, const struct crdt_change *c,
 		   uint64_t stamp, struct mat *m)
 {
+	struct key_of k;
 	sqlite3_stmt *q;
 	int rc = mat_claim(s, c);
 
@@ -680,11 +764,13 @@ static int mat_key(struct crdt_store *s, const struct crdt_change *c,
 	if (!rc)
 		rc = mat_unlinks(s, c);
 	if (!rc)
-		rc = key_member(s, c->author, m->who);
+		rc = key_of(s, c->author, &k);
 	if (rc)
 		return rc;
+	memcpy(m->who, k.who, CRDT_PK_LEN);
+	m->root = k.root;
 	/* public keys, compared: a device's change after its removal */
-	if (memcmp(m->who, c->author, CRDT_PK_LEN)) {
+	if (!k.root) {
 		int gone = 0;
 
 		q = crdt_stmt(s, &mat_stmts, MAT_UNLINKED);
@@ -698,7 +784,39 @@ static int mat_key(struct crdt_store *s, const struct crdt_change *c,
 		if (rc || gone)
 			return rc ? rc : 1;
 	}
-	return 0;
+	return c->seq > k.after ? 2 : 0;
+}
+
+int crdt_store_key_use(struct crdt_store *s, const uint8_t key[32],
+		       struct crdt_key_use *u)
+{
+	struct key_of k;
+	sqlite3_stmt *q;
+	int rc = key_of(s, key, &k);
+
+	memset(u, 0, sizeof *u);
+	if (rc)
+		return rc;
+	memcpy(u->who, k.who, CRDT_PK_LEN);
+	u->after = k.after;
+	u->replaced = k.after != UINT64_MAX;
+	u->own = k.root;
+	if (k.root)
+		return 0;
+	q = crdt_stmt(s, &mat_stmts, MAT_UNLINKED);
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, k.who, CRDT_PK_LEN, SQLITE_STATIC);
+	if (crdt_next(s, q, &rc)) {
+		uint64_t after = (uint64_t)sqlite3_column_int64(q, 0);
+
+		u->removed = 1;
+		if (after < u->after)
+			u->after = after;
+	}
+	crdt_reset(q);
+	return rc;
 }
 
 int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
@@ -706,10 +824,12 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
 {
 	struct mat m;
 	uint32_t i;
-	int rc = mat_key(s, c, stamp, &m);
+	int rc = mat_key(s, c, stamp, &m), cut = rc == 2;
 
 	if (rc == 1)
 		return 0; /* a removed device's: kept in the log, not shown */
+	if (cut)
+		rc = 0;
 
 	for (i = 0; !rc && i < c->nops; i++) {
 		const struct crdt_op *op = &c->ops[i];
@@ -718,6 +838,8 @@ int crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
 
 		if (!r)
 			continue; /* a newer record type: kept, not shown */
+		if (cut && (op->kind != CRDT_OP_CREATE || !keeps_key(r->rtype)))
+			continue; /* a lost key's: crdt/facts.c rule 8 */
 		if (!crdt_rules_op_ok(r, op))
 			continue; /* breaks a rule: kept, not shown */
 		/* roles, moderation, emergencies and check-ins are facts:

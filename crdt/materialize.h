@@ -16,7 +16,9 @@
  * What is not shown: ops of a record type this kith does not know (kept
  * in the log for newer replicas), ops that break a rule of crdt/rules.h,
  * edits of facts (created once, never edited), and ops on records by
- * anyone but their writer (the UPDATEs say WHERE author = the writer).
+ * anyone but their writer (the UPDATEs say WHERE author = the writer),
+ * changes of a device its member removed, and changes of a key that a
+ * replacement cut (crdt/replaced.h), but for its facts of authority.
  *
  * The caller holds the transaction (crdt_store_begin): the view changes
  * with the log that holds the change, or not at all.
@@ -36,6 +38,21 @@ struct crdt_store;
 __attribute__((warn_unused_result)) int
 crdt_store_materialize(struct crdt_store *s, const struct crdt_change *c,
 		       uint64_t stamp);
+/* How the view counts a key's changes: whose they are, and where they
+ * stop (docs/DESIGN.md s5). */
+struct crdt_key_use {
+	uint8_t who[32];  /* the member it writes as (itself when nobody's) */
+	uint64_t after;	  /* its changes past this seq are not shown
+			   * (UINT64_MAX: none is cut) */
+	int own;	  /* the member's own key (theirs, or a new key a
+			   * replacement gave them), not a device's */
+	int removed;	  /* its member removed it (F_MEMBER_UNLINK) */
+	int replaced;	  /* a replacement of its member's key cut it */
+};
+__attribute__((warn_unused_result)) int
+crdt_store_key_use(struct crdt_store *s, const uint8_t key[32],
+		   struct crdt_key_use *u);
+
 /* Clear the view tables and re-materialize every applied change. */
 __attribute__((warn_unused_result)) int crdt_store_rebuild(struct crdt_store *s);
 

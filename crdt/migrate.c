@@ -215,6 +215,24 @@ static const char *const migrations[] = {
 	" stamp INTEGER NOT NULL, PRIMARY KEY(target, author, seq, op))"
 	" WITHOUT ROWID;"
 	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
+	/* 17: a member's lost key replaced by a coordinator (docs/DESIGN.md
+	 * s5, crdt/facts.h rule 8): the replacement facts; then what the
+	 * replay makes of them, for the view (crdt_community_refresh writes
+	 * them, a rebuild keeps them): each new key, its member and its
+	 * place among the member's replacements (replaced), and each key a
+	 * replacement cuts and the seq it stops after (cuts).  Older kith
+	 * kept replacements in the log unshown: the view is rebuilt once. */
+	"CREATE TABLE replacements(id BLOB PRIMARY KEY, author BLOB NOT NULL,"
+	" created INTEGER, updated INTEGER, member BLOB, new_key BLOB,"
+	" cuts BLOB, seen BLOB, chash BLOB, aseq INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX replacements_member ON replacements(member);"
+	"CREATE TABLE replaced(new BLOB PRIMARY KEY, member BLOB NOT NULL,"
+	" ord INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX replaced_member ON replaced(member, ord);"
+	"CREATE TABLE cuts(key BLOB NOT NULL, member BLOB NOT NULL,"
+	" ord INTEGER NOT NULL, after INTEGER NOT NULL,"
+	" PRIMARY KEY(key, member, ord)) WITHOUT ROWID;"
+	"INSERT OR REPLACE INTO meta(k, v) VALUES ('rebuild', 1);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 enum { MIG_VERSION, MIG_NSQL };

@@ -17,7 +17,7 @@ enum { Q_ITEMS, Q_ITEMS_SEARCH, Q_ITEMS_AUTHOR, Q_WISHES, Q_WISHES_SEARCH,
        Q_BY_NAME, Q_NAMED, Q_SHARED, Q_NAME, Q_COUNTS, Q_PRIV_WISH,
        Q_PRIV_MEMBER,
        Q_MEMBERS_PAGE, Q_MEMBERS_SEARCH, Q_MEMBERS_COUNT, Q_MEMBER_ONE,
-       Q_DEVICES, Q_REMOVED, Q_NSQL };
+       Q_DEVICES, Q_MEMBER_KEYS, Q_AUTHORED, Q_NSQL };
 /* Built from the schema, per record type: the id range of crdt_resolve
  * and the table walk of crdt_digest. */
 #define Q_RESOLVE(rtype) (rtype)
@@ -254,17 +254,35 @@ static const char *const query_sql[Q_NSQL] = {
 	[Q_MEMBERS_COUNT] = MEMBER_WORDS "SELECT count(*) FROM members m"
 			    " WHERE ?2 IS NULL OR " MEMBER_FOUND("m"),
 	[Q_DEVICES] =
-		/* the member's own key first, then each linked device's */
-		"SELECT lower(hex(k.key)) AS key, k.key = ?1 AS member,"
+		/* the member's own key first (the new key of their last
+		 * replacement, else theirs), then each device it links */
+		"WITH cur(k) AS (SELECT coalesce((SELECT new FROM replaced"
+		"  WHERE member = ?1 ORDER BY ord DESC LIMIT 1), ?1)),"
+		" ks(key) AS (SELECT k FROM cur UNION"
+		"  SELECT key FROM keys WHERE member = (SELECT k FROM cur))"
+		" SELECT lower(hex(ks.key)) AS key,"
+		" ks.key = (SELECT k FROM cur) AS member,"
 		" coalesce(a.head, 0) AS changes,"
 		" coalesce((a.top >> 16) / 1000, 0) AS last"
-		" FROM (SELECT ?1 AS key UNION ALL"
-		"  SELECT key FROM keys WHERE member = ?1) k"
-		" LEFT JOIN authors a ON a.pk = k.key"
+		" FROM ks LEFT JOIN authors a ON a.pk = ks.key"
 		" WHERE NOT EXISTS (SELECT 1 FROM unlinked u"
-		"  WHERE u.key = k.key AND u.by = ?1)"
-		" ORDER BY member DESC, k.key",
-	[Q_REMOVED] = "SELECT after FROM unlinked WHERE key = ?1 AND by = ?2",
+		"  WHERE u.key = ks.key AND u.by = ?1)"
+		" ORDER BY member DESC, ks.key",
+	/* every key that ever wrote as the member: theirs, each new key
+	 * replacements gave them, each device those link; with the seq of
+	 * the newest change of it held here */
+	/* posts, offers and loans a member wrote */
+	[Q_AUTHORED] = "SELECT (SELECT count(*) FROM items WHERE author = ?1)"
+		       " + (SELECT count(*) FROM wishes WHERE author = ?1)"
+		       " + (SELECT count(*) FROM claims WHERE author = ?1)"
+		       " + (SELECT count(*) FROM loans WHERE author = ?1)",
+	[Q_MEMBER_KEYS] =
+		"WITH r(k) AS (SELECT ?1 UNION SELECT new FROM replaced"
+		"  WHERE member = ?1),"
+		" ks(key) AS (SELECT k FROM r UNION"
+		"  SELECT key FROM keys WHERE member IN (SELECT k FROM r))"
+		" SELECT lower(hex(ks.key)) AS key, coalesce(a.head, 0) AS head"
+		" FROM ks LEFT JOIN authors a ON a.pk = ks.key ORDER BY ks.key",
 	[Q_MEMBER_ONE] = MEMBER_PAGE_SQL("members m", " WHERE m.id = ?1"),
 };
 static const struct crdt_stmts query_stmts = CRDT_STMTS(query_sql);
@@ -384,22 +402,33 @@ int crdt_query_devices(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
 	return crdt_rows(s, q, fn, ctx);
 }
 
-int crdt_key_removed(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
-		     const uint8_t member[CRDT_PK_LEN], uint64_t *after)
+int crdt_query_authored(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
+			int64_t *n)
 {
-	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_REMOVED);
-	int rc = 0, found = 0;
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_AUTHORED);
+	int rc;
+
+	*n = 0;
+	if (!q)
+		return KITH_EDB;
+	sqlite3_bind_blob(q, 1, member, CRDT_PK_LEN, SQLITE_STATIC);
+	rc = crdt_step_row(s, q);
+	if (!rc)
+		*n = sqlite3_column_int64(q, 0);
+	crdt_reset(q);
+	return rc;
+}
+
+int crdt_query_member_keys(struct crdt_store *s,
+			   const uint8_t member[CRDT_PK_LEN], crdt_row_fn fn,
+			   void *ctx)
+{
+	sqlite3_stmt *q = crdt_stmt(s, &query_stmts, Q_MEMBER_KEYS);
 
 	if (!q)
 		return KITH_EDB;
-	sqlite3_bind_blob(q, 1, key, CRDT_PK_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 2, member, CRDT_PK_LEN, SQLITE_STATIC);
-	if (crdt_next(s, q, &rc)) {
-		*after = (uint64_t)sqlite3_column_int64(q, 0);
-		found = 1;
-	}
-	crdt_reset(q);
-	return rc ? rc : found;
+	sqlite3_bind_blob(q, 1, member, CRDT_PK_LEN, SQLITE_STATIC);
+	return crdt_rows(s, q, fn, ctx);
 }
 
 int crdt_query_members(struct crdt_store *s, const uint8_t *pk, crdt_row_fn fn,

@@ -122,13 +122,20 @@ crdt_query_wishes(struct crdt_store *s, const struct crdt_wish_filter *f,
 __attribute__((warn_unused_result)) int
 crdt_query_claims(struct crdt_store *s, const uint8_t id[16], crdt_row_fn fn,
 		  void *ctx);
-/* 1 when member removed their device key (F_MEMBER_UNLINK): *after gets
- * the last seq of it that counts; 0 when not removed. */
+/* How many items, wishes, offers and loans member wrote (*n). */
 __attribute__((warn_unused_result)) int
-crdt_key_removed(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
-		 const uint8_t member[CRDT_PK_LEN], uint64_t *after);
-/* A member's keys (docs/DESIGN.md s5): their own, then each device key
- * linked to them and not removed.  Columns: key (hex), member (1 for their own key),
+crdt_query_authored(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
+		    int64_t *n);
+/* Every key that ever wrote as member (docs/DESIGN.md s5): theirs, each
+ * new key a replacement gave them, each device those link, removed or
+ * not.  Columns: key (hex), head (the seq of its newest change held
+ * here, 0 for none). */
+__attribute__((warn_unused_result)) int
+crdt_query_member_keys(struct crdt_store *s, const uint8_t member[CRDT_PK_LEN],
+		       crdt_row_fn fn, void *ctx);
+/* A member's keys (docs/DESIGN.md s5): their own (the new key of their
+ * last replacement, if any), then each device key it links and did not
+ * remove.  Columns: key (hex), member (1 for their own key),
  * changes (how many of its changes this replica holds), last (unix
  * seconds of its newest change's stamp, 0 for none). */
 __attribute__((warn_unused_result)) int

@@ -116,6 +116,9 @@ static int val_ok(const struct crdt_rschema *r, const struct crdt_field *f,
 	if (f->flags & CRDT_F_SEEN)
 		return v->len % CRDT_HASH_LEN == 0 &&
 		       v->len / CRDT_HASH_LEN <= CRDT_SEEN_MAX;
+	if (f->flags & CRDT_F_CUTS)
+		return v->len % CRDT_CUT_LEN == 0 &&
+		       v->len / CRDT_CUT_LEN <= CRDT_SEEN_MAX;
 	if (f->flags & (CRDT_F_BLOB | CRDT_F_REF))
 		return 1;
 	return crdt_utf8_valid(v->p, v->len);

@@ -16,6 +16,8 @@
  *   - a member reference is 32 bytes, a record reference 16;
  *   - seen lists (CRDT_F_SEEN) are a whole number of 32-byte hashes, at
  *     most CRDT_SEEN_MAX of them;
+ *   - a replacement's cut list (CRDT_F_CUTS) is a whole number of 40-byte
+ *     entries (a key and a seq), at most CRDT_SEEN_MAX of them;
  *   - flags (CRDT_F_BOOL) are 0 or 1;
  *   - enumerations are in range: item kind, wish kind, urgency, role,
  *     check-in status;

@@ -116,6 +116,15 @@ static const struct crdt_field verify_fields[] = {
 	{ F_VERIFY_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
 };
 
+/* the member, their new key, and each key of theirs the coordinator's
+ * replica held with the seq after which it counts no more */
+static const struct crdt_field replace_fields[] = {
+	{ F_REPLACE_MEMBER, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "member" },
+	{ F_REPLACE_KEY, CRDT_V_BYTES, CRDT_F_REF | CRDT_F_MEMBER, "new_key" },
+	{ F_REPLACE_CUTS, CRDT_V_BYTES, CRDT_F_CUTS, "cuts" },
+	{ F_REPLACE_SEEN, CRDT_V_BYTES, CRDT_F_SEEN, "seen" },
+};
+
 static const struct crdt_field community_fields[] = {
 	{ F_COMMUNITY_NAME, CRDT_V_BYTES, 0, "name" },
 };
@@ -140,6 +149,8 @@ static const struct crdt_rschema schemas[] = {
 	  ARRAY_SIZE(verify_fields) },
 	{ CRDT_R_COMMUNITY, "communities", "community", community_fields,
 	  ARRAY_SIZE(community_fields) },
+	{ CRDT_R_REPLACE, "replacements", "replacement", replace_fields,
+	  ARRAY_SIZE(replace_fields) },
 };
 
 const struct crdt_rschema *crdt_schema(unsigned rtype)

@@ -28,8 +28,10 @@ enum crdt_rtype {
 				* for a member met in person */
 	CRDT_R_COMMUNITY = 11, /* genesis: the creator founds the community;
 				* the hash of its change names it */
+	CRDT_R_REPLACE = 12,   /* a coordinator replaces the key of a member
+				* who lost it (crdt/facts.h) */
 };
-#define CRDT_R_MAX 11
+#define CRDT_R_MAX 12
 /* Record types from CRDT_R_ROLE on are facts: created once, never edited,
  * ordered by what their signer had seen (crdt/facts.h). */
 #define CRDT_R_FIRST_FACT CRDT_R_ROLE
@@ -45,7 +47,11 @@ enum crdt_field_flags {
 	CRDT_F_MEMBER = 16, /* a member key: exactly 32 bytes */
 	CRDT_F_RECORD = 32, /* a record id: exactly 16 bytes */
 	CRDT_F_BOOL = 64,   /* 0 or 1 */
+	CRDT_F_CUTS = 128,  /* keys and where they stop: entries of a key (32
+			     * bytes) and a seq (u64, big-endian), at most
+			     * CRDT_SEEN_MAX of them */
 };
+#define CRDT_CUT_LEN 40
 
 enum { F_MEMBER_NAME = 1, F_MEMBER_BUILDING, F_MEMBER_UNIT, F_MEMBER_SKILLS,
        F_MEMBER_LANGUAGES, F_MEMBER_HOUSEHOLD, F_MEMBER_AVAILABLE,
@@ -71,6 +77,7 @@ enum { F_CHECKIN_MEMBER = 1, F_CHECKIN_STATUS, F_CHECKIN_NOTE,
 enum { F_COMMUNITY_NAME = 1 };
 enum { F_VERIFY_MEMBER = 1, F_VERIFY_BUILDING, F_VERIFY_UNIT, F_VERIFY_GRANT,
        F_VERIFY_SEEN };
+enum { F_REPLACE_MEMBER = 1, F_REPLACE_KEY, F_REPLACE_CUTS, F_REPLACE_SEEN };
 
 /* roles and check-in states, stored as small integers */
 enum { CRDT_ROLE_COORDINATOR = 0, CRDT_ROLE_BUILDING_HEAD = 1 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crdt/community.h"
 #include "crdt/err.h"
 #include "crdt/rules.h"
 #include "tests/testlib.h"
@@ -788,6 +789,353 @@ static void devices_converge(void **state)
 	}
 }
 
+
+/* ---- replacements of a lost member key (crdt/facts.h rule 8) --------- */
+
+/* A replacement by coord of member's key with key, cutting n entries of
+ * cuts (40 bytes each; cuts_len bytes in all when not n * 40), naming
+ * seen (n_seen hashes). */
+static void replace_fact(struct log *coord, const uint8_t *member,
+			 const uint8_t *key, size_t key_len,
+			 const uint8_t *cuts, size_t cuts_len,
+			 const uint8_t *seen, size_t n_seen, uint64_t ms,
+			 struct tl_changes *out)
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_REPLACE);
+	TL_OK(crdt_op_set_bytes(&op, F_REPLACE_MEMBER, member, 32));
+	TL_OK(crdt_op_set_bytes(&op, F_REPLACE_KEY, key, key_len));
+	if (cuts_len)
+		TL_OK(crdt_op_set_bytes(&op, F_REPLACE_CUTS, cuts, cuts_len));
+	if (n_seen)
+		TL_OK(crdt_op_set_bytes(&op, F_REPLACE_SEEN, seen,
+					n_seen * CRDT_HASH_LEN));
+	put(coord, &op, ms, out);
+}
+
+/* One cut list entry: key stops after seq. */
+static void cut_entry(uint8_t *e, const uint8_t key[32], uint64_t seq)
+{
+	int b;
+
+	memcpy(e, key, 32);
+	for (b = 0; b < 8; b++)
+		e[32 + b] = (uint8_t)(seq >> (56 - 8 * b));
+}
+
+/* A role grant (or revocation) of coordinator by l, naming seen. */
+static void coord_role(struct log *l, const uint8_t member[32], int grant,
+		       const uint8_t *seen, size_t n_seen, uint64_t ms,
+		       struct tl_changes *out)
+{
+	struct crdt_op op;
+
+	crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ROLE);
+	TL_OK(crdt_op_set_bytes(&op, F_ROLE_MEMBER, member, 32));
+	TL_OK(crdt_op_set_int(&op, F_ROLE_ROLE, CRDT_ROLE_COORDINATOR));
+	TL_OK(crdt_op_set_int(&op, F_ROLE_GRANT, grant));
+	if (n_seen)
+		TL_OK(crdt_op_set_bytes(&op, F_ROLE_SEEN, seen,
+					n_seen * CRDT_HASH_LEN));
+	put(l, &op, ms, out);
+}
+
+/* What the view shows once the replay's replacements reach it, with
+ * creator the community's first coordinator. */
+static void refresh(struct crdt_replica *r, const uint8_t creator[32])
+{
+	struct crdt_roles roles;
+
+	TL_OK(crdt_community_refresh(r->store, creator, &roles));
+	crdt_roles_release(&roles);
+}
+
+/*
+ * Xu's laptop (her member key) is stolen.  Her phone's and her laptop's
+ * changes up to what the coordinator held stay hers; her new laptop (a
+ * new key) and a device it links write as Xu, its profile edit shows on
+ * her; what the thief signs with her key after, and a device the thief
+ * links with her key, show nowhere - on every replica, whatever order
+ * the logs came in, and after a rebuild.
+ */
+static void replaced_key_writes_as_member(void **state)
+{
+	struct log co, xu, phone, nk, bike, fake;
+	struct tl_changes *l[6];
+	uint8_t sig[CRDT_SIG_LEN], cuts[2 * CRDT_CUT_LEN];
+	uint8_t kettle[CRDT_ID_LEN], radio[CRDT_ID_LEN], lamp[CRDT_ID_LEN],
+		chair[CRDT_ID_LEN], stolen[CRDT_ID_LEN], cycle[CRDT_ID_LEN],
+		forged[CRDT_ID_LEN];
+	const char *orders[] = { "00011122223334445555", "55544433322221110000",
+				 "10203040512345012345", "33344455500011122222",
+				 "22223331115554440000" };
+	char want[65], got[65], title[128], d0[65], d[65];
+	struct crdt_key_use u;
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		l[i] = tl_changes_new(F(state));
+	log_init(&co, 60);
+	log_init(&xu, 61);
+	log_init(&phone, 62);
+	log_init(&nk, 63);
+	log_init(&bike, 64);
+	log_init(&fake, 65);
+	profile(&xu, "Xu", 1, l[0]);				/* 0: 1 */
+	item(&xu, "kettle", 2, l[0], kettle);			/* 0: 2 */
+	cert(&xu.id, phone.id.pk, sig);
+	claim(&phone, xu.id.pk, 32, sig, sizeof sig, 3, l[1]);	/* 1: 1 */
+	item(&phone, "radio", 4, l[1], radio);			/* 1: 2 */
+	item(&phone, "lamp", 5, l[1], lamp);			/* 1: 3, cut */
+	profile(&nk, "Xu (new laptop)", 50, l[2]);		/* 2: 1 */
+	item(&nk, "chair", 51, l[2], chair);			/* 2: 2 */
+	cut_entry(cuts, xu.id.pk, 2);
+	cut_entry(cuts + CRDT_CUT_LEN, phone.id.pk, 2);
+	replace_fact(&co, xu.id.pk, nk.id.pk, 32, cuts, sizeof cuts, NULL, 0,
+		     40, l[3]);					/* 3: 1 */
+	item(&xu, "stolen", 60, l[0], stolen);			/* 0: 3, cut */
+	cert(&nk.id, bike.id.pk, sig);
+	claim(&bike, nk.id.pk, 32, sig, sizeof sig, 70, l[4]);	/* 4: 1 */
+	item(&bike, "bike", 71, l[4], cycle);			/* 4: 2 */
+	cert(&xu.id, fake.id.pk, sig);
+	claim(&fake, xu.id.pk, 32, sig, sizeof sig, 80, l[5]);	/* 5: 1 */
+	item(&fake, "forged", 81, l[5], forged);		/* 5: 2 */
+	/* the orders above hold each log's count of changes */
+	assert_int_equal(l[0]->n, 3);
+	assert_int_equal(l[1]->n, 3);
+	assert_int_equal(l[2]->n, 2);
+	assert_int_equal(l[3]->n, 1);
+	snprintf(want, sizeof want, "%s", tl_hex(xu.id.pk, 32));
+	for (i = 0; i < sizeof orders / sizeof orders[0]; i++) {
+		char name[16], o[32];
+		struct crdt_replica *r;
+		size_t k, n = 0;
+
+		/* the orders name up to 4 changes of each log: keep each
+		 * log's count */
+		size_t left[6];
+
+		for (k = 0; k < 6; k++)
+			left[k] = l[k]->n;
+		for (k = 0; orders[i][k]; k++) {
+			int j = orders[i][k] - '0';
+
+			if (left[j]) {
+				left[j]--;
+				o[n++] = orders[i][k];
+			}
+		}
+		for (k = 0; k < 6; k++)
+			while (left[k]--)
+				o[n++] = (char)('0' + k);
+		o[n] = '\0';
+		snprintf(name, sizeof name, "x%zu", i);
+		r = tl_open(F(state), name, 0);
+		deliver(r, l, o);
+		refresh(r, co.id.pk);
+		assert_string_equal(author_of(r, kettle, got), want);
+		assert_string_equal(author_of(r, radio, got), want);
+		assert_string_equal(author_of(r, chair, got), want);
+		assert_string_equal(author_of(r, cycle, got), want);
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, lamp, title,
+					     sizeof title), "");
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, stolen, title,
+					     sizeof title), "");
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, forged, title,
+					     sizeof title), "");
+		assert_int_equal(tl_int(r, "SELECT count(*) FROM items"), 4);
+		assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), 1);
+		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
+			      xu.id.pk, 32, got, sizeof got));
+		assert_string_equal(got, "Xu (new laptop)");
+		/* how the view counts each key */
+		TL_OK(crdt_store_key_use(r->store, xu.id.pk, &u));
+		assert_true(u.replaced && u.own && u.after == 2);
+		TL_OK(crdt_store_key_use(r->store, nk.id.pk, &u));
+		assert_true(!u.replaced && u.own && u.after == UINT64_MAX);
+		assert_memory_equal(u.who, xu.id.pk, 32);
+		TL_OK(crdt_store_key_use(r->store, bike.id.pk, &u));
+		assert_true(!u.own && u.after == UINT64_MAX);
+		assert_memory_equal(u.who, xu.id.pk, 32);
+		TL_OK(crdt_store_key_use(r->store, fake.id.pk, &u));
+		assert_true(u.replaced && u.after == 0);
+		TL_OK(tl_digest(r, i ? d : d0));
+		if (i)
+			assert_string_equal(d, d0);
+		TL_OK(crdt_store_rebuild(r->store));
+		TL_OK(tl_digest(r, d));
+		assert_string_equal(d, d0);
+		/* and a second refresh changes nothing */
+		refresh(r, co.id.pk);
+		TL_OK(tl_digest(r, d));
+		assert_string_equal(d, d0);
+	}
+	crdt_identity_release(&co.id);
+	crdt_identity_release(&xu.id);
+	crdt_identity_release(&phone.id);
+	crdt_identity_release(&nk.id);
+	crdt_identity_release(&bike.id);
+	crdt_identity_release(&fake.id);
+}
+
+/*
+ * Replacements a member could craft, or that break a rule: each is kept
+ * in the log and changes nothing - the new key's chair stays its own,
+ * Xu's kettle stays hers, and nothing of Xu's is cut.  Stamps decide
+ * nothing: the coordinator's back-dated and far-future ones count.
+ */
+static void crafted_replacements_are_ignored(void **state)
+{
+	struct {
+		const char *what;
+		int kind, counts;
+	} cases[] = {
+		{ "signed by a member who is no coordinator", 0, 0 },
+		{ "the member as their own new key", 1, 0 },
+		{ "a cut list of 39 bytes", 2, 0 },
+		{ "a new key of 31 bytes", 3, 0 },
+		{ "a cut list of 65 entries", 4, 0 },
+		{ "by a coordinator whose role was revoked concurrently", 5, 0 },
+		{ "the new key of an earlier replacement, for Ben", 6, 0 },
+		{ "an earlier replacement's new key as the member", 7, 0 },
+		{ "by the coordinator, back-dated to 1970", 8, 1 },
+		{ "by the coordinator, a hundred years ahead", 9, 1 },
+		{ "by a coordinator she appointed, who saw the grant", 10, 1 },
+	};
+	struct tl_changes *a = tl_changes_new(F(state));
+	struct tl_changes *c = tl_changes_new(F(state));
+	struct tl_changes *n = tl_changes_new(F(state));
+	struct tl_changes *m = tl_changes_new(F(state));
+	struct tl_changes *logs[4] = { a, c, n, m };
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct log co, xu, nk, mal, ben, k2;
+		static uint8_t cuts[65 * CRDT_CUT_LEN];
+		uint8_t kettle[CRDT_ID_LEN], chair[CRDT_ID_LEN],
+			bens[CRDT_ID_LEN], grant[CRDT_HASH_LEN];
+		struct crdt_replica *r;
+		char name[16], got[65], title[128], order[32];
+		int kind = cases[i].kind, j;
+
+		for (j = 0; j < 4; j++)
+			tl_changes_free(logs[j]);
+		log_init(&co, 70);
+		log_init(&xu, 71);
+		log_init(&nk, 72);
+		log_init(&mal, 73);
+		log_init(&ben, 74);
+		log_init(&k2, 75);
+		profile(&xu, "Xu", 1, a);
+		item(&xu, "kettle", 2, a, kettle);
+		profile(&nk, "Xu again", 3, n);
+		item(&nk, "chair", 4, n, chair);
+		item(&ben, "Ben's tools", 5, m, bens);
+		cut_entry(cuts, xu.id.pk, 0); /* even her kettle, if it held */
+		switch (kind) {
+		case 0:
+			replace_fact(&mal, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, NULL, 0, 10, c);
+			break;
+		case 1:
+			replace_fact(&co, xu.id.pk, xu.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, NULL, 0, 10, c);
+			break;
+		case 2:
+			replace_fact(&co, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN - 1, NULL, 0, 10, c);
+			break;
+		case 3:
+			replace_fact(&co, xu.id.pk, nk.id.pk, 31, cuts,
+				     CRDT_CUT_LEN, NULL, 0, 10, c);
+			break;
+		case 4:
+			replace_fact(&co, xu.id.pk, nk.id.pk, 32, cuts,
+				     sizeof cuts, NULL, 0, 10, c);
+			break;
+		case 5:
+			/* co appoints k2; k2 replaces (having seen the
+			 * grant); co revokes k2 without having seen that */
+			coord_role(&co, k2.id.pk, 1, NULL, 0, 10, c);
+			memcpy(grant, co.prev, CRDT_HASH_LEN);
+			replace_fact(&k2, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, grant, 1, 11, m);
+			coord_role(&co, k2.id.pk, 0, grant, 1, 12, c);
+			break;
+		case 6:
+		case 7:
+			replace_fact(&co, ben.id.pk, kind == 6 ? nk.id.pk
+							       : k2.id.pk,
+				     32, NULL, 0, NULL, 0, 10, c);
+			/* the second, after the first in co's log */
+			replace_fact(&co, kind == 6 ? xu.id.pk : k2.id.pk,
+				     kind == 6 ? nk.id.pk : nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, NULL, 0, 11, c);
+			break;
+		case 8:
+			replace_fact(&co, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, NULL, 0, 0 - TL_EPOCH_MS, c);
+			break;
+		case 9:
+			replace_fact(&co, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, NULL, 0,
+				     86400000ull * 365 * 100, c);
+			break;
+		case 10:
+			coord_role(&co, k2.id.pk, 1, NULL, 0, 10, c);
+			memcpy(grant, co.prev, CRDT_HASH_LEN);
+			replace_fact(&k2, xu.id.pk, nk.id.pk, 32, cuts,
+				     CRDT_CUT_LEN, grant, 1, 11, m);
+			break;
+		}
+		snprintf(name, sizeof name, "k%zu", i);
+		r = tl_open(F(state), name, 0);
+		/* every log whole, in turn; the odd cases backwards */
+		memset(order, 0, sizeof order);
+		{
+			int j, o;
+
+			for (j = 0; j < 4; j++) {
+				o = i % 2 ? 3 - j : j;
+				memset(order + strlen(order), '0' + o,
+				       logs[o]->n);
+			}
+		}
+		deliver(r, logs, order);
+		refresh(r, co.id.pk);
+		print_message("%s\n", cases[i].what);
+		if (kind == 6 || kind == 7) {
+			/* the first counts (Ben's key replaced), not the
+			 * second */
+			assert_string_equal(author_of(r, kettle, got),
+					    tl_hex(xu.id.pk, 32));
+			assert_int_equal(tl_int(r, "SELECT count(*) FROM"
+						   " replaced"), 1);
+		} else if (cases[i].counts) {
+			assert_string_equal(author_of(r, chair, got),
+					    tl_hex(xu.id.pk, 32));
+			assert_string_equal(tl_title(r, CRDT_R_ITEM, kettle,
+						     title, sizeof title), "");
+		} else {
+			assert_string_equal(author_of(r, chair, got),
+					    tl_hex(nk.id.pk, 32));
+			assert_string_equal(author_of(r, kettle, got),
+					    tl_hex(xu.id.pk, 32));
+			assert_string_equal(author_of(r, bens, got),
+					    tl_hex(ben.id.pk, 32));
+			assert_int_equal(tl_int(r, "SELECT count(*) FROM"
+						   " replaced"), 0);
+		}
+		crdt_identity_release(&co.id);
+		crdt_identity_release(&xu.id);
+		crdt_identity_release(&nk.id);
+		crdt_identity_release(&mal.id);
+		crdt_identity_release(&ben.id);
+		crdt_identity_release(&k2.id);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,6 +1146,8 @@ int main(void)
 		T(device_checkin_is_its_members),
 		T(crafted_removals_are_ignored),
 		T(handed_only_by_her_own_key),
+		T(replaced_key_writes_as_member),
+		T(crafted_replacements_are_ignored),
 		cmocka_unit_test(devices_converge),
 #undef T
 	};

@@ -423,7 +423,8 @@ static void migration_builds_grams(void **state)
 			      "DROP TABLE items_grams; DROP TABLE wishes_grams;"
 			      "DROP TABLE keys; ALTER TABLE authors DROP COLUMN top;"
 			      "DROP TABLE field_stamps; DROP TABLE parked; DROP TABLE unlinked;"
-			      "DROP INDEX members_host;"
+			      "DROP TABLE replacements; DROP TABLE replaced;"
+			      "DROP TABLE cuts; DROP INDEX members_host;"
 			      "ALTER TABLE members DROP COLUMN host;"
 			      "ALTER TABLE members DROP COLUMN host_sig;"
 			      "PRAGMA user_version = 9;",

@@ -213,6 +213,7 @@ static void migrates_from_schema_9(void **state)
 		 "DROP TABLE items_grams; DROP TABLE wishes_grams;"
 		 "DROP TABLE keys; ALTER TABLE authors DROP COLUMN top;"
 		 "DROP TABLE field_stamps; DROP TABLE parked; DROP TABLE unlinked;"
+		 "DROP TABLE replacements; DROP TABLE replaced; DROP TABLE cuts;"
 		 "DROP INDEX members_name; DROP INDEX items_created;"
 		 "DROP INDEX members_page; DROP INDEX members_building_nocase;"
 		 "DROP INDEX members_host; ALTER TABLE members DROP COLUMN host;"
