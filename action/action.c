@@ -305,7 +305,8 @@ int action_open(struct action *a, const char *home_arg, int flags)
 	rc = crdt_replica_keep_head(&a->r);
 	a->head_quiet = 0;
 	(void)rc;
-	return 0;
+	/* whom the key writes as: open_replica asked before there was one */
+	return find_me(a);
 }
 
 int action_close(struct action *a)

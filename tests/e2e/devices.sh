@@ -294,12 +294,14 @@ carry "$M" "$L" || finish
 carry "$L" "$N" || finish
 carry "$L" "$B" || finish
 k "$N" --json whoami
-check_json "whoami on the new phone: Mei" "d['name'] == 'Mei'"
+check_json "whoami on the new phone: Mei, by her member id" "d['name'] == 'Mei' and d['id'] == '$MEI'"
 run_ok "the new phone posts a wish" "$N" wish add --title "Soup from the new phone"
 NSOUP=$OUT
 carry "$N" "$L" || finish
 carry "$L" "$B" || finish
 carry "$L" "$M" || finish
+run_err 1 "a coordinator replaced this machine's key" \
+	"the old phone, told, refuses to write" "$M" wish add --title "one more"
 carry "$M" "$L" || finish
 carry "$L" "$N" || finish
 for h in "$L" "$N" "$B"; do
