@@ -151,11 +151,11 @@ static int may_manage(struct action *a)
 
 	if (rc)
 		return rc;
-	/* a linked device a replacement made the member's key manages; one
-	 * whose link this replica has not seen yet is its own key here
-	 * (who == itself), which makes it no member's key */
+	/* a linked device a replacement made the member's key manages
+	 * (its key then writes as its member, and as their own key) */
 	if (a->linked && (crdt_store_key_use(a->r.store, a->r.id.pk, &u) ||
-			  !u.own || crdt_equal(u.who, a->r.id.pk, CRDT_PK_LEN)))
+			  !u.own ||
+			  crdt_equal(u.who, a->r.id.pk, CRDT_PK_LEN)))
 		return action_fail(a, KITH_EDENIED,
 				   _("this machine is a linked device: link "
 				     "or remove devices on the machine that "

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "coord.h"
+#include "crdt/crypto.h"
 #include "crdt/err.h"
 #include "crdt/query.h"
 #include "crdt/rules.h"
@@ -48,7 +49,7 @@ static int new_key_ok(struct action *a, const struct action_person *who,
 	int rc;
 
 	/* public keys, compared for the rule */
-	if (!memcmp(pk, who->pk, CRDT_PK_LEN))
+	if (crdt_equal(pk, who->pk, CRDT_PK_LEN))
 		return action_fail(a, KITH_EEXISTS,
 				   _("that id is %s's own key already: give "
 				     "the id of their new machine"),
@@ -56,7 +57,7 @@ static int new_key_ok(struct action *a, const struct action_person *who,
 	rc = crdt_store_key_use(a->r.store, pk, &u);
 	if (rc)
 		return action_fail_rc(a, rc, _("cannot read the keys"));
-	if (!memcmp(u.who, who->pk, CRDT_PK_LEN)) {
+	if (crdt_equal(u.who, who->pk, CRDT_PK_LEN)) {
 		if (u.own && !u.replaced)
 			return action_fail(a, KITH_EEXISTS,
 					   _("that id is %s's own key "
@@ -65,7 +66,7 @@ static int new_key_ok(struct action *a, const struct action_person *who,
 					   who->label);
 		return 0; /* a device of theirs becomes their key */
 	}
-	if (memcmp(u.who, pk, CRDT_PK_LEN) || u.replaced) {
+	if (!crdt_equal(u.who, pk, CRDT_PK_LEN) || u.replaced) {
 		action_person(a, u.who, &other);
 		return action_fail(a, KITH_EEXISTS,
 				   _("that id is a key of %s: give the id "
@@ -106,7 +107,7 @@ static int cut_row(void *ctx, const struct crdt_row *r)
 		return 1;
 	}
 	if (crdt_unhex(e, CRDT_PK_LEN, action_col_text(r, "key")) ||
-	    !memcmp(e, l->skip, CRDT_PK_LEN))
+	    crdt_equal(e, l->skip, CRDT_PK_LEN))
 		return 0;
 	for (k = 0; k < 8; k++)
 		e[CRDT_PK_LEN + k] = (uint8_t)(head >> (56 - 8 * k));
@@ -179,7 +180,7 @@ int action_member_replacements(struct action *a, const uint8_t pk[CRDT_PK_LEN],
 	for (i = 0; i < r->nrepl; i++) {
 		struct action_replaced *p;
 
-		if (memcmp(r->repl[i].member, pk, CRDT_PK_LEN))
+		if (!crdt_equal(r->repl[i].member, pk, CRDT_PK_LEN))
 			continue;
 		p = realloc(*v, (*n + 1) * sizeof *p);
 		if (!p) {

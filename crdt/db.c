@@ -277,11 +277,13 @@ int crdt_store_in_tx(struct crdt_store *s)
 
 int crdt_store_begin(struct crdt_store *s)
 {
+	s->replaced_any = -1;
 	return crdt_run(s, crdt_stmt(s, &db_stmts, DB_BEGIN));
 }
 
 int crdt_store_begin_read(struct crdt_store *s)
 {
+	s->replaced_any = -1;
 	return crdt_run(s, crdt_stmt(s, &db_stmts, DB_BEGIN_READ));
 }
 
@@ -300,6 +302,7 @@ int crdt_store_commit(struct crdt_store *s)
 			return rc;
 		}
 	}
+	s->replaced_any = -1;
 	rc = crdt_run(s, crdt_stmt(s, &db_stmts, DB_COMMIT));
 
 	if (rc) {
@@ -315,6 +318,7 @@ int crdt_store_commit(struct crdt_store *s)
 void crdt_store_rollback(struct crdt_store *s)
 {
 	s->view_stale = 0;
+	s->replaced_any = -1;
 	if (crdt_store_in_tx(s))
 		(void)crdt_run(s, crdt_stmt(s, &db_stmts, DB_ROLLBACK));
 	s->log_tx = 0;

@@ -98,6 +98,10 @@ struct crdt_store {
 	/* materialize.c: an unlink arrived for changes the view already
 	 * shows; crdt_store_commit rebuilds the view before committing */
 	int view_stale;
+	/* materialize.c: whether table replaced has rows, known for the
+	 * open transaction (-1: ask; crdt/replaced.h writes it only in a
+	 * transaction of its own) */
+	int replaced_any;
 };
 
 /* The store's connection (owned by the store). */

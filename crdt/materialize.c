@@ -17,7 +17,7 @@
 enum { MAT_SEEN_PUT, MAT_FTS_ITEM, MAT_FTS_WISH, MAT_CHANGES, MAT_KEY_GET, MAT_KEY_PUT, MAT_TOP,
        MAT_STAMP, MAT_PARK, MAT_PARKED, MAT_UNPARK, MAT_MEMBER_TOUCH,
        MAT_UNLINK, MAT_UNLINKED, MAT_HEAD, MAT_HANDED, MAT_RESOLVE, MAT_CUT,
-       MAT_NSQL };
+       MAT_ANY_REPLACED, MAT_NSQL };
 static const char *const mat_sql[MAT_NSQL] = {
 	[MAT_SEEN_PUT] = "INSERT OR IGNORE INTO fact_seen(fact, hash)"
 			 " VALUES (?1, ?2)",
@@ -76,6 +76,7 @@ static const char *const mat_sql[MAT_NSQL] = {
 	 * replacements after the ?3rd it is listed, and the lowest seq */
 	[MAT_CUT] = "SELECT count(*), min(after) FROM cuts"
 		    " WHERE key = ?1 AND member = ?2 AND ord > ?3",
+	[MAT_ANY_REPLACED] = "SELECT EXISTS (SELECT 1 FROM replaced)",
 };
 static const struct crdt_stmts mat_stmts = CRDT_STMTS(mat_sql);
 
@@ -643,6 +644,22 @@ static int key_of(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
 		return rc;
 	k->after = UINT64_MAX;
 	memcpy(k->who, claim, CRDT_PK_LEN);
+	/* public keys, compared: no claim */
+	k->root = !memcmp(claim, key, CRDT_PK_LEN);
+	/* no replacement at all, as in most communities: nothing more to
+	 * ask (once per transaction) */
+	if (s->replaced_any < 0 || !crdt_store_in_tx(s)) {
+		q = crdt_stmt(s, &mat_stmts, MAT_ANY_REPLACED);
+		if (!q)
+			return KITH_EDB;
+		s->replaced_any = crdt_next(s, q, &rc) &&
+				  sqlite3_column_int(q, 0);
+		crdt_reset(q);
+		if (rc)
+			return rc;
+	}
+	if (!s->replaced_any)
+		return 0;
 	q = crdt_stmt(s, &mat_stmts, MAT_RESOLVE);
 	if (!q)
 		return KITH_EDB;
@@ -655,8 +672,8 @@ static int key_of(struct crdt_store *s, const uint8_t key[CRDT_PK_LEN],
 		itself = sqlite3_column_int(q, 3);
 	}
 	crdt_reset(q);
-	/* public keys, compared: no claim, or a replacement's new key */
-	k->root = !memcmp(claim, key, CRDT_PK_LEN) || itself;
+	/* or a replacement's new key */
+	k->root = k->root || itself;
 	if (rc || j >= last)
 		return rc;
 	q = crdt_stmt(s, &mat_stmts, MAT_CUT);

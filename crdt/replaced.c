@@ -84,6 +84,7 @@ static int write_rows(struct crdt_store *s, const struct crdt_roles *r)
 
 	if (rc)
 		return crdt_store_err(s, rc);
+	s->replaced_any = -1; /* ask again (materialize.c) */
 	for (i = 0; !rc && i < r->nrepl; i++) {
 		const struct crdt_replacement *p = &r->repl[i];
 		int64_t ord = place(r, i);

@@ -126,6 +126,7 @@ int crdt_store_open(struct crdt_store **out, const char *path)
 		rc = KITH_ENOMEM;
 		goto out;
 	}
+	s->replaced_any = -1;
 	rc = connect_db(s, path);
 	if (rc == SQLITE_OK) {
 		rc = configure(s->db, 0);

@@ -475,321 +475,6 @@ static void device_checkin_is_its_members(void **state)
 }
 
 
-/* ---- the property: three keys of one member, partitioned ------------------ */
-
-/*
- * Keys: Xu (0) and two devices of hers (1, 2), Ben (3), and Mallory (4),
- * whose first change claims Xu with a certificate that is not Xu's for
- * her key.  Each writes a log of random changes - items, renames of any
- * item (her own member's or not), names - on a clock of its own, skewed,
- * sometimes back-dated or far ahead.  Three replicas take every log in
- * a random interleaving of their own (each key's log in its order, as
- * sync gives it); one is compared with the model half-way, at the prefix
- * of each log it holds; at the end all three show the same digest and the
- * model: items are their key's member's, a rename counts when its key is
- * of the item's member, and the rename with the highest (stamp, key, seq)
- * stands, stamp the highest HLC of its key's log so far.
- */
-#define PK 5
-#define PMAX 20
-
-struct pch {
-	int kind; /* 0 claim, 1 item, 2 rename, 3 name, 4 unlink */
-	int item; /* 2: which item; 4: which key */
-	uint64_t after; /* 4 */
-	uint64_t hlc, stamp;
-	char text[24];
-};
-
-struct pitem {
-	int key, seq;
-	uint8_t id[CRDT_ID_LEN];
-	char title[24];
-};
-
-struct pworld {
-	uint64_t rng;
-	struct log lg[PK];
-	struct tl_changes *ch[PK];
-	struct pch c[PK][PMAX + 1]; /* c[k][seq] */
-	int n[PK];
-	struct pitem it[PK * PMAX];
-	int nit;
-};
-
-static uint64_t prng(struct pworld *w, uint64_t n)
-{
-	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return (z ^ (z >> 31)) % n;
-}
-
-/* The member key k writes as (Mallory's claim never holds). */
-static int member_of(int k)
-{
-	return k == 1 || k == 2 ? 0 : k;
-}
-
-static void pput(struct pworld *w, int k, struct crdt_op *op, uint64_t ms)
-{
-	struct pch *c;
-	uint64_t top = 0;
-	int s;
-
-	put(&w->lg[k], op, ms, w->ch[k]);
-	s = ++w->n[k];
-	c = &w->c[k][s];
-	c->hlc = (TL_EPOCH_MS + ms) << 16;
-	for (top = c->hlc; s > 1 && top < w->c[k][s - 1].stamp;)
-		top = w->c[k][s - 1].stamp;
-	c->stamp = top;
-}
-
-static void gen(struct pworld *w, struct tl_fixture *f)
-{
-	uint8_t sig[CRDT_SIG_LEN];
-	uint64_t clk[PK];
-	int k, i;
-
-	for (k = 0; k < PK; k++) {
-		log_init(&w->lg[k], w->rng * 8 + (uint64_t)k + 100);
-		w->ch[k] = tl_changes_new(f);
-		clk[k] = 1000 + prng(w, 7200000); /* up to 2 h of skew */
-	}
-	for (k = 1; k <= 2; k++) {
-		cert(&w->lg[0].id, w->lg[k].id.pk, sig);
-		w->c[k][1].kind = 0;
-		claim(&w->lg[k], w->lg[0].id.pk, 32, sig, sizeof sig, clk[k],
-		      w->ch[k]);
-		w->n[k] = 1;
-		w->c[k][1].hlc = w->c[k][1].stamp = (TL_EPOCH_MS + clk[k]) << 16;
-	}
-	/* Mallory: Xu's certificate for device 1, or her own */
-	if (prng(w, 2))
-		cert(&w->lg[0].id, w->lg[1].id.pk, sig);
-	else
-		cert(&w->lg[4].id, w->lg[4].id.pk, sig);
-	claim(&w->lg[4], w->lg[0].id.pk, 32, sig, sizeof sig, clk[4],
-	      w->ch[4]);
-	w->n[4] = 1;
-	w->c[4][1].hlc = w->c[4][1].stamp = (TL_EPOCH_MS + clk[4]) << 16;
-	for (i = 0; i < PK * (PMAX - 2); i++) {
-		struct crdt_op op;
-		struct pch *c;
-		uint8_t v[CRDT_PK_LEN + 8]; /* the op points at it */
-		uint64_t ms;
-		int kind;
-
-		k = (int)prng(w, PK);
-		if (w->n[k] >= PMAX)
-			continue;
-		/* mostly forward, sometimes back-dated, rarely far ahead */
-		clk[k] += 1 + prng(w, 60000);
-		ms = clk[k];
-		if (!prng(w, 8))
-			ms -= prng(w, ms < 3600000 ? ms : 3600000);
-		if (!prng(w, 30))
-			ms += 86400000ull * 365;
-		kind = w->nit == 0 || prng(w, 10) < 3 ? 1
-		       : prng(w, 10) < 7		  ? 2
-							  : 3;
-		if (!prng(w, 12))
-			kind = 4;
-		if (kind == 1) {
-			struct pitem *it = &w->it[w->nit++];
-
-			it->key = k;
-			it->seq = w->n[k] + 1;
-			snprintf(it->title, sizeof it->title, "item %d.%d", k,
-				 it->seq);
-			crdt_record_id(it->id, w->lg[k].id.pk,
-				       (uint64_t)it->seq, 0);
-			crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
-			TL_OK(crdt_op_set_int(&op, F_ITEM_KIND, 1));
-			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, it->title));
-		} else if (kind == 2) {
-			int t = (int)prng(w, (uint64_t)w->nit);
-
-			crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
-			memcpy(op.target, w->it[t].id, CRDT_ID_LEN);
-			op.target_len = CRDT_ID_LEN;
-			w->c[k][w->n[k] + 1].item = t;
-		} else {
-			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
-		}
-		if (kind == 4) {
-			/* a removal: of a device by Xu (counts), of herself,
-			 * or by anyone else (never counts) */
-			int t = (int)prng(w, 3), b;
-			uint64_t after = prng(w, (uint64_t)w->n[t] + 1);
-
-			memcpy(v, w->lg[t].id.pk, CRDT_PK_LEN);
-			for (b = 0; b < 8; b++)
-				v[CRDT_PK_LEN + b] = (uint8_t)(after >> (56 - 8 * b));
-			TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
-						sizeof v));
-			w->c[k][w->n[k] + 1].item = t;
-			w->c[k][w->n[k] + 1].after = after;
-		}
-		c = &w->c[k][w->n[k] + 1];
-		c->kind = kind;
-		snprintf(c->text, sizeof c->text, "%s %d.%d",
-			 kind == 3 ? "name" : "title", k, w->n[k] + 1);
-		if (kind == 2)
-			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, c->text));
-		if (kind == 3)
-			TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, c->text));
-		pput(w, k, &op, ms);
-	}
-}
-
-/* (stamp, key, seq) of a > b's */
-static int later(struct pworld *w, int ka, int sa, int kb, int sb)
-{
-	int d;
-
-	if (w->c[ka][sa].stamp != w->c[kb][sb].stamp)
-		return w->c[ka][sa].stamp > w->c[kb][sb].stamp;
-	d = memcmp(w->lg[ka].id.pk, w->lg[kb].id.pk, 32);
-	return d ? d > 0 : sa > sb;
-}
-
-/* Whether change s of key k counts, with the first pre[j] changes of
- * each key j held: not when Xu's own key removed the device k was
- * before it, in a change held. */
-static int counts(struct pworld *w, int k, int s, const int pre[PK])
-{
-	int j;
-
-	if (s > pre[k])
-		return 0;
-	if (k != 1 && k != 2)
-		return 1;
-	for (j = 1; j <= pre[0]; j++)
-		if (w->c[0][j].kind == 4 && w->c[0][j].item == k &&
-		    (uint64_t)s > w->c[0][j].after)
-			return 0;
-	return 1;
-}
-
-/* The replica r, holding the first pre[k] changes of each key, against
- * the model. */
-static void model_check(struct pworld *w, struct crdt_replica *r,
-			const int pre[PK])
-{
-	char got[65], title[128];
-	int i, k, s, items = 0, members = 0;
-
-	for (i = 0; i < w->nit; i++) {
-		const struct pitem *it = &w->it[i];
-		const char *want = it->title;
-		int bk = -1, bs = 0, m = member_of(it->key);
-
-		if (!counts(w, it->key, it->seq, pre)) {
-			assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id,
-						     title, sizeof title),
-					    "");
-			continue;
-		}
-		items++;
-		for (k = 0; k < PK; k++)
-			for (s = 1; s <= pre[k]; s++)
-				if (w->c[k][s].kind == 2 &&
-				    w->c[k][s].item == i && member_of(k) == m &&
-				    counts(w, k, s, pre) &&
-				    (bk < 0 || later(w, k, s, bk, bs))) {
-					bk = k;
-					bs = s;
-				}
-		if (bk >= 0)
-			want = w->c[bk][bs].text;
-		assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id, title,
-					     sizeof title),
-				    want);
-		assert_string_equal(author_of(r, it->id, got),
-				    tl_hex(w->lg[m].id.pk, 32));
-	}
-	assert_int_equal(tl_int(r, "SELECT count(*) FROM items"), items);
-	for (i = 0; i < PK; i++) {
-		int bk = -1, bs = 0;
-
-		if (member_of(i) != i)
-			continue;
-		for (k = 0; k < PK; k++)
-			for (s = 1; s <= pre[k]; s++)
-				if (w->c[k][s].kind == 3 && member_of(k) == i &&
-				    counts(w, k, s, pre) &&
-				    (bk < 0 || later(w, k, s, bk, bs))) {
-					bk = k;
-					bs = s;
-				}
-		if (bk < 0)
-			continue;
-		members++;
-		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
-			      w->lg[i].id.pk, 32, got, sizeof got));
-		assert_string_equal(got, w->c[bk][bs].text);
-	}
-	assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), members);
-}
-
-static void devices_converge(void **state)
-{
-	unsigned seed, seeds = 60;
-	const char *env = getenv("KITH_DEVICE_SEEDS");
-
-	(void)state;
-	if (env && atoi(env) > 0)
-		seeds = (unsigned)atoi(env);
-	for (seed = 1; seed <= seeds; seed++) {
-		struct tl_fixture *f = tl_fixture_new(seed);
-		struct pworld *w = calloc(1, sizeof *w);
-		char d0[65] = "", d[65];
-		int rep, k;
-
-		assert_non_null(f);
-		assert_non_null(w);
-		w->rng = seed;
-		gen(w, f);
-		for (rep = 0; rep < 3; rep++) {
-			struct crdt_replica *r;
-			struct crdt_apply_stats st;
-			int pre[PK] = { 0 }, left = 0, mid;
-			char name[16];
-
-			snprintf(name, sizeof name, "p%d", rep);
-			r = tl_open(f, name, 0);
-			for (k = 0; k < PK; k++)
-				left += w->n[k];
-			mid = (int)prng(w, (uint64_t)left);
-			while (left) {
-				k = (int)prng(w, PK);
-				if (pre[k] >= w->n[k])
-					continue;
-				TL_OK(tl_apply(r, &w->ch[k]->v[pre[k]], 1, &st));
-				assert_int_equal(st.applied, 1);
-				pre[k]++;
-				if (--left == mid && rep == 0)
-					model_check(w, r, pre);
-			}
-			model_check(w, r, pre);
-			TL_OK(tl_digest(r, rep ? d : d0));
-			if (rep)
-				assert_string_equal(d, d0);
-			TL_OK(crdt_store_rebuild(r->store));
-			TL_OK(tl_digest(r, d));
-			assert_string_equal(d, d0);
-		}
-		for (k = 0; k < PK; k++)
-			crdt_identity_release(&w->lg[k].id);
-		free(w);
-		tl_fixture_free(f);
-	}
-}
-
-
 /* ---- replacements of a lost member key (crdt/facts.h rule 8) --------- */
 
 /* A replacement by coord of member's key with key, cutting n entries of
@@ -1133,6 +818,393 @@ static void crafted_replacements_are_ignored(void **state)
 		crdt_identity_release(&mal.id);
 		crdt_identity_release(&ben.id);
 		crdt_identity_release(&k2.id);
+	}
+}
+
+/* ---- the property: keys of one member, partitioned, one replaced ------- */
+
+/*
+ * Keys: Xu (0) and two devices of hers (1, 2), Ben (3), Mallory (4),
+ * whose first change claims Xu with a certificate that is not Xu's for
+ * her key, a new key (5) and a device it links (6), and the coordinator
+ * (7).  Each writes a log of random changes - items, renames of any
+ * item (her own member's or not), names, removals of one of Xu's keys -
+ * on a clock of its own, skewed, sometimes back-dated or far ahead.  On
+ * half the seeds, at a random point, the coordinator replaces Xu's key
+ * with key 5, cutting Xu's three keys where its replica held them then
+ * (one fewer now and then, or leaving one off the list).  Three replicas
+ * take every log in a random interleaving of their own (each key's log
+ * in its order, as sync gives it); one is compared with the model
+ * half-way, at the prefix of each log it holds; at the end all three show
+ * the same digest and the model: items are their key's member's (5 and 6
+ * are Xu's once the replacement is held, else 5's), a change of a cut key
+ * past its cut or of a removed device past its removal counts nowhere, a
+ * rename counts when its key is of the item's member, and the rename with
+ * the highest (stamp, key, seq) stands, stamp the highest HLC of its
+ * key's log so far.
+ */
+#define PK 8
+#define PMAX 20
+#define CO 7
+
+struct pch {
+	int kind; /* 0 claim, 1 item, 2 rename, 3 name, 4 unlink, 5 replace */
+	int item; /* 2: which item; 4: which key */
+	uint64_t after; /* 4 */
+	uint64_t hlc, stamp;
+	char text[24];
+};
+
+struct pitem {
+	int key, seq;
+	uint8_t id[CRDT_ID_LEN];
+	char title[24];
+};
+
+struct pworld {
+	uint64_t rng;
+	struct log lg[PK];
+	struct tl_changes *ch[PK];
+	struct pch c[PK][PMAX + 1]; /* c[k][seq] */
+	int n[PK];
+	struct pitem it[PK * PMAX];
+	int nit;
+	int replaced;	    /* the coordinator's first change replaces */
+	uint64_t cut[3];    /* where it cuts Xu's keys 0..2 */
+};
+
+static uint64_t prng(struct pworld *w, uint64_t n)
+{
+	uint64_t z = (w->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) % n;
+}
+
+/* Whether the replacement is held, with the first pre[j] changes of each
+ * key j. */
+static int repl_held(const struct pworld *w, const int pre[PK])
+{
+	return w->replaced && pre[CO] >= 1;
+}
+
+/* The member key k writes as (Mallory's claim never holds). */
+static int member_of(const struct pworld *w, int k, const int pre[PK])
+{
+	if (k == 1 || k == 2)
+		return 0;
+	if (k == 5 || k == 6)
+		return repl_held(w, pre) ? 0 : 5;
+	return k;
+}
+
+static void pput(struct pworld *w, int k, struct crdt_op *op, uint64_t ms)
+{
+	struct pch *c;
+	uint64_t top = 0;
+	int s;
+
+	put(&w->lg[k], op, ms, w->ch[k]);
+	s = ++w->n[k];
+	c = &w->c[k][s];
+	c->hlc = (TL_EPOCH_MS + ms) << 16;
+	for (top = c->hlc; s > 1 && top < w->c[k][s - 1].stamp;)
+		top = w->c[k][s - 1].stamp;
+	c->stamp = top;
+}
+
+/* The claim of key k (seq 1) with root's certificate. */
+static void pclaim(struct pworld *w, int k, int root, uint64_t ms)
+{
+	uint8_t sig[CRDT_SIG_LEN];
+
+	cert(&w->lg[root].id, w->lg[k].id.pk, sig);
+	w->c[k][1].kind = 0;
+	claim(&w->lg[k], w->lg[root].id.pk, 32, sig, sizeof sig, ms, w->ch[k]);
+	w->n[k] = 1;
+	w->c[k][1].hlc = w->c[k][1].stamp = (TL_EPOCH_MS + ms) << 16;
+}
+
+/* The coordinator replaces Xu's key with key 5, cutting her keys where
+ * they are now (or one fewer, or not listed: 0). */
+static void preplace(struct pworld *w, uint64_t ms)
+{
+	uint8_t cuts[3 * CRDT_CUT_LEN];
+	size_t n = 0;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		uint64_t at = (uint64_t)w->n[k];
+
+		if (at && !prng(w, 4))
+			at--;
+		if (!prng(w, 8)) {
+			w->cut[k] = 0; /* left off the list */
+			continue;
+		}
+		w->cut[k] = at;
+		cut_entry(cuts + n++ * CRDT_CUT_LEN, w->lg[k].id.pk, at);
+	}
+	replace_fact(&w->lg[CO], w->lg[0].id.pk, w->lg[5].id.pk, 32, cuts,
+		     n * CRDT_CUT_LEN, NULL, 0, ms, w->ch[CO]);
+	w->n[CO] = 1;
+	w->c[CO][1].kind = 5;
+	w->c[CO][1].hlc = w->c[CO][1].stamp = (TL_EPOCH_MS + ms) << 16;
+}
+
+static void gen(struct pworld *w, struct tl_fixture *f)
+{
+	uint8_t sig[CRDT_SIG_LEN];
+	uint64_t clk[PK];
+	int k, i, at;
+
+	for (k = 0; k < PK; k++) {
+		log_init(&w->lg[k], w->rng * 8 + (uint64_t)k + 100);
+		w->ch[k] = tl_changes_new(f);
+		clk[k] = 1000 + prng(w, 7200000); /* up to 2 h of skew */
+	}
+	pclaim(w, 1, 0, clk[1]);
+	pclaim(w, 2, 0, clk[2]);
+	pclaim(w, 6, 5, clk[6]);
+	/* Mallory: Xu's certificate for device 1, or her own */
+	if (prng(w, 2))
+		cert(&w->lg[0].id, w->lg[1].id.pk, sig);
+	else
+		cert(&w->lg[4].id, w->lg[4].id.pk, sig);
+	claim(&w->lg[4], w->lg[0].id.pk, 32, sig, sizeof sig, clk[4],
+	      w->ch[4]);
+	w->n[4] = 1;
+	w->c[4][1].hlc = w->c[4][1].stamp = (TL_EPOCH_MS + clk[4]) << 16;
+	w->replaced = (int)prng(w, 2);
+	at = (int)prng(w, (CO - 1) * (PMAX - 2));
+	for (i = 0; i < (CO - 1) * (PMAX - 2); i++) {
+		struct crdt_op op;
+		struct pch *c;
+		uint8_t v[CRDT_PK_LEN + 8]; /* the op points at it */
+		uint64_t ms;
+		int kind;
+
+		if (i == at && w->replaced)
+			preplace(w, clk[CO] + prng(w, 60000));
+		k = (int)prng(w, CO);
+		if (w->n[k] >= PMAX)
+			continue;
+		/* mostly forward, sometimes back-dated, rarely far ahead */
+		clk[k] += 1 + prng(w, 60000);
+		ms = clk[k];
+		if (!prng(w, 8))
+			ms -= prng(w, ms < 3600000 ? ms : 3600000);
+		if (!prng(w, 30))
+			ms += 86400000ull * 365;
+		kind = w->nit == 0 || prng(w, 10) < 3 ? 1
+		       : prng(w, 10) < 7		  ? 2
+							  : 3;
+		if (!prng(w, 12))
+			kind = 4;
+		if (kind == 1) {
+			struct pitem *it = &w->it[w->nit++];
+
+			it->key = k;
+			it->seq = w->n[k] + 1;
+			snprintf(it->title, sizeof it->title, "item %d.%d", k,
+				 it->seq);
+			crdt_record_id(it->id, w->lg[k].id.pk,
+				       (uint64_t)it->seq, 0);
+			crdt_op_init(&op, CRDT_OP_CREATE, CRDT_R_ITEM);
+			TL_OK(crdt_op_set_int(&op, F_ITEM_KIND, 1));
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, it->title));
+		} else if (kind == 2) {
+			int t = (int)prng(w, (uint64_t)w->nit);
+
+			crdt_op_init(&op, CRDT_OP_REF, CRDT_R_ITEM);
+			memcpy(op.target, w->it[t].id, CRDT_ID_LEN);
+			op.target_len = CRDT_ID_LEN;
+			w->c[k][w->n[k] + 1].item = t;
+		} else {
+			crdt_op_init(&op, CRDT_OP_SELF, CRDT_R_MEMBER);
+		}
+		if (kind == 4) {
+			/* a removal of one of Xu's keys: of a device by
+			 * Xu's own key (counts), of her own key, or by
+			 * anyone else (never counts) */
+			int t = (int)prng(w, 3), b;
+			uint64_t after = prng(w, (uint64_t)w->n[t] + 1);
+
+			memcpy(v, w->lg[t].id.pk, CRDT_PK_LEN);
+			for (b = 0; b < 8; b++)
+				v[CRDT_PK_LEN + b] = (uint8_t)(after >> (56 - 8 * b));
+			TL_OK(crdt_op_set_bytes(&op, F_MEMBER_UNLINK, v,
+						sizeof v));
+			w->c[k][w->n[k] + 1].item = t;
+			w->c[k][w->n[k] + 1].after = after;
+		}
+		c = &w->c[k][w->n[k] + 1];
+		c->kind = kind;
+		snprintf(c->text, sizeof c->text, "%s %d.%d",
+			 kind == 3 ? "name" : "title", k, w->n[k] + 1);
+		if (kind == 2)
+			TL_OK(crdt_op_set_text(&op, F_ITEM_TITLE, c->text));
+		if (kind == 3)
+			TL_OK(crdt_op_set_text(&op, F_MEMBER_NAME, c->text));
+		pput(w, k, &op, ms);
+	}
+}
+
+/* (stamp, key, seq) of a > b's */
+static int later(struct pworld *w, int ka, int sa, int kb, int sb)
+{
+	int d;
+
+	if (w->c[ka][sa].stamp != w->c[kb][sb].stamp)
+		return w->c[ka][sa].stamp > w->c[kb][sb].stamp;
+	d = memcmp(w->lg[ka].id.pk, w->lg[kb].id.pk, 32);
+	return d ? d > 0 : sa > sb;
+}
+
+/* Whether change s of key k counts, with the first pre[j] changes of
+ * each key j held: not past its cut when the replacement is held, not
+ * when one of Xu's own keys (hers, or key 5 once it is) removed the
+ * device k is before it, in a change that counts. */
+static int counts(struct pworld *w, int k, int s, const int pre[PK])
+{
+	int j, r = repl_held(w, pre);
+
+	if (s > pre[k])
+		return 0;
+	if (r && k <= 2 && (uint64_t)s > w->cut[k])
+		return 0;
+	if (k != 1 && k != 2)
+		return 1;
+	for (j = 0; j <= 5; j += 5) {
+		int t;
+
+		if (j == 5 && !r)
+			break;
+		for (t = 1; t <= pre[j]; t++)
+			if (w->c[j][t].kind == 4 && w->c[j][t].item == k &&
+			    (uint64_t)s > w->c[j][t].after &&
+			    counts(w, j, t, pre))
+				return 0;
+	}
+	return 1;
+}
+
+/* The replica r, holding the first pre[k] changes of each key, against
+ * the model. */
+static void model_check(struct pworld *w, struct crdt_replica *r,
+			const int pre[PK])
+{
+	char got[65], title[128];
+	int i, k, s, items = 0, members = 0;
+
+	refresh(r, w->lg[CO].id.pk);
+	for (i = 0; i < w->nit; i++) {
+		const struct pitem *it = &w->it[i];
+		const char *want = it->title;
+		int bk = -1, bs = 0, m = member_of(w, it->key, pre);
+
+		if (!counts(w, it->key, it->seq, pre)) {
+			assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id,
+						     title, sizeof title),
+					    "");
+			continue;
+		}
+		items++;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 2 &&
+				    w->c[k][s].item == i &&
+				    member_of(w, k, pre) == m &&
+				    counts(w, k, s, pre) &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk >= 0)
+			want = w->c[bk][bs].text;
+		assert_string_equal(tl_title(r, CRDT_R_ITEM, it->id, title,
+					     sizeof title),
+				    want);
+		assert_string_equal(author_of(r, it->id, got),
+				    tl_hex(w->lg[m].id.pk, 32));
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM items"), items);
+	for (i = 0; i < PK; i++) {
+		int bk = -1, bs = 0;
+
+		if (member_of(w, i, pre) != i)
+			continue;
+		for (k = 0; k < PK; k++)
+			for (s = 1; s <= pre[k]; s++)
+				if (w->c[k][s].kind == 3 &&
+				    member_of(w, k, pre) == i &&
+				    counts(w, k, s, pre) &&
+				    (bk < 0 || later(w, k, s, bk, bs))) {
+					bk = k;
+					bs = s;
+				}
+		if (bk < 0)
+			continue;
+		members++;
+		TL_OK(tl_text(r, "SELECT name FROM members WHERE id = ?1",
+			      w->lg[i].id.pk, 32, got, sizeof got));
+		assert_string_equal(got, w->c[bk][bs].text);
+	}
+	assert_int_equal(tl_int(r, "SELECT count(*) FROM members"), members);
+}
+
+static void devices_converge(void **state)
+{
+	unsigned seed, seeds = 60;
+	const char *env = getenv("KITH_DEVICE_SEEDS");
+
+	(void)state;
+	if (env && atoi(env) > 0)
+		seeds = (unsigned)atoi(env);
+	for (seed = 1; seed <= seeds; seed++) {
+		struct tl_fixture *f = tl_fixture_new(seed);
+		struct pworld *w = calloc(1, sizeof *w);
+		char d0[65] = "", d[65];
+		int rep, k;
+
+		assert_non_null(f);
+		assert_non_null(w);
+		w->rng = seed;
+		gen(w, f);
+		for (rep = 0; rep < 3; rep++) {
+			struct crdt_replica *r;
+			struct crdt_apply_stats st;
+			int pre[PK] = { 0 }, left = 0, mid;
+			char name[16];
+
+			snprintf(name, sizeof name, "p%d", rep);
+			r = tl_open(f, name, 0);
+			for (k = 0; k < PK; k++)
+				left += w->n[k];
+			mid = (int)prng(w, (uint64_t)left);
+			while (left) {
+				k = (int)prng(w, PK);
+				if (pre[k] >= w->n[k])
+					continue;
+				TL_OK(tl_apply(r, &w->ch[k]->v[pre[k]], 1, &st));
+				assert_int_equal(st.applied, 1);
+				pre[k]++;
+				if (--left == mid && rep == 0)
+					model_check(w, r, pre);
+			}
+			model_check(w, r, pre);
+			TL_OK(tl_digest(r, rep ? d : d0));
+			if (rep)
+				assert_string_equal(d, d0);
+			TL_OK(crdt_store_rebuild(r->store));
+			TL_OK(tl_digest(r, d));
+			assert_string_equal(d, d0);
+		}
+		for (k = 0; k < PK; k++)
+			crdt_identity_release(&w->lg[k].id);
+		free(w);
+		tl_fixture_free(f);
 	}
 }
 
