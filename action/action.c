@@ -296,9 +296,6 @@ int action_open(struct action *a, const char *home_arg, int flags)
 				     "this device belongs to): %s"),
 				   a->home, _(kith_strerror(rc)));
 	a->linked = rc == 0;
-	rc = find_me(a);
-	if (rc)
-		return rc;
 	/* first open of an identity without DIR/head, or after a crash
 	 * between a commit and its record: record the replica's head (never
 	 * over a record this replica does not hold), quietly: on a full disk
@@ -308,7 +305,8 @@ int action_open(struct action *a, const char *home_arg, int flags)
 	rc = crdt_replica_keep_head(&a->r);
 	a->head_quiet = 0;
 	(void)rc;
-	return 0;
+	/* whom the key writes as: open_replica asked before there was one */
+	return find_me(a);
 }
 
 int action_close(struct action *a)

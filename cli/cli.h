@@ -72,6 +72,7 @@ int cli_member_hosted(struct cli *c, int argc, char **argv);
 int cli_member_pin(struct cli *c, int argc, char **argv);
 int cli_device(struct cli *c, int argc, char **argv);
 int cli_member_handover(struct cli *c, int argc, char **argv);
+int cli_member_replace(struct cli *c, int argc, char **argv);
 /* kith init --link CODE (cli/device.c). */
 int cli_init_link(struct cli *c, const char *code);
 int cli_hide(struct cli *c, int argc, char **argv);

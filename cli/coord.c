@@ -196,6 +196,8 @@ int cli_member(struct cli *c, int argc, char **argv)
 		return cli_member_pin(c, argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "handover"))
 		return cli_member_handover(c, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "replace"))
+		return cli_member_replace(c, argc - 1, argv + 1);
 	status = cli_fields_parse(NULL, &t, argc, argv, &o, &args);
 	if (status)
 		return status;
@@ -206,7 +208,7 @@ int cli_member(struct cli *c, int argc, char **argv)
 	else
 		return cli_usage(NULL, "unknown member command '%s' (verify, "
 				       "unverify, host, hosted, pin, "
-				       "handover)",
+				       "handover, replace)",
 				 args.pos[0]);
 	if (!verify && (o.building || o.unit))
 		return cli_usage(NULL, "'member unverify' takes only a member");

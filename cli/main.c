@@ -57,9 +57,11 @@ static const struct cli_cmd commands[] = {
 	{ "member", cli_member,
 	  "member verify|unverify MEMBER [--building B --unit U] | "
 	  "host --name N [--building B] [--unit U] | hosted | "
-	  "pin MEMBER [--remove] | handover MEMBER [--qr]",
+	  "pin MEMBER [--remove] | handover MEMBER [--qr] | "
+	  "replace MEMBER --with ID",
 	  N_("vouch for a member met in person; host a neighbour without a "
-	     "device; set a web login PIN"),
+	     "device; set a web login PIN; replace a lost key "
+	     "(coordinators)"),
 	  0 },
 	{ "device", cli_device, "device add [--qr] | list | remove KEY",
 	  N_("use kith on another device of yours: link it, list them"), 1 },

@@ -10,7 +10,8 @@
  * character), so that a page of LIST_PAGE members of the longest texts
  * stays far below the page cap; a member's own page shows them whole, and
  * the newest LEDGER_MAX lines of their hours (a sentence says how many
- * there are when there are more).
+ * there are when there are more), who replaced their key and when, and
+ * for a coordinator the form replacing it (web/page_replace.c).
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -263,13 +264,33 @@ int web_page_members(struct web_request *rq, struct web_reply *rp)
 
 /* ---- GET /members/ID ---------------------------------------------------- */
 
+/* What member_show keeps for the page after it: the member's key and
+ * name (the replacements and the replace form follow the profile). */
+struct shown {
+	struct web_ui *u;
+	char id[2 * CRDT_PK_LEN + 1];
+	char name[ACTION_NAME_MAX];
+	int me;
+};
+
 static int member_show(void *ctx, const struct action_member *m)
 {
-	struct web_ui *u = ctx;
+	struct shown *s = ctx;
+	struct web_ui *u = s->u;
 
+	snprintf(s->id, sizeof s->id, "%s", m->id);
+	snprintf(s->name, sizeof s->name, "%s", m->shown);
+	s->me = is_me(u, m->id);
 	web_html_raw(&u->b, "<h1>");
 	web_html_text(&u->b, m->shown);
 	web_html_raw(&u->b, "</h1>\n");
+	if (!strcmp(web_ui_field(u->rq->query, "done"), "replaced"))
+		web_ui_notice(u, _("Their key is replaced. Their new phone or "
+				   "computer now writes as them, and what "
+				   "their old one writes is ignored "
+				   "everywhere once the machines have synced. "
+				   "Ask them to link their other devices again "
+				   "from the new one."));
 	marks(u, m);
 	web_html_raw(&u->b, "<dl class=\"profile\">\n");
 	web_ui_fact(u, _("Building"), m->building);
@@ -277,7 +298,7 @@ static int member_show(void *ctx, const struct action_member *m)
 	web_ui_fact(u, _("Can help with"), m->skills);
 	web_ui_fact(u, _("When they can help"), m->available);
 	web_html_raw(&u->b, "</dl>\n");
-	if (is_me(u, m->id)) {
+	if (s->me) {
 		web_html_raw(&u->b, "<p><a class=\"button\" href=\"/me\">");
 		web_html_text(&u->b, _("Edit my profile"));
 		web_html_raw(&u->b, "</a></p>\n");
@@ -354,13 +375,17 @@ int web_page_member(struct web_request *rq, struct web_reply *rp)
 	struct action_hours h;
 	struct web_ui u;
 	struct ledger l = { &u, &h, 0, 0, 0, 0 };
+	struct shown s = { &u, "", "", 0 };
+	uint8_t pk[CRDT_PK_LEN];
 	size_t total = 0;
 	int rc;
 
 	web_ui_begin(&u, rq, N_("Member"), "/members");
 	f.member = id;
 	f.limit = 1;
-	rc = action_member_find(u.a, &f, member_show, &u, &total);
+	rc = action_member_find(u.a, &f, member_show, &s, &total);
+	if (!rc && total && !crdt_unhex(pk, CRDT_PK_LEN, s.id))
+		web_ui_replaced(&u, pk);
 	if (!rc && !total)
 		rc = action_fail(u.a, KITH_ENOTFOUND, "%s",
 				 _("This member has not published a profile "
@@ -410,6 +435,10 @@ int web_page_member(struct web_request *rq, struct web_reply *rp)
 	web_html_raw(&u.b, "<p><a href=\"/members\">");
 	web_html_text(&u.b, _("All members"));
 	web_html_raw(&u.b, "</a></p>\n");
+	/* last, apart from the profile: a coordinator's (the action checks
+	 * again) */
+	if (u.coordinator && !s.me)
+		web_ui_replace_form(&u, s.id, s.name);
 	return web_ui_finish(&u, rp, MHD_HTTP_OK);
 }
 

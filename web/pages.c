@@ -480,6 +480,8 @@ static int route_static(struct web_request *rq, struct web_reply *rp)
 	R("POST", "/items", web_page_item_post) \
 	R("GET", "/items/new", web_page_item_new) \
 	R("GET", "/members", web_page_members) \
+	R("GET", "/members/replace", web_page_member_replace_ask) \
+	R("POST", "/members/replace", web_page_member_replace) \
 	R("GET", "/members/:id", web_page_member) \
 	R("GET", "/me", web_page_me) \
 	R("POST", "/me", web_page_me_post) \

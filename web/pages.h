@@ -31,7 +31,16 @@
  *                           volunteer), skills, hours; ?q= searches,
  *                           ?from=N the next page of them
  *   GET  /members/ID        one member (ID: a short id or a name), their
- *                           profile and hours of help
+ *                           profile and hours of help, who replaced their
+ *                           key and when; for a coordinator, the form
+ *                           replacing it; ?done=replaced
+ *   POST /members/replace   member=HEX, key: 303 to GET /members/replace
+ *                           ?member=HEX&key=KEY, "Replace the key of
+ *                           NAME?" (changes nothing; 403 unless a
+ *                           coordinator); with do=confirm
+ *                           action_member_replace, 303 to
+ *                           /members/SHORT?done=replaced
+ *                           (web/page_replace.c)
  *   GET  /me                my profile's form
  *   POST /me                name, building, unit, skills, available
  *                           (web/page_member.c)
@@ -306,6 +315,14 @@ web_ui_wish_cards(struct web_ui *u, const struct action_wish_query *q,
 enum { WEB_COORD_BACK = 1, WEB_COORD_NOPRINT = 2 };
 int web_ui_coord_begin(struct web_ui *u, struct web_request *rq,
 		       const char *title, unsigned flags, const char *err);
+/* On a member's page (web/page_replace.c): "Key replaced by NAME on
+ * DATE" for each replacement of member pk's key (action/replace.h), or
+ * the action's error; and a coordinator's section "Lost their phone or
+ * computer?" with the form replacing the key of member (64 hex), whose
+ * name is name. */
+void web_ui_replaced(struct web_ui *u, const uint8_t pk[CRDT_PK_LEN]);
+void web_ui_replace_form(struct web_ui *u, const char *member,
+			 const char *name);
 /* When at_ms was, in words ("5 minutes ago"), as of the request's
  * clock, into out (page_roll.c). */
 void web_ui_ago(const struct web_ui *u, int64_t at_ms, char *out,
@@ -359,6 +376,9 @@ int web_page_devices(struct web_request *rq, struct web_reply *rp);
 int web_page_devices_add(struct web_request *rq, struct web_reply *rp);
 int web_page_devices_new(struct web_request *rq, struct web_reply *rp);
 int web_page_devices_remove(struct web_request *rq, struct web_reply *rp);
+int web_page_member_replace(struct web_request *rq, struct web_reply *rp);
+int web_page_member_replace_ask(struct web_request *rq,
+				struct web_reply *rp);
 
 /* The error pages (web/page_error.c): web_server_cfg.error_page. */
 int web_page_error(struct web_request *rq, unsigned status, enum web_why why,

@@ -13,6 +13,12 @@ and desktop, JavaScript on and off, en and zh-CN):
   - "Neighbours I help": the handover button of the case's neighbour asks
     first, then shows her code once; `kith member hosted` no longer has
     her;
+  - a coordinator replaces the key of a member who lost her only phone
+    (web/page_replace.c): her page's section "Lost their phone or
+    computer?" takes the new phone's id; a malformed id is refused on the
+    form again (422) after the question; a good one asks first (nothing
+    written), then her page says it is done, with "Key replaced by a on
+    DATE", and `kith members` has her once;
   - every page: no console errors, fits the screen's width, no target
     under 44 px, no text under 16 px, the accessibility check, a
     screenshot.
@@ -24,6 +30,7 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -34,12 +41,16 @@ WORDS = {
            "linked": "A phone or computer linked to you", "warn": "house key",
            "removed": "The device is removed.", "ask": "Remove this device?",
            "hand": "over to their own phone?", "kept": "no longer keeps the key",
-           "shown": "shown only once, and it has been shown", "tag": "Key tag: "},
+           "shown": "shown only once, and it has been shown", "tag": "Key tag: ",
+           "lost": "Lost their phone or computer?", "replace_ask": "Replace the key of %s?",
+           "replaced": "Their key is replaced.", "by": "Key replaced by a on %s"},
     "zh-CN": {"devices": "你的设备", "first": "这台电脑（你的第一台设备",
               "linked": "关联到你的一部手机或电脑", "warn": "家门钥匙",
               "removed": "这台设备已移除。", "ask": "移除这台设备吗？",
               "hand": "移交到自己的手机上吗？", "kept": "已经不再保存",
-              "shown": "只显示一次，而且已经显示过了", "tag": "密钥标记："},
+              "shown": "只显示一次，而且已经显示过了", "tag": "密钥标记：",
+              "lost": "丢了手机或电脑？", "replace_ask": "更换 %s 的密钥？",
+              "replaced": "对方的密钥已经换好。", "by": "由 a 于 %s 更换了密钥"},
 }
 
 
@@ -163,6 +174,78 @@ def story(t, a, me, size, js, lang, who, whopk):
             t.check(rc == 0 and whopk not in out, "%s: kith member hosted no longer has %s" % (c, who), out)
 
 
+def lost_phone(t, a, i):
+    """A member whose only phone is lost (her profile reached a), and her
+    new phone's identity in the community (it has posted nowhere yet):
+    her name, her key and the new phone's id."""
+    name = "mei%d" % i
+    m = t.member(name)
+    bundle = os.path.join(t.tmp, name + ".kb")
+    new = os.path.join(t.tmp, name + "-new")
+    rcs = [m.kith("export", bundle)[0], a.kith("import", bundle)[0],
+           lib.run([t.kith, "--home", new, "init", "--name", name])[0],
+           lib.run([t.kith, "--home", new, "community", "join", t.invite])[0]]
+    rc1, out1, err1 = m.kith("--json", "whoami")
+    rc2, out2, err2 = lib.run([t.kith, "--home", new, "--json", "whoami"])
+    t.check(rcs == [0, 0, 0, 0] and rc1 == 0 and rc2 == 0,
+            "%s and her new phone are set up" % name, rcs, err1, err2)
+    return name, json.loads(out1)["id"], json.loads(out2)["id"]
+
+
+def type_id(b, key):
+    el = b.find("#replace-key")
+    if el:
+        el[0].clear()
+        el[0].send_keys(key)
+
+
+def replace_story(t, a, size, js, lang, name, mei, new):
+    w = WORDS[lang]
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    with t.browser(size, js=js, lang=lang) as b:
+        c = b.case
+        b.login(a)
+        b.get(a, "/members/" + mei)
+        sec = b.find("section.replace")
+        t.check(b.status == 200 and sec and w["lost"] in sec[0].text and b.find("#replace-key"),
+                "%s: %s's page has the replace section" % (c, name), b.text()[-800:])
+        shot_at(b, "section.replace", "member-replace")
+        page_ok(t, b, "the member page with the replace section")
+
+        type_id(b, "12ab not an id")
+        b.submit("form[action='/members/replace']")
+        t.check(b.url.startswith(a.base + "/members/replace?") and b.status == 200,
+                "%s: the form leads to the question" % c, b.url)
+        b.submit("form[action='/members/replace']", expect=422)
+        t.check(b.status == 422 and b.find("p.banner") and b.find("#replace-key"),
+                "%s: a malformed id: the form again with the action's sentence (422)" % c,
+                b.status, b.text()[:800])
+        b.shot("replace-refused")
+        page_ok(t, b, "the refused replacement")
+
+        before = a.kith("digest")[1]
+        type_id(b, " ".join(new[k:k + 8] for k in range(0, 64, 8)))
+        b.submit("form[action='/members/replace']")
+        h1 = b.find("h1")[0].text if b.find("h1") else ""
+        t.check(b.status == 200 and h1 == w["replace_ask"] % name,
+                "%s: the question names %s" % (c, name), h1)
+        t.check(a.kith("digest")[1] == before, "%s: the question writes nothing" % c)
+        b.shot("replace-ask")
+        shot_at(b, "form[action='/members/replace']", "replace-ask-button")
+        page_ok(t, b, "Replace the key?")
+
+        b.submit("form[action='/members/replace']")
+        txt = b.text()
+        t.check(re.match(re.escape(a.base) + r"/members/[0-9a-f]+\?done=replaced$", b.url)
+                and w["replaced"] in txt and (w["by"] % today) in txt,
+                "%s: done, and her page says who replaced the key and when" % c, b.url, txt[:1000])
+        b.shot("replaced")
+        page_ok(t, b, "the member page after the replacement")
+        rc, out, err = a.kith("--json", "members")
+        ms = [(x["id"], x["name"]) for x in json.loads(out) if x["name"] == name]
+        t.check(ms == [(mei, name)], "%s: kith members has %s once" % (c, name), ms)
+
+
 def main():
     t = lib.Suite("devices")
     t.note("accessibility: " + ("axe-core " + t.axe if t.axe else
@@ -182,6 +265,12 @@ def main():
             story(t, a, me, size, js, lang, who, out.strip())
         except Exception as e:  # a driver failure ends this case only
             t.fail("%s %s %s ran to its end" % (size, js, lang),
+                   "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0]))
+        try:
+            name, mei, new = lost_phone(t, a, i + 1)
+            replace_story(t, a, size, js, lang, name, mei, new)
+        except Exception as e:  # a driver failure ends this case only
+            t.fail("%s %s %s: the replacement ran to its end" % (size, js, lang),
                    "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[0]))
     t.finish()
 

@@ -8,7 +8,11 @@
 # and a link code run twice never forks the device's log.  The laptop
 # removes the lost phone: what it wrote before stays, what it writes
 # after is gone everywhere.  Ben hands Mrs Okafor, whom he hosts, over to
-# a phone of her own: he keeps no key, nobody shows a host for her.
+# a phone of her own: he keeps no key, nobody shows a host for her.  Mei
+# loses the only phone with her key: Xu, a coordinator, replaces it with
+# her new phone's (kith member replace); the new phone writes as Mei, the
+# old phone's later wish counts nowhere, Ben may not, and a malformed id
+# is a usage error.
 . "$(dirname "$0")/lib.sh"
 
 T=$TMP_DIR
@@ -205,6 +209,120 @@ check_json "the wish Ben entered stays hers, with her edit" \
 k "$L" --json wish show "$BREAD2"
 check_json "the wish from her phone is hers" "d['author'] == '$OKAFOR'"
 
+# ---- a member who lost the only device with their key ------------------------
+# Mei's one phone held her member key; it is stolen.  She makes a new
+# identity on a new phone, Xu (a coordinator) names it: the new phone
+# writes as Mei, and what the old one writes afterwards counts nowhere.
+
+M=$T/mei
+N=$T/mei-new
+member "$M" Mei || finish
+MEI=$OUT
+join "$M" || finish
+carry "$L" "$M" || finish
+run_ok "Mei posts a wish" "$M" wish add --title "Ladder for the weekend"
+LADDER=$OUT
+carry "$M" "$L" || finish
+run_ok "Xu verifies Mei" "$L" member verify Mei --building Elm --unit 3
+carry "$L" "$B" || finish
+run_ok "Ben offers to bring a ladder" "$B" wish claim "$LADDER"
+LOFFER=$OUT
+carry "$B" "$M" || finish
+carry "$L" "$M" || finish
+run_ok "Mei accepts" "$M" wish accept "$LOFFER"
+carry "$M" "$B" || finish
+run_ok "Ben delivers" "$B" wish deliver "$LOFFER"
+carry "$B" "$M" || finish
+run_ok "Mei confirms with 2 hours" "$M" wish confirm "$LADDER" --hours 2
+carry "$M" "$L" || finish
+carry "$L" "$B" || finish
+
+# her phone is gone: a new identity on a new phone, in the community
+member "$N" Mei || finish
+join "$N" || finish
+k "$N" --json whoami
+NEW=$(json "d['id']")
+check_match "the new phone has an id of its own" "$NEW" "$HEX64"
+
+k "$L" member replace --help
+check_match "member replace --help shows the synopsis" "$OUT" \
+	"replace MEMBER --with ID"
+run_rc 2 "member replace without --with is a usage error" "$L" member replace Mei
+run_rc 2 "member replace without a member is a usage error" "$L" member replace \
+	--with "$NEW"
+snapshot "$L" "$T/replace.before"
+k "$L" digest
+DBEFORE=$OUT
+run_rc 2 "--with a malformed id is a usage error" "$L" member replace Mei \
+	--with "12ab-not-an-id"
+run_rc 2 "--with an id one character short is a usage error" "$L" member \
+	replace Mei --with "$(printf %.63s "$NEW")"
+same_state "the usage errors wrote nothing" "$L" "$T/replace.before"
+refused "Ben (no coordinator) replaces Mei's key" "$B" "coordinator" \
+	member replace Mei --with "$NEW"
+k "$B" digest
+DBEN=$OUT
+refused "the new key may not be Ben's own (his posts would become Mei's)" \
+	"$L" "" member replace Mei --with "$BEN"
+refused "nor Mei's own key" "$L" "" member replace Mei --with "$MEI"
+k "$L" digest
+check_eq "the refusals changed nothing on the laptop" "$OUT" "$DBEFORE"
+
+# the sentence people read, on a copy of the laptop that syncs with nobody
+cp -R "$L" "$T/laptop-copy"
+run_ok "member replace (text)" "$T/laptop-copy" member replace Mei --with "$NEW"
+check_eq "it prints the new key" "$OUT" "$NEW"
+check_match "it says who was replaced and that the new machine writes as them" \
+	"$ERR" "^Mei's key is replaced: the machine [0-9a-f]{12} now writes as them"
+check_match "... that the old keys' later changes are ignored everywhere" \
+	"$ERR" "writes from now on is ignored everywhere"
+check_match "... and to link the other devices again from the new machine" \
+	"$ERR" "link their other devices again from the new machine"
+rm -rf "$T/laptop-copy"
+
+run_ok "Xu replaces Mei's key (--json)" "$L" --json member replace \
+	"$(printf %.10s "$MEI")" --with "$(printf %s "$NEW" | sed 's/.\{8\}/& /g')"
+check_json "--json: member, name, key, cut" \
+	"d['member'] == '$MEI' and d['name'] == 'Mei' and d['key'] == '$NEW' and isinstance(d['cut'], int) and d['cut'] >= 1"
+refused "the same key twice is refused" "$L" "" member replace Mei --with "$NEW"
+
+# the thief posts from the old phone before the replacement reaches it
+run_ok "the old phone posts (it has not heard)" "$M" wish add \
+	--title "Send money to this account"
+THIEF=$OUT
+carry "$M" "$L" || finish
+carry "$L" "$N" || finish
+carry "$L" "$B" || finish
+k "$N" --json whoami
+check_json "whoami on the new phone: Mei, by her member id" "d['name'] == 'Mei' and d['id'] == '$MEI'"
+run_ok "the new phone posts a wish" "$N" wish add --title "Soup from the new phone"
+NSOUP=$OUT
+carry "$N" "$L" || finish
+carry "$L" "$B" || finish
+carry "$L" "$M" || finish
+run_err 1 "a coordinator replaced this machine's key" \
+	"the old phone, told, refuses to write" "$M" wish add --title "one more"
+carry "$M" "$L" || finish
+carry "$L" "$N" || finish
+for h in "$L" "$N" "$B"; do
+	n=$(basename "$h")
+	k "$h" --json members
+	check_json "$n: Mei once, with her name" \
+		"[(m['id'], m['name']) for m in d if m['name'] == 'Mei' or m['id'] in ('$MEI', '$NEW')] == [('$MEI', 'Mei')]"
+	k "$h" --json wish show "$LADDER"
+	check_json "$n: Mei's wish is still hers" "d['author'] == '$MEI'"
+	k "$h" --json wish show "$NSOUP"
+	check_json "$n: the new phone's wish is Mei's" "d['author'] == '$MEI'"
+	run_rc 1 "$n: the old phone's wish after the replacement is nowhere" \
+		"$h" wish show "$THIEF"
+	k "$h" --json hours Ben
+	check_json "$n: Ben's hours for Mei's ladder still count (1.5 + 2)" \
+		"abs(d['earned'] - 3.5) < 1e-9"
+done
+k "$B" digest
+check "Ben's replica moved on since his refusal (the replacement reached it)" \
+	test "$OUT" != "$DBEN"
+
 # ---- the same everywhere -----------------------------------------------------
 
 carry "$B" "$L" || finish
@@ -212,6 +330,8 @@ carry "$O" "$L" || finish
 carry "$L" "$P" || finish
 carry "$P" "$B" || finish
 carry "$B" "$O" || finish
+carry "$O" "$M" || finish
+carry "$O" "$N" || finish
 k "$L" digest
 DL=$OUT
 k "$P" digest
@@ -220,5 +340,9 @@ k "$B" digest
 check_eq "laptop and Ben have the same digest" "$OUT" "$DL"
 k "$O" digest
 check_eq "laptop and Mrs Okafor's phone have the same digest" "$OUT" "$DL"
+k "$N" digest
+check_eq "laptop and Mei's new phone have the same digest" "$OUT" "$DL"
+k "$M" digest
+check_eq "laptop and Mei's old phone have the same digest" "$OUT" "$DL"
 
 finish
