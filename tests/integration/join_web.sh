@@ -58,56 +58,24 @@ check_nomatch "b dialed nobody while it waits" "$(cat "$WORK/b.log")" \
 web_login b
 
 cat >"$WORK/join.py" <<'PYEOF'
-import http.client, re, sys, time
-from urllib.parse import urlencode
+import sys, time
+from weblib import Site, csrf_of, say
 
 url, code = sys.argv[1:3]
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-hostport = url.split("/")[2]
-host, port = hostport.rsplit(":", 1)
-cookie, csrf = "", ""
-
-
-def req(method, path, body=None):
-    global csrf
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', text)
-    if m:
-        csrf = m.group(1)
-    return r.status, hd, text
-
-
-st, h, b = req("GET", url[len("http://" + hostport):])
-cookie = h.get("set-cookie", "").split(";", 1)[0]
-say(st == 303 and cookie.startswith("kith_session="), "b logs in to the web app", st)
-st, h, b = req("GET", "/join")
+web = Site(url)
+st = web.login()
+say(st == 303 and web.cookie.startswith("kith_session="), "b logs in to the web app", st)
+st, h, b = web.req("GET", "/join")
+csrf = csrf_of(b)
 say(st == 200 and 'action="/join"' in b and csrf, "GET /join holds the code form", b[-800:])
-st, h, b = req("GET", "/wishes")
+st, h, b = web.req("GET", "/wishes")
 say(st == 200 and "Water for the stairs" not in b, "a's wish is not at b yet", st)
-st, h, b = req("POST", "/join", {"code": code, "csrf": csrf})
+st, h, b = web.req("POST", "/join", {"code": code, "csrf": csrf})
 say(st == 303 and h.get("location") == "/join?done=joined", "POST /join with a's code joins (303)",
     "%d %s" % (st, b[-800:]))
 end, seen = time.time() + 30, False
 while time.time() < end and not seen:
-    st, h, b = req("GET", "/wishes")
+    st, h, b = web.req("GET", "/wishes")
     seen = st == 200 and "Water for the stairs" in b
     if not seen:
         time.sleep(0.3)

@@ -25,7 +25,12 @@
 #
 # The web app's tests (web*.sh, join_web.sh) start the same way:
 #   web_py                      PY=/usr/bin/python3 (their checks are in
-#                               Python); without it the suite is skipped
+#                               Python); without it the suite is skipped.
+#                               Exports PYTHONPATH with this folder first,
+#                               so the checks `import weblib` (weblib.py:
+#                               the helpers they share), and
+#                               PYTHONDONTWRITEBYTECODE=1 (no __pycache__
+#                               in the source tree)
 #   web_daemon NODE [--peer-node PEER] ARGS...
 #                               start_daemon NODE with the web app on
 #                               127.0.0.1 (any port; not with --no-web),
@@ -138,6 +143,9 @@ head_of() {
 web_py() {
 	PY=/usr/bin/python3
 	[ -x "$PY" ] || skip "needs /usr/bin/python3"
+	PYTHONPATH=$(cd "$(dirname "$0")" && pwd)${PYTHONPATH:+:$PYTHONPATH}
+	PYTHONDONTWRITEBYTECODE=1
+	export PYTHONPATH PYTHONDONTWRITEBYTECODE
 }
 
 web_daemon() {

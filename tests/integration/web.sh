@@ -41,9 +41,11 @@ HOSTPORT=$HOSTPORT_A
 # The checks in Python (http.client): one "PASS what" or "FAIL what:
 # detail" line each.
 cat >"$WORK/web_checks.py" <<'PYEOF'
-import http.client, os, re, socket, subprocess, sys
+import http.client, os, re, socket, sys
+from weblib import kith_at, say, setup
 
 hostport, url, kith, home = sys.argv[1:5]
+setup(KITH=kith, DETAIL=None)
 host, port = hostport.rsplit(":", 1)
 port = int(port)
 SEC = {
@@ -56,11 +58,6 @@ SEC = {
     "cache-control": "no-store",
 }
 seen = []
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + detail) if detail and not ok else ""))
-    sys.stdout.flush()
 
 
 def req(method, path, headers=None, body=None, host_header=hostport,
@@ -160,8 +157,8 @@ st, h, b = req("GET", "/login")
 say(st == 403 and b"kith open" in b, "/login without a token is 403", str(st))
 
 # expired: a fresh token whose creation time is forged 11 minutes back
-o = subprocess.run([kith, "--home", home, "open", "--print"], capture_output=True, text=True)
-tok2 = o.stdout.strip().split("token=", 1)[1]
+rc, out, err = kith_at(home, "open", "--print")
+tok2 = out.strip().split("token=", 1)[1]
 path = os.path.join(home, "web-login")
 line = open(path).read().split()
 say(line[0] == tok2, "DIR/web-login holds the token", repr(line))

@@ -1,79 +1,22 @@
 """web_coord.py - the checks of web_coord.sh (see there), over HTTP with
-http.client: one PASS/FAIL line each, DONE at the end.
+weblib.py's helpers: one PASS/FAIL line each, DONE at the end.
 
     web_coord.py URL_A URL_B KITH HOME_A HOME_B WORK
 """
-import http.client
 import json
 import os
 import re
-import subprocess
 import sys
-import time
-from urllib.parse import urlencode, quote
+from urllib.parse import quote
+
+sys.dont_write_bytecode = True  # no __pycache__ beside weblib.py
+import weblib  # noqa: E402 (after the line above)
+from weblib import Site, kith_at, pages, say  # noqa: E402
 
 url_a, url_b, kith, home_a, home_b, work = sys.argv[1:7]
-pages = []  # (what, body) of every HTML answer
+weblib.setup(KITH=kith)
 ZH = "zh-CN,zh;q=0.9,en;q=0.5"
 X = "<script>alert(1)</script>\"'&"
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what +
-          ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-    return ok
-
-
-class Web:
-    def __init__(self, url):
-        m = re.match(r"http://([^/]+)(/.*)", url)
-        self.hostport, self.login = m.group(1), m.group(2)
-        self.host, port = self.hostport.rsplit(":", 1)
-        self.port = int(port)
-        self.cookie = None
-        self.csrf = ""
-
-    def req(self, method, path, body=None, lang=None, cookie=True):
-        c = http.client.HTTPConnection(self.host, self.port, timeout=15)
-        h = {"Host": self.hostport}
-        if cookie and self.cookie:
-            h["Cookie"] = self.cookie
-        if lang:
-            h["Accept-Language"] = lang
-        data = None
-        if body is not None:
-            data = body if isinstance(body, bytes) else urlencode(body).encode()
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        raw = r.read()
-        hd = {k.lower(): v for k, v in r.getheaders()}
-        c.close()
-        if hd.get("content-type", "").startswith("text/html"):
-            pages.append((method + " " + path, raw))
-        self.raw = raw
-        return r.status, hd, raw.decode("utf-8", "replace")
-
-    def start(self):
-        st, h, b = self.req("GET", self.login)
-        self.cookie = h.get("set-cookie", "").split(";", 1)[0]
-        st, h, b = self.req("GET", "/wishes/new")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', b)
-        self.csrf = m.group(1) if m else ""
-        return self.cookie.startswith("kith_session=") and self.csrf
-
-    def post(self, path, fields, lang=None, csrf=True):
-        f = dict(fields)
-        if csrf:
-            f["csrf"] = self.csrf
-        return self.req("POST", path, body=f, lang=lang)
-
-
-def kith_at(home, *args):
-    o = subprocess.run([kith, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
 
 
 def changes(home):
@@ -83,14 +26,7 @@ def changes(home):
 
 
 def converged(secs=25):
-    end = time.time() + secs
-    while time.time() < end:
-        da = kith_at(home_a, "digest")[1]
-        db = kith_at(home_b, "digest")[1]
-        if da and da == db:
-            return True
-        time.sleep(0.2)
-    return False
+    return weblib.converged(home_a, home_b, secs)
 
 
 def text_of(body):
@@ -103,9 +39,9 @@ def main_of(body):
     return body.split('<main id="main"', 1)[-1]
 
 
-A, B = Web(url_a), Web(url_b)
-say(A.start(), "a logs in to its web app")
-say(B.start(), "b logs in to its web app")
+A, B = Site(url_a, errors="replace"), Site(url_b, errors="replace")
+say(A.start("/wishes/new"), "a logs in to its web app")
+say(B.start("/wishes/new"), "b logs in to its web app")
 say(converged(), "a and b converge")
 pk_b = kith_at(home_b, "--json", "whoami")[1]
 pk_b = json.loads(pk_b)["id"] if pk_b else ""

@@ -58,62 +58,12 @@ web_daemon phone
 web_login phone
 
 cat >"$WORK/devices.py" <<'PYEOF'
-import html, http.client, json, os, re, subprocess, sys
-from urllib.parse import urlencode
+import html, json, os, re, sys
+from weblib import csrf_of, kith_at, login, pages, req, say, setup, text
 
 url, url_phone, kith_bin, work, okafor, lee = sys.argv[1:7]
 home = os.path.join(work, "a")
-pages = []
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:600]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie="", lang=None, base=url):
-    hostport = base.split("/")[2]
-    host, port = hostport.rsplit(":", 1)
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if lang:
-        h["Accept-Language"] = lang
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    if hd.get("content-type", "").startswith("text/html"):
-        pages.append((method + " " + path, b))
-    return r.status, hd, b
-
-
-def kith(*args, h=home):
-    o = subprocess.run([kith_bin, "--home", h] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
-
-
-def login(base=url, h=home):
-    hostport = base.split("/")[2]
-    rc, out, err = kith("open", "--print", h=h)
-    st, hd, b = req("GET", out.strip()[len("http://" + hostport):], base=base)
-    return hd.get("set-cookie", "").split(";", 1)[0]
-
-
-def text(b):
-    return html.unescape(re.sub(r"<[^>]+>", " ", b))
+setup(BASE=url, KITH=kith_bin, DETAIL=600)
 
 
 def code_of(b):
@@ -122,13 +72,13 @@ def code_of(b):
 
 
 def devices(h=home):
-    rc, out, err = kith("--json", "device", "list", h=h)
+    rc, out, err = kith_at(h, "--json", "device", "list")
     return json.loads(out) if rc == 0 else None
 
 
-rc, out, err = kith("--json", "whoami")
+rc, out, err = kith_at(home, "--json", "whoami")
 me = json.loads(out)["id"]
-cookie = login()
+cookie = login(home)
 st, h, b = req("GET", "/for", cookie=cookie)
 csrf = csrf_of(b)
 say(cookie.startswith("kith_session=") and csrf, "the login link gives a session")
@@ -165,7 +115,7 @@ say("no-store" in h.get("cache-control", ""), "Cache-Control: no-store", h.get("
 st, h, b = req("GET", "/devices/new", cookie=cookie)
 say(st == 200 and "kithlink1" not in b and "is shown only once, and it has been shown" in b,
     "a second GET shows no code, says it was shown", text(b)[-1500:])
-rc, out, err = kith("init", "--link", code, h=os.path.join(work, "laptop"))
+rc, out, err = kith_at(os.path.join(work, "laptop"), "init", "--link", code)
 laptop = out.strip()
 say(rc == 0 and re.fullmatch(r"[0-9a-f]{64}", laptop or ""), "kith init --link of the code prints a key", (rc, out, err))
 say(laptop in [d["key"] for d in devices()], "the key is one of a's devices", devices())
@@ -193,7 +143,7 @@ say(st == 422 and "is your member key, not a device: it cannot be removed" in ht
     "removing the member key: 422 with the action's sentence", (st, text(b)[-1500:]))
 
 # ---- on the linked device
-pc = login(url_phone, os.path.join(work, "phone"))
+pc = login(os.path.join(work, "phone"))
 st, h, b = req("GET", "/devices", cookie=pc, base=url_phone)
 say(st == 200 and 'action="/devices/add"' not in b and "This computer is linked to your first device." in b,
     "on a linked device: no link button, a sentence", (st, text(b)[-1500:]))
@@ -243,7 +193,7 @@ st, h, b = req("POST", "/for/handover", {"member": okafor, "csrf": csrf}, cookie
 say(st == 200 and "<h1>Hand Mrs Okafor over to their own phone?</h1>" in b
     and ">Yes, hand over now</button>" in b and "forgets their key and PIN" in b,
     "without sure=1: the question", text(b)[-1500:])
-rc, out, err = kith("--json", "member", "hosted")
+rc, out, err = kith_at(home, "--json", "member", "hosted")
 say(okafor in out, "nothing handed over by the question", out)
 st, h, b = req("POST", "/for/handover", {"member": okafor, "sure": "1", "csrf": csrf}, cookie)
 say(st == 303 and h.get("location") == "/for/handover", "sure=1: 303 to /for/handover", (st, h, text(b)[-800:]))
@@ -263,11 +213,11 @@ say(st == 303 and h.get("location") == "/for", "'Done': 303 to /for", (st, h))
 st, h, b = req("GET", "/for/handover", cookie=cookie)
 say("kithlink1" not in b and "reached their phone" in b, "after 'Done' the code is shown no more",
     text(b)[-1500:])
-rc, out, err = kith("--json", "member", "hosted")
+rc, out, err = kith_at(home, "--json", "member", "hosted")
 say(rc == 0 and okafor not in out, "kith member hosted no longer has her", out)
 st, h, b = req("GET", "/", cookie=oc)
 say(st == 403, "her PIN session ends with her key gone", st)
-rc, out, err = kith("init", "--link", hcode, h=os.path.join(work, "okafor"))
+rc, out, err = kith_at(os.path.join(work, "okafor"), "init", "--link", hcode)
 say(rc == 0 and out.strip() == okafor, "kith init --link of her code gives her own key", (rc, out, err))
 
 # ---- escaping, and Chinese
@@ -288,7 +238,7 @@ say("在新的手机或电脑上安装 kith。" in b and "kith init --link CODE"
 st, h, b = req("POST", "/devices/remove", {"key": me, "sure": "1", "csrf": csrf}, cookie, lang="zh-CN")
 say(st == 422 and "是你的成员密钥，不是一台设备" in b, "the action's refusal in Chinese", text(b)[-800:])
 
-bad = [p for p, body in pages if "<script" in body]
+bad = [p for p, body in pages if b"<script" in body]
 say(not bad, "no page holds \"<script\"", bad[:3])
 leaked = [p for p, body in pages if "kithlink1" in p]
 say(not leaked, "no address holds a code", leaked)
@@ -316,48 +266,11 @@ check_eq "a PIN for a" "$RC" 0
 web_daemon a --kiosk
 web_login a
 cat >"$WORK/kiosk.py" <<'PYEOF'
-import http.client, re, sys
-from urllib.parse import urlencode
+import sys
+from weblib import cookie_of, csrf_of, pin_login, req, say, setup
 
-url = sys.argv[1]
-hostport = url.split("/")[2]
-host, port = hostport.rsplit(":", 1)
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:600]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie=""):
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hd, b
-
-
-def pin_login():
-    st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"})
-    m = re.search(r"kith_session=([0-9a-f]{64})", h.get("set-cookie", ""))
-    return "kith_session=" + m.group(1) if m else ""
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
-
-
-ck = pin_login()
+setup(BASE=sys.argv[1], DETAIL=600)
+ck = cookie_of(pin_login("a", "123456")[1])
 st, h, b = req("GET", "/devices", cookie=ck)
 csrf = csrf_of(b)
 say(st == 200 and csrf and 'class="kiosk"' in b, "kiosk: /devices after a PIN login", (st, b[:600]))
@@ -366,7 +279,7 @@ say(st == 303 and "kithlink1" not in h.get("location", "x"), "kiosk: linking ans
     (st, h.get("location")))
 st, h, b = req("POST", "/logout", {"csrf": csrf}, ck)
 say(st == 303, "kiosk: Log out", st)
-ck2 = pin_login()
+ck2 = cookie_of(pin_login("a", "123456")[1])
 st, h, b = req("GET", "/devices/new", cookie=ck2)
 say(st == 200 and "kithlink1" not in b and "has been shown" in b,
     "kiosk: the next person's session finds no code", b[-1200:])

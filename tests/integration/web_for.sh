@@ -30,57 +30,11 @@ check_eq "kith member host (CLI) exits 0" "$RC" 0
 OKAFOR=$OUT
 
 cat >"$WORK/for.py" <<'PYEOF'
-import http.client, json, os, re, subprocess, sys
-from urllib.parse import urlencode
+import json, os, re, sys
+from weblib import csrf_of, kith_at, login, pages, req, say, setup
 
 url, kith_bin, home, okafor = sys.argv[1:5]
-hostport = url.split("/")[2]
-host, port = hostport.rsplit(":", 1)
-pages = []
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie="", lang=None):
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if lang:
-        h["Accept-Language"] = lang
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    if hd.get("content-type", "").startswith("text/html"):
-        pages.append((method + " " + path, b))
-    return r.status, hd, b
-
-
-def kith(*args):
-    o = subprocess.run([kith_bin, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
-
-
-def login():
-    rc, out, err = kith("open", "--print")
-    st, h, b = req("GET", out.strip()[len("http://" + hostport):])
-    return h.get("set-cookie", "").split(";", 1)[0]
+setup(BASE=url, KITH=kith_bin)
 
 
 def banner(b):
@@ -90,16 +44,16 @@ def banner(b):
 
 def wish_author(path):
     wid = path.rsplit("/", 1)[1].split("?")[0]
-    rc, out, err = kith("--json", "wish", "show", wid)
+    rc, out, err = kith_at(home, "--json", "wish", "show", wid)
     if rc:
         return None
     d = json.loads(out)
     return d["author"], d.get("entered_by")
 
 
-rc, out, err = kith("--json", "whoami")
+rc, out, err = kith_at(home, "--json", "whoami")
 me = json.loads(out)["id"]
-cookie = login()
+cookie = login(home)
 say(cookie.startswith("kith_session="), "the login link gives a session")
 
 # ---- the page and its list
@@ -150,7 +104,7 @@ st, h, b = req("GET", "/for", cookie=cookie)
 say("You are acting for them now." in b and ">Act as myself</button>" in b
     and ">Act for Mrs Okafor</button>" not in b, "/for says whom one acts for", b[-3000:])
 
-other = login()
+other = login(home)
 st, h, b = req("GET", "/", cookie=other)
 say(st == 200 and banner(b) == "" and "Hello, a" in b,
     "another session of the same daemon acts as itself", b[:1500])
@@ -166,7 +120,7 @@ say("You (a entered it for you)" in b, "its page says who entered it", b[-3000:]
 wish_page = loc
 st, h, b = req("POST", "/checkin", {"status": "safe", "csrf": csrf}, cookie)
 say(st == 303, "POST /checkin while acting for her", st)
-rc, out, err = kith("--json", "checkins")
+rc, out, err = kith_at(home, "--json", "checkins")
 rows = json.loads(out) if rc == 0 else []
 say([(c["name"], c["status"]) for c in rows if c["name"] == "Mrs Okafor"] == [("Mrs Okafor", "safe")]
     and [c["status"] for c in rows if c["name"] == "a"] == ["unknown"], "the check-in is hers, not a's", rows)
@@ -202,7 +156,7 @@ loc = h.get("location", "")
 m = re.match(r"/for\?done=hosted&who=([0-9a-f]{64})$", loc)
 say(st == 303 and m, "POST /for/host: 303 to /for?done=hosted&who=HEX", (st, loc))
 lee = m.group(1) if m else ""
-rc, out, err = kith("--json", "member", "hosted")
+rc, out, err = kith_at(home, "--json", "member", "hosted")
 say(rc == 0 and sorted(x["name"] for x in json.loads(out)) == sorted(["Mrs Okafor", evil]),
     "kith member hosted lists both", out)
 st, h, b = req("GET", loc, cookie=cookie)
@@ -228,7 +182,7 @@ try:
     st, h, b = req("POST", "/wishes", {"title": "Never as a", "csrf": csrf}, cookie)
     say(st == 303 and h.get("location") == "/for", "a POST after her key went: 303 to /for, not run",
         (st, h.get("location")))
-    rc, out, err = kith("--json", "wish", "list")
+    rc, out, err = kith_at(home, "--json", "wish", "list")
     say(rc == 0 and "Never as a" not in out, "nothing was posted, as a or anyone", out[-500:])
     st, h, b = req("GET", "/for", cookie=cookie)
     say("nothing was saved. You act as yourself now." in b and banner(b) == "",
@@ -240,7 +194,7 @@ finally:
 st, h, b = req("GET", "/", cookie=cookie)
 say(banner(b) == "" and "Hello, a" in b, "the session acts as itself")
 
-bad = [p for p, body in pages if "<script" in body]
+bad = [p for p, body in pages if b"<script" in body]
 say(not bad, "no page holds \"<script\"", bad[:3])
 print("DONE")
 PYEOF

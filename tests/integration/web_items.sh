@@ -33,80 +33,28 @@ web_login a
 web_login b
 
 cat >"$WORK/items.py" <<'PYEOF'
-import http.client, re, subprocess, sys, time
-from urllib.parse import urlencode, quote
+import re, subprocess, sys, time
+from urllib.parse import quote
+import weblib
+from weblib import Site, digest, kith_at, pages, say
 
 url_a, url_b, kith, home_a, home_b, sync_a, mkchanges = sys.argv[1:8]
-pages = []  # every HTML body seen
+weblib.setup(KITH=kith)
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-class Member:
-    def __init__(self, url):
-        self.hostport = re.match(r"http://([^/]+)/", url).group(1)
-        host, port = self.hostport.rsplit(":", 1)
-        self.host, self.port = host, int(port)
-        self.cookie = None
-        st, h, b = self.req("GET", url[len("http://" + self.hostport):])
-        self.cookie = h.get("set-cookie", "").split(";", 1)[0]
-        st, h, b = self.req("GET", "/items/new")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', b)
-        self.csrf = m.group(1) if m else ""
-
+class Member(Site):
+    """Its forms carry the csrf token unless csrf=False."""
     def req(self, method, path, body=None, lang=None, csrf=True):
-        c = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        h = {"Host": self.hostport}
-        if self.cookie:
-            h["Cookie"] = self.cookie
-        if lang:
-            h["Accept-Language"] = lang
-        data = None
-        if body is not None:
-            if isinstance(body, dict):
-                body = dict(body)
-                if csrf:
-                    body["csrf"] = self.csrf
-                data = urlencode(body).encode()
-            else:
-                data = body
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        b = r.read()
-        hd = {k.lower(): v for k, v in r.getheaders()}
-        c.close()
-        if hd.get("content-type", "").startswith("text/html"):
-            pages.append((method + " " + path, b))
-        return r.status, hd, b.decode("utf-8")
+        return Site.req(self, method, path, body, lang=lang, csrf=csrf)
 
     def post(self, path, **body):
         return self.req("POST", path, body=body)
 
 
-def kith_at(home, *args):
-    o = subprocess.run([kith, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
-def digest(home):
-    return kith_at(home, "digest")[1]
-
-
 def converged(secs=20):
     # b syncs with a at once: no waiting for the daemons' next round
     kith_at(home_b, "sync", sync_a, "--timeout", "10")
-    end = time.time() + secs
-    while time.time() < end:
-        da, db = digest(home_a), digest(home_b)
-        if da and da == db:
-            return True
-        time.sleep(0.2)
-    return False
+    return weblib.converged(home_a, home_b, secs)
 
 
 def main_of(b):
@@ -115,7 +63,9 @@ def main_of(b):
 
 
 a = Member(url_a)
+a.start("/items/new")
 b = Member(url_b)
+b.start("/items/new")
 say(a.cookie.startswith("kith_session=") and a.csrf, "a logs in")
 say(b.cookie.startswith("kith_session=") and b.csrf, "b logs in")
 rc, out, err = kith_at(home_b, "--json", "whoami")

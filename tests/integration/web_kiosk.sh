@@ -65,49 +65,16 @@ web_daemon b
 web_login b
 
 cat >"$WORK/kiosk.py" <<'PYEOF'
-import html, http.client, re, sys, time
-from urllib.parse import urlencode
+import html, re, sys, time
+from weblib import cookie_of, csrf_of, pin_login, req, say, setup
 
 port, link, link_b = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-hostport = "127.0.0.1:%d" % port
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what +
-          ((": " + repr(detail)[:500]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie="", p=port):
-    c = http.client.HTTPConnection("127.0.0.1", p, timeout=30)
-    h = {"Host": "127.0.0.1:%d" % p}
-    if cookie:
-        h["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hd, b
-
-
-def session_of(h):
-    m = re.search(r"(kith_session=[0-9a-f]{64})", h.get("set-cookie", ""))
-    return m.group(1) if m else ""
-
-
-def csrf_of(b):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', b)
-    return m.group(1) if m else ""
+setup(BASE="http://127.0.0.1:%d/" % port, DETAIL=500, TIMEOUT=30)
 
 
 def login():
-    st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"})
-    return st, session_of(h)
+    st, h, b = pin_login("a", "123456")
+    return st, cookie_of(h)
 
 
 BANNER = "Shared computer: you will be logged out after 20 seconds without use."
@@ -117,7 +84,7 @@ REFRESH = '<meta http-equiv="refresh" content="22;url=/login?idle=1">'
 st, h, b = req("GET", link[link.index("/login"):])
 say(st == 403 and "everyone logs in with their name and PIN" in html.unescape(b),
     "kith open's link from this machine: 403, log in with name and PIN", (st, b[:600]))
-say(not session_of(h), "... and no session is made", h.get("set-cookie"))
+say(not cookie_of(h), "... and no session is made", h.get("set-cookie"))
 
 # ---- the login form
 st, h, b = req("GET", "/login")
@@ -195,7 +162,7 @@ say(st == 403, "... a POST with it is 403", st)
 st, h, b = req("GET", "/login?idle=1", cookie=s2)
 say(st == 200 and "You were logged out after 20 seconds without use." in b,
     "/login?idle=1 says why", b[:1200])
-say(not session_of(h), "... and makes no session")
+say(not cookie_of(h), "... and makes no session")
 st, h, b = req("GET", "/login?idle=1", cookie=s3)
 say(st == 303 and h.get("location") == "/", "/login?idle=1 with a live session: 303 to /", st)
 st, h, b = req("GET", "/", cookie=s3)
@@ -203,7 +170,7 @@ say(st == 200, "the session used 10 s in still lives (12 s idle)", st)
 
 # ---- without --kiosk: a session idle as long lives on
 ck_b, url_b = link_b.split(" ")
-st, h, b = req("GET", "/", cookie=ck_b, p=int(re.search(r":(\d+)/", url_b).group(1)))
+st, h, b = req("GET", "/", cookie=ck_b, base=url_b)
 say(st == 200, "without --kiosk a session idle 22 s lives on", st)
 print("DONE")
 PYEOF
@@ -211,15 +178,12 @@ PYEOF
 # b's session, made before the wait starts
 HP_B=$HOSTPORT_B
 "$PY" -c '
-import http.client, re, sys
-hp, path = sys.argv[1], sys.argv[2]
-h, p = hp.rsplit(":", 1)
-c = http.client.HTTPConnection(h, int(p), timeout=30)
-c.request("GET", path, headers={"Host": hp})
-r = c.getresponse()
-m = re.search(r"(kith_session=[0-9a-f]{64})", r.getheader("Set-Cookie") or "")
-print(m.group(1) if m else "")
-' "$HP_B" "${URL_B#http://"$HP_B"}" >"$WORK/b.cookie"
+import sys
+from weblib import cookie_of, path_of, req, setup
+setup(TIMEOUT=30)
+st, h, b = req("GET", path_of(sys.argv[1]), base=sys.argv[1])
+print(cookie_of(h))
+' "$URL_B" >"$WORK/b.cookie"
 check_match "b: a session from its login link" "$(cat "$WORK/b.cookie")" '^kith_session='
 "$PY" "$WORK/kiosk.py" "$WP" "$LINK_A" "$(cat "$WORK/b.cookie") http://$HP_B/" \
 	>"$WORK/kiosk.out" 2>&1

@@ -35,72 +35,32 @@ web_login a
 web_login c
 
 cat >"$WORK/members.py" <<'PYEOF'
-import http.client, json, os, re, subprocess, sys, time
-from urllib.parse import urlencode, quote
+import json, os, re, sys, time
+from urllib.parse import quote
+import weblib
+from weblib import csrf_of, digest, kith_at, pages, say
 
 url_a, url_c, kith, work, code, other = sys.argv[1:7]
 home_a, home_b, home_c = (os.path.join(work, n) for n in "abc")
-pages = []
+weblib.setup(KITH=kith)
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-class Site:
+class Site(weblib.Site):
+    """Logs in at once (a check), keeps the csrf token of the last page
+    that holds one."""
     def __init__(self, url):
-        self.hostport = url.split("/")[2]
-        self.host, port = self.hostport.rsplit(":", 1)
-        self.port = int(port)
-        st, h, b = self.req("GET", url[len("http://" + self.hostport):])
-        self.cookie = h.get("set-cookie", "").split(";", 1)[0]
+        weblib.Site.__init__(self, url)
+        st = self.login()
         say(st == 303 and self.cookie.startswith("kith_session="), "the login link gives a session", st)
-        self.csrf = ""
 
     def req(self, method, path, body=None, lang=None):
-        c = http.client.HTTPConnection(self.host, self.port, timeout=15)
-        h = {"Host": self.hostport}
-        if getattr(self, "cookie", None):
-            h["Cookie"] = self.cookie
-        if lang:
-            h["Accept-Language"] = lang
-        data = None
-        if body is not None:
-            data = urlencode(body).encode() if isinstance(body, dict) else body
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        b = r.read()
-        hd = {k.lower(): v for k, v in r.getheaders()}
-        c.close()
-        if hd.get("content-type", "").startswith("text/html"):
-            pages.append((method + " " + path, b))
-        text = b.decode("utf-8")
-        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', text)
-        if m:
-            self.csrf = m.group(1)
-        return r.status, hd, text
-
-
-def kith_at(home, *args):
-    o = subprocess.run([kith, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
-def digest(home):
-    return kith_at(home, "digest")[1]
+        st, h, b = weblib.Site.req(self, method, path, body, lang=lang)
+        self.csrf = csrf_of(b) or self.csrf
+        return st, h, b
 
 
 def converged(secs=30):
-    end = time.time() + secs
-    while time.time() < end:
-        da, db = digest(home_a), digest(home_b)
-        if da and da == db:
-            return True
-        time.sleep(0.2)
-    return False
+    return weblib.converged(home_a, home_b, secs)
 
 
 def no_hex(b):

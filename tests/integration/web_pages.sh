@@ -44,62 +44,17 @@ URL=$URL_A
 HOSTPORT=$HOSTPORT_A
 
 cat >"$WORK/pages.py" <<'PYEOF'
-import http.client, json, re, subprocess, sys, time
-from urllib.parse import urlencode, quote
+import json, re, subprocess, sys, time
+from urllib.parse import quote
+import weblib
+from weblib import csrf_of, kith_at, pages, req, say
 
 hostport, url, kith, home_a, home_b, mkchanges = sys.argv[1:7]
-host, port = hostport.rsplit(":", 1)
-port = int(port)
-pages = []  # every HTML body seen
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:300]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie=None, lang=None, ctype=True):
-    c = http.client.HTTPConnection(host, port, timeout=10)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if lang:
-        h["Accept-Language"] = lang
-    data = None
-    if body is not None:
-        data = urlencode(body).encode() if isinstance(body, dict) else body
-        if ctype:
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read()
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    if hd.get("content-type", "").startswith("text/html"):
-        pages.append((method + " " + path, b))
-    return r.status, hd, b.decode("utf-8")
-
-
-def kith_at(home, *args):
-    o = subprocess.run([kith, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
+weblib.setup(BASE=url, KITH=kith, DETAIL=300, TIMEOUT=10)
 
 
 def converged(secs=20):
-    end = time.time() + secs
-    while time.time() < end:
-        da = kith_at(home_a, "digest")[1]
-        db = kith_at(home_b, "digest")[1]
-        if da and da == db:
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
+    return weblib.converged(home_a, home_b, secs)
 
 
 # login

@@ -17,55 +17,21 @@ web_daemon b --peer-node a --no-web
 web_login a
 
 cat >"$WORK/people.py" <<'PYEOF'
-import http.client, json, os, re, subprocess, sys, time
-from urllib.parse import quote
+import json, os, re, sys
+import weblib
+from weblib import kith_at, path_of, req, say
 
 url, kith, work = sys.argv[1:4]
+weblib.setup(BASE=url, KITH=kith)
 home_a, home_b = (os.path.join(work, n) for n in "ab")
 N = 101
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-hostport = url.split("/")[2]
-host, port = hostport.rsplit(":", 1)
-
-
-def req(path, cookie="", lang=None):
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if lang:
-        h["Accept-Language"] = lang
-    c.request("GET", path, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hd, b
-
-
-def kith_at(home, *args):
-    o = subprocess.run([kith, "--home", home] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
 def converged(secs=30):
-    end = time.time() + secs
-    while time.time() < end:
-        da, db = kith_at(home_a, "digest")[1], kith_at(home_b, "digest")[1]
-        if da and da == db:
-            return True
-        time.sleep(0.2)
-    return False
+    return weblib.converged(home_a, home_b, secs)
 
 
-st, h, b = req(url[len("http://" + hostport):])
+st, h, b = req("GET", path_of(url))
 cookie = h.get("set-cookie", "").split(";", 1)[0]
 say(st == 303 and cookie.startswith("kith_session="), "the login link gives a session", st)
 say(converged(), "a and b converge")
@@ -77,7 +43,7 @@ long = "Long Building " + "L" * 186
 rc1 = kith_at(home_a, "profile", "--building", long)[0]
 rc2 = kith_at(home_b, "profile", "--building", long.lower())[0]
 say(rc1 == 0 and rc2 == 0 and converged(), "a and b live in a building of 200 bytes (any case)")
-st, h, b = req("/members", cookie)
+st, h, b = req("GET", "/members", cookie=cookie)
 heads = re.findall(r"<h2>Long Building L+…</h2>", b, re.I)
 say(st == 200 and len(heads) == 1, "one heading, clipped, for both", heads or b[-1500:])
 m = re.search(r"<h2>Long Building L+…</h2>\s*<ul[^>]*>(.*?)</ul>", b, re.S)
@@ -108,7 +74,7 @@ sid_b = json.loads(out)["id"][:8] if rc == 0 else "x"
 
 for who, sid, line in (("b (who helped)", sid_b, 'b helped a with "Errand %s" for 1 hour'),
                        ("a (who was helped)", sid_a, 'b helped a with "Errand %s" for 1 hour')):
-    st, h, b = req("/members/" + sid, cookie)
+    st, h, b = req("GET", "/members/" + sid, cookie=cookie)
     t = b.replace("&quot;", '"')
     say(st == 200, "GET /members/ID of " + who, st)
     say("Only the newest 100 of 101 lines are shown." in t, who + ": a sentence says how many lines there are", t[-3000:])
@@ -116,9 +82,9 @@ for who, sid, line in (("b (who helped)", sid_b, 'b helped a with "Errand %s" fo
     say(len(shown) == 100 and shown[0] == "002" and shown[-1] == "101",
         who + ": the newest 100 lines, oldest first", (len(shown), shown[:2], shown[-2:]))
     say((line % "001") not in t, who + ": the oldest line is left out")
-st, h, b = req("/members/" + sid_b, cookie)
+st, h, b = req("GET", "/members/" + sid_b, cookie=cookie)
 say("Helped neighbours for 101 hours" in b, "the total counts every line", b[-3000:])
-st, h, b = req("/members/" + sid_b, cookie, lang="zh-CN")
+st, h, b = req("GET", "/members/" + sid_b, cookie=cookie, lang="zh-CN")
 say(st == 200 and "只显示最新的 100 条，一共有 101 条。" in b, "zh-CN: the sentence in Chinese", b[-3000:])
 print("DONE")
 PYEOF

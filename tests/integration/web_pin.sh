@@ -67,70 +67,13 @@ check_match "login.log: the PIN set for Mrs Okafor" "$(cat "$WORK/a/login.log")"
 	'pin set member=[0-9a-f]{8} "Mrs Okafor" from=kith member pin'
 
 cat >"$WORK/pin.py" <<'PYEOF'
-import html, http.client, json, re, socket, subprocess, sys, threading, time
-from urllib.parse import urlencode
+import html, json, re, sys, threading, time
+from weblib import cookie_of, csrf_of, kith_at, out_lock, pin_login, req, say, setup
 
 port, kith_bin, home, okafor, peer_home, peer_port = sys.argv[1:7]
 port = int(port)
 hostport = "127.0.0.1:%d" % port
-out_lock = threading.Lock()
-
-
-def say(ok, what, detail=""):
-    with out_lock:
-        print(("PASS " if ok else "FAIL ") + what +
-              ((": " + repr(detail)[:400]) if detail and not ok else ""))
-        sys.stdout.flush()
-
-
-class Src(http.client.HTTPConnection):
-    """A connection from a chosen loopback source address."""
-    def __init__(self, src):
-        super().__init__("127.0.0.1", port, timeout=60)
-        self.src = src
-
-    def connect(self):
-        self.sock = socket.create_connection(("127.0.0.1", port), 60,
-                                             (self.src, 0))
-
-
-def req(method, path, body=None, cookie="", src="127.0.0.1", headers=None):
-    c = Src(src)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if headers:
-        h.update(headers)
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hd, b
-
-
-def login(member, pin, src="127.0.0.1"):
-    return req("POST", "/login", {"member": member, "pin": pin}, src=src)
-
-
-def cookie_of(h, name="kith_session"):
-    m = re.search(name + r"=([0-9a-f]{64})", h.get("set-cookie", ""))
-    return name + "=" + m.group(1) if m else ""
-
-
-def kith(*args, h=home):
-    o = subprocess.run([kith_bin, "--home", h] + list(args),
-                       capture_output=True, text=True, timeout=60)
-    return o.returncode, o.stdout, o.stderr
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
+setup(BASE="http://" + hostport + "/", KITH=kith_bin, TIMEOUT=60)
 
 
 # ---- 10 wrong PINs from 127.0.0.3, in the background (it waits ~55 s)
@@ -145,7 +88,7 @@ def lockout():
     waits = []
     for i in range(10):
         for _ in range(30):  # bounded: the flood lasts seconds
-            st, h, b = login("a", "000000", src="127.0.0.3")
+            st, h, b = pin_login("a", "000000", source="127.0.0.3")
             if not busy(st, b):
                 break
             time.sleep(1.1)
@@ -153,7 +96,7 @@ def lockout():
             say(False, "lockout: wrong PIN %d is 403" % (i + 1), (st, h.get("retry-after")))
             return
         for _ in range(30):
-            st, h, b = login("a", "000000", src="127.0.0.3")
+            st, h, b = pin_login("a", "000000", source="127.0.0.3")
             if not busy(st, b):
                 break
             time.sleep(0.2)
@@ -167,9 +110,9 @@ def lockout():
     say(waits[:9] == [1, 2, 4, 8, 8, 8, 8, 8, 8],
         "lockout: the waits grow 1, 2, 4, 8 and stay at 8", waits)
     say(800 <= waits[9] <= 900, "lockout: the 10th locks for 15 minutes", waits[9])
-    st, h, b = login("a", "123456", src="127.0.0.3")
+    st, h, b = pin_login("a", "123456", source="127.0.0.3")
     say(st == 429 and "minutes" in b, "locked: even the right PIN is 429 there", (st, b[-400:]))
-    st, h, b = login("a", "123456", src="127.0.0.2")
+    st, h, b = pin_login("a", "123456", source="127.0.0.2")
     say(st == 303 and cookie_of(h), "meanwhile a logs in from 127.0.0.2 at once", st)
 
 
@@ -189,56 +132,56 @@ say(lc and m and lc.endswith(m.group(1)), "the form's login token is its cookie'
 tok = m.group(1) if m else ""
 
 # ---- scripts: member + pin
-st, h, b = login("a", "123456")
+st, h, b = pin_login("a", "123456")
 sess = cookie_of(h)
 say(st == 303 and h.get("location") == "/" and sess, "POST /login (a script) -> 303 to / with a session", (st, h))
 say("HttpOnly" in h.get("set-cookie", "") and "SameSite=Strict" in h.get("set-cookie", ""),
     "its cookie is HttpOnly and SameSite=Strict")
 st, h, b = req("GET", "/", cookie=sess)
 say(st == 200 and "Hello, a" in b, "the session opens home as a", (st, b[-500:]))
-st, h, b = login("A", "123456", src="127.0.0.4")
+st, h, b = pin_login("A", "123456", source="127.0.0.4")
 say(st == 303, "the name in other letters' case logs in too", st)
 
 # ---- browsers: Origin -> the form's token is needed
 st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"}, headers={"Origin": "null"},
-               src="127.0.0.5")
+               source="127.0.0.5")
 say(st == 403, "a browser's POST (Origin) without the form's token is 403", st)
 st, h, b = req("POST", "/login", {"member": "a", "pin": "123456", "login": tok},
-               cookie=lc, headers={"Origin": "http://" + hostport}, src="127.0.0.5")
+               cookie=lc, headers={"Origin": "http://" + hostport}, source="127.0.0.5")
 say(st == 303 and cookie_of(h), "with the token and its cookie: 303", st)
 st, h, b = req("POST", "/login", {"member": "a", "pin": "123456", "login": "0" * 64},
-               cookie=lc, headers={"Origin": "http://evil.example"}, src="127.0.0.5")
+               cookie=lc, headers={"Origin": "http://evil.example"}, source="127.0.0.5")
 say(st == 403, "a token that is not the cookie's is 403", st)
 
 # ---- wrong PINs slow this address down
 waits = []
 for i in range(3):
-    st, h, b = login("a", "111111")
+    st, h, b = pin_login("a", "111111")
     say(st == 403 and "do not match" in b, "wrong PIN %d: 403, the form says so" % (i + 1), (st, b[-300:]))
-    st, h, b = login("a", "111111")
+    st, h, b = pin_login("a", "111111")
     waits.append(h.get("retry-after"))
     say(st == 429, "at once after it: 429", st)
     time.sleep(int(h.get("retry-after", "1")) + 0.2)
 say(waits == ["1", "2", "4"], "Retry-After grows 1, 2, 4", waits)
-st, h, b = login("a", "123456")
+st, h, b = pin_login("a", "123456")
 say(st == 303, "the right PIN after the wait: 303", st)
-st, h, b = login("a", "111111")
-st, h, b = login("a", "111111")
+st, h, b = pin_login("a", "111111")
+st, h, b = pin_login("a", "111111")
 say(st == 429 and h.get("retry-after") == "1", "the right PIN forgave the address (1 s again)", h.get("retry-after"))
 time.sleep(1.2)
 
 # ---- who cannot log in
 for who in ("b", "nobody at all"):
-    st, h, b = login(who, "123456", src="127.0.0.6")
+    st, h, b = pin_login(who, "123456", source="127.0.0.6")
     say(st == 403 and not cookie_of(h), "%s cannot log in (403)" % who, st)
     time.sleep(1.2 * (1 if who == "b" else 2))
-st, h, b = login("a", "12345", src="127.0.0.7")
+st, h, b = pin_login("a", "12345", source="127.0.0.7")
 say(st == 403, "5 digits: 403", st)
-st, h, b = login("a", "123456", src="127.0.0.7")
+st, h, b = pin_login("a", "123456", source="127.0.0.7")
 say(st == 303, "... and not counted: the right PIN at once is 303", st)
 
 # ---- Mrs Okafor, hosted here, as herself
-st, h, b = login("Mrs Okafor", "654321", src="127.0.0.8")
+st, h, b = pin_login("Mrs Okafor", "654321", source="127.0.0.8")
 ok = cookie_of(h)
 say(st == 303 and ok, "Mrs Okafor logs in with her PIN", st)
 st, h, b = req("GET", "/", cookie=ok)
@@ -256,7 +199,7 @@ st, h, b2 = req("POST", "/wishes", {"title": "Bread on Friday", "csrf": csrf_of(
 loc = h.get("location", "/x")
 say(st == 303 and loc.startswith("/wishes/"), "she posts a wish", (st, loc))
 wid = loc.rsplit("/", 1)[1].split("?")[0]
-rc, out, err = kith("--json", "wish", "show", wid)
+rc, out, err = kith_at(home, "--json", "wish", "show", wid, timeout=60)
 d = json.loads(out) if rc == 0 else {}
 say(d.get("author") == okafor and d.get("entered_by") == "a",
     "the wish is hers, entered by a (kith --json wish show)", d)
@@ -276,7 +219,7 @@ def healthz_ms():
 
 def sync_ms():
     t = time.monotonic()
-    rc, out, err = kith("sync", "127.0.0.1:" + peer_port, h=peer_home)
+    rc, out, err = kith_at(peer_home, "sync", "127.0.0.1:" + peer_port, timeout=60)
     return (time.monotonic() - t) * 1000, rc
 
 
@@ -287,7 +230,7 @@ results = []
 
 def one(i):
     try:
-        st, h, b = login("a", "123456", src="127.0.0.%d" % (10 + i))
+        st, h, b = pin_login("a", "123456", source="127.0.0.%d" % (10 + i))
     except Exception as e:
         st = repr(e)
     results.append(st)
@@ -364,39 +307,28 @@ check_match "--web 0.0.0.0:0: the log says it serves the local network, PIN logi
 web_login a
 check_match "kith open prints a loopback link" "$URL_A" "^http://127\.0\.0\.1:$WP/login\?token="
 cat >"$WORK/lan.py" <<'PYEOF'
-import http.client, sys
-from urllib.parse import urlencode
+import sys
+from weblib import path_of, req, say, setup
+
 port, url = int(sys.argv[1]), sys.argv[2]
+setup(BASE="http://127.0.0.1:%d/" % port, TIMEOUT=30)
 
 
-def req(method, path, host, body=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    h = {"Host": host}
-    data = None
-    if body:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    r.read()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}
+def host(name):
+    return {"Host": name}
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)) if not ok else ""))
-
-
-st, h = req("GET", url[len("http://127.0.0.1:%d" % port):], "127.0.0.1:%d" % port)
+st, h, b = req("GET", path_of(url), headers=host("127.0.0.1:%d" % port))
 say(st == 303 and "kith_session=" in h.get("set-cookie", ""), "the login link works from this machine", st)
-st, h = req("GET", "/healthz", "192.0.2.7:%d" % port)
+st, h, b = req("GET", "/healthz", headers=host("192.0.2.7:%d" % port))
 say(st == 200, "Host: an IP literal with our port is accepted", st)
-st, h = req("GET", "/healthz", "[2001:db8::7]:%d" % port)
+st, h, b = req("GET", "/healthz", headers=host("[2001:db8::7]:%d" % port))
 say(st == 200, "Host: an IPv6 literal with our port is accepted", st)
-st, h = req("GET", "/healthz", "192.0.2.7:1")
+st, h, b = req("GET", "/healthz", headers=host("192.0.2.7:1"))
 say(st == 403, "Host: another port is 403", st)
-st, h = req("GET", "/healthz", "rebind.example:%d" % port)
+st, h, b = req("GET", "/healthz", headers=host("rebind.example:%d" % port))
 say(st == 403, "Host: a foreign name is 403 (DNS rebinding)", st)
-st, h = req("POST", "/login", "127.0.0.1:%d" % port, {"member": "a", "pin": "123456"})
+st, h, b = req("POST", "/login", {"member": "a", "pin": "123456"}, headers=host("127.0.0.1:%d" % port))
 say(st == 303 and "kith_session=" in h.get("set-cookie", ""), "PIN login through 127.0.0.1", st)
 print("DONE")
 PYEOF

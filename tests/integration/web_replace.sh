@@ -44,70 +44,20 @@ converged 30 a b mei || fail "a, b and mei converge"
 MEI=$(pk_of mei)
 
 cat >"$WORK/replace.py" <<'PYEOF'
-import html, http.client, json, os, re, subprocess, sys, time
-from urllib.parse import urlencode
+import json, os, re, sys, time
+from weblib import csrf_of, digest, kith_at, login, pages, req, say, setup, text
 
 url_a, url_b, kith_bin, work, mei, new, lee = sys.argv[1:8]
-pages = []
+setup(BASE=url_a, KITH=kith_bin, DETAIL=600)
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:600]) if detail and not ok else ""))
-    sys.stdout.flush()
-
-
-def req(method, path, body=None, cookie="", lang=None, base=url_a):
-    hostport = base.split("/")[2]
-    host, port = hostport.rsplit(":", 1)
-    c = http.client.HTTPConnection(host, int(port), timeout=15)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    if lang:
-        h["Accept-Language"] = lang
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    if hd.get("content-type", "").startswith("text/html"):
-        pages.append((method + " " + path, b))
-    return r.status, hd, b
-
-
-def kith(node, *args):
-    o = subprocess.run([kith_bin, "--home", os.path.join(work, node)] + list(args),
-                       capture_output=True, text=True, timeout=30)
-    return o.returncode, o.stdout, o.stderr
-
-
-def digest(node):
-    return kith(node, "digest")[1].strip()
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
-
-
-def login(base, node):
-    hostport = base.split("/")[2]
-    rc, out, err = kith(node, "open", "--print")
-    st, hd, b = req("GET", out.strip()[len("http://" + hostport):], base=base)
-    return hd.get("set-cookie", "").split(";", 1)[0]
-
-
-def text(b):
-    return html.unescape(re.sub(r"<[^>]+>", " ", b))
+def home(node):
+    return os.path.join(work, node)
 
 
 FORM = 'action="/members/replace"'
-ca = login(url_a, "a")
-cb = login(url_b, "b")
+ca = login(home("a"))
+cb = login(home("b"))
 st, h, b = req("GET", "/members/" + mei, cookie=ca)
 csrf = csrf_of(b)
 say(st == 200 and csrf, "a opens mei's page", (st, text(b)[-800:]))
@@ -116,7 +66,7 @@ say("<h2>Lost their phone or computer?</h2>" in b and FORM in b
     and ">Replace their key</button>" in b and 'name="member" value="%s"' % mei in b
     and "kith whoami" in text(b), "a coordinator sees the section and the form", text(b)[-2500:])
 say("Key replaced by" not in b, "no replacement yet")
-rc, out, err = kith("a", "--json", "whoami")
+rc, out, err = kith_at(home("a"), "--json", "whoami")
 st, h, b = req("GET", "/members/" + json.loads(out)["id"], cookie=ca)
 say(st == 200 and FORM not in b, "not on a's own page", text(b)[-800:])
 st, h, b = req("GET", "/members/" + mei, cookie=cb, base=url_b)
@@ -124,7 +74,7 @@ bcsrf = csrf_of(req("GET", "/me", cookie=cb, base=url_b)[2])
 say(st == 200 and FORM not in b and "Lost their phone" not in b, "b (no coordinator) sees no form",
     text(b)[-1500:])
 
-d0 = digest("a")
+d0 = digest(home("a"))
 st, h, b = req("POST", "/members/replace", {"member": mei, "key": new}, ca)
 say(st == 403, "POST without csrf is 403", st)
 st, h, b = req("POST", "/members/replace", {"member": mei, "key": new, "csrf": csrf}, ca)
@@ -141,7 +91,7 @@ say(st == 200 and "<h1>Replace the key of mei?</h1>" in b and grouped in b
     "the question repeats what will happen", text(b)[-2500:])
 st2, h, b2 = req("GET", loc, cookie=ca)
 say(st2 == 200 and b2.count(">Yes, replace their key</button>") == 1, "a reload asks again")
-say(digest("a") == d0, "nothing written by the form or the question")
+say(digest(home("a")) == d0, "nothing written by the form or the question")
 
 st, h, b = req("POST", "/members/replace", {"member": mei, "key": new, "do": "confirm"}, ca)
 say(st == 403, "do=confirm without csrf is 403", st)
@@ -152,10 +102,10 @@ say(st == 422 and 'role="alert"' in b and "12ab not an id</textarea>" in b and F
     "a malformed id: 422, the form again with the id and the action's sentence", (st, text(b)[-1500:]))
 m = re.search(r'<p class="banner" role="alert">([^<]*)</p>', b)
 say(bool(m and m.group(1).strip()), "the refusal has a sentence", m and m.group(1))
-say(digest("a") == d0, "nothing written by the refusals")
+say(digest(home("a")) == d0, "nothing written by the refusals")
 
 # b, no coordinator, posts what the form would
-db = digest("b")
+db = digest(home("b"))
 st, h, b = req("POST", "/members/replace", {"member": mei, "key": new, "do": "confirm", "csrf": bcsrf},
                cb, base=url_b)
 say(st == 422 and "coordinator" in text(b) and FORM not in b,
@@ -163,7 +113,7 @@ say(st == 422 and "coordinator" in text(b) and FORM not in b,
 st, h, b = req("GET", "/members/replace?member=%s&key=%s" % (mei, new), cookie=cb, base=url_b)
 say(st == 403 and ">Yes, replace their key</button>" not in b and "coordinator" in text(b),
     "b's GET of the question: 403 with the sentence", (st, text(b)[-1000:]))
-say(digest("b") == db, "nothing written on b")
+say(digest(home("b")) == db, "nothing written on b")
 
 # Chinese
 st, h, b = req("GET", "/members/" + mei, cookie=ca, lang="zh-CN")
@@ -188,8 +138,8 @@ today = time.strftime("%Y-%m-%d", time.gmtime())
 say(st == 200 and "Their key is replaced." in b and "link their other devices again" in b,
     "the page says what happened", text(b)[-2000:])
 say("Key replaced by a on " + today in b, "and who replaced the key, and when", text(b)[-2000:])
-say(digest("a") != d0, "the replacement is written")
-rc, out, err = kith("a", "--json", "members")
+say(digest(home("a")) != d0, "the replacement is written")
+rc, out, err = kith_at(home("a"), "--json", "members")
 ms = [x for x in json.loads(out) if x["name"] == "mei" or x["id"] in (mei, new)]
 say([(x["id"], x["name"]) for x in ms] == [(mei, "mei")], "kith members: mei once", ms)
 st, h, b = req("POST", "/members/replace", {"member": mei, "key": new, "do": "confirm", "csrf": csrf}, ca)
@@ -206,7 +156,7 @@ say(ok and FORM not in b, "b's page of mei shows the line once synced", text(b)[
 st, h, b = req("GET", "/members/" + mei, cookie=cb, base=url_b, lang="zh-CN")
 say("由 a 于 %s 更换了密钥" % today in b, "the line in Chinese", text(b)[-1500:])
 
-bad = [p for p, body in pages if "<script" in body]
+bad = [p for p, body in pages if b"<script" in body]
 say(not bad, "no page holds \"<script\"", bad[:3])
 print("DONE")
 PYEOF

@@ -29,58 +29,22 @@ web_login a
 web_login b
 
 cat >"$WORK/shell.py" <<'PYEOF'
-import http.client, re, sys
-from urllib.parse import urlencode
+import re, sys
+from weblib import Site, csrf_of, say
 
 url_a, url_b = sys.argv[1:3]
 
 
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what + ((": " + repr(detail)[:400]) if detail and not ok else ""))
-    sys.stdout.flush()
+def site(url):
+    s = Site(url, errors="replace")
+    st = s.login()
+    say(st == 303 and s.cookie.startswith("kith_session="),
+        "the login link gives a session", st)
+    return s
 
 
-class Site:
-    def __init__(self, url):
-        self.hostport = url.split("/")[2]
-        self.host, p = self.hostport.rsplit(":", 1)
-        self.port = int(p)
-        st, h, b = self.req("GET", "/" + url.split("/", 3)[3])
-        self.cookie = h.get("set-cookie", "").split(";", 1)[0]
-        say(st == 303 and self.cookie.startswith("kith_session="),
-            "the login link gives a session", st)
-
-    def req(self, method, path, body=None, prefs=None, lang=None, session=True):
-        c = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        h = {"Host": self.hostport}
-        ck = []
-        if session and getattr(self, "cookie", None):
-            ck.append(self.cookie)
-        if prefs is not None:
-            ck.append("kith_prefs=" + prefs)
-        if ck:
-            h["Cookie"] = "; ".join(ck)
-        if lang:
-            h["Accept-Language"] = lang
-        data = None
-        if body is not None:
-            data = urlencode(body).encode() if isinstance(body, dict) else body
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-        c.request(method, path, body=data, headers=h)
-        r = c.getresponse()
-        b = r.read()
-        hd = {k.lower(): v for k, v in r.getheaders()}
-        c.close()
-        return r.status, hd, b.decode("utf-8", "replace")
-
-
-def csrf_of(body):
-    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
-    return m.group(1) if m else ""
-
-
-a = Site(url_a)
-b_ = Site(url_b)
+a = site(url_a)
+b_ = site(url_b)
 
 # ---- the nav and the footer ------------------------------------------
 st, h, b = a.req("GET", "/")

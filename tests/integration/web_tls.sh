@@ -125,34 +125,13 @@ k a --json status
 check_match "kith status: the web app is https://" "$OUT" '"web":"https://127\.0\.0\.1:'
 
 cat >"$WORK/tls.py" <<'PYEOF'
-import http.client, re, socket, ssl, sys
-from urllib.parse import urlencode
+import http.client, re, ssl, sys
+from weblib import req, say, setup
 
 port, ca, link = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 hostport = "127.0.0.1:%d" % port
-ctx = ssl.create_default_context(cafile=ca)
-
-
-def say(ok, what, detail=""):
-    print(("PASS " if ok else "FAIL ") + what +
-          ((": " + repr(detail)[:400]) if detail and not ok else ""))
-
-
-def req(method, path, body=None, cookie=""):
-    c = http.client.HTTPSConnection("127.0.0.1", port, timeout=30, context=ctx)
-    h = {"Host": hostport}
-    if cookie:
-        h["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = urlencode(body).encode()
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    b = r.read().decode("utf-8")
-    hd = {k.lower(): v for k, v in r.getheaders()}
-    c.close()
-    return r.status, hd, b
+setup(BASE="https://" + hostport + "/", TLS=ssl.create_default_context(cafile=ca),
+      TIMEOUT=30)
 
 
 def secure(cookie):
