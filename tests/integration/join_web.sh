@@ -84,15 +84,7 @@ print("DONE")
 PYEOF
 
 "$PY" "$WORK/join.py" "$URL_B" "$CODE" >"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 check "b's daemon is the same process" kill -0 "$PID_B"
 check "b's daemon says sync starts" \
 	grep -qF "joined a community: sync starts" "$WORK/b.log"

@@ -37,6 +37,13 @@
 #                               dialing PEER's daemon; ARGS as they are.
 #                               A daemon that does not start fails the
 #                               test and ends the script
+#   web_tally FILE [WHAT]       count the lines a Python check program
+#                               printed into FILE: "PASS what" passes,
+#                               "FAIL what: detail" fails, "# ..." is
+#                               shown, DONE ends it, any other line fails
+#                               ("python: LINE"); then checks that it
+#                               ended ("the WHAT checks ran to the end",
+#                               WHAT python unless given)
 #   web_login NODE              `kith open --print` of NODE (checked to
 #                               exit 0): the login link in URL_<NODE> and
 #                               its host:port in HOSTPORT_<NODE> (NODE in
@@ -163,6 +170,20 @@ web_daemon() {
 	# shellcheck disable=SC2086 # the two words of each option
 	start_daemon "$_int_wn" $_int_web $_int_peer "$@" ||
 		{ fail "daemon $_int_wn starts"; finish; }
+}
+
+web_tally() {
+	while IFS= read -r _int_line; do
+		case $_int_line in
+		"PASS ") ;;
+		"PASS "*) pass "${_int_line#PASS }" ;;
+		"FAIL "*) fail "${_int_line#FAIL }" ;;
+		"# "*) echo "$_int_line" ;;
+		DONE) ;;
+		*) fail "python: $_int_line" ;;
+		esac
+	done <"$1"
+	check "the ${2:-python} checks ran to the end" grep -qx DONE "$1"
 }
 
 web_login() {

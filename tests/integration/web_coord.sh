@@ -31,16 +31,7 @@ web_login b
 
 "$PY" "$(dirname "$0")/web_coord.py" "$URL_A" "$URL_B" "$KITH" "$WORK/a" \
 	"$WORK/b" "$WORK" >"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS ") ;;
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 check_nomatch "no page failed (500) in daemon a's log" "$(cat "$WORK/a.log")" 'web: .* failed'
 check_nomatch "no page failed (500) in daemon b's log" "$(cat "$WORK/b.log")" 'web: .* failed'
 

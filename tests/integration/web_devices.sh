@@ -246,15 +246,7 @@ print("DONE")
 PYEOF
 
 "$PY" "$WORK/devices.py" "$URL_A" "$URL_PHONE" "$KITH" "$WORK" "$OKAFOR" "$LEE" >"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 check_nomatch "no page failed (500) in daemon a's log" "$(cat "$WORK/a.log")" 'web: .* failed'
 check_nomatch "no page failed (500) in the phone's log" "$(cat "$WORK/phone.log")" 'web: .* failed'
 
@@ -286,14 +278,6 @@ say(st == 200 and "kithlink1" not in b and "has been shown" in b,
 print("DONE")
 PYEOF
 "$PY" "$WORK/kiosk.py" "$URL_A" >"$WORK/kiosk.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/kiosk.out"
-check "the kiosk checks ran to the end" grep -qx DONE "$WORK/kiosk.out"
+web_tally "$WORK/kiosk.out" kiosk
 
 finish

@@ -344,16 +344,7 @@ PYEOF
 "$PY" "$WORK/items.py" "$URL_A" "$URL_B" "$KITH" "$WORK/a" "$WORK/b" \
 	"127.0.0.1:$(port_of a)" "$MKCHANGES" \
 	>"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	"# "*) echo "$line" ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 check_nomatch "no page failed (500) in a's log" "$(cat "$WORK/a.log")" 'web: .* failed'
 check_nomatch "no page failed (500) in b's log" "$(cat "$WORK/b.log")" 'web: .* failed'
 

@@ -187,15 +187,7 @@ print(cookie_of(h))
 check_match "b: a session from its login link" "$(cat "$WORK/b.cookie")" '^kith_session='
 "$PY" "$WORK/kiosk.py" "$WP" "$LINK_A" "$(cat "$WORK/b.cookie") http://$HP_B/" \
 	>"$WORK/kiosk.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/kiosk.out"
-check "the kiosk checks ran to the end" grep -qx DONE "$WORK/kiosk.out"
+web_tally "$WORK/kiosk.out" kiosk
 
 for n in a b; do
 	P=$(pid_of $n)

@@ -241,15 +241,7 @@ PYEOF
 
 "$PY" "$WORK/members.py" "$URL_A" "$URL_C" "$KITH" "$WORK" "$CODE" "$OTHER" \
 	>"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 for n in a c; do
 	check_nomatch "no page failed (500) in daemon $n's log" "$(cat "$WORK/$n.log")" 'web: .* failed'
 done

@@ -426,17 +426,7 @@ PYEOF
 
 "$PY" "$WORK/pages.py" "$HOSTPORT" "$URL" "$KITH" "$WORK/a" "$WORK/b" \
 	"$MKCHANGES" >"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS ") ;;
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	"# "*) echo "$line" ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 check_nomatch "no page failed (500) in the daemon's log" "$(cat "$WORK/a.log")" 'web: .* failed'
 
 P=$(pid_of a)

@@ -276,16 +276,7 @@ PYEOF
 
 "$PY" "$WORK/pin.py" "$(sed -n 's|.*web app on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$WORK/a.log" | tail -n 1)" \
 	"$KITH" "$WORK/a" "$OKAFOR" "$WORK/b" "$(port_of a)" >"$WORK/py.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	"# "*) echo "$line" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/py.out"
-check "the python checks ran to the end" grep -qx DONE "$WORK/py.out"
+web_tally "$WORK/py.out"
 LOG=$(cat "$WORK/a/login.log")
 check_match "login.log: a login of a, with its address" "$LOG" \
 	'login ok member=[0-9a-f]{8} "a" from=127\.0\.0\.1$'
@@ -333,15 +324,7 @@ say(st == 303 and "kith_session=" in h.get("set-cookie", ""), "PIN login through
 print("DONE")
 PYEOF
 "$PY" "$WORK/lan.py" "$WP" "$URL_A" >"$WORK/lan.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/lan.out"
-check "the LAN checks ran to the end" grep -qx DONE "$WORK/lan.out"
+web_tally "$WORK/lan.out" LAN
 # stopped in the middle of a flood of logins (PINs waiting and one being
 # checked): a clean stop all the same
 "$PY" -c '

@@ -189,15 +189,7 @@ except (http.client.HTTPException, OSError) as e:
 print("DONE")
 PYEOF
 "$PY" "$WORK/tls.py" "$WP" "$WORK/cert1.pem" "$LINK" >"$WORK/tls.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"PASS "*) pass "${line#PASS }" ;;
-	"FAIL "*) fail "${line#FAIL }" ;;
-	DONE) ;;
-	*) fail "python: $line" ;;
-	esac
-done <"$WORK/tls.out"
-check "the HTTPS checks ran to the end" grep -qx DONE "$WORK/tls.out"
+web_tally "$WORK/tls.out" HTTPS
 
 # the notice sheet's address: http:// to this TLS daemon is a warning
 k a print --url "http://192.0.2.20:$WP" --out "$WORK/sheet.html"
